@@ -1,0 +1,643 @@
+//! Operation emission: a `Client` method and a typestate request builder per operation,
+//! in `generated/operations.rs`.
+//!
+//! A builder has one type parameter per required input. It starts as that input's
+//! `Missing…` marker and becomes `Set<T>` when the setter is called; `send()` requires
+//! every parameter to be `Set`, so forgetting a required field is a compile error that
+//! names the field's marker.
+
+use heck::ToUpperCamelCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::emit::{TypeTable, doc_lines, example_section, ident, rust_type, sections};
+use crate::model::{Api, BodyEncoding, Constraints, Operation, ParamLocation, Security, TypeKind, TypeRef};
+use crate::naming::bare;
+
+pub fn operations_file(api: &Api) -> TokenStream {
+    let table = TypeTable::new(api);
+    let ops: Vec<Plan<'_>> = api.operations.iter().map(Plan::new).collect();
+    let client_fns = ops.iter().map(client_fn);
+    let builders = ops.iter().map(|p| builder(p, &table));
+    quote! {
+        //! One request builder per operation, and the `Client` methods that start them.
+        //!
+        //! Required inputs are checked at compile time: `send()` exists only once every
+        //! required setter has been called.
+
+        use crate::request::typestate::{Required, Set};
+
+        impl crate::Client {
+            #(#client_fns)*
+        }
+
+        #(#builders)*
+    }
+}
+
+/// One input a builder collects.
+struct Input<'a> {
+    /// Setter and builder-field name.
+    name: String,
+    wire: &'a str,
+    ty: &'a TypeRef,
+    /// The field type inside the request body struct (may be `Option`/`Box`).
+    body_field: Option<&'a crate::model::Field>,
+    /// The body struct's own field name, when this input is a body field.
+    struct_field: Option<&'a str>,
+    location: Where,
+    required: bool,
+    explode: bool,
+    doc: Option<&'a str>,
+    constraints: &'a Constraints,
+    example: Option<&'a Value>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Where {
+    Path,
+    Query,
+    Header,
+    BodyField,
+    WholeBody,
+}
+
+struct Plan<'a> {
+    op: &'a Operation,
+    inputs: Vec<Input<'a>>,
+    /// The snake-case module holding the builder's `Missing…` markers.
+    markers: proc_macro2::Ident,
+}
+
+impl<'a> Plan<'a> {
+    fn new(op: &'a Operation) -> Self {
+        let mut inputs = Vec::new();
+        for p in op.path_params.iter().chain(&op.params) {
+            inputs.push(Input {
+                name: p.rust.clone(),
+                wire: &p.wire,
+                ty: &p.ty,
+                body_field: None,
+                struct_field: None,
+                location: match p.location {
+                    ParamLocation::Path => Where::Path,
+                    ParamLocation::Query => Where::Query,
+                    ParamLocation::Header => Where::Header,
+                },
+                required: p.required,
+                explode: p.explode,
+                doc: p.doc.as_deref(),
+                constraints: &p.constraints,
+                example: None,
+            });
+        }
+        if let Some(body) = &op.body {
+            match &body.fields {
+                Some(fields) => {
+                    for (setter, f) in fields {
+                        let example = body.example.as_ref().and_then(|e| e.get(&f.wire)).or(f.example.as_ref());
+                        inputs.push(Input {
+                            name: setter.clone(),
+                            wire: &f.wire,
+                            ty: &f.ty,
+                            body_field: Some(f),
+                            struct_field: Some(&f.rust),
+                            location: Where::BodyField,
+                            required: f.required,
+                            explode: false,
+                            doc: f.doc.as_deref(),
+                            constraints: &f.constraints,
+                            example,
+                        });
+                    }
+                }
+                None => inputs.push(Input {
+                    name: "body".to_owned(),
+                    wire: "body",
+                    ty: &body.ty,
+                    body_field: None,
+                    struct_field: None,
+                    location: Where::WholeBody,
+                    required: body.required,
+                    explode: false,
+                    doc: None,
+                    constraints: EMPTY_CONSTRAINTS,
+                    example: body.example.as_ref(),
+                }),
+            }
+        }
+        Plan { op, inputs, markers: ident(bare(&op.fn_name)) }
+    }
+
+    /// Inputs with a typestate parameter: required, and not positional (path).
+    fn typestate(&self) -> impl Iterator<Item = &Input<'a>> {
+        self.inputs.iter().filter(|i| i.required && i.location != Where::Path)
+    }
+
+    fn builder_ident(&self) -> proc_macro2::Ident {
+        ident(&self.op.builder)
+    }
+}
+
+static EMPTY_CONSTRAINTS: &Constraints = &Constraints { pattern: None, min_length: None, max_length: None };
+
+fn marker(i: &Input<'_>) -> proc_macro2::Ident {
+    format_ident!("Missing{}", bare(&i.name).to_upper_camel_case())
+}
+
+fn state_param(i: &Input<'_>) -> proc_macro2::Ident {
+    format_ident!("{}State", bare(&i.name).to_upper_camel_case())
+}
+
+fn client_fn(plan: &Plan<'_>) -> TokenStream {
+    let op = plan.op;
+    let f = ident(&op.fn_name);
+    let b = plan.builder_ident();
+    let path_inputs: Vec<&Input<'_>> = plan.inputs.iter().filter(|i| i.location == Where::Path).collect();
+    let args = path_inputs.iter().map(|i| {
+        let name = ident(&i.name);
+        let ty = rust_type(i.ty);
+        quote!(#name: impl Into<#ty>)
+    });
+    let values = path_inputs.iter().map(|i| {
+        let name = ident(&i.name);
+        quote!(#name.into())
+    });
+    let summary = op.summary.clone().unwrap_or_else(|| format!("Starts a `{}` request.", op.id));
+    let docs = doc_lines(&sections(&[
+        crate::emit::sanitize_markdown(&summary),
+        format!("`{} {}` (operation `{}`). See [`{}`] for the inputs and [`{}::send`] for what it returns.", op.method.to_uppercase(), op.path, op.id, op.builder, op.builder),
+    ]));
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #docs
+        #deprecated
+        pub fn #f(&self, #(#args),*) -> #b<'_> {
+            #b::new(self, #(#values),*)
+        }
+    }
+}
+
+fn builder(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
+    let op = plan.op;
+    let b = plan.builder_ident();
+    let markers = &plan.markers;
+    let states: Vec<&Input<'_>> = plan.typestate().collect();
+    let params: Vec<_> = states.iter().map(|i| state_param(i)).collect();
+    let marker_types: Vec<_> = states.iter().map(|i| marker(i)).collect();
+
+    // The marker module.
+    let marker_items = states.iter().map(|i| {
+        let m = marker(i);
+        let text = format!(" `{}` has not been set yet: call `.{}(..)` before `.send()`.", i.wire, bare(&i.name));
+        quote! {
+            #[doc = #text]
+            #[derive(Debug, Clone, Copy, Default)]
+            pub struct #m;
+        }
+    });
+    let marker_doc = format!(" Typestate markers for [`{}`](super::{}): each names a required input not yet set.", op.builder, op.builder);
+    let marker_mod = (!states.is_empty()).then(|| {
+        quote! {
+            pub mod #markers {
+                #![doc = #marker_doc]
+                #(#marker_items)*
+            }
+        }
+    });
+
+    // The struct.
+    let struct_fields = plan.inputs.iter().map(|i| {
+        let name = ident(&i.name);
+        if i.required && i.location != Where::Path {
+            let p = state_param(i);
+            quote!(#name: #p,)
+        } else {
+            let ty = rust_type(i.ty);
+            if i.required { quote!(#name: #ty,) } else { quote!(#name: Option<#ty>,) }
+        }
+    });
+    let defaults = params.iter().zip(&marker_types).map(|(p, m)| quote!(#p = #markers::#m));
+    let builder_docs = builder_doc(plan);
+
+    // `new`.
+    let path_inputs: Vec<&Input<'_>> = plan.inputs.iter().filter(|i| i.location == Where::Path).collect();
+    let new_args = path_inputs.iter().map(|i| {
+        let name = ident(&i.name);
+        let ty = rust_type(i.ty);
+        quote!(#name: #ty)
+    });
+    let new_inits = plan.inputs.iter().map(|i| {
+        let name = ident(&i.name);
+        match (i.location, i.required) {
+            (Where::Path, _) => quote!(#name,),
+            (_, true) => {
+                let m = marker(i);
+                quote!(#name: #markers::#m,)
+            }
+            (_, false) => quote!(#name: None,),
+        }
+    });
+
+    // Setters.
+    let setters = plan.inputs.iter().filter(|i| i.location != Where::Path).map(|i| setter(plan, i, &params));
+    let send = send_fns(plan, table);
+
+    quote! {
+        #marker_mod
+
+        #builder_docs
+        #[must_use = "a request builder does nothing until `.send()` is awaited"]
+        pub struct #b<'c, #(#defaults),*> {
+            client: &'c crate::Client,
+            options: crate::request::RequestOptions,
+            #(#struct_fields)*
+        }
+
+        impl<'c> #b<'c> {
+            fn new(client: &'c crate::Client, #(#new_args),*) -> Self {
+                Self {
+                    client,
+                    options: crate::request::RequestOptions::default(),
+                    #(#new_inits)*
+                }
+            }
+        }
+
+        impl<'c, #(#params),*> #b<'c, #(#params),*> {
+            #(#setters)*
+
+            /// Sets the total time one attempt may take, overriding the client's timeout.
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+
+            /// Overrides the client's retry budget for this call; `0` disables retries.
+            pub fn max_retries(mut self, max_retries: u32) -> Self {
+                self.options.max_retries = Some(max_retries);
+                self
+            }
+
+            #send
+        }
+    }
+}
+
+fn builder_doc(plan: &Plan<'_>) -> TokenStream {
+    let op = plan.op;
+    let mut parts = Vec::new();
+    parts.push(crate::emit::sanitize_markdown(op.summary.as_deref().unwrap_or(&op.id)));
+    if let Some(d) = &op.description {
+        parts.push(crate::emit::sanitize_markdown(d));
+    }
+    parts.push(format!("`{} {}` (operation `{}`).", op.method.to_uppercase(), op.path, op.id));
+    let required: Vec<String> = plan.typestate().map(|i| format!("`.{}(..)`", bare(&i.name))).collect();
+    if !required.is_empty() {
+        parts.push(format!("Required before `.send()`: {}.", required.join(", ")));
+    }
+    parts.push(retry_note(op));
+    if let Some(example) = usage_example(plan) {
+        parts.push(example);
+    }
+    parts.push(example_section("Example request body", op.body.as_ref().and_then(|b| b.example.as_ref())));
+    parts.push(example_section("Example response", op.response.example.as_ref()));
+    doc_lines(&sections(&parts))
+}
+
+fn retry_note(op: &Operation) -> String {
+    match (&op.idempotency_key, op.idempotent) {
+        (Some(key), _) => format!(
+            "Retries: safe. The body's `{key}` identifies the request, so on a timeout or a 429/502/503/504 the identical body is resent; reuse the same `{key}` if you retry yourself."
+        ),
+        (None, true) => "Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.".to_owned(),
+        (None, false) => "Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.".to_owned(),
+    }
+}
+
+/// A `no_run` doctest calling the builder with every required input, when example values
+/// can be written for all of them.
+fn usage_example(plan: &Plan<'_>) -> Option<String> {
+    let op = plan.op;
+    let mut args = Vec::new();
+    for i in plan.inputs.iter().filter(|i| i.location == Where::Path) {
+        args.push(literal(i.ty, i.example.or(Some(&Value::String(format!("{}-example", i.wire)))))?);
+    }
+    let mut calls = Vec::new();
+    for i in plan.typestate() {
+        calls.push(format!("    .{}({})", bare(&i.name), literal(i.ty, i.example)?));
+    }
+    let payload = match op.response.payload() {
+        TypeRef::Unit => "()",
+        _ => "payload",
+    };
+    let binding = if payload == "()" { "".to_owned() } else { "let payload = ".to_owned() };
+    let show = if payload == "()" { "" } else { "\nprintln!(\"{payload:?}\");" };
+    Some(format!(
+        "# Example\n\n```no_run\n# async fn run(client: enkash_rewards::Client) -> Result<(), enkash_rewards::Error> {{\n{binding}client\n    .{}({})\n{}\n    .send()\n    .await?;{show}\n# Ok(())\n# }}\n```",
+        bare(&op.fn_name),
+        args.join(", "),
+        if calls.is_empty() { String::new() } else { calls.join("\n") }
+    )
+    .replace("\n\n    .send()", "\n    .send()"))
+}
+
+/// A Rust expression for an example value of `ty`, from the spec's example when it has one.
+fn literal(ty: &TypeRef, example: Option<&Value>) -> Option<String> {
+    Some(match ty {
+        TypeRef::String => format!("{:?}", example.and_then(Value::as_str).unwrap_or("example")),
+        TypeRef::Boolean => example.and_then(Value::as_bool).unwrap_or(false).to_string(),
+        TypeRef::I32 | TypeRef::I64 => example.and_then(Value::as_i64).unwrap_or(1).to_string(),
+        TypeRef::F32 | TypeRef::F64 => format!("{:?}", example.and_then(Value::as_f64).unwrap_or(1.0)),
+        TypeRef::Decimal => match example.map(|v| v.to_string()) {
+            Some(n) if n.parse::<i64>().is_ok() => format!("{n}"),
+            Some(n) => format!("rust_decimal::Decimal::from_str_exact({n:?}).unwrap()"),
+            None => "1".to_owned(),
+        },
+        TypeRef::Named(_) => match example.and_then(Value::as_str) {
+            Some(s) => format!("{s:?}"),
+            None => return None,
+        },
+        _ => return None,
+    })
+}
+
+fn setter(plan: &Plan<'_>, i: &Input<'_>, params: &[proc_macro2::Ident]) -> TokenStream {
+    let b = plan.builder_ident();
+    let name = ident(&i.name);
+    let ty = rust_type(i.ty);
+    let mut notes = Vec::new();
+    if let Some(d) = i.doc {
+        notes.push(crate::emit::sanitize_markdown(d));
+    }
+    let place = match i.location {
+        Where::Query => format!("Query parameter `{}`.", i.wire),
+        Where::Header => format!("Header `{}`.", i.wire),
+        Where::BodyField => format!("Body field `{}`.", i.wire),
+        _ => "The request body.".to_owned(),
+    };
+    notes.push(format!("{place}{}", if i.required { " Required." } else { "" }));
+    if let Some(p) = &i.constraints.pattern {
+        notes.push(format!("Checked before sending: must match `{p}`."));
+    }
+    if let (Some(a), Some(b)) = (i.constraints.min_length, i.constraints.max_length) {
+        notes.push(format!("Checked before sending: {a} to {b} characters."));
+    }
+    let docs = doc_lines(&sections(&notes));
+    if !i.required {
+        return quote! {
+            #docs
+            pub fn #name(mut self, value: impl Into<#ty>) -> Self {
+                self.#name = Some(value.into());
+                self
+            }
+        };
+    }
+    let me = state_param(i);
+    let out_params = params.iter().map(|p| if *p == me { quote!(Set<#ty>) } else { quote!(#p) });
+    let moves = plan.inputs.iter().map(|other| {
+        let n = ident(&other.name);
+        if other.name == i.name { quote!(#n: Set(value.into()),) } else { quote!(#n: self.#n,) }
+    });
+    quote! {
+        #docs
+        pub fn #name(self, value: impl Into<#ty>) -> #b<'c, #(#out_params),*> {
+            #b {
+                client: self.client,
+                options: self.options,
+                #(#moves)*
+            }
+        }
+    }
+}
+
+fn send_fns(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
+    let op = plan.op;
+    let payload = rust_type(op.response.payload());
+    let bounds: Vec<TokenStream> = plan
+        .typestate()
+        .map(|i| {
+            let p = state_param(i);
+            let ty = rust_type(i.ty);
+            quote!(#p: Required<#ty>)
+        })
+        .collect();
+    let where_clause = (!bounds.is_empty()).then(|| quote!(where #(#bounds),*));
+
+    // Take required values out of their typestate wrappers.
+    let unwraps = plan.typestate().map(|i| {
+        let n = ident(&i.name);
+        quote!(let #n = self.#n.into_value();)
+    });
+    let plain = plan.inputs.iter().filter(|i| !(i.required && i.location != Where::Path)).map(|i| {
+        let n = ident(&i.name);
+        quote!(let #n = self.#n;)
+    });
+
+    let checks = plan.inputs.iter().filter(|i| !i.constraints.is_empty() && table.is_string(i.ty)).map(|i| check(i));
+
+    let path = path_expr(plan);
+    let query = pairs(plan, Where::Query, quote!(query));
+    let headers = pairs(plan, Where::Header, quote!(headers));
+
+    let body = match &op.body {
+        None => quote!(let body = None;),
+        Some(b) => {
+            let encode = match b.encoding {
+                BodyEncoding::Json => quote!(crate::request::RequestBody::json),
+                BodyEncoding::Form => quote!(crate::request::RequestBody::form),
+            };
+            match (&b.struct_name, &b.fields) {
+                (Some(name), Some(_)) => {
+                    let ty = ident(name);
+                    let inits = plan.inputs.iter().filter(|i| i.location == Where::BodyField).map(|i| {
+                        let f = i.body_field.expect("body inputs carry their field");
+                        let field = ident(i.struct_field.expect("body inputs carry their field"));
+                        let value = ident(&i.name);
+                        let value = match (f.boxed, i.required, f.nullable) {
+                            (true, true, _) => quote!(Box::new(#value)),
+                            (true, false, _) => quote!(#value.map(Box::new)),
+                            // A required nullable field is an `Option` in the struct.
+                            (false, true, true) => quote!(Some(#value)),
+                            (false, _, _) if value == field => return quote!(#field,),
+                            (false, _, _) => quote!(#value),
+                        };
+                        quote!(#field: #value,)
+                    });
+                    let extra = b.extra_field.as_ref().map(|e| {
+                        let e = ident(e);
+                        quote!(#e: Default::default(),)
+                    });
+                    quote! {
+                        let body = crate::types::#ty { #(#inits)* #extra };
+                        let body = Some(#encode(&body)?);
+                    }
+                }
+                _ if b.required => quote!(let body = Some(#encode(&body)?);),
+                _ => quote!(let body = body.as_ref().map(#encode).transpose()?;),
+            }
+        }
+    };
+
+    let op_id = &op.id;
+    let method = format_ident!("{}", op.method.to_uppercase());
+    let template = &op.path;
+    let security = op.security.iter().map(|s| match s {
+        Security::Bearer => quote!(crate::request::Security::Bearer),
+        Security::Basic => quote!(crate::request::Security::Basic),
+        Security::ApiKeyHeader(h) => quote!(crate::request::Security::ApiKeyHeader(#h)),
+    });
+    let retry = if op.idempotent { quote!(crate::request::RetryClass::Idempotent) } else { quote!(crate::request::RetryClass::NonIdempotent) };
+    let envelope = match &op.response.envelope {
+        Some((env, _)) => {
+            let (c, m, p) = (&env.code, &env.message, &env.payload);
+            quote!(Some(crate::request::Envelope { code: #c, message: #m, payload: #p }))
+        }
+        None => quote!(None),
+    };
+    let returns = match op.response.payload() {
+        TypeRef::Unit => "Returns `()` on success.".to_owned(),
+        TypeRef::Named(n) => match table.get(n).map(|t| &t.kind) {
+            _ if op.response.envelope.is_some() => format!("Returns the envelope's payload, [`{n}`](crate::types::{n}); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200."),
+            Some(TypeKind::Struct(_)) | Some(_) | None => format!("Returns [`{n}`](crate::types::{n})."),
+        },
+        _ if op.response.envelope.is_some() => "Returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.".to_owned(),
+        _ => "Returns the decoded body.".to_owned(),
+    };
+    let send_doc = doc_lines(&format!(
+        "Sends the request. {returns}\n\nInputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures."
+    ));
+
+    quote! {
+        #send_doc
+        pub async fn send(self) -> Result<#payload, crate::Error> #where_clause {
+            self.send_with_response().await.map(crate::Response::into_payload)
+        }
+
+        /// Like [`send`](Self::send), and also returns the HTTP status and headers.
+        pub async fn send_with_response(self) -> Result<crate::Response<#payload>, crate::Error> #where_clause {
+            let client = self.client;
+            let options = self.options;
+            #(#unwraps)*
+            #(#plain)*
+            #(#checks)*
+            #body
+            #query
+            #headers
+            let request = crate::request::OperationRequest {
+                operation_id: #op_id,
+                method: reqwest::Method::#method,
+                path_template: #template,
+                path: #path,
+                query,
+                headers,
+                body,
+                security: &[#(#security),*],
+                retry: #retry,
+                envelope: #envelope,
+                options,
+            };
+            client.execute(request).await
+        }
+    }
+}
+
+fn check(i: &Input<'_>) -> TokenStream {
+    let n = ident(&i.name);
+    let wire = i.wire;
+    let pattern = match &i.constraints.pattern {
+        Some(p) => quote!(Some(#p)),
+        None => quote!(None),
+    };
+    let min = match i.constraints.min_length {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    };
+    let max = match i.constraints.max_length {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    };
+    let call = |v: TokenStream| quote!(crate::validate::check_string(#wire, #v, #pattern, #min, #max)?;);
+    if i.required {
+        call(quote!(&#n))
+    } else {
+        let c = call(quote!(value));
+        quote!(if let Some(value) = &#n { #c })
+    }
+}
+
+fn path_expr(plan: &Plan<'_>) -> TokenStream {
+    let op = plan.op;
+    let path_inputs: Vec<&Input<'_>> = plan.inputs.iter().filter(|i| i.location == Where::Path).collect();
+    if path_inputs.is_empty() {
+        let p = &op.path;
+        return quote!(#p.to_owned());
+    }
+    let mut fmt = String::new();
+    let mut args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        fmt.push_str(&rest[..start]);
+        let Some(len) = rest[start..].find('}') else { break };
+        let name = &rest[start + 1..start + len];
+        if let Some(i) = path_inputs.iter().find(|i| i.wire == name) {
+            let n = ident(&i.name);
+            fmt.push_str("{}");
+            args.push(if matches!(i.ty, TypeRef::String) {
+                quote!(crate::request::encode_path_segment(&#n))
+            } else {
+                quote!(crate::request::encode_path_segment(&#n.to_string()))
+            });
+        }
+        rest = &rest[start + len + 1..];
+    }
+    fmt.push_str(rest);
+    quote!(format!(#fmt, #(#args),*))
+}
+
+/// Builds the `query` or `headers` list of `(name, value)` pairs.
+fn pairs(plan: &Plan<'_>, location: Where, var: TokenStream) -> TokenStream {
+    let inputs: Vec<&Input<'_>> = plan.inputs.iter().filter(|i| i.location == location).collect();
+    if inputs.is_empty() {
+        return quote!(let #var = Vec::new(););
+    }
+    let text = |i: &Input<'_>, v: TokenStream| -> TokenStream {
+        if matches!(i.ty, TypeRef::String) { v } else { quote!(#v.to_string()) }
+    };
+    let mut required = Vec::new();
+    let mut optional = Vec::new();
+    for i in &inputs {
+        let n = ident(&i.name);
+        let wire = i.wire;
+        let one = |v: TokenStream| -> TokenStream { quote!((#wire, #v)) };
+        match (i.ty, i.explode, i.required) {
+            (TypeRef::Array(item), true, req) => {
+                let item_text = if matches!(**item, TypeRef::String) { quote!(item) } else { quote!(item.to_string()) };
+                let push = quote!(for item in #n { #var.push((#wire, #item_text)); });
+                if req { optional.push(push) } else { optional.push(quote!(if let Some(#n) = #n { #push })) }
+            }
+            (TypeRef::Array(_), false, req) => {
+                let joined = quote!(#n.iter().map(ToString::to_string).collect::<Vec<_>>().join(","));
+                if req { required.push(one(joined)) } else {
+                    let joined = quote!(#n.iter().map(ToString::to_string).collect::<Vec<_>>().join(","));
+                    optional.push(quote!(if let Some(#n) = #n { #var.push((#wire, #joined)); }))
+                }
+            }
+            (_, _, true) => required.push(one(text(i, quote!(#n)))),
+            (_, _, false) => {
+                let v = text(i, quote!(value));
+                optional.push(quote!(if let Some(value) = #n { #var.push((#wire, #v)); }))
+            }
+        }
+    }
+    let init = if required.is_empty() { quote!(Vec::new()) } else { quote!(vec![#(#required),*]) };
+    if optional.is_empty() {
+        quote!(let #var = #init;)
+    } else {
+        quote! {
+            let mut #var = #init;
+            #(#optional)*
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! Type emission: one Rust type per model [`TypeDef`], in `generated/types.rs`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::{TypeTable, doc_lines, example_section, ident, rust_type, sanitize_markdown, sections};
+use crate::model::{Api, Field, Struct, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
+
+pub fn types_file(api: &Api) -> TokenStream {
+    let table = TypeTable::new(api);
+    let items = api.types.iter().map(|t| type_def(t, &table));
+    quote! {
+        //! Every schema of the spec as a Rust type.
+        //!
+        //! Objects keep properties the spec does not list in an `extra` map, and enums keep
+        //! values they do not know in an `Unknown` variant, so decoding a newer server's
+        //! answer and encoding it again loses nothing. Numbers without a float format are
+        //! exact decimals ([`rust_decimal::Decimal`]), written as JSON numbers.
+        #(#items)*
+    }
+}
+
+fn type_def(t: &TypeDef, table: &TypeTable<'_>) -> TokenStream {
+    let docs = type_doc(t);
+    let deprecated = t.deprecated.then(|| quote!(#[deprecated]));
+    let name = ident(&t.name);
+    let body = match &t.kind {
+        TypeKind::Struct(s) => struct_def(&t.name, s, table),
+        TypeKind::StringEnum(vs) => string_enum(&t.name, vs),
+        TypeKind::IntEnum(vs) => int_enum(&t.name, vs),
+        TypeKind::Union(vs) => union(&t.name, vs, table),
+        TypeKind::Alias(target) => {
+            let target = rust_type(target);
+            quote!(pub type #name = #target;)
+        }
+    };
+    quote! {
+        #docs
+        #deprecated
+        #body
+    }
+}
+
+fn type_doc(t: &TypeDef) -> TokenStream {
+    let own = t.doc.as_deref().map(str::trim).unwrap_or("");
+    let own = sanitize_markdown(own);
+    let source = format!("Schema: `{}`.", t.source);
+    doc_lines(&sections(&[own, source, example_section("Example", t.example.as_ref())]))
+}
+
+fn derives(eq: bool, debug: bool) -> TokenStream {
+    let eq = eq.then(|| quote!(Eq, Hash,));
+    let debug = debug.then(|| quote!(Debug,));
+    quote!(#[derive(#debug Clone, PartialEq, #eq serde::Serialize, serde::Deserialize)])
+}
+
+fn struct_def(name: &str, s: &Struct, table: &TypeTable<'_>) -> TokenStream {
+    let ty_name = ident(name);
+    let all_eq = s.fields.iter().all(|f| table.is_eq(&f.ty)) && s.extra.as_ref().is_none_or(|(_, t)| table.is_eq(t));
+    let has_secret = s.fields.iter().any(|f| f.secret);
+    let derive = derives(all_eq, !has_secret);
+    let fields = s.fields.iter().map(|f| field(f, table));
+    let extra = s.extra.as_ref().map(|(extra, ty)| {
+        let extra = ident(extra);
+        let ty = rust_type(&TypeRef::Map(Box::new(ty.clone())));
+        quote! {
+            /// Properties the spec does not list, kept as sent so that re-encoding loses nothing.
+            #[serde(flatten)]
+            pub #extra: #ty,
+        }
+    });
+    let debug = has_secret.then(|| redacting_debug(name, s));
+    quote! {
+        #derive
+        pub struct #ty_name {
+            #(#fields)*
+            #extra
+        }
+        #debug
+    }
+}
+
+/// The Rust type of a field: `Option` when optional or nullable, `Box` when recursive.
+pub fn field_type(f: &Field) -> TokenStream {
+    let inner = rust_type(&f.ty);
+    let inner = if f.boxed { quote!(Box<#inner>) } else { inner };
+    if f.required && !f.nullable { inner } else { quote!(Option<#inner>) }
+}
+
+fn field(f: &Field, table: &TypeTable<'_>) -> TokenStream {
+    let name = ident(&f.rust);
+    let ty = field_type(f);
+    let mut serde = Vec::new();
+    let wire = &f.wire;
+    if crate::naming::bare(&f.rust) != f.wire {
+        serde.push(quote!(rename = #wire));
+    }
+    for alias in &f.aliases {
+        serde.push(quote!(alias = #alias));
+    }
+    let optional = !f.required || f.nullable;
+    if table.is_decimal(&f.ty) {
+        // `rust_decimal`'s own serde writes strings; these write exact JSON numbers.
+        let with = if optional { "rust_decimal::serde::arbitrary_precision_option" } else { "rust_decimal::serde::arbitrary_precision" };
+        serde.push(quote!(with = #with));
+    }
+    if !f.required {
+        serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
+    }
+    let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+    let docs = field_doc(f);
+    let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #docs
+        #deprecated
+        #serde
+        pub #name: #ty,
+    }
+}
+
+fn field_doc(f: &Field) -> TokenStream {
+    let own = f.doc.as_deref().map(sanitize_markdown).unwrap_or_default();
+    let mut notes = Vec::new();
+    if let Some(p) = &f.constraints.pattern {
+        notes.push(format!("Must match `{p}`."));
+    }
+    match (f.constraints.min_length, f.constraints.max_length) {
+        (Some(a), Some(b)) if a == b => notes.push(format!("Exactly {a} characters.")),
+        (Some(a), Some(b)) => notes.push(format!("{a} to {b} characters.")),
+        (Some(a), None) => notes.push(format!("At least {a} characters.")),
+        (None, Some(b)) => notes.push(format!("At most {b} characters.")),
+        (None, None) => {}
+    }
+    if f.secret {
+        notes.push("Secret: shown as `<redacted>` in `Debug` output.".to_owned());
+    }
+    if !f.aliases.is_empty() {
+        let names: Vec<String> = f.aliases.iter().map(|a| format!("`{a}`")).collect();
+        notes.push(format!("Also accepted as {} when decoding.", names.join(", ")));
+    }
+    if let Some(example) = &f.example {
+        notes.push(format!("Example: `{example}`."));
+    }
+    doc_lines(&sections(&[own, notes.join(" ")]))
+}
+
+fn redacting_debug(name: &str, s: &Struct) -> TokenStream {
+    let ty_name = ident(name);
+    let fields = s.fields.iter().map(|f| {
+        let id = ident(&f.rust);
+        let label = crate::naming::bare(&f.rust);
+        match (f.secret, f.required && !f.nullable) {
+            (false, _) => quote!(.field(#label, &self.#id)),
+            (true, true) => quote!(.field(#label, &"<redacted>")),
+            (true, false) => quote!(.field(#label, &self.#id.as_ref().map(|_| "<redacted>"))),
+        }
+    });
+    let extra = s.extra.as_ref().map(|(extra, _)| {
+        let id = ident(extra);
+        let label = crate::naming::bare(extra);
+        quote!(.field(#label, &self.#id))
+    });
+    quote! {
+        impl std::fmt::Debug for #ty_name {
+            /// Like a derived `Debug`, with secret fields shown as `<redacted>`.
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#name)
+                    #(#fields)*
+                    #extra
+                    .finish()
+            }
+        }
+    }
+}
+
+fn string_enum(name: &str, variants: &[Variant<String>]) -> TokenStream {
+    let ty = ident(name);
+    let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust)).collect();
+    let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
+    let variant_docs = wires.iter().map(|w| format!(" `{w}`"));
+    quote! {
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #ty {
+            #(#[doc = #variant_docs] #idents,)*
+            /// A value this version of the client does not know, kept as sent.
+            Unknown(String),
+        }
+
+        impl #ty {
+            /// The value as written on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#idents => #wires,)*
+                    Self::Unknown(other) => other,
+                }
+            }
+
+            fn known(value: &str) -> Option<Self> {
+                match value {
+                    #(#wires => Some(Self::#idents),)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for #ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl From<&str> for #ty {
+            fn from(value: &str) -> Self {
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+            }
+        }
+
+        impl From<String> for #ty {
+            fn from(value: String) -> Self {
+                Self::known(&value).unwrap_or(Self::Unknown(value))
+            }
+        }
+
+        impl serde::Serialize for #ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}
+
+fn int_enum(name: &str, variants: &[Variant<i64>]) -> TokenStream {
+    let ty = ident(name);
+    let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust)).collect();
+    let values: Vec<i64> = variants.iter().map(|v| v.wire).collect();
+    let variant_docs = values.iter().map(|w| format!(" `{w}`"));
+    quote! {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum #ty {
+            #(#[doc = #variant_docs] #idents,)*
+            /// A value this version of the client does not know, kept as sent.
+            Unknown(i64),
+        }
+
+        impl #ty {
+            /// The value as written on the wire.
+            pub fn value(self) -> i64 {
+                match self {
+                    #(Self::#idents => #values,)*
+                    Self::Unknown(other) => other,
+                }
+            }
+        }
+
+        impl From<i64> for #ty {
+            fn from(value: i64) -> Self {
+                match value {
+                    #(#values => Self::#idents,)*
+                    other => Self::Unknown(other),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.value())
+            }
+        }
+
+        impl serde::Serialize for #ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                i64::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}
+
+fn union(name: &str, variants: &[UnionVariant], table: &TypeTable<'_>) -> TokenStream {
+    let ty = ident(name);
+    let eq = variants.iter().all(|v| table.is_eq(&v.ty));
+    let derive = derives(eq, true);
+    let arms = variants.iter().map(|v| {
+        let id = ident(&v.rust);
+        let inner = rust_type(&v.ty);
+        let with = table.is_decimal(&v.ty).then(|| quote!(#[serde(with = "rust_decimal::serde::arbitrary_precision")]));
+        quote!(#with #id(#inner),)
+    });
+    quote! {
+        #derive
+        #[serde(untagged)]
+        pub enum #ty {
+            #(#arms)*
+        }
+    }
+}

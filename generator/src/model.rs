@@ -1,0 +1,226 @@
+//! The API as the generator understands it: every `$ref` resolved, every name chosen,
+//! every type either a named Rust type or a primitive. Emission reads only this model,
+//! never the raw spec, so what a spec construct *means* is decided in one place
+//! (`lower`) and how it is *written* in another (`emit_*`).
+
+use serde_json::Value;
+
+/// The whole API.
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub servers: Vec<Server>,
+    /// Every named type, in spec order: component schemas first, then inline schemas in
+    /// the order they were met.
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+    /// Where each schema, media type and parameter of the spec lands in Rust, so tests can
+    /// check every example in the spec against the type the client uses for it.
+    pub schema_index: Vec<(String, TypeRef)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Server {
+    /// A constant name such as `SANDBOX`, from `x-name` or the description.
+    pub const_name: String,
+    pub url: String,
+    pub description: Option<String>,
+}
+
+/// A reference to a Rust type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    String,
+    Boolean,
+    I32,
+    I64,
+    F32,
+    F64,
+    /// `type: number` without a float format: an exact decimal, written as a JSON number.
+    Decimal,
+    /// A schema that allows anything: `serde_json::Value`.
+    Any,
+    /// A named type from `types`.
+    Named(String),
+    Array(Box<TypeRef>),
+    /// `additionalProperties`: a string-keyed map, ordered for deterministic output.
+    Map(Box<TypeRef>),
+    /// No body at all (e.g. a 204 answer).
+    Unit,
+}
+
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    pub name: String,
+    /// JSON pointer of the schema the type comes from.
+    pub source: String,
+    pub doc: Option<String>,
+    pub example: Option<Value>,
+    pub deprecated: bool,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// A string enum; it always decodes unknown values into an `Unknown(String)` variant.
+    StringEnum(Vec<Variant<String>>),
+    /// An integer enum; unknown values decode into `Unknown(i64)`.
+    IntEnum(Vec<Variant<i64>>),
+    /// `oneOf`/`anyOf`: an untagged enum, tried in order.
+    Union(Vec<UnionVariant>),
+    /// A named schema that is a primitive, array or map: `pub type Name = …;`.
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// The catch-all field for properties the spec does not list, and its value type
+    /// (`Any` for free-form extras, a typed map for `additionalProperties: {schema}`).
+    /// `None` for `additionalProperties: false`.
+    pub extra: Option<(String, TypeRef)>,
+    /// From `x-envelope`: which fields carry the result code, message and payload.
+    pub envelope: Option<EnvelopeFields>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvelopeFields {
+    pub code: String,
+    pub message: String,
+    pub payload: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub rust: String,
+    pub wire: String,
+    /// Other wire names accepted when decoding (`x-aliases`).
+    pub aliases: Vec<String>,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub nullable: bool,
+    /// `format: password`: redacted in `Debug` output.
+    pub secret: bool,
+    /// Boxed because the type contains itself through this field.
+    pub boxed: bool,
+    pub doc: Option<String>,
+    pub example: Option<Value>,
+    pub deprecated: bool,
+    pub constraints: Constraints,
+}
+
+/// Checks the client runs before sending, from the spec's validation keywords.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Constraints {
+    pub pattern: Option<String>,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        self.pattern.is_none() && self.min_length.is_none() && self.max_length.is_none()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Variant<T> {
+    pub rust: String,
+    pub wire: T,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    pub rust: String,
+    pub ty: TypeRef,
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The spec's `operationId`, or one made from the method and path.
+    pub id: String,
+    /// `snake_case` method name on `Client`.
+    pub fn_name: String,
+    /// `UpperCamelCase` builder type name; also the snake name of its marker module.
+    pub builder: String,
+    pub method: String,
+    pub path: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub path_params: Vec<Param>,
+    /// Query and header parameters, set through the builder.
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    pub response: ResponseSpec,
+    pub security: Vec<Security>,
+    pub idempotent: bool,
+    /// `x-idempotency-key`: the body field whose value makes a resend safe.
+    pub idempotency_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub wire: String,
+    pub rust: String,
+    pub location: ParamLocation,
+    pub ty: TypeRef,
+    pub required: bool,
+    /// For arrays in the query: one `name=value` pair per item (`explode: true`).
+    pub explode: bool,
+    pub doc: Option<String>,
+    pub constraints: Constraints,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    Json,
+    Form,
+}
+
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub encoding: BodyEncoding,
+    pub required: bool,
+    pub ty: TypeRef,
+    /// When the body is a named struct its fields become builder setters (setter name,
+    /// field); otherwise the builder has one `body` setter.
+    pub fields: Option<Vec<(String, Field)>>,
+    pub example: Option<Value>,
+    /// The struct's name when `fields` is set, and its catch-all field.
+    pub struct_name: Option<String>,
+    pub extra_field: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResponseSpec {
+    /// The type of the whole success body.
+    pub ty: TypeRef,
+    /// When the body is an envelope, the fields and the payload's type.
+    pub envelope: Option<(EnvelopeFields, TypeRef)>,
+    pub example: Option<Value>,
+}
+
+impl ResponseSpec {
+    /// What `send()` returns: the payload when enveloped, else the whole body.
+    pub fn payload(&self) -> &TypeRef {
+        self.envelope.as_ref().map(|(_, ty)| ty).unwrap_or(&self.ty)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Security {
+    Bearer,
+    Basic,
+    ApiKeyHeader(String),
+}
