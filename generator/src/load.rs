@@ -33,17 +33,147 @@ pub fn parse(text: &str) -> Result<OpenAPI, Diagnostics> {
             return Err(diags);
         }
     }
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let pointer = e.path().iter().fold(Pointer::root(), |p, segment| {
-            use serde_path_to_error::Segment;
-            match segment {
-                Segment::Seq { index } => p.key(index),
-                Segment::Map { key } => p.key(key),
-                Segment::Enum { variant } => p.key(variant),
-                Segment::Unknown => p,
+    let whole = serde_path_to_error::deserialize(value.clone());
+    match whole {
+        Ok(spec) => Ok(spec),
+        Err(e) => {
+            // openapiv3 flattens extension maps into most objects, which hides the path of
+            // an error inside them; re-check each part on its own to place every problem.
+            narrow::document(&value, &mut diags);
+            if diags.is_empty() {
+                diags.push(pointer_of(e.path(), &Pointer::root()).as_str(), format!("does not match OpenAPI 3.0: {}", e.inner()));
             }
-        });
-        diags.push(pointer.as_str(), format!("does not match OpenAPI 3.0: {}", e.inner()));
-        diags
+            Err(diags)
+        }
+    }
+}
+
+fn pointer_of(path: &serde_path_to_error::Path, base: &Pointer) -> Pointer {
+    path.iter().fold(base.clone(), |p, segment| {
+        use serde_path_to_error::Segment;
+        match segment {
+            Segment::Seq { index } => p.key(index),
+            Segment::Map { key } => p.key(key),
+            Segment::Enum { variant } => p.key(variant),
+            Segment::Unknown => p,
+        }
     })
+}
+
+/// Structural checks of a spec's parts, each against its `openapiv3` type, descending to
+/// the smallest part that fails so the pointer says exactly where the problem is.
+mod narrow {
+    use openapiv3::{Operation, Parameter, ReferenceOr, RequestBody, Response, Responses, Schema};
+    use serde::de::DeserializeOwned;
+    use serde_yaml::Value;
+
+    use super::pointer_of;
+    use crate::diagnostics::{Diagnostics, Pointer};
+
+    const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+    /// The error of reading `value` as `T`, if any, at the deepest pointer serde knows.
+    fn fails<T: DeserializeOwned>(value: &Value, at: &Pointer) -> Option<(Pointer, String)> {
+        serde_path_to_error::deserialize::<_, T>(value.clone())
+            .err()
+            .map(|e| (pointer_of(e.path(), at), e.inner().to_string()))
+    }
+
+    fn entries(value: Option<&Value>) -> Vec<(String, &Value)> {
+        value
+            .and_then(Value::as_mapping)
+            .map(|m| m.iter().filter_map(|(k, v)| k.as_str().map(|k| (k.to_owned(), v))).collect())
+            .unwrap_or_default()
+    }
+
+    fn report(found: Option<(Pointer, String)>, diags: &mut Diagnostics) {
+        if let Some((at, message)) = found {
+            diags.push(at.as_str(), format!("does not match OpenAPI 3.0: {message}"));
+        }
+    }
+
+    pub fn document(doc: &Value, diags: &mut Diagnostics) {
+        let root = Pointer::root();
+        for (path, item) in entries(doc.get("paths")) {
+            if path.starts_with("x-") {
+                continue;
+            }
+            let at = root.key("paths").key(&path);
+            for (key, part) in entries(Some(item)) {
+                if METHODS.contains(&key.as_str()) {
+                    operation(part, &at.key(&key), diags);
+                } else if key == "parameters" {
+                    list::<ReferenceOr<Parameter>>(part, &at.key("parameters"), diags);
+                }
+            }
+        }
+        let components = root.key("components");
+        for (name, schema) in entries(doc.get("components").and_then(|c| c.get("schemas"))) {
+            self::schema(schema, &components.key("schemas").key(&name), diags);
+        }
+        for (name, part) in entries(doc.get("components").and_then(|c| c.get("responses"))) {
+            report(fails::<ReferenceOr<Response>>(part, &components.key("responses").key(&name)), diags);
+        }
+        for (name, part) in entries(doc.get("components").and_then(|c| c.get("parameters"))) {
+            report(fails::<ReferenceOr<Parameter>>(part, &components.key("parameters").key(&name)), diags);
+        }
+        for (name, part) in entries(doc.get("components").and_then(|c| c.get("requestBodies"))) {
+            report(fails::<ReferenceOr<RequestBody>>(part, &components.key("requestBodies").key(&name)), diags);
+        }
+    }
+
+    fn list<T: DeserializeOwned>(value: &Value, at: &Pointer, diags: &mut Diagnostics) {
+        match value.as_sequence() {
+            Some(items) => items.iter().enumerate().for_each(|(i, v)| report(fails::<T>(v, &at.key(i)), diags)),
+            None => diags.push(at.as_str(), "must be a list"),
+        }
+    }
+
+    fn operation(value: &Value, at: &Pointer, diags: &mut Diagnostics) {
+        let Some(whole) = fails::<Operation>(value, at) else { return };
+        let before = diags.len();
+        if let Some(params) = value.get("parameters") {
+            list::<ReferenceOr<Parameter>>(params, &at.key("parameters"), diags);
+        }
+        if let Some(body) = value.get("requestBody") {
+            report(fails::<ReferenceOr<RequestBody>>(body, &at.key("requestBody")), diags);
+        }
+        match value.get("responses") {
+            Some(responses) if responses.is_mapping() => {
+                for (code, response) in entries(Some(responses)) {
+                    report(fails::<ReferenceOr<Response>>(response, &at.key("responses").key(&code)), diags);
+                }
+                if diags.len() == before {
+                    report(fails::<Responses>(responses, &at.key("responses")), diags);
+                }
+            }
+            Some(_) => diags.push(at.key("responses").as_str(), "must be an object of status codes to responses"),
+            None => diags.push(at.as_str(), "an operation needs `responses`"),
+        }
+        if diags.len() == before {
+            report(Some(whole), diags);
+        }
+    }
+
+    /// Checks a schema, descending into its sub-schemas to place the error.
+    fn schema(value: &Value, at: &Pointer, diags: &mut Diagnostics) {
+        let Some(whole) = fails::<ReferenceOr<Schema>>(value, at) else { return };
+        let before = diags.len();
+        for (name, prop) in entries(value.get("properties")) {
+            schema(prop, &at.key("properties").key(&name), diags);
+        }
+        for key in ["items", "additionalProperties", "not"] {
+            if let Some(child) = value.get(key).filter(|v| v.is_mapping()) {
+                schema(child, &at.key(key), diags);
+            }
+        }
+        for key in ["allOf", "oneOf", "anyOf"] {
+            if let Some(members) = value.get(key).and_then(Value::as_sequence) {
+                members.iter().enumerate().for_each(|(i, m)| schema(m, &at.key(key).key(i), diags));
+            }
+        }
+        if diags.len() == before {
+            report(Some(whole), diags);
+        }
+    }
 }
