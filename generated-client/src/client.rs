@@ -1,0 +1,382 @@
+//! Client configuration and the entry point every generated builder calls.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderValue;
+use serde::de::DeserializeOwned;
+use tracing::Instrument as _;
+
+use crate::auth::{Auth, Credentials, Secret};
+use crate::error::Error;
+use crate::request::{OperationRequest, Response};
+use crate::retry::RetryPolicy;
+use crate::transport::{Transport, header_value, request_span};
+
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A configured connection to the EnKash APIs.
+///
+/// Cheap to clone: clones share one connection pool and one cached bearer token.
+/// Build one with [`Client::builder`].
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    transport: Transport,
+    auth: Auth,
+}
+
+impl Client {
+    /// Starts configuring a client; [`ClientBuilder::base_url`] is required.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The base URL every request path is appended to.
+    pub fn base_url(&self) -> &str {
+        self.inner.transport.base.as_str()
+    }
+
+    /// Sends one operation and decodes its payload into `T`.
+    ///
+    /// Generated builders call this; it is public so that an operation the SDK does not
+    /// cover yet can still be called with a hand-built [`OperationRequest`].
+    ///
+    /// 1. The request is checked first: a header value with CR/LF or another character
+    ///    that is not visible ASCII (or space), or a path that a `.`/`..` segment would
+    ///    rewrite, is [`Error::InvalidRequest`]; a missing credential is [`Error::Config`].
+    ///    Nothing is sent, not even a token request.
+    /// 2. Security is resolved (fetching a bearer token if the client manages one).
+    /// 3. Attempts are made as the [retry policy](crate::retry) allows; each is bounded
+    ///    by the timeout ([`Error::Timeout`]); other delivery failures are
+    ///    [`Error::Transport`].
+    /// 4. The answer is decoded:
+    ///
+    /// | answer | result |
+    /// |--------|--------|
+    /// | envelope with code 0, HTTP 2xx | `Ok`, the envelope's payload decoded into `T` |
+    /// | envelope with a non-zero code, any HTTP status | [`Error::Api`] |
+    /// | envelope with code 0 on a non-2xx status | [`Error::Http`] (status and body disagree; neither is trusted as success) |
+    /// | non-2xx without an envelope (an HTML 502 page) | [`Error::Http`] |
+    /// | 2xx that is not JSON, lacks the envelope, or has a wrongly-typed field | [`Error::Decode`], e.g. at `payload.cardStatus.name` |
+    ///
+    /// Without an envelope (`request.envelope == None`), a 2xx body is decoded whole
+    /// into `T` (an empty body as JSON `null`) and any non-2xx is [`Error::Http`].
+    ///
+    /// A 401 on a call authenticated with a managed token drops that token so the next
+    /// call fetches a new one; this call is not resent.
+    pub async fn execute<T: DeserializeOwned>(
+        &self,
+        request: OperationRequest,
+    ) -> Result<Response<T>, Error> {
+        let span = request_span(&request);
+        async {
+            let inner = &*self.inner;
+            let (operation, security) = (request.operation_id, request.security);
+            // Validate first: a bad header must not even cause a token request.
+            let mut prepared = inner.transport.prepare(request)?;
+            let resolved = inner
+                .auth
+                .resolve(operation, security, &inner.transport)
+                .await?;
+            prepared.set_headers(resolved.headers);
+            let result = inner.transport.run(prepared, &span).await;
+            if let (Err(error), Some(generation)) = (&result, resolved.bearer_generation)
+                && error.status() == Some(StatusCode::UNAUTHORIZED)
+            {
+                // Not resent: the call may have been a write. The next call refetches.
+                inner.auth.token_rejected(generation).await;
+            }
+            result
+        }
+        .instrument(span.clone())
+        .await
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let transport = &self.inner.transport;
+        f.debug_struct("Client")
+            .field("base_url", &transport.base.as_str())
+            .field("timeout", &transport.timeout)
+            .field("connect_timeout", &transport.connect_timeout)
+            .field("retry_policy", &transport.retry)
+            .field("auth", &self.inner.auth.describe())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configuration for a [`Client`]; see each method for its default.
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    bearer_token: Option<Secret>,
+    credentials: Option<Credentials>,
+    api_keys: Vec<(String, Secret)>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    retry_policy: RetryPolicy,
+    user_agent: String,
+    http_client: Option<reqwest::Client>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            bearer_token: None,
+            credentials: None,
+            api_keys: Vec::new(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            retry_policy: RetryPolicy::default(),
+            user_agent: concat!("enkash-rewards/", env!("CARGO_PKG_VERSION")).to_owned(),
+            http_client: None,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The API host, e.g. `https://pay-uat.enkash.in` (sandbox) or `https://pay.enkash.in`.
+    /// Required; must be `http` or `https`. A path prefix is kept.
+    #[must_use]
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Authenticates with a token you obtained yourself. Use either this or
+    /// [`credentials`](Self::credentials).
+    #[must_use]
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.bearer_token = Some(Secret::new(token));
+        self
+    }
+
+    /// Lets the client obtain, cache and refresh bearer tokens itself, and answer
+    /// operations that need HTTP Basic.
+    #[must_use]
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The `partnerId` header the card APIs require: shorthand for
+    /// `api_key("partnerId", partner_id)`.
+    #[must_use]
+    pub fn partner_id(self, partner_id: impl Into<String>) -> Self {
+        self.api_key("partnerId", partner_id)
+    }
+
+    /// An API key sent as header `name` to every operation whose security lists it.
+    #[must_use]
+    pub fn api_key(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.api_keys.push((name.into(), Secret::new(value)));
+        self
+    }
+
+    /// How long establishing a connection may take (default 10 s). Ignored when you pass
+    /// your own [`http_client`](Self::http_client): configure it there.
+    #[must_use]
+    pub fn connect_timeout(mut self, connect_timeout: Duration) -> Self {
+        self.connect_timeout = connect_timeout;
+        self
+    }
+
+    /// The total time one attempt may take, from connecting to reading the last byte of
+    /// the answer (default 30 s). A call with retries can take longer than this.
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Which failures are retried and how patiently (default [`RetryPolicy::default`]).
+    #[must_use]
+    pub fn retry_policy(mut self, retry_policy: RetryPolicy) -> Self {
+        self.retry_policy = retry_policy;
+        self
+    }
+
+    /// The `User-Agent` header (default `enkash-rewards/<version>`).
+    #[must_use]
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Sends through this preconfigured `reqwest::Client` (proxies, custom TLS roots…)
+    /// instead of one the builder makes. Timeouts, retries and headers still apply per
+    /// request; [`connect_timeout`](Self::connect_timeout) and the redirect policy are the
+    /// given client's.
+    #[must_use]
+    pub fn http_client(mut self, http_client: reqwest::Client) -> Self {
+        self.http_client = Some(http_client);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    ///
+    /// Fails with [`Error::Config`] for a missing or non-http(s) base URL, both a bearer
+    /// token and credentials, a secret or API key that cannot be sent as a header, or a
+    /// zero timeout.
+    pub fn build(self) -> Result<Client, Error> {
+        let base = parse_base_url(self.base_url.as_deref())?;
+        if self.timeout.is_zero() || self.connect_timeout.is_zero() {
+            return Err(Error::Config {
+                reason: "timeouts must be greater than zero".to_owned(),
+            });
+        }
+        let user_agent: HeaderValue =
+            header_value(&self.user_agent).map_err(|reason| Error::Config {
+                reason: format!("the user agent {reason}"),
+            })?;
+        let auth = Auth::new(self.bearer_token, self.credentials, self.api_keys)?;
+        let (http, connect_timeout) = match self.http_client {
+            Some(http) => (http, None),
+            None => {
+                let http = reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    // A redirect would turn a POST into a GET or resend a payment
+                    // elsewhere; the API never redirects, so surface it as an error.
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .map_err(|e| Error::Config {
+                        reason: format!("could not build the HTTP client: {e}"),
+                    })?;
+                (http, Some(self.connect_timeout))
+            }
+        };
+        let transport = Transport {
+            http,
+            base,
+            user_agent,
+            timeout: self.timeout,
+            connect_timeout,
+            retry: self.retry_policy,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner { transport, auth }),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let api_key_names: Vec<&str> = self
+            .api_keys
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("bearer_token", &self.bearer_token)
+            .field("credentials", &self.credentials)
+            .field("api_keys", &api_key_names)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("retry_policy", &self.retry_policy)
+            .field("user_agent", &self.user_agent)
+            .field("http_client", &self.http_client.is_some())
+            .finish()
+    }
+}
+
+/// Parses and checks the base URL: http(s), a host, no credentials, query or fragment.
+fn parse_base_url(base_url: Option<&str>) -> Result<reqwest::Url, Error> {
+    let config = |reason: String| Error::Config { reason };
+    let raw = base_url
+        .ok_or_else(|| config("a base URL is required: call ClientBuilder::base_url".to_owned()))?;
+    let url = reqwest::Url::parse(raw.trim())
+        .map_err(|e| config(format!("the base URL is not a valid URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(config(format!(
+            "the base URL must use http or https, not `{}`",
+            url.scheme()
+        )));
+    }
+    if url.host().is_none() {
+        return Err(config("the base URL has no host".to_owned()));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(config(
+            "the base URL must not contain credentials: use ClientBuilder::credentials".to_owned(),
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(config(
+            "the base URL must not have a query or fragment".to_owned(),
+        ));
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync + Clone + 'static>() {}
+
+    #[test]
+    fn client_is_send_sync_and_clone() {
+        assert_send_sync::<Client>();
+        fn assert_error<E: std::error::Error + Send + Sync + 'static>() {}
+        assert_error::<Error>();
+    }
+
+    #[test]
+    fn base_url_must_be_http() {
+        for bad in [
+            "ftp://example.com",
+            "not a url",
+            "mailto:a@b.c",
+            "https://u:p@example.com",
+            "https://h/?q=1",
+        ] {
+            let result = Client::builder().base_url(bad).build();
+            assert!(
+                matches!(result, Err(Error::Config { .. })),
+                "{bad}: {result:?}"
+            );
+        }
+        assert!(matches!(
+            Client::builder().build(),
+            Err(Error::Config { .. })
+        ));
+        let client = Client::builder()
+            .base_url("https://pay-uat.enkash.in/prefix/")
+            .build()
+            .expect("valid");
+        assert_eq!(client.base_url(), "https://pay-uat.enkash.in/prefix/");
+    }
+
+    #[test]
+    fn bearer_and_credentials_are_exclusive() {
+        let result = Client::builder()
+            .base_url("https://example.com")
+            .bearer_token("t")
+            .credentials(Credentials::new("a", "b", "c", "d"))
+            .build();
+        assert!(matches!(result, Err(Error::Config { .. })));
+    }
+
+    #[test]
+    fn unsendable_secrets_are_rejected_at_build() {
+        let result = Client::builder()
+            .base_url("https://example.com")
+            .bearer_token("a\r\nb")
+            .build();
+        assert!(matches!(result, Err(Error::Config { .. })));
+        let result = Client::builder()
+            .base_url("https://example.com")
+            .partner_id("p\n")
+            .build();
+        assert!(matches!(result, Err(Error::Config { reason }) if reason.contains("partnerId")));
+    }
+}

@@ -1,0 +1,94 @@
+//! Typed async client for EnKash's Rewards & Incentives APIs.
+//!
+//! Configure one [`Client`] per process and clone it freely; every operation is a
+//! builder under [`operations`] that ends in `.send().await`.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), enkash_rewards::Error> {
+//! use enkash_rewards::{Client, Credentials};
+//!
+//! let client = Client::builder()
+//!     .base_url("https://pay-uat.enkash.in")
+//!     .credentials(Credentials::new("CLIENT_ID", "client-secret", "user@example.com", "password"))
+//!     .partner_id("PARTNER")
+//!     .build()?;
+//! # let _ = client;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Authentication
+//!
+//! Either pass a token with [`ClientBuilder::bearer_token`], or [`Credentials`] with
+//! [`ClientBuilder::credentials`] and let the client call `POST /oauth/token` itself. A
+//! managed token is cached, refreshed shortly before `expires_in` runs out (5 minutes is
+//! assumed when the server does not say), and concurrent calls share one refresh. A
+//! token request refused with 400/401/403 is never retried and is not resent for 30 s:
+//! EnKash locks an account after three failed logins. An API call answered with 401
+//! drops the cached token so the next call fetches a new one; the call itself is not
+//! resent. Secrets are held in [`Secret`], which never prints its value.
+//!
+//! # Errors
+//!
+//! EnKash reports failures inside a response envelope, often with HTTP 200. A non-zero
+//! `response_code`/`code` is [`Error::Api`] whatever the HTTP status; a non-2xx answer
+//! without an envelope (a proxy's HTML page) is [`Error::Http`]; a 2xx answer that does
+//! not match the spec is [`Error::Decode`], naming the failing field such as
+//! `payload.cardStatus.name`. Numbers are decoded exactly (`serde_json`'s
+//! `arbitrary_precision`): amounts never pass through `f64`.
+//!
+//! # Retries: never a double spend
+//!
+//! Each operation is classed by the generator as idempotent (reads, the token call,
+//! writes carrying your idempotency key) or not.
+//!
+//! * **Idempotent** calls are retried after a connection failure, a timeout, a broken
+//!   connection, or HTTP 429/502/503/504, resending the identical bytes.
+//! * **Non-idempotent** calls (most writes: allocating coins, loading cards) are retried
+//!   **only** when the request certainly never reached the server (connection refused,
+//!   DNS failure). Never after a timeout, a 5xx or a 429: the server may have acted.
+//!   Such an error leaves the outcome unknown: check it (e.g. by reference number)
+//!   before sending the write again.
+//!
+//! [`RetryPolicy::default`] allows 2 retries with exponential backoff (200 ms doubling,
+//! capped at 5 s, full jitter). `Retry-After` (seconds or HTTP date) is honoured up to
+//! 60 s; a longer one fails the call at once. Override per call with
+//! [`RequestOptions::max_retries`](request::RequestOptions::max_retries), or use
+//! [`RetryPolicy::none`]. Details: [`retry`].
+//!
+//! # Observability
+//!
+//! Every call runs in a `tracing` span named `enkash.request` with the fields
+//! `operation`, `method`, `path` (the path *template*, never the concrete path, which can
+//! hold ids), `attempt`, `status` and `latency_ms`; each retry logs a `debug` event.
+//! No token, secret, header value, query or body is ever traced.
+#![forbid(unsafe_code)]
+
+mod auth;
+mod client;
+mod error;
+mod generated;
+pub mod request;
+pub mod retry;
+mod transport;
+mod validate;
+
+pub use auth::{Credentials, Secret};
+pub use client::{Client, ClientBuilder};
+pub use error::Error;
+pub use generated::{API_VERSION, operations, servers, types};
+
+/// Test support generated from the spec; not part of the public API.
+#[cfg(feature = "schema-index")]
+#[doc(hidden)]
+pub use generated::schema_index;
+pub use request::Response;
+pub use retry::RetryPolicy;
+
+/// This crate's version; the default user agent is `enkash-rewards/<VERSION>`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The README's example, compiled as a doctest so it cannot go stale.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

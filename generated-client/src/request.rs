@@ -1,0 +1,176 @@
+//! The contract between generated operation builders and the hand-written runtime.
+//!
+//! Generated code (under `generated/`) turns a fully-typed builder into an
+//! [`OperationRequest`]: a plain description of one HTTP call with everything already
+//! encoded. The runtime ([`crate::Client::execute`]) owns everything that is policy:
+//! authentication, retries, timeouts, tracing, and decoding the response envelope.
+//! Keeping the seam this narrow means a spec change never touches hand-written code,
+//! and a runtime change never needs the generator.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::Method;
+
+use crate::error::Error;
+
+/// One HTTP call, described by generated code and executed by [`crate::Client::execute`].
+#[derive(Debug)]
+pub struct OperationRequest {
+    /// The spec's `operationId`, e.g. `"createCoinEvent"`; used in tracing and errors.
+    pub operation_id: &'static str,
+    pub method: Method,
+    /// The spec's path template, e.g. `"/api/v0/enkash-coins/{coinConfigId}"`; safe to log.
+    pub path_template: &'static str,
+    /// The concrete path, every parameter already encoded with [`encode_path_segment`].
+    pub path: String,
+    /// Query parameters, unencoded; the runtime encodes them.
+    pub query: Vec<(&'static str, String)>,
+    /// Header parameters declared by the spec, unvalidated; the runtime rejects CR/LF and
+    /// other non-visible characters with [`Error::InvalidRequest`] naming the header.
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Option<RequestBody>,
+    /// Every scheme listed here is applied (the spec's first security alternative).
+    pub security: &'static [Security],
+    pub retry: RetryClass,
+    /// How to unwrap the success payload; `None` means the whole body is the payload.
+    pub envelope: Option<Envelope>,
+    pub options: RequestOptions,
+}
+
+/// An encoded request body. Kept as bytes so a retry resends exactly the same bytes.
+#[derive(Clone)]
+pub struct RequestBody {
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+impl RequestBody {
+    /// Serialises `body` as JSON.
+    pub fn json<T: serde::Serialize>(body: &T) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(body).map_err(|e| Error::InvalidRequest {
+            field: "body".to_owned(),
+            reason: format!("could not be encoded as JSON: {e}"),
+        })?;
+        Ok(Self { content_type: "application/json", bytes })
+    }
+
+    /// Serialises `body` as `application/x-www-form-urlencoded`.
+    pub fn form<T: serde::Serialize>(body: &T) -> Result<Self, Error> {
+        let text = serde_urlencoded::to_string(body).map_err(|e| Error::InvalidRequest {
+            field: "body".to_owned(),
+            reason: format!("could not be form-encoded: {e}"),
+        })?;
+        Ok(Self { content_type: "application/x-www-form-urlencoded", bytes: text.into_bytes() })
+    }
+}
+
+impl fmt::Debug for RequestBody {
+    // Bodies carry personal data (email, mobile) and passwords: never print them.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestBody")
+            .field("content_type", &self.content_type)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+
+/// A security scheme an operation requires, from the spec's `securitySchemes`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    /// `Authorization: Bearer <token>`: the configured token, or one acquired with credentials.
+    Bearer,
+    /// `Authorization: Basic base64(client_id:client_secret)`.
+    Basic,
+    /// An API key sent as the named header, e.g. `partnerId`.
+    ApiKeyHeader(&'static str),
+}
+
+/// Whether resending a request can change the server's state twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryClass {
+    /// Reads, the token call, and writes whose body carries a caller-chosen idempotency
+    /// key: retried on connect errors, timeouts, 429, 502, 503 and 504.
+    Idempotent,
+    /// Every other write: retried only when the request certainly never reached the
+    /// server (connection refused, DNS failure). Never after a timeout or a 5xx.
+    NonIdempotent,
+}
+
+/// Names of the envelope fields, from the spec's `x-envelope` extension.
+///
+/// EnKash answers HTTP 200 for failures too; a non-zero `code` field is an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Envelope {
+    pub code: &'static str,
+    pub message: &'static str,
+    pub payload: &'static str,
+}
+
+/// Per-request overrides of the client's configuration.
+#[derive(Debug, Clone, Default)]
+pub struct RequestOptions {
+    /// Total time for one attempt, overriding the client's timeout.
+    pub timeout: Option<Duration>,
+    /// Overrides the client's retry budget for this call; `Some(0)` disables retries.
+    pub max_retries: Option<u32>,
+}
+
+/// A decoded payload together with the HTTP status and headers it came with.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    pub status: reqwest::StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub payload: T,
+}
+
+impl<T> Response<T> {
+    pub fn into_payload(self) -> T {
+        self.payload
+    }
+}
+
+/// Percent-encodes `value` as exactly one path segment: `/`, `?`, `#`, `%` and `..` can
+/// never change which resource is addressed.
+pub fn encode_path_segment(value: &str) -> String {
+    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+    // RFC 3986 unreserved characters stay as they are; everything else is encoded.
+    const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+    match value {
+        // "." and ".." are unreserved but still walk the path; encode them explicitly.
+        "." => "%2E".to_owned(),
+        ".." => "%2E%2E".to_owned(),
+        _ => utf8_percent_encode(value, SEGMENT).to_string(),
+    }
+}
+
+/// Typestate support for generated builders: a required field's type parameter is a
+/// `Missing…` marker until its setter stores the value in a [`Set`].
+pub mod typestate {
+    /// A required field that has been given its value.
+    #[derive(Debug, Clone)]
+    pub struct Set<T>(pub(crate) T);
+
+    mod sealed {
+        pub trait Sealed {}
+        impl<T> Sealed for super::Set<T> {}
+    }
+
+    /// Implemented only by [`Set`]: `send()` requires it of every required field, so a
+    /// missing field is a compile error naming that field's `Missing…` marker.
+    #[diagnostic::on_unimplemented(
+        message = "a required field is not set: `{Self}`",
+        label = "`send()` needs this field",
+        note = "call the setter named after the field (e.g. `.company_id(..)` for `MissingCompanyId`) before `.send()`"
+    )]
+    pub trait Required<T>: sealed::Sealed {
+        #[doc(hidden)]
+        fn into_value(self) -> T;
+    }
+
+    impl<T> Required<T> for Set<T> {
+        fn into_value(self) -> T {
+            self.0
+        }
+    }
+}

@@ -1,0 +1,344 @@
+//! When a failed attempt is tried again, and how long the client waits first.
+//!
+//! Every call here may move money, so the policy is built around one rule: **a request
+//! that might have reached the server is resent only if resending it cannot change the
+//! server's state twice.** Each [`OperationRequest`](crate::request::OperationRequest)
+//! carries a [`RetryClass`] chosen by the generator from the spec:
+//!
+//! | failure of an attempt                                | `Idempotent` | `NonIdempotent` |
+//! |------------------------------------------------------|:------------:|:---------------:|
+//! | connection refused, DNS failure, TLS handshake failed (nothing was sent) | retried | retried |
+//! | the attempt timed out                                | retried      | **never**       |
+//! | the connection broke while sending or reading        | retried      | **never**       |
+//! | HTTP 429, 502, 503, 504                              | retried      | **never**       |
+//! | any other status (4xx, 500, 501, …), any decode error | never       | never           |
+//!
+//! `Idempotent` covers reads, the token call, and writes whose body carries a
+//! caller-chosen idempotency key (the server deduplicates them). A retry always resends
+//! the identical bytes of the first attempt.
+//!
+//! Waiting: attempt *n* (counting retries from 0) sleeps a uniformly random time in
+//! `[0, min(max_delay, base_delay × 2ⁿ)]` ("full jitter", so many clients failing together
+//! do not retry in lock-step). A `Retry-After` header on a 429/503 (in seconds or as an
+//! HTTP date) replaces that delay; if it asks for longer than
+//! [`RetryPolicy::max_retry_after`] the client gives up at once and returns the error
+//! rather than stalling the caller.
+//!
+//! The number of retries is bounded by [`RetryPolicy::max_retries`] (default 2, so at most
+//! three attempts), or per call by
+//! [`RequestOptions::max_retries`](crate::request::RequestOptions::max_retries).
+
+use std::time::{Duration, SystemTime};
+
+use rand::Rng;
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+
+use crate::request::RetryClass;
+
+/// How often, and how patiently, the client retries a failed attempt.
+///
+/// Which failures are retried at all is decided by each request's [`RetryClass`]; see the
+/// [module documentation](self).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_retries: u32,
+    base_delay: Duration,
+    max_delay: Duration,
+    max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// Two retries, backoff from 200 ms capped at 5 s with full jitter, `Retry-After`
+    /// honoured up to 60 s.
+    fn default() -> Self {
+        Self {
+            max_retries: 2,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(5),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry: every call makes exactly one attempt.
+    pub fn none() -> Self {
+        Self {
+            max_retries: 0,
+            ..Self::default()
+        }
+    }
+
+    /// Sets how many times a failed attempt may be retried (0 disables retries).
+    #[must_use]
+    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// Sets the backoff before the first retry; it doubles for every further retry.
+    #[must_use]
+    pub fn with_base_delay(mut self, base_delay: Duration) -> Self {
+        self.base_delay = base_delay;
+        self
+    }
+
+    /// Sets the longest computed backoff (before jitter).
+    #[must_use]
+    pub fn with_max_delay(mut self, max_delay: Duration) -> Self {
+        self.max_delay = max_delay;
+        self
+    }
+
+    /// Sets the longest `Retry-After` the client will wait for; a server asking for more
+    /// makes the call fail at once with the error it answered.
+    #[must_use]
+    pub fn with_max_retry_after(mut self, max_retry_after: Duration) -> Self {
+        self.max_retry_after = max_retry_after;
+        self
+    }
+
+    /// How many retries a call may make after its first attempt.
+    pub fn max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// The backoff before the first retry.
+    pub fn base_delay(&self) -> Duration {
+        self.base_delay
+    }
+
+    /// The cap on the computed backoff.
+    pub fn max_delay(&self) -> Duration {
+        self.max_delay
+    }
+
+    /// The longest `Retry-After` the client honours.
+    pub fn max_retry_after(&self) -> Duration {
+        self.max_retry_after
+    }
+
+    /// The jittered backoff before retry number `retry` (0 for the first retry).
+    pub(crate) fn backoff(&self, retry: u32) -> Duration {
+        let ceiling = backoff_ceiling(self.base_delay, self.max_delay, retry);
+        let ceiling_ms = u64::try_from(ceiling.as_millis()).unwrap_or(u64::MAX);
+        if ceiling_ms == 0 {
+            return Duration::ZERO;
+        }
+        Duration::from_millis(rand::rng().random_range(0..=ceiling_ms))
+    }
+}
+
+/// `min(max_delay, base × 2^retry)`, without overflowing for large `retry`.
+fn backoff_ceiling(base: Duration, max_delay: Duration, retry: u32) -> Duration {
+    let factor = 1u32.checked_shl(retry).unwrap_or(u32::MAX);
+    base.checked_mul(factor).unwrap_or(max_delay).min(max_delay)
+}
+
+/// How one attempt failed, as far as the retry decision is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// The connection could not be established (refused, DNS, TLS handshake): the
+    /// request certainly never reached the server.
+    Connect,
+    /// The attempt ran out of time; the server may or may not have acted on it.
+    Timeout,
+    /// The connection failed after the request may have been sent.
+    Interrupted,
+    /// A transport error that resending cannot fix (an invalid request, a redirect loop).
+    Fatal,
+    /// The server answered with this status.
+    Status(StatusCode),
+}
+
+/// Whether an attempt that failed this way may be sent again. Pure, so it is unit-tested
+/// exhaustively below; see the table in the [module documentation](self).
+pub(crate) fn is_retryable(class: RetryClass, failure: Failure) -> bool {
+    match failure {
+        // Nothing reached the server: resending cannot act twice.
+        Failure::Connect => true,
+        Failure::Fatal => false,
+        Failure::Timeout | Failure::Interrupted => class == RetryClass::Idempotent,
+        Failure::Status(status) => class == RetryClass::Idempotent && is_transient_status(status),
+    }
+}
+
+/// Statuses that mean "try again later" rather than "this request is wrong".
+fn is_transient_status(status: StatusCode) -> bool {
+    matches!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS
+            | StatusCode::BAD_GATEWAY
+            | StatusCode::SERVICE_UNAVAILABLE
+            | StatusCode::GATEWAY_TIMEOUT
+    )
+}
+
+/// What to do after a retryable failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Wait {
+    /// Sleep this long, then retry.
+    Retry(Duration),
+    /// The server asked to wait longer than the policy allows: fail now.
+    GiveUp,
+}
+
+/// The wait before retry number `retry`, honouring a `Retry-After` header if present.
+pub(crate) fn wait_before_retry(
+    policy: &RetryPolicy,
+    retry: u32,
+    headers: Option<&HeaderMap>,
+) -> Wait {
+    match headers.and_then(|h| retry_after(h, SystemTime::now())) {
+        Some(asked) if asked > policy.max_retry_after => Wait::GiveUp,
+        Some(asked) => Wait::Retry(asked),
+        None => Wait::Retry(policy.backoff(retry)),
+    }
+}
+
+/// Parses `Retry-After` as delta-seconds or an HTTP date (relative to `now`). A date in
+/// the past means "now"; anything unparsable is ignored.
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    const ALL_CLASSES: [RetryClass; 2] = [RetryClass::Idempotent, RetryClass::NonIdempotent];
+
+    #[test]
+    fn connect_failures_are_retried_for_every_class() {
+        for class in ALL_CLASSES {
+            assert!(is_retryable(class, Failure::Connect), "{class:?}");
+        }
+    }
+
+    #[test]
+    fn non_idempotent_requests_are_never_retried_once_they_may_have_arrived() {
+        let class = RetryClass::NonIdempotent;
+        assert!(!is_retryable(class, Failure::Timeout));
+        assert!(!is_retryable(class, Failure::Interrupted));
+        assert!(!is_retryable(class, Failure::Fatal));
+        for code in 100..=599u16 {
+            let status = StatusCode::from_u16(code).expect("valid status range");
+            assert!(!is_retryable(class, Failure::Status(status)), "{status}");
+        }
+    }
+
+    #[test]
+    fn idempotent_requests_retry_timeouts_and_transient_statuses_only() {
+        let class = RetryClass::Idempotent;
+        assert!(is_retryable(class, Failure::Timeout));
+        assert!(is_retryable(class, Failure::Interrupted));
+        assert!(!is_retryable(class, Failure::Fatal));
+        for code in 100..=599u16 {
+            let status = StatusCode::from_u16(code).expect("valid status range");
+            let expected = matches!(code, 429 | 502 | 503 | 504);
+            assert_eq!(
+                is_retryable(class, Failure::Status(status)),
+                expected,
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
+    fn backoff_grows_exponentially_up_to_the_cap() {
+        let base = Duration::from_millis(200);
+        let cap = Duration::from_secs(5);
+        assert_eq!(backoff_ceiling(base, cap, 0), Duration::from_millis(200));
+        assert_eq!(backoff_ceiling(base, cap, 1), Duration::from_millis(400));
+        assert_eq!(backoff_ceiling(base, cap, 4), Duration::from_millis(3200));
+        assert_eq!(backoff_ceiling(base, cap, 5), cap);
+        assert_eq!(backoff_ceiling(base, cap, 40), cap);
+        assert_eq!(backoff_ceiling(base, cap, u32::MAX), cap);
+    }
+
+    #[test]
+    fn jittered_backoff_stays_within_the_ceiling() {
+        let policy = RetryPolicy::default();
+        for retry in 0..8 {
+            let ceiling = backoff_ceiling(policy.base_delay, policy.max_delay, retry);
+            for _ in 0..50 {
+                assert!(policy.backoff(retry) <= ceiling);
+            }
+        }
+        assert_eq!(
+            RetryPolicy::default()
+                .with_base_delay(Duration::ZERO)
+                .backoff(3),
+            Duration::ZERO
+        );
+    }
+
+    #[test]
+    fn defaults_match_the_documentation() {
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.max_retries(), 2);
+        assert_eq!(policy.base_delay(), Duration::from_millis(200));
+        assert_eq!(policy.max_delay(), Duration::from_secs(5));
+        assert_eq!(policy.max_retry_after(), Duration::from_secs(60));
+        assert_eq!(RetryPolicy::none().max_retries(), 0);
+    }
+
+    fn headers_with_retry_after(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            RETRY_AFTER,
+            HeaderValue::from_str(value).expect("test header is valid"),
+        );
+        headers
+    }
+
+    #[test]
+    fn retry_after_accepts_seconds_and_http_dates() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(
+            retry_after(&headers_with_retry_after("7"), now),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            retry_after(&headers_with_retry_after(" 0 "), now),
+            Some(Duration::ZERO)
+        );
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(30));
+        assert_eq!(
+            retry_after(&headers_with_retry_after(&later), now),
+            Some(Duration::from_secs(30))
+        );
+        let earlier = httpdate::fmt_http_date(now - Duration::from_secs(30));
+        assert_eq!(
+            retry_after(&headers_with_retry_after(&earlier), now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after(&headers_with_retry_after("soon"), now), None);
+        assert_eq!(retry_after(&headers_with_retry_after("-5"), now), None);
+        assert_eq!(retry_after(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn a_retry_after_beyond_the_cap_gives_up() {
+        let policy = RetryPolicy::default();
+        assert_eq!(
+            wait_before_retry(&policy, 0, Some(&headers_with_retry_after("1"))),
+            Wait::Retry(Duration::from_secs(1))
+        );
+        assert_eq!(
+            wait_before_retry(&policy, 0, Some(&headers_with_retry_after("61"))),
+            Wait::GiveUp
+        );
+        assert_eq!(
+            wait_before_retry(&policy, 0, Some(&headers_with_retry_after("60"))),
+            Wait::Retry(Duration::from_secs(60))
+        );
+    }
+}

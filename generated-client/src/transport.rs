@@ -1,0 +1,676 @@
+//! Sending one [`OperationRequest`] over HTTP and decoding what comes back.
+//!
+//! The transport turns the generator's plain request description into an HTTP request
+//! (validating everything that came from a caller, so bad input fails before anything is
+//! sent), runs the attempts the [retry policy](crate::retry) allows, and maps the answer
+//! onto [`Response`] or [`Error`]:
+//!
+//! | answer | result |
+//! |--------|--------|
+//! | envelope with `code` 0, HTTP 2xx | the envelope's payload, decoded into `T` |
+//! | envelope with a non-zero `code`, any HTTP status | [`Error::Api`] |
+//! | envelope with `code` 0 on a non-2xx status | [`Error::Http`]: the status contradicts the body, so neither is trusted as a success |
+//! | non-2xx without an envelope (an HTML 502 page) | [`Error::Http`] |
+//! | 2xx that is not valid JSON, lacks the envelope, or has a field of the wrong type | [`Error::Decode`] naming the failing field, e.g. `payload.cardStatus.name` |
+//!
+//! JSON is decoded with `serde_json`'s `arbitrary_precision`, so amounts are never
+//! rounded through `f64` on the way to `rust_decimal`.
+//!
+//! Nothing here logs a concrete URL, a header value or a body: paths can hold ids, queries
+//! can hold user ids, bodies hold personal data. Traces name the path *template*.
+
+use std::time::{Duration, Instant};
+
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::{Method, StatusCode, Url};
+use serde::de::DeserializeOwned;
+use tracing::Instrument as _;
+use tracing::field::Empty;
+
+use crate::error::Error;
+use crate::request::{Envelope, OperationRequest, Response, RetryClass};
+use crate::retry::{Failure, RetryPolicy, Wait, is_retryable, wait_before_retry};
+
+/// How many characters of a body an error quotes.
+const SNIPPET_CHARS: usize = 512;
+
+/// Query and header encoding: RFC 3986 unreserved characters stay, everything else is
+/// percent-encoded (so `&`, `=`, `+`, `#` in a value can never split or end the query).
+const QUERY_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// The HTTP side of a [`Client`](crate::Client): connection pool, base URL and limits.
+#[derive(Debug)]
+pub(crate) struct Transport {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base: Url,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) timeout: Duration,
+    /// `None` when the caller supplied their own `reqwest::Client`.
+    pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) retry: RetryPolicy,
+}
+
+/// A request checked and encoded, ready to be sent as many times as the policy allows.
+pub(crate) struct Prepared {
+    operation: &'static str,
+    method: Method,
+    url: Url,
+    headers: HeaderMap,
+    body: Option<Vec<u8>>,
+    class: RetryClass,
+    envelope: Option<Envelope>,
+    timeout: Duration,
+    max_retries: u32,
+}
+
+impl Prepared {
+    /// Adds (or replaces) headers, e.g. the ones security resolved to.
+    pub(crate) fn set_headers(&mut self, headers: Vec<(HeaderName, HeaderValue)>) {
+        for (name, value) in headers {
+            self.headers.insert(name, value);
+        }
+    }
+}
+
+/// Everything a server answered, before it is interpreted.
+struct Raw {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+/// Why an attempt produced no answer.
+struct AttemptError {
+    failure: Failure,
+    error: Error,
+}
+
+/// The tracing span of one call. Fields name the path template only, never the path.
+pub(crate) fn request_span(request: &OperationRequest) -> tracing::Span {
+    tracing::info_span!(
+        "enkash.request",
+        operation = request.operation_id,
+        method = %request.method,
+        path = request.path_template,
+        attempt = Empty,
+        status = Empty,
+        latency_ms = Empty,
+    )
+}
+
+impl Transport {
+    /// Prepares and sends `request` with the given authentication headers, in its own span.
+    /// Used for calls that need no token (the token call itself).
+    pub(crate) async fn send<T: DeserializeOwned>(
+        &self,
+        request: OperationRequest,
+        auth: Vec<(HeaderName, HeaderValue)>,
+    ) -> Result<Response<T>, Error> {
+        let span = request_span(&request);
+        async {
+            let mut prepared = self.prepare(request)?;
+            prepared.set_headers(auth);
+            self.run(prepared, &span).await
+        }
+        .instrument(span.clone())
+        .await
+    }
+
+    /// Checks and encodes `request`. Fails with [`Error::InvalidRequest`] before anything
+    /// is sent if a header value or the path is unsafe.
+    pub(crate) fn prepare(&self, request: OperationRequest) -> Result<Prepared, Error> {
+        let url = self.url_for(&request)?;
+        let mut headers = HeaderMap::with_capacity(request.headers.len() + 4);
+        for (name, value) in &request.headers {
+            let header_name =
+                HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::InvalidRequest {
+                    field: (*name).to_owned(),
+                    reason: "is not a valid header name".to_owned(),
+                })?;
+            let header = header_value(value).map_err(|reason| Error::InvalidRequest {
+                field: (*name).to_owned(),
+                reason,
+            })?;
+            headers.append(header_name, header);
+        }
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        let body = match request.body {
+            Some(body) => {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static(body.content_type));
+                Some(body.bytes)
+            }
+            None => None,
+        };
+        Ok(Prepared {
+            operation: request.operation_id,
+            method: request.method,
+            url,
+            headers,
+            body,
+            class: request.retry,
+            envelope: request.envelope,
+            timeout: request.options.timeout.unwrap_or(self.timeout),
+            max_retries: request
+                .options
+                .max_retries
+                .unwrap_or(self.retry.max_retries()),
+        })
+    }
+
+    /// `base + path + ?query`, refusing any path the URL parser would rewrite: a segment
+    /// that is `.`/`..` (even percent-encoded) would address a different resource.
+    fn url_for(&self, request: &OperationRequest) -> Result<Url, Error> {
+        let path_error = |reason: String| Error::InvalidRequest {
+            field: "path".to_owned(),
+            reason,
+        };
+        if !request.path.starts_with('/') {
+            return Err(path_error(format!(
+                "for {} does not start with `/`",
+                request.path_template
+            )));
+        }
+        let expected = format!("{}{}", self.base.path().trim_end_matches('/'), request.path);
+        let mut url = self.base.clone();
+        url.set_path(&expected);
+        if url.path() != expected || url.query().is_some() || url.fragment().is_some() {
+            return Err(path_error(format!(
+                "a path parameter of {} would change the addressed resource (`.`, `..`, or an unencoded `?`/`#`)",
+                request.path_template
+            )));
+        }
+        if !request.query.is_empty() {
+            let query = request
+                .query
+                .iter()
+                .map(|(name, value)| {
+                    format!(
+                        "{}={}",
+                        percent_encoding::utf8_percent_encode(name, QUERY_COMPONENT),
+                        percent_encoding::utf8_percent_encode(value, QUERY_COMPONENT)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("&");
+            url.set_query(Some(&query));
+        }
+        Ok(url)
+    }
+
+    /// Runs attempts until one succeeds, fails for good, or the retry budget is spent.
+    pub(crate) async fn run<T: DeserializeOwned>(
+        &self,
+        prepared: Prepared,
+        span: &tracing::Span,
+    ) -> Result<Response<T>, Error> {
+        let mut retry: u32 = 0;
+        loop {
+            span.record("attempt", retry + 1);
+            let started = Instant::now();
+            let outcome = self.attempt(&prepared).await;
+            span.record(
+                "latency_ms",
+                u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            );
+            let failure = match &outcome {
+                Ok(raw) => {
+                    span.record("status", raw.status.as_u16());
+                    (!raw.status.is_success()).then_some(Failure::Status(raw.status))
+                }
+                Err(attempt_error) => Some(attempt_error.failure),
+            };
+            if let Some(failure) = failure
+                && retry < prepared.max_retries
+                && is_retryable(prepared.class, failure)
+            {
+                let headers = outcome.as_ref().ok().map(|raw| &raw.headers);
+                match wait_before_retry(&self.retry, retry, headers) {
+                    Wait::Retry(delay) => {
+                        tracing::debug!(
+                            attempt = retry + 1,
+                            reason = failure_label(failure),
+                            delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                            "retrying"
+                        );
+                        tokio::time::sleep(delay).await;
+                        retry += 1;
+                        continue;
+                    }
+                    Wait::GiveUp => tracing::debug!(
+                        reason = failure_label(failure),
+                        "not retrying: Retry-After is longer than the policy allows"
+                    ),
+                }
+            }
+            return match outcome {
+                Ok(raw) => decode_response(prepared.operation, prepared.envelope, raw),
+                Err(attempt_error) => Err(attempt_error.error),
+            };
+        }
+    }
+
+    /// One attempt: send, then read the whole body, all within the attempt's timeout.
+    async fn attempt(&self, prepared: &Prepared) -> Result<Raw, AttemptError> {
+        let mut builder = self
+            .http
+            .request(prepared.method.clone(), prepared.url.clone())
+            .headers(prepared.headers.clone())
+            .timeout(prepared.timeout);
+        if let Some(body) = &prepared.body {
+            // The same bytes on every attempt.
+            builder = builder.body(body.clone());
+        }
+        let exchange = async {
+            let response = builder.send().await?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.bytes().await?;
+            Ok::<_, reqwest::Error>(Raw {
+                status,
+                headers,
+                body: body.to_vec(),
+            })
+        };
+        match tokio::time::timeout(prepared.timeout, exchange).await {
+            Ok(Ok(raw)) => Ok(raw),
+            Ok(Err(error)) => Err(self.classify(prepared, error)),
+            Err(_elapsed) => Err(AttemptError {
+                failure: Failure::Timeout,
+                error: Error::Timeout {
+                    operation: prepared.operation,
+                    after: prepared.timeout,
+                },
+            }),
+        }
+    }
+
+    /// Maps a reqwest error onto a retry [`Failure`] and a public [`Error`]. The URL is
+    /// stripped from the error: its path and query can hold ids and user ids.
+    fn classify(&self, prepared: &Prepared, error: reqwest::Error) -> AttemptError {
+        let failure = if error.is_connect() {
+            Failure::Connect
+        } else if error.is_timeout() {
+            Failure::Timeout
+        } else if error.is_builder() || error.is_redirect() {
+            Failure::Fatal
+        } else {
+            Failure::Interrupted
+        };
+        let error = if error.is_timeout() {
+            let after = match (failure, self.connect_timeout) {
+                (Failure::Connect, Some(connect_timeout)) => connect_timeout,
+                _ => prepared.timeout,
+            };
+            Error::Timeout {
+                operation: prepared.operation,
+                after,
+            }
+        } else {
+            Error::Transport {
+                operation: prepared.operation,
+                source: error.without_url(),
+            }
+        };
+        AttemptError { failure, error }
+    }
+}
+
+/// A fixed label for a failure, safe to log.
+fn failure_label(failure: Failure) -> &'static str {
+    match failure {
+        Failure::Connect => "connect",
+        Failure::Timeout => "timeout",
+        Failure::Interrupted => "interrupted",
+        Failure::Fatal => "fatal",
+        Failure::Status(status) if status == StatusCode::TOO_MANY_REQUESTS => "status 429",
+        Failure::Status(status) if status == StatusCode::BAD_GATEWAY => "status 502",
+        Failure::Status(status) if status == StatusCode::SERVICE_UNAVAILABLE => "status 503",
+        Failure::Status(status) if status == StatusCode::GATEWAY_TIMEOUT => "status 504",
+        Failure::Status(_) => "status",
+    }
+}
+
+/// Checks that `value` can be sent as a header value: visible ASCII and spaces only.
+/// CR/LF would let a caller's input inject headers; other control and non-ASCII
+/// characters are rejected by proxies inconsistently. The error is a reason phrase.
+pub(crate) fn header_value(value: &str) -> Result<HeaderValue, String> {
+    if let Some(bad) = value.chars().find(|c| !(c.is_ascii_graphic() || *c == ' ')) {
+        let reason = match bad {
+            '\r' | '\n' => "contains a line break (CR or LF)".to_owned(),
+            c if c.is_ascii_control() => {
+                format!("contains the control character U+{:04X}", u32::from(c))
+            }
+            _ => "contains a non-ASCII character".to_owned(),
+        };
+        return Err(reason);
+    }
+    HeaderValue::from_str(value).map_err(|_| "is not a valid header value".to_owned())
+}
+
+/// Interprets a server's answer; see the table in the [module documentation](self).
+fn decode_response<T: DeserializeOwned>(
+    operation: &'static str,
+    envelope: Option<Envelope>,
+    raw: Raw,
+) -> Result<Response<T>, Error> {
+    let Raw {
+        status,
+        headers,
+        body,
+    } = raw;
+    let payload = match envelope {
+        Some(envelope) => decode_enveloped(operation, envelope, status, &body)?,
+        None if status.is_success() => decode_bytes(operation, status, &body)?,
+        None => {
+            return Err(Error::Http {
+                status,
+                body_snippet: snippet(&body),
+            });
+        }
+    };
+    Ok(Response {
+        status,
+        headers,
+        payload,
+    })
+}
+
+/// The body as `T`, with the path of the field that failed. An empty body decodes as
+/// JSON `null`, so operations answering nothing can use `()` or `Option<_>`.
+fn decode_bytes<T: DeserializeOwned>(
+    operation: &'static str,
+    status: StatusCode,
+    body: &[u8],
+) -> Result<T, Error> {
+    let decode_error = |path: String, message: String| Error::Decode {
+        operation,
+        status,
+        path,
+        message,
+        body_snippet: snippet(body),
+    };
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return serde_path_to_error::deserialize(serde_json::Value::Null)
+            .map_err(|e| decode_error(e.path().to_string(), format!("empty body: {}", e.inner())));
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| decode_error(e.path().to_string(), e.inner().to_string()))?;
+    deserializer
+        .end()
+        .map_err(|e| decode_error(".".to_owned(), e.to_string()))?;
+    Ok(value)
+}
+
+/// Unwraps an EnKash envelope: a non-zero code is an [`Error::Api`] whatever the status.
+fn decode_enveloped<T: DeserializeOwned>(
+    operation: &'static str,
+    envelope: Envelope,
+    status: StatusCode,
+    body: &[u8],
+) -> Result<T, Error> {
+    let decode_error = |path: String, message: String| Error::Decode {
+        operation,
+        status,
+        path,
+        message,
+        body_snippet: snippet(body),
+    };
+    let http_error = || Error::Http {
+        status,
+        body_snippet: snippet(body),
+    };
+
+    let value: serde_json::Value = match decode_bytes(operation, status, body) {
+        Ok(value) => value,
+        Err(_) if !status.is_success() => return Err(http_error()),
+        Err(error) => return Err(error),
+    };
+    let serde_json::Value::Object(mut fields) = value else {
+        return Err(if status.is_success() {
+            decode_error(
+                ".".to_owned(),
+                "expected the EnKash response envelope (a JSON object)".to_owned(),
+            )
+        } else {
+            http_error()
+        });
+    };
+    let code = match fields.get(envelope.code).map(envelope_code) {
+        Some(Some(code)) => code,
+        Some(None) if status.is_success() => {
+            return Err(decode_error(
+                envelope.code.to_owned(),
+                "is not an integer".to_owned(),
+            ));
+        }
+        None if status.is_success() => {
+            return Err(decode_error(
+                envelope.code.to_owned(),
+                "is missing: expected the EnKash response envelope".to_owned(),
+            ));
+        }
+        Some(None) | None => return Err(http_error()),
+    };
+    if code != 0 {
+        let message = match fields.remove(envelope.message) {
+            Some(serde_json::Value::String(message)) => message,
+            Some(serde_json::Value::Null) | None => String::new(),
+            Some(other) => other.to_string(),
+        };
+        let payload = fields
+            .remove(envelope.payload)
+            .unwrap_or(serde_json::Value::Null);
+        return Err(Error::Api {
+            code,
+            message,
+            status,
+            payload,
+        });
+    }
+    if !status.is_success() {
+        return Err(http_error());
+    }
+    let payload = fields
+        .remove(envelope.payload)
+        .unwrap_or(serde_json::Value::Null);
+    serde_path_to_error::deserialize(payload).map_err(|e| {
+        let path = prefixed_path(envelope.payload, &e.path().to_string());
+        decode_error(path, e.inner().to_string())
+    })
+}
+
+/// An envelope code sent as a number or as a numeric string.
+fn envelope_code(value: &serde_json::Value) -> Option<i64> {
+    match value {
+        serde_json::Value::Number(number) => number.as_i64(),
+        serde_json::Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// `payload` + a `serde_path_to_error` path (`.` for the root, `[0]…` for sequences).
+fn prefixed_path(field: &str, path: &str) -> String {
+    match path {
+        "." => field.to_owned(),
+        p if p.starts_with('[') => format!("{field}{p}"),
+        p => format!("{field}.{p}"),
+    }
+}
+
+/// The first [`SNIPPET_CHARS`] characters of a body, cut on a character boundary.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    // 4 bytes per char at most, plus one char of slack for a cut sequence.
+    let head = &body[..body.len().min(SNIPPET_CHARS * 4 + 4)];
+    String::from_utf8_lossy(head)
+        .chars()
+        .take(SNIPPET_CHARS)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    const ENVELOPE: Envelope = Envelope {
+        code: "response_code",
+        message: "response_message",
+        payload: "payload",
+    };
+
+    fn raw(status: u16, body: &str) -> Raw {
+        Raw {
+            status: StatusCode::from_u16(status).expect("valid status"),
+            headers: HeaderMap::new(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Card {
+        card_status: Status,
+        amount: rust_decimal::Decimal,
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Status {
+        name: String,
+    }
+
+    #[test]
+    fn header_values_reject_injection_and_invisible_characters() {
+        assert!(header_value("abc DEF-123_~").is_ok());
+        assert!(
+            header_value("a\r\nX-Evil: 1")
+                .unwrap_err()
+                .contains("line break")
+        );
+        assert!(header_value("a\nb").unwrap_err().contains("line break"));
+        assert!(header_value("a\tb").unwrap_err().contains("U+0009"));
+        assert!(header_value("a\u{7f}").unwrap_err().contains("U+007F"));
+        assert!(header_value("café").unwrap_err().contains("non-ASCII"));
+    }
+
+    #[test]
+    fn snippets_cut_on_char_boundaries() {
+        let long = "é".repeat(1000);
+        let cut = snippet(long.as_bytes());
+        assert_eq!(cut.chars().count(), SNIPPET_CHARS);
+        assert!(cut.chars().all(|c| c == 'é'));
+        assert_eq!(snippet(b"short"), "short");
+        let wide = "😀".repeat(600);
+        assert_eq!(
+            snippet(wide.as_bytes())
+                .chars()
+                .filter(|c| *c == '😀')
+                .count(),
+            SNIPPET_CHARS
+        );
+    }
+
+    #[test]
+    fn payload_paths_are_prefixed() {
+        assert_eq!(prefixed_path("payload", "."), "payload");
+        assert_eq!(
+            prefixed_path("payload", "cardStatus.name"),
+            "payload.cardStatus.name"
+        );
+        assert_eq!(prefixed_path("payload", "[2].name"), "payload[2].name");
+    }
+
+    #[test]
+    fn success_decodes_the_payload_exactly() {
+        let body = r#"{"response_code":0,"response_message":"Success","payload":{"cardStatus":{"name":"ACTIVE"},"amount":12345678901234567.89}}"#;
+        let response: Response<Card> =
+            decode_response("op", Some(ENVELOPE), raw(200, body)).expect("decodes");
+        assert_eq!(response.payload.card_status.name, "ACTIVE");
+        assert_eq!(response.payload.amount.to_string(), "12345678901234567.89");
+    }
+
+    #[test]
+    fn non_zero_code_is_an_api_error_even_on_200() {
+        let body = r#"{"response_code":1,"response_message":"Insufficient balance","payload":"Insufficient balance"}"#;
+        match decode_response::<Card>("op", Some(ENVELOPE), raw(200, body)) {
+            Err(Error::Api {
+                code: 1,
+                message,
+                status,
+                payload,
+            }) => {
+                assert_eq!(message, "Insufficient balance");
+                assert_eq!(status, StatusCode::OK);
+                assert_eq!(payload, serde_json::json!("Insufficient balance"));
+            }
+            other => panic!("expected Api, got {other:?}"),
+        }
+        let string_code = r#"{"response_code":"7","response_message":null}"#;
+        assert!(matches!(
+            decode_response::<Card>("op", Some(ENVELOPE), raw(422, string_code)),
+            Err(Error::Api { code: 7, .. })
+        ));
+    }
+
+    #[test]
+    fn zero_code_on_an_error_status_is_http() {
+        let body = r#"{"response_code":0,"payload":{}}"#;
+        assert!(matches!(
+            decode_response::<serde_json::Value>("op", Some(ENVELOPE), raw(500, body)),
+            Err(Error::Http { .. })
+        ));
+    }
+
+    #[test]
+    fn missing_envelope_on_success_is_a_decode_error() {
+        match decode_response::<serde_json::Value>("op", Some(ENVELOPE), raw(200, r#"{"data":1}"#))
+        {
+            Err(Error::Decode { path, .. }) => assert_eq!(path, "response_code"),
+            other => panic!("expected Decode, got {other:?}"),
+        }
+        assert!(matches!(
+            decode_response::<serde_json::Value>("op", Some(ENVELOPE), raw(200, "[1]")),
+            Err(Error::Decode { .. })
+        ));
+    }
+
+    #[test]
+    fn wrong_types_report_the_field_path() {
+        let body = r#"{"response_code":0,"payload":{"cardStatus":{"name":5},"amount":"1"}}"#;
+        match decode_response::<Card>("op", Some(ENVELOPE), raw(200, body)) {
+            Err(Error::Decode { path, .. }) => assert_eq!(path, "payload.cardStatus.name"),
+            other => panic!("expected Decode, got {other:?}"),
+        }
+        match decode_response::<Vec<Status>>(
+            "op",
+            None,
+            raw(200, r#"[{"name":"a"},{"name":false}]"#),
+        ) {
+            Err(Error::Decode { path, .. }) => assert_eq!(path, "[1].name"),
+            other => panic!("expected Decode, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bare_bodies_decode_whole_and_reject_trailing_garbage() {
+        let ok: Response<Status> =
+            decode_response("op", None, raw(200, r#"{"name":"x"}"#)).expect("decodes");
+        assert_eq!(ok.payload.name, "x");
+        assert!(matches!(
+            decode_response::<Status>("op", None, raw(200, r#"{"name":"x"} trailing"#)),
+            Err(Error::Decode { .. })
+        ));
+        let empty: Response<()> =
+            decode_response("op", None, raw(204, "")).expect("empty body is null");
+        assert_eq!(empty.status, StatusCode::NO_CONTENT);
+        assert!(matches!(
+            decode_response::<Status>("op", None, raw(401, r#"{"error":"unauthorized"}"#)),
+            Err(Error::Http { .. })
+        ));
+    }
+}

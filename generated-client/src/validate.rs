@@ -1,0 +1,83 @@
+//! Checks generated builders run on their inputs before anything is sent, from the
+//! spec's `pattern`, `minLength` and `maxLength`.
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
+use regex::{Regex, RegexBuilder};
+
+use crate::error::Error;
+
+/// Checks a string input against its documented constraints.
+///
+/// Lengths count characters, as JSON Schema does. Patterns are matched like the spec's
+/// ECMAScript regexes: unanchored unless they anchor themselves, and `\d`/`\w` mean ASCII
+/// digits and word characters (Rust's `regex` would otherwise accept any Unicode digit).
+pub fn check_string(
+    field: &str,
+    value: &str,
+    pattern: Option<&'static str>,
+    min_length: Option<usize>,
+    max_length: Option<usize>,
+) -> Result<(), Error> {
+    let len = value.chars().count();
+    if let Some(min) = min_length
+        && len < min
+    {
+        return Err(invalid(field, format!("must be at least {min} characters long (got {len})")));
+    }
+    if let Some(max) = max_length
+        && len > max
+    {
+        return Err(invalid(field, format!("must be at most {max} characters long (got {len})")));
+    }
+    if let Some(pattern) = pattern
+        && !compiled(pattern).map_err(|e| invalid(field, e))?.is_match(value)
+    {
+        return Err(invalid(field, format!("must match the pattern `{pattern}`")));
+    }
+    Ok(())
+}
+
+fn invalid(field: &str, reason: String) -> Error {
+    Error::InvalidRequest { field: field.to_owned(), reason }
+}
+
+/// Compiles each pattern once per process.
+fn compiled(pattern: &'static str) -> Result<Regex, String> {
+    static CACHE: LazyLock<Mutex<HashMap<&'static str, Regex>>> = LazyLock::new(Default::default);
+    let mut cache = CACHE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(re) = cache.get(pattern) {
+        return Ok(re.clone());
+    }
+    // ASCII classes first, as ECMAScript has them; a pattern that needs Unicode mode
+    // (a literal non-ASCII character, say) falls back to it.
+    let re = RegexBuilder::new(pattern)
+        .unicode(false)
+        .build()
+        .or_else(|_| Regex::new(pattern))
+        .map_err(|e| format!("has a pattern the client cannot compile: {e}"))?;
+    cache.insert(pattern, re.clone());
+    Ok(re)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MOBILE: &str = r"^\d{10}$";
+    const EMAIL: &str = r"^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$";
+
+    #[test]
+    fn documented_mobile_and_email_rules() {
+        assert!(check_string("mobile", "9600098867", Some(MOBILE), Some(10), Some(10)).is_ok());
+        // Arabic-Indic digits are Unicode digits but not what the spec means by \d.
+        let err = check_string("mobile", "٩٦٠٠٠٩٨٨٦٧", Some(MOBILE), None, None).unwrap_err();
+        assert!(err.to_string().contains("`mobile`"), "{err}");
+        let err = check_string("mobile", "960009886", Some(MOBILE), Some(10), Some(10)).unwrap_err();
+        assert!(err.to_string().contains("at least 10"), "{err}");
+        assert!(check_string("email", "xyz2@gmail.com", Some(EMAIL), None, None).is_ok());
+        let err = check_string("email", "not-an-email", Some(EMAIL), None, None).unwrap_err();
+        assert!(matches!(&err, Error::InvalidRequest { field, reason } if field == "email" && reason.contains(EMAIL)));
+    }
+}

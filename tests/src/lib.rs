@@ -1,0 +1,60 @@
+//! Shared helpers for the workspace tests.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+/// The workspace root, found from this crate's manifest directory.
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_path_buf()
+}
+
+/// The embedded spec as JSON, read once.
+pub fn spec() -> &'static Value {
+    static SPEC: OnceLock<Value> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        let text = std::fs::read_to_string(workspace_root().join("spec/enkash-rewards.yaml")).expect("the spec is readable");
+        serde_yaml::from_str(&text).expect("the spec is valid YAML")
+    })
+}
+
+/// The operation object with `operation_id`, and its path and method.
+pub fn operation(operation_id: &str) -> (&'static str, &'static str, &'static Value) {
+    let paths = spec()["paths"].as_object().expect("paths");
+    for (path, item) in paths {
+        for (method, op) in item.as_object().expect("path item") {
+            if op.get("operationId").and_then(Value::as_str) == Some(operation_id) {
+                return (path, method, op);
+            }
+        }
+    }
+    panic!("no operation `{operation_id}` in the spec")
+}
+
+/// The documented example of an operation's request body or of one of its responses
+/// (`status` such as "200" or "default"), following `$ref`s into components.
+pub fn example(operation_id: &str, status: Option<&str>) -> Option<Value> {
+    let (_, _, op) = operation(operation_id);
+    let holder = match status {
+        None => resolve(&op["requestBody"]),
+        Some(code) => resolve(&op["responses"][code]),
+    };
+    let media = holder.get("content")?.as_object()?.values().next()?;
+    if let Some(e) = media.get("example") {
+        return Some(e.clone());
+    }
+    let first = media.get("examples")?.as_object()?.values().next()?;
+    resolve(first).get("value").cloned()
+}
+
+/// Follows a local `$ref`, if the value is one.
+pub fn resolve(value: &Value) -> &Value {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => {
+            let pointer = reference.trim_start_matches('#');
+            resolve(spec().pointer(pointer).unwrap_or_else(|| panic!("dangling {reference}")))
+        }
+        None => value,
+    }
+}

@@ -1,0 +1,381 @@
+//! Wire tests for authentication: the managed token's lifecycle and the guard against
+//! locking an account with repeated bad logins.
+
+use std::time::Duration;
+
+use enkash_rewards::request::{Envelope, OperationRequest, RequestOptions, RetryClass, Security};
+use enkash_rewards::{Client, Credentials, Error, RetryPolicy};
+use reqwest::{Method, StatusCode};
+use wiremock::matchers::{body_string_contains, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const ENVELOPE: Envelope = Envelope {
+    code: "response_code",
+    message: "response_message",
+    payload: "payload",
+};
+const OK_BODY: &str = r#"{"response_code":0,"response_message":"Success","payload":7}"#;
+/// `base64("CLIENT-ID:client-secret")`.
+const BASIC: &str = "Basic Q0xJRU5ULUlEOmNsaWVudC1zZWNyZXQ=";
+
+fn credentials() -> Credentials {
+    Credentials::new(
+        "CLIENT-ID",
+        "client-secret",
+        "user@example.com",
+        "p@ss word&=",
+    )
+}
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(server.uri())
+        .credentials(credentials())
+        .retry_policy(RetryPolicy::default().with_base_delay(Duration::from_millis(1)))
+        .build()
+        .expect("test client builds")
+}
+
+fn bearer_request(class: RetryClass) -> OperationRequest {
+    OperationRequest {
+        operation_id: "getBalance",
+        method: if class == RetryClass::Idempotent {
+            Method::GET
+        } else {
+            Method::POST
+        },
+        path_template: "/api/v0/coins/balance",
+        path: "/api/v0/coins/balance".to_owned(),
+        query: Vec::new(),
+        headers: Vec::new(),
+        body: None,
+        security: &[Security::Bearer],
+        retry: class,
+        envelope: Some(ENVELOPE),
+        options: RequestOptions::default(),
+    }
+}
+
+fn token_response(token: &str, expires_in: u64) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(serde_json::json!({
+        "access_token": token,
+        "token_type": "bearer",
+        "refresh_token": "refresh",
+        "expires_in": expires_in,
+        "scope": "read write trust",
+    }))
+}
+
+async fn mount_api(server: &MockServer, token: &str, expected_calls: u64) {
+    Mock::given(method("GET"))
+        .and(path("/api/v0/coins/balance"))
+        .and(header("authorization", format!("Bearer {token}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(OK_BODY, "application/json"))
+        .expect(expected_calls)
+        .mount(server)
+        .await;
+}
+
+async fn token_requests(server: &MockServer) -> usize {
+    server.received_requests().await.map_or(0, |requests| {
+        requests
+            .iter()
+            .filter(|r| r.url.path() == "/oauth/token")
+            .count()
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_concurrent_calls_share_one_token_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .and(header("authorization", BASIC))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .and(body_string_contains("grant_type=password"))
+        .and(body_string_contains("clientId=CLIENT-ID"))
+        .and(body_string_contains("username=user%40example.com"))
+        .and(body_string_contains("password=p%40ss+word%26%3D"))
+        // Slow enough that every caller arrives while the first fetch is in flight.
+        .respond_with(token_response("tok-1", 300).set_delay(Duration::from_millis(200)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_api(&server, "tok-1", 20).await;
+    let client = client(&server);
+
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let client = client.clone();
+        calls.spawn(async move {
+            client
+                .execute::<u64>(bearer_request(RetryClass::Idempotent))
+                .await
+        });
+    }
+    let mut succeeded = 0;
+    while let Some(joined) = calls.join_next().await {
+        let response = joined.expect("task completes").expect("call succeeds");
+        assert_eq!(response.payload, 7);
+        succeeded += 1;
+    }
+
+    assert_eq!(succeeded, 20);
+    assert_eq!(token_requests(&server).await, 1);
+}
+
+#[tokio::test]
+async fn the_camel_case_token_response_is_accepted() {
+    let server = MockServer::start().await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "accessToken": "camel-tok", "tokenType": "bearer", "expiresIn": 300, "refreshToken": "r"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_api(&server, "camel-tok", 2).await;
+    let client = client(&server);
+
+    for _ in 0..2 {
+        client
+            .execute::<u64>(bearer_request(RetryClass::Idempotent))
+            .await
+            .expect("call succeeds");
+    }
+}
+
+#[tokio::test]
+async fn bad_credentials_are_sent_once_and_not_resent() {
+    let server = MockServer::start().await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(
+            serde_json::json!({"error": "unauthorized", "error_description": "Bad credentials"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/api/v0/coins/balance"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    for attempt in 0..3 {
+        match client
+            .execute::<u64>(bearer_request(RetryClass::Idempotent))
+            .await
+        {
+            Err(Error::Http {
+                status,
+                body_snippet,
+            }) => {
+                assert_eq!(status, StatusCode::UNAUTHORIZED, "call {attempt}");
+                assert!(body_snippet.contains("Bad credentials"), "call {attempt}");
+            }
+            other => panic!("expected Error::Http on call {attempt}, got {other:?}"),
+        }
+    }
+    assert_eq!(token_requests(&server).await, 1);
+}
+
+#[tokio::test]
+async fn a_400_invalid_grant_is_not_retried_either() {
+    let server = MockServer::start().await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(
+            ResponseTemplate::new(400).set_body_json(serde_json::json!({"error": "invalid_grant"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    for _ in 0..2 {
+        let error = client
+            .execute::<u64>(bearer_request(RetryClass::Idempotent))
+            .await
+            .expect_err("rejected");
+        assert_eq!(error.status(), Some(StatusCode::BAD_REQUEST));
+    }
+}
+
+#[tokio::test]
+async fn a_login_refused_inside_an_envelope_is_remembered_too() {
+    let server = MockServer::start().await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "response_code": 1, "response_message": "Invalid username or password", "payload": null
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    for _ in 0..2 {
+        match client
+            .execute::<u64>(bearer_request(RetryClass::Idempotent))
+            .await
+        {
+            Err(Error::Api { code, message, .. }) => {
+                assert_eq!(code, 1);
+                assert_eq!(message, "Invalid username or password");
+            }
+            other => panic!("expected Error::Api, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_transient_token_failure_is_retried_and_not_remembered() {
+    let server = MockServer::start().await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(token_response("tok-after-503", 300))
+        .mount(&server)
+        .await;
+    mount_api(&server, "tok-after-503", 1).await;
+
+    client(&server)
+        .execute::<u64>(bearer_request(RetryClass::Idempotent))
+        .await
+        .expect("token call retried");
+
+    assert_eq!(token_requests(&server).await, 2);
+}
+
+#[tokio::test]
+async fn a_401_drops_the_token_without_resending_the_call() {
+    let server = MockServer::start().await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(token_response("stale", 300))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(token_response("fresh", 300))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v0/coins/balance"))
+        .and(header("authorization", "Bearer stale"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(serde_json::json!({
+            "response_code": 401, "response_message": "token expired", "payload": null
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v0/coins/balance"))
+        .and(header("authorization", "Bearer fresh"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(OK_BODY, "application/json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    let error = client
+        .execute::<u64>(bearer_request(RetryClass::NonIdempotent))
+        .await
+        .expect_err("401");
+    assert_eq!(error.status(), Some(StatusCode::UNAUTHORIZED));
+    let response = client
+        .execute::<u64>(bearer_request(RetryClass::NonIdempotent))
+        .await
+        .expect("fresh token");
+    assert_eq!(response.payload, 7);
+}
+
+#[tokio::test]
+async fn a_token_is_refreshed_before_it_expires() {
+    let server = MockServer::start().await;
+    // A 1-second token is refreshed after half its life.
+    Mock::given(path("/oauth/token"))
+        .respond_with(token_response("short", 1))
+        .expect(2)
+        .mount(&server)
+        .await;
+    mount_api(&server, "short", 3).await;
+    let client = client(&server);
+
+    client
+        .execute::<u64>(bearer_request(RetryClass::Idempotent))
+        .await
+        .expect("first call");
+    client
+        .execute::<u64>(bearer_request(RetryClass::Idempotent))
+        .await
+        .expect("cached token");
+    assert_eq!(token_requests(&server).await, 1);
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    client
+        .execute::<u64>(bearer_request(RetryClass::Idempotent))
+        .await
+        .expect("refreshed token");
+
+    assert_eq!(token_requests(&server).await, 2);
+}
+
+#[tokio::test]
+async fn a_static_bearer_token_is_sent_as_given() {
+    let server = MockServer::start().await;
+    mount_api(&server, "static-token", 1).await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .bearer_token("static-token")
+        .build()
+        .expect("client builds");
+
+    client
+        .execute::<u64>(bearer_request(RetryClass::Idempotent))
+        .await
+        .expect("call succeeds");
+
+    assert_eq!(token_requests(&server).await, 0);
+}
+
+#[tokio::test]
+async fn basic_security_uses_the_client_id_and_secret() {
+    let server = MockServer::start().await;
+    Mock::given(header("authorization", BASIC))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(OK_BODY, "application/json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut req = bearer_request(RetryClass::Idempotent);
+    req.security = &[Security::Basic];
+
+    client(&server)
+        .execute::<u64>(req)
+        .await
+        .expect("call succeeds");
+
+    assert_eq!(token_requests(&server).await, 0);
+}
+
+#[tokio::test]
+async fn basic_security_without_credentials_is_a_config_error() {
+    let server = MockServer::start().await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .bearer_token("t")
+        .build()
+        .expect("client builds");
+    let mut req = bearer_request(RetryClass::Idempotent);
+    req.security = &[Security::Basic];
+
+    match client.execute::<u64>(req).await {
+        Err(Error::Config { reason }) => {
+            assert!(reason.contains("ClientBuilder::credentials"), "{reason}")
+        }
+        other => panic!("expected Error::Config, got {other:?}"),
+    }
+    assert_eq!(server.received_requests().await.map(|r| r.len()), Some(0));
+}

@@ -1,0 +1,355 @@
+//! Wire tests for the retry policy: what is resent, what never is, and how long the
+//! client waits. Elapsed times are only ever bounded from below.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use enkash_rewards::request::{
+    Envelope, OperationRequest, RequestBody, RequestOptions, RetryClass,
+};
+use enkash_rewards::{Client, Error, RetryPolicy};
+use reqwest::{Method, StatusCode};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const ENVELOPE: Envelope = Envelope {
+    code: "response_code",
+    message: "response_message",
+    payload: "payload",
+};
+const OK_BODY: &str = r#"{"response_code":0,"response_message":"Success","payload":"done"}"#;
+
+fn request(class: RetryClass) -> OperationRequest {
+    let method = match class {
+        RetryClass::Idempotent => Method::GET,
+        RetryClass::NonIdempotent => Method::POST,
+    };
+    OperationRequest {
+        operation_id: "testOperation",
+        method,
+        path_template: "/api/v0/things",
+        path: "/api/v0/things".to_owned(),
+        query: Vec::new(),
+        headers: Vec::new(),
+        body: None,
+        security: &[],
+        retry: class,
+        envelope: Some(ENVELOPE),
+        options: RequestOptions::default(),
+    }
+}
+
+fn post_with_body(class: RetryClass) -> OperationRequest {
+    let mut req = request(class);
+    req.method = Method::POST;
+    let body = serde_json::json!({"referenceNumber": "REF-1", "amount": "100.25", "idempotencyKey": "k-1"});
+    req.body = Some(RequestBody::json(&body).expect("json body"));
+    req
+}
+
+/// Two retries with a negligible backoff, so tests are quick but still exercise the loop.
+fn fast_policy() -> RetryPolicy {
+    RetryPolicy::default()
+        .with_base_delay(Duration::from_millis(1))
+        .with_max_delay(Duration::from_millis(5))
+}
+
+fn client(base_url: impl Into<String>, timeout: Duration) -> Client {
+    Client::builder()
+        .base_url(base_url)
+        .timeout(timeout)
+        .retry_policy(fast_policy())
+        .build()
+        .expect("test client builds")
+}
+
+async fn request_count(server: &MockServer) -> usize {
+    server
+        .received_requests()
+        .await
+        .map_or(0, |requests| requests.len())
+}
+
+#[tokio::test]
+async fn a_429_with_retry_after_is_retried_after_waiting() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw(OK_BODY, "application/json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let started = Instant::now();
+    let response = client(server.uri(), Duration::from_secs(5))
+        .execute::<String>(request(RetryClass::Idempotent))
+        .await
+        .expect("second attempt succeeds");
+
+    assert_eq!(response.payload, "done");
+    assert_eq!(request_count(&server).await, 2);
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "waited only {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_cap_fails_at_once() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "3600"))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let error = client(server.uri(), Duration::from_secs(5))
+        .execute::<String>(request(RetryClass::Idempotent))
+        .await
+        .expect_err("gives up");
+
+    assert_eq!(error.status(), Some(StatusCode::TOO_MANY_REQUESTS));
+    assert!(matches!(error, Error::Http { .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_non_idempotent_write_is_never_retried_after_a_429_or_5xx() {
+    for status in [429u16, 500, 502, 503, 504] {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(status).insert_header("Retry-After", "0"))
+            .expect(1)
+            .mount(&server)
+            .await;
+
+        let error = client(server.uri(), Duration::from_secs(5))
+            .execute::<String>(post_with_body(RetryClass::NonIdempotent))
+            .await
+            .expect_err("fails");
+
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+        assert_eq!(request_count(&server).await, 1, "status {status}");
+    }
+}
+
+#[tokio::test]
+async fn an_idempotent_call_retries_transient_statuses_with_identical_bytes() {
+    for status in [502u16, 503, 504] {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(status))
+            .expect(3)
+            .mount(&server)
+            .await;
+
+        let error = client(server.uri(), Duration::from_secs(5))
+            .execute::<String>(post_with_body(RetryClass::Idempotent))
+            .await
+            .expect_err("every attempt fails");
+
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+        let received = server.received_requests().await.expect("recording is on");
+        assert_eq!(received.len(), 3, "first attempt + 2 retries for {status}");
+        assert!(
+            received.iter().all(|r| r.body == received[0].body),
+            "identical bytes"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_500_is_not_retried_even_for_an_idempotent_call() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(500))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let error = client(server.uri(), Duration::from_secs(5))
+        .execute::<String>(request(RetryClass::Idempotent))
+        .await
+        .expect_err("fails");
+
+    assert_eq!(error.status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
+}
+
+#[tokio::test]
+async fn a_per_request_retry_budget_overrides_the_client() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(503))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut req = request(RetryClass::Idempotent);
+    req.options.max_retries = Some(0);
+
+    let error = client(server.uri(), Duration::from_secs(5))
+        .execute::<String>(req)
+        .await
+        .expect_err("fails");
+
+    assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+}
+
+#[tokio::test]
+async fn a_timed_out_non_idempotent_write_is_sent_exactly_once() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(OK_BODY, "application/json")
+                .set_delay(Duration::from_secs(2)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let error = client(server.uri(), Duration::from_millis(200))
+        .execute::<String>(post_with_body(RetryClass::NonIdempotent))
+        .await
+        .expect_err("times out");
+
+    match error {
+        Error::Timeout { operation, after } => {
+            assert_eq!(operation, "testOperation");
+            assert_eq!(after, Duration::from_millis(200));
+        }
+        other => panic!("expected Error::Timeout, got {other:?}"),
+    }
+    assert_eq!(request_count(&server).await, 1);
+}
+
+#[tokio::test]
+async fn a_timed_out_idempotent_call_is_resent_with_the_identical_body() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(OK_BODY, "application/json")
+                .set_delay(Duration::from_secs(2)),
+        )
+        .expect(3)
+        .mount(&server)
+        .await;
+
+    let error = client(server.uri(), Duration::from_millis(200))
+        .execute::<String>(post_with_body(RetryClass::Idempotent))
+        .await
+        .expect_err("every attempt times out");
+
+    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+    let received = server.received_requests().await.expect("recording is on");
+    assert_eq!(received.len(), 3);
+    assert!(!received[0].body.is_empty());
+    assert!(
+        received.iter().all(|r| r.body == received[0].body),
+        "identical bytes on every attempt"
+    );
+}
+
+#[tokio::test]
+async fn a_per_request_timeout_overrides_the_client() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(OK_BODY, "application/json")
+                .set_delay(Duration::from_secs(2)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut req = request(RetryClass::NonIdempotent);
+    req.options.timeout = Some(Duration::from_millis(150));
+
+    match client(server.uri(), Duration::from_secs(30))
+        .execute::<String>(req)
+        .await
+    {
+        Err(Error::Timeout { after, .. }) => assert_eq!(after, Duration::from_millis(150)),
+        other => panic!("expected Error::Timeout, got {other:?}"),
+    }
+}
+
+/// A port on 127.0.0.1 that nothing listens on: bound, then released.
+fn refused_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
+    let port = listener.local_addr().expect("local address").port();
+    drop(listener);
+    port
+}
+
+/// Counts `debug` events whose message is "retrying", on this thread only.
+#[derive(Clone, Default)]
+struct RetryCounter {
+    count: Arc<Mutex<usize>>,
+}
+
+impl RetryCounter {
+    fn get(&self) -> usize {
+        *self.count.lock().expect("counter lock")
+    }
+}
+
+struct MessageIsRetrying(bool);
+
+impl tracing::field::Visit for MessageIsRetrying {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "message" && format!("{value:?}") == "retrying" {
+            self.0 = true;
+        }
+    }
+}
+
+impl tracing::Subscriber for RetryCounter {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut visitor = MessageIsRetrying(false);
+        event.record(&mut visitor);
+        if visitor.0 {
+            *self.count.lock().expect("counter lock") += 1;
+        }
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn connection_refused_is_a_transport_error_retried_for_every_class() {
+    let base_url = format!("http://127.0.0.1:{}", refused_port());
+    for class in [RetryClass::Idempotent, RetryClass::NonIdempotent] {
+        let counter = RetryCounter::default();
+        let _guard = tracing::subscriber::set_default(counter.clone());
+
+        let error = client(base_url.clone(), Duration::from_secs(5))
+            .execute::<String>(post_with_body(class))
+            .await
+            .expect_err("nothing listens");
+
+        match &error {
+            Error::Transport { operation, source } => {
+                assert_eq!(*operation, "testOperation");
+                assert!(source.is_connect(), "{source:?}");
+                assert!(source.url().is_none(), "the URL is stripped from the error");
+            }
+            other => panic!("expected Error::Transport for {class:?}, got {other:?}"),
+        }
+        assert_eq!(counter.get(), 2, "both retries used for {class:?}");
+        assert!(std::error::Error::source(&error).is_some());
+    }
+}

@@ -1,0 +1,165 @@
+//! The runtime's traces: one `enkash.request` span per call with the documented fields,
+//! and nothing secret or personal in any span or event.
+
+use std::fmt::Write as _;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use enkash_rewards::request::{
+    Envelope, OperationRequest, RequestBody, RequestOptions, RetryClass, Security,
+    encode_path_segment,
+};
+use enkash_rewards::{Client, Credentials, RetryPolicy};
+use reqwest::Method;
+use wiremock::matchers::path;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// Writes every span name, field and event the SDK emits on the current thread into one
+/// string. Other crates' traces (hyper's, say) are not the SDK's to police.
+#[derive(Clone, Default)]
+struct Capture {
+    text: Arc<Mutex<String>>,
+    next_id: Arc<Mutex<u64>>,
+}
+
+impl Capture {
+    fn text(&self) -> String {
+        self.text.lock().expect("capture lock").clone()
+    }
+
+    fn push(&self, line: String) {
+        let mut text = self.text.lock().expect("capture lock");
+        text.push_str(&line);
+        text.push('\n');
+    }
+}
+
+struct Fields(String);
+
+impl tracing::field::Visit for Fields {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        let _ = write!(self.0, " {}={:?}", field.name(), value);
+    }
+}
+
+impl tracing::Subscriber for Capture {
+    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
+        metadata.target().starts_with("enkash_rewards")
+    }
+    fn new_span(&self, attributes: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        let mut fields = Fields(format!("span {}", attributes.metadata().name()));
+        attributes.record(&mut fields);
+        self.push(fields.0);
+        let mut next = self.next_id.lock().expect("id lock");
+        *next += 1;
+        tracing::span::Id::from_u64(*next)
+    }
+    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        let mut fields = Fields("record".to_owned());
+        values.record(&mut fields);
+        self.push(fields.0);
+    }
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut fields = Fields(format!("event {}", event.metadata().level()));
+        event.record(&mut fields);
+        self.push(fields.0);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn traces_name_the_template_and_never_secrets_or_personal_data() {
+    let server = MockServer::start().await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "access_token": "tok-SECRET-123", "expires_in": 300
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/api/v0/cards/CARD-98765/load"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/api/v0/cards/CARD-98765/load"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"code":0,"message":"ok","payload":{"mobile":"9876543210"}}"#,
+            "application/json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .credentials(Credentials::new(
+            "CLIENT-ID",
+            "client-SECRET",
+            "9123456789",
+            "pass-SECRET",
+        ))
+        .partner_id("partner-SECRET")
+        .retry_policy(RetryPolicy::default().with_base_delay(Duration::from_millis(1)))
+        .build()
+        .expect("client builds");
+    let request = OperationRequest {
+        operation_id: "loadCard",
+        method: Method::POST,
+        path_template: "/api/v0/cards/{cardId}/load",
+        path: format!("/api/v0/cards/{}/load", encode_path_segment("CARD-98765")),
+        query: vec![("userId", "USER-55555".to_owned())],
+        headers: vec![("Cookie", "session=COOKIE-SECRET".to_owned())],
+        body: Some(
+            RequestBody::json(&serde_json::json!({"email": "person@example.com"}))
+                .expect("json body"),
+        ),
+        security: &[Security::Bearer, Security::ApiKeyHeader("partnerId")],
+        retry: RetryClass::Idempotent,
+        envelope: Some(Envelope {
+            code: "code",
+            message: "message",
+            payload: "payload",
+        }),
+        options: RequestOptions::default(),
+    };
+
+    let capture = Capture::default();
+    let guard = tracing::subscriber::set_default(capture.clone());
+    client
+        .execute::<serde_json::Value>(request)
+        .await
+        .expect("second attempt succeeds");
+    drop(guard);
+    let text = capture.text();
+
+    for expected in [
+        "span enkash.request",
+        "operation=\"loadCard\"",
+        "operation=\"oauthToken\"",
+        "path=\"/api/v0/cards/{cardId}/load\"",
+        "method=POST",
+        "attempt=2",
+        "status=200",
+        "latency_ms=",
+        "message=retrying",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    for secret in [
+        "SECRET",
+        "9123456789",
+        "9876543210",
+        "CARD-98765",
+        "USER-55555",
+        "person@example.com",
+        "Q0xJRU5ULUlE", // base64 of the client id, i.e. the Basic header
+    ] {
+        assert!(
+            !text.contains(secret),
+            "{secret:?} leaked into traces:\n{text}"
+        );
+    }
+}

@@ -1,0 +1,559 @@
+//! Wire tests for the hand-written runtime: request encoding and response decoding.
+//!
+//! Each test drives `Client::execute` with a hand-built `OperationRequest` against a
+//! local `wiremock` server on 127.0.0.1.
+
+use std::str::FromStr;
+
+use enkash_rewards::request::{
+    Envelope, OperationRequest, RequestBody, RequestOptions, RetryClass, Security,
+    encode_path_segment,
+};
+use enkash_rewards::{Client, Credentials, Error, RetryPolicy, Secret};
+use reqwest::{Method, StatusCode};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use wiremock::matchers::{any, header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const ENVELOPE: Envelope = Envelope {
+    code: "response_code",
+    message: "response_message",
+    payload: "payload",
+};
+const CARD_ENVELOPE: Envelope = Envelope {
+    code: "code",
+    message: "message",
+    payload: "payload",
+};
+
+fn request(method: Method, concrete_path: &str) -> OperationRequest {
+    OperationRequest {
+        operation_id: "testOperation",
+        method,
+        path_template: "/api/v0/things/{thingId}",
+        path: concrete_path.to_owned(),
+        query: Vec::new(),
+        headers: Vec::new(),
+        body: None,
+        security: &[],
+        retry: RetryClass::Idempotent,
+        envelope: Some(ENVELOPE),
+        options: RequestOptions::default(),
+    }
+}
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(server.uri())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("test client builds")
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Card {
+    card_status: CardStatus,
+    otb_balance: Decimal,
+}
+
+#[derive(Debug, Deserialize)]
+struct CardStatus {
+    name: String,
+}
+
+#[tokio::test]
+async fn success_returns_status_headers_and_the_exact_payload() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v0/things/T1"))
+        .respond_with(
+            ResponseTemplate::new(200).insert_header("x-request-id", "abc").set_body_raw(
+                r#"{"response_code":0,"response_message":"Success","payload":{"cardStatus":{"name":"ACTIVE"},"otbBalance":98765432109876543.21}}"#,
+                "application/json",
+            ),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let response = client(&server)
+        .execute::<Card>(request(Method::GET, "/api/v0/things/T1"))
+        .await
+        .expect("success");
+
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(
+        response
+            .headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok()),
+        Some("abc")
+    );
+    assert_eq!(response.payload.card_status.name, "ACTIVE");
+    // Exact to the last digit: never through f64.
+    assert_eq!(
+        response.payload.otb_balance,
+        Decimal::from_str("98765432109876543.21").expect("decimal literal")
+    );
+}
+
+#[tokio::test]
+async fn non_zero_code_on_http_200_is_an_api_error() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"response_code":1,"response_message":"Insufficient balance in card account","payload":"Insufficient balance in card account"}"#,
+            "application/json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let error = client(&server)
+        .execute::<Card>(request(Method::GET, "/api/v0/things/T1"))
+        .await
+        .expect_err("code 1 is a failure");
+
+    match error {
+        Error::Api {
+            code,
+            message,
+            status,
+            payload,
+        } => {
+            assert_eq!(code, 1);
+            assert_eq!(message, "Insufficient balance in card account");
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(
+                payload,
+                serde_json::json!("Insufficient balance in card account")
+            );
+        }
+        other => panic!("expected Error::Api, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_envelope_on_a_4xx_is_an_api_error() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(400).set_body_raw(
+            r#"{"code":422,"message":"mobile is mandatory","payload":{"field":"mobile"}}"#,
+            "application/json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut req = request(Method::POST, "/api/v0/cards");
+    req.envelope = Some(CARD_ENVELOPE);
+    req.retry = RetryClass::NonIdempotent;
+
+    let error = client(&server)
+        .execute::<Card>(req)
+        .await
+        .expect_err("400 fails");
+
+    match error {
+        Error::Api {
+            code,
+            message,
+            status,
+            payload,
+        } => {
+            assert_eq!(code, 422);
+            assert_eq!(message, "mobile is mandatory");
+            assert_eq!(status, StatusCode::BAD_REQUEST);
+            assert_eq!(payload, serde_json::json!({"field": "mobile"}));
+        }
+        other => panic!("expected Error::Api, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_html_502_is_an_http_error() {
+    let server = MockServer::start().await;
+    let page = "<html><body><h1>502 Bad Gateway</h1></body></html>";
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(502).set_body_raw(page, "text/html"))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let error = client(&server)
+        .execute::<Card>(request(Method::GET, "/api/v0/things/T1"))
+        .await
+        .expect_err("502 fails");
+
+    match &error {
+        Error::Http {
+            status,
+            body_snippet,
+        } => {
+            assert_eq!(*status, StatusCode::BAD_GATEWAY);
+            assert_eq!(body_snippet, page);
+        }
+        other => panic!("expected Error::Http, got {other:?}"),
+    }
+    assert_eq!(error.status(), Some(StatusCode::BAD_GATEWAY));
+}
+
+#[tokio::test]
+async fn a_long_error_body_is_quoted_only_in_part() {
+    let server = MockServer::start().await;
+    let page = format!("<html>{}</html>", "ü".repeat(5_000));
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(500).set_body_raw(page, "text/html"))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    match client(&server)
+        .execute::<Card>(request(Method::GET, "/api/v0/things/T1"))
+        .await
+    {
+        Err(Error::Http { body_snippet, .. }) => {
+            assert_eq!(body_snippet.chars().count(), 512);
+            assert!(body_snippet.starts_with("<html>ü"));
+        }
+        other => panic!("expected Error::Http, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn truncated_json_is_a_decode_error() {
+    let server = MockServer::start().await;
+    let body = r#"{"response_code":0,"response_message":"Success","payload":{"cardStatus":{"na"#;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    match client(&server)
+        .execute::<Card>(request(Method::GET, "/api/v0/things/T1"))
+        .await
+    {
+        Err(Error::Decode {
+            operation,
+            status,
+            path,
+            message,
+            body_snippet,
+        }) => {
+            assert_eq!(operation, "testOperation");
+            assert_eq!(status, StatusCode::OK);
+            assert!(path.starts_with("payload"), "path {path}");
+            assert!(message.contains("EOF"), "message {message}");
+            assert_eq!(body_snippet, body);
+        }
+        other => panic!("expected Error::Decode, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_type_is_a_decode_error_naming_the_field() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"response_code":0,"response_message":"Success","payload":{"cardStatus":{"name":17},"otbBalance":"1.00"}}"#,
+            "application/json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    match client(&server)
+        .execute::<Card>(request(Method::GET, "/api/v0/things/T1"))
+        .await
+    {
+        Err(Error::Decode { path, message, .. }) => {
+            assert_eq!(path, "payload.cardStatus.name");
+            assert!(message.contains("invalid type"), "message {message}");
+        }
+        other => panic!("expected Error::Decode, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_bare_body_decodes_whole_when_there_is_no_envelope() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(r#"{"name":"ACTIVE"}"#, "application/json"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut req = request(Method::GET, "/api/v0/things/T1");
+    req.envelope = None;
+
+    let response = client(&server)
+        .execute::<CardStatus>(req)
+        .await
+        .expect("bare body decodes");
+    assert_eq!(response.into_payload().name, "ACTIVE");
+}
+
+#[tokio::test]
+async fn standard_headers_and_the_body_are_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v0/things"))
+        .and(header("accept", "application/json"))
+        .and(header("content-type", "application/json"))
+        .and(header("partnerId", "P-42"))
+        .and(header("x-trace", "t 1"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(r#"{"response_code":0,"payload":null}"#, "application/json"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .partner_id("P-42")
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client builds");
+    let mut req = request(Method::POST, "/api/v0/things");
+    req.security = &[Security::ApiKeyHeader("partnerId")];
+    req.headers = vec![("x-trace", "t 1".to_owned())];
+    req.body = Some(RequestBody::json(&serde_json::json!({"amount": "10.50"})).expect("json body"));
+
+    let response = client.execute::<Option<Card>>(req).await.expect("success");
+    assert!(response.payload.is_none());
+
+    let received = server.received_requests().await.expect("recording is on");
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].body, br#"{"amount":"10.50"}"#);
+    let user_agent = received[0]
+        .headers
+        .get("user-agent")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let version = user_agent
+        .strip_prefix("enkash-rewards/")
+        .unwrap_or_default();
+    assert_eq!(version.split('.').count(), 3, "user agent {user_agent:?}");
+}
+
+#[tokio::test]
+async fn query_values_are_encoded_and_arrive_intact() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v0/coins/balance"))
+        .and(query_param("userId", "EK6 C&Y=E+6K/#"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(r#"{"response_code":0,"payload":42}"#, "application/json"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut req = request(Method::GET, "/api/v0/coins/balance");
+    req.query = vec![("userId", "EK6 C&Y=E+6K/#".to_owned())];
+
+    let response = client(&server).execute::<u64>(req).await.expect("success");
+    assert_eq!(response.payload, 42);
+    let received = server.received_requests().await.expect("recording is on");
+    assert_eq!(
+        received[0].url.query_pairs().count(),
+        1,
+        "one parameter, not split by `&`"
+    );
+}
+
+#[tokio::test]
+async fn a_crlf_in_a_header_is_rejected_before_anything_is_sent() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    // Credentials are configured: not even a token request may go out.
+    let client = Client::builder()
+        .base_url(server.uri())
+        .credentials(Credentials::new("id", "secret", "user", "pass"))
+        .build()
+        .expect("client builds");
+    for bad in ["v\r\nX-Injected: 1", "line\nbreak", "tab\there", "naïve"] {
+        let mut req = request(Method::GET, "/api/v0/things/T1");
+        req.security = &[Security::Bearer];
+        req.headers = vec![("Cookie", bad.to_owned())];
+        match client.execute::<serde_json::Value>(req).await {
+            Err(Error::InvalidRequest { field, reason }) => {
+                assert_eq!(field, "Cookie");
+                assert!(!reason.is_empty());
+            }
+            other => panic!("expected Error::InvalidRequest for {bad:?}, got {other:?}"),
+        }
+    }
+    assert_eq!(server.received_requests().await.map(|r| r.len()), Some(0));
+}
+
+#[tokio::test]
+async fn encoded_path_segments_never_change_the_path() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(r#"{"response_code":0,"payload":null}"#, "application/json"),
+        )
+        .expect(3)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let cases = [
+        ("a/../b", "/api/v0/things/a%2F..%2Fb"),
+        ("x?y#z", "/api/v0/things/x%3Fy%23z"),
+        ("50%", "/api/v0/things/50%25"),
+    ];
+    for (value, expected) in cases {
+        let concrete = format!("/api/v0/things/{}", encode_path_segment(value));
+        client
+            .execute::<()>(request(Method::GET, &concrete))
+            .await
+            .expect("success");
+        let received = server.received_requests().await.expect("recording is on");
+        let last = received.last().expect("one request per case");
+        assert_eq!(last.url.path(), expected, "value {value:?}");
+        assert_eq!(last.url.query(), None, "value {value:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_dot_segment_is_refused_rather_than_normalised_away() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    for value in [".", ".."] {
+        let concrete = format!("/api/v0/things/{}/cards", encode_path_segment(value));
+        match client.execute::<()>(request(Method::GET, &concrete)).await {
+            Err(Error::InvalidRequest { field, .. }) => assert_eq!(field, "path"),
+            other => panic!("expected Error::InvalidRequest for {value:?}, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_missing_partner_id_is_a_config_error_naming_the_setter() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let mut req = request(Method::POST, "/api/v0/cards");
+    req.operation_id = "createCard";
+    req.security = &[Security::ApiKeyHeader("partnerId")];
+
+    match client(&server).execute::<()>(req).await {
+        Err(Error::Config { reason }) => {
+            assert!(reason.contains("createCard"), "{reason}");
+            assert!(reason.contains("ClientBuilder::partner_id"), "{reason}");
+        }
+        other => panic!("expected Error::Config, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_bearer_operation_without_auth_configured_is_a_config_error() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let mut req = request(Method::GET, "/api/v0/things/T1");
+    req.security = &[Security::Bearer];
+
+    match client(&server).execute::<()>(req).await {
+        Err(Error::Config { reason }) => assert!(reason.contains("bearer_token"), "{reason}"),
+        other => panic!("expected Error::Config, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_base_url_path_prefix_is_kept() {
+    let server = MockServer::start().await;
+    Mock::given(path("/gateway/api/v0/things/T1"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(r#"{"response_code":0,"payload":null}"#, "application/json"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(format!("{}/gateway/", server.uri()))
+        .build()
+        .expect("client builds");
+
+    client
+        .execute::<()>(request(Method::GET, "/api/v0/things/T1"))
+        .await
+        .expect("success");
+}
+
+#[test]
+fn the_base_url_must_be_http_or_https() {
+    for bad in [
+        "ftp://127.0.0.1/",
+        "127.0.0.1:8080",
+        "",
+        "file:///etc/passwd",
+    ] {
+        let result = Client::builder().base_url(bad).build();
+        assert!(
+            matches!(result, Err(Error::Config { .. })),
+            "{bad:?}: {result:?}"
+        );
+    }
+}
+
+#[test]
+fn secrets_and_clients_never_print_secrets() {
+    let secret = Secret::new("tok-123");
+    assert_eq!(format!("{secret:?}"), "Secret(<redacted>)");
+    assert_eq!(format!("{secret}"), "Secret(<redacted>)");
+
+    let builder = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .credentials(Credentials::new(
+            "CLIENT",
+            "client-secret-xyz",
+            "9999999999",
+            "p4ssw0rd",
+        ))
+        .partner_id("partner-key-abc");
+    let builder_debug = format!("{builder:?}");
+    let client = builder.build().expect("client builds");
+    let client_debug = format!("{client:?}");
+    let static_client = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .bearer_token("bearer-tok-123")
+        .build()
+        .expect("client builds");
+    let static_debug = format!("{static_client:?}");
+
+    for debug in [&builder_debug, &client_debug, &static_debug] {
+        for leaked in [
+            "client-secret-xyz",
+            "9999999999",
+            "p4ssw0rd",
+            "partner-key-abc",
+            "bearer-tok-123",
+        ] {
+            assert!(!debug.contains(leaked), "{leaked} leaked in {debug}");
+        }
+    }
+    assert!(client_debug.contains("127.0.0.1"), "{client_debug}");
+}
