@@ -53,6 +53,7 @@ pub fn ident(name: &str) -> Ident {
 
 /// Facts about named types that emission needs when it meets a `TypeRef::Named`.
 pub struct TypeTable<'a> {
+    api: &'a Api,
     by_name: HashMap<&'a str, &'a TypeDef>,
     eq: HashMap<&'a str, bool>,
 }
@@ -72,7 +73,7 @@ impl<'a> TypeTable<'a> {
                 let parts: Vec<&TypeRef> = match &t.kind {
                     TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).chain(s.extra.iter().map(|(_, t)| t)).collect(),
                     TypeKind::Union(vs) => vs.iter().map(|v| &v.ty).collect(),
-                    TypeKind::Alias(t) => vec![t],
+                    TypeKind::Alias(t) | TypeKind::Newtype(t) => vec![t],
                     TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => Vec::new(),
                 };
                 if !parts.iter().all(|p| ref_is_eq(p, &eq)) {
@@ -84,7 +85,7 @@ impl<'a> TypeTable<'a> {
                 break;
             }
         }
-        TypeTable { by_name, eq }
+        TypeTable { api, by_name, eq }
     }
 
     pub fn get(&self, name: &str) -> Option<&'a TypeDef> {
@@ -115,6 +116,26 @@ impl<'a> TypeTable<'a> {
         matches!(self.resolve(ty), TypeRef::Decimal)
     }
 
+    /// Whether `ty` holds an exact decimal outside any named struct (which handles its
+    /// own): `Decimal`, or a `Vec`, map or `Option` of one, through aliases. Such a value
+    /// needs `rust_decimal`'s or `serde_helpers`' adapters to be written as a JSON number.
+    pub fn contains_decimal(&self, ty: &TypeRef) -> bool {
+        match self.resolve(ty) {
+            TypeRef::Decimal => true,
+            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => self.contains_decimal(t),
+            _ => false,
+        }
+    }
+
+    /// See [`crate::model::is_displayable`].
+    pub fn is_displayable(&self, ty: &TypeRef) -> bool {
+        crate::model::is_displayable(&self.api.types, ty)
+    }
+
+    pub fn is_any(&self, ty: &TypeRef) -> bool {
+        matches!(self.resolve(ty), TypeRef::Any)
+    }
+
     pub fn is_string(&self, ty: &TypeRef) -> bool {
         matches!(self.resolve(ty), TypeRef::String)
     }
@@ -124,7 +145,7 @@ fn ref_is_eq(ty: &TypeRef, eq: &HashMap<&str, bool>) -> bool {
     match ty {
         TypeRef::F32 | TypeRef::F64 => false,
         TypeRef::Named(n) => eq.get(n.as_str()).copied().unwrap_or(true),
-        TypeRef::Array(t) | TypeRef::Map(t) => ref_is_eq(t, eq),
+        TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => ref_is_eq(t, eq),
         _ => true,
     }
 }
@@ -153,9 +174,16 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
             let t = rust_type(t);
             quote!(std::collections::BTreeMap<String, #t>)
         }
+        TypeRef::Nullable(t) => {
+            let t = rust_type(t);
+            quote!(Option<#t>)
+        }
         TypeRef::Unit => quote!(()),
     }
 }
+
+/// Where the generated serde adapters live, for `#[serde(with = "…")]` paths.
+pub const HELPERS: &str = "crate::serde_helpers";
 
 /// `#[doc]` attributes for a spec description, made safe for rustdoc: unlabelled code
 /// blocks become `text` (so they are never compiled as doctests), indentation that

@@ -12,6 +12,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::emit::{TypeTable, doc_lines, example_section, ident, rust_type, sections};
+use crate::emit_types::Optionality;
 use crate::model::{Api, BodyEncoding, Constraints, Operation, ParamLocation, Security, TypeKind, TypeRef};
 use crate::naming::bare;
 
@@ -20,13 +21,15 @@ pub fn operations_file(api: &Api) -> TokenStream {
     let ops: Vec<Plan<'_>> = api.operations.iter().map(Plan::new).collect();
     let client_fns = ops.iter().map(client_fn);
     let builders = ops.iter().map(|p| builder(p, &table));
+    // Only builders with a required input use the typestate wrappers.
+    let imports = ops.iter().any(|p| p.typestate().next().is_some()).then(|| quote!(use crate::request::typestate::{Required, Set};));
     quote! {
         //! One request builder per operation, and the `Client` methods that start them.
         //!
         //! Required inputs are checked at compile time: `send()` exists only once every
         //! required setter has been called.
 
-        use crate::request::typestate::{Required, Set};
+        #imports
 
         impl crate::Client {
             #(#client_fns)*
@@ -140,7 +143,7 @@ impl<'a> Plan<'a> {
     }
 }
 
-static EMPTY_CONSTRAINTS: &Constraints = &Constraints { pattern: None, min_length: None, max_length: None };
+static EMPTY_CONSTRAINTS: &Constraints = &Constraints { pattern: None, pattern_unchecked: None, min_length: None, max_length: None };
 
 fn marker(i: &Input<'_>) -> proc_macro2::Ident {
     format_ident!("Missing{}", bare(&i.name).to_upper_camel_case())
@@ -326,7 +329,7 @@ fn usage_example(plan: &Plan<'_>) -> Option<String> {
     }
     let mut calls = Vec::new();
     for i in plan.typestate() {
-        calls.push(format!("    .{}({})", bare(&i.name), literal(i.ty, i.example)?));
+        calls.push(format!("    .{}({})", i.name, literal(i.ty, i.example)?));
     }
     let payload = match op.response.payload() {
         TypeRef::Unit => "()",
@@ -351,7 +354,7 @@ fn literal(ty: &TypeRef, example: Option<&Value>) -> Option<String> {
         TypeRef::I32 | TypeRef::I64 => example.and_then(Value::as_i64).unwrap_or(1).to_string(),
         TypeRef::F32 | TypeRef::F64 => format!("{:?}", example.and_then(Value::as_f64).unwrap_or(1.0)),
         TypeRef::Decimal => match example.map(|v| v.to_string()) {
-            Some(n) if n.parse::<i64>().is_ok() => format!("{n}"),
+            Some(n) if n.parse::<i64>().is_ok() => n,
             Some(n) => format!("rust_decimal::Decimal::from_str_exact({n:?}).unwrap()"),
             None => "1".to_owned(),
         },
@@ -378,8 +381,10 @@ fn setter(plan: &Plan<'_>, i: &Input<'_>, params: &[proc_macro2::Ident]) -> Toke
         _ => "The request body.".to_owned(),
     };
     notes.push(format!("{place}{}", if i.required { " Required." } else { "" }));
-    if let Some(p) = &i.constraints.pattern {
-        notes.push(format!("Checked before sending: must match `{p}`."));
+    match (&i.constraints.pattern, &i.constraints.pattern_unchecked) {
+        (Some(p), None) => notes.push(format!("Checked before sending: must match `{p}`.")),
+        (Some(p), Some(why)) => notes.push(format!("Must match `{p}` (not checked before sending: {why}).")),
+        _ => {}
     }
     if let (Some(a), Some(b)) = (i.constraints.min_length, i.constraints.max_length) {
         notes.push(format!("Checked before sending: {a} to {b} characters."));
@@ -455,14 +460,25 @@ fn send_fns(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
                         let f = i.body_field.expect("body inputs carry their field");
                         let field = ident(i.struct_field.expect("body inputs carry their field"));
                         let value = ident(&i.name);
-                        let value = match (f.boxed, i.required, f.nullable) {
-                            (true, true, _) => quote!(Box::new(#value)),
-                            (true, false, _) => quote!(#value.map(Box::new)),
+                        // The builder holds `T` for a required input and `Option<T>` for
+                        // an optional one; the struct field may add a `Box` and an `Option`
+                        // layer (see `Optionality`).
+                        let boxed = |v: TokenStream| if f.boxed { quote!(Box::new(#v)) } else { v };
+                        let value = match (Optionality::of(f, table), i.required) {
+                            (Optionality::Required, _) => boxed(quote!(#value)),
                             // A required nullable field is an `Option` in the struct.
-                            (false, true, true) => quote!(Some(#value)),
-                            (false, _, _) if value == field => return quote!(#field,),
-                            (false, _, _) => quote!(#value),
+                            (Optionality::Optional, true) => {
+                                let v = boxed(quote!(#value));
+                                quote!(Some(#v))
+                            }
+                            (Optionality::Optional, false) if f.boxed => quote!(#value.map(Box::new)),
+                            (Optionality::Optional, false) => quote!(#value),
+                            (Optionality::OptionalNullable, _) if f.boxed => quote!(#value.map(|v| Some(Box::new(v)))),
+                            (Optionality::OptionalNullable, _) => quote!(#value.map(Some)),
                         };
+                        if field == value.to_string() {
+                            return quote!(#field,);
+                        }
                         quote!(#field: #value,)
                     });
                     let extra = b.extra_field.as_ref().map(|e| {
@@ -473,6 +489,13 @@ fn send_fns(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
                         let body = crate::types::#ty { #(#inits)* #extra };
                         let body = Some(#encode(&body)?);
                     }
+                }
+                // Decimals outside a struct need the exact adapter to stay JSON numbers.
+                _ if table.contains_decimal(&b.ty) && b.required => {
+                    quote!(let body = Some(#encode(&crate::serde_helpers::AsExact(&body))?);)
+                }
+                _ if table.contains_decimal(&b.ty) => {
+                    quote!(let body = body.as_ref().map(|body| #encode(&crate::serde_helpers::AsExact(body))).transpose()?;)
                 }
                 _ if b.required => quote!(let body = Some(#encode(&body)?);),
                 _ => quote!(let body = body.as_ref().map(#encode).transpose()?;),
@@ -546,9 +569,9 @@ fn send_fns(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
 fn check(i: &Input<'_>) -> TokenStream {
     let n = ident(&i.name);
     let wire = i.wire;
-    let pattern = match &i.constraints.pattern {
-        Some(p) => quote!(Some(#p)),
-        None => quote!(None),
+    let pattern = match (&i.constraints.pattern, &i.constraints.pattern_unchecked) {
+        (Some(p), None) => quote!(Some(#p)),
+        _ => quote!(None),
     };
     let min = match i.constraints.min_length {
         Some(v) => quote!(Some(#v)),

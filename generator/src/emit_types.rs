@@ -33,6 +33,16 @@ fn type_def(t: &TypeDef, table: &TypeTable<'_>) -> TokenStream {
             let target = rust_type(target);
             quote!(pub type #name = #target;)
         }
+        TypeKind::Newtype(target) => {
+            let derive = derives(table.is_eq(target), true);
+            let with = serde_with(target, Optionality::Required, table).map(|w| quote!(#[serde(with = #w)]));
+            let target = rust_type(target);
+            quote! {
+                #derive
+                #[serde(transparent)]
+                pub struct #name(#with pub #target);
+            }
+        }
     };
     quote! {
         #docs
@@ -62,14 +72,16 @@ fn struct_def(name: &str, s: &Struct, table: &TypeTable<'_>) -> TokenStream {
     let fields = s.fields.iter().map(|f| field(f, table));
     let extra = s.extra.as_ref().map(|(extra, ty)| {
         let extra = ident(extra);
-        let ty = rust_type(&TypeRef::Map(Box::new(ty.clone())));
+        let map = TypeRef::Map(Box::new(ty.clone()));
+        let with = serde_with(&map, Optionality::Required, table).map(|w| quote!(, with = #w));
+        let ty = rust_type(&map);
         quote! {
             /// Properties the spec does not list, kept as sent so that re-encoding loses nothing.
-            #[serde(flatten)]
+            #[serde(flatten #with)]
             pub #extra: #ty,
         }
     });
-    let debug = has_secret.then(|| redacting_debug(name, s));
+    let debug = has_secret.then(|| redacting_debug(name, s, table));
     quote! {
         #derive
         pub struct #ty_name {
@@ -80,16 +92,57 @@ fn struct_def(name: &str, s: &Struct, table: &TypeTable<'_>) -> TokenStream {
     }
 }
 
-/// The Rust type of a field: `Option` when optional or nullable, `Box` when recursive.
-pub fn field_type(f: &Field) -> TokenStream {
+/// How many `Option` layers a field has: none when required, one when optional *or*
+/// nullable, two when optional *and* nullable (absent, `null` and a value all differ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Optionality {
+    Required,
+    Optional,
+    OptionalNullable,
+}
+
+impl Optionality {
+    /// A free-form value (`serde_json::Value`) holds `null` itself, so `nullable` adds no
+    /// layer there.
+    pub fn of(f: &Field, table: &TypeTable<'_>) -> Self {
+        let nullable = f.nullable && !table.is_any(&f.ty);
+        match (f.required, nullable) {
+            (true, false) => Optionality::Required,
+            (true, true) | (false, false) => Optionality::Optional,
+            (false, true) => Optionality::OptionalNullable,
+        }
+    }
+}
+
+/// The Rust type of a field: `Option` when optional or nullable, `Option<Option>` when
+/// both, `Box` when recursive.
+pub fn field_type(f: &Field, table: &TypeTable<'_>) -> TokenStream {
     let inner = rust_type(&f.ty);
     let inner = if f.boxed { quote!(Box<#inner>) } else { inner };
-    if f.required && !f.nullable { inner } else { quote!(Option<#inner>) }
+    match Optionality::of(f, table) {
+        Optionality::Required => inner,
+        Optionality::Optional => quote!(Option<#inner>),
+        Optionality::OptionalNullable => quote!(Option<Option<#inner>>),
+    }
+}
+
+/// The `with` module a value of type `ty`, wrapped in `optionality`, needs: exact decimals
+/// and optional nullable fields cannot use serde's defaults.
+pub fn serde_with(ty: &TypeRef, optionality: Optionality, table: &TypeTable<'_>) -> Option<String> {
+    let helpers = crate::emit::HELPERS;
+    match (table.contains_decimal(ty), optionality) {
+        (true, Optionality::OptionalNullable) => Some(format!("{helpers}::nullable_exact")),
+        (true, _) => Some(format!("{helpers}::exact")),
+        (false, Optionality::OptionalNullable) => Some(format!("{helpers}::nullable")),
+        // An optional free-form value: an explicit `null` is `Some(Value::Null)`, not `None`.
+        (false, Optionality::Optional) if table.is_any(ty) => Some(format!("{helpers}::present")),
+        (false, _) => None,
+    }
 }
 
 fn field(f: &Field, table: &TypeTable<'_>) -> TokenStream {
     let name = ident(&f.rust);
-    let ty = field_type(f);
+    let ty = field_type(f, table);
     let mut serde = Vec::new();
     let wire = &f.wire;
     if crate::naming::bare(&f.rust) != f.wire {
@@ -98,10 +151,9 @@ fn field(f: &Field, table: &TypeTable<'_>) -> TokenStream {
     for alias in &f.aliases {
         serde.push(quote!(alias = #alias));
     }
-    let optional = !f.required || f.nullable;
-    if table.is_decimal(&f.ty) {
-        // `rust_decimal`'s own serde writes strings; these write exact JSON numbers.
-        let with = if optional { "rust_decimal::serde::arbitrary_precision_option" } else { "rust_decimal::serde::arbitrary_precision" };
+    // `rust_decimal`'s own serde writes strings; `exact` writes exact JSON numbers. A
+    // boxed field is never a decimal (only named types recurse).
+    if let Some(with) = serde_with(&f.ty, Optionality::of(f, table), table) {
         serde.push(quote!(with = #with));
     }
     if !f.required {
@@ -121,8 +173,10 @@ fn field(f: &Field, table: &TypeTable<'_>) -> TokenStream {
 fn field_doc(f: &Field) -> TokenStream {
     let own = f.doc.as_deref().map(sanitize_markdown).unwrap_or_default();
     let mut notes = Vec::new();
-    if let Some(p) = &f.constraints.pattern {
-        notes.push(format!("Must match `{p}`."));
+    match (&f.constraints.pattern, &f.constraints.pattern_unchecked) {
+        (Some(p), None) => notes.push(format!("Must match `{p}`.")),
+        (Some(p), Some(why)) => notes.push(format!("Must match `{p}` (not checked by the client: {why}).")),
+        _ => {}
     }
     match (f.constraints.min_length, f.constraints.max_length) {
         (Some(a), Some(b)) if a == b => notes.push(format!("Exactly {a} characters.")),
@@ -144,15 +198,18 @@ fn field_doc(f: &Field) -> TokenStream {
     doc_lines(&sections(&[own, notes.join(" ")]))
 }
 
-fn redacting_debug(name: &str, s: &Struct) -> TokenStream {
+fn redacting_debug(name: &str, s: &Struct, table: &TypeTable<'_>) -> TokenStream {
     let ty_name = ident(name);
     let fields = s.fields.iter().map(|f| {
         let id = ident(&f.rust);
         let label = crate::naming::bare(&f.rust);
-        match (f.secret, f.required && !f.nullable) {
+        match (f.secret, Optionality::of(f, table)) {
             (false, _) => quote!(.field(#label, &self.#id)),
-            (true, true) => quote!(.field(#label, &"<redacted>")),
-            (true, false) => quote!(.field(#label, &self.#id.as_ref().map(|_| "<redacted>"))),
+            (true, Optionality::Required) => quote!(.field(#label, &"<redacted>")),
+            (true, Optionality::Optional) => quote!(.field(#label, &self.#id.as_ref().map(|_| "<redacted>"))),
+            (true, Optionality::OptionalNullable) => {
+                quote!(.field(#label, &self.#id.as_ref().map(|v| v.as_ref().map(|_| "<redacted>"))))
+            }
         }
     });
     let extra = s.extra.as_ref().map(|(extra, _)| {
@@ -289,12 +346,28 @@ fn int_enum(name: &str, variants: &[Variant<i64>]) -> TokenStream {
 
 fn union(name: &str, variants: &[UnionVariant], table: &TypeTable<'_>) -> TokenStream {
     let ty = ident(name);
+    // A union of scalars has a text form (for parameters): its member's.
+    let display = variants.iter().all(|v| table.is_displayable(&v.ty)).then(|| {
+        let arms = variants.iter().map(|v| {
+            let id = ident(&v.rust);
+            quote!(Self::#id(value) => std::fmt::Display::fmt(value, f),)
+        });
+        quote! {
+            impl std::fmt::Display for #ty {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    match self {
+                        #(#arms)*
+                    }
+                }
+            }
+        }
+    });
     let eq = variants.iter().all(|v| table.is_eq(&v.ty));
     let derive = derives(eq, true);
     let arms = variants.iter().map(|v| {
         let id = ident(&v.rust);
         let inner = rust_type(&v.ty);
-        let with = table.is_decimal(&v.ty).then(|| quote!(#[serde(with = "rust_decimal::serde::arbitrary_precision")]));
+        let with = serde_with(&v.ty, Optionality::Required, table).map(|w| quote!(#[serde(with = #w)]));
         quote!(#with #id(#inner),)
     });
     quote! {
@@ -303,5 +376,7 @@ fn union(name: &str, variants: &[UnionVariant], table: &TypeTable<'_>) -> TokenS
         pub enum #ty {
             #(#arms)*
         }
+
+        #display
     }
 }

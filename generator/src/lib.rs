@@ -3,11 +3,17 @@
 //!
 //! The pipeline is four plain steps, one module each:
 //! 1. [`load`] parses YAML or JSON into `openapiv3` types;
-//! 2. [`lower`] resolves `$ref`s and turns the spec into the [`model`], naming everything
+//! 2. [`lower`] resolves `$ref`s and turns the spec into the [`model`](mod@model), naming everything
 //!    with [`naming`] and reporting every unsupported construct as a [`diagnostics`] entry
 //!    at its JSON pointer;
 //! 3. [`emit_types`] and [`emit_ops`] write the model as Rust tokens;
 //! 4. [`emit`] formats them with `prettyplease` behind a do-not-edit header.
+//!
+//! Besides `types.rs`, `operations.rs` and `mod.rs`, the output has `schema_index.rs`
+//! (test support: the type at every schema position, for checking examples). Generated
+//! code relies on the client runtime's `request.rs` (the request seam) and
+//! `serde_helpers.rs` (exact decimals in containers, optional nullable fields), which are
+//! hand-written because they do not depend on the spec.
 //!
 //! Output depends only on the spec text: no clocks, no hash-map iteration order, no
 //! environment, so the same spec gives byte-identical files everywhere.
@@ -94,14 +100,41 @@ fn mod_file(api: &model::Api) -> proc_macro2::TokenStream {
 fn schema_index_file(api: &model::Api) -> proc_macro2::TokenStream {
     let table = emit::TypeTable::new(api);
     let mut seen = std::collections::BTreeSet::new();
-    let arms = api.schema_index.iter().filter(|(p, ty)| *ty != model::TypeRef::Unit && seen.insert(p.clone())).map(|(pointer, ty)| {
-        let check = if table.is_decimal(ty) {
-            quote!(round_trip_decimal)
-        } else {
-            let ty = emit::rust_type(ty);
-            quote!(round_trip::<#ty>)
-        };
-        quote!(#pointer => #check,)
+    let (mut plain, mut exact) = (false, false);
+    let arms: Vec<_> = api
+        .schema_index
+        .iter()
+        .filter(|(p, ty)| *ty != model::TypeRef::Unit && seen.insert(p.clone()))
+        .map(|(pointer, ty)| {
+            let rust = emit::rust_type(ty);
+            let check = if table.contains_decimal(ty) {
+                exact = true;
+                quote!(round_trip_exact::<#rust>)
+            } else {
+                plain = true;
+                quote!(round_trip::<#rust>)
+            };
+            quote!(#pointer => #check,)
+        })
+        .collect();
+    // Each helper only when used, so the file compiles without dead-code warnings.
+    let round_trip = plain.then(|| {
+        quote! {
+            fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(value: &Value) -> Result<Value, String> {
+                let decoded: T = serde_path_to_error::deserialize(value).map_err(|e| format!("decode at `{}`: {}", e.path(), e.inner()))?;
+                serde_json::to_value(&decoded).map_err(|e| format!("encode: {e}"))
+            }
+        }
+    });
+    let round_trip_exact = exact.then(|| {
+        quote! {
+            /// For decimals outside a struct (a bare number, a list of amounts): exact both ways.
+            fn round_trip_exact<T: crate::serde_helpers::Exact>(value: &Value) -> Result<Value, String> {
+                use crate::serde_helpers::{AsExact, FromExact};
+                let FromExact(decoded) = serde_path_to_error::deserialize::<_, FromExact<T>>(value).map_err(|e| format!("decode at `{}`: {}", e.path(), e.inner()))?;
+                serde_json::to_value(AsExact(&decoded)).map_err(|e| format!("encode: {e}"))
+            }
+        }
     });
     quote! {
         //! Test support: the Rust type behind every schema position of the spec, for
@@ -120,14 +153,8 @@ fn schema_index_file(api: &model::Api) -> proc_macro2::TokenStream {
             Some(check(value))
         }
 
-        fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(value: &Value) -> Result<Value, String> {
-            let decoded: T = serde_path_to_error::deserialize(value).map_err(|e| format!("decode at `{}`: {}", e.path(), e.inner()))?;
-            serde_json::to_value(&decoded).map_err(|e| format!("encode: {e}"))
-        }
+        #round_trip
 
-        fn round_trip_decimal(value: &Value) -> Result<Value, String> {
-            let decoded = rust_decimal::serde::arbitrary_precision::deserialize(value).map_err(|e| format!("decode: {e}"))?;
-            rust_decimal::serde::arbitrary_precision::serialize(&decoded, serde_json::value::Serializer).map_err(|e| format!("encode: {e}"))
-        }
+        #round_trip_exact
     }
 }

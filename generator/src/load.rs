@@ -10,6 +10,24 @@ use crate::diagnostics::{Diagnostics, Pointer};
 /// Parses `text` (YAML or JSON) as an OpenAPI 3.0.x document.
 pub fn parse(text: &str) -> Result<OpenAPI, Diagnostics> {
     let mut diags = Diagnostics::default();
+    // JSON is read as JSON first: the YAML parser rejects some valid JSON, such as a
+    // surrogate-pair escape (`"\ud83d\udc4d"`). Re-written by `serde_json` (characters
+    // literal, numbers as written), it is YAML the parser accepts.
+    let normalized;
+    let text = if text.trim_start().starts_with('{') {
+        match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(json) => {
+                normalized = serde_json::to_string(&json).expect("a JSON value always serializes");
+                normalized.as_str()
+            }
+            Err(e) => {
+                diags.push("#", format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column()));
+                return Err(diags);
+            }
+        }
+    } else {
+        text
+    };
     let value: serde_yaml::Value = match serde_yaml::from_str(text) {
         Ok(v) => v,
         Err(e) => {

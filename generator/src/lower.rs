@@ -18,12 +18,22 @@ use crate::model::*;
 use crate::naming::{self, Scope};
 use crate::resolve::{self, SchemaRef};
 
-/// Names the generated code uses at the top of `operations`; builders must not take them.
-const RESERVED_TYPE_NAMES: &[&str] = &["Client", "Error", "Response", "Set", "Required"];
+/// Names the generated code uses unqualified: `operations`' imports and the std prelude
+/// (a schema named `String` or `Option` must not shadow the real ones); types and
+/// builders named like these get a `2` suffix.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Client", "Error", "Response", "Set", "Required", // generated code
+    "String", "Option", "Some", "None", "Vec", "Box", "Result", "Ok", "Err", "From", "Into", "Default", "ToString",
+    "ToOwned", "Clone", "Copy", "Send", "Sync", "Sized", "Drop", "Fn", "FnMut", "FnOnce", "Iterator",
+    "IntoIterator", "Extend", "PartialEq", "Eq", "PartialOrd", "Ord", "AsRef", "AsMut", "TryFrom", "TryInto",
+    "FromIterator", "DoubleEndedIterator", "ExactSizeIterator", "Unpin", "Debug", "Hash",
+];
 /// `Client` methods that generated operations must not shadow.
 const RESERVED_CLIENT_FNS: &[&str] = &["builder", "execute", "config", "clone"];
-/// Builder methods every operation has.
-const RESERVED_BUILDER_FNS: &[&str] = &["send", "send_with_response", "timeout", "max_retries", "new"];
+/// Builder methods every operation has, and the builder's own fields and the locals its
+/// `send` uses: an input with one of these names gets a `_2` suffix.
+const RESERVED_BUILDER_FNS: &[&str] =
+    &["send", "send_with_response", "timeout", "max_retries", "new", "client", "options", "query", "headers", "body"];
 
 pub fn lower(spec: &OpenAPI) -> Result<Api, Diagnostics> {
     let mut l = Lowerer {
@@ -38,6 +48,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Diagnostics> {
     l.lower_components();
     let operations = l.lower_operations();
     l.mark_recursive_fields();
+    l.break_alias_cycles();
     let servers = l.lower_servers();
     if !l.diags.is_empty() {
         return Err(l.diags);
@@ -70,6 +81,9 @@ struct Lowerer<'a> {
 #[derive(Default)]
 struct ObjectParts<'a> {
     props: Vec<(String, SchemaRef<'a>, Pointer)>,
+    /// Properties a later `allOf` member redefined: not fields, but still schema
+    /// positions whose examples the index should cover.
+    overridden: Vec<(SchemaRef<'a>, Pointer)>,
     required: BTreeSet<String>,
     additional: Option<(&'a AdditionalProperties, Pointer)>,
     envelope: Option<(EnvelopeFields, Pointer)>,
@@ -105,7 +119,8 @@ impl<'a> Lowerer<'a> {
                 }
                 ReferenceOr::Item(schema) => {
                     self.define(name.clone(), schema, &pointer);
-                    self.index.push((pointer.to_string(), TypeRef::Named(name)));
+                    let indexed = self.maybe_null(SchemaRef::Inline(schema), TypeRef::Named(name));
+                    self.index.push((pointer.to_string(), indexed));
                 }
             }
         }
@@ -170,8 +185,20 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => Shape::Object,
             SchemaKind::Type(Type::String(s)) if s.enumeration.iter().any(Option::is_some) => Shape::StringEnum,
             SchemaKind::Type(Type::Integer(i)) if i.enumeration.iter().any(Option::is_some) => Shape::IntEnum,
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => Shape::Plain,
+            _ if wrapped(schema).is_some() => Shape::Plain,
+            // Nothing but annotations: free-form.
+            SchemaKind::AllOf { all_of } if all_of.iter().all(|m| matches!(m, ReferenceOr::Item(s) if is_annotation_item(s))) => Shape::Plain,
             SchemaKind::AllOf { .. } => Shape::Object,
+            SchemaKind::Any(a)
+                if !a.all_of.is_empty()
+                    && a.typ.is_none()
+                    && a.properties.is_empty()
+                    && a.all_of.iter().all(|m| matches!(m, ReferenceOr::Item(s) if is_annotation_item(s))) =>
+            {
+                Shape::Plain
+            }
+            // `type: object` beside an `allOf`: the members are the object's parts.
+            SchemaKind::Any(a) if !a.all_of.is_empty() && matches!(a.typ.as_deref(), None | Some("object")) && a.one_of.is_empty() && a.any_of.is_empty() => Shape::Object,
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => Shape::Union,
             SchemaKind::Any(a) if a.all_of.len() > 1 || (!a.all_of.is_empty() && !a.properties.is_empty()) => {
                 Shape::Object
@@ -189,7 +216,9 @@ impl<'a> Lowerer<'a> {
     /// `context` names that type (e.g. `RewardCardCardStatus`).
     fn type_ref(&mut self, at: SchemaRef<'a>, context: &str, pointer: &Pointer) -> TypeRef {
         let ty = self.type_ref_inner(at, context, pointer);
-        self.index.push((pointer.to_string(), ty.clone()));
+        // A nullable position holds `null` too (the field or item around it is an `Option`).
+        let indexed = self.maybe_null(at, ty.clone());
+        self.index.push((pointer.to_string(), indexed));
         ty
     }
 
@@ -227,6 +256,43 @@ impl<'a> Lowerer<'a> {
         ty
     }
 
+    /// Whether `null` is a valid value at a schema position: `nullable: true` on the
+    /// schema, on the schema a `$ref` points at, or on an `allOf` wrapper's one real
+    /// member (`allOf: [$ref]`) or annotation members, followed through any chain.
+    fn is_nullable(&self, at: SchemaRef<'a>) -> bool {
+        let mut at = at;
+        for _ in 0..32 {
+            let schema = match at {
+                SchemaRef::Inline(s) => s,
+                SchemaRef::Ref(r) => match self.spec.components.as_ref().map(|c| resolve::follow(&c.schemas, "schemas", r)) {
+                    Some(Ok((s, _))) => s,
+                    _ => return false,
+                },
+            };
+            if schema.schema_data.nullable {
+                return true;
+            }
+            let Some((_, member)) = wrapped(schema) else { return false };
+            // `allOf: [{$ref: X}, {nullable: true}]`: an annotation member can say it too.
+            let members = match &schema.schema_kind {
+                SchemaKind::AllOf { all_of } => all_of.as_slice(),
+                SchemaKind::Any(a) => a.all_of.as_slice(),
+                _ => &[],
+            };
+            if members.iter().any(|m| matches!(m, ReferenceOr::Item(m) if is_annotation_item(m) && m.schema_data.nullable)) {
+                return true;
+            }
+            at = member.as_ref_schema();
+        }
+        false
+    }
+
+    /// `ty` as an `Option` when the schema at `at` is nullable (for array items and map
+    /// values; fields record nullability themselves).
+    fn maybe_null(&self, at: SchemaRef<'a>, ty: TypeRef) -> TypeRef {
+        if self.is_nullable(at) && ty != TypeRef::Any { TypeRef::Nullable(Box::new(ty)) } else { ty }
+    }
+
     /// Primitives, arrays, maps and free-form values.
     fn plain(&mut self, context: &str, schema: &'a Schema, pointer: &Pointer) -> TypeRef {
         match &schema.schema_kind {
@@ -252,7 +318,7 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Array(a)) => match &a.items {
                 Some(items) => {
                     let item = self.type_ref(items.into(), &format!("{context}Item"), &pointer.key("items"));
-                    TypeRef::Array(Box::new(item))
+                    TypeRef::Array(Box::new(self.maybe_null(items.into(), item)))
                 }
                 None => {
                     self.diags.push(pointer.as_str(), "an array needs `items`");
@@ -260,10 +326,18 @@ impl<'a> Lowerer<'a> {
                 }
             },
             SchemaKind::Type(Type::Object(o)) => self.map_of(context, o.additional_properties.as_ref(), pointer),
-            SchemaKind::AllOf { all_of } => {
-                // A single-member allOf is the usual way to annotate a `$ref`.
-                self.type_ref(all_of[0].as_ref_schema(), context, &pointer.key("allOf").key(0))
-            }
+            SchemaKind::AllOf { all_of } => match wrapped(schema) {
+                // An allOf with one real member is the usual way to annotate a `$ref`.
+                Some((i, member)) => {
+                    let ty = self.type_ref(member.as_ref_schema(), context, &pointer.key("allOf").key(i));
+                    self.index_annotations(all_of, pointer, &ty);
+                    ty
+                }
+                None => {
+                    self.index_annotations(all_of, pointer, &TypeRef::Any);
+                    TypeRef::Any
+                }
+            },
             SchemaKind::Not { .. } => {
                 self.diags.push(pointer.as_str(), "`not` schemas are not supported: Rust types cannot express exclusion");
                 TypeRef::Any
@@ -281,7 +355,7 @@ impl<'a> Lowerer<'a> {
                 Some("array") => match &a.items {
                     Some(items) => {
                         let item = self.type_ref(items.into(), &format!("{context}Item"), &pointer.key("items"));
-                        TypeRef::Array(Box::new(item))
+                        TypeRef::Array(Box::new(self.maybe_null(items.into(), item)))
                     }
                     None => TypeRef::Array(Box::new(TypeRef::Any)),
                 },
@@ -290,13 +364,29 @@ impl<'a> Lowerer<'a> {
                     self.diags.push(pointer.key("type").as_str(), format!("unknown type `{other}`"));
                     TypeRef::Any
                 }
-                None if a.all_of.len() == 1 => {
-                    self.type_ref(a.all_of[0].as_ref_schema(), context, &pointer.key("allOf").key(0))
+                None if wrapped(schema).is_some() => {
+                    let (i, member) = wrapped(schema).expect("checked");
+                    let ty = self.type_ref(member.as_ref_schema(), context, &pointer.key("allOf").key(i));
+                    self.index_annotations(&a.all_of, pointer, &ty);
+                    ty
                 }
-                None => TypeRef::Any,
+                None => {
+                    self.index_annotations(&a.all_of, pointer, &TypeRef::Any);
+                    TypeRef::Any
+                }
             },
             // `shape` sends every other kind to a named type.
             _ => TypeRef::Any,
+        }
+    }
+
+    /// An annotation-only `allOf` member (say, one carrying the `example`) stands for the
+    /// wrapper's type in the schema index.
+    fn index_annotations(&mut self, members: &[ReferenceOr<Schema>], pointer: &Pointer, ty: &TypeRef) {
+        for (j, m) in members.iter().enumerate() {
+            if matches!(m, ReferenceOr::Item(s) if is_annotation_item(s)) {
+                self.index.push((pointer.key("allOf").key(j).to_string(), ty.clone()));
+            }
         }
     }
 
@@ -304,7 +394,7 @@ impl<'a> Lowerer<'a> {
         match additional {
             Some(AdditionalProperties::Schema(s)) => {
                 let value = self.type_ref(s.as_ref().into(), &format!("{context}Value"), &pointer.key("additionalProperties"));
-                TypeRef::Map(Box::new(value))
+                TypeRef::Map(Box::new(self.maybe_null(s.as_ref().into(), value)))
             }
             _ => TypeRef::Map(Box::new(TypeRef::Any)),
         }
@@ -334,7 +424,10 @@ impl<'a> Lowerer<'a> {
                 let at = pointer.key("properties").key(wire);
                 match parts.props.iter_mut().find(|(w, _, _)| w == wire) {
                     // A later allOf member refines an earlier one's property.
-                    Some(slot) => *slot = (wire.clone(), prop.into(), at),
+                    Some(slot) => {
+                        let earlier = std::mem::replace(slot, (wire.clone(), prop.into(), at));
+                        parts.overridden.push((earlier.1, earlier.2));
+                    }
                     None => parts.props.push((wire.clone(), prop.into(), at)),
                 }
             }
@@ -393,15 +486,29 @@ impl<'a> Lowerer<'a> {
             };
             let context = format!("{name}{}", naming::type_name(wire));
             let ty = self.type_ref(*at, &context, prop_ptr);
-            fields.push(self.field(rust, wire.clone(), ty, parts.required.contains(wire), prop_schema, prop_ptr));
+            let mut field = self.field(rust, wire.clone(), ty, parts.required.contains(wire), prop_schema, prop_ptr);
+            field.nullable = self.is_nullable(*at);
+            fields.push(field);
+        }
+        // Index a redefined property's earlier schema too, when that needs no new type.
+        for (at, prop_ptr) in &parts.overridden {
+            let needs_type = match at {
+                SchemaRef::Inline(s) => !matches!(self.shape(s), Shape::Plain),
+                SchemaRef::Ref(_) => false,
+            };
+            if !needs_type {
+                self.type_ref(*at, name, prop_ptr);
+            }
         }
         for missing in parts.required.iter().filter(|r| !parts.props.iter().any(|(w, _, _)| w == *r)) {
             self.diags.push(pointer.key("required").as_str(), format!("`{missing}` is required but is not a property"));
         }
+        // `additionalProperties: false` still gets a free-form catch-all: the spec promises
+        // no other properties *today*, and a newer server's answer must still round-trip.
         let extra = match parts.additional {
-            Some((AdditionalProperties::Any(false), _)) => None,
             Some((AdditionalProperties::Schema(s), at)) => {
                 let ty = self.type_ref(s.as_ref().into(), &format!("{name}Value"), &at);
+                let ty = self.maybe_null(s.as_ref().into(), ty);
                 Some((scope.claim("extra"), ty))
             }
             _ => Some((scope.claim("extra"), TypeRef::Any)),
@@ -450,12 +557,21 @@ impl<'a> Lowerer<'a> {
 
     fn constraints(&mut self, schema: &Schema, pointer: &Pointer) -> Constraints {
         let SchemaKind::Type(Type::String(s)) = &schema.schema_kind else { return Constraints::default() };
+        let mut pattern_unchecked = None;
         if let Some(p) = &s.pattern
             && let Err(e) = regex::Regex::new(p)
         {
-            self.diags.push(pointer.key("pattern").as_str(), format!("pattern is not a valid regular expression: {e}"));
+            match e {
+                // Valid ECMA-262 the `regex` crate cannot run (look-around, backreferences):
+                // documented, left to the server.
+                regex::Error::Syntax(text) if text.contains("not supported") => {
+                    let feature = text.lines().rev().find_map(|l| l.strip_prefix("error: ")).unwrap_or("unsupported syntax");
+                    pattern_unchecked = Some(feature.trim_end_matches(" is not supported").trim_end_matches(" are not supported").to_owned() + " is beyond the `regex` crate");
+                }
+                e => self.diags.push(pointer.key("pattern").as_str(), format!("pattern is not a valid regular expression: {e}")),
+            }
         }
-        Constraints { pattern: s.pattern.clone(), min_length: s.min_length, max_length: s.max_length }
+        Constraints { pattern: s.pattern.clone(), pattern_unchecked, min_length: s.min_length, max_length: s.max_length }
     }
 
     fn union(&mut self, name: &str, schema: &'a Schema, pointer: &Pointer) -> Vec<UnionVariant> {
@@ -472,7 +588,12 @@ impl<'a> Lowerer<'a> {
             .enumerate()
             .map(|(i, member)| {
                 let ty = self.type_ref(member.into(), &format!("{name}Variant{}", i + 1), &pointer.key(key).key(i));
-                UnionVariant { rust: scope.claim(&variant_name(&ty)), ty }
+                // An inline member's `title` names its variant (`title: id` → `Id`).
+                let title = match member {
+                    ReferenceOr::Item(s) => s.schema_data.title.as_deref().map(naming::type_name),
+                    ReferenceOr::Reference { .. } => None,
+                };
+                UnionVariant { rust: scope.claim(&title.unwrap_or_else(|| variant_name(&ty))), ty }
             })
             .collect()
     }
@@ -491,6 +612,53 @@ impl<'a> Lowerer<'a> {
                         f.boxed = component[i] == component[j];
                     }
                 }
+            }
+        }
+    }
+
+    /// A type alias that contains itself (through arrays or maps) is illegal Rust; such
+    /// aliases become transparent newtypes. One that *is* itself, with no container in
+    /// between (`A: {$ref: A}`), has no meaning and is reported.
+    fn break_alias_cycles(&mut self) {
+        fn named_in<'t>(ty: &'t TypeRef, out: &mut Vec<(&'t str, bool)>, contained: bool) {
+            match ty {
+                TypeRef::Named(n) => out.push((n, contained)),
+                TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => named_in(t, out, true),
+                _ => {}
+            }
+        }
+        let aliases: HashMap<&str, &TypeRef> =
+            self.types.iter().filter_map(|t| if let TypeKind::Alias(target) = &t.kind { Some((t.name.as_str(), target)) } else { None }).collect();
+        let mut newtypes = Vec::new();
+        for (&name, &target) in &aliases {
+            // Depth-first through aliases only: does `name` reach itself, and through a container?
+            let mut stack = Vec::new();
+            named_in(target, &mut stack, false);
+            let mut seen = BTreeSet::new();
+            while let Some((n, contained)) = stack.pop() {
+                if n == name {
+                    newtypes.push((name.to_owned(), contained));
+                    break;
+                }
+                if seen.insert((n, contained))
+                    && let Some(next) = aliases.get(n)
+                {
+                    let mut more = Vec::new();
+                    named_in(next, &mut more, contained);
+                    stack.extend(more);
+                }
+            }
+        }
+        newtypes.sort();
+        for (name, contained) in newtypes {
+            let Some(t) = self.types.iter_mut().find(|t| t.name == name) else { continue };
+            if contained {
+                if let TypeKind::Alias(target) = &t.kind {
+                    t.kind = TypeKind::Newtype(target.clone());
+                }
+            } else {
+                let source = t.source.clone();
+                self.diags.push(source, "this schema is only a reference to itself (a `$ref`/`allOf` cycle with no object, array or map in it)");
             }
         }
     }
@@ -576,9 +744,16 @@ impl<'a> Lowerer<'a> {
                 Ok((s, p)) => self.constraints(s, &p),
                 Err(_) => Constraints::default(),
             };
-            if matches!(ty, TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::Any) && location != ParamLocation::Path {
-                self.check_scalar_param(&ty, &at);
-            }
+            // Parameters travel as text: an alias to an array is used as the array (so it
+            // is written item by item), and `null` items have no text form.
+            let ty = match self.resolve_alias(&ty) {
+                TypeRef::Array(item) => match *item {
+                    TypeRef::Nullable(inner) => TypeRef::Array(inner),
+                    item => TypeRef::Array(Box::new(item)),
+                },
+                _ => ty,
+            };
+            self.check_scalar_param(&ty, location, &at);
             let explode = match param {
                 Parameter::Query { parameter_data, .. } => parameter_data.explode.unwrap_or(true),
                 _ => false,
@@ -672,13 +847,54 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn check_scalar_param(&mut self, ty: &TypeRef, at: &Pointer) {
-        let scalar = match ty {
-            TypeRef::Named(n) => self.types.iter().find(|t| &t.name == n).is_some_and(|t| matches!(t.kind, TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::Alias(TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::Boolean | TypeRef::Decimal))),
-            _ => false,
+    /// `ty` with named aliases followed.
+    fn resolve_alias(&self, ty: &TypeRef) -> TypeRef {
+        let mut ty = ty.clone();
+        for _ in 0..=self.types.len() {
+            match &ty {
+                TypeRef::Named(n) => match self.types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
+                    Some(TypeKind::Alias(target)) => ty = target.clone(),
+                    _ => return ty,
+                },
+                _ => return ty,
+            }
+        }
+        ty
+    }
+
+    /// Whether a form field of type `ty` can be written by the form encoder
+    /// (`serde_urlencoded`): scalars only, and not exact decimals, which serialise as a
+    /// `serde_json` number token the form encoder does not know.
+    fn form_value(&self, ty: &TypeRef) -> Result<(), &'static str> {
+        match self.resolve_alias(ty) {
+            TypeRef::String | TypeRef::Boolean | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => Ok(()),
+            TypeRef::Decimal => Err("an exact decimal (`type: number` without a float `format`), which the form encoder cannot write yet; give it `format: double` or make it a string"),
+            TypeRef::Nullable(t) => self.form_value(&t),
+            TypeRef::Array(_) => Err("an array (exploded or delimited form arrays are not supported)"),
+            TypeRef::Map(_) | TypeRef::Any => Err("a free-form object (`deepObject` form encoding is not supported)"),
+            TypeRef::Named(n) => match self.types.iter().find(|t| t.name == n).map(|t| &t.kind) {
+                Some(TypeKind::StringEnum(_) | TypeKind::IntEnum(_)) => Ok(()),
+                Some(TypeKind::Union(_)) => Err("a `oneOf`/`anyOf`"),
+                _ => Err("an object (`deepObject` form encoding is not supported)"),
+            },
+            TypeRef::Unit => Err("empty"),
+        }
+    }
+
+    /// Parameters are written with `Display`: scalars, enums and unions of them, and
+    /// (outside the path) arrays of those.
+    fn check_scalar_param(&mut self, ty: &TypeRef, location: ParamLocation, at: &Pointer) {
+        let scalar = |ty: &TypeRef| is_displayable(&self.types, ty);
+        let ok = match ty {
+            TypeRef::Array(item) if location != ParamLocation::Path => scalar(item),
+            TypeRef::Array(_) => {
+                self.diags.push(at.key("schema").as_str(), "array-valued path parameters are not supported");
+                return;
+            }
+            other => scalar(other),
         };
-        if !scalar {
-            self.diags.push(at.key("schema").as_str(), "object-valued query and header parameters are not supported");
+        if !ok {
+            self.diags.push(at.key("schema").as_str(), format!("object-valued {} parameters are not supported", location_name(location)));
         }
     }
 
@@ -719,11 +935,22 @@ impl<'a> Lowerer<'a> {
             },
             _ => (None, None, None),
         };
-        if fields.is_none() {
-            names.claim("body");
-        }
-        if encoding == BodyEncoding::Form && fields.is_none() {
-            self.diags.push(media_ptr.key("schema").as_str(), "a form-urlencoded body must be an object schema");
+        // (`body`, the whole-body setter's name, is reserved for it.)
+        if encoding == BodyEncoding::Form {
+            match &fields {
+                // A free-form map (`type: object` with no properties) is sent as given.
+                None if matches!(self.resolve_alias(&ty), TypeRef::Map(_)) => {}
+                None => self.diags.push(media_ptr.key("schema").as_str(), "a form-urlencoded body must be an object schema"),
+                Some(fields) => {
+                    let schema_ptr = self.types.iter().find(|t| Some(&t.name) == struct_name.as_ref()).map(|t| t.source.clone()).unwrap_or_else(|| media_ptr.key("schema").to_string());
+                    for (_, f) in fields {
+                        if let Err(why) = self.form_value(&f.ty) {
+                            let at = Pointer::from_ref(&schema_ptr).unwrap_or_else(Pointer::root).key("properties").key(&f.wire);
+                            self.diags.push(at.as_str(), format!("form field `{}` is {why}; a form-urlencoded body can only carry strings, integers, booleans, floats and enums", f.wire));
+                        }
+                    }
+                }
+            }
         }
         Some(Body { encoding, required: body.required, ty, fields, example, struct_name, extra_field })
     }
@@ -886,6 +1113,52 @@ fn media_example(spec: &OpenAPI, content: &openapiv3::MediaType) -> Option<Value
     }
 }
 
+/// An `allOf` member that only annotates (a description, an example, `nullable`): it adds
+/// no structure, so `allOf: [{$ref: X}, {example: …}]` is just `X`.
+fn is_annotation_item(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Any(a) => {
+            a.typ.is_none()
+                && a.properties.is_empty()
+                && a.required.is_empty()
+                && a.additional_properties.is_none()
+                && a.items.is_none()
+                && a.enumeration.is_empty()
+                && a.all_of.is_empty()
+                && a.one_of.is_empty()
+                && a.any_of.is_empty()
+                && a.not.is_none()
+        }
+        _ => false,
+    }
+}
+
+/// The one real member (and its index) of an `allOf` that wraps a single schema with
+/// annotations, if `schema` is such a wrapper.
+fn wrapped(schema: &Schema) -> Option<(usize, &ReferenceOr<Schema>)> {
+    let members = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(a)
+            if a.typ.is_none()
+                && a.properties.is_empty()
+                && a.required.is_empty()
+                && a.one_of.is_empty()
+                && a.any_of.is_empty()
+                && a.items.is_none()
+                && a.additional_properties.is_none()
+                && a.enumeration.is_empty() =>
+        {
+            &a.all_of
+        }
+        _ => return None,
+    };
+    let mut real = members.iter().enumerate().filter(|(_, m)| !matches!(m, ReferenceOr::Item(s) if is_annotation_item(s)));
+    match (real.next(), real.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
+}
+
 fn placeholders(path: &str) -> Vec<String> {
     path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned())).collect()
 }
@@ -948,6 +1221,7 @@ fn variant_name(ty: &TypeRef) -> String {
         TypeRef::Any => "Any".into(),
         TypeRef::Array(_) => "Array".into(),
         TypeRef::Map(_) => "Map".into(),
+        TypeRef::Nullable(t) => variant_name(t),
         TypeRef::Unit => "Null".into(),
     }
 }

@@ -47,6 +47,9 @@ pub enum TypeRef {
     Array(Box<TypeRef>),
     /// `additionalProperties`: a string-keyed map, ordered for deterministic output.
     Map(Box<TypeRef>),
+    /// A `nullable` array item or map value: `Option<T>`. (Nullable *fields* are marked on
+    /// the [`Field`] instead, so that absent and `null` can be told apart.)
+    Nullable(Box<TypeRef>),
     /// No body at all (e.g. a 204 answer).
     Unit,
 }
@@ -73,6 +76,10 @@ pub enum TypeKind {
     Union(Vec<UnionVariant>),
     /// A named schema that is a primitive, array or map: `pub type Name = …;`.
     Alias(TypeRef),
+    /// An array or map schema that contains itself (`Tree: {type: array, items: {$ref:
+    /// Tree}}`): a type alias cannot, so it becomes `pub struct Name(pub Vec<Name>);`,
+    /// transparent on the wire.
+    Newtype(TypeRef),
 }
 
 #[derive(Debug, Clone)]
@@ -80,7 +87,8 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// The catch-all field for properties the spec does not list, and its value type
     /// (`Any` for free-form extras, a typed map for `additionalProperties: {schema}`).
-    /// `None` for `additionalProperties: false`.
+    /// Present even for `additionalProperties: false`: a newer server may add a property,
+    /// and decoding then re-encoding must not drop it.
     pub extra: Option<(String, TypeRef)>,
     /// From `x-envelope`: which fields carry the result code, message and payload.
     pub envelope: Option<EnvelopeFields>,
@@ -116,6 +124,10 @@ pub struct Field {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Constraints {
     pub pattern: Option<String>,
+    /// Why `pattern` cannot be checked by the client (the `regex` crate has no
+    /// look-around or backreferences); it is then documented but not checked, and the
+    /// server remains the judge.
+    pub pattern_unchecked: Option<String>,
     pub min_length: Option<usize>,
     pub max_length: Option<usize>,
 }
@@ -223,4 +235,26 @@ pub enum Security {
     Bearer,
     Basic,
     ApiKeyHeader(String),
+}
+
+/// Whether a value of `ty` has a text form (`Display`), as a path, query or header
+/// parameter needs: scalars, enums, aliases of those, and `oneOf`/`anyOf` unions whose
+/// every member has one (the generator gives such unions a `Display` impl).
+pub fn is_displayable(types: &[TypeDef], ty: &TypeRef) -> bool {
+    fn go(types: &[TypeDef], ty: &TypeRef, depth: usize) -> bool {
+        if depth > 32 {
+            return false;
+        }
+        match ty {
+            TypeRef::String | TypeRef::Boolean | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::Decimal => true,
+            TypeRef::Named(n) => match types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
+                Some(TypeKind::StringEnum(_) | TypeKind::IntEnum(_)) => true,
+                Some(TypeKind::Alias(target)) => go(types, target, depth + 1),
+                Some(TypeKind::Union(variants)) => variants.iter().all(|v| go(types, &v.ty, depth + 1)),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+    go(types, ty, 0)
 }

@@ -72,7 +72,8 @@ impl Scope {
         if self.taken.insert(bare(wanted).to_owned()) {
             return wanted.to_owned();
         }
-        let sep = if wanted.starts_with(|c: char| c.is_uppercase()) { "" } else { "_" };
+        // `card_id` → `card_id_2`, `self_` → `self_2` (not `self__2`), `Client` → `Client2`.
+        let sep = if wanted.starts_with(|c: char| c.is_uppercase()) || wanted.ends_with('_') { "" } else { "_" };
         (2..)
             .map(|n| format!("{}{sep}{n}", bare(wanted)))
             .find(|candidate| self.taken.insert(candidate.clone()))
@@ -116,5 +117,8 @@ mod tests {
         let mut raw = Scope::new();
         assert_eq!(raw.claim("r#type"), "r#type");
         assert_eq!(raw.claim("r#type"), "type_2");
+        let mut underscored = Scope::new();
+        assert_eq!(underscored.claim("self_"), "self_");
+        assert_eq!(underscored.claim("self_"), "self_2");
     }
 }
