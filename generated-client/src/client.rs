@@ -22,6 +22,56 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 ///
 /// Cheap to clone: clones share one connection pool and one cached bearer token.
 /// Build one with [`Client::builder`].
+///
+/// # Example
+///
+/// Credit reward points to a card holder, creating the card if needed, and handle each
+/// kind of failure:
+///
+/// ```no_run
+/// use std::time::Duration;
+///
+/// use enkash_rewards::types::{PointsOperation, TransactionType};
+/// use enkash_rewards::{Client, Credentials, Error, servers};
+///
+/// #[tokio::main]
+/// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+///     let client = Client::builder()
+///         .base_url(servers::SANDBOX)
+///         .credentials(Credentials::new("CEK1GZBO6A", "client-secret", "ops@example.com", "password"))
+///         .partner_id("CRMXWB3ZM")
+///         .timeout(Duration::from_secs(20))
+///         .build()?;
+///
+///     // One reference per credit, stored before sending: it makes a retry safe.
+///     let reference = "TEST234236";
+///     let result = client
+///         .create_and_allocate_points()
+///         .company_id("CEK1PU9AOO")
+///         .card_account_id("CAQL8YCV3")
+///         .transaction_code("ALLOCATION")
+///         .transaction_type(TransactionType::Cr)
+///         .r#type(PointsOperation::AllocatePoint)
+///         .email("xyz2@gmail.com")
+///         .mobile("9600098867")
+///         .title("Mr")
+///         .first_name("Asha")
+///         .gender("F")
+///         .load_amount(11)
+///         .unique_reference_number(reference)
+///         .send()
+///         .await;
+///     match result {
+///         Ok(card) => println!("card {} now holds {}", card.en_kash_card_id, card.otb_balance),
+///         // EnKash said no (often with HTTP 200): nothing was credited.
+///         Err(Error::Api { code, message, .. }) => eprintln!("refused ({code}): {message}"),
+///         // The outcome is unknown: check by `reference` before crediting again.
+///         Err(e @ (Error::Timeout { .. } | Error::Transport { .. })) => eprintln!("unknown outcome: {e}"),
+///         Err(e) => return Err(e.into()),
+///     }
+///     Ok(())
+/// }
+/// ```
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,

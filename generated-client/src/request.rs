@@ -145,7 +145,7 @@ pub fn encode_path_segment(value: &str) -> String {
 }
 
 /// Typestate support for generated builders: a required field's type parameter is a
-/// `Missing…` marker until its setter stores the value in a [`Set`].
+/// `Missing…` marker until its setter stores the value in a [`Set`](typestate::Set).
 pub mod typestate {
     /// A required field that has been given its value.
     #[derive(Debug, Clone)]

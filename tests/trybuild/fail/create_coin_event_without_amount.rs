@@ -1,0 +1,14 @@
+use enkash_rewards::Client;
+
+async fn call(client: Client) {
+    // `amount` is required by Create Event.
+    let _ = client
+        .create_coin_event()
+        .configuration("DEFAULT")
+        .company_id("CEKEKCARDS")
+        .event("MEAL_CARD_PAYMENT")
+        .send()
+        .await;
+}
+
+fn main() {}
