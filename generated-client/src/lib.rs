@@ -67,6 +67,9 @@
 mod auth;
 mod client;
 mod error;
+// Formatted by prettyplease when generated; rustfmt would reformat it and break
+// `cargo xtask codegen --check`.
+#[rustfmt::skip]
 mod generated;
 pub mod request;
 pub mod retry;

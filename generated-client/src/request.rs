@@ -52,7 +52,10 @@ impl RequestBody {
             field: "body".to_owned(),
             reason: format!("could not be encoded as JSON: {e}"),
         })?;
-        Ok(Self { content_type: "application/json", bytes })
+        Ok(Self {
+            content_type: "application/json",
+            bytes,
+        })
     }
 
     /// Serialises `body` as `application/x-www-form-urlencoded`.
@@ -61,7 +64,10 @@ impl RequestBody {
             field: "body".to_owned(),
             reason: format!("could not be form-encoded: {e}"),
         })?;
-        Ok(Self { content_type: "application/x-www-form-urlencoded", bytes: text.into_bytes() })
+        Ok(Self {
+            content_type: "application/x-www-form-urlencoded",
+            bytes: text.into_bytes(),
+        })
     }
 }
 
@@ -135,7 +141,11 @@ impl<T> Response<T> {
 pub fn encode_path_segment(value: &str) -> String {
     use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
     // RFC 3986 unreserved characters stay as they are; everything else is encoded.
-    const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+    const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
     match value {
         // "." and ".." are unreserved but still walk the path; encode them explicitly.
         "." => "%2E".to_owned(),

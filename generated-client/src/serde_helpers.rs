@@ -55,11 +55,13 @@ impl<'de> serde::de::Visitor<'de> for DecimalVisitor {
     }
 
     fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<Self::Value, E> {
-        rust_decimal::Decimal::try_from_i128_with_scale(v, 0).map_err(|_| E::custom(format_args!("{v} does not fit in a decimal")))
+        rust_decimal::Decimal::try_from_i128_with_scale(v, 0)
+            .map_err(|_| E::custom(format_args!("{v} does not fit in a decimal")))
     }
 
     fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<Self::Value, E> {
-        let v = i128::try_from(v).map_err(|_| E::custom(format_args!("{v} does not fit in a decimal")))?;
+        let v = i128::try_from(v)
+            .map_err(|_| E::custom(format_args!("{v} does not fit in a decimal")))?;
         self.visit_i128(v)
     }
 
@@ -85,7 +87,9 @@ impl<'de> serde::de::Visitor<'de> for DecimalVisitor {
 
     /// `serde_json`'s `arbitrary_precision` number token: the number's exact text.
     fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        rust_decimal::serde::arbitrary_precision::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+        rust_decimal::serde::arbitrary_precision::deserialize(
+            serde::de::value::MapAccessDeserializer::new(map),
+        )
     }
 }
 
@@ -108,7 +112,10 @@ impl<T: Exact> Exact for Vec<T> {
     }
 
     fn deserialize_exact<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(Vec::<FromExact<T>>::deserialize(deserializer)?.into_iter().map(|v| v.0).collect())
+        Ok(Vec::<FromExact<T>>::deserialize(deserializer)?
+            .into_iter()
+            .map(|v| v.0)
+            .collect())
     }
 }
 
@@ -118,7 +125,10 @@ impl<T: Exact> Exact for BTreeMap<String, T> {
     }
 
     fn deserialize_exact<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(BTreeMap::<String, FromExact<T>>::deserialize(deserializer)?.into_iter().map(|(k, v)| (k, v.0)).collect())
+        Ok(BTreeMap::<String, FromExact<T>>::deserialize(deserializer)?
+            .into_iter()
+            .map(|(k, v)| (k, v.0))
+            .collect())
     }
 }
 
@@ -149,7 +159,9 @@ pub mod exact {
         value.serialize_exact(serializer)
     }
 
-    pub fn deserialize<'de, T: Exact, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    pub fn deserialize<'de, T: Exact, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<T, D::Error> {
         T::deserialize_exact(deserializer)
     }
 }
@@ -159,7 +171,10 @@ pub mod exact {
 pub mod nullable {
     use super::{Deserialize, Deserializer, Serialize, Serializer};
 
-    pub fn serialize<T: Serialize, S: Serializer>(value: &Option<Option<T>>, serializer: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<T: Serialize, S: Serializer>(
+        value: &Option<Option<T>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match value {
             Some(Some(value)) => serializer.serialize_some(value),
             _ => serializer.serialize_none(),
@@ -167,7 +182,9 @@ pub mod nullable {
     }
 
     /// Only called when the field is present, so the result is always `Some`.
-    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
         Option::<T>::deserialize(deserializer).map(Some)
     }
 }
@@ -178,7 +195,10 @@ pub mod nullable {
 pub mod present {
     use super::{Deserialize, Deserializer, Serialize, Serializer};
 
-    pub fn serialize<T: Serialize, S: Serializer>(value: &Option<T>, serializer: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<T: Serialize, S: Serializer>(
+        value: &Option<T>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match value {
             Some(value) => value.serialize(serializer),
             None => serializer.serialize_none(),
@@ -186,7 +206,9 @@ pub mod present {
     }
 
     /// Only called when the field is present, so the result is always `Some`.
-    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<T>, D::Error> {
         T::deserialize(deserializer).map(Some)
     }
 }
@@ -195,7 +217,10 @@ pub mod present {
 pub mod nullable_exact {
     use super::{AsExact, Deserialize, Deserializer, Exact, FromExact, Serializer};
 
-    pub fn serialize<T: Exact, S: Serializer>(value: &Option<Option<T>>, serializer: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<T: Exact, S: Serializer>(
+        value: &Option<Option<T>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match value {
             Some(Some(value)) => serializer.serialize_some(&AsExact(value)),
             _ => serializer.serialize_none(),
@@ -203,7 +228,11 @@ pub mod nullable_exact {
     }
 
     /// Only called when the field is present, so the result is always `Some`.
-    pub fn deserialize<'de, T: Exact, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
-        Ok(Some(Option::<FromExact<T>>::deserialize(deserializer)?.map(|v| v.0)))
+    pub fn deserialize<'de, T: Exact, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Ok(Some(
+            Option::<FromExact<T>>::deserialize(deserializer)?.map(|v| v.0),
+        ))
     }
 }

@@ -24,29 +24,45 @@ pub fn check_string(
     if let Some(min) = min_length
         && len < min
     {
-        return Err(invalid(field, format!("must be at least {min} characters long (got {len})")));
+        return Err(invalid(
+            field,
+            format!("must be at least {min} characters long (got {len})"),
+        ));
     }
     if let Some(max) = max_length
         && len > max
     {
-        return Err(invalid(field, format!("must be at most {max} characters long (got {len})")));
+        return Err(invalid(
+            field,
+            format!("must be at most {max} characters long (got {len})"),
+        ));
     }
     if let Some(pattern) = pattern
-        && !compiled(pattern).map_err(|e| invalid(field, e))?.is_match(value)
+        && !compiled(pattern)
+            .map_err(|e| invalid(field, e))?
+            .is_match(value)
     {
-        return Err(invalid(field, format!("must match the pattern `{pattern}`")));
+        return Err(invalid(
+            field,
+            format!("must match the pattern `{pattern}`"),
+        ));
     }
     Ok(())
 }
 
 fn invalid(field: &str, reason: String) -> Error {
-    Error::InvalidRequest { field: field.to_owned(), reason }
+    Error::InvalidRequest {
+        field: field.to_owned(),
+        reason,
+    }
 }
 
 /// Compiles each pattern once per process.
 fn compiled(pattern: &'static str) -> Result<Regex, String> {
     static CACHE: LazyLock<Mutex<HashMap<&'static str, Regex>>> = LazyLock::new(Default::default);
-    let mut cache = CACHE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut cache = CACHE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(re) = cache.get(pattern) {
         return Ok(re.clone());
     }
@@ -74,10 +90,13 @@ mod tests {
         // Arabic-Indic digits are Unicode digits but not what the spec means by \d.
         let err = check_string("mobile", "٩٦٠٠٠٩٨٨٦٧", Some(MOBILE), None, None).unwrap_err();
         assert!(err.to_string().contains("`mobile`"), "{err}");
-        let err = check_string("mobile", "960009886", Some(MOBILE), Some(10), Some(10)).unwrap_err();
+        let err =
+            check_string("mobile", "960009886", Some(MOBILE), Some(10), Some(10)).unwrap_err();
         assert!(err.to_string().contains("at least 10"), "{err}");
         assert!(check_string("email", "xyz2@gmail.com", Some(EMAIL), None, None).is_ok());
         let err = check_string("email", "not-an-email", Some(EMAIL), None, None).unwrap_err();
-        assert!(matches!(&err, Error::InvalidRequest { field, reason } if field == "email" && reason.contains(EMAIL)));
+        assert!(
+            matches!(&err, Error::InvalidRequest { field, reason } if field == "email" && reason.contains(EMAIL))
+        );
     }
 }

@@ -23,7 +23,10 @@ pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
     pub fn push(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
-        self.0.push(Diagnostic { pointer: pointer.into(), message: message.into() });
+        self.0.push(Diagnostic {
+            pointer: pointer.into(),
+            message: message.into(),
+        });
     }
 
     pub fn is_empty(&self) -> bool {
@@ -42,7 +45,11 @@ impl Diagnostics {
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.0.len();
-        writeln!(f, "the spec has {n} problem{}:", if n == 1 { "" } else { "s" })?;
+        writeln!(
+            f,
+            "the spec has {n} problem{}:",
+            if n == 1 { "" } else { "s" }
+        )?;
         for d in &self.0 {
             writeln!(f, "  {d}")?;
         }
@@ -64,7 +71,9 @@ impl Pointer {
 
     /// Parses a local `$ref` target such as `#/components/schemas/Pet`.
     pub fn from_ref(reference: &str) -> Option<Self> {
-        reference.starts_with("#/").then(|| Pointer(reference.to_owned()))
+        reference
+            .starts_with("#/")
+            .then(|| Pointer(reference.to_owned()))
     }
 
     pub fn key(&self, segment: impl fmt::Display) -> Self {

@@ -13,7 +13,9 @@ use serde_json::Value;
 
 use crate::emit::{TypeTable, doc_lines, example_section, ident, rust_type, sections};
 use crate::emit_types::Optionality;
-use crate::model::{Api, BodyEncoding, Constraints, Operation, ParamLocation, Security, TypeKind, TypeRef};
+use crate::model::{
+    Api, BodyEncoding, Constraints, Operation, ParamLocation, Security, TypeKind, TypeRef,
+};
 use crate::naming::bare;
 
 pub fn operations_file(api: &Api) -> TokenStream {
@@ -22,7 +24,11 @@ pub fn operations_file(api: &Api) -> TokenStream {
     let client_fns = ops.iter().map(client_fn);
     let builders = ops.iter().map(|p| builder(p, &table));
     // Only builders with a required input use the typestate wrappers.
-    let imports = ops.iter().any(|p| p.typestate().next().is_some()).then(|| quote!(use crate::request::typestate::{Required, Set};));
+    let imports = ops.iter().any(|p| p.typestate().next().is_some()).then(|| {
+        quote!(
+            use crate::request::typestate::{Required, Set};
+        )
+    });
     quote! {
         //! One request builder per operation, and the `Client` methods that start them.
         //!
@@ -99,7 +105,11 @@ impl<'a> Plan<'a> {
             match &body.fields {
                 Some(fields) => {
                     for (setter, f) in fields {
-                        let example = body.example.as_ref().and_then(|e| e.get(&f.wire)).or(f.example.as_ref());
+                        let example = body
+                            .example
+                            .as_ref()
+                            .and_then(|e| e.get(&f.wire))
+                            .or(f.example.as_ref());
                         inputs.push(Input {
                             name: setter.clone(),
                             wire: &f.wire,
@@ -130,12 +140,18 @@ impl<'a> Plan<'a> {
                 }),
             }
         }
-        Plan { op, inputs, markers: ident(bare(&op.fn_name)) }
+        Plan {
+            op,
+            inputs,
+            markers: ident(bare(&op.fn_name)),
+        }
     }
 
     /// Inputs with a typestate parameter: required, and not positional (path).
     fn typestate(&self) -> impl Iterator<Item = &Input<'a>> {
-        self.inputs.iter().filter(|i| i.required && i.location != Where::Path)
+        self.inputs
+            .iter()
+            .filter(|i| i.required && i.location != Where::Path)
     }
 
     fn builder_ident(&self) -> proc_macro2::Ident {
@@ -143,7 +159,12 @@ impl<'a> Plan<'a> {
     }
 }
 
-static EMPTY_CONSTRAINTS: &Constraints = &Constraints { pattern: None, pattern_unchecked: None, min_length: None, max_length: None };
+static EMPTY_CONSTRAINTS: &Constraints = &Constraints {
+    pattern: None,
+    pattern_unchecked: None,
+    min_length: None,
+    max_length: None,
+};
 
 fn marker(i: &Input<'_>) -> proc_macro2::Ident {
     format_ident!("Missing{}", bare(&i.name).to_upper_camel_case())
@@ -157,7 +178,11 @@ fn client_fn(plan: &Plan<'_>) -> TokenStream {
     let op = plan.op;
     let f = ident(&op.fn_name);
     let b = plan.builder_ident();
-    let path_inputs: Vec<&Input<'_>> = plan.inputs.iter().filter(|i| i.location == Where::Path).collect();
+    let path_inputs: Vec<&Input<'_>> = plan
+        .inputs
+        .iter()
+        .filter(|i| i.location == Where::Path)
+        .collect();
     let args = path_inputs.iter().map(|i| {
         let name = ident(&i.name);
         let ty = rust_type(i.ty);
@@ -167,10 +192,20 @@ fn client_fn(plan: &Plan<'_>) -> TokenStream {
         let name = ident(&i.name);
         quote!(#name.into())
     });
-    let summary = op.summary.clone().unwrap_or_else(|| format!("Starts a `{}` request.", op.id));
+    let summary = op
+        .summary
+        .clone()
+        .unwrap_or_else(|| format!("Starts a `{}` request.", op.id));
     let docs = doc_lines(&sections(&[
         crate::emit::sanitize_markdown(&summary),
-        format!("`{} {}` (operation `{}`). See [`{}`] for the inputs and [`{}::send`] for what it returns.", op.method.to_uppercase(), op.path, op.id, op.builder, op.builder),
+        format!(
+            "`{} {}` (operation `{}`). See [`{}`] for the inputs and [`{}::send`] for what it returns.",
+            op.method.to_uppercase(),
+            op.path,
+            op.id,
+            op.builder,
+            op.builder
+        ),
     ]));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     quote! {
@@ -193,14 +228,21 @@ fn builder(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
     // The marker module.
     let marker_items = states.iter().map(|i| {
         let m = marker(i);
-        let text = format!(" `{}` has not been set yet: call `.{}(..)` before `.send()`.", i.wire, bare(&i.name));
+        let text = format!(
+            " `{}` has not been set yet: call `.{}(..)` before `.send()`.",
+            i.wire,
+            bare(&i.name)
+        );
         quote! {
             #[doc = #text]
             #[derive(Debug, Clone, Copy, Default)]
             pub struct #m;
         }
     });
-    let marker_doc = format!(" Typestate markers for [`{}`](super::{}): each names a required input not yet set.", op.builder, op.builder);
+    let marker_doc = format!(
+        " Typestate markers for [`{}`](super::{}): each names a required input not yet set.",
+        op.builder, op.builder
+    );
     let marker_mod = (!states.is_empty()).then(|| {
         quote! {
             pub mod #markers {
@@ -218,14 +260,25 @@ fn builder(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
             quote!(#name: #p,)
         } else {
             let ty = rust_type(i.ty);
-            if i.required { quote!(#name: #ty,) } else { quote!(#name: Option<#ty>,) }
+            if i.required {
+                quote!(#name: #ty,)
+            } else {
+                quote!(#name: Option<#ty>,)
+            }
         }
     });
-    let defaults = params.iter().zip(&marker_types).map(|(p, m)| quote!(#p = #markers::#m));
+    let defaults = params
+        .iter()
+        .zip(&marker_types)
+        .map(|(p, m)| quote!(#p = #markers::#m));
     let builder_docs = builder_doc(plan);
 
     // `new`.
-    let path_inputs: Vec<&Input<'_>> = plan.inputs.iter().filter(|i| i.location == Where::Path).collect();
+    let path_inputs: Vec<&Input<'_>> = plan
+        .inputs
+        .iter()
+        .filter(|i| i.location == Where::Path)
+        .collect();
     let new_args = path_inputs.iter().map(|i| {
         let name = ident(&i.name);
         let ty = rust_type(i.ty);
@@ -244,7 +297,11 @@ fn builder(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
     });
 
     // Setters.
-    let setters = plan.inputs.iter().filter(|i| i.location != Where::Path).map(|i| setter(plan, i, &params));
+    let setters = plan
+        .inputs
+        .iter()
+        .filter(|i| i.location != Where::Path)
+        .map(|i| setter(plan, i, &params));
     let send = send_fns(plan, table);
 
     quote! {
@@ -291,21 +348,40 @@ fn builder(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
 fn builder_doc(plan: &Plan<'_>) -> TokenStream {
     let op = plan.op;
     let mut parts = Vec::new();
-    parts.push(crate::emit::sanitize_markdown(op.summary.as_deref().unwrap_or(&op.id)));
+    parts.push(crate::emit::sanitize_markdown(
+        op.summary.as_deref().unwrap_or(&op.id),
+    ));
     if let Some(d) = &op.description {
         parts.push(crate::emit::sanitize_markdown(d));
     }
-    parts.push(format!("`{} {}` (operation `{}`).", op.method.to_uppercase(), op.path, op.id));
-    let required: Vec<String> = plan.typestate().map(|i| format!("`.{}(..)`", bare(&i.name))).collect();
+    parts.push(format!(
+        "`{} {}` (operation `{}`).",
+        op.method.to_uppercase(),
+        op.path,
+        op.id
+    ));
+    let required: Vec<String> = plan
+        .typestate()
+        .map(|i| format!("`.{}(..)`", bare(&i.name)))
+        .collect();
     if !required.is_empty() {
-        parts.push(format!("Required before `.send()`: {}.", required.join(", ")));
+        parts.push(format!(
+            "Required before `.send()`: {}.",
+            required.join(", ")
+        ));
     }
     parts.push(retry_note(op));
     if let Some(example) = usage_example(plan) {
         parts.push(example);
     }
-    parts.push(example_section("Example request body", op.body.as_ref().and_then(|b| b.example.as_ref())));
-    parts.push(example_section("Example response", op.response.example.as_ref()));
+    parts.push(example_section(
+        "Example request body",
+        op.body.as_ref().and_then(|b| b.example.as_ref()),
+    ));
+    parts.push(example_section(
+        "Example response",
+        op.response.example.as_ref(),
+    ));
     doc_lines(&sections(&parts))
 }
 
@@ -325,7 +401,11 @@ fn usage_example(plan: &Plan<'_>) -> Option<String> {
     let op = plan.op;
     let mut args = Vec::new();
     for i in plan.inputs.iter().filter(|i| i.location == Where::Path) {
-        args.push(literal(i.ty, i.example.or(Some(&Value::String(format!("{}-example", i.wire)))))?);
+        args.push(literal(
+            i.ty,
+            i.example
+                .or(Some(&Value::String(format!("{}-example", i.wire)))),
+        )?);
     }
     let mut calls = Vec::new();
     for i in plan.typestate() {
@@ -335,8 +415,16 @@ fn usage_example(plan: &Plan<'_>) -> Option<String> {
         TypeRef::Unit => "()",
         _ => "payload",
     };
-    let binding = if payload == "()" { "".to_owned() } else { "let payload = ".to_owned() };
-    let show = if payload == "()" { "" } else { "\nprintln!(\"{payload:?}\");" };
+    let binding = if payload == "()" {
+        "".to_owned()
+    } else {
+        "let payload = ".to_owned()
+    };
+    let show = if payload == "()" {
+        ""
+    } else {
+        "\nprintln!(\"{payload:?}\");"
+    };
     Some(format!(
         "# Example\n\n```no_run\n# async fn run(client: enkash_rewards::Client) -> Result<(), enkash_rewards::Error> {{\n{binding}client\n    .{}({})\n{}\n    .send()\n    .await?;{show}\n# Ok(())\n# }}\n```",
         bare(&op.fn_name),
@@ -350,9 +438,14 @@ fn usage_example(plan: &Plan<'_>) -> Option<String> {
 fn literal(ty: &TypeRef, example: Option<&Value>) -> Option<String> {
     Some(match ty {
         TypeRef::String => format!("{:?}", example.and_then(Value::as_str).unwrap_or("example")),
-        TypeRef::Boolean => example.and_then(Value::as_bool).unwrap_or(false).to_string(),
+        TypeRef::Boolean => example
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+            .to_string(),
         TypeRef::I32 | TypeRef::I64 => example.and_then(Value::as_i64).unwrap_or(1).to_string(),
-        TypeRef::F32 | TypeRef::F64 => format!("{:?}", example.and_then(Value::as_f64).unwrap_or(1.0)),
+        TypeRef::F32 | TypeRef::F64 => {
+            format!("{:?}", example.and_then(Value::as_f64).unwrap_or(1.0))
+        }
         TypeRef::Decimal => match example.map(|v| v.to_string()) {
             Some(n) if n.parse::<i64>().is_ok() => n,
             Some(n) => format!("rust_decimal::Decimal::from_str_exact({n:?}).unwrap()"),
@@ -380,10 +473,15 @@ fn setter(plan: &Plan<'_>, i: &Input<'_>, params: &[proc_macro2::Ident]) -> Toke
         Where::BodyField => format!("Body field `{}`.", i.wire),
         _ => "The request body.".to_owned(),
     };
-    notes.push(format!("{place}{}", if i.required { " Required." } else { "" }));
+    notes.push(format!(
+        "{place}{}",
+        if i.required { " Required." } else { "" }
+    ));
     match (&i.constraints.pattern, &i.constraints.pattern_unchecked) {
         (Some(p), None) => notes.push(format!("Checked before sending: must match `{p}`.")),
-        (Some(p), Some(why)) => notes.push(format!("Must match `{p}` (not checked before sending: {why}).")),
+        (Some(p), Some(why)) => notes.push(format!(
+            "Must match `{p}` (not checked before sending: {why})."
+        )),
         _ => {}
     }
     if let (Some(a), Some(b)) = (i.constraints.min_length, i.constraints.max_length) {
@@ -400,10 +498,20 @@ fn setter(plan: &Plan<'_>, i: &Input<'_>, params: &[proc_macro2::Ident]) -> Toke
         };
     }
     let me = state_param(i);
-    let out_params = params.iter().map(|p| if *p == me { quote!(Set<#ty>) } else { quote!(#p) });
+    let out_params = params.iter().map(|p| {
+        if *p == me {
+            quote!(Set<#ty>)
+        } else {
+            quote!(#p)
+        }
+    });
     let moves = plan.inputs.iter().map(|other| {
         let n = ident(&other.name);
-        if other.name == i.name { quote!(#n: Set(value.into()),) } else { quote!(#n: self.#n,) }
+        if other.name == i.name {
+            quote!(#n: Set(value.into()),)
+        } else {
+            quote!(#n: self.#n,)
+        }
     });
     quote! {
         #docs
@@ -435,12 +543,20 @@ fn send_fns(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
         let n = ident(&i.name);
         quote!(let #n = self.#n.into_value();)
     });
-    let plain = plan.inputs.iter().filter(|i| !(i.required && i.location != Where::Path)).map(|i| {
-        let n = ident(&i.name);
-        quote!(let #n = self.#n;)
-    });
+    let plain = plan
+        .inputs
+        .iter()
+        .filter(|i| !(i.required && i.location != Where::Path))
+        .map(|i| {
+            let n = ident(&i.name);
+            quote!(let #n = self.#n;)
+        });
 
-    let checks = plan.inputs.iter().filter(|i| !i.constraints.is_empty() && table.is_string(i.ty)).map(|i| check(i));
+    let checks = plan
+        .inputs
+        .iter()
+        .filter(|i| !i.constraints.is_empty() && table.is_string(i.ty))
+        .map(|i| check(i));
 
     let path = path_expr(plan);
     let query = pairs(plan, Where::Query, quote!(query));
@@ -456,31 +572,41 @@ fn send_fns(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
             match (&b.struct_name, &b.fields) {
                 (Some(name), Some(_)) => {
                     let ty = ident(name);
-                    let inits = plan.inputs.iter().filter(|i| i.location == Where::BodyField).map(|i| {
-                        let f = i.body_field.expect("body inputs carry their field");
-                        let field = ident(i.struct_field.expect("body inputs carry their field"));
-                        let value = ident(&i.name);
-                        // The builder holds `T` for a required input and `Option<T>` for
-                        // an optional one; the struct field may add a `Box` and an `Option`
-                        // layer (see `Optionality`).
-                        let boxed = |v: TokenStream| if f.boxed { quote!(Box::new(#v)) } else { v };
-                        let value = match (Optionality::of(f, table), i.required) {
-                            (Optionality::Required, _) => boxed(quote!(#value)),
-                            // A required nullable field is an `Option` in the struct.
-                            (Optionality::Optional, true) => {
-                                let v = boxed(quote!(#value));
-                                quote!(Some(#v))
+                    let inits = plan
+                        .inputs
+                        .iter()
+                        .filter(|i| i.location == Where::BodyField)
+                        .map(|i| {
+                            let f = i.body_field.expect("body inputs carry their field");
+                            let field =
+                                ident(i.struct_field.expect("body inputs carry their field"));
+                            let value = ident(&i.name);
+                            // The builder holds `T` for a required input and `Option<T>` for
+                            // an optional one; the struct field may add a `Box` and an `Option`
+                            // layer (see `Optionality`).
+                            let boxed =
+                                |v: TokenStream| if f.boxed { quote!(Box::new(#v)) } else { v };
+                            let value = match (Optionality::of(f, table), i.required) {
+                                (Optionality::Required, _) => boxed(quote!(#value)),
+                                // A required nullable field is an `Option` in the struct.
+                                (Optionality::Optional, true) => {
+                                    let v = boxed(quote!(#value));
+                                    quote!(Some(#v))
+                                }
+                                (Optionality::Optional, false) if f.boxed => {
+                                    quote!(#value.map(Box::new))
+                                }
+                                (Optionality::Optional, false) => quote!(#value),
+                                (Optionality::OptionalNullable, _) if f.boxed => {
+                                    quote!(#value.map(|v| Some(Box::new(v))))
+                                }
+                                (Optionality::OptionalNullable, _) => quote!(#value.map(Some)),
+                            };
+                            if field == value.to_string() {
+                                return quote!(#field,);
                             }
-                            (Optionality::Optional, false) if f.boxed => quote!(#value.map(Box::new)),
-                            (Optionality::Optional, false) => quote!(#value),
-                            (Optionality::OptionalNullable, _) if f.boxed => quote!(#value.map(|v| Some(Box::new(v)))),
-                            (Optionality::OptionalNullable, _) => quote!(#value.map(Some)),
-                        };
-                        if field == value.to_string() {
-                            return quote!(#field,);
-                        }
-                        quote!(#field: #value,)
-                    });
+                            quote!(#field: #value,)
+                        });
                     let extra = b.extra_field.as_ref().map(|e| {
                         let e = ident(e);
                         quote!(#e: Default::default(),)
@@ -511,7 +637,11 @@ fn send_fns(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
         Security::Basic => quote!(crate::request::Security::Basic),
         Security::ApiKeyHeader(h) => quote!(crate::request::Security::ApiKeyHeader(#h)),
     });
-    let retry = if op.idempotent { quote!(crate::request::RetryClass::Idempotent) } else { quote!(crate::request::RetryClass::NonIdempotent) };
+    let retry = if op.idempotent {
+        quote!(crate::request::RetryClass::Idempotent)
+    } else {
+        quote!(crate::request::RetryClass::NonIdempotent)
+    };
     let envelope = match &op.response.envelope {
         Some((env, _)) => {
             let (c, m, p) = (&env.code, &env.message, &env.payload);
@@ -581,7 +711,8 @@ fn check(i: &Input<'_>) -> TokenStream {
         Some(v) => quote!(Some(#v)),
         None => quote!(None),
     };
-    let call = |v: TokenStream| quote!(crate::validate::check_string(#wire, #v, #pattern, #min, #max)?;);
+    let call =
+        |v: TokenStream| quote!(crate::validate::check_string(#wire, #v, #pattern, #min, #max)?;);
     if i.required {
         call(quote!(&#n))
     } else {
@@ -592,7 +723,11 @@ fn check(i: &Input<'_>) -> TokenStream {
 
 fn path_expr(plan: &Plan<'_>) -> TokenStream {
     let op = plan.op;
-    let path_inputs: Vec<&Input<'_>> = plan.inputs.iter().filter(|i| i.location == Where::Path).collect();
+    let path_inputs: Vec<&Input<'_>> = plan
+        .inputs
+        .iter()
+        .filter(|i| i.location == Where::Path)
+        .collect();
     if path_inputs.is_empty() {
         let p = &op.path;
         return quote!(#p.to_owned());
@@ -602,7 +737,9 @@ fn path_expr(plan: &Plan<'_>) -> TokenStream {
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         fmt.push_str(&rest[..start]);
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         let name = &rest[start + 1..start + len];
         if let Some(i) = path_inputs.iter().find(|i| i.wire == name) {
             let n = ident(&i.name);
@@ -621,12 +758,20 @@ fn path_expr(plan: &Plan<'_>) -> TokenStream {
 
 /// Builds the `query` or `headers` list of `(name, value)` pairs.
 fn pairs(plan: &Plan<'_>, location: Where, var: TokenStream) -> TokenStream {
-    let inputs: Vec<&Input<'_>> = plan.inputs.iter().filter(|i| i.location == location).collect();
+    let inputs: Vec<&Input<'_>> = plan
+        .inputs
+        .iter()
+        .filter(|i| i.location == location)
+        .collect();
     if inputs.is_empty() {
         return quote!(let #var = Vec::new(););
     }
     let text = |i: &Input<'_>, v: TokenStream| -> TokenStream {
-        if matches!(i.ty, TypeRef::String) { v } else { quote!(#v.to_string()) }
+        if matches!(i.ty, TypeRef::String) {
+            v
+        } else {
+            quote!(#v.to_string())
+        }
     };
     let mut required = Vec::new();
     let mut optional = Vec::new();
@@ -636,14 +781,26 @@ fn pairs(plan: &Plan<'_>, location: Where, var: TokenStream) -> TokenStream {
         let one = |v: TokenStream| -> TokenStream { quote!((#wire, #v)) };
         match (i.ty, i.explode, i.required) {
             (TypeRef::Array(item), true, req) => {
-                let item_text = if matches!(**item, TypeRef::String) { quote!(item) } else { quote!(item.to_string()) };
+                let item_text = if matches!(**item, TypeRef::String) {
+                    quote!(item)
+                } else {
+                    quote!(item.to_string())
+                };
                 let push = quote!(for item in #n { #var.push((#wire, #item_text)); });
-                if req { optional.push(push) } else { optional.push(quote!(if let Some(#n) = #n { #push })) }
+                if req {
+                    optional.push(push)
+                } else {
+                    optional.push(quote!(if let Some(#n) = #n { #push }))
+                }
             }
             (TypeRef::Array(_), false, req) => {
-                let joined = quote!(#n.iter().map(ToString::to_string).collect::<Vec<_>>().join(","));
-                if req { required.push(one(joined)) } else {
-                    let joined = quote!(#n.iter().map(ToString::to_string).collect::<Vec<_>>().join(","));
+                let joined =
+                    quote!(#n.iter().map(ToString::to_string).collect::<Vec<_>>().join(","));
+                if req {
+                    required.push(one(joined))
+                } else {
+                    let joined =
+                        quote!(#n.iter().map(ToString::to_string).collect::<Vec<_>>().join(","));
                     optional.push(quote!(if let Some(#n) = #n { #var.push((#wire, #joined)); }))
                 }
             }
@@ -654,7 +811,11 @@ fn pairs(plan: &Plan<'_>, location: Where, var: TokenStream) -> TokenStream {
             }
         }
     }
-    let init = if required.is_empty() { quote!(Vec::new()) } else { quote!(vec![#(#required),*]) };
+    let init = if required.is_empty() {
+        quote!(Vec::new())
+    } else {
+        quote!(vec![#(#required),*])
+    };
     if optional.is_empty() {
         quote!(let #var = #init;)
     } else {

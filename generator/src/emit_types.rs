@@ -3,7 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::{TypeTable, doc_lines, example_section, ident, rust_type, sanitize_markdown, sections};
+use crate::emit::{
+    TypeTable, doc_lines, example_section, ident, rust_type, sanitize_markdown, sections,
+};
 use crate::model::{Api, Field, Struct, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
 pub fn types_file(api: &Api) -> TokenStream {
@@ -35,7 +37,8 @@ fn type_def(t: &TypeDef, table: &TypeTable<'_>) -> TokenStream {
         }
         TypeKind::Newtype(target) => {
             let derive = derives(table.is_eq(target), true);
-            let with = serde_with(target, Optionality::Required, table).map(|w| quote!(#[serde(with = #w)]));
+            let with = serde_with(target, Optionality::Required, table)
+                .map(|w| quote!(#[serde(with = #w)]));
             let target = rust_type(target);
             quote! {
                 #derive
@@ -55,7 +58,11 @@ fn type_doc(t: &TypeDef) -> TokenStream {
     let own = t.doc.as_deref().map(str::trim).unwrap_or("");
     let own = sanitize_markdown(own);
     let source = format!("Schema: `{}`.", t.source);
-    doc_lines(&sections(&[own, source, example_section("Example", t.example.as_ref())]))
+    doc_lines(&sections(&[
+        own,
+        source,
+        example_section("Example", t.example.as_ref()),
+    ]))
 }
 
 fn derives(eq: bool, debug: bool) -> TokenStream {
@@ -66,7 +73,8 @@ fn derives(eq: bool, debug: bool) -> TokenStream {
 
 fn struct_def(name: &str, s: &Struct, table: &TypeTable<'_>) -> TokenStream {
     let ty_name = ident(name);
-    let all_eq = s.fields.iter().all(|f| table.is_eq(&f.ty)) && s.extra.as_ref().is_none_or(|(_, t)| table.is_eq(t));
+    let all_eq = s.fields.iter().all(|f| table.is_eq(&f.ty))
+        && s.extra.as_ref().is_none_or(|(_, t)| table.is_eq(t));
     let has_secret = s.fields.iter().any(|f| f.secret);
     let derive = derives(all_eq, !has_secret);
     let fields = s.fields.iter().map(|f| field(f, table));
@@ -175,7 +183,9 @@ fn field_doc(f: &Field) -> TokenStream {
     let mut notes = Vec::new();
     match (&f.constraints.pattern, &f.constraints.pattern_unchecked) {
         (Some(p), None) => notes.push(format!("Must match `{p}`.")),
-        (Some(p), Some(why)) => notes.push(format!("Must match `{p}` (not checked by the client: {why}).")),
+        (Some(p), Some(why)) => notes.push(format!(
+            "Must match `{p}` (not checked by the client: {why})."
+        )),
         _ => {}
     }
     match (f.constraints.min_length, f.constraints.max_length) {
@@ -190,7 +200,10 @@ fn field_doc(f: &Field) -> TokenStream {
     }
     if !f.aliases.is_empty() {
         let names: Vec<String> = f.aliases.iter().map(|a| format!("`{a}`")).collect();
-        notes.push(format!("Also accepted as {} when decoding.", names.join(", ")));
+        notes.push(format!(
+            "Also accepted as {} when decoding.",
+            names.join(", ")
+        ));
     }
     if let Some(example) = &f.example {
         notes.push(format!("Example: `{example}`."));
@@ -206,7 +219,9 @@ fn redacting_debug(name: &str, s: &Struct, table: &TypeTable<'_>) -> TokenStream
         match (f.secret, Optionality::of(f, table)) {
             (false, _) => quote!(.field(#label, &self.#id)),
             (true, Optionality::Required) => quote!(.field(#label, &"<redacted>")),
-            (true, Optionality::Optional) => quote!(.field(#label, &self.#id.as_ref().map(|_| "<redacted>"))),
+            (true, Optionality::Optional) => {
+                quote!(.field(#label, &self.#id.as_ref().map(|_| "<redacted>")))
+            }
             (true, Optionality::OptionalNullable) => {
                 quote!(.field(#label, &self.#id.as_ref().map(|v| v.as_ref().map(|_| "<redacted>"))))
             }
@@ -347,27 +362,31 @@ fn int_enum(name: &str, variants: &[Variant<i64>]) -> TokenStream {
 fn union(name: &str, variants: &[UnionVariant], table: &TypeTable<'_>) -> TokenStream {
     let ty = ident(name);
     // A union of scalars has a text form (for parameters): its member's.
-    let display = variants.iter().all(|v| table.is_displayable(&v.ty)).then(|| {
-        let arms = variants.iter().map(|v| {
-            let id = ident(&v.rust);
-            quote!(Self::#id(value) => std::fmt::Display::fmt(value, f),)
-        });
-        quote! {
-            impl std::fmt::Display for #ty {
-                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    match self {
-                        #(#arms)*
+    let display = variants
+        .iter()
+        .all(|v| table.is_displayable(&v.ty))
+        .then(|| {
+            let arms = variants.iter().map(|v| {
+                let id = ident(&v.rust);
+                quote!(Self::#id(value) => std::fmt::Display::fmt(value, f),)
+            });
+            quote! {
+                impl std::fmt::Display for #ty {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        match self {
+                            #(#arms)*
+                        }
                     }
                 }
             }
-        }
-    });
+        });
     let eq = variants.iter().all(|v| table.is_eq(&v.ty));
     let derive = derives(eq, true);
     let arms = variants.iter().map(|v| {
         let id = ident(&v.rust);
         let inner = rust_type(&v.ty);
-        let with = serde_with(&v.ty, Optionality::Required, table).map(|w| quote!(#[serde(with = #w)]));
+        let with =
+            serde_with(&v.ty, Optionality::Required, table).map(|w| quote!(#[serde(with = #w)]));
         quote!(#with #id(#inner),)
     });
     quote! {

@@ -58,19 +58,32 @@ pub fn generate(spec_text: &str) -> Result<Vec<GeneratedFile>, Diagnostics> {
     for (path, tokens) in files {
         match emit::format_file(tokens) {
             Ok(contents) => out.push(GeneratedFile { path, contents }),
-            Err(e) => problems.push("#", format!("{path}: {e} (a generator bug: please report it with the spec)")),
+            Err(e) => problems.push(
+                "#",
+                format!("{path}: {e} (a generator bug: please report it with the spec)"),
+            ),
         }
     }
-    if problems.is_empty() { Ok(out) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
 }
 
 fn mod_file(api: &model::Api) -> proc_macro2::TokenStream {
-    let title = format!(" Generated from \"{}\", version {}.", api.title, api.version);
+    let title = format!(
+        " Generated from \"{}\", version {}.",
+        api.title, api.version
+    );
     let version = &api.version;
     let servers = api.servers.iter().map(|s| {
         let name = emit::ident(&s.const_name);
         let url = &s.url;
-        let text = format!(" {}: `{url}`.", s.description.as_deref().unwrap_or(&s.const_name));
+        let text = format!(
+            " {}: `{url}`.",
+            s.description.as_deref().unwrap_or(&s.const_name)
+        );
         quote! {
             #[doc = #text]
             pub const #name: &str = #url;

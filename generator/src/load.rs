@@ -21,7 +21,14 @@ pub fn parse(text: &str) -> Result<OpenAPI, Diagnostics> {
                 normalized.as_str()
             }
             Err(e) => {
-                diags.push("#", format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column()));
+                diags.push(
+                    "#",
+                    format!(
+                        "not valid JSON (line {}, column {}): {e}",
+                        e.line(),
+                        e.column()
+                    ),
+                );
                 return Err(diags);
             }
         }
@@ -31,7 +38,10 @@ pub fn parse(text: &str) -> Result<OpenAPI, Diagnostics> {
     let value: serde_yaml::Value = match serde_yaml::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            let place = e.location().map(|l| format!(" (line {}, column {})", l.line(), l.column())).unwrap_or_default();
+            let place = e
+                .location()
+                .map(|l| format!(" (line {}, column {})", l.line(), l.column()))
+                .unwrap_or_default();
             diags.push("#", format!("not valid YAML or JSON{place}: {e}"));
             return Err(diags);
         }
@@ -39,15 +49,24 @@ pub fn parse(text: &str) -> Result<OpenAPI, Diagnostics> {
     match value.get("openapi").and_then(|v| v.as_str()) {
         Some(v) if v.starts_with("3.0.") => {}
         Some(v) => {
-            diags.push("#/openapi", format!("version {v} is not supported: the generator reads OpenAPI 3.0.x"));
+            diags.push(
+                "#/openapi",
+                format!("version {v} is not supported: the generator reads OpenAPI 3.0.x"),
+            );
             return Err(diags);
         }
         None if value.get("swagger").is_some() => {
-            diags.push("#/swagger", "Swagger 2.0 is not supported: convert the spec to OpenAPI 3.0.x");
+            diags.push(
+                "#/swagger",
+                "Swagger 2.0 is not supported: convert the spec to OpenAPI 3.0.x",
+            );
             return Err(diags);
         }
         None => {
-            diags.push("#/openapi", "missing `openapi: 3.0.x`; is this an OpenAPI document?");
+            diags.push(
+                "#/openapi",
+                "missing `openapi: 3.0.x`; is this an OpenAPI document?",
+            );
             return Err(diags);
         }
     }
@@ -59,7 +78,10 @@ pub fn parse(text: &str) -> Result<OpenAPI, Diagnostics> {
             // an error inside them; re-check each part on its own to place every problem.
             narrow::document(&value, &mut diags);
             if diags.is_empty() {
-                diags.push(pointer_of(e.path(), &Pointer::root()).as_str(), format!("does not match OpenAPI 3.0: {}", e.inner()));
+                diags.push(
+                    pointer_of(e.path(), &Pointer::root()).as_str(),
+                    format!("does not match OpenAPI 3.0: {}", e.inner()),
+                );
             }
             Err(diags)
         }
@@ -88,7 +110,9 @@ mod narrow {
     use super::pointer_of;
     use crate::diagnostics::{Diagnostics, Pointer};
 
-    const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    const METHODS: &[&str] = &[
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
 
     /// The error of reading `value` as `T`, if any, at the deepest pointer serde knows.
     fn fails<T: DeserializeOwned>(value: &Value, at: &Pointer) -> Option<(Pointer, String)> {
@@ -100,13 +124,20 @@ mod narrow {
     fn entries(value: Option<&Value>) -> Vec<(String, &Value)> {
         value
             .and_then(Value::as_mapping)
-            .map(|m| m.iter().filter_map(|(k, v)| k.as_str().map(|k| (k.to_owned(), v))).collect())
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| k.as_str().map(|k| (k.to_owned(), v)))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
     fn report(found: Option<(Pointer, String)>, diags: &mut Diagnostics) {
         if let Some((at, message)) = found {
-            diags.push(at.as_str(), format!("does not match OpenAPI 3.0: {message}"));
+            diags.push(
+                at.as_str(),
+                format!("does not match OpenAPI 3.0: {message}"),
+            );
         }
     }
 
@@ -130,42 +161,68 @@ mod narrow {
             self::schema(schema, &components.key("schemas").key(&name), diags);
         }
         for (name, part) in entries(doc.get("components").and_then(|c| c.get("responses"))) {
-            report(fails::<ReferenceOr<Response>>(part, &components.key("responses").key(&name)), diags);
+            report(
+                fails::<ReferenceOr<Response>>(part, &components.key("responses").key(&name)),
+                diags,
+            );
         }
         for (name, part) in entries(doc.get("components").and_then(|c| c.get("parameters"))) {
-            report(fails::<ReferenceOr<Parameter>>(part, &components.key("parameters").key(&name)), diags);
+            report(
+                fails::<ReferenceOr<Parameter>>(part, &components.key("parameters").key(&name)),
+                diags,
+            );
         }
         for (name, part) in entries(doc.get("components").and_then(|c| c.get("requestBodies"))) {
-            report(fails::<ReferenceOr<RequestBody>>(part, &components.key("requestBodies").key(&name)), diags);
+            report(
+                fails::<ReferenceOr<RequestBody>>(
+                    part,
+                    &components.key("requestBodies").key(&name),
+                ),
+                diags,
+            );
         }
     }
 
     fn list<T: DeserializeOwned>(value: &Value, at: &Pointer, diags: &mut Diagnostics) {
         match value.as_sequence() {
-            Some(items) => items.iter().enumerate().for_each(|(i, v)| report(fails::<T>(v, &at.key(i)), diags)),
+            Some(items) => items
+                .iter()
+                .enumerate()
+                .for_each(|(i, v)| report(fails::<T>(v, &at.key(i)), diags)),
             None => diags.push(at.as_str(), "must be a list"),
         }
     }
 
     fn operation(value: &Value, at: &Pointer, diags: &mut Diagnostics) {
-        let Some(whole) = fails::<Operation>(value, at) else { return };
+        let Some(whole) = fails::<Operation>(value, at) else {
+            return;
+        };
         let before = diags.len();
         if let Some(params) = value.get("parameters") {
             list::<ReferenceOr<Parameter>>(params, &at.key("parameters"), diags);
         }
         if let Some(body) = value.get("requestBody") {
-            report(fails::<ReferenceOr<RequestBody>>(body, &at.key("requestBody")), diags);
+            report(
+                fails::<ReferenceOr<RequestBody>>(body, &at.key("requestBody")),
+                diags,
+            );
         }
         match value.get("responses") {
             Some(responses) if responses.is_mapping() => {
                 for (code, response) in entries(Some(responses)) {
-                    report(fails::<ReferenceOr<Response>>(response, &at.key("responses").key(&code)), diags);
+                    report(
+                        fails::<ReferenceOr<Response>>(response, &at.key("responses").key(&code)),
+                        diags,
+                    );
                 }
                 if diags.len() == before {
                     report(fails::<Responses>(responses, &at.key("responses")), diags);
                 }
             }
-            Some(_) => diags.push(at.key("responses").as_str(), "must be an object of status codes to responses"),
+            Some(_) => diags.push(
+                at.key("responses").as_str(),
+                "must be an object of status codes to responses",
+            ),
             None => diags.push(at.as_str(), "an operation needs `responses`"),
         }
         if diags.len() == before {
@@ -175,7 +232,9 @@ mod narrow {
 
     /// Checks a schema, descending into its sub-schemas to place the error.
     fn schema(value: &Value, at: &Pointer, diags: &mut Diagnostics) {
-        let Some(whole) = fails::<ReferenceOr<Schema>>(value, at) else { return };
+        let Some(whole) = fails::<ReferenceOr<Schema>>(value, at) else {
+            return;
+        };
         let before = diags.len();
         for (name, prop) in entries(value.get("properties")) {
             schema(prop, &at.key("properties").key(&name), diags);
@@ -187,7 +246,10 @@ mod narrow {
         }
         for key in ["allOf", "oneOf", "anyOf"] {
             if let Some(members) = value.get(key).and_then(Value::as_sequence) {
-                members.iter().enumerate().for_each(|(i, m)| schema(m, &at.key(key).key(i), diags));
+                members
+                    .iter()
+                    .enumerate()
+                    .for_each(|(i, m)| schema(m, &at.key(key).key(i), diags));
             }
         }
         if diags.len() == before {

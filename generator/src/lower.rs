@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use openapiv3::{
-    AdditionalProperties, APIKeyLocation, IntegerFormat, NumberFormat, OpenAPI, Parameter,
+    APIKeyLocation, AdditionalProperties, IntegerFormat, NumberFormat, OpenAPI, Parameter,
     ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, SecurityScheme, StatusCode,
     StringFormat, Type, VariantOrUnknownOrEmpty,
 };
@@ -22,18 +22,68 @@ use crate::resolve::{self, SchemaRef};
 /// (a schema named `String` or `Option` must not shadow the real ones); types and
 /// builders named like these get a `2` suffix.
 const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Client", "Error", "Response", "Set", "Required", // generated code
-    "String", "Option", "Some", "None", "Vec", "Box", "Result", "Ok", "Err", "From", "Into", "Default", "ToString",
-    "ToOwned", "Clone", "Copy", "Send", "Sync", "Sized", "Drop", "Fn", "FnMut", "FnOnce", "Iterator",
-    "IntoIterator", "Extend", "PartialEq", "Eq", "PartialOrd", "Ord", "AsRef", "AsMut", "TryFrom", "TryInto",
-    "FromIterator", "DoubleEndedIterator", "ExactSizeIterator", "Unpin", "Debug", "Hash",
+    "Client",
+    "Error",
+    "Response",
+    "Set",
+    "Required", // generated code
+    "String",
+    "Option",
+    "Some",
+    "None",
+    "Vec",
+    "Box",
+    "Result",
+    "Ok",
+    "Err",
+    "From",
+    "Into",
+    "Default",
+    "ToString",
+    "ToOwned",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Iterator",
+    "IntoIterator",
+    "Extend",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "AsRef",
+    "AsMut",
+    "TryFrom",
+    "TryInto",
+    "FromIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "Unpin",
+    "Debug",
+    "Hash",
 ];
 /// `Client` methods that generated operations must not shadow.
 const RESERVED_CLIENT_FNS: &[&str] = &["builder", "execute", "config", "clone"];
 /// Builder methods every operation has, and the builder's own fields and the locals its
 /// `send` uses: an input with one of these names gets a `_2` suffix.
-const RESERVED_BUILDER_FNS: &[&str] =
-    &["send", "send_with_response", "timeout", "max_retries", "new", "client", "options", "query", "headers", "body"];
+const RESERVED_BUILDER_FNS: &[&str] = &[
+    "send",
+    "send_with_response",
+    "timeout",
+    "max_retries",
+    "new",
+    "client",
+    "options",
+    "query",
+    "headers",
+    "body",
+];
 
 pub fn lower(spec: &OpenAPI) -> Result<Api, Diagnostics> {
     let mut l = Lowerer {
@@ -104,7 +154,9 @@ impl<'a> Lowerer<'a> {
     // ----- components -------------------------------------------------------------
 
     fn lower_components(&mut self) {
-        let Some(components) = self.spec.components.as_ref() else { return };
+        let Some(components) = self.spec.components.as_ref() else {
+            return;
+        };
         for key in components.schemas.keys() {
             let name = self.type_scope.claim(&naming::type_name(key));
             self.components.insert(key.clone(), name);
@@ -131,19 +183,30 @@ impl<'a> Lowerer<'a> {
                 for (media, content) in &response.content {
                     if let Some(schema) = &content.schema {
                         let at = pointer.key("content").key(media);
-                        let ty = self.type_ref(schema.into(), &naming::type_name(key), &at.key("schema"));
+                        let ty = self.type_ref(
+                            schema.into(),
+                            &naming::type_name(key),
+                            &at.key("schema"),
+                        );
                         self.index.push((at.to_string(), ty));
                     }
                 }
             }
         }
         for (key, body) in &components.request_bodies {
-            let pointer = Pointer::root().key("components").key("requestBodies").key(key);
+            let pointer = Pointer::root()
+                .key("components")
+                .key("requestBodies")
+                .key(key);
             if let ReferenceOr::Item(body) = body {
                 for (media, content) in &body.content {
                     if let Some(schema) = &content.schema {
                         let at = pointer.key("content").key(media);
-                        let ty = self.type_ref(schema.into(), &naming::type_name(key), &at.key("schema"));
+                        let ty = self.type_ref(
+                            schema.into(),
+                            &naming::type_name(key),
+                            &at.key("schema"),
+                        );
                         self.index.push((at.to_string(), ty));
                     }
                 }
@@ -160,7 +223,14 @@ impl<'a> Lowerer<'a> {
         deprecated: bool,
         kind: TypeKind,
     ) {
-        self.types.push(TypeDef { name, source: pointer.to_string(), doc, example, deprecated, kind });
+        self.types.push(TypeDef {
+            name,
+            source: pointer.to_string(),
+            doc,
+            example,
+            deprecated,
+            kind,
+        });
     }
 
     // ----- schemas -----------------------------------------------------------------
@@ -183,29 +253,53 @@ impl<'a> Lowerer<'a> {
     fn shape(&mut self, schema: &Schema) -> Shape {
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => Shape::Object,
-            SchemaKind::Type(Type::String(s)) if s.enumeration.iter().any(Option::is_some) => Shape::StringEnum,
-            SchemaKind::Type(Type::Integer(i)) if i.enumeration.iter().any(Option::is_some) => Shape::IntEnum,
+            SchemaKind::Type(Type::String(s)) if s.enumeration.iter().any(Option::is_some) => {
+                Shape::StringEnum
+            }
+            SchemaKind::Type(Type::Integer(i)) if i.enumeration.iter().any(Option::is_some) => {
+                Shape::IntEnum
+            }
             _ if wrapped(schema).is_some() => Shape::Plain,
             // Nothing but annotations: free-form.
-            SchemaKind::AllOf { all_of } if all_of.iter().all(|m| matches!(m, ReferenceOr::Item(s) if is_annotation_item(s))) => Shape::Plain,
+            SchemaKind::AllOf { all_of }
+                if all_of
+                    .iter()
+                    .all(|m| matches!(m, ReferenceOr::Item(s) if is_annotation_item(s))) =>
+            {
+                Shape::Plain
+            }
             SchemaKind::AllOf { .. } => Shape::Object,
             SchemaKind::Any(a)
                 if !a.all_of.is_empty()
                     && a.typ.is_none()
                     && a.properties.is_empty()
-                    && a.all_of.iter().all(|m| matches!(m, ReferenceOr::Item(s) if is_annotation_item(s))) =>
+                    && a.all_of
+                        .iter()
+                        .all(|m| matches!(m, ReferenceOr::Item(s) if is_annotation_item(s))) =>
             {
                 Shape::Plain
             }
             // `type: object` beside an `allOf`: the members are the object's parts.
-            SchemaKind::Any(a) if !a.all_of.is_empty() && matches!(a.typ.as_deref(), None | Some("object")) && a.one_of.is_empty() && a.any_of.is_empty() => Shape::Object,
+            SchemaKind::Any(a)
+                if !a.all_of.is_empty()
+                    && matches!(a.typ.as_deref(), None | Some("object"))
+                    && a.one_of.is_empty()
+                    && a.any_of.is_empty() =>
+            {
+                Shape::Object
+            }
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => Shape::Union,
-            SchemaKind::Any(a) if a.all_of.len() > 1 || (!a.all_of.is_empty() && !a.properties.is_empty()) => {
+            SchemaKind::Any(a)
+                if a.all_of.len() > 1 || (!a.all_of.is_empty() && !a.properties.is_empty()) =>
+            {
                 Shape::Object
             }
             SchemaKind::Any(a) if !a.one_of.is_empty() || !a.any_of.is_empty() => Shape::Union,
             SchemaKind::Any(a) if !a.properties.is_empty() => Shape::Object,
-            SchemaKind::Any(a) if !a.enumeration.is_empty() && a.enumeration.iter().all(|v| v.is_string() || v.is_null()) => {
+            SchemaKind::Any(a)
+                if !a.enumeration.is_empty()
+                    && a.enumeration.iter().all(|v| v.is_string() || v.is_null()) =>
+            {
                 Shape::StringEnum
             }
             _ => Shape::Plain,
@@ -229,7 +323,10 @@ impl<'a> Lowerer<'a> {
                     Ok(key) => match self.components.get(key) {
                         Some(name) => TypeRef::Named(name.clone()),
                         None => {
-                            self.diags.push(pointer.as_str(), format!("`{reference}` points at nothing: no schema named `{key}`"));
+                            self.diags.push(
+                                pointer.as_str(),
+                                format!("`{reference}` points at nothing: no schema named `{key}`"),
+                            );
                             TypeRef::Any
                         }
                     },
@@ -264,7 +361,12 @@ impl<'a> Lowerer<'a> {
         for _ in 0..32 {
             let schema = match at {
                 SchemaRef::Inline(s) => s,
-                SchemaRef::Ref(r) => match self.spec.components.as_ref().map(|c| resolve::follow(&c.schemas, "schemas", r)) {
+                SchemaRef::Ref(r) => match self
+                    .spec
+                    .components
+                    .as_ref()
+                    .map(|c| resolve::follow(&c.schemas, "schemas", r))
+                {
                     Some(Ok((s, _))) => s,
                     _ => return false,
                 },
@@ -272,7 +374,9 @@ impl<'a> Lowerer<'a> {
             if schema.schema_data.nullable {
                 return true;
             }
-            let Some((_, member)) = wrapped(schema) else { return false };
+            let Some((_, member)) = wrapped(schema) else {
+                return false;
+            };
             // `allOf: [{$ref: X}, {nullable: true}]`: an annotation member can say it too.
             let members = match &schema.schema_kind {
                 SchemaKind::AllOf { all_of } => all_of.as_slice(),
@@ -290,7 +394,11 @@ impl<'a> Lowerer<'a> {
     /// `ty` as an `Option` when the schema at `at` is nullable (for array items and map
     /// values; fields record nullability themselves).
     fn maybe_null(&self, at: SchemaRef<'a>, ty: TypeRef) -> TypeRef {
-        if self.is_nullable(at) && ty != TypeRef::Any { TypeRef::Nullable(Box::new(ty)) } else { ty }
+        if self.is_nullable(at) && ty != TypeRef::Any {
+            TypeRef::Nullable(Box::new(ty))
+        } else {
+            ty
+        }
     }
 
     /// Primitives, arrays, maps and free-form values.
@@ -317,7 +425,11 @@ impl<'a> Lowerer<'a> {
             },
             SchemaKind::Type(Type::Array(a)) => match &a.items {
                 Some(items) => {
-                    let item = self.type_ref(items.into(), &format!("{context}Item"), &pointer.key("items"));
+                    let item = self.type_ref(
+                        items.into(),
+                        &format!("{context}Item"),
+                        &pointer.key("items"),
+                    );
                     TypeRef::Array(Box::new(self.maybe_null(items.into(), item)))
                 }
                 None => {
@@ -325,11 +437,17 @@ impl<'a> Lowerer<'a> {
                     TypeRef::Array(Box::new(TypeRef::Any))
                 }
             },
-            SchemaKind::Type(Type::Object(o)) => self.map_of(context, o.additional_properties.as_ref(), pointer),
+            SchemaKind::Type(Type::Object(o)) => {
+                self.map_of(context, o.additional_properties.as_ref(), pointer)
+            }
             SchemaKind::AllOf { all_of } => match wrapped(schema) {
                 // An allOf with one real member is the usual way to annotate a `$ref`.
                 Some((i, member)) => {
-                    let ty = self.type_ref(member.as_ref_schema(), context, &pointer.key("allOf").key(i));
+                    let ty = self.type_ref(
+                        member.as_ref_schema(),
+                        context,
+                        &pointer.key("allOf").key(i),
+                    );
                     self.index_annotations(all_of, pointer, &ty);
                     ty
                 }
@@ -339,7 +457,10 @@ impl<'a> Lowerer<'a> {
                 }
             },
             SchemaKind::Not { .. } => {
-                self.diags.push(pointer.as_str(), "`not` schemas are not supported: Rust types cannot express exclusion");
+                self.diags.push(
+                    pointer.as_str(),
+                    "`not` schemas are not supported: Rust types cannot express exclusion",
+                );
                 TypeRef::Any
             }
             SchemaKind::Any(a) => match a.typ.as_deref() {
@@ -354,19 +475,30 @@ impl<'a> Lowerer<'a> {
                 },
                 Some("array") => match &a.items {
                     Some(items) => {
-                        let item = self.type_ref(items.into(), &format!("{context}Item"), &pointer.key("items"));
+                        let item = self.type_ref(
+                            items.into(),
+                            &format!("{context}Item"),
+                            &pointer.key("items"),
+                        );
                         TypeRef::Array(Box::new(self.maybe_null(items.into(), item)))
                     }
                     None => TypeRef::Array(Box::new(TypeRef::Any)),
                 },
                 Some("object") => self.map_of(context, a.additional_properties.as_ref(), pointer),
                 Some(other) => {
-                    self.diags.push(pointer.key("type").as_str(), format!("unknown type `{other}`"));
+                    self.diags.push(
+                        pointer.key("type").as_str(),
+                        format!("unknown type `{other}`"),
+                    );
                     TypeRef::Any
                 }
                 None if wrapped(schema).is_some() => {
                     let (i, member) = wrapped(schema).expect("checked");
-                    let ty = self.type_ref(member.as_ref_schema(), context, &pointer.key("allOf").key(i));
+                    let ty = self.type_ref(
+                        member.as_ref_schema(),
+                        context,
+                        &pointer.key("allOf").key(i),
+                    );
                     self.index_annotations(&a.all_of, pointer, &ty);
                     ty
                 }
@@ -382,18 +514,33 @@ impl<'a> Lowerer<'a> {
 
     /// An annotation-only `allOf` member (say, one carrying the `example`) stands for the
     /// wrapper's type in the schema index.
-    fn index_annotations(&mut self, members: &[ReferenceOr<Schema>], pointer: &Pointer, ty: &TypeRef) {
+    fn index_annotations(
+        &mut self,
+        members: &[ReferenceOr<Schema>],
+        pointer: &Pointer,
+        ty: &TypeRef,
+    ) {
         for (j, m) in members.iter().enumerate() {
             if matches!(m, ReferenceOr::Item(s) if is_annotation_item(s)) {
-                self.index.push((pointer.key("allOf").key(j).to_string(), ty.clone()));
+                self.index
+                    .push((pointer.key("allOf").key(j).to_string(), ty.clone()));
             }
         }
     }
 
-    fn map_of(&mut self, context: &str, additional: Option<&'a AdditionalProperties>, pointer: &Pointer) -> TypeRef {
+    fn map_of(
+        &mut self,
+        context: &str,
+        additional: Option<&'a AdditionalProperties>,
+        pointer: &Pointer,
+    ) -> TypeRef {
         match additional {
             Some(AdditionalProperties::Schema(s)) => {
-                let value = self.type_ref(s.as_ref().into(), &format!("{context}Value"), &pointer.key("additionalProperties"));
+                let value = self.type_ref(
+                    s.as_ref().into(),
+                    &format!("{context}Value"),
+                    &pointer.key("additionalProperties"),
+                );
                 TypeRef::Map(Box::new(self.maybe_null(s.as_ref().into(), value)))
             }
             _ => TypeRef::Map(Box::new(TypeRef::Any)),
@@ -401,9 +548,18 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Collects properties, required names, extras and the envelope through `allOf`.
-    fn collect(&mut self, schema: &'a Schema, pointer: &Pointer, parts: &mut ObjectParts<'a>, depth: usize) {
+    fn collect(
+        &mut self,
+        schema: &'a Schema,
+        pointer: &Pointer,
+        parts: &mut ObjectParts<'a>,
+        depth: usize,
+    ) {
         if depth > 16 {
-            self.diags.push(pointer.as_str(), "`allOf` nests more than 16 levels deep; is it circular?");
+            self.diags.push(
+                pointer.as_str(),
+                "`allOf` nests more than 16 levels deep; is it circular?",
+            );
             return;
         }
         let data = &schema.schema_data;
@@ -419,7 +575,9 @@ impl<'a> Lowerer<'a> {
                 ),
             }
         }
-        let add_props = |parts: &mut ObjectParts<'a>, props: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>, required: &[String]| {
+        let add_props = |parts: &mut ObjectParts<'a>,
+                         props: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+                         required: &[String]| {
             for (wire, prop) in props {
                 let at = pointer.key("properties").key(wire);
                 match parts.props.iter_mut().find(|(w, _, _)| w == wire) {
@@ -479,14 +637,24 @@ impl<'a> Lowerer<'a> {
             let rust = match rust_override {
                 Some(Value::String(n)) => scope.claim(n),
                 Some(_) => {
-                    self.diags.push(prop_ptr.key("x-rust-name").as_str(), "`x-rust-name` must be a string");
+                    self.diags.push(
+                        prop_ptr.key("x-rust-name").as_str(),
+                        "`x-rust-name` must be a string",
+                    );
                     scope.claim(&naming::field_name(wire))
                 }
                 None => scope.claim(&naming::field_name(wire)),
             };
             let context = format!("{name}{}", naming::type_name(wire));
             let ty = self.type_ref(*at, &context, prop_ptr);
-            let mut field = self.field(rust, wire.clone(), ty, parts.required.contains(wire), prop_schema, prop_ptr);
+            let mut field = self.field(
+                rust,
+                wire.clone(),
+                ty,
+                parts.required.contains(wire),
+                prop_schema,
+                prop_ptr,
+            );
             field.nullable = self.is_nullable(*at);
             fields.push(field);
         }
@@ -500,8 +668,15 @@ impl<'a> Lowerer<'a> {
                 self.type_ref(*at, name, prop_ptr);
             }
         }
-        for missing in parts.required.iter().filter(|r| !parts.props.iter().any(|(w, _, _)| w == *r)) {
-            self.diags.push(pointer.key("required").as_str(), format!("`{missing}` is required but is not a property"));
+        for missing in parts
+            .required
+            .iter()
+            .filter(|r| !parts.props.iter().any(|(w, _, _)| w == *r))
+        {
+            self.diags.push(
+                pointer.key("required").as_str(),
+                format!("`{missing}` is required but is not a property"),
+            );
         }
         // `additionalProperties: false` still gets a free-form catch-all: the spec promises
         // no other properties *today*, and a newer server's answer must still round-trip.
@@ -515,26 +690,52 @@ impl<'a> Lowerer<'a> {
         };
         let envelope = parts.envelope.and_then(|(env, at)| {
             let known = |f: &str| parts.props.iter().any(|(w, _, _)| w == f);
-            let missing: Vec<&str> = [&env.code, &env.message, &env.payload].into_iter().map(String::as_str).filter(|f| !known(f)).collect();
+            let missing: Vec<&str> = [&env.code, &env.message, &env.payload]
+                .into_iter()
+                .map(String::as_str)
+                .filter(|f| !known(f))
+                .collect();
             if missing.is_empty() {
                 Some(env)
             } else {
-                self.diags.push(at.as_str(), format!("names fields the schema does not have: {}", missing.join(", ")));
+                self.diags.push(
+                    at.as_str(),
+                    format!(
+                        "names fields the schema does not have: {}",
+                        missing.join(", ")
+                    ),
+                );
                 None
             }
         });
-        Struct { fields, extra, envelope }
+        Struct {
+            fields,
+            extra,
+            envelope,
+        }
     }
 
-    fn field(&mut self, rust: String, wire: String, ty: TypeRef, required: bool, schema: Option<&'a Schema>, pointer: &Pointer) -> Field {
+    fn field(
+        &mut self,
+        rust: String,
+        wire: String,
+        ty: TypeRef,
+        required: bool,
+        schema: Option<&'a Schema>,
+        pointer: &Pointer,
+    ) -> Field {
         let data = schema.map(|s| &s.schema_data);
         let aliases = match data.and_then(|d| d.extensions.get("x-aliases")) {
             None => Vec::new(),
-            Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
-                items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
-            }
+            Some(Value::Array(items)) if items.iter().all(Value::is_string) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
             Some(_) => {
-                self.diags.push(pointer.key("x-aliases").as_str(), "`x-aliases` must be a list of strings");
+                self.diags.push(
+                    pointer.key("x-aliases").as_str(),
+                    "`x-aliases` must be a list of strings",
+                );
                 Vec::new()
             }
         };
@@ -551,12 +752,16 @@ impl<'a> Lowerer<'a> {
             doc: data.and_then(|d| doc_of(d.title.as_deref(), d.description.as_deref())),
             example: data.and_then(|d| d.example.clone()),
             deprecated: data.is_some_and(|d| d.deprecated),
-            constraints: schema.map(|s| self.constraints(s, pointer)).unwrap_or_default(),
+            constraints: schema
+                .map(|s| self.constraints(s, pointer))
+                .unwrap_or_default(),
         }
     }
 
     fn constraints(&mut self, schema: &Schema, pointer: &Pointer) -> Constraints {
-        let SchemaKind::Type(Type::String(s)) = &schema.schema_kind else { return Constraints::default() };
+        let SchemaKind::Type(Type::String(s)) = &schema.schema_kind else {
+            return Constraints::default();
+        };
         let mut pattern_unchecked = None;
         if let Some(p) = &s.pattern
             && let Err(e) = regex::Regex::new(p)
@@ -565,13 +770,31 @@ impl<'a> Lowerer<'a> {
                 // Valid ECMA-262 the `regex` crate cannot run (look-around, backreferences):
                 // documented, left to the server.
                 regex::Error::Syntax(text) if text.contains("not supported") => {
-                    let feature = text.lines().rev().find_map(|l| l.strip_prefix("error: ")).unwrap_or("unsupported syntax");
-                    pattern_unchecked = Some(feature.trim_end_matches(" is not supported").trim_end_matches(" are not supported").to_owned() + " is beyond the `regex` crate");
+                    let feature = text
+                        .lines()
+                        .rev()
+                        .find_map(|l| l.strip_prefix("error: "))
+                        .unwrap_or("unsupported syntax");
+                    pattern_unchecked = Some(
+                        feature
+                            .trim_end_matches(" is not supported")
+                            .trim_end_matches(" are not supported")
+                            .to_owned()
+                            + " is beyond the `regex` crate",
+                    );
                 }
-                e => self.diags.push(pointer.key("pattern").as_str(), format!("pattern is not a valid regular expression: {e}")),
+                e => self.diags.push(
+                    pointer.key("pattern").as_str(),
+                    format!("pattern is not a valid regular expression: {e}"),
+                ),
             }
         }
-        Constraints { pattern: s.pattern.clone(), pattern_unchecked, min_length: s.min_length, max_length: s.max_length }
+        Constraints {
+            pattern: s.pattern.clone(),
+            pattern_unchecked,
+            min_length: s.min_length,
+            max_length: s.max_length,
+        }
     }
 
     fn union(&mut self, name: &str, schema: &'a Schema, pointer: &Pointer) -> Vec<UnionVariant> {
@@ -587,21 +810,42 @@ impl<'a> Lowerer<'a> {
             .iter()
             .enumerate()
             .map(|(i, member)| {
-                let ty = self.type_ref(member.into(), &format!("{name}Variant{}", i + 1), &pointer.key(key).key(i));
+                let ty = self.type_ref(
+                    member.into(),
+                    &format!("{name}Variant{}", i + 1),
+                    &pointer.key(key).key(i),
+                );
                 // An inline member's `title` names its variant (`title: id` → `Id`).
                 let title = match member {
                     ReferenceOr::Item(s) => s.schema_data.title.as_deref().map(naming::type_name),
                     ReferenceOr::Reference { .. } => None,
                 };
-                UnionVariant { rust: scope.claim(&title.unwrap_or_else(|| variant_name(&ty))), ty }
+                UnionVariant {
+                    rust: scope.claim(&title.unwrap_or_else(|| variant_name(&ty))),
+                    ty,
+                }
             })
             .collect()
     }
 
     /// Boxes fields through which a type contains itself, so it has a finite size.
     fn mark_recursive_fields(&mut self) {
-        let index: HashMap<String, usize> = self.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
-        let edges: Vec<Vec<usize>> = self.types.iter().map(|t| direct_refs(&t.kind).iter().filter_map(|n| index.get(*n).copied()).collect()).collect();
+        let index: HashMap<String, usize> = self
+            .types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.clone(), i))
+            .collect();
+        let edges: Vec<Vec<usize>> = self
+            .types
+            .iter()
+            .map(|t| {
+                direct_refs(&t.kind)
+                    .iter()
+                    .filter_map(|n| index.get(*n).copied())
+                    .collect()
+            })
+            .collect();
         let component = strongly_connected(&edges);
         for (i, t) in self.types.iter_mut().enumerate() {
             if let TypeKind::Struct(s) = &mut t.kind {
@@ -623,12 +867,23 @@ impl<'a> Lowerer<'a> {
         fn named_in<'t>(ty: &'t TypeRef, out: &mut Vec<(&'t str, bool)>, contained: bool) {
             match ty {
                 TypeRef::Named(n) => out.push((n, contained)),
-                TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => named_in(t, out, true),
+                TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => {
+                    named_in(t, out, true)
+                }
                 _ => {}
             }
         }
-        let aliases: HashMap<&str, &TypeRef> =
-            self.types.iter().filter_map(|t| if let TypeKind::Alias(target) = &t.kind { Some((t.name.as_str(), target)) } else { None }).collect();
+        let aliases: HashMap<&str, &TypeRef> = self
+            .types
+            .iter()
+            .filter_map(|t| {
+                if let TypeKind::Alias(target) = &t.kind {
+                    Some((t.name.as_str(), target))
+                } else {
+                    None
+                }
+            })
+            .collect();
         let mut newtypes = Vec::new();
         for (&name, &target) in &aliases {
             // Depth-first through aliases only: does `name` reach itself, and through a container?
@@ -651,7 +906,9 @@ impl<'a> Lowerer<'a> {
         }
         newtypes.sort();
         for (name, contained) in newtypes {
-            let Some(t) = self.types.iter_mut().find(|t| t.name == name) else { continue };
+            let Some(t) = self.types.iter_mut().find(|t| t.name == name) else {
+                continue;
+            };
             if contained {
                 if let TypeKind::Alias(target) = &t.kind {
                     t.kind = TypeKind::Newtype(target.clone());
@@ -674,13 +931,19 @@ impl<'a> Lowerer<'a> {
             let item = match item {
                 ReferenceOr::Item(item) => item,
                 ReferenceOr::Reference { .. } => {
-                    self.diags.push(item_ptr.as_str(), "path item `$ref`s are not supported; inline the path item");
+                    self.diags.push(
+                        item_ptr.as_str(),
+                        "path item `$ref`s are not supported; inline the path item",
+                    );
                     continue;
                 }
             };
             for (method, op) in item.iter() {
                 let op_ptr = item_ptr.key(method);
-                let id = op.operation_id.clone().unwrap_or_else(|| format!("{method}_{path}"));
+                let id = op
+                    .operation_id
+                    .clone()
+                    .unwrap_or_else(|| format!("{method}_{path}"));
                 let builder = builders.claim(&naming::type_name(&id));
                 let fn_name = fns.claim(&naming::field_name(&id));
                 let mut params = Vec::new();
@@ -690,7 +953,16 @@ impl<'a> Lowerer<'a> {
                 for (i, p) in op.parameters.iter().enumerate() {
                     params.push((p, op_ptr.key("parameters").key(i)));
                 }
-                let lowered = self.operation(LowerOp { id, builder, fn_name, method, path, op, op_ptr, params });
+                let lowered = self.operation(LowerOp {
+                    id,
+                    builder,
+                    fn_name,
+                    method,
+                    path,
+                    op,
+                    op_ptr,
+                    params,
+                });
                 ops.push(lowered);
             }
         }
@@ -698,7 +970,16 @@ impl<'a> Lowerer<'a> {
     }
 
     fn operation(&mut self, o: LowerOp<'a, 'a>) -> Operation {
-        let LowerOp { id, builder, fn_name, method, path, op, op_ptr, params } = o;
+        let LowerOp {
+            id,
+            builder,
+            fn_name,
+            method,
+            path,
+            op,
+            op_ptr,
+            params,
+        } = o;
         let mut names = Scope::with_reserved(RESERVED_BUILDER_FNS);
         let mut path_params: Vec<Param> = Vec::new();
         let mut other_params: Vec<Param> = Vec::new();
@@ -708,7 +989,15 @@ impl<'a> Lowerer<'a> {
             let (param, at) = match param {
                 ReferenceOr::Item(p) => (p, at),
                 ReferenceOr::Reference { reference } => {
-                    match self.spec.components.as_ref().ok_or_else(|| format!("`{reference}` points at nothing: the spec has no components")).and_then(|c| resolve::follow(&c.parameters, "parameters", reference)) {
+                    match self
+                        .spec
+                        .components
+                        .as_ref()
+                        .ok_or_else(|| {
+                            format!("`{reference}` points at nothing: the spec has no components")
+                        })
+                        .and_then(|c| resolve::follow(&c.parameters, "parameters", reference))
+                    {
                         Ok(found) => found,
                         Err(e) => {
                             self.diags.push(at.as_str(), e);
@@ -722,18 +1011,25 @@ impl<'a> Lowerer<'a> {
                 Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
                 Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
                 Parameter::Cookie { .. } => {
-                    self.diags.push(at.as_str(), "cookie parameters are not supported");
+                    self.diags
+                        .push(at.as_str(), "cookie parameters are not supported");
                     continue;
                 }
             };
             // OpenAPI: these three headers are described elsewhere and must be ignored here.
-            if location == ParamLocation::Header && ["accept", "content-type", "authorization"].contains(&data.name.to_ascii_lowercase().as_str()) {
+            if location == ParamLocation::Header
+                && ["accept", "content-type", "authorization"]
+                    .contains(&data.name.to_ascii_lowercase().as_str())
+            {
                 continue;
             }
             let schema = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => s,
                 ParameterSchemaOrContent::Content(_) => {
-                    self.diags.push(at.key("content").as_str(), "parameters described by `content` are not supported; use `schema`");
+                    self.diags.push(
+                        at.key("content").as_str(),
+                        "parameters described by `content` are not supported; use `schema`",
+                    );
                     continue;
                 }
             };
@@ -769,7 +1065,11 @@ impl<'a> Lowerer<'a> {
                 constraints,
             };
             let key = (data.name.clone(), location_name(location));
-            let list = if location == ParamLocation::Path { &mut path_params } else { &mut other_params };
+            let list = if location == ParamLocation::Path {
+                &mut path_params
+            } else {
+                &mut other_params
+            };
             match seen.get(&key) {
                 Some(&i) if i < list.len() && list[i].wire == p.wire => list[i] = p,
                 _ => {
@@ -783,13 +1083,21 @@ impl<'a> Lowerer<'a> {
         }
         for placeholder in placeholders(path) {
             if !path_params.iter().any(|p| p.wire == placeholder) {
-                self.diags.push(op_ptr.key("parameters").as_str(), format!("the path has `{{{placeholder}}}` but no path parameter `{placeholder}`"));
+                self.diags.push(
+                    op_ptr.key("parameters").as_str(),
+                    format!(
+                        "the path has `{{{placeholder}}}` but no path parameter `{placeholder}`"
+                    ),
+                );
             }
         }
         let placeholders = placeholders(path);
         for p in &path_params {
             if !placeholders.contains(&p.wire) {
-                self.diags.push(op_ptr.key("parameters").as_str(), format!("path parameter `{}` does not appear in the path", p.wire));
+                self.diags.push(
+                    op_ptr.key("parameters").as_str(),
+                    format!("path parameter `{}` does not appear in the path", p.wire),
+                );
             }
         }
         // Path parameters are positional, in the order they appear in the path.
@@ -801,7 +1109,10 @@ impl<'a> Lowerer<'a> {
         let idempotency_key = match op.extensions.get("x-idempotency-key") {
             None => None,
             Some(Value::String(key)) => {
-                let known = body.as_ref().and_then(|b| b.fields.as_ref()).and_then(|f| f.iter().map(|(_, f)| f).find(|f| &f.wire == key));
+                let known = body
+                    .as_ref()
+                    .and_then(|b| b.fields.as_ref())
+                    .and_then(|f| f.iter().map(|(_, f)| f).find(|f| &f.wire == key));
                 match known {
                     Some(f) if f.required => Some(key.clone()),
                     Some(_) => {
@@ -809,13 +1120,19 @@ impl<'a> Lowerer<'a> {
                         None
                     }
                     None => {
-                        self.diags.push(op_ptr.key("x-idempotency-key").as_str(), format!("`{key}` is not a field of the request body"));
+                        self.diags.push(
+                            op_ptr.key("x-idempotency-key").as_str(),
+                            format!("`{key}` is not a field of the request body"),
+                        );
                         None
                     }
                 }
             }
             Some(_) => {
-                self.diags.push(op_ptr.key("x-idempotency-key").as_str(), "`x-idempotency-key` must name a body field");
+                self.diags.push(
+                    op_ptr.key("x-idempotency-key").as_str(),
+                    "`x-idempotency-key` must name a body field",
+                );
                 None
             }
         };
@@ -823,11 +1140,16 @@ impl<'a> Lowerer<'a> {
             None => false,
             Some(Value::Bool(b)) => *b,
             Some(_) => {
-                self.diags.push(op_ptr.key("x-idempotent").as_str(), "`x-idempotent` must be true or false");
+                self.diags.push(
+                    op_ptr.key("x-idempotent").as_str(),
+                    "`x-idempotent` must be true or false",
+                );
                 false
             }
         };
-        let idempotent = matches!(method, "get" | "head" | "options") || declared_idempotent || idempotency_key.is_some();
+        let idempotent = matches!(method, "get" | "head" | "options")
+            || declared_idempotent
+            || idempotency_key.is_some();
         Operation {
             id,
             fn_name,
@@ -852,10 +1174,12 @@ impl<'a> Lowerer<'a> {
         let mut ty = ty.clone();
         for _ in 0..=self.types.len() {
             match &ty {
-                TypeRef::Named(n) => match self.types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
-                    Some(TypeKind::Alias(target)) => ty = target.clone(),
-                    _ => return ty,
-                },
+                TypeRef::Named(n) => {
+                    match self.types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
+                        Some(TypeKind::Alias(target)) => ty = target.clone(),
+                        _ => return ty,
+                    }
+                }
                 _ => return ty,
             }
         }
@@ -867,11 +1191,22 @@ impl<'a> Lowerer<'a> {
     /// `serde_json` number token the form encoder does not know.
     fn form_value(&self, ty: &TypeRef) -> Result<(), &'static str> {
         match self.resolve_alias(ty) {
-            TypeRef::String | TypeRef::Boolean | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => Ok(()),
-            TypeRef::Decimal => Err("an exact decimal (`type: number` without a float `format`), which the form encoder cannot write yet; give it `format: double` or make it a string"),
+            TypeRef::String
+            | TypeRef::Boolean
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::F32
+            | TypeRef::F64 => Ok(()),
+            TypeRef::Decimal => Err(
+                "an exact decimal (`type: number` without a float `format`), which the form encoder cannot write yet; give it `format: double` or make it a string",
+            ),
             TypeRef::Nullable(t) => self.form_value(&t),
-            TypeRef::Array(_) => Err("an array (exploded or delimited form arrays are not supported)"),
-            TypeRef::Map(_) | TypeRef::Any => Err("a free-form object (`deepObject` form encoding is not supported)"),
+            TypeRef::Array(_) => {
+                Err("an array (exploded or delimited form arrays are not supported)")
+            }
+            TypeRef::Map(_) | TypeRef::Any => {
+                Err("a free-form object (`deepObject` form encoding is not supported)")
+            }
             TypeRef::Named(n) => match self.types.iter().find(|t| t.name == n).map(|t| &t.kind) {
                 Some(TypeKind::StringEnum(_) | TypeKind::IntEnum(_)) => Ok(()),
                 Some(TypeKind::Union(_)) => Err("a `oneOf`/`anyOf`"),
@@ -888,22 +1223,45 @@ impl<'a> Lowerer<'a> {
         let ok = match ty {
             TypeRef::Array(item) if location != ParamLocation::Path => scalar(item),
             TypeRef::Array(_) => {
-                self.diags.push(at.key("schema").as_str(), "array-valued path parameters are not supported");
+                self.diags.push(
+                    at.key("schema").as_str(),
+                    "array-valued path parameters are not supported",
+                );
                 return;
             }
             other => scalar(other),
         };
         if !ok {
-            self.diags.push(at.key("schema").as_str(), format!("object-valued {} parameters are not supported", location_name(location)));
+            self.diags.push(
+                at.key("schema").as_str(),
+                format!(
+                    "object-valued {} parameters are not supported",
+                    location_name(location)
+                ),
+            );
         }
     }
 
-    fn body(&mut self, builder: &str, op: &'a openapiv3::Operation, op_ptr: &Pointer, names: &mut Scope) -> Option<Body> {
+    fn body(
+        &mut self,
+        builder: &str,
+        op: &'a openapiv3::Operation,
+        op_ptr: &Pointer,
+        names: &mut Scope,
+    ) -> Option<Body> {
         let at = op_ptr.key("requestBody");
         let (body, at) = match op.request_body.as_ref()? {
             ReferenceOr::Item(b) => (b, at),
             ReferenceOr::Reference { reference } => {
-                match self.spec.components.as_ref().ok_or_else(|| format!("`{reference}` points at nothing: the spec has no components")).and_then(|c| resolve::follow(&c.request_bodies, "requestBodies", reference)) {
+                match self
+                    .spec
+                    .components
+                    .as_ref()
+                    .ok_or_else(|| {
+                        format!("`{reference}` points at nothing: the spec has no components")
+                    })
+                    .and_then(|c| resolve::follow(&c.request_bodies, "requestBodies", reference))
+                {
                     Ok(found) => found,
                     Err(e) => {
                         self.diags.push(at.as_str(), e);
@@ -912,14 +1270,22 @@ impl<'a> Lowerer<'a> {
                 }
             }
         };
-        let Some((media, content, encoding)) = body.content.iter().find_map(|(m, c)| media_encoding(m).map(|e| (m, c, e))) else {
+        let Some((media, content, encoding)) = body
+            .content
+            .iter()
+            .find_map(|(m, c)| media_encoding(m).map(|e| (m, c, e)))
+        else {
             let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
             self.diags.push(at.key("content").as_str(), format!("no supported media type (application/json or application/x-www-form-urlencoded) among: {}", found.join(", ")));
             return None;
         };
         let media_ptr = at.key("content").key(media);
         let ty = match &content.schema {
-            Some(s) => self.type_ref(s.into(), &format!("{builder}Request"), &media_ptr.key("schema")),
+            Some(s) => self.type_ref(
+                s.into(),
+                &format!("{builder}Request"),
+                &media_ptr.key("schema"),
+            ),
             None => TypeRef::Any,
         };
         self.index.push((media_ptr.to_string(), ty.clone()));
@@ -929,7 +1295,11 @@ impl<'a> Lowerer<'a> {
                 Some(TypeKind::Struct(s)) => {
                     // Setter names share the builder's namespace with parameters.
                     let fields = s.fields.iter().map(|f| (names.claim(&f.rust), f.clone()));
-                    (Some(fields.collect::<Vec<_>>()), Some(n.clone()), s.extra.as_ref().map(|(n, _)| n.clone()))
+                    (
+                        Some(fields.collect::<Vec<_>>()),
+                        Some(n.clone()),
+                        s.extra.as_ref().map(|(n, _)| n.clone()),
+                    )
                 }
                 _ => (None, None, None),
             },
@@ -940,31 +1310,71 @@ impl<'a> Lowerer<'a> {
             match &fields {
                 // A free-form map (`type: object` with no properties) is sent as given.
                 None if matches!(self.resolve_alias(&ty), TypeRef::Map(_)) => {}
-                None => self.diags.push(media_ptr.key("schema").as_str(), "a form-urlencoded body must be an object schema"),
+                None => self.diags.push(
+                    media_ptr.key("schema").as_str(),
+                    "a form-urlencoded body must be an object schema",
+                ),
                 Some(fields) => {
-                    let schema_ptr = self.types.iter().find(|t| Some(&t.name) == struct_name.as_ref()).map(|t| t.source.clone()).unwrap_or_else(|| media_ptr.key("schema").to_string());
+                    let schema_ptr = self
+                        .types
+                        .iter()
+                        .find(|t| Some(&t.name) == struct_name.as_ref())
+                        .map(|t| t.source.clone())
+                        .unwrap_or_else(|| media_ptr.key("schema").to_string());
                     for (_, f) in fields {
                         if let Err(why) = self.form_value(&f.ty) {
-                            let at = Pointer::from_ref(&schema_ptr).unwrap_or_else(Pointer::root).key("properties").key(&f.wire);
+                            let at = Pointer::from_ref(&schema_ptr)
+                                .unwrap_or_else(Pointer::root)
+                                .key("properties")
+                                .key(&f.wire);
                             self.diags.push(at.as_str(), format!("form field `{}` is {why}; a form-urlencoded body can only carry strings, integers, booleans, floats and enums", f.wire));
                         }
                     }
                 }
             }
         }
-        Some(Body { encoding, required: body.required, ty, fields, example, struct_name, extra_field })
+        Some(Body {
+            encoding,
+            required: body.required,
+            ty,
+            fields,
+            example,
+            struct_name,
+            extra_field,
+        })
     }
 
-    fn response(&mut self, builder: &str, op: &'a openapiv3::Operation, op_ptr: &Pointer) -> ResponseSpec {
+    fn response(
+        &mut self,
+        builder: &str,
+        op: &'a openapiv3::Operation,
+        op_ptr: &Pointer,
+    ) -> ResponseSpec {
         let mut success = None;
-        let responses = op.responses.responses.iter().map(|(code, r)| (code.to_string(), Some(code), r));
-        let default = op.responses.default.iter().map(|r| ("default".to_owned(), None, r));
+        let responses = op
+            .responses
+            .responses
+            .iter()
+            .map(|(code, r)| (code.to_string(), Some(code), r));
+        let default = op
+            .responses
+            .default
+            .iter()
+            .map(|r| ("default".to_owned(), None, r));
         for (code, status, response) in responses.chain(default) {
             let at = op_ptr.key("responses").key(&code);
             let (response, at) = match response {
                 ReferenceOr::Item(r) => (r, at),
                 ReferenceOr::Reference { reference } => {
-                    match self.spec.components.as_ref().ok_or_else(|| format!("`{reference}` points at nothing: the spec has no components")).and_then(|c| resolve::follow(&c.responses, "responses", reference)) {
+                    match self
+                        .spec
+                        .components
+                        .as_ref()
+                        .ok_or_else(|| {
+                            format!("`{reference}` points at nothing: the spec has no components")
+                        })
+                        .and_then(|c| resolve::follow(&c.responses, "responses", reference))
+                    {
                         Ok(found) => found,
                         Err(e) => {
                             self.diags.push(at.as_str(), e);
@@ -973,14 +1383,28 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             };
-            let is_success = matches!(status, Some(StatusCode::Code(200..=299)) | Some(StatusCode::Range(2)));
-            let suffix = if is_success { "Response".to_owned() } else { format!("Response{}", naming::type_name(&code)) };
-            let json = response.content.iter().find(|(m, _)| media_encoding(m) == Some(BodyEncoding::Json));
+            let is_success = matches!(
+                status,
+                Some(StatusCode::Code(200..=299)) | Some(StatusCode::Range(2))
+            );
+            let suffix = if is_success {
+                "Response".to_owned()
+            } else {
+                format!("Response{}", naming::type_name(&code))
+            };
+            let json = response
+                .content
+                .iter()
+                .find(|(m, _)| media_encoding(m) == Some(BodyEncoding::Json));
             let ty = match json {
                 Some((media, content)) => {
                     let media_ptr = at.key("content").key(media);
                     let ty = match &content.schema {
-                        Some(s) => self.type_ref(s.into(), &format!("{builder}{suffix}"), &media_ptr.key("schema")),
+                        Some(s) => self.type_ref(
+                            s.into(),
+                            &format!("{builder}{suffix}"),
+                            &media_ptr.key("schema"),
+                        ),
                         None => TypeRef::Any,
                     };
                     self.index.push((media_ptr.to_string(), ty.clone()));
@@ -989,8 +1413,15 @@ impl<'a> Lowerer<'a> {
                 None if response.content.is_empty() => Some((TypeRef::Unit, None)),
                 None => {
                     if is_success && success.is_none() {
-                        let found: Vec<&str> = response.content.keys().map(String::as_str).collect();
-                        self.diags.push(at.key("content").as_str(), format!("no JSON media type among: {}; only JSON answers are supported", found.join(", ")));
+                        let found: Vec<&str> =
+                            response.content.keys().map(String::as_str).collect();
+                        self.diags.push(
+                            at.key("content").as_str(),
+                            format!(
+                                "no JSON media type among: {}; only JSON answers are supported",
+                                found.join(", ")
+                            ),
+                        );
                     }
                     None
                 }
@@ -1001,16 +1432,30 @@ impl<'a> Lowerer<'a> {
         }
         let (ty, example) = success.unwrap_or((TypeRef::Unit, None));
         let envelope = match &ty {
-            TypeRef::Named(n) => self.types.iter().find(|t| &t.name == n).and_then(|t| match &t.kind {
-                TypeKind::Struct(s) => s.envelope.clone().map(|env| {
-                    let payload = s.fields.iter().find(|f| f.wire == env.payload).map(|f| f.ty.clone()).unwrap_or(TypeRef::Any);
-                    (env, payload)
-                }),
-                _ => None,
-            }),
+            TypeRef::Named(n) => {
+                self.types
+                    .iter()
+                    .find(|t| &t.name == n)
+                    .and_then(|t| match &t.kind {
+                        TypeKind::Struct(s) => s.envelope.clone().map(|env| {
+                            let payload = s
+                                .fields
+                                .iter()
+                                .find(|f| f.wire == env.payload)
+                                .map(|f| f.ty.clone())
+                                .unwrap_or(TypeRef::Any);
+                            (env, payload)
+                        }),
+                        _ => None,
+                    })
+            }
             _ => None,
         };
-        ResponseSpec { ty, envelope, example }
+        ResponseSpec {
+            ty,
+            envelope,
+            example,
+        }
     }
 
     fn security(&mut self, op: &'a openapiv3::Operation, op_ptr: &Pointer) -> Vec<Security> {
@@ -1022,7 +1467,9 @@ impl<'a> Lowerer<'a> {
             },
         };
         // The first alternative is the one the client satisfies.
-        let Some(first) = requirements.first() else { return Vec::new() };
+        let Some(first) = requirements.first() else {
+            return Vec::new();
+        };
         let schemes = self.spec.components.as_ref().map(|c| &c.security_schemes);
         let mut out = Vec::new();
         for name in first.keys() {
@@ -1049,10 +1496,19 @@ impl<'a> Lowerer<'a> {
             .map(|(i, s)| {
                 let label = match s.extensions.get("x-name") {
                     Some(Value::String(n)) => n.clone(),
-                    _ => s.description.clone().unwrap_or_else(|| format!("server {}", i + 1)),
+                    _ => s
+                        .description
+                        .clone()
+                        .unwrap_or_else(|| format!("server {}", i + 1)),
                 };
-                let name = naming::field_name(&label).trim_start_matches("r#").to_ascii_uppercase();
-                Server { const_name: scope.claim(&name), url: s.url.clone(), description: s.description.clone() }
+                let name = naming::field_name(&label)
+                    .trim_start_matches("r#")
+                    .to_ascii_uppercase();
+                Server {
+                    const_name: scope.claim(&name),
+                    url: s.url.clone(),
+                    description: s.description.clone(),
+                }
             })
             .collect()
     }
@@ -1088,7 +1544,12 @@ fn location_name(l: ParamLocation) -> &'static str {
 }
 
 fn media_encoding(media: &str) -> Option<BodyEncoding> {
-    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     if essence == "application/json" || essence.ends_with("+json") {
         Some(BodyEncoding::Json)
     } else if essence == "application/x-www-form-urlencoded" {
@@ -1108,7 +1569,9 @@ fn media_example(spec: &OpenAPI, content: &openapiv3::MediaType) -> Option<Value
         ReferenceOr::Item(e) => e.value.clone(),
         ReferenceOr::Reference { reference } => {
             let components = spec.components.as_ref()?;
-            resolve::follow(&components.examples, "examples", reference).ok().and_then(|(e, _)| e.value.clone())
+            resolve::follow(&components.examples, "examples", reference)
+                .ok()
+                .and_then(|(e, _)| e.value.clone())
         }
     }
 }
@@ -1152,7 +1615,10 @@ fn wrapped(schema: &Schema) -> Option<(usize, &ReferenceOr<Schema>)> {
         }
         _ => return None,
     };
-    let mut real = members.iter().enumerate().filter(|(_, m)| !matches!(m, ReferenceOr::Item(s) if is_annotation_item(s)));
+    let mut real = members
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| !matches!(m, ReferenceOr::Item(s) if is_annotation_item(s)));
     match (real.next(), real.next()) {
         (Some(one), None) => Some(one),
         _ => None,
@@ -1160,17 +1626,27 @@ fn wrapped(schema: &Schema) -> Option<(usize, &ReferenceOr<Schema>)> {
 }
 
 fn placeholders(path: &str) -> Vec<String> {
-    path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned())).collect()
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
+        .collect()
 }
 
 fn envelope_fields(v: &Value) -> Option<EnvelopeFields> {
     let field = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
-    Some(EnvelopeFields { code: field("code")?, message: field("message")?, payload: field("payload")? })
+    Some(EnvelopeFields {
+        code: field("code")?,
+        message: field("message")?,
+        payload: field("payload")?,
+    })
 }
 
 fn is_password(schema: &Schema) -> bool {
     match &schema.schema_kind {
-        SchemaKind::Type(Type::String(s)) => matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password)),
+        SchemaKind::Type(Type::String(s)) => matches!(
+            s.format,
+            VariantOrUnknownOrEmpty::Item(StringFormat::Password)
+        ),
         SchemaKind::Any(a) => a.format.as_deref() == Some("password"),
         _ => false,
     }
@@ -1188,16 +1664,29 @@ fn doc_of(title: Option<&str>, description: Option<&str>) -> Option<String> {
 fn string_variants(schema: &Schema) -> Vec<Variant<String>> {
     let values: Vec<String> = match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) => s.enumeration.iter().flatten().cloned().collect(),
-        SchemaKind::Any(a) => a.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+        SchemaKind::Any(a) => a
+            .enumeration
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
         _ => Vec::new(),
     };
     let mut scope = Scope::with_reserved(&["Unknown"]);
     let mut seen = BTreeSet::new();
-    values.into_iter().filter(|v| seen.insert(v.clone())).map(|v| Variant { rust: scope.claim(&naming::type_name(&v)), wire: v }).collect()
+    values
+        .into_iter()
+        .filter(|v| seen.insert(v.clone()))
+        .map(|v| Variant {
+            rust: scope.claim(&naming::type_name(&v)),
+            wire: v,
+        })
+        .collect()
 }
 
 fn int_variants(schema: &Schema) -> Vec<Variant<i64>> {
-    let SchemaKind::Type(Type::Integer(i)) = &schema.schema_kind else { return Vec::new() };
+    let SchemaKind::Type(Type::Integer(i)) = &schema.schema_kind else {
+        return Vec::new();
+    };
     let mut scope = Scope::with_reserved(&["Unknown"]);
     let mut seen = BTreeSet::new();
     i.enumeration
@@ -1205,8 +1694,15 @@ fn int_variants(schema: &Schema) -> Vec<Variant<i64>> {
         .flatten()
         .filter(|v| seen.insert(**v))
         .map(|&v| {
-            let name = if v < 0 { format!("Minus{}", v.unsigned_abs()) } else { format!("V{v}") };
-            Variant { rust: scope.claim(&name), wire: v }
+            let name = if v < 0 {
+                format!("Minus{}", v.unsigned_abs())
+            } else {
+                format!("V{v}")
+            };
+            Variant {
+                rust: scope.claim(&name),
+                wire: v,
+            }
         })
         .collect()
 }
@@ -1229,8 +1725,27 @@ fn variant_name(ty: &TypeRef) -> String {
 /// Named types a type contains inline (not behind a `Vec` or map).
 fn direct_refs(kind: &TypeKind) -> Vec<&str> {
     match kind {
-        TypeKind::Struct(s) => s.fields.iter().filter_map(|f| if let TypeRef::Named(n) = &f.ty { Some(n.as_str()) } else { None }).collect(),
-        TypeKind::Union(vs) => vs.iter().filter_map(|v| if let TypeRef::Named(n) = &v.ty { Some(n.as_str()) } else { None }).collect(),
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .filter_map(|f| {
+                if let TypeRef::Named(n) = &f.ty {
+                    Some(n.as_str())
+                } else {
+                    None
+                }
+            })
+            .collect(),
+        TypeKind::Union(vs) => vs
+            .iter()
+            .filter_map(|v| {
+                if let TypeRef::Named(n) = &v.ty {
+                    Some(n.as_str())
+                } else {
+                    None
+                }
+            })
+            .collect(),
         TypeKind::Alias(TypeRef::Named(n)) => vec![n.as_str()],
         _ => Vec::new(),
     }
@@ -1277,7 +1792,16 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
         }
     }
     let n = edges.len();
-    let mut s = State { edges, index: vec![None; n], low: vec![0; n], on_stack: vec![false; n], stack: Vec::new(), next: 0, component: vec![0; n], components: 0 };
+    let mut s = State {
+        edges,
+        index: vec![None; n],
+        low: vec![0; n],
+        on_stack: vec![false; n],
+        stack: Vec::new(),
+        next: 0,
+        component: vec![0; n],
+        components: 0,
+    };
     for v in 0..n {
         if s.index[v].is_none() {
             visit(&mut s, v);

@@ -246,11 +246,19 @@ pub fn is_displayable(types: &[TypeDef], ty: &TypeRef) -> bool {
             return false;
         }
         match ty {
-            TypeRef::String | TypeRef::Boolean | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::Decimal => true,
+            TypeRef::String
+            | TypeRef::Boolean
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::F32
+            | TypeRef::F64
+            | TypeRef::Decimal => true,
             TypeRef::Named(n) => match types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
                 Some(TypeKind::StringEnum(_) | TypeKind::IntEnum(_)) => true,
                 Some(TypeKind::Alias(target)) => go(types, target, depth + 1),
-                Some(TypeKind::Union(variants)) => variants.iter().all(|v| go(types, &v.ty, depth + 1)),
+                Some(TypeKind::Union(variants)) => {
+                    variants.iter().all(|v| go(types, &v.ty, depth + 1))
+                }
                 _ => false,
             },
             _ => false,

@@ -24,18 +24,45 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "extern", "_"];
 /// identifiers (`r#type`) or with a trailing underscore (`self_`).
 pub fn field_name(wire: &str) -> String {
     let snake = wire.to_snake_case();
-    legal(if snake.is_empty() { "field".to_owned() } else { snake }, "field_")
+    legal(
+        if snake.is_empty() {
+            "field".to_owned()
+        } else {
+            snake
+        },
+        "field_",
+    )
 }
 
 /// `UpperCamelCase` for types and enum variants.
 pub fn type_name(wire: &str) -> String {
     let camel = wire.to_upper_camel_case();
-    legal(if camel.is_empty() { "Empty".to_owned() } else { camel }, "V")
+    legal(
+        if camel.is_empty() {
+            "Empty".to_owned()
+        } else {
+            camel
+        },
+        "V",
+    )
 }
 
 fn legal(name: String, digit_prefix: &str) -> String {
-    let name: String = name.chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' }).collect();
-    let name = if name.starts_with(|c: char| c.is_ascii_digit()) { format!("{digit_prefix}{name}") } else { name };
+    let name: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let name = if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{digit_prefix}{name}")
+    } else {
+        name
+    };
     if NOT_RAW.contains(&name.as_str()) {
         format!("{name}_")
     } else if KEYWORDS.contains(&name.as_str()) {
@@ -65,7 +92,9 @@ impl Scope {
 
     /// A scope where `reserved` names are already taken.
     pub fn with_reserved(reserved: &[&str]) -> Self {
-        Scope { taken: reserved.iter().map(|s| s.to_string()).collect() }
+        Scope {
+            taken: reserved.iter().map(|s| s.to_string()).collect(),
+        }
     }
 
     pub fn claim(&mut self, wanted: &str) -> String {
@@ -73,7 +102,11 @@ impl Scope {
             return wanted.to_owned();
         }
         // `card_id` → `card_id_2`, `self_` → `self_2` (not `self__2`), `Client` → `Client2`.
-        let sep = if wanted.starts_with(|c: char| c.is_uppercase()) || wanted.ends_with('_') { "" } else { "_" };
+        let sep = if wanted.starts_with(|c: char| c.is_uppercase()) || wanted.ends_with('_') {
+            ""
+        } else {
+            "_"
+        };
         (2..)
             .map(|n| format!("{}{sep}{n}", bare(wanted)))
             .find(|candidate| self.taken.insert(candidate.clone()))

@@ -36,10 +36,12 @@ pub fn component_name<'r>(reference: &'r str, kind: &str) -> Result<&'r str, Str
     let prefix = format!("#/components/{kind}/");
     match reference.strip_prefix(&prefix) {
         Some(name) if !name.contains('/') => Ok(name),
-        _ if !reference.starts_with('#') => {
-            Err(format!("external reference `{reference}` is not supported; inline it into the spec"))
-        }
-        _ => Err(format!("`{reference}` does not point at #/components/{kind}/<name>")),
+        _ if !reference.starts_with('#') => Err(format!(
+            "external reference `{reference}` is not supported; inline it into the spec"
+        )),
+        _ => Err(format!(
+            "`{reference}` does not point at #/components/{kind}/<name>"
+        )),
     }
 }
 
@@ -55,7 +57,11 @@ pub fn follow<'a, T>(
     for _ in 0..=map.len() {
         let name = component_name(&reference, kind)?;
         match map.get(name) {
-            None => return Err(format!("`{reference}` points at nothing: no #/components/{kind}/{name}")),
+            None => {
+                return Err(format!(
+                    "`{reference}` points at nothing: no #/components/{kind}/{name}"
+                ));
+            }
             Some(ReferenceOr::Item(item)) => {
                 return Ok((item, Pointer::root().key("components").key(kind).key(name)));
             }
@@ -75,7 +81,9 @@ pub fn schema<'a>(
         SchemaRef::Inline(s) => Ok((s, pointer.clone())),
         SchemaRef::Ref(r) => match spec.components.as_ref() {
             Some(components) => follow(&components.schemas, "schemas", r),
-            None => Err(format!("`{r}` points at nothing: the spec has no components")),
+            None => Err(format!(
+                "`{r}` points at nothing: the spec has no components"
+            )),
         },
     }
 }

@@ -18,7 +18,10 @@ fn corpus_never_panics() {
         .expect("readable corpus directory")
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml" || x == "json"))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+        })
         .collect();
     paths.sort();
     let mut panicked = Vec::new();
@@ -26,7 +29,9 @@ fn corpus_never_panics() {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(&path).expect("readable spec");
         let started = Instant::now();
-        let result = catch_unwind(AssertUnwindSafe(|| enkash_rewards_generator::generate(&text)));
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            enkash_rewards_generator::generate(&text)
+        }));
         let took = started.elapsed();
         match result {
             Err(_) => {
@@ -41,7 +46,12 @@ fn corpus_never_panics() {
                 // Group messages by their text with pointers' specifics removed.
                 let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
                 for d in diags.iter() {
-                    let kind: String = d.message.split('`').enumerate().map(|(i, s)| if i % 2 == 1 { "`…`" } else { s }).collect();
+                    let kind: String = d
+                        .message
+                        .split('`')
+                        .enumerate()
+                        .map(|(i, s)| if i % 2 == 1 { "`…`" } else { s })
+                        .collect();
                     *kinds.entry(kind).or_default() += 1;
                 }
                 println!("{name}: {} diagnostics ({took:.1?})", diags.len());
@@ -56,5 +66,8 @@ fn corpus_never_panics() {
             }
         }
     }
-    assert!(panicked.is_empty(), "the generator panicked on: {panicked:?}");
+    assert!(
+        panicked.is_empty(),
+        "the generator panicked on: {panicked:?}"
+    );
 }

@@ -7,14 +7,18 @@ use serde_json::Value;
 
 /// The workspace root, found from this crate's manifest directory.
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the workspace")
+        .to_path_buf()
 }
 
 /// The embedded spec as JSON, read once.
 pub fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let text = std::fs::read_to_string(workspace_root().join("spec/enkash-rewards.yaml")).expect("the spec is readable");
+        let text = std::fs::read_to_string(workspace_root().join("spec/enkash-rewards.yaml"))
+            .expect("the spec is readable");
         serde_yaml::from_str(&text).expect("the spec is valid YAML")
     })
 }
@@ -53,7 +57,11 @@ pub fn resolve(value: &Value) -> &Value {
     match value.get("$ref").and_then(Value::as_str) {
         Some(reference) => {
             let pointer = reference.trim_start_matches('#');
-            resolve(spec().pointer(pointer).unwrap_or_else(|| panic!("dangling {reference}")))
+            resolve(
+                spec()
+                    .pointer(pointer)
+                    .unwrap_or_else(|| panic!("dangling {reference}")),
+            )
         }
         None => value,
     }

@@ -33,9 +33,18 @@ fn request_with(amount: &str) -> String {
 fn load_amount_round_trips_exactly_as_text() {
     for amount in AMOUNTS {
         let text = request_with(amount);
-        let typed: CreateAndAllocatePointsRequest = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{amount}: {e}"));
-        assert_eq!(typed.load_amount, Decimal::from_str(amount).unwrap(), "{amount} decoded");
-        assert_eq!(typed.load_amount.to_string(), *amount, "{amount} keeps its scale");
+        let typed: CreateAndAllocatePointsRequest =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{amount}: {e}"));
+        assert_eq!(
+            typed.load_amount,
+            Decimal::from_str(amount).unwrap(),
+            "{amount} decoded"
+        );
+        assert_eq!(
+            typed.load_amount.to_string(),
+            *amount,
+            "{amount} keeps its scale"
+        );
         let back = serde_json::to_string(&typed).unwrap();
         assert_eq!(back, text, "{amount}: the re-encoded body differs");
     }
@@ -71,17 +80,31 @@ fn card_amounts_round_trip_exactly() {
     let typed: RewardCard = serde_json::from_str(card).unwrap();
     assert_eq!(typed.load_amount.to_string(), "500.50");
     assert_eq!(typed.otb_balance.to_string(), "99999999999.99");
-    assert_eq!(typed.used_mtd.map(|d| d.to_string()).as_deref(), Some("0.10"));
+    assert_eq!(
+        typed.used_mtd.map(|d| d.to_string()).as_deref(),
+        Some("0.10")
+    );
     assert_eq!(typed.used_dtd, None);
     // An unknown amount is kept as written in `extra` too.
     assert_eq!(typed.extra["newAmount"].to_string(), "12.500");
-    let back: serde_json::Value = serde_json::from_str(&serde_json::to_string(&typed).unwrap()).unwrap();
+    let back: serde_json::Value =
+        serde_json::from_str(&serde_json::to_string(&typed).unwrap()).unwrap();
     let original: serde_json::Value = serde_json::from_str(card).unwrap();
     assert_eq!(back, original);
-    for (field, text) in [("loadAmount", "500.50"), ("otbBalance", "99999999999.99"), ("usedMtd", "0.10"), ("lastAllocatedAmount", "0.1"), ("holdBalance", "0"), ("newAmount", "12.500")] {
+    for (field, text) in [
+        ("loadAmount", "500.50"),
+        ("otbBalance", "99999999999.99"),
+        ("usedMtd", "0.10"),
+        ("lastAllocatedAmount", "0.1"),
+        ("holdBalance", "0"),
+        ("newAmount", "12.500"),
+    ] {
         assert_eq!(back[field].to_string(), text, "{field}");
     }
-    assert!(back.get("usedDtd").is_none(), "an absent optional amount stays absent");
+    assert!(
+        back.get("usedDtd").is_none(),
+        "an absent optional amount stays absent"
+    );
 }
 
 /// Too many digits for a `Decimal` (more than 28 significant) is a decode error, never a
@@ -98,13 +121,23 @@ fn amounts_beyond_decimal_precision_are_errors_not_rounding() {
 /// sent as a JSON string is accepted and re-encoded as a number.
 #[test]
 fn exponent_and_string_amounts_are_accepted_but_normalised() {
-    let typed: CreateAndAllocatePointsRequest = serde_json::from_str(&request_with("1.5e2")).unwrap();
+    let typed: CreateAndAllocatePointsRequest =
+        serde_json::from_str(&request_with("1.5e2")).unwrap();
     assert_eq!(typed.load_amount, Decimal::from(150));
-    assert!(serde_json::to_string(&typed).unwrap().contains(r#""loadAmount":150,"#));
+    assert!(
+        serde_json::to_string(&typed)
+            .unwrap()
+            .contains(r#""loadAmount":150,"#)
+    );
 
-    let typed: CreateAndAllocatePointsRequest = serde_json::from_str(&request_with("\"500.50\"")).unwrap();
+    let typed: CreateAndAllocatePointsRequest =
+        serde_json::from_str(&request_with("\"500.50\"")).unwrap();
     assert_eq!(typed.load_amount.to_string(), "500.50");
-    assert!(serde_json::to_string(&typed).unwrap().contains(r#""loadAmount":500.50,"#));
+    assert!(
+        serde_json::to_string(&typed)
+            .unwrap()
+            .contains(r#""loadAmount":500.50,"#)
+    );
 }
 
 /// Enveloped answers are decoded from a `serde_json::Value` (the runtime reads the
@@ -113,10 +146,27 @@ fn exponent_and_string_amounts_are_accepted_but_normalised() {
 /// exception, below the decimal's reach: `serde_json` hands `-0` out as the integer 0.)
 #[test]
 fn amounts_decoded_from_a_value_keep_their_text() {
-    for amount in ["1.0", "11.0", "0.0", "2.5", "0.1", "500.50", "123456789012345.0", "-3.0", "0.10", "99999999999.99", "7"] {
+    for amount in [
+        "1.0",
+        "11.0",
+        "0.0",
+        "2.5",
+        "0.1",
+        "500.50",
+        "123456789012345.0",
+        "-3.0",
+        "0.10",
+        "99999999999.99",
+        "7",
+    ] {
         let value: serde_json::Value = serde_json::from_str(&request_with(amount)).unwrap();
-        let typed: CreateAndAllocatePointsRequest = serde_json::from_value(value).unwrap_or_else(|e| panic!("{amount}: {e}"));
+        let typed: CreateAndAllocatePointsRequest =
+            serde_json::from_value(value).unwrap_or_else(|e| panic!("{amount}: {e}"));
         let back = serde_json::to_value(&typed).unwrap();
-        assert_eq!(back["loadAmount"].to_string(), amount, "{amount} through a Value");
+        assert_eq!(
+            back["loadAmount"].to_string(),
+            amount,
+            "{amount} through a Value"
+        );
     }
 }

@@ -3,14 +3,15 @@
 //! exactly what was received.
 
 use enkash_rewards::types::{
-    AccessToken, CoinConfiguration, CoinEvent, CreateAndAllocatePointsRequest, CreateAndAllocatePointsResponse, PointsOperation,
-    TransactionType,
+    AccessToken, CoinConfiguration, CoinEvent, CreateAndAllocatePointsRequest,
+    CreateAndAllocatePointsResponse, PointsOperation, TransactionType,
 };
 use serde_json::{Value, json};
 
 /// Decodes `text` as `T`, encodes it again and checks the JSON is unchanged.
 fn survives<T: serde::de::DeserializeOwned + serde::Serialize>(text: &str) -> T {
-    let typed: T = serde_json::from_str(text).unwrap_or_else(|e| panic!("does not decode: {e}\n{text}"));
+    let typed: T =
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("does not decode: {e}\n{text}"));
     let original: Value = serde_json::from_str(text).unwrap();
     let back = serde_json::to_value(&typed).unwrap();
     assert_eq!(back, original, "changed by decode → encode");
@@ -19,28 +20,56 @@ fn survives<T: serde::de::DeserializeOwned + serde::Serialize>(text: &str) -> T 
 
 #[test]
 fn unknown_enum_values_survive() {
-    let event: CoinEvent =
-        survives(r#"{"coinConfigId":"WCC1","configuration":"PREMIUM","event":"MEAL_CARD_PAYMENT","amount":6}"#);
-    assert_eq!(event.configuration, CoinConfiguration::Unknown("PREMIUM".to_owned()));
+    let event: CoinEvent = survives(
+        r#"{"coinConfigId":"WCC1","configuration":"PREMIUM","event":"MEAL_CARD_PAYMENT","amount":6}"#,
+    );
+    assert_eq!(
+        event.configuration,
+        CoinConfiguration::Unknown("PREMIUM".to_owned())
+    );
     assert_eq!(event.configuration.as_str(), "PREMIUM");
     assert_eq!(event.configuration.to_string(), "PREMIUM");
 
     // Case matters: "default" is not "DEFAULT", and is kept as sent.
-    let event: CoinEvent = survives(r#"{"coinConfigId":"WCC1","configuration":"default","event":"E","amount":6}"#);
-    assert_eq!(event.configuration, CoinConfiguration::Unknown("default".to_owned()));
+    let event: CoinEvent =
+        survives(r#"{"coinConfigId":"WCC1","configuration":"default","event":"E","amount":6}"#);
+    assert_eq!(
+        event.configuration,
+        CoinConfiguration::Unknown("default".to_owned())
+    );
 
-    let request: CreateAndAllocatePointsRequest = survives(&request_json(json!({"transactionType": "REVERSAL", "type": "EXPIRE_POINT"})));
-    assert_eq!(request.transaction_type, TransactionType::Unknown("REVERSAL".to_owned()));
-    assert_eq!(request.r#type, PointsOperation::Unknown("EXPIRE_POINT".to_owned()));
+    let request: CreateAndAllocatePointsRequest = survives(&request_json(
+        json!({"transactionType": "REVERSAL", "type": "EXPIRE_POINT"}),
+    ));
+    assert_eq!(
+        request.transaction_type,
+        TransactionType::Unknown("REVERSAL".to_owned())
+    );
+    assert_eq!(
+        request.r#type,
+        PointsOperation::Unknown("EXPIRE_POINT".to_owned())
+    );
 }
 
 #[test]
 fn known_enum_values_are_typed_and_unknown_ones_compare_by_text() {
     assert_eq!(TransactionType::from("CR"), TransactionType::Cr);
-    assert_eq!(TransactionType::from("XX".to_owned()), TransactionType::Unknown("XX".to_owned()));
-    assert_eq!(PointsOperation::from("UNALLOCATE_POINT"), PointsOperation::UnallocatePoint);
-    assert_eq!(serde_json::to_string(&TransactionType::Unknown("XX".into())).unwrap(), r#""XX""#);
-    assert_eq!(serde_json::to_string(&CoinConfiguration::Custom).unwrap(), r#""CUSTOM""#);
+    assert_eq!(
+        TransactionType::from("XX".to_owned()),
+        TransactionType::Unknown("XX".to_owned())
+    );
+    assert_eq!(
+        PointsOperation::from("UNALLOCATE_POINT"),
+        PointsOperation::UnallocatePoint
+    );
+    assert_eq!(
+        serde_json::to_string(&TransactionType::Unknown("XX".into())).unwrap(),
+        r#""XX""#
+    );
+    assert_eq!(
+        serde_json::to_string(&CoinConfiguration::Custom).unwrap(),
+        r#""CUSTOM""#
+    );
 }
 
 #[test]
@@ -51,22 +80,30 @@ fn unknown_fields_survive_at_every_level() {
     let raw = |text: &str| -> Value { serde_json::from_str(text).unwrap() };
     let mut response = documented_card_response();
     response["traceId"] = json!("abc-123");
-    response["payload"]["loyaltyTier"] = raw(r#"{"name": "GOLD", "since": "2025-01-01", "multiplier": 1.50}"#);
+    response["payload"]["loyaltyTier"] =
+        raw(r#"{"name": "GOLD", "since": "2025-01-01", "multiplier": 1.50}"#);
     response["payload"]["newAmount"] = Value::Null;
     response["payload"]["cardStatus"]["reason"] = raw(r#"["KYC", 3, 0.10]"#);
     let text = serde_json::to_string(&response).unwrap();
     assert!(text.contains("1.50") && text.contains("0.10"), "{text}");
     let typed: CreateAndAllocatePointsResponse = survives(&text);
     assert_eq!(typed.extra["traceId"], "abc-123");
-    assert_eq!(typed.payload.extra["loyaltyTier"]["multiplier"].to_string(), "1.50");
+    assert_eq!(
+        typed.payload.extra["loyaltyTier"]["multiplier"].to_string(),
+        "1.50"
+    );
     assert_eq!(typed.payload.extra["newAmount"], Value::Null);
-    assert_eq!(typed.payload.card_status.extra["reason"][2].to_string(), "0.10");
+    assert_eq!(
+        typed.payload.card_status.extra["reason"][2].to_string(),
+        "0.10"
+    );
     assert_eq!(typed.payload.expiry_month, "06");
 }
 
 #[test]
 fn unknown_fields_in_requests_are_sent_as_given() {
-    let request: CreateAndAllocatePointsRequest = survives(&request_json(json!({"campaign": {"id": 7, "tags": ["a"]}})));
+    let request: CreateAndAllocatePointsRequest =
+        survives(&request_json(json!({"campaign": {"id": 7, "tags": ["a"]}})));
     assert_eq!(request.extra["campaign"]["id"], 7);
 }
 
@@ -80,20 +117,27 @@ fn access_token_in_camel_case_decodes() {
     assert_eq!(token.expires_in, 86399);
     assert_eq!(token.extra["issuedAt"], "now");
     let back = serde_json::to_value(&token).unwrap();
-    assert_eq!(back, json!({"access_token":"a","token_type":"bearer","refresh_token":"r","expires_in":86399,"issuedAt":"now"}));
+    assert_eq!(
+        back,
+        json!({"access_token":"a","token_type":"bearer","refresh_token":"r","expires_in":86399,"issuedAt":"now"})
+    );
 }
 
 /// A field that is *missing* from a newer answer decodes when optional, and is not
 /// invented on re-encoding.
 #[test]
 fn absent_optional_fields_stay_absent() {
-    let event: CoinEvent = survives(r#"{"coinConfigId":"WCC1","configuration":"DEFAULT","event":"E","amount":6}"#);
+    let event: CoinEvent =
+        survives(r#"{"coinConfigId":"WCC1","configuration":"DEFAULT","event":"E","amount":6}"#);
     assert_eq!(event.company_id, None);
 }
 
 /// The spec's documented create-allocate-points answer.
 fn documented_card_response() -> Value {
-    let spec = std::fs::read_to_string(enkash_rewards_tests::workspace_root().join("spec/enkash-rewards.yaml")).unwrap();
+    let spec = std::fs::read_to_string(
+        enkash_rewards_tests::workspace_root().join("spec/enkash-rewards.yaml"),
+    )
+    .unwrap();
     let spec: Value = serde_yaml::from_str(&spec).unwrap();
     spec.pointer("/paths/~1api~1v0~1partner~1enKashCard~1create-allocate-points/post/responses/200/content/application~1json/example")
         .expect("the documented answer")

@@ -28,7 +28,8 @@ use serde_json::{Map, Value};
 const CASES: u32 = 128;
 
 fn spec_text() -> String {
-    std::fs::read_to_string(enkash_rewards_tests::workspace_root().join("spec/enkash-rewards.yaml")).expect("the spec")
+    std::fs::read_to_string(enkash_rewards_tests::workspace_root().join("spec/enkash-rewards.yaml"))
+        .expect("the spec")
 }
 
 /// Exact JSON from text: with `arbitrary_precision` the number keeps its digits.
@@ -57,7 +58,8 @@ fn any_json() -> BoxedStrategy<Value> {
     leaf.prop_recursive(2, 12, 4, |inner| {
         prop_oneof![
             proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            proptest::collection::btree_map("[a-z]{1,6}", inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
+            proptest::collection::btree_map("[a-z]{1,6}", inner, 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
     .boxed()
@@ -71,13 +73,22 @@ impl Spec {
     fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
         let mut schema = schema;
         while let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-            schema = self.doc.pointer(r.trim_start_matches('#')).unwrap_or_else(|| panic!("{r} points at nothing"));
+            schema = self
+                .doc
+                .pointer(r.trim_start_matches('#'))
+                .unwrap_or_else(|| panic!("{r} points at nothing"));
         }
         schema
     }
 
     /// Properties and required names of an object schema, merged through `allOf`.
-    fn object_parts(&self, schema: &Value, props: &mut Vec<(String, Value)>, required: &mut BTreeSet<String>, closed: &mut bool) {
+    fn object_parts(
+        &self,
+        schema: &Value,
+        props: &mut Vec<(String, Value)>,
+        required: &mut BTreeSet<String>,
+        closed: &mut bool,
+    ) {
         let schema = self.resolve(schema);
         if let Some(Value::Object(p)) = schema.get("properties") {
             for (name, s) in p {
@@ -104,25 +115,41 @@ impl Spec {
     fn strategy(&self, schema: &Value) -> BoxedStrategy<Value> {
         let schema = self.resolve(schema);
         let inner = self.strategy_non_null(schema);
-        if schema.get("nullable") == Some(&Value::Bool(true)) { prop_oneof![1 => Just(Value::Null), 4 => inner].boxed() } else { inner }
+        if schema.get("nullable") == Some(&Value::Bool(true)) {
+            prop_oneof![1 => Just(Value::Null), 4 => inner].boxed()
+        } else {
+            inner
+        }
     }
 
     fn strategy_non_null(&self, schema: &Value) -> BoxedStrategy<Value> {
         if let Some(Value::Array(values)) = schema.get("enum") {
-            let known: Vec<String> = values.iter().filter_map(Value::as_str).map(str::to_owned).collect();
+            let known: Vec<String> = values
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect();
             let excluded = known.clone();
-            let unknown = "[A-Za-z_]{1,16}".prop_filter("an unknown value", move |v| !excluded.contains(v)).prop_map(Value::String);
+            let unknown = "[A-Za-z_]{1,16}"
+                .prop_filter("an unknown value", move |v| !excluded.contains(v))
+                .prop_map(Value::String);
             return prop_oneof![3 => proptest::sample::select(known).prop_map(Value::String), 1 => unknown].boxed();
         }
         let format = schema.get("format").and_then(Value::as_str);
         match schema.get("type").and_then(Value::as_str) {
             Some("string") => "\\PC{0,24}".prop_map(Value::String).boxed(),
             Some("boolean") => any::<bool>().prop_map(Value::Bool).boxed(),
-            Some("integer") if format == Some("int32") => any::<i32>().prop_map(|n| number(&n.to_string())).boxed(),
+            Some("integer") if format == Some("int32") => {
+                any::<i32>().prop_map(|n| number(&n.to_string())).boxed()
+            }
             Some("integer") => any::<i64>().prop_map(|n| number(&n.to_string())).boxed(),
             Some("number") if format.is_none() => decimal(),
-            Some("array") => proptest::collection::vec(self.strategy(&schema["items"]), 0..4).prop_map(Value::Array).boxed(),
-            _ if schema.get("properties").is_some() || schema.get("allOf").is_some() => self.object(schema),
+            Some("array") => proptest::collection::vec(self.strategy(&schema["items"]), 0..4)
+                .prop_map(Value::Array)
+                .boxed(),
+            _ if schema.get("properties").is_some() || schema.get("allOf").is_some() => {
+                self.object(schema)
+            }
             None if schema.get("oneOf").is_none() && schema.get("anyOf").is_none() => any_json(),
             other => panic!("no strategy for type {other:?}: {schema}"),
         }
@@ -149,7 +176,14 @@ impl Spec {
         let extras = if closed {
             Just(Vec::new()).boxed()
         } else {
-            proptest::collection::vec(("x[a-zA-Z]{1,8}".prop_filter("not a property", move |k| !known.contains(k)), any_json()), 0..3).boxed()
+            proptest::collection::vec(
+                (
+                    "x[a-zA-Z]{1,8}".prop_filter("not a property", move |k| !known.contains(k)),
+                    any_json(),
+                ),
+                0..3,
+            )
+            .boxed()
         };
         (fields, extras)
             .prop_map(|(fields, extras)| {
@@ -166,20 +200,34 @@ impl Spec {
 
 /// Runs the three properties for `T` over values of the schema at `pointer`.
 fn check<T: Serialize + DeserializeOwned + PartialEq + Debug>(spec: &Spec, pointer: &str) {
-    let schema = spec.doc.pointer(pointer.trim_start_matches('#')).unwrap_or_else(|| panic!("{pointer}"));
+    let schema = spec
+        .doc
+        .pointer(pointer.trim_start_matches('#'))
+        .unwrap_or_else(|| panic!("{pointer}"));
     let strategy = spec.strategy(schema);
-    let mut runner = TestRunner::new(Config { cases: CASES, failure_persistence: None, ..Config::default() });
+    let mut runner = TestRunner::new(Config {
+        cases: CASES,
+        failure_persistence: None,
+        ..Config::default()
+    });
     runner
         .run(&strategy, |v| {
             let text = serde_json::to_string(&v).unwrap();
-            let from_text: T = serde_json::from_str(&text).map_err(|e| TestCaseError::fail(format!("decode from text: {e}\n{text}")))?;
-            let from_value: T = serde_json::from_value(v.clone()).map_err(|e| TestCaseError::fail(format!("decode from value: {e}\n{text}")))?;
+            let from_text: T = serde_json::from_str(&text)
+                .map_err(|e| TestCaseError::fail(format!("decode from text: {e}\n{text}")))?;
+            let from_value: T = serde_json::from_value(v.clone())
+                .map_err(|e| TestCaseError::fail(format!("decode from value: {e}\n{text}")))?;
             prop_assert_eq!(&from_text, &from_value);
             // Decimals compare by value (1.0 == 1), so compare the encodings too.
             let encoded = serde_json::to_value(&from_text).unwrap();
             prop_assert_eq!(&encoded, &v, "encode(decode(text)) != v");
-            prop_assert_eq!(&serde_json::to_value(&from_value).unwrap(), &v, "encode(decode(value)) != v");
-            let again: T = serde_json::from_str(&serde_json::to_string(&from_text).unwrap()).unwrap();
+            prop_assert_eq!(
+                &serde_json::to_value(&from_value).unwrap(),
+                &v,
+                "encode(decode(value)) != v"
+            );
+            let again: T =
+                serde_json::from_str(&serde_json::to_string(&from_text).unwrap()).unwrap();
             prop_assert_eq!(&again, &from_text, "decode(encode(x)) != x");
             Ok(())
         })
@@ -235,21 +283,43 @@ fn every_generated_type_is_listed() {
     let model = enkash_rewards_generator::model(&spec_text()).unwrap();
     let generated: BTreeSet<&str> = model.types.iter().map(|t| t.name.as_str()).collect();
     let listed: BTreeSet<&str> = LISTED.iter().copied().collect();
-    assert_eq!(generated, listed, "list every generated type in `all_types!` in tests/tests/proptest_types.rs");
+    assert_eq!(
+        generated, listed,
+        "list every generated type in `all_types!` in tests/tests/proptest_types.rs"
+    );
 }
 
 /// Every generated type has the derives users rely on. (A compile-time check: this
 /// function only has to build.)
 #[test]
 fn every_type_has_the_expected_traits() {
-    fn data<T: Debug + Clone + PartialEq + Serialize + DeserializeOwned + Send + Sync + 'static>() {}
+    fn data<T: Debug + Clone + PartialEq + Serialize + DeserializeOwned + Send + Sync + 'static>() {
+    }
     fn hashable<T: Eq + std::hash::Hash>() {}
     macro_rules! assert_traits { ($($name:ident),*) => { $( data::<types::$name>(); hashable::<types::$name>(); )* }; }
     assert_traits!(
-        CoinsEnvelope, CardEnvelope, CreateCoinEventResponse, UpdateCoinEventResponse, GetCoinEventResponse, AllocateCoinsResponse,
-        GetCoinBalanceResponse, CreateAndAllocatePointsResponse, CreateCardResponse, CoinConfiguration, CoinEvent,
-        CreateCoinEventRequest, UpdateCoinEventRequest, AllocateCoinsRequest, TransactionType, PointsOperation,
-        CreateAndAllocatePointsRequest, CreateCardRequest, CodeLabel, RewardCard, AccessTokenRequest, AccessTokenRequestGrantType,
+        CoinsEnvelope,
+        CardEnvelope,
+        CreateCoinEventResponse,
+        UpdateCoinEventResponse,
+        GetCoinEventResponse,
+        AllocateCoinsResponse,
+        GetCoinBalanceResponse,
+        CreateAndAllocatePointsResponse,
+        CreateCardResponse,
+        CoinConfiguration,
+        CoinEvent,
+        CreateCoinEventRequest,
+        UpdateCoinEventRequest,
+        AllocateCoinsRequest,
+        TransactionType,
+        PointsOperation,
+        CreateAndAllocatePointsRequest,
+        CreateCardRequest,
+        CodeLabel,
+        RewardCard,
+        AccessTokenRequest,
+        AccessTokenRequestGrantType,
         AccessToken
     );
 }
@@ -264,27 +334,50 @@ fn secrets_are_redacted_in_debug() {
     let debug = format!("{request:?}");
     assert!(!debug.contains("hunter2-secret"), "{debug}");
     assert!(debug.contains(r#"password: "<redacted>""#), "{debug}");
-    assert!(debug.contains("user@example.com"), "personal data is not a secret: {debug}");
+    assert!(
+        debug.contains("user@example.com"),
+        "personal data is not a secret: {debug}"
+    );
     assert!(format!("{request:#?}").contains("<redacted>"));
 
     let token: types::AccessToken =
         serde_json::from_str(r#"{"access_token":"at-secret","token_type":"bearer","refresh_token":"rt-secret","expires_in":60}"#).unwrap();
     let debug = format!("{token:?}");
-    assert!(!debug.contains("at-secret") && !debug.contains("rt-secret"), "{debug}");
-    assert!(debug.contains("expires_in: 60") && debug.contains("bearer"), "{debug}");
+    assert!(
+        !debug.contains("at-secret") && !debug.contains("rt-secret"),
+        "{debug}"
+    );
+    assert!(
+        debug.contains("expires_in: 60") && debug.contains("bearer"),
+        "{debug}"
+    );
 
     // The card token is optional: `Some("<redacted>")` when present, `None` when absent.
     let mut card = serde_json::to_value(sample_card()).unwrap();
-    let debug = format!("{:?}", serde_json::from_value::<types::RewardCard>(card.clone()).unwrap());
-    assert!(debug.contains(r#"token: Some("<redacted>")"#) && !debug.contains("card-token-secret"), "{debug}");
-    assert!(debug.contains("xyz2@gmail.com") && debug.contains("9600098867"), "email and mobile print normally: {debug}");
+    let debug = format!(
+        "{:?}",
+        serde_json::from_value::<types::RewardCard>(card.clone()).unwrap()
+    );
+    assert!(
+        debug.contains(r#"token: Some("<redacted>")"#) && !debug.contains("card-token-secret"),
+        "{debug}"
+    );
+    assert!(
+        debug.contains("xyz2@gmail.com") && debug.contains("9600098867"),
+        "email and mobile print normally: {debug}"
+    );
     card.as_object_mut().unwrap().remove("token");
-    let debug = format!("{:?}", serde_json::from_value::<types::RewardCard>(card).unwrap());
+    let debug = format!(
+        "{:?}",
+        serde_json::from_value::<types::RewardCard>(card).unwrap()
+    );
     assert!(debug.contains("token: None"), "{debug}");
 }
 
 fn sample_card() -> Value {
-    let spec = Spec { doc: serde_yaml::from_str(&spec_text()).unwrap() };
+    let spec = Spec {
+        doc: serde_yaml::from_str(&spec_text()).unwrap(),
+    };
     let mut card = spec
         .doc
         .pointer("/paths/~1api~1v0~1partner~1enKashCard~1create-allocate-points/post/responses/200/content/application~1json/example/payload")
@@ -299,6 +392,8 @@ fn sample_card() -> Value {
 fn decimal_strategy_keeps_scale() {
     let v = number(&rust_decimal::Decimal::new(50050, 2).to_string());
     assert_eq!(v.to_string(), "500.50");
-    assert_eq!(rust_decimal::Decimal::from_str("500.50").unwrap().scale(), 2);
+    assert_eq!(
+        rust_decimal::Decimal::from_str("500.50").unwrap().scale(),
+        2
+    );
 }
-

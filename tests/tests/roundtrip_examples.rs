@@ -17,7 +17,8 @@ use serde_json::Value;
 use walker::{Example, check_one, find_examples, spec_value};
 
 fn spec() -> String {
-    std::fs::read_to_string(enkash_rewards_tests::workspace_root().join("spec/enkash-rewards.yaml")).expect("the spec")
+    std::fs::read_to_string(enkash_rewards_tests::workspace_root().join("spec/enkash-rewards.yaml"))
+        .expect("the spec")
 }
 
 fn examples() -> Vec<Example> {
@@ -61,19 +62,24 @@ const EXPECTED: &[&str] = &[
     "#/components/schemas/AccessTokenRequest/properties/clientId/example",
 ];
 
-const CREATE_ALLOCATE_REQUEST: &str =
-    "#/paths/~1api~1v0~1partner~1enKashCard~1create-allocate-points/post/requestBody/content/application~1json/example";
-const CREATE_ALLOCATE_RESPONSE: &str =
-    "#/paths/~1api~1v0~1partner~1enKashCard~1create-allocate-points/post/responses/200/content/application~1json/example";
-const CREATE_CARD_RESPONSE: &str = "#/paths/~1api~1v0~1partner~1enKashCard/post/responses/200/content/application~1json/example";
+const CREATE_ALLOCATE_REQUEST: &str = "#/paths/~1api~1v0~1partner~1enKashCard~1create-allocate-points/post/requestBody/content/application~1json/example";
+const CREATE_ALLOCATE_RESPONSE: &str = "#/paths/~1api~1v0~1partner~1enKashCard~1create-allocate-points/post/responses/200/content/application~1json/example";
+const CREATE_CARD_RESPONSE: &str =
+    "#/paths/~1api~1v0~1partner~1enKashCard/post/responses/200/content/application~1json/example";
 
 #[test]
 fn the_documented_examples_are_all_found_and_checked() {
     let found = examples();
     let locations: Vec<&str> = found.iter().map(|e| e.location.as_str()).collect();
     let missing: Vec<&&str> = EXPECTED.iter().filter(|l| !locations.contains(l)).collect();
-    assert!(missing.is_empty(), "examples not found: {missing:#?}\nfound: {locations:#?}");
-    for e in found.iter().filter(|e| EXPECTED.contains(&e.location.as_str())) {
+    assert!(
+        missing.is_empty(),
+        "examples not found: {missing:#?}\nfound: {locations:#?}"
+    );
+    for e in found
+        .iter()
+        .filter(|e| EXPECTED.contains(&e.location.as_str()))
+    {
         check_one(e, round_trip_at).unwrap_or_else(|why| panic!("{why}"));
     }
 }
@@ -87,8 +93,15 @@ fn create_allocate_request_keeps_its_quirks() {
         .expect("indexed")
         .expect("decodes");
     assert_eq!(back["uniqueReferenceNum"], "TEST234236");
-    assert!(back.get("uniqueReferenceNumber").is_none(), "the field-list spelling must not be invented");
-    assert_eq!(back["loadAmount"].to_string(), "11", "loadAmount stays the JSON integer 11");
+    assert!(
+        back.get("uniqueReferenceNumber").is_none(),
+        "the field-list spelling must not be invented"
+    );
+    assert_eq!(
+        back["loadAmount"].to_string(),
+        "11",
+        "loadAmount stays the JSON integer 11"
+    );
     assert_eq!(back["type"], "ALLOCATE_POINT");
     assert_eq!(back["transactionType"], "CR");
 
@@ -97,11 +110,18 @@ fn create_allocate_request_keeps_its_quirks() {
     assert_eq!(typed.load_amount, rust_decimal::Decimal::from(11));
     assert_eq!(typed.transaction_type, types::TransactionType::Cr);
     assert_eq!(typed.r#type, types::PointsOperation::AllocatePoint);
-    assert!(typed.extra.is_empty(), "every documented field is a typed field: {:?}", typed.extra);
+    assert!(
+        typed.extra.is_empty(),
+        "every documented field is a typed field: {:?}",
+        typed.extra
+    );
     // Encoding the typed value writes the number as written: `11`, not `"11"` or `11.0`.
     let text = serde_json::to_string(&typed).unwrap();
     assert!(text.contains("\"loadAmount\":11,"), "{text}");
-    assert!(text.contains("\"uniqueReferenceNum\":\"TEST234236\""), "{text}");
+    assert!(
+        text.contains("\"uniqueReferenceNum\":\"TEST234236\""),
+        "{text}"
+    );
 }
 
 /// The field list's spelling is accepted when decoding (`x-aliases`) and written back in
@@ -114,25 +134,44 @@ fn create_allocate_request_accepts_the_documented_alias() {
     object.insert("uniqueReferenceNumber".to_owned(), reference);
     let typed: types::CreateAndAllocatePointsRequest = serde_json::from_value(example).unwrap();
     assert_eq!(typed.unique_reference_number, "TEST234236");
-    assert_eq!(serde_json::to_value(&typed).unwrap()["uniqueReferenceNum"], "TEST234236");
+    assert_eq!(
+        serde_json::to_value(&typed).unwrap()["uniqueReferenceNum"],
+        "TEST234236"
+    );
 }
 
 /// Both card payloads: `expiryMonth` stays the string "06"/"01" (never a number), objects
 /// such as `cardStatus` keep their shape, and the card token is redacted in `Debug`.
 #[test]
 fn card_payloads_keep_their_quirks() {
-    for (location, month, status) in [(CREATE_ALLOCATE_RESPONSE, "06", "UL"), (CREATE_CARD_RESPONSE, "01", "UL")] {
+    for (location, month, status) in [
+        (CREATE_ALLOCATE_RESPONSE, "06", "UL"),
+        (CREATE_CARD_RESPONSE, "01", "UL"),
+    ] {
         let example = example_at(location);
         let schema_at = location.trim_end_matches("/example");
-        let back = round_trip_at(schema_at, &example).expect("indexed").expect("decodes");
-        assert_eq!(back["payload"]["expiryMonth"], Value::String(month.to_owned()), "{location}");
+        let back = round_trip_at(schema_at, &example)
+            .expect("indexed")
+            .expect("decodes");
+        assert_eq!(
+            back["payload"]["expiryMonth"],
+            Value::String(month.to_owned()),
+            "{location}"
+        );
         assert_eq!(back["payload"]["cardStatus"]["name"], status);
         let card: types::RewardCard = serde_json::from_value(example["payload"].clone()).unwrap();
         assert_eq!(card.expiry_month, month);
-        assert!(card.extra.is_empty(), "{location}: undocumented keys {:?}", card.extra.keys().collect::<Vec<_>>());
+        assert!(
+            card.extra.is_empty(),
+            "{location}: undocumented keys {:?}",
+            card.extra.keys().collect::<Vec<_>>()
+        );
         let debug = format!("{card:?}");
         assert!(debug.contains("token: Some(\"<redacted>\")"), "{debug}");
-        assert!(!debug.contains(card.token.as_deref().unwrap()), "the card token leaks into Debug");
+        assert!(
+            !debug.contains(card.token.as_deref().unwrap()),
+            "the card token leaks into Debug"
+        );
         assert!(debug.contains(&card.email), "personal data prints normally");
     }
 }
@@ -140,10 +179,14 @@ fn card_payloads_keep_their_quirks() {
 /// The failure envelope: the payload is a message string where success carries an object.
 #[test]
 fn coins_failure_payload_is_a_string() {
-    let example = example_at("#/components/responses/CoinsFailure/content/application~1json/example");
+    let example =
+        example_at("#/components/responses/CoinsFailure/content/application~1json/example");
     let envelope: types::CoinsEnvelope = serde_json::from_value(example.clone()).unwrap();
     assert_eq!(envelope.response_code, 1);
-    assert_eq!(envelope.payload, Value::String("Insufficient balance in card account".to_owned()));
+    assert_eq!(
+        envelope.payload,
+        Value::String("Insufficient balance in card account".to_owned())
+    );
     assert_eq!(serde_json::to_value(&envelope).unwrap(), example);
 }
 

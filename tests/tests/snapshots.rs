@@ -41,8 +41,18 @@ fn rendered(spec: &Path) -> String {
     let text = fs::read_to_string(spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
     match generate(&text) {
         Ok(files) => {
-            let file = |name: &str| &files.iter().find(|f| f.path == name).expect("generated file").contents;
-            format!("// ===== types.rs =====\n{}\n// ===== operations.rs =====\n{}", file("types.rs"), file("operations.rs"))
+            let file = |name: &str| {
+                &files
+                    .iter()
+                    .find(|f| f.path == name)
+                    .expect("generated file")
+                    .contents
+            };
+            format!(
+                "// ===== types.rs =====\n{}\n// ===== operations.rs =====\n{}",
+                file("types.rs"),
+                file("operations.rs")
+            )
         }
         Err(diagnostics) => format!("// ===== rejected =====\n{diagnostics}"),
     }
@@ -90,11 +100,16 @@ fixtures!(
 
 #[test]
 fn every_fixture_has_a_snapshot_test() {
-    let on_disk: Vec<String> =
-        specs_in(&fixtures_dir()).iter().map(|p| p.file_stem().unwrap().to_string_lossy().into_owned()).collect();
+    let on_disk: Vec<String> = specs_in(&fixtures_dir())
+        .iter()
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
     let mut listed: Vec<String> = FIXTURES.iter().map(|s| s.to_string()).collect();
     listed.sort();
-    assert_eq!(on_disk, listed, "add the fixture to `fixtures!(..)` in tests/tests/snapshots.rs");
+    assert_eq!(
+        on_disk, listed,
+        "add the fixture to `fixtures!(..)` in tests/tests/snapshots.rs"
+    );
 }
 
 /// Every fixture but `rejected` describes supported constructs, so it must generate.
@@ -104,7 +119,9 @@ fn fixtures_other_than_rejected_generate() {
         let text = fs::read_to_string(&spec).unwrap();
         match (spec.file_stem().unwrap() == "rejected", generate(&text)) {
             (false, Err(d)) => panic!("{}: {d}", spec.display()),
-            (true, Ok(_)) => panic!("rejected.yaml generated: every construct in it should be reported"),
+            (true, Ok(_)) => {
+                panic!("rejected.yaml generated: every construct in it should be reported")
+            }
             _ => {}
         }
     }
@@ -112,7 +129,8 @@ fn fixtures_other_than_rejected_generate() {
 
 #[test]
 fn real_spec() {
-    let text = fs::read_to_string(workspace_root().join("spec/enkash-rewards.yaml")).expect("the spec");
+    let text =
+        fs::read_to_string(workspace_root().join("spec/enkash-rewards.yaml")).expect("the spec");
     let files = generate(&text).unwrap_or_else(|d| panic!("{d}"));
     for f in &files {
         let name = f.path.trim_end_matches(".rs");
@@ -132,7 +150,12 @@ fn output_is_deterministic() {
         let text = fs::read_to_string(&spec).unwrap();
         let first = generate(&text);
         for _ in 0..3 {
-            assert_eq!(generate(&text), first, "{} generated differently on a second run", spec.display());
+            assert_eq!(
+                generate(&text),
+                first,
+                "{} generated differently on a second run",
+                spec.display()
+            );
         }
     }
 }
@@ -172,7 +195,11 @@ fn fixtures_compile() {
     for spec in &specs {
         let text = fs::read_to_string(spec).unwrap();
         let Ok(files) = generate(&text) else { continue };
-        let stem = spec.file_stem().unwrap().to_string_lossy().replace(['.', '-'], "_");
+        let stem = spec
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .replace(['.', '-'], "_");
         let package = format!("fixture_{stem}");
         let dir = scratch.join("crates").join(&package);
         copy_runtime(&root.join("generated-client/src"), &dir.join("src"));
@@ -181,8 +208,14 @@ fn fixtures_compile() {
         }
         let manifest = fs::read_to_string(root.join("generated-client/Cargo.toml"))
             .unwrap()
-            .replace("name = \"enkash-rewards\"", &format!("name = \"{package}\""))
-            .replace("name = \"enkash_rewards\"", &format!("name = \"{package}\""))
+            .replace(
+                "name = \"enkash-rewards\"",
+                &format!("name = \"{package}\""),
+            )
+            .replace(
+                "name = \"enkash_rewards\"",
+                &format!("name = \"{package}\""),
+            )
             .lines()
             .filter(|l| !l.starts_with("readme"))
             .collect::<Vec<_>>()
@@ -199,7 +232,10 @@ fn fixtures_compile() {
         write_if_changed(&dir.join("examples_test.rs"), &test);
         members.push(package);
     }
-    assert!(members.len() >= 10, "too few fixtures generated: {members:?}");
+    assert!(
+        members.len() >= 10,
+        "too few fixtures generated: {members:?}"
+    );
 
     // The workspace manifest: the real one's dependency table, these crates as members.
     let workspace = fs::read_to_string(root.join("Cargo.toml")).unwrap();
@@ -222,8 +258,14 @@ fn fixtures_compile() {
         write_if_changed(&scratch.join("Cargo.lock"), &lock);
     }
     // Crates of fixtures that no longer exist would be built too.
-    for entry in fs::read_dir(scratch.join("crates")).unwrap().filter_map(Result::ok) {
-        if !members.iter().any(|m| *m == entry.file_name().to_string_lossy()) {
+    for entry in fs::read_dir(scratch.join("crates"))
+        .unwrap()
+        .filter_map(Result::ok)
+    {
+        if !members
+            .iter()
+            .any(|m| *m == entry.file_name().to_string_lossy())
+        {
             fs::remove_dir_all(entry.path()).unwrap();
         }
     }
@@ -234,7 +276,13 @@ fn fixtures_compile() {
     let cargo = |args: &[&str], test_args: &[&str]| {
         let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
             .args(args)
-            .args(["--workspace", "--all-features", "--offline", "--message-format=short", "--color=never"])
+            .args([
+                "--workspace",
+                "--all-features",
+                "--offline",
+                "--message-format=short",
+                "--color=never",
+            ])
             .args(test_args)
             .current_dir(&scratch)
             .env("CARGO_TARGET_DIR", scratch.join("target"))
@@ -255,23 +303,53 @@ fn fixtures_compile() {
                 .skip_while(|l| !l.starts_with("---- "))
                 .take_while(|l| !l.starts_with("stack backtrace") && !l.starts_with("test result"))
                 .collect();
-            panic!("`cargo {}` failed on the fixture crates:\n{}\n{}", args.join(" "), errors.join("\n"), failures.join("\n"));
+            panic!(
+                "`cargo {}` failed on the fixture crates:\n{}\n{}",
+                args.join(" "),
+                errors.join("\n"),
+                failures.join("\n")
+            );
         }
         (stdout, stderr)
     };
     let in_generated = |stderr: &str| -> Vec<String> {
-        stderr.lines().filter(|l| l.contains("src/generated/") && (l.contains("warning") || l.contains("error"))).map(str::to_owned).collect()
+        stderr
+            .lines()
+            .filter(|l| {
+                l.contains("src/generated/") && (l.contains("warning") || l.contains("error"))
+            })
+            .map(str::to_owned)
+            .collect()
     };
     if std::env::var_os("ENKASH_FIXTURE_CLIPPY").is_some() {
         let (_, stderr) = cargo(&["clippy", "--lib"], &[]);
         let warnings = in_generated(&stderr);
-        assert!(warnings.is_empty(), "clippy warnings in generated code:\n{}", warnings.join("\n"));
+        assert!(
+            warnings.is_empty(),
+            "clippy warnings in generated code:\n{}",
+            warnings.join("\n")
+        );
     }
-    let (stdout, stderr) = cargo(&["test", "--no-fail-fast", "--test", "examples"], &["--", "--nocapture"]);
+    let (stdout, stderr) = cargo(
+        &["test", "--no-fail-fast", "--test", "examples"],
+        &["--", "--nocapture"],
+    );
     let warnings = in_generated(&stderr);
-    assert!(warnings.is_empty(), "warnings in generated code:\n{}", warnings.join("\n"));
-    let checked: usize = stdout.lines().filter_map(|l| l.strip_suffix(" examples checked")).map(|n| n.trim().parse::<usize>().unwrap()).sum();
-    println!("{} fixture crates built, {checked} examples round-tripped, in {:.1?}", members.len(), started.elapsed());
+    assert!(
+        warnings.is_empty(),
+        "warnings in generated code:\n{}",
+        warnings.join("\n")
+    );
+    let checked: usize = stdout
+        .lines()
+        .filter_map(|l| l.strip_suffix(" examples checked"))
+        .map(|n| n.trim().parse::<usize>().unwrap())
+        .sum();
+    println!(
+        "{} fixture crates built, {checked} examples round-tripped, in {:.1?}",
+        members.len(),
+        started.elapsed()
+    );
 }
 
 /// Copies the hand-written runtime (everything but `generated/`).

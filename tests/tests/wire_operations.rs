@@ -32,7 +32,8 @@ fn user_agent() -> String {
 
 /// A mock answering `status` with the spec's documented example for the operation.
 fn documented(op: &str) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(example(op, Some("200")).expect("a documented 200 example"))
+    ResponseTemplate::new(200)
+        .set_body_json(example(op, Some("200")).expect("a documented 200 example"))
 }
 
 /// The headers every bearer-authenticated JSON call carries.
@@ -49,7 +50,9 @@ fn json_call(http_method: &str, at: &str) -> wiremock::MockBuilder {
 async fn create_coin_event_sends_the_documented_body_and_unwraps_the_payload() {
     let server = MockServer::start().await;
     json_call("POST", "/api/v0/enkash-coins/create-coins-config")
-        .and(body_json(example("createCoinEvent", None).expect("documented request example")))
+        .and(body_json(
+            example("createCoinEvent", None).expect("documented request example"),
+        ))
         .respond_with(documented("createCoinEvent"))
         .expect(1)
         .mount(&server)
@@ -76,7 +79,9 @@ async fn create_coin_event_sends_the_documented_body_and_unwraps_the_payload() {
 async fn update_coin_event_puts_the_id_in_the_path_and_sends_only_what_was_set() {
     let server = MockServer::start().await;
     json_call("PATCH", "/api/v0/enkash-coins/WCC12345")
-        .and(body_json(example("updateCoinEvent", None).expect("documented request example")))
+        .and(body_json(
+            example("updateCoinEvent", None).expect("documented request example"),
+        ))
         .respond_with(documented("updateCoinEvent"))
         .expect(1)
         .mount(&server)
@@ -88,8 +93,14 @@ async fn update_coin_event_puts_the_id_in_the_path_and_sends_only_what_was_set()
         .send()
         .await
         .expect("success");
-    assert_eq!((updated.coin_config_id.as_str(), updated.amount), ("WCC024845", 10));
-    assert_eq!(updated.company_id, None, "the documented answer has no companyId");
+    assert_eq!(
+        (updated.coin_config_id.as_str(), updated.amount),
+        ("WCC024845", 10)
+    );
+    assert_eq!(
+        updated.company_id, None,
+        "the documented answer has no companyId"
+    );
 }
 
 #[tokio::test]
@@ -134,11 +145,18 @@ async fn get_coin_event_reads_by_id() {
         .expect(1)
         .mount(&server)
         .await;
-    let event = client(&server).get_coin_event("WCC12345").send().await.expect("success");
+    let event = client(&server)
+        .get_coin_event("WCC12345")
+        .send()
+        .await
+        .expect("success");
     assert_eq!(event.event, "MEAL_CARD_PAYMENT");
     let sent = &server.received_requests().await.expect("recorded")[0];
     assert!(sent.body.is_empty(), "a GET sends no body");
-    assert!(sent.headers.get("content-type").is_none(), "and so no content type");
+    assert!(
+        sent.headers.get("content-type").is_none(),
+        "and so no content type"
+    );
 }
 
 #[tokio::test]
@@ -152,7 +170,12 @@ async fn get_coin_balance_sends_the_user_id_as_a_query_parameter() {
         .expect(1)
         .mount(&server)
         .await;
-    let balance = client(&server).get_coin_balance().user_id("EK6CYE6K").send().await.expect("success");
+    let balance = client(&server)
+        .get_coin_balance()
+        .user_id("EK6CYE6K")
+        .send()
+        .await
+        .expect("success");
     assert_eq!(balance, 0);
 }
 
@@ -163,7 +186,9 @@ async fn create_and_allocate_points_sends_partner_id_and_the_example_spelling() 
         .and(header("partnerId", PARTNER))
         // The documented request example, byte for byte as JSON: `uniqueReferenceNum` is
         // the spelling the example sends, and `loadAmount` stays the number 11.
-        .and(body_json(example("createAndAllocatePoints", None).expect("documented request example")))
+        .and(body_json(
+            example("createAndAllocatePoints", None).expect("documented request example"),
+        ))
         .respond_with(documented("createAndAllocatePoints"))
         .expect(1)
         .mount(&server)
@@ -219,8 +244,15 @@ async fn create_card_sends_only_the_fields_set_and_decodes_the_documented_card()
         .await
         .expect("success");
     assert_eq!(card.masked_number, "XXXX XXXX XXXX 3211");
-    assert_eq!(card.load_amount, Decimal::from(500), "documented as a string, sent as a number");
-    assert_eq!(card.kit_type.as_ref().map(|k| k.label.as_str()), Some("Rupay"));
+    assert_eq!(
+        card.load_amount,
+        Decimal::from(500),
+        "documented as a string, sent as a number"
+    );
+    assert_eq!(
+        card.kit_type.as_ref().map(|k| k.label.as_str()),
+        Some("Rupay")
+    );
 }
 
 #[tokio::test]
@@ -238,7 +270,12 @@ async fn create_access_token_posts_a_form_with_basic_auth() {
         .await;
     let client = Client::builder()
         .base_url(server.uri())
-        .credentials(Credentials::new("CEK1GZBO6A", "s3cret", "ops@example.com", "p@ss word"))
+        .credentials(Credentials::new(
+            "CEK1GZBO6A",
+            "s3cret",
+            "ops@example.com",
+            "p@ss word",
+        ))
         .build()
         .expect("valid");
     let token = client
@@ -252,13 +289,20 @@ async fn create_access_token_posts_a_form_with_basic_auth() {
         .expect("success");
     assert_eq!(token.expires_in, 86399);
     let shown = format!("{token:?}");
-    assert!(!shown.contains(&token.access_token), "Debug must redact the access token: {shown}");
+    assert!(
+        !shown.contains(&token.access_token),
+        "Debug must redact the access token: {shown}"
+    );
 }
 
 #[tokio::test]
 async fn documented_constraints_are_checked_before_anything_is_sent() {
     let server = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(documented("createCard")).expect(0).mount(&server).await;
+    Mock::given(method("POST"))
+        .respond_with(documented("createCard"))
+        .expect(0)
+        .mount(&server)
+        .await;
     let bad_mobile = client(&server)
         .create_card()
         .company_id("C")
@@ -273,7 +317,13 @@ async fn documented_constraints_are_checked_before_anything_is_sent() {
         }
         other => panic!("expected InvalidRequest for mobile, got {other:?}"),
     }
-    let bad_email = client(&server).create_card().company_id("C").card_account_id("A").email("nope").send().await;
+    let bad_email = client(&server)
+        .create_card()
+        .company_id("C")
+        .card_account_id("A")
+        .email("nope")
+        .send()
+        .await;
     match bad_email {
         Err(Error::InvalidRequest { field, reason }) => {
             assert_eq!(field, "email");
@@ -286,11 +336,27 @@ async fn documented_constraints_are_checked_before_anything_is_sent() {
 #[tokio::test]
 async fn a_failure_envelope_on_http_200_is_an_api_error_not_a_payload() {
     let server = MockServer::start().await;
-    let failure = example("allocateCoins", Some("default")).expect("the documented failure example");
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200).set_body_json(&failure)).mount(&server).await;
-    let result = client(&server).allocate_coins().company_id("C").event("E").request_id("R").user_id("U").send().await;
+    let failure =
+        example("allocateCoins", Some("default")).expect("the documented failure example");
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&failure))
+        .mount(&server)
+        .await;
+    let result = client(&server)
+        .allocate_coins()
+        .company_id("C")
+        .event("E")
+        .request_id("R")
+        .user_id("U")
+        .send()
+        .await;
     match result {
-        Err(Error::Api { code, message, status, payload }) => {
+        Err(Error::Api {
+            code,
+            message,
+            status,
+            payload,
+        }) => {
             assert_eq!((code, status.as_u16()), (1, 200));
             assert_eq!(message, "Insufficient balance in card account");
             assert_eq!(payload, Value::from("Insufficient balance in card account"));
@@ -308,7 +374,11 @@ async fn a_path_id_with_slashes_stays_one_segment() {
         .expect(1)
         .mount(&server)
         .await;
-    client(&server).get_coin_event("a/../b").send().await.expect("the id is one encoded segment");
+    client(&server)
+        .get_coin_event("a/../b")
+        .send()
+        .await
+        .expect("the id is one encoded segment");
 }
 
 #[tokio::test]
@@ -347,7 +417,11 @@ async fn a_keyed_write_is_resent_with_the_same_key_after_a_timeout() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST")).respond_with(documented("allocateCoins")).expect(1).mount(&server).await;
+    Mock::given(method("POST"))
+        .respond_with(documented("allocateCoins"))
+        .expect(1)
+        .mount(&server)
+        .await;
     let client = Client::builder()
         .base_url(server.uri())
         .bearer_token(TOKEN)
@@ -373,6 +447,9 @@ async fn a_keyed_write_is_resent_with_the_same_key_after_a_timeout() {
         .map(|r: &Request| serde_json::from_slice(&r.body).expect("json"))
         .collect();
     assert_eq!(bodies.len(), 2);
-    assert_eq!(bodies[0], bodies[1], "the identical body, key included, is resent");
+    assert_eq!(
+        bodies[0], bodies[1],
+        "the identical body, key included, is resent"
+    );
     assert_eq!(bodies[0]["requestId"], "REQ-7");
 }

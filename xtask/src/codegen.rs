@@ -25,7 +25,8 @@ pub enum Failure {
 /// Generates from `spec` into `out`. With `check`, writes nothing and lists what differs.
 /// Files in `out` that the generator no longer produces count as stale and are removed.
 pub fn run(spec: &Path, out: &Path, check: bool) -> Result<Report, Failure> {
-    let text = fs::read_to_string(spec).map_err(|e| Failure::Io(format!("cannot read {}: {e}", spec.display())))?;
+    let text = fs::read_to_string(spec)
+        .map_err(|e| Failure::Io(format!("cannot read {}: {e}", spec.display())))?;
     let files = generate(&text).map_err(Failure::Spec)?;
     let mut stale = Vec::new();
     for f in &files {
@@ -33,8 +34,10 @@ pub fn run(spec: &Path, out: &Path, check: bool) -> Result<Report, Failure> {
         if fs::read_to_string(&path).ok().as_deref() != Some(f.contents.as_str()) {
             stale.push(path.clone());
             if !check {
-                fs::create_dir_all(out).map_err(|e| Failure::Io(format!("cannot create {}: {e}", out.display())))?;
-                fs::write(&path, &f.contents).map_err(|e| Failure::Io(format!("cannot write {}: {e}", path.display())))?;
+                fs::create_dir_all(out)
+                    .map_err(|e| Failure::Io(format!("cannot create {}: {e}", out.display())))?;
+                fs::write(&path, &f.contents)
+                    .map_err(|e| Failure::Io(format!("cannot write {}: {e}", path.display())))?;
             }
         }
     }
@@ -48,13 +51,18 @@ pub fn run(spec: &Path, out: &Path, check: bool) -> Result<Report, Failure> {
         leftovers.sort();
         for p in leftovers {
             if !check {
-                fs::remove_file(&p).map_err(|e| Failure::Io(format!("cannot remove {}: {e}", p.display())))?;
+                fs::remove_file(&p)
+                    .map_err(|e| Failure::Io(format!("cannot remove {}: {e}", p.display())))?;
             }
             stale.push(p);
         }
     }
     let lines = files.iter().map(|f| f.contents.lines().count()).sum();
-    Ok(Report { files: files.len(), lines, stale })
+    Ok(Report {
+        files: files.len(),
+        lines,
+        stale,
+    })
 }
 
 #[cfg(test)]
@@ -65,7 +73,9 @@ mod tests {
     /// generated code is not what the committed spec produces.
     #[test]
     fn committed_generated_code_is_fresh() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("workspace root");
         let report = match run(&root.join(SPEC), &root.join(OUT_DIR), true) {
             Ok(r) => r,
             Err(Failure::Spec(d)) => panic!("{SPEC}: {d}"),

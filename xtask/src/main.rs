@@ -55,14 +55,20 @@ fn main() -> ExitCode {
     match result {
         Ok(report) => {
             if check && !report.stale.is_empty() {
-                eprintln!("generated code is stale; run `cargo xtask codegen` and commit the result:");
+                eprintln!(
+                    "generated code is stale; run `cargo xtask codegen` and commit the result:"
+                );
                 for f in &report.stale {
                     eprintln!("  {}", f.display());
                 }
                 return ExitCode::FAILURE;
             }
             let verb = if check { "checked" } else { "wrote" };
-            let changed = if check { String::new() } else { format!(", {} changed", report.stale.len()) };
+            let changed = if check {
+                String::new()
+            } else {
+                format!(", {} changed", report.stale.len())
+            };
             println!(
                 "{verb} {} files ({} lines){changed} in {:.0?} from {}",
                 report.files,
@@ -84,7 +90,10 @@ fn main() -> ExitCode {
 }
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask/ sits in the workspace root").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask/ sits in the workspace root")
+        .to_path_buf()
 }
 
 fn relative<'a>(path: &'a Path, root: &Path) -> &'a Path {

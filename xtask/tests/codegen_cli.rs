@@ -4,9 +4,14 @@ use std::path::Path;
 use std::process::Command;
 
 fn xtask(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().expect("xtask runs");
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .expect("xtask runs");
     (
-        out.status.code().expect("xtask exits normally, never by a signal"),
+        out.status
+            .code()
+            .expect("xtask exits normally, never by a signal"),
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
@@ -14,7 +19,8 @@ fn xtask(args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn a_broken_spec_lists_every_problem_at_its_pointer_and_writes_nothing() {
-    let generated = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/src/generated/types.rs");
+    let generated =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/src/generated/types.rs");
     let before = std::fs::read(&generated).ok();
     let (code, _, stderr) = xtask(&["codegen", "--spec", "xtask/tests/data/broken.yaml"]);
     assert_eq!(code, 1, "{stderr}");
@@ -27,10 +33,17 @@ fn a_broken_spec_lists_every_problem_at_its_pointer_and_writes_nothing() {
         "#/paths/~1cards~1{cardId}/get/parameters: the path has `{cardId}` but no path parameter `cardId`",
         "#/paths/~1uploads/post/requestBody/content: no supported media type",
     ] {
-        assert!(stderr.contains(expected), "missing `{expected}` in:\n{stderr}");
+        assert!(
+            stderr.contains(expected),
+            "missing `{expected}` in:\n{stderr}"
+        );
     }
     assert!(stderr.contains("the spec has 6 problems"), "{stderr}");
-    assert_eq!(std::fs::read(&generated).ok(), before, "a failed run must not touch generated files");
+    assert_eq!(
+        std::fs::read(&generated).ok(),
+        before,
+        "a failed run must not touch generated files"
+    );
 }
 
 #[test]
@@ -38,7 +51,11 @@ fn malformed_yaml_is_located_by_line() {
     let dir = std::env::temp_dir().join(format!("xtask-yaml-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let spec = dir.join("bad.yaml");
-    std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: x, version: '1'\npaths: {}\n").unwrap();
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.3\ninfo: {title: x, version: '1'\npaths: {}\n",
+    )
+    .unwrap();
     let (code, _, stderr) = xtask(&["codegen", "--spec", spec.to_str().unwrap()]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("not valid YAML or JSON (line"), "{stderr}");
@@ -56,7 +73,10 @@ fn structural_errors_are_all_placed_at_their_field() {
     .unwrap();
     let (code, _, stderr) = xtask(&["codegen", "--spec", spec.to_str().unwrap()]);
     assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("#/paths/~1a/get/responses: must be an object"), "{stderr}");
+    assert!(
+        stderr.contains("#/paths/~1a/get/responses: must be an object"),
+        "{stderr}"
+    );
     assert!(stderr.contains("#/paths/~1b/post/parameters/0"), "{stderr}");
     assert!(stderr.contains("the spec has 2 problems"), "{stderr}");
 }
@@ -66,10 +86,17 @@ fn other_openapi_versions_are_refused_with_a_reason() {
     let dir = std::env::temp_dir().join(format!("xtask-version-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let spec = dir.join("v31.yaml");
-    std::fs::write(&spec, "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n").unwrap();
+    std::fs::write(
+        &spec,
+        "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n",
+    )
+    .unwrap();
     let (code, _, stderr) = xtask(&["codegen", "--spec", spec.to_str().unwrap()]);
     assert_eq!(code, 1);
-    assert!(stderr.contains("#/openapi: version 3.1.0 is not supported"), "{stderr}");
+    assert!(
+        stderr.contains("#/openapi: version 3.1.0 is not supported"),
+        "{stderr}"
+    );
 }
 
 #[test]
