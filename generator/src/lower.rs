@@ -214,6 +214,28 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// An inline item as it is, or a `$ref` into `components.<kind>` followed to its item;
+    /// a dangling reference is recorded at `at` and gives `None`.
+    fn follow<T>(
+        &mut self,
+        item: &'a ReferenceOr<T>,
+        at: Pointer,
+        kind: &str,
+        section: fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+    ) -> Option<(&'a T, Pointer)> {
+        let reference = match item {
+            ReferenceOr::Item(item) => return Some((item, at)),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let found = match self.spec.components.as_ref() {
+            Some(components) => resolve::follow(section(components), kind, reference),
+            None => Err(format!(
+                "`{reference}` points at nothing: the spec has no components"
+            )),
+        };
+        found.map_err(|e| self.diags.push(at.as_str(), e)).ok()
+    }
+
     fn push_type(
         &mut self,
         name: String,
@@ -986,25 +1008,8 @@ impl<'a> Lowerer<'a> {
         // Operation-level parameters override path-level ones with the same name and place.
         let mut seen: BTreeMap<(String, &'static str), usize> = BTreeMap::new();
         for (param, at) in params {
-            let (param, at) = match param {
-                ReferenceOr::Item(p) => (p, at),
-                ReferenceOr::Reference { reference } => {
-                    match self
-                        .spec
-                        .components
-                        .as_ref()
-                        .ok_or_else(|| {
-                            format!("`{reference}` points at nothing: the spec has no components")
-                        })
-                        .and_then(|c| resolve::follow(&c.parameters, "parameters", reference))
-                    {
-                        Ok(found) => found,
-                        Err(e) => {
-                            self.diags.push(at.as_str(), e);
-                            continue;
-                        }
-                    }
-                }
+            let Some((param, at)) = self.follow(param, at, "parameters", |c| &c.parameters) else {
+                continue;
             };
             let (data, location) = match param {
                 Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path),
@@ -1250,26 +1255,9 @@ impl<'a> Lowerer<'a> {
         names: &mut Scope,
     ) -> Option<Body> {
         let at = op_ptr.key("requestBody");
-        let (body, at) = match op.request_body.as_ref()? {
-            ReferenceOr::Item(b) => (b, at),
-            ReferenceOr::Reference { reference } => {
-                match self
-                    .spec
-                    .components
-                    .as_ref()
-                    .ok_or_else(|| {
-                        format!("`{reference}` points at nothing: the spec has no components")
-                    })
-                    .and_then(|c| resolve::follow(&c.request_bodies, "requestBodies", reference))
-                {
-                    Ok(found) => found,
-                    Err(e) => {
-                        self.diags.push(at.as_str(), e);
-                        return None;
-                    }
-                }
-            }
-        };
+        let (body, at) = self.follow(op.request_body.as_ref()?, at, "requestBodies", |c| {
+            &c.request_bodies
+        })?;
         let Some((media, content, encoding)) = body
             .content
             .iter()
@@ -1363,25 +1351,9 @@ impl<'a> Lowerer<'a> {
             .map(|r| ("default".to_owned(), None, r));
         for (code, status, response) in responses.chain(default) {
             let at = op_ptr.key("responses").key(&code);
-            let (response, at) = match response {
-                ReferenceOr::Item(r) => (r, at),
-                ReferenceOr::Reference { reference } => {
-                    match self
-                        .spec
-                        .components
-                        .as_ref()
-                        .ok_or_else(|| {
-                            format!("`{reference}` points at nothing: the spec has no components")
-                        })
-                        .and_then(|c| resolve::follow(&c.responses, "responses", reference))
-                    {
-                        Ok(found) => found,
-                        Err(e) => {
-                            self.diags.push(at.as_str(), e);
-                            continue;
-                        }
-                    }
-                }
+            let Some((response, at)) = self.follow(response, at, "responses", |c| &c.responses)
+            else {
+                continue;
             };
             let is_success = matches!(
                 status,
