@@ -73,8 +73,8 @@ mod error;
 mod generated;
 pub mod request;
 pub mod retry;
-/// Serde adapters generated types use: part of the runtime's contract with generated code
-/// for any spec (not only ours), so every adapter is kept; not a public API.
+// Serde adapters generated types use: part of the runtime's contract with generated code
+// for any spec (not only ours), so every adapter is kept; public but not a public API.
 #[doc(hidden)]
 pub mod serde_helpers;
 mod transport;
