@@ -177,38 +177,25 @@ impl<'a> Lowerer<'a> {
             }
         }
         // Shared responses and request bodies: index their schemas once, here.
-        for (key, response) in &components.responses {
-            let pointer = Pointer::root().key("components").key("responses").key(key);
-            if let ReferenceOr::Item(response) = response {
-                for (media, content) in &response.content {
-                    if let Some(schema) = &content.schema {
-                        let at = pointer.key("content").key(media);
-                        let ty = self.type_ref(
-                            schema.into(),
-                            &naming::type_name(key),
-                            &at.key("schema"),
-                        );
-                        self.index.push((at.to_string(), ty));
-                    }
-                }
-            }
-        }
-        for (key, body) in &components.request_bodies {
-            let pointer = Pointer::root()
-                .key("components")
-                .key("requestBodies")
-                .key(key);
-            if let ReferenceOr::Item(body) = body {
-                for (media, content) in &body.content {
-                    if let Some(schema) = &content.schema {
-                        let at = pointer.key("content").key(media);
-                        let ty = self.type_ref(
-                            schema.into(),
-                            &naming::type_name(key),
-                            &at.key("schema"),
-                        );
-                        self.index.push((at.to_string(), ty));
-                    }
+        let responses = components.responses.iter().filter_map(|(key, r)| match r {
+            ReferenceOr::Item(r) => Some(("responses", key, &r.content)),
+            ReferenceOr::Reference { .. } => None,
+        });
+        let bodies = components
+            .request_bodies
+            .iter()
+            .filter_map(|(key, b)| match b {
+                ReferenceOr::Item(b) => Some(("requestBodies", key, &b.content)),
+                ReferenceOr::Reference { .. } => None,
+            });
+        for (kind, key, content) in responses.chain(bodies) {
+            let pointer = Pointer::root().key("components").key(kind).key(key);
+            for (media, content) in content {
+                if let Some(schema) = &content.schema {
+                    let at = pointer.key("content").key(media);
+                    let ty =
+                        self.type_ref(schema.into(), &naming::type_name(key), &at.key("schema"));
+                    self.index.push((at.to_string(), ty));
                 }
             }
         }
