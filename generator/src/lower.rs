@@ -201,6 +201,22 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The type of a request or response media type (free-form without a schema), indexed
+    /// at the media type's pointer where its examples live.
+    fn media_type(
+        &mut self,
+        content: &'a openapiv3::MediaType,
+        media_ptr: &Pointer,
+        context: &str,
+    ) -> TypeRef {
+        let ty = match &content.schema {
+            Some(s) => self.type_ref(s.into(), context, &media_ptr.key("schema")),
+            None => TypeRef::Any,
+        };
+        self.index.push((media_ptr.to_string(), ty.clone()));
+        ty
+    }
+
     /// An inline item as it is, or a `$ref` into `components.<kind>` followed to its item;
     /// a dangling reference is recorded at `at` and gives `None`.
     fn follow<T>(
@@ -1255,15 +1271,7 @@ impl<'a> Lowerer<'a> {
             return None;
         };
         let media_ptr = at.key("content").key(media);
-        let ty = match &content.schema {
-            Some(s) => self.type_ref(
-                s.into(),
-                &format!("{builder}Request"),
-                &media_ptr.key("schema"),
-            ),
-            None => TypeRef::Any,
-        };
-        self.index.push((media_ptr.to_string(), ty.clone()));
+        let ty = self.media_type(content, &media_ptr, &format!("{builder}Request"));
         let example = media_example(self.spec, content);
         let (fields, struct_name, extra_field) = match &ty {
             TypeRef::Named(n) => match self.types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
@@ -1358,15 +1366,7 @@ impl<'a> Lowerer<'a> {
             let ty = match json {
                 Some((media, content)) => {
                     let media_ptr = at.key("content").key(media);
-                    let ty = match &content.schema {
-                        Some(s) => self.type_ref(
-                            s.into(),
-                            &format!("{builder}{suffix}"),
-                            &media_ptr.key("schema"),
-                        ),
-                        None => TypeRef::Any,
-                    };
-                    self.index.push((media_ptr.to_string(), ty.clone()));
+                    let ty = self.media_type(content, &media_ptr, &format!("{builder}{suffix}"));
                     Some((ty, media_example(self.spec, content)))
                 }
                 None if response.content.is_empty() => Some((TypeRef::Unit, None)),
