@@ -323,6 +323,7 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Any(a) if !a.properties.is_empty() => Shape::Object,
             SchemaKind::Any(a)
                 if !a.enumeration.is_empty()
+                    && matches!(a.typ.as_deref(), None | Some("string"))
                     && a.enumeration.iter().all(|v| v.is_string() || v.is_null()) =>
             {
                 Shape::StringEnum
@@ -428,6 +429,9 @@ impl<'a> Lowerer<'a> {
 
     /// Primitives, arrays, maps and free-form values.
     fn plain(&mut self, context: &str, schema: &'a Schema, pointer: &Pointer) -> TypeRef {
+        if let SchemaKind::Any(a) = &schema.schema_kind {
+            self.check_enum_values(a.typ.as_deref(), &a.enumeration, pointer);
+        }
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 if let VariantOrUnknownOrEmpty::Item(StringFormat::Binary) = s.format {
@@ -534,6 +538,33 @@ impl<'a> Lowerer<'a> {
             },
             // `shape` sends every other kind to a named type.
             _ => TypeRef::Any,
+        }
+    }
+
+    /// `openapiv3` reads a schema as its `Any` kind when an `enum` value does not fit the
+    /// declared `type` (`type: integer` listing `"ACTIVE"`). Such an enum would otherwise be
+    /// dropped without a word, so each value that contradicts the type is reported.
+    fn check_enum_values(&mut self, typ: Option<&str>, values: &[Value], pointer: &Pointer) {
+        let fits = |v: &Value| match typ {
+            Some("string") => v.is_string(),
+            Some("integer") => v.is_i64() || v.is_u64(),
+            Some("number") => v.is_number(),
+            Some("boolean") => v.is_boolean(),
+            // No type: only an all-string enum has a Rust type (a string enum).
+            None => v.is_string(),
+            Some(_) => true,
+        };
+        for (i, v) in values.iter().enumerate() {
+            if !v.is_null() && !fits(v) {
+                let message = match typ {
+                    Some(t) => format!("enum value {v} does not match `type: {t}`"),
+                    None => format!(
+                        "enum value {v} is not a string; an enum without `type` must list strings, so add the `type` its values have"
+                    ),
+                };
+                self.diags
+                    .push(pointer.key("enum").key(i).as_str(), message);
+            }
         }
     }
 
