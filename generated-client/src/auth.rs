@@ -678,6 +678,7 @@ mod tests {
         let timeout = Error::Timeout {
             operation: TOKEN_OPERATION,
             after: Duration::from_secs(1),
+            connecting: false,
         };
         assert!(RejectedLogin::from_error(&timeout, now).is_none());
     }

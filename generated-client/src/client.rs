@@ -65,8 +65,8 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 ///         Ok(card) => println!("card {} now holds {}", card.en_kash_card_id, card.otb_balance),
 ///         // EnKash said no (often with HTTP 200): nothing was credited.
 ///         Err(Error::Api { code, message, .. }) => eprintln!("refused ({code}): {message}"),
-///         // The outcome is unknown: check by `reference` before crediting again.
-///         Err(e @ (Error::Timeout { .. } | Error::Transport { .. })) => eprintln!("unknown outcome: {e}"),
+///         // The server may have credited: check by `reference` before crediting again.
+///         Err(e) if e.outcome_unknown() => eprintln!("unknown outcome: {e}"),
 ///         Err(e) => return Err(e.into()),
 ///     }
 ///     Ok(())
@@ -113,7 +113,7 @@ impl Client {
     /// | envelope with code 0, HTTP 2xx | `Ok`, the envelope's payload decoded into `T` |
     /// | envelope with a non-zero code, any HTTP status | [`Error::Api`] |
     /// | envelope with code 0 on a non-2xx status | [`Error::Http`] (status and body disagree; neither is trusted as success) |
-    /// | non-2xx without an envelope (an HTML 502 page) | [`Error::Http`] |
+    /// | non-2xx with no EnKash error code (an HTML 502 page) | [`Error::Http`] |
     /// | 2xx that is not JSON, lacks the envelope, or has a wrongly-typed field | [`Error::Decode`], e.g. at `payload.cardStatus.name` |
     ///
     /// Without an envelope (`request.envelope == None`), a 2xx body is decoded whole

@@ -17,7 +17,8 @@ pub enum Error {
         /// The envelope's payload as sent; on failures this is often a string.
         payload: serde_json::Value,
     },
-    /// A non-2xx answer that carried no EnKash envelope (an HTML 502 page, say).
+    /// A non-2xx answer that carried no EnKash error code: no envelope at all (an HTML
+    /// 502 page, say), or an envelope whose code claims success.
     Http {
         status: reqwest::StatusCode,
         body_snippet: String,
@@ -35,6 +36,8 @@ pub enum Error {
     Timeout {
         operation: &'static str,
         after: Duration,
+        /// The connection was never established, so nothing reached the server.
+        connecting: bool,
     },
     /// The request could not be delivered or its answer not read.
     Transport {
@@ -67,7 +70,7 @@ impl fmt::Display for Error {
             } => {
                 write!(
                     f,
-                    "HTTP {status} without an EnKash response body: {body_snippet:?}"
+                    "HTTP {status}, and the body carries no EnKash error code: {body_snippet:?}"
                 )
             }
             Error::Decode {
@@ -80,9 +83,20 @@ impl fmt::Display for Error {
                 f,
                 "could not decode the {operation} response (HTTP {status}) at `{path}`: {message}; body starts {body_snippet:?}"
             ),
-            Error::Timeout { operation, after } => {
-                write!(f, "{operation} timed out after {after:?}")
-            }
+            Error::Timeout {
+                operation,
+                after,
+                connecting: true,
+            } => write!(
+                f,
+                "{operation} timed out after {after:?} while connecting; nothing was sent"
+            ),
+            Error::Timeout {
+                operation, after, ..
+            } => write!(
+                f,
+                "{operation} timed out after {after:?}; the server may have acted on it"
+            ),
             Error::Transport { operation, source } => {
                 write!(f, "{operation} could not reach the server: {source}")
             }
@@ -111,11 +125,68 @@ impl Error {
     }
 }
 
+impl Error {
+    /// Whether the call failed in a way that leaves its effect unknown: the server may
+    /// have acted on the request although no answer says so.
+    ///
+    /// `true` after a timeout or a dropped connection once the request was on its way, a
+    /// 5xx with no EnKash error code, or a 2xx answer that could not be decoded. Before
+    /// sending such a *write* again, find out whether it happened (by its reference), or
+    /// resend it with the same idempotency key (`requestId`, `uniqueReferenceNum`).
+    ///
+    /// `false` when nothing was sent (a refused connection, a connect timeout, invalid
+    /// input, missing configuration) or when EnKash answered definitely: an
+    /// [`Error::Api`] failure code, or a 4xx.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            Error::Timeout { connecting, .. } => !connecting,
+            Error::Transport { source, .. } => !(source.is_connect() || source.is_builder()),
+            Error::Http { status, .. } => status.is_server_error(),
+            Error::Decode { status, .. } => status.is_success(),
+            Error::Api { .. } | Error::InvalidRequest { .. } | Error::Config { .. } => false,
+        }
+    }
+}
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport { source, .. } => Some(source),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The variants the wire tests cannot produce on loopback (a connect timeout needs an
+    /// address that never answers); the others are asserted there against a real server.
+    #[test]
+    fn outcome_is_unknown_only_once_the_request_may_have_arrived() {
+        let timeout = |connecting| Error::Timeout {
+            operation: "op",
+            after: Duration::from_secs(1),
+            connecting,
+        };
+        assert!(timeout(false).outcome_unknown());
+        assert!(!timeout(true).outcome_unknown());
+        assert!(timeout(true).to_string().contains("nothing was sent"));
+        let http = |status: u16| Error::Http {
+            status: reqwest::StatusCode::from_u16(status).unwrap(),
+            body_snippet: String::new(),
+        };
+        assert!(http(503).outcome_unknown());
+        assert!(!http(404).outcome_unknown());
+        let invalid = Error::InvalidRequest {
+            field: "mobile".to_owned(),
+            reason: "must match ^\\d{10}$".to_owned(),
+        };
+        assert!(!invalid.outcome_unknown());
+        let config = Error::Config {
+            reason: "no partner_id".to_owned(),
+        };
+        assert!(!config.outcome_unknown());
     }
 }

@@ -32,7 +32,7 @@
 //!
 //! EnKash reports failures inside a response envelope, often with HTTP 200. A non-zero
 //! `response_code`/`code` is [`Error::Api`] whatever the HTTP status; a non-2xx answer
-//! without an envelope (a proxy's HTML page) is [`Error::Http`]; a 2xx answer that does
+//! with no EnKash error code (a proxy's HTML page) is [`Error::Http`]; a 2xx answer that does
 //! not match the spec is [`Error::Decode`], naming the failing field such as
 //! `payload.cardStatus.name`. Numbers are decoded exactly (`serde_json`'s
 //! `arbitrary_precision`): amounts never pass through `f64`.
@@ -47,7 +47,7 @@
 //! * **Non-idempotent** calls (most writes: allocating coins, loading cards) are retried
 //!   **only** when the request certainly never reached the server (connection refused,
 //!   DNS failure). Never after a timeout, a 5xx or a 429: the server may have acted.
-//!   Such an error leaves the outcome unknown: check it (e.g. by reference number)
+//!   Such an error leaves the outcome unknown ([`Error::outcome_unknown`]): check it (e.g. by reference number)
 //!   before sending the write again.
 //!
 //! [`RetryPolicy::default`] allows 2 retries with exponential backoff (200 ms doubling,

@@ -10,7 +10,7 @@
 //! | envelope with `code` 0, HTTP 2xx | the envelope's payload, decoded into `T` |
 //! | envelope with a non-zero `code`, any HTTP status | [`Error::Api`] |
 //! | envelope with `code` 0 on a non-2xx status | [`Error::Http`]: the status contradicts the body, so neither is trusted as a success |
-//! | non-2xx without an envelope (an HTML 502 page) | [`Error::Http`] |
+//! | non-2xx with no EnKash error code (an HTML 502 page) | [`Error::Http`] |
 //! | 2xx that is not valid JSON, lacks the envelope, or has a field of the wrong type | [`Error::Decode`] naming the failing field, e.g. `payload.cardStatus.name` |
 //!
 //! JSON is decoded with `serde_json`'s `arbitrary_precision`, so amounts are never
@@ -284,6 +284,7 @@ impl Transport {
                 error: Error::Timeout {
                     operation: prepared.operation,
                     after: prepared.timeout,
+                    connecting: false,
                 },
             }),
         }
@@ -309,6 +310,7 @@ impl Transport {
             Error::Timeout {
                 operation: prepared.operation,
                 after,
+                connecting: failure == Failure::Connect,
             }
         } else {
             Error::Transport {
@@ -380,6 +382,23 @@ fn decode_response<T: DeserializeOwned>(
     })
 }
 
+/// [`Error::Decode`] for `body`, naming the field at `path` (`.` for the whole body).
+fn decode_error(
+    operation: &'static str,
+    status: StatusCode,
+    body: &[u8],
+    path: String,
+    message: String,
+) -> Error {
+    Error::Decode {
+        operation,
+        status,
+        path,
+        message,
+        body_snippet: snippet(body),
+    }
+}
+
 /// The body as `T`, with the path of the field that failed. An empty body decodes as
 /// JSON `null`, so operations answering nothing can use `()` or `Option<_>`.
 fn decode_bytes<T: DeserializeOwned>(
@@ -387,13 +406,7 @@ fn decode_bytes<T: DeserializeOwned>(
     status: StatusCode,
     body: &[u8],
 ) -> Result<T, Error> {
-    let decode_error = |path: String, message: String| Error::Decode {
-        operation,
-        status,
-        path,
-        message,
-        body_snippet: snippet(body),
-    };
+    let decode_error = |path, message| decode_error(operation, status, body, path, message);
     if body.iter().all(u8::is_ascii_whitespace) {
         return serde_path_to_error::deserialize(serde_json::Value::Null)
             .map_err(|e| decode_error(e.path().to_string(), format!("empty body: {}", e.inner())));
@@ -414,13 +427,7 @@ fn decode_enveloped<T: DeserializeOwned>(
     status: StatusCode,
     body: &[u8],
 ) -> Result<T, Error> {
-    let decode_error = |path: String, message: String| Error::Decode {
-        operation,
-        status,
-        path,
-        message,
-        body_snippet: snippet(body),
-    };
+    let decode_error = |path, message| decode_error(operation, status, body, path, message);
     let http_error = || Error::Http {
         status,
         body_snippet: snippet(body),

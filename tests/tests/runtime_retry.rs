@@ -217,10 +217,19 @@ async fn a_timed_out_non_idempotent_write_is_sent_exactly_once() {
         .await
         .expect_err("times out");
 
+    assert!(
+        error.outcome_unknown(),
+        "the write may have happened: {error}"
+    );
     match error {
-        Error::Timeout { operation, after } => {
+        Error::Timeout {
+            operation,
+            after,
+            connecting,
+        } => {
             assert_eq!(operation, "testOperation");
             assert_eq!(after, Duration::from_millis(200));
+            assert!(!connecting, "the request was sent before the timeout");
         }
         other => panic!("expected Error::Timeout, got {other:?}"),
     }
@@ -351,5 +360,6 @@ async fn connection_refused_is_a_transport_error_retried_for_every_class() {
         }
         assert_eq!(counter.get(), 2, "both retries used for {class:?}");
         assert!(std::error::Error::source(&error).is_some());
+        assert!(!error.outcome_unknown(), "nothing was sent: {error}");
     }
 }

@@ -116,6 +116,7 @@ async fn non_zero_code_on_http_200_is_an_api_error() {
         .await
         .expect_err("code 1 is a failure");
 
+    assert!(!error.outcome_unknown(), "EnKash said no: {error}");
     match error {
         Error::Api {
             code,
@@ -197,6 +198,14 @@ async fn an_html_502_is_an_http_error() {
         other => panic!("expected Error::Http, got {other:?}"),
     }
     assert_eq!(error.status(), Some(StatusCode::BAD_GATEWAY));
+    assert!(
+        error.outcome_unknown(),
+        "a 502 may follow a processed request"
+    );
+    assert!(
+        error.to_string().contains("no EnKash error code"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -231,10 +240,13 @@ async fn truncated_json_is_a_decode_error() {
         .mount(&server)
         .await;
 
-    match client(&server)
+    let result = client(&server)
         .execute::<Card>(request(Method::GET, "/api/v0/things/T1"))
-        .await
-    {
+        .await;
+    if let Err(error) = &result {
+        assert!(error.outcome_unknown(), "a 2xx was answered: {error}");
+    }
+    match result {
         Err(Error::Decode {
             operation,
             status,

@@ -106,11 +106,9 @@ pub fn fail(what: &str, error: &Error) -> ExitCode {
         Error::Api { code, .. } => {
             eprintln!("  EnKash answered with code {code}: the request was understood and refused")
         }
-        Error::Timeout { .. } | Error::Transport { .. } => {
-            eprintln!(
-                "  the outcome of a write is unknown: check it before sending it again (same reference)"
-            )
-        }
+        _ if error.outcome_unknown() => eprintln!(
+            "  the outcome of a write is unknown: check it before sending it again (same reference)"
+        ),
         _ => {}
     }
     ExitCode::FAILURE
