@@ -37,7 +37,7 @@ use serde_json::{Map, Value, json};
 const CALL_TIMEOUT: Duration = Duration::from_secs(20);
 /// One example program run.
 const EXAMPLE_TIMEOUT: Duration = Duration::from_secs(60);
-/// Building the examples (a no-op when `scripts/ci-contract.sh` built them already).
+/// Building the examples (a no-op when `.ci/run` built them already).
 const BUILD_TIMEOUT: Duration = Duration::from_secs(900);
 const PARTNER_ID: &str = "CRMXWB3ZM";
 const RUN_HINT: &str = "scripts/with-prism.sh cargo test -p enkash-rewards-tests --test contract";
