@@ -35,7 +35,10 @@
 //! with no EnKash error code (a proxy's HTML page) is [`Error::Http`]; a 2xx answer that does
 //! not match the spec is [`Error::Decode`], naming the failing field such as
 //! `payload.cardStatus.name`. Numbers are decoded exactly (`serde_json`'s
-//! `arbitrary_precision`): amounts never pass through `f64`.
+//! `arbitrary_precision`): amounts never pass through `f64`. If you decode the types
+//! yourself, decode from JSON text (`serde_json::from_slice`), not from a
+//! `serde_json::Value`: a `Value` hands some numbers out as `f64`, and `212110981360666.62`
+//! and `…666.63` are the same `f64`.
 //!
 //! # Retries: never a double spend
 //!

@@ -69,6 +69,9 @@ impl<'de> serde::de::Visitor<'de> for DecimalVisitor {
     /// shortest float form (`1.0`, `2.5`, `1e-7`), else as its text (`500.50`). The text is
     /// rebuilt here: an integral float was written `X.0` (below 1e16; larger ones use an
     /// exponent, which a decimal writes out in full), anything else as Rust prints it.
+    /// Where two equally short texts name the same `f64` (`212110981360666.62` and
+    /// `…666.63`), which one was sent is lost before this point: the client decodes
+    /// answers from their text, so only a caller's own `Value` can reach this.
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
         if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e16 {
             self.visit_str(&format!("{v:.1}"))

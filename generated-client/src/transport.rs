@@ -19,11 +19,13 @@
 //! Nothing here logs a concrete URL, a header value or a body: paths can hold ids, queries
 //! can hold user ids, bodies hold personal data. Traces name the path *template*.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 use tracing::Instrument as _;
 use tracing::field::Empty;
 
@@ -421,6 +423,11 @@ fn decode_bytes<T: DeserializeOwned>(
 }
 
 /// Unwraps an EnKash envelope: a non-zero code is an [`Error::Api`] whatever the status.
+///
+/// The envelope is read as raw JSON fields and the payload decoded from its own text,
+/// never from a `serde_json::Value`: a `Value` hands out a number such as
+/// `212110981360666.62` as an `f64`, from which the decimal it was cannot be told apart
+/// from `…666.63` (both are shortest spellings of that `f64`).
 fn decode_enveloped<T: DeserializeOwned>(
     operation: &'static str,
     envelope: Envelope,
@@ -432,23 +439,24 @@ fn decode_enveloped<T: DeserializeOwned>(
         status,
         body_snippet: snippet(body),
     };
+    let value_of = |raw: &RawValue| serde_json::from_str::<serde_json::Value>(raw.get()).ok();
 
-    let value: serde_json::Value = match decode_bytes(operation, status, body) {
-        Ok(value) => value,
+    let fields: BTreeMap<String, Box<RawValue>> = match decode_bytes(operation, status, body) {
+        Ok(fields) => fields,
         Err(_) if !status.is_success() => return Err(http_error()),
-        Err(error) => return Err(error),
-    };
-    let serde_json::Value::Object(mut fields) = value else {
-        return Err(if status.is_success() {
-            decode_error(
+        // Well-formed JSON, but not an object: name what was expected.
+        Err(_) if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() => {
+            return Err(decode_error(
                 ".".to_owned(),
                 "expected the EnKash response envelope (a JSON object)".to_owned(),
-            )
-        } else {
-            http_error()
-        });
+            ));
+        }
+        Err(error) => return Err(error),
     };
-    let code = match fields.get(envelope.code).map(envelope_code) {
+    let code = fields
+        .get(envelope.code)
+        .map(|raw| value_of(raw).as_ref().and_then(envelope_code));
+    let code = match code {
         Some(Some(code)) => code,
         Some(None) if status.is_success() => {
             return Err(decode_error(
@@ -465,13 +473,14 @@ fn decode_enveloped<T: DeserializeOwned>(
         Some(None) | None => return Err(http_error()),
     };
     if code != 0 {
-        let message = match fields.remove(envelope.message) {
+        let message = match fields.get(envelope.message).and_then(|raw| value_of(raw)) {
             Some(serde_json::Value::String(message)) => message,
             Some(serde_json::Value::Null) | None => String::new(),
             Some(other) => other.to_string(),
         };
         let payload = fields
-            .remove(envelope.payload)
+            .get(envelope.payload)
+            .and_then(|raw| value_of(raw))
             .unwrap_or(serde_json::Value::Null);
         return Err(Error::Api {
             code,
@@ -483,10 +492,9 @@ fn decode_enveloped<T: DeserializeOwned>(
     if !status.is_success() {
         return Err(http_error());
     }
-    let payload = fields
-        .remove(envelope.payload)
-        .unwrap_or(serde_json::Value::Null);
-    serde_path_to_error::deserialize(payload).map_err(|e| {
+    let payload = fields.get(envelope.payload).map_or("null", |raw| raw.get());
+    let mut deserializer = serde_json::Deserializer::from_str(payload);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = prefixed_path(envelope.payload, &e.path().to_string());
         decode_error(path, e.inner().to_string())
     })

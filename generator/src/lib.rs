@@ -134,7 +134,8 @@ fn schema_index_file(api: &model::Api) -> proc_macro2::TokenStream {
     let round_trip = plain.then(|| {
         quote! {
             fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(value: &Value) -> Result<Value, String> {
-                let decoded: T = serde_path_to_error::deserialize(value).map_err(|e| format!("decode at `{}`: {}", e.path(), e.inner()))?;
+                let text = value.to_string();
+                let decoded: T = serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(&text)).map_err(|e| format!("decode at `{}`: {}", e.path(), e.inner()))?;
                 serde_json::to_value(&decoded).map_err(|e| format!("encode: {e}"))
             }
         }
@@ -144,7 +145,8 @@ fn schema_index_file(api: &model::Api) -> proc_macro2::TokenStream {
             /// For decimals outside a struct (a bare number, a list of amounts): exact both ways.
             fn round_trip_exact<T: crate::serde_helpers::Exact>(value: &Value) -> Result<Value, String> {
                 use crate::serde_helpers::{AsExact, FromExact};
-                let FromExact(decoded) = serde_path_to_error::deserialize::<_, FromExact<T>>(value).map_err(|e| format!("decode at `{}`: {}", e.path(), e.inner()))?;
+                let text = value.to_string();
+                let FromExact(decoded) = serde_path_to_error::deserialize::<_, FromExact<T>>(&mut serde_json::Deserializer::from_str(&text)).map_err(|e| format!("decode at `{}`: {}", e.path(), e.inner()))?;
                 serde_json::to_value(AsExact(&decoded)).map_err(|e| format!("encode: {e}"))
             }
         }
@@ -157,7 +159,8 @@ fn schema_index_file(api: &model::Api) -> proc_macro2::TokenStream {
         use serde_json::Value;
 
         /// Decodes `value` as the type used at `pointer` and encodes it back; `None` when
-        /// the pointer is not a schema position the generator saw.
+        /// the pointer is not a schema position the generator saw. Decodes from the JSON
+        /// text, as the client does: a `Value` can hand a number out as an `f64`.
         pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, String>> {
             let check: fn(&Value) -> Result<Value, String> = match pointer {
                 #(#arms)*

@@ -140,10 +140,12 @@ fn exponent_and_string_amounts_are_accepted_but_normalised() {
     );
 }
 
-/// Enveloped answers are decoded from a `serde_json::Value` (the runtime reads the
-/// envelope first), where a number whose text is its shortest float form (`1.0`, `2.5`)
-/// reaches the decimal as an `f64`. The text must still come back exactly. (One
-/// exception, below the decimal's reach: `serde_json` hands `-0` out as the integer 0.)
+/// A caller may decode the types from a `serde_json::Value` of their own, where a number
+/// whose text is its shortest float form (`1.0`, `2.5`) reaches the decimal as an `f64`.
+/// The text still comes back, except where two equally short texts print the same `f64`
+/// (`212110981360666.62`/`.63`): only the JSON text can tell those apart, which is why
+/// the client itself never decodes from a `Value`. (Also below the decimal's reach:
+/// `serde_json` hands `-0` out as the integer 0.)
 #[test]
 fn amounts_decoded_from_a_value_keep_their_text() {
     for amount in [

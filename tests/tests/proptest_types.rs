@@ -5,10 +5,15 @@
 //! absent, unknown enum values outside the known set, exact decimals from a mantissa and
 //! a scale, unknown extra properties, free-form payloads). For each value `v`:
 //!
-//! * `x = decode(v)` succeeds, from JSON text and from a `serde_json::Value` (the runtime
-//!   decodes enveloped payloads from a `Value`);
-//! * `encode(x) == v` for both: nothing lost, nothing invented, no number changed;
+//! * `x = decode(v)` succeeds from JSON text, as the client decodes every answer;
+//! * `encode(x) == v`: nothing lost, nothing invented, no number changed;
 //! * `decode(encode(x)) == x`.
+//!
+//! Decoding from a `serde_json::Value` is not a property: a `Value` hands a number out as
+//! an `f64` when that `f64` prints as the number's text, and where two equally short
+//! texts print the same `f64` (`212110981360666.62` and `…666.63`) the text is gone. This
+//! test once found exactly that; `wire_operations::enveloped_amounts_arrive_digit_for_digit`
+//! now guards the client's path.
 //!
 //! The list of types is checked against the generator's model, so a type added to the
 //! spec fails this test until it is listed here.
@@ -215,17 +220,9 @@ fn check<T: Serialize + DeserializeOwned + PartialEq + Debug>(spec: &Spec, point
             let text = serde_json::to_string(&v).unwrap();
             let from_text: T = serde_json::from_str(&text)
                 .map_err(|e| TestCaseError::fail(format!("decode from text: {e}\n{text}")))?;
-            let from_value: T = serde_json::from_value(v.clone())
-                .map_err(|e| TestCaseError::fail(format!("decode from value: {e}\n{text}")))?;
-            prop_assert_eq!(&from_text, &from_value);
             // Decimals compare by value (1.0 == 1), so compare the encodings too.
             let encoded = serde_json::to_value(&from_text).unwrap();
             prop_assert_eq!(&encoded, &v, "encode(decode(text)) != v");
-            prop_assert_eq!(
-                &serde_json::to_value(&from_value).unwrap(),
-                &v,
-                "encode(decode(value)) != v"
-            );
             let again: T =
                 serde_json::from_str(&serde_json::to_string(&from_text).unwrap()).unwrap();
             prop_assert_eq!(&again, &from_text, "decode(encode(x)) != x");

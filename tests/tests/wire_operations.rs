@@ -453,3 +453,43 @@ async fn a_keyed_write_is_resent_with_the_same_key_after_a_timeout() {
     );
     assert_eq!(bodies[0]["requestId"], "REQ-7");
 }
+
+/// Amounts reach `send()`'s caller exactly as the server wrote them, digit for digit.
+/// `212110981360666.62` and `…666.63` are equally short spellings of the same `f64`
+/// (`…666.625`), so a decode that goes through `serde_json::Value` (which hands such a
+/// number out as an `f64`) cannot tell them apart: the payload must be decoded from the
+/// response text itself.
+#[tokio::test]
+async fn enveloped_amounts_arrive_digit_for_digit() {
+    let amounts = [
+        ("loadAmount", "212110981360666.62"),
+        ("limitAllocatedLtd", "212110981360666.63"),
+        ("holdBalance", "500.50"),
+        ("surchargeAmt", "0.1"),
+        ("unAllocateHoldBalance", "99999999999.99"),
+    ];
+    let mut body = example("createCard", Some("200")).expect("a documented 200 example");
+    for (field, amount) in amounts {
+        body["payload"][field] = serde_json::from_str(amount).expect("a JSON number");
+    }
+    let server = MockServer::start().await;
+    json_call("POST", "/api/v0/partner/enKashCard")
+        .respond_with(ResponseTemplate::new(200).set_body_json(&body))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let card = client(&server)
+        .create_card()
+        .company_id("CEKEP5GSGP")
+        .card_account_id("CAA8W45")
+        .send()
+        .await
+        .expect("success");
+
+    let encoded = serde_json::to_value(&card).expect("encodes");
+    for (field, amount) in amounts {
+        assert_eq!(encoded[field].to_string(), amount, "{field}");
+    }
+    assert_eq!(card.load_amount.to_string(), "212110981360666.62");
+}

@@ -8,7 +8,8 @@
 use serde_json::Value;
 
 /// Decodes `value` as the type used at `pointer` and encodes it back; `None` when
-/// the pointer is not a schema position the generator saw.
+/// the pointer is not a schema position the generator saw. Decodes from the JSON
+/// text, as the client does: a `Value` can hand a number out as an `f64`.
 pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, String>> {
     let check: fn(&Value) -> Result<Value, String> = match pointer {
         "#/components/schemas/CoinsEnvelope/properties/payload" => {
@@ -581,7 +582,10 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
 fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(
     value: &Value,
 ) -> Result<Value, String> {
-    let decoded: T = serde_path_to_error::deserialize(value)
+    let text = value.to_string();
+    let decoded: T = serde_path_to_error::deserialize(
+            &mut serde_json::Deserializer::from_str(&text),
+        )
         .map_err(|e| format!("decode at `{}`: {}", e.path(), e.inner()))?;
     serde_json::to_value(&decoded).map_err(|e| format!("encode: {e}"))
 }
@@ -591,7 +595,11 @@ fn round_trip_exact<T: crate::serde_helpers::Exact>(
     value: &Value,
 ) -> Result<Value, String> {
     use crate::serde_helpers::{AsExact, FromExact};
-    let FromExact(decoded) = serde_path_to_error::deserialize::<_, FromExact<T>>(value)
+    let text = value.to_string();
+    let FromExact(decoded) = serde_path_to_error::deserialize::<
+        _,
+        FromExact<T>,
+    >(&mut serde_json::Deserializer::from_str(&text))
         .map_err(|e| format!("decode at `{}`: {}", e.path(), e.inner()))?;
     serde_json::to_value(AsExact(&decoded)).map_err(|e| format!("encode: {e}"))
 }
