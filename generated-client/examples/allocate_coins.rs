@@ -6,14 +6,15 @@
 //!     cargo run -p enkash-rewards --example allocate_coins
 //! ```
 //!
-//! **The request id.** `requestId` is this allocation's unique reference and its
-//! idempotency key. The example makes a new one per run (`COIN-<unix ms>-<pid>`); a real
-//! integration derives it from its own record of the reward (e.g. the referral's row id)
-//! and stores it *before* sending. The client may resend the identical request after a
-//! timeout or a 429/502/503/504 because the id makes it safe. If the call still fails with
-//! an unknown outcome (a timeout, a dropped connection), send it again later with the
-//! **same** id, never a new one: set `ENKASH_REQUEST_ID` to the id the failed run printed.
-//! (The docs do not say how EnKash de-duplicates; reusing the id is what makes it possible.)
+//! **The request id.** `requestId` is this allocation's unique reference. The example makes
+//! a new one per run (`COIN-<unix ms>-<pid>`); a real integration derives it from its own
+//! record of the reward (e.g. the referral's row id) and stores it *before* sending. The
+//! client never resends the allocation once it may have reached EnKash: the docs do not
+//! say that EnKash de-duplicates by `requestId`. If the call fails with an unknown outcome
+//! (`Error::OutcomeUnknown`: a timeout, a dropped connection, a 5xx), the error names the
+//! id; find out whether the allocation happened (the user's balance, EnKash support)
+//! before sending it again, and then send it with the **same** id, never a new one: set
+//! `ENKASH_REQUEST_ID` to the id the failed run printed.
 //!
 //! Inputs (defaults are the EnKash docs' example values): `ENKASH_COMPANY_ID`,
 //! `ENKASH_EVENT`, `ENKASH_USER_ID`, optional `ENKASH_REQUEST_ID`. Credentials: see

@@ -537,6 +537,8 @@ impl TokenCache {
             body: Some(RequestBody::form(&form)?),
             security: &[Security::Basic],
             retry: RetryClass::Idempotent,
+            idempotency_key: None,
+            outcome_lookup: None,
             envelope: None,
             options: RequestOptions::default(),
         };

@@ -158,6 +158,7 @@ impl fmt::Debug for Client {
             .field("timeout", &transport.timeout)
             .field("connect_timeout", &transport.connect_timeout)
             .field("retry_policy", &transport.retry)
+            .field("resend_keyed_writes", &transport.resend_keyed_writes)
             .field("auth", &self.inner.auth.describe())
             .finish_non_exhaustive()
     }
@@ -172,6 +173,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     timeout: Duration,
     retry_policy: RetryPolicy,
+    resend_keyed_writes: bool,
     user_agent: String,
     http_client: Option<reqwest::Client>,
 }
@@ -186,6 +188,7 @@ impl Default for ClientBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
             retry_policy: RetryPolicy::default(),
+            resend_keyed_writes: false,
             user_agent: concat!("enkash-rewards/", env!("CARGO_PKG_VERSION")).to_owned(),
             http_client: None,
         }
@@ -254,6 +257,21 @@ impl ClientBuilder {
         self
     }
 
+    /// Whether writes carrying your idempotency key (`requestId`, `uniqueReferenceNum`) may
+    /// be resent after a timeout, a broken connection or a 429/502/503/504 (default
+    /// `false`).
+    ///
+    /// **EnKash documents no de-duplication by these keys.** Turn this on only once EnKash
+    /// has confirmed, for your account, that a resent key is applied once; otherwise a
+    /// resend can allocate coins or credit points twice. Per call, the builders'
+    /// `resend_keyed_write(bool)` overrides this. Writes without a key are never resent
+    /// once they may have reached the server, whatever this says.
+    #[must_use]
+    pub fn resend_keyed_writes(mut self, resend: bool) -> Self {
+        self.resend_keyed_writes = resend;
+        self
+    }
+
     /// The `User-Agent` header (default `enkash-rewards/<version>`).
     #[must_use]
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
@@ -310,6 +328,7 @@ impl ClientBuilder {
             timeout: self.timeout,
             connect_timeout,
             retry: self.retry_policy,
+            resend_keyed_writes: self.resend_keyed_writes,
         };
         Ok(Client {
             inner: Arc::new(Inner { transport, auth }),
@@ -332,6 +351,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("retry_policy", &self.retry_policy)
+            .field("resend_keyed_writes", &self.resend_keyed_writes)
             .field("user_agent", &self.user_agent)
             .field("http_client", &self.http_client.is_some())
             .finish()

@@ -48,6 +48,20 @@ pub enum Error {
     InvalidRequest { field: String, reason: String },
     /// The client is not configured for this call (e.g. no `partner_id` for a card API).
     Config { reason: String },
+    /// A write failed in a way that leaves its effect unknown (a timeout once it was sent,
+    /// a dropped connection, a 5xx without an EnKash code, an undecodable 2xx): the server
+    /// may have acted on it. It was **not** resent (unless you opted in to resending keyed
+    /// writes and the retries ran out). Before sending it again, find out whether it
+    /// happened: by `idempotency_key`, with the `lookup` operation when there is one.
+    OutcomeUnknown {
+        operation: &'static str,
+        /// The key the write carried (e.g. `requestId` = `"COIN_REQ1234567"`), if any.
+        idempotency_key: Option<crate::request::IdempotencyKey>,
+        /// The operation that tells whether the write happened, when the API has one.
+        lookup: Option<&'static str>,
+        /// The failure itself: a timeout, a transport error, an HTTP 5xx or a decode error.
+        cause: Box<Error>,
+    },
 }
 
 impl fmt::Display for Error {
@@ -104,6 +118,30 @@ impl fmt::Display for Error {
                 write!(f, "invalid request, nothing was sent: `{field}` {reason}")
             }
             Error::Config { reason } => write!(f, "client configuration: {reason}"),
+            Error::OutcomeUnknown {
+                operation,
+                idempotency_key,
+                lookup,
+                cause,
+            } => {
+                write!(
+                    f,
+                    "{operation}: outcome unknown, the server may have acted and the write was not resent ({cause})"
+                )?;
+                match (idempotency_key, lookup) {
+                    (Some(key), Some(lookup)) => {
+                        write!(f, "; look it up by {key} with `{lookup}` before resending")
+                    }
+                    (Some(key), None) => write!(
+                        f,
+                        "; find out whether {key} was applied before resending, and reuse that key"
+                    ),
+                    (None, Some(lookup)) => {
+                        write!(f, "; check with `{lookup}` before resending")
+                    }
+                    (None, None) => write!(f, "; find out whether it happened before resending"),
+                }
+            }
         }
     }
 }
@@ -117,6 +155,7 @@ impl Error {
             Error::Api { status, .. }
             | Error::Http { status, .. }
             | Error::Decode { status, .. } => Some(*status),
+            Error::OutcomeUnknown { cause, .. } => cause.status(),
             Error::Timeout { .. }
             | Error::Transport { .. }
             | Error::InvalidRequest { .. }
@@ -130,9 +169,10 @@ impl Error {
     /// have acted on the request although no answer says so.
     ///
     /// `true` after a timeout or a dropped connection once the request was on its way, a
-    /// 5xx with no EnKash error code, or a 2xx answer that could not be decoded. Before
-    /// sending such a *write* again, find out whether it happened (by its reference), or
-    /// resend it with the same idempotency key (`requestId`, `uniqueReferenceNum`).
+    /// 5xx with no EnKash error code, or a 2xx answer that could not be decoded; a write
+    /// that failed so is always an [`Error::OutcomeUnknown`]. Before sending such a write
+    /// again, find out whether it happened (by its key or reference): EnKash documents no
+    /// de-duplication, so a resend can pay twice.
     ///
     /// `false` when nothing was sent (a refused connection, a connect timeout, invalid
     /// input, missing configuration) or when EnKash answered definitely: an
@@ -143,6 +183,7 @@ impl Error {
             Error::Transport { source, .. } => !(source.is_connect() || source.is_builder()),
             Error::Http { status, .. } => status.is_server_error(),
             Error::Decode { status, .. } => status.is_success(),
+            Error::OutcomeUnknown { .. } => true,
             Error::Api { .. } | Error::InvalidRequest { .. } | Error::Config { .. } => false,
         }
     }
@@ -152,6 +193,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport { source, .. } => Some(source),
+            Error::OutcomeUnknown { cause, .. } => Some(cause.as_ref()),
             _ => None,
         }
     }

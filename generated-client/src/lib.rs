@@ -42,16 +42,20 @@
 //!
 //! # Retries: never a double spend
 //!
-//! Each operation is classed by the generator as idempotent (reads, the token call,
-//! writes carrying your idempotency key) or not.
+//! Each operation is classed by the generator from the spec:
 //!
-//! * **Idempotent** calls are retried after a connection failure, a timeout, a broken
-//!   connection, or HTTP 429/502/503/504, resending the identical bytes.
-//! * **Non-idempotent** calls (most writes: allocating coins, loading cards) are retried
-//!   **only** when the request certainly never reached the server (connection refused,
-//!   DNS failure). Never after a timeout, a 5xx or a 429: the server may have acted.
-//!   Such an error leaves the outcome unknown ([`Error::outcome_unknown`]): check it (e.g. by reference number)
-//!   before sending the write again.
+//! * **Reads and the token call** are retried after a connection failure, a timeout, a
+//!   broken connection, or HTTP 429/502/503/504.
+//! * **Writes** (allocating coins, crediting points, creating cards) are retried **only**
+//!   when the request certainly never reached the server (connection refused, DNS
+//!   failure). Never after a timeout, a broken connection, a 5xx or a 429: the server may
+//!   have acted, and EnKash documents no de-duplication, not even by your `requestId` or
+//!   `uniqueReferenceNum`. Such a failure is [`Error::OutcomeUnknown`]: it names the key the
+//!   write carried, so you can find out whether it happened before sending it again.
+//! * If EnKash has confirmed for your account that a keyed write is applied once per key,
+//!   you may opt in to resending keyed writes with
+//!   [`ClientBuilder::resend_keyed_writes`], or per call with the builders'
+//!   `resend_keyed_write(true)`. Writes without a key are never resent either way.
 //!
 //! [`RetryPolicy::default`] allows 2 retries with exponential backoff (200 ms doubling,
 //! capped at 5 s, full jitter). `Retry-After` (seconds or HTTP date) is honoured up to

@@ -15,10 +15,15 @@ use reqwest::Method;
 use crate::error::Error;
 
 /// One HTTP call, described by generated code and executed by [`crate::Client::execute`].
+///
+/// To call an operation this crate does not cover yet, start from
+/// [`OperationRequest::new`] and set the public fields you need.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct OperationRequest {
     /// The spec's `operationId`, e.g. `"createCoinEvent"`; used in tracing and errors.
     pub operation_id: &'static str,
+    /// The HTTP method.
     pub method: Method,
     /// The spec's path template, e.g. `"/api/v0/enkash-coins/{coinConfigId}"`; safe to log.
     pub path_template: &'static str,
@@ -29,13 +34,68 @@ pub struct OperationRequest {
     /// Header parameters declared by the spec, unvalidated; the runtime rejects CR/LF and
     /// other non-visible characters with [`Error::InvalidRequest`] naming the header.
     pub headers: Vec<(&'static str, String)>,
+    /// The encoded body, if the operation has one.
     pub body: Option<RequestBody>,
     /// Every scheme listed here is applied (the spec's first security alternative).
     pub security: &'static [Security],
+    /// Whether the request may be resent; see [`RetryClass`].
     pub retry: RetryClass,
+    /// The caller-chosen key identifying a write (e.g. `requestId`), named in
+    /// [`Error::OutcomeUnknown`] so the caller can look the write up.
+    pub idempotency_key: Option<IdempotencyKey>,
+    /// The operation that tells whether a write with an unknown outcome happened.
+    pub outcome_lookup: Option<&'static str>,
     /// How to unwrap the success payload; `None` means the whole body is the payload.
     pub envelope: Option<Envelope>,
+    /// Per-call overrides of the client's configuration.
     pub options: RequestOptions,
+}
+
+impl OperationRequest {
+    /// A request with no query, headers, body, security or envelope, classed
+    /// [`RetryClass::NonIdempotent`] (never resent once it may have reached the server).
+    ///
+    /// `path` must already be encoded (see [`encode_path_segment`]).
+    pub fn new(
+        operation_id: &'static str,
+        method: Method,
+        path_template: &'static str,
+        path: impl Into<String>,
+    ) -> Self {
+        Self {
+            operation_id,
+            method,
+            path_template,
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            security: &[],
+            retry: RetryClass::NonIdempotent,
+            idempotency_key: None,
+            outcome_lookup: None,
+            envelope: None,
+            options: RequestOptions::default(),
+        }
+    }
+}
+
+/// The field and value that identify one write, e.g. `requestId` = `COIN_REQ1234567`.
+///
+/// The value is the caller's own reference, not a secret; it is shown in errors so a
+/// write whose answer was lost can be looked up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey {
+    /// The body field's wire name, e.g. `"requestId"`.
+    pub field: &'static str,
+    /// The value the request carried.
+    pub value: String,
+}
+
+impl fmt::Display for IdempotencyKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` = {:?}", self.field, self.value)
+    }
 }
 
 /// An encoded request body. Kept as bytes so a retry resends exactly the same bytes.
@@ -94,10 +154,18 @@ pub enum Security {
 
 /// Whether resending a request can change the server's state twice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RetryClass {
-    /// Reads, the token call, and writes whose body carries a caller-chosen idempotency
-    /// key: retried on connect errors, timeouts, 429, 502, 503 and 504.
+    /// Reads and the token call: retried on connect errors, timeouts, a broken
+    /// connection, 429, 502, 503 and 504.
     Idempotent,
+    /// A write whose body carries a caller-chosen key (`requestId`,
+    /// `uniqueReferenceNum`). EnKash documents no de-duplication by that key, so by default
+    /// it is treated exactly like [`NonIdempotent`](Self::NonIdempotent); it is resent like
+    /// an idempotent call only when the caller opted in
+    /// ([`ClientBuilder::resend_keyed_writes`](crate::ClientBuilder::resend_keyed_writes),
+    /// or per call).
+    KeyedWrite,
     /// Every other write: retried only when the request certainly never reached the
     /// server (connection refused, DNS failure). Never after a timeout or a 5xx.
     NonIdempotent,
@@ -115,11 +183,15 @@ pub struct Envelope {
 
 /// Per-request overrides of the client's configuration.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct RequestOptions {
     /// Total time for one attempt, overriding the client's timeout.
     pub timeout: Option<Duration>,
     /// Overrides the client's retry budget for this call; `Some(0)` disables retries.
     pub max_retries: Option<u32>,
+    /// Overrides [`ClientBuilder::resend_keyed_writes`](crate::ClientBuilder::resend_keyed_writes)
+    /// for this call. Has an effect only on a [`RetryClass::KeyedWrite`].
+    pub resend_keyed_write: Option<bool>,
 }
 
 /// A decoded payload together with the HTTP status and headers it came with.

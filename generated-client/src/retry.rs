@@ -5,17 +5,26 @@
 //! server's state twice.** Each [`OperationRequest`](crate::request::OperationRequest)
 //! carries a [`RetryClass`] chosen by the generator from the spec:
 //!
-//! | failure of an attempt                                | `Idempotent` | `NonIdempotent` |
-//! |------------------------------------------------------|:------------:|:---------------:|
-//! | connection refused, DNS failure, TLS handshake failed (nothing was sent) | retried | retried |
-//! | the attempt timed out                                | retried      | **never**       |
-//! | the connection broke while sending or reading        | retried      | **never**       |
-//! | HTTP 429, 502, 503, 504                              | retried      | **never**       |
-//! | any other status (4xx, 500, 501, …), any decode error | never       | never           |
+//! | failure of an attempt                                | `Idempotent` | `KeyedWrite` | `NonIdempotent` |
+//! |------------------------------------------------------|:------------:|:------------:|:---------------:|
+//! | connection refused, DNS failure, TLS handshake failed (nothing was sent) | retried | retried | retried |
+//! | the attempt timed out                                | retried      | **never**¹   | **never**       |
+//! | the connection broke while sending or reading        | retried      | **never**¹   | **never**       |
+//! | HTTP 429, 502, 503, 504                              | retried      | **never**¹   | **never**       |
+//! | any other status (4xx, 500, 501, …), any decode error | never       | never        | never           |
 //!
-//! `Idempotent` covers reads, the token call, and writes whose body carries a
-//! caller-chosen idempotency key (the server deduplicates them). A retry always resends
-//! the identical bytes of the first attempt.
+//! `Idempotent` covers reads and the token call. `KeyedWrite` is a write whose body
+//! carries a caller-chosen key (`requestId`, `uniqueReferenceNum`). EnKash documents **no**
+//! de-duplication by that key, so by default a keyed write is never resent once it may
+//! have reached the server. ¹ A caller who has confirmed with EnKash that the key
+//! de-duplicates can opt in, per client with
+//! [`ClientBuilder::resend_keyed_writes`](crate::ClientBuilder::resend_keyed_writes) or per
+//! call with the builders' `resend_keyed_write(true)`; a keyed write is then retried like
+//! an `Idempotent` call. A retry always resends the identical bytes of the first attempt.
+//!
+//! A write (`KeyedWrite` or `NonIdempotent`) whose outcome is unknown when the client
+//! gives up fails with [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown), which names
+//! the key it carried and the operation that can look it up.
 //!
 //! Waiting: attempt *n* (counting retries from 0) sleeps a uniformly random time in
 //! `[0, min(max_delay, base_delay × 2ⁿ)]` ("full jitter", so many clients failing together
@@ -152,15 +161,21 @@ pub(crate) enum Failure {
     Status(StatusCode),
 }
 
-/// Whether an attempt that failed this way may be sent again. Pure, so it is unit-tested
+/// Whether an attempt that failed this way may be sent again. `resend_keyed` is the
+/// caller's opt-in for [`RetryClass::KeyedWrite`]. Pure, so it is unit-tested
 /// exhaustively below; see the table in the [module documentation](self).
-pub(crate) fn is_retryable(class: RetryClass, failure: Failure) -> bool {
+pub(crate) fn is_retryable(class: RetryClass, resend_keyed: bool, failure: Failure) -> bool {
+    let safe_to_resend = match class {
+        RetryClass::Idempotent => true,
+        RetryClass::KeyedWrite => resend_keyed,
+        RetryClass::NonIdempotent => false,
+    };
     match failure {
         // Nothing reached the server: resending cannot act twice.
         Failure::Connect => true,
         Failure::Fatal => false,
-        Failure::Timeout | Failure::Interrupted => class == RetryClass::Idempotent,
-        Failure::Status(status) => class == RetryClass::Idempotent && is_transient_status(status),
+        Failure::Timeout | Failure::Interrupted => safe_to_resend,
+        Failure::Status(status) => safe_to_resend && is_transient_status(status),
     }
 }
 
@@ -213,41 +228,70 @@ mod tests {
     use super::*;
     use reqwest::header::HeaderValue;
 
-    const ALL_CLASSES: [RetryClass; 2] = [RetryClass::Idempotent, RetryClass::NonIdempotent];
+    const ALL_CLASSES: [RetryClass; 3] = [
+        RetryClass::Idempotent,
+        RetryClass::KeyedWrite,
+        RetryClass::NonIdempotent,
+    ];
 
     #[test]
     fn connect_failures_are_retried_for_every_class() {
         for class in ALL_CLASSES {
-            assert!(is_retryable(class, Failure::Connect), "{class:?}");
+            for opt_in in [false, true] {
+                assert!(is_retryable(class, opt_in, Failure::Connect), "{class:?}");
+            }
+        }
+    }
+
+    fn assert_never_resent_once_it_may_have_arrived(class: RetryClass, opt_in: bool) {
+        assert!(!is_retryable(class, opt_in, Failure::Timeout), "{class:?}");
+        assert!(
+            !is_retryable(class, opt_in, Failure::Interrupted),
+            "{class:?}"
+        );
+        assert!(!is_retryable(class, opt_in, Failure::Fatal), "{class:?}");
+        for code in 100..=599u16 {
+            let status = StatusCode::from_u16(code).expect("valid status range");
+            assert!(
+                !is_retryable(class, opt_in, Failure::Status(status)),
+                "{class:?} {status}"
+            );
+        }
+    }
+
+    fn assert_retries_timeouts_and_transient_statuses(class: RetryClass, opt_in: bool) {
+        assert!(is_retryable(class, opt_in, Failure::Timeout));
+        assert!(is_retryable(class, opt_in, Failure::Interrupted));
+        assert!(!is_retryable(class, opt_in, Failure::Fatal));
+        for code in 100..=599u16 {
+            let status = StatusCode::from_u16(code).expect("valid status range");
+            let expected = matches!(code, 429 | 502 | 503 | 504);
+            assert_eq!(
+                is_retryable(class, opt_in, Failure::Status(status)),
+                expected,
+                "{class:?} {status}"
+            );
         }
     }
 
     #[test]
     fn non_idempotent_requests_are_never_retried_once_they_may_have_arrived() {
-        let class = RetryClass::NonIdempotent;
-        assert!(!is_retryable(class, Failure::Timeout));
-        assert!(!is_retryable(class, Failure::Interrupted));
-        assert!(!is_retryable(class, Failure::Fatal));
-        for code in 100..=599u16 {
-            let status = StatusCode::from_u16(code).expect("valid status range");
-            assert!(!is_retryable(class, Failure::Status(status)), "{status}");
+        // The keyed-write opt-in does not touch unkeyed writes.
+        for opt_in in [false, true] {
+            assert_never_resent_once_it_may_have_arrived(RetryClass::NonIdempotent, opt_in);
         }
     }
 
     #[test]
+    fn keyed_writes_are_resent_only_with_the_opt_in() {
+        assert_never_resent_once_it_may_have_arrived(RetryClass::KeyedWrite, false);
+        assert_retries_timeouts_and_transient_statuses(RetryClass::KeyedWrite, true);
+    }
+
+    #[test]
     fn idempotent_requests_retry_timeouts_and_transient_statuses_only() {
-        let class = RetryClass::Idempotent;
-        assert!(is_retryable(class, Failure::Timeout));
-        assert!(is_retryable(class, Failure::Interrupted));
-        assert!(!is_retryable(class, Failure::Fatal));
-        for code in 100..=599u16 {
-            let status = StatusCode::from_u16(code).expect("valid status range");
-            let expected = matches!(code, 429 | 502 | 503 | 504);
-            assert_eq!(
-                is_retryable(class, Failure::Status(status)),
-                expected,
-                "{status}"
-            );
+        for opt_in in [false, true] {
+            assert_retries_timeouts_and_transient_statuses(RetryClass::Idempotent, opt_in);
         }
     }
 

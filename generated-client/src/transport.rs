@@ -30,7 +30,7 @@ use tracing::Instrument as _;
 use tracing::field::Empty;
 
 use crate::error::Error;
-use crate::request::{Envelope, OperationRequest, Response, RetryClass};
+use crate::request::{Envelope, IdempotencyKey, OperationRequest, Response, RetryClass};
 use crate::retry::{Failure, RetryPolicy, Wait, is_retryable, wait_before_retry};
 
 /// How many characters of a body an error quotes.
@@ -54,6 +54,8 @@ pub(crate) struct Transport {
     /// `None` when the caller supplied their own `reqwest::Client`.
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
+    /// The client-wide opt-in to resend [`RetryClass::KeyedWrite`] requests.
+    pub(crate) resend_keyed_writes: bool,
 }
 
 /// A request checked and encoded, ready to be sent as many times as the policy allows.
@@ -64,6 +66,10 @@ pub(crate) struct Prepared {
     headers: HeaderMap,
     body: Option<Vec<u8>>,
     class: RetryClass,
+    /// The caller's opt-in to resend a [`RetryClass::KeyedWrite`] (client or call).
+    resend_keyed: bool,
+    idempotency_key: Option<IdempotencyKey>,
+    outcome_lookup: Option<&'static str>,
     envelope: Option<Envelope>,
     timeout: Duration,
     max_retries: u32,
@@ -155,6 +161,12 @@ impl Transport {
             headers,
             body,
             class: request.retry,
+            resend_keyed: request
+                .options
+                .resend_keyed_write
+                .unwrap_or(self.resend_keyed_writes),
+            idempotency_key: request.idempotency_key,
+            outcome_lookup: request.outcome_lookup,
             envelope: request.envelope,
             timeout: request.options.timeout.unwrap_or(self.timeout),
             max_retries: request
@@ -228,7 +240,7 @@ impl Transport {
             };
             if let Some(failure) = failure
                 && retry < prepared.max_retries
-                && is_retryable(prepared.class, failure)
+                && is_retryable(prepared.class, prepared.resend_keyed, failure)
             {
                 let headers = outcome.as_ref().ok().map(|raw| &raw.headers);
                 match wait_before_retry(&self.retry, retry, headers) {
@@ -249,10 +261,11 @@ impl Transport {
                     ),
                 }
             }
-            return match outcome {
+            let result = match outcome {
                 Ok(raw) => decode_response(prepared.operation, prepared.envelope, raw),
                 Err(attempt_error) => Err(attempt_error.error),
             };
+            return result.map_err(|error| outcome_unknown(&prepared, error));
         }
     }
 
@@ -321,6 +334,24 @@ impl Transport {
             }
         };
         AttemptError { failure, error }
+    }
+}
+
+/// A write that failed without a definite answer becomes [`Error::OutcomeUnknown`],
+/// naming its key and the lookup operation; anything else is returned as it is.
+fn outcome_unknown(prepared: &Prepared, error: Error) -> Error {
+    let is_write = matches!(
+        prepared.class,
+        RetryClass::KeyedWrite | RetryClass::NonIdempotent
+    );
+    if !is_write || !error.outcome_unknown() {
+        return error;
+    }
+    Error::OutcomeUnknown {
+        operation: prepared.operation,
+        idempotency_key: prepared.idempotency_key.clone(),
+        lookup: prepared.outcome_lookup,
+        cause: Box::new(error),
     }
 }
 

@@ -14,7 +14,8 @@ use serde_json::Value;
 use crate::emit::{TypeTable, doc_lines, example_section, ident, rust_type, sections};
 use crate::emit_types::Optionality;
 use crate::model::{
-    Api, BodyEncoding, Constraints, Operation, ParamLocation, Security, TypeKind, TypeRef,
+    Api, BodyEncoding, Constraints, Operation, ParamLocation, RetryKind, Security, TypeKind,
+    TypeRef,
 };
 use crate::naming::bare;
 
@@ -303,6 +304,7 @@ fn builder(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
         .filter(|i| i.location != Where::Path)
         .map(|i| setter(plan, i, &params));
     let send = send_fns(plan, table);
+    let resend = resend_setter(plan.op);
 
     quote! {
         #marker_mod
@@ -340,7 +342,31 @@ fn builder(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
                 self
             }
 
+            #resend
+
             #send
+        }
+    }
+}
+
+/// The per-call opt-in to resend a keyed write, for operations that are one.
+fn resend_setter(op: &Operation) -> TokenStream {
+    let Some(key) = op
+        .idempotency_key
+        .as_ref()
+        .filter(|_| op.retry == RetryKind::KeyedWrite)
+    else {
+        return TokenStream::new();
+    };
+    let doc = doc_lines(&format!(
+        "Whether this call may be resent after a timeout, a broken connection or a 429/502/503/504, overriding [`ClientBuilder::resend_keyed_writes`](crate::ClientBuilder::resend_keyed_writes) (default `false`).\n\nOpt in only once the API provider has confirmed that a resent `{}` is applied once (EnKash documents no such de-duplication); otherwise a resend can apply this write twice.",
+        key.wire
+    ));
+    quote! {
+        #doc
+        pub fn resend_keyed_write(mut self, resend: bool) -> Self {
+            self.options.resend_keyed_write = Some(resend);
+            self
         }
     }
 }
@@ -386,12 +412,13 @@ fn builder_doc(plan: &Plan<'_>) -> TokenStream {
 }
 
 fn retry_note(op: &Operation) -> String {
-    match (&op.idempotency_key, op.idempotent) {
+    match (&op.idempotency_key, op.retry) {
+        (_, RetryKind::Idempotent) => "Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.".to_owned(),
         (Some(key), _) => format!(
-            "Retries: safe. The body's `{key}` identifies the request, so on a timeout or a 429/502/503/504 the identical body is resent; reuse the same `{key}` if you retry yourself."
+            "Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](Self::resend_keyed_write) after confirming that the server de-duplicates `{}`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `{}`.",
+            key.wire, key.wire
         ),
-        (None, true) => "Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.".to_owned(),
-        (None, false) => "Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.".to_owned(),
+        (None, _) => "Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.".to_owned(),
     }
 }
 
@@ -637,10 +664,23 @@ fn send_fns(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
         Security::Basic => quote!(crate::request::Security::Basic),
         Security::ApiKeyHeader(h) => quote!(crate::request::Security::ApiKeyHeader(#h)),
     });
-    let retry = if op.idempotent {
-        quote!(crate::request::RetryClass::Idempotent)
-    } else {
-        quote!(crate::request::RetryClass::NonIdempotent)
+    let retry = match op.retry {
+        RetryKind::Idempotent => quote!(crate::request::RetryClass::Idempotent),
+        RetryKind::KeyedWrite => quote!(crate::request::RetryClass::KeyedWrite),
+        RetryKind::NonIdempotent => quote!(crate::request::RetryClass::NonIdempotent),
+    };
+    // Read before the body takes the value.
+    let key = match &op.idempotency_key {
+        Some(key) => {
+            let wire = &key.wire;
+            let value = ident(&key.setter);
+            quote!(let idempotency_key = Some(crate::request::IdempotencyKey { field: #wire, value: #value.to_string() });)
+        }
+        None => quote!(let idempotency_key = None;),
+    };
+    let lookup = match &op.outcome_lookup {
+        Some(id) => quote!(Some(#id)),
+        None => quote!(None),
     };
     let envelope = match &op.response.envelope {
         Some((env, _)) => {
@@ -675,6 +715,7 @@ fn send_fns(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
             #(#unwraps)*
             #(#plain)*
             #(#checks)*
+            #key
             #body
             #query
             #headers
@@ -688,6 +729,8 @@ fn send_fns(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
                 body,
                 security: &[#(#security),*],
                 retry: #retry,
+                idempotency_key,
+                outcome_lookup: #lookup,
                 envelope: #envelope,
                 options,
             };

@@ -97,6 +97,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Diagnostics> {
     };
     l.lower_components();
     let operations = l.lower_operations();
+    l.check_outcome_lookups(&operations);
     l.mark_recursive_fields();
     l.break_alias_cycles();
     let servers = l.lower_servers();
@@ -978,6 +979,26 @@ impl<'a> Lowerer<'a> {
 
     // ----- operations ----------------------------------------------------------------
 
+    /// Every `x-outcome-lookup` must name an operation of the spec.
+    fn check_outcome_lookups(&mut self, operations: &[Operation]) {
+        for op in operations {
+            let Some(lookup) = &op.outcome_lookup else {
+                continue;
+            };
+            if !operations.iter().any(|o| &o.id == lookup) {
+                let ptr = Pointer::root()
+                    .key("paths")
+                    .key(&op.path)
+                    .key(&op.method)
+                    .key("x-outcome-lookup");
+                self.diags.push(
+                    ptr.as_str(),
+                    format!("`{lookup}` is not the operationId of an operation in this spec"),
+                );
+            }
+        }
+    }
+
     fn lower_operations(&mut self) -> Vec<Operation> {
         let mut builders = Scope::with_reserved(RESERVED_TYPE_NAMES);
         let mut fns = Scope::with_reserved(RESERVED_CLIENT_FNS);
@@ -1145,36 +1166,7 @@ impl<'a> Lowerer<'a> {
         let body = self.body(&builder, op, &op_ptr, &mut names);
         let response = self.response(&builder, op, &op_ptr);
         let security = self.security(op, &op_ptr);
-        let idempotency_key = match op.extensions.get("x-idempotency-key") {
-            None => None,
-            Some(Value::String(key)) => {
-                let known = body
-                    .as_ref()
-                    .and_then(|b| b.fields.as_ref())
-                    .and_then(|f| f.iter().map(|(_, f)| f).find(|f| &f.wire == key));
-                match known {
-                    Some(f) if f.required => Some(key.clone()),
-                    Some(_) => {
-                        self.diags.push(op_ptr.key("x-idempotency-key").as_str(), format!("`{key}` must be a required body field: an optional key cannot make a resend safe"));
-                        None
-                    }
-                    None => {
-                        self.diags.push(
-                            op_ptr.key("x-idempotency-key").as_str(),
-                            format!("`{key}` is not a field of the request body"),
-                        );
-                        None
-                    }
-                }
-            }
-            Some(_) => {
-                self.diags.push(
-                    op_ptr.key("x-idempotency-key").as_str(),
-                    "`x-idempotency-key` must name a body field",
-                );
-                None
-            }
-        };
+        let idempotency_key = self.idempotency_key(op, &op_ptr, body.as_ref());
         let declared_idempotent = match op.extensions.get("x-idempotent") {
             None => false,
             Some(Value::Bool(b)) => *b,
@@ -1186,9 +1178,24 @@ impl<'a> Lowerer<'a> {
                 false
             }
         };
-        let idempotent = matches!(method, "get" | "head" | "options")
-            || declared_idempotent
-            || idempotency_key.is_some();
+        let retry = if matches!(method, "get" | "head" | "options") || declared_idempotent {
+            RetryKind::Idempotent
+        } else if idempotency_key.is_some() {
+            RetryKind::KeyedWrite
+        } else {
+            RetryKind::NonIdempotent
+        };
+        let outcome_lookup = match op.extensions.get("x-outcome-lookup") {
+            None => None,
+            Some(Value::String(id)) => Some(id.clone()),
+            Some(_) => {
+                self.diags.push(
+                    op_ptr.key("x-outcome-lookup").as_str(),
+                    "`x-outcome-lookup` must be an operationId",
+                );
+                None
+            }
+        };
         Operation {
             id,
             fn_name,
@@ -1203,8 +1210,47 @@ impl<'a> Lowerer<'a> {
             body,
             response,
             security,
-            idempotent,
+            retry,
             idempotency_key,
+            outcome_lookup,
+        }
+    }
+
+    /// `x-idempotency-key`: it must name a required field of the body struct.
+    fn idempotency_key(
+        &mut self,
+        op: &openapiv3::Operation,
+        op_ptr: &Pointer,
+        body: Option<&Body>,
+    ) -> Option<IdempotencyKeyField> {
+        let ptr = op_ptr.key("x-idempotency-key");
+        let key = match op.extensions.get("x-idempotency-key")? {
+            Value::String(key) => key,
+            _ => {
+                self.diags
+                    .push(ptr.as_str(), "`x-idempotency-key` must name a body field");
+                return None;
+            }
+        };
+        let known = body
+            .and_then(|b| b.fields.as_ref())
+            .and_then(|f| f.iter().find(|(_, f)| &f.wire == key));
+        match known {
+            Some((setter, f)) if f.required => Some(IdempotencyKeyField {
+                wire: key.clone(),
+                setter: setter.clone(),
+            }),
+            Some(_) => {
+                self.diags.push(ptr.as_str(), format!("`{key}` must be a required body field: an optional key cannot identify a write"));
+                None
+            }
+            None => {
+                self.diags.push(
+                    ptr.as_str(),
+                    format!("`{key}` is not a field of the request body"),
+                );
+                None
+            }
         }
     }
 

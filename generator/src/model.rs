@@ -169,9 +169,33 @@ pub struct Operation {
     pub body: Option<Body>,
     pub response: ResponseSpec,
     pub security: Vec<Security>,
-    pub idempotent: bool,
-    /// `x-idempotency-key`: the body field whose value makes a resend safe.
-    pub idempotency_key: Option<String>,
+    /// Whether the runtime may resend the request; see [`RetryKind`].
+    pub retry: RetryKind,
+    /// `x-idempotency-key`: the required body field whose value identifies a write.
+    pub idempotency_key: Option<IdempotencyKeyField>,
+    /// `x-outcome-lookup`: the `operationId` that tells whether a write whose answer was
+    /// lost happened; validated to name an operation of the spec.
+    pub outcome_lookup: Option<String>,
+}
+
+/// The body field named by `x-idempotency-key`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKeyField {
+    pub wire: String,
+    /// The builder setter (and input) holding it.
+    pub setter: String,
+}
+
+/// How the runtime may resend an operation (`crate::request::RetryClass` in the client).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryKind {
+    /// GET/HEAD/OPTIONS, or declared `x-idempotent: true` (the token call).
+    Idempotent,
+    /// A write with an `x-idempotency-key`: resent only when the caller opts in, since
+    /// the key's de-duplication is the server's promise, not ours.
+    KeyedWrite,
+    /// Any other write: never resent once it may have reached the server.
+    NonIdempotent,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use enkash_rewards::request::{Envelope, OperationRequest, RequestOptions, RetryClass, Security};
+use enkash_rewards::request::{Envelope, OperationRequest, RetryClass, Security};
 use enkash_rewards::{Client, Credentials, Error, RetryPolicy};
 use reqwest::{Method, StatusCode};
 use wiremock::matchers::{body_string_contains, header, method, path};
@@ -37,23 +37,21 @@ fn client(server: &MockServer) -> Client {
 }
 
 fn bearer_request(class: RetryClass) -> OperationRequest {
-    OperationRequest {
-        operation_id: "getBalance",
-        method: if class == RetryClass::Idempotent {
-            Method::GET
-        } else {
-            Method::POST
-        },
-        path_template: "/api/v0/coins/balance",
-        path: "/api/v0/coins/balance".to_owned(),
-        query: Vec::new(),
-        headers: Vec::new(),
-        body: None,
-        security: &[Security::Bearer],
-        retry: class,
-        envelope: Some(ENVELOPE),
-        options: RequestOptions::default(),
-    }
+    let method = if class == RetryClass::Idempotent {
+        Method::GET
+    } else {
+        Method::POST
+    };
+    let mut request = OperationRequest::new(
+        "getBalance",
+        method,
+        "/api/v0/coins/balance",
+        "/api/v0/coins/balance",
+    );
+    request.security = &[Security::Bearer];
+    request.retry = class;
+    request.envelope = Some(ENVELOPE);
+    request
 }
 
 fn token_response(token: &str, expires_in: u64) -> ResponseTemplate {

@@ -4,9 +4,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use enkash_rewards::request::{
-    Envelope, OperationRequest, RequestBody, RequestOptions, RetryClass,
-};
+use enkash_rewards::request::{Envelope, OperationRequest, RequestBody, RetryClass};
 use enkash_rewards::{Client, Error, RetryPolicy};
 use reqwest::{Method, StatusCode};
 use wiremock::matchers::any;
@@ -22,21 +20,13 @@ const OK_BODY: &str = r#"{"response_code":0,"response_message":"Success","payloa
 fn request(class: RetryClass) -> OperationRequest {
     let method = match class {
         RetryClass::Idempotent => Method::GET,
-        RetryClass::NonIdempotent => Method::POST,
+        _ => Method::POST,
     };
-    OperationRequest {
-        operation_id: "testOperation",
-        method,
-        path_template: "/api/v0/things",
-        path: "/api/v0/things".to_owned(),
-        query: Vec::new(),
-        headers: Vec::new(),
-        body: None,
-        security: &[],
-        retry: class,
-        envelope: Some(ENVELOPE),
-        options: RequestOptions::default(),
-    }
+    let mut request =
+        OperationRequest::new("testOperation", method, "/api/v0/things", "/api/v0/things");
+    request.retry = class;
+    request.envelope = Some(ENVELOPE);
+    request
 }
 
 fn post_with_body(class: RetryClass) -> OperationRequest {
@@ -222,16 +212,24 @@ async fn a_timed_out_non_idempotent_write_is_sent_exactly_once() {
         "the write may have happened: {error}"
     );
     match error {
-        Error::Timeout {
-            operation,
-            after,
-            connecting,
+        Error::OutcomeUnknown {
+            operation, cause, ..
         } => {
             assert_eq!(operation, "testOperation");
-            assert_eq!(after, Duration::from_millis(200));
-            assert!(!connecting, "the request was sent before the timeout");
+            match *cause {
+                Error::Timeout {
+                    operation,
+                    after,
+                    connecting,
+                } => {
+                    assert_eq!(operation, "testOperation");
+                    assert_eq!(after, Duration::from_millis(200));
+                    assert!(!connecting, "the request was sent before the timeout");
+                }
+                other => panic!("expected a timeout as the cause, got {other:?}"),
+            }
         }
-        other => panic!("expected Error::Timeout, got {other:?}"),
+        other => panic!("expected Error::OutcomeUnknown, got {other:?}"),
     }
     assert_eq!(request_count(&server).await, 1);
 }
@@ -283,8 +281,11 @@ async fn a_per_request_timeout_overrides_the_client() {
         .execute::<String>(req)
         .await
     {
-        Err(Error::Timeout { after, .. }) => assert_eq!(after, Duration::from_millis(150)),
-        other => panic!("expected Error::Timeout, got {other:?}"),
+        Err(Error::OutcomeUnknown { cause, .. }) => match *cause {
+            Error::Timeout { after, .. } => assert_eq!(after, Duration::from_millis(150)),
+            other => panic!("expected a timeout as the cause, got {other:?}"),
+        },
+        other => panic!("expected Error::OutcomeUnknown, got {other:?}"),
     }
 }
 

@@ -6,8 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use enkash_rewards::request::{
-    Envelope, OperationRequest, RequestBody, RequestOptions, RetryClass, Security,
-    encode_path_segment,
+    Envelope, OperationRequest, RequestBody, RetryClass, Security, encode_path_segment,
 };
 use enkash_rewards::{Client, Credentials, RetryPolicy};
 use reqwest::Method;
@@ -105,26 +104,24 @@ async fn traces_name_the_template_and_never_secrets_or_personal_data() {
         .retry_policy(RetryPolicy::default().with_base_delay(Duration::from_millis(1)))
         .build()
         .expect("client builds");
-    let request = OperationRequest {
-        operation_id: "loadCard",
-        method: Method::POST,
-        path_template: "/api/v0/cards/{cardId}/load",
-        path: format!("/api/v0/cards/{}/load", encode_path_segment("CARD-98765")),
-        query: vec![("userId", "USER-55555".to_owned())],
-        headers: vec![("Cookie", "session=COOKIE-SECRET".to_owned())],
-        body: Some(
-            RequestBody::json(&serde_json::json!({"email": "person@example.com"}))
-                .expect("json body"),
-        ),
-        security: &[Security::Bearer, Security::ApiKeyHeader("partnerId")],
-        retry: RetryClass::Idempotent,
-        envelope: Some(Envelope {
-            code: "code",
-            message: "message",
-            payload: "payload",
-        }),
-        options: RequestOptions::default(),
-    };
+    let mut request = OperationRequest::new(
+        "loadCard",
+        Method::POST,
+        "/api/v0/cards/{cardId}/load",
+        format!("/api/v0/cards/{}/load", encode_path_segment("CARD-98765")),
+    );
+    request.query = vec![("userId", "USER-55555".to_owned())];
+    request.headers = vec![("Cookie", "session=COOKIE-SECRET".to_owned())];
+    request.body = Some(
+        RequestBody::json(&serde_json::json!({"email": "person@example.com"})).expect("json body"),
+    );
+    request.security = &[Security::Bearer, Security::ApiKeyHeader("partnerId")];
+    request.retry = RetryClass::Idempotent;
+    request.envelope = Some(Envelope {
+        code: "code",
+        message: "message",
+        payload: "payload",
+    });
 
     let capture = Capture::default();
     let guard = tracing::subscriber::set_default(capture.clone());

@@ -6,8 +6,7 @@
 use std::str::FromStr;
 
 use enkash_rewards::request::{
-    Envelope, OperationRequest, RequestBody, RequestOptions, RetryClass, Security,
-    encode_path_segment,
+    Envelope, OperationRequest, RequestBody, RetryClass, Security, encode_path_segment,
 };
 use enkash_rewards::{Client, Credentials, Error, RetryPolicy, Secret};
 use reqwest::{Method, StatusCode};
@@ -28,19 +27,15 @@ const CARD_ENVELOPE: Envelope = Envelope {
 };
 
 fn request(method: Method, concrete_path: &str) -> OperationRequest {
-    OperationRequest {
-        operation_id: "testOperation",
+    let mut request = OperationRequest::new(
+        "testOperation",
         method,
-        path_template: "/api/v0/things/{thingId}",
-        path: concrete_path.to_owned(),
-        query: Vec::new(),
-        headers: Vec::new(),
-        body: None,
-        security: &[],
-        retry: RetryClass::Idempotent,
-        envelope: Some(ENVELOPE),
-        options: RequestOptions::default(),
-    }
+        "/api/v0/things/{thingId}",
+        concrete_path,
+    );
+    request.retry = RetryClass::Idempotent;
+    request.envelope = Some(ENVELOPE);
+    request
 }
 
 fn client(server: &MockServer) -> Client {

@@ -404,12 +404,23 @@ async fn a_non_keyed_write_that_timed_out_is_sent_exactly_once() {
         .timeout(Duration::from_millis(200))
         .send()
         .await;
-    assert!(matches!(result, Err(Error::Timeout { .. })), "{result:?}");
+    match result {
+        Err(Error::OutcomeUnknown {
+            operation,
+            idempotency_key: None,
+            cause,
+            ..
+        }) => {
+            assert_eq!(operation, "createCoinEvent");
+            assert!(matches!(*cause, Error::Timeout { .. }), "{cause:?}");
+        }
+        other => panic!("expected an unknown outcome, got {other:?}"),
+    }
     // `expect(1)` is verified when the server drops: the write went out once, never again.
 }
 
 #[tokio::test]
-async fn a_keyed_write_is_resent_with_the_same_key_after_a_timeout() {
+async fn a_keyed_write_is_resent_with_the_same_key_after_a_timeout_when_the_caller_opts_in() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(documented("allocateCoins").set_delay(Duration::from_secs(2)))
@@ -435,6 +446,7 @@ async fn a_keyed_write_is_resent_with_the_same_key_after_a_timeout() {
         .request_id("REQ-7")
         .user_id("U")
         .timeout(Duration::from_millis(300))
+        .resend_keyed_write(true)
         .send()
         .await
         .expect("the retry succeeds");

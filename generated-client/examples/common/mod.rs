@@ -90,7 +90,8 @@ pub fn client_from_env(needs_partner_id: bool) -> Result<Client, String> {
 }
 
 /// A reference unique to this run: `PREFIX-<unix ms>-<pid>`. Generate it once per business
-/// transaction, store it with the transaction, and reuse it if you have to resend.
+/// transaction, store it with the transaction, and reuse it if, after checking that the
+/// first attempt did not happen, you have to send it again.
 pub fn unique_reference(prefix: &str) -> String {
     let millis = SystemTime::now()
         .duration_since(UNIX_EPOCH)

@@ -279,6 +279,7 @@ impl<
         let password = self.password.into_value();
         let grant_type = self.grant_type.into_value();
         let client_id = self.client_id.into_value();
+        let idempotency_key = None;
         let body = crate::types::AccessTokenRequest {
             username,
             password,
@@ -299,6 +300,8 @@ impl<
             body,
             security: &[crate::request::Security::Basic],
             retry: crate::request::RetryClass::Idempotent,
+            idempotency_key,
+            outcome_lookup: None,
             envelope: None,
             options,
         };
@@ -534,6 +537,7 @@ impl<
         let company_id = self.company_id.into_value();
         let event = self.event.into_value();
         let amount = self.amount.into_value();
+        let idempotency_key = None;
         let body = crate::types::CreateCoinEventRequest {
             configuration,
             company_id,
@@ -554,6 +558,8 @@ impl<
             body,
             security: &[crate::request::Security::Bearer],
             retry: crate::request::RetryClass::NonIdempotent,
+            idempotency_key,
+            outcome_lookup: None,
             envelope: Some(crate::request::Envelope {
                 code: "response_code",
                 message: "response_message",
@@ -593,7 +599,7 @@ pub mod allocate_coins {
 ///
 /// Required before `.send()`: `.company_id(..)`, `.event(..)`, `.request_id(..)`, `.user_id(..)`.
 ///
-/// Retries: safe. The body's `requestId` identifies the request, so on a timeout or a 429/502/503/504 the identical body is resent; reuse the same `requestId` if you retry yourself.
+/// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](Self::resend_keyed_write) after confirming that the server de-duplicates `requestId`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `requestId`.
 ///
 /// # Example
 ///
@@ -748,6 +754,14 @@ impl<
         self
     }
 
+    /// Whether this call may be resent after a timeout, a broken connection or a 429/502/503/504, overriding [`ClientBuilder::resend_keyed_writes`](crate::ClientBuilder::resend_keyed_writes) (default `false`).
+    ///
+    /// Opt in only once the API provider has confirmed that a resent `requestId` is applied once (EnKash documents no such de-duplication); otherwise a resend can apply this write twice.
+    pub fn resend_keyed_write(mut self, resend: bool) -> Self {
+        self.options.resend_keyed_write = Some(resend);
+        self
+    }
+
     /// Sends the request. Returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
     ///
     /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
@@ -777,6 +791,10 @@ impl<
         let event = self.event.into_value();
         let request_id = self.request_id.into_value();
         let user_id = self.user_id.into_value();
+        let idempotency_key = Some(crate::request::IdempotencyKey {
+            field: "requestId",
+            value: request_id.to_string(),
+        });
         let body = crate::types::AllocateCoinsRequest {
             company_id,
             event,
@@ -796,7 +814,9 @@ impl<
             headers,
             body,
             security: &[crate::request::Security::Bearer],
-            retry: crate::request::RetryClass::Idempotent,
+            retry: crate::request::RetryClass::KeyedWrite,
+            idempotency_key,
+            outcome_lookup: None,
             envelope: Some(crate::request::Envelope {
                 code: "response_code",
                 message: "response_message",
@@ -872,6 +892,7 @@ impl<'c> GetCoinEvent<'c> {
         let client = self.client;
         let options = self.options;
         let coin_config_id = self.coin_config_id;
+        let idempotency_key = None;
         let body = None;
         let query = Vec::new();
         let headers = Vec::new();
@@ -888,6 +909,8 @@ impl<'c> GetCoinEvent<'c> {
             body,
             security: &[crate::request::Security::Bearer],
             retry: crate::request::RetryClass::Idempotent,
+            idempotency_key,
+            outcome_lookup: None,
             envelope: Some(crate::request::Envelope {
                 code: "response_code",
                 message: "response_message",
@@ -1032,6 +1055,7 @@ impl<'c> UpdateCoinEvent<'c> {
         let configuration = self.configuration;
         let company_id = self.company_id;
         let event = self.event;
+        let idempotency_key = None;
         let body = crate::types::UpdateCoinEventRequest {
             amount,
             configuration,
@@ -1055,6 +1079,8 @@ impl<'c> UpdateCoinEvent<'c> {
             body,
             security: &[crate::request::Security::Bearer],
             retry: crate::request::RetryClass::NonIdempotent,
+            idempotency_key,
+            outcome_lookup: None,
             envelope: Some(crate::request::Envelope {
                 code: "response_code",
                 message: "response_message",
@@ -1166,6 +1192,7 @@ impl<'c, UserIdState> GetCoinBalance<'c, UserIdState> {
         let client = self.client;
         let options = self.options;
         let user_id = self.user_id.into_value();
+        let idempotency_key = None;
         let body = None;
         let query = vec![("userId", user_id)];
         let headers = Vec::new();
@@ -1179,6 +1206,8 @@ impl<'c, UserIdState> GetCoinBalance<'c, UserIdState> {
             body,
             security: &[crate::request::Security::Bearer],
             retry: crate::request::RetryClass::Idempotent,
+            idempotency_key,
+            outcome_lookup: None,
             envelope: Some(crate::request::Envelope {
                 code: "response_code",
                 message: "response_message",
@@ -1250,7 +1279,7 @@ pub mod create_and_allocate_points {
 ///
 /// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`, `.transaction_code(..)`, `.transaction_type(..)`, `.type(..)`, `.email(..)`, `.mobile(..)`, `.title(..)`, `.first_name(..)`, `.gender(..)`, `.load_amount(..)`, `.unique_reference_number(..)`.
 ///
-/// Retries: safe. The body's `uniqueReferenceNum` identifies the request, so on a timeout or a 429/502/503/504 the identical body is resent; reuse the same `uniqueReferenceNum` if you retry yourself.
+/// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](Self::resend_keyed_write) after confirming that the server de-duplicates `uniqueReferenceNum`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `uniqueReferenceNum`.
 ///
 /// # Example
 ///
@@ -1949,6 +1978,14 @@ impl<
         self
     }
 
+    /// Whether this call may be resent after a timeout, a broken connection or a 429/502/503/504, overriding [`ClientBuilder::resend_keyed_writes`](crate::ClientBuilder::resend_keyed_writes) (default `false`).
+    ///
+    /// Opt in only once the API provider has confirmed that a resent `uniqueReferenceNum` is applied once (EnKash documents no such de-duplication); otherwise a resend can apply this write twice.
+    pub fn resend_keyed_write(mut self, resend: bool) -> Self {
+        self.options.resend_keyed_write = Some(resend);
+        self
+    }
+
     /// Sends the request. Returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
     ///
     /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
@@ -2002,6 +2039,10 @@ impl<
         let gender = self.gender.into_value();
         let load_amount = self.load_amount.into_value();
         let unique_reference_number = self.unique_reference_number.into_value();
+        let idempotency_key = Some(crate::request::IdempotencyKey {
+            field: "uniqueReferenceNum",
+            value: unique_reference_number.to_string(),
+        });
         let body = crate::types::CreateAndAllocatePointsRequest {
             company_id,
             card_account_id,
@@ -2032,7 +2073,9 @@ impl<
                 crate::request::Security::Bearer,
                 crate::request::Security::ApiKeyHeader("partnerId"),
             ],
-            retry: crate::request::RetryClass::Idempotent,
+            retry: crate::request::RetryClass::KeyedWrite,
+            idempotency_key,
+            outcome_lookup: None,
             envelope: Some(crate::request::Envelope {
                 code: "code",
                 message: "message",
@@ -2612,6 +2655,7 @@ impl<
                 Some(10usize),
             )?;
         }
+        let idempotency_key = None;
         let body = crate::types::CreateCardRequest {
             user_id,
             company_id,
@@ -2656,6 +2700,8 @@ impl<
                 crate::request::Security::ApiKeyHeader("partnerId"),
             ],
             retry: crate::request::RetryClass::NonIdempotent,
+            idempotency_key,
+            outcome_lookup: None,
             envelope: Some(crate::request::Envelope {
                 code: "code",
                 message: "message",
