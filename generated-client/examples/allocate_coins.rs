@@ -38,7 +38,9 @@ async fn main() -> ExitCode {
         None => (common::unique_reference("COIN"), false),
     };
     if resent {
-        println!("resending allocation {request_id} (same id: EnKash can recognise the repeat)");
+        println!(
+            "resending allocation {request_id} (same id: only after checking that the first attempt did not happen)"
+        );
     } else {
         println!(
             "new allocation {request_id}: keep this id; if the outcome is unknown, rerun with ENKASH_REQUEST_ID={request_id}"

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
 use crate::auth::{Auth, Credentials, Secret};
+use crate::encryption::PayloadEncryption;
 use crate::error::Error;
 use crate::request::{OperationRequest, Response};
 use crate::retry::RetryPolicy;
@@ -159,6 +160,7 @@ impl fmt::Debug for Client {
             .field("connect_timeout", &transport.connect_timeout)
             .field("retry_policy", &transport.retry)
             .field("resend_keyed_writes", &transport.resend_keyed_writes)
+            .field("payload_encryption", &transport.encryption.is_some())
             .field("auth", &self.inner.auth.describe())
             .finish_non_exhaustive()
     }
@@ -174,6 +176,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     retry_policy: RetryPolicy,
     resend_keyed_writes: bool,
+    encryption: Option<PayloadEncryption>,
     user_agent: String,
     http_client: Option<reqwest::Client>,
 }
@@ -189,6 +192,7 @@ impl Default for ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             retry_policy: RetryPolicy::default(),
             resend_keyed_writes: false,
+            encryption: None,
             user_agent: concat!("enkash-rewards/", env!("CARGO_PKG_VERSION")).to_owned(),
             http_client: None,
         }
@@ -272,6 +276,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Encrypts every JSON request body and decrypts every wrapped response, as EnKash's
+    /// integration guides require of live partners (default: off, as the sandbox and the
+    /// documented examples are plain JSON). See [`crate::encryption`] for the scheme, what
+    /// is and is not encrypted, and what ECB does not protect.
+    #[must_use]
+    pub fn payload_encryption(mut self, encryption: PayloadEncryption) -> Self {
+        self.encryption = Some(encryption);
+        self
+    }
+
     /// The `User-Agent` header (default `enkash-rewards/<version>`).
     #[must_use]
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
@@ -329,6 +343,7 @@ impl ClientBuilder {
             connect_timeout,
             retry: self.retry_policy,
             resend_keyed_writes: self.resend_keyed_writes,
+            encryption: self.encryption,
         };
         Ok(Client {
             inner: Arc::new(Inner { transport, auth }),
@@ -352,6 +367,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("retry_policy", &self.retry_policy)
             .field("resend_keyed_writes", &self.resend_keyed_writes)
+            .field("payload_encryption", &self.encryption.is_some())
             .field("user_agent", &self.user_agent)
             .field("http_client", &self.http_client.is_some())
             .finish()

@@ -48,6 +48,13 @@ pub enum Error {
     InvalidRequest { field: String, reason: String },
     /// The client is not configured for this call (e.g. no `partner_id` for a card API).
     Config { reason: String },
+    /// Payload encryption is on and the answer was wrapped (`{"request": "…"}`) but could
+    /// not be decrypted: usually the wrong key. Carries no plaintext and no key material.
+    Decryption {
+        operation: &'static str,
+        status: reqwest::StatusCode,
+        reason: crate::encryption::DecryptionError,
+    },
     /// A write failed in a way that leaves its effect unknown (a timeout once it was sent,
     /// a dropped connection, a 5xx without an EnKash code, an undecodable 2xx): the server
     /// may have acted on it. It was **not** resent (unless you opted in to resending keyed
@@ -118,6 +125,14 @@ impl fmt::Display for Error {
                 write!(f, "invalid request, nothing was sent: `{field}` {reason}")
             }
             Error::Config { reason } => write!(f, "client configuration: {reason}"),
+            Error::Decryption {
+                operation,
+                status,
+                reason,
+            } => write!(
+                f,
+                "could not decrypt the {operation} response (HTTP {status}): {reason}"
+            ),
             Error::OutcomeUnknown {
                 operation,
                 idempotency_key,
@@ -154,7 +169,8 @@ impl Error {
         match self {
             Error::Api { status, .. }
             | Error::Http { status, .. }
-            | Error::Decode { status, .. } => Some(*status),
+            | Error::Decode { status, .. }
+            | Error::Decryption { status, .. } => Some(*status),
             Error::OutcomeUnknown { cause, .. } => cause.status(),
             Error::Timeout { .. }
             | Error::Transport { .. }
@@ -183,6 +199,7 @@ impl Error {
             Error::Transport { source, .. } => !(source.is_connect() || source.is_builder()),
             Error::Http { status, .. } => status.is_server_error(),
             Error::Decode { status, .. } => status.is_success(),
+            Error::Decryption { status, .. } => status.is_success() || status.is_server_error(),
             Error::OutcomeUnknown { .. } => true,
             Error::Api { .. } | Error::InvalidRequest { .. } | Error::Config { .. } => false,
         }
@@ -193,6 +210,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport { source, .. } => Some(source),
+            Error::Decryption { reason, .. } => Some(reason),
             Error::OutcomeUnknown { cause, .. } => Some(cause.as_ref()),
             _ => None,
         }

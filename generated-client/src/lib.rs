@@ -63,6 +63,31 @@
 //! [`RequestOptions::max_retries`](request::RequestOptions::max_retries), or use
 //! [`RetryPolicy::none`]. Details: [`retry`].
 //!
+//! # Encrypted payloads
+//!
+//! EnKash's integration guides ask live partners to encrypt request payloads (AES-128,
+//! ECB, PKCS#7, Base64, sent as `{"request": "…"}`) and to decrypt responses wrapped the
+//! same way. It is **off by default** (the sandbox and the documented examples are plain
+//! JSON); switch it on with [`ClientBuilder::payload_encryption`]:
+//!
+//! ```no_run
+//! # fn demo() -> Result<(), enkash_rewards::Error> {
+//! use enkash_rewards::{Client, PayloadEncryption, PayloadKey};
+//!
+//! let client = Client::builder()
+//!     .base_url(enkash_rewards::servers::PRODUCTION)
+//!     .bearer_token("token")
+//!     .payload_encryption(PayloadEncryption::new(PayloadKey::sha256_of_secret("client-secret")))
+//!     .build()?;
+//! # let _ = client; Ok(()) }
+//! ```
+//!
+//! The key is derived as EnKash's documented example does ([`PayloadKey::sha256_of_secret`])
+//! or given raw ([`PayloadKey::from_bytes`]); EnKash shares the key logic per partner. The
+//! token call, paths, query strings and headers are never encrypted; an unwrapped answer
+//! is read as plain JSON. ECB is EnKash's scheme, not a recommendation: it hides neither
+//! repeated blocks nor tampering. See [`encryption`] for the details.
+//!
 //! # Observability
 //!
 //! Every call runs in a `tracing` span named `enkash.request` with the fields
@@ -73,6 +98,7 @@
 
 mod auth;
 mod client;
+pub mod encryption;
 mod error;
 // Formatted by prettyplease when generated; rustfmt would reformat it and break
 // `cargo xtask codegen --check`.
@@ -89,6 +115,7 @@ mod validate;
 
 pub use auth::{Credentials, Secret};
 pub use client::{Client, ClientBuilder};
+pub use encryption::{PayloadEncryption, PayloadKey};
 pub use error::Error;
 pub use generated::{API_VERSION, operations, servers, types};
 

@@ -29,6 +29,7 @@ use serde_json::value::RawValue;
 use tracing::Instrument as _;
 use tracing::field::Empty;
 
+use crate::encryption::PayloadEncryption;
 use crate::error::Error;
 use crate::request::{Envelope, IdempotencyKey, OperationRequest, Response, RetryClass};
 use crate::retry::{Failure, RetryPolicy, Wait, is_retryable, wait_before_retry};
@@ -56,6 +57,8 @@ pub(crate) struct Transport {
     pub(crate) retry: RetryPolicy,
     /// The client-wide opt-in to resend [`RetryClass::KeyedWrite`] requests.
     pub(crate) resend_keyed_writes: bool,
+    /// EnKash payload encryption, when the caller switched it on.
+    pub(crate) encryption: Option<PayloadEncryption>,
 }
 
 /// A request checked and encoded, ready to be sent as many times as the policy allows.
@@ -150,7 +153,13 @@ impl Transport {
         let body = match request.body {
             Some(body) => {
                 headers.insert(CONTENT_TYPE, HeaderValue::from_static(body.content_type));
-                Some(body.bytes)
+                // Only JSON bodies are wrapped: the token call's form body goes out plain.
+                match &self.encryption {
+                    Some(encryption) if body.content_type == "application/json" => {
+                        Some(encryption.wrap(&body.bytes))
+                    }
+                    _ => Some(body.bytes),
+                }
             }
             None => None,
         };
@@ -262,11 +271,34 @@ impl Transport {
                 }
             }
             let result = match outcome {
-                Ok(raw) => decode_response(prepared.operation, prepared.envelope, raw),
+                Ok(raw) => self
+                    .decrypt(&prepared, raw)
+                    .and_then(|raw| decode_response(prepared.operation, prepared.envelope, raw)),
                 Err(attempt_error) => Err(attempt_error.error),
             };
             return result.map_err(|error| outcome_unknown(&prepared, error));
         }
+    }
+
+    /// With encryption on, replaces a wrapped body by its plaintext; a plain body is left
+    /// as it is (see [`crate::encryption`] for why).
+    fn decrypt(&self, prepared: &Prepared, mut raw: Raw) -> Result<Raw, Error> {
+        let Some(encryption) = &self.encryption else {
+            return Ok(raw);
+        };
+        let code = prepared.envelope.map(|e| e.code);
+        match encryption.unwrap(&raw.body, code) {
+            Ok(Some(plaintext)) => raw.body = plaintext,
+            Ok(None) => tracing::debug!("the response is not encrypted; read as plain JSON"),
+            Err(reason) => {
+                return Err(Error::Decryption {
+                    operation: prepared.operation,
+                    status: raw.status,
+                    reason,
+                });
+            }
+        }
+        Ok(raw)
     }
 
     /// One attempt: send, then read the whole body, all within the attempt's timeout.

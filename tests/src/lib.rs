@@ -1,5 +1,7 @@
 //! Shared helpers for the workspace tests.
 
+pub mod examples;
+
 use std::path::PathBuf;
 use std::sync::OnceLock;
 

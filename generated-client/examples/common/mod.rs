@@ -7,6 +7,8 @@
 //! | `ENKASH_CLIENT_ID`, `ENKASH_CLIENT_SECRET` | the integration's credentials (HTTP Basic of the token call) |
 //! | `ENKASH_USERNAME`, `ENKASH_PASSWORD` | the registered user the token is issued to |
 //! | `ENKASH_PARTNER_ID` | the `partnerId` header of the card APIs (card examples only) |
+//! | `ENKASH_PAYLOAD_SECRET` | switches payload encryption on, keyed with SHA-256 of this secret (first 16 bytes) |
+//! | `ENKASH_PAYLOAD_KEY_HEX` | switches payload encryption on with this raw 16-byte key (32 hex digits) |
 //!
 //! With the four credential variables the client fetches, caches and refreshes the token
 //! itself (`POST /oauth/token`).
@@ -16,7 +18,7 @@
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use enkash_rewards::{Client, Credentials, Error};
+use enkash_rewards::{Client, Credentials, Error, PayloadEncryption, PayloadKey};
 
 /// The sandbox, used when `ENKASH_BASE_URL` is not set.
 pub const SANDBOX: &str = "https://pay-uat.enkash.in";
@@ -84,9 +86,41 @@ pub fn client_from_env(needs_partner_id: bool) -> Result<Client, String> {
         }
         None => {}
     }
+    let encryption = match (var("ENKASH_PAYLOAD_SECRET"), var("ENKASH_PAYLOAD_KEY_HEX")) {
+        (Some(_), Some(_)) => {
+            return Err("set ENKASH_PAYLOAD_SECRET or ENKASH_PAYLOAD_KEY_HEX, not both".to_owned());
+        }
+        (Some(secret), None) => Some((PayloadKey::sha256_of_secret(&secret), "SHA-256 of secret")),
+        (None, Some(hex)) => Some((key_from_hex(&hex)?, "raw key")),
+        (None, None) => None,
+    };
+    let how = match encryption {
+        Some((key, derivation)) => {
+            builder = builder.payload_encryption(PayloadEncryption::new(key));
+            format!("{how}, payload encryption on ({derivation})")
+        }
+        None => how.to_owned(),
+    };
     let client = builder.build().map_err(|e| e.to_string())?;
     println!("using {base_url} with {how}");
     Ok(client)
+}
+
+/// A raw AES-128 key from 32 hex digits.
+fn key_from_hex(hex: &str) -> Result<PayloadKey, String> {
+    let hex = hex.trim();
+    let bytes: Option<Vec<u8>> = (0..hex.len())
+        .step_by(2)
+        .map(|i| {
+            hex.get(i..i + 2)
+                .and_then(|b| u8::from_str_radix(b, 16).ok())
+        })
+        .collect();
+    bytes
+        .ok_or_else(|| "ENKASH_PAYLOAD_KEY_HEX is not hexadecimal".to_owned())
+        .and_then(|b| {
+            PayloadKey::from_slice(&b).map_err(|e| format!("ENKASH_PAYLOAD_KEY_HEX: {e}"))
+        })
 }
 
 /// A reference unique to this run: `PREFIX-<unix ms>-<pid>`. Generate it once per business
