@@ -104,6 +104,7 @@ mod error;
 // `cargo xtask codegen --check`.
 #[rustfmt::skip]
 mod generated;
+mod redact;
 pub mod request;
 pub mod retry;
 // Serde adapters generated types use: part of the runtime's contract with generated code
@@ -112,6 +113,7 @@ pub mod retry;
 pub mod serde_helpers;
 mod transport;
 mod validate;
+mod values;
 
 pub use auth::{Credentials, Secret};
 pub use client::{Client, ClientBuilder};
@@ -125,6 +127,7 @@ pub use generated::{API_VERSION, operations, servers, types};
 pub use generated::schema_index;
 pub use request::Response;
 pub use retry::RetryPolicy;
+pub use values::{UnknownEnumValue, UnknownValue};
 
 /// This crate's version; the default user agent is `enkash-rewards/<VERSION>`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -541,10 +541,11 @@ fn decode_enveloped<T: DeserializeOwned>(
             Some(serde_json::Value::Null) | None => String::new(),
             Some(other) => other.to_string(),
         };
-        let payload = fields
+        let mut payload = fields
             .get(envelope.payload)
             .and_then(|raw| value_of(raw))
             .unwrap_or(serde_json::Value::Null);
+        crate::redact::redact_value(&mut payload);
         return Err(Error::Api {
             code,
             message,
@@ -581,11 +582,11 @@ fn prefixed_path(field: &str, path: &str) -> String {
     }
 }
 
-/// The first [`SNIPPET_CHARS`] characters of a body, cut on a character boundary.
+/// The first [`SNIPPET_CHARS`] characters of a body, secrets masked
+/// ([`redact`](crate::redact)), cut on a character boundary.
 pub(crate) fn snippet(body: &[u8]) -> String {
-    // 4 bytes per char at most, plus one char of slack for a cut sequence.
-    let head = &body[..body.len().min(SNIPPET_CHARS * 4 + 4)];
-    String::from_utf8_lossy(head)
+    let text = String::from_utf8_lossy(body);
+    crate::redact::redact_text(&text)
         .chars()
         .take(SNIPPET_CHARS)
         .collect()

@@ -109,6 +109,11 @@ impl<'a> TypeTable<'a> {
         TypeTable { api, by_name, eq }
     }
 
+    /// The crate doc examples name.
+    pub fn crate_name(&self) -> &'a str {
+        &self.api.crate_name
+    }
+
     pub fn get(&self, name: &str) -> Option<&'a TypeDef> {
         self.by_name.get(name).copied()
     }

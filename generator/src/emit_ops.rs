@@ -212,8 +212,8 @@ fn client_fn(plan: &Plan<'_>) -> TokenStream {
     quote! {
         #docs
         #deprecated
-        pub fn #f(&self, #(#args),*) -> #b<'_> {
-            #b::new(self, #(#values),*)
+        pub fn #f(&self, #(#args),*) -> #b {
+            #b::new(self.clone(), #(#values),*)
         }
     }
 }
@@ -272,7 +272,13 @@ fn builder(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
         .iter()
         .zip(&marker_types)
         .map(|(p, m)| quote!(#p = #markers::#m));
-    let builder_docs = builder_doc(plan);
+    let builder_docs = builder_doc(plan, table);
+    // Generic parameters, written only when there are any.
+    let (struct_generics, impl_generics) = if params.is_empty() {
+        (TokenStream::new(), TokenStream::new())
+    } else {
+        (quote!(<#(#defaults),*>), quote!(<#(#params),*>))
+    };
 
     // `new`.
     let path_inputs: Vec<&Input<'_>> = plan
@@ -311,14 +317,14 @@ fn builder(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
 
         #builder_docs
         #[must_use = "a request builder does nothing until `.send()` is awaited"]
-        pub struct #b<'c, #(#defaults),*> {
-            client: &'c crate::Client,
+        pub struct #b #struct_generics {
+            client: crate::Client,
             options: crate::request::RequestOptions,
             #(#struct_fields)*
         }
 
-        impl<'c> #b<'c> {
-            fn new(client: &'c crate::Client, #(#new_args),*) -> Self {
+        impl #b {
+            fn new(client: crate::Client, #(#new_args),*) -> Self {
                 Self {
                     client,
                     options: crate::request::RequestOptions::default(),
@@ -327,7 +333,7 @@ fn builder(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
             }
         }
 
-        impl<'c, #(#params),*> #b<'c, #(#params),*> {
+        impl #impl_generics #b #impl_generics {
             #(#setters)*
 
             /// Sets the total time one attempt may take, overriding the client's timeout.
@@ -371,7 +377,7 @@ fn resend_setter(op: &Operation) -> TokenStream {
     }
 }
 
-fn builder_doc(plan: &Plan<'_>) -> TokenStream {
+fn builder_doc(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
     let op = plan.op;
     let mut parts = Vec::new();
     parts.push(crate::emit::sanitize_markdown(
@@ -397,7 +403,7 @@ fn builder_doc(plan: &Plan<'_>) -> TokenStream {
         ));
     }
     parts.push(retry_note(op));
-    if let Some(example) = usage_example(plan) {
+    if let Some(example) = usage_example(plan, table) {
         parts.push(example);
     }
     parts.push(example_section(
@@ -424,19 +430,25 @@ fn retry_note(op: &Operation) -> String {
 
 /// A `no_run` doctest calling the builder with every required input, when example values
 /// can be written for all of them.
-fn usage_example(plan: &Plan<'_>) -> Option<String> {
+fn usage_example(plan: &Plan<'_>, table: &TypeTable<'_>) -> Option<String> {
     let op = plan.op;
+    let krate = table.crate_name();
     let mut args = Vec::new();
     for i in plan.inputs.iter().filter(|i| i.location == Where::Path) {
         args.push(literal(
             i.ty,
             i.example
                 .or(Some(&Value::String(format!("{}-example", i.wire)))),
+            table,
         )?);
     }
     let mut calls = Vec::new();
     for i in plan.typestate() {
-        calls.push(format!("    .{}({})", i.name, literal(i.ty, i.example)?));
+        calls.push(format!(
+            "    .{}({})",
+            i.name,
+            literal(i.ty, i.example, table)?
+        ));
     }
     let payload = match op.response.payload() {
         TypeRef::Unit => "()",
@@ -453,7 +465,7 @@ fn usage_example(plan: &Plan<'_>) -> Option<String> {
         "\nprintln!(\"{payload:?}\");"
     };
     Some(format!(
-        "# Example\n\n```no_run\n# async fn run(client: enkash_rewards::Client) -> Result<(), enkash_rewards::Error> {{\n{binding}client\n    .{}({})\n{}\n    .send()\n    .await?;{show}\n# Ok(())\n# }}\n```",
+        "# Example\n\n```no_run\n# async fn run(client: {krate}::Client) -> Result<(), {krate}::Error> {{\n{binding}client\n    .{}({})\n{}\n    .send()\n    .await?;{show}\n# Ok(())\n# }}\n```",
         bare(&op.fn_name),
         args.join(", "),
         if calls.is_empty() { String::new() } else { calls.join("\n") }
@@ -462,7 +474,7 @@ fn usage_example(plan: &Plan<'_>) -> Option<String> {
 }
 
 /// A Rust expression for an example value of `ty`, from the spec's example when it has one.
-fn literal(ty: &TypeRef, example: Option<&Value>) -> Option<String> {
+fn literal(ty: &TypeRef, example: Option<&Value>, table: &TypeTable<'_>) -> Option<String> {
     Some(match ty {
         TypeRef::String => format!("{:?}", example.and_then(Value::as_str).unwrap_or("example")),
         TypeRef::Boolean => example
@@ -478,9 +490,26 @@ fn literal(ty: &TypeRef, example: Option<&Value>) -> Option<String> {
             Some(n) => format!("rust_decimal::Decimal::from_str_exact({n:?}).unwrap()"),
             None => "1".to_owned(),
         },
-        TypeRef::Named(_) => match example.and_then(Value::as_str) {
-            Some(s) => format!("{s:?}"),
-            None => return None,
+        // An enum value is written as its variant: enums take no strings.
+        TypeRef::Named(n) => match table.get(n).map(|t| &t.kind) {
+            Some(TypeKind::StringEnum(variants)) => {
+                let wire = example.and_then(Value::as_str);
+                let v = variants
+                    .iter()
+                    .find(|v| Some(v.wire.as_str()) == wire)
+                    .or(variants.first())?;
+                format!("{}::types::{n}::{}", table.crate_name(), v.rust)
+            }
+            Some(TypeKind::IntEnum(variants)) => {
+                let wire = example.and_then(Value::as_i64);
+                let v = variants
+                    .iter()
+                    .find(|v| Some(v.wire) == wire)
+                    .or(variants.first())?;
+                format!("{}::types::{n}::{}", table.crate_name(), v.rust)
+            }
+            _ if table.is_string(ty) => format!("{:?}", example.and_then(Value::as_str)?),
+            _ => return None,
         },
         _ => return None,
     })
@@ -542,7 +571,7 @@ fn setter(plan: &Plan<'_>, i: &Input<'_>, params: &[proc_macro2::Ident]) -> Toke
     });
     quote! {
         #docs
-        pub fn #name(self, value: impl Into<#ty>) -> #b<'c, #(#out_params),*> {
+        pub fn #name(self, value: impl Into<#ty>) -> #b<#(#out_params),*> {
             #b {
                 client: self.client,
                 options: self.options,

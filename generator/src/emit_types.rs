@@ -252,19 +252,31 @@ fn string_enum(name: &str, variants: &[Variant<String>]) -> TokenStream {
     let variant_docs = wires.iter().map(|w| format!(" `{w}`"));
     quote! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #ty {
             #(#[doc = #variant_docs] #idents,)*
             /// A value this version of the client does not know, kept as sent.
-            Unknown(String),
+            Unknown(crate::UnknownValue<String>),
         }
 
         impl #ty {
+            /// The documented values, as written on the wire.
+            pub const VALUES: &'static [&'static str] = &[#(#wires),*];
+
             /// The value as written on the wire.
             pub fn as_str(&self) -> &str {
                 match self {
                     #(Self::#idents => #wires,)*
-                    Self::Unknown(other) => other,
+                    Self::Unknown(other) => other.get(),
                 }
+            }
+
+            /// A value the spec does not document, sent exactly as given: only for a value
+            /// the API provider has announced and this version does not know yet. A
+            /// documented value gives its own variant.
+            pub fn undocumented(value: impl Into<String>) -> Self {
+                let value = value.into();
+                Self::known(&value).unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value)))
             }
 
             fn known(value: &str) -> Option<Self> {
@@ -281,15 +293,16 @@ fn string_enum(name: &str, variants: &[Variant<String>]) -> TokenStream {
             }
         }
 
-        impl From<&str> for #ty {
-            fn from(value: &str) -> Self {
-                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-            }
-        }
+        impl std::str::FromStr for #ty {
+            type Err = crate::UnknownEnumValue;
 
-        impl From<String> for #ty {
-            fn from(value: String) -> Self {
-                Self::known(&value).unwrap_or(Self::Unknown(value))
+            /// A documented value; anything else is an error (see [`undocumented`](Self::undocumented)).
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Self::known(value).ok_or_else(|| crate::UnknownEnumValue {
+                    type_name: #name,
+                    value: value.to_owned(),
+                    expected: Self::VALUES,
+                })
             }
         }
 
@@ -301,7 +314,7 @@ fn string_enum(name: &str, variants: &[Variant<String>]) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #ty {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer).map(Self::from)
+                String::deserialize(deserializer).map(Self::undocumented)
             }
         }
     }
@@ -311,30 +324,52 @@ fn int_enum(name: &str, variants: &[Variant<i64>]) -> TokenStream {
     let ty = ident(name);
     let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust)).collect();
     let values: Vec<i64> = variants.iter().map(|v| v.wire).collect();
+    let texts: Vec<String> = values.iter().map(i64::to_string).collect();
     let variant_docs = values.iter().map(|w| format!(" `{w}`"));
     quote! {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #ty {
             #(#[doc = #variant_docs] #idents,)*
             /// A value this version of the client does not know, kept as sent.
-            Unknown(i64),
+            Unknown(crate::UnknownValue<i64>),
         }
 
         impl #ty {
+            /// The documented values, as written on the wire.
+            pub const VALUES: &'static [&'static str] = &[#(#texts),*];
+
             /// The value as written on the wire.
             pub fn value(self) -> i64 {
                 match self {
                     #(Self::#idents => #values,)*
-                    Self::Unknown(other) => other,
+                    Self::Unknown(other) => other.into_inner(),
+                }
+            }
+
+            /// A value the spec does not document, sent exactly as given: only for a value
+            /// the API provider has announced and this version does not know yet. A
+            /// documented value gives its own variant.
+            pub fn undocumented(value: i64) -> Self {
+                match value {
+                    #(#values => Self::#idents,)*
+                    other => Self::Unknown(crate::UnknownValue::new(other)),
                 }
             }
         }
 
-        impl From<i64> for #ty {
-            fn from(value: i64) -> Self {
-                match value {
-                    #(#values => Self::#idents,)*
-                    other => Self::Unknown(other),
+        impl TryFrom<i64> for #ty {
+            type Error = crate::UnknownEnumValue;
+
+            /// A documented value; anything else is an error (see [`undocumented`](Self::undocumented)).
+            fn try_from(value: i64) -> Result<Self, Self::Error> {
+                match Self::undocumented(value) {
+                    Self::Unknown(_) => Err(crate::UnknownEnumValue {
+                        type_name: #name,
+                        value: value.to_string(),
+                        expected: Self::VALUES,
+                    }),
+                    known => Ok(known),
                 }
             }
         }
@@ -353,7 +388,7 @@ fn int_enum(name: &str, variants: &[Variant<i64>]) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #ty {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                i64::deserialize(deserializer).map(Self::from)
+                i64::deserialize(deserializer).map(Self::undocumented)
             }
         }
     }

@@ -89,6 +89,19 @@ fn mod_file(api: &model::Api) -> proc_macro2::TokenStream {
             pub const #name: &str = #url;
         }
     });
+    // Every secret wire name, so the runtime can mask them wherever it quotes a body.
+    let secrets: std::collections::BTreeSet<&str> = api
+        .types
+        .iter()
+        .filter_map(|t| match &t.kind {
+            model::TypeKind::Struct(s) => Some(s.fields.iter()),
+            _ => None,
+        })
+        .flatten()
+        .filter(|f| f.secret)
+        .map(|f| f.wire.as_str())
+        .collect();
+    let secrets = secrets.iter();
     quote! {
         #![doc = #title]
 
@@ -99,6 +112,10 @@ fn mod_file(api: &model::Api) -> proc_macro2::TokenStream {
 
         /// The version of the API description this client was generated from.
         pub const API_VERSION: &str = #version;
+
+        /// Wire names of every property the spec marks secret (`format: password`): their
+        /// values are masked wherever the client quotes a body.
+        pub(crate) const SECRET_FIELDS: &[&str] = &[#(#secrets),*];
 
         /// Base URLs from the spec's `servers`.
         pub mod servers {

@@ -105,6 +105,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Diagnostics> {
         return Err(l.diags);
     }
     Ok(Api {
+        crate_name: crate_name(&spec.info),
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
         description: spec.info.description.clone(),
@@ -113,6 +114,15 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Diagnostics> {
         operations,
         schema_index: l.index,
     })
+}
+
+/// `info.x-rust-crate` when it is a valid crate name in snake case, else the title's.
+fn crate_name(info: &openapiv3::Info) -> String {
+    let declared = info.extensions.get("x-rust-crate").and_then(Value::as_str);
+    let name = naming::field_name(declared.unwrap_or(&info.title).trim_start_matches("r#"));
+    name.trim_start_matches("r#")
+        .trim_end_matches('_')
+        .to_owned()
 }
 
 struct Lowerer<'a> {

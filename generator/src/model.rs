@@ -8,6 +8,9 @@ use serde_json::Value;
 /// The whole API.
 #[derive(Debug, Clone)]
 pub struct Api {
+    /// The Rust crate the client is published as (`info.x-rust-crate`, else the title in
+    /// snake case): doc examples name it, since doctests compile outside the crate.
+    pub crate_name: String,
     pub title: String,
     pub version: String,
     pub description: Option<String>,

@@ -427,7 +427,7 @@ async fn encrypt_never_touches_the_token_call() {
         .create_access_token()
         .username("ops@example.com")
         .password("pw")
-        .grant_type("password")
+        .grant_type(enkash_rewards::types::AccessTokenRequestGrantType::Password)
         .client_id("CEK1GZBO6A")
         .send()
         .await

@@ -25,51 +25,60 @@ fn unknown_enum_values_survive() {
     );
     assert_eq!(
         event.configuration,
-        CoinConfiguration::Unknown("PREMIUM".to_owned())
+        CoinConfiguration::undocumented("PREMIUM")
     );
+    assert!(matches!(&event.configuration, CoinConfiguration::Unknown(v) if v.get() == "PREMIUM"));
     assert_eq!(event.configuration.as_str(), "PREMIUM");
     assert_eq!(event.configuration.to_string(), "PREMIUM");
 
     // Case matters: "default" is not "DEFAULT", and is kept as sent.
     let event: CoinEvent =
         survives(r#"{"coinConfigId":"WCC1","configuration":"default","event":"E","amount":6}"#);
-    assert_eq!(
-        event.configuration,
-        CoinConfiguration::Unknown("default".to_owned())
-    );
+    assert!(matches!(&event.configuration, CoinConfiguration::Unknown(v) if v.get() == "default"));
 
     let request: CreateAndAllocatePointsRequest = survives(&request_json(
         json!({"transactionType": "REVERSAL", "type": "EXPIRE_POINT"}),
     ));
     assert_eq!(
         request.transaction_type,
-        TransactionType::Unknown("REVERSAL".to_owned())
+        TransactionType::undocumented("REVERSAL")
     );
     assert_eq!(
         request.r#type,
-        PointsOperation::Unknown("EXPIRE_POINT".to_owned())
+        PointsOperation::undocumented("EXPIRE_POINT")
     );
 }
 
 #[test]
 fn known_enum_values_are_typed_and_unknown_ones_compare_by_text() {
-    assert_eq!(TransactionType::from("CR"), TransactionType::Cr);
+    assert_eq!("CR".parse(), Ok(TransactionType::Cr));
+    assert_eq!(TransactionType::undocumented("CR"), TransactionType::Cr);
     assert_eq!(
-        TransactionType::from("XX".to_owned()),
-        TransactionType::Unknown("XX".to_owned())
+        "UNALLOCATE_POINT".parse(),
+        Ok(PointsOperation::UnallocatePoint)
     );
     assert_eq!(
-        PointsOperation::from("UNALLOCATE_POINT"),
-        PointsOperation::UnallocatePoint
-    );
-    assert_eq!(
-        serde_json::to_string(&TransactionType::Unknown("XX".into())).unwrap(),
+        serde_json::to_string(&TransactionType::undocumented("XX")).unwrap(),
         r#""XX""#
     );
     assert_eq!(
         serde_json::to_string(&CoinConfiguration::Custom).unwrap(),
         r#""CUSTOM""#
     );
+}
+
+#[test]
+fn a_typo_in_a_request_enum_is_an_error_not_an_unknown_value() {
+    let error = "DEFUALT".parse::<CoinConfiguration>().unwrap_err();
+    assert_eq!(error.type_name, "CoinConfiguration");
+    assert_eq!(error.value, "DEFUALT");
+    assert_eq!(
+        error.to_string(),
+        r#""DEFUALT" is not a documented CoinConfiguration value (expected one of: DEFAULT, CUSTOM)"#
+    );
+    // Case matters on the wire, so it matters here.
+    assert!("cr".parse::<TransactionType>().is_err());
+    assert_eq!(TransactionType::VALUES, &["CR", "DR"]);
 }
 
 #[test]

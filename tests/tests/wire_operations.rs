@@ -282,7 +282,7 @@ async fn create_access_token_posts_a_form_with_basic_auth() {
         .create_access_token()
         .username("ops@example.com")
         .password("p@ss word")
-        .grant_type("password")
+        .grant_type(enkash_rewards::types::AccessTokenRequestGrantType::Password)
         .client_id("CEK1GZBO6A")
         .send()
         .await

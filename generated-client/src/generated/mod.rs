@@ -13,6 +13,15 @@ pub mod types;
 /// The version of the API description this client was generated from.
 pub const API_VERSION: &str = "0.1.0";
 
+/// Wire names of every property the spec marks secret (`format: password`): their
+/// values are masked wherever the client quotes a body.
+pub(crate) const SECRET_FIELDS: &[&str] = &[
+    "access_token",
+    "password",
+    "refresh_token",
+    "token",
+];
+
 /// Base URLs from the spec's `servers`.
 pub mod servers {
     /// Sandbox (UAT): `https://pay-uat.enkash.in`.

@@ -12,29 +12,29 @@ impl crate::Client {
     /// Get an access token
     ///
     /// `POST /oauth/token` (operation `createAccessToken`). See [`CreateAccessToken`] for the inputs and [`CreateAccessToken::send`] for what it returns.
-    pub fn create_access_token(&self) -> CreateAccessToken<'_> {
-        CreateAccessToken::new(self)
+    pub fn create_access_token(&self) -> CreateAccessToken {
+        CreateAccessToken::new(self.clone())
     }
 
     /// Create a coin event configuration
     ///
     /// `POST /api/v0/enkash-coins/create-coins-config` (operation `createCoinEvent`). See [`CreateCoinEvent`] for the inputs and [`CreateCoinEvent::send`] for what it returns.
-    pub fn create_coin_event(&self) -> CreateCoinEvent<'_> {
-        CreateCoinEvent::new(self)
+    pub fn create_coin_event(&self) -> CreateCoinEvent {
+        CreateCoinEvent::new(self.clone())
     }
 
     /// Allocate coins to a user
     ///
     /// `POST /api/v0/enkash-coins/allocate-coin` (operation `allocateCoins`). See [`AllocateCoins`] for the inputs and [`AllocateCoins::send`] for what it returns.
-    pub fn allocate_coins(&self) -> AllocateCoins<'_> {
-        AllocateCoins::new(self)
+    pub fn allocate_coins(&self) -> AllocateCoins {
+        AllocateCoins::new(self.clone())
     }
 
     /// Get coin event details
     ///
     /// `GET /api/v0/enkash-coins/{coinConfigId}` (operation `getCoinEvent`). See [`GetCoinEvent`] for the inputs and [`GetCoinEvent::send`] for what it returns.
-    pub fn get_coin_event(&self, coin_config_id: impl Into<String>) -> GetCoinEvent<'_> {
-        GetCoinEvent::new(self, coin_config_id.into())
+    pub fn get_coin_event(&self, coin_config_id: impl Into<String>) -> GetCoinEvent {
+        GetCoinEvent::new(self.clone(), coin_config_id.into())
     }
 
     /// Update a coin event configuration
@@ -43,29 +43,29 @@ impl crate::Client {
     pub fn update_coin_event(
         &self,
         coin_config_id: impl Into<String>,
-    ) -> UpdateCoinEvent<'_> {
-        UpdateCoinEvent::new(self, coin_config_id.into())
+    ) -> UpdateCoinEvent {
+        UpdateCoinEvent::new(self.clone(), coin_config_id.into())
     }
 
     /// Get a user's coins balance
     ///
     /// `GET /api/v0/coins/balance` (operation `getCoinBalance`). See [`GetCoinBalance`] for the inputs and [`GetCoinBalance::send`] for what it returns.
-    pub fn get_coin_balance(&self) -> GetCoinBalance<'_> {
-        GetCoinBalance::new(self)
+    pub fn get_coin_balance(&self) -> GetCoinBalance {
+        GetCoinBalance::new(self.clone())
     }
 
     /// Create a reward card and allocate or unallocate points
     ///
     /// `POST /api/v0/partner/enKashCard/create-allocate-points` (operation `createAndAllocatePoints`). See [`CreateAndAllocatePoints`] for the inputs and [`CreateAndAllocatePoints::send`] for what it returns.
-    pub fn create_and_allocate_points(&self) -> CreateAndAllocatePoints<'_> {
-        CreateAndAllocatePoints::new(self)
+    pub fn create_and_allocate_points(&self) -> CreateAndAllocatePoints {
+        CreateAndAllocatePoints::new(self.clone())
     }
 
     /// Create a card
     ///
     /// `POST /api/v0/partner/enKashCard` (operation `createCard`). See [`CreateCard`] for the inputs and [`CreateCard::send`] for what it returns.
-    pub fn create_card(&self) -> CreateCard<'_> {
-        CreateCard::new(self)
+    pub fn create_card(&self) -> CreateCard {
+        CreateCard::new(self.clone())
     }
 }
 
@@ -99,6 +99,23 @@ pub mod create_access_token {
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
+/// # Example
+///
+/// ```no_run
+/// # async fn run(client: enkash_rewards::Client) -> Result<(), enkash_rewards::Error> {
+/// let payload = client
+///     .create_access_token()
+///     .username("example")
+///     .password("example")
+///     .grant_type(enkash_rewards::types::AccessTokenRequestGrantType::Password)
+///     .client_id("CEK1GZBO6A")
+///     .send()
+///     .await?;
+/// println!("{payload:?}");
+/// # Ok(())
+/// # }
+/// ```
+///
 /// # Example response
 ///
 /// ```json
@@ -112,13 +129,12 @@ pub mod create_access_token {
 /// ```
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct CreateAccessToken<
-    'c,
     UsernameState = create_access_token::MissingUsername,
     PasswordState = create_access_token::MissingPassword,
     GrantTypeState = create_access_token::MissingGrantType,
     ClientIdState = create_access_token::MissingClientId,
 > {
-    client: &'c crate::Client,
+    client: crate::Client,
     options: crate::request::RequestOptions,
     username: UsernameState,
     password: PasswordState,
@@ -126,8 +142,8 @@ pub struct CreateAccessToken<
     client_id: ClientIdState,
 }
 
-impl<'c> CreateAccessToken<'c> {
-    fn new(client: &'c crate::Client) -> Self {
+impl CreateAccessToken {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             options: crate::request::RequestOptions::default(),
@@ -140,25 +156,18 @@ impl<'c> CreateAccessToken<'c> {
 }
 
 impl<
-    'c,
     UsernameState,
     PasswordState,
     GrantTypeState,
     ClientIdState,
-> CreateAccessToken<'c, UsernameState, PasswordState, GrantTypeState, ClientIdState> {
+> CreateAccessToken<UsernameState, PasswordState, GrantTypeState, ClientIdState> {
     /// Registered mobile number or email.
     ///
     /// Body field `username`. Required.
     pub fn username(
         self,
         value: impl Into<String>,
-    ) -> CreateAccessToken<
-        'c,
-        Set<String>,
-        PasswordState,
-        GrantTypeState,
-        ClientIdState,
-    > {
+    ) -> CreateAccessToken<Set<String>, PasswordState, GrantTypeState, ClientIdState> {
         CreateAccessToken {
             client: self.client,
             options: self.options,
@@ -175,13 +184,7 @@ impl<
     pub fn password(
         self,
         value: impl Into<String>,
-    ) -> CreateAccessToken<
-        'c,
-        UsernameState,
-        Set<String>,
-        GrantTypeState,
-        ClientIdState,
-    > {
+    ) -> CreateAccessToken<UsernameState, Set<String>, GrantTypeState, ClientIdState> {
         CreateAccessToken {
             client: self.client,
             options: self.options,
@@ -199,7 +202,6 @@ impl<
         self,
         value: impl Into<crate::types::AccessTokenRequestGrantType>,
     ) -> CreateAccessToken<
-        'c,
         UsernameState,
         PasswordState,
         Set<crate::types::AccessTokenRequestGrantType>,
@@ -221,13 +223,7 @@ impl<
     pub fn client_id(
         self,
         value: impl Into<String>,
-    ) -> CreateAccessToken<
-        'c,
-        UsernameState,
-        PasswordState,
-        GrantTypeState,
-        Set<String>,
-    > {
+    ) -> CreateAccessToken<UsernameState, PasswordState, GrantTypeState, Set<String>> {
         CreateAccessToken {
             client: self.client,
             options: self.options,
@@ -345,7 +341,7 @@ pub mod create_coin_event {
 /// # async fn run(client: enkash_rewards::Client) -> Result<(), enkash_rewards::Error> {
 /// let payload = client
 ///     .create_coin_event()
-///     .configuration("DEFAULT")
+///     .configuration(enkash_rewards::types::CoinConfiguration::Default)
 ///     .company_id("CEKEKCARDS")
 ///     .event("MEAL_CARD_PAYMENT")
 ///     .amount(6)
@@ -384,13 +380,12 @@ pub mod create_coin_event {
 /// ```
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct CreateCoinEvent<
-    'c,
     ConfigurationState = create_coin_event::MissingConfiguration,
     CompanyIdState = create_coin_event::MissingCompanyId,
     EventState = create_coin_event::MissingEvent,
     AmountState = create_coin_event::MissingAmount,
 > {
-    client: &'c crate::Client,
+    client: crate::Client,
     options: crate::request::RequestOptions,
     configuration: ConfigurationState,
     company_id: CompanyIdState,
@@ -398,8 +393,8 @@ pub struct CreateCoinEvent<
     amount: AmountState,
 }
 
-impl<'c> CreateCoinEvent<'c> {
-    fn new(client: &'c crate::Client) -> Self {
+impl CreateCoinEvent {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             options: crate::request::RequestOptions::default(),
@@ -412,18 +407,16 @@ impl<'c> CreateCoinEvent<'c> {
 }
 
 impl<
-    'c,
     ConfigurationState,
     CompanyIdState,
     EventState,
     AmountState,
-> CreateCoinEvent<'c, ConfigurationState, CompanyIdState, EventState, AmountState> {
+> CreateCoinEvent<ConfigurationState, CompanyIdState, EventState, AmountState> {
     /// Body field `configuration`. Required.
     pub fn configuration(
         self,
         value: impl Into<crate::types::CoinConfiguration>,
     ) -> CreateCoinEvent<
-        'c,
         Set<crate::types::CoinConfiguration>,
         CompanyIdState,
         EventState,
@@ -445,7 +438,7 @@ impl<
     pub fn company_id(
         self,
         value: impl Into<String>,
-    ) -> CreateCoinEvent<'c, ConfigurationState, Set<String>, EventState, AmountState> {
+    ) -> CreateCoinEvent<ConfigurationState, Set<String>, EventState, AmountState> {
         CreateCoinEvent {
             client: self.client,
             options: self.options,
@@ -462,13 +455,7 @@ impl<
     pub fn event(
         self,
         value: impl Into<String>,
-    ) -> CreateCoinEvent<
-        'c,
-        ConfigurationState,
-        CompanyIdState,
-        Set<String>,
-        AmountState,
-    > {
+    ) -> CreateCoinEvent<ConfigurationState, CompanyIdState, Set<String>, AmountState> {
         CreateCoinEvent {
             client: self.client,
             options: self.options,
@@ -485,7 +472,7 @@ impl<
     pub fn amount(
         self,
         value: impl Into<i64>,
-    ) -> CreateCoinEvent<'c, ConfigurationState, CompanyIdState, EventState, Set<i64>> {
+    ) -> CreateCoinEvent<ConfigurationState, CompanyIdState, EventState, Set<i64>> {
         CreateCoinEvent {
             client: self.client,
             options: self.options,
@@ -640,13 +627,12 @@ pub mod allocate_coins {
 /// ```
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct AllocateCoins<
-    'c,
     CompanyIdState = allocate_coins::MissingCompanyId,
     EventState = allocate_coins::MissingEvent,
     RequestIdState = allocate_coins::MissingRequestId,
     UserIdState = allocate_coins::MissingUserId,
 > {
-    client: &'c crate::Client,
+    client: crate::Client,
     options: crate::request::RequestOptions,
     company_id: CompanyIdState,
     event: EventState,
@@ -654,8 +640,8 @@ pub struct AllocateCoins<
     user_id: UserIdState,
 }
 
-impl<'c> AllocateCoins<'c> {
-    fn new(client: &'c crate::Client) -> Self {
+impl AllocateCoins {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             options: crate::request::RequestOptions::default(),
@@ -668,19 +654,18 @@ impl<'c> AllocateCoins<'c> {
 }
 
 impl<
-    'c,
     CompanyIdState,
     EventState,
     RequestIdState,
     UserIdState,
-> AllocateCoins<'c, CompanyIdState, EventState, RequestIdState, UserIdState> {
+> AllocateCoins<CompanyIdState, EventState, RequestIdState, UserIdState> {
     /// EnKash company id whose coin configuration applies.
     ///
     /// Body field `companyId`. Required.
     pub fn company_id(
         self,
         value: impl Into<String>,
-    ) -> AllocateCoins<'c, Set<String>, EventState, RequestIdState, UserIdState> {
+    ) -> AllocateCoins<Set<String>, EventState, RequestIdState, UserIdState> {
         AllocateCoins {
             client: self.client,
             options: self.options,
@@ -697,7 +682,7 @@ impl<
     pub fn event(
         self,
         value: impl Into<String>,
-    ) -> AllocateCoins<'c, CompanyIdState, Set<String>, RequestIdState, UserIdState> {
+    ) -> AllocateCoins<CompanyIdState, Set<String>, RequestIdState, UserIdState> {
         AllocateCoins {
             client: self.client,
             options: self.options,
@@ -714,7 +699,7 @@ impl<
     pub fn request_id(
         self,
         value: impl Into<String>,
-    ) -> AllocateCoins<'c, CompanyIdState, EventState, Set<String>, UserIdState> {
+    ) -> AllocateCoins<CompanyIdState, EventState, Set<String>, UserIdState> {
         AllocateCoins {
             client: self.client,
             options: self.options,
@@ -731,7 +716,7 @@ impl<
     pub fn user_id(
         self,
         value: impl Into<String>,
-    ) -> AllocateCoins<'c, CompanyIdState, EventState, RequestIdState, Set<String>> {
+    ) -> AllocateCoins<CompanyIdState, EventState, RequestIdState, Set<String>> {
         AllocateCoins {
             client: self.client,
             options: self.options,
@@ -849,14 +834,14 @@ impl<
 /// # }
 /// ```
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct GetCoinEvent<'c> {
-    client: &'c crate::Client,
+pub struct GetCoinEvent {
+    client: crate::Client,
     options: crate::request::RequestOptions,
     coin_config_id: String,
 }
 
-impl<'c> GetCoinEvent<'c> {
-    fn new(client: &'c crate::Client, coin_config_id: String) -> Self {
+impl GetCoinEvent {
+    fn new(client: crate::Client, coin_config_id: String) -> Self {
         Self {
             client,
             options: crate::request::RequestOptions::default(),
@@ -865,7 +850,7 @@ impl<'c> GetCoinEvent<'c> {
     }
 }
 
-impl<'c> GetCoinEvent<'c> {
+impl GetCoinEvent {
     /// Sets the total time one attempt may take, overriding the client's timeout.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -967,8 +952,8 @@ impl<'c> GetCoinEvent<'c> {
 /// }
 /// ```
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct UpdateCoinEvent<'c> {
-    client: &'c crate::Client,
+pub struct UpdateCoinEvent {
+    client: crate::Client,
     options: crate::request::RequestOptions,
     coin_config_id: String,
     amount: Option<i64>,
@@ -977,8 +962,8 @@ pub struct UpdateCoinEvent<'c> {
     event: Option<String>,
 }
 
-impl<'c> UpdateCoinEvent<'c> {
-    fn new(client: &'c crate::Client, coin_config_id: String) -> Self {
+impl UpdateCoinEvent {
+    fn new(client: crate::Client, coin_config_id: String) -> Self {
         Self {
             client,
             options: crate::request::RequestOptions::default(),
@@ -991,7 +976,7 @@ impl<'c> UpdateCoinEvent<'c> {
     }
 }
 
-impl<'c> UpdateCoinEvent<'c> {
+impl UpdateCoinEvent {
     /// New number of coins awarded for the event.
     ///
     /// Body field `amount`.
@@ -1134,14 +1119,14 @@ pub mod get_coin_balance {
 /// }
 /// ```
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct GetCoinBalance<'c, UserIdState = get_coin_balance::MissingUserId> {
-    client: &'c crate::Client,
+pub struct GetCoinBalance<UserIdState = get_coin_balance::MissingUserId> {
+    client: crate::Client,
     options: crate::request::RequestOptions,
     user_id: UserIdState,
 }
 
-impl<'c> GetCoinBalance<'c> {
-    fn new(client: &'c crate::Client) -> Self {
+impl GetCoinBalance {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             options: crate::request::RequestOptions::default(),
@@ -1150,11 +1135,11 @@ impl<'c> GetCoinBalance<'c> {
     }
 }
 
-impl<'c, UserIdState> GetCoinBalance<'c, UserIdState> {
+impl<UserIdState> GetCoinBalance<UserIdState> {
     /// EnKash user id whose coins balance is requested.
     ///
     /// Query parameter `userId`. Required.
-    pub fn user_id(self, value: impl Into<String>) -> GetCoinBalance<'c, Set<String>> {
+    pub fn user_id(self, value: impl Into<String>) -> GetCoinBalance<Set<String>> {
         GetCoinBalance {
             client: self.client,
             options: self.options,
@@ -1290,8 +1275,8 @@ pub mod create_and_allocate_points {
 ///     .company_id("CEK1PU9AOO")
 ///     .card_account_id("CAQL8YCV3")
 ///     .transaction_code("ALLOCATION")
-///     .transaction_type("CR")
-///     .r#type("ALLOCATE_POINT")
+///     .transaction_type(enkash_rewards::types::TransactionType::Cr)
+///     .r#type(enkash_rewards::types::PointsOperation::AllocatePoint)
 ///     .email("xyz2@gmail.com")
 ///     .mobile("9600098867")
 ///     .title("Mr")
@@ -1422,7 +1407,6 @@ pub mod create_and_allocate_points {
 /// ```
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct CreateAndAllocatePoints<
-    'c,
     CompanyIdState = create_and_allocate_points::MissingCompanyId,
     CardAccountIdState = create_and_allocate_points::MissingCardAccountId,
     TransactionCodeState = create_and_allocate_points::MissingTransactionCode,
@@ -1436,7 +1420,7 @@ pub struct CreateAndAllocatePoints<
     LoadAmountState = create_and_allocate_points::MissingLoadAmount,
     UniqueReferenceNumberState = create_and_allocate_points::MissingUniqueReferenceNumber,
 > {
-    client: &'c crate::Client,
+    client: crate::Client,
     options: crate::request::RequestOptions,
     company_id: CompanyIdState,
     card_account_id: CardAccountIdState,
@@ -1452,8 +1436,8 @@ pub struct CreateAndAllocatePoints<
     unique_reference_number: UniqueReferenceNumberState,
 }
 
-impl<'c> CreateAndAllocatePoints<'c> {
-    fn new(client: &'c crate::Client) -> Self {
+impl CreateAndAllocatePoints {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             options: crate::request::RequestOptions::default(),
@@ -1474,7 +1458,6 @@ impl<'c> CreateAndAllocatePoints<'c> {
 }
 
 impl<
-    'c,
     CompanyIdState,
     CardAccountIdState,
     TransactionCodeState,
@@ -1488,7 +1471,6 @@ impl<
     LoadAmountState,
     UniqueReferenceNumberState,
 > CreateAndAllocatePoints<
-    'c,
     CompanyIdState,
     CardAccountIdState,
     TransactionCodeState,
@@ -1509,7 +1491,6 @@ impl<
         self,
         value: impl Into<String>,
     ) -> CreateAndAllocatePoints<
-        'c,
         Set<String>,
         CardAccountIdState,
         TransactionCodeState,
@@ -1548,7 +1529,6 @@ impl<
         self,
         value: impl Into<String>,
     ) -> CreateAndAllocatePoints<
-        'c,
         CompanyIdState,
         Set<String>,
         TransactionCodeState,
@@ -1587,7 +1567,6 @@ impl<
         self,
         value: impl Into<String>,
     ) -> CreateAndAllocatePoints<
-        'c,
         CompanyIdState,
         CardAccountIdState,
         Set<String>,
@@ -1624,7 +1603,6 @@ impl<
         self,
         value: impl Into<crate::types::TransactionType>,
     ) -> CreateAndAllocatePoints<
-        'c,
         CompanyIdState,
         CardAccountIdState,
         TransactionCodeState,
@@ -1661,7 +1639,6 @@ impl<
         self,
         value: impl Into<crate::types::PointsOperation>,
     ) -> CreateAndAllocatePoints<
-        'c,
         CompanyIdState,
         CardAccountIdState,
         TransactionCodeState,
@@ -1700,7 +1677,6 @@ impl<
         self,
         value: impl Into<String>,
     ) -> CreateAndAllocatePoints<
-        'c,
         CompanyIdState,
         CardAccountIdState,
         TransactionCodeState,
@@ -1739,7 +1715,6 @@ impl<
         self,
         value: impl Into<String>,
     ) -> CreateAndAllocatePoints<
-        'c,
         CompanyIdState,
         CardAccountIdState,
         TransactionCodeState,
@@ -1778,7 +1753,6 @@ impl<
         self,
         value: impl Into<String>,
     ) -> CreateAndAllocatePoints<
-        'c,
         CompanyIdState,
         CardAccountIdState,
         TransactionCodeState,
@@ -1817,7 +1791,6 @@ impl<
         self,
         value: impl Into<String>,
     ) -> CreateAndAllocatePoints<
-        'c,
         CompanyIdState,
         CardAccountIdState,
         TransactionCodeState,
@@ -1856,7 +1829,6 @@ impl<
         self,
         value: impl Into<String>,
     ) -> CreateAndAllocatePoints<
-        'c,
         CompanyIdState,
         CardAccountIdState,
         TransactionCodeState,
@@ -1895,7 +1867,6 @@ impl<
         self,
         value: impl Into<rust_decimal::Decimal>,
     ) -> CreateAndAllocatePoints<
-        'c,
         CompanyIdState,
         CardAccountIdState,
         TransactionCodeState,
@@ -1934,7 +1905,6 @@ impl<
         self,
         value: impl Into<String>,
     ) -> CreateAndAllocatePoints<
-        'c,
         CompanyIdState,
         CardAccountIdState,
         TransactionCodeState,
@@ -2241,11 +2211,10 @@ pub mod create_card {
 /// ```
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct CreateCard<
-    'c,
     CompanyIdState = create_card::MissingCompanyId,
     CardAccountIdState = create_card::MissingCardAccountId,
 > {
-    client: &'c crate::Client,
+    client: crate::Client,
     options: crate::request::RequestOptions,
     user_id: Option<String>,
     company_id: CompanyIdState,
@@ -2274,8 +2243,8 @@ pub struct CreateCard<
     delivery_pincode: Option<String>,
 }
 
-impl<'c> CreateCard<'c> {
-    fn new(client: &'c crate::Client) -> Self {
+impl CreateCard {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             options: crate::request::RequestOptions::default(),
@@ -2308,11 +2277,7 @@ impl<'c> CreateCard<'c> {
     }
 }
 
-impl<
-    'c,
-    CompanyIdState,
-    CardAccountIdState,
-> CreateCard<'c, CompanyIdState, CardAccountIdState> {
+impl<CompanyIdState, CardAccountIdState> CreateCard<CompanyIdState, CardAccountIdState> {
     /// Existing EnKash user id of the card holder, if any.
     ///
     /// Body field `userId`.
@@ -2327,7 +2292,7 @@ impl<
     pub fn company_id(
         self,
         value: impl Into<String>,
-    ) -> CreateCard<'c, Set<String>, CardAccountIdState> {
+    ) -> CreateCard<Set<String>, CardAccountIdState> {
         CreateCard {
             client: self.client,
             options: self.options,
@@ -2365,7 +2330,7 @@ impl<
     pub fn card_account_id(
         self,
         value: impl Into<String>,
-    ) -> CreateCard<'c, CompanyIdState, Set<String>> {
+    ) -> CreateCard<CompanyIdState, Set<String>> {
         CreateCard {
             client: self.client,
             options: self.options,

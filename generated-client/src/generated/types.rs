@@ -175,23 +175,36 @@ pub struct CreateCardResponse {
 ///
 /// Schema: `#/components/schemas/CoinConfiguration`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CoinConfiguration {
     /// `DEFAULT`
     Default,
     /// `CUSTOM`
     Custom,
     /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl CoinConfiguration {
+    /// The documented values, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &["DEFAULT", "CUSTOM"];
+
     /// The value as written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Default => "DEFAULT",
             Self::Custom => "CUSTOM",
-            Self::Unknown(other) => other,
+            Self::Unknown(other) => other.get(),
         }
+    }
+
+    /// A value the spec does not document, sent exactly as given: only for a value
+    /// the API provider has announced and this version does not know yet. A
+    /// documented value gives its own variant.
+    pub fn undocumented(value: impl Into<String>) -> Self {
+        let value = value.into();
+        Self::known(&value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value)))
     }
 
     fn known(value: &str) -> Option<Self> {
@@ -209,15 +222,17 @@ impl std::fmt::Display for CoinConfiguration {
     }
 }
 
-impl From<&str> for CoinConfiguration {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
+impl std::str::FromStr for CoinConfiguration {
+    type Err = crate::UnknownEnumValue;
 
-impl From<String> for CoinConfiguration {
-    fn from(value: String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
+    /// A documented value; anything else is an error (see [`undocumented`](Self::undocumented)).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::known(value)
+            .ok_or_else(|| crate::UnknownEnumValue {
+                type_name: "CoinConfiguration",
+                value: value.to_owned(),
+                expected: Self::VALUES,
+            })
     }
 }
 
@@ -231,7 +246,7 @@ impl<'de> serde::Deserialize<'de> for CoinConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
+        String::deserialize(deserializer).map(Self::undocumented)
     }
 }
 
@@ -320,23 +335,36 @@ pub struct AllocateCoinsRequest {
 ///
 /// Schema: `#/components/schemas/TransactionType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TransactionType {
     /// `CR`
     Cr,
     /// `DR`
     Dr,
     /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl TransactionType {
+    /// The documented values, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &["CR", "DR"];
+
     /// The value as written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Cr => "CR",
             Self::Dr => "DR",
-            Self::Unknown(other) => other,
+            Self::Unknown(other) => other.get(),
         }
+    }
+
+    /// A value the spec does not document, sent exactly as given: only for a value
+    /// the API provider has announced and this version does not know yet. A
+    /// documented value gives its own variant.
+    pub fn undocumented(value: impl Into<String>) -> Self {
+        let value = value.into();
+        Self::known(&value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value)))
     }
 
     fn known(value: &str) -> Option<Self> {
@@ -354,15 +382,17 @@ impl std::fmt::Display for TransactionType {
     }
 }
 
-impl From<&str> for TransactionType {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
+impl std::str::FromStr for TransactionType {
+    type Err = crate::UnknownEnumValue;
 
-impl From<String> for TransactionType {
-    fn from(value: String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
+    /// A documented value; anything else is an error (see [`undocumented`](Self::undocumented)).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::known(value)
+            .ok_or_else(|| crate::UnknownEnumValue {
+                type_name: "TransactionType",
+                value: value.to_owned(),
+                expected: Self::VALUES,
+            })
     }
 }
 
@@ -376,7 +406,7 @@ impl<'de> serde::Deserialize<'de> for TransactionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
+        String::deserialize(deserializer).map(Self::undocumented)
     }
 }
 
@@ -384,23 +414,36 @@ impl<'de> serde::Deserialize<'de> for TransactionType {
 ///
 /// Schema: `#/components/schemas/PointsOperation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PointsOperation {
     /// `ALLOCATE_POINT`
     AllocatePoint,
     /// `UNALLOCATE_POINT`
     UnallocatePoint,
     /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl PointsOperation {
+    /// The documented values, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &["ALLOCATE_POINT", "UNALLOCATE_POINT"];
+
     /// The value as written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Self::AllocatePoint => "ALLOCATE_POINT",
             Self::UnallocatePoint => "UNALLOCATE_POINT",
-            Self::Unknown(other) => other,
+            Self::Unknown(other) => other.get(),
         }
+    }
+
+    /// A value the spec does not document, sent exactly as given: only for a value
+    /// the API provider has announced and this version does not know yet. A
+    /// documented value gives its own variant.
+    pub fn undocumented(value: impl Into<String>) -> Self {
+        let value = value.into();
+        Self::known(&value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value)))
     }
 
     fn known(value: &str) -> Option<Self> {
@@ -418,15 +461,17 @@ impl std::fmt::Display for PointsOperation {
     }
 }
 
-impl From<&str> for PointsOperation {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
+impl std::str::FromStr for PointsOperation {
+    type Err = crate::UnknownEnumValue;
 
-impl From<String> for PointsOperation {
-    fn from(value: String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
+    /// A documented value; anything else is an error (see [`undocumented`](Self::undocumented)).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::known(value)
+            .ok_or_else(|| crate::UnknownEnumValue {
+                type_name: "PointsOperation",
+                value: value.to_owned(),
+                expected: Self::VALUES,
+            })
     }
 }
 
@@ -440,7 +485,7 @@ impl<'de> serde::Deserialize<'de> for PointsOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
+        String::deserialize(deserializer).map(Self::undocumented)
     }
 }
 
@@ -1137,20 +1182,33 @@ impl std::fmt::Debug for RewardCard {
 ///
 /// Schema: `#/components/schemas/AccessTokenRequest/properties/grant_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AccessTokenRequestGrantType {
     /// `password`
     Password,
     /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl AccessTokenRequestGrantType {
+    /// The documented values, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &["password"];
+
     /// The value as written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Password => "password",
-            Self::Unknown(other) => other,
+            Self::Unknown(other) => other.get(),
         }
+    }
+
+    /// A value the spec does not document, sent exactly as given: only for a value
+    /// the API provider has announced and this version does not know yet. A
+    /// documented value gives its own variant.
+    pub fn undocumented(value: impl Into<String>) -> Self {
+        let value = value.into();
+        Self::known(&value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value)))
     }
 
     fn known(value: &str) -> Option<Self> {
@@ -1167,15 +1225,17 @@ impl std::fmt::Display for AccessTokenRequestGrantType {
     }
 }
 
-impl From<&str> for AccessTokenRequestGrantType {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
+impl std::str::FromStr for AccessTokenRequestGrantType {
+    type Err = crate::UnknownEnumValue;
 
-impl From<String> for AccessTokenRequestGrantType {
-    fn from(value: String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
+    /// A documented value; anything else is an error (see [`undocumented`](Self::undocumented)).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::known(value)
+            .ok_or_else(|| crate::UnknownEnumValue {
+                type_name: "AccessTokenRequestGrantType",
+                value: value.to_owned(),
+                expected: Self::VALUES,
+            })
     }
 }
 
@@ -1189,7 +1249,7 @@ impl<'de> serde::Deserialize<'de> for AccessTokenRequestGrantType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
+        String::deserialize(deserializer).map(Self::undocumented)
     }
 }
 

@@ -4,7 +4,7 @@ async fn call(client: Client) {
     // `amount` is required by Create Event.
     let _ = client
         .create_coin_event()
-        .configuration("DEFAULT")
+        .configuration(enkash_rewards::types::CoinConfiguration::Default)
         .company_id("CEKEKCARDS")
         .event("MEAL_CARD_PAYMENT")
         .send()

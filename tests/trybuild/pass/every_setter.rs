@@ -12,7 +12,7 @@ async fn every_operation(client: Client) -> Result<(), Error> {
     let _token = client
         .create_access_token()
         .client_id("CEK1GZBO6A")
-        .grant_type("password")
+        .grant_type(enkash_rewards::types::AccessTokenRequestGrantType::Password)
         .password(String::from("secret"))
         .username("ops@example.com")
         .timeout(Duration::from_secs(5))
@@ -33,6 +33,7 @@ async fn every_operation(client: Client) -> Result<(), Error> {
         .request_id("COIN_REQ1234567")
         .event("REFERRAL_EVENT")
         .company_id("CEK0TCW2W8")
+        .resend_keyed_write(false)
         .send()
         .await?;
     let _same = client.get_coin_event(&event.coin_config_id).send().await?;
@@ -40,7 +41,7 @@ async fn every_operation(client: Client) -> Result<(), Error> {
         .update_coin_event("WCC12345")
         .event("INVOICE_PAYMENT")
         .company_id("CEKEKCARDS")
-        .configuration("CUSTOM")
+        .configuration(CoinConfiguration::Custom)
         .amount(10)
         .send_with_response()
         .await?

@@ -1,0 +1,200 @@
+//! Masking secret values wherever a body is quoted (error snippets, error payloads).
+//!
+//! Which JSON members are secret comes from the spec: every property marked
+//! `format: password` (the token, the card token, voucher numbers and pins), listed by the
+//! generator in `generated::SECRET_FIELDS`, plus the token-response members the runtime
+//! itself reads. The value of such a member is replaced by `"<redacted>"` at any depth,
+//! whatever its type, before the body is cut to a snippet.
+//!
+//! Quoted bodies are often not valid JSON (an HTML page, a body cut short), so masking works
+//! on the text itself with a small tokenizer that knows JSON strings and nesting: it keeps
+//! every other byte as it was and never fails.
+
+use std::borrow::Cow;
+
+/// Token-response members the auth runtime reads, masked even if a spec forgot them.
+const RUNTIME_SECRETS: &[&str] = &[
+    "access_token",
+    "refresh_token",
+    "accessToken",
+    "refreshToken",
+];
+
+const MASK: &str = "\"<redacted>\"";
+
+/// Whether a member named `key` holds a secret.
+fn is_secret(key: &str) -> bool {
+    crate::generated::SECRET_FIELDS.contains(&key) || RUNTIME_SECRETS.contains(&key)
+}
+
+/// `body` as text with every secret member's value replaced by `"<redacted>"`.
+pub(crate) fn redact_text(body: &str) -> Cow<'_, str> {
+    let bytes = body.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0; // bytes of `body` already handled
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'"' {
+            i += 1;
+            continue;
+        }
+        let end = string_end(bytes, i);
+        // Both ends sit on an ASCII `"`, so the slice is on character boundaries.
+        let terminated = end > i + 1 && bytes[end - 1] == b'"';
+        let key = if terminated {
+            &body[i + 1..end - 1]
+        } else {
+            ""
+        };
+        let after = skip_space(bytes, end);
+        if terminated && after < bytes.len() && bytes[after] == b':' && is_secret(key) {
+            let start = skip_space(bytes, after + 1);
+            let stop = value_end(bytes, start);
+            out.push_str(&body[copied..start]);
+            out.push_str(MASK);
+            copied = stop;
+            i = stop;
+        } else {
+            i = end;
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(body);
+    }
+    out.push_str(&body[copied..]);
+    Cow::Owned(out)
+}
+
+/// Masks secret members of a decoded value in place.
+pub(crate) fn redact_value(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(members) => {
+            for (key, member) in members.iter_mut() {
+                if is_secret(key) {
+                    *member = serde_json::Value::String("<redacted>".to_owned());
+                } else {
+                    redact_value(member);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_value),
+        _ => {}
+    }
+}
+
+/// The index just past the string that starts at `start` (a `"`), or the end of input.
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+fn skip_space(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    i
+}
+
+/// The index just past the JSON value starting at `start`: a string, an object or array
+/// (to its matching bracket, strings skipped), or a scalar up to the next delimiter.
+/// Input cut short ends the value at the end of input.
+fn value_end(bytes: &[u8], start: usize) -> usize {
+    match bytes.get(start) {
+        None => start,
+        Some(b'"') => string_end(bytes, start),
+        Some(b'{' | b'[') => {
+            let mut depth = 0usize;
+            let mut i = start;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'"' => {
+                        i = string_end(bytes, i);
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return i + 1;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            bytes.len()
+        }
+        Some(_) => {
+            let mut i = start;
+            while i < bytes.len() && !matches!(bytes[i], b',' | b'}' | b']' | b'\n' | b'\r') {
+                i += 1;
+            }
+            // Keep trailing spaces outside the mask.
+            while i > start && bytes[i - 1].is_ascii_whitespace() {
+                i -= 1;
+            }
+            i
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_members_are_masked_at_any_depth_and_of_any_type() {
+        let body = r#"{"access_token" : "live-abc", "expires_in":"86399","payload":{"token":"tok-1","nested":[{"password":12345}],"pin":{"a":"b"}},"name":"x"}"#;
+        let masked = redact_text(body);
+        for secret in ["live-abc", "tok-1", "12345"] {
+            assert!(!masked.contains(secret), "{masked}");
+        }
+        assert!(
+            masked.contains(r#""access_token" : "<redacted>""#),
+            "{masked}"
+        );
+        assert!(masked.contains(r#""expires_in":"86399""#), "{masked}");
+        assert!(masked.contains(r#""name":"x""#), "{masked}");
+        let parsed: serde_json::Value = serde_json::from_str(&masked).expect("still JSON");
+        assert_eq!(parsed["payload"]["nested"][0]["password"], "<redacted>");
+    }
+
+    #[test]
+    fn text_that_is_not_json_is_masked_without_failing() {
+        assert_eq!(redact_text("<html>502</html>"), "<html>502</html>");
+        let cut = r#"{"refresh_token":"abc\"def"#;
+        assert_eq!(redact_text(cut), r#"{"refresh_token":"<redacted>""#);
+        assert_eq!(redact_text(r#"{"token":"#), r#"{"token":"<redacted>""#);
+        assert_eq!(
+            redact_text(r#""token""#),
+            r#""token""#,
+            "a value, not a key"
+        );
+        assert_eq!(redact_text("\"unterminated"), "\"unterminated");
+        assert_eq!(
+            redact_text(r#"{"a":"\"token\":1"}"#),
+            r#"{"a":"\"token\":1"}"#
+        );
+        // Multi-byte text around and inside keys never splits a character.
+        assert_eq!(
+            redact_text("{\"é\":\"ü\",\"token\":\"ß\"}"),
+            "{\"é\":\"ü\",\"token\":\"<redacted>\"}"
+        );
+        assert_eq!(redact_text("\"é\\"), "\"é\\");
+    }
+
+    #[test]
+    fn values_are_masked_in_decoded_payloads() {
+        let mut value = serde_json::json!({"payload": [{"token": "t", "masked": "XXXX"}]});
+        redact_value(&mut value);
+        assert_eq!(value["payload"][0]["token"], "<redacted>");
+        assert_eq!(value["payload"][0]["masked"], "XXXX");
+    }
+}
