@@ -127,7 +127,28 @@ pub use generated::{API_VERSION, operations, servers, types};
 pub use generated::schema_index;
 pub use request::Response;
 pub use retry::RetryPolicy;
-pub use values::{UnknownEnumValue, UnknownValue};
+pub use values::{RawJson, UnknownEnumValue, UnknownValue};
+
+/// Exact decimals in your own serde types, as the generated types use them: a
+/// `rust_decimal::Decimal` (alone or in an `Option`, `Vec` or map) written as the JSON
+/// number it is and read from the number's own text, never through `f64`.
+///
+/// ```
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// struct Balance {
+///     #[serde(with = "enkash_rewards::decimal")]
+///     amount: rust_decimal::Decimal,
+/// }
+///
+/// let balance: Balance = serde_json::from_str(r#"{"amount": 212110981360666.62}"#).unwrap();
+/// assert_eq!(balance.amount.to_string(), "212110981360666.62");
+/// assert_eq!(serde_json::to_string(&balance).unwrap(), r#"{"amount":212110981360666.62}"#);
+/// ```
+///
+/// Use it for types you decode with [`Client::execute`]; it works with `serde_json` only.
+pub mod decimal {
+    pub use crate::serde_helpers::exact::{deserialize, serialize};
+}
 
 /// This crate's version; the default user agent is `enkash-rewards/<VERSION>`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

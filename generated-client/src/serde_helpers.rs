@@ -2,8 +2,9 @@
 //!
 //! * [`exact`]: exact decimals, alone or inside `Option`, `Vec` and maps. `rust_decimal`
 //!   writes a `Decimal` as a JSON *string* by default; these write it as the JSON number it
-//!   was (`500.50` stays `500.50`), at any depth, and read it from JSON text or from a
-//!   `serde_json::Value` without passing through `f64`.
+//!   was (`500.50` stays `500.50`), at any depth, and read it from the number's own text
+//!   (`serde_json`'s `RawValue`), so no `f64` and no `arbitrary_precision` feature is
+//!   involved. The types they serve decode from JSON (`serde_json`) only.
 //! * [`nullable`] and [`nullable_exact`]: optional *and* nullable fields, typed
 //!   `Option<Option<T>>`. An absent field is `None`, an explicit `null` is `Some(None)`,
 //!   a value is `Some(Some(v))`, and each is written back as it was read.
@@ -26,74 +27,34 @@ pub trait Exact: Sized {
 }
 
 impl Exact for rust_decimal::Decimal {
+    /// Written as the JSON number it is (`500.50` stays `500.50`), through `RawValue`.
     fn serialize_exact<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rust_decimal::serde::arbitrary_precision::serialize(self, serializer)
+        use serde::ser::Error as _;
+        let raw = serde_json::value::RawValue::from_string(self.to_string())
+            .map_err(|e| S::Error::custom(format_args!("decimal {self}: {e}")))?;
+        raw.serialize(serializer)
     }
 
+    /// Read from the number's own text (`RawValue`), never through `f64`; a number sent as
+    /// a string is accepted too.
     fn deserialize_exact<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(DecimalVisitor)
+        use serde::de::Error as _;
+        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+        parse_decimal(raw.get()).map_err(D::Error::custom)
     }
 }
 
-/// `rust_decimal`'s visitor, plus the 128-bit integers `serde_json::Value` hands out for
-/// integers beyond `u64` (`rust_decimal`'s own visitor rejects those).
-struct DecimalVisitor;
-
-impl<'de> serde::de::Visitor<'de> for DecimalVisitor {
-    type Value = rust_decimal::Decimal;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("an exact decimal number")
-    }
-
-    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(v.into())
-    }
-
-    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(v.into())
-    }
-
-    fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<Self::Value, E> {
-        rust_decimal::Decimal::try_from_i128_with_scale(v, 0)
-            .map_err(|_| E::custom(format_args!("{v} does not fit in a decimal")))
-    }
-
-    fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<Self::Value, E> {
-        let v = i128::try_from(v)
-            .map_err(|_| E::custom(format_args!("{v} does not fit in a decimal")))?;
-        self.visit_i128(v)
-    }
-
-    /// A `serde_json::Value` hands out a number as `f64` when its text is exactly the
-    /// shortest float form (`1.0`, `2.5`, `1e-7`), else as its text (`500.50`). The text is
-    /// rebuilt here: an integral float was written `X.0` (below 1e16; larger ones use an
-    /// exponent, which a decimal writes out in full), anything else as Rust prints it.
-    /// Where two equally short texts name the same `f64` (`212110981360666.62` and
-    /// `…666.63`), which one was sent is lost before this point: the client decodes
-    /// answers from their text, so only a caller's own `Value` can reach this.
-    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e16 {
-            self.visit_str(&format!("{v:.1}"))
-        } else {
-            self.visit_str(&v.to_string())
-        }
-    }
-
-    /// A number sent as a string is accepted (and written back as a number).
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        use std::str::FromStr;
-        rust_decimal::Decimal::from_str(v)
-            .or_else(|_| rust_decimal::Decimal::from_scientific(v))
-            .map_err(|_| E::custom(format_args!("{v:?} is not a decimal number")))
-    }
-
-    /// `serde_json`'s `arbitrary_precision` number token: the number's exact text.
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        rust_decimal::serde::arbitrary_precision::deserialize(
-            serde::de::value::MapAccessDeserializer::new(map),
-        )
-    }
+/// A decimal from JSON text: a number (plain or with an exponent) or a string holding one.
+fn parse_decimal(text: &str) -> Result<rust_decimal::Decimal, String> {
+    let text = text.trim();
+    let number = if text.starts_with('"') {
+        serde_json::from_str::<String>(text).map_err(|e| e.to_string())?
+    } else {
+        text.to_owned()
+    };
+    rust_decimal::Decimal::from_str_exact(&number)
+        .or_else(|_| rust_decimal::Decimal::from_scientific(&number))
+        .map_err(|_| format!("{text} is not a decimal number this client can hold exactly"))
 }
 
 impl<T: Exact> Exact for Option<T> {
@@ -132,6 +93,153 @@ impl<T: Exact> Exact for BTreeMap<String, T> {
             .into_iter()
             .map(|(k, v)| (k, v.0))
             .collect())
+    }
+}
+
+impl<T: Exact> Exact for Box<T> {
+    fn serialize_exact<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize_exact(serializer)
+    }
+
+    fn deserialize_exact<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::deserialize_exact(deserializer).map(Box::new)
+    }
+}
+
+/// A JSON object type whose `Deserialize` is generated by hand ([`object`]): it reads its
+/// members from the map itself, so decimals see their own text.
+pub trait Object: Sized {
+    /// The type's name, for "expected" messages.
+    const NAME: &'static str;
+
+    /// Reads every member of the object.
+    fn visit<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// `Deserialize::deserialize` for an [`Object`].
+pub fn object<'de, T: Object, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+}
+
+struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Object> serde::de::Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a JSON object ({})", T::NAME)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::visit(map)
+    }
+}
+
+/// Reads one member into its slot for a generated `visit_map`; a second occurrence of the
+/// member (under its name or an alias) is an error naming it.
+pub fn read<'de, A, T>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    wire: &'static str,
+) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    if slot.is_some() {
+        return Err(serde::de::Error::duplicate_field(wire));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// [`read`] for values holding decimals, read exactly.
+pub fn read_exact<'de, A, T>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    wire: &'static str,
+) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    T: Exact,
+{
+    if slot.is_some() {
+        return Err(serde::de::Error::duplicate_field(wire));
+    }
+    *slot = Some(map.next_value::<FromExact<T>>()?.0);
+    Ok(())
+}
+
+/// [`read`] for an optional field whose present value is itself kept, even `null`: an
+/// optional nullable field (`Option<Option<T>>`) or an optional free-form one.
+pub fn read_some<'de, A, T>(
+    map: &mut A,
+    slot: &mut Option<Option<T>>,
+    wire: &'static str,
+) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    if slot.is_some() {
+        return Err(serde::de::Error::duplicate_field(wire));
+    }
+    *slot = Some(Some(map.next_value()?));
+    Ok(())
+}
+
+/// [`read_some`] for values holding decimals, read exactly.
+pub fn read_some_exact<'de, A, T>(
+    map: &mut A,
+    slot: &mut Option<Option<T>>,
+    wire: &'static str,
+) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    T: Exact,
+{
+    if slot.is_some() {
+        return Err(serde::de::Error::duplicate_field(wire));
+    }
+    *slot = Some(Some(map.next_value::<FromExact<T>>()?.0));
+    Ok(())
+}
+
+/// A required member's value, or the error naming it.
+pub fn required<T, E: serde::de::Error>(slot: Option<T>, wire: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(wire))
+}
+
+/// An object key, borrowed from the input when it can be (no escapes), owned otherwise.
+/// Generated `Deserialize` impls read keys with it.
+pub struct Key<'de>(pub std::borrow::Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object key")
+            }
+
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                v: &'de str,
+            ) -> Result<Self::Value, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(v)))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Key(std::borrow::Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
     }
 }
 

@@ -615,6 +615,7 @@ mod tests {
     #[serde(rename_all = "camelCase")]
     struct Card {
         card_status: Status,
+        #[serde(with = "crate::serde_helpers::exact")]
         amount: rust_decimal::Decimal,
     }
 

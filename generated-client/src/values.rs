@@ -1,4 +1,4 @@
-//! Enum values the spec does not document.
+//! Values the spec does not document: enum values and object members.
 //!
 //! Every generated enum has an `Unknown` variant, so an answer carrying a value that a newer
 //! EnKash added still decodes (and re-encodes as sent). What a caller *sends* must be a
@@ -62,3 +62,81 @@ impl fmt::Display for UnknownEnumValue {
 }
 
 impl std::error::Error for UnknownEnumValue {}
+
+/// A JSON value kept exactly as it was sent: the members of an object that the spec does
+/// not list (the `extra` map of every generated struct).
+///
+/// It holds the value's text, so numbers keep every digit (`212110981360666.62` stays
+/// that, `1.50` stays `1.50`) and encoding it again writes the same text. Equality compares
+/// that text. Read it with [`get`](Self::get), [`to_value`](Self::to_value), or decode it
+/// into a type with [`decode`](Self::decode).
+#[derive(Clone)]
+pub struct RawJson(Box<serde_json::value::RawValue>);
+
+impl RawJson {
+    /// Parses `text` as one JSON value, keeping it as written.
+    pub fn from_text(text: impl Into<String>) -> Result<Self, serde_json::Error> {
+        serde_json::value::RawValue::from_string(text.into()).map(Self)
+    }
+
+    /// The value as JSON text, exactly as it was received.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+
+    /// The value as a `serde_json::Value` (numbers as `serde_json` holds them).
+    pub fn to_value(&self) -> serde_json::Value {
+        serde_json::from_str(self.0.get()).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Decodes the value's text as `T` (exact decimals stay exact).
+    pub fn decode<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_str(self.0.get())
+    }
+}
+
+impl fmt::Debug for RawJson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.get())
+    }
+}
+
+impl fmt::Display for RawJson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.get())
+    }
+}
+
+impl PartialEq for RawJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Eq for RawJson {}
+
+impl std::hash::Hash for RawJson {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.get().hash(state);
+    }
+}
+
+impl From<serde_json::Value> for RawJson {
+    fn from(value: serde_json::Value) -> Self {
+        // A `Value` always prints as valid JSON.
+        Self::from_text(value.to_string())
+            .unwrap_or_else(|_| Self::from_text("null").expect("null is JSON"))
+    }
+}
+
+impl serde::Serialize for RawJson {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RawJson {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Box::<serde_json::value::RawValue>::deserialize(deserializer).map(Self)
+    }
+}

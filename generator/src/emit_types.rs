@@ -11,13 +11,30 @@ use crate::model::{Api, Field, Struct, TypeDef, TypeKind, TypeRef, UnionVariant,
 pub fn types_file(api: &Api) -> TokenStream {
     let table = TypeTable::new(api);
     let items = api.types.iter().map(|t| type_def(t, &table));
+    // The member readers the generated `Deserialize` impls call, imported when used.
+    let mut readers = std::collections::BTreeSet::new();
+    for t in &api.types {
+        if let TypeKind::Struct(s) = &t.kind {
+            for f in &s.fields {
+                readers.insert(field_reader(f, &table).to_string());
+                if f.required {
+                    readers.insert("required".to_owned());
+                }
+            }
+        }
+    }
+    let readers = readers.iter().map(|r| ident(r));
+    let imports =
+        (!api.types.is_empty()).then(|| quote!(use crate::serde_helpers::{#(#readers),*};));
     quote! {
         //! Every schema of the spec as a Rust type.
         //!
-        //! Objects keep properties the spec does not list in an `extra` map, and enums keep
-        //! values they do not know in an `Unknown` variant, so decoding a newer server's
-        //! answer and encoding it again loses nothing. Numbers without a float format are
-        //! exact decimals ([`rust_decimal::Decimal`]), written as JSON numbers.
+        //! Objects keep properties the spec does not list in an `extra` map (raw JSON, exact
+        //! as sent), and enums keep values they do not know in an `Unknown` variant, so
+        //! decoding a newer server's answer and encoding it again loses nothing. Numbers
+        //! without a float format are exact decimals ([`rust_decimal::Decimal`]), written as
+        //! JSON numbers and read from their own text.
+        #imports
         #(#items)*
     }
 }
@@ -71,25 +88,47 @@ fn derives(eq: bool, debug: bool) -> TokenStream {
     quote!(#[derive(#debug Clone, PartialEq, #eq serde::Serialize, serde::Deserialize)])
 }
 
+/// Like [`derives`], without `Deserialize`: the type implements it by hand.
+fn derives_serialize_only(eq: bool, debug: bool) -> TokenStream {
+    let eq = eq.then(|| quote!(Eq, Hash,));
+    let debug = debug.then(|| quote!(Debug,));
+    quote!(#[derive(#debug Clone, PartialEq, #eq serde::Serialize)])
+}
+
+/// The Rust type of a struct's catch-all: unknown members kept as raw JSON text (exact
+/// numbers), or a typed map for `additionalProperties: {schema}`.
+fn extra_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Any => quote!(std::collections::BTreeMap<String, crate::RawJson>),
+        other => rust_type(&TypeRef::Map(Box::new(other.clone()))),
+    }
+}
+
 fn struct_def(name: &str, s: &Struct, table: &TypeTable<'_>) -> TokenStream {
     let ty_name = ident(name);
     let all_eq = s.fields.iter().all(|f| table.is_eq(&f.ty))
         && s.extra.as_ref().is_none_or(|(_, t)| table.is_eq(t));
     let has_secret = s.fields.iter().any(|f| f.secret);
-    let derive = derives(all_eq, !has_secret);
+    let derive = derives_serialize_only(all_eq, !has_secret);
     let fields = s.fields.iter().map(|f| field(f, table));
     let extra = s.extra.as_ref().map(|(extra, ty)| {
         let extra = ident(extra);
-        let map = TypeRef::Map(Box::new(ty.clone()));
-        let with = serde_with(&map, Optionality::Required, table).map(|w| quote!(, with = #w));
-        let ty = rust_type(&map);
+        let with = serde_with(
+            &TypeRef::Map(Box::new(ty.clone())),
+            Optionality::Required,
+            table,
+        )
+        .map(|w| quote!(, with = #w));
+        let ty = extra_type(ty);
         quote! {
-            /// Properties the spec does not list, kept as sent so that re-encoding loses nothing.
+            /// Properties the spec does not list, kept exactly as sent so that re-encoding
+            /// loses nothing.
             #[serde(flatten #with)]
             pub #extra: #ty,
         }
     });
     let debug = has_secret.then(|| redacting_debug(name, s, table));
+    let deserialize = struct_deserialize(name, s, table);
     quote! {
         #derive
         pub struct #ty_name {
@@ -97,7 +136,144 @@ fn struct_def(name: &str, s: &Struct, table: &TypeTable<'_>) -> TokenStream {
             #extra
         }
         #debug
+        #deserialize
     }
+}
+
+/// The helper functions generated `visit` bodies call by their bare names.
+const READERS: &[&str] = &[
+    "read",
+    "read_exact",
+    "read_some",
+    "read_some_exact",
+    "required",
+];
+
+/// The local variable holding a field's value while the object is read: the field's own
+/// name, unless that is a helper's name (then with `_` appended, past other fields' names).
+fn slot(f: &Field, s: &Struct) -> proc_macro2::Ident {
+    let bare = crate::naming::bare(&f.rust);
+    if !READERS.contains(&bare) {
+        return ident(&f.rust);
+    }
+    let mut name = bare.to_owned();
+    while READERS.contains(&name.as_str())
+        || s.fields
+            .iter()
+            .any(|o| crate::naming::bare(&o.rust) == name)
+    {
+        name.push('_');
+    }
+    ident(&name)
+}
+
+/// A name for a local variable of the generated `visit_map` that no field uses.
+fn local(base: &str, s: &Struct) -> proc_macro2::Ident {
+    let mut name = base.to_owned();
+    while s
+        .fields
+        .iter()
+        .any(|f| crate::naming::bare(&f.rust) == name)
+    {
+        name.push('_');
+    }
+    ident(&name)
+}
+
+/// `Deserialize` by hand: each member is read straight from the input, so decimals see
+/// their own text (serde's `flatten` would buffer them through `f64` first); unknown
+/// members go to the catch-all as raw JSON. Duplicate and missing required members are
+/// errors naming the member.
+fn struct_deserialize(name: &str, s: &Struct, table: &TypeTable<'_>) -> TokenStream {
+    let ty_name = ident(name);
+    let helpers: TokenStream = crate::emit::HELPERS.parse().expect("a path");
+    let entries = local("map", s);
+    let key = local("key", s);
+    let slots: Vec<proc_macro2::Ident> = s.fields.iter().map(|f| slot(f, s)).collect();
+    let arms = s.fields.iter().zip(&slots).map(|(f, slot)| {
+        let wire = &f.wire;
+        let names = std::iter::once(wire).chain(&f.aliases);
+        let read = field_reader(f, table);
+        quote!(#(#names)|* => #read(&mut #entries, &mut #slot, #wire)?,)
+    });
+    let finish = s.fields.iter().zip(&slots).map(|(f, slot)| {
+        let wire = &f.wire;
+        if f.required {
+            quote!(#slot: required(#slot, #wire)?,)
+        } else {
+            quote!(#slot: #slot.unwrap_or_default(),)
+        }
+    });
+    let (extra_init, extra_arm, extra_field) = match &s.extra {
+        Some((extra, ty)) => {
+            let extra = ident(extra);
+            let value = if table.contains_decimal(ty) {
+                let t = rust_type(ty);
+                quote!(#entries.next_value::<#helpers::FromExact<#t>>()?.0)
+            } else {
+                quote!(#entries.next_value()?)
+            };
+            (
+                quote!(let mut #extra = std::collections::BTreeMap::new();),
+                quote!(_ => {
+                    #extra.insert(#key.into_owned(), #value);
+                }),
+                quote!(#extra,),
+            )
+        }
+        None => (
+            TokenStream::new(),
+            quote!(_ => {
+                #entries.next_value::<serde::de::IgnoredAny>()?;
+            }),
+            TokenStream::new(),
+        ),
+    };
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #ty_name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #helpers::object(deserializer)
+            }
+        }
+
+        impl #helpers::Object for #ty_name {
+            const NAME: &'static str = #name;
+
+            fn visit<'de, A: serde::de::MapAccess<'de>>(mut #entries: A) -> Result<Self, A::Error> {
+                #(let mut #slots = None;)*
+                #extra_init
+                while let Some(#helpers::Key(#key)) = #entries.next_key()? {
+                    match #key.as_ref() {
+                        #(#arms)*
+                        #extra_arm
+                    }
+                }
+                Ok(Self {
+                    #(#finish)*
+                    #extra_field
+                })
+            }
+        }
+    }
+}
+
+/// The `serde_helpers` function that reads one member in the generated `visit_map`: the
+/// field's own type, except that an optional nullable field (and an optional free-form
+/// one) reads the inner value, so that a present `null` stays `Some(None)` (or
+/// `Some(Value::Null)`); exactly when the value holds decimals.
+fn field_reader(f: &Field, table: &TypeTable<'_>) -> proc_macro2::Ident {
+    let some = match Optionality::of(f, table) {
+        Optionality::OptionalNullable => true,
+        Optionality::Optional => table.is_any(&f.ty) && !f.required,
+        Optionality::Required => false,
+    };
+    let name = match (some, table.contains_decimal(&f.ty)) {
+        (false, false) => "read",
+        (false, true) => "read_exact",
+        (true, false) => "read_some",
+        (true, true) => "read_some_exact",
+    };
+    ident(name)
 }
 
 /// How many `Option` layers a field has: none when required, one when optional *or*
@@ -156,16 +332,13 @@ fn field(f: &Field, table: &TypeTable<'_>) -> TokenStream {
     if crate::naming::bare(&f.rust) != f.wire {
         serde.push(quote!(rename = #wire));
     }
-    for alias in &f.aliases {
-        serde.push(quote!(alias = #alias));
-    }
     // `rust_decimal`'s own serde writes strings; `exact` writes exact JSON numbers. A
     // boxed field is never a decimal (only named types recurse).
     if let Some(with) = serde_with(&f.ty, Optionality::of(f, table), table) {
         serde.push(quote!(with = #with));
     }
     if !f.required {
-        serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
+        serde.push(quote!(skip_serializing_if = "Option::is_none"));
     }
     let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
     let docs = field_doc(f);
@@ -416,7 +589,7 @@ fn union(name: &str, variants: &[UnionVariant], table: &TypeTable<'_>) -> TokenS
             }
         });
     let eq = variants.iter().all(|v| table.is_eq(&v.ty));
-    let derive = derives(eq, true);
+    let derive = derives_serialize_only(eq, true);
     let arms = variants.iter().map(|v| {
         let id = ident(&v.rust);
         let inner = rust_type(&v.ty);
@@ -424,11 +597,41 @@ fn union(name: &str, variants: &[UnionVariant], table: &TypeTable<'_>) -> TokenS
             serde_with(&v.ty, Optionality::Required, table).map(|w| quote!(#[serde(with = #w)]));
         quote!(#with #id(#inner),)
     });
+    // Decoding: each variant in order, from the value's own text, so decimals stay exact
+    // (serde's `untagged` would buffer them through `f64`).
+    let helpers: TokenStream = crate::emit::HELPERS.parse().expect("a path");
+    let tries = variants.iter().map(|v| {
+        let id = ident(&v.rust);
+        let inner = rust_type(&v.ty);
+        if table.contains_decimal(&v.ty) {
+            quote! {
+                if let Ok(#helpers::FromExact(value)) = serde_json::from_str::<#helpers::FromExact<#inner>>(text) {
+                    return Ok(Self::#id(value));
+                }
+            }
+        } else {
+            quote! {
+                if let Ok(value) = serde_json::from_str::<#inner>(text) {
+                    return Ok(Self::#id(value));
+                }
+            }
+        }
+    });
+    let no_match = format!("the value matches no variant of {name}");
     quote! {
         #derive
         #[serde(untagged)]
         pub enum #ty {
             #(#arms)*
+        }
+
+        impl<'de> serde::Deserialize<'de> for #ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+                let text = raw.get();
+                #(#tries)*
+                Err(serde::de::Error::custom(#no_match))
+            }
         }
 
         #display

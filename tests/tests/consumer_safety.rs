@@ -93,7 +93,12 @@ async fn a_token_answer_that_fails_to_decode_quotes_no_token() {
     // The generated token operation.
     let managed = Client::builder()
         .base_url(server.uri())
-        .credentials(Credentials::new("CEK1GZBO6A", "s3cret", "ops@example.com", "pw"))
+        .credentials(Credentials::new(
+            "CEK1GZBO6A",
+            "s3cret",
+            "ops@example.com",
+            "pw",
+        ))
         .retry_policy(RetryPolicy::none())
         .build()
         .expect("valid");

@@ -16,6 +16,7 @@
 //! `cargo test` works without Node; when `CI` is set it fails instead, so CI can never
 //! skip the contract silently. Every call is bounded by a timeout.
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::io::Write as _;
 use std::str::FromStr;
@@ -24,12 +25,12 @@ use std::time::Duration;
 use enkash_rewards::types::{
     AccessTokenRequestGrantType, CoinConfiguration, PointsOperation, RewardCard, TransactionType,
 };
-use enkash_rewards::{Client, Credentials, Error, RetryPolicy};
+use enkash_rewards::{Client, Credentials, Error, RawJson, RetryPolicy};
 use enkash_rewards_tests::example;
 use enkash_rewards_tests::examples::{assert_example_ok, run_example};
 use reqwest::StatusCode;
 use rust_decimal::Decimal;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 /// One call against Prism, including connecting; Prism answers in milliseconds.
 const CALL_TIMEOUT: Duration = Duration::from_secs(20);
@@ -129,7 +130,7 @@ fn assert_is_documented_example(
 /// Nothing in the answer fell into an `extra` map (each generated struct's catch-all for
 /// keys it does not declare), so every key was decoded under its declared wire name. The
 /// round trip above cannot see this: `extra` re-encodes the key it caught.
-fn assert_all_keys_known(operation_id: &str, extras: &[(&str, &Map<String, Value>)]) {
+fn assert_all_keys_known(operation_id: &str, extras: &[(&str, &BTreeMap<String, RawJson>)]) {
     for (at, extra) in extras {
         assert!(
             extra.is_empty(),
@@ -138,7 +139,7 @@ fn assert_all_keys_known(operation_id: &str, extras: &[(&str, &Map<String, Value
     }
 }
 
-fn reward_card_extras(card: &RewardCard) -> Vec<(&'static str, &Map<String, Value>)> {
+fn reward_card_extras(card: &RewardCard) -> Vec<(&'static str, &BTreeMap<String, RawJson>)> {
     let mut extras = vec![
         ("payload", &card.extra),
         ("payload.cardStatus", &card.card_status.extra),

@@ -50,6 +50,7 @@ fn client(server: &MockServer) -> Client {
 #[serde(rename_all = "camelCase")]
 struct Card {
     card_status: CardStatus,
+    #[serde(with = "enkash_rewards::decimal")]
     otb_balance: Decimal,
 }
 

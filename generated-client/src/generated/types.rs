@@ -3,15 +3,18 @@
 
 //! Every schema of the spec as a Rust type.
 //!
-//! Objects keep properties the spec does not list in an `extra` map, and enums keep
-//! values they do not know in an `Unknown` variant, so decoding a newer server's
-//! answer and encoding it again loses nothing. Numbers without a float format are
-//! exact decimals ([`rust_decimal::Decimal`]), written as JSON numbers.
+//! Objects keep properties the spec does not list in an `extra` map (raw JSON, exact
+//! as sent), and enums keep values they do not know in an `Unknown` variant, so
+//! decoding a newer server's answer and encoding it again loses nothing. Numbers
+//! without a float format are exact decimals ([`rust_decimal::Decimal`]), written as
+//! JSON numbers and read from their own text.
+
+use crate::serde_helpers::{read, read_exact, required};
 
 /// Envelope of the coins (Point Management) APIs. `response_code` 0 is success; any other value is a failure even on HTTP 200.
 ///
 /// Schema: `#/components/schemas/CoinsEnvelope`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct CoinsEnvelope {
     /// The result on success; on failure often a message string (even where success carries an object).
     pub payload: serde_json::Value,
@@ -23,15 +26,53 @@ pub struct CoinsEnvelope {
     ///
     /// Example: `"Success"`.
     pub response_message: String,
-    /// Properties the spec does not list, kept as sent so that re-encoding loses nothing.
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for CoinsEnvelope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for CoinsEnvelope {
+    const NAME: &'static str = "CoinsEnvelope";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut payload = None;
+        let mut response_code = None;
+        let mut response_message = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "payload" => read(&mut map, &mut payload, "payload")?,
+                "response_code" => read(&mut map, &mut response_code, "response_code")?,
+                "response_message" => {
+                    read(&mut map, &mut response_message, "response_message")?
+                }
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            payload: required(payload, "payload")?,
+            response_code: required(response_code, "response_code")?,
+            response_message: required(response_message, "response_message")?,
+            extra,
+        })
+    }
 }
 
 /// Envelope of the card partner / incentive APIs. `code` 0 is success; any other value is a failure even on HTTP 200.
 ///
 /// Schema: `#/components/schemas/CardEnvelope`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct CardEnvelope {
     /// 0 means success; non-zero means failure, even on HTTP 200.
     ///
@@ -43,13 +84,49 @@ pub struct CardEnvelope {
     pub message: String,
     /// The result on success; on failure possibly a message string (even where success carries an object).
     pub payload: serde_json::Value,
-    /// Properties the spec does not list, kept as sent so that re-encoding loses nothing.
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for CardEnvelope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for CardEnvelope {
+    const NAME: &'static str = "CardEnvelope";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut code = None;
+        let mut message = None;
+        let mut payload = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "code" => read(&mut map, &mut code, "code")?,
+                "message" => read(&mut map, &mut message, "message")?,
+                "payload" => read(&mut map, &mut payload, "payload")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            code: required(code, "code")?,
+            message: required(message, "message")?,
+            payload: required(payload, "payload")?,
+            extra,
+        })
+    }
 }
 
 /// Schema: `#/components/schemas/CreateCoinEventResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct CreateCoinEventResponse {
     pub payload: crate::types::CoinEvent,
     /// 0 means success; non-zero means failure, even on HTTP 200.
@@ -60,13 +137,51 @@ pub struct CreateCoinEventResponse {
     ///
     /// Example: `"Success"`.
     pub response_message: String,
-    /// Properties the spec does not list, kept as sent so that re-encoding loses nothing.
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for CreateCoinEventResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for CreateCoinEventResponse {
+    const NAME: &'static str = "CreateCoinEventResponse";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut payload = None;
+        let mut response_code = None;
+        let mut response_message = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "payload" => read(&mut map, &mut payload, "payload")?,
+                "response_code" => read(&mut map, &mut response_code, "response_code")?,
+                "response_message" => {
+                    read(&mut map, &mut response_message, "response_message")?
+                }
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            payload: required(payload, "payload")?,
+            response_code: required(response_code, "response_code")?,
+            response_message: required(response_message, "response_message")?,
+            extra,
+        })
+    }
 }
 
 /// Schema: `#/components/schemas/UpdateCoinEventResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct UpdateCoinEventResponse {
     pub payload: crate::types::CoinEvent,
     /// 0 means success; non-zero means failure, even on HTTP 200.
@@ -77,15 +192,53 @@ pub struct UpdateCoinEventResponse {
     ///
     /// Example: `"Success"`.
     pub response_message: String,
-    /// Properties the spec does not list, kept as sent so that re-encoding loses nothing.
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateCoinEventResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for UpdateCoinEventResponse {
+    const NAME: &'static str = "UpdateCoinEventResponse";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut payload = None;
+        let mut response_code = None;
+        let mut response_message = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "payload" => read(&mut map, &mut payload, "payload")?,
+                "response_code" => read(&mut map, &mut response_code, "response_code")?,
+                "response_message" => {
+                    read(&mut map, &mut response_message, "response_message")?
+                }
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            payload: required(payload, "payload")?,
+            response_code: required(response_code, "response_code")?,
+            response_message: required(response_message, "response_message")?,
+            extra,
+        })
+    }
 }
 
 /// Curation: the Get Event response example was not captured; the payload is taken to be CoinEvent, as returned by Create Event. The envelope's schema examples (response_code 0, response_message "Success") let a mock server generate a success answer; they are not a response example.
 ///
 /// Schema: `#/components/schemas/GetCoinEventResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct GetCoinEventResponse {
     pub payload: crate::types::CoinEvent,
     /// 0 means success; non-zero means failure, even on HTTP 200.
@@ -96,13 +249,51 @@ pub struct GetCoinEventResponse {
     ///
     /// Example: `"Success"`.
     pub response_message: String,
-    /// Properties the spec does not list, kept as sent so that re-encoding loses nothing.
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCoinEventResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for GetCoinEventResponse {
+    const NAME: &'static str = "GetCoinEventResponse";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut payload = None;
+        let mut response_code = None;
+        let mut response_message = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "payload" => read(&mut map, &mut payload, "payload")?,
+                "response_code" => read(&mut map, &mut response_code, "response_code")?,
+                "response_message" => {
+                    read(&mut map, &mut response_message, "response_message")?
+                }
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            payload: required(payload, "payload")?,
+            response_code: required(response_code, "response_code")?,
+            response_message: required(response_message, "response_message")?,
+            extra,
+        })
+    }
 }
 
 /// Schema: `#/components/schemas/AllocateCoinsResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct AllocateCoinsResponse {
     /// Confirmation message, e.g. "Successfully allocated enkash Coins".
     pub payload: String,
@@ -114,13 +305,51 @@ pub struct AllocateCoinsResponse {
     ///
     /// Example: `"Success"`.
     pub response_message: String,
-    /// Properties the spec does not list, kept as sent so that re-encoding loses nothing.
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for AllocateCoinsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for AllocateCoinsResponse {
+    const NAME: &'static str = "AllocateCoinsResponse";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut payload = None;
+        let mut response_code = None;
+        let mut response_message = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "payload" => read(&mut map, &mut payload, "payload")?,
+                "response_code" => read(&mut map, &mut response_code, "response_code")?,
+                "response_message" => {
+                    read(&mut map, &mut response_message, "response_message")?
+                }
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            payload: required(payload, "payload")?,
+            response_code: required(response_code, "response_code")?,
+            response_message: required(response_message, "response_message")?,
+            extra,
+        })
+    }
 }
 
 /// Schema: `#/components/schemas/GetCoinBalanceResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct GetCoinBalanceResponse {
     /// The user's coins balance.
     pub payload: i64,
@@ -132,13 +361,51 @@ pub struct GetCoinBalanceResponse {
     ///
     /// Example: `"Success"`.
     pub response_message: String,
-    /// Properties the spec does not list, kept as sent so that re-encoding loses nothing.
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCoinBalanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for GetCoinBalanceResponse {
+    const NAME: &'static str = "GetCoinBalanceResponse";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut payload = None;
+        let mut response_code = None;
+        let mut response_message = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "payload" => read(&mut map, &mut payload, "payload")?,
+                "response_code" => read(&mut map, &mut response_code, "response_code")?,
+                "response_message" => {
+                    read(&mut map, &mut response_message, "response_message")?
+                }
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            payload: required(payload, "payload")?,
+            response_code: required(response_code, "response_code")?,
+            response_message: required(response_message, "response_message")?,
+            extra,
+        })
+    }
 }
 
 /// Schema: `#/components/schemas/CreateAndAllocatePointsResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct CreateAndAllocatePointsResponse {
     /// 0 means success; non-zero means failure, even on HTTP 200.
     ///
@@ -149,13 +416,49 @@ pub struct CreateAndAllocatePointsResponse {
     /// Example: `"Success"`.
     pub message: String,
     pub payload: crate::types::RewardCard,
-    /// Properties the spec does not list, kept as sent so that re-encoding loses nothing.
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for CreateAndAllocatePointsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for CreateAndAllocatePointsResponse {
+    const NAME: &'static str = "CreateAndAllocatePointsResponse";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut code = None;
+        let mut message = None;
+        let mut payload = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "code" => read(&mut map, &mut code, "code")?,
+                "message" => read(&mut map, &mut message, "message")?,
+                "payload" => read(&mut map, &mut payload, "payload")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            code: required(code, "code")?,
+            message: required(message, "message")?,
+            payload: required(payload, "payload")?,
+            extra,
+        })
+    }
 }
 
 /// Schema: `#/components/schemas/CreateCardResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct CreateCardResponse {
     /// 0 means success; non-zero means failure, even on HTTP 200.
     ///
@@ -166,9 +469,45 @@ pub struct CreateCardResponse {
     /// Example: `"Success"`.
     pub message: String,
     pub payload: crate::types::RewardCard,
-    /// Properties the spec does not list, kept as sent so that re-encoding loses nothing.
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for CreateCardResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for CreateCardResponse {
+    const NAME: &'static str = "CreateCardResponse";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut code = None;
+        let mut message = None;
+        let mut payload = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "code" => read(&mut map, &mut code, "code")?,
+                "message" => read(&mut map, &mut message, "message")?,
+                "payload" => read(&mut map, &mut payload, "payload")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            code: required(code, "code")?,
+            message: required(message, "message")?,
+            payload: required(payload, "payload")?,
+            extra,
+        })
+    }
 }
 
 /// Coin configuration type of an event. Curation: Create Event documents a plain string and Update Event documents an object with a `CUSTOM` string child, while every example (request and response) carries the string "DEFAULT"; modelled as a string enum of the two names the docs use.
@@ -253,28 +592,70 @@ impl<'de> serde::Deserialize<'de> for CoinConfiguration {
 /// A coin event configuration: how many coins a company awards for an event. Curation: `companyId` is optional because Update Event's response example (and field list) omits it; everything present in every example is required.
 ///
 /// Schema: `#/components/schemas/CoinEvent`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct CoinEvent {
     /// Id of the coin configuration (e.g. WCC817428); the path parameter of Get/Update Event.
     #[serde(rename = "coinConfigId")]
     pub coin_config_id: String,
     pub configuration: crate::types::CoinConfiguration,
     /// EnKash company id the configuration belongs to.
-    #[serde(rename = "companyId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "companyId", skip_serializing_if = "Option::is_none")]
     pub company_id: Option<String>,
     /// Event name that earns coins, e.g. MEAL_CARD_PAYMENT or INVOICE_PAYMENT.
     pub event: String,
     /// Coins awarded for the event.
     pub amount: i64,
-    /// Properties the spec does not list, kept as sent so that re-encoding loses nothing.
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for CoinEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for CoinEvent {
+    const NAME: &'static str = "CoinEvent";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut coin_config_id = None;
+        let mut configuration = None;
+        let mut company_id = None;
+        let mut event = None;
+        let mut amount = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "coinConfigId" => read(&mut map, &mut coin_config_id, "coinConfigId")?,
+                "configuration" => read(&mut map, &mut configuration, "configuration")?,
+                "companyId" => read(&mut map, &mut company_id, "companyId")?,
+                "event" => read(&mut map, &mut event, "event")?,
+                "amount" => read(&mut map, &mut amount, "amount")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            coin_config_id: required(coin_config_id, "coinConfigId")?,
+            configuration: required(configuration, "configuration")?,
+            company_id: company_id.unwrap_or_default(),
+            event: required(event, "event")?,
+            amount: required(amount, "amount")?,
+            extra,
+        })
+    }
 }
 
 /// Body of Create Event; every documented field is required.
 ///
 /// Schema: `#/components/schemas/CreateCoinEventRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct CreateCoinEventRequest {
     pub configuration: crate::types::CoinConfiguration,
     /// EnKash company id the configuration belongs to.
@@ -284,36 +665,114 @@ pub struct CreateCoinEventRequest {
     pub event: String,
     /// Coins awarded for the event.
     pub amount: i64,
-    /// Properties the spec does not list, kept as sent so that re-encoding loses nothing.
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for CreateCoinEventRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for CreateCoinEventRequest {
+    const NAME: &'static str = "CreateCoinEventRequest";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut configuration = None;
+        let mut company_id = None;
+        let mut event = None;
+        let mut amount = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "configuration" => read(&mut map, &mut configuration, "configuration")?,
+                "companyId" => read(&mut map, &mut company_id, "companyId")?,
+                "event" => read(&mut map, &mut event, "event")?,
+                "amount" => read(&mut map, &mut amount, "amount")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            configuration: required(configuration, "configuration")?,
+            company_id: required(company_id, "companyId")?,
+            event: required(event, "event")?,
+            amount: required(amount, "amount")?,
+            extra,
+        })
+    }
 }
 
 /// Body of Update Event; every field is optional, send only what changes. Curation: `configuration` is documented as an object with a `CUSTOM` child but sent as a string in the example; modelled as CoinConfiguration.
 ///
 /// Schema: `#/components/schemas/UpdateCoinEventRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct UpdateCoinEventRequest {
     /// New number of coins awarded for the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub configuration: Option<crate::types::CoinConfiguration>,
     /// EnKash company id.
-    #[serde(rename = "companyId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "companyId", skip_serializing_if = "Option::is_none")]
     pub company_id: Option<String>,
     /// Event name that earns coins.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
-    /// Properties the spec does not list, kept as sent so that re-encoding loses nothing.
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateCoinEventRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for UpdateCoinEventRequest {
+    const NAME: &'static str = "UpdateCoinEventRequest";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut amount = None;
+        let mut configuration = None;
+        let mut company_id = None;
+        let mut event = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "amount" => read(&mut map, &mut amount, "amount")?,
+                "configuration" => read(&mut map, &mut configuration, "configuration")?,
+                "companyId" => read(&mut map, &mut company_id, "companyId")?,
+                "event" => read(&mut map, &mut event, "event")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            amount: amount.unwrap_or_default(),
+            configuration: configuration.unwrap_or_default(),
+            company_id: company_id.unwrap_or_default(),
+            event: event.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 /// Body of Allocate Coins; every documented field is required.
 ///
 /// Schema: `#/components/schemas/AllocateCoinsRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct AllocateCoinsRequest {
     /// EnKash company id whose coin configuration applies.
     #[serde(rename = "companyId")]
@@ -326,9 +785,48 @@ pub struct AllocateCoinsRequest {
     /// EnKash user id receiving the coins.
     #[serde(rename = "userId")]
     pub user_id: String,
-    /// Properties the spec does not list, kept as sent so that re-encoding loses nothing.
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for AllocateCoinsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for AllocateCoinsRequest {
+    const NAME: &'static str = "AllocateCoinsRequest";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut company_id = None;
+        let mut event = None;
+        let mut request_id = None;
+        let mut user_id = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "companyId" => read(&mut map, &mut company_id, "companyId")?,
+                "event" => read(&mut map, &mut event, "event")?,
+                "requestId" => read(&mut map, &mut request_id, "requestId")?,
+                "userId" => read(&mut map, &mut user_id, "userId")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            company_id: required(company_id, "companyId")?,
+            event: required(event, "event")?,
+            request_id: required(request_id, "requestId")?,
+            user_id: required(user_id, "userId")?,
+            extra,
+        })
+    }
 }
 
 /// CR credits points (with ALLOCATE_POINT); DR debits points (with UNALLOCATE_POINT).
@@ -492,7 +990,7 @@ impl<'de> serde::Deserialize<'de> for PointsOperation {
 /// Body of Incentive Create And Allocate Points; every documented field is required. Credit = `transactionType` CR + `type` ALLOCATE_POINT; debit = DR + UNALLOCATE_POINT. Reuse the same `uniqueReferenceNum` when retrying a transaction.
 ///
 /// Schema: `#/components/schemas/CreateAndAllocatePointsRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct CreateAndAllocatePointsRequest {
     /// EnKash company id.
     #[serde(rename = "companyId")]
@@ -523,20 +1021,92 @@ pub struct CreateAndAllocatePointsRequest {
     /// Unique reference of this credit/debit (idempotency key): new per transaction, the same when retrying. Curation: the field list spells it `uniqueReferenceNumber`, the example sends `uniqueReferenceNum`; we send the example's spelling and accept both on decode.
     ///
     /// Also accepted as `uniqueReferenceNumber` when decoding.
-    #[serde(rename = "uniqueReferenceNum", alias = "uniqueReferenceNumber")]
+    #[serde(rename = "uniqueReferenceNum")]
     pub unique_reference_number: String,
-    /// Properties the spec does not list, kept as sent so that re-encoding loses nothing.
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for CreateAndAllocatePointsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for CreateAndAllocatePointsRequest {
+    const NAME: &'static str = "CreateAndAllocatePointsRequest";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut company_id = None;
+        let mut card_account_id = None;
+        let mut transaction_code = None;
+        let mut transaction_type = None;
+        let mut r#type = None;
+        let mut email = None;
+        let mut mobile = None;
+        let mut title = None;
+        let mut first_name = None;
+        let mut gender = None;
+        let mut load_amount = None;
+        let mut unique_reference_number = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "companyId" => read(&mut map, &mut company_id, "companyId")?,
+                "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
+                "transactionCode" => {
+                    read(&mut map, &mut transaction_code, "transactionCode")?
+                }
+                "transactionType" => {
+                    read(&mut map, &mut transaction_type, "transactionType")?
+                }
+                "type" => read(&mut map, &mut r#type, "type")?,
+                "email" => read(&mut map, &mut email, "email")?,
+                "mobile" => read(&mut map, &mut mobile, "mobile")?,
+                "title" => read(&mut map, &mut title, "title")?,
+                "firstName" => read(&mut map, &mut first_name, "firstName")?,
+                "gender" => read(&mut map, &mut gender, "gender")?,
+                "loadAmount" => read_exact(&mut map, &mut load_amount, "loadAmount")?,
+                "uniqueReferenceNum" | "uniqueReferenceNumber" => {
+                    read(&mut map, &mut unique_reference_number, "uniqueReferenceNum")?
+                }
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            company_id: required(company_id, "companyId")?,
+            card_account_id: required(card_account_id, "cardAccountId")?,
+            transaction_code: required(transaction_code, "transactionCode")?,
+            transaction_type: required(transaction_type, "transactionType")?,
+            r#type: required(r#type, "type")?,
+            email: required(email, "email")?,
+            mobile: required(mobile, "mobile")?,
+            title: required(title, "title")?,
+            first_name: required(first_name, "firstName")?,
+            gender: required(gender, "gender")?,
+            load_amount: required(load_amount, "loadAmount")?,
+            unique_reference_number: required(
+                unique_reference_number,
+                "uniqueReferenceNum",
+            )?,
+            extra,
+        })
+    }
 }
 
 /// Body of Create Card. Only `companyId` and `cardAccountId` are required. Curation: the page has no request example (`--data-raw ''`).
 ///
 /// Schema: `#/components/schemas/CreateCardRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct CreateCardRequest {
     /// Existing EnKash user id of the card holder, if any.
-    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// EnKash company id.
     #[serde(rename = "companyId")]
@@ -547,119 +1117,255 @@ pub struct CreateCardRequest {
     /// Card holder's email.
     ///
     /// Must match `^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Card holder's 10-digit mobile number.
     ///
     /// Must match `^\d{10}$`. Exactly 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
     /// Card holder's title, e.g. Mr.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Card holder's first name.
-    #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "firstName", skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Card holder's middle name.
-    #[serde(rename = "middleName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "middleName", skip_serializing_if = "Option::is_none")]
     pub middle_name: Option<String>,
     /// Card holder's last name.
-    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "lastName", skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Card holder's gender, e.g. M.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gender: Option<String>,
     /// A special date of the holder (the response example shows 2000-02-14).
-    #[serde(rename = "specialDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "specialDate", skip_serializing_if = "Option::is_none")]
     pub special_date: Option<String>,
     /// Address line 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Address line 2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address2: Option<String>,
     /// City.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// State.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Country.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Postal PIN code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pincode: Option<String>,
     /// Whether a physical card is requested.
-    #[serde(rename = "physicalCard", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "physicalCard", skip_serializing_if = "Option::is_none")]
     pub physical_card: Option<bool>,
     /// Whether the delivery address below (rather than the holder address) is used for the physical card.
     #[serde(
         rename = "physicalDeliveryAddressFlag",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub physical_delivery_address_flag: Option<bool>,
     /// Delivery address line 1.
-    #[serde(
-        rename = "deliveryAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deliveryAddress", skip_serializing_if = "Option::is_none")]
     pub delivery_address: Option<String>,
     /// Delivery address line 2.
-    #[serde(
-        rename = "deliveryAddress2",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deliveryAddress2", skip_serializing_if = "Option::is_none")]
     pub delivery_address2: Option<String>,
     /// Delivery city.
-    #[serde(rename = "deliveryCity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "deliveryCity", skip_serializing_if = "Option::is_none")]
     pub delivery_city: Option<String>,
     /// Delivery state.
-    #[serde(rename = "deliveryState", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "deliveryState", skip_serializing_if = "Option::is_none")]
     pub delivery_state: Option<String>,
     /// Delivery country.
-    #[serde(
-        rename = "deliveryCountry",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deliveryCountry", skip_serializing_if = "Option::is_none")]
     pub delivery_country: Option<String>,
     /// Delivery PIN code.
-    #[serde(
-        rename = "deliveryPincode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deliveryPincode", skip_serializing_if = "Option::is_none")]
     pub delivery_pincode: Option<String>,
-    /// Properties the spec does not list, kept as sent so that re-encoding loses nothing.
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for CreateCardRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for CreateCardRequest {
+    const NAME: &'static str = "CreateCardRequest";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut user_id = None;
+        let mut company_id = None;
+        let mut card_account_id = None;
+        let mut email = None;
+        let mut mobile = None;
+        let mut title = None;
+        let mut first_name = None;
+        let mut middle_name = None;
+        let mut last_name = None;
+        let mut gender = None;
+        let mut special_date = None;
+        let mut address = None;
+        let mut address2 = None;
+        let mut city = None;
+        let mut state = None;
+        let mut country = None;
+        let mut pincode = None;
+        let mut physical_card = None;
+        let mut physical_delivery_address_flag = None;
+        let mut delivery_address = None;
+        let mut delivery_address2 = None;
+        let mut delivery_city = None;
+        let mut delivery_state = None;
+        let mut delivery_country = None;
+        let mut delivery_pincode = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "userId" => read(&mut map, &mut user_id, "userId")?,
+                "companyId" => read(&mut map, &mut company_id, "companyId")?,
+                "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
+                "email" => read(&mut map, &mut email, "email")?,
+                "mobile" => read(&mut map, &mut mobile, "mobile")?,
+                "title" => read(&mut map, &mut title, "title")?,
+                "firstName" => read(&mut map, &mut first_name, "firstName")?,
+                "middleName" => read(&mut map, &mut middle_name, "middleName")?,
+                "lastName" => read(&mut map, &mut last_name, "lastName")?,
+                "gender" => read(&mut map, &mut gender, "gender")?,
+                "specialDate" => read(&mut map, &mut special_date, "specialDate")?,
+                "address" => read(&mut map, &mut address, "address")?,
+                "address2" => read(&mut map, &mut address2, "address2")?,
+                "city" => read(&mut map, &mut city, "city")?,
+                "state" => read(&mut map, &mut state, "state")?,
+                "country" => read(&mut map, &mut country, "country")?,
+                "pincode" => read(&mut map, &mut pincode, "pincode")?,
+                "physicalCard" => read(&mut map, &mut physical_card, "physicalCard")?,
+                "physicalDeliveryAddressFlag" => {
+                    read(
+                        &mut map,
+                        &mut physical_delivery_address_flag,
+                        "physicalDeliveryAddressFlag",
+                    )?
+                }
+                "deliveryAddress" => {
+                    read(&mut map, &mut delivery_address, "deliveryAddress")?
+                }
+                "deliveryAddress2" => {
+                    read(&mut map, &mut delivery_address2, "deliveryAddress2")?
+                }
+                "deliveryCity" => read(&mut map, &mut delivery_city, "deliveryCity")?,
+                "deliveryState" => read(&mut map, &mut delivery_state, "deliveryState")?,
+                "deliveryCountry" => {
+                    read(&mut map, &mut delivery_country, "deliveryCountry")?
+                }
+                "deliveryPincode" => {
+                    read(&mut map, &mut delivery_pincode, "deliveryPincode")?
+                }
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            user_id: user_id.unwrap_or_default(),
+            company_id: required(company_id, "companyId")?,
+            card_account_id: required(card_account_id, "cardAccountId")?,
+            email: email.unwrap_or_default(),
+            mobile: mobile.unwrap_or_default(),
+            title: title.unwrap_or_default(),
+            first_name: first_name.unwrap_or_default(),
+            middle_name: middle_name.unwrap_or_default(),
+            last_name: last_name.unwrap_or_default(),
+            gender: gender.unwrap_or_default(),
+            special_date: special_date.unwrap_or_default(),
+            address: address.unwrap_or_default(),
+            address2: address2.unwrap_or_default(),
+            city: city.unwrap_or_default(),
+            state: state.unwrap_or_default(),
+            country: country.unwrap_or_default(),
+            pincode: pincode.unwrap_or_default(),
+            physical_card: physical_card.unwrap_or_default(),
+            physical_delivery_address_flag: physical_delivery_address_flag
+                .unwrap_or_default(),
+            delivery_address: delivery_address.unwrap_or_default(),
+            delivery_address2: delivery_address2.unwrap_or_default(),
+            delivery_city: delivery_city.unwrap_or_default(),
+            delivery_state: delivery_state.unwrap_or_default(),
+            delivery_country: delivery_country.unwrap_or_default(),
+            delivery_pincode: delivery_pincode.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 /// A coded value with its display label (card status, KYC status, BIN type, account type, kit type).
 ///
 /// Schema: `#/components/schemas/CodeLabel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct CodeLabel {
     /// Machine code, e.g. UL, VERIFIED, REWARD.
     pub name: String,
     /// Display label, e.g. UnLocked, Verified, Reward Card.
     pub label: String,
     /// Optional longer description (present on accountType).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Properties the spec does not list, kept as sent so that re-encoding loses nothing.
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for CodeLabel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for CodeLabel {
+    const NAME: &'static str = "CodeLabel";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut label = None;
+        let mut description = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "name" => read(&mut map, &mut name, "name")?,
+                "label" => read(&mut map, &mut label, "label")?,
+                "description" => read(&mut map, &mut description, "description")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            name: required(name, "name")?,
+            label: required(label, "label")?,
+            description: description.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 /// A card as returned by Create Card and by Create And Allocate Points (one schema for both). Properties are the union of both pages' field lists and every key of both response examples. Required = the fields documented on a page AND present in BOTH payload examples, so each documented example decodes verbatim. Amounts are typed number (exact decimal), counts integer. Curation: cardStatus is documented as a string (create-allocate-points page) but both examples send an object; cardStatus, kycStatus, binType, accountType and kitType are CodeLabel. Curation: pan and physicalCardRequestDate are documented required but appear in neither example, so they are optional; likewise the holder/delivery address fields missing from the create-allocate-points example. Curation: fields no page documents but both examples carry (token, usedMtd, createdOn, ...) are optional: required means documented AND present in every example, so an undocumented field EnKash stops sending never breaks decoding.
 ///
 /// Schema: `#/components/schemas/RewardCard`.
-#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct RewardCard {
     /// EnKash card id, e.g. EKC04AZHXP.
     #[serde(rename = "enKashCardId")]
@@ -673,7 +1379,7 @@ pub struct RewardCard {
     /// Card token (treated as a secret: redacted in Debug output). Undocumented; present in both examples.
     ///
     /// Secret: shown as `<redacted>` in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// Masked card number, e.g. XXXX XXXX XXXX 8867.
     #[serde(rename = "maskedNumber")]
@@ -694,36 +1400,35 @@ pub struct RewardCard {
     #[serde(rename = "firstName")]
     pub first_name: String,
     /// Card holder's last name. Curation: documented required (Create Card) but absent from the create-allocate-points example, so optional.
-    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "lastName", skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Card holder's gender.
     pub gender: String,
     /// Special date, e.g. 2000-02-14. Curation: documented required but absent from the create-allocate-points example, so optional.
-    #[serde(rename = "specialDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "specialDate", skip_serializing_if = "Option::is_none")]
     pub special_date: Option<String>,
     /// Address line 1. Curation: documented required but absent from the create-allocate-points example, so optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Address line 2 (optional for the same reason as address).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address2: Option<String>,
     /// City (optional for the same reason as address).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// State (optional for the same reason as address).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Country (optional for the same reason as address).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// PIN code (optional for the same reason as address).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pincode: Option<String>,
     /// Amount used month-to-date.
     #[serde(
         rename = "usedMtd",
         with = "crate::serde_helpers::exact",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub used_mtd: Option<rust_decimal::Decimal>,
@@ -731,7 +1436,6 @@ pub struct RewardCard {
     #[serde(
         rename = "usedDtd",
         with = "crate::serde_helpers::exact",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub used_dtd: Option<rust_decimal::Decimal>,
@@ -739,7 +1443,6 @@ pub struct RewardCard {
     #[serde(
         rename = "usedYtd",
         with = "crate::serde_helpers::exact",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub used_ytd: Option<rust_decimal::Decimal>,
@@ -756,91 +1459,67 @@ pub struct RewardCard {
     #[serde(rename = "physicalCard")]
     pub physical_card: bool,
     /// Whether the card is deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Whether the card is closed-loop.
-    #[serde(rename = "closedLoopCard", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "closedLoopCard", skip_serializing_if = "Option::is_none")]
     pub closed_loop_card: Option<bool>,
     /// Creation time as the server formats it, e.g. "Jun 20, 2024 2:56:47 PM" (not ISO 8601, so no format).
-    #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdOn", skip_serializing_if = "Option::is_none")]
     pub created_on: Option<String>,
     /// Last modification time, same format as createdOn.
-    #[serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "modifiedOn", skip_serializing_if = "Option::is_none")]
     pub modified_on: Option<String>,
     #[serde(rename = "cardStatus")]
     pub card_status: crate::types::CodeLabel,
     #[serde(rename = "kycStatus")]
     pub kyc_status: crate::types::CodeLabel,
     /// PAN of the holder. Curation: documented required (Create Card) but absent from both examples, so optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pan: Option<String>,
     /// When a physical card was requested. Curation: documented required (Create Card) but absent from both examples, so optional.
-    #[serde(
-        rename = "physicalCardRequestDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "physicalCardRequestDate", skip_serializing_if = "Option::is_none")]
     pub physical_card_request_date: Option<String>,
     /// Card programme, e.g. SBM, TRANSCORP.
-    #[serde(rename = "cardProgramme", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cardProgramme", skip_serializing_if = "Option::is_none")]
     pub card_programme: Option<String>,
     /// Whether the card spends from the account funds.
-    #[serde(
-        rename = "useAccountFunds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "useAccountFunds", skip_serializing_if = "Option::is_none")]
     pub use_account_funds: Option<bool>,
     /// Block code, e.g. A.
-    #[serde(rename = "blockCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "blockCode", skip_serializing_if = "Option::is_none")]
     pub block_code: Option<String>,
     /// Free-text remarks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remarks: Option<String>,
     /// URL of the partner logo.
-    #[serde(rename = "partnerLogo", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "partnerLogo", skip_serializing_if = "Option::is_none")]
     pub partner_logo: Option<String>,
     /// Whether the delivery address is used for the physical card.
     #[serde(rename = "physicalDeliveryAddressFlag")]
     pub physical_delivery_address_flag: bool,
     /// Delivery address line 1. Curation: documented required but absent from the create-allocate-points example, so optional.
-    #[serde(
-        rename = "deliveryAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deliveryAddress", skip_serializing_if = "Option::is_none")]
     pub delivery_address: Option<String>,
     /// Delivery address line 2 (optional for the same reason).
-    #[serde(
-        rename = "deliveryAddress2",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deliveryAddress2", skip_serializing_if = "Option::is_none")]
     pub delivery_address2: Option<String>,
     /// Delivery city (optional for the same reason).
-    #[serde(rename = "deliveryCity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "deliveryCity", skip_serializing_if = "Option::is_none")]
     pub delivery_city: Option<String>,
     /// Delivery state (optional for the same reason).
-    #[serde(rename = "deliveryState", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "deliveryState", skip_serializing_if = "Option::is_none")]
     pub delivery_state: Option<String>,
     /// Delivery country (optional for the same reason).
-    #[serde(
-        rename = "deliveryCountry",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deliveryCountry", skip_serializing_if = "Option::is_none")]
     pub delivery_country: Option<String>,
     /// Delivery PIN code (optional for the same reason).
-    #[serde(
-        rename = "deliveryPincode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deliveryPincode", skip_serializing_if = "Option::is_none")]
     pub delivery_pincode: Option<String>,
     /// Whether the card is activated.
     #[serde(rename = "cardActivated")]
     pub card_activated: bool,
-    #[serde(rename = "binType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "binType", skip_serializing_if = "Option::is_none")]
     pub bin_type: Option<crate::types::CodeLabel>,
     /// Amount loaded by this operation. Curation: documented string, both examples send a number; typed number (exact).
     #[serde(rename = "loadAmount", with = "crate::serde_helpers::exact")]
@@ -849,17 +1528,13 @@ pub struct RewardCard {
     #[serde(rename = "companyId")]
     pub company_id: String,
     /// Card kit master id.
-    #[serde(
-        rename = "cardKitMasterId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "cardKitMasterId", skip_serializing_if = "Option::is_none")]
     pub card_kit_master_id: Option<i64>,
     /// External entity id.
-    #[serde(rename = "extEntityId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "extEntityId", skip_serializing_if = "Option::is_none")]
     pub ext_entity_id: Option<String>,
     /// Card switch provider, e.g. EK_CLOSEDLOOP_CREDIT.
-    #[serde(rename = "switchProvider", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "switchProvider", skip_serializing_if = "Option::is_none")]
     pub switch_provider: Option<String>,
     /// Balance of the funding card account. Curation: documented integer; typed number (exact).
     #[serde(rename = "accountBalance", with = "crate::serde_helpers::exact")]
@@ -867,13 +1542,12 @@ pub struct RewardCard {
     /// Whether a physical card may be ordered.
     #[serde(rename = "physicalCardAllowed")]
     pub physical_card_allowed: bool,
-    #[serde(rename = "kitType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "kitType", skip_serializing_if = "Option::is_none")]
     pub kit_type: Option<crate::types::CodeLabel>,
     /// Surcharge amount.
     #[serde(
         rename = "surchargeAmt",
         with = "crate::serde_helpers::exact",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub surcharge_amt: Option<rust_decimal::Decimal>,
@@ -884,60 +1558,43 @@ pub struct RewardCard {
     #[serde(
         rename = "usedLtd",
         with = "crate::serde_helpers::exact",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub used_ltd: Option<rust_decimal::Decimal>,
     /// Whether the latest terms and conditions are accepted.
     #[serde(
         rename = "latestTnCVersionAccepted",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub latest_tn_c_version_accepted: Option<bool>,
     /// Whether the latest key fact statement is accepted.
-    #[serde(
-        rename = "latestKeyFactAccepted",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "latestKeyFactAccepted", skip_serializing_if = "Option::is_none")]
     pub latest_key_fact_accepted: Option<bool>,
     /// Whether the latest terms are accepted for the primary card.
     #[serde(
         rename = "latestTnCVersionAcceptedForPrimaryCard",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub latest_tn_c_version_accepted_for_primary_card: Option<bool>,
     /// Whether the latest key fact statement is accepted for the primary card.
     #[serde(
         rename = "latestKeyFactAcceptedCardForPrimaryCard",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub latest_key_fact_accepted_card_for_primary_card: Option<bool>,
     /// Id of the terms-and-conditions version.
-    #[serde(
-        rename = "tncVersionMasterId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "tncVersionMasterId", skip_serializing_if = "Option::is_none")]
     pub tnc_version_master_id: Option<String>,
     /// URL of the terms and conditions.
-    #[serde(rename = "tncUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tncUrl", skip_serializing_if = "Option::is_none")]
     pub tnc_url: Option<String>,
     /// Virtual account number of the card.
-    #[serde(
-        rename = "virtualAccountNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "virtualAccountNumber", skip_serializing_if = "Option::is_none")]
     pub virtual_account_number: Option<String>,
     /// Limit allocated life-to-date.
     #[serde(
         rename = "limitAllocatedLtd",
         with = "crate::serde_helpers::exact",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub limit_allocated_ltd: Option<rust_decimal::Decimal>,
@@ -960,54 +1617,34 @@ pub struct RewardCard {
     #[serde(rename = "onlineAllowedAdmin")]
     pub online_allowed_admin: bool,
     /// Whether a live image was captured.
-    #[serde(rename = "liveImage", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "liveImage", skip_serializing_if = "Option::is_none")]
     pub live_image: Option<bool>,
     /// Whether CKYC is enabled.
-    #[serde(rename = "cKycEnabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cKycEnabled", skip_serializing_if = "Option::is_none")]
     pub c_kyc_enabled: Option<bool>,
     /// Whether points/funds may be unallocated from the card.
     #[serde(rename = "unallocateFundAllowed")]
     pub unallocate_fund_allowed: bool,
     /// Whether the card may use parent funds.
-    #[serde(
-        rename = "useParentFundAllowed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "useParentFundAllowed", skip_serializing_if = "Option::is_none")]
     pub use_parent_fund_allowed: Option<bool>,
     /// URL of the default card image.
-    #[serde(
-        rename = "defaultCardImage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "defaultCardImage", skip_serializing_if = "Option::is_none")]
     pub default_card_image: Option<String>,
     /// Whether minimum-KYC OTP verification is done.
-    #[serde(
-        rename = "minKycOtpVerified",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "minKycOtpVerified", skip_serializing_if = "Option::is_none")]
     pub min_kyc_otp_verified: Option<bool>,
     /// EnKash support email.
-    #[serde(
-        rename = "enKashSupportEmail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enKashSupportEmail", skip_serializing_if = "Option::is_none")]
     pub en_kash_support_email: Option<String>,
     /// EnKash support phone number.
-    #[serde(
-        rename = "enKashSupportMobile",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enKashSupportMobile", skip_serializing_if = "Option::is_none")]
     pub en_kash_support_mobile: Option<String>,
     /// Company name.
     #[serde(rename = "companyName")]
     pub company_name: String,
     /// Whether video KYC is allowed.
-    #[serde(rename = "vKycAllowed", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vKycAllowed", skip_serializing_if = "Option::is_none")]
     pub v_kyc_allowed: Option<bool>,
     #[serde(rename = "accountType")]
     pub account_type: crate::types::CodeLabel,
@@ -1018,7 +1655,6 @@ pub struct RewardCard {
     #[serde(
         rename = "holdBalance",
         with = "crate::serde_helpers::exact",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hold_balance: Option<rust_decimal::Decimal>,
@@ -1029,42 +1665,29 @@ pub struct RewardCard {
     #[serde(
         rename = "unAllocateHoldBalance",
         with = "crate::serde_helpers::exact",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub un_allocate_hold_balance: Option<rust_decimal::Decimal>,
     /// Whether unallocation terms apply.
-    #[serde(
-        rename = "tncUnAllocateAllowed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "tncUnAllocateAllowed", skip_serializing_if = "Option::is_none")]
     pub tnc_un_allocate_allowed: Option<bool>,
     /// Whether unallocation terms are accepted.
-    #[serde(
-        rename = "tncUnAllocateAccepted",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "tncUnAllocateAccepted", skip_serializing_if = "Option::is_none")]
     pub tnc_un_allocate_accepted: Option<bool>,
     /// Number of rewards received (count). Only in the create-allocate-points example.
-    #[serde(
-        rename = "totalRewardsReceived",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "totalRewardsReceived", skip_serializing_if = "Option::is_none")]
     pub total_rewards_received: Option<i64>,
     /// Reward points received. Only in the create-allocate-points example.
     #[serde(
         rename = "rewardPointsReceived",
         with = "crate::serde_helpers::exact",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub reward_points_received: Option<rust_decimal::Decimal>,
-    /// Properties the spec does not list, kept as sent so that re-encoding loses nothing.
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl std::fmt::Debug for RewardCard {
@@ -1178,6 +1801,442 @@ impl std::fmt::Debug for RewardCard {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for RewardCard {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for RewardCard {
+    const NAME: &'static str = "RewardCard";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut en_kash_card_id = None;
+        let mut user_id = None;
+        let mut card_account_id = None;
+        let mut token = None;
+        let mut masked_number = None;
+        let mut expiry_month = None;
+        let mut expiry_year = None;
+        let mut email = None;
+        let mut mobile = None;
+        let mut title = None;
+        let mut first_name = None;
+        let mut last_name = None;
+        let mut gender = None;
+        let mut special_date = None;
+        let mut address = None;
+        let mut address2 = None;
+        let mut city = None;
+        let mut state = None;
+        let mut country = None;
+        let mut pincode = None;
+        let mut used_mtd = None;
+        let mut used_dtd = None;
+        let mut used_ytd = None;
+        let mut otb_balance = None;
+        let mut primary_card = None;
+        let mut prepaid_card = None;
+        let mut physical_card = None;
+        let mut deleted = None;
+        let mut closed_loop_card = None;
+        let mut created_on = None;
+        let mut modified_on = None;
+        let mut card_status = None;
+        let mut kyc_status = None;
+        let mut pan = None;
+        let mut physical_card_request_date = None;
+        let mut card_programme = None;
+        let mut use_account_funds = None;
+        let mut block_code = None;
+        let mut remarks = None;
+        let mut partner_logo = None;
+        let mut physical_delivery_address_flag = None;
+        let mut delivery_address = None;
+        let mut delivery_address2 = None;
+        let mut delivery_city = None;
+        let mut delivery_state = None;
+        let mut delivery_country = None;
+        let mut delivery_pincode = None;
+        let mut card_activated = None;
+        let mut bin_type = None;
+        let mut load_amount = None;
+        let mut company_id = None;
+        let mut card_kit_master_id = None;
+        let mut ext_entity_id = None;
+        let mut switch_provider = None;
+        let mut account_balance = None;
+        let mut physical_card_allowed = None;
+        let mut kit_type = None;
+        let mut surcharge_amt = None;
+        let mut pan_validated = None;
+        let mut used_ltd = None;
+        let mut latest_tn_c_version_accepted = None;
+        let mut latest_key_fact_accepted = None;
+        let mut latest_tn_c_version_accepted_for_primary_card = None;
+        let mut latest_key_fact_accepted_card_for_primary_card = None;
+        let mut tnc_version_master_id = None;
+        let mut tnc_url = None;
+        let mut virtual_account_number = None;
+        let mut limit_allocated_ltd = None;
+        let mut pos_allowed = None;
+        let mut pos_allowed_admin = None;
+        let mut atm_allowed = None;
+        let mut atm_allowed_admin = None;
+        let mut online_allowed = None;
+        let mut online_allowed_admin = None;
+        let mut live_image = None;
+        let mut c_kyc_enabled = None;
+        let mut unallocate_fund_allowed = None;
+        let mut use_parent_fund_allowed = None;
+        let mut default_card_image = None;
+        let mut min_kyc_otp_verified = None;
+        let mut en_kash_support_email = None;
+        let mut en_kash_support_mobile = None;
+        let mut company_name = None;
+        let mut v_kyc_allowed = None;
+        let mut account_type = None;
+        let mut last_allocated_amount = None;
+        let mut hold_balance = None;
+        let mut enkash_card_txn_id = None;
+        let mut un_allocate_hold_balance = None;
+        let mut tnc_un_allocate_allowed = None;
+        let mut tnc_un_allocate_accepted = None;
+        let mut total_rewards_received = None;
+        let mut reward_points_received = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "enKashCardId" => read(&mut map, &mut en_kash_card_id, "enKashCardId")?,
+                "userId" => read(&mut map, &mut user_id, "userId")?,
+                "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
+                "token" => read(&mut map, &mut token, "token")?,
+                "maskedNumber" => read(&mut map, &mut masked_number, "maskedNumber")?,
+                "expiryMonth" => read(&mut map, &mut expiry_month, "expiryMonth")?,
+                "expiryYear" => read(&mut map, &mut expiry_year, "expiryYear")?,
+                "email" => read(&mut map, &mut email, "email")?,
+                "mobile" => read(&mut map, &mut mobile, "mobile")?,
+                "title" => read(&mut map, &mut title, "title")?,
+                "firstName" => read(&mut map, &mut first_name, "firstName")?,
+                "lastName" => read(&mut map, &mut last_name, "lastName")?,
+                "gender" => read(&mut map, &mut gender, "gender")?,
+                "specialDate" => read(&mut map, &mut special_date, "specialDate")?,
+                "address" => read(&mut map, &mut address, "address")?,
+                "address2" => read(&mut map, &mut address2, "address2")?,
+                "city" => read(&mut map, &mut city, "city")?,
+                "state" => read(&mut map, &mut state, "state")?,
+                "country" => read(&mut map, &mut country, "country")?,
+                "pincode" => read(&mut map, &mut pincode, "pincode")?,
+                "usedMtd" => read_exact(&mut map, &mut used_mtd, "usedMtd")?,
+                "usedDtd" => read_exact(&mut map, &mut used_dtd, "usedDtd")?,
+                "usedYtd" => read_exact(&mut map, &mut used_ytd, "usedYtd")?,
+                "otbBalance" => read_exact(&mut map, &mut otb_balance, "otbBalance")?,
+                "primaryCard" => read(&mut map, &mut primary_card, "primaryCard")?,
+                "prepaidCard" => read(&mut map, &mut prepaid_card, "prepaidCard")?,
+                "physicalCard" => read(&mut map, &mut physical_card, "physicalCard")?,
+                "deleted" => read(&mut map, &mut deleted, "deleted")?,
+                "closedLoopCard" => {
+                    read(&mut map, &mut closed_loop_card, "closedLoopCard")?
+                }
+                "createdOn" => read(&mut map, &mut created_on, "createdOn")?,
+                "modifiedOn" => read(&mut map, &mut modified_on, "modifiedOn")?,
+                "cardStatus" => read(&mut map, &mut card_status, "cardStatus")?,
+                "kycStatus" => read(&mut map, &mut kyc_status, "kycStatus")?,
+                "pan" => read(&mut map, &mut pan, "pan")?,
+                "physicalCardRequestDate" => {
+                    read(
+                        &mut map,
+                        &mut physical_card_request_date,
+                        "physicalCardRequestDate",
+                    )?
+                }
+                "cardProgramme" => read(&mut map, &mut card_programme, "cardProgramme")?,
+                "useAccountFunds" => {
+                    read(&mut map, &mut use_account_funds, "useAccountFunds")?
+                }
+                "blockCode" => read(&mut map, &mut block_code, "blockCode")?,
+                "remarks" => read(&mut map, &mut remarks, "remarks")?,
+                "partnerLogo" => read(&mut map, &mut partner_logo, "partnerLogo")?,
+                "physicalDeliveryAddressFlag" => {
+                    read(
+                        &mut map,
+                        &mut physical_delivery_address_flag,
+                        "physicalDeliveryAddressFlag",
+                    )?
+                }
+                "deliveryAddress" => {
+                    read(&mut map, &mut delivery_address, "deliveryAddress")?
+                }
+                "deliveryAddress2" => {
+                    read(&mut map, &mut delivery_address2, "deliveryAddress2")?
+                }
+                "deliveryCity" => read(&mut map, &mut delivery_city, "deliveryCity")?,
+                "deliveryState" => read(&mut map, &mut delivery_state, "deliveryState")?,
+                "deliveryCountry" => {
+                    read(&mut map, &mut delivery_country, "deliveryCountry")?
+                }
+                "deliveryPincode" => {
+                    read(&mut map, &mut delivery_pincode, "deliveryPincode")?
+                }
+                "cardActivated" => read(&mut map, &mut card_activated, "cardActivated")?,
+                "binType" => read(&mut map, &mut bin_type, "binType")?,
+                "loadAmount" => read_exact(&mut map, &mut load_amount, "loadAmount")?,
+                "companyId" => read(&mut map, &mut company_id, "companyId")?,
+                "cardKitMasterId" => {
+                    read(&mut map, &mut card_kit_master_id, "cardKitMasterId")?
+                }
+                "extEntityId" => read(&mut map, &mut ext_entity_id, "extEntityId")?,
+                "switchProvider" => {
+                    read(&mut map, &mut switch_provider, "switchProvider")?
+                }
+                "accountBalance" => {
+                    read_exact(&mut map, &mut account_balance, "accountBalance")?
+                }
+                "physicalCardAllowed" => {
+                    read(&mut map, &mut physical_card_allowed, "physicalCardAllowed")?
+                }
+                "kitType" => read(&mut map, &mut kit_type, "kitType")?,
+                "surchargeAmt" => {
+                    read_exact(&mut map, &mut surcharge_amt, "surchargeAmt")?
+                }
+                "panValidated" => read(&mut map, &mut pan_validated, "panValidated")?,
+                "usedLtd" => read_exact(&mut map, &mut used_ltd, "usedLtd")?,
+                "latestTnCVersionAccepted" => {
+                    read(
+                        &mut map,
+                        &mut latest_tn_c_version_accepted,
+                        "latestTnCVersionAccepted",
+                    )?
+                }
+                "latestKeyFactAccepted" => {
+                    read(
+                        &mut map,
+                        &mut latest_key_fact_accepted,
+                        "latestKeyFactAccepted",
+                    )?
+                }
+                "latestTnCVersionAcceptedForPrimaryCard" => {
+                    read(
+                        &mut map,
+                        &mut latest_tn_c_version_accepted_for_primary_card,
+                        "latestTnCVersionAcceptedForPrimaryCard",
+                    )?
+                }
+                "latestKeyFactAcceptedCardForPrimaryCard" => {
+                    read(
+                        &mut map,
+                        &mut latest_key_fact_accepted_card_for_primary_card,
+                        "latestKeyFactAcceptedCardForPrimaryCard",
+                    )?
+                }
+                "tncVersionMasterId" => {
+                    read(&mut map, &mut tnc_version_master_id, "tncVersionMasterId")?
+                }
+                "tncUrl" => read(&mut map, &mut tnc_url, "tncUrl")?,
+                "virtualAccountNumber" => {
+                    read(&mut map, &mut virtual_account_number, "virtualAccountNumber")?
+                }
+                "limitAllocatedLtd" => {
+                    read_exact(&mut map, &mut limit_allocated_ltd, "limitAllocatedLtd")?
+                }
+                "posAllowed" => read(&mut map, &mut pos_allowed, "posAllowed")?,
+                "posAllowedAdmin" => {
+                    read(&mut map, &mut pos_allowed_admin, "posAllowedAdmin")?
+                }
+                "atmAllowed" => read(&mut map, &mut atm_allowed, "atmAllowed")?,
+                "atmAllowedAdmin" => {
+                    read(&mut map, &mut atm_allowed_admin, "atmAllowedAdmin")?
+                }
+                "onlineAllowed" => read(&mut map, &mut online_allowed, "onlineAllowed")?,
+                "onlineAllowedAdmin" => {
+                    read(&mut map, &mut online_allowed_admin, "onlineAllowedAdmin")?
+                }
+                "liveImage" => read(&mut map, &mut live_image, "liveImage")?,
+                "cKycEnabled" => read(&mut map, &mut c_kyc_enabled, "cKycEnabled")?,
+                "unallocateFundAllowed" => {
+                    read(
+                        &mut map,
+                        &mut unallocate_fund_allowed,
+                        "unallocateFundAllowed",
+                    )?
+                }
+                "useParentFundAllowed" => {
+                    read(&mut map, &mut use_parent_fund_allowed, "useParentFundAllowed")?
+                }
+                "defaultCardImage" => {
+                    read(&mut map, &mut default_card_image, "defaultCardImage")?
+                }
+                "minKycOtpVerified" => {
+                    read(&mut map, &mut min_kyc_otp_verified, "minKycOtpVerified")?
+                }
+                "enKashSupportEmail" => {
+                    read(&mut map, &mut en_kash_support_email, "enKashSupportEmail")?
+                }
+                "enKashSupportMobile" => {
+                    read(&mut map, &mut en_kash_support_mobile, "enKashSupportMobile")?
+                }
+                "companyName" => read(&mut map, &mut company_name, "companyName")?,
+                "vKycAllowed" => read(&mut map, &mut v_kyc_allowed, "vKycAllowed")?,
+                "accountType" => read(&mut map, &mut account_type, "accountType")?,
+                "lastAllocatedAmount" => {
+                    read_exact(
+                        &mut map,
+                        &mut last_allocated_amount,
+                        "lastAllocatedAmount",
+                    )?
+                }
+                "holdBalance" => read_exact(&mut map, &mut hold_balance, "holdBalance")?,
+                "enkashCardTxnId" => {
+                    read(&mut map, &mut enkash_card_txn_id, "enkashCardTxnId")?
+                }
+                "unAllocateHoldBalance" => {
+                    read_exact(
+                        &mut map,
+                        &mut un_allocate_hold_balance,
+                        "unAllocateHoldBalance",
+                    )?
+                }
+                "tncUnAllocateAllowed" => {
+                    read(&mut map, &mut tnc_un_allocate_allowed, "tncUnAllocateAllowed")?
+                }
+                "tncUnAllocateAccepted" => {
+                    read(
+                        &mut map,
+                        &mut tnc_un_allocate_accepted,
+                        "tncUnAllocateAccepted",
+                    )?
+                }
+                "totalRewardsReceived" => {
+                    read(&mut map, &mut total_rewards_received, "totalRewardsReceived")?
+                }
+                "rewardPointsReceived" => {
+                    read_exact(
+                        &mut map,
+                        &mut reward_points_received,
+                        "rewardPointsReceived",
+                    )?
+                }
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            en_kash_card_id: required(en_kash_card_id, "enKashCardId")?,
+            user_id: required(user_id, "userId")?,
+            card_account_id: required(card_account_id, "cardAccountId")?,
+            token: token.unwrap_or_default(),
+            masked_number: required(masked_number, "maskedNumber")?,
+            expiry_month: required(expiry_month, "expiryMonth")?,
+            expiry_year: required(expiry_year, "expiryYear")?,
+            email: required(email, "email")?,
+            mobile: required(mobile, "mobile")?,
+            title: required(title, "title")?,
+            first_name: required(first_name, "firstName")?,
+            last_name: last_name.unwrap_or_default(),
+            gender: required(gender, "gender")?,
+            special_date: special_date.unwrap_or_default(),
+            address: address.unwrap_or_default(),
+            address2: address2.unwrap_or_default(),
+            city: city.unwrap_or_default(),
+            state: state.unwrap_or_default(),
+            country: country.unwrap_or_default(),
+            pincode: pincode.unwrap_or_default(),
+            used_mtd: used_mtd.unwrap_or_default(),
+            used_dtd: used_dtd.unwrap_or_default(),
+            used_ytd: used_ytd.unwrap_or_default(),
+            otb_balance: required(otb_balance, "otbBalance")?,
+            primary_card: required(primary_card, "primaryCard")?,
+            prepaid_card: required(prepaid_card, "prepaidCard")?,
+            physical_card: required(physical_card, "physicalCard")?,
+            deleted: deleted.unwrap_or_default(),
+            closed_loop_card: closed_loop_card.unwrap_or_default(),
+            created_on: created_on.unwrap_or_default(),
+            modified_on: modified_on.unwrap_or_default(),
+            card_status: required(card_status, "cardStatus")?,
+            kyc_status: required(kyc_status, "kycStatus")?,
+            pan: pan.unwrap_or_default(),
+            physical_card_request_date: physical_card_request_date.unwrap_or_default(),
+            card_programme: card_programme.unwrap_or_default(),
+            use_account_funds: use_account_funds.unwrap_or_default(),
+            block_code: block_code.unwrap_or_default(),
+            remarks: remarks.unwrap_or_default(),
+            partner_logo: partner_logo.unwrap_or_default(),
+            physical_delivery_address_flag: required(
+                physical_delivery_address_flag,
+                "physicalDeliveryAddressFlag",
+            )?,
+            delivery_address: delivery_address.unwrap_or_default(),
+            delivery_address2: delivery_address2.unwrap_or_default(),
+            delivery_city: delivery_city.unwrap_or_default(),
+            delivery_state: delivery_state.unwrap_or_default(),
+            delivery_country: delivery_country.unwrap_or_default(),
+            delivery_pincode: delivery_pincode.unwrap_or_default(),
+            card_activated: required(card_activated, "cardActivated")?,
+            bin_type: bin_type.unwrap_or_default(),
+            load_amount: required(load_amount, "loadAmount")?,
+            company_id: required(company_id, "companyId")?,
+            card_kit_master_id: card_kit_master_id.unwrap_or_default(),
+            ext_entity_id: ext_entity_id.unwrap_or_default(),
+            switch_provider: switch_provider.unwrap_or_default(),
+            account_balance: required(account_balance, "accountBalance")?,
+            physical_card_allowed: required(
+                physical_card_allowed,
+                "physicalCardAllowed",
+            )?,
+            kit_type: kit_type.unwrap_or_default(),
+            surcharge_amt: surcharge_amt.unwrap_or_default(),
+            pan_validated: required(pan_validated, "panValidated")?,
+            used_ltd: used_ltd.unwrap_or_default(),
+            latest_tn_c_version_accepted: latest_tn_c_version_accepted
+                .unwrap_or_default(),
+            latest_key_fact_accepted: latest_key_fact_accepted.unwrap_or_default(),
+            latest_tn_c_version_accepted_for_primary_card: latest_tn_c_version_accepted_for_primary_card
+                .unwrap_or_default(),
+            latest_key_fact_accepted_card_for_primary_card: latest_key_fact_accepted_card_for_primary_card
+                .unwrap_or_default(),
+            tnc_version_master_id: tnc_version_master_id.unwrap_or_default(),
+            tnc_url: tnc_url.unwrap_or_default(),
+            virtual_account_number: virtual_account_number.unwrap_or_default(),
+            limit_allocated_ltd: limit_allocated_ltd.unwrap_or_default(),
+            pos_allowed: required(pos_allowed, "posAllowed")?,
+            pos_allowed_admin: required(pos_allowed_admin, "posAllowedAdmin")?,
+            atm_allowed: required(atm_allowed, "atmAllowed")?,
+            atm_allowed_admin: required(atm_allowed_admin, "atmAllowedAdmin")?,
+            online_allowed: required(online_allowed, "onlineAllowed")?,
+            online_allowed_admin: required(online_allowed_admin, "onlineAllowedAdmin")?,
+            live_image: live_image.unwrap_or_default(),
+            c_kyc_enabled: c_kyc_enabled.unwrap_or_default(),
+            unallocate_fund_allowed: required(
+                unallocate_fund_allowed,
+                "unallocateFundAllowed",
+            )?,
+            use_parent_fund_allowed: use_parent_fund_allowed.unwrap_or_default(),
+            default_card_image: default_card_image.unwrap_or_default(),
+            min_kyc_otp_verified: min_kyc_otp_verified.unwrap_or_default(),
+            en_kash_support_email: en_kash_support_email.unwrap_or_default(),
+            en_kash_support_mobile: en_kash_support_mobile.unwrap_or_default(),
+            company_name: required(company_name, "companyName")?,
+            v_kyc_allowed: v_kyc_allowed.unwrap_or_default(),
+            account_type: required(account_type, "accountType")?,
+            last_allocated_amount: required(
+                last_allocated_amount,
+                "lastAllocatedAmount",
+            )?,
+            hold_balance: hold_balance.unwrap_or_default(),
+            enkash_card_txn_id: required(enkash_card_txn_id, "enkashCardTxnId")?,
+            un_allocate_hold_balance: un_allocate_hold_balance.unwrap_or_default(),
+            tnc_un_allocate_allowed: tnc_un_allocate_allowed.unwrap_or_default(),
+            tnc_un_allocate_accepted: tnc_un_allocate_accepted.unwrap_or_default(),
+            total_rewards_received: total_rewards_received.unwrap_or_default(),
+            reward_points_received: reward_points_received.unwrap_or_default(),
+            extra,
+        })
+    }
+}
+
 /// OAuth grant type; always `password`.
 ///
 /// Schema: `#/components/schemas/AccessTokenRequest/properties/grant_type`.
@@ -1256,7 +2315,7 @@ impl<'de> serde::Deserialize<'de> for AccessTokenRequestGrantType {
 /// Form body of the token request (password grant); every field is required.
 ///
 /// Schema: `#/components/schemas/AccessTokenRequest`.
-#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct AccessTokenRequest {
     /// Registered mobile number or email.
     pub username: String,
@@ -1271,9 +2330,10 @@ pub struct AccessTokenRequest {
     /// Example: `"CEK1GZBO6A"`.
     #[serde(rename = "clientId")]
     pub client_id: String,
-    /// Properties the spec does not list, kept as sent so that re-encoding loses nothing.
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl std::fmt::Debug for AccessTokenRequest {
@@ -1289,37 +2349,72 @@ impl std::fmt::Debug for AccessTokenRequest {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AccessTokenRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for AccessTokenRequest {
+    const NAME: &'static str = "AccessTokenRequest";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut username = None;
+        let mut password = None;
+        let mut grant_type = None;
+        let mut client_id = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "username" => read(&mut map, &mut username, "username")?,
+                "password" => read(&mut map, &mut password, "password")?,
+                "grant_type" => read(&mut map, &mut grant_type, "grant_type")?,
+                "clientId" => read(&mut map, &mut client_id, "clientId")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            username: required(username, "username")?,
+            password: required(password, "password")?,
+            grant_type: required(grant_type, "grant_type")?,
+            client_id: required(client_id, "clientId")?,
+            extra,
+        })
+    }
+}
+
 /// OAuth token response. Curation: the Rewards pages use snake_case, a Payouts page shows camelCase (accessToken, tokenType, expiresIn, refreshToken, no scope); both spellings are accepted on decode. Fields present in both shapes are required; `scope` is optional. Curation: lifetime text says 5 minutes, the example says expires_in 86399; trust expires_in.
 ///
 /// Schema: `#/components/schemas/AccessToken`.
-#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct AccessToken {
     /// Bearer access token for the bearerAuth scheme.
     ///
     /// Secret: shown as `<redacted>` in `Debug` output. Also accepted as `accessToken` when decoding.
-    #[serde(alias = "accessToken")]
     pub access_token: String,
     /// Token type, "bearer".
     ///
     /// Also accepted as `tokenType` when decoding.
-    #[serde(alias = "tokenType")]
     pub token_type: String,
     /// Refresh token.
     ///
     /// Secret: shown as `<redacted>` in `Debug` output. Also accepted as `refreshToken` when decoding.
-    #[serde(alias = "refreshToken")]
     pub refresh_token: String,
     /// Seconds until the access token expires.
     ///
     /// Also accepted as `expiresIn` when decoding.
-    #[serde(alias = "expiresIn")]
     pub expires_in: i64,
     /// Granted scopes, space-separated (e.g. "read write trust").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// Properties the spec does not list, kept as sent so that re-encoding loses nothing.
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl std::fmt::Debug for AccessToken {
@@ -1333,5 +2428,54 @@ impl std::fmt::Debug for AccessToken {
             .field("scope", &self.scope)
             .field("extra", &self.extra)
             .finish()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AccessToken {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for AccessToken {
+    const NAME: &'static str = "AccessToken";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut access_token = None;
+        let mut token_type = None;
+        let mut refresh_token = None;
+        let mut expires_in = None;
+        let mut scope = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "access_token" | "accessToken" => {
+                    read(&mut map, &mut access_token, "access_token")?
+                }
+                "token_type" | "tokenType" => {
+                    read(&mut map, &mut token_type, "token_type")?
+                }
+                "refresh_token" | "refreshToken" => {
+                    read(&mut map, &mut refresh_token, "refresh_token")?
+                }
+                "expires_in" | "expiresIn" => {
+                    read(&mut map, &mut expires_in, "expires_in")?
+                }
+                "scope" => read(&mut map, &mut scope, "scope")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            access_token: required(access_token, "access_token")?,
+            token_type: required(token_type, "token_type")?,
+            refresh_token: required(refresh_token, "refresh_token")?,
+            expires_in: required(expires_in, "expires_in")?,
+            scope: scope.unwrap_or_default(),
+            extra,
+        })
     }
 }
