@@ -107,6 +107,8 @@ mod generated;
 mod redact;
 pub mod request;
 pub mod retry;
+#[cfg(feature = "testing")]
+pub mod testing;
 // Serde adapters generated types use: part of the runtime's contract with generated code
 // for any spec (not only ours), so every adapter is kept; public but not a public API.
 #[doc(hidden)]

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
-use regex::{Regex, RegexBuilder};
+use regex_lite::Regex;
 
 use crate::error::Error;
 
@@ -12,7 +12,7 @@ use crate::error::Error;
 ///
 /// Lengths count characters, as JSON Schema does. Patterns are matched like the spec's
 /// ECMAScript regexes: unanchored unless they anchor themselves, and `\d`/`\w` mean ASCII
-/// digits and word characters (Rust's `regex` would otherwise accept any Unicode digit).
+/// digits and word characters (`regex-lite` has ASCII classes only).
 pub fn check_string(
     field: &str,
     value: &str,
@@ -66,13 +66,8 @@ fn compiled(pattern: &'static str) -> Result<Regex, String> {
     if let Some(re) = cache.get(pattern) {
         return Ok(re.clone());
     }
-    // ASCII classes first, as ECMAScript has them; a pattern that needs Unicode mode
-    // (a literal non-ASCII character, say) falls back to it.
-    let re = RegexBuilder::new(pattern)
-        .unicode(false)
-        .build()
-        .or_else(|_| Regex::new(pattern))
-        .map_err(|e| format!("has a pattern the client cannot compile: {e}"))?;
+    let re =
+        Regex::new(pattern).map_err(|e| format!("has a pattern the client cannot compile: {e}"))?;
     cache.insert(pattern, re.clone());
     Ok(re)
 }

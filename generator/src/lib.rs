@@ -21,6 +21,7 @@
 pub mod diagnostics;
 pub mod emit;
 pub mod emit_ops;
+pub mod emit_testing;
 pub mod emit_types;
 pub mod load;
 pub mod lower;
@@ -52,6 +53,7 @@ pub fn generate(spec_text: &str) -> Result<Vec<GeneratedFile>, Diagnostics> {
         ("types.rs", emit_types::types_file(&api)),
         ("operations.rs", emit_ops::operations_file(&api)),
         ("schema_index.rs", schema_index_file(&api)),
+        ("testing.rs", emit_testing::testing_file(&api)),
     ];
     let mut out = Vec::new();
     let mut problems = Diagnostics::default();
@@ -108,6 +110,8 @@ fn mod_file(api: &model::Api) -> proc_macro2::TokenStream {
         pub mod operations;
         #[cfg(feature = "schema-index")]
         pub mod schema_index;
+        #[cfg(feature = "testing")]
+        pub mod testing;
         pub mod types;
 
         /// The version of the API description this client was generated from.

@@ -831,29 +831,23 @@ impl<'a> Lowerer<'a> {
         };
         let mut pattern_unchecked = None;
         if let Some(p) = &s.pattern
-            && let Err(e) = regex::Regex::new(p)
+            && let Err(e) = regex_lite::Regex::new(p)
         {
-            match e {
-                // Valid ECMA-262 the `regex` crate cannot run (look-around, backreferences):
-                // documented, left to the server.
-                regex::Error::Syntax(text) if text.contains("not supported") => {
-                    let feature = text
-                        .lines()
-                        .rev()
-                        .find_map(|l| l.strip_prefix("error: "))
-                        .unwrap_or("unsupported syntax");
-                    pattern_unchecked = Some(
-                        feature
-                            .trim_end_matches(" is not supported")
-                            .trim_end_matches(" are not supported")
-                            .to_owned()
-                            + " is beyond the `regex` crate",
-                    );
-                }
-                e => self.diags.push(
+            let text = e.to_string();
+            // Valid ECMA-262 the client's regex engine cannot run (look-around,
+            // backreferences, Unicode classes): documented, left to the server.
+            if let Some(feature) = text
+                .strip_suffix(" is not supported")
+                .or_else(|| text.strip_suffix(" are not supported"))
+            {
+                pattern_unchecked = Some(format!(
+                    "{feature} is beyond the client's regex engine (regex-lite)"
+                ));
+            } else {
+                self.diags.push(
                     pointer.key("pattern").as_str(),
-                    format!("pattern is not a valid regular expression: {e}"),
-                ),
+                    format!("pattern is not a valid regular expression: {text}"),
+                );
             }
         }
         Constraints {

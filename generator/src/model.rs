@@ -127,7 +127,7 @@ pub struct Field {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Constraints {
     pub pattern: Option<String>,
-    /// Why `pattern` cannot be checked by the client (the `regex` crate has no
+    /// Why `pattern` cannot be checked by the client (`regex-lite` has no
     /// look-around or backreferences); it is then documented but not checked, and the
     /// server remains the judge.
     pub pattern_unchecked: Option<String>,

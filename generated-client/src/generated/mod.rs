@@ -8,6 +8,9 @@ pub mod operations;
 #[cfg(feature = "schema-index")]
 pub mod schema_index;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 pub mod types;
 
 /// The version of the API description this client was generated from.

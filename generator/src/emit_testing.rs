@@ -1,0 +1,93 @@
+//! Test-support emission: `generated/testing.rs`, the catalogue of operations that the
+//! client's `testing` feature serves from a loopback mock server.
+//!
+//! One `Operation` variant per operation, with its method, path template, envelope fields
+//! and the spec's documented success answer (verbatim JSON text), so a consumer can stand
+//! in for the API in their own tests without writing fixtures.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::ident;
+use crate::model::Api;
+
+pub fn testing_file(api: &Api) -> TokenStream {
+    let variants: Vec<_> = api.operations.iter().map(|op| ident(&op.builder)).collect();
+    let docs = api.operations.iter().map(|op| {
+        format!(
+            " `{} {}` (operation `{}`): [`{}`](crate::operations::{}).",
+            op.method.to_uppercase(),
+            op.path,
+            op.id,
+            op.builder,
+            op.builder
+        )
+    });
+    let ids = api.operations.iter().map(|op| &op.id);
+    let methods = api.operations.iter().map(|op| op.method.to_uppercase());
+    let paths = api.operations.iter().map(|op| &op.path);
+    let envelopes = api.operations.iter().map(|op| match &op.response.envelope {
+        Some((env, _)) => {
+            let (c, m, p) = (&env.code, &env.message, &env.payload);
+            quote!(Some(crate::request::Envelope { code: #c, message: #m, payload: #p }))
+        }
+        None => quote!(None),
+    });
+    let answers = api.operations.iter().map(|op| match &op.response.example {
+        Some(example) => {
+            let text = serde_json::to_string(example).unwrap_or_default();
+            quote!(Some(#text))
+        }
+        None => quote!(None),
+    });
+    let arms = |values: Vec<TokenStream>| {
+        let variants = &variants;
+        quote!(match self { #(Self::#variants => #values,)* })
+    };
+    let id_arms = arms(ids.map(|v| quote!(#v)).collect());
+    let method_arms = arms(methods.map(|v| quote!(#v)).collect());
+    let path_arms = arms(paths.map(|v| quote!(#v)).collect());
+    let envelope_arms = arms(envelopes.collect());
+    let answer_arms = arms(answers.collect());
+    quote! {
+        //! The operations of the API, for [`crate::testing`]: each one's method, path
+        //! template, envelope and the spec's documented success answer.
+
+        /// One operation of the API.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Operation {
+            #(#[doc = #docs] #variants,)*
+        }
+
+        impl Operation {
+            /// Every operation, in spec order.
+            pub const ALL: &'static [Operation] = &[#(Self::#variants),*];
+
+            /// The spec's `operationId`.
+            pub fn id(self) -> &'static str {
+                #id_arms
+            }
+
+            /// The HTTP method, upper case.
+            pub fn method(self) -> &'static str {
+                #method_arms
+            }
+
+            /// The path template, e.g. `/api/v0/enkash-coins/{coinConfigId}`.
+            pub fn path_template(self) -> &'static str {
+                #path_arms
+            }
+
+            /// The fields of the response envelope, when the answer has one.
+            pub fn envelope(self) -> Option<crate::request::Envelope> {
+                #envelope_arms
+            }
+
+            /// The spec's documented success answer, as JSON text, when it documents one.
+            pub fn documented_response(self) -> Option<&'static str> {
+                #answer_arms
+            }
+        }
+    }
+}
