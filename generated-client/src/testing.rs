@@ -85,6 +85,9 @@ pub enum Reply {
     },
     /// This HTTP status with this body, e.g. a proxy's 502 page.
     Status(u16, String),
+    /// This HTTP status with this JSON text as the body, byte for byte (numbers exactly as
+    /// written, which a `serde_json::Value` cannot promise).
+    Json(u16, String),
     /// The inner reply, after this delay (to exercise timeouts).
     Delayed(Duration, Box<Reply>),
 }
@@ -261,6 +264,8 @@ fn response(operation: Operation, reply: &Reply) -> ResponseTemplate {
         Reply::Status(status, body) => {
             ResponseTemplate::new(*status).set_body_raw(body.as_bytes().to_vec(), "text/html")
         }
+        Reply::Json(status, body) => ResponseTemplate::new(*status)
+            .set_body_raw(body.as_bytes().to_vec(), "application/json"),
         Reply::Delayed(delay, inner) => response(operation, inner).set_delay(*delay),
     }
 }

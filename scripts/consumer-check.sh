@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# A consumer's view of enkash-rewards (consumer/, its own workspace): no serde_json
+# `arbitrary_precision` in its dependency graph, and its tests (own serde types, exact
+# amounts, keyed writes, spawned calls, offline testing support, enum typos) pass.
+# Shares target/ with the workspace, so dependencies already built are reused.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+check_features() {
+    local what=$1
+    shift
+    if cargo tree --locked -e features "$@" | grep -q 'arbitrary_precision'; then
+        echo "error: $what pulls serde_json's arbitrary_precision feature:" >&2
+        cargo tree --locked -e features -i serde_json "$@" >&2
+        exit 1
+    fi
+    echo "consumer-check: $what: no arbitrary_precision"
+}
+
+check_features "enkash-rewards" -p enkash-rewards
+check_features "consumer/" --manifest-path consumer/Cargo.toml
+cargo test --locked --manifest-path consumer/Cargo.toml --target-dir target
+cargo fmt --manifest-path consumer/Cargo.toml --check
+cargo clippy --locked --manifest-path consumer/Cargo.toml --target-dir target --all-targets -- -D warnings
