@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 check_features() {
     local what=$1
     shift
-    if cargo tree --locked -e features "$@" | grep -q 'arbitrary_precision'; then
+    local tree
+    tree=$(cargo tree --locked -e features "$@") # fails the script if cargo does
+    if grep -q 'arbitrary_precision' <<<"$tree"; then
         echo "error: $what pulls serde_json's arbitrary_precision feature:" >&2
         cargo tree --locked -e features -i serde_json "$@" >&2
         exit 1

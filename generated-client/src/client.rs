@@ -323,7 +323,7 @@ impl ClientBuilder {
         let (http, connect_timeout) = match self.http_client {
             Some(http) => (http, None),
             None => {
-                let http = reqwest::Client::builder()
+                let http = with_tls(reqwest::Client::builder())?
                     .connect_timeout(self.connect_timeout)
                     // A redirect would turn a POST into a GET or resend a payment
                     // elsewhere; the API never redirects, so surface it as an error.
@@ -372,6 +372,34 @@ impl fmt::Debug for ClientBuilder {
             .field("http_client", &self.http_client.is_some())
             .finish()
     }
+}
+
+/// The TLS backend the crate's features chose. With `rustls-ring` (the default), a rustls
+/// configuration with the `ring` provider and the platform's certificate verifier, handed to
+/// reqwest as it is: nothing is installed process-wide, so other rustls users in the same
+/// program keep their own provider.
+#[cfg(feature = "rustls-ring")]
+fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
+    let config_error = |e: &dyn fmt::Display| Error::Config {
+        reason: format!("could not set up TLS: {e}"),
+    };
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
+        .map_err(|e| config_error(&e))?;
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| config_error(&e))?
+        .dangerous() // a custom verifier: the platform's, not a weaker one
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(builder.tls_backend_preconfigured(config))
+}
+
+/// Without `rustls-ring`, reqwest's own backend (`rustls-aws-lc` or `native-tls`).
+#[cfg(not(feature = "rustls-ring"))]
+fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
+    Ok(builder)
 }
 
 /// Parses and checks the base URL: http(s), a host, no credentials, query or fragment.

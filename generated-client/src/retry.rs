@@ -39,7 +39,6 @@
 
 use std::time::{Duration, SystemTime};
 
-use rand::Rng;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
@@ -135,7 +134,7 @@ impl RetryPolicy {
         if ceiling_ms == 0 {
             return Duration::ZERO;
         }
-        Duration::from_millis(rand::rng().random_range(0..=ceiling_ms))
+        Duration::from_millis(fastrand::u64(0..=ceiling_ms))
     }
 }
 
