@@ -384,8 +384,8 @@ fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, E
         reason: format!("could not set up TLS: {e}"),
     };
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
-        .map_err(|e| config_error(&e))?;
+    let verifier =
+        rustls_platform_verifier::Verifier::new(provider.clone()).map_err(|e| config_error(&e))?;
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| config_error(&e))?

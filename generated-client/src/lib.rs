@@ -128,10 +128,10 @@ pub use generated::{API_VERSION, operations, servers, types};
 #[doc(hidden)]
 pub use generated::schema_index;
 pub use request::Response;
+pub use retry::RetryPolicy;
 /// The `rust_decimal` this crate's amounts are made of, so you need not match its version.
 pub use rust_decimal;
 pub use rust_decimal::Decimal;
-pub use retry::RetryPolicy;
 pub use values::{RawJson, UnknownEnumValue, UnknownValue};
 
 /// Exact decimals in your own serde types, as the generated types use them: a
