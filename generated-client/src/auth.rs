@@ -85,6 +85,7 @@ impl From<&str> for Secret {
 /// token call); `username` (registered mobile number or email) and `password` identify
 /// the user the token is issued to.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct Credentials {
     pub client_id: String,
     pub client_secret: Secret,

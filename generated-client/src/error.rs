@@ -10,6 +10,7 @@ use std::time::Duration;
 #[non_exhaustive]
 pub enum Error {
     /// EnKash answered with a non-zero `response_code`/`code`, even on HTTP 200.
+    #[non_exhaustive]
     Api {
         code: i64,
         message: String,
@@ -19,12 +20,14 @@ pub enum Error {
     },
     /// A non-2xx answer that carried no EnKash error code: no envelope at all (an HTML
     /// 502 page, say), or an envelope whose code claims success.
+    #[non_exhaustive]
     Http {
         status: reqwest::StatusCode,
         body_snippet: String,
     },
     /// The answer was not what the spec says: `path` names the failing field
     /// (e.g. `payload.cardStatus.name`).
+    #[non_exhaustive]
     Decode {
         operation: &'static str,
         status: reqwest::StatusCode,
@@ -33,6 +36,7 @@ pub enum Error {
         body_snippet: String,
     },
     /// An attempt took longer than its timeout.
+    #[non_exhaustive]
     Timeout {
         operation: &'static str,
         after: Duration,
@@ -40,16 +44,20 @@ pub enum Error {
         connecting: bool,
     },
     /// The request could not be delivered or its answer not read.
+    #[non_exhaustive]
     Transport {
         operation: &'static str,
         source: reqwest::Error,
     },
     /// The request was rejected before anything was sent: `field` names the input.
+    #[non_exhaustive]
     InvalidRequest { field: String, reason: String },
     /// The client is not configured for this call (e.g. no `partner_id` for a card API).
+    #[non_exhaustive]
     Config { reason: String },
     /// Payload encryption is on and the answer was wrapped (`{"request": "…"}`) but could
     /// not be decrypted: usually the wrong key. Carries no plaintext and no key material.
+    #[non_exhaustive]
     Decryption {
         operation: &'static str,
         status: reqwest::StatusCode,
@@ -60,6 +68,7 @@ pub enum Error {
     /// may have acted on it. It was **not** resent (unless you opted in to resending keyed
     /// writes and the retries ran out). Before sending it again, find out whether it
     /// happened: by `idempotency_key`, with the `lookup` operation when there is one.
+    #[non_exhaustive]
     OutcomeUnknown {
         operation: &'static str,
         /// The key the write carried (e.g. `requestId` = `"COIN_REQ1234567"`), if any.

@@ -196,13 +196,18 @@ pub struct RequestOptions {
 
 /// A decoded payload together with the HTTP status and headers it came with.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Response<T> {
+    /// The HTTP status of the answer.
     pub status: reqwest::StatusCode,
+    /// The headers of the answer (a request id to quote to EnKash support, say).
     pub headers: reqwest::header::HeaderMap,
+    /// The decoded payload (the envelope's payload, when the operation has an envelope).
     pub payload: T,
 }
 
 impl<T> Response<T> {
+    /// The payload alone.
     pub fn into_payload(self) -> T {
         self.payload
     }

@@ -40,6 +40,7 @@ impl<T: fmt::Display> fmt::Display for UnknownValue<T> {
 
 /// A value given to an enum's `FromStr`/`TryFrom` that the spec does not document.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UnknownEnumValue {
     /// The enum's name, e.g. `"TransactionType"`.
     pub type_name: &'static str,

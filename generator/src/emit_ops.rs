@@ -311,6 +311,7 @@ fn builder(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
         .map(|i| setter(plan, i, &params));
     let send = send_fns(plan, table);
     let resend = resend_setter(plan.op);
+    let debug = builder_debug(plan, &params);
 
     quote! {
         #marker_mod
@@ -333,6 +334,8 @@ fn builder(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
             }
         }
 
+        #debug
+
         impl #impl_generics #b #impl_generics {
             #(#setters)*
 
@@ -351,6 +354,40 @@ fn builder(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
             #resend
 
             #send
+        }
+    }
+}
+
+/// `Debug` for a builder: every input (secret ones as `<redacted>`) and the options; the
+/// client is left out.
+fn builder_debug(plan: &Plan<'_>, params: &[proc_macro2::Ident]) -> TokenStream {
+    let b = plan.builder_ident();
+    let label = &plan.op.builder;
+    let fields = plan.inputs.iter().map(|i| {
+        let name = ident(&i.name);
+        let shown = bare(&i.name);
+        if i.body_field.is_some_and(|f| f.secret) {
+            quote!(.field(#shown, &"<redacted>"))
+        } else {
+            quote!(.field(#shown, &self.#name))
+        }
+    });
+    let (bounds, generics) = if params.is_empty() {
+        (TokenStream::new(), TokenStream::new())
+    } else {
+        (
+            quote!(<#(#params: std::fmt::Debug),*>),
+            quote!(<#(#params),*>),
+        )
+    };
+    quote! {
+        impl #bounds std::fmt::Debug for #b #generics {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#label)
+                    #(#fields)*
+                    .field("options", &self.options)
+                    .finish_non_exhaustive()
+            }
         }
     }
 }

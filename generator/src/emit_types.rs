@@ -44,7 +44,7 @@ fn type_def(t: &TypeDef, table: &TypeTable<'_>) -> TokenStream {
     let deprecated = t.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&t.name);
     let body = match &t.kind {
-        TypeKind::Struct(s) => struct_def(&t.name, s, table),
+        TypeKind::Struct(s) => struct_def(&t.name, s, t.decode_only, table),
         TypeKind::StringEnum(vs) => string_enum(&t.name, vs),
         TypeKind::IntEnum(vs) => int_enum(&t.name, vs),
         TypeKind::Union(vs) => union(&t.name, vs, table),
@@ -104,7 +104,7 @@ fn extra_type(ty: &TypeRef) -> TokenStream {
     }
 }
 
-fn struct_def(name: &str, s: &Struct, table: &TypeTable<'_>) -> TokenStream {
+fn struct_def(name: &str, s: &Struct, decode_only: bool, table: &TypeTable<'_>) -> TokenStream {
     let ty_name = ident(name);
     let all_eq = s.fields.iter().all(|f| table.is_eq(&f.ty))
         && s.extra.as_ref().is_none_or(|(_, t)| table.is_eq(t));
@@ -129,8 +129,10 @@ fn struct_def(name: &str, s: &Struct, table: &TypeTable<'_>) -> TokenStream {
     });
     let debug = has_secret.then(|| redacting_debug(name, s, table));
     let deserialize = struct_deserialize(name, s, table);
+    let non_exhaustive = decode_only.then(|| quote!(#[non_exhaustive]));
     quote! {
         #derive
+        #non_exhaustive
         pub struct #ty_name {
             #(#fields)*
             #extra

@@ -99,6 +99,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Diagnostics> {
     let operations = l.lower_operations();
     l.check_outcome_lookups(&operations);
     l.mark_recursive_fields();
+    l.mark_decode_only(&operations);
     l.break_alias_cycles();
     let servers = l.lower_servers();
     if !l.diags.is_empty() {
@@ -266,6 +267,7 @@ impl<'a> Lowerer<'a> {
             example,
             deprecated,
             kind,
+            decode_only: false,
         });
     }
 
@@ -890,6 +892,45 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Boxes fields through which a type contains itself, so it has a finite size.
+    /// Marks the types no request reaches (see [`TypeDef::decode_only`]).
+    fn mark_decode_only(&mut self, operations: &[Operation]) {
+        let index: HashMap<&str, usize> = self
+            .types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.as_str(), i))
+            .collect();
+        let reach = |roots: Vec<&TypeRef>| -> BTreeSet<usize> {
+            let mut seen = BTreeSet::new();
+            let mut todo: Vec<&str> = Vec::new();
+            for root in roots {
+                named_in(root, &mut todo);
+            }
+            while let Some(name) = todo.pop() {
+                if let Some(&i) = index.get(name)
+                    && seen.insert(i)
+                {
+                    for ty in type_refs(&self.types[i].kind) {
+                        named_in(ty, &mut todo);
+                    }
+                }
+            }
+            seen
+        };
+        let requests = reach(
+            operations
+                .iter()
+                .flat_map(|op| {
+                    let params = op.path_params.iter().chain(&op.params).map(|p| &p.ty);
+                    params.chain(op.body.iter().map(|b| &b.ty))
+                })
+                .collect(),
+        );
+        for (i, t) in self.types.iter_mut().enumerate() {
+            t.decode_only = !requests.contains(&i);
+        }
+    }
+
     fn mark_recursive_fields(&mut self) {
         let index: HashMap<String, usize> = self
             .types
@@ -1763,6 +1804,30 @@ fn variant_name(ty: &TypeRef) -> String {
 }
 
 /// Named types a type contains inline (not behind a `Vec` or map).
+/// Every type reference a type's definition holds (fields, catch-all, variants, target).
+fn type_refs(kind: &TypeKind) -> Vec<&TypeRef> {
+    match kind {
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .map(|f| &f.ty)
+            .chain(s.extra.iter().map(|(_, t)| t))
+            .collect(),
+        TypeKind::Union(vs) => vs.iter().map(|v| &v.ty).collect(),
+        TypeKind::Alias(t) | TypeKind::Newtype(t) => vec![t],
+        TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => Vec::new(),
+    }
+}
+
+/// The names of the named types in `ty`, at any depth of arrays, maps and nullables.
+fn named_in<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
+    match ty {
+        TypeRef::Named(n) => out.push(n),
+        TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => named_in(t, out),
+        _ => {}
+    }
+}
+
 fn direct_refs(kind: &TypeKind) -> Vec<&str> {
     match kind {
         TypeKind::Struct(s) => s

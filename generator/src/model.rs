@@ -66,6 +66,10 @@ pub struct TypeDef {
     pub example: Option<Value>,
     pub deprecated: bool,
     pub kind: TypeKind,
+    /// Reached from no request (a response type, or a shared schema no operation sends):
+    /// callers only ever decode it, so it is `#[non_exhaustive]` and the next field the
+    /// server adds is not a breaking change. Decided by lowering's usage pass.
+    pub decode_only: bool,
 }
 
 #[derive(Debug, Clone)]

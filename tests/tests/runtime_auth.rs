@@ -168,6 +168,7 @@ async fn bad_credentials_are_sent_once_and_not_resent() {
             Err(Error::Http {
                 status,
                 body_snippet,
+                ..
             }) => {
                 assert_eq!(status, StatusCode::UNAUTHORIZED, "call {attempt}");
                 assert!(body_snippet.contains("Bad credentials"), "call {attempt}");
@@ -370,7 +371,7 @@ async fn basic_security_without_credentials_is_a_config_error() {
     req.security = &[Security::Basic];
 
     match client.execute::<u64>(req).await {
-        Err(Error::Config { reason }) => {
+        Err(Error::Config { reason, .. }) => {
             assert!(reason.contains("ClientBuilder::credentials"), "{reason}")
         }
         other => panic!("expected Error::Config, got {other:?}"),

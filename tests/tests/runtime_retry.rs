@@ -221,6 +221,7 @@ async fn a_timed_out_non_idempotent_write_is_sent_exactly_once() {
                     operation,
                     after,
                     connecting,
+                    ..
                 } => {
                     assert_eq!(operation, "testOperation");
                     assert_eq!(after, Duration::from_millis(200));
@@ -352,7 +353,9 @@ async fn connection_refused_is_a_transport_error_retried_for_every_class() {
             .expect_err("nothing listens");
 
         match &error {
-            Error::Transport { operation, source } => {
+            Error::Transport {
+                operation, source, ..
+            } => {
                 assert_eq!(*operation, "testOperation");
                 assert!(source.is_connect(), "{source:?}");
                 assert!(source.url().is_none(), "the URL is stripped from the error");

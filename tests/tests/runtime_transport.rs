@@ -119,6 +119,7 @@ async fn non_zero_code_on_http_200_is_an_api_error() {
             message,
             status,
             payload,
+            ..
         } => {
             assert_eq!(code, 1);
             assert_eq!(message, "Insufficient balance in card account");
@@ -158,6 +159,7 @@ async fn an_envelope_on_a_4xx_is_an_api_error() {
             message,
             status,
             payload,
+            ..
         } => {
             assert_eq!(code, 422);
             assert_eq!(message, "mobile is mandatory");
@@ -187,6 +189,7 @@ async fn an_html_502_is_an_http_error() {
         Error::Http {
             status,
             body_snippet,
+            ..
         } => {
             assert_eq!(*status, StatusCode::BAD_GATEWAY);
             assert_eq!(body_snippet, page);
@@ -249,6 +252,7 @@ async fn truncated_json_is_a_decode_error() {
             path,
             message,
             body_snippet,
+            ..
         }) => {
             assert_eq!(operation, "testOperation");
             assert_eq!(status, StatusCode::OK);
@@ -393,7 +397,7 @@ async fn a_crlf_in_a_header_is_rejected_before_anything_is_sent() {
         req.security = &[Security::Bearer];
         req.headers = vec![("Cookie", bad.to_owned())];
         match client.execute::<serde_json::Value>(req).await {
-            Err(Error::InvalidRequest { field, reason }) => {
+            Err(Error::InvalidRequest { field, reason, .. }) => {
                 assert_eq!(field, "Cookie");
                 assert!(!reason.is_empty());
             }
@@ -464,7 +468,7 @@ async fn a_missing_partner_id_is_a_config_error_naming_the_setter() {
     req.security = &[Security::ApiKeyHeader("partnerId")];
 
     match client(&server).execute::<()>(req).await {
-        Err(Error::Config { reason }) => {
+        Err(Error::Config { reason, .. }) => {
             assert!(reason.contains("createCard"), "{reason}");
             assert!(reason.contains("ClientBuilder::partner_id"), "{reason}");
         }
@@ -484,7 +488,7 @@ async fn a_bearer_operation_without_auth_configured_is_a_config_error() {
     req.security = &[Security::Bearer];
 
     match client(&server).execute::<()>(req).await {
-        Err(Error::Config { reason }) => assert!(reason.contains("bearer_token"), "{reason}"),
+        Err(Error::Config { reason, .. }) => assert!(reason.contains("bearer_token"), "{reason}"),
         other => panic!("expected Error::Config, got {other:?}"),
     }
 }

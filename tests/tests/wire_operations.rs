@@ -311,7 +311,7 @@ async fn documented_constraints_are_checked_before_anything_is_sent() {
         .send()
         .await;
     match bad_mobile {
-        Err(Error::InvalidRequest { field, reason }) => {
+        Err(Error::InvalidRequest { field, reason, .. }) => {
             assert_eq!(field, "mobile");
             assert!(reason.contains("10"), "{reason}");
         }
@@ -325,7 +325,7 @@ async fn documented_constraints_are_checked_before_anything_is_sent() {
         .send()
         .await;
     match bad_email {
-        Err(Error::InvalidRequest { field, reason }) => {
+        Err(Error::InvalidRequest { field, reason, .. }) => {
             assert_eq!(field, "email");
             assert!(reason.contains("pattern"), "{reason}");
         }
@@ -356,6 +356,7 @@ async fn a_failure_envelope_on_http_200_is_an_api_error_not_a_payload() {
             message,
             status,
             payload,
+            ..
         }) => {
             assert_eq!((code, status.as_u16()), (1, 200));
             assert_eq!(message, "Insufficient balance in card account");

@@ -156,6 +156,24 @@ impl CreateAccessToken {
 }
 
 impl<
+    UsernameState: std::fmt::Debug,
+    PasswordState: std::fmt::Debug,
+    GrantTypeState: std::fmt::Debug,
+    ClientIdState: std::fmt::Debug,
+> std::fmt::Debug
+for CreateAccessToken<UsernameState, PasswordState, GrantTypeState, ClientIdState> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateAccessToken")
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .field("grant_type", &self.grant_type)
+            .field("client_id", &self.client_id)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<
     UsernameState,
     PasswordState,
     GrantTypeState,
@@ -407,6 +425,24 @@ impl CreateCoinEvent {
 }
 
 impl<
+    ConfigurationState: std::fmt::Debug,
+    CompanyIdState: std::fmt::Debug,
+    EventState: std::fmt::Debug,
+    AmountState: std::fmt::Debug,
+> std::fmt::Debug
+for CreateCoinEvent<ConfigurationState, CompanyIdState, EventState, AmountState> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateCoinEvent")
+            .field("configuration", &self.configuration)
+            .field("company_id", &self.company_id)
+            .field("event", &self.event)
+            .field("amount", &self.amount)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<
     ConfigurationState,
     CompanyIdState,
     EventState,
@@ -654,6 +690,24 @@ impl AllocateCoins {
 }
 
 impl<
+    CompanyIdState: std::fmt::Debug,
+    EventState: std::fmt::Debug,
+    RequestIdState: std::fmt::Debug,
+    UserIdState: std::fmt::Debug,
+> std::fmt::Debug
+for AllocateCoins<CompanyIdState, EventState, RequestIdState, UserIdState> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AllocateCoins")
+            .field("company_id", &self.company_id)
+            .field("event", &self.event)
+            .field("request_id", &self.request_id)
+            .field("user_id", &self.user_id)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<
     CompanyIdState,
     EventState,
     RequestIdState,
@@ -850,6 +904,15 @@ impl GetCoinEvent {
     }
 }
 
+impl std::fmt::Debug for GetCoinEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetCoinEvent")
+            .field("coin_config_id", &self.coin_config_id)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
 impl GetCoinEvent {
     /// Sets the total time one attempt may take, overriding the client's timeout.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
@@ -973,6 +1036,19 @@ impl UpdateCoinEvent {
             company_id: None,
             event: None,
         }
+    }
+}
+
+impl std::fmt::Debug for UpdateCoinEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateCoinEvent")
+            .field("coin_config_id", &self.coin_config_id)
+            .field("amount", &self.amount)
+            .field("configuration", &self.configuration)
+            .field("company_id", &self.company_id)
+            .field("event", &self.event)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
     }
 }
 
@@ -1132,6 +1208,15 @@ impl GetCoinBalance {
             options: crate::request::RequestOptions::default(),
             user_id: get_coin_balance::MissingUserId,
         }
+    }
+}
+
+impl<UserIdState: std::fmt::Debug> std::fmt::Debug for GetCoinBalance<UserIdState> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetCoinBalance")
+            .field("user_id", &self.user_id)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
     }
 }
 
@@ -1454,6 +1539,53 @@ impl CreateAndAllocatePoints {
             load_amount: create_and_allocate_points::MissingLoadAmount,
             unique_reference_number: create_and_allocate_points::MissingUniqueReferenceNumber,
         }
+    }
+}
+
+impl<
+    CompanyIdState: std::fmt::Debug,
+    CardAccountIdState: std::fmt::Debug,
+    TransactionCodeState: std::fmt::Debug,
+    TransactionTypeState: std::fmt::Debug,
+    TypeState: std::fmt::Debug,
+    EmailState: std::fmt::Debug,
+    MobileState: std::fmt::Debug,
+    TitleState: std::fmt::Debug,
+    FirstNameState: std::fmt::Debug,
+    GenderState: std::fmt::Debug,
+    LoadAmountState: std::fmt::Debug,
+    UniqueReferenceNumberState: std::fmt::Debug,
+> std::fmt::Debug
+for CreateAndAllocatePoints<
+    CompanyIdState,
+    CardAccountIdState,
+    TransactionCodeState,
+    TransactionTypeState,
+    TypeState,
+    EmailState,
+    MobileState,
+    TitleState,
+    FirstNameState,
+    GenderState,
+    LoadAmountState,
+    UniqueReferenceNumberState,
+> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateAndAllocatePoints")
+            .field("company_id", &self.company_id)
+            .field("card_account_id", &self.card_account_id)
+            .field("transaction_code", &self.transaction_code)
+            .field("transaction_type", &self.transaction_type)
+            .field("type", &self.r#type)
+            .field("email", &self.email)
+            .field("mobile", &self.mobile)
+            .field("title", &self.title)
+            .field("first_name", &self.first_name)
+            .field("gender", &self.gender)
+            .field("load_amount", &self.load_amount)
+            .field("unique_reference_number", &self.unique_reference_number)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
     }
 }
 
@@ -2274,6 +2406,45 @@ impl CreateCard {
             delivery_country: None,
             delivery_pincode: None,
         }
+    }
+}
+
+impl<
+    CompanyIdState: std::fmt::Debug,
+    CardAccountIdState: std::fmt::Debug,
+> std::fmt::Debug for CreateCard<CompanyIdState, CardAccountIdState> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateCard")
+            .field("user_id", &self.user_id)
+            .field("company_id", &self.company_id)
+            .field("card_account_id", &self.card_account_id)
+            .field("email", &self.email)
+            .field("mobile", &self.mobile)
+            .field("title", &self.title)
+            .field("first_name", &self.first_name)
+            .field("middle_name", &self.middle_name)
+            .field("last_name", &self.last_name)
+            .field("gender", &self.gender)
+            .field("special_date", &self.special_date)
+            .field("address", &self.address)
+            .field("address2", &self.address2)
+            .field("city", &self.city)
+            .field("state", &self.state)
+            .field("country", &self.country)
+            .field("pincode", &self.pincode)
+            .field("physical_card", &self.physical_card)
+            .field(
+                "physical_delivery_address_flag",
+                &self.physical_delivery_address_flag,
+            )
+            .field("delivery_address", &self.delivery_address)
+            .field("delivery_address2", &self.delivery_address2)
+            .field("delivery_city", &self.delivery_city)
+            .field("delivery_state", &self.delivery_state)
+            .field("delivery_country", &self.delivery_country)
+            .field("delivery_pincode", &self.delivery_pincode)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
     }
 }
 

@@ -15,6 +15,7 @@ use crate::serde_helpers::{read, read_exact, required};
 ///
 /// Schema: `#/components/schemas/CoinsEnvelope`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
 pub struct CoinsEnvelope {
     /// The result on success; on failure often a message string (even where success carries an object).
     pub payload: serde_json::Value,
@@ -73,6 +74,7 @@ impl crate::serde_helpers::Object for CoinsEnvelope {
 ///
 /// Schema: `#/components/schemas/CardEnvelope`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
 pub struct CardEnvelope {
     /// 0 means success; non-zero means failure, even on HTTP 200.
     ///
@@ -127,6 +129,7 @@ impl crate::serde_helpers::Object for CardEnvelope {
 
 /// Schema: `#/components/schemas/CreateCoinEventResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateCoinEventResponse {
     pub payload: crate::types::CoinEvent,
     /// 0 means success; non-zero means failure, even on HTTP 200.
@@ -182,6 +185,7 @@ impl crate::serde_helpers::Object for CreateCoinEventResponse {
 
 /// Schema: `#/components/schemas/UpdateCoinEventResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateCoinEventResponse {
     pub payload: crate::types::CoinEvent,
     /// 0 means success; non-zero means failure, even on HTTP 200.
@@ -239,6 +243,7 @@ impl crate::serde_helpers::Object for UpdateCoinEventResponse {
 ///
 /// Schema: `#/components/schemas/GetCoinEventResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
 pub struct GetCoinEventResponse {
     pub payload: crate::types::CoinEvent,
     /// 0 means success; non-zero means failure, even on HTTP 200.
@@ -294,6 +299,7 @@ impl crate::serde_helpers::Object for GetCoinEventResponse {
 
 /// Schema: `#/components/schemas/AllocateCoinsResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
 pub struct AllocateCoinsResponse {
     /// Confirmation message, e.g. "Successfully allocated enkash Coins".
     pub payload: String,
@@ -350,6 +356,7 @@ impl crate::serde_helpers::Object for AllocateCoinsResponse {
 
 /// Schema: `#/components/schemas/GetCoinBalanceResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
 pub struct GetCoinBalanceResponse {
     /// The user's coins balance.
     pub payload: i64,
@@ -406,6 +413,7 @@ impl crate::serde_helpers::Object for GetCoinBalanceResponse {
 
 /// Schema: `#/components/schemas/CreateAndAllocatePointsResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateAndAllocatePointsResponse {
     /// 0 means success; non-zero means failure, even on HTTP 200.
     ///
@@ -459,6 +467,7 @@ impl crate::serde_helpers::Object for CreateAndAllocatePointsResponse {
 
 /// Schema: `#/components/schemas/CreateCardResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateCardResponse {
     /// 0 means success; non-zero means failure, even on HTTP 200.
     ///
@@ -593,6 +602,7 @@ impl<'de> serde::Deserialize<'de> for CoinConfiguration {
 ///
 /// Schema: `#/components/schemas/CoinEvent`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
 pub struct CoinEvent {
     /// Id of the coin configuration (e.g. WCC817428); the path parameter of Get/Update Event.
     #[serde(rename = "coinConfigId")]
@@ -1313,6 +1323,7 @@ impl crate::serde_helpers::Object for CreateCardRequest {
 ///
 /// Schema: `#/components/schemas/CodeLabel`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
 pub struct CodeLabel {
     /// Machine code, e.g. UL, VERIFIED, REWARD.
     pub name: String,
@@ -1366,6 +1377,7 @@ impl crate::serde_helpers::Object for CodeLabel {
 ///
 /// Schema: `#/components/schemas/RewardCard`.
 #[derive(Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
 pub struct RewardCard {
     /// EnKash card id, e.g. EKC04AZHXP.
     #[serde(rename = "enKashCardId")]
@@ -2391,6 +2403,7 @@ impl crate::serde_helpers::Object for AccessTokenRequest {
 ///
 /// Schema: `#/components/schemas/AccessToken`.
 #[derive(Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
 pub struct AccessToken {
     /// Bearer access token for the bearerAuth scheme.
     ///
