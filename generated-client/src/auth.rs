@@ -45,6 +45,7 @@ pub(crate) const TOKEN_OPERATION: &str = "oauthToken";
 pub struct Secret(String);
 
 impl Secret {
+    /// Wraps a secret value.
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }
@@ -87,13 +88,18 @@ impl From<&str> for Secret {
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Credentials {
+    /// The integration's client id, e.g. `CEK1GZBO6A` (the user half of HTTP Basic).
     pub client_id: String,
+    /// The integration's client secret (the password half of HTTP Basic).
     pub client_secret: Secret,
+    /// The registered user's mobile number or email address.
     pub username: String,
+    /// The registered user's password.
     pub password: Secret,
 }
 
 impl Credentials {
+    /// Credentials from their four parts.
     pub fn new(
         client_id: impl Into<String>,
         client_secret: impl Into<Secret>,

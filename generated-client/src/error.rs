@@ -12,8 +12,11 @@ pub enum Error {
     /// EnKash answered with a non-zero `response_code`/`code`, even on HTTP 200.
     #[non_exhaustive]
     Api {
+        /// The envelope's non-zero result code.
         code: i64,
+        /// The envelope's message (`""` when it had none).
         message: String,
+        /// The HTTP status it came with (often 200).
         status: reqwest::StatusCode,
         /// The envelope's payload as sent; on failures this is often a string.
         payload: serde_json::Value,
@@ -22,23 +25,32 @@ pub enum Error {
     /// 502 page, say), or an envelope whose code claims success.
     #[non_exhaustive]
     Http {
+        /// The HTTP status.
         status: reqwest::StatusCode,
+        /// The start of the body, secrets masked.
         body_snippet: String,
     },
     /// The answer was not what the spec says: `path` names the failing field
     /// (e.g. `payload.cardStatus.name`).
     #[non_exhaustive]
     Decode {
+        /// The operation called, e.g. `"createCard"`.
         operation: &'static str,
+        /// The HTTP status of the answer.
         status: reqwest::StatusCode,
+        /// The failing field, e.g. `payload.cardStatus.name` (`.` for the whole body).
         path: String,
+        /// What was wrong with it.
         message: String,
+        /// The start of the body, secrets masked.
         body_snippet: String,
     },
     /// An attempt took longer than its timeout.
     #[non_exhaustive]
     Timeout {
+        /// The operation called.
         operation: &'static str,
+        /// The timeout that ran out.
         after: Duration,
         /// The connection was never established, so nothing reached the server.
         connecting: bool,
@@ -46,21 +58,34 @@ pub enum Error {
     /// The request could not be delivered or its answer not read.
     #[non_exhaustive]
     Transport {
+        /// The operation called.
         operation: &'static str,
+        /// The underlying error (its URL removed: paths and queries can hold ids).
         source: reqwest::Error,
     },
     /// The request was rejected before anything was sent: `field` names the input.
     #[non_exhaustive]
-    InvalidRequest { field: String, reason: String },
+    InvalidRequest {
+        /// The input at fault, e.g. `mobile`.
+        field: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The client is not configured for this call (e.g. no `partner_id` for a card API).
     #[non_exhaustive]
-    Config { reason: String },
+    Config {
+        /// What is missing or wrong.
+        reason: String,
+    },
     /// Payload encryption is on and the answer was wrapped (`{"request": "…"}`) but could
     /// not be decrypted: usually the wrong key. Carries no plaintext and no key material.
     #[non_exhaustive]
     Decryption {
+        /// The operation called.
         operation: &'static str,
+        /// The HTTP status of the answer.
         status: reqwest::StatusCode,
+        /// Why it could not be decrypted.
         reason: crate::encryption::DecryptionError,
     },
     /// A write failed in a way that leaves its effect unknown (a timeout once it was sent,
@@ -70,6 +95,7 @@ pub enum Error {
     /// happened: by `idempotency_key`, with the `lookup` operation when there is one.
     #[non_exhaustive]
     OutcomeUnknown {
+        /// The operation called.
         operation: &'static str,
         /// The key the write carried (e.g. `requestId` = `"COIN_REQ1234567"`), if any.
         idempotency_key: Option<crate::request::IdempotencyKey>,

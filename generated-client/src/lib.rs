@@ -95,6 +95,8 @@
 //! hold ids), `attempt`, `status` and `latency_ms`; each retry logs a `debug` event.
 //! No token, secret, header value, query or body is ever traced.
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![deny(missing_debug_implementations)]
 
 mod auth;
 mod client;

@@ -101,7 +101,9 @@ impl fmt::Display for IdempotencyKey {
 /// An encoded request body. Kept as bytes so a retry resends exactly the same bytes.
 #[derive(Clone)]
 pub struct RequestBody {
+    /// The media type, e.g. `application/json`.
     pub content_type: &'static str,
+    /// The encoded body.
     pub bytes: Vec<u8>,
 }
 
@@ -176,8 +178,11 @@ pub enum RetryClass {
 /// EnKash answers HTTP 200 for failures too; a non-zero `code` field is an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Envelope {
+    /// The result code's member, e.g. `response_code` (0 is success).
     pub code: &'static str,
+    /// The message's member, e.g. `response_message`.
     pub message: &'static str,
+    /// The payload's member, e.g. `payload`.
     pub payload: &'static str,
 }
 

@@ -212,7 +212,11 @@ pub fn required<T, E: serde::de::Error>(slot: Option<T>, wire: &'static str) -> 
 
 /// An object key, borrowed from the input when it can be (no escapes), owned otherwise.
 /// Generated `Deserialize` impls read keys with it.
-pub struct Key<'de>(pub std::borrow::Cow<'de, str>);
+#[derive(Debug)]
+pub struct Key<'de>(
+    /// The key's text.
+    pub std::borrow::Cow<'de, str>,
+);
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -244,7 +248,11 @@ impl<'de> Deserialize<'de> for Key<'de> {
 }
 
 /// Serializes the borrowed value with [`Exact`]: `serde_json::to_vec(&AsExact(&amounts))`.
-pub struct AsExact<'a, T>(pub &'a T);
+#[derive(Debug)]
+pub struct AsExact<'a, T>(
+    /// The value to write.
+    pub &'a T,
+);
 
 impl<T: Exact> Serialize for AsExact<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -253,7 +261,11 @@ impl<T: Exact> Serialize for AsExact<'_, T> {
 }
 
 /// Deserializes the wrapped value with [`Exact`].
-pub struct FromExact<T>(pub T);
+#[derive(Debug)]
+pub struct FromExact<T>(
+    /// The value read.
+    pub T,
+);
 
 impl<'de, T: Exact> Deserialize<'de> for FromExact<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

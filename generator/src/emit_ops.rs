@@ -231,8 +231,7 @@ fn builder(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
         let m = marker(i);
         let text = format!(
             " `{}` has not been set yet: call `.{}(..)` before `.send()`.",
-            i.wire,
-            bare(&i.name)
+            i.wire, i.name
         );
         quote! {
             #[doc = #text]
@@ -431,7 +430,7 @@ fn builder_doc(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
     ));
     let required: Vec<String> = plan
         .typestate()
-        .map(|i| format!("`.{}(..)`", bare(&i.name)))
+        .map(|i| format!("`.{}(..)`", i.name))
         .collect();
     if !required.is_empty() {
         parts.push(format!(

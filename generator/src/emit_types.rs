@@ -355,6 +355,15 @@ fn field(f: &Field, table: &TypeTable<'_>) -> TokenStream {
 
 fn field_doc(f: &Field) -> TokenStream {
     let own = f.doc.as_deref().map(sanitize_markdown).unwrap_or_default();
+    // A member the spec does not describe (typically a `$ref`, described on its type)
+    // still says what it is on the wire and links its type.
+    let own = match (&f.ty, own.is_empty()) {
+        (TypeRef::Named(n), true) => {
+            format!("The `{}` member: a [`{n}`](crate::types::{n}).", f.wire)
+        }
+        (_, true) => format!("The `{}` member.", f.wire),
+        (_, false) => own,
+    };
     let mut notes = Vec::new();
     match (&f.constraints.pattern, &f.constraints.pattern_unchecked) {
         (Some(p), None) => notes.push(format!("Must match `{p}`.")),
@@ -597,7 +606,11 @@ fn union(name: &str, variants: &[UnionVariant], table: &TypeTable<'_>) -> TokenS
         let inner = rust_type(&v.ty);
         let with =
             serde_with(&v.ty, Optionality::Required, table).map(|w| quote!(#[serde(with = #w)]));
-        quote!(#with #id(#inner),)
+        let doc = format!(
+            " The value as {}.",
+            inner.to_string().replace(" :: ", "::").replace(" < ", "<").replace(" >", ">")
+        );
+        quote!(#[doc = #doc] #with #id(#inner),)
     });
     // Decoding: each variant in order, from the value's own text, so decimals stay exact
     // (serde's `untagged` would buffer them through `f64`).

@@ -632,8 +632,8 @@ impl<'a> Lowerer<'a> {
             return;
         }
         let data = &schema.schema_data;
-        if let Some(doc) = data.description.as_deref() {
-            parts.docs.push(doc.to_owned());
+        if let Some(doc) = data.description.as_deref().and_then(public_doc) {
+            parts.docs.push(doc);
         }
         if let Some(envelope) = data.extensions.get("x-envelope") {
             match envelope_fields(envelope) {
@@ -1166,7 +1166,7 @@ impl<'a> Lowerer<'a> {
                 ty,
                 required: data.required || location == ParamLocation::Path,
                 explode,
-                doc: data.description.clone(),
+                doc: data.description.as_deref().and_then(public_doc),
                 constraints,
             };
             let key = (data.name.clone(), location_name(location));
@@ -1248,7 +1248,7 @@ impl<'a> Lowerer<'a> {
             method: method.to_owned(),
             path: path.to_owned(),
             summary: op.summary.clone(),
-            description: op.description.clone(),
+            description: op.description.as_deref().and_then(public_doc),
             deprecated: op.deprecated,
             path_params,
             params: other_params,
@@ -1588,7 +1588,7 @@ impl<'a> Lowerer<'a> {
                 Server {
                     const_name: scope.claim(&name),
                     url: s.url.clone(),
-                    description: s.description.clone(),
+                    description: s.description.as_deref().and_then(public_doc),
                 }
             })
             .collect()
@@ -1733,7 +1733,21 @@ fn is_password(schema: &Schema) -> bool {
     }
 }
 
+/// The part of a spec description meant for the client's users: every "Curation:" note
+/// (from the marker to the end of its paragraph) is for the spec's maintainers and stays
+/// out of the generated docs.
+fn public_doc(text: &str) -> Option<String> {
+    let paragraphs: Vec<&str> = text
+        .split("\n\n")
+        .map(|p| p.find("Curation:").map_or(p, |at| &p[..at]).trim())
+        .filter(|p| !p.is_empty())
+        .collect();
+    (!paragraphs.is_empty()).then(|| paragraphs.join("\n\n"))
+}
+
 fn doc_of(title: Option<&str>, description: Option<&str>) -> Option<String> {
+    let description = description.and_then(public_doc);
+    let description = description.as_deref();
     match (title, description) {
         (Some(t), Some(d)) if !d.starts_with(t) => Some(format!("{t}\n\n{d}")),
         (_, Some(d)) => Some(d.to_owned()),

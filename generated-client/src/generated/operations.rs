@@ -91,7 +91,7 @@ pub mod create_access_token {
 
 /// Get an access token
 ///
-/// Exchanges the registered user's credentials for a bearer access token (OAuth 2 password grant). The request is a form (`application/x-www-form-urlencoded`) authenticated with HTTP Basic; it is never encrypted. Three consecutive failed logins lock the account, so a request answered with a credentials error must never be retried; resending after a transport failure only issues another token (hence `x-idempotent`). Curation: the Rewards text says bearer and refresh tokens live 5 minutes, while the example returns `expires_in: 86399`; trust `expires_in` when present. Curation: the Basic credential is described once as `username:password` and once as `{clientId}:{clientSecret}`; modelled as basicAuth over clientId:clientSecret, with both halves supplied as configuration.
+/// Exchanges the registered user's credentials for a bearer access token (OAuth 2 password grant). The request is a form (`application/x-www-form-urlencoded`) authenticated with HTTP Basic; it is never encrypted. Three consecutive failed logins lock the account, so a request answered with a credentials error must never be retried; resending after a transport failure only issues another token (hence `x-idempotent`).
 ///
 /// `POST /oauth/token` (operation `createAccessToken`).
 ///
@@ -345,7 +345,7 @@ pub mod create_coin_event {
 
 /// Create a coin event configuration
 ///
-/// Configures the coins (`amount`) that a company (`companyId`) awards for an event (`event`, e.g. MEAL_CARD_PAYMENT) under a `configuration` (DEFAULT or CUSTOM). Returns the stored configuration with its generated `coinConfigId`, which Get Event and Update Event take as path parameter. Curation: the page lists a required `Cookie` header (Cloudflare `_cfuvid` and `JSESSIONID` values); it is a browser-session artifact and is not modelled. `Content-Type` is implied by the media type and the bearer token is the bearerAuth security scheme. Curation: `configuration` is documented as a free string; modelled as the CoinConfiguration enum (DEFAULT, CUSTOM), the only two values the docs name.
+/// Configures the coins (`amount`) that a company (`companyId`) awards for an event (`event`, e.g. MEAL_CARD_PAYMENT) under a `configuration` (DEFAULT or CUSTOM). Returns the stored configuration with its generated `coinConfigId`, which Get Event and Update Event take as path parameter.
 ///
 /// `POST /api/v0/enkash-coins/create-coins-config` (operation `createCoinEvent`).
 ///
@@ -616,7 +616,7 @@ pub mod allocate_coins {
 
 /// Allocate coins to a user
 ///
-/// Credits `userId` with the coins that `companyId` has configured for `event`. `requestId` is the caller's unique reference for this allocation: generate a new one per allocation and reuse the same value when retrying it. Curation: the page gives `requestId` no semantics beyond "string, required"; it is declared the idempotency key because it is the only caller-chosen unique reference (server-side de-duplication is not documented). Curation: the page lists `authorization` (lowercase, `Bearer ...`) and `Content-Type` as required header params; the former is the bearerAuth security scheme (header names are case-insensitive), the latter is implied by the media type.
+/// Credits `userId` with the coins that `companyId` has configured for `event`. `requestId` is the caller's unique reference for this allocation: generate a new one per allocation and reuse it only for the same allocation, once you know the first attempt did not happen.
 ///
 /// `POST /api/v0/enkash-coins/allocate-coin` (operation `allocateCoins`).
 ///
@@ -747,7 +747,7 @@ impl<
         }
     }
 
-    /// Caller's unique reference for this allocation (idempotency key): new per allocation, the same when retrying.
+    /// Your unique reference for this allocation: new per allocation. Send the same value again only for the same allocation, after checking that the first attempt did not take effect (EnKash documents no de-duplication by it).
     ///
     /// Body field `requestId`. Required.
     pub fn request_id(
@@ -869,7 +869,7 @@ impl<
 
 /// Get coin event details
 ///
-/// Returns the coin event configuration identified by `coinConfigId`. Curation: the page's response example was not captured; the payload is taken to be the same coin event configuration (coinConfigId, configuration, companyId, event, amount) that Create Event returns, and no example is invented. Curation: this page lists `Cookie` as optional (Create/Update Event say required); it is not modelled either way.
+/// Returns the coin event configuration identified by `coinConfigId`.
 ///
 /// `GET /api/v0/enkash-coins/{coinConfigId}` (operation `getCoinEvent`).
 ///
@@ -972,7 +972,7 @@ impl GetCoinEvent {
 
 /// Update a coin event configuration
 ///
-/// Partially updates the coin event configuration identified by `coinConfigId`; send only the fields to change. Returns the updated configuration. Curation: the page documents the body's `configuration` as an object with a required string child `CUSTOM`, but its example sends the string "DEFAULT" and the response documents a string; modelled as the CoinConfiguration string enum (DEFAULT, CUSTOM). Curation: the response example (and the response field list) has no `companyId`, so CoinEvent.companyId is optional. Curation: the required `Cookie` header is a browser-session artifact and is not modelled.
+/// Partially updates the coin event configuration identified by `coinConfigId`; send only the fields to change. Returns the updated configuration.
 ///
 /// `PATCH /api/v0/enkash-coins/{coinConfigId}` (operation `updateCoinEvent`).
 ///
@@ -1308,7 +1308,7 @@ pub mod create_and_allocate_points {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingTransactionType;
 
-    /// `type` has not been set yet: call `.type(..)` before `.send()`.
+    /// `type` has not been set yet: call `.r#type(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingType;
 
@@ -1343,11 +1343,11 @@ pub mod create_and_allocate_points {
 
 /// Create a reward card and allocate or unallocate points
 ///
-/// Creates a reward card for the person described in the body (employee details plus the initial points) and moves points on it; also used to re-allocate points to an existing reward card user. To credit points send `transactionType` CR with `type` ALLOCATE_POINT; to debit points send `transactionType` DR with `type` UNALLOCATE_POINT. `loadAmount` is the number of points credited or debited. `uniqueReferenceNum` identifies the transaction: use a fresh value for every new credit/debit and reuse the same value when retrying one. Curation: the field list spells the reference `uniqueReferenceNumber`, the example sends `uniqueReferenceNum`; the wire name is the example's spelling and the field-list spelling is accepted when decoding (x-aliases). The page's "Reference Numbers" section is empty, so server-side de-duplication on it is not documented. Curation: the sample curl carries Postman query-string residue (`?members&reference&Type&_postman_listIndexKey=key&_postman_listAllowsMultipleValues`); these are not parameters and are dropped. The curl also omits the `Content-Type`, `authorization` and `partnerId` headers that the header list requires; the header list wins (bearerAuth + partnerId security, JSON media type).
+/// Creates a reward card for the person described in the body (employee details plus the initial points) and moves points on it; also used to re-allocate points to an existing reward card user. To credit points send `transactionType` CR with `type` ALLOCATE_POINT; to debit points send `transactionType` DR with `type` UNALLOCATE_POINT. `loadAmount` is the number of points credited or debited. `uniqueReferenceNum` identifies the transaction: use a fresh value for every new credit/debit, and the same one only to send that transaction again once you know the first attempt did not happen.
 ///
 /// `POST /api/v0/partner/enKashCard/create-allocate-points` (operation `createAndAllocatePoints`).
 ///
-/// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`, `.transaction_code(..)`, `.transaction_type(..)`, `.type(..)`, `.email(..)`, `.mobile(..)`, `.title(..)`, `.first_name(..)`, `.gender(..)`, `.load_amount(..)`, `.unique_reference_number(..)`.
+/// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`, `.transaction_code(..)`, `.transaction_type(..)`, `.r#type(..)`, `.email(..)`, `.mobile(..)`, `.title(..)`, `.first_name(..)`, `.gender(..)`, `.load_amount(..)`, `.unique_reference_number(..)`.
 ///
 /// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](Self::resend_keyed_write) after confirming that the server de-duplicates `uniqueReferenceNum`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `uniqueReferenceNum`.
 ///
@@ -2030,7 +2030,7 @@ impl<
         }
     }
 
-    /// Unique reference of this credit/debit (idempotency key): new per transaction, the same when retrying. Curation: the field list spells it `uniqueReferenceNumber`, the example sends `uniqueReferenceNum`; we send the example's spelling and accept both on decode.
+    /// Your unique reference for this credit/debit: new per transaction. Send the same value again only for the same transaction, after checking that the first attempt did not take effect (EnKash documents no de-duplication by it).
     ///
     /// Body field `uniqueReferenceNum`. Required.
     pub fn unique_reference_number(
@@ -2203,7 +2203,7 @@ pub mod create_card {
 
 /// Create a card
 ///
-/// Creates an EnKash card for a user under the partner's card account (`companyId`, `cardAccountId`), with optional holder, address and physical-delivery details, and returns the card. Curation: the page has no request example (its curl sends `--data-raw ''`) and uses a relative URL; the path comes from the page heading and no request example is invented. Curation: `authorization` and `partnerId` are documented as header params; they are the bearerAuth and partnerId security schemes.
+/// Creates an EnKash card for a user under the partner's card account (`companyId`, `cardAccountId`), with optional holder, address and physical-delivery details, and returns the card.
 ///
 /// `POST /api/v0/partner/enKashCard` (operation `createCard`).
 ///

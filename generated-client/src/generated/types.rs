@@ -131,6 +131,7 @@ impl crate::serde_helpers::Object for CardEnvelope {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateCoinEventResponse {
+    /// The `payload` member: a [`CoinEvent`](crate::types::CoinEvent).
     pub payload: crate::types::CoinEvent,
     /// 0 means success; non-zero means failure, even on HTTP 200.
     ///
@@ -187,6 +188,7 @@ impl crate::serde_helpers::Object for CreateCoinEventResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateCoinEventResponse {
+    /// The `payload` member: a [`CoinEvent`](crate::types::CoinEvent).
     pub payload: crate::types::CoinEvent,
     /// 0 means success; non-zero means failure, even on HTTP 200.
     ///
@@ -239,12 +241,11 @@ impl crate::serde_helpers::Object for UpdateCoinEventResponse {
     }
 }
 
-/// Curation: the Get Event response example was not captured; the payload is taken to be CoinEvent, as returned by Create Event. The envelope's schema examples (response_code 0, response_message "Success") let a mock server generate a success answer; they are not a response example.
-///
 /// Schema: `#/components/schemas/GetCoinEventResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetCoinEventResponse {
+    /// The `payload` member: a [`CoinEvent`](crate::types::CoinEvent).
     pub payload: crate::types::CoinEvent,
     /// 0 means success; non-zero means failure, even on HTTP 200.
     ///
@@ -423,6 +424,7 @@ pub struct CreateAndAllocatePointsResponse {
     ///
     /// Example: `"Success"`.
     pub message: String,
+    /// The `payload` member: a [`RewardCard`](crate::types::RewardCard).
     pub payload: crate::types::RewardCard,
     /// Properties the spec does not list, kept exactly as sent so that re-encoding
     /// loses nothing.
@@ -477,6 +479,7 @@ pub struct CreateCardResponse {
     ///
     /// Example: `"Success"`.
     pub message: String,
+    /// The `payload` member: a [`RewardCard`](crate::types::RewardCard).
     pub payload: crate::types::RewardCard,
     /// Properties the spec does not list, kept exactly as sent so that re-encoding
     /// loses nothing.
@@ -519,7 +522,7 @@ impl crate::serde_helpers::Object for CreateCardResponse {
     }
 }
 
-/// Coin configuration type of an event. Curation: Create Event documents a plain string and Update Event documents an object with a `CUSTOM` string child, while every example (request and response) carries the string "DEFAULT"; modelled as a string enum of the two names the docs use.
+/// Coin configuration type of an event.
 ///
 /// Schema: `#/components/schemas/CoinConfiguration`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -598,7 +601,7 @@ impl<'de> serde::Deserialize<'de> for CoinConfiguration {
     }
 }
 
-/// A coin event configuration: how many coins a company awards for an event. Curation: `companyId` is optional because Update Event's response example (and field list) omits it; everything present in every example is required.
+/// A coin event configuration: how many coins a company awards for an event.
 ///
 /// Schema: `#/components/schemas/CoinEvent`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -607,6 +610,7 @@ pub struct CoinEvent {
     /// Id of the coin configuration (e.g. WCC817428); the path parameter of Get/Update Event.
     #[serde(rename = "coinConfigId")]
     pub coin_config_id: String,
+    /// The `configuration` member: a [`CoinConfiguration`](crate::types::CoinConfiguration).
     pub configuration: crate::types::CoinConfiguration,
     /// EnKash company id the configuration belongs to.
     #[serde(rename = "companyId", skip_serializing_if = "Option::is_none")]
@@ -667,6 +671,7 @@ impl crate::serde_helpers::Object for CoinEvent {
 /// Schema: `#/components/schemas/CreateCoinEventRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct CreateCoinEventRequest {
+    /// The `configuration` member: a [`CoinConfiguration`](crate::types::CoinConfiguration).
     pub configuration: crate::types::CoinConfiguration,
     /// EnKash company id the configuration belongs to.
     #[serde(rename = "companyId")]
@@ -719,7 +724,7 @@ impl crate::serde_helpers::Object for CreateCoinEventRequest {
     }
 }
 
-/// Body of Update Event; every field is optional, send only what changes. Curation: `configuration` is documented as an object with a `CUSTOM` child but sent as a string in the example; modelled as CoinConfiguration.
+/// Body of Update Event; every field is optional, send only what changes.
 ///
 /// Schema: `#/components/schemas/UpdateCoinEventRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -727,6 +732,7 @@ pub struct UpdateCoinEventRequest {
     /// New number of coins awarded for the event.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
+    /// The `configuration` member: a [`CoinConfiguration`](crate::types::CoinConfiguration).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub configuration: Option<crate::types::CoinConfiguration>,
     /// EnKash company id.
@@ -789,7 +795,7 @@ pub struct AllocateCoinsRequest {
     pub company_id: String,
     /// Event whose configured coins are allocated, e.g. REFERRAL_EVENT.
     pub event: String,
-    /// Caller's unique reference for this allocation (idempotency key): new per allocation, the same when retrying.
+    /// Your unique reference for this allocation: new per allocation. Send the same value again only for the same allocation, after checking that the first attempt did not take effect (EnKash documents no de-duplication by it).
     #[serde(rename = "requestId")]
     pub request_id: String,
     /// EnKash user id receiving the coins.
@@ -1011,8 +1017,10 @@ pub struct CreateAndAllocatePointsRequest {
     /// Transaction code, e.g. ALLOCATION.
     #[serde(rename = "transactionCode")]
     pub transaction_code: String,
+    /// The `transactionType` member: a [`TransactionType`](crate::types::TransactionType).
     #[serde(rename = "transactionType")]
     pub transaction_type: crate::types::TransactionType,
+    /// The `type` member: a [`PointsOperation`](crate::types::PointsOperation).
     pub r#type: crate::types::PointsOperation,
     /// Card holder's email.
     pub email: String,
@@ -1028,7 +1036,7 @@ pub struct CreateAndAllocatePointsRequest {
     /// Points to credit or debit. Money-like amount, kept exact (never a float).
     #[serde(rename = "loadAmount", with = "crate::serde_helpers::exact")]
     pub load_amount: rust_decimal::Decimal,
-    /// Unique reference of this credit/debit (idempotency key): new per transaction, the same when retrying. Curation: the field list spells it `uniqueReferenceNumber`, the example sends `uniqueReferenceNum`; we send the example's spelling and accept both on decode.
+    /// Your unique reference for this credit/debit: new per transaction. Send the same value again only for the same transaction, after checking that the first attempt did not take effect (EnKash documents no de-duplication by it).
     ///
     /// Also accepted as `uniqueReferenceNumber` when decoding.
     #[serde(rename = "uniqueReferenceNum")]
@@ -1110,7 +1118,7 @@ impl crate::serde_helpers::Object for CreateAndAllocatePointsRequest {
     }
 }
 
-/// Body of Create Card. Only `companyId` and `cardAccountId` are required. Curation: the page has no request example (`--data-raw ''`).
+/// Body of Create Card. Only `companyId` and `cardAccountId` are required.
 ///
 /// Schema: `#/components/schemas/CreateCardRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -1373,7 +1381,7 @@ impl crate::serde_helpers::Object for CodeLabel {
     }
 }
 
-/// A card as returned by Create Card and by Create And Allocate Points (one schema for both). Properties are the union of both pages' field lists and every key of both response examples. Required = the fields documented on a page AND present in BOTH payload examples, so each documented example decodes verbatim. Amounts are typed number (exact decimal), counts integer. Curation: cardStatus is documented as a string (create-allocate-points page) but both examples send an object; cardStatus, kycStatus, binType, accountType and kitType are CodeLabel. Curation: pan and physicalCardRequestDate are documented required but appear in neither example, so they are optional; likewise the holder/delivery address fields missing from the create-allocate-points example. Curation: fields no page documents but both examples carry (token, usedMtd, createdOn, ...) are optional: required means documented AND present in every example, so an undocumented field EnKash stops sending never breaks decoding.
+/// A card as returned by Create Card and by Create And Allocate Points (one schema for both). Properties are the union of both pages' field lists and every key of both response examples. Required = the fields documented on a page AND present in BOTH payload examples, so each documented example decodes verbatim. Amounts are typed number (exact decimal), counts integer.
 ///
 /// Schema: `#/components/schemas/RewardCard`.
 #[derive(Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -1411,15 +1419,15 @@ pub struct RewardCard {
     /// Card holder's first name.
     #[serde(rename = "firstName")]
     pub first_name: String,
-    /// Card holder's last name. Curation: documented required (Create Card) but absent from the create-allocate-points example, so optional.
+    /// Card holder's last name.
     #[serde(rename = "lastName", skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Card holder's gender.
     pub gender: String,
-    /// Special date, e.g. 2000-02-14. Curation: documented required but absent from the create-allocate-points example, so optional.
+    /// Special date, e.g. 2000-02-14.
     #[serde(rename = "specialDate", skip_serializing_if = "Option::is_none")]
     pub special_date: Option<String>,
-    /// Address line 1. Curation: documented required but absent from the create-allocate-points example, so optional.
+    /// Address line 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Address line 2 (optional for the same reason as address).
@@ -1458,7 +1466,7 @@ pub struct RewardCard {
         skip_serializing_if = "Option::is_none"
     )]
     pub used_ytd: Option<rust_decimal::Decimal>,
-    /// Open-to-buy balance: what the holder can redeem. Curation: documented integer; typed number so a fractional balance still decodes exactly.
+    /// Open-to-buy balance: what the holder can redeem.
     #[serde(rename = "otbBalance", with = "crate::serde_helpers::exact")]
     pub otb_balance: rust_decimal::Decimal,
     /// Whether this is the primary card.
@@ -1482,14 +1490,16 @@ pub struct RewardCard {
     /// Last modification time, same format as createdOn.
     #[serde(rename = "modifiedOn", skip_serializing_if = "Option::is_none")]
     pub modified_on: Option<String>,
+    /// The `cardStatus` member: a [`CodeLabel`](crate::types::CodeLabel).
     #[serde(rename = "cardStatus")]
     pub card_status: crate::types::CodeLabel,
+    /// The `kycStatus` member: a [`CodeLabel`](crate::types::CodeLabel).
     #[serde(rename = "kycStatus")]
     pub kyc_status: crate::types::CodeLabel,
-    /// PAN of the holder. Curation: documented required (Create Card) but absent from both examples, so optional.
+    /// PAN of the holder.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pan: Option<String>,
-    /// When a physical card was requested. Curation: documented required (Create Card) but absent from both examples, so optional.
+    /// When a physical card was requested.
     #[serde(rename = "physicalCardRequestDate", skip_serializing_if = "Option::is_none")]
     pub physical_card_request_date: Option<String>,
     /// Card programme, e.g. SBM, TRANSCORP.
@@ -1510,7 +1520,7 @@ pub struct RewardCard {
     /// Whether the delivery address is used for the physical card.
     #[serde(rename = "physicalDeliveryAddressFlag")]
     pub physical_delivery_address_flag: bool,
-    /// Delivery address line 1. Curation: documented required but absent from the create-allocate-points example, so optional.
+    /// Delivery address line 1.
     #[serde(rename = "deliveryAddress", skip_serializing_if = "Option::is_none")]
     pub delivery_address: Option<String>,
     /// Delivery address line 2 (optional for the same reason).
@@ -1531,9 +1541,10 @@ pub struct RewardCard {
     /// Whether the card is activated.
     #[serde(rename = "cardActivated")]
     pub card_activated: bool,
+    /// The `binType` member: a [`CodeLabel`](crate::types::CodeLabel).
     #[serde(rename = "binType", skip_serializing_if = "Option::is_none")]
     pub bin_type: Option<crate::types::CodeLabel>,
-    /// Amount loaded by this operation. Curation: documented string, both examples send a number; typed number (exact).
+    /// Amount loaded by this operation.
     #[serde(rename = "loadAmount", with = "crate::serde_helpers::exact")]
     pub load_amount: rust_decimal::Decimal,
     /// EnKash company id.
@@ -1548,12 +1559,13 @@ pub struct RewardCard {
     /// Card switch provider, e.g. EK_CLOSEDLOOP_CREDIT.
     #[serde(rename = "switchProvider", skip_serializing_if = "Option::is_none")]
     pub switch_provider: Option<String>,
-    /// Balance of the funding card account. Curation: documented integer; typed number (exact).
+    /// Balance of the funding card account.
     #[serde(rename = "accountBalance", with = "crate::serde_helpers::exact")]
     pub account_balance: rust_decimal::Decimal,
     /// Whether a physical card may be ordered.
     #[serde(rename = "physicalCardAllowed")]
     pub physical_card_allowed: bool,
+    /// The `kitType` member: a [`CodeLabel`](crate::types::CodeLabel).
     #[serde(rename = "kitType", skip_serializing_if = "Option::is_none")]
     pub kit_type: Option<crate::types::CodeLabel>,
     /// Surcharge amount.
@@ -1658,9 +1670,10 @@ pub struct RewardCard {
     /// Whether video KYC is allowed.
     #[serde(rename = "vKycAllowed", skip_serializing_if = "Option::is_none")]
     pub v_kyc_allowed: Option<bool>,
+    /// The `accountType` member: a [`CodeLabel`](crate::types::CodeLabel).
     #[serde(rename = "accountType")]
     pub account_type: crate::types::CodeLabel,
-    /// Last allocated amount. Curation: documented integer; typed number (exact).
+    /// Last allocated amount.
     #[serde(rename = "lastAllocatedAmount", with = "crate::serde_helpers::exact")]
     pub last_allocated_amount: rust_decimal::Decimal,
     /// Balance on hold.
@@ -2399,7 +2412,7 @@ impl crate::serde_helpers::Object for AccessTokenRequest {
     }
 }
 
-/// OAuth token response. Curation: the Rewards pages use snake_case, a Payouts page shows camelCase (accessToken, tokenType, expiresIn, refreshToken, no scope); both spellings are accepted on decode. Fields present in both shapes are required; `scope` is optional. Curation: lifetime text says 5 minutes, the example says expires_in 86399; trust expires_in.
+/// OAuth token response.
 ///
 /// Schema: `#/components/schemas/AccessToken`.
 #[derive(Clone, PartialEq, Eq, Hash, serde::Serialize)]
