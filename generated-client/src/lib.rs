@@ -125,10 +125,6 @@ pub use encryption::{PayloadEncryption, PayloadKey};
 pub use error::Error;
 pub use generated::{API_VERSION, operations, servers, types};
 
-/// Test support generated from the spec; not part of the public API.
-#[cfg(feature = "schema-index")]
-#[doc(hidden)]
-pub use generated::schema_index;
 pub use request::Response;
 pub use retry::RetryPolicy;
 /// The `rust_decimal` this crate's amounts are made of, so you need not match its version.
@@ -160,7 +156,7 @@ pub mod decimal {
 /// This crate's version; the default user agent is `enkash-rewards/<VERSION>`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The README's example, compiled as a doctest so it cannot go stale.
-#[doc = include_str!("../../README.md")]
+/// The crate README's examples, compiled as doctests so they cannot go stale.
+#[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;

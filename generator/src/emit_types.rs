@@ -608,7 +608,11 @@ fn union(name: &str, variants: &[UnionVariant], table: &TypeTable<'_>) -> TokenS
             serde_with(&v.ty, Optionality::Required, table).map(|w| quote!(#[serde(with = #w)]));
         let doc = format!(
             " The value as {}.",
-            inner.to_string().replace(" :: ", "::").replace(" < ", "<").replace(" >", ">")
+            inner
+                .to_string()
+                .replace(" :: ", "::")
+                .replace(" < ", "<")
+                .replace(" >", ">")
         );
         quote!(#[doc = #doc] #with #id(#inner),)
     });

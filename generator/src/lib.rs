@@ -9,8 +9,9 @@
 //! 3. [`emit_types`] and [`emit_ops`] write the model as Rust tokens;
 //! 4. [`emit`] formats them with `prettyplease` behind a do-not-edit header.
 //!
-//! Besides `types.rs`, `operations.rs` and `mod.rs`, the output has `schema_index.rs`
-//! (test support: the type at every schema position, for checking examples). Generated
+//! Besides `types.rs`, `operations.rs`, `testing.rs` (the `testing` feature's operation
+//! catalogue) and `mod.rs`, the output has `schema_index.rs` for the tests crate (the type
+//! at every schema position, for checking examples), never published. Generated
 //! code relies on the client runtime's `request.rs` (the request seam) and
 //! `serde_helpers.rs` (exact decimals in containers, optional nullable fields), which are
 //! hand-written because they do not depend on the spec.
@@ -33,9 +34,19 @@ use quote::quote;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
 
-/// One generated file, with its path relative to the client crate's `src/generated/`.
+/// Which crate a generated file belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Destination {
+    /// The published client: `generated-client/src/generated/`.
+    Client,
+    /// Test support, never published: `tests/src/generated/`.
+    Tests,
+}
+
+/// One generated file, with its path relative to its destination's `generated/` folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
+    pub destination: Destination,
     pub path: &'static str,
     pub contents: String,
 }
@@ -48,18 +59,23 @@ pub fn model(spec_text: &str) -> Result<model::Api, Diagnostics> {
 /// Generates every file of `src/generated/` from a spec's text.
 pub fn generate(spec_text: &str) -> Result<Vec<GeneratedFile>, Diagnostics> {
     let api = model(spec_text)?;
+    use Destination::{Client, Tests};
     let files = [
-        ("mod.rs", mod_file(&api)),
-        ("types.rs", emit_types::types_file(&api)),
-        ("operations.rs", emit_ops::operations_file(&api)),
-        ("schema_index.rs", schema_index_file(&api)),
-        ("testing.rs", emit_testing::testing_file(&api)),
+        (Client, "mod.rs", mod_file(&api)),
+        (Client, "types.rs", emit_types::types_file(&api)),
+        (Client, "operations.rs", emit_ops::operations_file(&api)),
+        (Client, "testing.rs", emit_testing::testing_file(&api)),
+        (Tests, "schema_index.rs", schema_index_file(&api)),
     ];
     let mut out = Vec::new();
     let mut problems = Diagnostics::default();
-    for (path, tokens) in files {
+    for (destination, path, tokens) in files {
         match emit::format_file(tokens) {
-            Ok(contents) => out.push(GeneratedFile { path, contents }),
+            Ok(contents) => out.push(GeneratedFile {
+                destination,
+                path,
+                contents,
+            }),
             Err(e) => problems.push(
                 "#",
                 format!("{path}: {e} (a generator bug: please report it with the spec)"),
@@ -108,8 +124,6 @@ fn mod_file(api: &model::Api) -> proc_macro2::TokenStream {
         #![doc = #title]
 
         pub mod operations;
-        #[cfg(feature = "schema-index")]
-        pub mod schema_index;
         #[cfg(feature = "testing")]
         pub mod testing;
         pub mod types;
@@ -174,8 +188,9 @@ fn schema_index_file(api: &model::Api) -> proc_macro2::TokenStream {
     });
     quote! {
         //! Test support: the Rust type behind every schema position of the spec, for
-        //! checking the spec's examples against the generated types. Enabled by the
-        //! `schema-index` feature; not part of the public API.
+        //! checking the spec's examples against the generated types. Compiled in the tests
+        //! crate (which re-exports the client's `types` and `serde_helpers` as its own), never
+        //! in the published client.
 
         use serde_json::Value;
 

@@ -11,8 +11,8 @@
 #[path = "../fixtures/support/examples.rs"]
 mod walker;
 
-use enkash_rewards::schema_index::round_trip_at;
 use enkash_rewards::types;
+use enkash_rewards_tests::schema_index::round_trip_at;
 use serde_json::Value;
 use walker::{Example, check_one, find_examples, spec_value};
 

@@ -3,12 +3,14 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use enkash_rewards_generator::{Diagnostics, generate};
+use enkash_rewards_generator::{Destination, Diagnostics, generate};
 
 /// The embedded spec, relative to the workspace root.
 pub const SPEC: &str = "spec/enkash-rewards.yaml";
-/// Where generated files live, relative to the workspace root.
+/// Where the client's generated files live, relative to the workspace root.
 pub const OUT_DIR: &str = "generated-client/src/generated";
+/// Where generated test support lives, relative to the workspace root (never published).
+pub const TESTS_OUT_DIR: &str = "tests/src/generated";
 
 pub struct Report {
     pub files: usize,
@@ -22,31 +24,46 @@ pub enum Failure {
     Io(String),
 }
 
-/// Generates from `spec` into `out`. With `check`, writes nothing and lists what differs.
-/// Files in `out` that the generator no longer produces count as stale and are removed.
-pub fn run(spec: &Path, out: &Path, check: bool) -> Result<Report, Failure> {
+/// Generates from `spec` into the workspace at `root`: client files under [`OUT_DIR`],
+/// test support under [`TESTS_OUT_DIR`]. With `check`, writes nothing and lists what
+/// differs. `.rs` files in those folders that the generator no longer produces count as
+/// stale and are removed.
+pub fn run(spec: &Path, root: &Path, check: bool) -> Result<Report, Failure> {
     let text = fs::read_to_string(spec)
         .map_err(|e| Failure::Io(format!("cannot read {}: {e}", spec.display())))?;
     let files = generate(&text).map_err(Failure::Spec)?;
+    let dir_of = |d: Destination| match d {
+        Destination::Client => root.join(OUT_DIR),
+        Destination::Tests => root.join(TESTS_OUT_DIR),
+    };
     let mut stale = Vec::new();
     for f in &files {
-        let path = out.join(f.path);
+        let dir = dir_of(f.destination);
+        let path = dir.join(f.path);
         if fs::read_to_string(&path).ok().as_deref() != Some(f.contents.as_str()) {
             stale.push(path.clone());
             if !check {
-                fs::create_dir_all(out)
-                    .map_err(|e| Failure::Io(format!("cannot create {}: {e}", out.display())))?;
+                fs::create_dir_all(&dir)
+                    .map_err(|e| Failure::Io(format!("cannot create {}: {e}", dir.display())))?;
                 fs::write(&path, &f.contents)
                     .map_err(|e| Failure::Io(format!("cannot write {}: {e}", path.display())))?;
             }
         }
     }
-    if let Ok(entries) = fs::read_dir(out) {
+    for destination in [Destination::Client, Destination::Tests] {
+        let dir = dir_of(destination);
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
         let mut leftovers: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-            .filter(|p| !files.iter().any(|f| out.join(f.path) == *p))
+            .filter(|p| {
+                !files
+                    .iter()
+                    .any(|f| dir_of(f.destination).join(f.path) == *p)
+            })
             .collect();
         leftovers.sort();
         for p in leftovers {
@@ -76,7 +93,7 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"))
             .parent()
             .expect("workspace root");
-        let report = match run(&root.join(SPEC), &root.join(OUT_DIR), true) {
+        let report = match run(&root.join(SPEC), root, true) {
             Ok(r) => r,
             Err(Failure::Spec(d)) => panic!("{SPEC}: {d}"),
             Err(Failure::Io(e)) => panic!("{e}"),

@@ -1,7 +1,7 @@
 //! `cargo xtask codegen [--check] [--spec PATH]`: regenerate the client from the spec.
 //!
-//! Without `--check` it rewrites `generated-client/src/generated/` from
-//! `spec/enkash-rewards.yaml`. With `--check` it writes nothing and fails, naming each
+//! Without `--check` it rewrites `generated-client/src/generated/` (and the tests crate's
+//! `tests/src/generated/`) from `spec/enkash-rewards.yaml`. With `--check` it writes nothing and fails, naming each
 //! stale file, when the committed files differ from what the spec produces.
 
 use std::path::{Path, PathBuf};
@@ -50,7 +50,7 @@ fn main() -> ExitCode {
         }
     }
     let started = Instant::now();
-    let result = codegen::run(&spec, &root.join(codegen::OUT_DIR), check);
+    let result = codegen::run(&spec, &root, check);
     let elapsed = started.elapsed();
     match result {
         Ok(report) => {

@@ -5,9 +5,6 @@
 
 pub mod operations;
 
-#[cfg(feature = "schema-index")]
-pub mod schema_index;
-
 #[cfg(feature = "testing")]
 pub mod testing;
 

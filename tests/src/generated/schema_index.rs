@@ -2,8 +2,9 @@
 // Do not edit by hand: change the spec or the generator, then regenerate.
 
 //! Test support: the Rust type behind every schema position of the spec, for
-//! checking the spec's examples against the generated types. Enabled by the
-//! `schema-index` feature; not part of the public API.
+//! checking the spec's examples against the generated types. Compiled in the tests
+//! crate (which re-exports the client's `types` and `serde_helpers` as its own), never
+//! in the published client.
 
 use serde_json::Value;
 
