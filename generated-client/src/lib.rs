@@ -34,11 +34,12 @@
 //! `response_code`/`code` is [`Error::Api`] whatever the HTTP status; a non-2xx answer
 //! with no EnKash error code (a proxy's HTML page) is [`Error::Http`]; a 2xx answer that does
 //! not match the spec is [`Error::Decode`], naming the failing field such as
-//! `payload.cardStatus.name`. Numbers are decoded exactly (`serde_json`'s
-//! `arbitrary_precision`): amounts never pass through `f64`. If you decode the types
-//! yourself, decode from JSON text (`serde_json::from_slice`), not from a
-//! `serde_json::Value`: a `Value` hands some numbers out as `f64`, and `212110981360666.62`
-//! and `…666.63` are the same `f64`.
+//! `payload.cardStatus.name`. A write that fails without a definite answer is
+//! [`Error::OutcomeUnknown`] (see below). Amounts are read from the number's own text, never
+//! through `f64`, and without turning on `serde_json`'s `arbitrary_precision` (which would
+//! change your own serde code). If you decode the types yourself, decode from JSON text
+//! (`serde_json::from_slice`), not from a `serde_json::Value`: a `Value` holds numbers as
+//! `f64`, and `212110981360666.62` and `…666.63` are the same `f64`.
 //!
 //! # Retries: never a double spend
 //!
@@ -87,6 +88,14 @@
 //! token call, paths, query strings and headers are never encrypted; an unwrapped answer
 //! is read as plain JSON. ECB is EnKash's scheme, not a recommendation: it hides neither
 //! repeated blocks nor tampering. See [`encryption`] for the details.
+//!
+//! # Testing your code
+//!
+//! The `testing` feature (for your dev-dependencies) adds `testing::MockEnKash`: a real
+//! HTTP server on 127.0.0.1 that answers each operation with the spec's documented answer,
+//! your payload, an EnKash refusal, an HTTP error or a slow reply, and records what your code
+//! sent. No network, no hand-written fixtures; see the `testing` module (documented on
+//! docs.rs, which builds with the feature on).
 //!
 //! # Observability
 //!

@@ -13,8 +13,8 @@
 //! | non-2xx with no EnKash error code (an HTML 502 page) | [`Error::Http`] |
 //! | 2xx that is not valid JSON, lacks the envelope, or has a field of the wrong type | [`Error::Decode`] naming the failing field, e.g. `payload.cardStatus.name` |
 //!
-//! JSON is decoded with `serde_json`'s `arbitrary_precision`, so amounts are never
-//! rounded through `f64` on the way to `rust_decimal`.
+//! Amounts are read from their own JSON text (`RawValue`), so they are never rounded
+//! through `f64` on the way to `rust_decimal`.
 //!
 //! Nothing here logs a concrete URL, a header value or a body: paths can hold ids, queries
 //! can hold user ids, bodies hold personal data. Traces name the path *template*.

@@ -140,6 +140,27 @@ fn real_spec() {
     }
 }
 
+/// Curation notes are for the spec's maintainers: the spec has dozens, the client's
+/// generated files (its public docs) none.
+#[test]
+fn curation_notes_stay_out_of_the_public_docs() {
+    let text =
+        fs::read_to_string(workspace_root().join("spec/enkash-rewards.yaml")).expect("the spec");
+    assert!(
+        text.matches("Curation:").count() > 20,
+        "the spec lost its notes?"
+    );
+    for f in generate(&text).unwrap_or_else(|d| panic!("{d}")) {
+        if f.destination == enkash_rewards_generator::Destination::Client {
+            assert!(
+                !f.contents.contains("Curation"),
+                "{} carries a curation note",
+                f.path
+            );
+        }
+    }
+}
+
 /// Same text in, same bytes out: no hash-map order, clock or environment leaks in.
 #[test]
 fn output_is_deterministic() {
