@@ -5,6 +5,7 @@
 #
 #   scripts/measure-consumer-build.sh            # the working tree
 #   scripts/measure-consumer-build.sh REV        # the crate as of a git revision
+#   ENKASH_DEP='default-features = false, features = ["rustls-ring"]' scripts/measure-consumer-build.sh
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d)"
@@ -28,7 +29,7 @@ publish = false
 [workspace]
 
 [dependencies]
-enkash-rewards = { path = "$source_tree/generated-client" }
+enkash-rewards = { path = "$source_tree/generated-client"${ENKASH_DEP:+, $ENKASH_DEP} }
 tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
 TOML
 cat >"$work/app/src/main.rs" <<'RS'

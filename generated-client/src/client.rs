@@ -374,7 +374,7 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-/// The TLS backend the crate's features chose. With `rustls-ring` (the default), a rustls
+/// The TLS backend the crate's features chose. With `rustls-ring`, a rustls
 /// configuration with the `ring` provider and the platform's certificate verifier, handed to
 /// reqwest as it is: nothing is installed process-wide, so other rustls users in the same
 /// program keep their own provider.
