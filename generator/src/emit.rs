@@ -59,7 +59,16 @@ fn space_items(code: &str) -> String {
 }
 
 /// An identifier, raw when the name is `r#…`.
+/// The identifier `name`, which naming has already made legal. Never panics: a name that
+/// is somehow not an identifier is made legal here too (a generator bug, but not a crash).
 pub fn ident(name: &str) -> Ident {
+    let legal;
+    let name = if crate::naming::is_ident(name) {
+        name
+    } else {
+        legal = crate::naming::chosen_field_name(name);
+        &legal
+    };
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(name, Span::call_site()),

@@ -200,10 +200,11 @@ fn struct_deserialize(name: &str, s: &Struct, table: &TypeTable<'_>) -> TokenStr
     });
     let finish = s.fields.iter().zip(&slots).map(|(f, slot)| {
         let wire = &f.wire;
+        let field = ident(&f.rust);
         if f.required {
-            quote!(#slot: required(#slot, #wire)?,)
+            quote!(#field: required(#slot, #wire)?,)
         } else {
-            quote!(#slot: #slot.unwrap_or_default(),)
+            quote!(#field: #slot.unwrap_or_default(),)
         }
     });
     let (extra_init, extra_arm, extra_field) = match &s.extra {

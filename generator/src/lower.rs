@@ -69,7 +69,7 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Hash",
 ];
 /// `Client` methods that generated operations must not shadow.
-const RESERVED_CLIENT_FNS: &[&str] = &["builder", "execute", "config", "clone"];
+const RESERVED_CLIENT_FNS: &[&str] = &["builder", "execute", "config", "clone", "base_url"];
 /// Builder methods every operation has, and the builder's own fields and the locals its
 /// `send` uses: an input with one of these names gets a `_2` suffix.
 const RESERVED_BUILDER_FNS: &[&str] = &[
@@ -77,6 +77,9 @@ const RESERVED_BUILDER_FNS: &[&str] = &[
     "send_with_response",
     "timeout",
     "max_retries",
+    "resend_keyed_write",
+    "request",
+    "idempotency_key",
     "new",
     "client",
     "options",
@@ -704,7 +707,7 @@ impl<'a> Lowerer<'a> {
                 SchemaRef::Ref(_) => (None, None),
             };
             let rust = match rust_override {
-                Some(Value::String(n)) => scope.claim(n),
+                Some(Value::String(n)) => scope.claim(&naming::chosen_field_name(n)),
                 Some(_) => {
                     self.diags.push(
                         prop_ptr.key("x-rust-name").as_str(),

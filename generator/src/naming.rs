@@ -1,8 +1,11 @@
 //! Rust names for spec names: types, fields, variants and functions.
 //!
 //! Every name the spec gives is turned into an idiomatic Rust identifier with `heck`,
-//! made legal (keywords, leading digits, empty names) and made unique within its scope.
-//! The wire name is always kept beside it, so serde renames back exactly.
+//! made legal (keywords, leading digits, empty names, characters Rust identifiers cannot
+//! hold) and made unique within its scope. The wire name is always kept beside it, so serde
+//! renames back exactly. This module is the one place identifiers are made: whatever string
+//! comes in (`x-rust-name: "foo bar"`, a property `x²`, an empty operationId), what comes
+//! out is a valid identifier, and nothing here panics.
 
 use std::collections::BTreeSet;
 
@@ -47,21 +50,51 @@ pub fn type_name(wire: &str) -> String {
     )
 }
 
-fn legal(name: String, digit_prefix: &str) -> String {
-    let name: String = name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let name = if name.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("{digit_prefix}{name}")
+/// A name the caller chose (`x-rust-name`) made legal the same way, keeping its case.
+pub fn chosen_field_name(wanted: &str) -> String {
+    let legal_text = legal(wanted.trim().to_owned(), "field_");
+    if bare(&legal_text).trim_matches('_').is_empty() {
+        field_name(wanted)
     } else {
-        name
+        legal_text
+    }
+}
+
+/// Whether `name` is already a valid identifier (raw `r#` prefix allowed).
+pub fn is_ident(name: &str) -> bool {
+    let body = bare(name);
+    let mut chars = body.chars();
+    chars
+        .next()
+        .is_some_and(|c| c == '_' || unicode_ident::is_xid_start(c))
+        && chars.all(unicode_ident::is_xid_continue)
+        && body != "_"
+        && !(name.starts_with("r#") && NOT_RAW.contains(&body))
+}
+
+fn legal(name: String, digit_prefix: &str) -> String {
+    // Characters an identifier cannot hold (spaces, punctuation, `²`) become `_`; runs of
+    // them collapse, and they are trimmed from both ends.
+    let mut mapped = String::with_capacity(name.len());
+    for c in name.chars() {
+        let c = if c == '_' || unicode_ident::is_xid_continue(c) {
+            c
+        } else {
+            '_'
+        };
+        if !(c == '_' && mapped.ends_with('_')) {
+            mapped.push(c);
+        }
+    }
+    let trimmed = mapped.trim_matches('_');
+    let name = if trimmed.is_empty() {
+        // Nothing usable: the prefix alone names it (`field`, `V`).
+        digit_prefix.trim_end_matches('_').to_owned()
+    } else if trimmed.starts_with(|c: char| !unicode_ident::is_xid_start(c)) {
+        // A digit, or another character that may continue but not start an identifier.
+        format!("{digit_prefix}{trimmed}")
+    } else {
+        trimmed.to_owned()
     };
     if NOT_RAW.contains(&name.as_str()) {
         format!("{name}_")
@@ -137,6 +170,52 @@ mod tests {
         assert_eq!(type_name("2XX"), "V2xx");
         assert_eq!(type_name(""), "Empty");
         assert_eq!(type_name("Self"), "Self_");
+    }
+
+    #[test]
+    fn any_string_gives_a_valid_identifier() {
+        for wanted in [
+            "foo bar",
+            "x²",
+            "²",
+            "",
+            " ",
+            "-",
+            "__",
+            "1st",
+            "٣",
+            "a-b",
+            "A B",
+            "Self",
+            "self",
+            "super",
+            "crate",
+            "_",
+            "r#type",
+            "gen",
+            "async",
+            "try",
+            "ünïcode",
+            "e\u{301}",
+            "💳",
+            "$ref",
+            "a\u{0}b",
+            "_private",
+        ] {
+            for name in [
+                field_name(wanted),
+                type_name(wanted),
+                chosen_field_name(wanted),
+            ] {
+                assert!(is_ident(&name), "{wanted:?} gave {name:?}");
+            }
+        }
+        assert_eq!(chosen_field_name("foo bar"), "foo_bar");
+        assert_eq!(field_name("x²"), "x");
+        assert_eq!(field_name("²"), "field");
+        assert_eq!(type_name("²"), "V");
+        assert_eq!(field_name("gen"), "r#gen");
+        assert_eq!(chosen_field_name("  "), "field");
     }
 
     #[test]

@@ -93,6 +93,7 @@ fixtures!(
     form_body,
     json_body,
     odd_names,
+    hostile_names,
     name_collisions,
     recursive,
     rejected,
