@@ -21,7 +21,6 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
-use serde::Deserialize;
 use tokio::sync::Mutex;
 
 use crate::error::Error;
@@ -34,8 +33,31 @@ pub(crate) const REJECTED_LOGIN_MEMORY: Duration = Duration::from_secs(30);
 /// Lifetime assumed for a token whose response has no `expires_in` (the documented 5 minutes).
 const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(300);
 
-/// Operation id used in errors and traces for the token call.
-pub(crate) const TOKEN_OPERATION: &str = "oauthToken";
+/// The token call as the spec describes it (`x-token-endpoint`); generated into
+/// `generated::TOKEN_ENDPOINT`, so nothing about the API's token call is written here.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TokenEndpoint {
+    pub(crate) operation_id: &'static str,
+    pub(crate) path: &'static str,
+    /// Every form field, in the spec's order, and what fills it.
+    pub(crate) form: &'static [(&'static str, FormValue)],
+    /// The answer's member holding the token: its wire name, then its aliases.
+    pub(crate) token: &'static [&'static str],
+    /// The answer's member holding the lifetime in seconds, if the spec names one.
+    pub(crate) expires_in: &'static [&'static str],
+}
+
+/// What fills one form field of the token call.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum FormValue {
+    Username,
+    Password,
+    ClientId,
+    // Which credentials a spec maps is the spec's choice; EnKash's maps no client secret.
+    #[allow(dead_code)]
+    ClientSecret,
+    Constant(&'static str),
+}
 
 /// A string that must never be printed: a token, a client secret or a password.
 ///
@@ -328,19 +350,26 @@ fn bearer_header(token: &str) -> Result<HeaderValue, String> {
     Ok(value)
 }
 
-/// The token endpoint's answer, in either spelling EnKash uses. Private on purpose: the
-/// runtime must not depend on the names of generated types.
-#[derive(Deserialize)]
-struct TokenWire {
-    #[serde(alias = "accessToken")]
-    access_token: Option<String>,
-    #[serde(alias = "expiresIn")]
-    expires_in: Option<u64>,
-    /// Some EnKash APIs answer failures as an envelope even here.
-    #[serde(alias = "response_code")]
-    code: Option<i64>,
-    #[serde(alias = "response_message")]
-    message: Option<String>,
+/// The token endpoint's answer as raw members: the spec says which hold the token and its
+/// lifetime (under any of their names); the runtime depends on no generated type.
+type TokenWire = std::collections::BTreeMap<String, Box<serde_json::value::RawValue>>;
+
+/// The first of `names` present in `wire`, with the name it was found under.
+fn member<'w>(wire: &'w TokenWire, names: &[&'static str]) -> Option<(&'static str, &'w str)> {
+    names
+        .iter()
+        .find_map(|name| wire.get(*name).map(|raw| (*name, raw.get())))
+}
+
+/// A failure answered as an envelope even here (`code`/`response_code` non-zero): no
+/// spec documents the token call's failure body, so both common spellings are checked.
+fn envelope_failure(wire: &TokenWire) -> Option<(i64, String)> {
+    let (_, code) = member(wire, &["code", "response_code"])?;
+    let code: i64 = serde_json::from_str(code).ok().filter(|c| *c != 0)?;
+    let message = member(wire, &["message", "response_message"])
+        .and_then(|(_, m)| serde_json::from_str::<String>(m).ok())
+        .unwrap_or_default();
+    Some((code, message))
 }
 
 /// A token in the cache.
@@ -526,19 +555,34 @@ impl TokenCache {
         }
     }
 
-    /// One token request: `POST /oauth/token` with a password grant.
+    /// One token request, as the spec's token endpoint describes it (a form POST
+    /// authenticated with HTTP Basic).
     async fn fetch(&self, transport: &Transport) -> Result<(HeaderValue, Duration), Error> {
-        let form = [
-            ("username", self.credentials.username.as_str()),
-            ("password", self.credentials.password.expose()),
-            ("grant_type", "password"),
-            ("clientId", self.credentials.client_id.as_str()),
-        ];
+        let Some(endpoint) = crate::generated::TOKEN_ENDPOINT else {
+            return Err(Error::Config {
+                reason: "the API description names no token endpoint (x-token-endpoint): pass a bearer token instead of credentials".to_owned(),
+            });
+        };
+        let credentials = &self.credentials;
+        let form: Vec<(&str, &str)> = endpoint
+            .form
+            .iter()
+            .map(|(name, value)| {
+                let value = match value {
+                    FormValue::Username => credentials.username.as_str(),
+                    FormValue::Password => credentials.password.expose(),
+                    FormValue::ClientId => credentials.client_id.as_str(),
+                    FormValue::ClientSecret => credentials.client_secret.expose(),
+                    FormValue::Constant(constant) => constant,
+                };
+                (*name, value)
+            })
+            .collect();
         let request = OperationRequest {
-            operation_id: TOKEN_OPERATION,
+            operation_id: endpoint.operation_id,
             method: Method::POST,
-            path_template: "/oauth/token",
-            path: "/oauth/token".to_owned(),
+            path_template: endpoint.path,
+            path: endpoint.path.to_owned(),
             query: Vec::new(),
             headers: Vec::new(),
             body: Some(RequestBody::form(&form)?),
@@ -556,35 +600,37 @@ impl TokenCache {
             .await?;
         let status = response.status;
         let wire = response.payload;
-        if let Some(code) = wire.code.filter(|code| *code != 0) {
+        let decode_error = |path: &str, message: &str| Error::Decode {
+            operation: endpoint.operation_id,
+            status,
+            path: path.to_owned(),
+            message: message.to_owned(),
+            // The body is not quoted: it holds a token.
+            body_snippet: String::new(),
+        };
+        if let Some((code, message)) = envelope_failure(&wire) {
             return Err(Error::Api {
                 code,
-                message: wire.message.unwrap_or_default(),
+                message,
                 status,
                 payload: serde_json::Value::Null,
             });
         }
-        let token = wire
-            .access_token
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| token_decode_error(status, "no access_token in the token response"))?;
-        let header = bearer_header(&token)
-            .map_err(|reason| token_decode_error(status, &format!("access_token {reason}")))?;
-        let lifetime = wire
-            .expires_in
-            .map_or(DEFAULT_TOKEN_LIFETIME, Duration::from_secs);
+        let token_name = endpoint.token.first().copied().unwrap_or("token");
+        let (token_name, token) = member(&wire, endpoint.token)
+            .ok_or_else(|| decode_error(token_name, "is missing from the token response"))?;
+        let token: String = serde_json::from_str(token)
+            .ok()
+            .filter(|t: &String| !t.is_empty())
+            .ok_or_else(|| decode_error(token_name, "is not a non-empty string"))?;
+        let header = bearer_header(&token).map_err(|reason| decode_error(token_name, &reason))?;
+        let lifetime = match member(&wire, endpoint.expires_in) {
+            None => DEFAULT_TOKEN_LIFETIME,
+            Some((name, seconds)) => serde_json::from_str::<u64>(seconds)
+                .map(Duration::from_secs)
+                .map_err(|_| decode_error(name, "is not a whole number of seconds"))?,
+        };
         Ok((header, lifetime))
-    }
-}
-
-/// A decode error for the token response. The body is not quoted: it may hold a token.
-fn token_decode_error(status: StatusCode, message: &str) -> Error {
-    Error::Decode {
-        operation: TOKEN_OPERATION,
-        status,
-        path: "access_token".to_owned(),
-        message: message.to_owned(),
-        body_snippet: String::new(),
     }
 }
 
@@ -647,21 +693,32 @@ mod tests {
     }
 
     #[test]
-    fn token_response_accepts_both_spellings() {
-        let snake: TokenWire = serde_json::from_str(
-            r#"{"access_token":"a","token_type":"bearer","expires_in":86399,"scope":"read"}"#,
-        )
-        .expect("snake_case token response");
-        assert_eq!(
-            (snake.access_token.as_deref(), snake.expires_in),
-            (Some("a"), Some(86_399))
-        );
+    fn token_members_are_found_under_any_of_their_names() {
+        let names = &["access_token", "accessToken"];
+        let snake: TokenWire =
+            serde_json::from_str(r#"{"access_token":"a","expires_in":86399}"#).expect("json");
+        assert_eq!(member(&snake, names), Some(("access_token", "\"a\"")));
         let camel: TokenWire =
-            serde_json::from_str(r#"{"accessToken":"b","tokenType":"bearer","expiresIn":300}"#)
-                .expect("camelCase token response");
-        assert_eq!(
-            (camel.access_token.as_deref(), camel.expires_in),
-            (Some("b"), Some(300))
+            serde_json::from_str(r#"{"accessToken":"b","expiresIn":300}"#).expect("json");
+        assert_eq!(member(&camel, names), Some(("accessToken", "\"b\"")));
+        assert_eq!(member(&camel, &["token"]), None);
+        let failed: TokenWire =
+            serde_json::from_str(r#"{"response_code":1,"response_message":"Locked"}"#)
+                .expect("json");
+        assert_eq!(envelope_failure(&failed), Some((1, "Locked".to_owned())));
+        let ok: TokenWire = serde_json::from_str(r#"{"code":0}"#).expect("json");
+        assert_eq!(envelope_failure(&ok), None);
+    }
+
+    #[test]
+    fn the_token_endpoint_comes_from_the_spec() {
+        let endpoint = crate::generated::TOKEN_ENDPOINT.expect("the EnKash spec names one");
+        assert_eq!(endpoint.path, "/oauth/token");
+        assert!(
+            endpoint
+                .form
+                .iter()
+                .any(|(n, v)| *n == "grant_type" && matches!(v, FormValue::Constant("password")))
         );
     }
 
@@ -685,7 +742,7 @@ mod tests {
             );
         }
         let timeout = Error::Timeout {
-            operation: TOKEN_OPERATION,
+            operation: "createAccessToken",
             after: Duration::from_secs(1),
             connecting: false,
         };

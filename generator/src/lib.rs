@@ -29,6 +29,7 @@ pub mod lower;
 pub mod model;
 pub mod naming;
 pub mod resolve;
+pub mod token;
 
 use quote::quote;
 
@@ -69,8 +70,9 @@ pub fn generate(spec_text: &str) -> Result<Vec<GeneratedFile>, Diagnostics> {
     ];
     let mut out = Vec::new();
     let mut problems = Diagnostics::default();
+    let header = emit::header(&api);
     for (destination, path, tokens) in files {
-        match emit::format_file(tokens) {
+        match emit::format_file(&header, tokens) {
             Ok(contents) => out.push(GeneratedFile {
                 destination,
                 path,
@@ -120,6 +122,38 @@ fn mod_file(api: &model::Api) -> proc_macro2::TokenStream {
         .map(|f| f.wire.as_str())
         .collect();
     let secrets = secrets.iter();
+    let token_endpoint = match &api.token_endpoint {
+        Some(t) => {
+            let (id, path) = (&t.operation_id, &t.path);
+            let form = t.form.iter().map(|(wire, value)| {
+                let value = match value {
+                    model::FormValue::Credential(part) => {
+                        let part = proc_macro2::Ident::new(
+                            &format!("{part:?}"),
+                            proc_macro2::Span::call_site(),
+                        );
+                        quote!(crate::auth::FormValue::#part)
+                    }
+                    model::FormValue::Constant(c) => quote!(crate::auth::FormValue::Constant(#c)),
+                };
+                quote!((#wire, #value))
+            });
+            let names = |f: &model::TokenField| {
+                let all = std::iter::once(&f.wire).chain(&f.aliases);
+                quote!(&[#(#all),*])
+            };
+            let token = names(&t.token);
+            let expires_in = t.expires_in.as_ref().map_or(quote!(&[]), names);
+            quote!(Some(crate::auth::TokenEndpoint {
+                operation_id: #id,
+                path: #path,
+                form: &[#(#form),*],
+                token: #token,
+                expires_in: #expires_in,
+            }))
+        }
+        None => quote!(None),
+    };
     quote! {
         #![doc = #title]
 
@@ -134,6 +168,10 @@ fn mod_file(api: &model::Api) -> proc_macro2::TokenStream {
         /// Wire names of every property the spec marks secret (`format: password`): their
         /// values are masked wherever the client quotes a body.
         pub(crate) const SECRET_FIELDS: &[&str] = &[#(#secrets),*];
+
+        /// The spec's token call (`x-token-endpoint`), which a client configured with
+        /// credentials makes by itself.
+        pub(crate) const TOKEN_ENDPOINT: Option<crate::auth::TokenEndpoint> = #token_endpoint;
 
         /// Base URLs from the spec's `servers`.
         pub mod servers {

@@ -103,6 +103,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Diagnostics> {
     l.check_outcome_lookups(&operations);
     l.mark_recursive_fields();
     l.mark_decode_only(&operations);
+    let token_endpoint = l.token_endpoint(&operations);
     l.break_alias_cycles();
     let servers = l.lower_servers();
     if !l.diags.is_empty() {
@@ -117,6 +118,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Diagnostics> {
         types: l.types,
         operations,
         schema_index: l.index,
+        token_endpoint,
     })
 }
 
@@ -1026,6 +1028,46 @@ impl<'a> Lowerer<'a> {
     }
 
     // ----- operations ----------------------------------------------------------------
+
+    /// The operation marked `x-token-endpoint`, checked against its body and answer; at most
+    /// one may be.
+    fn token_endpoint(&mut self, operations: &[Operation]) -> Option<TokenEndpoint> {
+        let mut found = None;
+        for (path, item) in self.spec.paths.iter() {
+            let ReferenceOr::Item(item) = item else {
+                continue;
+            };
+            for (method, op) in item.iter() {
+                let Some(extension) = op.extensions.get("x-token-endpoint") else {
+                    continue;
+                };
+                let at = Pointer::root()
+                    .key("paths")
+                    .key(path)
+                    .key(method)
+                    .key("x-token-endpoint");
+                let Some(lowered) = operations
+                    .iter()
+                    .find(|o| o.path == *path && o.method == method)
+                else {
+                    continue;
+                };
+                if found.is_some() {
+                    self.diags
+                        .push(at.as_str(), "only one operation can be the token endpoint");
+                    continue;
+                }
+                found = crate::token::token_endpoint(
+                    lowered,
+                    extension,
+                    &self.types,
+                    &at,
+                    &mut self.diags,
+                );
+            }
+        }
+        found
+    }
 
     /// Every `x-outcome-lookup` must name an operation of the spec.
     fn check_outcome_lookups(&mut self, operations: &[Operation]) {

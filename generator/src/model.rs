@@ -22,6 +22,46 @@ pub struct Api {
     /// Where each schema, media type and parameter of the spec lands in Rust, so tests can
     /// check every example in the spec against the type the client uses for it.
     pub schema_index: Vec<(String, TypeRef)>,
+    /// The operation marked `x-token-endpoint`: the call a client configured with
+    /// credentials makes by itself.
+    pub token_endpoint: Option<TokenEndpoint>,
+}
+
+/// The token call, as the runtime's token cache makes it.
+#[derive(Debug, Clone)]
+pub struct TokenEndpoint {
+    pub operation_id: String,
+    pub path: String,
+    /// Every form field sent, in spec order, and what fills it.
+    pub form: Vec<(String, FormValue)>,
+    /// The answer's member holding the bearer token.
+    pub token: TokenField,
+    /// The answer's member holding the token's lifetime in seconds.
+    pub expires_in: Option<TokenField>,
+}
+
+/// What fills one form field of the token call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormValue {
+    Credential(CredentialPart),
+    /// A one-value enum field, e.g. `grant_type: password`.
+    Constant(String),
+}
+
+/// A part of the caller's credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialPart {
+    Username,
+    Password,
+    ClientId,
+    ClientSecret,
+}
+
+/// A member of the token answer, under its wire name or an alias.
+#[derive(Debug, Clone)]
+pub struct TokenField {
+    pub wire: String,
+    pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

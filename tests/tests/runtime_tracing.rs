@@ -135,7 +135,7 @@ async fn traces_name_the_template_and_never_secrets_or_personal_data() {
     for expected in [
         "span enkash.request",
         "operation=\"loadCard\"",
-        "operation=\"oauthToken\"",
+        "operation=\"createAccessToken\"",
         "path=\"/api/v0/cards/{cardId}/load\"",
         "method=POST",
         "attempt=2",
