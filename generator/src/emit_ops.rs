@@ -218,15 +218,11 @@ fn client_fn(plan: &Plan<'_>) -> TokenStream {
     }
 }
 
-fn builder(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
+/// The module of `Missing…` markers for a builder's required inputs (none when it has
+/// none): each documents which setter sets it.
+fn marker_module(plan: &Plan<'_>, states: &[&Input<'_>]) -> Option<TokenStream> {
     let op = plan.op;
-    let b = plan.builder_ident();
     let markers = &plan.markers;
-    let states: Vec<&Input<'_>> = plan.typestate().collect();
-    let params: Vec<_> = states.iter().map(|i| state_param(i)).collect();
-    let marker_types: Vec<_> = states.iter().map(|i| marker(i)).collect();
-
-    // The marker module.
     let marker_items = states.iter().map(|i| {
         let m = marker(i);
         let text = format!(
@@ -243,14 +239,24 @@ fn builder(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
         " Typestate markers for [`{}`](super::{}): each names a required input not yet set.",
         op.builder, op.builder
     );
-    let marker_mod = (!states.is_empty()).then(|| {
+    (!states.is_empty()).then(|| {
         quote! {
             pub mod #markers {
                 #![doc = #marker_doc]
                 #(#marker_items)*
             }
         }
-    });
+    })
+}
+
+fn builder(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
+    let b = plan.builder_ident();
+    let markers = &plan.markers;
+    let states: Vec<&Input<'_>> = plan.typestate().collect();
+    let params: Vec<_> = states.iter().map(|i| state_param(i)).collect();
+    let marker_types: Vec<_> = states.iter().map(|i| marker(i)).collect();
+
+    let marker_mod = marker_module(plan, &states);
 
     // The struct.
     let struct_fields = plan.inputs.iter().map(|i| {
@@ -654,7 +660,88 @@ fn send_fns(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
     let query = pairs(plan, Where::Query, quote!(query));
     let headers = pairs(plan, Where::Header, quote!(headers));
 
-    let body = match &op.body {
+    let body = body_expr(plan, table);
+
+    let op_id = &op.id;
+    let method = format_ident!("{}", op.method.to_uppercase());
+    let template = &op.path;
+    let security = op.security.iter().map(|s| match s {
+        Security::Bearer => quote!(crate::request::Security::Bearer),
+        Security::Basic => quote!(crate::request::Security::Basic),
+        Security::ApiKeyHeader(h) => quote!(crate::request::Security::ApiKeyHeader(#h)),
+    });
+    let retry = match op.retry {
+        RetryKind::Idempotent => quote!(crate::request::RetryClass::Idempotent),
+        RetryKind::KeyedWrite => quote!(crate::request::RetryClass::KeyedWrite),
+        RetryKind::NonIdempotent => quote!(crate::request::RetryClass::NonIdempotent),
+    };
+    // Read before the body takes the value.
+    let key = match &op.idempotency_key {
+        Some(key) => {
+            let wire = &key.wire;
+            let value = ident(&key.setter);
+            quote!(let idempotency_key = Some(crate::request::IdempotencyKey { field: #wire, value: #value.to_string() });)
+        }
+        None => quote!(let idempotency_key = None;),
+    };
+    let lookup = match &op.outcome_lookup {
+        Some(id) => quote!(Some(#id)),
+        None => quote!(None),
+    };
+    let envelope = match &op.response.envelope {
+        Some((env, _)) => {
+            let (c, m, p) = (&env.code, &env.message, &env.payload);
+            quote!(Some(crate::request::Envelope { code: #c, message: #m, payload: #p }))
+        }
+        None => quote!(None),
+    };
+    let returns = returns_doc(op, table);
+    let send_doc = doc_lines(&format!(
+        "Sends the request. {returns}\n\nInputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures."
+    ));
+
+    quote! {
+        #send_doc
+        pub async fn send(self) -> Result<#payload, crate::Error> #where_clause {
+            self.send_with_response().await.map(crate::Response::into_payload)
+        }
+
+        /// Like [`send`](Self::send), and also returns the HTTP status and headers.
+        pub async fn send_with_response(self) -> Result<crate::Response<#payload>, crate::Error> #where_clause {
+            let client = self.client;
+            let options = self.options;
+            #(#unwraps)*
+            #(#plain)*
+            #(#checks)*
+            #key
+            #body
+            #query
+            #headers
+            let request = crate::request::OperationRequest {
+                operation_id: #op_id,
+                method: reqwest::Method::#method,
+                path_template: #template,
+                path: #path,
+                query,
+                headers,
+                body,
+                security: &[#(#security),*],
+                retry: #retry,
+                idempotency_key,
+                outcome_lookup: #lookup,
+                envelope: #envelope,
+                options,
+            };
+            client.execute(request).await
+        }
+    }
+}
+
+/// The `let body = …;` statement of `send_with_response`: the body struct built from the
+/// builder's inputs (adding the `Box` and `Option` layers its fields need), or the whole-body
+/// input, encoded as the operation's media type.
+fn body_expr(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
+    match &plan.op.body {
         None => quote!(let body = None;),
         Some(b) => {
             let encode = match b.encoding {
@@ -719,42 +806,12 @@ fn send_fns(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
                 _ => quote!(let body = body.as_ref().map(#encode).transpose()?;),
             }
         }
-    };
+    }
+}
 
-    let op_id = &op.id;
-    let method = format_ident!("{}", op.method.to_uppercase());
-    let template = &op.path;
-    let security = op.security.iter().map(|s| match s {
-        Security::Bearer => quote!(crate::request::Security::Bearer),
-        Security::Basic => quote!(crate::request::Security::Basic),
-        Security::ApiKeyHeader(h) => quote!(crate::request::Security::ApiKeyHeader(#h)),
-    });
-    let retry = match op.retry {
-        RetryKind::Idempotent => quote!(crate::request::RetryClass::Idempotent),
-        RetryKind::KeyedWrite => quote!(crate::request::RetryClass::KeyedWrite),
-        RetryKind::NonIdempotent => quote!(crate::request::RetryClass::NonIdempotent),
-    };
-    // Read before the body takes the value.
-    let key = match &op.idempotency_key {
-        Some(key) => {
-            let wire = &key.wire;
-            let value = ident(&key.setter);
-            quote!(let idempotency_key = Some(crate::request::IdempotencyKey { field: #wire, value: #value.to_string() });)
-        }
-        None => quote!(let idempotency_key = None;),
-    };
-    let lookup = match &op.outcome_lookup {
-        Some(id) => quote!(Some(#id)),
-        None => quote!(None),
-    };
-    let envelope = match &op.response.envelope {
-        Some((env, _)) => {
-            let (c, m, p) = (&env.code, &env.message, &env.payload);
-            quote!(Some(crate::request::Envelope { code: #c, message: #m, payload: #p }))
-        }
-        None => quote!(None),
-    };
-    let returns = match op.response.payload() {
+/// What `send()` returns, in words, for its doc comment.
+fn returns_doc(op: &Operation, table: &TypeTable<'_>) -> String {
+    match op.response.payload() {
         TypeRef::Unit => "Returns `()` on success.".to_owned(),
         TypeRef::Named(n) => match table.get(n).map(|t| &t.kind) {
             _ if op.response.envelope.is_some() => format!("Returns the envelope's payload, [`{n}`](crate::types::{n}); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200."),
@@ -762,45 +819,6 @@ fn send_fns(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
         },
         _ if op.response.envelope.is_some() => "Returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.".to_owned(),
         _ => "Returns the decoded body.".to_owned(),
-    };
-    let send_doc = doc_lines(&format!(
-        "Sends the request. {returns}\n\nInputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures."
-    ));
-
-    quote! {
-        #send_doc
-        pub async fn send(self) -> Result<#payload, crate::Error> #where_clause {
-            self.send_with_response().await.map(crate::Response::into_payload)
-        }
-
-        /// Like [`send`](Self::send), and also returns the HTTP status and headers.
-        pub async fn send_with_response(self) -> Result<crate::Response<#payload>, crate::Error> #where_clause {
-            let client = self.client;
-            let options = self.options;
-            #(#unwraps)*
-            #(#plain)*
-            #(#checks)*
-            #key
-            #body
-            #query
-            #headers
-            let request = crate::request::OperationRequest {
-                operation_id: #op_id,
-                method: reqwest::Method::#method,
-                path_template: #template,
-                path: #path,
-                query,
-                headers,
-                body,
-                security: &[#(#security),*],
-                retry: #retry,
-                idempotency_key,
-                outcome_lookup: #lookup,
-                envelope: #envelope,
-                options,
-            };
-            client.execute(request).await
-        }
     }
 }
 

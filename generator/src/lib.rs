@@ -1,12 +1,14 @@
 //! The enkash-rewards code generator: an OpenAPI 3.0 description in, the Rust sources of
 //! a typed client out.
 //!
-//! The pipeline is four plain steps, one module each:
+//! The pipeline is four plain steps:
 //! 1. [`load`] parses YAML or JSON into `openapiv3` types;
-//! 2. [`lower`] resolves `$ref`s and turns the spec into the [`model`](mod@model), naming everything
-//!    with [`naming`] and reporting every unsupported construct as a [`diagnostics`] entry
-//!    at its JSON pointer;
-//! 3. [`emit_types`] and [`emit_ops`] write the model as Rust tokens;
+//! 2. [`lower`] resolves `$ref`s and turns the spec into the [`model`](mod@model): schemas
+//!    (`lower::schemas`), operations (`lower::operations`), the token endpoint ([`token`])
+//!    and the analysis passes that need every type (`lower::passes`), naming everything
+//!    with [`naming`] (the one place identifiers are made) and reporting every unsupported
+//!    construct as a [`diagnostics`] entry at its JSON pointer;
+//! 3. [`emit_types`], [`emit_ops`] and [`emit_testing`] write the model as Rust tokens;
 //! 4. [`emit`] formats them with `prettyplease` behind a do-not-edit header.
 //!
 //! Besides `types.rs`, `operations.rs`, `testing.rs` (the `testing` feature's operation

@@ -1,0 +1,376 @@
+//! Lowering: the parsed spec in, the [`Api`] model out.
+//!
+//! This is where every spec construct gets its meaning: `$ref`s are followed, `allOf`s
+//! merged, inline schemas named after where they sit, and every construct the generator
+//! cannot express faithfully is reported at its JSON pointer instead of being guessed at.
+//!
+//! One job per module: this one holds the `Lowerer`'s state, the entry point, component
+//! indexing and servers; `schemas` lowers schemas to types; `operations` lowers
+//! operations; `passes` runs the analyses that need every type (recursion, decode-only
+//! types, alias cycles).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use openapiv3::{
+    APIKeyLocation, AdditionalProperties, IntegerFormat, NumberFormat, OpenAPI, Parameter,
+    ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, SecurityScheme, StatusCode,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use crate::diagnostics::{Diagnostics, Pointer};
+use crate::model::*;
+use crate::naming::{self, Scope};
+use crate::resolve::{self, SchemaRef};
+
+mod operations;
+mod passes;
+mod schemas;
+
+/// Names the generated code uses unqualified: `operations`' imports and the std prelude
+/// (a schema named `String` or `Option` must not shadow the real ones); types and
+/// builders named like these get a `2` suffix.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Client",
+    "Error",
+    "Response",
+    "Set",
+    "Required", // generated code
+    "String",
+    "Option",
+    "Some",
+    "None",
+    "Vec",
+    "Box",
+    "Result",
+    "Ok",
+    "Err",
+    "From",
+    "Into",
+    "Default",
+    "ToString",
+    "ToOwned",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Iterator",
+    "IntoIterator",
+    "Extend",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "AsRef",
+    "AsMut",
+    "TryFrom",
+    "TryInto",
+    "FromIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "Unpin",
+    "Debug",
+    "Hash",
+];
+/// `Client` methods that generated operations must not shadow.
+const RESERVED_CLIENT_FNS: &[&str] = &["builder", "execute", "config", "clone", "base_url"];
+/// Builder methods every operation has, and the builder's own fields and the locals its
+/// `send` uses: an input with one of these names gets a `_2` suffix.
+const RESERVED_BUILDER_FNS: &[&str] = &[
+    "send",
+    "send_with_response",
+    "timeout",
+    "max_retries",
+    "resend_keyed_write",
+    "request",
+    "idempotency_key",
+    "new",
+    "client",
+    "options",
+    "query",
+    "headers",
+    "body",
+];
+
+pub fn lower(spec: &OpenAPI) -> Result<Api, Diagnostics> {
+    let mut l = Lowerer {
+        spec,
+        diags: Diagnostics::default(),
+        types: Vec::new(),
+        type_scope: Scope::with_reserved(RESERVED_TYPE_NAMES),
+        components: HashMap::new(),
+        memo: HashMap::new(),
+        index: Vec::new(),
+    };
+    l.lower_components();
+    let operations = l.lower_operations();
+    l.check_outcome_lookups(&operations);
+    l.mark_recursive_fields();
+    l.mark_decode_only(&operations);
+    let token_endpoint = l.token_endpoint(&operations);
+    l.break_alias_cycles();
+    let servers = l.lower_servers();
+    if !l.diags.is_empty() {
+        return Err(l.diags);
+    }
+    Ok(Api {
+        crate_name: crate_name(&spec.info),
+        title: spec.info.title.clone(),
+        version: spec.info.version.clone(),
+        description: spec.info.description.clone(),
+        servers,
+        types: l.types,
+        operations,
+        schema_index: l.index,
+        token_endpoint,
+    })
+}
+
+/// `info.x-rust-crate` when it is a valid crate name in snake case, else the title's.
+fn crate_name(info: &openapiv3::Info) -> String {
+    let declared = info.extensions.get("x-rust-crate").and_then(Value::as_str);
+    let name = naming::field_name(declared.unwrap_or(&info.title).trim_start_matches("r#"));
+    name.trim_start_matches("r#")
+        .trim_end_matches('_')
+        .to_owned()
+}
+
+struct Lowerer<'a> {
+    spec: &'a OpenAPI,
+    diags: Diagnostics,
+    types: Vec<TypeDef>,
+    type_scope: Scope,
+    /// Component schema name → Rust type name.
+    components: HashMap<String, String>,
+    /// Inline schema pointer → the type made for it, so a schema reached twice (through
+    /// a component response, say) is defined once.
+    memo: HashMap<Pointer, TypeRef>,
+    index: Vec<(String, TypeRef)>,
+}
+
+/// The merged view of an object schema and its `allOf` members.
+#[derive(Default)]
+struct ObjectParts<'a> {
+    props: Vec<(String, SchemaRef<'a>, Pointer)>,
+    /// Properties a later `allOf` member redefined: not fields, but still schema
+    /// positions whose examples the index should cover.
+    overridden: Vec<(SchemaRef<'a>, Pointer)>,
+    required: BTreeSet<String>,
+    additional: Option<(&'a AdditionalProperties, Pointer)>,
+    envelope: Option<(EnvelopeFields, Pointer)>,
+    docs: Vec<String>,
+}
+
+/// What a schema becomes in Rust, before naming.
+enum Shape {
+    Object,
+    StringEnum,
+    IntEnum,
+    Union,
+    /// Primitive, array, map or anything: no named type needed.
+    Plain,
+}
+
+impl<'a> Lowerer<'a> {
+    fn lower_components(&mut self) {
+        let Some(components) = self.spec.components.as_ref() else {
+            return;
+        };
+        for key in components.schemas.keys() {
+            let name = self.type_scope.claim(&naming::type_name(key));
+            self.components.insert(key.clone(), name);
+        }
+        for (key, schema) in &components.schemas {
+            let pointer = Pointer::root().key("components").key("schemas").key(key);
+            let name = self.components[key].clone();
+            match schema {
+                ReferenceOr::Reference { reference } => {
+                    let target = self.type_ref(SchemaRef::Ref(reference), &name, &pointer);
+                    self.push_type(name, &pointer, None, None, false, TypeKind::Alias(target));
+                }
+                ReferenceOr::Item(schema) => {
+                    self.define(name.clone(), schema, &pointer);
+                    let indexed = self.maybe_null(SchemaRef::Inline(schema), TypeRef::Named(name));
+                    self.index.push((pointer.to_string(), indexed));
+                }
+            }
+        }
+        // Shared responses and request bodies: index their schemas once, here.
+        let responses = components.responses.iter().filter_map(|(key, r)| match r {
+            ReferenceOr::Item(r) => Some(("responses", key, &r.content)),
+            ReferenceOr::Reference { .. } => None,
+        });
+        let bodies = components
+            .request_bodies
+            .iter()
+            .filter_map(|(key, b)| match b {
+                ReferenceOr::Item(b) => Some(("requestBodies", key, &b.content)),
+                ReferenceOr::Reference { .. } => None,
+            });
+        for (kind, key, content) in responses.chain(bodies) {
+            let pointer = Pointer::root().key("components").key(kind).key(key);
+            for (media, content) in content {
+                if let Some(schema) = &content.schema {
+                    let at = pointer.key("content").key(media);
+                    let ty =
+                        self.type_ref(schema.into(), &naming::type_name(key), &at.key("schema"));
+                    self.index.push((at.to_string(), ty));
+                }
+            }
+        }
+    }
+
+    /// The type of a request or response media type (free-form without a schema), indexed
+    /// at the media type's pointer where its examples live.
+    fn media_type(
+        &mut self,
+        content: &'a openapiv3::MediaType,
+        media_ptr: &Pointer,
+        context: &str,
+    ) -> TypeRef {
+        let ty = match &content.schema {
+            Some(s) => self.type_ref(s.into(), context, &media_ptr.key("schema")),
+            None => TypeRef::Any,
+        };
+        self.index.push((media_ptr.to_string(), ty.clone()));
+        ty
+    }
+
+    /// An inline item as it is, or a `$ref` into `components.<kind>` followed to its item;
+    /// a dangling reference is recorded at `at` and gives `None`.
+    fn follow<T>(
+        &mut self,
+        item: &'a ReferenceOr<T>,
+        at: Pointer,
+        kind: &str,
+        section: fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+    ) -> Option<(&'a T, Pointer)> {
+        let reference = match item {
+            ReferenceOr::Item(item) => return Some((item, at)),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let found = match self.spec.components.as_ref() {
+            Some(components) => resolve::follow(section(components), kind, reference),
+            None => Err(format!(
+                "`{reference}` points at nothing: the spec has no components"
+            )),
+        };
+        found.map_err(|e| self.diags.push(at.as_str(), e)).ok()
+    }
+
+    fn push_type(
+        &mut self,
+        name: String,
+        pointer: &Pointer,
+        doc: Option<String>,
+        example: Option<Value>,
+        deprecated: bool,
+        kind: TypeKind,
+    ) {
+        self.types.push(TypeDef {
+            name,
+            source: pointer.to_string(),
+            doc,
+            example,
+            deprecated,
+            kind,
+            decode_only: false,
+        });
+    }
+
+    fn lower_servers(&mut self) -> Vec<Server> {
+        let mut scope = Scope::new();
+        self.spec
+            .servers
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let label = match s.extensions.get("x-name") {
+                    Some(Value::String(n)) => n.clone(),
+                    _ => s
+                        .description
+                        .clone()
+                        .unwrap_or_else(|| format!("server {}", i + 1)),
+                };
+                let name = naming::field_name(&label)
+                    .trim_start_matches("r#")
+                    .to_ascii_uppercase();
+                Server {
+                    const_name: scope.claim(&name),
+                    url: s.url.clone(),
+                    description: s.description.as_deref().and_then(public_doc),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The part of a spec description meant for the client's users: every "Curation:" note
+/// (from the marker to the end of its paragraph) is for the spec's maintainers and stays
+/// out of the generated docs.
+fn public_doc(text: &str) -> Option<String> {
+    let paragraphs: Vec<&str> = text
+        .split("\n\n")
+        .map(|p| p.find("Curation:").map_or(p, |at| &p[..at]).trim())
+        .filter(|p| !p.is_empty())
+        .collect();
+    (!paragraphs.is_empty()).then(|| paragraphs.join("\n\n"))
+}
+
+fn doc_of(title: Option<&str>, description: Option<&str>) -> Option<String> {
+    let description = description.and_then(public_doc);
+    let description = description.as_deref();
+    match (title, description) {
+        (Some(t), Some(d)) if !d.starts_with(t) => Some(format!("{t}\n\n{d}")),
+        (_, Some(d)) => Some(d.to_owned()),
+        (Some(t), None) => Some(t.to_owned()),
+        (None, None) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lowers a spec written inline (YAML).
+    pub(super) fn lower_yaml(text: &str) -> Result<Api, Diagnostics> {
+        crate::model(text)
+    }
+
+    #[test]
+    fn the_crate_name_comes_from_x_rust_crate_or_the_title() {
+        let api =
+            lower_yaml("openapi: 3.0.3\ninfo: {title: My Pets API, version: '1'}\npaths: {}\n")
+                .expect("valid");
+        assert_eq!(api.crate_name, "my_pets_api");
+        let api = lower_yaml(
+            "openapi: 3.0.3\ninfo: {title: T, version: '1', x-rust-crate: pets-sdk}\npaths: {}\n",
+        )
+        .expect("valid");
+        assert_eq!(api.crate_name, "pets_sdk");
+    }
+
+    #[test]
+    fn curation_notes_never_reach_the_model() {
+        assert_eq!(
+            public_doc("Public part. Curation: maintainers only.\n\nSecond paragraph."),
+            Some("Public part.\n\nSecond paragraph.".to_owned())
+        );
+        assert_eq!(public_doc("Curation: only a note."), None);
+    }
+
+    #[test]
+    fn servers_get_constant_names_from_x_name_or_their_description() {
+        let api = lower_yaml(
+            "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\nservers:\n  - {url: 'https://a', x-name: sandbox}\n  - {url: 'https://b', description: Live host}\n  - {url: 'https://c'}\n",
+        )
+        .expect("valid");
+        let names: Vec<&str> = api.servers.iter().map(|s| s.const_name.as_str()).collect();
+        assert_eq!(names, ["SANDBOX", "LIVE_HOST", "SERVER_3"]);
+    }
+}

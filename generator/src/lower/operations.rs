@@ -1,0 +1,774 @@
+//! Lowering operations: names, parameters, bodies, responses, security, retry class,
+//! idempotency keys, outcome lookups and the token endpoint.
+
+use super::*;
+
+impl<'a> Lowerer<'a> {
+    /// The operation marked `x-token-endpoint`, checked against its body and answer; at most
+    /// one may be.
+    pub(super) fn token_endpoint(&mut self, operations: &[Operation]) -> Option<TokenEndpoint> {
+        let mut found = None;
+        for (path, item) in self.spec.paths.iter() {
+            let ReferenceOr::Item(item) = item else {
+                continue;
+            };
+            for (method, op) in item.iter() {
+                let Some(extension) = op.extensions.get("x-token-endpoint") else {
+                    continue;
+                };
+                let at = Pointer::root()
+                    .key("paths")
+                    .key(path)
+                    .key(method)
+                    .key("x-token-endpoint");
+                let Some(lowered) = operations
+                    .iter()
+                    .find(|o| o.path == *path && o.method == method)
+                else {
+                    continue;
+                };
+                if found.is_some() {
+                    self.diags
+                        .push(at.as_str(), "only one operation can be the token endpoint");
+                    continue;
+                }
+                found = crate::token::token_endpoint(
+                    lowered,
+                    extension,
+                    &self.types,
+                    &at,
+                    &mut self.diags,
+                );
+            }
+        }
+        found
+    }
+
+    /// Every `x-outcome-lookup` must name an operation of the spec.
+    pub(super) fn check_outcome_lookups(&mut self, operations: &[Operation]) {
+        for op in operations {
+            let Some(lookup) = &op.outcome_lookup else {
+                continue;
+            };
+            if !operations.iter().any(|o| &o.id == lookup) {
+                let ptr = Pointer::root()
+                    .key("paths")
+                    .key(&op.path)
+                    .key(&op.method)
+                    .key("x-outcome-lookup");
+                self.diags.push(
+                    ptr.as_str(),
+                    format!("`{lookup}` is not the operationId of an operation in this spec"),
+                );
+            }
+        }
+    }
+
+    pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
+        let mut builders = Scope::with_reserved(RESERVED_TYPE_NAMES);
+        let mut fns = Scope::with_reserved(RESERVED_CLIENT_FNS);
+        let mut ops = Vec::new();
+        for (path, item) in self.spec.paths.iter() {
+            let item_ptr = Pointer::root().key("paths").key(path);
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { .. } => {
+                    self.diags.push(
+                        item_ptr.as_str(),
+                        "path item `$ref`s are not supported; inline the path item",
+                    );
+                    continue;
+                }
+            };
+            for (method, op) in item.iter() {
+                let op_ptr = item_ptr.key(method);
+                let id = op
+                    .operation_id
+                    .clone()
+                    .unwrap_or_else(|| format!("{method}_{path}"));
+                let builder = builders.claim(&naming::type_name(&id));
+                let fn_name = fns.claim(&naming::field_name(&id));
+                let mut params = Vec::new();
+                for (i, p) in item.parameters.iter().enumerate() {
+                    params.push((p, item_ptr.key("parameters").key(i)));
+                }
+                for (i, p) in op.parameters.iter().enumerate() {
+                    params.push((p, op_ptr.key("parameters").key(i)));
+                }
+                let lowered = self.operation(LowerOp {
+                    id,
+                    builder,
+                    fn_name,
+                    method,
+                    path,
+                    op,
+                    op_ptr,
+                    params,
+                });
+                ops.push(lowered);
+            }
+        }
+        ops
+    }
+
+    pub(super) fn operation(&mut self, o: LowerOp<'a, 'a>) -> Operation {
+        let LowerOp {
+            id,
+            builder,
+            fn_name,
+            method,
+            path,
+            op,
+            op_ptr,
+            params,
+        } = o;
+        let mut names = Scope::with_reserved(RESERVED_BUILDER_FNS);
+        let (path_params, other_params) =
+            self.parameters(&builder, params, path, &op_ptr, &mut names);
+        let body = self.body(&builder, op, &op_ptr, &mut names);
+        let response = self.response(&builder, op, &op_ptr);
+        let security = self.security(op, &op_ptr);
+        let idempotency_key = self.idempotency_key(op, &op_ptr, body.as_ref());
+        let retry = self.retry_kind(op, method, &op_ptr, idempotency_key.is_some());
+        let outcome_lookup = self.outcome_lookup(op, &op_ptr);
+        Operation {
+            id,
+            fn_name,
+            builder,
+            method: method.to_owned(),
+            path: path.to_owned(),
+            summary: op.summary.clone(),
+            description: op.description.as_deref().and_then(public_doc),
+            deprecated: op.deprecated,
+            path_params,
+            params: other_params,
+            body,
+            response,
+            security,
+            retry,
+            idempotency_key,
+            outcome_lookup,
+        }
+    }
+
+    /// An operation's parameters (path-level ones first, overridden by operation-level ones
+    /// with the same name and place), named in the builder's scope: path parameters in the
+    /// order the path has them, then the others. Every path placeholder must have its
+    /// parameter and every path parameter its placeholder.
+    fn parameters(
+        &mut self,
+        builder: &str,
+        params: Vec<(&'a ReferenceOr<Parameter>, Pointer)>,
+        path: &str,
+        op_ptr: &Pointer,
+        names: &mut Scope,
+    ) -> (Vec<Param>, Vec<Param>) {
+        let mut path_params: Vec<Param> = Vec::new();
+        let mut other_params: Vec<Param> = Vec::new();
+        let mut seen: BTreeMap<(String, &'static str), usize> = BTreeMap::new();
+        for (param, at) in params {
+            let Some(p) = self.parameter(builder, param, at) else {
+                continue;
+            };
+            let key = (p.wire.clone(), location_name(p.location));
+            let list = if p.location == ParamLocation::Path {
+                &mut path_params
+            } else {
+                &mut other_params
+            };
+            match seen.get(&key) {
+                Some(&i) if i < list.len() && list[i].wire == p.wire => list[i] = p,
+                _ => {
+                    seen.insert(key, list.len());
+                    list.push(p);
+                }
+            }
+        }
+        for p in path_params.iter_mut().chain(other_params.iter_mut()) {
+            p.rust = names.claim(&naming::field_name(&p.wire));
+        }
+        let placeholders = placeholders(path);
+        for placeholder in &placeholders {
+            if !path_params.iter().any(|p| &p.wire == placeholder) {
+                self.diags.push(
+                    op_ptr.key("parameters").as_str(),
+                    format!(
+                        "the path has `{{{placeholder}}}` but no path parameter `{placeholder}`"
+                    ),
+                );
+            }
+        }
+        for p in &path_params {
+            if !placeholders.contains(&p.wire) {
+                self.diags.push(
+                    op_ptr.key("parameters").as_str(),
+                    format!("path parameter `{}` does not appear in the path", p.wire),
+                );
+            }
+        }
+        // Path parameters are positional, in the order they appear in the path.
+        path_params.sort_by_key(|p| placeholders.iter().position(|w| *w == p.wire));
+        (path_params, other_params)
+    }
+
+    /// One parameter, unnamed yet; `None` (with a diagnostic where it is a problem) when it
+    /// is a cookie, a header OpenAPI says to ignore, or described by `content`.
+    fn parameter(
+        &mut self,
+        builder: &str,
+        param: &'a ReferenceOr<Parameter>,
+        at: Pointer,
+    ) -> Option<Param> {
+        let (param, at) = self.follow(param, at, "parameters", |c| &c.parameters)?;
+        let (data, location) = match param {
+            Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path),
+            Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
+            Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
+            Parameter::Cookie { .. } => {
+                self.diags
+                    .push(at.as_str(), "cookie parameters are not supported");
+                return None;
+            }
+        };
+        // OpenAPI: these three headers are described elsewhere and must be ignored here.
+        if location == ParamLocation::Header
+            && ["accept", "content-type", "authorization"]
+                .contains(&data.name.to_ascii_lowercase().as_str())
+        {
+            return None;
+        }
+        let schema = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => s,
+            ParameterSchemaOrContent::Content(_) => {
+                self.diags.push(
+                    at.key("content").as_str(),
+                    "parameters described by `content` are not supported; use `schema`",
+                );
+                return None;
+            }
+        };
+        let context = format!("{builder}{}", naming::type_name(&data.name));
+        let ty = self.type_ref(schema.into(), &context, &at.key("schema"));
+        self.index.push((at.to_string(), ty.clone()));
+        let constraints = match resolve::schema(self.spec, schema.into(), &at.key("schema")) {
+            Ok((s, p)) => self.constraints(s, &p),
+            Err(_) => Constraints::default(),
+        };
+        // Parameters travel as text: an alias to an array is used as the array (so it
+        // is written item by item), and `null` items have no text form.
+        let ty = match self.resolve_alias(&ty) {
+            TypeRef::Array(item) => match *item {
+                TypeRef::Nullable(inner) => TypeRef::Array(inner),
+                item => TypeRef::Array(Box::new(item)),
+            },
+            _ => ty,
+        };
+        self.check_scalar_param(&ty, location, &at);
+        let explode = match param {
+            Parameter::Query { parameter_data, .. } => parameter_data.explode.unwrap_or(true),
+            _ => false,
+        };
+        Some(Param {
+            wire: data.name.clone(),
+            rust: String::new(),
+            location,
+            ty,
+            required: data.required || location == ParamLocation::Path,
+            explode,
+            doc: data.description.as_deref().and_then(public_doc),
+            constraints,
+        })
+    }
+
+    /// Whether the runtime may resend the operation: reads and declared `x-idempotent`
+    /// operations may; a keyed write only on the caller's opt-in; any other write never.
+    fn retry_kind(
+        &mut self,
+        op: &openapiv3::Operation,
+        method: &str,
+        op_ptr: &Pointer,
+        keyed: bool,
+    ) -> RetryKind {
+        let declared_idempotent = match op.extensions.get("x-idempotent") {
+            None => false,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => {
+                self.diags.push(
+                    op_ptr.key("x-idempotent").as_str(),
+                    "`x-idempotent` must be true or false",
+                );
+                false
+            }
+        };
+        if matches!(method, "get" | "head" | "options") || declared_idempotent {
+            RetryKind::Idempotent
+        } else if keyed {
+            RetryKind::KeyedWrite
+        } else {
+            RetryKind::NonIdempotent
+        }
+    }
+
+    /// `x-outcome-lookup`: the operationId that tells whether a lost write happened
+    /// (checked against the spec's operations once all are lowered).
+    fn outcome_lookup(&mut self, op: &openapiv3::Operation, op_ptr: &Pointer) -> Option<String> {
+        match op.extensions.get("x-outcome-lookup")? {
+            Value::String(id) => Some(id.clone()),
+            _ => {
+                self.diags.push(
+                    op_ptr.key("x-outcome-lookup").as_str(),
+                    "`x-outcome-lookup` must be an operationId",
+                );
+                None
+            }
+        }
+    }
+
+    /// `x-idempotency-key`: it must name a required field of the body struct.
+    pub(super) fn idempotency_key(
+        &mut self,
+        op: &openapiv3::Operation,
+        op_ptr: &Pointer,
+        body: Option<&Body>,
+    ) -> Option<IdempotencyKeyField> {
+        let ptr = op_ptr.key("x-idempotency-key");
+        let key = match op.extensions.get("x-idempotency-key")? {
+            Value::String(key) => key,
+            _ => {
+                self.diags
+                    .push(ptr.as_str(), "`x-idempotency-key` must name a body field");
+                return None;
+            }
+        };
+        let known = body
+            .and_then(|b| b.fields.as_ref())
+            .and_then(|f| f.iter().find(|(_, f)| &f.wire == key));
+        match known {
+            Some((setter, f)) if f.required => Some(IdempotencyKeyField {
+                wire: key.clone(),
+                setter: setter.clone(),
+            }),
+            Some(_) => {
+                self.diags.push(ptr.as_str(), format!("`{key}` must be a required body field: an optional key cannot identify a write"));
+                None
+            }
+            None => {
+                self.diags.push(
+                    ptr.as_str(),
+                    format!("`{key}` is not a field of the request body"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `ty` with named aliases followed.
+    pub(super) fn resolve_alias(&self, ty: &TypeRef) -> TypeRef {
+        let mut ty = ty.clone();
+        for _ in 0..=self.types.len() {
+            match &ty {
+                TypeRef::Named(n) => {
+                    match self.types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
+                        Some(TypeKind::Alias(target)) => ty = target.clone(),
+                        _ => return ty,
+                    }
+                }
+                _ => return ty,
+            }
+        }
+        ty
+    }
+
+    /// Whether a form field of type `ty` can be written by the form encoder
+    /// (`serde_urlencoded`): scalars only, and not exact decimals, which serialise as a
+    /// `serde_json` number token the form encoder does not know.
+    pub(super) fn form_value(&self, ty: &TypeRef) -> Result<(), &'static str> {
+        match self.resolve_alias(ty) {
+            TypeRef::String
+            | TypeRef::Boolean
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::F32
+            | TypeRef::F64 => Ok(()),
+            TypeRef::Decimal => Err(
+                "an exact decimal (`type: number` without a float `format`), which the form encoder cannot write yet; give it `format: double` or make it a string",
+            ),
+            TypeRef::Nullable(t) => self.form_value(&t),
+            TypeRef::Array(_) => {
+                Err("an array (exploded or delimited form arrays are not supported)")
+            }
+            TypeRef::Map(_) | TypeRef::Any => {
+                Err("a free-form object (`deepObject` form encoding is not supported)")
+            }
+            TypeRef::Named(n) => match self.types.iter().find(|t| t.name == n).map(|t| &t.kind) {
+                Some(TypeKind::StringEnum(_) | TypeKind::IntEnum(_)) => Ok(()),
+                Some(TypeKind::Union(_)) => Err("a `oneOf`/`anyOf`"),
+                _ => Err("an object (`deepObject` form encoding is not supported)"),
+            },
+            TypeRef::Unit => Err("empty"),
+        }
+    }
+
+    /// Parameters are written with `Display`: scalars, enums and unions of them, and
+    /// (outside the path) arrays of those.
+    pub(super) fn check_scalar_param(
+        &mut self,
+        ty: &TypeRef,
+        location: ParamLocation,
+        at: &Pointer,
+    ) {
+        let scalar = |ty: &TypeRef| is_displayable(&self.types, ty);
+        let ok = match ty {
+            TypeRef::Array(item) if location != ParamLocation::Path => scalar(item),
+            TypeRef::Array(_) => {
+                self.diags.push(
+                    at.key("schema").as_str(),
+                    "array-valued path parameters are not supported",
+                );
+                return;
+            }
+            other => scalar(other),
+        };
+        if !ok {
+            self.diags.push(
+                at.key("schema").as_str(),
+                format!(
+                    "object-valued {} parameters are not supported",
+                    location_name(location)
+                ),
+            );
+        }
+    }
+
+    pub(super) fn body(
+        &mut self,
+        builder: &str,
+        op: &'a openapiv3::Operation,
+        op_ptr: &Pointer,
+        names: &mut Scope,
+    ) -> Option<Body> {
+        let at = op_ptr.key("requestBody");
+        let (body, at) = self.follow(op.request_body.as_ref()?, at, "requestBodies", |c| {
+            &c.request_bodies
+        })?;
+        let Some((media, content, encoding)) = body
+            .content
+            .iter()
+            .find_map(|(m, c)| media_encoding(m).map(|e| (m, c, e)))
+        else {
+            let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            self.diags.push(at.key("content").as_str(), format!("no supported media type (application/json or application/x-www-form-urlencoded) among: {}", found.join(", ")));
+            return None;
+        };
+        let media_ptr = at.key("content").key(media);
+        let ty = self.media_type(content, &media_ptr, &format!("{builder}Request"));
+        let example = media_example(self.spec, content);
+        let (fields, struct_name, extra_field) = match &ty {
+            TypeRef::Named(n) => match self.types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
+                Some(TypeKind::Struct(s)) => {
+                    // Setter names share the builder's namespace with parameters.
+                    let fields = s.fields.iter().map(|f| (names.claim(&f.rust), f.clone()));
+                    (
+                        Some(fields.collect::<Vec<_>>()),
+                        Some(n.clone()),
+                        s.extra.as_ref().map(|(n, _)| n.clone()),
+                    )
+                }
+                _ => (None, None, None),
+            },
+            _ => (None, None, None),
+        };
+        // (`body`, the whole-body setter's name, is reserved for it.)
+        if encoding == BodyEncoding::Form {
+            match &fields {
+                // A free-form map (`type: object` with no properties) is sent as given.
+                None if matches!(self.resolve_alias(&ty), TypeRef::Map(_)) => {}
+                None => self.diags.push(
+                    media_ptr.key("schema").as_str(),
+                    "a form-urlencoded body must be an object schema",
+                ),
+                Some(fields) => {
+                    let schema_ptr = self
+                        .types
+                        .iter()
+                        .find(|t| Some(&t.name) == struct_name.as_ref())
+                        .map(|t| t.source.clone())
+                        .unwrap_or_else(|| media_ptr.key("schema").to_string());
+                    for (_, f) in fields {
+                        if let Err(why) = self.form_value(&f.ty) {
+                            let at = Pointer::from_ref(&schema_ptr)
+                                .unwrap_or_else(Pointer::root)
+                                .key("properties")
+                                .key(&f.wire);
+                            self.diags.push(at.as_str(), format!("form field `{}` is {why}; a form-urlencoded body can only carry strings, integers, booleans, floats and enums", f.wire));
+                        }
+                    }
+                }
+            }
+        }
+        Some(Body {
+            encoding,
+            required: body.required,
+            ty,
+            fields,
+            example,
+            struct_name,
+            extra_field,
+        })
+    }
+
+    pub(super) fn response(
+        &mut self,
+        builder: &str,
+        op: &'a openapiv3::Operation,
+        op_ptr: &Pointer,
+    ) -> ResponseSpec {
+        let mut success = None;
+        let responses = op
+            .responses
+            .responses
+            .iter()
+            .map(|(code, r)| (code.to_string(), Some(code), r));
+        let default = op
+            .responses
+            .default
+            .iter()
+            .map(|r| ("default".to_owned(), None, r));
+        for (code, status, response) in responses.chain(default) {
+            let at = op_ptr.key("responses").key(&code);
+            let Some((response, at)) = self.follow(response, at, "responses", |c| &c.responses)
+            else {
+                continue;
+            };
+            let is_success = matches!(
+                status,
+                Some(StatusCode::Code(200..=299)) | Some(StatusCode::Range(2))
+            );
+            let suffix = if is_success {
+                "Response".to_owned()
+            } else {
+                format!("Response{}", naming::type_name(&code))
+            };
+            let json = response
+                .content
+                .iter()
+                .find(|(m, _)| media_encoding(m) == Some(BodyEncoding::Json));
+            let ty = match json {
+                Some((media, content)) => {
+                    let media_ptr = at.key("content").key(media);
+                    let ty = self.media_type(content, &media_ptr, &format!("{builder}{suffix}"));
+                    Some((ty, media_example(self.spec, content)))
+                }
+                None if response.content.is_empty() => Some((TypeRef::Unit, None)),
+                None => {
+                    if is_success && success.is_none() {
+                        let found: Vec<&str> =
+                            response.content.keys().map(String::as_str).collect();
+                        self.diags.push(
+                            at.key("content").as_str(),
+                            format!(
+                                "no JSON media type among: {}; only JSON answers are supported",
+                                found.join(", ")
+                            ),
+                        );
+                    }
+                    None
+                }
+            };
+            if is_success && success.is_none() {
+                success = ty;
+            }
+        }
+        let (ty, example) = success.unwrap_or((TypeRef::Unit, None));
+        let envelope = match &ty {
+            TypeRef::Named(n) => {
+                self.types
+                    .iter()
+                    .find(|t| &t.name == n)
+                    .and_then(|t| match &t.kind {
+                        TypeKind::Struct(s) => s.envelope.clone().map(|env| {
+                            let payload = s
+                                .fields
+                                .iter()
+                                .find(|f| f.wire == env.payload)
+                                .map(|f| f.ty.clone())
+                                .unwrap_or(TypeRef::Any);
+                            (env, payload)
+                        }),
+                        _ => None,
+                    })
+            }
+            _ => None,
+        };
+        ResponseSpec {
+            ty,
+            envelope,
+            example,
+        }
+    }
+
+    pub(super) fn security(
+        &mut self,
+        op: &'a openapiv3::Operation,
+        op_ptr: &Pointer,
+    ) -> Vec<Security> {
+        let (requirements, at) = match &op.security {
+            Some(s) => (s, op_ptr.key("security")),
+            None => match &self.spec.security {
+                Some(s) => (s, Pointer::root().key("security")),
+                None => return Vec::new(),
+            },
+        };
+        // The first alternative is the one the client satisfies.
+        let Some(first) = requirements.first() else {
+            return Vec::new();
+        };
+        let schemes = self.spec.components.as_ref().map(|c| &c.security_schemes);
+        let mut out = Vec::new();
+        for name in first.keys() {
+            let scheme = schemes.and_then(|s| s.get(name));
+            match scheme {
+                Some(ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. })) if scheme.eq_ignore_ascii_case("bearer") => out.push(Security::Bearer),
+                Some(ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. })) if scheme.eq_ignore_ascii_case("basic") => out.push(Security::Basic),
+                Some(ReferenceOr::Item(SecurityScheme::APIKey { location: APIKeyLocation::Header, name, .. })) => out.push(Security::ApiKeyHeader(name.clone())),
+                Some(ReferenceOr::Item(SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. })) => out.push(Security::Bearer),
+                Some(ReferenceOr::Item(_)) => self.diags.push(at.key(0).key(name).as_str(), format!("security scheme `{name}` is not supported: use http bearer/basic, oauth2, or an apiKey in a header")),
+                Some(ReferenceOr::Reference { .. }) => self.diags.push(at.key(0).key(name).as_str(), "security scheme `$ref`s are not supported"),
+                None => self.diags.push(at.key(0).key(name).as_str(), format!("`{name}` is not in #/components/securitySchemes")),
+            }
+        }
+        out
+    }
+}
+
+pub(super) struct LowerOp<'a, 'p> {
+    id: String,
+    builder: String,
+    fn_name: String,
+    method: &'a str,
+    path: &'a str,
+    op: &'a openapiv3::Operation,
+    op_ptr: Pointer,
+    params: Vec<(&'p ReferenceOr<Parameter>, Pointer)>,
+}
+
+pub(super) fn location_name(l: ParamLocation) -> &'static str {
+    match l {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+    }
+}
+
+pub(super) fn media_encoding(media: &str) -> Option<BodyEncoding> {
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence == "application/json" || essence.ends_with("+json") {
+        Some(BodyEncoding::Json)
+    } else if essence == "application/x-www-form-urlencoded" {
+        Some(BodyEncoding::Form)
+    } else {
+        None
+    }
+}
+
+/// The media type's example: `example`, or the first of `examples` (following `$ref`s).
+pub(super) fn media_example(spec: &OpenAPI, content: &openapiv3::MediaType) -> Option<Value> {
+    if let Some(e) = &content.example {
+        return Some(e.clone());
+    }
+    let first = content.examples.values().next()?;
+    match first {
+        ReferenceOr::Item(e) => e.value.clone(),
+        ReferenceOr::Reference { reference } => {
+            let components = spec.components.as_ref()?;
+            resolve::follow(&components.examples, "examples", reference)
+                .ok()
+                .and_then(|(e, _)| e.value.clone())
+        }
+    }
+}
+
+pub(super) fn placeholders(path: &str) -> Vec<String> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::lower_yaml;
+    use crate::model::*;
+
+    fn with_paths(paths: &str) -> String {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n{paths}components:\n  schemas:\n    Pay:\n      type: object\n      required: [ref]\n      properties:\n        ref: {{type: string}}\n        note: {{type: string}}\n"
+        )
+    }
+
+    const BODY: &str = "      requestBody:\n        required: true\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/Pay'}\n      responses:\n        '204': {description: ok}\n";
+
+    #[test]
+    fn path_parameters_follow_the_path_and_operation_level_ones_win() {
+        let api = lower_yaml(&with_paths(
+            "  /a/{second}/b/{first}:\n    parameters:\n      - {name: first, in: path, required: true, schema: {type: integer}}\n    get:\n      operationId: getIt\n      parameters:\n        - {name: second, in: path, required: true, schema: {type: string}}\n        - {name: first, in: path, required: true, schema: {type: string}}\n      responses:\n        '204': {description: ok}\n",
+        ))
+        .expect("valid");
+        let op = &api.operations[0];
+        let wires: Vec<&str> = op.path_params.iter().map(|p| p.wire.as_str()).collect();
+        assert_eq!(wires, ["second", "first"]);
+        assert_eq!(
+            op.path_params[1].ty,
+            TypeRef::String,
+            "the operation's own wins"
+        );
+    }
+
+    #[test]
+    fn writes_are_classed_by_their_key_and_reads_are_idempotent() {
+        let keyed = format!(
+            "  /pay:\n    post:\n      operationId: pay\n      x-idempotency-key: ref\n{BODY}"
+        );
+        let api = lower_yaml(&with_paths(&keyed)).expect("valid");
+        assert_eq!(api.operations[0].retry, RetryKind::KeyedWrite);
+        assert_eq!(
+            api.operations[0]
+                .idempotency_key
+                .as_ref()
+                .map(|k| k.wire.as_str()),
+            Some("ref")
+        );
+        let plain = format!("  /pay:\n    post:\n      operationId: pay\n{BODY}");
+        assert_eq!(
+            lower_yaml(&with_paths(&plain)).expect("valid").operations[0].retry,
+            RetryKind::NonIdempotent
+        );
+    }
+
+    #[test]
+    fn bad_keys_and_lookups_are_reported_at_their_pointers() {
+        let bad = format!(
+            "  /pay:\n    post:\n      operationId: pay\n      x-idempotency-key: note\n      x-outcome-lookup: findPayment\n{BODY}"
+        );
+        let errors = lower_yaml(&with_paths(&bad))
+            .expect_err("invalid")
+            .to_string();
+        assert!(
+            errors.contains(
+                "#/paths/~1pay/post/x-idempotency-key: `note` must be a required body field"
+            ),
+            "{errors}"
+        );
+        assert!(
+            errors.contains(
+                "#/paths/~1pay/post/x-outcome-lookup: `findPayment` is not the operationId"
+            ),
+            "{errors}"
+        );
+    }
+}

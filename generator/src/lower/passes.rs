@@ -1,0 +1,270 @@
+//! Analysis passes over the lowered types, run once all types exist: which types no
+//! request reaches (decode-only), which fields must be boxed (recursion), and alias cycles.
+
+use super::*;
+
+impl<'a> Lowerer<'a> {
+    /// Boxes fields through which a type contains itself, so it has a finite size.
+    /// Marks the types no request reaches (see [`TypeDef::decode_only`]).
+    pub(super) fn mark_decode_only(&mut self, operations: &[Operation]) {
+        let index: HashMap<&str, usize> = self
+            .types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.as_str(), i))
+            .collect();
+        let reach = |roots: Vec<&TypeRef>| -> BTreeSet<usize> {
+            let mut seen = BTreeSet::new();
+            let mut todo: Vec<&str> = Vec::new();
+            for root in roots {
+                named_in(root, &mut todo);
+            }
+            while let Some(name) = todo.pop() {
+                if let Some(&i) = index.get(name)
+                    && seen.insert(i)
+                {
+                    for ty in type_refs(&self.types[i].kind) {
+                        named_in(ty, &mut todo);
+                    }
+                }
+            }
+            seen
+        };
+        let requests = reach(
+            operations
+                .iter()
+                .flat_map(|op| {
+                    let params = op.path_params.iter().chain(&op.params).map(|p| &p.ty);
+                    params.chain(op.body.iter().map(|b| &b.ty))
+                })
+                .collect(),
+        );
+        for (i, t) in self.types.iter_mut().enumerate() {
+            t.decode_only = !requests.contains(&i);
+        }
+    }
+
+    pub(super) fn mark_recursive_fields(&mut self) {
+        let index: HashMap<String, usize> = self
+            .types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.clone(), i))
+            .collect();
+        let edges: Vec<Vec<usize>> = self
+            .types
+            .iter()
+            .map(|t| {
+                direct_refs(&t.kind)
+                    .iter()
+                    .filter_map(|n| index.get(*n).copied())
+                    .collect()
+            })
+            .collect();
+        let component = strongly_connected(&edges);
+        for (i, t) in self.types.iter_mut().enumerate() {
+            if let TypeKind::Struct(s) = &mut t.kind {
+                for f in &mut s.fields {
+                    if let TypeRef::Named(n) = &f.ty
+                        && let Some(&j) = index.get(n)
+                    {
+                        f.boxed = component[i] == component[j];
+                    }
+                }
+            }
+        }
+    }
+
+    /// A type alias that contains itself (through arrays or maps) is illegal Rust; such
+    /// aliases become transparent newtypes. One that *is* itself, with no container in
+    /// between (`A: {$ref: A}`), has no meaning and is reported.
+    pub(super) fn break_alias_cycles(&mut self) {
+        fn named_in<'t>(ty: &'t TypeRef, out: &mut Vec<(&'t str, bool)>, contained: bool) {
+            match ty {
+                TypeRef::Named(n) => out.push((n, contained)),
+                TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => {
+                    named_in(t, out, true)
+                }
+                _ => {}
+            }
+        }
+        let aliases: HashMap<&str, &TypeRef> = self
+            .types
+            .iter()
+            .filter_map(|t| {
+                if let TypeKind::Alias(target) = &t.kind {
+                    Some((t.name.as_str(), target))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let mut newtypes = Vec::new();
+        for (&name, &target) in &aliases {
+            // Depth-first through aliases only: does `name` reach itself, and through a container?
+            let mut stack = Vec::new();
+            named_in(target, &mut stack, false);
+            let mut seen = BTreeSet::new();
+            while let Some((n, contained)) = stack.pop() {
+                if n == name {
+                    newtypes.push((name.to_owned(), contained));
+                    break;
+                }
+                if seen.insert((n, contained))
+                    && let Some(next) = aliases.get(n)
+                {
+                    let mut more = Vec::new();
+                    named_in(next, &mut more, contained);
+                    stack.extend(more);
+                }
+            }
+        }
+        newtypes.sort();
+        for (name, contained) in newtypes {
+            let Some(t) = self.types.iter_mut().find(|t| t.name == name) else {
+                continue;
+            };
+            if contained {
+                if let TypeKind::Alias(target) = &t.kind {
+                    t.kind = TypeKind::Newtype(target.clone());
+                }
+            } else {
+                let source = t.source.clone();
+                self.diags.push(source, "this schema is only a reference to itself (a `$ref`/`allOf` cycle with no object, array or map in it)");
+            }
+        }
+    }
+}
+
+/// Named types a type contains inline (not behind a `Vec` or map).
+/// Every type reference a type's definition holds (fields, catch-all, variants, target).
+pub(super) fn type_refs(kind: &TypeKind) -> Vec<&TypeRef> {
+    match kind {
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .map(|f| &f.ty)
+            .chain(s.extra.iter().map(|(_, t)| t))
+            .collect(),
+        TypeKind::Union(vs) => vs.iter().map(|v| &v.ty).collect(),
+        TypeKind::Alias(t) | TypeKind::Newtype(t) => vec![t],
+        TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => Vec::new(),
+    }
+}
+
+/// The names of the named types in `ty`, at any depth of arrays, maps and nullables.
+pub(super) fn named_in<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
+    match ty {
+        TypeRef::Named(n) => out.push(n),
+        TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => named_in(t, out),
+        _ => {}
+    }
+}
+
+pub(super) fn direct_refs(kind: &TypeKind) -> Vec<&str> {
+    match kind {
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .filter_map(|f| {
+                if let TypeRef::Named(n) = &f.ty {
+                    Some(n.as_str())
+                } else {
+                    None
+                }
+            })
+            .collect(),
+        TypeKind::Union(vs) => vs
+            .iter()
+            .filter_map(|v| {
+                if let TypeRef::Named(n) = &v.ty {
+                    Some(n.as_str())
+                } else {
+                    None
+                }
+            })
+            .collect(),
+        TypeKind::Alias(TypeRef::Named(n)) => vec![n.as_str()],
+        _ => Vec::new(),
+    }
+}
+
+/// Tarjan's algorithm: the strongly connected component of every node. Two types in one
+/// component contain each other, so a field between them needs a `Box`.
+pub(super) fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
+    struct State<'e> {
+        edges: &'e [Vec<usize>],
+        index: Vec<Option<usize>>,
+        low: Vec<usize>,
+        on_stack: Vec<bool>,
+        stack: Vec<usize>,
+        next: usize,
+        component: Vec<usize>,
+        components: usize,
+    }
+    fn visit(s: &mut State<'_>, v: usize) {
+        s.index[v] = Some(s.next);
+        s.low[v] = s.next;
+        s.next += 1;
+        s.stack.push(v);
+        s.on_stack[v] = true;
+        for &w in &s.edges[v] {
+            match s.index[w] {
+                None => {
+                    visit(s, w);
+                    s.low[v] = s.low[v].min(s.low[w]);
+                }
+                Some(iw) if s.on_stack[w] => s.low[v] = s.low[v].min(iw),
+                Some(_) => {}
+            }
+        }
+        if Some(s.low[v]) == s.index[v] {
+            while let Some(w) = s.stack.pop() {
+                s.on_stack[w] = false;
+                s.component[w] = s.components;
+                if w == v {
+                    break;
+                }
+            }
+            s.components += 1;
+        }
+    }
+    let n = edges.len();
+    let mut s = State {
+        edges,
+        index: vec![None; n],
+        low: vec![0; n],
+        on_stack: vec![false; n],
+        stack: Vec::new(),
+        next: 0,
+        component: vec![0; n],
+        components: 0,
+    };
+    for v in 0..n {
+        if s.index[v].is_none() {
+            visit(&mut s, v);
+        }
+    }
+    s.component
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::lower_yaml;
+    use crate::model::*;
+
+    #[test]
+    fn recursion_is_boxed_and_decode_only_types_are_marked() {
+        let api = lower_yaml(
+            "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /n:\n    post:\n      operationId: post\n      requestBody:\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/In'}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Node'}\ncomponents:\n  schemas:\n    In:\n      type: object\n      properties:\n        name: {type: string}\n    Node:\n      type: object\n      properties:\n        next: {$ref: '#/components/schemas/Node'}\n",
+        )
+        .expect("valid");
+        let ty = |name: &str| api.types.iter().find(|t| t.name == name).expect(name);
+        let TypeKind::Struct(node) = &ty("Node").kind else {
+            panic!("a struct")
+        };
+        assert!(node.fields[0].boxed, "Node contains itself");
+        assert!(ty("Node").decode_only);
+        assert!(!ty("In").decode_only, "callers build request types");
+    }
+}
