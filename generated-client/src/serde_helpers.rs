@@ -135,8 +135,21 @@ impl<'de, T: Object> serde::de::Visitor<'de> for ObjectVisitor<T> {
     }
 }
 
-/// Reads one member into its slot for a generated `visit_map`; a second occurrence of the
-/// member (under its name or an alias) is an error naming it.
+/// Fills `slot` with what `value` reads; a second occurrence of the member (under its name
+/// or an alias) is an error naming it.
+fn fill<T, E: serde::de::Error>(
+    slot: &mut Option<T>,
+    wire: &'static str,
+    value: impl FnOnce() -> Result<T, E>,
+) -> Result<(), E> {
+    if slot.is_some() {
+        return Err(E::duplicate_field(wire));
+    }
+    *slot = Some(value()?);
+    Ok(())
+}
+
+/// Reads one member into its slot for a generated `visit_map`.
 pub fn read<'de, A, T>(
     map: &mut A,
     slot: &mut Option<T>,
@@ -146,11 +159,7 @@ where
     A: serde::de::MapAccess<'de>,
     T: Deserialize<'de>,
 {
-    if slot.is_some() {
-        return Err(serde::de::Error::duplicate_field(wire));
-    }
-    *slot = Some(map.next_value()?);
-    Ok(())
+    fill(slot, wire, || map.next_value())
 }
 
 /// [`read`] for values holding decimals, read exactly.
@@ -163,11 +172,7 @@ where
     A: serde::de::MapAccess<'de>,
     T: Exact,
 {
-    if slot.is_some() {
-        return Err(serde::de::Error::duplicate_field(wire));
-    }
-    *slot = Some(map.next_value::<FromExact<T>>()?.0);
-    Ok(())
+    fill(slot, wire, || Ok(map.next_value::<FromExact<T>>()?.0))
 }
 
 /// [`read`] for an optional field whose present value is itself kept, even `null`: an
@@ -181,11 +186,7 @@ where
     A: serde::de::MapAccess<'de>,
     T: Deserialize<'de>,
 {
-    if slot.is_some() {
-        return Err(serde::de::Error::duplicate_field(wire));
-    }
-    *slot = Some(Some(map.next_value()?));
-    Ok(())
+    fill(slot, wire, || map.next_value().map(Some))
 }
 
 /// [`read_some`] for values holding decimals, read exactly.
@@ -198,11 +199,7 @@ where
     A: serde::de::MapAccess<'de>,
     T: Exact,
 {
-    if slot.is_some() {
-        return Err(serde::de::Error::duplicate_field(wire));
-    }
-    *slot = Some(Some(map.next_value::<FromExact<T>>()?.0));
-    Ok(())
+    fill(slot, wire, || Ok(Some(map.next_value::<FromExact<T>>()?.0)))
 }
 
 /// A required member's value, or the error naming it.

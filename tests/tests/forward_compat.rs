@@ -178,3 +178,24 @@ fn request_json(overrides: Value) -> String {
     }
     serde_json::to_string(&request).unwrap()
 }
+
+/// A member sent twice (under its name, or under its name and an alias) is an error naming
+/// it, never a silent pick of one of the two values.
+#[test]
+fn a_member_sent_twice_is_an_error() {
+    let twice = r#"{"coinConfigId":"WCC1","coinConfigId":"WCC2","configuration":"DEFAULT","event":"E","amount":6}"#;
+    let error = serde_json::from_str::<CoinEvent>(twice).expect_err("duplicate");
+    assert!(
+        error.to_string().contains("duplicate field `coinConfigId`"),
+        "{error}"
+    );
+    let aliased = request_json(json!({"uniqueReferenceNumber": "TEST234236"}));
+    let error = serde_json::from_str::<CreateAndAllocatePointsRequest>(&aliased)
+        .expect_err("the name and its alias");
+    assert!(
+        error
+            .to_string()
+            .contains("duplicate field `uniqueReferenceNum`"),
+        "{error}"
+    );
+}
