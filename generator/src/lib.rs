@@ -35,7 +35,7 @@ pub mod token;
 
 use quote::quote;
 
-pub use diagnostics::{Diagnostic, Diagnostics};
+pub use diagnostics::{Diagnostic, Diagnostics, Kind};
 
 /// Which crate a generated file belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +81,7 @@ pub fn generate(spec_text: &str) -> Result<Vec<GeneratedFile>, Diagnostics> {
                 contents,
             }),
             Err(e) => problems.push(
+                Kind::Internal,
                 "#",
                 format!("{path}: {e} (a generator bug: please report it with the spec)"),
             ),

@@ -5,7 +5,7 @@
 
 use openapiv3::OpenAPI;
 
-use crate::diagnostics::{Diagnostics, Pointer};
+use crate::diagnostics::{Diagnostics, Kind, Pointer};
 
 /// Parses `text` (YAML or JSON) as an OpenAPI 3.0.x document.
 pub fn parse(text: &str) -> Result<OpenAPI, Diagnostics> {
@@ -22,6 +22,7 @@ pub fn parse(text: &str) -> Result<OpenAPI, Diagnostics> {
             }
             Err(e) => {
                 diags.push(
+                    Kind::Syntax,
                     "#",
                     format!(
                         "not valid JSON (line {}, column {}): {e}",
@@ -42,7 +43,11 @@ pub fn parse(text: &str) -> Result<OpenAPI, Diagnostics> {
                 .location()
                 .map(|l| format!(" (line {}, column {})", l.line(), l.column()))
                 .unwrap_or_default();
-            diags.push("#", format!("not valid YAML or JSON{place}: {e}"));
+            diags.push(
+                Kind::Syntax,
+                "#",
+                format!("not valid YAML or JSON{place}: {e}"),
+            );
             return Err(diags);
         }
     };
@@ -50,6 +55,7 @@ pub fn parse(text: &str) -> Result<OpenAPI, Diagnostics> {
         Some(v) if v.starts_with("3.0.") => {}
         Some(v) => {
             diags.push(
+                Kind::Syntax,
                 "#/openapi",
                 format!("version {v} is not supported: the generator reads OpenAPI 3.0.x"),
             );
@@ -57,6 +63,7 @@ pub fn parse(text: &str) -> Result<OpenAPI, Diagnostics> {
         }
         None if value.get("swagger").is_some() => {
             diags.push(
+                Kind::Syntax,
                 "#/swagger",
                 "Swagger 2.0 is not supported: convert the spec to OpenAPI 3.0.x",
             );
@@ -64,6 +71,7 @@ pub fn parse(text: &str) -> Result<OpenAPI, Diagnostics> {
         }
         None => {
             diags.push(
+                Kind::Syntax,
                 "#/openapi",
                 "missing `openapi: 3.0.x`; is this an OpenAPI document?",
             );
@@ -79,6 +87,7 @@ pub fn parse(text: &str) -> Result<OpenAPI, Diagnostics> {
             narrow::document(&value, &mut diags);
             if diags.is_empty() {
                 diags.push(
+                    Kind::Syntax,
                     pointer_of(e.path(), &Pointer::root()).as_str(),
                     format!("does not match OpenAPI 3.0: {}", e.inner()),
                 );
@@ -108,7 +117,7 @@ mod narrow {
     use serde_yaml::Value;
 
     use super::pointer_of;
-    use crate::diagnostics::{Diagnostics, Pointer};
+    use crate::diagnostics::{Diagnostics, Kind, Pointer};
 
     const METHODS: &[&str] = &[
         "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -135,6 +144,7 @@ mod narrow {
     fn report(found: Option<(Pointer, String)>, diags: &mut Diagnostics) {
         if let Some((at, message)) = found {
             diags.push(
+                Kind::Syntax,
                 at.as_str(),
                 format!("does not match OpenAPI 3.0: {message}"),
             );
@@ -189,7 +199,7 @@ mod narrow {
                 .iter()
                 .enumerate()
                 .for_each(|(i, v)| report(fails::<T>(v, &at.key(i)), diags)),
-            None => diags.push(at.as_str(), "must be a list"),
+            None => diags.push(Kind::Syntax, at.as_str(), "must be a list"),
         }
     }
 
@@ -220,10 +230,11 @@ mod narrow {
                 }
             }
             Some(_) => diags.push(
+                Kind::Syntax,
                 at.key("responses").as_str(),
                 "must be an object of status codes to responses",
             ),
-            None => diags.push(at.as_str(), "an operation needs `responses`"),
+            None => diags.push(Kind::Syntax, at.as_str(), "an operation needs `responses`"),
         }
         if diags.len() == before {
             report(Some(whole), diags);

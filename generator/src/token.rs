@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostics, Pointer};
+use crate::diagnostics::{Diagnostics, Kind, Pointer};
 use crate::model::{
     BodyEncoding, CredentialPart, FormValue, Operation, TokenEndpoint, TokenField, TypeDef,
     TypeKind, TypeRef,
@@ -23,6 +23,7 @@ pub fn token_endpoint(
     let before = diags.len();
     let Some(map) = extension.as_object() else {
         diags.push(
+            Kind::Extension,
             at.as_str(),
             "`x-token-endpoint` must be an object with `form`, `token` and optional `expires-in`",
         );
@@ -36,6 +37,7 @@ pub fn token_endpoint(
         .and_then(|b| b.fields.as_ref());
     let Some(fields) = body else {
         diags.push(
+            Kind::Extension,
             at.as_str(),
             "the token operation must have a form body of named fields",
         );
@@ -51,7 +53,7 @@ pub fn token_endpoint(
             Some(part) => match credential(part) {
                 Some(part) => FormValue::Credential(part),
                 None => {
-                    diags.push(
+                    diags.push(Kind::Extension,
                         at.key("form").key(&field.wire).as_str(),
                         format!("`{part}` is not a credential: use username, password, client-id or client-secret"),
                     );
@@ -62,7 +64,7 @@ pub fn token_endpoint(
                 Some(constant) => FormValue::Constant(constant),
                 None if !field.required => continue,
                 None => {
-                    diags.push(
+                    diags.push(Kind::Extension,
                         at.key("form").as_str(),
                         format!("the required form field `{}` is neither mapped to a credential nor a one-value enum", field.wire),
                     );
@@ -76,6 +78,7 @@ pub fn token_endpoint(
         for wire in mapping.keys() {
             if !fields.iter().any(|(_, f)| &f.wire == wire) {
                 diags.push(
+                    Kind::Extension,
                     at.key("form").key(wire).as_str(),
                     format!("`{wire}` is not a field of the token operation's form body"),
                 );
@@ -100,6 +103,7 @@ pub fn token_endpoint(
             }),
             None => {
                 diags.push(
+                    Kind::Extension,
                     at.key(key).as_str(),
                     format!("`{key}` must name a member of the token operation's answer"),
                 );
@@ -111,6 +115,7 @@ pub fn token_endpoint(
         member("token", diags)
     } else {
         diags.push(
+            Kind::Extension,
             at.as_str(),
             "`x-token-endpoint` needs `token`: the answer's token member",
         );

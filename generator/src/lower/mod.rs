@@ -18,7 +18,7 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostics, Pointer};
+use crate::diagnostics::{Diagnostics, Kind, Pointer};
 use crate::model::*;
 use crate::naming::{self, Scope};
 use crate::resolve::{self, SchemaRef};
@@ -260,7 +260,9 @@ impl<'a> Lowerer<'a> {
                 "`{reference}` points at nothing: the spec has no components"
             )),
         };
-        found.map_err(|e| self.diags.push(at.as_str(), e)).ok()
+        found
+            .map_err(|e| self.diags.push(Kind::Reference, at.as_str(), e))
+            .ok()
     }
 
     fn push_type(

@@ -28,8 +28,11 @@ impl<'a> Lowerer<'a> {
                     continue;
                 };
                 if found.is_some() {
-                    self.diags
-                        .push(at.as_str(), "only one operation can be the token endpoint");
+                    self.diags.push(
+                        Kind::Extension,
+                        at.as_str(),
+                        "only one operation can be the token endpoint",
+                    );
                     continue;
                 }
                 found = crate::token::token_endpoint(
@@ -57,6 +60,7 @@ impl<'a> Lowerer<'a> {
                     .key(&op.method)
                     .key("x-outcome-lookup");
                 self.diags.push(
+                    Kind::Extension,
                     ptr.as_str(),
                     format!("`{lookup}` is not the operationId of an operation in this spec"),
                 );
@@ -74,6 +78,7 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(item) => item,
                 ReferenceOr::Reference { .. } => {
                     self.diags.push(
+                        Kind::Unsupported,
                         item_ptr.as_str(),
                         "path item `$ref`s are not supported; inline the path item",
                     );
@@ -191,6 +196,7 @@ impl<'a> Lowerer<'a> {
         for placeholder in &placeholders {
             if !path_params.iter().any(|p| &p.wire == placeholder) {
                 self.diags.push(
+                    Kind::Invalid,
                     op_ptr.key("parameters").as_str(),
                     format!(
                         "the path has `{{{placeholder}}}` but no path parameter `{placeholder}`"
@@ -201,6 +207,7 @@ impl<'a> Lowerer<'a> {
         for p in &path_params {
             if !placeholders.contains(&p.wire) {
                 self.diags.push(
+                    Kind::Invalid,
                     op_ptr.key("parameters").as_str(),
                     format!("path parameter `{}` does not appear in the path", p.wire),
                 );
@@ -225,8 +232,11 @@ impl<'a> Lowerer<'a> {
             Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
             Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
             Parameter::Cookie { .. } => {
-                self.diags
-                    .push(at.as_str(), "cookie parameters are not supported");
+                self.diags.push(
+                    Kind::Unsupported,
+                    at.as_str(),
+                    "cookie parameters are not supported",
+                );
                 return None;
             }
         };
@@ -241,6 +251,7 @@ impl<'a> Lowerer<'a> {
             ParameterSchemaOrContent::Schema(s) => s,
             ParameterSchemaOrContent::Content(_) => {
                 self.diags.push(
+                    Kind::Unsupported,
                     at.key("content").as_str(),
                     "parameters described by `content` are not supported; use `schema`",
                 );
@@ -294,6 +305,7 @@ impl<'a> Lowerer<'a> {
             Some(Value::Bool(b)) => *b,
             Some(_) => {
                 self.diags.push(
+                    Kind::Extension,
                     op_ptr.key("x-idempotent").as_str(),
                     "`x-idempotent` must be true or false",
                 );
@@ -316,6 +328,7 @@ impl<'a> Lowerer<'a> {
             Value::String(id) => Some(id.clone()),
             _ => {
                 self.diags.push(
+                    Kind::Extension,
                     op_ptr.key("x-outcome-lookup").as_str(),
                     "`x-outcome-lookup` must be an operationId",
                 );
@@ -335,8 +348,11 @@ impl<'a> Lowerer<'a> {
         let key = match op.extensions.get("x-idempotency-key")? {
             Value::String(key) => key,
             _ => {
-                self.diags
-                    .push(ptr.as_str(), "`x-idempotency-key` must name a body field");
+                self.diags.push(
+                    Kind::Extension,
+                    ptr.as_str(),
+                    "`x-idempotency-key` must name a body field",
+                );
                 return None;
             }
         };
@@ -349,11 +365,12 @@ impl<'a> Lowerer<'a> {
                 setter: setter.clone(),
             }),
             Some(_) => {
-                self.diags.push(ptr.as_str(), format!("`{key}` must be a required body field: an optional key cannot identify a write"));
+                self.diags.push(Kind::Extension, ptr.as_str(), format!("`{key}` must be a required body field: an optional key cannot identify a write"));
                 None
             }
             None => {
                 self.diags.push(
+                    Kind::Extension,
                     ptr.as_str(),
                     format!("`{key}` is not a field of the request body"),
                 );
@@ -422,6 +439,7 @@ impl<'a> Lowerer<'a> {
             TypeRef::Array(item) if location != ParamLocation::Path => scalar(item),
             TypeRef::Array(_) => {
                 self.diags.push(
+                    Kind::Unsupported,
                     at.key("schema").as_str(),
                     "array-valued path parameters are not supported",
                 );
@@ -431,6 +449,7 @@ impl<'a> Lowerer<'a> {
         };
         if !ok {
             self.diags.push(
+                Kind::Unsupported,
                 at.key("schema").as_str(),
                 format!(
                     "object-valued {} parameters are not supported",
@@ -457,7 +476,7 @@ impl<'a> Lowerer<'a> {
             .find_map(|(m, c)| media_encoding(m).map(|e| (m, c, e)))
         else {
             let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            self.diags.push(at.key("content").as_str(), format!("no supported media type (application/json or application/x-www-form-urlencoded) among: {}", found.join(", ")));
+            self.diags.push(Kind::Unsupported, at.key("content").as_str(), format!("no supported media type (application/json or application/x-www-form-urlencoded) among: {}", found.join(", ")));
             return None;
         };
         let media_ptr = at.key("content").key(media);
@@ -484,6 +503,7 @@ impl<'a> Lowerer<'a> {
                 // A free-form map (`type: object` with no properties) is sent as given.
                 None if matches!(self.resolve_alias(&ty), TypeRef::Map(_)) => {}
                 None => self.diags.push(
+                    Kind::Unsupported,
                     media_ptr.key("schema").as_str(),
                     "a form-urlencoded body must be an object schema",
                 ),
@@ -500,7 +520,7 @@ impl<'a> Lowerer<'a> {
                                 .unwrap_or_else(Pointer::root)
                                 .key("properties")
                                 .key(&f.wire);
-                            self.diags.push(at.as_str(), format!("form field `{}` is {why}; a form-urlencoded body can only carry strings, integers, booleans, floats and enums", f.wire));
+                            self.diags.push(Kind::Unsupported, at.as_str(), format!("form field `{}` is {why}; a form-urlencoded body can only carry strings, integers, booleans, floats and enums", f.wire));
                         }
                     }
                 }
@@ -565,6 +585,7 @@ impl<'a> Lowerer<'a> {
                         let found: Vec<&str> =
                             response.content.keys().map(String::as_str).collect();
                         self.diags.push(
+                            Kind::Unsupported,
                             at.key("content").as_str(),
                             format!(
                                 "no JSON media type among: {}; only JSON answers are supported",
@@ -632,9 +653,9 @@ impl<'a> Lowerer<'a> {
                 Some(ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. })) if scheme.eq_ignore_ascii_case("basic") => out.push(Security::Basic),
                 Some(ReferenceOr::Item(SecurityScheme::APIKey { location: APIKeyLocation::Header, name, .. })) => out.push(Security::ApiKeyHeader(name.clone())),
                 Some(ReferenceOr::Item(SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. })) => out.push(Security::Bearer),
-                Some(ReferenceOr::Item(_)) => self.diags.push(at.key(0).key(name).as_str(), format!("security scheme `{name}` is not supported: use http bearer/basic, oauth2, or an apiKey in a header")),
-                Some(ReferenceOr::Reference { .. }) => self.diags.push(at.key(0).key(name).as_str(), "security scheme `$ref`s are not supported"),
-                None => self.diags.push(at.key(0).key(name).as_str(), format!("`{name}` is not in #/components/securitySchemes")),
+                Some(ReferenceOr::Item(_)) => self.diags.push(Kind::Unsupported, at.key(0).key(name).as_str(), format!("security scheme `{name}` is not supported: use http bearer/basic, oauth2, or an apiKey in a header")),
+                Some(ReferenceOr::Reference { .. }) => self.diags.push(Kind::Unsupported, at.key(0).key(name).as_str(), "security scheme `$ref`s are not supported"),
+                None => self.diags.push(Kind::Invalid, at.key(0).key(name).as_str(), format!("`{name}` is not in #/components/securitySchemes")),
             }
         }
         out

@@ -130,7 +130,7 @@ impl<'a> Lowerer<'a> {
                 }
             } else {
                 let source = t.source.clone();
-                self.diags.push(source, "this schema is only a reference to itself (a `$ref`/`allOf` cycle with no object, array or map in it)");
+                self.diags.push(Kind::Reference, source, "this schema is only a reference to itself (a `$ref`/`allOf` cycle with no object, array or map in it)");
             }
         }
     }

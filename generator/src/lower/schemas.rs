@@ -105,6 +105,7 @@ impl<'a> Lowerer<'a> {
                         Some(name) => TypeRef::Named(name.clone()),
                         None => {
                             self.diags.push(
+                                Kind::Reference,
                                 pointer.as_str(),
                                 format!("`{reference}` points at nothing: no schema named `{key}`"),
                             );
@@ -112,7 +113,7 @@ impl<'a> Lowerer<'a> {
                         }
                     },
                     Err(e) => {
-                        self.diags.push(pointer.as_str(), e);
+                        self.diags.push(Kind::Reference, pointer.as_str(), e);
                         TypeRef::Any
                     }
                 };
@@ -195,7 +196,7 @@ impl<'a> Lowerer<'a> {
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 if let VariantOrUnknownOrEmpty::Item(StringFormat::Binary) = s.format {
-                    self.diags.push(
+                    self.diags.push(Kind::Unsupported,
                         pointer.as_str(),
                         "`format: binary` strings are not supported: only JSON and form bodies are generated",
                     );
@@ -222,7 +223,8 @@ impl<'a> Lowerer<'a> {
                     TypeRef::Array(Box::new(self.maybe_null(items.into(), item)))
                 }
                 None => {
-                    self.diags.push(pointer.as_str(), "an array needs `items`");
+                    self.diags
+                        .push(Kind::Invalid, pointer.as_str(), "an array needs `items`");
                     TypeRef::Array(Box::new(TypeRef::Any))
                 }
             },
@@ -247,6 +249,7 @@ impl<'a> Lowerer<'a> {
             },
             SchemaKind::Not { .. } => {
                 self.diags.push(
+                    Kind::Unsupported,
                     pointer.as_str(),
                     "`not` schemas are not supported: Rust types cannot express exclusion",
                 );
@@ -276,6 +279,7 @@ impl<'a> Lowerer<'a> {
                 Some("object") => self.map_of(context, a.additional_properties.as_ref(), pointer),
                 Some(other) => {
                     self.diags.push(
+                        Kind::Invalid,
                         pointer.key("type").as_str(),
                         format!("unknown type `{other}`"),
                     );
@@ -328,7 +332,7 @@ impl<'a> Lowerer<'a> {
                     ),
                 };
                 self.diags
-                    .push(pointer.key("enum").key(i).as_str(), message);
+                    .push(Kind::Invalid, pointer.key("enum").key(i).as_str(), message);
             }
         }
     }
@@ -378,6 +382,7 @@ impl<'a> Lowerer<'a> {
     ) {
         if depth > 16 {
             self.diags.push(
+                Kind::Reference,
                 pointer.as_str(),
                 "`allOf` nests more than 16 levels deep; is it circular?",
             );
@@ -390,7 +395,7 @@ impl<'a> Lowerer<'a> {
         if let Some(envelope) = data.extensions.get("x-envelope") {
             match envelope_fields(envelope) {
                 Some(fields) => parts.envelope = Some((fields, pointer.key("x-envelope"))),
-                None => self.diags.push(
+                None => self.diags.push(Kind::Extension,
                     pointer.key("x-envelope").as_str(),
                     "`x-envelope` must be an object with string fields `code`, `message` and `payload`",
                 ),
@@ -427,11 +432,11 @@ impl<'a> Lowerer<'a> {
                     parts.additional = Some((ap, pointer.key("additionalProperties")));
                 }
                 if !a.one_of.is_empty() || !a.any_of.is_empty() {
-                    self.diags.push(pointer.as_str(), "an object that is also a `oneOf`/`anyOf` is not supported");
+                    self.diags.push(Kind::Unsupported, pointer.as_str(), "an object that is also a `oneOf`/`anyOf` is not supported");
                 }
                 members = &a.all_of;
             }
-            _ => self.diags.push(
+            _ => self.diags.push(Kind::Unsupported,
                 pointer.as_str(),
                 "an `allOf` member must be an object schema; mixing objects with strings, arrays or unions is not supported",
             ),
@@ -440,7 +445,7 @@ impl<'a> Lowerer<'a> {
             let at = pointer.key("allOf").key(i);
             match resolve::schema(self.spec, member.into(), &at) {
                 Ok((member, member_ptr)) => self.collect(member, &member_ptr, parts, depth + 1),
-                Err(e) => self.diags.push(at.as_str(), e),
+                Err(e) => self.diags.push(Kind::Reference, at.as_str(), e),
             }
         }
     }
@@ -459,6 +464,7 @@ impl<'a> Lowerer<'a> {
                 Some(Value::String(n)) => scope.claim(&naming::chosen_field_name(n)),
                 Some(_) => {
                     self.diags.push(
+                        Kind::Extension,
                         prop_ptr.key("x-rust-name").as_str(),
                         "`x-rust-name` must be a string",
                     );
@@ -495,6 +501,7 @@ impl<'a> Lowerer<'a> {
             .filter(|r| !parts.props.iter().any(|(w, _, _)| w == *r))
         {
             self.diags.push(
+                Kind::Invalid,
                 pointer.key("required").as_str(),
                 format!("`{missing}` is required but is not a property"),
             );
@@ -520,6 +527,7 @@ impl<'a> Lowerer<'a> {
                 Some(env)
             } else {
                 self.diags.push(
+                    Kind::Invalid,
                     at.as_str(),
                     format!(
                         "names fields the schema does not have: {}",
@@ -554,6 +562,7 @@ impl<'a> Lowerer<'a> {
                 .collect(),
             Some(_) => {
                 self.diags.push(
+                    Kind::Extension,
                     pointer.key("x-aliases").as_str(),
                     "`x-aliases` must be a list of strings",
                 );
@@ -599,6 +608,7 @@ impl<'a> Lowerer<'a> {
                 ));
             } else {
                 self.diags.push(
+                    Kind::Invalid,
                     pointer.key("pattern").as_str(),
                     format!("pattern is not a valid regular expression: {text}"),
                 );
