@@ -1,13 +1,11 @@
 //! What type and operation emission share: Rust spellings of model types, identifiers,
 //! doc comments, and turning token streams into formatted files with a do-not-edit header.
 
-use std::collections::HashMap;
-
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
-use crate::model::{Api, TypeDef, TypeKind, TypeRef};
+use crate::model::{Api, TypeRef};
 
 /// The first lines of every generated file, naming the API description it comes from.
 pub fn header(api: &Api) -> String {
@@ -77,116 +75,6 @@ pub fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(name, Span::call_site()),
-    }
-}
-
-/// Facts about named types that emission needs when it meets a `TypeRef::Named`.
-pub struct TypeTable<'a> {
-    api: &'a Api,
-    by_name: HashMap<&'a str, &'a TypeDef>,
-    eq: HashMap<&'a str, bool>,
-}
-
-impl<'a> TypeTable<'a> {
-    pub fn new(api: &'a Api) -> Self {
-        let by_name: HashMap<&str, &TypeDef> =
-            api.types.iter().map(|t| (t.name.as_str(), t)).collect();
-        // Start from "every type is Eq" and remove types with a non-Eq part until nothing
-        // changes: a fixpoint, so recursive types are handled.
-        let mut eq: HashMap<&str, bool> = by_name.keys().map(|n| (*n, true)).collect();
-        loop {
-            let mut changed = false;
-            for t in &api.types {
-                if !eq[t.name.as_str()] {
-                    continue;
-                }
-                let parts: Vec<&TypeRef> = match &t.kind {
-                    TypeKind::Struct(s) => s
-                        .fields
-                        .iter()
-                        .map(|f| &f.ty)
-                        .chain(s.extra.iter().map(|(_, t)| t))
-                        .collect(),
-                    TypeKind::Union(vs) => vs.iter().map(|v| &v.ty).collect(),
-                    TypeKind::Alias(t) | TypeKind::Newtype(t) => vec![t],
-                    TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => Vec::new(),
-                };
-                if !parts.iter().all(|p| ref_is_eq(p, &eq)) {
-                    eq.insert(t.name.as_str(), false);
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-        TypeTable { api, by_name, eq }
-    }
-
-    /// The crate doc examples name.
-    pub fn crate_name(&self) -> &'a str {
-        &self.api.crate_name
-    }
-
-    pub fn get(&self, name: &str) -> Option<&'a TypeDef> {
-        self.by_name.get(name).copied()
-    }
-
-    /// Whether `ty` can derive `Eq` and `Hash` (everything but floats can).
-    pub fn is_eq(&self, ty: &TypeRef) -> bool {
-        ref_is_eq(ty, &self.eq)
-    }
-
-    /// `ty` with named aliases followed to what they stand for.
-    pub fn resolve<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
-        let mut ty = ty;
-        for _ in 0..self.by_name.len() + 1 {
-            match ty {
-                TypeRef::Named(n) => match self.get(n).map(|t| &t.kind) {
-                    Some(TypeKind::Alias(target)) => ty = target,
-                    _ => return ty,
-                },
-                _ => return ty,
-            }
-        }
-        ty
-    }
-
-    pub fn is_decimal(&self, ty: &TypeRef) -> bool {
-        matches!(self.resolve(ty), TypeRef::Decimal)
-    }
-
-    /// Whether `ty` holds an exact decimal outside any named struct (which handles its
-    /// own): `Decimal`, or a `Vec`, map or `Option` of one, through aliases. Such a value
-    /// needs `rust_decimal`'s or `serde_helpers`' adapters to be written as a JSON number.
-    pub fn contains_decimal(&self, ty: &TypeRef) -> bool {
-        match self.resolve(ty) {
-            TypeRef::Decimal => true,
-            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => self.contains_decimal(t),
-            _ => false,
-        }
-    }
-
-    /// See [`crate::model::is_displayable`].
-    pub fn is_displayable(&self, ty: &TypeRef) -> bool {
-        crate::model::is_displayable(&self.api.types, ty)
-    }
-
-    pub fn is_any(&self, ty: &TypeRef) -> bool {
-        matches!(self.resolve(ty), TypeRef::Any)
-    }
-
-    pub fn is_string(&self, ty: &TypeRef) -> bool {
-        matches!(self.resolve(ty), TypeRef::String)
-    }
-}
-
-fn ref_is_eq(ty: &TypeRef, eq: &HashMap<&str, bool>) -> bool {
-    match ty {
-        TypeRef::F32 | TypeRef::F64 => false,
-        TypeRef::Named(n) => eq.get(n.as_str()).copied().unwrap_or(true),
-        TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => ref_is_eq(t, eq),
-        _ => true,
     }
 }
 

@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::emit::{TypeTable, doc_lines, example_section, ident, rust_type, sections};
+use crate::emit::{doc_lines, example_section, ident, rust_type, sections};
 use crate::emit_types::Optionality;
 use crate::model::{
     Api, BodyEncoding, Constraints, Operation, ParamLocation, RetryKind, Security, TypeKind,
@@ -20,10 +20,9 @@ use crate::model::{
 use crate::naming::bare;
 
 pub fn operations_file(api: &Api) -> TokenStream {
-    let table = TypeTable::new(api);
     let ops: Vec<Plan<'_>> = api.operations.iter().map(Plan::new).collect();
     let client_fns = ops.iter().map(client_fn);
-    let builders = ops.iter().map(|p| builder(p, &table));
+    let builders = ops.iter().map(|p| builder(p, api));
     // Only builders with a required input use the typestate wrappers.
     let imports = ops.iter().any(|p| p.typestate().next().is_some()).then(|| {
         quote!(
@@ -249,7 +248,7 @@ fn marker_module(plan: &Plan<'_>, states: &[&Input<'_>]) -> Option<TokenStream> 
     })
 }
 
-fn builder(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
+fn builder(plan: &Plan<'_>, api: &Api) -> TokenStream {
     let b = plan.builder_ident();
     let markers = &plan.markers;
     let states: Vec<&Input<'_>> = plan.typestate().collect();
@@ -277,7 +276,7 @@ fn builder(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
         .iter()
         .zip(&marker_types)
         .map(|(p, m)| quote!(#p = #markers::#m));
-    let builder_docs = builder_doc(plan, table);
+    let builder_docs = builder_doc(plan, api);
     // Generic parameters, written only when there are any.
     let (struct_generics, impl_generics) = if params.is_empty() {
         (TokenStream::new(), TokenStream::new())
@@ -314,7 +313,7 @@ fn builder(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
         .iter()
         .filter(|i| i.location != Where::Path)
         .map(|i| setter(plan, i, &params));
-    let send = send_fns(plan, table);
+    let send = send_fns(plan, api);
     let resend = resend_setter(plan.op);
     let debug = builder_debug(plan, &params);
 
@@ -419,7 +418,7 @@ fn resend_setter(op: &Operation) -> TokenStream {
     }
 }
 
-fn builder_doc(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
+fn builder_doc(plan: &Plan<'_>, api: &Api) -> TokenStream {
     let op = plan.op;
     let mut parts = Vec::new();
     parts.push(crate::emit::sanitize_markdown(
@@ -445,7 +444,7 @@ fn builder_doc(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
         ));
     }
     parts.push(retry_note(op));
-    if let Some(example) = usage_example(plan, table) {
+    if let Some(example) = usage_example(plan, api) {
         parts.push(example);
     }
     parts.push(example_section(
@@ -472,16 +471,16 @@ fn retry_note(op: &Operation) -> String {
 
 /// A `no_run` doctest calling the builder with every required input, when example values
 /// can be written for all of them.
-fn usage_example(plan: &Plan<'_>, table: &TypeTable<'_>) -> Option<String> {
+fn usage_example(plan: &Plan<'_>, api: &Api) -> Option<String> {
     let op = plan.op;
-    let krate = table.crate_name();
+    let krate = api.crate_name.as_str();
     let mut args = Vec::new();
     for i in plan.inputs.iter().filter(|i| i.location == Where::Path) {
         args.push(literal(
             i.ty,
             i.example
                 .or(Some(&Value::String(format!("{}-example", i.wire)))),
-            table,
+            api,
         )?);
     }
     let mut calls = Vec::new();
@@ -489,7 +488,7 @@ fn usage_example(plan: &Plan<'_>, table: &TypeTable<'_>) -> Option<String> {
         calls.push(format!(
             "    .{}({})",
             i.name,
-            literal(i.ty, i.example, table)?
+            literal(i.ty, i.example, api)?
         ));
     }
     let payload = match op.response.payload() {
@@ -516,7 +515,7 @@ fn usage_example(plan: &Plan<'_>, table: &TypeTable<'_>) -> Option<String> {
 }
 
 /// A Rust expression for an example value of `ty`, from the spec's example when it has one.
-fn literal(ty: &TypeRef, example: Option<&Value>, table: &TypeTable<'_>) -> Option<String> {
+fn literal(ty: &TypeRef, example: Option<&Value>, api: &Api) -> Option<String> {
     Some(match ty {
         TypeRef::String => format!("{:?}", example.and_then(Value::as_str).unwrap_or("example")),
         TypeRef::Boolean => example
@@ -533,14 +532,14 @@ fn literal(ty: &TypeRef, example: Option<&Value>, table: &TypeTable<'_>) -> Opti
             None => "1".to_owned(),
         },
         // An enum value is written as its variant: enums take no strings.
-        TypeRef::Named(n) => match table.get(n).map(|t| &t.kind) {
+        TypeRef::Named(n) => match api.get(n).map(|t| &t.kind) {
             Some(TypeKind::StringEnum(variants)) => {
                 let wire = example.and_then(Value::as_str);
                 let v = variants
                     .iter()
                     .find(|v| Some(v.wire.as_str()) == wire)
                     .or(variants.first())?;
-                format!("{}::types::{n}::{}", table.crate_name(), v.rust)
+                format!("{}::types::{n}::{}", api.crate_name.as_str(), v.rust)
             }
             Some(TypeKind::IntEnum(variants)) => {
                 let wire = example.and_then(Value::as_i64);
@@ -548,9 +547,9 @@ fn literal(ty: &TypeRef, example: Option<&Value>, table: &TypeTable<'_>) -> Opti
                     .iter()
                     .find(|v| Some(v.wire) == wire)
                     .or(variants.first())?;
-                format!("{}::types::{n}::{}", table.crate_name(), v.rust)
+                format!("{}::types::{n}::{}", api.crate_name.as_str(), v.rust)
             }
-            _ if table.is_string(ty) => format!("{:?}", example.and_then(Value::as_str)?),
+            _ if api.is_string(ty) => format!("{:?}", example.and_then(Value::as_str)?),
             _ => return None,
         },
         _ => return None,
@@ -623,7 +622,7 @@ fn setter(plan: &Plan<'_>, i: &Input<'_>, params: &[proc_macro2::Ident]) -> Toke
     }
 }
 
-fn send_fns(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
+fn send_fns(plan: &Plan<'_>, api: &Api) -> TokenStream {
     let op = plan.op;
     let payload = rust_type(op.response.payload());
     let bounds: Vec<TokenStream> = plan
@@ -653,14 +652,14 @@ fn send_fns(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
     let checks = plan
         .inputs
         .iter()
-        .filter(|i| !i.constraints.is_empty() && table.is_string(i.ty))
+        .filter(|i| !i.constraints.is_empty() && api.is_string(i.ty))
         .map(|i| check(i));
 
     let path = path_expr(plan);
     let query = pairs(plan, Where::Query, quote!(query));
     let headers = pairs(plan, Where::Header, quote!(headers));
 
-    let body = body_expr(plan, table);
+    let body = body_expr(plan, api);
 
     let op_id = &op.id;
     let method = format_ident!("{}", op.method.to_uppercase());
@@ -695,7 +694,7 @@ fn send_fns(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
         }
         None => quote!(None),
     };
-    let returns = returns_doc(op, table);
+    let returns = returns_doc(op, api);
     let send_doc = doc_lines(&format!(
         "Sends the request. {returns}\n\nInputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures."
     ));
@@ -740,7 +739,7 @@ fn send_fns(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
 /// The `let body = …;` statement of `send_with_response`: the body struct built from the
 /// builder's inputs (adding the `Box` and `Option` layers its fields need), or the whole-body
 /// input, encoded as the operation's media type.
-fn body_expr(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
+fn body_expr(plan: &Plan<'_>, api: &Api) -> TokenStream {
     match &plan.op.body {
         None => quote!(let body = None;),
         Some(b) => {
@@ -765,7 +764,7 @@ fn body_expr(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
                             // layer (see `Optionality`).
                             let boxed =
                                 |v: TokenStream| if f.boxed { quote!(Box::new(#v)) } else { v };
-                            let value = match (Optionality::of(f, table), i.required) {
+                            let value = match (Optionality::of(f, api), i.required) {
                                 (Optionality::Required, _) => boxed(quote!(#value)),
                                 // A required nullable field is an `Option` in the struct.
                                 (Optionality::Optional, true) => {
@@ -796,10 +795,10 @@ fn body_expr(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
                     }
                 }
                 // Decimals outside a struct need the exact adapter to stay JSON numbers.
-                _ if table.contains_decimal(&b.ty) && b.required => {
+                _ if api.contains_decimal(&b.ty) && b.required => {
                     quote!(let body = Some(#encode(&crate::serde_helpers::AsExact(&body))?);)
                 }
-                _ if table.contains_decimal(&b.ty) => {
+                _ if api.contains_decimal(&b.ty) => {
                     quote!(let body = body.as_ref().map(|body| #encode(&crate::serde_helpers::AsExact(body))).transpose()?;)
                 }
                 _ if b.required => quote!(let body = Some(#encode(&body)?);),
@@ -810,10 +809,10 @@ fn body_expr(plan: &Plan<'_>, table: &TypeTable<'_>) -> TokenStream {
 }
 
 /// What `send()` returns, in words, for its doc comment.
-fn returns_doc(op: &Operation, table: &TypeTable<'_>) -> String {
+fn returns_doc(op: &Operation, api: &Api) -> String {
     match op.response.payload() {
         TypeRef::Unit => "Returns `()` on success.".to_owned(),
-        TypeRef::Named(n) => match table.get(n).map(|t| &t.kind) {
+        TypeRef::Named(n) => match api.get(n).map(|t| &t.kind) {
             _ if op.response.envelope.is_some() => format!("Returns the envelope's payload, [`{n}`](crate::types::{n}); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200."),
             Some(TypeKind::Struct(_)) | Some(_) | None => format!("Returns [`{n}`](crate::types::{n})."),
         },

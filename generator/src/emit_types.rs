@@ -3,20 +3,17 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::{
-    TypeTable, doc_lines, example_section, ident, rust_type, sanitize_markdown, sections,
-};
+use crate::emit::{doc_lines, example_section, ident, rust_type, sanitize_markdown, sections};
 use crate::model::{Api, Field, Struct, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
 pub fn types_file(api: &Api) -> TokenStream {
-    let table = TypeTable::new(api);
-    let items = api.types.iter().map(|t| type_def(t, &table));
+    let items = api.types.iter().map(|t| type_def(t, api));
     // The member readers the generated `Deserialize` impls call, imported when used.
     let mut readers = std::collections::BTreeSet::new();
     for t in &api.types {
         if let TypeKind::Struct(s) = &t.kind {
             for f in &s.fields {
-                readers.insert(field_reader(f, &table).to_string());
+                readers.insert(field_reader(f, api).to_string());
                 if f.required {
                     readers.insert("required".to_owned());
                 }
@@ -39,23 +36,23 @@ pub fn types_file(api: &Api) -> TokenStream {
     }
 }
 
-fn type_def(t: &TypeDef, table: &TypeTable<'_>) -> TokenStream {
+fn type_def(t: &TypeDef, api: &Api) -> TokenStream {
     let docs = type_doc(t);
     let deprecated = t.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&t.name);
     let body = match &t.kind {
-        TypeKind::Struct(s) => struct_def(&t.name, s, t.decode_only, table),
+        TypeKind::Struct(s) => struct_def(&t.name, s, t.decode_only, api),
         TypeKind::StringEnum(vs) => string_enum(&t.name, vs),
         TypeKind::IntEnum(vs) => int_enum(&t.name, vs),
-        TypeKind::Union(vs) => union(&t.name, vs, table),
+        TypeKind::Union(vs) => union(&t.name, vs, api),
         TypeKind::Alias(target) => {
             let target = rust_type(target);
             quote!(pub type #name = #target;)
         }
         TypeKind::Newtype(target) => {
-            let derive = derives(table.is_eq(target), true);
-            let with = serde_with(target, Optionality::Required, table)
-                .map(|w| quote!(#[serde(with = #w)]));
+            let derive = derives(api.is_eq(target), true);
+            let with =
+                serde_with(target, Optionality::Required, api).map(|w| quote!(#[serde(with = #w)]));
             let target = rust_type(target);
             quote! {
                 #derive
@@ -104,19 +101,19 @@ fn extra_type(ty: &TypeRef) -> TokenStream {
     }
 }
 
-fn struct_def(name: &str, s: &Struct, decode_only: bool, table: &TypeTable<'_>) -> TokenStream {
+fn struct_def(name: &str, s: &Struct, decode_only: bool, api: &Api) -> TokenStream {
     let ty_name = ident(name);
-    let all_eq = s.fields.iter().all(|f| table.is_eq(&f.ty))
-        && s.extra.as_ref().is_none_or(|(_, t)| table.is_eq(t));
+    let all_eq = s.fields.iter().all(|f| api.is_eq(&f.ty))
+        && s.extra.as_ref().is_none_or(|(_, t)| api.is_eq(t));
     let has_secret = s.fields.iter().any(|f| f.secret);
     let derive = derives_serialize_only(all_eq, !has_secret);
-    let fields = s.fields.iter().map(|f| field(f, table));
+    let fields = s.fields.iter().map(|f| field(f, api));
     let extra = s.extra.as_ref().map(|(extra, ty)| {
         let extra = ident(extra);
         let with = serde_with(
             &TypeRef::Map(Box::new(ty.clone())),
             Optionality::Required,
-            table,
+            api,
         )
         .map(|w| quote!(, with = #w));
         let ty = extra_type(ty);
@@ -127,8 +124,8 @@ fn struct_def(name: &str, s: &Struct, decode_only: bool, table: &TypeTable<'_>) 
             pub #extra: #ty,
         }
     });
-    let debug = has_secret.then(|| redacting_debug(name, s, table));
-    let deserialize = struct_deserialize(name, s, table);
+    let debug = has_secret.then(|| redacting_debug(name, s, api));
+    let deserialize = struct_deserialize(name, s, api);
     let non_exhaustive = decode_only.then(|| quote!(#[non_exhaustive]));
     quote! {
         #derive
@@ -186,7 +183,7 @@ fn local(base: &str, s: &Struct) -> proc_macro2::Ident {
 /// their own text (serde's `flatten` would buffer them through `f64` first); unknown
 /// members go to the catch-all as raw JSON. Duplicate and missing required members are
 /// errors naming the member.
-fn struct_deserialize(name: &str, s: &Struct, table: &TypeTable<'_>) -> TokenStream {
+fn struct_deserialize(name: &str, s: &Struct, api: &Api) -> TokenStream {
     let ty_name = ident(name);
     let helpers: TokenStream = crate::emit::HELPERS.parse().expect("a path");
     let entries = local("map", s);
@@ -195,7 +192,7 @@ fn struct_deserialize(name: &str, s: &Struct, table: &TypeTable<'_>) -> TokenStr
     let arms = s.fields.iter().zip(&slots).map(|(f, slot)| {
         let wire = &f.wire;
         let names = std::iter::once(wire).chain(&f.aliases);
-        let read = field_reader(f, table);
+        let read = field_reader(f, api);
         quote!(#(#names)|* => #read(&mut #entries, &mut #slot, #wire)?,)
     });
     let finish = s.fields.iter().zip(&slots).map(|(f, slot)| {
@@ -210,7 +207,7 @@ fn struct_deserialize(name: &str, s: &Struct, table: &TypeTable<'_>) -> TokenStr
     let (extra_init, extra_arm, extra_field) = match &s.extra {
         Some((extra, ty)) => {
             let extra = ident(extra);
-            let value = if table.contains_decimal(ty) {
+            let value = if api.contains_decimal(ty) {
                 let t = rust_type(ty);
                 quote!(#entries.next_value::<#helpers::FromExact<#t>>()?.0)
             } else {
@@ -264,13 +261,13 @@ fn struct_deserialize(name: &str, s: &Struct, table: &TypeTable<'_>) -> TokenStr
 /// field's own type, except that an optional nullable field (and an optional free-form
 /// one) reads the inner value, so that a present `null` stays `Some(None)` (or
 /// `Some(Value::Null)`); exactly when the value holds decimals.
-fn field_reader(f: &Field, table: &TypeTable<'_>) -> proc_macro2::Ident {
-    let some = match Optionality::of(f, table) {
+fn field_reader(f: &Field, api: &Api) -> proc_macro2::Ident {
+    let some = match Optionality::of(f, api) {
         Optionality::OptionalNullable => true,
-        Optionality::Optional => table.is_any(&f.ty) && !f.required,
+        Optionality::Optional => api.is_any(&f.ty) && !f.required,
         Optionality::Required => false,
     };
-    let name = match (some, table.contains_decimal(&f.ty)) {
+    let name = match (some, api.contains_decimal(&f.ty)) {
         (false, false) => "read",
         (false, true) => "read_exact",
         (true, false) => "read_some",
@@ -291,8 +288,8 @@ pub enum Optionality {
 impl Optionality {
     /// A free-form value (`serde_json::Value`) holds `null` itself, so `nullable` adds no
     /// layer there.
-    pub fn of(f: &Field, table: &TypeTable<'_>) -> Self {
-        let nullable = f.nullable && !table.is_any(&f.ty);
+    pub fn of(f: &Field, api: &Api) -> Self {
+        let nullable = f.nullable && !api.is_any(&f.ty);
         match (f.required, nullable) {
             (true, false) => Optionality::Required,
             (true, true) | (false, false) => Optionality::Optional,
@@ -303,10 +300,10 @@ impl Optionality {
 
 /// The Rust type of a field: `Option` when optional or nullable, `Option<Option>` when
 /// both, `Box` when recursive.
-pub fn field_type(f: &Field, table: &TypeTable<'_>) -> TokenStream {
+pub fn field_type(f: &Field, api: &Api) -> TokenStream {
     let inner = rust_type(&f.ty);
     let inner = if f.boxed { quote!(Box<#inner>) } else { inner };
-    match Optionality::of(f, table) {
+    match Optionality::of(f, api) {
         Optionality::Required => inner,
         Optionality::Optional => quote!(Option<#inner>),
         Optionality::OptionalNullable => quote!(Option<Option<#inner>>),
@@ -315,21 +312,21 @@ pub fn field_type(f: &Field, table: &TypeTable<'_>) -> TokenStream {
 
 /// The `with` module a value of type `ty`, wrapped in `optionality`, needs: exact decimals
 /// and optional nullable fields cannot use serde's defaults.
-pub fn serde_with(ty: &TypeRef, optionality: Optionality, table: &TypeTable<'_>) -> Option<String> {
+pub fn serde_with(ty: &TypeRef, optionality: Optionality, api: &Api) -> Option<String> {
     let helpers = crate::emit::HELPERS;
-    match (table.contains_decimal(ty), optionality) {
+    match (api.contains_decimal(ty), optionality) {
         (true, Optionality::OptionalNullable) => Some(format!("{helpers}::nullable_exact")),
         (true, _) => Some(format!("{helpers}::exact")),
         (false, Optionality::OptionalNullable) => Some(format!("{helpers}::nullable")),
         // An optional free-form value: an explicit `null` is `Some(Value::Null)`, not `None`.
-        (false, Optionality::Optional) if table.is_any(ty) => Some(format!("{helpers}::present")),
+        (false, Optionality::Optional) if api.is_any(ty) => Some(format!("{helpers}::present")),
         (false, _) => None,
     }
 }
 
-fn field(f: &Field, table: &TypeTable<'_>) -> TokenStream {
+fn field(f: &Field, api: &Api) -> TokenStream {
     let name = ident(&f.rust);
-    let ty = field_type(f, table);
+    let ty = field_type(f, api);
     let mut serde = Vec::new();
     let wire = &f.wire;
     if crate::naming::bare(&f.rust) != f.wire {
@@ -337,7 +334,7 @@ fn field(f: &Field, table: &TypeTable<'_>) -> TokenStream {
     }
     // `rust_decimal`'s own serde writes strings; `exact` writes exact JSON numbers. A
     // boxed field is never a decimal (only named types recurse).
-    if let Some(with) = serde_with(&f.ty, Optionality::of(f, table), table) {
+    if let Some(with) = serde_with(&f.ty, Optionality::of(f, api), api) {
         serde.push(quote!(with = #with));
     }
     if !f.required {
@@ -396,12 +393,12 @@ fn field_doc(f: &Field) -> TokenStream {
     doc_lines(&sections(&[own, notes.join(" ")]))
 }
 
-fn redacting_debug(name: &str, s: &Struct, table: &TypeTable<'_>) -> TokenStream {
+fn redacting_debug(name: &str, s: &Struct, api: &Api) -> TokenStream {
     let ty_name = ident(name);
     let fields = s.fields.iter().map(|f| {
         let id = ident(&f.rust);
         let label = crate::naming::bare(&f.rust);
-        match (f.secret, Optionality::of(f, table)) {
+        match (f.secret, Optionality::of(f, api)) {
             (false, _) => quote!(.field(#label, &self.#id)),
             (true, Optionality::Required) => quote!(.field(#label, &"<redacted>")),
             (true, Optionality::Optional) => {
@@ -579,34 +576,31 @@ fn int_enum(name: &str, variants: &[Variant<i64>]) -> TokenStream {
     }
 }
 
-fn union(name: &str, variants: &[UnionVariant], table: &TypeTable<'_>) -> TokenStream {
+fn union(name: &str, variants: &[UnionVariant], api: &Api) -> TokenStream {
     let ty = ident(name);
     // A union of scalars has a text form (for parameters): its member's.
-    let display = variants
-        .iter()
-        .all(|v| table.is_displayable(&v.ty))
-        .then(|| {
-            let arms = variants.iter().map(|v| {
-                let id = ident(&v.rust);
-                quote!(Self::#id(value) => std::fmt::Display::fmt(value, f),)
-            });
-            quote! {
-                impl std::fmt::Display for #ty {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        match self {
-                            #(#arms)*
-                        }
+    let display = variants.iter().all(|v| api.is_displayable(&v.ty)).then(|| {
+        let arms = variants.iter().map(|v| {
+            let id = ident(&v.rust);
+            quote!(Self::#id(value) => std::fmt::Display::fmt(value, f),)
+        });
+        quote! {
+            impl std::fmt::Display for #ty {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    match self {
+                        #(#arms)*
                     }
                 }
             }
-        });
-    let eq = variants.iter().all(|v| table.is_eq(&v.ty));
+        }
+    });
+    let eq = variants.iter().all(|v| api.is_eq(&v.ty));
     let derive = derives_serialize_only(eq, true);
     let arms = variants.iter().map(|v| {
         let id = ident(&v.rust);
         let inner = rust_type(&v.ty);
         let with =
-            serde_with(&v.ty, Optionality::Required, table).map(|w| quote!(#[serde(with = #w)]));
+            serde_with(&v.ty, Optionality::Required, api).map(|w| quote!(#[serde(with = #w)]));
         let doc = format!(
             " The value as {}.",
             inner
@@ -623,7 +617,7 @@ fn union(name: &str, variants: &[UnionVariant], table: &TypeTable<'_>) -> TokenS
     let tries = variants.iter().map(|v| {
         let id = ident(&v.rust);
         let inner = rust_type(&v.ty);
-        if table.contains_decimal(&v.ty) {
+        if api.contains_decimal(&v.ty) {
             quote! {
                 if let Ok(#helpers::FromExact(value)) = serde_json::from_str::<#helpers::FromExact<#inner>>(text) {
                     return Ok(Self::#id(value));

@@ -25,6 +25,80 @@ pub struct Api {
     /// The operation marked `x-token-endpoint`: the call a client configured with
     /// credentials makes by itself.
     pub token_endpoint: Option<TokenEndpoint>,
+    /// Type name → its position in `types` (ordered, so iteration is deterministic).
+    pub by_name: std::collections::BTreeMap<String, usize>,
+}
+
+/// Questions emission asks about a type reference, each answered from facts lowering
+/// recorded on the types (see [`TypeFacts`]): no table is built and nothing is resolved
+/// during emission.
+impl Api {
+    /// The named type `name`.
+    pub fn get(&self, name: &str) -> Option<&TypeDef> {
+        self.by_name.get(name).map(|&i| &self.types[i])
+    }
+
+    /// `ty`, or what the alias it names stands for.
+    pub fn resolve<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
+        match ty {
+            TypeRef::Named(n) => self
+                .get(n)
+                .and_then(|t| t.facts.alias_of.as_ref())
+                .unwrap_or(ty),
+            _ => ty,
+        }
+    }
+
+    /// Whether a value of `ty` can derive `Eq` and `Hash` (everything but floats can).
+    pub fn is_eq(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::F32 | TypeRef::F64 => false,
+            TypeRef::Named(n) => self.get(n).is_none_or(|t| t.facts.eq),
+            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => self.is_eq(t),
+            _ => true,
+        }
+    }
+
+    /// Whether `ty` holds an exact decimal outside any named struct (which handles its
+    /// own): `Decimal`, or a `Vec`, map or `Option` of one, through aliases. Such a value
+    /// needs the runtime's exact adapters to be written as a JSON number.
+    pub fn contains_decimal(&self, ty: &TypeRef) -> bool {
+        match self.resolve(ty) {
+            TypeRef::Decimal => true,
+            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => self.contains_decimal(t),
+            _ => false,
+        }
+    }
+
+    /// Whether a value of `ty` has a text form (see [`TypeFacts::displayable`]).
+    pub fn is_displayable(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(n) => self.get(n).is_some_and(|t| t.facts.displayable),
+            other => is_displayable_scalar(other),
+        }
+    }
+
+    /// Whether `ty` is free-form JSON, through aliases.
+    pub fn is_any(&self, ty: &TypeRef) -> bool {
+        matches!(self.resolve(ty), TypeRef::Any)
+    }
+
+    /// Whether `ty` is a string, through aliases.
+    pub fn is_string(&self, ty: &TypeRef) -> bool {
+        matches!(self.resolve(ty), TypeRef::String)
+    }
+}
+
+/// Facts about a named type, decided once by lowering's passes.
+#[derive(Debug, Clone, Default)]
+pub struct TypeFacts {
+    /// It can derive `Eq` and `Hash`: nothing in it, at any depth, is a float.
+    pub eq: bool,
+    /// For an alias: what it finally stands for (aliases of aliases followed).
+    pub alias_of: Option<TypeRef>,
+    /// It has a text form (`Display`), as a path, query or header parameter needs: enums,
+    /// aliases of scalars, and unions whose every member has one.
+    pub displayable: bool,
 }
 
 /// The token call, as the runtime's token cache makes it.
@@ -106,6 +180,8 @@ pub struct TypeDef {
     pub example: Option<Value>,
     pub deprecated: bool,
     pub kind: TypeKind,
+    /// Facts emission reads (equality, alias target, text form), decided by lowering.
+    pub facts: TypeFacts,
     /// Reached from no request (a response type, or a shared schema no operation sends):
     /// callers only ever decode it, so it is `#[non_exhaustive]` and the next field the
     /// server adds is not a breaking change. Decided by lowering's usage pass.
@@ -308,32 +384,16 @@ pub enum Security {
     ApiKeyHeader(String),
 }
 
-/// Whether a value of `ty` has a text form (`Display`), as a path, query or header
-/// parameter needs: scalars, enums, aliases of those, and `oneOf`/`anyOf` unions whose
-/// every member has one (the generator gives such unions a `Display` impl).
-pub fn is_displayable(types: &[TypeDef], ty: &TypeRef) -> bool {
-    fn go(types: &[TypeDef], ty: &TypeRef, depth: usize) -> bool {
-        if depth > 32 {
-            return false;
-        }
-        match ty {
-            TypeRef::String
+/// Whether a scalar type has a text form (named types carry the fact in [`TypeFacts`]).
+pub fn is_displayable_scalar(ty: &TypeRef) -> bool {
+    matches!(
+        ty,
+        TypeRef::String
             | TypeRef::Boolean
             | TypeRef::I32
             | TypeRef::I64
             | TypeRef::F32
             | TypeRef::F64
-            | TypeRef::Decimal => true,
-            TypeRef::Named(n) => match types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
-                Some(TypeKind::StringEnum(_) | TypeKind::IntEnum(_)) => true,
-                Some(TypeKind::Alias(target)) => go(types, target, depth + 1),
-                Some(TypeKind::Union(variants)) => {
-                    variants.iter().all(|v| go(types, &v.ty, depth + 1))
-                }
-                _ => false,
-            },
-            _ => false,
-        }
-    }
-    go(types, ty, 0)
+            | TypeRef::Decimal
+    )
 }

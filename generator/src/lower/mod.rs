@@ -114,10 +114,17 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Diagnostics> {
     l.mark_decode_only(&operations);
     let token_endpoint = l.token_endpoint(&operations);
     l.break_alias_cycles();
+    l.decide_type_facts();
     let servers = l.lower_servers();
     if !l.diags.is_empty() {
         return Err(l.diags);
     }
+    let by_name = l
+        .types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
     Ok(Api {
         crate_name: crate_name(&spec.info),
         title: spec.info.title.clone(),
@@ -128,6 +135,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Diagnostics> {
         operations,
         schema_index: l.index,
         token_endpoint,
+        by_name,
     })
 }
 
@@ -281,6 +289,7 @@ impl<'a> Lowerer<'a> {
             example,
             deprecated,
             kind,
+            facts: TypeFacts::default(),
             decode_only: false,
         });
     }

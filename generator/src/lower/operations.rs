@@ -434,7 +434,7 @@ impl<'a> Lowerer<'a> {
         location: ParamLocation,
         at: &Pointer,
     ) {
-        let scalar = |ty: &TypeRef| is_displayable(&self.types, ty);
+        let scalar = |ty: &TypeRef| super::passes::displayable(&self.types, ty);
         let ok = match ty {
             TypeRef::Array(item) if location != ParamLocation::Path => scalar(item),
             TypeRef::Array(_) => {

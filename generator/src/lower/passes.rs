@@ -4,6 +4,44 @@
 use super::*;
 
 impl<'a> Lowerer<'a> {
+    /// Decides the facts emission reads about each type (see [`TypeFacts`]): whether it can
+    /// be `Eq` (a fixpoint from "all are" down, so recursive types are handled), what an
+    /// alias finally stands for, and whether it has a text form.
+    pub(super) fn decide_type_facts(&mut self) {
+        let index: HashMap<String, usize> = self
+            .types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.clone(), i))
+            .collect();
+        let mut eq = vec![true; self.types.len()];
+        loop {
+            let mut changed = false;
+            for (i, t) in self.types.iter().enumerate() {
+                if eq[i] && !type_refs(&t.kind).iter().all(|p| ref_is_eq(p, &index, &eq)) {
+                    eq[i] = false;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let facts: Vec<TypeFacts> = (0..self.types.len())
+            .map(|i| TypeFacts {
+                eq: eq[i],
+                alias_of: match &self.types[i].kind {
+                    TypeKind::Alias(target) => Some(alias_target(&self.types, &index, target)),
+                    _ => None,
+                },
+                displayable: displayable(&self.types, &TypeRef::Named(self.types[i].name.clone())),
+            })
+            .collect();
+        for (t, f) in self.types.iter_mut().zip(facts) {
+            t.facts = f;
+        }
+    }
+
     /// Boxes fields through which a type contains itself, so it has a finite size.
     /// Marks the types no request reaches (see [`TypeDef::decode_only`]).
     pub(super) fn mark_decode_only(&mut self, operations: &[Operation]) {
@@ -246,6 +284,55 @@ pub(super) fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
         }
     }
     s.component
+}
+
+/// Whether a value of `ty` can derive `Eq`, given what is known of each named type.
+fn ref_is_eq(ty: &TypeRef, index: &HashMap<String, usize>, eq: &[bool]) -> bool {
+    match ty {
+        TypeRef::F32 | TypeRef::F64 => false,
+        TypeRef::Named(n) => index.get(n).is_none_or(|&i| eq[i]),
+        TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => ref_is_eq(t, index, eq),
+        _ => true,
+    }
+}
+
+/// What an alias finally stands for: aliases of aliases followed (cycles were broken
+/// before this pass, and the walk is bounded anyway).
+fn alias_target(types: &[TypeDef], index: &HashMap<String, usize>, target: &TypeRef) -> TypeRef {
+    let mut ty = target;
+    for _ in 0..=types.len() {
+        match ty {
+            TypeRef::Named(n) => match index.get(n).map(|&i| &types[i].kind) {
+                Some(TypeKind::Alias(next)) => ty = next,
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    ty.clone()
+}
+
+/// Whether a value of `ty` has a text form (`Display`), as a path, query or header
+/// parameter needs: scalars, enums, aliases of those, and `oneOf`/`anyOf` unions whose every
+/// member has one (the generator gives such unions a `Display` impl).
+pub(super) fn displayable(types: &[TypeDef], ty: &TypeRef) -> bool {
+    fn go(types: &[TypeDef], ty: &TypeRef, depth: usize) -> bool {
+        if depth > 32 {
+            return false;
+        }
+        match ty {
+            TypeRef::Named(n) => match types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
+                Some(TypeKind::StringEnum(_) | TypeKind::IntEnum(_)) => true,
+                Some(TypeKind::Alias(target)) => go(types, target, depth + 1),
+                Some(TypeKind::Union(variants)) => {
+                    variants.iter().all(|v| go(types, &v.ty, depth + 1))
+                }
+                _ => false,
+            },
+            other => is_displayable_scalar(other),
+        }
+    }
+    go(types, ty, 0)
 }
 
 #[cfg(test)]
