@@ -94,6 +94,7 @@ fixtures!(
     json_body,
     odd_names,
     hostile_names,
+    self_referential_body,
     name_collisions,
     recursive,
     rejected,

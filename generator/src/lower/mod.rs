@@ -108,9 +108,9 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Diagnostics> {
         index: Vec::new(),
     };
     l.lower_components();
-    let operations = l.lower_operations();
+    let mut operations = l.lower_operations();
     l.check_outcome_lookups(&operations);
-    l.mark_recursive_fields();
+    l.mark_recursive_fields(&mut operations);
     l.mark_decode_only(&operations);
     let token_endpoint = l.token_endpoint(&operations);
     l.break_alias_cycles();

@@ -82,7 +82,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    pub(super) fn mark_recursive_fields(&mut self) {
+    pub(super) fn mark_recursive_fields(&mut self, operations: &mut [Operation]) {
         let index: HashMap<String, usize> = self
             .types
             .iter()
@@ -109,6 +109,21 @@ impl<'a> Lowerer<'a> {
                         f.boxed = component[i] == component[j];
                     }
                 }
+            }
+        }
+        // A request body's fields are copies of its struct's: they box the same fields.
+        for op in operations.iter_mut() {
+            let Some(body) = op.body.as_mut() else {
+                continue;
+            };
+            let (Some(name), Some(fields)) = (&body.struct_name, body.fields.as_mut()) else {
+                continue;
+            };
+            let Some(TypeKind::Struct(s)) = index.get(name).map(|&i| &self.types[i].kind) else {
+                continue;
+            };
+            for (_, f) in fields.iter_mut() {
+                f.boxed = s.fields.iter().any(|sf| sf.wire == f.wire && sf.boxed);
             }
         }
     }
