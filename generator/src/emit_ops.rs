@@ -764,7 +764,7 @@ fn body_expr(plan: &Plan<'_>, api: &Api) -> TokenStream {
                             // layer (see `Optionality`).
                             let boxed =
                                 |v: TokenStream| if f.boxed { quote!(Box::new(#v)) } else { v };
-                            let value = match (Optionality::of(f, api), i.required) {
+                            let value = match (f.optionality, i.required) {
                                 (Optionality::Required, _) => boxed(quote!(#value)),
                                 // A required nullable field is an `Option` in the struct.
                                 (Optionality::Optional, true) => {

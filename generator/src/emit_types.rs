@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::{doc_lines, example_section, ident, rust_type, sanitize_markdown, sections};
+pub use crate::model::Optionality;
 use crate::model::{Api, Field, Struct, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
 pub fn types_file(api: &Api) -> TokenStream {
@@ -124,7 +125,7 @@ fn struct_def(name: &str, s: &Struct, decode_only: bool, api: &Api) -> TokenStre
             pub #extra: #ty,
         }
     });
-    let debug = has_secret.then(|| redacting_debug(name, s, api));
+    let debug = has_secret.then(|| redacting_debug(name, s));
     let deserialize = struct_deserialize(name, s, api);
     let non_exhaustive = decode_only.then(|| quote!(#[non_exhaustive]));
     quote! {
@@ -262,7 +263,7 @@ fn struct_deserialize(name: &str, s: &Struct, api: &Api) -> TokenStream {
 /// one) reads the inner value, so that a present `null` stays `Some(None)` (or
 /// `Some(Value::Null)`); exactly when the value holds decimals.
 fn field_reader(f: &Field, api: &Api) -> proc_macro2::Ident {
-    let some = match Optionality::of(f, api) {
+    let some = match f.optionality {
         Optionality::OptionalNullable => true,
         Optionality::Optional => api.is_any(&f.ty) && !f.required,
         Optionality::Required => false,
@@ -276,34 +277,12 @@ fn field_reader(f: &Field, api: &Api) -> proc_macro2::Ident {
     ident(name)
 }
 
-/// How many `Option` layers a field has: none when required, one when optional *or*
-/// nullable, two when optional *and* nullable (absent, `null` and a value all differ).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Optionality {
-    Required,
-    Optional,
-    OptionalNullable,
-}
-
-impl Optionality {
-    /// A free-form value (`serde_json::Value`) holds `null` itself, so `nullable` adds no
-    /// layer there.
-    pub fn of(f: &Field, api: &Api) -> Self {
-        let nullable = f.nullable && !api.is_any(&f.ty);
-        match (f.required, nullable) {
-            (true, false) => Optionality::Required,
-            (true, true) | (false, false) => Optionality::Optional,
-            (false, true) => Optionality::OptionalNullable,
-        }
-    }
-}
-
 /// The Rust type of a field: `Option` when optional or nullable, `Option<Option>` when
 /// both, `Box` when recursive.
-pub fn field_type(f: &Field, api: &Api) -> TokenStream {
+pub fn field_type(f: &Field) -> TokenStream {
     let inner = rust_type(&f.ty);
     let inner = if f.boxed { quote!(Box<#inner>) } else { inner };
-    match Optionality::of(f, api) {
+    match f.optionality {
         Optionality::Required => inner,
         Optionality::Optional => quote!(Option<#inner>),
         Optionality::OptionalNullable => quote!(Option<Option<#inner>>),
@@ -326,7 +305,7 @@ pub fn serde_with(ty: &TypeRef, optionality: Optionality, api: &Api) -> Option<S
 
 fn field(f: &Field, api: &Api) -> TokenStream {
     let name = ident(&f.rust);
-    let ty = field_type(f, api);
+    let ty = field_type(f);
     let mut serde = Vec::new();
     let wire = &f.wire;
     if crate::naming::bare(&f.rust) != f.wire {
@@ -334,7 +313,7 @@ fn field(f: &Field, api: &Api) -> TokenStream {
     }
     // `rust_decimal`'s own serde writes strings; `exact` writes exact JSON numbers. A
     // boxed field is never a decimal (only named types recurse).
-    if let Some(with) = serde_with(&f.ty, Optionality::of(f, api), api) {
+    if let Some(with) = serde_with(&f.ty, f.optionality, api) {
         serde.push(quote!(with = #with));
     }
     if !f.required {
@@ -393,12 +372,12 @@ fn field_doc(f: &Field) -> TokenStream {
     doc_lines(&sections(&[own, notes.join(" ")]))
 }
 
-fn redacting_debug(name: &str, s: &Struct, api: &Api) -> TokenStream {
+fn redacting_debug(name: &str, s: &Struct) -> TokenStream {
     let ty_name = ident(name);
     let fields = s.fields.iter().map(|f| {
         let id = ident(&f.rust);
         let label = crate::naming::bare(&f.rust);
-        match (f.secret, Optionality::of(f, api)) {
+        match (f.secret, f.optionality) {
             (false, _) => quote!(.field(#label, &self.#id)),
             (true, Optionality::Required) => quote!(.field(#label, &"<redacted>")),
             (true, Optionality::Optional) => {

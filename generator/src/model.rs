@@ -237,10 +237,35 @@ pub struct Field {
     pub secret: bool,
     /// Boxed because the type contains itself through this field.
     pub boxed: bool,
+    /// How many `Option` layers the field has; decided by lowering's passes.
+    pub optionality: Optionality,
     pub doc: Option<String>,
     pub example: Option<Value>,
     pub deprecated: bool,
     pub constraints: Constraints,
+}
+
+/// How many `Option` layers a field has: none when required, one when optional *or*
+/// nullable, two when optional *and* nullable (absent, `null` and a value all differ). A
+/// free-form value (`serde_json::Value`) holds `null` itself, so `nullable` adds no layer
+/// there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Optionality {
+    #[default]
+    Required,
+    Optional,
+    OptionalNullable,
+}
+
+impl Optionality {
+    /// The layers for a field that is `required` or not, and `nullable` (and not free-form).
+    pub fn of(required: bool, nullable: bool) -> Self {
+        match (required, nullable) {
+            (true, false) => Optionality::Required,
+            (true, true) | (false, false) => Optionality::Optional,
+            (false, true) => Optionality::OptionalNullable,
+        }
+    }
 }
 
 /// Checks the client runs before sending, from the spec's validation keywords.

@@ -115,6 +115,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Diagnostics> {
     let token_endpoint = l.token_endpoint(&operations);
     l.break_alias_cycles();
     l.decide_type_facts();
+    l.decide_optionality(&mut operations);
     let servers = l.lower_servers();
     if !l.diags.is_empty() {
         return Err(l.diags);

@@ -4,6 +4,36 @@
 use super::*;
 
 impl<'a> Lowerer<'a> {
+    /// Decides every field's `Option` layers (see [`Optionality`]), in the types and in the
+    /// copies request bodies hold. Runs after [`Self::decide_type_facts`]: a free-form value
+    /// (also through an alias) holds `null` itself, so `nullable` adds no layer to it.
+    pub(super) fn decide_optionality(&mut self, operations: &mut [Operation]) {
+        let free_form_aliases: BTreeSet<String> = self
+            .types
+            .iter()
+            .filter(|t| t.facts.alias_of == Some(TypeRef::Any))
+            .map(|t| t.name.clone())
+            .collect();
+        let decide = |f: &mut Field| {
+            let free_form = match &f.ty {
+                TypeRef::Any => true,
+                TypeRef::Named(n) => free_form_aliases.contains(n),
+                _ => false,
+            };
+            f.optionality = Optionality::of(f.required, f.nullable && !free_form);
+        };
+        for t in &mut self.types {
+            if let TypeKind::Struct(s) = &mut t.kind {
+                s.fields.iter_mut().for_each(decide);
+            }
+        }
+        for op in operations.iter_mut() {
+            if let Some(fields) = op.body.as_mut().and_then(|b| b.fields.as_mut()) {
+                fields.iter_mut().for_each(|(_, f)| decide(f));
+            }
+        }
+    }
+
     /// Decides the facts emission reads about each type (see [`TypeFacts`]): whether it can
     /// be `Eq` (a fixpoint from "all are" down, so recursive types are handled), what an
     /// alias finally stands for, and whether it has a text form.

@@ -579,6 +579,8 @@ impl<'a> Lowerer<'a> {
             nullable: data.is_some_and(|d| d.nullable),
             secret,
             boxed: false,
+            // Decided once nullability and aliases are known (passes::decide_optionality).
+            optionality: Optionality::Required,
             doc: data.and_then(|d| doc_of(d.title.as_deref(), d.description.as_deref())),
             example: data.and_then(|d| d.example.clone()),
             deprecated: data.is_some_and(|d| d.deprecated),
