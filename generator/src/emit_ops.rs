@@ -13,9 +13,9 @@ use serde_json::Value;
 
 use crate::emit::{doc_lines, example_section, ident, rust_type, sections};
 use crate::emit_types::Optionality;
+use crate::model::InputKind as Where;
 use crate::model::{
-    Api, BodyEncoding, Constraints, Operation, ParamLocation, RetryKind, Security, TypeKind,
-    TypeRef,
+    Api, BodyEncoding, Constraints, Operation, RetryKind, Security, TypeKind, TypeRef,
 };
 use crate::naming::bare;
 
@@ -45,31 +45,23 @@ pub fn operations_file(api: &Api) -> TokenStream {
     }
 }
 
-/// One input a builder collects.
+/// A view of one of the operation's [`model::Input`]s, with its body field looked up.
 struct Input<'a> {
     /// Setter and builder-field name.
     name: String,
     wire: &'a str,
     ty: &'a TypeRef,
-    /// The field type inside the request body struct (may be `Option`/`Box`).
+    /// The field inside the request body struct (its `Box` and `Option` layers).
     body_field: Option<&'a crate::model::Field>,
     /// The body struct's own field name, when this input is a body field.
     struct_field: Option<&'a str>,
     location: Where,
     required: bool,
+    in_typestate: bool,
     explode: bool,
     doc: Option<&'a str>,
     constraints: &'a Constraints,
     example: Option<&'a Value>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Where {
-    Path,
-    Query,
-    Header,
-    BodyField,
-    WholeBody,
 }
 
 struct Plan<'a> {
@@ -81,65 +73,31 @@ struct Plan<'a> {
 
 impl<'a> Plan<'a> {
     fn new(op: &'a Operation) -> Self {
-        let mut inputs = Vec::new();
-        for p in op.path_params.iter().chain(&op.params) {
-            inputs.push(Input {
-                name: p.rust.clone(),
-                wire: &p.wire,
-                ty: &p.ty,
-                body_field: None,
-                struct_field: None,
-                location: match p.location {
-                    ParamLocation::Path => Where::Path,
-                    ParamLocation::Query => Where::Query,
-                    ParamLocation::Header => Where::Header,
-                },
-                required: p.required,
-                explode: p.explode,
-                doc: p.doc.as_deref(),
-                constraints: &p.constraints,
-                example: None,
-            });
-        }
-        if let Some(body) = &op.body {
-            match &body.fields {
-                Some(fields) => {
-                    for (setter, f) in fields {
-                        let example = body
-                            .example
-                            .as_ref()
-                            .and_then(|e| e.get(&f.wire))
-                            .or(f.example.as_ref());
-                        inputs.push(Input {
-                            name: setter.clone(),
-                            wire: &f.wire,
-                            ty: &f.ty,
-                            body_field: Some(f),
-                            struct_field: Some(&f.rust),
-                            location: Where::BodyField,
-                            required: f.required,
-                            explode: false,
-                            doc: f.doc.as_deref(),
-                            constraints: &f.constraints,
-                            example,
-                        });
-                    }
+        let body_fields = op.body.as_ref().and_then(|b| b.fields.as_ref());
+        let inputs = op
+            .inputs
+            .iter()
+            .map(|i| {
+                let body_field = i
+                    .body_field
+                    .and_then(|k| body_fields.and_then(|f| f.get(k)))
+                    .map(|(_, f)| f);
+                Input {
+                    name: i.name.clone(),
+                    wire: &i.wire,
+                    ty: &i.ty,
+                    body_field,
+                    struct_field: body_field.map(|f| f.rust.as_str()),
+                    location: i.kind,
+                    required: i.required,
+                    in_typestate: i.in_typestate(),
+                    explode: i.explode,
+                    doc: i.doc.as_deref(),
+                    constraints: &i.constraints,
+                    example: i.example.as_ref(),
                 }
-                None => inputs.push(Input {
-                    name: "body".to_owned(),
-                    wire: "body",
-                    ty: &body.ty,
-                    body_field: None,
-                    struct_field: None,
-                    location: Where::WholeBody,
-                    required: body.required,
-                    explode: false,
-                    doc: None,
-                    constraints: EMPTY_CONSTRAINTS,
-                    example: body.example.as_ref(),
-                }),
-            }
-        }
+            })
+            .collect();
         Plan {
             op,
             inputs,
@@ -149,22 +107,13 @@ impl<'a> Plan<'a> {
 
     /// Inputs with a typestate parameter: required, and not positional (path).
     fn typestate(&self) -> impl Iterator<Item = &Input<'a>> {
-        self.inputs
-            .iter()
-            .filter(|i| i.required && i.location != Where::Path)
+        self.inputs.iter().filter(|i| i.in_typestate)
     }
 
     fn builder_ident(&self) -> proc_macro2::Ident {
         ident(&self.op.builder)
     }
 }
-
-static EMPTY_CONSTRAINTS: &Constraints = &Constraints {
-    pattern: None,
-    pattern_unchecked: None,
-    min_length: None,
-    max_length: None,
-};
 
 fn marker(i: &Input<'_>) -> proc_macro2::Ident {
     format_ident!("Missing{}", bare(&i.name).to_upper_camel_case())
@@ -260,7 +209,7 @@ fn builder(plan: &Plan<'_>, api: &Api) -> TokenStream {
     // The struct.
     let struct_fields = plan.inputs.iter().map(|i| {
         let name = ident(&i.name);
-        if i.required && i.location != Where::Path {
+        if i.in_typestate {
             let p = state_param(i);
             quote!(#name: #p,)
         } else {
@@ -640,14 +589,10 @@ fn send_fns(plan: &Plan<'_>, api: &Api) -> TokenStream {
         let n = ident(&i.name);
         quote!(let #n = self.#n.into_value();)
     });
-    let plain = plan
-        .inputs
-        .iter()
-        .filter(|i| !(i.required && i.location != Where::Path))
-        .map(|i| {
-            let n = ident(&i.name);
-            quote!(let #n = self.#n;)
-        });
+    let plain = plan.inputs.iter().filter(|i| !i.in_typestate).map(|i| {
+        let n = ident(&i.name);
+        quote!(let #n = self.#n;)
+    });
 
     let checks = plan
         .inputs

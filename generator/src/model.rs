@@ -324,6 +324,47 @@ pub struct Operation {
     /// `x-outcome-lookup`: the `operationId` that tells whether a write whose answer was
     /// lost happened; validated to name an operation of the spec.
     pub outcome_lookup: Option<String>,
+    /// Everything the builder collects, in order: path parameters (positional), query and
+    /// header parameters, then the body's fields (or the whole body).
+    pub inputs: Vec<Input>,
+}
+
+/// Where an input goes in the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    Path,
+    Query,
+    Header,
+    /// A field of the body struct.
+    BodyField,
+    /// The whole body, set at once.
+    WholeBody,
+}
+
+/// One input an operation's builder collects.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// The setter's (and builder field's) name.
+    pub name: String,
+    pub wire: String,
+    pub kind: InputKind,
+    pub ty: TypeRef,
+    pub required: bool,
+    /// For arrays in the query: one `name=value` pair per item.
+    pub explode: bool,
+    pub doc: Option<String>,
+    pub constraints: Constraints,
+    /// An example value for doc examples: the body example's member, else the field's.
+    pub example: Option<Value>,
+    /// For a body field: its index in the operation's `body.fields`.
+    pub body_field: Option<usize>,
+}
+
+impl Input {
+    /// Whether the builder tracks the input in its typestate: required and not positional.
+    pub fn in_typestate(&self) -> bool {
+        self.required && self.kind != InputKind::Path
+    }
 }
 
 /// The body field named by `x-idempotency-key`.

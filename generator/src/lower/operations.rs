@@ -136,6 +136,7 @@ impl<'a> Lowerer<'a> {
         let idempotency_key = self.idempotency_key(op, &op_ptr, body.as_ref());
         let retry = self.retry_kind(op, method, &op_ptr, idempotency_key.is_some());
         let outcome_lookup = self.outcome_lookup(op, &op_ptr);
+        let inputs = inputs(&path_params, &other_params, body.as_ref());
         Operation {
             id,
             fn_name,
@@ -153,6 +154,7 @@ impl<'a> Lowerer<'a> {
             retry,
             idempotency_key,
             outcome_lookup,
+            inputs,
         }
     }
 
@@ -719,6 +721,66 @@ pub(super) fn placeholders(path: &str) -> Vec<String> {
         .skip(1)
         .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
         .collect()
+}
+
+/// The builder's inputs, in order: path parameters, the other parameters, then the body's
+/// fields (with the body example's member as their example) or the whole body.
+fn inputs(path_params: &[Param], other_params: &[Param], body: Option<&Body>) -> Vec<Input> {
+    let mut inputs: Vec<Input> = path_params
+        .iter()
+        .chain(other_params)
+        .map(|p| Input {
+            name: p.rust.clone(),
+            wire: p.wire.clone(),
+            kind: match p.location {
+                ParamLocation::Path => InputKind::Path,
+                ParamLocation::Query => InputKind::Query,
+                ParamLocation::Header => InputKind::Header,
+            },
+            ty: p.ty.clone(),
+            required: p.required,
+            explode: p.explode,
+            doc: p.doc.clone(),
+            constraints: p.constraints.clone(),
+            example: None,
+            body_field: None,
+        })
+        .collect();
+    let Some(body) = body else { return inputs };
+    match &body.fields {
+        Some(fields) => inputs.extend(fields.iter().enumerate().map(|(k, (setter, f))| {
+            Input {
+                name: setter.clone(),
+                wire: f.wire.clone(),
+                kind: InputKind::BodyField,
+                ty: f.ty.clone(),
+                required: f.required,
+                explode: false,
+                doc: f.doc.clone(),
+                constraints: f.constraints.clone(),
+                example: body
+                    .example
+                    .as_ref()
+                    .and_then(|e| e.get(&f.wire))
+                    .or(f.example.as_ref())
+                    .cloned(),
+                body_field: Some(k),
+            }
+        })),
+        None => inputs.push(Input {
+            name: "body".to_owned(),
+            wire: "body".to_owned(),
+            kind: InputKind::WholeBody,
+            ty: body.ty.clone(),
+            required: body.required,
+            explode: false,
+            doc: None,
+            constraints: Constraints::default(),
+            example: body.example.clone(),
+            body_field: None,
+        }),
+    }
+    inputs
 }
 
 #[cfg(test)]
