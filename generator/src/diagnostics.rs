@@ -31,16 +31,16 @@ impl Kind {
                 "fix the document at the place shown; it must be OpenAPI 3.0.x in YAML or JSON"
             }
             Kind::Reference => {
-                "point the `$ref` at a schema, parameter, body or response under `#/components` of the same document"
+                "point the `$ref` at a schema, parameter, body or response under `#/components` of the same document, and put an object, array or map in any cycle"
             }
             Kind::Unsupported => {
-                "rewrite the construct in a form the generator supports (see README: supported and rejected constructs), or leave it out"
+                "rewrite the construct in a form the generator supports (the message says which), or leave it out"
             }
             Kind::Invalid => {
                 "make the spec agree with itself and with OpenAPI 3.0 at the place shown"
             }
             Kind::Extension => {
-                "fix the extension as its message says (spec/CURATION.md lists the extensions and their meaning)"
+                "fix the `x-…` extension as its message says; it must name things that exist in the spec"
             }
             Kind::Internal => "this is a generator bug: report it with the spec that triggers it",
         }
@@ -66,13 +66,17 @@ impl fmt::Display for Diagnostic {
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
-    /// Records a problem of `kind` at `pointer`.
+    /// Records a problem of `kind` at `pointer`, once: the same problem at the same place
+    /// (a path-level parameter every operation of the path inherits, say) is listed once.
     pub fn push(&mut self, kind: Kind, pointer: impl Into<String>, message: impl Into<String>) {
-        self.0.push(Diagnostic {
+        let diagnostic = Diagnostic {
             kind,
             pointer: pointer.into(),
             message: message.into(),
-        });
+        };
+        if !self.0.contains(&diagnostic) {
+            self.0.push(diagnostic);
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -171,6 +175,11 @@ mod tests {
         );
         diags.push(Kind::Reference, "#/b", "`#/x` points at nothing");
         diags.push(Kind::Unsupported, "#/c", "`not` schemas are not supported");
+        diags.push(
+            Kind::Unsupported,
+            "#/a",
+            "cookie parameters are not supported",
+        );
         let text = diags.to_string();
         assert!(
             text.starts_with("the spec has 3 problems:\n  #/a: cookie parameters"),

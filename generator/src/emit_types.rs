@@ -581,7 +581,7 @@ fn union(name: &str, variants: &[UnionVariant], api: &Api) -> TokenStream {
         let with =
             serde_with(&v.ty, Optionality::Required, api).map(|w| quote!(#[serde(with = #w)]));
         let doc = format!(
-            " The value as {}.",
+            " The value as `{}`.",
             inner
                 .to_string()
                 .replace(" :: ", "::")

@@ -95,6 +95,7 @@ fixtures!(
     odd_names,
     hostile_names,
     self_referential_body,
+    recursive_union,
     name_collisions,
     recursive,
     rejected,

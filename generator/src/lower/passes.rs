@@ -171,49 +171,64 @@ impl<'a> Lowerer<'a> {
                 _ => {}
             }
         }
-        let aliases: HashMap<&str, &TypeRef> = self
+        // What each alias or union holds by value: its target, or its variants.
+        let by_value: HashMap<&str, Vec<&TypeRef>> = self
             .types
             .iter()
-            .filter_map(|t| {
-                if let TypeKind::Alias(target) = &t.kind {
-                    Some((t.name.as_str(), target))
-                } else {
-                    None
+            .filter_map(|t| match &t.kind {
+                TypeKind::Alias(target) => Some((t.name.as_str(), vec![target])),
+                TypeKind::Union(variants) => {
+                    Some((t.name.as_str(), variants.iter().map(|v| &v.ty).collect()))
                 }
+                _ => None,
             })
             .collect();
-        let mut newtypes = Vec::new();
-        for (&name, &target) in &aliases {
-            // Depth-first through aliases only: does `name` reach itself, and through a container?
+        let mut cycles = Vec::new();
+        for (&name, targets) in &by_value {
+            // Depth-first through aliases and unions only: does `name` reach itself, and
+            // through a container?
             let mut stack = Vec::new();
-            named_in(target, &mut stack, false);
+            for target in targets {
+                named_in(target, &mut stack, false);
+            }
             let mut seen = BTreeSet::new();
             while let Some((n, contained)) = stack.pop() {
                 if n == name {
-                    newtypes.push((name.to_owned(), contained));
+                    cycles.push((name.to_owned(), contained));
                     break;
                 }
                 if seen.insert((n, contained))
-                    && let Some(next) = aliases.get(n)
+                    && let Some(next) = by_value.get(n)
                 {
                     let mut more = Vec::new();
-                    named_in(next, &mut more, contained);
+                    for target in next {
+                        named_in(target, &mut more, contained);
+                    }
                     stack.extend(more);
                 }
             }
         }
-        newtypes.sort();
-        for (name, contained) in newtypes {
+        cycles.sort();
+        for (name, contained) in cycles {
             let Some(t) = self.types.iter_mut().find(|t| t.name == name) else {
                 continue;
             };
-            if contained {
-                if let TypeKind::Alias(target) = &t.kind {
-                    t.kind = TypeKind::Newtype(target.clone());
+            match (&t.kind, contained) {
+                // A container makes it finite: an alias becomes a newtype, a union is fine.
+                (TypeKind::Alias(target), true) => t.kind = TypeKind::Newtype(target.clone()),
+                (TypeKind::Union(_), true) => {}
+                (TypeKind::Union(_), false) => {
+                    let source = t.source.clone();
+                    self.diags.push(
+                        Kind::Invalid,
+                        source,
+                        "this `oneOf`/`anyOf` has itself as a member, with no object, array or map in between: it could never be decoded; remove that member",
+                    );
                 }
-            } else {
-                let source = t.source.clone();
-                self.diags.push(Kind::Reference, source, "this schema is only a reference to itself (a `$ref`/`allOf` cycle with no object, array or map in it)");
+                _ => {
+                    let source = t.source.clone();
+                    self.diags.push(Kind::Reference, source, "this schema is only a reference to itself (a `$ref`/`allOf` cycle with no object, array or map in it)");
+                }
             }
         }
     }
