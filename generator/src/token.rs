@@ -43,48 +43,13 @@ pub fn token_endpoint(
         );
         return None;
     };
-    let mapping = map.get("form").and_then(Value::as_object);
-    let mut form = Vec::new();
-    for (_, field) in fields {
-        let declared = mapping
-            .and_then(|m| m.get(&field.wire))
-            .and_then(Value::as_str);
-        let value = match declared {
-            Some(part) => match credential(part) {
-                Some(part) => FormValue::Credential(part),
-                None => {
-                    diags.push(Kind::Extension,
-                        at.key("form").key(&field.wire).as_str(),
-                        format!("`{part}` is not a credential: use username, password, client-id or client-secret"),
-                    );
-                    continue;
-                }
-            },
-            None => match single_value(&field.ty, types) {
-                Some(constant) => FormValue::Constant(constant),
-                None if !field.required => continue,
-                None => {
-                    diags.push(Kind::Extension,
-                        at.key("form").as_str(),
-                        format!("the required form field `{}` is neither mapped to a credential nor a one-value enum", field.wire),
-                    );
-                    continue;
-                }
-            },
-        };
-        form.push((field.wire.clone(), value));
-    }
-    if let Some(mapping) = mapping {
-        for wire in mapping.keys() {
-            if !fields.iter().any(|(_, f)| &f.wire == wire) {
-                diags.push(
-                    Kind::Extension,
-                    at.key("form").key(wire).as_str(),
-                    format!("`{wire}` is not a field of the token operation's form body"),
-                );
-            }
-        }
-    }
+    let form = form(
+        fields,
+        map.get("form").and_then(Value::as_object),
+        types,
+        at,
+        diags,
+    );
     // The answer: the members holding the token and its lifetime, with their aliases.
     let answer = match op.response.payload() {
         TypeRef::Named(n) => types.iter().find(|t| &t.name == n),
@@ -135,6 +100,59 @@ pub fn token_endpoint(
         token: token?,
         expires_in,
     })
+}
+
+/// What fills each form field: a mapped credential, or the one value of a one-value enum.
+/// Every mapped name must be a field, and every required field must be filled.
+fn form(
+    fields: &[(String, crate::model::Field)],
+    mapping: Option<&serde_json::Map<String, Value>>,
+    types: &[TypeDef],
+    at: &Pointer,
+    diags: &mut Diagnostics,
+) -> Vec<(String, FormValue)> {
+    let mut form = Vec::new();
+    for (_, field) in fields {
+        let declared = mapping
+            .and_then(|m| m.get(&field.wire))
+            .and_then(Value::as_str);
+        let value = match declared {
+            Some(part) => match credential(part) {
+                Some(part) => FormValue::Credential(part),
+                None => {
+                    diags.push(Kind::Extension,
+                        at.key("form").key(&field.wire).as_str(),
+                        format!("`{part}` is not a credential: use username, password, client-id or client-secret"),
+                    );
+                    continue;
+                }
+            },
+            None => match single_value(&field.ty, types) {
+                Some(constant) => FormValue::Constant(constant),
+                None if !field.required => continue,
+                None => {
+                    diags.push(Kind::Extension,
+                        at.key("form").as_str(),
+                        format!("the required form field `{}` is neither mapped to a credential nor a one-value enum", field.wire),
+                    );
+                    continue;
+                }
+            },
+        };
+        form.push((field.wire.clone(), value));
+    }
+    if let Some(mapping) = mapping {
+        for wire in mapping.keys() {
+            if !fields.iter().any(|(_, f)| &f.wire == wire) {
+                diags.push(
+                    Kind::Extension,
+                    at.key("form").key(wire).as_str(),
+                    format!("`{wire}` is not a field of the token operation's form body"),
+                );
+            }
+        }
+    }
+    form
 }
 
 fn credential(part: &str) -> Option<CredentialPart> {

@@ -38,12 +38,7 @@ impl<'a> Lowerer<'a> {
     /// be `Eq` (a fixpoint from "all are" down, so recursive types are handled), what an
     /// alias finally stands for, and whether it has a text form.
     pub(super) fn decide_type_facts(&mut self) {
-        let index: HashMap<String, usize> = self
-            .types
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.name.clone(), i))
-            .collect();
+        let index = type_index(&self.types);
         let mut eq = vec![true; self.types.len()];
         loop {
             let mut changed = false;
@@ -75,12 +70,7 @@ impl<'a> Lowerer<'a> {
     /// Boxes fields through which a type contains itself, so it has a finite size.
     /// Marks the types no request reaches (see [`TypeDef::decode_only`]).
     pub(super) fn mark_decode_only(&mut self, operations: &[Operation]) {
-        let index: HashMap<&str, usize> = self
-            .types
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.name.as_str(), i))
-            .collect();
+        let index = type_index(&self.types);
         let reach = |roots: Vec<&TypeRef>| -> BTreeSet<usize> {
             let mut seen = BTreeSet::new();
             let mut todo: Vec<&str> = Vec::new();
@@ -113,12 +103,7 @@ impl<'a> Lowerer<'a> {
     }
 
     pub(super) fn mark_recursive_fields(&mut self, operations: &mut [Operation]) {
-        let index: HashMap<String, usize> = self
-            .types
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.name.clone(), i))
-            .collect();
+        let index = type_index(&self.types);
         let edges: Vec<Vec<usize>> = self
             .types
             .iter()
@@ -344,6 +329,15 @@ pub(super) fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
         }
     }
     s.component
+}
+
+/// Type name → position in `types`, for the passes that follow references by name.
+fn type_index(types: &[TypeDef]) -> HashMap<String, usize> {
+    types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect()
 }
 
 /// Whether a value of `ty` can derive `Eq`, given what is known of each named type.
