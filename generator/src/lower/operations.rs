@@ -450,14 +450,36 @@ impl<'a> Lowerer<'a> {
             other => scalar(other),
         };
         if !ok {
+            let what = self.param_shape(ty);
             self.diags.push(
                 Kind::Unsupported,
                 at.key("schema").as_str(),
                 format!(
-                    "object-valued {} parameters are not supported",
+                    "{} parameters that are {what} are not supported",
                     location_name(location)
                 ),
             );
+        }
+    }
+
+    /// What a parameter type that has no text form is, in words, for the diagnostic: a
+    /// union with an array member is not an object, and saying so sends the maintainer to
+    /// the right place.
+    fn param_shape(&self, ty: &TypeRef) -> &'static str {
+        let named = match ty {
+            TypeRef::Named(n) => self.types.iter().find(|t| &t.name == n),
+            _ => None,
+        };
+        match named.map(|t| &t.kind) {
+            Some(TypeKind::Union(variants))
+                if variants.iter().any(|v| matches!(v.ty, TypeRef::Array(_))) =>
+            {
+                "a `oneOf`/`anyOf` of a scalar and an array"
+            }
+            Some(TypeKind::Union(_)) => "a `oneOf`/`anyOf` with an object member",
+            _ if matches!(ty, TypeRef::Array(_)) => "arrays of arrays or of objects",
+            _ if matches!(ty, TypeRef::Any) => "free-form JSON",
+            _ => "objects",
         }
     }
 
