@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A consumer's view of enkash-rewards (consumer/, its own workspace): no serde_json
+# A consumer's view of enkash-rewards (consumer/, its own workspace): the package's files, no serde_json
 # `arbitrary_precision` in its dependency graph, and its tests (own serde types, exact
 # amounts, keyed writes, spawned calls, offline testing support, enum typos) pass.
 # Shares target/ with the workspace, so dependencies already built are reused.
@@ -18,6 +18,13 @@ check_features() {
     fi
     echo "consumer-check: $what: no arbitrary_precision"
 }
+
+# What a consumer downloads carries both licences, the consumer README and the changelog.
+packaged=$(cargo package --list --allow-dirty -p enkash-rewards)
+for file in LICENSE-MIT LICENSE-APACHE README.md CHANGELOG.md; do
+    grep -qx "$file" <<<"$packaged" || { echo "error: the package lacks $file" >&2; exit 1; }
+done
+echo "consumer-check: the package carries LICENSE-MIT, LICENSE-APACHE, README.md, CHANGELOG.md"
 
 check_features "enkash-rewards" -p enkash-rewards
 check_features "consumer/" --manifest-path consumer/Cargo.toml
