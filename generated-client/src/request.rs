@@ -236,33 +236,38 @@ pub fn encode_path_segment(value: &str) -> String {
     }
 }
 
-/// Typestate support for generated builders: a required field's type parameter is a
-/// `Missing…` marker until its setter stores the value in a [`Set`](typestate::Set).
+/// Typestate support for generated builders: a builder's state has one slot per required
+/// input, that input's `Missing…` marker until its setter makes it [`Set`](typestate::Set).
 pub mod typestate {
-    /// A required field that has been given its value.
-    #[derive(Debug, Clone)]
-    pub struct Set<T>(pub(crate) T);
+    use crate::error::Error;
+
+    /// A required input that has been given its value.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct Set;
 
     mod sealed {
         pub trait Sealed {}
-        impl<T> Sealed for super::Set<T> {}
+        impl Sealed for super::Set {}
     }
 
-    /// Implemented only by [`Set`]: `send()` requires it of every required field, so a
-    /// missing field is a compile error naming that field's `Missing…` marker.
+    /// Implemented only by [`Set`]: `send()` requires it of every slot of the builder's
+    /// state, so a missing input is a compile error naming that input's `Missing…` marker.
     #[diagnostic::on_unimplemented(
         message = "a required field is not set: `{Self}`",
         label = "`send()` needs this field",
         note = "call the setter named after the field (e.g. `.company_id(..)` for `MissingCompanyId`) before `.send()`"
     )]
-    pub trait Required<T>: sealed::Sealed {
-        #[doc(hidden)]
-        fn into_value(self) -> T;
-    }
+    pub trait Required: sealed::Sealed {}
 
-    impl<T> Required<T> for Set<T> {
-        fn into_value(self) -> T {
-            self.0
-        }
+    impl Required for Set {}
+
+    /// A required input's value. `send()` exists only once the input's setter has been
+    /// called, so `None` cannot occur through the builders; it would be reported as
+    /// [`Error::InvalidRequest`], never as a panic.
+    pub(crate) fn take<T>(value: Option<T>, field: &'static str) -> Result<T, Error> {
+        value.ok_or_else(|| Error::InvalidRequest {
+            field: field.to_owned(),
+            reason: "is required and was not set".to_owned(),
+        })
     }
 }

@@ -6,8 +6,6 @@
 //! Required inputs are checked at compile time: `send()` exists only once every
 //! required setter has been called.
 
-use crate::request::typestate::{Required, Set};
-
 impl crate::Client {
     /// Get an access token
     ///
@@ -70,7 +68,10 @@ impl crate::Client {
 }
 
 pub mod create_access_token {
-    //! Typestate markers for [`CreateAccessToken`](super::CreateAccessToken): each names a required input not yet set.
+    //! The typestate of [`CreateAccessToken`](super::CreateAccessToken): which required inputs are set.
+
+    pub use crate::request::typestate::Set;
+    use crate::request::typestate::Required;
 
     /// `username` has not been set yet: call `.username(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -87,6 +88,44 @@ pub mod create_access_token {
     /// `clientId` has not been set yet: call `.client_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingClientId;
+
+    /// The state of a new builder: every required input missing.
+    pub type Empty = (
+        MissingUsername,
+        MissingPassword,
+        MissingGrantType,
+        MissingClientId,
+    );
+
+    /// Which required inputs are set; implemented by the tuple with one slot per
+    /// required input, in the order of [`Empty`].
+    pub trait State {
+        /// This state with `username` set.
+        type WithUsername;
+
+        /// This state with `password` set.
+        type WithPassword;
+
+        /// This state with `grant_type` set.
+        type WithGrantType;
+
+        /// This state with `clientId` set.
+        type WithClientId;
+    }
+
+    impl<A, B, C, D> State for (A, B, C, D) {
+        type WithUsername = (Set, B, C, D);
+
+        type WithPassword = (A, Set, C, D);
+
+        type WithGrantType = (A, B, Set, D);
+
+        type WithClientId = (A, B, C, Set);
+    }
+
+    /// Implemented by a state in which every required input is set: `send()` needs it.
+    pub trait Complete: State {}
+    impl<A: Required, B: Required, C: Required, D: Required> Complete for (A, B, C, D) {}
 }
 
 /// Get an access token
@@ -128,18 +167,14 @@ pub mod create_access_token {
 /// }
 /// ```
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct CreateAccessToken<
-    UsernameState = create_access_token::MissingUsername,
-    PasswordState = create_access_token::MissingPassword,
-    GrantTypeState = create_access_token::MissingGrantType,
-    ClientIdState = create_access_token::MissingClientId,
-> {
+pub struct CreateAccessToken<S = create_access_token::Empty> {
     client: crate::Client,
     options: crate::request::RequestOptions,
-    username: UsernameState,
-    password: PasswordState,
-    grant_type: GrantTypeState,
-    client_id: ClientIdState,
+    username: Option<String>,
+    password: Option<String>,
+    grant_type: Option<crate::types::AccessTokenRequestGrantType>,
+    client_id: Option<String>,
+    typestate: std::marker::PhantomData<S>,
 }
 
 impl CreateAccessToken {
@@ -147,21 +182,16 @@ impl CreateAccessToken {
         Self {
             client,
             options: crate::request::RequestOptions::default(),
-            username: create_access_token::MissingUsername,
-            password: create_access_token::MissingPassword,
-            grant_type: create_access_token::MissingGrantType,
-            client_id: create_access_token::MissingClientId,
+            username: None,
+            password: None,
+            grant_type: None,
+            client_id: None,
+            typestate: std::marker::PhantomData,
         }
     }
 }
 
-impl<
-    UsernameState: std::fmt::Debug,
-    PasswordState: std::fmt::Debug,
-    GrantTypeState: std::fmt::Debug,
-    ClientIdState: std::fmt::Debug,
-> std::fmt::Debug
-for CreateAccessToken<UsernameState, PasswordState, GrantTypeState, ClientIdState> {
+impl<S> std::fmt::Debug for CreateAccessToken<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CreateAccessToken")
             .field("username", &self.username)
@@ -173,83 +203,49 @@ for CreateAccessToken<UsernameState, PasswordState, GrantTypeState, ClientIdStat
     }
 }
 
-impl<
-    UsernameState,
-    PasswordState,
-    GrantTypeState,
-    ClientIdState,
-> CreateAccessToken<UsernameState, PasswordState, GrantTypeState, ClientIdState> {
+impl<S: create_access_token::State> CreateAccessToken<S> {
     /// Registered mobile number or email.
     ///
     /// Body field `username`. Required.
     pub fn username(
-        self,
+        mut self,
         value: impl Into<String>,
-    ) -> CreateAccessToken<Set<String>, PasswordState, GrantTypeState, ClientIdState> {
-        CreateAccessToken {
-            client: self.client,
-            options: self.options,
-            username: Set(value.into()),
-            password: self.password,
-            grant_type: self.grant_type,
-            client_id: self.client_id,
-        }
+    ) -> CreateAccessToken<S::WithUsername> {
+        self.username = Some(value.into());
+        self.into_state()
     }
 
     /// Account password. Three consecutive failures lock the account.
     ///
     /// Body field `password`. Required.
     pub fn password(
-        self,
+        mut self,
         value: impl Into<String>,
-    ) -> CreateAccessToken<UsernameState, Set<String>, GrantTypeState, ClientIdState> {
-        CreateAccessToken {
-            client: self.client,
-            options: self.options,
-            username: self.username,
-            password: Set(value.into()),
-            grant_type: self.grant_type,
-            client_id: self.client_id,
-        }
+    ) -> CreateAccessToken<S::WithPassword> {
+        self.password = Some(value.into());
+        self.into_state()
     }
 
     /// OAuth grant type; always `password`.
     ///
     /// Body field `grant_type`. Required.
     pub fn grant_type(
-        self,
+        mut self,
         value: impl Into<crate::types::AccessTokenRequestGrantType>,
-    ) -> CreateAccessToken<
-        UsernameState,
-        PasswordState,
-        Set<crate::types::AccessTokenRequestGrantType>,
-        ClientIdState,
-    > {
-        CreateAccessToken {
-            client: self.client,
-            options: self.options,
-            username: self.username,
-            password: self.password,
-            grant_type: Set(value.into()),
-            client_id: self.client_id,
-        }
+    ) -> CreateAccessToken<S::WithGrantType> {
+        self.grant_type = Some(value.into());
+        self.into_state()
     }
 
     /// Client id issued by EnKash.
     ///
     /// Body field `clientId`. Required.
     pub fn client_id(
-        self,
+        mut self,
         value: impl Into<String>,
-    ) -> CreateAccessToken<UsernameState, PasswordState, GrantTypeState, Set<String>> {
-        CreateAccessToken {
-            client: self.client,
-            options: self.options,
-            username: self.username,
-            password: self.password,
-            grant_type: self.grant_type,
-            client_id: Set(value.into()),
-        }
+    ) -> CreateAccessToken<S::WithClientId> {
+        self.client_id = Some(value.into());
+        self.into_state()
     }
 
     /// Sets the total time one attempt may take, overriding the client's timeout.
@@ -264,15 +260,24 @@ impl<
         self
     }
 
+    fn into_state<T>(self) -> CreateAccessToken<T> {
+        CreateAccessToken {
+            client: self.client,
+            options: self.options,
+            username: self.username,
+            password: self.password,
+            grant_type: self.grant_type,
+            client_id: self.client_id,
+            typestate: std::marker::PhantomData,
+        }
+    }
+
     /// Sends the request. Returns [`AccessToken`](crate::types::AccessToken).
     ///
     /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
     pub async fn send(self) -> Result<crate::types::AccessToken, crate::Error>
     where
-        UsernameState: Required<String>,
-        PasswordState: Required<String>,
-        GrantTypeState: Required<crate::types::AccessTokenRequestGrantType>,
-        ClientIdState: Required<String>,
+        S: create_access_token::Complete,
     {
         self.send_with_response().await.map(crate::Response::into_payload)
     }
@@ -282,17 +287,14 @@ impl<
         self,
     ) -> Result<crate::Response<crate::types::AccessToken>, crate::Error>
     where
-        UsernameState: Required<String>,
-        PasswordState: Required<String>,
-        GrantTypeState: Required<crate::types::AccessTokenRequestGrantType>,
-        ClientIdState: Required<String>,
+        S: create_access_token::Complete,
     {
         let client = self.client;
         let options = self.options;
-        let username = self.username.into_value();
-        let password = self.password.into_value();
-        let grant_type = self.grant_type.into_value();
-        let client_id = self.client_id.into_value();
+        let username = crate::request::typestate::take(self.username, "username")?;
+        let password = crate::request::typestate::take(self.password, "password")?;
+        let grant_type = crate::request::typestate::take(self.grant_type, "grant_type")?;
+        let client_id = crate::request::typestate::take(self.client_id, "clientId")?;
         let idempotency_key = None;
         let body = crate::types::AccessTokenRequest {
             username,
@@ -324,7 +326,10 @@ impl<
 }
 
 pub mod create_coin_event {
-    //! Typestate markers for [`CreateCoinEvent`](super::CreateCoinEvent): each names a required input not yet set.
+    //! The typestate of [`CreateCoinEvent`](super::CreateCoinEvent): which required inputs are set.
+
+    pub use crate::request::typestate::Set;
+    use crate::request::typestate::Required;
 
     /// `configuration` has not been set yet: call `.configuration(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -341,6 +346,44 @@ pub mod create_coin_event {
     /// `amount` has not been set yet: call `.amount(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingAmount;
+
+    /// The state of a new builder: every required input missing.
+    pub type Empty = (
+        MissingConfiguration,
+        MissingCompanyId,
+        MissingEvent,
+        MissingAmount,
+    );
+
+    /// Which required inputs are set; implemented by the tuple with one slot per
+    /// required input, in the order of [`Empty`].
+    pub trait State {
+        /// This state with `configuration` set.
+        type WithConfiguration;
+
+        /// This state with `companyId` set.
+        type WithCompanyId;
+
+        /// This state with `event` set.
+        type WithEvent;
+
+        /// This state with `amount` set.
+        type WithAmount;
+    }
+
+    impl<A, B, C, D> State for (A, B, C, D) {
+        type WithConfiguration = (Set, B, C, D);
+
+        type WithCompanyId = (A, Set, C, D);
+
+        type WithEvent = (A, B, Set, D);
+
+        type WithAmount = (A, B, C, Set);
+    }
+
+    /// Implemented by a state in which every required input is set: `send()` needs it.
+    pub trait Complete: State {}
+    impl<A: Required, B: Required, C: Required, D: Required> Complete for (A, B, C, D) {}
 }
 
 /// Create a coin event configuration
@@ -397,18 +440,14 @@ pub mod create_coin_event {
 /// }
 /// ```
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct CreateCoinEvent<
-    ConfigurationState = create_coin_event::MissingConfiguration,
-    CompanyIdState = create_coin_event::MissingCompanyId,
-    EventState = create_coin_event::MissingEvent,
-    AmountState = create_coin_event::MissingAmount,
-> {
+pub struct CreateCoinEvent<S = create_coin_event::Empty> {
     client: crate::Client,
     options: crate::request::RequestOptions,
-    configuration: ConfigurationState,
-    company_id: CompanyIdState,
-    event: EventState,
-    amount: AmountState,
+    configuration: Option<crate::types::CoinConfiguration>,
+    company_id: Option<String>,
+    event: Option<String>,
+    amount: Option<i64>,
+    typestate: std::marker::PhantomData<S>,
 }
 
 impl CreateCoinEvent {
@@ -416,21 +455,16 @@ impl CreateCoinEvent {
         Self {
             client,
             options: crate::request::RequestOptions::default(),
-            configuration: create_coin_event::MissingConfiguration,
-            company_id: create_coin_event::MissingCompanyId,
-            event: create_coin_event::MissingEvent,
-            amount: create_coin_event::MissingAmount,
+            configuration: None,
+            company_id: None,
+            event: None,
+            amount: None,
+            typestate: std::marker::PhantomData,
         }
     }
 }
 
-impl<
-    ConfigurationState: std::fmt::Debug,
-    CompanyIdState: std::fmt::Debug,
-    EventState: std::fmt::Debug,
-    AmountState: std::fmt::Debug,
-> std::fmt::Debug
-for CreateCoinEvent<ConfigurationState, CompanyIdState, EventState, AmountState> {
+impl<S> std::fmt::Debug for CreateCoinEvent<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CreateCoinEvent")
             .field("configuration", &self.configuration)
@@ -442,81 +476,41 @@ for CreateCoinEvent<ConfigurationState, CompanyIdState, EventState, AmountState>
     }
 }
 
-impl<
-    ConfigurationState,
-    CompanyIdState,
-    EventState,
-    AmountState,
-> CreateCoinEvent<ConfigurationState, CompanyIdState, EventState, AmountState> {
+impl<S: create_coin_event::State> CreateCoinEvent<S> {
     /// Body field `configuration`. Required.
     pub fn configuration(
-        self,
+        mut self,
         value: impl Into<crate::types::CoinConfiguration>,
-    ) -> CreateCoinEvent<
-        Set<crate::types::CoinConfiguration>,
-        CompanyIdState,
-        EventState,
-        AmountState,
-    > {
-        CreateCoinEvent {
-            client: self.client,
-            options: self.options,
-            configuration: Set(value.into()),
-            company_id: self.company_id,
-            event: self.event,
-            amount: self.amount,
-        }
+    ) -> CreateCoinEvent<S::WithConfiguration> {
+        self.configuration = Some(value.into());
+        self.into_state()
     }
 
     /// EnKash company id the configuration belongs to.
     ///
     /// Body field `companyId`. Required.
     pub fn company_id(
-        self,
+        mut self,
         value: impl Into<String>,
-    ) -> CreateCoinEvent<ConfigurationState, Set<String>, EventState, AmountState> {
-        CreateCoinEvent {
-            client: self.client,
-            options: self.options,
-            configuration: self.configuration,
-            company_id: Set(value.into()),
-            event: self.event,
-            amount: self.amount,
-        }
+    ) -> CreateCoinEvent<S::WithCompanyId> {
+        self.company_id = Some(value.into());
+        self.into_state()
     }
 
     /// Event name that earns coins, e.g. MEAL_CARD_PAYMENT.
     ///
     /// Body field `event`. Required.
-    pub fn event(
-        self,
-        value: impl Into<String>,
-    ) -> CreateCoinEvent<ConfigurationState, CompanyIdState, Set<String>, AmountState> {
-        CreateCoinEvent {
-            client: self.client,
-            options: self.options,
-            configuration: self.configuration,
-            company_id: self.company_id,
-            event: Set(value.into()),
-            amount: self.amount,
-        }
+    pub fn event(mut self, value: impl Into<String>) -> CreateCoinEvent<S::WithEvent> {
+        self.event = Some(value.into());
+        self.into_state()
     }
 
     /// Coins awarded for the event.
     ///
     /// Body field `amount`. Required.
-    pub fn amount(
-        self,
-        value: impl Into<i64>,
-    ) -> CreateCoinEvent<ConfigurationState, CompanyIdState, EventState, Set<i64>> {
-        CreateCoinEvent {
-            client: self.client,
-            options: self.options,
-            configuration: self.configuration,
-            company_id: self.company_id,
-            event: self.event,
-            amount: Set(value.into()),
-        }
+    pub fn amount(mut self, value: impl Into<i64>) -> CreateCoinEvent<S::WithAmount> {
+        self.amount = Some(value.into());
+        self.into_state()
     }
 
     /// Sets the total time one attempt may take, overriding the client's timeout.
@@ -531,15 +525,24 @@ impl<
         self
     }
 
+    fn into_state<T>(self) -> CreateCoinEvent<T> {
+        CreateCoinEvent {
+            client: self.client,
+            options: self.options,
+            configuration: self.configuration,
+            company_id: self.company_id,
+            event: self.event,
+            amount: self.amount,
+            typestate: std::marker::PhantomData,
+        }
+    }
+
     /// Sends the request. Returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
     ///
     /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
     pub async fn send(self) -> Result<crate::types::CoinEvent, crate::Error>
     where
-        ConfigurationState: Required<crate::types::CoinConfiguration>,
-        CompanyIdState: Required<String>,
-        EventState: Required<String>,
-        AmountState: Required<i64>,
+        S: create_coin_event::Complete,
     {
         self.send_with_response().await.map(crate::Response::into_payload)
     }
@@ -549,17 +552,17 @@ impl<
         self,
     ) -> Result<crate::Response<crate::types::CoinEvent>, crate::Error>
     where
-        ConfigurationState: Required<crate::types::CoinConfiguration>,
-        CompanyIdState: Required<String>,
-        EventState: Required<String>,
-        AmountState: Required<i64>,
+        S: create_coin_event::Complete,
     {
         let client = self.client;
         let options = self.options;
-        let configuration = self.configuration.into_value();
-        let company_id = self.company_id.into_value();
-        let event = self.event.into_value();
-        let amount = self.amount.into_value();
+        let configuration = crate::request::typestate::take(
+            self.configuration,
+            "configuration",
+        )?;
+        let company_id = crate::request::typestate::take(self.company_id, "companyId")?;
+        let event = crate::request::typestate::take(self.event, "event")?;
+        let amount = crate::request::typestate::take(self.amount, "amount")?;
         let idempotency_key = None;
         let body = crate::types::CreateCoinEventRequest {
             configuration,
@@ -595,7 +598,10 @@ impl<
 }
 
 pub mod allocate_coins {
-    //! Typestate markers for [`AllocateCoins`](super::AllocateCoins): each names a required input not yet set.
+    //! The typestate of [`AllocateCoins`](super::AllocateCoins): which required inputs are set.
+
+    pub use crate::request::typestate::Set;
+    use crate::request::typestate::Required;
 
     /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -612,6 +618,39 @@ pub mod allocate_coins {
     /// `userId` has not been set yet: call `.user_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingUserId;
+
+    /// The state of a new builder: every required input missing.
+    pub type Empty = (MissingCompanyId, MissingEvent, MissingRequestId, MissingUserId);
+
+    /// Which required inputs are set; implemented by the tuple with one slot per
+    /// required input, in the order of [`Empty`].
+    pub trait State {
+        /// This state with `companyId` set.
+        type WithCompanyId;
+
+        /// This state with `event` set.
+        type WithEvent;
+
+        /// This state with `requestId` set.
+        type WithRequestId;
+
+        /// This state with `userId` set.
+        type WithUserId;
+    }
+
+    impl<A, B, C, D> State for (A, B, C, D) {
+        type WithCompanyId = (Set, B, C, D);
+
+        type WithEvent = (A, Set, C, D);
+
+        type WithRequestId = (A, B, Set, D);
+
+        type WithUserId = (A, B, C, Set);
+    }
+
+    /// Implemented by a state in which every required input is set: `send()` needs it.
+    pub trait Complete: State {}
+    impl<A: Required, B: Required, C: Required, D: Required> Complete for (A, B, C, D) {}
 }
 
 /// Allocate coins to a user
@@ -662,18 +701,14 @@ pub mod allocate_coins {
 /// }
 /// ```
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct AllocateCoins<
-    CompanyIdState = allocate_coins::MissingCompanyId,
-    EventState = allocate_coins::MissingEvent,
-    RequestIdState = allocate_coins::MissingRequestId,
-    UserIdState = allocate_coins::MissingUserId,
-> {
+pub struct AllocateCoins<S = allocate_coins::Empty> {
     client: crate::Client,
     options: crate::request::RequestOptions,
-    company_id: CompanyIdState,
-    event: EventState,
-    request_id: RequestIdState,
-    user_id: UserIdState,
+    company_id: Option<String>,
+    event: Option<String>,
+    request_id: Option<String>,
+    user_id: Option<String>,
+    typestate: std::marker::PhantomData<S>,
 }
 
 impl AllocateCoins {
@@ -681,21 +716,16 @@ impl AllocateCoins {
         Self {
             client,
             options: crate::request::RequestOptions::default(),
-            company_id: allocate_coins::MissingCompanyId,
-            event: allocate_coins::MissingEvent,
-            request_id: allocate_coins::MissingRequestId,
-            user_id: allocate_coins::MissingUserId,
+            company_id: None,
+            event: None,
+            request_id: None,
+            user_id: None,
+            typestate: std::marker::PhantomData,
         }
     }
 }
 
-impl<
-    CompanyIdState: std::fmt::Debug,
-    EventState: std::fmt::Debug,
-    RequestIdState: std::fmt::Debug,
-    UserIdState: std::fmt::Debug,
-> std::fmt::Debug
-for AllocateCoins<CompanyIdState, EventState, RequestIdState, UserIdState> {
+impl<S> std::fmt::Debug for AllocateCoins<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AllocateCoins")
             .field("company_id", &self.company_id)
@@ -707,78 +737,43 @@ for AllocateCoins<CompanyIdState, EventState, RequestIdState, UserIdState> {
     }
 }
 
-impl<
-    CompanyIdState,
-    EventState,
-    RequestIdState,
-    UserIdState,
-> AllocateCoins<CompanyIdState, EventState, RequestIdState, UserIdState> {
+impl<S: allocate_coins::State> AllocateCoins<S> {
     /// EnKash company id whose coin configuration applies.
     ///
     /// Body field `companyId`. Required.
     pub fn company_id(
-        self,
+        mut self,
         value: impl Into<String>,
-    ) -> AllocateCoins<Set<String>, EventState, RequestIdState, UserIdState> {
-        AllocateCoins {
-            client: self.client,
-            options: self.options,
-            company_id: Set(value.into()),
-            event: self.event,
-            request_id: self.request_id,
-            user_id: self.user_id,
-        }
+    ) -> AllocateCoins<S::WithCompanyId> {
+        self.company_id = Some(value.into());
+        self.into_state()
     }
 
     /// Event whose configured coins are allocated, e.g. REFERRAL_EVENT.
     ///
     /// Body field `event`. Required.
-    pub fn event(
-        self,
-        value: impl Into<String>,
-    ) -> AllocateCoins<CompanyIdState, Set<String>, RequestIdState, UserIdState> {
-        AllocateCoins {
-            client: self.client,
-            options: self.options,
-            company_id: self.company_id,
-            event: Set(value.into()),
-            request_id: self.request_id,
-            user_id: self.user_id,
-        }
+    pub fn event(mut self, value: impl Into<String>) -> AllocateCoins<S::WithEvent> {
+        self.event = Some(value.into());
+        self.into_state()
     }
 
     /// Your unique reference for this allocation: new per allocation. Send the same value again only for the same allocation, after checking that the first attempt did not take effect (EnKash documents no de-duplication by it).
     ///
     /// Body field `requestId`. Required.
     pub fn request_id(
-        self,
+        mut self,
         value: impl Into<String>,
-    ) -> AllocateCoins<CompanyIdState, EventState, Set<String>, UserIdState> {
-        AllocateCoins {
-            client: self.client,
-            options: self.options,
-            company_id: self.company_id,
-            event: self.event,
-            request_id: Set(value.into()),
-            user_id: self.user_id,
-        }
+    ) -> AllocateCoins<S::WithRequestId> {
+        self.request_id = Some(value.into());
+        self.into_state()
     }
 
     /// EnKash user id receiving the coins.
     ///
     /// Body field `userId`. Required.
-    pub fn user_id(
-        self,
-        value: impl Into<String>,
-    ) -> AllocateCoins<CompanyIdState, EventState, RequestIdState, Set<String>> {
-        AllocateCoins {
-            client: self.client,
-            options: self.options,
-            company_id: self.company_id,
-            event: self.event,
-            request_id: self.request_id,
-            user_id: Set(value.into()),
-        }
+    pub fn user_id(mut self, value: impl Into<String>) -> AllocateCoins<S::WithUserId> {
+        self.user_id = Some(value.into());
+        self.into_state()
     }
 
     /// Sets the total time one attempt may take, overriding the client's timeout.
@@ -801,15 +796,24 @@ impl<
         self
     }
 
+    fn into_state<T>(self) -> AllocateCoins<T> {
+        AllocateCoins {
+            client: self.client,
+            options: self.options,
+            company_id: self.company_id,
+            event: self.event,
+            request_id: self.request_id,
+            user_id: self.user_id,
+            typestate: std::marker::PhantomData,
+        }
+    }
+
     /// Sends the request. Returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
     ///
     /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
     pub async fn send(self) -> Result<String, crate::Error>
     where
-        CompanyIdState: Required<String>,
-        EventState: Required<String>,
-        RequestIdState: Required<String>,
-        UserIdState: Required<String>,
+        S: allocate_coins::Complete,
     {
         self.send_with_response().await.map(crate::Response::into_payload)
     }
@@ -819,17 +823,14 @@ impl<
         self,
     ) -> Result<crate::Response<String>, crate::Error>
     where
-        CompanyIdState: Required<String>,
-        EventState: Required<String>,
-        RequestIdState: Required<String>,
-        UserIdState: Required<String>,
+        S: allocate_coins::Complete,
     {
         let client = self.client;
         let options = self.options;
-        let company_id = self.company_id.into_value();
-        let event = self.event.into_value();
-        let request_id = self.request_id.into_value();
-        let user_id = self.user_id.into_value();
+        let company_id = crate::request::typestate::take(self.company_id, "companyId")?;
+        let event = crate::request::typestate::take(self.event, "event")?;
+        let request_id = crate::request::typestate::take(self.request_id, "requestId")?;
+        let user_id = crate::request::typestate::take(self.user_id, "userId")?;
         let idempotency_key = Some(crate::request::IdempotencyKey {
             field: "requestId",
             value: request_id.to_string(),
@@ -1154,11 +1155,32 @@ impl UpdateCoinEvent {
 }
 
 pub mod get_coin_balance {
-    //! Typestate markers for [`GetCoinBalance`](super::GetCoinBalance): each names a required input not yet set.
+    //! The typestate of [`GetCoinBalance`](super::GetCoinBalance): which required inputs are set.
+
+    pub use crate::request::typestate::Set;
+    use crate::request::typestate::Required;
 
     /// `userId` has not been set yet: call `.user_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingUserId;
+
+    /// The state of a new builder: every required input missing.
+    pub type Empty = (MissingUserId,);
+
+    /// Which required inputs are set; implemented by the tuple with one slot per
+    /// required input, in the order of [`Empty`].
+    pub trait State {
+        /// This state with `userId` set.
+        type WithUserId;
+    }
+
+    impl<A> State for (A,) {
+        type WithUserId = (Set,);
+    }
+
+    /// Implemented by a state in which every required input is set: `send()` needs it.
+    pub trait Complete: State {}
+    impl<A: Required> Complete for (A,) {}
 }
 
 /// Get a user's coins balance
@@ -1195,10 +1217,11 @@ pub mod get_coin_balance {
 /// }
 /// ```
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct GetCoinBalance<UserIdState = get_coin_balance::MissingUserId> {
+pub struct GetCoinBalance<S = get_coin_balance::Empty> {
     client: crate::Client,
     options: crate::request::RequestOptions,
-    user_id: UserIdState,
+    user_id: Option<String>,
+    typestate: std::marker::PhantomData<S>,
 }
 
 impl GetCoinBalance {
@@ -1206,12 +1229,13 @@ impl GetCoinBalance {
         Self {
             client,
             options: crate::request::RequestOptions::default(),
-            user_id: get_coin_balance::MissingUserId,
+            user_id: None,
+            typestate: std::marker::PhantomData,
         }
     }
 }
 
-impl<UserIdState: std::fmt::Debug> std::fmt::Debug for GetCoinBalance<UserIdState> {
+impl<S> std::fmt::Debug for GetCoinBalance<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GetCoinBalance")
             .field("user_id", &self.user_id)
@@ -1220,16 +1244,13 @@ impl<UserIdState: std::fmt::Debug> std::fmt::Debug for GetCoinBalance<UserIdStat
     }
 }
 
-impl<UserIdState> GetCoinBalance<UserIdState> {
+impl<S: get_coin_balance::State> GetCoinBalance<S> {
     /// EnKash user id whose coins balance is requested.
     ///
     /// Query parameter `userId`. Required.
-    pub fn user_id(self, value: impl Into<String>) -> GetCoinBalance<Set<String>> {
-        GetCoinBalance {
-            client: self.client,
-            options: self.options,
-            user_id: Set(value.into()),
-        }
+    pub fn user_id(mut self, value: impl Into<String>) -> GetCoinBalance<S::WithUserId> {
+        self.user_id = Some(value.into());
+        self.into_state()
     }
 
     /// Sets the total time one attempt may take, overriding the client's timeout.
@@ -1244,12 +1265,21 @@ impl<UserIdState> GetCoinBalance<UserIdState> {
         self
     }
 
+    fn into_state<T>(self) -> GetCoinBalance<T> {
+        GetCoinBalance {
+            client: self.client,
+            options: self.options,
+            user_id: self.user_id,
+            typestate: std::marker::PhantomData,
+        }
+    }
+
     /// Sends the request. Returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
     ///
     /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
     pub async fn send(self) -> Result<i64, crate::Error>
     where
-        UserIdState: Required<String>,
+        S: get_coin_balance::Complete,
     {
         self.send_with_response().await.map(crate::Response::into_payload)
     }
@@ -1257,11 +1287,11 @@ impl<UserIdState> GetCoinBalance<UserIdState> {
     /// Like [`send`](Self::send), and also returns the HTTP status and headers.
     pub async fn send_with_response(self) -> Result<crate::Response<i64>, crate::Error>
     where
-        UserIdState: Required<String>,
+        S: get_coin_balance::Complete,
     {
         let client = self.client;
         let options = self.options;
-        let user_id = self.user_id.into_value();
+        let user_id = crate::request::typestate::take(self.user_id, "userId")?;
         let idempotency_key = None;
         let body = None;
         let query = vec![("userId", user_id)];
@@ -1290,7 +1320,10 @@ impl<UserIdState> GetCoinBalance<UserIdState> {
 }
 
 pub mod create_and_allocate_points {
-    //! Typestate markers for [`CreateAndAllocatePoints`](super::CreateAndAllocatePoints): each names a required input not yet set.
+    //! The typestate of [`CreateAndAllocatePoints`](super::CreateAndAllocatePoints): which required inputs are set.
+
+    pub use crate::request::typestate::Set;
+    use crate::request::typestate::Required;
 
     /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -1339,6 +1372,106 @@ pub mod create_and_allocate_points {
     /// `uniqueReferenceNum` has not been set yet: call `.unique_reference_number(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingUniqueReferenceNumber;
+
+    /// The state of a new builder: every required input missing.
+    pub type Empty = (
+        MissingCompanyId,
+        MissingCardAccountId,
+        MissingTransactionCode,
+        MissingTransactionType,
+        MissingType,
+        MissingEmail,
+        MissingMobile,
+        MissingTitle,
+        MissingFirstName,
+        MissingGender,
+        MissingLoadAmount,
+        MissingUniqueReferenceNumber,
+    );
+
+    /// Which required inputs are set; implemented by the tuple with one slot per
+    /// required input, in the order of [`Empty`].
+    pub trait State {
+        /// This state with `companyId` set.
+        type WithCompanyId;
+
+        /// This state with `cardAccountId` set.
+        type WithCardAccountId;
+
+        /// This state with `transactionCode` set.
+        type WithTransactionCode;
+
+        /// This state with `transactionType` set.
+        type WithTransactionType;
+
+        /// This state with `type` set.
+        type WithType;
+
+        /// This state with `email` set.
+        type WithEmail;
+
+        /// This state with `mobile` set.
+        type WithMobile;
+
+        /// This state with `title` set.
+        type WithTitle;
+
+        /// This state with `firstName` set.
+        type WithFirstName;
+
+        /// This state with `gender` set.
+        type WithGender;
+
+        /// This state with `loadAmount` set.
+        type WithLoadAmount;
+
+        /// This state with `uniqueReferenceNum` set.
+        type WithUniqueReferenceNumber;
+    }
+
+    impl<A, B, C, D, E, F, G, H, I, J, K, L> State
+    for (A, B, C, D, E, F, G, H, I, J, K, L) {
+        type WithCompanyId = (Set, B, C, D, E, F, G, H, I, J, K, L);
+
+        type WithCardAccountId = (A, Set, C, D, E, F, G, H, I, J, K, L);
+
+        type WithTransactionCode = (A, B, Set, D, E, F, G, H, I, J, K, L);
+
+        type WithTransactionType = (A, B, C, Set, E, F, G, H, I, J, K, L);
+
+        type WithType = (A, B, C, D, Set, F, G, H, I, J, K, L);
+
+        type WithEmail = (A, B, C, D, E, Set, G, H, I, J, K, L);
+
+        type WithMobile = (A, B, C, D, E, F, Set, H, I, J, K, L);
+
+        type WithTitle = (A, B, C, D, E, F, G, Set, I, J, K, L);
+
+        type WithFirstName = (A, B, C, D, E, F, G, H, Set, J, K, L);
+
+        type WithGender = (A, B, C, D, E, F, G, H, I, Set, K, L);
+
+        type WithLoadAmount = (A, B, C, D, E, F, G, H, I, J, Set, L);
+
+        type WithUniqueReferenceNumber = (A, B, C, D, E, F, G, H, I, J, K, Set);
+    }
+
+    /// Implemented by a state in which every required input is set: `send()` needs it.
+    pub trait Complete: State {}
+    impl<
+        A: Required,
+        B: Required,
+        C: Required,
+        D: Required,
+        E: Required,
+        F: Required,
+        G: Required,
+        H: Required,
+        I: Required,
+        J: Required,
+        K: Required,
+        L: Required,
+    > Complete for (A, B, C, D, E, F, G, H, I, J, K, L) {}
 }
 
 /// Create a reward card and allocate or unallocate points
@@ -1491,34 +1624,22 @@ pub mod create_and_allocate_points {
 /// }
 /// ```
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct CreateAndAllocatePoints<
-    CompanyIdState = create_and_allocate_points::MissingCompanyId,
-    CardAccountIdState = create_and_allocate_points::MissingCardAccountId,
-    TransactionCodeState = create_and_allocate_points::MissingTransactionCode,
-    TransactionTypeState = create_and_allocate_points::MissingTransactionType,
-    TypeState = create_and_allocate_points::MissingType,
-    EmailState = create_and_allocate_points::MissingEmail,
-    MobileState = create_and_allocate_points::MissingMobile,
-    TitleState = create_and_allocate_points::MissingTitle,
-    FirstNameState = create_and_allocate_points::MissingFirstName,
-    GenderState = create_and_allocate_points::MissingGender,
-    LoadAmountState = create_and_allocate_points::MissingLoadAmount,
-    UniqueReferenceNumberState = create_and_allocate_points::MissingUniqueReferenceNumber,
-> {
+pub struct CreateAndAllocatePoints<S = create_and_allocate_points::Empty> {
     client: crate::Client,
     options: crate::request::RequestOptions,
-    company_id: CompanyIdState,
-    card_account_id: CardAccountIdState,
-    transaction_code: TransactionCodeState,
-    transaction_type: TransactionTypeState,
-    r#type: TypeState,
-    email: EmailState,
-    mobile: MobileState,
-    title: TitleState,
-    first_name: FirstNameState,
-    gender: GenderState,
-    load_amount: LoadAmountState,
-    unique_reference_number: UniqueReferenceNumberState,
+    company_id: Option<String>,
+    card_account_id: Option<String>,
+    transaction_code: Option<String>,
+    transaction_type: Option<crate::types::TransactionType>,
+    r#type: Option<crate::types::PointsOperation>,
+    email: Option<String>,
+    mobile: Option<String>,
+    title: Option<String>,
+    first_name: Option<String>,
+    gender: Option<String>,
+    load_amount: Option<rust_decimal::Decimal>,
+    unique_reference_number: Option<String>,
+    typestate: std::marker::PhantomData<S>,
 }
 
 impl CreateAndAllocatePoints {
@@ -1526,50 +1647,24 @@ impl CreateAndAllocatePoints {
         Self {
             client,
             options: crate::request::RequestOptions::default(),
-            company_id: create_and_allocate_points::MissingCompanyId,
-            card_account_id: create_and_allocate_points::MissingCardAccountId,
-            transaction_code: create_and_allocate_points::MissingTransactionCode,
-            transaction_type: create_and_allocate_points::MissingTransactionType,
-            r#type: create_and_allocate_points::MissingType,
-            email: create_and_allocate_points::MissingEmail,
-            mobile: create_and_allocate_points::MissingMobile,
-            title: create_and_allocate_points::MissingTitle,
-            first_name: create_and_allocate_points::MissingFirstName,
-            gender: create_and_allocate_points::MissingGender,
-            load_amount: create_and_allocate_points::MissingLoadAmount,
-            unique_reference_number: create_and_allocate_points::MissingUniqueReferenceNumber,
+            company_id: None,
+            card_account_id: None,
+            transaction_code: None,
+            transaction_type: None,
+            r#type: None,
+            email: None,
+            mobile: None,
+            title: None,
+            first_name: None,
+            gender: None,
+            load_amount: None,
+            unique_reference_number: None,
+            typestate: std::marker::PhantomData,
         }
     }
 }
 
-impl<
-    CompanyIdState: std::fmt::Debug,
-    CardAccountIdState: std::fmt::Debug,
-    TransactionCodeState: std::fmt::Debug,
-    TransactionTypeState: std::fmt::Debug,
-    TypeState: std::fmt::Debug,
-    EmailState: std::fmt::Debug,
-    MobileState: std::fmt::Debug,
-    TitleState: std::fmt::Debug,
-    FirstNameState: std::fmt::Debug,
-    GenderState: std::fmt::Debug,
-    LoadAmountState: std::fmt::Debug,
-    UniqueReferenceNumberState: std::fmt::Debug,
-> std::fmt::Debug
-for CreateAndAllocatePoints<
-    CompanyIdState,
-    CardAccountIdState,
-    TransactionCodeState,
-    TransactionTypeState,
-    TypeState,
-    EmailState,
-    MobileState,
-    TitleState,
-    FirstNameState,
-    GenderState,
-    LoadAmountState,
-    UniqueReferenceNumberState,
-> {
+impl<S> std::fmt::Debug for CreateAndAllocatePoints<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CreateAndAllocatePoints")
             .field("company_id", &self.company_id)
@@ -1589,483 +1684,133 @@ for CreateAndAllocatePoints<
     }
 }
 
-impl<
-    CompanyIdState,
-    CardAccountIdState,
-    TransactionCodeState,
-    TransactionTypeState,
-    TypeState,
-    EmailState,
-    MobileState,
-    TitleState,
-    FirstNameState,
-    GenderState,
-    LoadAmountState,
-    UniqueReferenceNumberState,
-> CreateAndAllocatePoints<
-    CompanyIdState,
-    CardAccountIdState,
-    TransactionCodeState,
-    TransactionTypeState,
-    TypeState,
-    EmailState,
-    MobileState,
-    TitleState,
-    FirstNameState,
-    GenderState,
-    LoadAmountState,
-    UniqueReferenceNumberState,
-> {
+impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
     /// EnKash company id.
     ///
     /// Body field `companyId`. Required.
     pub fn company_id(
-        self,
+        mut self,
         value: impl Into<String>,
-    ) -> CreateAndAllocatePoints<
-        Set<String>,
-        CardAccountIdState,
-        TransactionCodeState,
-        TransactionTypeState,
-        TypeState,
-        EmailState,
-        MobileState,
-        TitleState,
-        FirstNameState,
-        GenderState,
-        LoadAmountState,
-        UniqueReferenceNumberState,
-    > {
-        CreateAndAllocatePoints {
-            client: self.client,
-            options: self.options,
-            company_id: Set(value.into()),
-            card_account_id: self.card_account_id,
-            transaction_code: self.transaction_code,
-            transaction_type: self.transaction_type,
-            r#type: self.r#type,
-            email: self.email,
-            mobile: self.mobile,
-            title: self.title,
-            first_name: self.first_name,
-            gender: self.gender,
-            load_amount: self.load_amount,
-            unique_reference_number: self.unique_reference_number,
-        }
+    ) -> CreateAndAllocatePoints<S::WithCompanyId> {
+        self.company_id = Some(value.into());
+        self.into_state()
     }
 
     /// Card account (programme funding account) the reward card belongs to.
     ///
     /// Body field `cardAccountId`. Required.
     pub fn card_account_id(
-        self,
+        mut self,
         value: impl Into<String>,
-    ) -> CreateAndAllocatePoints<
-        CompanyIdState,
-        Set<String>,
-        TransactionCodeState,
-        TransactionTypeState,
-        TypeState,
-        EmailState,
-        MobileState,
-        TitleState,
-        FirstNameState,
-        GenderState,
-        LoadAmountState,
-        UniqueReferenceNumberState,
-    > {
-        CreateAndAllocatePoints {
-            client: self.client,
-            options: self.options,
-            company_id: self.company_id,
-            card_account_id: Set(value.into()),
-            transaction_code: self.transaction_code,
-            transaction_type: self.transaction_type,
-            r#type: self.r#type,
-            email: self.email,
-            mobile: self.mobile,
-            title: self.title,
-            first_name: self.first_name,
-            gender: self.gender,
-            load_amount: self.load_amount,
-            unique_reference_number: self.unique_reference_number,
-        }
+    ) -> CreateAndAllocatePoints<S::WithCardAccountId> {
+        self.card_account_id = Some(value.into());
+        self.into_state()
     }
 
     /// Transaction code, e.g. ALLOCATION.
     ///
     /// Body field `transactionCode`. Required.
     pub fn transaction_code(
-        self,
+        mut self,
         value: impl Into<String>,
-    ) -> CreateAndAllocatePoints<
-        CompanyIdState,
-        CardAccountIdState,
-        Set<String>,
-        TransactionTypeState,
-        TypeState,
-        EmailState,
-        MobileState,
-        TitleState,
-        FirstNameState,
-        GenderState,
-        LoadAmountState,
-        UniqueReferenceNumberState,
-    > {
-        CreateAndAllocatePoints {
-            client: self.client,
-            options: self.options,
-            company_id: self.company_id,
-            card_account_id: self.card_account_id,
-            transaction_code: Set(value.into()),
-            transaction_type: self.transaction_type,
-            r#type: self.r#type,
-            email: self.email,
-            mobile: self.mobile,
-            title: self.title,
-            first_name: self.first_name,
-            gender: self.gender,
-            load_amount: self.load_amount,
-            unique_reference_number: self.unique_reference_number,
-        }
+    ) -> CreateAndAllocatePoints<S::WithTransactionCode> {
+        self.transaction_code = Some(value.into());
+        self.into_state()
     }
 
     /// Body field `transactionType`. Required.
     pub fn transaction_type(
-        self,
+        mut self,
         value: impl Into<crate::types::TransactionType>,
-    ) -> CreateAndAllocatePoints<
-        CompanyIdState,
-        CardAccountIdState,
-        TransactionCodeState,
-        Set<crate::types::TransactionType>,
-        TypeState,
-        EmailState,
-        MobileState,
-        TitleState,
-        FirstNameState,
-        GenderState,
-        LoadAmountState,
-        UniqueReferenceNumberState,
-    > {
-        CreateAndAllocatePoints {
-            client: self.client,
-            options: self.options,
-            company_id: self.company_id,
-            card_account_id: self.card_account_id,
-            transaction_code: self.transaction_code,
-            transaction_type: Set(value.into()),
-            r#type: self.r#type,
-            email: self.email,
-            mobile: self.mobile,
-            title: self.title,
-            first_name: self.first_name,
-            gender: self.gender,
-            load_amount: self.load_amount,
-            unique_reference_number: self.unique_reference_number,
-        }
+    ) -> CreateAndAllocatePoints<S::WithTransactionType> {
+        self.transaction_type = Some(value.into());
+        self.into_state()
     }
 
     /// Body field `type`. Required.
     pub fn r#type(
-        self,
+        mut self,
         value: impl Into<crate::types::PointsOperation>,
-    ) -> CreateAndAllocatePoints<
-        CompanyIdState,
-        CardAccountIdState,
-        TransactionCodeState,
-        TransactionTypeState,
-        Set<crate::types::PointsOperation>,
-        EmailState,
-        MobileState,
-        TitleState,
-        FirstNameState,
-        GenderState,
-        LoadAmountState,
-        UniqueReferenceNumberState,
-    > {
-        CreateAndAllocatePoints {
-            client: self.client,
-            options: self.options,
-            company_id: self.company_id,
-            card_account_id: self.card_account_id,
-            transaction_code: self.transaction_code,
-            transaction_type: self.transaction_type,
-            r#type: Set(value.into()),
-            email: self.email,
-            mobile: self.mobile,
-            title: self.title,
-            first_name: self.first_name,
-            gender: self.gender,
-            load_amount: self.load_amount,
-            unique_reference_number: self.unique_reference_number,
-        }
+    ) -> CreateAndAllocatePoints<S::WithType> {
+        self.r#type = Some(value.into());
+        self.into_state()
     }
 
     /// Card holder's email.
     ///
     /// Body field `email`. Required.
     pub fn email(
-        self,
+        mut self,
         value: impl Into<String>,
-    ) -> CreateAndAllocatePoints<
-        CompanyIdState,
-        CardAccountIdState,
-        TransactionCodeState,
-        TransactionTypeState,
-        TypeState,
-        Set<String>,
-        MobileState,
-        TitleState,
-        FirstNameState,
-        GenderState,
-        LoadAmountState,
-        UniqueReferenceNumberState,
-    > {
-        CreateAndAllocatePoints {
-            client: self.client,
-            options: self.options,
-            company_id: self.company_id,
-            card_account_id: self.card_account_id,
-            transaction_code: self.transaction_code,
-            transaction_type: self.transaction_type,
-            r#type: self.r#type,
-            email: Set(value.into()),
-            mobile: self.mobile,
-            title: self.title,
-            first_name: self.first_name,
-            gender: self.gender,
-            load_amount: self.load_amount,
-            unique_reference_number: self.unique_reference_number,
-        }
+    ) -> CreateAndAllocatePoints<S::WithEmail> {
+        self.email = Some(value.into());
+        self.into_state()
     }
 
     /// Card holder's mobile number.
     ///
     /// Body field `mobile`. Required.
     pub fn mobile(
-        self,
+        mut self,
         value: impl Into<String>,
-    ) -> CreateAndAllocatePoints<
-        CompanyIdState,
-        CardAccountIdState,
-        TransactionCodeState,
-        TransactionTypeState,
-        TypeState,
-        EmailState,
-        Set<String>,
-        TitleState,
-        FirstNameState,
-        GenderState,
-        LoadAmountState,
-        UniqueReferenceNumberState,
-    > {
-        CreateAndAllocatePoints {
-            client: self.client,
-            options: self.options,
-            company_id: self.company_id,
-            card_account_id: self.card_account_id,
-            transaction_code: self.transaction_code,
-            transaction_type: self.transaction_type,
-            r#type: self.r#type,
-            email: self.email,
-            mobile: Set(value.into()),
-            title: self.title,
-            first_name: self.first_name,
-            gender: self.gender,
-            load_amount: self.load_amount,
-            unique_reference_number: self.unique_reference_number,
-        }
+    ) -> CreateAndAllocatePoints<S::WithMobile> {
+        self.mobile = Some(value.into());
+        self.into_state()
     }
 
     /// Card holder's title, e.g. Mr.
     ///
     /// Body field `title`. Required.
     pub fn title(
-        self,
+        mut self,
         value: impl Into<String>,
-    ) -> CreateAndAllocatePoints<
-        CompanyIdState,
-        CardAccountIdState,
-        TransactionCodeState,
-        TransactionTypeState,
-        TypeState,
-        EmailState,
-        MobileState,
-        Set<String>,
-        FirstNameState,
-        GenderState,
-        LoadAmountState,
-        UniqueReferenceNumberState,
-    > {
-        CreateAndAllocatePoints {
-            client: self.client,
-            options: self.options,
-            company_id: self.company_id,
-            card_account_id: self.card_account_id,
-            transaction_code: self.transaction_code,
-            transaction_type: self.transaction_type,
-            r#type: self.r#type,
-            email: self.email,
-            mobile: self.mobile,
-            title: Set(value.into()),
-            first_name: self.first_name,
-            gender: self.gender,
-            load_amount: self.load_amount,
-            unique_reference_number: self.unique_reference_number,
-        }
+    ) -> CreateAndAllocatePoints<S::WithTitle> {
+        self.title = Some(value.into());
+        self.into_state()
     }
 
     /// Card holder's first name.
     ///
     /// Body field `firstName`. Required.
     pub fn first_name(
-        self,
+        mut self,
         value: impl Into<String>,
-    ) -> CreateAndAllocatePoints<
-        CompanyIdState,
-        CardAccountIdState,
-        TransactionCodeState,
-        TransactionTypeState,
-        TypeState,
-        EmailState,
-        MobileState,
-        TitleState,
-        Set<String>,
-        GenderState,
-        LoadAmountState,
-        UniqueReferenceNumberState,
-    > {
-        CreateAndAllocatePoints {
-            client: self.client,
-            options: self.options,
-            company_id: self.company_id,
-            card_account_id: self.card_account_id,
-            transaction_code: self.transaction_code,
-            transaction_type: self.transaction_type,
-            r#type: self.r#type,
-            email: self.email,
-            mobile: self.mobile,
-            title: self.title,
-            first_name: Set(value.into()),
-            gender: self.gender,
-            load_amount: self.load_amount,
-            unique_reference_number: self.unique_reference_number,
-        }
+    ) -> CreateAndAllocatePoints<S::WithFirstName> {
+        self.first_name = Some(value.into());
+        self.into_state()
     }
 
     /// Card holder's gender, e.g. M.
     ///
     /// Body field `gender`. Required.
     pub fn gender(
-        self,
+        mut self,
         value: impl Into<String>,
-    ) -> CreateAndAllocatePoints<
-        CompanyIdState,
-        CardAccountIdState,
-        TransactionCodeState,
-        TransactionTypeState,
-        TypeState,
-        EmailState,
-        MobileState,
-        TitleState,
-        FirstNameState,
-        Set<String>,
-        LoadAmountState,
-        UniqueReferenceNumberState,
-    > {
-        CreateAndAllocatePoints {
-            client: self.client,
-            options: self.options,
-            company_id: self.company_id,
-            card_account_id: self.card_account_id,
-            transaction_code: self.transaction_code,
-            transaction_type: self.transaction_type,
-            r#type: self.r#type,
-            email: self.email,
-            mobile: self.mobile,
-            title: self.title,
-            first_name: self.first_name,
-            gender: Set(value.into()),
-            load_amount: self.load_amount,
-            unique_reference_number: self.unique_reference_number,
-        }
+    ) -> CreateAndAllocatePoints<S::WithGender> {
+        self.gender = Some(value.into());
+        self.into_state()
     }
 
     /// Points to credit or debit. Money-like amount, kept exact (never a float).
     ///
     /// Body field `loadAmount`. Required.
     pub fn load_amount(
-        self,
+        mut self,
         value: impl Into<rust_decimal::Decimal>,
-    ) -> CreateAndAllocatePoints<
-        CompanyIdState,
-        CardAccountIdState,
-        TransactionCodeState,
-        TransactionTypeState,
-        TypeState,
-        EmailState,
-        MobileState,
-        TitleState,
-        FirstNameState,
-        GenderState,
-        Set<rust_decimal::Decimal>,
-        UniqueReferenceNumberState,
-    > {
-        CreateAndAllocatePoints {
-            client: self.client,
-            options: self.options,
-            company_id: self.company_id,
-            card_account_id: self.card_account_id,
-            transaction_code: self.transaction_code,
-            transaction_type: self.transaction_type,
-            r#type: self.r#type,
-            email: self.email,
-            mobile: self.mobile,
-            title: self.title,
-            first_name: self.first_name,
-            gender: self.gender,
-            load_amount: Set(value.into()),
-            unique_reference_number: self.unique_reference_number,
-        }
+    ) -> CreateAndAllocatePoints<S::WithLoadAmount> {
+        self.load_amount = Some(value.into());
+        self.into_state()
     }
 
     /// Your unique reference for this credit/debit: new per transaction. Send the same value again only for the same transaction, after checking that the first attempt did not take effect (EnKash documents no de-duplication by it).
     ///
     /// Body field `uniqueReferenceNum`. Required.
     pub fn unique_reference_number(
-        self,
+        mut self,
         value: impl Into<String>,
-    ) -> CreateAndAllocatePoints<
-        CompanyIdState,
-        CardAccountIdState,
-        TransactionCodeState,
-        TransactionTypeState,
-        TypeState,
-        EmailState,
-        MobileState,
-        TitleState,
-        FirstNameState,
-        GenderState,
-        LoadAmountState,
-        Set<String>,
-    > {
-        CreateAndAllocatePoints {
-            client: self.client,
-            options: self.options,
-            company_id: self.company_id,
-            card_account_id: self.card_account_id,
-            transaction_code: self.transaction_code,
-            transaction_type: self.transaction_type,
-            r#type: self.r#type,
-            email: self.email,
-            mobile: self.mobile,
-            title: self.title,
-            first_name: self.first_name,
-            gender: self.gender,
-            load_amount: self.load_amount,
-            unique_reference_number: Set(value.into()),
-        }
+    ) -> CreateAndAllocatePoints<S::WithUniqueReferenceNumber> {
+        self.unique_reference_number = Some(value.into());
+        self.into_state()
     }
 
     /// Sets the total time one attempt may take, overriding the client's timeout.
@@ -2088,23 +1833,32 @@ impl<
         self
     }
 
+    fn into_state<T>(self) -> CreateAndAllocatePoints<T> {
+        CreateAndAllocatePoints {
+            client: self.client,
+            options: self.options,
+            company_id: self.company_id,
+            card_account_id: self.card_account_id,
+            transaction_code: self.transaction_code,
+            transaction_type: self.transaction_type,
+            r#type: self.r#type,
+            email: self.email,
+            mobile: self.mobile,
+            title: self.title,
+            first_name: self.first_name,
+            gender: self.gender,
+            load_amount: self.load_amount,
+            unique_reference_number: self.unique_reference_number,
+            typestate: std::marker::PhantomData,
+        }
+    }
+
     /// Sends the request. Returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
     ///
     /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
     pub async fn send(self) -> Result<crate::types::RewardCard, crate::Error>
     where
-        CompanyIdState: Required<String>,
-        CardAccountIdState: Required<String>,
-        TransactionCodeState: Required<String>,
-        TransactionTypeState: Required<crate::types::TransactionType>,
-        TypeState: Required<crate::types::PointsOperation>,
-        EmailState: Required<String>,
-        MobileState: Required<String>,
-        TitleState: Required<String>,
-        FirstNameState: Required<String>,
-        GenderState: Required<String>,
-        LoadAmountState: Required<rust_decimal::Decimal>,
-        UniqueReferenceNumberState: Required<String>,
+        S: create_and_allocate_points::Complete,
     {
         self.send_with_response().await.map(crate::Response::into_payload)
     }
@@ -2114,33 +1868,37 @@ impl<
         self,
     ) -> Result<crate::Response<crate::types::RewardCard>, crate::Error>
     where
-        CompanyIdState: Required<String>,
-        CardAccountIdState: Required<String>,
-        TransactionCodeState: Required<String>,
-        TransactionTypeState: Required<crate::types::TransactionType>,
-        TypeState: Required<crate::types::PointsOperation>,
-        EmailState: Required<String>,
-        MobileState: Required<String>,
-        TitleState: Required<String>,
-        FirstNameState: Required<String>,
-        GenderState: Required<String>,
-        LoadAmountState: Required<rust_decimal::Decimal>,
-        UniqueReferenceNumberState: Required<String>,
+        S: create_and_allocate_points::Complete,
     {
         let client = self.client;
         let options = self.options;
-        let company_id = self.company_id.into_value();
-        let card_account_id = self.card_account_id.into_value();
-        let transaction_code = self.transaction_code.into_value();
-        let transaction_type = self.transaction_type.into_value();
-        let r#type = self.r#type.into_value();
-        let email = self.email.into_value();
-        let mobile = self.mobile.into_value();
-        let title = self.title.into_value();
-        let first_name = self.first_name.into_value();
-        let gender = self.gender.into_value();
-        let load_amount = self.load_amount.into_value();
-        let unique_reference_number = self.unique_reference_number.into_value();
+        let company_id = crate::request::typestate::take(self.company_id, "companyId")?;
+        let card_account_id = crate::request::typestate::take(
+            self.card_account_id,
+            "cardAccountId",
+        )?;
+        let transaction_code = crate::request::typestate::take(
+            self.transaction_code,
+            "transactionCode",
+        )?;
+        let transaction_type = crate::request::typestate::take(
+            self.transaction_type,
+            "transactionType",
+        )?;
+        let r#type = crate::request::typestate::take(self.r#type, "type")?;
+        let email = crate::request::typestate::take(self.email, "email")?;
+        let mobile = crate::request::typestate::take(self.mobile, "mobile")?;
+        let title = crate::request::typestate::take(self.title, "title")?;
+        let first_name = crate::request::typestate::take(self.first_name, "firstName")?;
+        let gender = crate::request::typestate::take(self.gender, "gender")?;
+        let load_amount = crate::request::typestate::take(
+            self.load_amount,
+            "loadAmount",
+        )?;
+        let unique_reference_number = crate::request::typestate::take(
+            self.unique_reference_number,
+            "uniqueReferenceNum",
+        )?;
         let idempotency_key = Some(crate::request::IdempotencyKey {
             field: "uniqueReferenceNum",
             value: unique_reference_number.to_string(),
@@ -2190,7 +1948,10 @@ impl<
 }
 
 pub mod create_card {
-    //! Typestate markers for [`CreateCard`](super::CreateCard): each names a required input not yet set.
+    //! The typestate of [`CreateCard`](super::CreateCard): which required inputs are set.
+
+    pub use crate::request::typestate::Set;
+    use crate::request::typestate::Required;
 
     /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -2199,6 +1960,29 @@ pub mod create_card {
     /// `cardAccountId` has not been set yet: call `.card_account_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingCardAccountId;
+
+    /// The state of a new builder: every required input missing.
+    pub type Empty = (MissingCompanyId, MissingCardAccountId);
+
+    /// Which required inputs are set; implemented by the tuple with one slot per
+    /// required input, in the order of [`Empty`].
+    pub trait State {
+        /// This state with `companyId` set.
+        type WithCompanyId;
+
+        /// This state with `cardAccountId` set.
+        type WithCardAccountId;
+    }
+
+    impl<A, B> State for (A, B) {
+        type WithCompanyId = (Set, B);
+
+        type WithCardAccountId = (A, Set);
+    }
+
+    /// Implemented by a state in which every required input is set: `send()` needs it.
+    pub trait Complete: State {}
+    impl<A: Required, B: Required> Complete for (A, B) {}
 }
 
 /// Create a card
@@ -2342,15 +2126,12 @@ pub mod create_card {
 /// }
 /// ```
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct CreateCard<
-    CompanyIdState = create_card::MissingCompanyId,
-    CardAccountIdState = create_card::MissingCardAccountId,
-> {
+pub struct CreateCard<S = create_card::Empty> {
     client: crate::Client,
     options: crate::request::RequestOptions,
     user_id: Option<String>,
-    company_id: CompanyIdState,
-    card_account_id: CardAccountIdState,
+    company_id: Option<String>,
+    card_account_id: Option<String>,
     email: Option<String>,
     mobile: Option<String>,
     title: Option<String>,
@@ -2373,6 +2154,7 @@ pub struct CreateCard<
     delivery_state: Option<String>,
     delivery_country: Option<String>,
     delivery_pincode: Option<String>,
+    typestate: std::marker::PhantomData<S>,
 }
 
 impl CreateCard {
@@ -2381,8 +2163,8 @@ impl CreateCard {
             client,
             options: crate::request::RequestOptions::default(),
             user_id: None,
-            company_id: create_card::MissingCompanyId,
-            card_account_id: create_card::MissingCardAccountId,
+            company_id: None,
+            card_account_id: None,
             email: None,
             mobile: None,
             title: None,
@@ -2405,14 +2187,12 @@ impl CreateCard {
             delivery_state: None,
             delivery_country: None,
             delivery_pincode: None,
+            typestate: std::marker::PhantomData,
         }
     }
 }
 
-impl<
-    CompanyIdState: std::fmt::Debug,
-    CardAccountIdState: std::fmt::Debug,
-> std::fmt::Debug for CreateCard<CompanyIdState, CardAccountIdState> {
+impl<S> std::fmt::Debug for CreateCard<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CreateCard")
             .field("user_id", &self.user_id)
@@ -2448,7 +2228,7 @@ impl<
     }
 }
 
-impl<CompanyIdState, CardAccountIdState> CreateCard<CompanyIdState, CardAccountIdState> {
+impl<S: create_card::State> CreateCard<S> {
     /// Existing EnKash user id of the card holder, if any.
     ///
     /// Body field `userId`.
@@ -2461,76 +2241,22 @@ impl<CompanyIdState, CardAccountIdState> CreateCard<CompanyIdState, CardAccountI
     ///
     /// Body field `companyId`. Required.
     pub fn company_id(
-        self,
+        mut self,
         value: impl Into<String>,
-    ) -> CreateCard<Set<String>, CardAccountIdState> {
-        CreateCard {
-            client: self.client,
-            options: self.options,
-            user_id: self.user_id,
-            company_id: Set(value.into()),
-            card_account_id: self.card_account_id,
-            email: self.email,
-            mobile: self.mobile,
-            title: self.title,
-            first_name: self.first_name,
-            middle_name: self.middle_name,
-            last_name: self.last_name,
-            gender: self.gender,
-            special_date: self.special_date,
-            address: self.address,
-            address2: self.address2,
-            city: self.city,
-            state: self.state,
-            country: self.country,
-            pincode: self.pincode,
-            physical_card: self.physical_card,
-            physical_delivery_address_flag: self.physical_delivery_address_flag,
-            delivery_address: self.delivery_address,
-            delivery_address2: self.delivery_address2,
-            delivery_city: self.delivery_city,
-            delivery_state: self.delivery_state,
-            delivery_country: self.delivery_country,
-            delivery_pincode: self.delivery_pincode,
-        }
+    ) -> CreateCard<S::WithCompanyId> {
+        self.company_id = Some(value.into());
+        self.into_state()
     }
 
     /// Card account the card is issued under.
     ///
     /// Body field `cardAccountId`. Required.
     pub fn card_account_id(
-        self,
+        mut self,
         value: impl Into<String>,
-    ) -> CreateCard<CompanyIdState, Set<String>> {
-        CreateCard {
-            client: self.client,
-            options: self.options,
-            user_id: self.user_id,
-            company_id: self.company_id,
-            card_account_id: Set(value.into()),
-            email: self.email,
-            mobile: self.mobile,
-            title: self.title,
-            first_name: self.first_name,
-            middle_name: self.middle_name,
-            last_name: self.last_name,
-            gender: self.gender,
-            special_date: self.special_date,
-            address: self.address,
-            address2: self.address2,
-            city: self.city,
-            state: self.state,
-            country: self.country,
-            pincode: self.pincode,
-            physical_card: self.physical_card,
-            physical_delivery_address_flag: self.physical_delivery_address_flag,
-            delivery_address: self.delivery_address,
-            delivery_address2: self.delivery_address2,
-            delivery_city: self.delivery_city,
-            delivery_state: self.delivery_state,
-            delivery_country: self.delivery_country,
-            delivery_pincode: self.delivery_pincode,
-        }
+    ) -> CreateCard<S::WithCardAccountId> {
+        self.card_account_id = Some(value.into());
+        self.into_state()
     }
 
     /// Card holder's email.
@@ -2727,13 +2453,45 @@ impl<CompanyIdState, CardAccountIdState> CreateCard<CompanyIdState, CardAccountI
         self
     }
 
+    fn into_state<T>(self) -> CreateCard<T> {
+        CreateCard {
+            client: self.client,
+            options: self.options,
+            user_id: self.user_id,
+            company_id: self.company_id,
+            card_account_id: self.card_account_id,
+            email: self.email,
+            mobile: self.mobile,
+            title: self.title,
+            first_name: self.first_name,
+            middle_name: self.middle_name,
+            last_name: self.last_name,
+            gender: self.gender,
+            special_date: self.special_date,
+            address: self.address,
+            address2: self.address2,
+            city: self.city,
+            state: self.state,
+            country: self.country,
+            pincode: self.pincode,
+            physical_card: self.physical_card,
+            physical_delivery_address_flag: self.physical_delivery_address_flag,
+            delivery_address: self.delivery_address,
+            delivery_address2: self.delivery_address2,
+            delivery_city: self.delivery_city,
+            delivery_state: self.delivery_state,
+            delivery_country: self.delivery_country,
+            delivery_pincode: self.delivery_pincode,
+            typestate: std::marker::PhantomData,
+        }
+    }
+
     /// Sends the request. Returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
     ///
     /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
     pub async fn send(self) -> Result<crate::types::RewardCard, crate::Error>
     where
-        CompanyIdState: Required<String>,
-        CardAccountIdState: Required<String>,
+        S: create_card::Complete,
     {
         self.send_with_response().await.map(crate::Response::into_payload)
     }
@@ -2743,13 +2501,15 @@ impl<CompanyIdState, CardAccountIdState> CreateCard<CompanyIdState, CardAccountI
         self,
     ) -> Result<crate::Response<crate::types::RewardCard>, crate::Error>
     where
-        CompanyIdState: Required<String>,
-        CardAccountIdState: Required<String>,
+        S: create_card::Complete,
     {
         let client = self.client;
         let options = self.options;
-        let company_id = self.company_id.into_value();
-        let card_account_id = self.card_account_id.into_value();
+        let company_id = crate::request::typestate::take(self.company_id, "companyId")?;
+        let card_account_id = crate::request::typestate::take(
+            self.card_account_id,
+            "cardAccountId",
+        )?;
         let user_id = self.user_id;
         let email = self.email;
         let mobile = self.mobile;

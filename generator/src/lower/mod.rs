@@ -95,6 +95,8 @@ const RESERVED_BUILDER_FNS: &[&str] = &[
     "query",
     "headers",
     "body",
+    "typestate",
+    "into_state",
 ];
 
 pub fn lower(spec: &OpenAPI) -> Result<Api, Diagnostics> {
