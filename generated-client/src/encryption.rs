@@ -192,14 +192,14 @@ impl PayloadEncryption {
     pub(crate) fn unwrap(
         &self,
         body: &[u8],
-        envelope_code: Option<&str>,
+        envelope_code: &[&str],
     ) -> Result<Option<Vec<u8>>, DecryptionError> {
         type Members<'a> =
             std::collections::BTreeMap<std::borrow::Cow<'a, str>, &'a serde_json::value::RawValue>;
         let Ok(members) = serde_json::from_slice::<Members<'_>>(body) else {
             return Ok(None);
         };
-        if envelope_code.is_some_and(|code| members.contains_key(code)) {
+        if envelope_code.iter().any(|code| members.contains_key(*code)) {
             return Ok(None);
         }
         let Some(Ok(ciphertext)) = members
@@ -231,7 +231,7 @@ mod tests {
         let text = std::str::from_utf8(&wire).expect("utf-8");
         assert!(text.starts_with(r#"{"request":""#), "{text}");
         assert!(!text.contains("EKQZVMQK"));
-        let back = encryption().unwrap(&wire, Some("code")).expect("decrypts");
+        let back = encryption().unwrap(&wire, &["code"]).expect("decrypts");
         assert_eq!(back.as_deref(), Some(&body[..]));
     }
 
@@ -245,7 +245,7 @@ mod tests {
             b"<html>502</html>",
             b"",
         ] {
-            assert_eq!(encryption().unwrap(plain, Some("code")), Ok(None));
+            assert_eq!(encryption().unwrap(plain, &["code"]), Ok(None));
         }
     }
 
@@ -268,15 +268,15 @@ mod tests {
     fn a_wrapped_garbage_ciphertext_is_a_typed_error() {
         let e = encryption();
         assert_eq!(
-            e.unwrap(br#"{"request":"not base64!"}"#, None),
+            e.unwrap(br#"{"request":"not base64!"}"#, &[]),
             Err(DecryptionError::Base64)
         );
         assert_eq!(
-            e.unwrap(br#"{"request":"AAAA"}"#, None),
+            e.unwrap(br#"{"request":"AAAA"}"#, &[]),
             Err(DecryptionError::Length)
         );
         assert_eq!(
-            e.unwrap(br#"{"request":""}"#, None),
+            e.unwrap(br#"{"request":""}"#, &[]),
             Err(DecryptionError::Length)
         );
     }

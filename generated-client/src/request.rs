@@ -175,15 +175,31 @@ pub enum RetryClass {
 
 /// Names of the envelope fields, from the spec's `x-envelope` extension.
 ///
-/// EnKash answers HTTP 200 for failures too; a non-zero `code` field is an error.
+/// EnKash answers HTTP 200 for failures too; a non-zero `code` field is an error. Each part
+/// lists the member names that may carry it, in order of preference (the first present is
+/// read): EnKash's pages spell the same envelope `code` or `response_code`, and one spells
+/// the payload `paylod`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Envelope {
-    /// The result code's member, e.g. `response_code` (0 is success).
-    pub code: &'static str,
-    /// The message's member, e.g. `response_message`.
-    pub message: &'static str,
-    /// The payload's member, e.g. `payload`.
-    pub payload: &'static str,
+    /// The result code's members, e.g. `["response_code"]` (0 is success; a number or a
+    /// numeric string).
+    pub code: &'static [&'static str],
+    /// The message's members, e.g. `["response_message"]`.
+    pub message: &'static [&'static str],
+    /// The payload's members, e.g. `["payload"]`.
+    pub payload: &'static [&'static str],
+}
+
+impl Envelope {
+    /// The first of `names` that `members` has, with its value.
+    pub(crate) fn pick<'m, V>(
+        names: &[&'static str],
+        members: &'m std::collections::BTreeMap<String, V>,
+    ) -> Option<(&'static str, &'m V)> {
+        names
+            .iter()
+            .find_map(|name| members.get(*name).map(|value| (*name, value)))
+    }
 }
 
 /// Per-request overrides of the client's configuration.

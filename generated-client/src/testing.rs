@@ -250,14 +250,14 @@ fn response(operation: Operation, reply: &Reply) -> ResponseTemplate {
         Reply::Success(payload) => match envelope {
             Some(e) => json(
                 200,
-                serde_json::json!({ e.code: 0, e.message: "Success", e.payload: payload }),
+                serde_json::json!({ e.code[0]: 0, e.message[0]: "Success", e.payload[0]: payload }),
             ),
             None => json(200, payload.clone()),
         },
         Reply::Failure { code, message } => match envelope {
             Some(e) => json(
                 200,
-                serde_json::json!({ e.code: code, e.message: message, e.payload: message }),
+                serde_json::json!({ e.code[0]: code, e.message[0]: message, e.payload[0]: message }),
             ),
             None => json(400, serde_json::json!({ "code": code, "message": message })),
         },

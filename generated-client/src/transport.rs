@@ -286,7 +286,7 @@ impl Transport {
         let Some(encryption) = &self.encryption else {
             return Ok(raw);
         };
-        let code = prepared.envelope.map(|e| e.code);
+        let code = prepared.envelope.map_or(&[][..], |e| e.code);
         match encryption.unwrap(&raw.body, code) {
             Ok(Some(plaintext)) => raw.body = plaintext,
             Ok(None) => tracing::debug!("the response is not encrypted; read as plain JSON"),
@@ -516,34 +516,34 @@ fn decode_enveloped<T: DeserializeOwned>(
         }
         Err(error) => return Err(error),
     };
-    let code = fields
-        .get(envelope.code)
-        .map(|raw| value_of(raw).as_ref().and_then(envelope_code));
+    let code = Envelope::pick(envelope.code, &fields)
+        .map(|(name, raw)| (name, value_of(raw).as_ref().and_then(envelope_code)));
     let code = match code {
-        Some(Some(code)) => code,
-        Some(None) if status.is_success() => {
+        Some((_, Some(code))) => code,
+        Some((name, None)) if status.is_success() => {
             return Err(decode_error(
-                envelope.code.to_owned(),
+                name.to_owned(),
                 "is not an integer".to_owned(),
             ));
         }
         None if status.is_success() => {
             return Err(decode_error(
-                envelope.code.to_owned(),
+                envelope.code.join(" or "),
                 "is missing: expected the EnKash response envelope".to_owned(),
             ));
         }
-        Some(None) | None => return Err(http_error()),
+        Some((_, None)) | None => return Err(http_error()),
     };
+    let payload_member = Envelope::pick(envelope.payload, &fields);
     if code != 0 {
-        let message = match fields.get(envelope.message).and_then(|raw| value_of(raw)) {
-            Some(serde_json::Value::String(message)) => message,
-            Some(serde_json::Value::Null) | None => String::new(),
-            Some(other) => other.to_string(),
-        };
-        let mut payload = fields
-            .get(envelope.payload)
-            .and_then(|raw| value_of(raw))
+        let message =
+            match Envelope::pick(envelope.message, &fields).and_then(|(_, raw)| value_of(raw)) {
+                Some(serde_json::Value::String(message)) => message,
+                Some(serde_json::Value::Null) | None => String::new(),
+                Some(other) => other.to_string(),
+            };
+        let mut payload = payload_member
+            .and_then(|(_, raw)| value_of(raw))
             .unwrap_or(serde_json::Value::Null);
         crate::redact::redact_value(&mut payload);
         return Err(Error::Api {
@@ -556,10 +556,12 @@ fn decode_enveloped<T: DeserializeOwned>(
     if !status.is_success() {
         return Err(http_error());
     }
-    let payload = fields.get(envelope.payload).map_or("null", |raw| raw.get());
+    let (name, payload) = payload_member.map_or((envelope.payload[0], "null"), |(name, raw)| {
+        (name, raw.get())
+    });
     let mut deserializer = serde_json::Deserializer::from_str(payload);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = prefixed_path(envelope.payload, &e.path().to_string());
+        let path = prefixed_path(name, &e.path().to_string());
         decode_error(path, e.inner().to_string())
     })
 }
@@ -598,9 +600,9 @@ mod tests {
     use serde::Deserialize;
 
     const ENVELOPE: Envelope = Envelope {
-        code: "response_code",
-        message: "response_message",
-        payload: "payload",
+        code: &["response_code"],
+        message: &["response_message"],
+        payload: &["payload"],
     };
 
     fn raw(status: u16, body: &str) -> Raw {

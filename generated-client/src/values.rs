@@ -65,7 +65,8 @@ impl fmt::Display for UnknownEnumValue {
 impl std::error::Error for UnknownEnumValue {}
 
 /// A JSON value kept exactly as it was sent: the members of an object that the spec does
-/// not list (the `extra` map of every generated struct).
+/// not list (the `extra` map of every generated struct), and payloads the spec leaves
+/// untyped because EnKash never documented them.
 ///
 /// It holds the value's text, so numbers keep every digit (`212110981360666.62` stays
 /// that, `1.50` stays `1.50`) and encoding it again writes the same text. Equality compares
@@ -96,9 +97,12 @@ impl RawJson {
     }
 }
 
+/// The text with the values of secret members (tokens, passwords, voucher numbers and PINs)
+/// masked: a payload the spec does not type can still carry one. [`Display`](fmt::Display)
+/// and [`get`](RawJson::get) give the exact text.
 impl fmt::Debug for RawJson {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.get())
+        f.write_str(&crate::redact::redact_text(self.get()))
     }
 }
 

@@ -88,7 +88,7 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
         TypeRef::Decimal => quote!(rust_decimal::Decimal),
-        TypeRef::Any => quote!(serde_json::Value),
+        TypeRef::Any => quote!(crate::RawJson),
         TypeRef::Named(n) => {
             let n = ident(n);
             quote!(crate::types::#n)
@@ -96,9 +96,6 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
         TypeRef::Array(t) => {
             let t = rust_type(t);
             quote!(Vec<#t>)
-        }
-        TypeRef::Map(t) if **t == TypeRef::Any => {
-            quote!(serde_json::Map<String, serde_json::Value>)
         }
         TypeRef::Map(t) => {
             let t = rust_type(t);

@@ -203,11 +203,10 @@ fn state_module(plan: &Plan<'_>, states: &[&Input<'_>]) -> Option<TokenStream> {
     });
     let defs = states.iter().enumerate().map(|(n, i)| {
         let w = with_slot(i);
-        let after =
-            params
-                .iter()
-                .enumerate()
-                .map(|(k, p)| if k == n { quote!(Set) } else { quote!(#p) });
+        let after = params
+            .iter()
+            .enumerate()
+            .map(|(k, p)| if k == n { quote!(Set) } else { quote!(#p) });
         quote!(type #w = (#(#after,)*);)
     });
     let module_doc = format!(
@@ -674,7 +673,7 @@ fn send_fns(plan: &Plan<'_>, api: &Api) -> TokenStream {
     let envelope = match &op.response.envelope {
         Some((env, _)) => {
             let (c, m, p) = (&env.code, &env.message, &env.payload);
-            quote!(Some(crate::request::Envelope { code: #c, message: #m, payload: #p }))
+            quote!(Some(crate::request::Envelope { code: &[#(#c),*], message: &[#(#m),*], payload: &[#(#p),*] }))
         }
         None => quote!(None),
     };

@@ -29,7 +29,7 @@ pub fn testing_file(api: &Api) -> TokenStream {
     let envelopes = api.operations.iter().map(|op| match &op.response.envelope {
         Some((env, _)) => {
             let (c, m, p) = (&env.code, &env.message, &env.payload);
-            quote!(Some(crate::request::Envelope { code: #c, message: #m, payload: #p }))
+            quote!(Some(crate::request::Envelope { code: &[#(#c),*], message: &[#(#m),*], payload: &[#(#p),*] }))
         }
         None => quote!(None),
     });

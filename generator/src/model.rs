@@ -219,9 +219,11 @@ pub struct Struct {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvelopeFields {
-    pub code: String,
-    pub message: String,
-    pub payload: String,
+    /// The member names that may carry each part, in order of preference: a server that
+    /// spells the payload `paylod` on one page (`payload: [payload, paylod]`).
+    pub code: Vec<String>,
+    pub message: Vec<String>,
+    pub payload: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@ pub mod examples;
 
 // The generated schema index names `crate::types` and `crate::serde_helpers`: here they
 // are the client's, so the same generated file serves this crate and the fixture crates.
-pub use enkash_rewards::{serde_helpers, types};
+pub use enkash_rewards::{RawJson, serde_helpers, types};
 
 /// Generated test support: the Rust type behind every schema position of the spec.
 // Formatted by prettyplease when generated; rustfmt would reformat it and break

@@ -155,7 +155,30 @@ impl Spec {
             _ if schema.get("properties").is_some() || schema.get("allOf").is_some() => {
                 self.object(schema)
             }
-            None if schema.get("oneOf").is_none() && schema.get("anyOf").is_none() => any_json(),
+            // A map keyed by ids (`additionalProperties: {schema}`), or any object.
+            Some("object") => {
+                let values = match schema.get("additionalProperties") {
+                    Some(Value::Object(ap)) if !ap.is_empty() => {
+                        self.strategy(&schema["additionalProperties"])
+                    }
+                    _ => any_json(),
+                };
+                proptest::collection::btree_map("[A-Za-z0-9]{1,8}", values, 0..3)
+                    .prop_map(|m| Value::Object(m.into_iter().collect()))
+                    .boxed()
+            }
+            // A union: a value of one of its members.
+            None if schema.get("oneOf").is_some() || schema.get("anyOf").is_some() => {
+                let members = schema
+                    .get("oneOf")
+                    .or_else(|| schema.get("anyOf"))
+                    .and_then(Value::as_array)
+                    .expect("a list of members");
+                let strategies: Vec<BoxedStrategy<Value>> =
+                    members.iter().map(|m| self.strategy(m)).collect();
+                proptest::strategy::Union::new(strategies).boxed()
+            }
+            None => any_json(),
             other => panic!("no strategy for type {other:?}: {schema}"),
         }
     }
@@ -273,6 +296,43 @@ all_types!(
     AccessTokenRequest,
     AccessTokenRequestGrantType,
     AccessToken,
+    EnKashEnvelope,
+    SsoTokenRequest,
+    SsoTokenResponse,
+    BulkAllocationRow,
+    BulkAllocationResponse,
+    BulkAllocationResult,
+    BulkAllocatedRow,
+    RewardAccountRequest,
+    RewardAccountResponse,
+    RewardAccount,
+    CardHolder,
+    CardSearchRequest,
+    CardSearchResponse,
+    CardSearchResult,
+    CardPage,
+    TransactionSearchRequest,
+    TransactionSearchResponse,
+    Cart,
+    CartItem,
+    ProductConfig,
+    CartsResponse,
+    CartItemInput,
+    AddToCartRequest,
+    AddToCartResponse,
+    UpdateCartRequest,
+    ProductCatalogResponse,
+    ProductCatalog,
+    CreateOrderRequest,
+    CreateOrderResponse,
+    OrderSearchRequest,
+    OrderSearchResponse,
+    OrderDetailsRequest,
+    OrderDetailsEnvelopeResponseCode,
+    OrderDetailsEnvelope,
+    OrderDetailsResponse,
+    OrderDetails,
+    Voucher,
 );
 
 #[test]
@@ -317,7 +377,44 @@ fn every_type_has_the_expected_traits() {
         RewardCard,
         AccessTokenRequest,
         AccessTokenRequestGrantType,
-        AccessToken
+        AccessToken,
+        EnKashEnvelope,
+        SsoTokenRequest,
+        SsoTokenResponse,
+        BulkAllocationRow,
+        BulkAllocationResponse,
+        BulkAllocationResult,
+        BulkAllocatedRow,
+        RewardAccountRequest,
+        RewardAccountResponse,
+        RewardAccount,
+        CardHolder,
+        CardSearchRequest,
+        CardSearchResponse,
+        CardSearchResult,
+        CardPage,
+        TransactionSearchRequest,
+        TransactionSearchResponse,
+        Cart,
+        CartItem,
+        ProductConfig,
+        CartsResponse,
+        CartItemInput,
+        AddToCartRequest,
+        AddToCartResponse,
+        UpdateCartRequest,
+        ProductCatalogResponse,
+        ProductCatalog,
+        CreateOrderRequest,
+        CreateOrderResponse,
+        OrderSearchRequest,
+        OrderSearchResponse,
+        OrderDetailsRequest,
+        OrderDetailsEnvelopeResponseCode,
+        OrderDetailsEnvelope,
+        OrderDetailsResponse,
+        OrderDetails,
+        Voucher
     );
 }
 

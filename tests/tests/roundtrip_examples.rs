@@ -184,8 +184,8 @@ fn coins_failure_payload_is_a_string() {
     let envelope: types::CoinsEnvelope = serde_json::from_value(example.clone()).unwrap();
     assert_eq!(envelope.response_code, 1);
     assert_eq!(
-        envelope.payload,
-        Value::String("Insufficient balance in card account".to_owned())
+        envelope.payload.get(),
+        r#""Insufficient balance in card account""#
     );
     assert_eq!(serde_json::to_value(&envelope).unwrap(), example);
 }

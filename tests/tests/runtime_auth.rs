@@ -10,9 +10,9 @@ use wiremock::matchers::{body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const ENVELOPE: Envelope = Envelope {
-    code: "response_code",
-    message: "response_message",
-    payload: "payload",
+    code: &["response_code"],
+    message: &["response_message"],
+    payload: &["payload"],
 };
 const OK_BODY: &str = r#"{"response_code":0,"response_message":"Success","payload":7}"#;
 /// `base64("CLIENT-ID:client-secret")`.

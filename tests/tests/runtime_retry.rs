@@ -11,9 +11,9 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const ENVELOPE: Envelope = Envelope {
-    code: "response_code",
-    message: "response_message",
-    payload: "payload",
+    code: &["response_code"],
+    message: &["response_message"],
+    payload: &["payload"],
 };
 const OK_BODY: &str = r#"{"response_code":0,"response_message":"Success","payload":"done"}"#;
 

@@ -118,9 +118,9 @@ async fn traces_name_the_template_and_never_secrets_or_personal_data() {
     request.security = &[Security::Bearer, Security::ApiKeyHeader("partnerId")];
     request.retry = RetryClass::Idempotent;
     request.envelope = Some(Envelope {
-        code: "code",
-        message: "message",
-        payload: "payload",
+        code: &["code"],
+        message: &["message"],
+        payload: &["payload"],
     });
 
     let capture = Capture::default();

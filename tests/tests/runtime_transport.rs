@@ -16,14 +16,14 @@ use wiremock::matchers::{any, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const ENVELOPE: Envelope = Envelope {
-    code: "response_code",
-    message: "response_message",
-    payload: "payload",
+    code: &["response_code"],
+    message: &["response_message"],
+    payload: &["payload"],
 };
 const CARD_ENVELOPE: Envelope = Envelope {
-    code: "code",
-    message: "message",
-    payload: "payload",
+    code: &["code"],
+    message: &["message"],
+    payload: &["payload"],
 };
 
 fn request(method: Method, concrete_path: &str) -> OperationRequest {

@@ -17,7 +17,9 @@ pub const API_VERSION: &str = "0.1.0";
 /// values are masked wherever the client quotes a body.
 pub(crate) const SECRET_FIELDS: &[&str] = &[
     "access_token",
+    "cardNumber",
     "password",
+    "pin",
     "refresh_token",
     "token",
 ];

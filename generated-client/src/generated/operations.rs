@@ -65,6 +65,104 @@ impl crate::Client {
     pub fn create_card(&self) -> CreateCard {
         CreateCard::new(self.clone())
     }
+
+    /// Create a single sign-on token for a reward card holder
+    ///
+    /// `POST /api/v0/partner/enKashCard/sso-token` (operation `createSsoToken`). See [`CreateSsoToken`] for the inputs and [`CreateSsoToken::send`] for what it returns.
+    pub fn create_sso_token(&self) -> CreateSsoToken {
+        CreateSsoToken::new(self.clone())
+    }
+
+    /// Create users and allocate points in bulk
+    ///
+    /// `POST /api/v0/partner/enKashCard/bulk-create-allocate-points-json` (operation `bulkCreateAndAllocatePoints`). See [`BulkCreateAndAllocatePoints`] for the inputs and [`BulkCreateAndAllocatePoints::send`] for what it returns.
+    pub fn bulk_create_and_allocate_points(&self) -> BulkCreateAndAllocatePoints {
+        BulkCreateAndAllocatePoints::new(self.clone())
+    }
+
+    /// Get a reward account's balance and totals
+    ///
+    /// `POST /api/v0/partner/enKashCard/cardAccount/get` (operation `getRewardAccountDetails`). See [`GetRewardAccountDetails`] for the inputs and [`GetRewardAccountDetails::send`] for what it returns.
+    pub fn get_reward_account_details(&self) -> GetRewardAccountDetails {
+        GetRewardAccountDetails::new(self.clone())
+    }
+
+    /// Look up the users and cards of a card account
+    ///
+    /// `POST /api/v0/partner/enKashCard/search` (operation `searchRewardCards`). See [`SearchRewardCards`] for the inputs and [`SearchRewardCards::send`] for what it returns.
+    pub fn search_reward_cards(&self) -> SearchRewardCards {
+        SearchRewardCards::new(self.clone())
+    }
+
+    /// Look up a card's transactions by your reference number
+    ///
+    /// `POST /api/v0/partner/enKashCard/transaction/all` (operation `getTransactionDetails`). See [`GetTransactionDetails`] for the inputs and [`GetTransactionDetails::send`] for what it returns.
+    pub fn get_transaction_details(&self) -> GetTransactionDetails {
+        GetTransactionDetails::new(self.clone())
+    }
+
+    /// Get the user's carts
+    ///
+    /// `GET /api/v0/cart` (operation `getCart`). See [`GetCart`] for the inputs and [`GetCart::send`] for what it returns.
+    pub fn get_cart(&self) -> GetCart {
+        GetCart::new(self.clone())
+    }
+
+    /// Add vouchers to the user's cart
+    ///
+    /// `POST /api/v0/cart` (operation `addToCart`). See [`AddToCart`] for the inputs and [`AddToCart::send`] for what it returns.
+    pub fn add_to_cart(&self) -> AddToCart {
+        AddToCart::new(self.clone())
+    }
+
+    /// Change the quantities in a cart
+    ///
+    /// `PATCH /api/v0/cart` (operation `updateCart`). See [`UpdateCart`] for the inputs and [`UpdateCart::send`] for what it returns.
+    pub fn update_cart(&self) -> UpdateCart {
+        UpdateCart::new(self.clone())
+    }
+
+    /// Get a product catalog and its denominations
+    ///
+    /// `GET /api/v0/partner/search-config/{productCatalogId}` (operation `getProductConfigs`). See [`GetProductConfigs`] for the inputs and [`GetProductConfigs::send`] for what it returns.
+    pub fn get_product_configs(
+        &self,
+        product_catalog_id: impl Into<String>,
+    ) -> GetProductConfigs {
+        GetProductConfigs::new(self.clone(), product_catalog_id.into())
+    }
+
+    /// Order vouchers
+    ///
+    /// `POST /api/v0/partner/create-order` (operation `createOrder`). See [`CreateOrder`] for the inputs and [`CreateOrder::send`] for what it returns.
+    pub fn create_order(&self) -> CreateOrder {
+        CreateOrder::new(self.clone())
+    }
+
+    /// Search orders, one page at a time
+    ///
+    /// `POST /api/v0/partner/search-order` (operation `searchOrders`). See [`SearchOrders`] for the inputs and [`SearchOrders::send`] for what it returns.
+    pub fn search_orders(&self) -> SearchOrders {
+        SearchOrders::new(self.clone())
+    }
+
+    /// Fetch an order and its vouchers by your order reference
+    ///
+    /// `GET /api/v0/partner/fetch-order-details/{orderReferenceId}` (operation `fetchOrderDetails`). See [`FetchOrderDetails`] for the inputs and [`FetchOrderDetails::send`] for what it returns.
+    pub fn fetch_order_details(
+        &self,
+        order_reference_id: impl Into<String>,
+    ) -> FetchOrderDetails {
+        FetchOrderDetails::new(self.clone(), order_reference_id.into())
+    }
+
+    /// Fetch an order and its vouchers (older endpoint)
+    ///
+    /// `POST /api/v0/order/orderDetails` (operation `fetchOrderDetailsLegacy`). See [`FetchOrderDetailsLegacy`] for the inputs and [`FetchOrderDetailsLegacy::send`] for what it returns.
+    #[deprecated]
+    pub fn fetch_order_details_legacy(&self) -> FetchOrderDetailsLegacy {
+        FetchOrderDetailsLegacy::new(self.clone())
+    }
 }
 
 pub mod create_access_token {
@@ -587,9 +685,9 @@ impl<S: create_coin_event::State> CreateCoinEvent<S> {
             idempotency_key,
             outcome_lookup: None,
             envelope: Some(crate::request::Envelope {
-                code: "response_code",
-                message: "response_message",
-                payload: "payload",
+                code: &["response_code"],
+                message: &["response_message"],
+                payload: &["payload"],
             }),
             options,
         };
@@ -858,9 +956,9 @@ impl<S: allocate_coins::State> AllocateCoins<S> {
             idempotency_key,
             outcome_lookup: None,
             envelope: Some(crate::request::Envelope {
-                code: "response_code",
-                message: "response_message",
-                payload: "payload",
+                code: &["response_code"],
+                message: &["response_message"],
+                payload: &["payload"],
             }),
             options,
         };
@@ -961,9 +1059,9 @@ impl GetCoinEvent {
             idempotency_key,
             outcome_lookup: None,
             envelope: Some(crate::request::Envelope {
-                code: "response_code",
-                message: "response_message",
-                payload: "payload",
+                code: &["response_code"],
+                message: &["response_message"],
+                payload: &["payload"],
             }),
             options,
         };
@@ -1144,9 +1242,9 @@ impl UpdateCoinEvent {
             idempotency_key,
             outcome_lookup: None,
             envelope: Some(crate::request::Envelope {
-                code: "response_code",
-                message: "response_message",
-                payload: "payload",
+                code: &["response_code"],
+                message: &["response_message"],
+                payload: &["payload"],
             }),
             options,
         };
@@ -1309,9 +1407,9 @@ impl<S: get_coin_balance::State> GetCoinBalance<S> {
             idempotency_key,
             outcome_lookup: None,
             envelope: Some(crate::request::Envelope {
-                code: "response_code",
-                message: "response_message",
-                payload: "payload",
+                code: &["response_code"],
+                message: &["response_message"],
+                payload: &["payload"],
             }),
             options,
         };
@@ -1329,10 +1427,6 @@ pub mod create_and_allocate_points {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingCompanyId;
 
-    /// `cardAccountId` has not been set yet: call `.card_account_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingCardAccountId;
-
     /// `transactionCode` has not been set yet: call `.transaction_code(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingTransactionCode;
@@ -1345,26 +1439,6 @@ pub mod create_and_allocate_points {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingType;
 
-    /// `email` has not been set yet: call `.email(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingEmail;
-
-    /// `mobile` has not been set yet: call `.mobile(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingMobile;
-
-    /// `title` has not been set yet: call `.title(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingTitle;
-
-    /// `firstName` has not been set yet: call `.first_name(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingFirstName;
-
-    /// `gender` has not been set yet: call `.gender(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingGender;
-
     /// `loadAmount` has not been set yet: call `.load_amount(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingLoadAmount;
@@ -1376,15 +1450,9 @@ pub mod create_and_allocate_points {
     /// The state of a new builder: every required input missing.
     pub type Empty = (
         MissingCompanyId,
-        MissingCardAccountId,
         MissingTransactionCode,
         MissingTransactionType,
         MissingType,
-        MissingEmail,
-        MissingMobile,
-        MissingTitle,
-        MissingFirstName,
-        MissingGender,
         MissingLoadAmount,
         MissingUniqueReferenceNumber,
     );
@@ -1395,9 +1463,6 @@ pub mod create_and_allocate_points {
         /// This state with `companyId` set.
         type WithCompanyId;
 
-        /// This state with `cardAccountId` set.
-        type WithCardAccountId;
-
         /// This state with `transactionCode` set.
         type WithTransactionCode;
 
@@ -1407,21 +1472,6 @@ pub mod create_and_allocate_points {
         /// This state with `type` set.
         type WithType;
 
-        /// This state with `email` set.
-        type WithEmail;
-
-        /// This state with `mobile` set.
-        type WithMobile;
-
-        /// This state with `title` set.
-        type WithTitle;
-
-        /// This state with `firstName` set.
-        type WithFirstName;
-
-        /// This state with `gender` set.
-        type WithGender;
-
         /// This state with `loadAmount` set.
         type WithLoadAmount;
 
@@ -1429,31 +1479,18 @@ pub mod create_and_allocate_points {
         type WithUniqueReferenceNumber;
     }
 
-    impl<A, B, C, D, E, F, G, H, I, J, K, L> State
-    for (A, B, C, D, E, F, G, H, I, J, K, L) {
-        type WithCompanyId = (Set, B, C, D, E, F, G, H, I, J, K, L);
+    impl<A, B, C, D, E, F> State for (A, B, C, D, E, F) {
+        type WithCompanyId = (Set, B, C, D, E, F);
 
-        type WithCardAccountId = (A, Set, C, D, E, F, G, H, I, J, K, L);
+        type WithTransactionCode = (A, Set, C, D, E, F);
 
-        type WithTransactionCode = (A, B, Set, D, E, F, G, H, I, J, K, L);
+        type WithTransactionType = (A, B, Set, D, E, F);
 
-        type WithTransactionType = (A, B, C, Set, E, F, G, H, I, J, K, L);
+        type WithType = (A, B, C, Set, E, F);
 
-        type WithType = (A, B, C, D, Set, F, G, H, I, J, K, L);
+        type WithLoadAmount = (A, B, C, D, Set, F);
 
-        type WithEmail = (A, B, C, D, E, Set, G, H, I, J, K, L);
-
-        type WithMobile = (A, B, C, D, E, F, Set, H, I, J, K, L);
-
-        type WithTitle = (A, B, C, D, E, F, G, Set, I, J, K, L);
-
-        type WithFirstName = (A, B, C, D, E, F, G, H, Set, J, K, L);
-
-        type WithGender = (A, B, C, D, E, F, G, H, I, Set, K, L);
-
-        type WithLoadAmount = (A, B, C, D, E, F, G, H, I, J, Set, L);
-
-        type WithUniqueReferenceNumber = (A, B, C, D, E, F, G, H, I, J, K, Set);
+        type WithUniqueReferenceNumber = (A, B, C, D, E, Set);
     }
 
     /// Implemented by a state in which every required input is set: `send()` needs it.
@@ -1465,13 +1502,7 @@ pub mod create_and_allocate_points {
         D: Required,
         E: Required,
         F: Required,
-        G: Required,
-        H: Required,
-        I: Required,
-        J: Required,
-        K: Required,
-        L: Required,
-    > Complete for (A, B, C, D, E, F, G, H, I, J, K, L) {}
+    > Complete for (A, B, C, D, E, F) {}
 }
 
 /// Create a reward card and allocate or unallocate points
@@ -1480,7 +1511,7 @@ pub mod create_and_allocate_points {
 ///
 /// `POST /api/v0/partner/enKashCard/create-allocate-points` (operation `createAndAllocatePoints`).
 ///
-/// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`, `.transaction_code(..)`, `.transaction_type(..)`, `.r#type(..)`, `.email(..)`, `.mobile(..)`, `.title(..)`, `.first_name(..)`, `.gender(..)`, `.load_amount(..)`, `.unique_reference_number(..)`.
+/// Required before `.send()`: `.company_id(..)`, `.transaction_code(..)`, `.transaction_type(..)`, `.r#type(..)`, `.load_amount(..)`, `.unique_reference_number(..)`.
 ///
 /// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](Self::resend_keyed_write) after confirming that the server de-duplicates `uniqueReferenceNum`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `uniqueReferenceNum`.
 ///
@@ -1491,15 +1522,9 @@ pub mod create_and_allocate_points {
 /// let payload = client
 ///     .create_and_allocate_points()
 ///     .company_id("CEK1PU9AOO")
-///     .card_account_id("CAQL8YCV3")
 ///     .transaction_code("ALLOCATION")
 ///     .transaction_type(enkash_rewards::types::TransactionType::Cr)
 ///     .r#type(enkash_rewards::types::PointsOperation::AllocatePoint)
-///     .email("xyz2@gmail.com")
-///     .mobile("9600098867")
-///     .title("Mr")
-///     .first_name("hedfdfg")
-///     .gender("M")
 ///     .load_amount(11)
 ///     .unique_reference_number("TEST234236")
 ///     .send()
@@ -1629,6 +1654,7 @@ pub struct CreateAndAllocatePoints<S = create_and_allocate_points::Empty> {
     options: crate::request::RequestOptions,
     company_id: Option<String>,
     card_account_id: Option<String>,
+    enkash_card_id: Option<String>,
     transaction_code: Option<String>,
     transaction_type: Option<crate::types::TransactionType>,
     r#type: Option<crate::types::PointsOperation>,
@@ -1649,6 +1675,7 @@ impl CreateAndAllocatePoints {
             options: crate::request::RequestOptions::default(),
             company_id: None,
             card_account_id: None,
+            enkash_card_id: None,
             transaction_code: None,
             transaction_type: None,
             r#type: None,
@@ -1669,6 +1696,7 @@ impl<S> std::fmt::Debug for CreateAndAllocatePoints<S> {
         f.debug_struct("CreateAndAllocatePoints")
             .field("company_id", &self.company_id)
             .field("card_account_id", &self.card_account_id)
+            .field("enkash_card_id", &self.enkash_card_id)
             .field("transaction_code", &self.transaction_code)
             .field("transaction_type", &self.transaction_type)
             .field("type", &self.r#type)
@@ -1698,13 +1726,18 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
 
     /// Card account (programme funding account) the reward card belongs to.
     ///
-    /// Body field `cardAccountId`. Required.
-    pub fn card_account_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> CreateAndAllocatePoints<S::WithCardAccountId> {
+    /// Body field `cardAccountId`.
+    pub fn card_account_id(mut self, value: impl Into<String>) -> Self {
         self.card_account_id = Some(value.into());
-        self.into_state()
+        self
+    }
+
+    /// The existing reward card to credit or debit.
+    ///
+    /// Body field `enkashCardId`.
+    pub fn enkash_card_id(mut self, value: impl Into<String>) -> Self {
+        self.enkash_card_id = Some(value.into());
+        self
     }
 
     /// Transaction code, e.g. ALLOCATION.
@@ -1738,57 +1771,42 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
 
     /// Card holder's email.
     ///
-    /// Body field `email`. Required.
-    pub fn email(
-        mut self,
-        value: impl Into<String>,
-    ) -> CreateAndAllocatePoints<S::WithEmail> {
+    /// Body field `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
-        self.into_state()
+        self
     }
 
     /// Card holder's mobile number.
     ///
-    /// Body field `mobile`. Required.
-    pub fn mobile(
-        mut self,
-        value: impl Into<String>,
-    ) -> CreateAndAllocatePoints<S::WithMobile> {
+    /// Body field `mobile`.
+    pub fn mobile(mut self, value: impl Into<String>) -> Self {
         self.mobile = Some(value.into());
-        self.into_state()
+        self
     }
 
     /// Card holder's title, e.g. Mr.
     ///
-    /// Body field `title`. Required.
-    pub fn title(
-        mut self,
-        value: impl Into<String>,
-    ) -> CreateAndAllocatePoints<S::WithTitle> {
+    /// Body field `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
-        self.into_state()
+        self
     }
 
     /// Card holder's first name.
     ///
-    /// Body field `firstName`. Required.
-    pub fn first_name(
-        mut self,
-        value: impl Into<String>,
-    ) -> CreateAndAllocatePoints<S::WithFirstName> {
+    /// Body field `firstName`.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
-        self.into_state()
+        self
     }
 
     /// Card holder's gender, e.g. M.
     ///
-    /// Body field `gender`. Required.
-    pub fn gender(
-        mut self,
-        value: impl Into<String>,
-    ) -> CreateAndAllocatePoints<S::WithGender> {
+    /// Body field `gender`.
+    pub fn gender(mut self, value: impl Into<String>) -> Self {
         self.gender = Some(value.into());
-        self.into_state()
+        self
     }
 
     /// Points to credit or debit. Money-like amount, kept exact (never a float).
@@ -1839,6 +1857,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
             options: self.options,
             company_id: self.company_id,
             card_account_id: self.card_account_id,
+            enkash_card_id: self.enkash_card_id,
             transaction_code: self.transaction_code,
             transaction_type: self.transaction_type,
             r#type: self.r#type,
@@ -1873,10 +1892,6 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
         let client = self.client;
         let options = self.options;
         let company_id = crate::request::typestate::take(self.company_id, "companyId")?;
-        let card_account_id = crate::request::typestate::take(
-            self.card_account_id,
-            "cardAccountId",
-        )?;
         let transaction_code = crate::request::typestate::take(
             self.transaction_code,
             "transactionCode",
@@ -1886,11 +1901,6 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
             "transactionType",
         )?;
         let r#type = crate::request::typestate::take(self.r#type, "type")?;
-        let email = crate::request::typestate::take(self.email, "email")?;
-        let mobile = crate::request::typestate::take(self.mobile, "mobile")?;
-        let title = crate::request::typestate::take(self.title, "title")?;
-        let first_name = crate::request::typestate::take(self.first_name, "firstName")?;
-        let gender = crate::request::typestate::take(self.gender, "gender")?;
         let load_amount = crate::request::typestate::take(
             self.load_amount,
             "loadAmount",
@@ -1899,6 +1909,13 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
             self.unique_reference_number,
             "uniqueReferenceNum",
         )?;
+        let card_account_id = self.card_account_id;
+        let enkash_card_id = self.enkash_card_id;
+        let email = self.email;
+        let mobile = self.mobile;
+        let title = self.title;
+        let first_name = self.first_name;
+        let gender = self.gender;
         let idempotency_key = Some(crate::request::IdempotencyKey {
             field: "uniqueReferenceNum",
             value: unique_reference_number.to_string(),
@@ -1906,6 +1923,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
         let body = crate::types::CreateAndAllocatePointsRequest {
             company_id,
             card_account_id,
+            enkash_card_id,
             transaction_code,
             transaction_type,
             r#type,
@@ -1935,11 +1953,11 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
             ],
             retry: crate::request::RetryClass::KeyedWrite,
             idempotency_key,
-            outcome_lookup: None,
+            outcome_lookup: Some("getTransactionDetails"),
             envelope: Some(crate::request::Envelope {
-                code: "code",
-                message: "message",
-                payload: "payload",
+                code: &["code"],
+                message: &["message"],
+                payload: &["payload"],
             }),
             options,
         };
@@ -2599,9 +2617,3252 @@ impl<S: create_card::State> CreateCard<S> {
             idempotency_key,
             outcome_lookup: None,
             envelope: Some(crate::request::Envelope {
-                code: "code",
-                message: "message",
-                payload: "payload",
+                code: &["code"],
+                message: &["message"],
+                payload: &["payload"],
+            }),
+            options,
+        };
+        client.execute(request).await
+    }
+}
+
+pub mod create_sso_token {
+    //! The typestate of [`CreateSsoToken`](super::CreateSsoToken): which required inputs are set.
+
+    pub use crate::request::typestate::Set;
+    use crate::request::typestate::Required;
+
+    /// `cardAccountId` has not been set yet: call `.card_account_id(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingCardAccountId;
+
+    /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingCompanyId;
+
+    /// `enkashCardId` has not been set yet: call `.enkash_card_id(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingEnkashCardId;
+
+    /// The state of a new builder: every required input missing.
+    pub type Empty = (MissingCardAccountId, MissingCompanyId, MissingEnkashCardId);
+
+    /// Which required inputs are set; implemented by the tuple with one slot per
+    /// required input, in the order of [`Empty`].
+    pub trait State {
+        /// This state with `cardAccountId` set.
+        type WithCardAccountId;
+
+        /// This state with `companyId` set.
+        type WithCompanyId;
+
+        /// This state with `enkashCardId` set.
+        type WithEnkashCardId;
+    }
+
+    impl<A, B, C> State for (A, B, C) {
+        type WithCardAccountId = (Set, B, C);
+
+        type WithCompanyId = (A, Set, C);
+
+        type WithEnkashCardId = (A, B, Set);
+    }
+
+    /// Implemented by a state in which every required input is set: `send()` needs it.
+    pub trait Complete: State {}
+    impl<A: Required, B: Required, C: Required> Complete for (A, B, C) {}
+}
+
+/// Create a single sign-on token for a reward card holder
+///
+/// Issues a token that lets a reward-card holder (or a company admin, with the card id issued at onboarding) skip EnKash's login and OTP steps: put it in the employee or admin redirect URL (see `sso::SsoRedirect`). Resending only issues another token.
+///
+/// `POST /api/v0/partner/enKashCard/sso-token` (operation `createSsoToken`).
+///
+/// Required before `.send()`: `.card_account_id(..)`, `.company_id(..)`, `.enkash_card_id(..)`.
+///
+/// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn run(client: enkash_rewards::Client) -> Result<(), enkash_rewards::Error> {
+/// let payload = client
+///     .create_sso_token()
+///     .card_account_id("CAQL8YCV3")
+///     .company_id("CEK1PU9AOO")
+///     .enkash_card_id("EKCDM5AVZY")
+///     .send()
+///     .await?;
+/// println!("{payload:?}");
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Example request body
+///
+/// ```json
+/// {
+///   "cardAccountId": "CAQL8YCV3",
+///   "companyId": "CEK1PU9AOO",
+///   "enkashCardId": "EKCDM5AVZY"
+/// }
+/// ```
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct CreateSsoToken<S = create_sso_token::Empty> {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    card_account_id: Option<String>,
+    company_id: Option<String>,
+    enkash_card_id: Option<String>,
+    typestate: std::marker::PhantomData<S>,
+}
+
+impl CreateSsoToken {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: crate::request::RequestOptions::default(),
+            card_account_id: None,
+            company_id: None,
+            enkash_card_id: None,
+            typestate: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<S> std::fmt::Debug for CreateSsoToken<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateSsoToken")
+            .field("card_account_id", &self.card_account_id)
+            .field("company_id", &self.company_id)
+            .field("enkash_card_id", &self.enkash_card_id)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: create_sso_token::State> CreateSsoToken<S> {
+    /// Card account id.
+    ///
+    /// Body field `cardAccountId`. Required.
+    pub fn card_account_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> CreateSsoToken<S::WithCardAccountId> {
+        self.card_account_id = Some(value.into());
+        self.into_state()
+    }
+
+    /// Company id.
+    ///
+    /// Body field `companyId`. Required.
+    pub fn company_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> CreateSsoToken<S::WithCompanyId> {
+        self.company_id = Some(value.into());
+        self.into_state()
+    }
+
+    /// EnKash card id of the card holder (for a company admin: the card id issued at onboarding).
+    ///
+    /// Body field `enkashCardId`. Required.
+    pub fn enkash_card_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> CreateSsoToken<S::WithEnkashCardId> {
+        self.enkash_card_id = Some(value.into());
+        self.into_state()
+    }
+
+    /// Sets the total time one attempt may take, overriding the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry budget for this call; `0` disables retries.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    fn into_state<T>(self) -> CreateSsoToken<T> {
+        CreateSsoToken {
+            client: self.client,
+            options: self.options,
+            card_account_id: self.card_account_id,
+            company_id: self.company_id,
+            enkash_card_id: self.enkash_card_id,
+            typestate: std::marker::PhantomData,
+        }
+    }
+
+    /// Sends the request. Returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+    ///
+    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
+    pub async fn send(self) -> Result<crate::RawJson, crate::Error>
+    where
+        S: create_sso_token::Complete,
+    {
+        self.send_with_response().await.map(crate::Response::into_payload)
+    }
+
+    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::RawJson>, crate::Error>
+    where
+        S: create_sso_token::Complete,
+    {
+        let client = self.client;
+        let options = self.options;
+        let card_account_id = crate::request::typestate::take(
+            self.card_account_id,
+            "cardAccountId",
+        )?;
+        let company_id = crate::request::typestate::take(self.company_id, "companyId")?;
+        let enkash_card_id = crate::request::typestate::take(
+            self.enkash_card_id,
+            "enkashCardId",
+        )?;
+        let idempotency_key = None;
+        let body = crate::types::SsoTokenRequest {
+            card_account_id,
+            company_id,
+            enkash_card_id,
+            extra: Default::default(),
+        };
+        let body = Some(crate::request::RequestBody::json(&body)?);
+        let query = Vec::new();
+        let headers = Vec::new();
+        let request = crate::request::OperationRequest {
+            operation_id: "createSsoToken",
+            method: reqwest::Method::POST,
+            path_template: "/api/v0/partner/enKashCard/sso-token",
+            path: "/api/v0/partner/enKashCard/sso-token".to_owned(),
+            query,
+            headers,
+            body,
+            security: &[
+                crate::request::Security::Bearer,
+                crate::request::Security::ApiKeyHeader("partnerId"),
+            ],
+            retry: crate::request::RetryClass::Idempotent,
+            idempotency_key,
+            outcome_lookup: None,
+            envelope: Some(crate::request::Envelope {
+                code: &["response_code", "code"],
+                message: &["response_message", "message"],
+                payload: &["payload"],
+            }),
+            options,
+        };
+        client.execute(request).await
+    }
+}
+
+pub mod bulk_create_and_allocate_points {
+    //! The typestate of [`BulkCreateAndAllocatePoints`](super::BulkCreateAndAllocatePoints): which required inputs are set.
+
+    pub use crate::request::typestate::Set;
+    use crate::request::typestate::Required;
+
+    /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingCompanyId;
+
+    /// `cardAccountId` has not been set yet: call `.card_account_id(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingCardAccountId;
+
+    /// `isPointsAllocation` has not been set yet: call `.is_points_allocation(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingIsPointsAllocation;
+
+    /// `body` has not been set yet: call `.body(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingBody;
+
+    /// The state of a new builder: every required input missing.
+    pub type Empty = (
+        MissingCompanyId,
+        MissingCardAccountId,
+        MissingIsPointsAllocation,
+        MissingBody,
+    );
+
+    /// Which required inputs are set; implemented by the tuple with one slot per
+    /// required input, in the order of [`Empty`].
+    pub trait State {
+        /// This state with `companyId` set.
+        type WithCompanyId;
+
+        /// This state with `cardAccountId` set.
+        type WithCardAccountId;
+
+        /// This state with `isPointsAllocation` set.
+        type WithIsPointsAllocation;
+
+        /// This state with `body` set.
+        type WithBody;
+    }
+
+    impl<A, B, C, D> State for (A, B, C, D) {
+        type WithCompanyId = (Set, B, C, D);
+
+        type WithCardAccountId = (A, Set, C, D);
+
+        type WithIsPointsAllocation = (A, B, Set, D);
+
+        type WithBody = (A, B, C, Set);
+    }
+
+    /// Implemented by a state in which every required input is set: `send()` needs it.
+    pub trait Complete: State {}
+    impl<A: Required, B: Required, C: Required, D: Required> Complete for (A, B, C, D) {}
+}
+
+/// Create users and allocate points in bulk
+///
+/// Creates reward-card users and/or allocates points to them, one array element per user. With `isPointsAllocation` true, existing users are funded as well as new ones; with false, only new users are created and funded and existing users get nothing. Documented failures (HTTP 422): "Company Id is required if it is an Enkash User", "Primary Enkash card is not present. So bulk upload cannot be done", "KYC is not uploaded or under review for the primary card. So bulk upload cannot be done", "Bin Type is not mapped on PlanMaster", "Card Account does not exist for this partner"; (HTTP 404): "Card account not found for companyId: [companyId] and cardAccountId: [cardAccountId]". Every element carries its own `uniqueReferenceNumber`; the call as a whole is never resent once it may have reached the server.
+///
+/// `POST /api/v0/partner/enKashCard/bulk-create-allocate-points-json` (operation `bulkCreateAndAllocatePoints`).
+///
+/// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`, `.is_points_allocation(..)`, `.body(..)`.
+///
+/// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
+///
+/// # Example request body
+///
+/// ```json
+/// [
+///   {
+///     "email": "ojas.bisariya@kratikal.com",
+///     "loadAmount": 100,
+///     "mobile": "6836111111",
+///     "name": "John hrllo",
+///     "remarks": "good",
+///     "title": "Mr",
+///     "uniqueReferenceNumber": "test123457"
+///   }
+/// ]
+/// ```
+///
+/// # Example response
+///
+/// ```json
+/// {
+///   "code": 0,
+///   "message": "Success",
+///   "payload": {
+///     "successBulkEnKashCardCreateDTOs": [
+///       {
+///         "cardAccountId": "CAF0RX8N3",
+///         "companyId": "CEKCDVT1UV",
+///         "email": "johndee@email.com",
+///         "loadAmount": 10,
+///         "mobile": "6776543210",
+///         "name": "John Dee",
+///         "title": "Mr"
+///       }
+///     ]
+///   }
+/// }
+/// ```
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct BulkCreateAndAllocatePoints<S = bulk_create_and_allocate_points::Empty> {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    company_id: Option<String>,
+    card_account_id: Option<String>,
+    is_points_allocation: Option<bool>,
+    body: Option<Vec<crate::types::BulkAllocationRow>>,
+    typestate: std::marker::PhantomData<S>,
+}
+
+impl BulkCreateAndAllocatePoints {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: crate::request::RequestOptions::default(),
+            company_id: None,
+            card_account_id: None,
+            is_points_allocation: None,
+            body: None,
+            typestate: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<S> std::fmt::Debug for BulkCreateAndAllocatePoints<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BulkCreateAndAllocatePoints")
+            .field("company_id", &self.company_id)
+            .field("card_account_id", &self.card_account_id)
+            .field("is_points_allocation", &self.is_points_allocation)
+            .field("body", &self.body)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: bulk_create_and_allocate_points::State> BulkCreateAndAllocatePoints<S> {
+    /// EnKash company id.
+    ///
+    /// Query parameter `companyId`. Required.
+    pub fn company_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> BulkCreateAndAllocatePoints<S::WithCompanyId> {
+        self.company_id = Some(value.into());
+        self.into_state()
+    }
+
+    /// EnKash card account id the points come from.
+    ///
+    /// Query parameter `cardAccountId`. Required.
+    pub fn card_account_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> BulkCreateAndAllocatePoints<S::WithCardAccountId> {
+        self.card_account_id = Some(value.into());
+        self.into_state()
+    }
+
+    /// true: points go to existing users as well as new ones. false: only new users are created and funded; existing users get nothing.
+    ///
+    /// Query parameter `isPointsAllocation`. Required.
+    pub fn is_points_allocation(
+        mut self,
+        value: impl Into<bool>,
+    ) -> BulkCreateAndAllocatePoints<S::WithIsPointsAllocation> {
+        self.is_points_allocation = Some(value.into());
+        self.into_state()
+    }
+
+    /// The request body. Required.
+    pub fn body(
+        mut self,
+        value: impl Into<Vec<crate::types::BulkAllocationRow>>,
+    ) -> BulkCreateAndAllocatePoints<S::WithBody> {
+        self.body = Some(value.into());
+        self.into_state()
+    }
+
+    /// Sets the total time one attempt may take, overriding the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry budget for this call; `0` disables retries.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    fn into_state<T>(self) -> BulkCreateAndAllocatePoints<T> {
+        BulkCreateAndAllocatePoints {
+            client: self.client,
+            options: self.options,
+            company_id: self.company_id,
+            card_account_id: self.card_account_id,
+            is_points_allocation: self.is_points_allocation,
+            body: self.body,
+            typestate: std::marker::PhantomData,
+        }
+    }
+
+    /// Sends the request. Returns the envelope's payload, [`BulkAllocationResult`](crate::types::BulkAllocationResult); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+    ///
+    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
+    pub async fn send(self) -> Result<crate::types::BulkAllocationResult, crate::Error>
+    where
+        S: bulk_create_and_allocate_points::Complete,
+    {
+        self.send_with_response().await.map(crate::Response::into_payload)
+    }
+
+    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::BulkAllocationResult>, crate::Error>
+    where
+        S: bulk_create_and_allocate_points::Complete,
+    {
+        let client = self.client;
+        let options = self.options;
+        let company_id = crate::request::typestate::take(self.company_id, "companyId")?;
+        let card_account_id = crate::request::typestate::take(
+            self.card_account_id,
+            "cardAccountId",
+        )?;
+        let is_points_allocation = crate::request::typestate::take(
+            self.is_points_allocation,
+            "isPointsAllocation",
+        )?;
+        let body = crate::request::typestate::take(self.body, "body")?;
+        let idempotency_key = None;
+        let body = Some(crate::request::RequestBody::json(&body)?);
+        let query = vec![
+            ("companyId", company_id), ("cardAccountId", card_account_id),
+            ("isPointsAllocation", is_points_allocation.to_string())
+        ];
+        let headers = Vec::new();
+        let request = crate::request::OperationRequest {
+            operation_id: "bulkCreateAndAllocatePoints",
+            method: reqwest::Method::POST,
+            path_template: "/api/v0/partner/enKashCard/bulk-create-allocate-points-json",
+            path: "/api/v0/partner/enKashCard/bulk-create-allocate-points-json"
+                .to_owned(),
+            query,
+            headers,
+            body,
+            security: &[
+                crate::request::Security::Bearer,
+                crate::request::Security::ApiKeyHeader("partnerId"),
+            ],
+            retry: crate::request::RetryClass::NonIdempotent,
+            idempotency_key,
+            outcome_lookup: None,
+            envelope: Some(crate::request::Envelope {
+                code: &["code"],
+                message: &["message"],
+                payload: &["payload"],
+            }),
+            options,
+        };
+        client.execute(request).await
+    }
+}
+
+pub mod get_reward_account_details {
+    //! The typestate of [`GetRewardAccountDetails`](super::GetRewardAccountDetails): which required inputs are set.
+
+    pub use crate::request::typestate::Set;
+    use crate::request::typestate::Required;
+
+    /// `cardAccountId` has not been set yet: call `.card_account_id(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingCardAccountId;
+
+    /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingCompanyId;
+
+    /// The state of a new builder: every required input missing.
+    pub type Empty = (MissingCardAccountId, MissingCompanyId);
+
+    /// Which required inputs are set; implemented by the tuple with one slot per
+    /// required input, in the order of [`Empty`].
+    pub trait State {
+        /// This state with `cardAccountId` set.
+        type WithCardAccountId;
+
+        /// This state with `companyId` set.
+        type WithCompanyId;
+    }
+
+    impl<A, B> State for (A, B) {
+        type WithCardAccountId = (Set, B);
+
+        type WithCompanyId = (A, Set);
+    }
+
+    /// Implemented by a state in which every required input is set: `send()` needs it.
+    pub trait Complete: State {}
+    impl<A: Required, B: Required> Complete for (A, B) {}
+}
+
+/// Get a reward account's balance and totals
+///
+/// Returns the reward (card) account's balance available for allocation, its card counts and its allocation and redemption totals. Read it before allocating. A read: resent like one.
+///
+/// `POST /api/v0/partner/enKashCard/cardAccount/get` (operation `getRewardAccountDetails`).
+///
+/// Required before `.send()`: `.card_account_id(..)`, `.company_id(..)`.
+///
+/// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn run(client: enkash_rewards::Client) -> Result<(), enkash_rewards::Error> {
+/// let payload = client
+///     .get_reward_account_details()
+///     .card_account_id("account_id")
+///     .company_id("company_id")
+///     .send()
+///     .await?;
+/// println!("{payload:?}");
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Example request body
+///
+/// ```json
+/// {
+///   "cardAccountId": "account_id",
+///   "companyId": "company_id"
+/// }
+/// ```
+///
+/// # Example response
+///
+/// ```json
+/// {
+///   "payload": {
+///     "availableBalance": 898138,
+///     "availableCardBalance": 92415.44,
+///     "cardAccountId": "CAVBMRFE8",
+///     "companyId": "CEK7T1WMC6",
+///     "companyName": "Vikram Singh",
+///     "creditLimit": 0,
+///     "dynamicLimit": 0,
+///     "primaryEnKashCard": {
+///       "cardAccountId": "CAVBMRFE8",
+///       "enKashCardId": "EKCQMY9BQ0",
+///       "expiryMonth": "08",
+///       "maskedNumber": "2004 01XX XXXX XX87",
+///       "token": "30acb157bcea5ae6d3b9",
+///       "userId": "EK8IHN4B"
+///     },
+///     "usedCreditLimit": -990553.44
+///   },
+///   "response_code": 0,
+///   "response_message": "Success"
+/// }
+/// ```
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct GetRewardAccountDetails<S = get_reward_account_details::Empty> {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    card_account_id: Option<String>,
+    company_id: Option<String>,
+    typestate: std::marker::PhantomData<S>,
+}
+
+impl GetRewardAccountDetails {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: crate::request::RequestOptions::default(),
+            card_account_id: None,
+            company_id: None,
+            typestate: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<S> std::fmt::Debug for GetRewardAccountDetails<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetRewardAccountDetails")
+            .field("card_account_id", &self.card_account_id)
+            .field("company_id", &self.company_id)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: get_reward_account_details::State> GetRewardAccountDetails<S> {
+    /// Card account id received at onboarding.
+    ///
+    /// Body field `cardAccountId`. Required.
+    pub fn card_account_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> GetRewardAccountDetails<S::WithCardAccountId> {
+        self.card_account_id = Some(value.into());
+        self.into_state()
+    }
+
+    /// Company id at EnKash.
+    ///
+    /// Body field `companyId`. Required.
+    pub fn company_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> GetRewardAccountDetails<S::WithCompanyId> {
+        self.company_id = Some(value.into());
+        self.into_state()
+    }
+
+    /// Sets the total time one attempt may take, overriding the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry budget for this call; `0` disables retries.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    fn into_state<T>(self) -> GetRewardAccountDetails<T> {
+        GetRewardAccountDetails {
+            client: self.client,
+            options: self.options,
+            card_account_id: self.card_account_id,
+            company_id: self.company_id,
+            typestate: std::marker::PhantomData,
+        }
+    }
+
+    /// Sends the request. Returns the envelope's payload, [`RewardAccount`](crate::types::RewardAccount); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+    ///
+    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
+    pub async fn send(self) -> Result<crate::types::RewardAccount, crate::Error>
+    where
+        S: get_reward_account_details::Complete,
+    {
+        self.send_with_response().await.map(crate::Response::into_payload)
+    }
+
+    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::RewardAccount>, crate::Error>
+    where
+        S: get_reward_account_details::Complete,
+    {
+        let client = self.client;
+        let options = self.options;
+        let card_account_id = crate::request::typestate::take(
+            self.card_account_id,
+            "cardAccountId",
+        )?;
+        let company_id = crate::request::typestate::take(self.company_id, "companyId")?;
+        let idempotency_key = None;
+        let body = crate::types::RewardAccountRequest {
+            card_account_id,
+            company_id,
+            extra: Default::default(),
+        };
+        let body = Some(crate::request::RequestBody::json(&body)?);
+        let query = Vec::new();
+        let headers = Vec::new();
+        let request = crate::request::OperationRequest {
+            operation_id: "getRewardAccountDetails",
+            method: reqwest::Method::POST,
+            path_template: "/api/v0/partner/enKashCard/cardAccount/get",
+            path: "/api/v0/partner/enKashCard/cardAccount/get".to_owned(),
+            query,
+            headers,
+            body,
+            security: &[
+                crate::request::Security::Bearer,
+                crate::request::Security::ApiKeyHeader("partnerId"),
+            ],
+            retry: crate::request::RetryClass::Idempotent,
+            idempotency_key,
+            outcome_lookup: None,
+            envelope: Some(crate::request::Envelope {
+                code: &["response_code"],
+                message: &["response_message"],
+                payload: &["payload"],
+            }),
+            options,
+        };
+        client.execute(request).await
+    }
+}
+
+pub mod search_reward_cards {
+    //! The typestate of [`SearchRewardCards`](super::SearchRewardCards): which required inputs are set.
+
+    pub use crate::request::typestate::Set;
+    use crate::request::typestate::Required;
+
+    /// `cardAccountId` has not been set yet: call `.card_account_id(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingCardAccountId;
+
+    /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingCompanyId;
+
+    /// The state of a new builder: every required input missing.
+    pub type Empty = (MissingCardAccountId, MissingCompanyId);
+
+    /// Which required inputs are set; implemented by the tuple with one slot per
+    /// required input, in the order of [`Empty`].
+    pub trait State {
+        /// This state with `cardAccountId` set.
+        type WithCardAccountId;
+
+        /// This state with `companyId` set.
+        type WithCompanyId;
+    }
+
+    impl<A, B> State for (A, B) {
+        type WithCardAccountId = (Set, B);
+
+        type WithCompanyId = (A, Set);
+    }
+
+    /// Implemented by a state in which every required input is set: `send()` needs it.
+    pub trait Complete: State {}
+    impl<A: Required, B: Required> Complete for (A, B) {}
+}
+
+/// Look up the users and cards of a card account
+///
+/// Lists the reward-card users of a company's card account with their key profile data, or one card when `enKashCardId` is given. EnKash documents this one endpoint on three pages ("Get User Details", "Get User Card Details", "Incentive Get User Details"). A read: resent like one.
+///
+/// `POST /api/v0/partner/enKashCard/search` (operation `searchRewardCards`).
+///
+/// Required before `.send()`: `.card_account_id(..)`, `.company_id(..)`.
+///
+/// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn run(client: enkash_rewards::Client) -> Result<(), enkash_rewards::Error> {
+/// let payload = client
+///     .search_reward_cards()
+///     .card_account_id("CAQL8YCV3")
+///     .company_id("CEK1PU9AOO")
+///     .send()
+///     .await?;
+/// println!("{payload:?}");
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Example request body
+///
+/// ```json
+/// {
+///   "cardAccountId": "CAQL8YCV3",
+///   "companyId": "CEK1PU9AOO"
+/// }
+/// ```
+///
+/// # Example response
+///
+/// ```json
+/// {
+///   "code": 0,
+///   "message": "Success",
+///   "payload": {
+///     "data": [
+///       {
+///         "cardAccountId": "CAQL8YCV3",
+///         "email": "xyz2@gmail.com",
+///         "enKashCardId": "EKC9MKS5RM",
+///         "expiryMonth": "",
+///         "expiryYear": "",
+///         "firstName": "Test",
+///         "mobile": "6667778889",
+///         "title": "Mr",
+///         "userId": "EKPDC37K"
+///       }
+///     ],
+///     "recordsCount": 1
+///   }
+/// }
+/// ```
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct SearchRewardCards<S = search_reward_cards::Empty> {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    card_account_id: Option<String>,
+    company_id: Option<String>,
+    en_kash_card_id: Option<String>,
+    typestate: std::marker::PhantomData<S>,
+}
+
+impl SearchRewardCards {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: crate::request::RequestOptions::default(),
+            card_account_id: None,
+            company_id: None,
+            en_kash_card_id: None,
+            typestate: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<S> std::fmt::Debug for SearchRewardCards<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchRewardCards")
+            .field("card_account_id", &self.card_account_id)
+            .field("company_id", &self.company_id)
+            .field("en_kash_card_id", &self.en_kash_card_id)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: search_reward_cards::State> SearchRewardCards<S> {
+    /// Card account id.
+    ///
+    /// Body field `cardAccountId`. Required.
+    pub fn card_account_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> SearchRewardCards<S::WithCardAccountId> {
+        self.card_account_id = Some(value.into());
+        self.into_state()
+    }
+
+    /// Company id.
+    ///
+    /// Body field `companyId`. Required.
+    pub fn company_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> SearchRewardCards<S::WithCompanyId> {
+        self.company_id = Some(value.into());
+        self.into_state()
+    }
+
+    /// One card's id, to look up that card only.
+    ///
+    /// Body field `enKashCardId`.
+    pub fn en_kash_card_id(mut self, value: impl Into<String>) -> Self {
+        self.en_kash_card_id = Some(value.into());
+        self
+    }
+
+    /// Sets the total time one attempt may take, overriding the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry budget for this call; `0` disables retries.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    fn into_state<T>(self) -> SearchRewardCards<T> {
+        SearchRewardCards {
+            client: self.client,
+            options: self.options,
+            card_account_id: self.card_account_id,
+            company_id: self.company_id,
+            en_kash_card_id: self.en_kash_card_id,
+            typestate: std::marker::PhantomData,
+        }
+    }
+
+    /// Sends the request. Returns the envelope's payload, [`CardSearchResult`](crate::types::CardSearchResult); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+    ///
+    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
+    pub async fn send(self) -> Result<crate::types::CardSearchResult, crate::Error>
+    where
+        S: search_reward_cards::Complete,
+    {
+        self.send_with_response().await.map(crate::Response::into_payload)
+    }
+
+    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::CardSearchResult>, crate::Error>
+    where
+        S: search_reward_cards::Complete,
+    {
+        let client = self.client;
+        let options = self.options;
+        let card_account_id = crate::request::typestate::take(
+            self.card_account_id,
+            "cardAccountId",
+        )?;
+        let company_id = crate::request::typestate::take(self.company_id, "companyId")?;
+        let en_kash_card_id = self.en_kash_card_id;
+        let idempotency_key = None;
+        let body = crate::types::CardSearchRequest {
+            card_account_id,
+            company_id,
+            en_kash_card_id,
+            extra: Default::default(),
+        };
+        let body = Some(crate::request::RequestBody::json(&body)?);
+        let query = Vec::new();
+        let headers = Vec::new();
+        let request = crate::request::OperationRequest {
+            operation_id: "searchRewardCards",
+            method: reqwest::Method::POST,
+            path_template: "/api/v0/partner/enKashCard/search",
+            path: "/api/v0/partner/enKashCard/search".to_owned(),
+            query,
+            headers,
+            body,
+            security: &[
+                crate::request::Security::Bearer,
+                crate::request::Security::ApiKeyHeader("partnerId"),
+            ],
+            retry: crate::request::RetryClass::Idempotent,
+            idempotency_key,
+            outcome_lookup: None,
+            envelope: Some(crate::request::Envelope {
+                code: &["response_code", "code"],
+                message: &["response_message", "message"],
+                payload: &["payload"],
+            }),
+            options,
+        };
+        client.execute(request).await
+    }
+}
+
+pub mod get_transaction_details {
+    //! The typestate of [`GetTransactionDetails`](super::GetTransactionDetails): which required inputs are set.
+
+    pub use crate::request::typestate::Set;
+    use crate::request::typestate::Required;
+
+    /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingCompanyId;
+
+    /// `cardAccountId` has not been set yet: call `.card_account_id(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingCardAccountId;
+
+    /// `enKashCardId` has not been set yet: call `.en_kash_card_id(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingEnKashCardId;
+
+    /// `pgReferenceNumber` has not been set yet: call `.pg_reference_number(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingPgReferenceNumber;
+
+    /// The state of a new builder: every required input missing.
+    pub type Empty = (
+        MissingCompanyId,
+        MissingCardAccountId,
+        MissingEnKashCardId,
+        MissingPgReferenceNumber,
+    );
+
+    /// Which required inputs are set; implemented by the tuple with one slot per
+    /// required input, in the order of [`Empty`].
+    pub trait State {
+        /// This state with `companyId` set.
+        type WithCompanyId;
+
+        /// This state with `cardAccountId` set.
+        type WithCardAccountId;
+
+        /// This state with `enKashCardId` set.
+        type WithEnKashCardId;
+
+        /// This state with `pgReferenceNumber` set.
+        type WithPgReferenceNumber;
+    }
+
+    impl<A, B, C, D> State for (A, B, C, D) {
+        type WithCompanyId = (Set, B, C, D);
+
+        type WithCardAccountId = (A, Set, C, D);
+
+        type WithEnKashCardId = (A, B, Set, D);
+
+        type WithPgReferenceNumber = (A, B, C, Set);
+    }
+
+    /// Implemented by a state in which every required input is set: `send()` needs it.
+    pub trait Complete: State {}
+    impl<A: Required, B: Required, C: Required, D: Required> Complete for (A, B, C, D) {}
+}
+
+/// Look up a card's transactions by your reference number
+///
+/// Looks a transaction up by the PG reference number, which is the `uniqueReferenceNum` you sent when allocating (`createAndAllocatePoints`): the way to find out whether a credit or debit whose answer was lost actually happened. A read: resent like one.
+///
+/// `POST /api/v0/partner/enKashCard/transaction/all` (operation `getTransactionDetails`).
+///
+/// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`, `.en_kash_card_id(..)`, `.pg_reference_number(..)`.
+///
+/// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn run(client: enkash_rewards::Client) -> Result<(), enkash_rewards::Error> {
+/// let payload = client
+///     .get_transaction_details()
+///     .company_id("string")
+///     .card_account_id("string")
+///     .en_kash_card_id("string")
+///     .pg_reference_number("string")
+///     .send()
+///     .await?;
+/// println!("{payload:?}");
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Example request body
+///
+/// ```json
+/// {
+///   "amountFrom": 0,
+///   "amountTo": 0,
+///   "cardAccountId": "string",
+///   "cardHolderName": "string",
+///   "cardTransactionType": "DR",
+///   "companyId": "string",
+///   "companyName": "string",
+///   "enKashCardId": "string",
+///   "enKashTransactionId": "string",
+///   "enKashTransactionIds": [
+///     "string"
+///   ],
+///   "pgReferenceNumber": "string",
+///   "pgReferenceNumbers": [
+///     "string"
+///   ],
+///   "status": "CREATED",
+///   "txnDateFrom": "2025-01-24T08:47:01.505Z",
+///   "userId": "string"
+/// }
+/// ```
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct GetTransactionDetails<S = get_transaction_details::Empty> {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    company_id: Option<String>,
+    company_name: Option<String>,
+    card_holder_name: Option<String>,
+    user_id: Option<String>,
+    card_account_id: Option<String>,
+    en_kash_card_id: Option<String>,
+    status: Option<String>,
+    en_kash_transaction_ids: Option<Vec<String>>,
+    en_kash_transaction_id: Option<String>,
+    card_transaction_type: Option<String>,
+    amount_from: Option<rust_decimal::Decimal>,
+    amount_to: Option<rust_decimal::Decimal>,
+    pg_reference_numbers: Option<Vec<String>>,
+    pg_reference_number: Option<String>,
+    txn_date_from: Option<String>,
+    txn_date_to: Option<String>,
+    typestate: std::marker::PhantomData<S>,
+}
+
+impl GetTransactionDetails {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: crate::request::RequestOptions::default(),
+            company_id: None,
+            company_name: None,
+            card_holder_name: None,
+            user_id: None,
+            card_account_id: None,
+            en_kash_card_id: None,
+            status: None,
+            en_kash_transaction_ids: None,
+            en_kash_transaction_id: None,
+            card_transaction_type: None,
+            amount_from: None,
+            amount_to: None,
+            pg_reference_numbers: None,
+            pg_reference_number: None,
+            txn_date_from: None,
+            txn_date_to: None,
+            typestate: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<S> std::fmt::Debug for GetTransactionDetails<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetTransactionDetails")
+            .field("company_id", &self.company_id)
+            .field("company_name", &self.company_name)
+            .field("card_holder_name", &self.card_holder_name)
+            .field("user_id", &self.user_id)
+            .field("card_account_id", &self.card_account_id)
+            .field("en_kash_card_id", &self.en_kash_card_id)
+            .field("status", &self.status)
+            .field("en_kash_transaction_ids", &self.en_kash_transaction_ids)
+            .field("en_kash_transaction_id", &self.en_kash_transaction_id)
+            .field("card_transaction_type", &self.card_transaction_type)
+            .field("amount_from", &self.amount_from)
+            .field("amount_to", &self.amount_to)
+            .field("pg_reference_numbers", &self.pg_reference_numbers)
+            .field("pg_reference_number", &self.pg_reference_number)
+            .field("txn_date_from", &self.txn_date_from)
+            .field("txn_date_to", &self.txn_date_to)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: get_transaction_details::State> GetTransactionDetails<S> {
+    /// Company id.
+    ///
+    /// Body field `companyId`. Required.
+    pub fn company_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> GetTransactionDetails<S::WithCompanyId> {
+        self.company_id = Some(value.into());
+        self.into_state()
+    }
+
+    /// Company name.
+    ///
+    /// Body field `companyName`.
+    pub fn company_name(mut self, value: impl Into<String>) -> Self {
+        self.company_name = Some(value.into());
+        self
+    }
+
+    /// Card holder's name.
+    ///
+    /// Body field `cardHolderName`.
+    pub fn card_holder_name(mut self, value: impl Into<String>) -> Self {
+        self.card_holder_name = Some(value.into());
+        self
+    }
+
+    /// EnKash user id.
+    ///
+    /// Body field `userId`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// Card account id.
+    ///
+    /// Body field `cardAccountId`. Required.
+    pub fn card_account_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> GetTransactionDetails<S::WithCardAccountId> {
+        self.card_account_id = Some(value.into());
+        self.into_state()
+    }
+
+    /// The card's id.
+    ///
+    /// Body field `enKashCardId`. Required.
+    pub fn en_kash_card_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> GetTransactionDetails<S::WithEnKashCardId> {
+        self.en_kash_card_id = Some(value.into());
+        self.into_state()
+    }
+
+    /// Transaction status, e.g. CREATED.
+    ///
+    /// Body field `status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// EnKash transaction ids.
+    ///
+    /// Body field `enKashTransactionIds`.
+    pub fn en_kash_transaction_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.en_kash_transaction_ids = Some(value.into());
+        self
+    }
+
+    /// One EnKash transaction id.
+    ///
+    /// Body field `enKashTransactionId`.
+    pub fn en_kash_transaction_id(mut self, value: impl Into<String>) -> Self {
+        self.en_kash_transaction_id = Some(value.into());
+        self
+    }
+
+    /// CR or DR.
+    ///
+    /// Body field `cardTransactionType`.
+    pub fn card_transaction_type(mut self, value: impl Into<String>) -> Self {
+        self.card_transaction_type = Some(value.into());
+        self
+    }
+
+    /// Lowest amount.
+    ///
+    /// Body field `amountFrom`.
+    pub fn amount_from(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.amount_from = Some(value.into());
+        self
+    }
+
+    /// Highest amount.
+    ///
+    /// Body field `amountTo`.
+    pub fn amount_to(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.amount_to = Some(value.into());
+        self
+    }
+
+    /// Several of your reference numbers.
+    ///
+    /// Body field `pgReferenceNumbers`.
+    pub fn pg_reference_numbers(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.pg_reference_numbers = Some(value.into());
+        self
+    }
+
+    /// Your reference number: the `uniqueReferenceNum` sent when allocating.
+    ///
+    /// Body field `pgReferenceNumber`. Required.
+    pub fn pg_reference_number(
+        mut self,
+        value: impl Into<String>,
+    ) -> GetTransactionDetails<S::WithPgReferenceNumber> {
+        self.pg_reference_number = Some(value.into());
+        self.into_state()
+    }
+
+    /// Earliest transaction time (RFC 3339, e.g. 2025-01-24T08:47:01.505Z).
+    ///
+    /// Body field `txnDateFrom`.
+    pub fn txn_date_from(mut self, value: impl Into<String>) -> Self {
+        self.txn_date_from = Some(value.into());
+        self
+    }
+
+    /// Latest transaction time (RFC 3339).
+    ///
+    /// Body field `txnDateTo`.
+    pub fn txn_date_to(mut self, value: impl Into<String>) -> Self {
+        self.txn_date_to = Some(value.into());
+        self
+    }
+
+    /// Sets the total time one attempt may take, overriding the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry budget for this call; `0` disables retries.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    fn into_state<T>(self) -> GetTransactionDetails<T> {
+        GetTransactionDetails {
+            client: self.client,
+            options: self.options,
+            company_id: self.company_id,
+            company_name: self.company_name,
+            card_holder_name: self.card_holder_name,
+            user_id: self.user_id,
+            card_account_id: self.card_account_id,
+            en_kash_card_id: self.en_kash_card_id,
+            status: self.status,
+            en_kash_transaction_ids: self.en_kash_transaction_ids,
+            en_kash_transaction_id: self.en_kash_transaction_id,
+            card_transaction_type: self.card_transaction_type,
+            amount_from: self.amount_from,
+            amount_to: self.amount_to,
+            pg_reference_numbers: self.pg_reference_numbers,
+            pg_reference_number: self.pg_reference_number,
+            txn_date_from: self.txn_date_from,
+            txn_date_to: self.txn_date_to,
+            typestate: std::marker::PhantomData,
+        }
+    }
+
+    /// Sends the request. Returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+    ///
+    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
+    pub async fn send(self) -> Result<crate::RawJson, crate::Error>
+    where
+        S: get_transaction_details::Complete,
+    {
+        self.send_with_response().await.map(crate::Response::into_payload)
+    }
+
+    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::RawJson>, crate::Error>
+    where
+        S: get_transaction_details::Complete,
+    {
+        let client = self.client;
+        let options = self.options;
+        let company_id = crate::request::typestate::take(self.company_id, "companyId")?;
+        let card_account_id = crate::request::typestate::take(
+            self.card_account_id,
+            "cardAccountId",
+        )?;
+        let en_kash_card_id = crate::request::typestate::take(
+            self.en_kash_card_id,
+            "enKashCardId",
+        )?;
+        let pg_reference_number = crate::request::typestate::take(
+            self.pg_reference_number,
+            "pgReferenceNumber",
+        )?;
+        let company_name = self.company_name;
+        let card_holder_name = self.card_holder_name;
+        let user_id = self.user_id;
+        let status = self.status;
+        let en_kash_transaction_ids = self.en_kash_transaction_ids;
+        let en_kash_transaction_id = self.en_kash_transaction_id;
+        let card_transaction_type = self.card_transaction_type;
+        let amount_from = self.amount_from;
+        let amount_to = self.amount_to;
+        let pg_reference_numbers = self.pg_reference_numbers;
+        let txn_date_from = self.txn_date_from;
+        let txn_date_to = self.txn_date_to;
+        let idempotency_key = None;
+        let body = crate::types::TransactionSearchRequest {
+            company_id,
+            company_name,
+            card_holder_name,
+            user_id,
+            card_account_id,
+            en_kash_card_id,
+            status,
+            en_kash_transaction_ids,
+            en_kash_transaction_id,
+            card_transaction_type,
+            amount_from,
+            amount_to,
+            pg_reference_numbers,
+            pg_reference_number,
+            txn_date_from,
+            txn_date_to,
+            extra: Default::default(),
+        };
+        let body = Some(crate::request::RequestBody::json(&body)?);
+        let query = Vec::new();
+        let headers = Vec::new();
+        let request = crate::request::OperationRequest {
+            operation_id: "getTransactionDetails",
+            method: reqwest::Method::POST,
+            path_template: "/api/v0/partner/enKashCard/transaction/all",
+            path: "/api/v0/partner/enKashCard/transaction/all".to_owned(),
+            query,
+            headers,
+            body,
+            security: &[
+                crate::request::Security::Bearer,
+                crate::request::Security::ApiKeyHeader("partnerId"),
+            ],
+            retry: crate::request::RetryClass::Idempotent,
+            idempotency_key,
+            outcome_lookup: None,
+            envelope: Some(crate::request::Envelope {
+                code: &["response_code", "code"],
+                message: &["response_message", "message"],
+                payload: &["payload"],
+            }),
+            options,
+        };
+        client.execute(request).await
+    }
+}
+
+pub mod get_cart {
+    //! The typestate of [`GetCart`](super::GetCart): which required inputs are set.
+
+    pub use crate::request::typestate::Set;
+    use crate::request::typestate::Required;
+
+    /// `product` has not been set yet: call `.product(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingProduct;
+
+    /// The state of a new builder: every required input missing.
+    pub type Empty = (MissingProduct,);
+
+    /// Which required inputs are set; implemented by the tuple with one slot per
+    /// required input, in the order of [`Empty`].
+    pub trait State {
+        /// This state with `product` set.
+        type WithProduct;
+    }
+
+    impl<A> State for (A,) {
+        type WithProduct = (Set,);
+    }
+
+    /// Implemented by a state in which every required input is set: `send()` needs it.
+    pub trait Complete: State {}
+    impl<A: Required> Complete for (A,) {}
+}
+
+/// Get the user's carts
+///
+/// Returns the signed-in user's carts for a product family (`VOUCHER`): per product catalog, the items keyed by product config id, totals and the catalog's denominations.
+///
+/// `GET /api/v0/cart` (operation `getCart`).
+///
+/// Required before `.send()`: `.product(..)`.
+///
+/// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn run(client: enkash_rewards::Client) -> Result<(), enkash_rewards::Error> {
+/// let payload = client
+///     .get_cart()
+///     .product("example")
+///     .send()
+///     .await?;
+/// println!("{payload:?}");
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Example response
+///
+/// ```json
+/// {
+///   "payload": [
+///     {
+///       "ekUserId": "EK8IHN4B",
+///       "howToRedeem": "This is Sample Test Product",
+///       "id": 2133,
+///       "items": {
+///         "PCN724771408NCGasd": {
+///           "enkashDiscount": 0,
+///           "mrp": 100,
+///           "productConfigId": "PCN724771408NCGasd",
+///           "quantity": 2,
+///           "savings": 0,
+///           "sellRate": 100,
+///           "total": 200
+///         }
+///       },
+///       "logoUrl": "https://imagedelivery.net/7zckf4ay8vHyPu-s4kSwMA/1ed1458b-5541-4f25-d5a3-67f18db42800/public",
+///       "name": "Myntra Test",
+///       "productCatalogId": "PC235129857G58ZX",
+///       "productConfigs": [
+///         {
+///           "customAmountEnabled": false,
+///           "enkashDiscount": 0,
+///           "maxQuantity": 30,
+///           "mrp": 250,
+///           "productConfigId": "PCN155416196E3971",
+///           "sellRate": 250
+///         },
+///         {
+///           "customAmountEnabled": false,
+///           "enkashDiscount": 0,
+///           "maxQuantity": 30,
+///           "mrp": 1000,
+///           "productConfigId": "PCN907270990HasdK26M",
+///           "sellRate": 1000
+///         },
+///         {
+///           "customAmountEnabled": false,
+///           "enkashDiscount": 0,
+///           "maxQuantity": 30,
+///           "mrp": 100,
+///           "productConfigId": "PCN724771408NCGasd",
+///           "sellRate": 100
+///         },
+///         {
+///           "customAmountEnabled": false,
+///           "enkashDiscount": 0,
+///           "maxQuantity": 30,
+///           "mrp": 500,
+///           "productConfigId": "PCN5915678VIB1A121",
+///           "sellRate": 500
+///         }
+///       ],
+///       "termsAndCondition": "This is Sample Test Product",
+///       "totalAmount": 200,
+///       "totalQuantity": 2,
+///       "totalSavings": 0
+///     }
+///   ],
+///   "response_code": 0,
+///   "response_message": "Success"
+/// }
+/// ```
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct GetCart<S = get_cart::Empty> {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    product: Option<String>,
+    typestate: std::marker::PhantomData<S>,
+}
+
+impl GetCart {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: crate::request::RequestOptions::default(),
+            product: None,
+            typestate: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<S> std::fmt::Debug for GetCart<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetCart")
+            .field("product", &self.product)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: get_cart::State> GetCart<S> {
+    /// The product family of the cart; the docs name only VOUCHER.
+    ///
+    /// Query parameter `product`. Required.
+    pub fn product(mut self, value: impl Into<String>) -> GetCart<S::WithProduct> {
+        self.product = Some(value.into());
+        self.into_state()
+    }
+
+    /// Sets the total time one attempt may take, overriding the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry budget for this call; `0` disables retries.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    fn into_state<T>(self) -> GetCart<T> {
+        GetCart {
+            client: self.client,
+            options: self.options,
+            product: self.product,
+            typestate: std::marker::PhantomData,
+        }
+    }
+
+    /// Sends the request. Returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+    ///
+    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
+    pub async fn send(self) -> Result<Vec<crate::types::Cart>, crate::Error>
+    where
+        S: get_cart::Complete,
+    {
+        self.send_with_response().await.map(crate::Response::into_payload)
+    }
+
+    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<Vec<crate::types::Cart>>, crate::Error>
+    where
+        S: get_cart::Complete,
+    {
+        let client = self.client;
+        let options = self.options;
+        let product = crate::request::typestate::take(self.product, "product")?;
+        let idempotency_key = None;
+        let body = None;
+        let query = vec![("product", product)];
+        let headers = Vec::new();
+        let request = crate::request::OperationRequest {
+            operation_id: "getCart",
+            method: reqwest::Method::GET,
+            path_template: "/api/v0/cart",
+            path: "/api/v0/cart".to_owned(),
+            query,
+            headers,
+            body,
+            security: &[crate::request::Security::Bearer],
+            retry: crate::request::RetryClass::Idempotent,
+            idempotency_key,
+            outcome_lookup: None,
+            envelope: Some(crate::request::Envelope {
+                code: &["response_code"],
+                message: &["response_message"],
+                payload: &["payload"],
+            }),
+            options,
+        };
+        client.execute(request).await
+    }
+}
+
+pub mod add_to_cart {
+    //! The typestate of [`AddToCart`](super::AddToCart): which required inputs are set.
+
+    pub use crate::request::typestate::Set;
+    use crate::request::typestate::Required;
+
+    /// `product` has not been set yet: call `.product(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingProduct;
+
+    /// `productCatalogId` has not been set yet: call `.product_catalog_id(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingProductCatalogId;
+
+    /// `items` has not been set yet: call `.items(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingItems;
+
+    /// The state of a new builder: every required input missing.
+    pub type Empty = (MissingProduct, MissingProductCatalogId, MissingItems);
+
+    /// Which required inputs are set; implemented by the tuple with one slot per
+    /// required input, in the order of [`Empty`].
+    pub trait State {
+        /// This state with `product` set.
+        type WithProduct;
+
+        /// This state with `productCatalogId` set.
+        type WithProductCatalogId;
+
+        /// This state with `items` set.
+        type WithItems;
+    }
+
+    impl<A, B, C> State for (A, B, C) {
+        type WithProduct = (Set, B, C);
+
+        type WithProductCatalogId = (A, Set, C);
+
+        type WithItems = (A, B, Set);
+    }
+
+    /// Implemented by a state in which every required input is set: `send()` needs it.
+    pub trait Complete: State {}
+    impl<A: Required, B: Required, C: Required> Complete for (A, B, C) {}
+}
+
+/// Add vouchers to the user's cart
+///
+/// Adds `quantity` of each product config (a denomination, keyed by its id) of one product catalog to the user's cart. Not resent once it may have reached the server: a resend could add the items twice.
+///
+/// `POST /api/v0/cart` (operation `addToCart`).
+///
+/// Required before `.send()`: `.product(..)`, `.product_catalog_id(..)`, `.items(..)`.
+///
+/// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
+///
+/// # Example request body
+///
+/// ```json
+/// {
+///   "items": {
+///     "PCN751457389RC1ST": {
+///       "description": "",
+///       "quantity": 1
+///     }
+///   },
+///   "productCatalogId": "PC7513531244A681"
+/// }
+/// ```
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct AddToCart<S = add_to_cart::Empty> {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    product: Option<String>,
+    product_catalog_id: Option<String>,
+    items: Option<std::collections::BTreeMap<String, crate::types::CartItemInput>>,
+    typestate: std::marker::PhantomData<S>,
+}
+
+impl AddToCart {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: crate::request::RequestOptions::default(),
+            product: None,
+            product_catalog_id: None,
+            items: None,
+            typestate: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<S> std::fmt::Debug for AddToCart<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AddToCart")
+            .field("product", &self.product)
+            .field("product_catalog_id", &self.product_catalog_id)
+            .field("items", &self.items)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: add_to_cart::State> AddToCart<S> {
+    /// The product family of the cart; the docs name only VOUCHER.
+    ///
+    /// Query parameter `product`. Required.
+    pub fn product(mut self, value: impl Into<String>) -> AddToCart<S::WithProduct> {
+        self.product = Some(value.into());
+        self.into_state()
+    }
+
+    /// Product catalog id.
+    ///
+    /// Body field `productCatalogId`. Required.
+    pub fn product_catalog_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> AddToCart<S::WithProductCatalogId> {
+        self.product_catalog_id = Some(value.into());
+        self.into_state()
+    }
+
+    /// The items, keyed by product config id (e.g. PCN751457389RC1ST).
+    ///
+    /// Body field `items`. Required.
+    pub fn items(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, crate::types::CartItemInput>>,
+    ) -> AddToCart<S::WithItems> {
+        self.items = Some(value.into());
+        self.into_state()
+    }
+
+    /// Sets the total time one attempt may take, overriding the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry budget for this call; `0` disables retries.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    fn into_state<T>(self) -> AddToCart<T> {
+        AddToCart {
+            client: self.client,
+            options: self.options,
+            product: self.product,
+            product_catalog_id: self.product_catalog_id,
+            items: self.items,
+            typestate: std::marker::PhantomData,
+        }
+    }
+
+    /// Sends the request. Returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+    ///
+    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
+    pub async fn send(self) -> Result<crate::RawJson, crate::Error>
+    where
+        S: add_to_cart::Complete,
+    {
+        self.send_with_response().await.map(crate::Response::into_payload)
+    }
+
+    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::RawJson>, crate::Error>
+    where
+        S: add_to_cart::Complete,
+    {
+        let client = self.client;
+        let options = self.options;
+        let product = crate::request::typestate::take(self.product, "product")?;
+        let product_catalog_id = crate::request::typestate::take(
+            self.product_catalog_id,
+            "productCatalogId",
+        )?;
+        let items = crate::request::typestate::take(self.items, "items")?;
+        let idempotency_key = None;
+        let body = crate::types::AddToCartRequest {
+            product_catalog_id,
+            items,
+            extra: Default::default(),
+        };
+        let body = Some(crate::request::RequestBody::json(&body)?);
+        let query = vec![("product", product)];
+        let headers = Vec::new();
+        let request = crate::request::OperationRequest {
+            operation_id: "addToCart",
+            method: reqwest::Method::POST,
+            path_template: "/api/v0/cart",
+            path: "/api/v0/cart".to_owned(),
+            query,
+            headers,
+            body,
+            security: &[crate::request::Security::Bearer],
+            retry: crate::request::RetryClass::NonIdempotent,
+            idempotency_key,
+            outcome_lookup: None,
+            envelope: Some(crate::request::Envelope {
+                code: &["response_code", "code"],
+                message: &["response_message", "message"],
+                payload: &["payload"],
+            }),
+            options,
+        };
+        client.execute(request).await
+    }
+}
+
+pub mod update_cart {
+    //! The typestate of [`UpdateCart`](super::UpdateCart): which required inputs are set.
+
+    pub use crate::request::typestate::Set;
+    use crate::request::typestate::Required;
+
+    /// `product` has not been set yet: call `.product(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingProduct;
+
+    /// `cartId` has not been set yet: call `.cart_id(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingCartId;
+
+    /// `items` has not been set yet: call `.items(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingItems;
+
+    /// The state of a new builder: every required input missing.
+    pub type Empty = (MissingProduct, MissingCartId, MissingItems);
+
+    /// Which required inputs are set; implemented by the tuple with one slot per
+    /// required input, in the order of [`Empty`].
+    pub trait State {
+        /// This state with `product` set.
+        type WithProduct;
+
+        /// This state with `cartId` set.
+        type WithCartId;
+
+        /// This state with `items` set.
+        type WithItems;
+    }
+
+    impl<A, B, C> State for (A, B, C) {
+        type WithProduct = (Set, B, C);
+
+        type WithCartId = (A, Set, C);
+
+        type WithItems = (A, B, Set);
+    }
+
+    /// Implemented by a state in which every required input is set: `send()` needs it.
+    pub trait Complete: State {}
+    impl<A: Required, B: Required, C: Required> Complete for (A, B, C) {}
+}
+
+/// Change the quantities in a cart
+///
+/// Sets the items (keyed by product config id) of cart `cartId` and returns the user's carts.
+///
+/// `PATCH /api/v0/cart` (operation `updateCart`).
+///
+/// Required before `.send()`: `.product(..)`, `.cart_id(..)`, `.items(..)`.
+///
+/// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
+///
+/// # Example request body
+///
+/// ```json
+/// {
+///   "cartId": 2191,
+///   "items": {
+///     "PCN233451126S5CZC": {
+///       "description": "",
+///       "quantity": 1
+///     }
+///   }
+/// }
+/// ```
+///
+/// # Example response
+///
+/// ```json
+/// {
+///   "payload": [
+///     {
+///       "ekUserId": "EK8IHN4B",
+///       "id": 2191,
+///       "items": {
+///         "PCN233451126S5CZC": {
+///           "enkashDiscount": 2,
+///           "mrp": 500,
+///           "productConfigId": "PCN233451126S5CZC",
+///           "quantity": 1,
+///           "savings": 10,
+///           "sellRate": 490,
+///           "total": 490
+///         },
+///         "PCN751457389RC1ST": {
+///           "enkashDiscount": 2,
+///           "mrp": 100,
+///           "productConfigId": "PCN751457389RC1ST",
+///           "quantity": 2,
+///           "savings": 4,
+///           "sellRate": 98,
+///           "total": 196
+///         }
+///       },
+///       "logoUrl": "https://imagesbox.enkash.in/IMAGES/amazon_gift_card.png",
+///       "name": "Aldo E-Gift Card - Generic",
+///       "productCatalogId": "PC7513531244A681",
+///       "totalAmount": 686,
+///       "totalQuantity": 3,
+///       "totalSavings": 14
+///     }
+///   ],
+///   "response_code": 0,
+///   "response_message": "Success"
+/// }
+/// ```
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct UpdateCart<S = update_cart::Empty> {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    product: Option<String>,
+    cart_id: Option<i64>,
+    items: Option<std::collections::BTreeMap<String, crate::types::CartItemInput>>,
+    typestate: std::marker::PhantomData<S>,
+}
+
+impl UpdateCart {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: crate::request::RequestOptions::default(),
+            product: None,
+            cart_id: None,
+            items: None,
+            typestate: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<S> std::fmt::Debug for UpdateCart<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateCart")
+            .field("product", &self.product)
+            .field("cart_id", &self.cart_id)
+            .field("items", &self.items)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: update_cart::State> UpdateCart<S> {
+    /// The product family of the cart; the docs name only VOUCHER.
+    ///
+    /// Query parameter `product`. Required.
+    pub fn product(mut self, value: impl Into<String>) -> UpdateCart<S::WithProduct> {
+        self.product = Some(value.into());
+        self.into_state()
+    }
+
+    /// The cart's id (`id` in getCart's answer).
+    ///
+    /// Body field `cartId`. Required.
+    pub fn cart_id(mut self, value: impl Into<i64>) -> UpdateCart<S::WithCartId> {
+        self.cart_id = Some(value.into());
+        self.into_state()
+    }
+
+    /// The items, keyed by product config id (e.g. PCN233451126S5CZC).
+    ///
+    /// Body field `items`. Required.
+    pub fn items(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, crate::types::CartItemInput>>,
+    ) -> UpdateCart<S::WithItems> {
+        self.items = Some(value.into());
+        self.into_state()
+    }
+
+    /// Sets the total time one attempt may take, overriding the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry budget for this call; `0` disables retries.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    fn into_state<T>(self) -> UpdateCart<T> {
+        UpdateCart {
+            client: self.client,
+            options: self.options,
+            product: self.product,
+            cart_id: self.cart_id,
+            items: self.items,
+            typestate: std::marker::PhantomData,
+        }
+    }
+
+    /// Sends the request. Returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+    ///
+    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
+    pub async fn send(self) -> Result<Vec<crate::types::Cart>, crate::Error>
+    where
+        S: update_cart::Complete,
+    {
+        self.send_with_response().await.map(crate::Response::into_payload)
+    }
+
+    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<Vec<crate::types::Cart>>, crate::Error>
+    where
+        S: update_cart::Complete,
+    {
+        let client = self.client;
+        let options = self.options;
+        let product = crate::request::typestate::take(self.product, "product")?;
+        let cart_id = crate::request::typestate::take(self.cart_id, "cartId")?;
+        let items = crate::request::typestate::take(self.items, "items")?;
+        let idempotency_key = None;
+        let body = crate::types::UpdateCartRequest {
+            cart_id,
+            items,
+            extra: Default::default(),
+        };
+        let body = Some(crate::request::RequestBody::json(&body)?);
+        let query = vec![("product", product)];
+        let headers = Vec::new();
+        let request = crate::request::OperationRequest {
+            operation_id: "updateCart",
+            method: reqwest::Method::PATCH,
+            path_template: "/api/v0/cart",
+            path: "/api/v0/cart".to_owned(),
+            query,
+            headers,
+            body,
+            security: &[crate::request::Security::Bearer],
+            retry: crate::request::RetryClass::NonIdempotent,
+            idempotency_key,
+            outcome_lookup: None,
+            envelope: Some(crate::request::Envelope {
+                code: &["response_code"],
+                message: &["response_message"],
+                payload: &["payload"],
+            }),
+            options,
+        };
+        client.execute(request).await
+    }
+}
+
+/// Get a product catalog and its denominations
+///
+/// Returns one product catalog (one per brand) with its denominations (`configResponses`: a product config id, MRP and sell rate each), images, terms and redemption steps.
+///
+/// `GET /api/v0/partner/search-config/{productCatalogId}` (operation `getProductConfigs`).
+///
+/// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn run(client: enkash_rewards::Client) -> Result<(), enkash_rewards::Error> {
+/// let payload = client
+///     .get_product_configs("productCatalogId-example")
+///     .send()
+///     .await?;
+/// println!("{payload:?}");
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Example response
+///
+/// ```json
+/// {
+///   "payload": {
+///     "aggregator": "REWARD_STORE",
+///     "brand": "Amazon Test",
+///     "category": "E-Commerce",
+///     "configResponses": [
+///       {
+///         "customAmountEnabled": false,
+///         "enkashDiscount": 0.0,
+///         "maxQuantity": 5,
+///         "mrp": 100.0,
+///         "productConfigId": "PCN6028965437UHasd",
+///         "sellRate": 100.0
+///       }
+///     ],
+///     "description": "This is Sample Test Product",
+///     "images": {
+///       "BRAND_IMAGE": "https://imagedelivery.net/7zckf4ay8vHyPu-s4kSwMA/3c5bcae2-b09c-473a-0484-ba67cde46a00/public",
+///       "LOGO_IMAGE": "https://imagedelivery.net/7zckf4ay8vHyPu-s4kSwMA/3c5bcae2-b09c-473a-0484-ba67cde46a00/public",
+///       "LOGO_IMAGE_SMALL": "https://imagedelivery.net/7zckf4ay8vHyPu-s4kSwMA/3c5bcae2-b09c-473a-0484-ba67cde46a00/public"
+///     },
+///     "productCatalogId": "PC7324536190LULHL"
+///   },
+///   "response_code": 0,
+///   "response_message": "Success"
+/// }
+/// ```
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct GetProductConfigs {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    product_catalog_id: String,
+}
+
+impl GetProductConfigs {
+    fn new(client: crate::Client, product_catalog_id: String) -> Self {
+        Self {
+            client,
+            options: crate::request::RequestOptions::default(),
+            product_catalog_id,
+        }
+    }
+}
+
+impl std::fmt::Debug for GetProductConfigs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetProductConfigs")
+            .field("product_catalog_id", &self.product_catalog_id)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GetProductConfigs {
+    /// Sets the total time one attempt may take, overriding the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry budget for this call; `0` disables retries.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sends the request. Returns the envelope's payload, [`ProductCatalog`](crate::types::ProductCatalog); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+    ///
+    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
+    pub async fn send(self) -> Result<crate::types::ProductCatalog, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_payload)
+    }
+
+    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::ProductCatalog>, crate::Error> {
+        let client = self.client;
+        let options = self.options;
+        let product_catalog_id = self.product_catalog_id;
+        let idempotency_key = None;
+        let body = None;
+        let query = Vec::new();
+        let headers = Vec::new();
+        let request = crate::request::OperationRequest {
+            operation_id: "getProductConfigs",
+            method: reqwest::Method::GET,
+            path_template: "/api/v0/partner/search-config/{productCatalogId}",
+            path: format!(
+                "/api/v0/partner/search-config/{}", crate
+                ::request::encode_path_segment(& product_catalog_id)
+            ),
+            query,
+            headers,
+            body,
+            security: &[crate::request::Security::Bearer],
+            retry: crate::request::RetryClass::Idempotent,
+            idempotency_key,
+            outcome_lookup: None,
+            envelope: Some(crate::request::Envelope {
+                code: &["response_code"],
+                message: &["response_message"],
+                payload: &["payload"],
+            }),
+            options,
+        };
+        client.execute(request).await
+    }
+}
+
+pub mod create_order {
+    //! The typestate of [`CreateOrder`](super::CreateOrder): which required inputs are set.
+
+    pub use crate::request::typestate::Set;
+    use crate::request::typestate::Required;
+
+    /// `denomination` has not been set yet: call `.denomination(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingDenomination;
+
+    /// `orderReferenceId` has not been set yet: call `.order_reference_id(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingOrderReferenceId;
+
+    /// `productCatalogId` has not been set yet: call `.product_catalog_id(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingProductCatalogId;
+
+    /// `quantity` has not been set yet: call `.quantity(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingQuantity;
+
+    /// The state of a new builder: every required input missing.
+    pub type Empty = (
+        MissingDenomination,
+        MissingOrderReferenceId,
+        MissingProductCatalogId,
+        MissingQuantity,
+    );
+
+    /// Which required inputs are set; implemented by the tuple with one slot per
+    /// required input, in the order of [`Empty`].
+    pub trait State {
+        /// This state with `denomination` set.
+        type WithDenomination;
+
+        /// This state with `orderReferenceId` set.
+        type WithOrderReferenceId;
+
+        /// This state with `productCatalogId` set.
+        type WithProductCatalogId;
+
+        /// This state with `quantity` set.
+        type WithQuantity;
+    }
+
+    impl<A, B, C, D> State for (A, B, C, D) {
+        type WithDenomination = (Set, B, C, D);
+
+        type WithOrderReferenceId = (A, Set, C, D);
+
+        type WithProductCatalogId = (A, B, Set, D);
+
+        type WithQuantity = (A, B, C, Set);
+    }
+
+    /// Implemented by a state in which every required input is set: `send()` needs it.
+    pub trait Complete: State {}
+    impl<A: Required, B: Required, C: Required, D: Required> Complete for (A, B, C, D) {}
+}
+
+/// Order vouchers
+///
+/// Orders `quantity` vouchers of one denomination of a product catalog, under your own `orderReferenceId`. Fetch the vouchers with `fetchOrderDetails` and the same reference; that is also how to find out whether an order whose answer was lost was placed.
+///
+/// `POST /api/v0/partner/create-order` (operation `createOrder`).
+///
+/// Required before `.send()`: `.denomination(..)`, `.order_reference_id(..)`, `.product_catalog_id(..)`, `.quantity(..)`.
+///
+/// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](Self::resend_keyed_write) after confirming that the server de-duplicates `orderReferenceId`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `orderReferenceId`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn run(client: enkash_rewards::Client) -> Result<(), enkash_rewards::Error> {
+/// let payload = client
+///     .create_order()
+///     .denomination(0)
+///     .order_reference_id("string")
+///     .product_catalog_id("string")
+///     .quantity(0)
+///     .send()
+///     .await?;
+/// println!("{payload:?}");
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Example request body
+///
+/// ```json
+/// {
+///   "denomination": 0,
+///   "orderReferenceId": "string",
+///   "productCatalogId": "string",
+///   "quantity": 0
+/// }
+/// ```
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct CreateOrder<S = create_order::Empty> {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    denomination: Option<i64>,
+    order_reference_id: Option<String>,
+    product_catalog_id: Option<String>,
+    quantity: Option<i64>,
+    typestate: std::marker::PhantomData<S>,
+}
+
+impl CreateOrder {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: crate::request::RequestOptions::default(),
+            denomination: None,
+            order_reference_id: None,
+            product_catalog_id: None,
+            quantity: None,
+            typestate: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<S> std::fmt::Debug for CreateOrder<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateOrder")
+            .field("denomination", &self.denomination)
+            .field("order_reference_id", &self.order_reference_id)
+            .field("product_catalog_id", &self.product_catalog_id)
+            .field("quantity", &self.quantity)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: create_order::State> CreateOrder<S> {
+    /// The denomination (face value) to order.
+    ///
+    /// Body field `denomination`. Required.
+    pub fn denomination(
+        mut self,
+        value: impl Into<i64>,
+    ) -> CreateOrder<S::WithDenomination> {
+        self.denomination = Some(value.into());
+        self.into_state()
+    }
+
+    /// Your unique order reference: fetchOrderDetails finds the order by it. Use a fresh one per order, and the same one only to look the order up.
+    ///
+    /// Body field `orderReferenceId`. Required.
+    pub fn order_reference_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> CreateOrder<S::WithOrderReferenceId> {
+        self.order_reference_id = Some(value.into());
+        self.into_state()
+    }
+
+    /// Product catalog id.
+    ///
+    /// Body field `productCatalogId`. Required.
+    pub fn product_catalog_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> CreateOrder<S::WithProductCatalogId> {
+        self.product_catalog_id = Some(value.into());
+        self.into_state()
+    }
+
+    /// Number of vouchers.
+    ///
+    /// Body field `quantity`. Required.
+    pub fn quantity(mut self, value: impl Into<i64>) -> CreateOrder<S::WithQuantity> {
+        self.quantity = Some(value.into());
+        self.into_state()
+    }
+
+    /// Sets the total time one attempt may take, overriding the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry budget for this call; `0` disables retries.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Whether this call may be resent after a timeout, a broken connection or a 429/502/503/504, overriding [`ClientBuilder::resend_keyed_writes`](crate::ClientBuilder::resend_keyed_writes) (default `false`).
+    ///
+    /// Opt in only once the API provider has confirmed that a resent `orderReferenceId` is applied once (EnKash documents no such de-duplication); otherwise a resend can apply this write twice.
+    pub fn resend_keyed_write(mut self, resend: bool) -> Self {
+        self.options.resend_keyed_write = Some(resend);
+        self
+    }
+
+    fn into_state<T>(self) -> CreateOrder<T> {
+        CreateOrder {
+            client: self.client,
+            options: self.options,
+            denomination: self.denomination,
+            order_reference_id: self.order_reference_id,
+            product_catalog_id: self.product_catalog_id,
+            quantity: self.quantity,
+            typestate: std::marker::PhantomData,
+        }
+    }
+
+    /// Sends the request. Returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+    ///
+    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
+    pub async fn send(self) -> Result<crate::RawJson, crate::Error>
+    where
+        S: create_order::Complete,
+    {
+        self.send_with_response().await.map(crate::Response::into_payload)
+    }
+
+    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::RawJson>, crate::Error>
+    where
+        S: create_order::Complete,
+    {
+        let client = self.client;
+        let options = self.options;
+        let denomination = crate::request::typestate::take(
+            self.denomination,
+            "denomination",
+        )?;
+        let order_reference_id = crate::request::typestate::take(
+            self.order_reference_id,
+            "orderReferenceId",
+        )?;
+        let product_catalog_id = crate::request::typestate::take(
+            self.product_catalog_id,
+            "productCatalogId",
+        )?;
+        let quantity = crate::request::typestate::take(self.quantity, "quantity")?;
+        let idempotency_key = Some(crate::request::IdempotencyKey {
+            field: "orderReferenceId",
+            value: order_reference_id.to_string(),
+        });
+        let body = crate::types::CreateOrderRequest {
+            denomination,
+            order_reference_id,
+            product_catalog_id,
+            quantity,
+            extra: Default::default(),
+        };
+        let body = Some(crate::request::RequestBody::json(&body)?);
+        let query = Vec::new();
+        let headers = Vec::new();
+        let request = crate::request::OperationRequest {
+            operation_id: "createOrder",
+            method: reqwest::Method::POST,
+            path_template: "/api/v0/partner/create-order",
+            path: "/api/v0/partner/create-order".to_owned(),
+            query,
+            headers,
+            body,
+            security: &[crate::request::Security::Bearer],
+            retry: crate::request::RetryClass::KeyedWrite,
+            idempotency_key,
+            outcome_lookup: Some("fetchOrderDetails"),
+            envelope: Some(crate::request::Envelope {
+                code: &["response_code", "code"],
+                message: &["response_message", "message"],
+                payload: &["payload"],
+            }),
+            options,
+        };
+        client.execute(request).await
+    }
+}
+
+pub mod search_orders {
+    //! The typestate of [`SearchOrders`](super::SearchOrders): which required inputs are set.
+
+    pub use crate::request::typestate::Set;
+    use crate::request::typestate::Required;
+
+    /// `limit` has not been set yet: call `.limit(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingLimit;
+
+    /// `offset` has not been set yet: call `.offset(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingOffset;
+
+    /// The state of a new builder: every required input missing.
+    pub type Empty = (MissingLimit, MissingOffset);
+
+    /// Which required inputs are set; implemented by the tuple with one slot per
+    /// required input, in the order of [`Empty`].
+    pub trait State {
+        /// This state with `limit` set.
+        type WithLimit;
+
+        /// This state with `offset` set.
+        type WithOffset;
+    }
+
+    impl<A, B> State for (A, B) {
+        type WithLimit = (Set, B);
+
+        type WithOffset = (A, Set);
+    }
+
+    /// Implemented by a state in which every required input is set: `send()` needs it.
+    pub trait Complete: State {}
+    impl<A: Required, B: Required> Complete for (A, B) {}
+}
+
+/// Search orders, one page at a time
+///
+/// Returns one page (`limit` orders from `offset`) of the orders matching the filter in the body; every filter field is optional. `orders::OrderPages` walks all pages. A read: resent like one.
+///
+/// `POST /api/v0/partner/search-order` (operation `searchOrders`).
+///
+/// Required before `.send()`: `.limit(..)`, `.offset(..)`.
+///
+/// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn run(client: enkash_rewards::Client) -> Result<(), enkash_rewards::Error> {
+/// let payload = client
+///     .search_orders()
+///     .limit(1)
+///     .offset(1)
+///     .send()
+///     .await?;
+/// println!("{payload:?}");
+/// # Ok(())
+/// # }
+/// ```
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct SearchOrders<S = search_orders::Empty> {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    limit: Option<i32>,
+    offset: Option<i32>,
+    aggregator: Option<String>,
+    aggregator_discount_from: Option<i64>,
+    aggregator_discount_to: Option<i64>,
+    aggregator_order_id: Option<String>,
+    aggregator_product_id: Option<String>,
+    amount_from: Option<i64>,
+    amount_to: Option<i64>,
+    brand: Option<Vec<String>>,
+    category: Option<Vec<String>>,
+    company_id: Option<String>,
+    created_on_from: Option<String>,
+    created_on_to: Option<String>,
+    direction: Option<String>,
+    ek_user_id: Option<String>,
+    email: Option<String>,
+    enkash_discount_from: Option<i64>,
+    enkash_discount_to: Option<i64>,
+    typestate: std::marker::PhantomData<S>,
+}
+
+impl SearchOrders {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: crate::request::RequestOptions::default(),
+            limit: None,
+            offset: None,
+            aggregator: None,
+            aggregator_discount_from: None,
+            aggregator_discount_to: None,
+            aggregator_order_id: None,
+            aggregator_product_id: None,
+            amount_from: None,
+            amount_to: None,
+            brand: None,
+            category: None,
+            company_id: None,
+            created_on_from: None,
+            created_on_to: None,
+            direction: None,
+            ek_user_id: None,
+            email: None,
+            enkash_discount_from: None,
+            enkash_discount_to: None,
+            typestate: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<S> std::fmt::Debug for SearchOrders<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchOrders")
+            .field("limit", &self.limit)
+            .field("offset", &self.offset)
+            .field("aggregator", &self.aggregator)
+            .field("aggregator_discount_from", &self.aggregator_discount_from)
+            .field("aggregator_discount_to", &self.aggregator_discount_to)
+            .field("aggregator_order_id", &self.aggregator_order_id)
+            .field("aggregator_product_id", &self.aggregator_product_id)
+            .field("amount_from", &self.amount_from)
+            .field("amount_to", &self.amount_to)
+            .field("brand", &self.brand)
+            .field("category", &self.category)
+            .field("company_id", &self.company_id)
+            .field("created_on_from", &self.created_on_from)
+            .field("created_on_to", &self.created_on_to)
+            .field("direction", &self.direction)
+            .field("ek_user_id", &self.ek_user_id)
+            .field("email", &self.email)
+            .field("enkash_discount_from", &self.enkash_discount_from)
+            .field("enkash_discount_to", &self.enkash_discount_to)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: search_orders::State> SearchOrders<S> {
+    /// Orders per page.
+    ///
+    /// Query parameter `limit`. Required.
+    pub fn limit(mut self, value: impl Into<i32>) -> SearchOrders<S::WithLimit> {
+        self.limit = Some(value.into());
+        self.into_state()
+    }
+
+    /// How many matching orders to skip.
+    ///
+    /// Query parameter `offset`. Required.
+    pub fn offset(mut self, value: impl Into<i32>) -> SearchOrders<S::WithOffset> {
+        self.offset = Some(value.into());
+        self.into_state()
+    }
+
+    /// Body field `aggregator`.
+    pub fn aggregator(mut self, value: impl Into<String>) -> Self {
+        self.aggregator = Some(value.into());
+        self
+    }
+
+    /// Body field `aggregatorDiscountFrom`.
+    pub fn aggregator_discount_from(mut self, value: impl Into<i64>) -> Self {
+        self.aggregator_discount_from = Some(value.into());
+        self
+    }
+
+    /// Body field `aggregatorDiscountTo`.
+    pub fn aggregator_discount_to(mut self, value: impl Into<i64>) -> Self {
+        self.aggregator_discount_to = Some(value.into());
+        self
+    }
+
+    /// Body field `aggregatorOrderId`.
+    pub fn aggregator_order_id(mut self, value: impl Into<String>) -> Self {
+        self.aggregator_order_id = Some(value.into());
+        self
+    }
+
+    /// Body field `aggregatorProductId`.
+    pub fn aggregator_product_id(mut self, value: impl Into<String>) -> Self {
+        self.aggregator_product_id = Some(value.into());
+        self
+    }
+
+    /// Body field `amountFrom`.
+    pub fn amount_from(mut self, value: impl Into<i64>) -> Self {
+        self.amount_from = Some(value.into());
+        self
+    }
+
+    /// Body field `amountTo`.
+    pub fn amount_to(mut self, value: impl Into<i64>) -> Self {
+        self.amount_to = Some(value.into());
+        self
+    }
+
+    /// Body field `brand`.
+    pub fn brand(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.brand = Some(value.into());
+        self
+    }
+
+    /// Body field `category`.
+    pub fn category(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.category = Some(value.into());
+        self
+    }
+
+    /// Body field `companyId`.
+    pub fn company_id(mut self, value: impl Into<String>) -> Self {
+        self.company_id = Some(value.into());
+        self
+    }
+
+    /// Body field `createdOnFrom`.
+    pub fn created_on_from(mut self, value: impl Into<String>) -> Self {
+        self.created_on_from = Some(value.into());
+        self
+    }
+
+    /// Body field `createdOnTo`.
+    pub fn created_on_to(mut self, value: impl Into<String>) -> Self {
+        self.created_on_to = Some(value.into());
+        self
+    }
+
+    /// Sort direction.
+    ///
+    /// Body field `direction`.
+    pub fn direction(mut self, value: impl Into<String>) -> Self {
+        self.direction = Some(value.into());
+        self
+    }
+
+    /// Body field `ekUserId`.
+    pub fn ek_user_id(mut self, value: impl Into<String>) -> Self {
+        self.ek_user_id = Some(value.into());
+        self
+    }
+
+    /// Body field `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Body field `enkashDiscountFrom`.
+    pub fn enkash_discount_from(mut self, value: impl Into<i64>) -> Self {
+        self.enkash_discount_from = Some(value.into());
+        self
+    }
+
+    /// Body field `enkashDiscountTo`.
+    pub fn enkash_discount_to(mut self, value: impl Into<i64>) -> Self {
+        self.enkash_discount_to = Some(value.into());
+        self
+    }
+
+    /// Sets the total time one attempt may take, overriding the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry budget for this call; `0` disables retries.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    fn into_state<T>(self) -> SearchOrders<T> {
+        SearchOrders {
+            client: self.client,
+            options: self.options,
+            limit: self.limit,
+            offset: self.offset,
+            aggregator: self.aggregator,
+            aggregator_discount_from: self.aggregator_discount_from,
+            aggregator_discount_to: self.aggregator_discount_to,
+            aggregator_order_id: self.aggregator_order_id,
+            aggregator_product_id: self.aggregator_product_id,
+            amount_from: self.amount_from,
+            amount_to: self.amount_to,
+            brand: self.brand,
+            category: self.category,
+            company_id: self.company_id,
+            created_on_from: self.created_on_from,
+            created_on_to: self.created_on_to,
+            direction: self.direction,
+            ek_user_id: self.ek_user_id,
+            email: self.email,
+            enkash_discount_from: self.enkash_discount_from,
+            enkash_discount_to: self.enkash_discount_to,
+            typestate: std::marker::PhantomData,
+        }
+    }
+
+    /// Sends the request. Returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+    ///
+    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
+    pub async fn send(self) -> Result<crate::RawJson, crate::Error>
+    where
+        S: search_orders::Complete,
+    {
+        self.send_with_response().await.map(crate::Response::into_payload)
+    }
+
+    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::RawJson>, crate::Error>
+    where
+        S: search_orders::Complete,
+    {
+        let client = self.client;
+        let options = self.options;
+        let limit = crate::request::typestate::take(self.limit, "limit")?;
+        let offset = crate::request::typestate::take(self.offset, "offset")?;
+        let aggregator = self.aggregator;
+        let aggregator_discount_from = self.aggregator_discount_from;
+        let aggregator_discount_to = self.aggregator_discount_to;
+        let aggregator_order_id = self.aggregator_order_id;
+        let aggregator_product_id = self.aggregator_product_id;
+        let amount_from = self.amount_from;
+        let amount_to = self.amount_to;
+        let brand = self.brand;
+        let category = self.category;
+        let company_id = self.company_id;
+        let created_on_from = self.created_on_from;
+        let created_on_to = self.created_on_to;
+        let direction = self.direction;
+        let ek_user_id = self.ek_user_id;
+        let email = self.email;
+        let enkash_discount_from = self.enkash_discount_from;
+        let enkash_discount_to = self.enkash_discount_to;
+        let idempotency_key = None;
+        let body = crate::types::OrderSearchRequest {
+            aggregator,
+            aggregator_discount_from,
+            aggregator_discount_to,
+            aggregator_order_id,
+            aggregator_product_id,
+            amount_from,
+            amount_to,
+            brand,
+            category,
+            company_id,
+            created_on_from,
+            created_on_to,
+            direction,
+            ek_user_id,
+            email,
+            enkash_discount_from,
+            enkash_discount_to,
+            extra: Default::default(),
+        };
+        let body = Some(crate::request::RequestBody::json(&body)?);
+        let query = vec![("limit", limit.to_string()), ("offset", offset.to_string())];
+        let headers = Vec::new();
+        let request = crate::request::OperationRequest {
+            operation_id: "searchOrders",
+            method: reqwest::Method::POST,
+            path_template: "/api/v0/partner/search-order",
+            path: "/api/v0/partner/search-order".to_owned(),
+            query,
+            headers,
+            body,
+            security: &[crate::request::Security::Bearer],
+            retry: crate::request::RetryClass::Idempotent,
+            idempotency_key,
+            outcome_lookup: None,
+            envelope: Some(crate::request::Envelope {
+                code: &["response_code", "code"],
+                message: &["response_message", "message"],
+                payload: &["payload"],
+            }),
+            options,
+        };
+        client.execute(request).await
+    }
+}
+
+/// Fetch an order and its vouchers by your order reference
+///
+/// Returns the order placed under your `orderReferenceId`: its payment and order status, amounts and the vouchers (card number, PIN, expiry). The voucher number and PIN are secrets: they are masked in `Debug` output and logs.
+///
+/// `GET /api/v0/partner/fetch-order-details/{orderReferenceId}` (operation `fetchOrderDetails`).
+///
+/// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn run(client: enkash_rewards::Client) -> Result<(), enkash_rewards::Error> {
+/// let payload = client
+///     .fetch_order_details("orderReferenceId-example")
+///     .send()
+///     .await?;
+/// println!("{payload:?}");
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Example response
+///
+/// ```json
+/// {
+///   "paylod": {
+///     "orderAmount": 4500.0,
+///     "orderId": "12345",
+///     "orderStatus": "SUCCESS",
+///     "paidAmount": 4500.0,
+///     "partnerOrderReferenceId": "REF123456789",
+///     "paymentStatus": "SUCCESS",
+///     "totalAmount": 5000.0,
+///     "totalQuantity": 10,
+///     "voucherDetailsList": [
+///       {
+///         "cardNumber": "1234567890123456",
+///         "expiryDate": "2025-12-31T23:59:59",
+///         "pin": "1234"
+///       },
+///       {
+///         "cardNumber": "6543210987654321",
+///         "expiryDate": "2026-06-30T23:59:59",
+///         "pin": "5678"
+///       }
+///     ]
+///   },
+///   "response_code": "0",
+///   "response_message": "Success"
+/// }
+/// ```
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct FetchOrderDetails {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    order_reference_id: String,
+}
+
+impl FetchOrderDetails {
+    fn new(client: crate::Client, order_reference_id: String) -> Self {
+        Self {
+            client,
+            options: crate::request::RequestOptions::default(),
+            order_reference_id,
+        }
+    }
+}
+
+impl std::fmt::Debug for FetchOrderDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FetchOrderDetails")
+            .field("order_reference_id", &self.order_reference_id)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FetchOrderDetails {
+    /// Sets the total time one attempt may take, overriding the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry budget for this call; `0` disables retries.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sends the request. Returns the envelope's payload, [`OrderDetails`](crate::types::OrderDetails); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+    ///
+    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
+    pub async fn send(self) -> Result<crate::types::OrderDetails, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_payload)
+    }
+
+    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::OrderDetails>, crate::Error> {
+        let client = self.client;
+        let options = self.options;
+        let order_reference_id = self.order_reference_id;
+        let idempotency_key = None;
+        let body = None;
+        let query = Vec::new();
+        let headers = Vec::new();
+        let request = crate::request::OperationRequest {
+            operation_id: "fetchOrderDetails",
+            method: reqwest::Method::GET,
+            path_template: "/api/v0/partner/fetch-order-details/{orderReferenceId}",
+            path: format!(
+                "/api/v0/partner/fetch-order-details/{}", crate
+                ::request::encode_path_segment(& order_reference_id)
+            ),
+            query,
+            headers,
+            body,
+            security: &[crate::request::Security::Bearer],
+            retry: crate::request::RetryClass::Idempotent,
+            idempotency_key,
+            outcome_lookup: None,
+            envelope: Some(crate::request::Envelope {
+                code: &["response_code"],
+                message: &["response_message"],
+                payload: &["paylod", "payload"],
+            }),
+            options,
+        };
+        client.execute(request).await
+    }
+}
+
+pub mod fetch_order_details_legacy {
+    //! The typestate of [`FetchOrderDetailsLegacy`](super::FetchOrderDetailsLegacy): which required inputs are set.
+
+    pub use crate::request::typestate::Set;
+    use crate::request::typestate::Required;
+
+    /// `orderId` has not been set yet: call `.order_id(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingOrderId;
+
+    /// The state of a new builder: every required input missing.
+    pub type Empty = (MissingOrderId,);
+
+    /// Which required inputs are set; implemented by the tuple with one slot per
+    /// required input, in the order of [`Empty`].
+    pub trait State {
+        /// This state with `orderId` set.
+        type WithOrderId;
+    }
+
+    impl<A> State for (A,) {
+        type WithOrderId = (Set,);
+    }
+
+    /// Implemented by a state in which every required input is set: `send()` needs it.
+    pub trait Complete: State {}
+    impl<A: Required> Complete for (A,) {}
+}
+
+/// Fetch an order and its vouchers (older endpoint)
+///
+/// The older version of `fetchOrderDetails`: the order reference goes in the body as `orderId`. Prefer `fetchOrderDetails`. A read: resent like one.
+///
+/// `POST /api/v0/order/orderDetails` (operation `fetchOrderDetailsLegacy`).
+///
+/// Required before `.send()`: `.order_id(..)`.
+///
+/// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn run(client: enkash_rewards::Client) -> Result<(), enkash_rewards::Error> {
+/// let payload = client
+///     .fetch_order_details_legacy()
+///     .order_id("OR631764TS4UC")
+///     .send()
+///     .await?;
+/// println!("{payload:?}");
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Example request body
+///
+/// ```json
+/// {
+///   "orderId": "OR631764TS4UC"
+/// }
+/// ```
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct FetchOrderDetailsLegacy<S = fetch_order_details_legacy::Empty> {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    order_id: Option<String>,
+    typestate: std::marker::PhantomData<S>,
+}
+
+impl FetchOrderDetailsLegacy {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: crate::request::RequestOptions::default(),
+            order_id: None,
+            typestate: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<S> std::fmt::Debug for FetchOrderDetailsLegacy<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FetchOrderDetailsLegacy")
+            .field("order_id", &self.order_id)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: fetch_order_details_legacy::State> FetchOrderDetailsLegacy<S> {
+    /// Your partner order reference id.
+    ///
+    /// Body field `orderId`. Required.
+    pub fn order_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> FetchOrderDetailsLegacy<S::WithOrderId> {
+        self.order_id = Some(value.into());
+        self.into_state()
+    }
+
+    /// Sets the total time one attempt may take, overriding the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry budget for this call; `0` disables retries.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    fn into_state<T>(self) -> FetchOrderDetailsLegacy<T> {
+        FetchOrderDetailsLegacy {
+            client: self.client,
+            options: self.options,
+            order_id: self.order_id,
+            typestate: std::marker::PhantomData,
+        }
+    }
+
+    /// Sends the request. Returns the envelope's payload, [`OrderDetails`](crate::types::OrderDetails); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+    ///
+    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
+    pub async fn send(self) -> Result<crate::types::OrderDetails, crate::Error>
+    where
+        S: fetch_order_details_legacy::Complete,
+    {
+        self.send_with_response().await.map(crate::Response::into_payload)
+    }
+
+    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::OrderDetails>, crate::Error>
+    where
+        S: fetch_order_details_legacy::Complete,
+    {
+        let client = self.client;
+        let options = self.options;
+        let order_id = crate::request::typestate::take(self.order_id, "orderId")?;
+        let idempotency_key = None;
+        let body = crate::types::OrderDetailsRequest {
+            order_id,
+            extra: Default::default(),
+        };
+        let body = Some(crate::request::RequestBody::json(&body)?);
+        let query = Vec::new();
+        let headers = Vec::new();
+        let request = crate::request::OperationRequest {
+            operation_id: "fetchOrderDetailsLegacy",
+            method: reqwest::Method::POST,
+            path_template: "/api/v0/order/orderDetails",
+            path: "/api/v0/order/orderDetails".to_owned(),
+            query,
+            headers,
+            body,
+            security: &[crate::request::Security::Bearer],
+            retry: crate::request::RetryClass::Idempotent,
+            idempotency_key,
+            outcome_lookup: None,
+            envelope: Some(crate::request::Envelope {
+                code: &["response_code"],
+                message: &["response_message"],
+                payload: &["paylod", "payload"],
             }),
             options,
         };

@@ -24,6 +24,32 @@ pub enum Operation {
     CreateAndAllocatePoints,
     /// `POST /api/v0/partner/enKashCard` (operation `createCard`): [`CreateCard`](crate::operations::CreateCard).
     CreateCard,
+    /// `POST /api/v0/partner/enKashCard/sso-token` (operation `createSsoToken`): [`CreateSsoToken`](crate::operations::CreateSsoToken).
+    CreateSsoToken,
+    /// `POST /api/v0/partner/enKashCard/bulk-create-allocate-points-json` (operation `bulkCreateAndAllocatePoints`): [`BulkCreateAndAllocatePoints`](crate::operations::BulkCreateAndAllocatePoints).
+    BulkCreateAndAllocatePoints,
+    /// `POST /api/v0/partner/enKashCard/cardAccount/get` (operation `getRewardAccountDetails`): [`GetRewardAccountDetails`](crate::operations::GetRewardAccountDetails).
+    GetRewardAccountDetails,
+    /// `POST /api/v0/partner/enKashCard/search` (operation `searchRewardCards`): [`SearchRewardCards`](crate::operations::SearchRewardCards).
+    SearchRewardCards,
+    /// `POST /api/v0/partner/enKashCard/transaction/all` (operation `getTransactionDetails`): [`GetTransactionDetails`](crate::operations::GetTransactionDetails).
+    GetTransactionDetails,
+    /// `GET /api/v0/cart` (operation `getCart`): [`GetCart`](crate::operations::GetCart).
+    GetCart,
+    /// `POST /api/v0/cart` (operation `addToCart`): [`AddToCart`](crate::operations::AddToCart).
+    AddToCart,
+    /// `PATCH /api/v0/cart` (operation `updateCart`): [`UpdateCart`](crate::operations::UpdateCart).
+    UpdateCart,
+    /// `GET /api/v0/partner/search-config/{productCatalogId}` (operation `getProductConfigs`): [`GetProductConfigs`](crate::operations::GetProductConfigs).
+    GetProductConfigs,
+    /// `POST /api/v0/partner/create-order` (operation `createOrder`): [`CreateOrder`](crate::operations::CreateOrder).
+    CreateOrder,
+    /// `POST /api/v0/partner/search-order` (operation `searchOrders`): [`SearchOrders`](crate::operations::SearchOrders).
+    SearchOrders,
+    /// `GET /api/v0/partner/fetch-order-details/{orderReferenceId}` (operation `fetchOrderDetails`): [`FetchOrderDetails`](crate::operations::FetchOrderDetails).
+    FetchOrderDetails,
+    /// `POST /api/v0/order/orderDetails` (operation `fetchOrderDetailsLegacy`): [`FetchOrderDetailsLegacy`](crate::operations::FetchOrderDetailsLegacy).
+    FetchOrderDetailsLegacy,
 }
 
 impl Operation {
@@ -37,6 +63,19 @@ impl Operation {
         Self::GetCoinBalance,
         Self::CreateAndAllocatePoints,
         Self::CreateCard,
+        Self::CreateSsoToken,
+        Self::BulkCreateAndAllocatePoints,
+        Self::GetRewardAccountDetails,
+        Self::SearchRewardCards,
+        Self::GetTransactionDetails,
+        Self::GetCart,
+        Self::AddToCart,
+        Self::UpdateCart,
+        Self::GetProductConfigs,
+        Self::CreateOrder,
+        Self::SearchOrders,
+        Self::FetchOrderDetails,
+        Self::FetchOrderDetailsLegacy,
     ];
 
     /// The spec's `operationId`.
@@ -50,6 +89,19 @@ impl Operation {
             Self::GetCoinBalance => "getCoinBalance",
             Self::CreateAndAllocatePoints => "createAndAllocatePoints",
             Self::CreateCard => "createCard",
+            Self::CreateSsoToken => "createSsoToken",
+            Self::BulkCreateAndAllocatePoints => "bulkCreateAndAllocatePoints",
+            Self::GetRewardAccountDetails => "getRewardAccountDetails",
+            Self::SearchRewardCards => "searchRewardCards",
+            Self::GetTransactionDetails => "getTransactionDetails",
+            Self::GetCart => "getCart",
+            Self::AddToCart => "addToCart",
+            Self::UpdateCart => "updateCart",
+            Self::GetProductConfigs => "getProductConfigs",
+            Self::CreateOrder => "createOrder",
+            Self::SearchOrders => "searchOrders",
+            Self::FetchOrderDetails => "fetchOrderDetails",
+            Self::FetchOrderDetailsLegacy => "fetchOrderDetailsLegacy",
         }
     }
 
@@ -64,6 +116,19 @@ impl Operation {
             Self::GetCoinBalance => "GET",
             Self::CreateAndAllocatePoints => "POST",
             Self::CreateCard => "POST",
+            Self::CreateSsoToken => "POST",
+            Self::BulkCreateAndAllocatePoints => "POST",
+            Self::GetRewardAccountDetails => "POST",
+            Self::SearchRewardCards => "POST",
+            Self::GetTransactionDetails => "POST",
+            Self::GetCart => "GET",
+            Self::AddToCart => "POST",
+            Self::UpdateCart => "PATCH",
+            Self::GetProductConfigs => "GET",
+            Self::CreateOrder => "POST",
+            Self::SearchOrders => "POST",
+            Self::FetchOrderDetails => "GET",
+            Self::FetchOrderDetailsLegacy => "POST",
         }
     }
 
@@ -80,6 +145,23 @@ impl Operation {
                 "/api/v0/partner/enKashCard/create-allocate-points"
             }
             Self::CreateCard => "/api/v0/partner/enKashCard",
+            Self::CreateSsoToken => "/api/v0/partner/enKashCard/sso-token",
+            Self::BulkCreateAndAllocatePoints => {
+                "/api/v0/partner/enKashCard/bulk-create-allocate-points-json"
+            }
+            Self::GetRewardAccountDetails => "/api/v0/partner/enKashCard/cardAccount/get",
+            Self::SearchRewardCards => "/api/v0/partner/enKashCard/search",
+            Self::GetTransactionDetails => "/api/v0/partner/enKashCard/transaction/all",
+            Self::GetCart => "/api/v0/cart",
+            Self::AddToCart => "/api/v0/cart",
+            Self::UpdateCart => "/api/v0/cart",
+            Self::GetProductConfigs => "/api/v0/partner/search-config/{productCatalogId}",
+            Self::CreateOrder => "/api/v0/partner/create-order",
+            Self::SearchOrders => "/api/v0/partner/search-order",
+            Self::FetchOrderDetails => {
+                "/api/v0/partner/fetch-order-details/{orderReferenceId}"
+            }
+            Self::FetchOrderDetailsLegacy => "/api/v0/order/orderDetails",
         }
     }
 
@@ -89,51 +171,142 @@ impl Operation {
             Self::CreateAccessToken => None,
             Self::CreateCoinEvent => {
                 Some(crate::request::Envelope {
-                    code: "response_code",
-                    message: "response_message",
-                    payload: "payload",
+                    code: &["response_code"],
+                    message: &["response_message"],
+                    payload: &["payload"],
                 })
             }
             Self::AllocateCoins => {
                 Some(crate::request::Envelope {
-                    code: "response_code",
-                    message: "response_message",
-                    payload: "payload",
+                    code: &["response_code"],
+                    message: &["response_message"],
+                    payload: &["payload"],
                 })
             }
             Self::GetCoinEvent => {
                 Some(crate::request::Envelope {
-                    code: "response_code",
-                    message: "response_message",
-                    payload: "payload",
+                    code: &["response_code"],
+                    message: &["response_message"],
+                    payload: &["payload"],
                 })
             }
             Self::UpdateCoinEvent => {
                 Some(crate::request::Envelope {
-                    code: "response_code",
-                    message: "response_message",
-                    payload: "payload",
+                    code: &["response_code"],
+                    message: &["response_message"],
+                    payload: &["payload"],
                 })
             }
             Self::GetCoinBalance => {
                 Some(crate::request::Envelope {
-                    code: "response_code",
-                    message: "response_message",
-                    payload: "payload",
+                    code: &["response_code"],
+                    message: &["response_message"],
+                    payload: &["payload"],
                 })
             }
             Self::CreateAndAllocatePoints => {
                 Some(crate::request::Envelope {
-                    code: "code",
-                    message: "message",
-                    payload: "payload",
+                    code: &["code"],
+                    message: &["message"],
+                    payload: &["payload"],
                 })
             }
             Self::CreateCard => {
                 Some(crate::request::Envelope {
-                    code: "code",
-                    message: "message",
-                    payload: "payload",
+                    code: &["code"],
+                    message: &["message"],
+                    payload: &["payload"],
+                })
+            }
+            Self::CreateSsoToken => {
+                Some(crate::request::Envelope {
+                    code: &["response_code", "code"],
+                    message: &["response_message", "message"],
+                    payload: &["payload"],
+                })
+            }
+            Self::BulkCreateAndAllocatePoints => {
+                Some(crate::request::Envelope {
+                    code: &["code"],
+                    message: &["message"],
+                    payload: &["payload"],
+                })
+            }
+            Self::GetRewardAccountDetails => {
+                Some(crate::request::Envelope {
+                    code: &["response_code"],
+                    message: &["response_message"],
+                    payload: &["payload"],
+                })
+            }
+            Self::SearchRewardCards => {
+                Some(crate::request::Envelope {
+                    code: &["response_code", "code"],
+                    message: &["response_message", "message"],
+                    payload: &["payload"],
+                })
+            }
+            Self::GetTransactionDetails => {
+                Some(crate::request::Envelope {
+                    code: &["response_code", "code"],
+                    message: &["response_message", "message"],
+                    payload: &["payload"],
+                })
+            }
+            Self::GetCart => {
+                Some(crate::request::Envelope {
+                    code: &["response_code"],
+                    message: &["response_message"],
+                    payload: &["payload"],
+                })
+            }
+            Self::AddToCart => {
+                Some(crate::request::Envelope {
+                    code: &["response_code", "code"],
+                    message: &["response_message", "message"],
+                    payload: &["payload"],
+                })
+            }
+            Self::UpdateCart => {
+                Some(crate::request::Envelope {
+                    code: &["response_code"],
+                    message: &["response_message"],
+                    payload: &["payload"],
+                })
+            }
+            Self::GetProductConfigs => {
+                Some(crate::request::Envelope {
+                    code: &["response_code"],
+                    message: &["response_message"],
+                    payload: &["payload"],
+                })
+            }
+            Self::CreateOrder => {
+                Some(crate::request::Envelope {
+                    code: &["response_code", "code"],
+                    message: &["response_message", "message"],
+                    payload: &["payload"],
+                })
+            }
+            Self::SearchOrders => {
+                Some(crate::request::Envelope {
+                    code: &["response_code", "code"],
+                    message: &["response_message", "message"],
+                    payload: &["payload"],
+                })
+            }
+            Self::FetchOrderDetails => {
+                Some(crate::request::Envelope {
+                    code: &["response_code"],
+                    message: &["response_message"],
+                    payload: &["paylod", "payload"],
+                })
+            }
+            Self::FetchOrderDetailsLegacy => {
+                Some(crate::request::Envelope {
+                    code: &["response_code"],
+                    message: &["response_message"],
+                    payload: &["paylod", "payload"],
                 })
             }
         }
@@ -178,6 +351,47 @@ impl Operation {
                     "{\"code\":0,\"message\":\"Success\",\"payload\":{\"accountBalance\":99500,\"accountType\":{\"description\":\"Gift\",\"label\":\"Gift\",\"name\":\"GIFT\"},\"address\":\"123 Street Name\",\"address2\":\"Apt 456\",\"atmAllowed\":false,\"atmAllowedAdmin\":false,\"binType\":{\"label\":\"Gift Card\",\"name\":\"GIFT_CARD\"},\"blockCode\":\"A\",\"cKycEnabled\":false,\"cardAccountId\":\"CAA8W45\",\"cardActivated\":false,\"cardKitMasterId\":2,\"cardProgramme\":\"TRANSCORP\",\"cardStatus\":{\"label\":\"UnLocked\",\"name\":\"UL\"},\"city\":\"Pune\",\"closedLoopCard\":false,\"companyId\":\"CEKEP5GSGP\",\"companyName\":\"Anay Gift\",\"country\":\"India\",\"createdOn\":\"Jan 29, 2025 11:57:51 AM\",\"defaultCardImage\":\"https://imagesbox.enkash.in/IMAGES/enkash_ppi.png\",\"deleted\":false,\"deliveryAddress\":\"789 Delivery St\",\"deliveryAddress2\":\"Suite 101\",\"deliveryCity\":\"Mumbai\",\"deliveryCountry\":\"India\",\"deliveryPincode\":\"323307\",\"deliveryState\":\"Maharashtra\",\"email\":\"johnnydew@enkash.com\",\"enKashCardId\":\"EKC94AEX89\",\"enKashSupportEmail\":\"support@enkash.com\",\"enKashSupportMobile\":\"1234567890\",\"enkashCardTxnId\":\"ECTNY27ELILVP\",\"expiryMonth\":\"01\",\"expiryYear\":\"2027\",\"extEntityId\":\"EXT58EDZTA1U1\",\"firstName\":\"Johnny\",\"gender\":\"M\",\"holdBalance\":0,\"kitType\":{\"label\":\"Rupay\",\"name\":\"RUPAY\"},\"kycStatus\":{\"label\":\"Not Uploaded\",\"name\":\"NOT_UPLOADED\"},\"lastAllocatedAmount\":0,\"lastName\":\"Dew\",\"latestKeyFactAccepted\":false,\"latestKeyFactAcceptedCardForPrimaryCard\":true,\"latestTnCVersionAccepted\":true,\"latestTnCVersionAcceptedForPrimaryCard\":true,\"limitAllocatedLtd\":0,\"liveImage\":false,\"loadAmount\":500,\"maskedNumber\":\"XXXX XXXX XXXX 3211\",\"minKycOtpVerified\":false,\"mobile\":\"6876543211\",\"modifiedOn\":\"Jan 29, 2025 11:57:51 AM\",\"onlineAllowed\":false,\"onlineAllowedAdmin\":false,\"otbBalance\":500,\"panValidated\":false,\"partnerLogo\":\"https://imagesbox.enkash.in/IMAGES/EnkashLogo.png\",\"physicalCard\":false,\"physicalCardAllowed\":false,\"physicalDeliveryAddressFlag\":true,\"pincode\":\"323908\",\"posAllowed\":false,\"posAllowedAdmin\":false,\"prepaidCard\":true,\"primaryCard\":true,\"remarks\":\"This is a test card\",\"specialDate\":\"2000-02-14\",\"state\":\"Maharashtra\",\"surchargeAmt\":0,\"switchProvider\":\"M2P_TRANSCORP\",\"title\":\"Mr\",\"tncUnAllocateAccepted\":false,\"tncUnAllocateAllowed\":false,\"tncUrl\":\"https://ekpayout-uat.enkash.in/tu/0xl5b7ci\",\"tncVersionMasterId\":\"TVMLP1VK8X\",\"token\":\"cf5295da683104b6580\",\"unAllocateHoldBalance\":0,\"unallocateFundAllowed\":false,\"useAccountFunds\":false,\"useParentFundAllowed\":false,\"usedDtd\":0,\"usedLtd\":0,\"usedMtd\":0,\"usedYtd\":0,\"userId\":\"EK94JCMP\",\"vKycAllowed\":false,\"virtualAccountNumber\":\"ENKASHEDTCEKC94AEX89\"}}",
                 )
             }
+            Self::CreateSsoToken => None,
+            Self::BulkCreateAndAllocatePoints => {
+                Some(
+                    "{\"code\":0,\"message\":\"Success\",\"payload\":{\"successBulkEnKashCardCreateDTOs\":[{\"cardAccountId\":\"CAF0RX8N3\",\"companyId\":\"CEKCDVT1UV\",\"email\":\"johndee@email.com\",\"loadAmount\":10,\"mobile\":\"6776543210\",\"name\":\"John Dee\",\"title\":\"Mr\"}]}}",
+                )
+            }
+            Self::GetRewardAccountDetails => {
+                Some(
+                    "{\"payload\":{\"availableBalance\":898138,\"availableCardBalance\":92415.44,\"cardAccountId\":\"CAVBMRFE8\",\"companyId\":\"CEK7T1WMC6\",\"companyName\":\"Vikram Singh\",\"creditLimit\":0,\"dynamicLimit\":0,\"primaryEnKashCard\":{\"cardAccountId\":\"CAVBMRFE8\",\"enKashCardId\":\"EKCQMY9BQ0\",\"expiryMonth\":\"08\",\"maskedNumber\":\"2004 01XX XXXX XX87\",\"token\":\"30acb157bcea5ae6d3b9\",\"userId\":\"EK8IHN4B\"},\"usedCreditLimit\":-990553.44},\"response_code\":0,\"response_message\":\"Success\"}",
+                )
+            }
+            Self::SearchRewardCards => {
+                Some(
+                    "{\"code\":0,\"message\":\"Success\",\"payload\":{\"data\":[{\"cardAccountId\":\"CAQL8YCV3\",\"email\":\"xyz2@gmail.com\",\"enKashCardId\":\"EKC9MKS5RM\",\"expiryMonth\":\"\",\"expiryYear\":\"\",\"firstName\":\"Test\",\"mobile\":\"6667778889\",\"title\":\"Mr\",\"userId\":\"EKPDC37K\"}],\"recordsCount\":1}}",
+                )
+            }
+            Self::GetTransactionDetails => None,
+            Self::GetCart => {
+                Some(
+                    "{\"payload\":[{\"ekUserId\":\"EK8IHN4B\",\"howToRedeem\":\"This is Sample Test Product\",\"id\":2133,\"items\":{\"PCN724771408NCGasd\":{\"enkashDiscount\":0,\"mrp\":100,\"productConfigId\":\"PCN724771408NCGasd\",\"quantity\":2,\"savings\":0,\"sellRate\":100,\"total\":200}},\"logoUrl\":\"https://imagedelivery.net/7zckf4ay8vHyPu-s4kSwMA/1ed1458b-5541-4f25-d5a3-67f18db42800/public\",\"name\":\"Myntra Test\",\"productCatalogId\":\"PC235129857G58ZX\",\"productConfigs\":[{\"customAmountEnabled\":false,\"enkashDiscount\":0,\"maxQuantity\":30,\"mrp\":250,\"productConfigId\":\"PCN155416196E3971\",\"sellRate\":250},{\"customAmountEnabled\":false,\"enkashDiscount\":0,\"maxQuantity\":30,\"mrp\":1000,\"productConfigId\":\"PCN907270990HasdK26M\",\"sellRate\":1000},{\"customAmountEnabled\":false,\"enkashDiscount\":0,\"maxQuantity\":30,\"mrp\":100,\"productConfigId\":\"PCN724771408NCGasd\",\"sellRate\":100},{\"customAmountEnabled\":false,\"enkashDiscount\":0,\"maxQuantity\":30,\"mrp\":500,\"productConfigId\":\"PCN5915678VIB1A121\",\"sellRate\":500}],\"termsAndCondition\":\"This is Sample Test Product\",\"totalAmount\":200,\"totalQuantity\":2,\"totalSavings\":0}],\"response_code\":0,\"response_message\":\"Success\"}",
+                )
+            }
+            Self::AddToCart => None,
+            Self::UpdateCart => {
+                Some(
+                    "{\"payload\":[{\"ekUserId\":\"EK8IHN4B\",\"id\":2191,\"items\":{\"PCN233451126S5CZC\":{\"enkashDiscount\":2,\"mrp\":500,\"productConfigId\":\"PCN233451126S5CZC\",\"quantity\":1,\"savings\":10,\"sellRate\":490,\"total\":490},\"PCN751457389RC1ST\":{\"enkashDiscount\":2,\"mrp\":100,\"productConfigId\":\"PCN751457389RC1ST\",\"quantity\":2,\"savings\":4,\"sellRate\":98,\"total\":196}},\"logoUrl\":\"https://imagesbox.enkash.in/IMAGES/amazon_gift_card.png\",\"name\":\"Aldo E-Gift Card - Generic\",\"productCatalogId\":\"PC7513531244A681\",\"totalAmount\":686,\"totalQuantity\":3,\"totalSavings\":14}],\"response_code\":0,\"response_message\":\"Success\"}",
+                )
+            }
+            Self::GetProductConfigs => {
+                Some(
+                    "{\"payload\":{\"aggregator\":\"REWARD_STORE\",\"brand\":\"Amazon Test\",\"category\":\"E-Commerce\",\"configResponses\":[{\"customAmountEnabled\":false,\"enkashDiscount\":0.0,\"maxQuantity\":5,\"mrp\":100.0,\"productConfigId\":\"PCN6028965437UHasd\",\"sellRate\":100.0}],\"description\":\"This is Sample Test Product\",\"images\":{\"BRAND_IMAGE\":\"https://imagedelivery.net/7zckf4ay8vHyPu-s4kSwMA/3c5bcae2-b09c-473a-0484-ba67cde46a00/public\",\"LOGO_IMAGE\":\"https://imagedelivery.net/7zckf4ay8vHyPu-s4kSwMA/3c5bcae2-b09c-473a-0484-ba67cde46a00/public\",\"LOGO_IMAGE_SMALL\":\"https://imagedelivery.net/7zckf4ay8vHyPu-s4kSwMA/3c5bcae2-b09c-473a-0484-ba67cde46a00/public\"},\"productCatalogId\":\"PC7324536190LULHL\"},\"response_code\":0,\"response_message\":\"Success\"}",
+                )
+            }
+            Self::CreateOrder => None,
+            Self::SearchOrders => None,
+            Self::FetchOrderDetails => {
+                Some(
+                    "{\"paylod\":{\"orderAmount\":4500.0,\"orderId\":\"12345\",\"orderStatus\":\"SUCCESS\",\"paidAmount\":4500.0,\"partnerOrderReferenceId\":\"REF123456789\",\"paymentStatus\":\"SUCCESS\",\"totalAmount\":5000.0,\"totalQuantity\":10,\"voucherDetailsList\":[{\"cardNumber\":\"1234567890123456\",\"expiryDate\":\"2025-12-31T23:59:59\",\"pin\":\"1234\"},{\"cardNumber\":\"6543210987654321\",\"expiryDate\":\"2026-06-30T23:59:59\",\"pin\":\"5678\"}]},\"response_code\":\"0\",\"response_message\":\"Success\"}",
+                )
+            }
+            Self::FetchOrderDetailsLegacy => None,
         }
     }
 }

@@ -9,7 +9,7 @@
 //! without a float format are exact decimals ([`rust_decimal::Decimal`]), written as
 //! JSON numbers and read from their own text.
 
-use crate::serde_helpers::{read, read_exact, required};
+use crate::serde_helpers::{read, read_exact, read_some, required};
 
 /// Envelope of the coins (Point Management) APIs. `response_code` 0 is success; any other value is a failure even on HTTP 200.
 ///
@@ -18,7 +18,7 @@ use crate::serde_helpers::{read, read_exact, required};
 #[non_exhaustive]
 pub struct CoinsEnvelope {
     /// The result on success; on failure often a message string (even where success carries an object).
-    pub payload: serde_json::Value,
+    pub payload: crate::RawJson,
     /// 0 means success; non-zero means failure, even on HTTP 200.
     ///
     /// Example: `0`.
@@ -85,7 +85,7 @@ pub struct CardEnvelope {
     /// Example: `"Success"`.
     pub message: String,
     /// The result on success; on failure possibly a message string (even where success carries an object).
-    pub payload: serde_json::Value,
+    pub payload: crate::RawJson,
     /// Properties the spec does not list, kept exactly as sent so that re-encoding
     /// loses nothing.
     #[serde(flatten)]
@@ -1003,7 +1003,7 @@ impl<'de> serde::Deserialize<'de> for PointsOperation {
     }
 }
 
-/// Body of Incentive Create And Allocate Points; every documented field is required. Credit = `transactionType` CR + `type` ALLOCATE_POINT; debit = DR + UNALLOCATE_POINT. Reuse the same `uniqueReferenceNum` when retrying a transaction.
+/// Body of Incentive Create And Allocate Points. Credit = `transactionType` CR + `type` ALLOCATE_POINT; debit = DR + UNALLOCATE_POINT. Name the card by `enkashCardId`, or the card account by `cardAccountId` together with the holder's details (`email`, `mobile`, `title`, `firstName`, `gender`), which creates the card when the holder has none yet. Reuse the same `uniqueReferenceNum` only when retrying a transaction.
 ///
 /// Schema: `#/components/schemas/CreateAndAllocatePointsRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -1012,8 +1012,11 @@ pub struct CreateAndAllocatePointsRequest {
     #[serde(rename = "companyId")]
     pub company_id: String,
     /// Card account (programme funding account) the reward card belongs to.
-    #[serde(rename = "cardAccountId")]
-    pub card_account_id: String,
+    #[serde(rename = "cardAccountId", skip_serializing_if = "Option::is_none")]
+    pub card_account_id: Option<String>,
+    /// The existing reward card to credit or debit.
+    #[serde(rename = "enkashCardId", skip_serializing_if = "Option::is_none")]
+    pub enkash_card_id: Option<String>,
     /// Transaction code, e.g. ALLOCATION.
     #[serde(rename = "transactionCode")]
     pub transaction_code: String,
@@ -1023,16 +1026,20 @@ pub struct CreateAndAllocatePointsRequest {
     /// The `type` member: a [`PointsOperation`](crate::types::PointsOperation).
     pub r#type: crate::types::PointsOperation,
     /// Card holder's email.
-    pub email: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// Card holder's mobile number.
-    pub mobile: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mobile: Option<String>,
     /// Card holder's title, e.g. Mr.
-    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// Card holder's first name.
-    #[serde(rename = "firstName")]
-    pub first_name: String,
+    #[serde(rename = "firstName", skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
     /// Card holder's gender, e.g. M.
-    pub gender: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gender: Option<String>,
     /// Points to credit or debit. Money-like amount, kept exact (never a float).
     #[serde(rename = "loadAmount", with = "crate::serde_helpers::exact")]
     pub load_amount: rust_decimal::Decimal,
@@ -1061,6 +1068,7 @@ impl crate::serde_helpers::Object for CreateAndAllocatePointsRequest {
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut company_id = None;
         let mut card_account_id = None;
+        let mut enkash_card_id = None;
         let mut transaction_code = None;
         let mut transaction_type = None;
         let mut r#type = None;
@@ -1076,6 +1084,7 @@ impl crate::serde_helpers::Object for CreateAndAllocatePointsRequest {
             match key.as_ref() {
                 "companyId" => read(&mut map, &mut company_id, "companyId")?,
                 "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
+                "enkashCardId" => read(&mut map, &mut enkash_card_id, "enkashCardId")?,
                 "transactionCode" => {
                     read(&mut map, &mut transaction_code, "transactionCode")?
                 }
@@ -1099,15 +1108,16 @@ impl crate::serde_helpers::Object for CreateAndAllocatePointsRequest {
         }
         Ok(Self {
             company_id: required(company_id, "companyId")?,
-            card_account_id: required(card_account_id, "cardAccountId")?,
+            card_account_id: card_account_id.unwrap_or_default(),
+            enkash_card_id: enkash_card_id.unwrap_or_default(),
             transaction_code: required(transaction_code, "transactionCode")?,
             transaction_type: required(transaction_type, "transactionType")?,
             r#type: required(r#type, "type")?,
-            email: required(email, "email")?,
-            mobile: required(mobile, "mobile")?,
-            title: required(title, "title")?,
-            first_name: required(first_name, "firstName")?,
-            gender: required(gender, "gender")?,
+            email: email.unwrap_or_default(),
+            mobile: mobile.unwrap_or_default(),
+            title: title.unwrap_or_default(),
+            first_name: first_name.unwrap_or_default(),
+            gender: gender.unwrap_or_default(),
             load_amount: required(load_amount, "loadAmount")?,
             unique_reference_number: required(
                 unique_reference_number,
@@ -2501,6 +2511,2924 @@ impl crate::serde_helpers::Object for AccessToken {
             refresh_token: required(refresh_token, "refresh_token")?,
             expires_in: required(expires_in, "expires_in")?,
             scope: scope.unwrap_or_default(),
+            extra,
+        })
+    }
+}
+
+/// Envelope of the operations whose answer EnKash documents in neither spelling, or in both: the code, message and payload are read from `response_code`/`response_message` or `code`/`message`, whichever is present. A non-zero code is a failure even on HTTP 200.
+///
+/// Schema: `#/components/schemas/EnKashEnvelope`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct EnKashEnvelope {
+    /// 0 means success; non-zero means failure, even on HTTP 200.
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_code: Option<i32>,
+    /// Human-readable outcome ("Success", or the failure reason).
+    ///
+    /// Example: `"Success"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_message: Option<String>,
+    /// The same as `response_code`, in the card APIs' spelling.
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<i32>,
+    /// The same as `response_message`, in the card APIs' spelling.
+    ///
+    /// Example: `"Success"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The result on success; on failure possibly a message string.
+    #[serde(
+        with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub payload: Option<crate::RawJson>,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for EnKashEnvelope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for EnKashEnvelope {
+    const NAME: &'static str = "EnKashEnvelope";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut response_code = None;
+        let mut response_message = None;
+        let mut code = None;
+        let mut message = None;
+        let mut payload = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "response_code" => read(&mut map, &mut response_code, "response_code")?,
+                "response_message" => {
+                    read(&mut map, &mut response_message, "response_message")?
+                }
+                "code" => read(&mut map, &mut code, "code")?,
+                "message" => read(&mut map, &mut message, "message")?,
+                "payload" => read_some(&mut map, &mut payload, "payload")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            response_code: response_code.unwrap_or_default(),
+            response_message: response_message.unwrap_or_default(),
+            code: code.unwrap_or_default(),
+            message: message.unwrap_or_default(),
+            payload: payload.unwrap_or_default(),
+            extra,
+        })
+    }
+}
+
+/// Schema: `#/components/schemas/SsoTokenRequest`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct SsoTokenRequest {
+    /// Card account id.
+    #[serde(rename = "cardAccountId")]
+    pub card_account_id: String,
+    /// Company id.
+    #[serde(rename = "companyId")]
+    pub company_id: String,
+    /// EnKash card id of the card holder (for a company admin: the card id issued at onboarding).
+    #[serde(rename = "enkashCardId")]
+    pub enkash_card_id: String,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for SsoTokenRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for SsoTokenRequest {
+    const NAME: &'static str = "SsoTokenRequest";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut card_account_id = None;
+        let mut company_id = None;
+        let mut enkash_card_id = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
+                "companyId" => read(&mut map, &mut company_id, "companyId")?,
+                "enkashCardId" => read(&mut map, &mut enkash_card_id, "enkashCardId")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            card_account_id: required(card_account_id, "cardAccountId")?,
+            company_id: required(company_id, "companyId")?,
+            enkash_card_id: required(enkash_card_id, "enkashCardId")?,
+            extra,
+        })
+    }
+}
+
+/// Schema: `#/components/schemas/SsoTokenResponse`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct SsoTokenResponse {
+    /// 0 means success; non-zero means failure, even on HTTP 200.
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_code: Option<i32>,
+    /// Human-readable outcome ("Success", or the failure reason).
+    ///
+    /// Example: `"Success"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_message: Option<String>,
+    /// The same as `response_code`, in the card APIs' spelling.
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<i32>,
+    /// The same as `response_message`, in the card APIs' spelling.
+    ///
+    /// Example: `"Success"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The SSO token answer, kept as raw JSON: its shape was never documented.
+    #[serde(
+        with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub payload: Option<crate::RawJson>,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for SsoTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for SsoTokenResponse {
+    const NAME: &'static str = "SsoTokenResponse";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut response_code = None;
+        let mut response_message = None;
+        let mut code = None;
+        let mut message = None;
+        let mut payload = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "response_code" => read(&mut map, &mut response_code, "response_code")?,
+                "response_message" => {
+                    read(&mut map, &mut response_message, "response_message")?
+                }
+                "code" => read(&mut map, &mut code, "code")?,
+                "message" => read(&mut map, &mut message, "message")?,
+                "payload" => read_some(&mut map, &mut payload, "payload")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            response_code: response_code.unwrap_or_default(),
+            response_message: response_message.unwrap_or_default(),
+            code: code.unwrap_or_default(),
+            message: message.unwrap_or_default(),
+            payload: payload.unwrap_or_default(),
+            extra,
+        })
+    }
+}
+
+/// Schema: `#/components/schemas/BulkAllocationRow`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct BulkAllocationRow {
+    /// Mr/Mrs/Ms.
+    pub title: String,
+    /// Name of the user.
+    pub name: String,
+    /// Email id of the user.
+    pub email: String,
+    /// Mobile number of the user.
+    pub mobile: String,
+    /// Amount (points) to allocate to the user.
+    #[serde(rename = "loadAmount", with = "crate::serde_helpers::exact")]
+    pub load_amount: rust_decimal::Decimal,
+    /// Optional remark.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remarks: Option<String>,
+    /// Your unique transaction reference for this row; EnKash's transaction lookup finds it as `pgReferenceNumber`.
+    #[serde(rename = "uniqueReferenceNumber")]
+    pub unique_reference_number: String,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for BulkAllocationRow {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for BulkAllocationRow {
+    const NAME: &'static str = "BulkAllocationRow";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut title = None;
+        let mut name = None;
+        let mut email = None;
+        let mut mobile = None;
+        let mut load_amount = None;
+        let mut remarks = None;
+        let mut unique_reference_number = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "title" => read(&mut map, &mut title, "title")?,
+                "name" => read(&mut map, &mut name, "name")?,
+                "email" => read(&mut map, &mut email, "email")?,
+                "mobile" => read(&mut map, &mut mobile, "mobile")?,
+                "loadAmount" => read_exact(&mut map, &mut load_amount, "loadAmount")?,
+                "remarks" => read(&mut map, &mut remarks, "remarks")?,
+                "uniqueReferenceNumber" => {
+                    read(
+                        &mut map,
+                        &mut unique_reference_number,
+                        "uniqueReferenceNumber",
+                    )?
+                }
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            title: required(title, "title")?,
+            name: required(name, "name")?,
+            email: required(email, "email")?,
+            mobile: required(mobile, "mobile")?,
+            load_amount: required(load_amount, "loadAmount")?,
+            remarks: remarks.unwrap_or_default(),
+            unique_reference_number: required(
+                unique_reference_number,
+                "uniqueReferenceNumber",
+            )?,
+            extra,
+        })
+    }
+}
+
+/// Schema: `#/components/schemas/BulkAllocationResponse`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct BulkAllocationResponse {
+    /// 0 means success; non-zero means failure, even on HTTP 200.
+    ///
+    /// Example: `0`.
+    pub code: i32,
+    /// Human-readable outcome ("Success", or the failure reason).
+    ///
+    /// Example: `"Success"`.
+    pub message: String,
+    /// The `payload` member: a [`BulkAllocationResult`](crate::types::BulkAllocationResult).
+    pub payload: crate::types::BulkAllocationResult,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for BulkAllocationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for BulkAllocationResponse {
+    const NAME: &'static str = "BulkAllocationResponse";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut code = None;
+        let mut message = None;
+        let mut payload = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "code" => read(&mut map, &mut code, "code")?,
+                "message" => read(&mut map, &mut message, "message")?,
+                "payload" => read(&mut map, &mut payload, "payload")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            code: required(code, "code")?,
+            message: required(message, "message")?,
+            payload: required(payload, "payload")?,
+            extra,
+        })
+    }
+}
+
+/// The outcome of a bulk allocation. The page also describes a list of failed rows and the counts of successful, failed and total allocations, without showing their names: they are kept in the unknown members.
+///
+/// Schema: `#/components/schemas/BulkAllocationResult`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct BulkAllocationResult {
+    /// The rows that were created and/or funded.
+    #[serde(
+        rename = "successBulkEnKashCardCreateDTOs",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_bulk_en_kash_card_create_dt_os: Option<
+        Vec<crate::types::BulkAllocatedRow>,
+    >,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for BulkAllocationResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for BulkAllocationResult {
+    const NAME: &'static str = "BulkAllocationResult";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut success_bulk_en_kash_card_create_dt_os = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "successBulkEnKashCardCreateDTOs" => {
+                    read(
+                        &mut map,
+                        &mut success_bulk_en_kash_card_create_dt_os,
+                        "successBulkEnKashCardCreateDTOs",
+                    )?
+                }
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            success_bulk_en_kash_card_create_dt_os: success_bulk_en_kash_card_create_dt_os
+                .unwrap_or_default(),
+            extra,
+        })
+    }
+}
+
+/// One funded row. The page describes more members (the card id, user id, account balance after allocation, EnKash's transaction id, the card balance) without showing their names.
+///
+/// Schema: `#/components/schemas/BulkAllocatedRow`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct BulkAllocatedRow {
+    /// Email of the user who received the points.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// User name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Mobile number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mobile: Option<String>,
+    /// Mr/Mrs/Ms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Amount loaded.
+    #[serde(
+        rename = "loadAmount",
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub load_amount: Option<rust_decimal::Decimal>,
+    /// EnKash company id.
+    #[serde(rename = "companyId", skip_serializing_if = "Option::is_none")]
+    pub company_id: Option<String>,
+    /// EnKash card account id.
+    #[serde(rename = "cardAccountId", skip_serializing_if = "Option::is_none")]
+    pub card_account_id: Option<String>,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for BulkAllocatedRow {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for BulkAllocatedRow {
+    const NAME: &'static str = "BulkAllocatedRow";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut email = None;
+        let mut name = None;
+        let mut mobile = None;
+        let mut title = None;
+        let mut load_amount = None;
+        let mut company_id = None;
+        let mut card_account_id = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "email" => read(&mut map, &mut email, "email")?,
+                "name" => read(&mut map, &mut name, "name")?,
+                "mobile" => read(&mut map, &mut mobile, "mobile")?,
+                "title" => read(&mut map, &mut title, "title")?,
+                "loadAmount" => read_exact(&mut map, &mut load_amount, "loadAmount")?,
+                "companyId" => read(&mut map, &mut company_id, "companyId")?,
+                "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            email: email.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            mobile: mobile.unwrap_or_default(),
+            title: title.unwrap_or_default(),
+            load_amount: load_amount.unwrap_or_default(),
+            company_id: company_id.unwrap_or_default(),
+            card_account_id: card_account_id.unwrap_or_default(),
+            extra,
+        })
+    }
+}
+
+/// Schema: `#/components/schemas/RewardAccountRequest`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct RewardAccountRequest {
+    /// Card account id received at onboarding.
+    #[serde(rename = "cardAccountId")]
+    pub card_account_id: String,
+    /// Company id at EnKash.
+    #[serde(rename = "companyId")]
+    pub company_id: String,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for RewardAccountRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for RewardAccountRequest {
+    const NAME: &'static str = "RewardAccountRequest";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut card_account_id = None;
+        let mut company_id = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
+                "companyId" => read(&mut map, &mut company_id, "companyId")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            card_account_id: required(card_account_id, "cardAccountId")?,
+            company_id: required(company_id, "companyId")?,
+            extra,
+        })
+    }
+}
+
+/// Schema: `#/components/schemas/RewardAccountResponse`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct RewardAccountResponse {
+    /// The `payload` member: a [`RewardAccount`](crate::types::RewardAccount).
+    pub payload: crate::types::RewardAccount,
+    /// 0 means success; non-zero means failure, even on HTTP 200.
+    ///
+    /// Example: `0`.
+    pub response_code: i32,
+    /// Human-readable outcome ("Success", or the failure reason).
+    ///
+    /// Example: `"Success"`.
+    pub response_message: String,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for RewardAccountResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for RewardAccountResponse {
+    const NAME: &'static str = "RewardAccountResponse";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut payload = None;
+        let mut response_code = None;
+        let mut response_message = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "payload" => read(&mut map, &mut payload, "payload")?,
+                "response_code" => read(&mut map, &mut response_code, "response_code")?,
+                "response_message" => {
+                    read(&mut map, &mut response_message, "response_message")?
+                }
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            payload: required(payload, "payload")?,
+            response_code: required(response_code, "response_code")?,
+            response_message: required(response_message, "response_message")?,
+            extra,
+        })
+    }
+}
+
+/// A reward (card) account's balance, card counts and totals.
+///
+/// Schema: `#/components/schemas/RewardAccount`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct RewardAccount {
+    /// Card account number.
+    #[serde(rename = "cardAccountId")]
+    pub card_account_id: String,
+    /// Company id.
+    #[serde(rename = "companyId")]
+    pub company_id: String,
+    /// Company name.
+    #[serde(rename = "companyName")]
+    pub company_name: String,
+    /// Balance in the account available for allocation.
+    #[serde(rename = "availableBalance", with = "crate::serde_helpers::exact")]
+    pub available_balance: rust_decimal::Decimal,
+    /// All cards on the account, active and blocked.
+    #[serde(rename = "totalCards", skip_serializing_if = "Option::is_none")]
+    pub total_cards: Option<i64>,
+    /// Active cards.
+    #[serde(rename = "activeCards", skip_serializing_if = "Option::is_none")]
+    pub active_cards: Option<i64>,
+    /// Total allocated from the account to user cards.
+    #[serde(
+        rename = "totalAllocationPoint",
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_allocation_point: Option<rust_decimal::Decimal>,
+    /// Total redeemed by users.
+    #[serde(
+        rename = "totalRedemptionPoint",
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_redemption_point: Option<rust_decimal::Decimal>,
+    /// Allocated this month.
+    #[serde(
+        rename = "currentMonthAllocationPoint",
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub current_month_allocation_point: Option<rust_decimal::Decimal>,
+    /// Redeemed this month.
+    #[serde(
+        rename = "currentMonthRedemptionPoint",
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub current_month_redemption_point: Option<rust_decimal::Decimal>,
+    /// Credit limit (undocumented; seen in the example).
+    #[serde(
+        rename = "creditLimit",
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub credit_limit: Option<rust_decimal::Decimal>,
+    /// Dynamic limit (undocumented; seen in the example).
+    #[serde(
+        rename = "dynamicLimit",
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dynamic_limit: Option<rust_decimal::Decimal>,
+    /// Used credit limit (undocumented; seen in the example, negative there).
+    #[serde(
+        rename = "usedCreditLimit",
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub used_credit_limit: Option<rust_decimal::Decimal>,
+    /// Balance held on the account's cards (undocumented; seen in the example).
+    #[serde(
+        rename = "availableCardBalance",
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub available_card_balance: Option<rust_decimal::Decimal>,
+    /// The `primaryEnKashCard` member: a [`CardHolder`](crate::types::CardHolder).
+    #[serde(rename = "primaryEnKashCard", skip_serializing_if = "Option::is_none")]
+    pub primary_en_kash_card: Option<crate::types::CardHolder>,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for RewardAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for RewardAccount {
+    const NAME: &'static str = "RewardAccount";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut card_account_id = None;
+        let mut company_id = None;
+        let mut company_name = None;
+        let mut available_balance = None;
+        let mut total_cards = None;
+        let mut active_cards = None;
+        let mut total_allocation_point = None;
+        let mut total_redemption_point = None;
+        let mut current_month_allocation_point = None;
+        let mut current_month_redemption_point = None;
+        let mut credit_limit = None;
+        let mut dynamic_limit = None;
+        let mut used_credit_limit = None;
+        let mut available_card_balance = None;
+        let mut primary_en_kash_card = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
+                "companyId" => read(&mut map, &mut company_id, "companyId")?,
+                "companyName" => read(&mut map, &mut company_name, "companyName")?,
+                "availableBalance" => {
+                    read_exact(&mut map, &mut available_balance, "availableBalance")?
+                }
+                "totalCards" => read(&mut map, &mut total_cards, "totalCards")?,
+                "activeCards" => read(&mut map, &mut active_cards, "activeCards")?,
+                "totalAllocationPoint" => {
+                    read_exact(
+                        &mut map,
+                        &mut total_allocation_point,
+                        "totalAllocationPoint",
+                    )?
+                }
+                "totalRedemptionPoint" => {
+                    read_exact(
+                        &mut map,
+                        &mut total_redemption_point,
+                        "totalRedemptionPoint",
+                    )?
+                }
+                "currentMonthAllocationPoint" => {
+                    read_exact(
+                        &mut map,
+                        &mut current_month_allocation_point,
+                        "currentMonthAllocationPoint",
+                    )?
+                }
+                "currentMonthRedemptionPoint" => {
+                    read_exact(
+                        &mut map,
+                        &mut current_month_redemption_point,
+                        "currentMonthRedemptionPoint",
+                    )?
+                }
+                "creditLimit" => read_exact(&mut map, &mut credit_limit, "creditLimit")?,
+                "dynamicLimit" => {
+                    read_exact(&mut map, &mut dynamic_limit, "dynamicLimit")?
+                }
+                "usedCreditLimit" => {
+                    read_exact(&mut map, &mut used_credit_limit, "usedCreditLimit")?
+                }
+                "availableCardBalance" => {
+                    read_exact(
+                        &mut map,
+                        &mut available_card_balance,
+                        "availableCardBalance",
+                    )?
+                }
+                "primaryEnKashCard" => {
+                    read(&mut map, &mut primary_en_kash_card, "primaryEnKashCard")?
+                }
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            card_account_id: required(card_account_id, "cardAccountId")?,
+            company_id: required(company_id, "companyId")?,
+            company_name: required(company_name, "companyName")?,
+            available_balance: required(available_balance, "availableBalance")?,
+            total_cards: total_cards.unwrap_or_default(),
+            active_cards: active_cards.unwrap_or_default(),
+            total_allocation_point: total_allocation_point.unwrap_or_default(),
+            total_redemption_point: total_redemption_point.unwrap_or_default(),
+            current_month_allocation_point: current_month_allocation_point
+                .unwrap_or_default(),
+            current_month_redemption_point: current_month_redemption_point
+                .unwrap_or_default(),
+            credit_limit: credit_limit.unwrap_or_default(),
+            dynamic_limit: dynamic_limit.unwrap_or_default(),
+            used_credit_limit: used_credit_limit.unwrap_or_default(),
+            available_card_balance: available_card_balance.unwrap_or_default(),
+            primary_en_kash_card: primary_en_kash_card.unwrap_or_default(),
+            extra,
+        })
+    }
+}
+
+/// A reward card and its holder, as the look-ups return it. Every member is optional: the documented answers are truncated, and the members seen differ between them.
+///
+/// Schema: `#/components/schemas/CardHolder`.
+#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct CardHolder {
+    /// The card's id.
+    #[serde(rename = "enKashCardId", skip_serializing_if = "Option::is_none")]
+    pub en_kash_card_id: Option<String>,
+    /// EnKash user id of the holder.
+    #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Card account the card belongs to.
+    #[serde(rename = "cardAccountId", skip_serializing_if = "Option::is_none")]
+    pub card_account_id: Option<String>,
+    /// Card token (a credential; masked in Debug output).
+    ///
+    /// Secret: shown as `<redacted>` in `Debug` output.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// Card number with most digits masked.
+    #[serde(rename = "maskedNumber", skip_serializing_if = "Option::is_none")]
+    pub masked_number: Option<String>,
+    /// Expiry month (may be empty).
+    #[serde(rename = "expiryMonth", skip_serializing_if = "Option::is_none")]
+    pub expiry_month: Option<String>,
+    /// Expiry year (may be empty).
+    #[serde(rename = "expiryYear", skip_serializing_if = "Option::is_none")]
+    pub expiry_year: Option<String>,
+    /// Holder's email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Holder's mobile number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mobile: Option<String>,
+    /// Mr/Mrs/Ms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Holder's first name.
+    #[serde(rename = "firstName", skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl std::fmt::Debug for CardHolder {
+    /// Like a derived `Debug`, with secret fields shown as `<redacted>`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CardHolder")
+            .field("en_kash_card_id", &self.en_kash_card_id)
+            .field("user_id", &self.user_id)
+            .field("card_account_id", &self.card_account_id)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("masked_number", &self.masked_number)
+            .field("expiry_month", &self.expiry_month)
+            .field("expiry_year", &self.expiry_year)
+            .field("email", &self.email)
+            .field("mobile", &self.mobile)
+            .field("title", &self.title)
+            .field("first_name", &self.first_name)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CardHolder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for CardHolder {
+    const NAME: &'static str = "CardHolder";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut en_kash_card_id = None;
+        let mut user_id = None;
+        let mut card_account_id = None;
+        let mut token = None;
+        let mut masked_number = None;
+        let mut expiry_month = None;
+        let mut expiry_year = None;
+        let mut email = None;
+        let mut mobile = None;
+        let mut title = None;
+        let mut first_name = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "enKashCardId" => read(&mut map, &mut en_kash_card_id, "enKashCardId")?,
+                "userId" => read(&mut map, &mut user_id, "userId")?,
+                "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
+                "token" => read(&mut map, &mut token, "token")?,
+                "maskedNumber" => read(&mut map, &mut masked_number, "maskedNumber")?,
+                "expiryMonth" => read(&mut map, &mut expiry_month, "expiryMonth")?,
+                "expiryYear" => read(&mut map, &mut expiry_year, "expiryYear")?,
+                "email" => read(&mut map, &mut email, "email")?,
+                "mobile" => read(&mut map, &mut mobile, "mobile")?,
+                "title" => read(&mut map, &mut title, "title")?,
+                "firstName" => read(&mut map, &mut first_name, "firstName")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            en_kash_card_id: en_kash_card_id.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            card_account_id: card_account_id.unwrap_or_default(),
+            token: token.unwrap_or_default(),
+            masked_number: masked_number.unwrap_or_default(),
+            expiry_month: expiry_month.unwrap_or_default(),
+            expiry_year: expiry_year.unwrap_or_default(),
+            email: email.unwrap_or_default(),
+            mobile: mobile.unwrap_or_default(),
+            title: title.unwrap_or_default(),
+            first_name: first_name.unwrap_or_default(),
+            extra,
+        })
+    }
+}
+
+/// Schema: `#/components/schemas/CardSearchRequest`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct CardSearchRequest {
+    /// Card account id.
+    #[serde(rename = "cardAccountId")]
+    pub card_account_id: String,
+    /// Company id.
+    #[serde(rename = "companyId")]
+    pub company_id: String,
+    /// One card's id, to look up that card only.
+    #[serde(rename = "enKashCardId", skip_serializing_if = "Option::is_none")]
+    pub en_kash_card_id: Option<String>,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for CardSearchRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for CardSearchRequest {
+    const NAME: &'static str = "CardSearchRequest";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut card_account_id = None;
+        let mut company_id = None;
+        let mut en_kash_card_id = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
+                "companyId" => read(&mut map, &mut company_id, "companyId")?,
+                "enKashCardId" => read(&mut map, &mut en_kash_card_id, "enKashCardId")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            card_account_id: required(card_account_id, "cardAccountId")?,
+            company_id: required(company_id, "companyId")?,
+            en_kash_card_id: en_kash_card_id.unwrap_or_default(),
+            extra,
+        })
+    }
+}
+
+/// Schema: `#/components/schemas/CardSearchResponse`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct CardSearchResponse {
+    /// 0 means success; non-zero means failure, even on HTTP 200.
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_code: Option<i32>,
+    /// Human-readable outcome ("Success", or the failure reason).
+    ///
+    /// Example: `"Success"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_message: Option<String>,
+    /// The same as `response_code`, in the card APIs' spelling.
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<i32>,
+    /// The same as `response_message`, in the card APIs' spelling.
+    ///
+    /// Example: `"Success"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The `payload` member: a [`CardSearchResult`](crate::types::CardSearchResult).
+    pub payload: crate::types::CardSearchResult,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for CardSearchResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for CardSearchResponse {
+    const NAME: &'static str = "CardSearchResponse";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut response_code = None;
+        let mut response_message = None;
+        let mut code = None;
+        let mut message = None;
+        let mut payload = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "response_code" => read(&mut map, &mut response_code, "response_code")?,
+                "response_message" => {
+                    read(&mut map, &mut response_message, "response_message")?
+                }
+                "code" => read(&mut map, &mut code, "code")?,
+                "message" => read(&mut map, &mut message, "message")?,
+                "payload" => read(&mut map, &mut payload, "payload")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            response_code: response_code.unwrap_or_default(),
+            response_message: response_message.unwrap_or_default(),
+            code: code.unwrap_or_default(),
+            message: message.unwrap_or_default(),
+            payload: required(payload, "payload")?,
+            extra,
+        })
+    }
+}
+
+/// A page of cards, or (as one documented answer shows) a single card.
+///
+/// Schema: `#/components/schemas/CardSearchResult`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(untagged)]
+pub enum CardSearchResult {
+    /// The value as `crate::types::CardPage`.
+    CardPage(crate::types::CardPage),
+    /// The value as `crate::types::CardHolder`.
+    CardHolder(crate::types::CardHolder),
+}
+
+impl<'de> serde::Deserialize<'de> for CardSearchResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+        let text = raw.get();
+        if let Ok(value) = serde_json::from_str::<crate::types::CardPage>(text) {
+            return Ok(Self::CardPage(value));
+        }
+        if let Ok(value) = serde_json::from_str::<crate::types::CardHolder>(text) {
+            return Ok(Self::CardHolder(value));
+        }
+        Err(serde::de::Error::custom("the value matches no variant of CardSearchResult"))
+    }
+}
+
+/// Schema: `#/components/schemas/CardPage`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct CardPage {
+    /// Number of cards found.
+    #[serde(rename = "recordsCount")]
+    pub records_count: i64,
+    /// The `data` member.
+    pub data: Vec<crate::types::CardHolder>,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for CardPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for CardPage {
+    const NAME: &'static str = "CardPage";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut records_count = None;
+        let mut data = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "recordsCount" => read(&mut map, &mut records_count, "recordsCount")?,
+                "data" => read(&mut map, &mut data, "data")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            records_count: required(records_count, "recordsCount")?,
+            data: required(data, "data")?,
+            extra,
+        })
+    }
+}
+
+/// Schema: `#/components/schemas/TransactionSearchRequest`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct TransactionSearchRequest {
+    /// Company id.
+    #[serde(rename = "companyId")]
+    pub company_id: String,
+    /// Company name.
+    #[serde(rename = "companyName", skip_serializing_if = "Option::is_none")]
+    pub company_name: Option<String>,
+    /// Card holder's name.
+    #[serde(rename = "cardHolderName", skip_serializing_if = "Option::is_none")]
+    pub card_holder_name: Option<String>,
+    /// EnKash user id.
+    #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Card account id.
+    #[serde(rename = "cardAccountId")]
+    pub card_account_id: String,
+    /// The card's id.
+    #[serde(rename = "enKashCardId")]
+    pub en_kash_card_id: String,
+    /// Transaction status, e.g. CREATED.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// EnKash transaction ids.
+    #[serde(rename = "enKashTransactionIds", skip_serializing_if = "Option::is_none")]
+    pub en_kash_transaction_ids: Option<Vec<String>>,
+    /// One EnKash transaction id.
+    #[serde(rename = "enKashTransactionId", skip_serializing_if = "Option::is_none")]
+    pub en_kash_transaction_id: Option<String>,
+    /// CR or DR.
+    #[serde(rename = "cardTransactionType", skip_serializing_if = "Option::is_none")]
+    pub card_transaction_type: Option<String>,
+    /// Lowest amount.
+    #[serde(
+        rename = "amountFrom",
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amount_from: Option<rust_decimal::Decimal>,
+    /// Highest amount.
+    #[serde(
+        rename = "amountTo",
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amount_to: Option<rust_decimal::Decimal>,
+    /// Several of your reference numbers.
+    #[serde(rename = "pgReferenceNumbers", skip_serializing_if = "Option::is_none")]
+    pub pg_reference_numbers: Option<Vec<String>>,
+    /// Your reference number: the `uniqueReferenceNum` sent when allocating.
+    #[serde(rename = "pgReferenceNumber")]
+    pub pg_reference_number: String,
+    /// Earliest transaction time (RFC 3339, e.g. 2025-01-24T08:47:01.505Z).
+    #[serde(rename = "txnDateFrom", skip_serializing_if = "Option::is_none")]
+    pub txn_date_from: Option<String>,
+    /// Latest transaction time (RFC 3339).
+    #[serde(rename = "txnDateTo", skip_serializing_if = "Option::is_none")]
+    pub txn_date_to: Option<String>,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for TransactionSearchRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for TransactionSearchRequest {
+    const NAME: &'static str = "TransactionSearchRequest";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut company_id = None;
+        let mut company_name = None;
+        let mut card_holder_name = None;
+        let mut user_id = None;
+        let mut card_account_id = None;
+        let mut en_kash_card_id = None;
+        let mut status = None;
+        let mut en_kash_transaction_ids = None;
+        let mut en_kash_transaction_id = None;
+        let mut card_transaction_type = None;
+        let mut amount_from = None;
+        let mut amount_to = None;
+        let mut pg_reference_numbers = None;
+        let mut pg_reference_number = None;
+        let mut txn_date_from = None;
+        let mut txn_date_to = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "companyId" => read(&mut map, &mut company_id, "companyId")?,
+                "companyName" => read(&mut map, &mut company_name, "companyName")?,
+                "cardHolderName" => {
+                    read(&mut map, &mut card_holder_name, "cardHolderName")?
+                }
+                "userId" => read(&mut map, &mut user_id, "userId")?,
+                "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
+                "enKashCardId" => read(&mut map, &mut en_kash_card_id, "enKashCardId")?,
+                "status" => read(&mut map, &mut status, "status")?,
+                "enKashTransactionIds" => {
+                    read(&mut map, &mut en_kash_transaction_ids, "enKashTransactionIds")?
+                }
+                "enKashTransactionId" => {
+                    read(&mut map, &mut en_kash_transaction_id, "enKashTransactionId")?
+                }
+                "cardTransactionType" => {
+                    read(&mut map, &mut card_transaction_type, "cardTransactionType")?
+                }
+                "amountFrom" => read_exact(&mut map, &mut amount_from, "amountFrom")?,
+                "amountTo" => read_exact(&mut map, &mut amount_to, "amountTo")?,
+                "pgReferenceNumbers" => {
+                    read(&mut map, &mut pg_reference_numbers, "pgReferenceNumbers")?
+                }
+                "pgReferenceNumber" => {
+                    read(&mut map, &mut pg_reference_number, "pgReferenceNumber")?
+                }
+                "txnDateFrom" => read(&mut map, &mut txn_date_from, "txnDateFrom")?,
+                "txnDateTo" => read(&mut map, &mut txn_date_to, "txnDateTo")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            company_id: required(company_id, "companyId")?,
+            company_name: company_name.unwrap_or_default(),
+            card_holder_name: card_holder_name.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            card_account_id: required(card_account_id, "cardAccountId")?,
+            en_kash_card_id: required(en_kash_card_id, "enKashCardId")?,
+            status: status.unwrap_or_default(),
+            en_kash_transaction_ids: en_kash_transaction_ids.unwrap_or_default(),
+            en_kash_transaction_id: en_kash_transaction_id.unwrap_or_default(),
+            card_transaction_type: card_transaction_type.unwrap_or_default(),
+            amount_from: amount_from.unwrap_or_default(),
+            amount_to: amount_to.unwrap_or_default(),
+            pg_reference_numbers: pg_reference_numbers.unwrap_or_default(),
+            pg_reference_number: required(pg_reference_number, "pgReferenceNumber")?,
+            txn_date_from: txn_date_from.unwrap_or_default(),
+            txn_date_to: txn_date_to.unwrap_or_default(),
+            extra,
+        })
+    }
+}
+
+/// Schema: `#/components/schemas/TransactionSearchResponse`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct TransactionSearchResponse {
+    /// 0 means success; non-zero means failure, even on HTTP 200.
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_code: Option<i32>,
+    /// Human-readable outcome ("Success", or the failure reason).
+    ///
+    /// Example: `"Success"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_message: Option<String>,
+    /// The same as `response_code`, in the card APIs' spelling.
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<i32>,
+    /// The same as `response_message`, in the card APIs' spelling.
+    ///
+    /// Example: `"Success"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The matching transactions, kept as raw JSON (shape undocumented).
+    #[serde(
+        with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub payload: Option<crate::RawJson>,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for TransactionSearchResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for TransactionSearchResponse {
+    const NAME: &'static str = "TransactionSearchResponse";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut response_code = None;
+        let mut response_message = None;
+        let mut code = None;
+        let mut message = None;
+        let mut payload = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "response_code" => read(&mut map, &mut response_code, "response_code")?,
+                "response_message" => {
+                    read(&mut map, &mut response_message, "response_message")?
+                }
+                "code" => read(&mut map, &mut code, "code")?,
+                "message" => read(&mut map, &mut message, "message")?,
+                "payload" => read_some(&mut map, &mut payload, "payload")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            response_code: response_code.unwrap_or_default(),
+            response_message: response_message.unwrap_or_default(),
+            code: code.unwrap_or_default(),
+            message: message.unwrap_or_default(),
+            payload: payload.unwrap_or_default(),
+            extra,
+        })
+    }
+}
+
+/// A user's cart for one product catalog.
+///
+/// Schema: `#/components/schemas/Cart`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct Cart {
+    /// Cart id (`cartId` of updateCart).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// EnKash user id.
+    #[serde(rename = "ekUserId", skip_serializing_if = "Option::is_none")]
+    pub ek_user_id: Option<String>,
+    /// Product catalog id.
+    #[serde(rename = "productCatalogId", skip_serializing_if = "Option::is_none")]
+    pub product_catalog_id: Option<String>,
+    /// Product name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Logo URL.
+    #[serde(rename = "logoUrl", skip_serializing_if = "Option::is_none")]
+    pub logo_url: Option<String>,
+    /// The items, keyed by product config id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<std::collections::BTreeMap<String, crate::types::CartItem>>,
+    /// Number of vouchers in the cart.
+    #[serde(rename = "totalQuantity", skip_serializing_if = "Option::is_none")]
+    pub total_quantity: Option<i64>,
+    /// Amount to pay.
+    #[serde(
+        rename = "totalAmount",
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_amount: Option<rust_decimal::Decimal>,
+    /// Savings.
+    #[serde(
+        rename = "totalSavings",
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_savings: Option<rust_decimal::Decimal>,
+    /// Terms and conditions (may contain HTML line breaks).
+    #[serde(rename = "termsAndCondition", skip_serializing_if = "Option::is_none")]
+    pub terms_and_condition: Option<String>,
+    /// The catalog's denominations.
+    #[serde(rename = "productConfigs", skip_serializing_if = "Option::is_none")]
+    pub product_configs: Option<Vec<crate::types::ProductConfig>>,
+    /// Redemption steps.
+    #[serde(rename = "howToRedeem", skip_serializing_if = "Option::is_none")]
+    pub how_to_redeem: Option<String>,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for Cart {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for Cart {
+    const NAME: &'static str = "Cart";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut ek_user_id = None;
+        let mut product_catalog_id = None;
+        let mut name = None;
+        let mut logo_url = None;
+        let mut items = None;
+        let mut total_quantity = None;
+        let mut total_amount = None;
+        let mut total_savings = None;
+        let mut terms_and_condition = None;
+        let mut product_configs = None;
+        let mut how_to_redeem = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "id" => read(&mut map, &mut id, "id")?,
+                "ekUserId" => read(&mut map, &mut ek_user_id, "ekUserId")?,
+                "productCatalogId" => {
+                    read(&mut map, &mut product_catalog_id, "productCatalogId")?
+                }
+                "name" => read(&mut map, &mut name, "name")?,
+                "logoUrl" => read(&mut map, &mut logo_url, "logoUrl")?,
+                "items" => read(&mut map, &mut items, "items")?,
+                "totalQuantity" => read(&mut map, &mut total_quantity, "totalQuantity")?,
+                "totalAmount" => read_exact(&mut map, &mut total_amount, "totalAmount")?,
+                "totalSavings" => {
+                    read_exact(&mut map, &mut total_savings, "totalSavings")?
+                }
+                "termsAndCondition" => {
+                    read(&mut map, &mut terms_and_condition, "termsAndCondition")?
+                }
+                "productConfigs" => {
+                    read(&mut map, &mut product_configs, "productConfigs")?
+                }
+                "howToRedeem" => read(&mut map, &mut how_to_redeem, "howToRedeem")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            ek_user_id: ek_user_id.unwrap_or_default(),
+            product_catalog_id: product_catalog_id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            logo_url: logo_url.unwrap_or_default(),
+            items: items.unwrap_or_default(),
+            total_quantity: total_quantity.unwrap_or_default(),
+            total_amount: total_amount.unwrap_or_default(),
+            total_savings: total_savings.unwrap_or_default(),
+            terms_and_condition: terms_and_condition.unwrap_or_default(),
+            product_configs: product_configs.unwrap_or_default(),
+            how_to_redeem: how_to_redeem.unwrap_or_default(),
+            extra,
+        })
+    }
+}
+
+/// One denomination in a cart.
+///
+/// Schema: `#/components/schemas/CartItem`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct CartItem {
+    /// Product config (denomination) id.
+    #[serde(rename = "productConfigId", skip_serializing_if = "Option::is_none")]
+    pub product_config_id: Option<String>,
+    /// Face value.
+    #[serde(
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mrp: Option<rust_decimal::Decimal>,
+    /// Price.
+    #[serde(
+        rename = "sellRate",
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sell_rate: Option<rust_decimal::Decimal>,
+    /// Discount in percent.
+    #[serde(
+        rename = "enkashDiscount",
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enkash_discount: Option<rust_decimal::Decimal>,
+    /// Savings on this item.
+    #[serde(
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub savings: Option<rust_decimal::Decimal>,
+    /// Quantity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// Price of the quantity.
+    #[serde(
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total: Option<rust_decimal::Decimal>,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for CartItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for CartItem {
+    const NAME: &'static str = "CartItem";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut product_config_id = None;
+        let mut mrp = None;
+        let mut sell_rate = None;
+        let mut enkash_discount = None;
+        let mut savings = None;
+        let mut quantity = None;
+        let mut total = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "productConfigId" => {
+                    read(&mut map, &mut product_config_id, "productConfigId")?
+                }
+                "mrp" => read_exact(&mut map, &mut mrp, "mrp")?,
+                "sellRate" => read_exact(&mut map, &mut sell_rate, "sellRate")?,
+                "enkashDiscount" => {
+                    read_exact(&mut map, &mut enkash_discount, "enkashDiscount")?
+                }
+                "savings" => read_exact(&mut map, &mut savings, "savings")?,
+                "quantity" => read(&mut map, &mut quantity, "quantity")?,
+                "total" => read_exact(&mut map, &mut total, "total")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            product_config_id: product_config_id.unwrap_or_default(),
+            mrp: mrp.unwrap_or_default(),
+            sell_rate: sell_rate.unwrap_or_default(),
+            enkash_discount: enkash_discount.unwrap_or_default(),
+            savings: savings.unwrap_or_default(),
+            quantity: quantity.unwrap_or_default(),
+            total: total.unwrap_or_default(),
+            extra,
+        })
+    }
+}
+
+/// One denomination of a product catalog.
+///
+/// Schema: `#/components/schemas/ProductConfig`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct ProductConfig {
+    /// Product config (denomination) id; the key of cart items.
+    #[serde(rename = "productConfigId", skip_serializing_if = "Option::is_none")]
+    pub product_config_id: Option<String>,
+    /// Face value.
+    #[serde(
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mrp: Option<rust_decimal::Decimal>,
+    /// Price.
+    #[serde(
+        rename = "sellRate",
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sell_rate: Option<rust_decimal::Decimal>,
+    /// Discount in percent.
+    #[serde(
+        rename = "enkashDiscount",
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enkash_discount: Option<rust_decimal::Decimal>,
+    /// Most vouchers of this denomination per order.
+    #[serde(rename = "maxQuantity", skip_serializing_if = "Option::is_none")]
+    pub max_quantity: Option<i64>,
+    /// Whether a custom amount may be chosen.
+    #[serde(rename = "customAmountEnabled", skip_serializing_if = "Option::is_none")]
+    pub custom_amount_enabled: Option<bool>,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for ProductConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for ProductConfig {
+    const NAME: &'static str = "ProductConfig";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut product_config_id = None;
+        let mut mrp = None;
+        let mut sell_rate = None;
+        let mut enkash_discount = None;
+        let mut max_quantity = None;
+        let mut custom_amount_enabled = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "productConfigId" => {
+                    read(&mut map, &mut product_config_id, "productConfigId")?
+                }
+                "mrp" => read_exact(&mut map, &mut mrp, "mrp")?,
+                "sellRate" => read_exact(&mut map, &mut sell_rate, "sellRate")?,
+                "enkashDiscount" => {
+                    read_exact(&mut map, &mut enkash_discount, "enkashDiscount")?
+                }
+                "maxQuantity" => read(&mut map, &mut max_quantity, "maxQuantity")?,
+                "customAmountEnabled" => {
+                    read(&mut map, &mut custom_amount_enabled, "customAmountEnabled")?
+                }
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            product_config_id: product_config_id.unwrap_or_default(),
+            mrp: mrp.unwrap_or_default(),
+            sell_rate: sell_rate.unwrap_or_default(),
+            enkash_discount: enkash_discount.unwrap_or_default(),
+            max_quantity: max_quantity.unwrap_or_default(),
+            custom_amount_enabled: custom_amount_enabled.unwrap_or_default(),
+            extra,
+        })
+    }
+}
+
+/// Schema: `#/components/schemas/CartsResponse`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct CartsResponse {
+    /// The `payload` member.
+    pub payload: Vec<crate::types::Cart>,
+    /// 0 means success; non-zero means failure, even on HTTP 200.
+    ///
+    /// Example: `0`.
+    pub response_code: i32,
+    /// Human-readable outcome ("Success", or the failure reason).
+    ///
+    /// Example: `"Success"`.
+    pub response_message: String,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for CartsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for CartsResponse {
+    const NAME: &'static str = "CartsResponse";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut payload = None;
+        let mut response_code = None;
+        let mut response_message = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "payload" => read(&mut map, &mut payload, "payload")?,
+                "response_code" => read(&mut map, &mut response_code, "response_code")?,
+                "response_message" => {
+                    read(&mut map, &mut response_message, "response_message")?
+                }
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            payload: required(payload, "payload")?,
+            response_code: required(response_code, "response_code")?,
+            response_message: required(response_message, "response_message")?,
+            extra,
+        })
+    }
+}
+
+/// Schema: `#/components/schemas/CartItemInput`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct CartItemInput {
+    /// How many vouchers of this denomination.
+    pub quantity: i64,
+    /// Free text (the examples send "").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for CartItemInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for CartItemInput {
+    const NAME: &'static str = "CartItemInput";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut quantity = None;
+        let mut description = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "quantity" => read(&mut map, &mut quantity, "quantity")?,
+                "description" => read(&mut map, &mut description, "description")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            quantity: required(quantity, "quantity")?,
+            description: description.unwrap_or_default(),
+            extra,
+        })
+    }
+}
+
+/// Schema: `#/components/schemas/AddToCartRequest`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct AddToCartRequest {
+    /// Product catalog id.
+    #[serde(rename = "productCatalogId")]
+    pub product_catalog_id: String,
+    /// The items, keyed by product config id (e.g. PCN751457389RC1ST).
+    pub items: std::collections::BTreeMap<String, crate::types::CartItemInput>,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddToCartRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for AddToCartRequest {
+    const NAME: &'static str = "AddToCartRequest";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut product_catalog_id = None;
+        let mut items = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "productCatalogId" => {
+                    read(&mut map, &mut product_catalog_id, "productCatalogId")?
+                }
+                "items" => read(&mut map, &mut items, "items")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            product_catalog_id: required(product_catalog_id, "productCatalogId")?,
+            items: required(items, "items")?,
+            extra,
+        })
+    }
+}
+
+/// Schema: `#/components/schemas/AddToCartResponse`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct AddToCartResponse {
+    /// 0 means success; non-zero means failure, even on HTTP 200.
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_code: Option<i32>,
+    /// Human-readable outcome ("Success", or the failure reason).
+    ///
+    /// Example: `"Success"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_message: Option<String>,
+    /// The same as `response_code`, in the card APIs' spelling.
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<i32>,
+    /// The same as `response_message`, in the card APIs' spelling.
+    ///
+    /// Example: `"Success"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The answer's payload, kept as raw JSON (shape undocumented).
+    #[serde(
+        with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub payload: Option<crate::RawJson>,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddToCartResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for AddToCartResponse {
+    const NAME: &'static str = "AddToCartResponse";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut response_code = None;
+        let mut response_message = None;
+        let mut code = None;
+        let mut message = None;
+        let mut payload = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "response_code" => read(&mut map, &mut response_code, "response_code")?,
+                "response_message" => {
+                    read(&mut map, &mut response_message, "response_message")?
+                }
+                "code" => read(&mut map, &mut code, "code")?,
+                "message" => read(&mut map, &mut message, "message")?,
+                "payload" => read_some(&mut map, &mut payload, "payload")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            response_code: response_code.unwrap_or_default(),
+            response_message: response_message.unwrap_or_default(),
+            code: code.unwrap_or_default(),
+            message: message.unwrap_or_default(),
+            payload: payload.unwrap_or_default(),
+            extra,
+        })
+    }
+}
+
+/// Schema: `#/components/schemas/UpdateCartRequest`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct UpdateCartRequest {
+    /// The cart's id (`id` in getCart's answer).
+    #[serde(rename = "cartId")]
+    pub cart_id: i64,
+    /// The items, keyed by product config id (e.g. PCN233451126S5CZC).
+    pub items: std::collections::BTreeMap<String, crate::types::CartItemInput>,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateCartRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for UpdateCartRequest {
+    const NAME: &'static str = "UpdateCartRequest";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut cart_id = None;
+        let mut items = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "cartId" => read(&mut map, &mut cart_id, "cartId")?,
+                "items" => read(&mut map, &mut items, "items")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            cart_id: required(cart_id, "cartId")?,
+            items: required(items, "items")?,
+            extra,
+        })
+    }
+}
+
+/// Schema: `#/components/schemas/ProductCatalogResponse`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct ProductCatalogResponse {
+    /// The `payload` member: a [`ProductCatalog`](crate::types::ProductCatalog).
+    pub payload: crate::types::ProductCatalog,
+    /// 0 means success; non-zero means failure, even on HTTP 200.
+    ///
+    /// Example: `0`.
+    pub response_code: i32,
+    /// Human-readable outcome ("Success", or the failure reason).
+    ///
+    /// Example: `"Success"`.
+    pub response_message: String,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for ProductCatalogResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for ProductCatalogResponse {
+    const NAME: &'static str = "ProductCatalogResponse";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut payload = None;
+        let mut response_code = None;
+        let mut response_message = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "payload" => read(&mut map, &mut payload, "payload")?,
+                "response_code" => read(&mut map, &mut response_code, "response_code")?,
+                "response_message" => {
+                    read(&mut map, &mut response_message, "response_message")?
+                }
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            payload: required(payload, "payload")?,
+            response_code: required(response_code, "response_code")?,
+            response_message: required(response_message, "response_message")?,
+            extra,
+        })
+    }
+}
+
+/// A product catalog (one per brand) and its denominations.
+///
+/// Schema: `#/components/schemas/ProductCatalog`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct ProductCatalog {
+    /// Unique product catalog id.
+    #[serde(rename = "productCatalogId")]
+    pub product_catalog_id: String,
+    /// Brand name.
+    pub brand: String,
+    /// Aggregator, e.g. REWARD_STORE.
+    pub aggregator: String,
+    /// Category, e.g. E-Commerce.
+    pub category: String,
+    /// Image URLs by kind (BRAND_IMAGE, LOGO_IMAGE, LOGO_IMAGE_SMALL).
+    pub images: std::collections::BTreeMap<String, String>,
+    /// Product description.
+    pub description: String,
+    /// The denominations.
+    #[serde(rename = "configResponses")]
+    pub config_responses: Vec<crate::types::ProductConfig>,
+    /// Whether the catalog is enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Display rank.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank: Option<i64>,
+    /// Terms and conditions.
+    #[serde(rename = "termsAndCondition", skip_serializing_if = "Option::is_none")]
+    pub terms_and_condition: Option<String>,
+    /// Redemption steps.
+    #[serde(rename = "howToRedeem", skip_serializing_if = "Option::is_none")]
+    pub how_to_redeem: Option<String>,
+    /// Validity of a voucher.
+    #[serde(rename = "expiryPeriod", skip_serializing_if = "Option::is_none")]
+    pub expiry_period: Option<i64>,
+    /// Whether the catalog is active.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// EnKash's own images.
+    #[serde(rename = "enkashImages", skip_serializing_if = "Option::is_none")]
+    pub enkash_images: Option<std::collections::BTreeMap<String, crate::RawJson>>,
+    /// Discount.
+    #[serde(
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub discount: Option<rust_decimal::Decimal>,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for ProductCatalog {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for ProductCatalog {
+    const NAME: &'static str = "ProductCatalog";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut product_catalog_id = None;
+        let mut brand = None;
+        let mut aggregator = None;
+        let mut category = None;
+        let mut images = None;
+        let mut description = None;
+        let mut config_responses = None;
+        let mut enabled = None;
+        let mut rank = None;
+        let mut terms_and_condition = None;
+        let mut how_to_redeem = None;
+        let mut expiry_period = None;
+        let mut active = None;
+        let mut enkash_images = None;
+        let mut discount = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "productCatalogId" => {
+                    read(&mut map, &mut product_catalog_id, "productCatalogId")?
+                }
+                "brand" => read(&mut map, &mut brand, "brand")?,
+                "aggregator" => read(&mut map, &mut aggregator, "aggregator")?,
+                "category" => read(&mut map, &mut category, "category")?,
+                "images" => read(&mut map, &mut images, "images")?,
+                "description" => read(&mut map, &mut description, "description")?,
+                "configResponses" => {
+                    read(&mut map, &mut config_responses, "configResponses")?
+                }
+                "enabled" => read(&mut map, &mut enabled, "enabled")?,
+                "rank" => read(&mut map, &mut rank, "rank")?,
+                "termsAndCondition" => {
+                    read(&mut map, &mut terms_and_condition, "termsAndCondition")?
+                }
+                "howToRedeem" => read(&mut map, &mut how_to_redeem, "howToRedeem")?,
+                "expiryPeriod" => read(&mut map, &mut expiry_period, "expiryPeriod")?,
+                "active" => read(&mut map, &mut active, "active")?,
+                "enkashImages" => read(&mut map, &mut enkash_images, "enkashImages")?,
+                "discount" => read_exact(&mut map, &mut discount, "discount")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            product_catalog_id: required(product_catalog_id, "productCatalogId")?,
+            brand: required(brand, "brand")?,
+            aggregator: required(aggregator, "aggregator")?,
+            category: required(category, "category")?,
+            images: required(images, "images")?,
+            description: required(description, "description")?,
+            config_responses: required(config_responses, "configResponses")?,
+            enabled: enabled.unwrap_or_default(),
+            rank: rank.unwrap_or_default(),
+            terms_and_condition: terms_and_condition.unwrap_or_default(),
+            how_to_redeem: how_to_redeem.unwrap_or_default(),
+            expiry_period: expiry_period.unwrap_or_default(),
+            active: active.unwrap_or_default(),
+            enkash_images: enkash_images.unwrap_or_default(),
+            discount: discount.unwrap_or_default(),
+            extra,
+        })
+    }
+}
+
+/// Schema: `#/components/schemas/CreateOrderRequest`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct CreateOrderRequest {
+    /// The denomination (face value) to order.
+    pub denomination: i64,
+    /// Your unique order reference: fetchOrderDetails finds the order by it. Use a fresh one per order, and the same one only to look the order up.
+    #[serde(rename = "orderReferenceId")]
+    pub order_reference_id: String,
+    /// Product catalog id.
+    #[serde(rename = "productCatalogId")]
+    pub product_catalog_id: String,
+    /// Number of vouchers.
+    pub quantity: i64,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for CreateOrderRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for CreateOrderRequest {
+    const NAME: &'static str = "CreateOrderRequest";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut denomination = None;
+        let mut order_reference_id = None;
+        let mut product_catalog_id = None;
+        let mut quantity = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "denomination" => read(&mut map, &mut denomination, "denomination")?,
+                "orderReferenceId" => {
+                    read(&mut map, &mut order_reference_id, "orderReferenceId")?
+                }
+                "productCatalogId" => {
+                    read(&mut map, &mut product_catalog_id, "productCatalogId")?
+                }
+                "quantity" => read(&mut map, &mut quantity, "quantity")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            denomination: required(denomination, "denomination")?,
+            order_reference_id: required(order_reference_id, "orderReferenceId")?,
+            product_catalog_id: required(product_catalog_id, "productCatalogId")?,
+            quantity: required(quantity, "quantity")?,
+            extra,
+        })
+    }
+}
+
+/// Schema: `#/components/schemas/CreateOrderResponse`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct CreateOrderResponse {
+    /// 0 means success; non-zero means failure, even on HTTP 200.
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_code: Option<i32>,
+    /// Human-readable outcome ("Success", or the failure reason).
+    ///
+    /// Example: `"Success"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_message: Option<String>,
+    /// The same as `response_code`, in the card APIs' spelling.
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<i32>,
+    /// The same as `response_message`, in the card APIs' spelling.
+    ///
+    /// Example: `"Success"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The order, kept as raw JSON (shape undocumented).
+    #[serde(
+        with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub payload: Option<crate::RawJson>,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for CreateOrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for CreateOrderResponse {
+    const NAME: &'static str = "CreateOrderResponse";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut response_code = None;
+        let mut response_message = None;
+        let mut code = None;
+        let mut message = None;
+        let mut payload = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "response_code" => read(&mut map, &mut response_code, "response_code")?,
+                "response_message" => {
+                    read(&mut map, &mut response_message, "response_message")?
+                }
+                "code" => read(&mut map, &mut code, "code")?,
+                "message" => read(&mut map, &mut message, "message")?,
+                "payload" => read_some(&mut map, &mut payload, "payload")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            response_code: response_code.unwrap_or_default(),
+            response_message: response_message.unwrap_or_default(),
+            code: code.unwrap_or_default(),
+            message: message.unwrap_or_default(),
+            payload: payload.unwrap_or_default(),
+            extra,
+        })
+    }
+}
+
+/// A filter; every field is optional.
+///
+/// Schema: `#/components/schemas/OrderSearchRequest`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct OrderSearchRequest {
+    /// The `aggregator` member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aggregator: Option<String>,
+    /// The `aggregatorDiscountFrom` member.
+    #[serde(rename = "aggregatorDiscountFrom", skip_serializing_if = "Option::is_none")]
+    pub aggregator_discount_from: Option<i64>,
+    /// The `aggregatorDiscountTo` member.
+    #[serde(rename = "aggregatorDiscountTo", skip_serializing_if = "Option::is_none")]
+    pub aggregator_discount_to: Option<i64>,
+    /// The `aggregatorOrderId` member.
+    #[serde(rename = "aggregatorOrderId", skip_serializing_if = "Option::is_none")]
+    pub aggregator_order_id: Option<String>,
+    /// The `aggregatorProductId` member.
+    #[serde(rename = "aggregatorProductId", skip_serializing_if = "Option::is_none")]
+    pub aggregator_product_id: Option<String>,
+    /// The `amountFrom` member.
+    #[serde(rename = "amountFrom", skip_serializing_if = "Option::is_none")]
+    pub amount_from: Option<i64>,
+    /// The `amountTo` member.
+    #[serde(rename = "amountTo", skip_serializing_if = "Option::is_none")]
+    pub amount_to: Option<i64>,
+    /// The `brand` member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<Vec<String>>,
+    /// The `category` member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<Vec<String>>,
+    /// The `companyId` member.
+    #[serde(rename = "companyId", skip_serializing_if = "Option::is_none")]
+    pub company_id: Option<String>,
+    /// The `createdOnFrom` member.
+    #[serde(rename = "createdOnFrom", skip_serializing_if = "Option::is_none")]
+    pub created_on_from: Option<String>,
+    /// The `createdOnTo` member.
+    #[serde(rename = "createdOnTo", skip_serializing_if = "Option::is_none")]
+    pub created_on_to: Option<String>,
+    /// Sort direction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    /// The `ekUserId` member.
+    #[serde(rename = "ekUserId", skip_serializing_if = "Option::is_none")]
+    pub ek_user_id: Option<String>,
+    /// The `email` member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The `enkashDiscountFrom` member.
+    #[serde(rename = "enkashDiscountFrom", skip_serializing_if = "Option::is_none")]
+    pub enkash_discount_from: Option<i64>,
+    /// The `enkashDiscountTo` member.
+    #[serde(rename = "enkashDiscountTo", skip_serializing_if = "Option::is_none")]
+    pub enkash_discount_to: Option<i64>,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for OrderSearchRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for OrderSearchRequest {
+    const NAME: &'static str = "OrderSearchRequest";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut aggregator = None;
+        let mut aggregator_discount_from = None;
+        let mut aggregator_discount_to = None;
+        let mut aggregator_order_id = None;
+        let mut aggregator_product_id = None;
+        let mut amount_from = None;
+        let mut amount_to = None;
+        let mut brand = None;
+        let mut category = None;
+        let mut company_id = None;
+        let mut created_on_from = None;
+        let mut created_on_to = None;
+        let mut direction = None;
+        let mut ek_user_id = None;
+        let mut email = None;
+        let mut enkash_discount_from = None;
+        let mut enkash_discount_to = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "aggregator" => read(&mut map, &mut aggregator, "aggregator")?,
+                "aggregatorDiscountFrom" => {
+                    read(
+                        &mut map,
+                        &mut aggregator_discount_from,
+                        "aggregatorDiscountFrom",
+                    )?
+                }
+                "aggregatorDiscountTo" => {
+                    read(&mut map, &mut aggregator_discount_to, "aggregatorDiscountTo")?
+                }
+                "aggregatorOrderId" => {
+                    read(&mut map, &mut aggregator_order_id, "aggregatorOrderId")?
+                }
+                "aggregatorProductId" => {
+                    read(&mut map, &mut aggregator_product_id, "aggregatorProductId")?
+                }
+                "amountFrom" => read(&mut map, &mut amount_from, "amountFrom")?,
+                "amountTo" => read(&mut map, &mut amount_to, "amountTo")?,
+                "brand" => read(&mut map, &mut brand, "brand")?,
+                "category" => read(&mut map, &mut category, "category")?,
+                "companyId" => read(&mut map, &mut company_id, "companyId")?,
+                "createdOnFrom" => read(&mut map, &mut created_on_from, "createdOnFrom")?,
+                "createdOnTo" => read(&mut map, &mut created_on_to, "createdOnTo")?,
+                "direction" => read(&mut map, &mut direction, "direction")?,
+                "ekUserId" => read(&mut map, &mut ek_user_id, "ekUserId")?,
+                "email" => read(&mut map, &mut email, "email")?,
+                "enkashDiscountFrom" => {
+                    read(&mut map, &mut enkash_discount_from, "enkashDiscountFrom")?
+                }
+                "enkashDiscountTo" => {
+                    read(&mut map, &mut enkash_discount_to, "enkashDiscountTo")?
+                }
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            aggregator: aggregator.unwrap_or_default(),
+            aggregator_discount_from: aggregator_discount_from.unwrap_or_default(),
+            aggregator_discount_to: aggregator_discount_to.unwrap_or_default(),
+            aggregator_order_id: aggregator_order_id.unwrap_or_default(),
+            aggregator_product_id: aggregator_product_id.unwrap_or_default(),
+            amount_from: amount_from.unwrap_or_default(),
+            amount_to: amount_to.unwrap_or_default(),
+            brand: brand.unwrap_or_default(),
+            category: category.unwrap_or_default(),
+            company_id: company_id.unwrap_or_default(),
+            created_on_from: created_on_from.unwrap_or_default(),
+            created_on_to: created_on_to.unwrap_or_default(),
+            direction: direction.unwrap_or_default(),
+            ek_user_id: ek_user_id.unwrap_or_default(),
+            email: email.unwrap_or_default(),
+            enkash_discount_from: enkash_discount_from.unwrap_or_default(),
+            enkash_discount_to: enkash_discount_to.unwrap_or_default(),
+            extra,
+        })
+    }
+}
+
+/// Schema: `#/components/schemas/OrderSearchResponse`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct OrderSearchResponse {
+    /// 0 means success; non-zero means failure, even on HTTP 200.
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_code: Option<i32>,
+    /// Human-readable outcome ("Success", or the failure reason).
+    ///
+    /// Example: `"Success"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_message: Option<String>,
+    /// The same as `response_code`, in the card APIs' spelling.
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<i32>,
+    /// The same as `response_message`, in the card APIs' spelling.
+    ///
+    /// Example: `"Success"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// One page of orders, kept as raw JSON (shape undocumented).
+    #[serde(
+        with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub payload: Option<crate::RawJson>,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for OrderSearchResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for OrderSearchResponse {
+    const NAME: &'static str = "OrderSearchResponse";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut response_code = None;
+        let mut response_message = None;
+        let mut code = None;
+        let mut message = None;
+        let mut payload = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "response_code" => read(&mut map, &mut response_code, "response_code")?,
+                "response_message" => {
+                    read(&mut map, &mut response_message, "response_message")?
+                }
+                "code" => read(&mut map, &mut code, "code")?,
+                "message" => read(&mut map, &mut message, "message")?,
+                "payload" => read_some(&mut map, &mut payload, "payload")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            response_code: response_code.unwrap_or_default(),
+            response_message: response_message.unwrap_or_default(),
+            code: code.unwrap_or_default(),
+            message: message.unwrap_or_default(),
+            payload: payload.unwrap_or_default(),
+            extra,
+        })
+    }
+}
+
+/// Schema: `#/components/schemas/OrderDetailsRequest`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct OrderDetailsRequest {
+    /// Your partner order reference id.
+    #[serde(rename = "orderId")]
+    pub order_id: String,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for OrderDetailsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for OrderDetailsRequest {
+    const NAME: &'static str = "OrderDetailsRequest";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut order_id = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "orderId" => read(&mut map, &mut order_id, "orderId")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            order_id: required(order_id, "orderId")?,
+            extra,
+        })
+    }
+}
+
+/// 0 means success, as a number or a numeric string ("0").
+///
+/// Schema: `#/components/schemas/OrderDetailsEnvelope/properties/response_code`.
+///
+/// # Example
+///
+/// ```json
+/// "0"
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(untagged)]
+pub enum OrderDetailsEnvelopeResponseCode {
+    /// The value as `i32`.
+    Integer(i32),
+    /// The value as `String`.
+    String(String),
+}
+
+impl<'de> serde::Deserialize<'de> for OrderDetailsEnvelopeResponseCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+        let text = raw.get();
+        if let Ok(value) = serde_json::from_str::<i32>(text) {
+            return Ok(Self::Integer(value));
+        }
+        if let Ok(value) = serde_json::from_str::<String>(text) {
+            return Ok(Self::String(value));
+        }
+        Err(
+            serde::de::Error::custom(
+                "the value matches no variant of OrderDetailsEnvelopeResponseCode",
+            ),
+        )
+    }
+}
+
+impl std::fmt::Display for OrderDetailsEnvelopeResponseCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Integer(value) => std::fmt::Display::fmt(value, f),
+            Self::String(value) => std::fmt::Display::fmt(value, f),
+        }
+    }
+}
+
+/// Envelope of Fetch Order Info, as documented: the payload under `paylod` (sic), the code as a string. The correct spelling `payload` is read too.
+///
+/// Schema: `#/components/schemas/OrderDetailsEnvelope`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct OrderDetailsEnvelope {
+    /// The result on success (documented spelling).
+    #[serde(
+        with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub paylod: Option<crate::RawJson>,
+    /// The result on success (the usual spelling).
+    #[serde(
+        with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub payload: Option<crate::RawJson>,
+    /// 0 means success, as a number or a numeric string ("0").
+    ///
+    /// Example: `"0"`.
+    pub response_code: crate::types::OrderDetailsEnvelopeResponseCode,
+    /// Human-readable outcome ("Success", or the failure reason).
+    ///
+    /// Example: `"Success"`.
+    pub response_message: String,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for OrderDetailsEnvelope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for OrderDetailsEnvelope {
+    const NAME: &'static str = "OrderDetailsEnvelope";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut paylod = None;
+        let mut payload = None;
+        let mut response_code = None;
+        let mut response_message = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "paylod" => read_some(&mut map, &mut paylod, "paylod")?,
+                "payload" => read_some(&mut map, &mut payload, "payload")?,
+                "response_code" => read(&mut map, &mut response_code, "response_code")?,
+                "response_message" => {
+                    read(&mut map, &mut response_message, "response_message")?
+                }
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            paylod: paylod.unwrap_or_default(),
+            payload: payload.unwrap_or_default(),
+            response_code: required(response_code, "response_code")?,
+            response_message: required(response_message, "response_message")?,
+            extra,
+        })
+    }
+}
+
+/// Schema: `#/components/schemas/OrderDetailsResponse`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct OrderDetailsResponse {
+    /// The `paylod` member: a [`OrderDetails`](crate::types::OrderDetails).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paylod: Option<crate::types::OrderDetails>,
+    /// The `payload` member: a [`OrderDetails`](crate::types::OrderDetails).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<crate::types::OrderDetails>,
+    /// 0 means success, as a number or a numeric string ("0").
+    ///
+    /// Example: `"0"`.
+    pub response_code: crate::types::OrderDetailsEnvelopeResponseCode,
+    /// Human-readable outcome ("Success", or the failure reason).
+    ///
+    /// Example: `"Success"`.
+    pub response_message: String,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for OrderDetailsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for OrderDetailsResponse {
+    const NAME: &'static str = "OrderDetailsResponse";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut paylod = None;
+        let mut payload = None;
+        let mut response_code = None;
+        let mut response_message = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "paylod" => read(&mut map, &mut paylod, "paylod")?,
+                "payload" => read(&mut map, &mut payload, "payload")?,
+                "response_code" => read(&mut map, &mut response_code, "response_code")?,
+                "response_message" => {
+                    read(&mut map, &mut response_message, "response_message")?
+                }
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            paylod: paylod.unwrap_or_default(),
+            payload: payload.unwrap_or_default(),
+            response_code: required(response_code, "response_code")?,
+            response_message: required(response_message, "response_message")?,
+            extra,
+        })
+    }
+}
+
+/// An order and its vouchers. Every member is optional: the page has no field list, only the example.
+///
+/// Schema: `#/components/schemas/OrderDetails`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct OrderDetails {
+    /// EnKash's order id.
+    #[serde(rename = "orderId", skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// Payment status, e.g. SUCCESS.
+    #[serde(rename = "paymentStatus", skip_serializing_if = "Option::is_none")]
+    pub payment_status: Option<String>,
+    /// Order status, e.g. SUCCESS.
+    #[serde(rename = "orderStatus", skip_serializing_if = "Option::is_none")]
+    pub order_status: Option<String>,
+    /// Number of vouchers.
+    #[serde(rename = "totalQuantity", skip_serializing_if = "Option::is_none")]
+    pub total_quantity: Option<i64>,
+    /// Face value of the order.
+    #[serde(
+        rename = "totalAmount",
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_amount: Option<rust_decimal::Decimal>,
+    /// Amount of the order after discounts.
+    #[serde(
+        rename = "orderAmount",
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub order_amount: Option<rust_decimal::Decimal>,
+    /// Amount paid.
+    #[serde(
+        rename = "paidAmount",
+        with = "crate::serde_helpers::exact",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub paid_amount: Option<rust_decimal::Decimal>,
+    /// Your order reference.
+    #[serde(rename = "partnerOrderReferenceId", skip_serializing_if = "Option::is_none")]
+    pub partner_order_reference_id: Option<String>,
+    /// The vouchers.
+    #[serde(rename = "voucherDetailsList", skip_serializing_if = "Option::is_none")]
+    pub voucher_details_list: Option<Vec<crate::types::Voucher>>,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl<'de> serde::Deserialize<'de> for OrderDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for OrderDetails {
+    const NAME: &'static str = "OrderDetails";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut order_id = None;
+        let mut payment_status = None;
+        let mut order_status = None;
+        let mut total_quantity = None;
+        let mut total_amount = None;
+        let mut order_amount = None;
+        let mut paid_amount = None;
+        let mut partner_order_reference_id = None;
+        let mut voucher_details_list = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "orderId" => read(&mut map, &mut order_id, "orderId")?,
+                "paymentStatus" => read(&mut map, &mut payment_status, "paymentStatus")?,
+                "orderStatus" => read(&mut map, &mut order_status, "orderStatus")?,
+                "totalQuantity" => read(&mut map, &mut total_quantity, "totalQuantity")?,
+                "totalAmount" => read_exact(&mut map, &mut total_amount, "totalAmount")?,
+                "orderAmount" => read_exact(&mut map, &mut order_amount, "orderAmount")?,
+                "paidAmount" => read_exact(&mut map, &mut paid_amount, "paidAmount")?,
+                "partnerOrderReferenceId" => {
+                    read(
+                        &mut map,
+                        &mut partner_order_reference_id,
+                        "partnerOrderReferenceId",
+                    )?
+                }
+                "voucherDetailsList" => {
+                    read(&mut map, &mut voucher_details_list, "voucherDetailsList")?
+                }
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            order_id: order_id.unwrap_or_default(),
+            payment_status: payment_status.unwrap_or_default(),
+            order_status: order_status.unwrap_or_default(),
+            total_quantity: total_quantity.unwrap_or_default(),
+            total_amount: total_amount.unwrap_or_default(),
+            order_amount: order_amount.unwrap_or_default(),
+            paid_amount: paid_amount.unwrap_or_default(),
+            partner_order_reference_id: partner_order_reference_id.unwrap_or_default(),
+            voucher_details_list: voucher_details_list.unwrap_or_default(),
+            extra,
+        })
+    }
+}
+
+/// One voucher. Its number and PIN are masked in Debug output and logs.
+///
+/// Schema: `#/components/schemas/Voucher`.
+#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct Voucher {
+    /// Voucher (card) number; a secret.
+    ///
+    /// Secret: shown as `<redacted>` in `Debug` output.
+    #[serde(rename = "cardNumber", skip_serializing_if = "Option::is_none")]
+    pub card_number: Option<String>,
+    /// Voucher PIN; a secret.
+    ///
+    /// Secret: shown as `<redacted>` in `Debug` output.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pin: Option<String>,
+    /// Expiry, e.g. 2025-12-31T23:59:59 (no time zone).
+    #[serde(rename = "expiryDate", skip_serializing_if = "Option::is_none")]
+    pub expiry_date: Option<String>,
+    /// Properties the spec does not list, kept exactly as sent so that re-encoding
+    /// loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl std::fmt::Debug for Voucher {
+    /// Like a derived `Debug`, with secret fields shown as `<redacted>`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Voucher")
+            .field("card_number", &self.card_number.as_ref().map(|_| "<redacted>"))
+            .field("pin", &self.pin.as_ref().map(|_| "<redacted>"))
+            .field("expiry_date", &self.expiry_date)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Voucher {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(deserializer)
+    }
+}
+
+impl crate::serde_helpers::Object for Voucher {
+    const NAME: &'static str = "Voucher";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut card_number = None;
+        let mut pin = None;
+        let mut expiry_date = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "cardNumber" => read(&mut map, &mut card_number, "cardNumber")?,
+                "pin" => read(&mut map, &mut pin, "pin")?,
+                "expiryDate" => read(&mut map, &mut expiry_date, "expiryDate")?,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            card_number: card_number.unwrap_or_default(),
+            pin: pin.unwrap_or_default(),
+            expiry_date: expiry_date.unwrap_or_default(),
             extra,
         })
     }

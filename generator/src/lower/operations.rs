@@ -632,10 +632,11 @@ impl<'a> Lowerer<'a> {
                     .find(|t| &t.name == n)
                     .and_then(|t| match &t.kind {
                         TypeKind::Struct(s) => s.envelope.clone().map(|env| {
-                            let payload = s
-                                .fields
+                            // The first spelling the schema types is the payload's type.
+                            let payload = env
+                                .payload
                                 .iter()
-                                .find(|f| f.wire == env.payload)
+                                .find_map(|p| s.fields.iter().find(|f| &f.wire == p))
                                 .map(|f| f.ty.clone())
                                 .unwrap_or(TypeRef::Any);
                             (env, payload)

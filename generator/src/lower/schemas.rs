@@ -397,7 +397,7 @@ impl<'a> Lowerer<'a> {
                 Some(fields) => parts.envelope = Some((fields, pointer.key("x-envelope"))),
                 None => self.diags.push(Kind::Extension,
                     pointer.key("x-envelope").as_str(),
-                    "`x-envelope` must be an object with string fields `code`, `message` and `payload`",
+                    "`x-envelope` must be an object whose `code`, `message` and `payload` are each a member name or a list of them",
                 ),
             }
         }
@@ -520,6 +520,7 @@ impl<'a> Lowerer<'a> {
             let known = |f: &str| parts.props.iter().any(|(w, _, _)| w == f);
             let missing: Vec<&str> = [&env.code, &env.message, &env.payload]
                 .into_iter()
+                .flatten()
                 .map(String::as_str)
                 .filter(|f| !known(f))
                 .collect();
@@ -720,8 +721,19 @@ pub(super) fn wrapped(schema: &Schema) -> Option<(usize, &ReferenceOr<Schema>)> 
     }
 }
 
+/// `x-envelope`: each of `code`, `message` and `payload` is a member name or a non-empty
+/// list of them (alternative spellings, the first present wins).
 pub(super) fn envelope_fields(v: &Value) -> Option<EnvelopeFields> {
-    let field = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+    let field = |k: &str| -> Option<Vec<String>> {
+        match v.get(k)? {
+            Value::String(name) => Some(vec![name.clone()]),
+            Value::Array(names) if !names.is_empty() => names
+                .iter()
+                .map(|n| n.as_str().map(str::to_owned))
+                .collect(),
+            _ => None,
+        }
+    };
     Some(EnvelopeFields {
         code: field("code")?,
         message: field("message")?,

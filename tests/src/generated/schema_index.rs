@@ -14,7 +14,7 @@ use serde_json::Value;
 pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, String>> {
     let check: fn(&Value) -> Result<Value, String> = match pointer {
         "#/components/schemas/CoinsEnvelope/properties/payload" => {
-            round_trip::<serde_json::Value>
+            round_trip::<crate::RawJson>
         }
         "#/components/schemas/CoinsEnvelope/properties/response_code" => {
             round_trip::<i32>
@@ -26,7 +26,7 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
         "#/components/schemas/CardEnvelope/properties/code" => round_trip::<i32>,
         "#/components/schemas/CardEnvelope/properties/message" => round_trip::<String>,
         "#/components/schemas/CardEnvelope/properties/payload" => {
-            round_trip::<serde_json::Value>
+            round_trip::<crate::RawJson>
         }
         "#/components/schemas/CardEnvelope" => round_trip::<crate::types::CardEnvelope>,
         "#/components/schemas/CreateCoinEventResponse/allOf/1/properties/payload" => {
@@ -137,6 +137,9 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
             round_trip::<String>
         }
         "#/components/schemas/CreateAndAllocatePointsRequest/properties/cardAccountId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/CreateAndAllocatePointsRequest/properties/enkashCardId" => {
             round_trip::<String>
         }
         "#/components/schemas/CreateAndAllocatePointsRequest/properties/transactionCode" => {
@@ -463,6 +466,568 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
         "#/components/schemas/AccessToken/properties/expires_in" => round_trip::<i64>,
         "#/components/schemas/AccessToken/properties/scope" => round_trip::<String>,
         "#/components/schemas/AccessToken" => round_trip::<crate::types::AccessToken>,
+        "#/components/schemas/EnKashEnvelope/properties/response_code" => {
+            round_trip::<i32>
+        }
+        "#/components/schemas/EnKashEnvelope/properties/response_message" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/EnKashEnvelope/properties/code" => round_trip::<i32>,
+        "#/components/schemas/EnKashEnvelope/properties/message" => round_trip::<String>,
+        "#/components/schemas/EnKashEnvelope/properties/payload" => {
+            round_trip::<crate::RawJson>
+        }
+        "#/components/schemas/EnKashEnvelope" => {
+            round_trip::<crate::types::EnKashEnvelope>
+        }
+        "#/components/schemas/SsoTokenRequest/properties/cardAccountId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/SsoTokenRequest/properties/companyId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/SsoTokenRequest/properties/enkashCardId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/SsoTokenRequest" => {
+            round_trip::<crate::types::SsoTokenRequest>
+        }
+        "#/components/schemas/SsoTokenResponse/allOf/1/properties/payload" => {
+            round_trip::<crate::RawJson>
+        }
+        "#/components/schemas/SsoTokenResponse" => {
+            round_trip::<crate::types::SsoTokenResponse>
+        }
+        "#/components/schemas/BulkAllocationRow/properties/title" => round_trip::<String>,
+        "#/components/schemas/BulkAllocationRow/properties/name" => round_trip::<String>,
+        "#/components/schemas/BulkAllocationRow/properties/email" => round_trip::<String>,
+        "#/components/schemas/BulkAllocationRow/properties/mobile" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/BulkAllocationRow/properties/loadAmount" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/BulkAllocationRow/properties/remarks" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/BulkAllocationRow/properties/uniqueReferenceNumber" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/BulkAllocationRow" => {
+            round_trip::<crate::types::BulkAllocationRow>
+        }
+        "#/components/schemas/BulkAllocationResponse/allOf/1/properties/payload" => {
+            round_trip::<crate::types::BulkAllocationResult>
+        }
+        "#/components/schemas/BulkAllocationResponse" => {
+            round_trip::<crate::types::BulkAllocationResponse>
+        }
+        "#/components/schemas/BulkAllocationResult/properties/successBulkEnKashCardCreateDTOs/items" => {
+            round_trip::<crate::types::BulkAllocatedRow>
+        }
+        "#/components/schemas/BulkAllocationResult/properties/successBulkEnKashCardCreateDTOs" => {
+            round_trip::<Vec<crate::types::BulkAllocatedRow>>
+        }
+        "#/components/schemas/BulkAllocationResult" => {
+            round_trip::<crate::types::BulkAllocationResult>
+        }
+        "#/components/schemas/BulkAllocatedRow/properties/email" => round_trip::<String>,
+        "#/components/schemas/BulkAllocatedRow/properties/name" => round_trip::<String>,
+        "#/components/schemas/BulkAllocatedRow/properties/mobile" => round_trip::<String>,
+        "#/components/schemas/BulkAllocatedRow/properties/title" => round_trip::<String>,
+        "#/components/schemas/BulkAllocatedRow/properties/loadAmount" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/BulkAllocatedRow/properties/companyId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/BulkAllocatedRow/properties/cardAccountId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/BulkAllocatedRow" => {
+            round_trip::<crate::types::BulkAllocatedRow>
+        }
+        "#/components/schemas/RewardAccountRequest/properties/cardAccountId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/RewardAccountRequest/properties/companyId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/RewardAccountRequest" => {
+            round_trip::<crate::types::RewardAccountRequest>
+        }
+        "#/components/schemas/RewardAccountResponse/allOf/1/properties/payload" => {
+            round_trip::<crate::types::RewardAccount>
+        }
+        "#/components/schemas/RewardAccountResponse" => {
+            round_trip::<crate::types::RewardAccountResponse>
+        }
+        "#/components/schemas/RewardAccount/properties/cardAccountId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/RewardAccount/properties/companyId" => round_trip::<String>,
+        "#/components/schemas/RewardAccount/properties/companyName" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/RewardAccount/properties/availableBalance" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/RewardAccount/properties/totalCards" => round_trip::<i64>,
+        "#/components/schemas/RewardAccount/properties/activeCards" => round_trip::<i64>,
+        "#/components/schemas/RewardAccount/properties/totalAllocationPoint" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/RewardAccount/properties/totalRedemptionPoint" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/RewardAccount/properties/currentMonthAllocationPoint" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/RewardAccount/properties/currentMonthRedemptionPoint" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/RewardAccount/properties/creditLimit" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/RewardAccount/properties/dynamicLimit" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/RewardAccount/properties/usedCreditLimit" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/RewardAccount/properties/availableCardBalance" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/RewardAccount/properties/primaryEnKashCard" => {
+            round_trip::<crate::types::CardHolder>
+        }
+        "#/components/schemas/RewardAccount" => round_trip::<crate::types::RewardAccount>,
+        "#/components/schemas/CardHolder/properties/enKashCardId" => round_trip::<String>,
+        "#/components/schemas/CardHolder/properties/userId" => round_trip::<String>,
+        "#/components/schemas/CardHolder/properties/cardAccountId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/CardHolder/properties/token" => round_trip::<String>,
+        "#/components/schemas/CardHolder/properties/maskedNumber" => round_trip::<String>,
+        "#/components/schemas/CardHolder/properties/expiryMonth" => round_trip::<String>,
+        "#/components/schemas/CardHolder/properties/expiryYear" => round_trip::<String>,
+        "#/components/schemas/CardHolder/properties/email" => round_trip::<String>,
+        "#/components/schemas/CardHolder/properties/mobile" => round_trip::<String>,
+        "#/components/schemas/CardHolder/properties/title" => round_trip::<String>,
+        "#/components/schemas/CardHolder/properties/firstName" => round_trip::<String>,
+        "#/components/schemas/CardHolder" => round_trip::<crate::types::CardHolder>,
+        "#/components/schemas/CardSearchRequest/properties/cardAccountId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/CardSearchRequest/properties/companyId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/CardSearchRequest/properties/enKashCardId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/CardSearchRequest" => {
+            round_trip::<crate::types::CardSearchRequest>
+        }
+        "#/components/schemas/CardSearchResponse/allOf/1/properties/payload" => {
+            round_trip::<crate::types::CardSearchResult>
+        }
+        "#/components/schemas/CardSearchResponse" => {
+            round_trip::<crate::types::CardSearchResponse>
+        }
+        "#/components/schemas/CardSearchResult/anyOf/0" => {
+            round_trip::<crate::types::CardPage>
+        }
+        "#/components/schemas/CardSearchResult/anyOf/1" => {
+            round_trip::<crate::types::CardHolder>
+        }
+        "#/components/schemas/CardSearchResult" => {
+            round_trip::<crate::types::CardSearchResult>
+        }
+        "#/components/schemas/CardPage/properties/recordsCount" => round_trip::<i64>,
+        "#/components/schemas/CardPage/properties/data/items" => {
+            round_trip::<crate::types::CardHolder>
+        }
+        "#/components/schemas/CardPage/properties/data" => {
+            round_trip::<Vec<crate::types::CardHolder>>
+        }
+        "#/components/schemas/CardPage" => round_trip::<crate::types::CardPage>,
+        "#/components/schemas/TransactionSearchRequest/properties/companyId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/TransactionSearchRequest/properties/companyName" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/TransactionSearchRequest/properties/cardHolderName" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/TransactionSearchRequest/properties/userId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/TransactionSearchRequest/properties/cardAccountId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/TransactionSearchRequest/properties/enKashCardId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/TransactionSearchRequest/properties/status" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/TransactionSearchRequest/properties/enKashTransactionIds/items" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/TransactionSearchRequest/properties/enKashTransactionIds" => {
+            round_trip::<Vec<String>>
+        }
+        "#/components/schemas/TransactionSearchRequest/properties/enKashTransactionId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/TransactionSearchRequest/properties/cardTransactionType" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/TransactionSearchRequest/properties/amountFrom" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/TransactionSearchRequest/properties/amountTo" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/TransactionSearchRequest/properties/pgReferenceNumbers/items" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/TransactionSearchRequest/properties/pgReferenceNumbers" => {
+            round_trip::<Vec<String>>
+        }
+        "#/components/schemas/TransactionSearchRequest/properties/pgReferenceNumber" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/TransactionSearchRequest/properties/txnDateFrom" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/TransactionSearchRequest/properties/txnDateTo" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/TransactionSearchRequest" => {
+            round_trip::<crate::types::TransactionSearchRequest>
+        }
+        "#/components/schemas/TransactionSearchResponse/allOf/1/properties/payload" => {
+            round_trip::<crate::RawJson>
+        }
+        "#/components/schemas/TransactionSearchResponse" => {
+            round_trip::<crate::types::TransactionSearchResponse>
+        }
+        "#/components/schemas/Cart/properties/id" => round_trip::<i64>,
+        "#/components/schemas/Cart/properties/ekUserId" => round_trip::<String>,
+        "#/components/schemas/Cart/properties/productCatalogId" => round_trip::<String>,
+        "#/components/schemas/Cart/properties/name" => round_trip::<String>,
+        "#/components/schemas/Cart/properties/logoUrl" => round_trip::<String>,
+        "#/components/schemas/Cart/properties/items/additionalProperties" => {
+            round_trip::<crate::types::CartItem>
+        }
+        "#/components/schemas/Cart/properties/items" => {
+            round_trip::<std::collections::BTreeMap<String, crate::types::CartItem>>
+        }
+        "#/components/schemas/Cart/properties/totalQuantity" => round_trip::<i64>,
+        "#/components/schemas/Cart/properties/totalAmount" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/Cart/properties/totalSavings" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/Cart/properties/termsAndCondition" => round_trip::<String>,
+        "#/components/schemas/Cart/properties/productConfigs/items" => {
+            round_trip::<crate::types::ProductConfig>
+        }
+        "#/components/schemas/Cart/properties/productConfigs" => {
+            round_trip::<Vec<crate::types::ProductConfig>>
+        }
+        "#/components/schemas/Cart/properties/howToRedeem" => round_trip::<String>,
+        "#/components/schemas/Cart" => round_trip::<crate::types::Cart>,
+        "#/components/schemas/CartItem/properties/productConfigId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/CartItem/properties/mrp" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/CartItem/properties/sellRate" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/CartItem/properties/enkashDiscount" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/CartItem/properties/savings" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/CartItem/properties/quantity" => round_trip::<i64>,
+        "#/components/schemas/CartItem/properties/total" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/CartItem" => round_trip::<crate::types::CartItem>,
+        "#/components/schemas/ProductConfig/properties/productConfigId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/ProductConfig/properties/mrp" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/ProductConfig/properties/sellRate" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/ProductConfig/properties/enkashDiscount" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/ProductConfig/properties/maxQuantity" => round_trip::<i64>,
+        "#/components/schemas/ProductConfig/properties/customAmountEnabled" => {
+            round_trip::<bool>
+        }
+        "#/components/schemas/ProductConfig" => round_trip::<crate::types::ProductConfig>,
+        "#/components/schemas/CartsResponse/allOf/1/properties/payload/items" => {
+            round_trip::<crate::types::Cart>
+        }
+        "#/components/schemas/CartsResponse/allOf/1/properties/payload" => {
+            round_trip::<Vec<crate::types::Cart>>
+        }
+        "#/components/schemas/CartsResponse" => round_trip::<crate::types::CartsResponse>,
+        "#/components/schemas/CartItemInput/properties/quantity" => round_trip::<i64>,
+        "#/components/schemas/CartItemInput/properties/description" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/CartItemInput" => round_trip::<crate::types::CartItemInput>,
+        "#/components/schemas/AddToCartRequest/properties/productCatalogId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/AddToCartRequest/properties/items/additionalProperties" => {
+            round_trip::<crate::types::CartItemInput>
+        }
+        "#/components/schemas/AddToCartRequest/properties/items" => {
+            round_trip::<std::collections::BTreeMap<String, crate::types::CartItemInput>>
+        }
+        "#/components/schemas/AddToCartRequest" => {
+            round_trip::<crate::types::AddToCartRequest>
+        }
+        "#/components/schemas/AddToCartResponse/allOf/1/properties/payload" => {
+            round_trip::<crate::RawJson>
+        }
+        "#/components/schemas/AddToCartResponse" => {
+            round_trip::<crate::types::AddToCartResponse>
+        }
+        "#/components/schemas/UpdateCartRequest/properties/cartId" => round_trip::<i64>,
+        "#/components/schemas/UpdateCartRequest/properties/items/additionalProperties" => {
+            round_trip::<crate::types::CartItemInput>
+        }
+        "#/components/schemas/UpdateCartRequest/properties/items" => {
+            round_trip::<std::collections::BTreeMap<String, crate::types::CartItemInput>>
+        }
+        "#/components/schemas/UpdateCartRequest" => {
+            round_trip::<crate::types::UpdateCartRequest>
+        }
+        "#/components/schemas/ProductCatalogResponse/allOf/1/properties/payload" => {
+            round_trip::<crate::types::ProductCatalog>
+        }
+        "#/components/schemas/ProductCatalogResponse" => {
+            round_trip::<crate::types::ProductCatalogResponse>
+        }
+        "#/components/schemas/ProductCatalog/properties/productCatalogId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/ProductCatalog/properties/brand" => round_trip::<String>,
+        "#/components/schemas/ProductCatalog/properties/aggregator" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/ProductCatalog/properties/category" => round_trip::<String>,
+        "#/components/schemas/ProductCatalog/properties/images/additionalProperties" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/ProductCatalog/properties/images" => {
+            round_trip::<std::collections::BTreeMap<String, String>>
+        }
+        "#/components/schemas/ProductCatalog/properties/description" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/ProductCatalog/properties/configResponses/items" => {
+            round_trip::<crate::types::ProductConfig>
+        }
+        "#/components/schemas/ProductCatalog/properties/configResponses" => {
+            round_trip::<Vec<crate::types::ProductConfig>>
+        }
+        "#/components/schemas/ProductCatalog/properties/enabled" => round_trip::<bool>,
+        "#/components/schemas/ProductCatalog/properties/rank" => round_trip::<i64>,
+        "#/components/schemas/ProductCatalog/properties/termsAndCondition" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/ProductCatalog/properties/howToRedeem" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/ProductCatalog/properties/expiryPeriod" => {
+            round_trip::<i64>
+        }
+        "#/components/schemas/ProductCatalog/properties/active" => round_trip::<bool>,
+        "#/components/schemas/ProductCatalog/properties/enkashImages" => {
+            round_trip::<std::collections::BTreeMap<String, crate::RawJson>>
+        }
+        "#/components/schemas/ProductCatalog/properties/discount" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/ProductCatalog" => {
+            round_trip::<crate::types::ProductCatalog>
+        }
+        "#/components/schemas/CreateOrderRequest/properties/denomination" => {
+            round_trip::<i64>
+        }
+        "#/components/schemas/CreateOrderRequest/properties/orderReferenceId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/CreateOrderRequest/properties/productCatalogId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/CreateOrderRequest/properties/quantity" => {
+            round_trip::<i64>
+        }
+        "#/components/schemas/CreateOrderRequest" => {
+            round_trip::<crate::types::CreateOrderRequest>
+        }
+        "#/components/schemas/CreateOrderResponse/allOf/1/properties/payload" => {
+            round_trip::<crate::RawJson>
+        }
+        "#/components/schemas/CreateOrderResponse" => {
+            round_trip::<crate::types::CreateOrderResponse>
+        }
+        "#/components/schemas/OrderSearchRequest/properties/aggregator" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/OrderSearchRequest/properties/aggregatorDiscountFrom" => {
+            round_trip::<i64>
+        }
+        "#/components/schemas/OrderSearchRequest/properties/aggregatorDiscountTo" => {
+            round_trip::<i64>
+        }
+        "#/components/schemas/OrderSearchRequest/properties/aggregatorOrderId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/OrderSearchRequest/properties/aggregatorProductId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/OrderSearchRequest/properties/amountFrom" => {
+            round_trip::<i64>
+        }
+        "#/components/schemas/OrderSearchRequest/properties/amountTo" => {
+            round_trip::<i64>
+        }
+        "#/components/schemas/OrderSearchRequest/properties/brand/items" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/OrderSearchRequest/properties/brand" => {
+            round_trip::<Vec<String>>
+        }
+        "#/components/schemas/OrderSearchRequest/properties/category/items" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/OrderSearchRequest/properties/category" => {
+            round_trip::<Vec<String>>
+        }
+        "#/components/schemas/OrderSearchRequest/properties/companyId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/OrderSearchRequest/properties/createdOnFrom" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/OrderSearchRequest/properties/createdOnTo" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/OrderSearchRequest/properties/direction" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/OrderSearchRequest/properties/ekUserId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/OrderSearchRequest/properties/email" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/OrderSearchRequest/properties/enkashDiscountFrom" => {
+            round_trip::<i64>
+        }
+        "#/components/schemas/OrderSearchRequest/properties/enkashDiscountTo" => {
+            round_trip::<i64>
+        }
+        "#/components/schemas/OrderSearchRequest" => {
+            round_trip::<crate::types::OrderSearchRequest>
+        }
+        "#/components/schemas/OrderSearchResponse/allOf/1/properties/payload" => {
+            round_trip::<crate::RawJson>
+        }
+        "#/components/schemas/OrderSearchResponse" => {
+            round_trip::<crate::types::OrderSearchResponse>
+        }
+        "#/components/schemas/OrderDetailsRequest/properties/orderId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/OrderDetailsRequest" => {
+            round_trip::<crate::types::OrderDetailsRequest>
+        }
+        "#/components/schemas/OrderDetailsEnvelope/properties/paylod" => {
+            round_trip::<crate::RawJson>
+        }
+        "#/components/schemas/OrderDetailsEnvelope/properties/payload" => {
+            round_trip::<crate::RawJson>
+        }
+        "#/components/schemas/OrderDetailsEnvelope/properties/response_code/oneOf/0" => {
+            round_trip::<i32>
+        }
+        "#/components/schemas/OrderDetailsEnvelope/properties/response_code/oneOf/1" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/OrderDetailsEnvelope/properties/response_code" => {
+            round_trip::<crate::types::OrderDetailsEnvelopeResponseCode>
+        }
+        "#/components/schemas/OrderDetailsEnvelope/properties/response_message" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/OrderDetailsEnvelope" => {
+            round_trip::<crate::types::OrderDetailsEnvelope>
+        }
+        "#/components/schemas/OrderDetailsResponse/allOf/1/properties/paylod" => {
+            round_trip::<crate::types::OrderDetails>
+        }
+        "#/components/schemas/OrderDetailsResponse/allOf/1/properties/payload" => {
+            round_trip::<crate::types::OrderDetails>
+        }
+        "#/components/schemas/OrderDetailsResponse" => {
+            round_trip::<crate::types::OrderDetailsResponse>
+        }
+        "#/components/schemas/OrderDetails/properties/orderId" => round_trip::<String>,
+        "#/components/schemas/OrderDetails/properties/paymentStatus" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/OrderDetails/properties/orderStatus" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/OrderDetails/properties/totalQuantity" => round_trip::<i64>,
+        "#/components/schemas/OrderDetails/properties/totalAmount" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/OrderDetails/properties/orderAmount" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/OrderDetails/properties/paidAmount" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
+        "#/components/schemas/OrderDetails/properties/partnerOrderReferenceId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/OrderDetails/properties/voucherDetailsList/items" => {
+            round_trip::<crate::types::Voucher>
+        }
+        "#/components/schemas/OrderDetails/properties/voucherDetailsList" => {
+            round_trip::<Vec<crate::types::Voucher>>
+        }
+        "#/components/schemas/OrderDetails" => round_trip::<crate::types::OrderDetails>,
+        "#/components/schemas/Voucher/properties/cardNumber" => round_trip::<String>,
+        "#/components/schemas/Voucher/properties/pin" => round_trip::<String>,
+        "#/components/schemas/Voucher/properties/expiryDate" => round_trip::<String>,
+        "#/components/schemas/Voucher" => round_trip::<crate::types::Voucher>,
+        "#/components/responses/EnKashFailure/content/application~1json/schema" => {
+            round_trip::<crate::types::EnKashEnvelope>
+        }
+        "#/components/responses/EnKashFailure/content/application~1json" => {
+            round_trip::<crate::types::EnKashEnvelope>
+        }
         "#/components/responses/CoinsFailure/content/application~1json/schema" => {
             round_trip::<crate::types::CoinsEnvelope>
         }
@@ -574,6 +1139,187 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
         }
         "#/paths/~1api~1v0~1partner~1enKashCard/post/responses/200/content/application~1json" => {
             round_trip::<crate::types::CreateCardResponse>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1sso-token/post/requestBody/content/application~1json/schema" => {
+            round_trip::<crate::types::SsoTokenRequest>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1sso-token/post/requestBody/content/application~1json" => {
+            round_trip::<crate::types::SsoTokenRequest>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1sso-token/post/responses/200/content/application~1json/schema" => {
+            round_trip::<crate::types::SsoTokenResponse>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1sso-token/post/responses/200/content/application~1json" => {
+            round_trip::<crate::types::SsoTokenResponse>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1bulk-create-allocate-points-json/post/parameters/0/schema" => {
+            round_trip::<String>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1bulk-create-allocate-points-json/post/parameters/0" => {
+            round_trip::<String>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1bulk-create-allocate-points-json/post/parameters/1/schema" => {
+            round_trip::<String>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1bulk-create-allocate-points-json/post/parameters/1" => {
+            round_trip::<String>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1bulk-create-allocate-points-json/post/parameters/2/schema" => {
+            round_trip::<bool>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1bulk-create-allocate-points-json/post/parameters/2" => {
+            round_trip::<bool>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1bulk-create-allocate-points-json/post/requestBody/content/application~1json/schema/items" => {
+            round_trip::<crate::types::BulkAllocationRow>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1bulk-create-allocate-points-json/post/requestBody/content/application~1json/schema" => {
+            round_trip::<Vec<crate::types::BulkAllocationRow>>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1bulk-create-allocate-points-json/post/requestBody/content/application~1json" => {
+            round_trip::<Vec<crate::types::BulkAllocationRow>>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1bulk-create-allocate-points-json/post/responses/200/content/application~1json/schema" => {
+            round_trip::<crate::types::BulkAllocationResponse>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1bulk-create-allocate-points-json/post/responses/200/content/application~1json" => {
+            round_trip::<crate::types::BulkAllocationResponse>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1cardAccount~1get/post/requestBody/content/application~1json/schema" => {
+            round_trip::<crate::types::RewardAccountRequest>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1cardAccount~1get/post/requestBody/content/application~1json" => {
+            round_trip::<crate::types::RewardAccountRequest>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1cardAccount~1get/post/responses/200/content/application~1json/schema" => {
+            round_trip::<crate::types::RewardAccountResponse>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1cardAccount~1get/post/responses/200/content/application~1json" => {
+            round_trip::<crate::types::RewardAccountResponse>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1search/post/requestBody/content/application~1json/schema" => {
+            round_trip::<crate::types::CardSearchRequest>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1search/post/requestBody/content/application~1json" => {
+            round_trip::<crate::types::CardSearchRequest>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1search/post/responses/200/content/application~1json/schema" => {
+            round_trip::<crate::types::CardSearchResponse>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1search/post/responses/200/content/application~1json" => {
+            round_trip::<crate::types::CardSearchResponse>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1transaction~1all/post/requestBody/content/application~1json/schema" => {
+            round_trip::<crate::types::TransactionSearchRequest>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1transaction~1all/post/requestBody/content/application~1json" => {
+            round_trip::<crate::types::TransactionSearchRequest>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1transaction~1all/post/responses/200/content/application~1json/schema" => {
+            round_trip::<crate::types::TransactionSearchResponse>
+        }
+        "#/paths/~1api~1v0~1partner~1enKashCard~1transaction~1all/post/responses/200/content/application~1json" => {
+            round_trip::<crate::types::TransactionSearchResponse>
+        }
+        "#/components/parameters/CartProduct/schema" => round_trip::<String>,
+        "#/components/parameters/CartProduct" => round_trip::<String>,
+        "#/paths/~1api~1v0~1cart/get/responses/200/content/application~1json/schema" => {
+            round_trip::<crate::types::CartsResponse>
+        }
+        "#/paths/~1api~1v0~1cart/get/responses/200/content/application~1json" => {
+            round_trip::<crate::types::CartsResponse>
+        }
+        "#/paths/~1api~1v0~1cart/post/requestBody/content/application~1json/schema" => {
+            round_trip::<crate::types::AddToCartRequest>
+        }
+        "#/paths/~1api~1v0~1cart/post/requestBody/content/application~1json" => {
+            round_trip::<crate::types::AddToCartRequest>
+        }
+        "#/paths/~1api~1v0~1cart/post/responses/200/content/application~1json/schema" => {
+            round_trip::<crate::types::AddToCartResponse>
+        }
+        "#/paths/~1api~1v0~1cart/post/responses/200/content/application~1json" => {
+            round_trip::<crate::types::AddToCartResponse>
+        }
+        "#/paths/~1api~1v0~1cart/patch/requestBody/content/application~1json/schema" => {
+            round_trip::<crate::types::UpdateCartRequest>
+        }
+        "#/paths/~1api~1v0~1cart/patch/requestBody/content/application~1json" => {
+            round_trip::<crate::types::UpdateCartRequest>
+        }
+        "#/paths/~1api~1v0~1cart/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<crate::types::CartsResponse>
+        }
+        "#/paths/~1api~1v0~1cart/patch/responses/200/content/application~1json" => {
+            round_trip::<crate::types::CartsResponse>
+        }
+        "#/paths/~1api~1v0~1partner~1search-config~1{productCatalogId}/get/parameters/0/schema" => {
+            round_trip::<String>
+        }
+        "#/paths/~1api~1v0~1partner~1search-config~1{productCatalogId}/get/parameters/0" => {
+            round_trip::<String>
+        }
+        "#/paths/~1api~1v0~1partner~1search-config~1{productCatalogId}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<crate::types::ProductCatalogResponse>
+        }
+        "#/paths/~1api~1v0~1partner~1search-config~1{productCatalogId}/get/responses/200/content/application~1json" => {
+            round_trip::<crate::types::ProductCatalogResponse>
+        }
+        "#/paths/~1api~1v0~1partner~1create-order/post/requestBody/content/application~1json/schema" => {
+            round_trip::<crate::types::CreateOrderRequest>
+        }
+        "#/paths/~1api~1v0~1partner~1create-order/post/requestBody/content/application~1json" => {
+            round_trip::<crate::types::CreateOrderRequest>
+        }
+        "#/paths/~1api~1v0~1partner~1create-order/post/responses/200/content/application~1json/schema" => {
+            round_trip::<crate::types::CreateOrderResponse>
+        }
+        "#/paths/~1api~1v0~1partner~1create-order/post/responses/200/content/application~1json" => {
+            round_trip::<crate::types::CreateOrderResponse>
+        }
+        "#/paths/~1api~1v0~1partner~1search-order/post/parameters/0/schema" => {
+            round_trip::<i32>
+        }
+        "#/paths/~1api~1v0~1partner~1search-order/post/parameters/0" => round_trip::<i32>,
+        "#/paths/~1api~1v0~1partner~1search-order/post/parameters/1/schema" => {
+            round_trip::<i32>
+        }
+        "#/paths/~1api~1v0~1partner~1search-order/post/parameters/1" => round_trip::<i32>,
+        "#/paths/~1api~1v0~1partner~1search-order/post/requestBody/content/application~1json/schema" => {
+            round_trip::<crate::types::OrderSearchRequest>
+        }
+        "#/paths/~1api~1v0~1partner~1search-order/post/requestBody/content/application~1json" => {
+            round_trip::<crate::types::OrderSearchRequest>
+        }
+        "#/paths/~1api~1v0~1partner~1search-order/post/responses/200/content/application~1json/schema" => {
+            round_trip::<crate::types::OrderSearchResponse>
+        }
+        "#/paths/~1api~1v0~1partner~1search-order/post/responses/200/content/application~1json" => {
+            round_trip::<crate::types::OrderSearchResponse>
+        }
+        "#/paths/~1api~1v0~1partner~1fetch-order-details~1{orderReferenceId}/get/parameters/0/schema" => {
+            round_trip::<String>
+        }
+        "#/paths/~1api~1v0~1partner~1fetch-order-details~1{orderReferenceId}/get/parameters/0" => {
+            round_trip::<String>
+        }
+        "#/paths/~1api~1v0~1partner~1fetch-order-details~1{orderReferenceId}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<crate::types::OrderDetailsResponse>
+        }
+        "#/paths/~1api~1v0~1partner~1fetch-order-details~1{orderReferenceId}/get/responses/200/content/application~1json" => {
+            round_trip::<crate::types::OrderDetailsResponse>
+        }
+        "#/paths/~1api~1v0~1order~1orderDetails/post/requestBody/content/application~1json/schema" => {
+            round_trip::<crate::types::OrderDetailsRequest>
+        }
+        "#/paths/~1api~1v0~1order~1orderDetails/post/requestBody/content/application~1json" => {
+            round_trip::<crate::types::OrderDetailsRequest>
+        }
+        "#/paths/~1api~1v0~1order~1orderDetails/post/responses/200/content/application~1json/schema" => {
+            round_trip::<crate::types::OrderDetailsResponse>
+        }
+        "#/paths/~1api~1v0~1order~1orderDetails/post/responses/200/content/application~1json" => {
+            round_trip::<crate::types::OrderDetailsResponse>
         }
         _ => return None,
     };
