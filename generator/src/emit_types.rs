@@ -578,6 +578,7 @@ fn union(name: &str, variants: &[UnionVariant], api: &Api) -> TokenStream {
     let arms = variants.iter().map(|v| {
         let id = ident(&v.rust);
         let inner = rust_type(&v.ty);
+        let inner = if v.boxed { quote!(Box<#inner>) } else { inner };
         let with =
             serde_with(&v.ty, Optionality::Required, api).map(|w| quote!(#[serde(with = #w)]));
         let doc = format!(
@@ -596,16 +597,21 @@ fn union(name: &str, variants: &[UnionVariant], api: &Api) -> TokenStream {
     let tries = variants.iter().map(|v| {
         let id = ident(&v.rust);
         let inner = rust_type(&v.ty);
+        let value = if v.boxed {
+            quote!(Box::new(value))
+        } else {
+            quote!(value)
+        };
         if api.contains_decimal(&v.ty) {
             quote! {
                 if let Ok(#helpers::FromExact(value)) = serde_json::from_str::<#helpers::FromExact<#inner>>(text) {
-                    return Ok(Self::#id(value));
+                    return Ok(Self::#id(#value));
                 }
             }
         } else {
             quote! {
                 if let Ok(value) = serde_json::from_str::<#inner>(text) {
-                    return Ok(Self::#id(value));
+                    return Ok(Self::#id(#value));
                 }
             }
         }

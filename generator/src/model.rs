@@ -298,6 +298,9 @@ pub struct Variant<T> {
 pub struct UnionVariant {
     pub rust: String,
     pub ty: TypeRef,
+    /// Held in a `Box`: a struct member, so the union stays as small as its largest
+    /// scalar member (clippy's `large_enum_variant`) and can contain itself.
+    pub boxed: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -3570,10 +3570,10 @@ impl crate::serde_helpers::Object for CardSearchResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(untagged)]
 pub enum CardSearchResult {
-    /// The value as `crate::types::CardPage`.
-    CardPage(crate::types::CardPage),
-    /// The value as `crate::types::CardHolder`.
-    CardHolder(crate::types::CardHolder),
+    /// The value as `Box<crate::types::CardPage>`.
+    CardPage(Box<crate::types::CardPage>),
+    /// The value as `Box<crate::types::CardHolder>`.
+    CardHolder(Box<crate::types::CardHolder>),
 }
 
 impl<'de> serde::Deserialize<'de> for CardSearchResult {
@@ -3583,10 +3583,10 @@ impl<'de> serde::Deserialize<'de> for CardSearchResult {
         let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
         let text = raw.get();
         if let Ok(value) = serde_json::from_str::<crate::types::CardPage>(text) {
-            return Ok(Self::CardPage(value));
+            return Ok(Self::CardPage(Box::new(value)));
         }
         if let Ok(value) = serde_json::from_str::<crate::types::CardHolder>(text) {
-            return Ok(Self::CardHolder(value));
+            return Ok(Self::CardHolder(Box::new(value)));
         }
         Err(serde::de::Error::custom("the value matches no variant of CardSearchResult"))
     }

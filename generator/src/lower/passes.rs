@@ -65,6 +65,19 @@ impl<'a> Lowerer<'a> {
         for (t, f) in self.types.iter_mut().zip(facts) {
             t.facts = f;
         }
+        // A union holds its struct members boxed.
+        let structs: Vec<bool> = self
+            .types
+            .iter()
+            .map(|t| matches!(t.kind, TypeKind::Struct(_)))
+            .collect();
+        for t in &mut self.types {
+            if let TypeKind::Union(variants) = &mut t.kind {
+                for v in variants {
+                    v.boxed = matches!(&v.ty, TypeRef::Named(n) if index.get(n.as_str()).is_some_and(|&i| structs[i]));
+                }
+            }
+        }
     }
 
     /// Boxes fields through which a type contains itself, so it has a finite size.

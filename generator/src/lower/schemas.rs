@@ -656,6 +656,7 @@ impl<'a> Lowerer<'a> {
                 UnionVariant {
                     rust: scope.claim(&title.unwrap_or_else(|| variant_name(&ty))),
                     ty,
+                    boxed: false, // decided by `decide_type_facts`
                 }
             })
             .collect()
