@@ -107,6 +107,7 @@
 #![deny(missing_docs)]
 #![deny(missing_debug_implementations)]
 
+pub mod allocation;
 mod auth;
 mod client;
 pub mod encryption;
@@ -115,6 +116,7 @@ mod error;
 // `cargo xtask codegen --check`.
 #[rustfmt::skip]
 mod generated;
+pub mod orders;
 mod redact;
 pub mod request;
 pub mod retry;
@@ -124,6 +126,7 @@ pub mod testing;
 // for any spec (not only ours), so every adapter is kept; public but not a public API.
 #[doc(hidden)]
 pub mod serde_helpers;
+pub mod sso;
 mod transport;
 mod validate;
 mod values;

@@ -79,3 +79,16 @@ pub fn resolve(value: &Value) -> &Value {
         None => value,
     }
 }
+
+/// The named example `name` of an operation's request body (`status` `None`) or response.
+pub fn named_example(operation_id: &str, status: Option<&str>, name: &str) -> Option<Value> {
+    let (_, _, op) = operation(operation_id);
+    let holder = match status {
+        None => resolve(&op["requestBody"]),
+        Some(code) => resolve(&op["responses"][code]),
+    };
+    let media = holder.get("content")?.as_object()?.values().next()?;
+    resolve(media.get("examples")?.get(name)?)
+        .get("value")
+        .cloned()
+}

@@ -2877,9 +2877,7 @@ pub struct BulkAllocationResult {
         rename = "successBulkEnKashCardCreateDTOs",
         skip_serializing_if = "Option::is_none"
     )]
-    pub success_bulk_en_kash_card_create_dt_os: Option<
-        Vec<crate::types::BulkAllocatedRow>,
-    >,
+    pub succeeded: Option<Vec<crate::types::BulkAllocatedRow>>,
     /// Properties the spec does not list, kept exactly as sent so that re-encoding
     /// loses nothing.
     #[serde(flatten)]
@@ -2898,16 +2896,12 @@ impl crate::serde_helpers::Object for BulkAllocationResult {
     const NAME: &'static str = "BulkAllocationResult";
 
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut success_bulk_en_kash_card_create_dt_os = None;
+        let mut succeeded = None;
         let mut extra = std::collections::BTreeMap::new();
         while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "successBulkEnKashCardCreateDTOs" => {
-                    read(
-                        &mut map,
-                        &mut success_bulk_en_kash_card_create_dt_os,
-                        "successBulkEnKashCardCreateDTOs",
-                    )?
+                    read(&mut map, &mut succeeded, "successBulkEnKashCardCreateDTOs")?
                 }
                 _ => {
                     extra.insert(key.into_owned(), map.next_value()?);
@@ -2915,8 +2909,7 @@ impl crate::serde_helpers::Object for BulkAllocationResult {
             }
         }
         Ok(Self {
-            success_bulk_en_kash_card_create_dt_os: success_bulk_en_kash_card_create_dt_os
-                .unwrap_or_default(),
+            succeeded: succeeded.unwrap_or_default(),
             extra,
         })
     }
