@@ -1,4 +1,5 @@
-//! Reward a person with points on an EnKash reward card, then take some back.
+//! Reward a person with points on an EnKash reward card, then take some back, the way
+//! EnKash's integration guide orders it: read the reward account's balance, credit, debit.
 //!
 //! ```sh
 //! ENKASH_BASE_URL=https://pay-uat.enkash.in ENKASH_TOKEN=... ENKASH_PARTNER_ID=CRXXXXXXX \
@@ -6,16 +7,16 @@
 //!     cargo run -p enkash-rewards --example reward_card_points
 //! ```
 //!
-//! One operation, Create And Allocate Points, does both jobs:
+//! 1. **Check the account**: Get Reward Account Details gives the balance available for
+//!    allocation.
+//! 2. **Credit** ([`Client::credit`]: CR + ALLOCATE_POINT) the person's card, named by the
+//!    card account and the person's details: EnKash creates the card if the person has none.
+//! 3. **Debit** ([`Client::debit`]: DR + UNALLOCATE_POINT) the same card, now named by the
+//!    card id the credit returned.
 //!
-//! 1. **Create the reward card and credit points**: `transactionType` CR with `type`
-//!    ALLOCATE_POINT. For a person with no reward card yet, EnKash creates the card from
-//!    the employee details in the body; for an existing one it re-allocates to that card.
-//! 2. **Debit points**: `transactionType` DR with `type` UNALLOCATE_POINT.
-//!
-//! Each transaction carries its own `uniqueReferenceNum` (idempotency key): a new value
-//! for every credit or debit, the same value when resending that one transaction after an
-//! unknown outcome. The example generates `CR-…` and `DR-…` references per run.
+//! Each transfer carries its own `uniqueReferenceNum`: a new value for every credit or
+//! debit, the same value only when resending that one transfer after checking that it did
+//! not happen. The example generates `CR-…` and `DR-…` references per run.
 //!
 //! Inputs (defaults are the EnKash docs' example values): `ENKASH_COMPANY_ID`,
 //! `ENKASH_CARD_ACCOUNT_ID`, `ENKASH_EMAIL`, `ENKASH_MOBILE`, `ENKASH_FIRST_NAME`,
@@ -27,20 +28,9 @@ mod common;
 use std::process::ExitCode;
 use std::str::FromStr;
 
-use enkash_rewards::types::{PointsOperation, RewardCard, TransactionType};
-use enkash_rewards::{Client, Error};
+use enkash_rewards::Client;
+use enkash_rewards::allocation::{CardHolderDetails, PointsTransfer, RewardCardRef};
 use rust_decimal::Decimal;
-
-/// The person being rewarded (the body's employee details).
-struct Person {
-    company_id: String,
-    card_account_id: String,
-    email: String,
-    mobile: String,
-    title: String,
-    first_name: String,
-    gender: String,
-}
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -48,9 +38,9 @@ async fn main() -> ExitCode {
         Ok(client) => client,
         Err(message) => return common::fail_setup(&message),
     };
-    let person = Person {
-        company_id: common::var_or("ENKASH_COMPANY_ID", "CEK1PU9AOO"),
-        card_account_id: common::var_or("ENKASH_CARD_ACCOUNT_ID", "CAQL8YCV3"),
+    let company_id = common::var_or("ENKASH_COMPANY_ID", "CEK1PU9AOO");
+    let card_account_id = common::var_or("ENKASH_CARD_ACCOUNT_ID", "CAQL8YCV3");
+    let holder = CardHolderDetails {
         email: common::var_or("ENKASH_EMAIL", "xyz2@gmail.com"),
         mobile: common::var_or("ENKASH_MOBILE", "9600098867"),
         title: common::var_or("ENKASH_TITLE", "Mr"),
@@ -65,24 +55,36 @@ async fn main() -> ExitCode {
         (Err(message), _) | (_, Err(message)) => return common::fail_setup(&message),
     };
 
-    // 1. Create the reward card (if needed) and credit points.
+    // 1. The account's balance available for allocation.
+    match client
+        .get_reward_account_details()
+        .card_account_id(&card_account_id)
+        .company_id(&company_id)
+        .send()
+        .await
+    {
+        Ok(account) => println!(
+            "account {} of {}: {} available for allocation",
+            account.card_account_id, account.company_name, account.available_balance
+        ),
+        Err(e) => return common::fail("reading the reward account", &e),
+    }
+
+    // 2. Credit the person's card (created if they have none).
     let credit_ref = common::unique_reference("CR");
     println!(
         "crediting {credit} points to {} (reference {credit_ref})",
-        person.email
+        holder.email
     );
-    let card = match move_points(
+    let card = match transfer(
         &client,
-        &person,
-        TransactionType::Cr,
-        PointsOperation::AllocatePoint,
-        credit,
-        &credit_ref,
+        true,
+        credit_transfer(&company_id, &card_account_id, holder, credit, &credit_ref),
     )
     .await
     {
         Ok(card) => card,
-        Err(e) => return common::fail(&format!("credit {credit_ref}"), &e),
+        Err(failure) => return failure,
     };
     println!(
         "reward card {} ({}, {}) for user {}: credited {}, redeemable balance {}",
@@ -94,24 +96,21 @@ async fn main() -> ExitCode {
         card.otb_balance
     );
 
-    // 2. Debit points: a new transaction, so a new reference.
+    // 3. Debit the same card, by its id: a new transfer, so a new reference.
     let debit_ref = common::unique_reference("DR");
     println!(
         "debiting {debit} points from card {} (reference {debit_ref})",
         card.en_kash_card_id
     );
-    let card = match move_points(
-        &client,
-        &person,
-        TransactionType::Dr,
-        PointsOperation::UnallocatePoint,
-        debit,
-        &debit_ref,
-    )
-    .await
-    {
+    let by_card = PointsTransfer {
+        company_id,
+        card: RewardCardRef::card(&card.en_kash_card_id),
+        points: debit,
+        unique_reference_number: debit_ref,
+    };
+    let card = match transfer(&client, false, by_card).await {
         Ok(card) => card,
-        Err(e) => return common::fail(&format!("debit {debit_ref}"), &e),
+        Err(failure) => return failure,
     };
     println!(
         "reward card {}: debited {}, redeemable balance {}",
@@ -120,31 +119,37 @@ async fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// One credit (CR + ALLOCATE_POINT) or debit (DR + UNALLOCATE_POINT) of `amount` points.
-async fn move_points(
-    client: &Client,
-    person: &Person,
-    transaction_type: TransactionType,
-    operation: PointsOperation,
-    amount: Decimal,
+fn credit_transfer(
+    company_id: &str,
+    card_account_id: &str,
+    holder: CardHolderDetails,
+    points: Decimal,
     reference: &str,
-) -> Result<RewardCard, Error> {
-    client
-        .create_and_allocate_points()
-        .company_id(&person.company_id)
-        .card_account_id(&person.card_account_id)
-        .transaction_code("ALLOCATION")
-        .transaction_type(transaction_type)
-        .r#type(operation)
-        .email(&person.email)
-        .mobile(&person.mobile)
-        .title(&person.title)
-        .first_name(&person.first_name)
-        .gender(&person.gender)
-        .load_amount(amount)
-        .unique_reference_number(reference)
-        .send()
-        .await
+) -> PointsTransfer {
+    PointsTransfer {
+        company_id: company_id.to_owned(),
+        card: RewardCardRef::holder(card_account_id, holder),
+        points,
+        unique_reference_number: reference.to_owned(),
+    }
+}
+
+/// Sends a credit (`credit` true) or a debit; a failure is reported with its reference.
+async fn transfer(
+    client: &Client,
+    credit: bool,
+    transfer: PointsTransfer,
+) -> Result<enkash_rewards::types::RewardCard, ExitCode> {
+    let reference = transfer.unique_reference_number.clone();
+    let builder = if credit {
+        client.credit(transfer)
+    } else {
+        client.debit(transfer)
+    };
+    builder.send().await.map_err(|e| {
+        let what = if credit { "credit" } else { "debit" };
+        common::fail(&format!("{what} {reference}"), &e)
+    })
 }
 
 /// Points are exact decimals (never floats).

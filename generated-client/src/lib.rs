@@ -89,6 +89,12 @@
 //! is read as plain JSON. ECB is EnKash's scheme, not a recommendation: it hides neither
 //! repeated blocks nor tampering. See [`encryption`] for the details.
 //!
+//! # Flows
+//! Besides one builder per operation: [`Client::credit`] and [`Client::debit`] (the CR/DR code
+//! pairs set for you, the card named completely) and [`Client::allocate_in_bulk`] (an outcome
+//! per row) in [`allocation`]; the SSO redirect URLs in [`sso`]; Order Search as a stream of
+//! pages in [`orders`]. The redemption flow (product denominations, cart, order, vouchers)
+//! is shown by the `redeem_vouchers` example.
 //! # Testing your code
 //!
 //! The `testing` feature (for your dev-dependencies) adds `testing::MockEnKash`: a real
@@ -107,7 +113,6 @@
 #![deny(missing_docs)]
 #![deny(missing_debug_implementations)]
 
-pub mod allocation;
 mod auth;
 mod client;
 pub mod encryption;
@@ -116,7 +121,6 @@ mod error;
 // `cargo xtask codegen --check`.
 #[rustfmt::skip]
 mod generated;
-pub mod orders;
 mod redact;
 pub mod request;
 pub mod retry;
@@ -126,10 +130,13 @@ pub mod testing;
 // for any spec (not only ours), so every adapter is kept; public but not a public API.
 #[doc(hidden)]
 pub mod serde_helpers;
-pub mod sso;
 mod transport;
 mod validate;
 mod values;
+
+// EnKash-specific flows over the generated operations (the only lines about them here).
+mod flows;
+pub use flows::{allocation, orders, sso};
 
 pub use auth::{Credentials, Secret};
 pub use client::{Client, ClientBuilder};

@@ -150,13 +150,41 @@ pub fn sanitize_markdown(text: &str) -> String {
         } else if in_fence {
             out.push(line.to_owned());
         } else {
-            out.push(link_bare_urls(trimmed.trim_end()));
+            out.push(link_bare_urls(&escape_brackets(trimmed.trim_end())));
         }
     }
     if in_fence {
         out.push("```".to_owned());
     }
     out.join("\n")
+}
+
+/// Escapes `[`…`]` outside code spans unless it is a Markdown link (`[text](url)`): spec
+/// prose such as "companyId: [companyId]" would otherwise be a broken intra-doc link.
+fn escape_brackets(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut in_code = false;
+    let mut open: Vec<usize> = Vec::new(); // positions in `out` of unmatched `[`
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            '`' => in_code = !in_code,
+            '[' if !in_code && (i == 0 || chars[i - 1] != '\\') => {
+                open.push(out.len());
+            }
+            ']' if !in_code => {
+                if let Some(at) = open.pop()
+                    && chars.get(i + 1) != Some(&'(')
+                {
+                    out.insert(at, '\\');
+                    out.push('\\');
+                }
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn link_bare_urls(line: &str) -> String {
@@ -220,6 +248,18 @@ mod tests {
         assert_eq!(
             text,
             "Look:\n\nindented code\n\n```text\nfence\n```\nsee <https://example.com>."
+        );
+    }
+
+    #[test]
+    fn brackets_that_are_not_links_are_escaped() {
+        assert_eq!(
+            escape_brackets("for companyId: [companyId] and [a [b]]"),
+            r"for companyId: \[companyId\] and \[a \[b\]\]"
+        );
+        assert_eq!(
+            escape_brackets("see [the docs](https://a.b), `[x]` and \\[y]"),
+            "see [the docs](https://a.b), `[x]` and \\[y]"
         );
     }
 

@@ -40,8 +40,8 @@ fn every_example_round_trips() {
     assert!(checked > 0, "no examples found: is the walker broken?");
 }
 
-/// The examples the spec documents today (the five captured pages plus the platform
-/// reference). The walker must find each one, so a broken walker cannot pass by finding
+/// The examples the spec documents today (the five captured pages, the platform
+/// reference and the reference of the rest of the Reward APIs section). The walker must find each one, so a broken walker cannot pass by finding
 /// nothing; new examples are fine, losing one is not.
 const EXPECTED: &[&str] = &[
     "#/paths/~1oauth~1token/post/responses/200/content/application~1json/example",
@@ -60,6 +60,33 @@ const EXPECTED: &[&str] = &[
     "#/paths/~1api~1v0~1partner~1enKashCard/post/responses/200/content/application~1json/example",
     "#/components/responses/CoinsFailure/content/application~1json/example",
     "#/components/schemas/AccessTokenRequest/properties/clientId/example",
+    // The rest of the Reward APIs section.
+    "#/paths/~1api~1v0~1partner~1enKashCard~1sso-token/post/requestBody/content/application~1json/example",
+    "#/paths/~1api~1v0~1partner~1enKashCard~1bulk-create-allocate-points-json/post/parameters/0/example",
+    "#/paths/~1api~1v0~1partner~1enKashCard~1bulk-create-allocate-points-json/post/parameters/1/example",
+    "#/paths/~1api~1v0~1partner~1enKashCard~1bulk-create-allocate-points-json/post/parameters/2/example",
+    "#/paths/~1api~1v0~1partner~1enKashCard~1bulk-create-allocate-points-json/post/requestBody/content/application~1json/example",
+    "#/paths/~1api~1v0~1partner~1enKashCard~1bulk-create-allocate-points-json/post/responses/200/content/application~1json/example",
+    "#/paths/~1api~1v0~1partner~1enKashCard~1cardAccount~1get/post/requestBody/content/application~1json/example",
+    "#/paths/~1api~1v0~1partner~1enKashCard~1cardAccount~1get/post/responses/200/content/application~1json/example",
+    "#/paths/~1api~1v0~1partner~1enKashCard~1search/post/requestBody/content/application~1json/examples/usersOfAccount",
+    "#/paths/~1api~1v0~1partner~1enKashCard~1search/post/requestBody/content/application~1json/examples/oneCard",
+    "#/paths/~1api~1v0~1partner~1enKashCard~1search/post/responses/200/content/application~1json/examples/page",
+    "#/paths/~1api~1v0~1partner~1enKashCard~1search/post/responses/200/content/application~1json/examples/oneCard",
+    "#/paths/~1api~1v0~1partner~1enKashCard~1transaction~1all/post/requestBody/content/application~1json/example",
+    "#/paths/~1api~1v0~1cart/get/responses/200/content/application~1json/example",
+    "#/paths/~1api~1v0~1cart/post/requestBody/content/application~1json/example",
+    "#/paths/~1api~1v0~1cart/patch/requestBody/content/application~1json/example",
+    "#/paths/~1api~1v0~1cart/patch/responses/200/content/application~1json/example",
+    "#/paths/~1api~1v0~1partner~1search-config~1{productCatalogId}/get/parameters/0/example",
+    "#/paths/~1api~1v0~1partner~1search-config~1{productCatalogId}/get/responses/200/content/application~1json/example",
+    "#/paths/~1api~1v0~1partner~1create-order/post/requestBody/content/application~1json/example",
+    "#/paths/~1api~1v0~1partner~1search-order/post/parameters/0/example",
+    "#/paths/~1api~1v0~1partner~1search-order/post/parameters/1/example",
+    "#/paths/~1api~1v0~1partner~1fetch-order-details~1{orderReferenceId}/get/parameters/0/example",
+    "#/paths/~1api~1v0~1partner~1fetch-order-details~1{orderReferenceId}/get/responses/200/content/application~1json/examples/documented",
+    "#/paths/~1api~1v0~1order~1orderDetails/post/requestBody/content/application~1json/example",
+    "#/paths/~1api~1v0~1order~1orderDetails/post/responses/200/content/application~1json/examples/documented",
 ];
 
 const CREATE_ALLOCATE_REQUEST: &str = "#/paths/~1api~1v0~1partner~1enKashCard~1create-allocate-points/post/requestBody/content/application~1json/example";

@@ -385,12 +385,18 @@ fn copy_runtime(from: &Path, to: &Path) {
         let path = entry.path();
         let name = entry.file_name();
         if path.is_dir() {
-            if name != "generated" {
+            // `flows/` is EnKash's own code over EnKash's operations, not runtime.
+            if name != "generated" && name != "flows" {
                 copy_runtime(&path, &to.join(&name));
             }
         } else if name == "lib.rs" {
             // The schema index belongs to the tests crate; a fixture crate holds it itself.
-            let lib = fs::read_to_string(&path).unwrap();
+            let lib: String = fs::read_to_string(&path)
+                .unwrap()
+                .lines()
+                .filter(|line| !line.contains("flows"))
+                .map(|line| format!("{line}\n"))
+                .collect();
             let lib = format!(
                 "{lib}\n#[doc(hidden)]\n#[rustfmt::skip]\n#[path = \"generated/schema_index.rs\"]\npub mod schema_index;\n"
             );

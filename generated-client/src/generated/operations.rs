@@ -2927,7 +2927,7 @@ pub mod bulk_create_and_allocate_points {
 
 /// Create users and allocate points in bulk
 ///
-/// Creates reward-card users and/or allocates points to them, one array element per user. With `isPointsAllocation` true, existing users are funded as well as new ones; with false, only new users are created and funded and existing users get nothing. Documented failures (HTTP 422): "Company Id is required if it is an Enkash User", "Primary Enkash card is not present. So bulk upload cannot be done", "KYC is not uploaded or under review for the primary card. So bulk upload cannot be done", "Bin Type is not mapped on PlanMaster", "Card Account does not exist for this partner"; (HTTP 404): "Card account not found for companyId: [companyId] and cardAccountId: [cardAccountId]". Every element carries its own `uniqueReferenceNumber`; the call as a whole is never resent once it may have reached the server.
+/// Creates reward-card users and/or allocates points to them, one array element per user. With `isPointsAllocation` true, existing users are funded as well as new ones; with false, only new users are created and funded and existing users get nothing. Documented failures (HTTP 422): "Company Id is required if it is an Enkash User", "Primary Enkash card is not present. So bulk upload cannot be done", "KYC is not uploaded or under review for the primary card. So bulk upload cannot be done", "Bin Type is not mapped on PlanMaster", "Card Account does not exist for this partner"; (HTTP 404): "Card account not found for companyId: \[companyId\] and cardAccountId: \[cardAccountId\]". Every element carries its own `uniqueReferenceNumber`; the call as a whole is never resent once it may have reached the server.
 ///
 /// `POST /api/v0/partner/enKashCard/bulk-create-allocate-points-json` (operation `bulkCreateAndAllocatePoints`).
 ///
@@ -5756,6 +5756,37 @@ pub mod fetch_order_details_legacy {
 /// ```json
 /// {
 ///   "orderId": "OR631764TS4UC"
+/// }
+/// ```
+///
+/// # Example response
+///
+/// ```json
+/// {
+///   "paylod": {
+///     "orderAmount": 4500.0,
+///     "orderId": "12345",
+///     "orderStatus": "SUCCESS",
+///     "paidAmount": 4500.0,
+///     "partnerOrderReferenceId": "REF123456789",
+///     "paymentStatus": "SUCCESS",
+///     "totalAmount": 5000.0,
+///     "totalQuantity": 10,
+///     "voucherDetailsList": [
+///       {
+///         "cardNumber": "1234567890123456",
+///         "expiryDate": "2025-12-31T23:59:59",
+///         "pin": "1234"
+///       },
+///       {
+///         "cardNumber": "6543210987654321",
+///         "expiryDate": "2026-06-30T23:59:59",
+///         "pin": "5678"
+///       }
+///     ]
+///   },
+///   "response_code": "0",
+///   "response_message": "Success"
 /// }
 /// ```
 #[must_use = "a request builder does nothing until `.send()` is awaited"]

@@ -391,7 +391,11 @@ impl Operation {
                     "{\"paylod\":{\"orderAmount\":4500.0,\"orderId\":\"12345\",\"orderStatus\":\"SUCCESS\",\"paidAmount\":4500.0,\"partnerOrderReferenceId\":\"REF123456789\",\"paymentStatus\":\"SUCCESS\",\"totalAmount\":5000.0,\"totalQuantity\":10,\"voucherDetailsList\":[{\"cardNumber\":\"1234567890123456\",\"expiryDate\":\"2025-12-31T23:59:59\",\"pin\":\"1234\"},{\"cardNumber\":\"6543210987654321\",\"expiryDate\":\"2026-06-30T23:59:59\",\"pin\":\"5678\"}]},\"response_code\":\"0\",\"response_message\":\"Success\"}",
                 )
             }
-            Self::FetchOrderDetailsLegacy => None,
+            Self::FetchOrderDetailsLegacy => {
+                Some(
+                    "{\"paylod\":{\"orderAmount\":4500.0,\"orderId\":\"12345\",\"orderStatus\":\"SUCCESS\",\"paidAmount\":4500.0,\"partnerOrderReferenceId\":\"REF123456789\",\"paymentStatus\":\"SUCCESS\",\"totalAmount\":5000.0,\"totalQuantity\":10,\"voucherDetailsList\":[{\"cardNumber\":\"1234567890123456\",\"expiryDate\":\"2025-12-31T23:59:59\",\"pin\":\"1234\"},{\"cardNumber\":\"6543210987654321\",\"expiryDate\":\"2026-06-30T23:59:59\",\"pin\":\"5678\"}]},\"response_code\":\"0\",\"response_message\":\"Success\"}",
+                )
+            }
         }
     }
 }

@@ -5063,12 +5063,6 @@ impl crate::serde_helpers::Object for OrderDetailsRequest {
 /// 0 means success, as a number or a numeric string ("0").
 ///
 /// Schema: `#/components/schemas/OrderDetailsEnvelope/properties/response_code`.
-///
-/// # Example
-///
-/// ```json
-/// "0"
-/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(untagged)]
 pub enum OrderDetailsEnvelopeResponseCode {
@@ -5126,8 +5120,6 @@ pub struct OrderDetailsEnvelope {
     )]
     pub payload: Option<crate::RawJson>,
     /// 0 means success, as a number or a numeric string ("0").
-    ///
-    /// Example: `"0"`.
     pub response_code: crate::types::OrderDetailsEnvelopeResponseCode,
     /// Human-readable outcome ("Success", or the failure reason).
     ///
@@ -5190,8 +5182,6 @@ pub struct OrderDetailsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::types::OrderDetails>,
     /// 0 means success, as a number or a numeric string ("0").
-    ///
-    /// Example: `"0"`.
     pub response_code: crate::types::OrderDetailsEnvelopeResponseCode,
     /// Human-readable outcome ("Success", or the failure reason).
     ///
