@@ -21,6 +21,7 @@
 //! Output depends only on the spec text: no clocks, no hash-map iteration order, no
 //! environment, so the same spec gives byte-identical files everywhere.
 
+pub mod changes;
 pub mod diagnostics;
 pub mod emit;
 pub mod emit_ops;

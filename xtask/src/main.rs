@@ -1,20 +1,28 @@
-//! `cargo xtask codegen [--check] [--spec PATH]`: regenerate the client from the spec.
+//! `cargo xtask codegen [--check] [--spec PATH] [--base REV] [--json]`: regenerate the
+//! client from the spec.
 //!
 //! Without `--check` it rewrites `generated-client/src/generated/` (and the tests crate's
-//! `tests/src/generated/`) from `spec/enkash-rewards.yaml`. With `--check` it writes nothing and fails, naming each
-//! stale file, when the committed files differ from what the spec produces.
+//! `tests/src/generated/`) from `spec/enkash-rewards.yaml`, then prints the change report:
+//! what the spec change since `HEAD` (or `--base REV`) does to the crate's users and on the
+//! wire, and the semver bump; the CHANGELOG entry and the JSON report go to
+//! `target/change-report/`. With `--check` it writes nothing and fails, naming each stale
+//! file, when the committed files differ from what the spec produces.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod changes;
 mod codegen;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH]
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--base REV] [--json]
 
-  codegen          regenerate generated-client/src/generated/ from spec/enkash-rewards.yaml
+  codegen          regenerate generated-client/src/generated/ from spec/enkash-rewards.yaml,
+                   then report what the spec change since --base does to the crate's users
   --check          write nothing; exit 1 naming each stale file if the output would change
-  --spec PATH      generate from another spec (relative to the workspace root)";
+  --spec PATH      generate from another spec (relative to the workspace root)
+  --base REV       the git revision to compare the spec with (default HEAD)
+  --json           print the change report as JSON instead of text";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,10 +40,20 @@ fn main() -> ExitCode {
     }
     let root = workspace_root();
     let mut check = false;
+    let mut json = false;
+    let mut base = "HEAD".to_owned();
     let mut spec = root.join(codegen::SPEC);
     while let Some(arg) = args.next() {
         match arg {
             "--check" => check = true,
+            "--json" => json = true,
+            "--base" => match args.next() {
+                Some(rev) => base = rev.to_owned(),
+                None => {
+                    eprintln!("--base needs a git revision\n\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
             "--spec" => match args.next() {
                 Some(p) => spec = root.join(p),
                 None => {
@@ -69,14 +87,24 @@ fn main() -> ExitCode {
             } else {
                 format!(", {} changed", report.stale.len())
             };
-            println!(
+            let summary = format!(
                 "{verb} {} files ({} lines){changed} in {:.0?} from {}",
                 report.files,
                 report.lines,
                 elapsed,
                 relative(&spec, &root).display()
             );
-            ExitCode::SUCCESS
+            if check {
+                println!("{summary}");
+                return ExitCode::SUCCESS;
+            }
+            // The summary goes to stderr with `--json`, so stdout is the JSON alone.
+            if json {
+                eprintln!("{summary}");
+            } else {
+                println!("{summary}");
+            }
+            print_changes(&root, &spec, &base, json)
         }
         Err(codegen::Failure::Spec(diagnostics)) => {
             eprintln!("{}: {diagnostics}", relative(&spec, &root).display());
@@ -85,6 +113,36 @@ fn main() -> ExitCode {
         Err(codegen::Failure::Io(message)) => {
             eprintln!("{message}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_changes(root: &Path, spec: &Path, base: &str, json: bool) -> ExitCode {
+    match changes::report(root, spec, base) {
+        Ok(Some(written)) => {
+            if json {
+                match std::fs::read_to_string(&written.json) {
+                    Ok(text) => println!("{text}"),
+                    Err(e) => eprintln!("cannot read {}: {e}", written.json.display()),
+                }
+            } else {
+                println!("\nchanges since {base}:\n{}", written.text);
+                if !written.report.changes.is_empty() {
+                    println!(
+                        "CHANGELOG entry: {} (edit it, then paste it under [Unreleased])",
+                        relative(&written.entry, root).display()
+                    );
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Ok(None) => {
+            eprintln!("no change report: the spec is not in git at {base}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("no change report: {message}");
+            ExitCode::SUCCESS
         }
     }
 }

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs cargo-semver-checks, pinned, into tools/cargo (git-ignored), for the change
+# report's second opinion (scripts/semver-check.sh and tests/tests/change_report.rs).
+# Idempotent: nothing happens when the pinned version is already there. It compiles from
+# crates.io with the crate's own lock file (--locked); the first install takes minutes.
+set -euo pipefail
+
+version="0.51.0"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bin="$root/tools/cargo/bin/cargo-semver-checks"
+
+if [ -x "$bin" ] && "$bin" semver-checks --version 2>/dev/null | grep -q " $version\$"; then
+    echo "cargo-semver-checks $version is installed ($bin)"
+    exit 0
+fi
+cargo install --quiet --locked --version "$version" --root "$root/tools/cargo" cargo-semver-checks \
+    || { echo "error: could not install cargo-semver-checks $version from crates.io" >&2; exit 1; }
+"$bin" semver-checks --version
