@@ -192,9 +192,9 @@ pub struct Envelope {
 
 impl Envelope {
     /// The first of `names` that `members` has, with its value.
-    pub(crate) fn pick<'m, V>(
+    pub(crate) fn pick<'m, K: std::borrow::Borrow<str> + Ord, V>(
         names: &[&'static str],
-        members: &'m std::collections::BTreeMap<String, V>,
+        members: &'m std::collections::BTreeMap<K, V>,
     ) -> Option<(&'static str, &'m V)> {
         names
             .iter()

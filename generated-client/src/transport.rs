@@ -476,13 +476,22 @@ fn decode_bytes<T: DeserializeOwned>(
         return serde_path_to_error::deserialize(serde_json::Value::Null)
             .map_err(|e| decode_error(e.path().to_string(), format!("empty body: {}", e.inner())));
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value: T = serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|e| decode_error(e.path().to_string(), e.inner().to_string()))?;
-    deserializer
-        .end()
-        .map_err(|e| decode_error(".".to_owned(), e.to_string()))?;
-    Ok(value)
+    decode_text(body).map_err(|(path, message)| decode_error(path, message))
+}
+
+/// `text` as `T` in one pass; only when that fails is it read again, tracking the path of
+/// the failing field, so a success pays nothing for error reporting.
+fn decode_text<T: DeserializeOwned>(text: &[u8]) -> Result<T, (String, String)> {
+    let error = match serde_json::from_slice::<T>(text) {
+        Ok(value) => return Ok(value),
+        Err(error) => error,
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(text);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(e) => Err((e.path().to_string(), e.inner().to_string())),
+        // Trailing characters after a valid value: the first error said so.
+        Ok(_) => Err((".".to_owned(), error.to_string())),
+    }
 }
 
 /// Unwraps an EnKash envelope: a non-zero code is an [`Error::Api`] whatever the status.
@@ -504,7 +513,14 @@ fn decode_enveloped<T: DeserializeOwned>(
     };
     let value_of = |raw: &RawValue| serde_json::from_str::<serde_json::Value>(raw.get()).ok();
 
-    let fields: BTreeMap<String, Box<RawValue>> = match decode_bytes(operation, status, body) {
+    // The members borrowed from the body: nothing is copied; the payload is decoded below
+    // from its own text. The owned, path-tracking decode runs only to describe a failure.
+    type Members<'b> = BTreeMap<std::borrow::Cow<'b, str>, &'b RawValue>;
+    let parsed = serde_json::from_slice::<Members<'_>>(body).or_else(|_| {
+        decode_bytes::<BTreeMap<String, Box<RawValue>>>(operation, status, body)
+            .map(|_| Members::new())
+    });
+    let fields: Members<'_> = match parsed {
         Ok(fields) => fields,
         Err(_) if !status.is_success() => return Err(http_error()),
         // Well-formed JSON, but not an object: name what was expected.
@@ -559,11 +575,8 @@ fn decode_enveloped<T: DeserializeOwned>(
     let (name, payload) = payload_member.map_or((envelope.payload[0], "null"), |(name, raw)| {
         (name, raw.get())
     });
-    let mut deserializer = serde_json::Deserializer::from_str(payload);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = prefixed_path(name, &e.path().to_string());
-        decode_error(path, e.inner().to_string())
-    })
+    decode_text(payload.as_bytes())
+        .map_err(|(path, message)| decode_error(prefixed_path(name, &path), message))
 }
 
 /// An envelope code sent as a number or as a numeric string.

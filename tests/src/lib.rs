@@ -1,5 +1,6 @@
 //! Shared helpers for the workspace tests.
 
+pub mod crates;
 pub mod examples;
 
 // The generated schema index names `crate::types` and `crate::serde_helpers`: here they

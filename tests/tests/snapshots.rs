@@ -18,6 +18,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use enkash_rewards_generator::generate;
+use enkash_rewards_tests::crates::{write_crate, write_if_changed, write_workspace};
 use enkash_rewards_tests::workspace_root;
 
 fn fixtures_dir() -> PathBuf {
@@ -206,7 +207,6 @@ fn real_world_specs_generate() {
 #[test]
 fn fixtures_compile() {
     let started = Instant::now();
-    let root = workspace_root();
     let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fixture-crates");
     let mut specs: Vec<PathBuf> = specs_in(&fixtures_dir());
     specs.extend(specs_in(&fixtures_dir().join("real")));
@@ -226,25 +226,8 @@ fn fixtures_compile() {
             .replace(['.', '-'], "_");
         let package = format!("fixture_{stem}");
         let dir = scratch.join("crates").join(&package);
-        copy_runtime(&root.join("generated-client/src"), &dir.join("src"));
-        for f in &files {
-            write_if_changed(&dir.join("src/generated").join(f.path), &f.contents);
-        }
-
-        let manifest = fs::read_to_string(root.join("generated-client/Cargo.toml"))
-            .unwrap()
-            .replace(
-                "name = \"enkash-rewards\"",
-                &format!("name = \"{package}\""),
-            )
-            .replace(
-                "name = \"enkash_rewards\"",
-                &format!("name = \"{package}\""),
-            )
-            .lines()
-            .filter(|l| !l.starts_with("readme"))
-            .collect::<Vec<_>>()
-            .join("\n");
+        write_crate(&dir, &package, None, &files);
+        let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
         let manifest = format!(
             "{manifest}\n\n[dev-dependencies.serde_yaml]\nworkspace = true\n\n[[test]]\nname = \"examples\"\npath = \"examples_test.rs\"\n"
         );
@@ -263,25 +246,7 @@ fn fixtures_compile() {
     );
 
     // The workspace manifest: the real one's dependency table, these crates as members.
-    let workspace = fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    let workspace: String = workspace
-        .lines()
-        .map(|l| {
-            if l.starts_with("members") {
-                "members = [\"crates/*\"]".to_owned()
-            } else if l.starts_with("default-members") {
-                String::new()
-            } else {
-                l.to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    write_if_changed(&scratch.join("Cargo.toml"), &workspace);
-    // The real lock file pins the same versions, so nothing new is downloaded.
-    if let Ok(lock) = fs::read_to_string(root.join("Cargo.lock")) {
-        write_if_changed(&scratch.join("Cargo.lock"), &lock);
-    }
+    write_workspace(&scratch, "[\"crates/*\"]");
     // Crates of fixtures that no longer exist would be built too.
     for entry in fs::read_dir(scratch.join("crates"))
         .unwrap()
@@ -377,40 +342,4 @@ fn fixtures_compile() {
         members.len(),
         started.elapsed()
     );
-}
-
-/// Copies the hand-written runtime (everything but `generated/`).
-fn copy_runtime(from: &Path, to: &Path) {
-    for entry in fs::read_dir(from).unwrap().filter_map(Result::ok) {
-        let path = entry.path();
-        let name = entry.file_name();
-        if path.is_dir() {
-            // `flows/` is EnKash's own code over EnKash's operations, not runtime.
-            if name != "generated" && name != "flows" {
-                copy_runtime(&path, &to.join(&name));
-            }
-        } else if name == "lib.rs" {
-            // The schema index belongs to the tests crate; a fixture crate holds it itself.
-            let lib: String = fs::read_to_string(&path)
-                .unwrap()
-                .lines()
-                .filter(|line| !line.contains("flows"))
-                .map(|line| format!("{line}\n"))
-                .collect();
-            let lib = format!(
-                "{lib}\n#[doc(hidden)]\n#[rustfmt::skip]\n#[path = \"generated/schema_index.rs\"]\npub mod schema_index;\n"
-            );
-            write_if_changed(&to.join(&name), &lib);
-        } else {
-            write_if_changed(&to.join(&name), &fs::read_to_string(&path).unwrap());
-        }
-    }
-}
-
-/// Writes only when the contents differ, so cargo's fingerprints stay fresh.
-fn write_if_changed(path: &Path, contents: &str) {
-    if fs::read_to_string(path).ok().as_deref() != Some(contents) {
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, contents).unwrap();
-    }
 }

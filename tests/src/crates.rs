@@ -1,0 +1,105 @@
+//! Generated code built as a crate of its own: the files the generator wrote for a spec,
+//! next to a copy of the hand-written runtime in `generated-client/src`, with a manifest made
+//! from the client's. Used by the fixture build (`tests/tests/snapshots.rs`) and the
+//! cargo-semver-checks comparison (`tests/tests/change_report.rs`).
+
+use std::fs;
+use std::path::Path;
+
+use enkash_rewards_generator::GeneratedFile;
+
+use crate::workspace_root;
+
+/// Writes the crate `package` into `dir`: the runtime, the generated `files`, and a
+/// manifest that is the client's under another name (and `version`, when given).
+pub fn write_crate(dir: &Path, package: &str, version: Option<&str>, files: &[GeneratedFile]) {
+    let root = workspace_root();
+    copy_runtime(&root.join("generated-client/src"), &dir.join("src"));
+    for f in files {
+        write_if_changed(&dir.join("src/generated").join(f.path), &f.contents);
+    }
+    let manifest: String = fs::read_to_string(root.join("generated-client/Cargo.toml"))
+        .expect("the client's manifest")
+        .lines()
+        .filter(|l| !l.starts_with("readme"))
+        .map(|l| match l {
+            "name = \"enkash-rewards\"" | "name = \"enkash_rewards\"" => {
+                format!("name = \"{package}\"")
+            }
+            l if l.starts_with("version = ") && version.is_some() => {
+                format!("version = \"{}\"", version.unwrap_or_default())
+            }
+            l => l.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    write_if_changed(&dir.join("Cargo.toml"), &manifest);
+}
+
+/// A workspace manifest at `dir` with the real workspace's dependency table and `members`,
+/// and the real lock file, so nothing new is resolved or downloaded.
+pub fn write_workspace(dir: &Path, members: &str) {
+    let root = workspace_root();
+    let workspace: String = fs::read_to_string(root.join("Cargo.toml"))
+        .expect("the workspace manifest")
+        .lines()
+        .map(|l| {
+            if l.starts_with("members") {
+                format!("members = {members}")
+            } else if l.starts_with("default-members") || l.starts_with("exclude") {
+                String::new()
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    write_if_changed(&dir.join("Cargo.toml"), &workspace);
+    if let Ok(lock) = fs::read_to_string(root.join("Cargo.lock")) {
+        write_if_changed(&dir.join("Cargo.lock"), &lock);
+    }
+}
+
+/// Copies the hand-written runtime: everything but `generated/` and `flows/` (EnKash's own
+/// code over EnKash's operations), and `lib.rs` without the lines about `flows`.
+pub fn copy_runtime(from: &Path, to: &Path) {
+    for entry in fs::read_dir(from)
+        .expect("the runtime")
+        .filter_map(Result::ok)
+    {
+        let path = entry.path();
+        let name = entry.file_name();
+        if path.is_dir() {
+            if name != "generated" && name != "flows" {
+                copy_runtime(&path, &to.join(&name));
+            }
+        } else if name == "lib.rs" {
+            // The schema index belongs to the tests crate; a generated crate holds it itself.
+            let lib: String = fs::read_to_string(&path)
+                .expect("lib.rs")
+                .lines()
+                .filter(|line| !line.contains("flows"))
+                .map(|line| format!("{line}\n"))
+                .collect();
+            let lib = format!(
+                "{lib}\n#[doc(hidden)]\n#[rustfmt::skip]\n#[path = \"generated/schema_index.rs\"]\npub mod schema_index;\n"
+            );
+            write_if_changed(&to.join(&name), &lib);
+        } else {
+            write_if_changed(
+                &to.join(&name),
+                &fs::read_to_string(&path).expect("a runtime file"),
+            );
+        }
+    }
+}
+
+/// Writes only when the contents differ, so cargo's fingerprints stay fresh.
+pub fn write_if_changed(path: &Path, contents: &str) {
+    if fs::read_to_string(path).ok().as_deref() != Some(contents) {
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).expect("a folder");
+        }
+        fs::write(path, contents).expect("a file");
+    }
+}
