@@ -120,6 +120,15 @@ impl RequestBody {
         })
     }
 
+    /// A body sent as given, with the media type the spec names (`application/octet-stream`,
+    /// `image/jpeg`, `text/plain`…).
+    pub fn raw(content_type: &'static str, bytes: Vec<u8>) -> Self {
+        Self {
+            content_type,
+            bytes,
+        }
+    }
+
     /// Serialises `body` as `application/x-www-form-urlencoded`.
     pub fn form<T: serde::Serialize>(body: &T) -> Result<Self, Error> {
         let text = serde_urlencoded::to_string(body).map_err(|e| Error::InvalidRequest {

@@ -482,6 +482,7 @@ fn shown(ty: &TypeRef) -> String {
         TypeRef::Map(t) => format!("a map of {}", shown(t)),
         TypeRef::Nullable(t) => format!("{} or null", shown(t)),
         TypeRef::Unit => "nothing".to_owned(),
+        TypeRef::Bytes => "bytes".to_owned(),
     }
 }
 

@@ -106,6 +106,7 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
             quote!(Option<#t>)
         }
         TypeRef::Unit => quote!(()),
+        TypeRef::Bytes => quote!(Vec<u8>),
     }
 }
 

@@ -725,10 +725,24 @@ fn send_fns(plan: &Plan<'_>, api: &Api) -> TokenStream {
 fn body_expr(plan: &Plan<'_>, api: &Api) -> TokenStream {
     match &plan.op.body {
         None => quote!(let body = None;),
+        Some(b) if b.encoding == BodyEncoding::Raw => {
+            // Sent as given under the spec's media type: bytes, or a string's bytes.
+            let media = &b.media;
+            let bytes = if b.ty == TypeRef::String {
+                quote!(body.into_bytes())
+            } else {
+                quote!(body)
+            };
+            if b.required {
+                quote!(let body = Some(crate::request::RequestBody::raw(#media, #bytes));)
+            } else {
+                quote!(let body = body.map(|body| crate::request::RequestBody::raw(#media, #bytes));)
+            }
+        }
         Some(b) => {
             let encode = match b.encoding {
                 BodyEncoding::Json => quote!(crate::request::RequestBody::json),
-                BodyEncoding::Form => quote!(crate::request::RequestBody::form),
+                _ => quote!(crate::request::RequestBody::form),
             };
             match (&b.struct_name, &b.fields) {
                 (Some(name), Some(_)) => {

@@ -55,25 +55,49 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Parses and lowers `spec_text` into the API model.
+/// Parses and lowers `spec_text` into the API model; any problem is an error.
 pub fn model(spec_text: &str) -> Result<model::Api, Diagnostics> {
     lower::lower(&load::parse(spec_text)?)
 }
 
-/// Generates every file of `src/generated/` from a spec's text.
+/// Generates every file of `src/generated/` from a spec's text; any problem is an error
+/// (`--strict`).
 pub fn generate(spec_text: &str) -> Result<Vec<GeneratedFile>, Diagnostics> {
-    let api = model(spec_text)?;
+    emit_files(&model(spec_text)?)
+}
+
+/// What [`generate_partial`] produced: the files, and what it left out.
+#[derive(Debug, Clone)]
+pub struct Partial {
+    pub files: Vec<GeneratedFile>,
+    pub skipped: lower::partial::Skipped,
+    pub operations: usize,
+}
+
+/// Generates what the spec can express: an operation or type with a problem is left out,
+/// with a warning at its pointer, and the rest is generated. `Err` only for problems that
+/// leave nothing sensible to generate (unreadable document, broken `servers`).
+pub fn generate_partial(spec_text: &str) -> Result<Partial, Diagnostics> {
+    let (api, skipped) = lower::lower_with(&load::parse(spec_text)?, true)?;
+    Ok(Partial {
+        files: emit_files(&api)?,
+        skipped,
+        operations: api.operations.len(),
+    })
+}
+
+fn emit_files(api: &model::Api) -> Result<Vec<GeneratedFile>, Diagnostics> {
     use Destination::{Client, Tests};
     let files = [
-        (Client, "mod.rs", mod_file(&api)),
-        (Client, "types.rs", emit_types::types_file(&api)),
-        (Client, "operations.rs", emit_ops::operations_file(&api)),
-        (Client, "testing.rs", emit_testing::testing_file(&api)),
-        (Tests, "schema_index.rs", schema_index_file(&api)),
+        (Client, "mod.rs", mod_file(api)),
+        (Client, "types.rs", emit_types::types_file(api)),
+        (Client, "operations.rs", emit_ops::operations_file(api)),
+        (Client, "testing.rs", emit_testing::testing_file(api)),
+        (Tests, "schema_index.rs", schema_index_file(api)),
     ];
     let mut out = Vec::new();
     let mut problems = Diagnostics::default();
-    let header = emit::header(&api);
+    let header = emit::header(api);
     for (destination, path, tokens) in files {
         match emit::format_file(&header, tokens) {
             Ok(contents) => out.push(GeneratedFile {

@@ -169,6 +169,8 @@ pub enum TypeRef {
     Nullable(Box<TypeRef>),
     /// No body at all (e.g. a 204 answer).
     Unit,
+    /// Raw bytes: a binary request body (`Vec<u8>`).
+    Bytes,
 }
 
 #[derive(Debug, Clone)]
@@ -416,11 +418,16 @@ pub struct Param {
 pub enum BodyEncoding {
     Json,
     Form,
+    /// Sent as given, with the media type the spec names (`application/octet-stream`,
+    /// `image/jpeg`, `text/plain`): bytes, or a string for `text/*`.
+    Raw,
 }
 
 #[derive(Debug, Clone)]
 pub struct Body {
     pub encoding: BodyEncoding,
+    /// The media type sent as `Content-Type`, e.g. `application/json`.
+    pub media: String,
     pub required: bool,
     pub ty: TypeRef,
     /// When the body is a named struct its fields become builder setters (setter name,

@@ -569,3 +569,33 @@ fn secrets_and_clients_never_print_secrets() {
     }
     assert!(client_debug.contains("127.0.0.1"), "{client_debug}");
 }
+
+/// A body sent as given (`application/octet-stream`, `text/plain`…) goes out byte for byte
+/// under its own media type, and is never wrapped by payload encryption (only JSON is).
+#[tokio::test]
+async fn a_raw_body_is_sent_as_given_with_its_media_type() {
+    let server = MockServer::start().await;
+    let bytes: Vec<u8> = vec![0, 159, 146, 150, b'{', b'"'];
+    Mock::given(method("PUT"))
+        .and(path("/api/v0/things/T1"))
+        .and(header("content-type", "application/octet-stream"))
+        .and(wiremock::matchers::body_bytes(bytes.clone()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "response_code": 0, "response_message": "Success", "payload": null
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let encrypted = Client::builder()
+        .base_url(server.uri())
+        .retry_policy(RetryPolicy::none())
+        .payload_encryption(enkash_rewards::PayloadEncryption::new(
+            enkash_rewards::PayloadKey::from_bytes([7; 16]),
+        ))
+        .build()
+        .expect("test client builds");
+    let mut request = request(Method::PUT, "/api/v0/things/T1");
+    request.body = Some(RequestBody::raw("application/octet-stream", bytes));
+    let answer: enkash_rewards::Response<()> = encrypted.execute(request).await.expect("stored");
+    assert_eq!(answer.status, StatusCode::OK);
+}

@@ -99,6 +99,7 @@ fixtures!(
     recursive_union,
     name_collisions,
     recursive,
+    raw_bodies_and_lists,
     rejected,
 );
 

@@ -15,11 +15,14 @@ use std::time::Instant;
 mod changes;
 mod codegen;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--base REV] [--json]
+const USAGE: &str =
+    "usage: cargo xtask codegen [--check] [--strict] [--spec PATH] [--base REV] [--json]
 
   codegen          regenerate generated-client/src/generated/ from spec/enkash-rewards.yaml,
                    then report what the spec change since --base does to the crate's users
   --check          write nothing; exit 1 naming each stale file if the output would change
+  --strict         any problem in the spec is an error (by default an operation or type
+                   with a problem is left out, with a warning, and the rest generated)
   --spec PATH      generate from another spec (relative to the workspace root)
   --base REV       the git revision to compare the spec with (default HEAD)
   --json           print the change report as JSON instead of text";
@@ -40,12 +43,14 @@ fn main() -> ExitCode {
     }
     let root = workspace_root();
     let mut check = false;
+    let mut strict = false;
     let mut json = false;
     let mut base = "HEAD".to_owned();
     let mut spec = root.join(codegen::SPEC);
     while let Some(arg) = args.next() {
         match arg {
             "--check" => check = true,
+            "--strict" => strict = true,
             "--json" => json = true,
             "--base" => match args.next() {
                 Some(rev) => base = rev.to_owned(),
@@ -68,10 +73,20 @@ fn main() -> ExitCode {
         }
     }
     let started = Instant::now();
-    let result = codegen::run(&spec, &root, check);
+    let result = codegen::run(&spec, &root, check, strict);
     let elapsed = started.elapsed();
     match result {
         Ok(report) => {
+            if !report.warnings.is_empty() {
+                eprintln!(
+                    "warning: {} operation(s) left out; what the spec cannot express, at its pointer:",
+                    report.skipped_operations
+                );
+                for w in report.warnings.iter() {
+                    eprintln!("  {w}");
+                }
+                eprintln!("(--strict makes these errors)");
+            }
             if check && !report.stale.is_empty() {
                 eprintln!(
                     "generated code is stale; run `cargo xtask codegen` and commit the result:"

@@ -24,6 +24,7 @@ use crate::naming::{self, Scope};
 use crate::resolve::{self, SchemaRef};
 
 mod operations;
+pub mod partial;
 mod passes;
 mod schemas;
 
@@ -99,7 +100,14 @@ const RESERVED_BUILDER_FNS: &[&str] = &[
     "into_state",
 ];
 
+/// The model of `spec`; any problem is an error.
 pub fn lower(spec: &OpenAPI) -> Result<Api, Diagnostics> {
+    lower_with(spec, false).map(|(api, _)| api)
+}
+
+/// The model of `spec`, or with `partial` the model of what it can express: operations and
+/// types with problems are left out and reported as warnings (see [`partial`]).
+pub fn lower_with(spec: &OpenAPI, partial: bool) -> Result<(Api, partial::Skipped), Diagnostics> {
     let mut l = Lowerer {
         spec,
         diags: Diagnostics::default(),
@@ -119,8 +127,13 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Diagnostics> {
     l.decide_type_facts();
     l.decide_optionality(&mut operations);
     let servers = l.lower_servers();
+    let mut skipped = partial::Skipped::default();
     if !l.diags.is_empty() {
-        return Err(l.diags);
+        if !partial {
+            return Err(l.diags);
+        }
+        let problems = std::mem::take(&mut l.diags);
+        skipped = partial::leave_out(problems, &mut l.types, &mut operations, &mut l.index)?;
     }
     let by_name = l
         .types
@@ -128,18 +141,21 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Diagnostics> {
         .enumerate()
         .map(|(i, t)| (t.name.clone(), i))
         .collect();
-    Ok(Api {
-        crate_name: crate_name(&spec.info),
-        title: spec.info.title.clone(),
-        version: spec.info.version.clone(),
-        description: spec.info.description.clone(),
-        servers,
-        types: l.types,
-        operations,
-        schema_index: l.index,
-        token_endpoint,
-        by_name,
-    })
+    Ok((
+        Api {
+            crate_name: crate_name(&spec.info),
+            title: spec.info.title.clone(),
+            version: spec.info.version.clone(),
+            description: spec.info.description.clone(),
+            servers,
+            types: l.types,
+            operations,
+            schema_index: l.index,
+            token_endpoint,
+            by_name,
+        },
+        skipped,
+    ))
 }
 
 /// `info.x-rust-crate` when it is a valid crate name in snake case, else the title's.

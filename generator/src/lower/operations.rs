@@ -274,6 +274,9 @@ impl<'a> Lowerer<'a> {
                 TypeRef::Nullable(inner) => TypeRef::Array(inner),
                 item => TypeRef::Array(Box::new(item)),
             },
+            // One value or several of the same (`oneOf: [X, {type: array, items: X}]`) is
+            // in a query the same as a list: `name=a` or `name=a&name=b`.
+            _ if location == ParamLocation::Query => self.one_or_many(&ty).unwrap_or(ty),
             _ => ty,
         };
         self.check_scalar_param(&ty, location, &at);
@@ -419,6 +422,7 @@ impl<'a> Lowerer<'a> {
             TypeRef::Map(_) | TypeRef::Any => {
                 Err("a free-form object (`deepObject` form encoding is not supported)")
             }
+            TypeRef::Bytes => Err("binary data"),
             TypeRef::Named(n) => match self.types.iter().find(|t| t.name == n).map(|t| &t.kind) {
                 Some(TypeKind::StringEnum(_) | TypeKind::IntEnum(_)) => Ok(()),
                 Some(TypeKind::Union(_)) => Err("a `oneOf`/`anyOf`"),
@@ -426,6 +430,26 @@ impl<'a> Lowerer<'a> {
             },
             TypeRef::Unit => Err("empty"),
         }
+    }
+
+    /// `Array(X)` when `ty` is a union of exactly `X` and an array of `X`.
+    fn one_or_many(&self, ty: &TypeRef) -> Option<TypeRef> {
+        let TypeRef::Named(n) = ty else {
+            return None;
+        };
+        let Some(TypeKind::Union(variants)) =
+            self.types.iter().find(|t| &t.name == n).map(|t| &t.kind)
+        else {
+            return None;
+        };
+        let [a, b] = variants.as_slice() else {
+            return None;
+        };
+        let (one, many) = match (self.resolve_alias(&a.ty), self.resolve_alias(&b.ty)) {
+            (TypeRef::Array(item), other) | (other, TypeRef::Array(item)) => (other, *item),
+            _ => return None,
+        };
+        (one == many).then(|| TypeRef::Array(Box::new(one)))
     }
 
     /// Parameters are written with `Display`: scalars, enums and unions of them, and
@@ -494,17 +518,33 @@ impl<'a> Lowerer<'a> {
         let (body, at) = self.follow(op.request_body.as_ref()?, at, "requestBodies", |c| {
             &c.request_bodies
         })?;
-        let Some((media, content, encoding)) = body
+        // JSON or a form if the spec offers one, else a body sent as given.
+        let chosen = body
             .content
             .iter()
             .find_map(|(m, c)| media_encoding(m).map(|e| (m, c, e)))
-        else {
+            .or_else(|| {
+                body.content
+                    .iter()
+                    .find(|(m, _)| is_raw_media(m))
+                    .map(|(m, c)| (m, c, BodyEncoding::Raw))
+            });
+        let Some((media, content, encoding)) = chosen else {
             let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            self.diags.push(Kind::Unsupported, at.key("content").as_str(), format!("no supported media type (application/json or application/x-www-form-urlencoded) among: {}", found.join(", ")));
+            self.diags.push(Kind::Unsupported, at.key("content").as_str(), format!("no supported media type (JSON, form-urlencoded, or one sent as given such as application/octet-stream or text/plain) among: {}", found.join(", ")));
             return None;
         };
         let media_ptr = at.key("content").key(media);
-        let ty = self.media_type(content, &media_ptr, &format!("{builder}Request"));
+        let ty = if encoding == BodyEncoding::Raw {
+            // The schema (`type: string, format: binary`, or none) only says "the bytes".
+            if media.to_ascii_lowercase().starts_with("text/") {
+                TypeRef::String
+            } else {
+                TypeRef::Bytes
+            }
+        } else {
+            self.media_type(content, &media_ptr, &format!("{builder}Request"))
+        };
         let example = media_example(self.spec, content);
         let (fields, struct_name, extra_field) = match &ty {
             TypeRef::Named(n) => match self.types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
@@ -552,6 +592,7 @@ impl<'a> Lowerer<'a> {
         }
         Some(Body {
             encoding,
+            media: media.clone(),
             required: body.required,
             ty,
             fields,
@@ -704,6 +745,19 @@ pub(super) fn location_name(l: ParamLocation) -> &'static str {
         ParamLocation::Query => "query",
         ParamLocation::Header => "header",
     }
+}
+
+/// A media type whose body is sent as given: anything but JSON, forms and multipart.
+fn is_raw_media(media: &str) -> bool {
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    !essence.starts_with("multipart/")
+        && media_encoding(&essence).is_none()
+        && essence.contains('/')
 }
 
 pub(super) fn media_encoding(media: &str) -> Option<BodyEncoding> {

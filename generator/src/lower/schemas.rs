@@ -495,15 +495,24 @@ impl<'a> Lowerer<'a> {
                 self.type_ref(*at, name, prop_ptr);
             }
         }
+        // A required name that is not a property is valid JSON Schema: it requires an
+        // additional property, which lands in the catch-all map. Only a closed object
+        // (`additionalProperties: false`) makes it impossible to satisfy.
+        let closed = matches!(
+            parts.additional,
+            Some((AdditionalProperties::Any(false), _))
+        );
         for missing in parts
             .required
             .iter()
-            .filter(|r| !parts.props.iter().any(|(w, _, _)| w == *r))
+            .filter(|r| closed && !parts.props.iter().any(|(w, _, _)| w == *r))
         {
             self.diags.push(
                 Kind::Invalid,
                 pointer.key("required").as_str(),
-                format!("`{missing}` is required but is not a property"),
+                format!(
+                    "`{missing}` is required but is not a property, and `additionalProperties: false` forbids any other"
+                ),
             );
         }
         // `additionalProperties: false` still gets a free-form catch-all: the spec promises
@@ -811,6 +820,7 @@ pub(super) fn variant_name(ty: &TypeRef) -> String {
         TypeRef::Map(_) => "Map".into(),
         TypeRef::Nullable(t) => variant_name(t),
         TypeRef::Unit => "Null".into(),
+        TypeRef::Bytes => "Bytes".into(),
     }
 }
 
