@@ -22,7 +22,12 @@ fn a_broken_spec_lists_every_problem_at_its_pointer_and_writes_nothing() {
     let generated =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/src/generated/types.rs");
     let before = std::fs::read(&generated).ok();
-    let (code, _, stderr) = xtask(&["codegen", "--spec", "xtask/tests/data/broken.yaml"]);
+    let (code, _, stderr) = xtask(&[
+        "codegen",
+        "--strict",
+        "--spec",
+        "xtask/tests/data/broken.yaml",
+    ]);
     assert_eq!(code, 1, "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     for expected in [
@@ -44,6 +49,27 @@ fn a_broken_spec_lists_every_problem_at_its_pointer_and_writes_nothing() {
         before,
         "a failed run must not touch generated files"
     );
+}
+
+/// Without `--strict`, what the spec cannot express is left out with a warning at its
+/// pointer. (`--check`: this test must not write the workspace's generated files.)
+#[test]
+fn without_strict_the_broken_parts_are_left_out_with_warnings() {
+    let generated =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/src/generated/types.rs");
+    let before = std::fs::read(&generated).ok();
+    let (_, _, stderr) = xtask(&["codegen", "--check", "--spec", "xtask/tests/data/broken.yaml"]);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    for expected in [
+        "warning: 2 operation(s) left out",
+        "#/paths/~1cards~1{cardId}/get: operation `getCard` left out",
+        "#/paths/~1uploads/post: operation `upload` left out",
+        "#/components/schemas/Card: type `Card` left out",
+        "(--strict makes these errors)",
+    ] {
+        assert!(stderr.contains(expected), "missing `{expected}` in:\n{stderr}");
+    }
+    assert_eq!(std::fs::read(&generated).ok(), before, "--check writes nothing");
 }
 
 #[test]
