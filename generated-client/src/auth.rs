@@ -585,7 +585,7 @@ impl TokenCache {
             path: endpoint.path.to_owned(),
             query: Vec::new(),
             headers: Vec::new(),
-            body: Some(RequestBody::form(&form)?),
+            body: Some(RequestBody::form_pairs(form.iter().copied())),
             security: &[Security::Basic],
             retry: RetryClass::Idempotent,
             idempotency_key: None,

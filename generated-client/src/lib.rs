@@ -117,6 +117,7 @@ mod auth;
 mod client;
 pub mod encryption;
 mod error;
+mod form;
 // Formatted by prettyplease when generated; rustfmt would reformat it and break
 // `cargo xtask codegen --check`.
 #[rustfmt::skip]

@@ -129,9 +129,25 @@ impl RequestBody {
         }
     }
 
-    /// Serialises `body` as `application/x-www-form-urlencoded`.
+    /// `application/x-www-form-urlencoded` from name and value pairs, in order.
+    pub fn form_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut serializer = form_urlencoded::Serializer::new(String::new());
+        serializer.extend_pairs(pairs);
+        Self {
+            content_type: "application/x-www-form-urlencoded",
+            bytes: serializer.finish().into_bytes(),
+        }
+    }
+
+    /// Serialises `body` as `application/x-www-form-urlencoded`: members as pairs, nested
+    /// objects in the bracket style (`metadata[key]=…`), top-level lists as repeated pairs;
+    /// decimals keep their digits.
     pub fn form<T: serde::Serialize>(body: &T) -> Result<Self, Error> {
-        let text = serde_urlencoded::to_string(body).map_err(|e| Error::InvalidRequest {
+        let json = serde_json::to_string(body).map_err(|e| Error::InvalidRequest {
+            field: "body".to_owned(),
+            reason: format!("could not be encoded: {e}"),
+        })?;
+        let text = crate::form::encode(&json).map_err(|e| Error::InvalidRequest {
             field: "body".to_owned(),
             reason: format!("could not be form-encoded: {e}"),
         })?;

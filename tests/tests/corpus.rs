@@ -30,6 +30,7 @@ const FULL: &[&str] = &[
     "progenitor-nexus.json",
     "spotify.yaml",
     "swagger-petstore3.yaml",
+    "twilio-api-v2010.json",
 ];
 
 struct Row {

@@ -58,7 +58,12 @@ fn without_strict_the_broken_parts_are_left_out_with_warnings() {
     let generated =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/src/generated/types.rs");
     let before = std::fs::read(&generated).ok();
-    let (_, _, stderr) = xtask(&["codegen", "--check", "--spec", "xtask/tests/data/broken.yaml"]);
+    let (_, _, stderr) = xtask(&[
+        "codegen",
+        "--check",
+        "--spec",
+        "xtask/tests/data/broken.yaml",
+    ]);
     assert!(!stderr.contains("panicked"), "{stderr}");
     for expected in [
         "warning: 2 operation(s) left out",
@@ -67,9 +72,16 @@ fn without_strict_the_broken_parts_are_left_out_with_warnings() {
         "#/components/schemas/Card: type `Card` left out",
         "(--strict makes these errors)",
     ] {
-        assert!(stderr.contains(expected), "missing `{expected}` in:\n{stderr}");
+        assert!(
+            stderr.contains(expected),
+            "missing `{expected}` in:\n{stderr}"
+        );
     }
-    assert_eq!(std::fs::read(&generated).ok(), before, "--check writes nothing");
+    assert_eq!(
+        std::fs::read(&generated).ok(),
+        before,
+        "--check writes nothing"
+    );
 }
 
 #[test]

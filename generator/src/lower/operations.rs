@@ -401,34 +401,14 @@ impl<'a> Lowerer<'a> {
         ty
     }
 
-    /// Whether a form field of type `ty` can be written by the form encoder
-    /// (`serde_urlencoded`): scalars only, and not exact decimals, which serialise as a
-    /// `serde_json` number token the form encoder does not know.
+    /// Whether a form field of type `ty` can be written by the form encoder (the runtime's
+    /// `form.rs`): anything JSON can hold (nested objects in the bracket style, lists as
+    /// repeated or indexed pairs, decimals as written), but not binary data.
     pub(super) fn form_value(&self, ty: &TypeRef) -> Result<(), &'static str> {
         match self.resolve_alias(ty) {
-            TypeRef::String
-            | TypeRef::Boolean
-            | TypeRef::I32
-            | TypeRef::I64
-            | TypeRef::F32
-            | TypeRef::F64 => Ok(()),
-            TypeRef::Decimal => Err(
-                "an exact decimal (`type: number` without a float `format`), which the form encoder cannot write yet; give it `format: double` or make it a string",
-            ),
-            TypeRef::Nullable(t) => self.form_value(&t),
-            TypeRef::Array(_) => {
-                Err("an array (exploded or delimited form arrays are not supported)")
-            }
-            TypeRef::Map(_) | TypeRef::Any => {
-                Err("a free-form object (`deepObject` form encoding is not supported)")
-            }
-            TypeRef::Bytes => Err("binary data"),
-            TypeRef::Named(n) => match self.types.iter().find(|t| t.name == n).map(|t| &t.kind) {
-                Some(TypeKind::StringEnum(_) | TypeKind::IntEnum(_)) => Ok(()),
-                Some(TypeKind::Union(_)) => Err("a `oneOf`/`anyOf`"),
-                _ => Err("an object (`deepObject` form encoding is not supported)"),
-            },
-            TypeRef::Unit => Err("empty"),
+            TypeRef::Bytes => Err("binary data (a form-urlencoded body carries text)"),
+            TypeRef::Nullable(t) | TypeRef::Array(t) | TypeRef::Map(t) => self.form_value(&t),
+            _ => Ok(()),
         }
     }
 
@@ -584,7 +564,11 @@ impl<'a> Lowerer<'a> {
                                 .unwrap_or_else(Pointer::root)
                                 .key("properties")
                                 .key(&f.wire);
-                            self.diags.push(Kind::Unsupported, at.as_str(), format!("form field `{}` is {why}; a form-urlencoded body can only carry strings, integers, booleans, floats and enums", f.wire));
+                            self.diags.push(
+                                Kind::Unsupported,
+                                at.as_str(),
+                                format!("form field `{}` is {why}", f.wire),
+                            );
                         }
                     }
                 }
