@@ -259,6 +259,21 @@ impl<T> Response<T> {
     }
 }
 
+/// Decodes an answer exactly as the client decodes an operation's: the envelope unwrapped
+/// (a non-zero code is [`Error::Api`] whatever the status), the payload decoded as `T` with
+/// exact decimals, a failure named by the field's path ([`Error::Decode`]). For answers
+/// that reach you by another way (a queue, a stored response), and for benchmarks.
+///
+/// `operation` names the answer in errors. Payload encryption is not undone here.
+pub fn decode_answer<T: serde::de::DeserializeOwned>(
+    operation: &'static str,
+    envelope: Option<Envelope>,
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Result<T, Error> {
+    crate::transport::decode_payload(operation, envelope, status, body)
+}
+
 /// Percent-encodes `value` as exactly one path segment: `/`, `?`, `#`, `%` and `..` can
 /// never change which resource is addressed.
 pub fn encode_path_segment(value: &str) -> String {

@@ -430,21 +430,30 @@ fn decode_response<T: DeserializeOwned>(
         headers,
         body,
     } = raw;
-    let payload = match envelope {
-        Some(envelope) => decode_enveloped(operation, envelope, status, &body)?,
-        None if status.is_success() => decode_bytes(operation, status, &body)?,
-        None => {
-            return Err(Error::Http {
-                status,
-                body_snippet: snippet(&body),
-            });
-        }
-    };
+    let payload = decode_payload(operation, envelope, status, &body)?;
     Ok(Response {
         status,
         headers,
         payload,
     })
+}
+
+/// The payload of an answer, or the error it means; see the table in the
+/// [module documentation](self).
+pub(crate) fn decode_payload<T: DeserializeOwned>(
+    operation: &'static str,
+    envelope: Option<Envelope>,
+    status: StatusCode,
+    body: &[u8],
+) -> Result<T, Error> {
+    match envelope {
+        Some(envelope) => decode_enveloped(operation, envelope, status, body),
+        None if status.is_success() => decode_bytes(operation, status, body),
+        None => Err(Error::Http {
+            status,
+            body_snippet: snippet(body),
+        }),
+    }
 }
 
 /// [`Error::Decode`] for `body`, naming the field at `path` (`.` for the whole body).

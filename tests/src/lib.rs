@@ -93,3 +93,16 @@ pub fn named_example(operation_id: &str, status: Option<&str>, name: &str) -> Op
         .get("value")
         .cloned()
 }
+
+/// The client the wire tests use against a server on loopback: a static bearer `token`
+/// and `partner` id, no retries (a retry must never hide a wrong request), and a timeout.
+pub fn loopback_client(base_url: &str, token: &str, partner: &str) -> enkash_rewards::Client {
+    enkash_rewards::Client::builder()
+        .base_url(base_url)
+        .bearer_token(token)
+        .partner_id(partner)
+        .timeout(std::time::Duration::from_secs(5))
+        .retry_policy(enkash_rewards::RetryPolicy::none())
+        .build()
+        .expect("a valid configuration")
+}

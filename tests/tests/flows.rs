@@ -17,14 +17,7 @@ use wiremock::matchers::{body_json, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .base_url(server.uri())
-        .bearer_token("token")
-        .partner_id("CRMXWB3ZM")
-        .timeout(Duration::from_secs(5))
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("a valid configuration")
+    enkash_rewards_tests::loopback_client(&server.uri(), "token", "CRMXWB3ZM")
 }
 
 fn card_answer() -> ResponseTemplate {

@@ -4,10 +4,9 @@
 //! documented answer decoding into what `send()` returns.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use enkash_rewards::types::{BulkAllocationRow, CardSearchResult, CartItemInput};
-use enkash_rewards::{Client, Error, RetryPolicy};
+use enkash_rewards::{Client, Error};
 use enkash_rewards_tests::{example, named_example};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -18,14 +17,7 @@ const TOKEN: &str = "2f68dbbf-519d-4f01-9636-e2421b68f379";
 const PARTNER: &str = "CRMXWB3ZM";
 
 fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .base_url(server.uri())
-        .bearer_token(TOKEN)
-        .partner_id(PARTNER)
-        .timeout(Duration::from_secs(5))
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("a valid configuration")
+    enkash_rewards_tests::loopback_client(&server.uri(), TOKEN, PARTNER)
 }
 
 fn answer(body: Value) -> ResponseTemplate {

@@ -731,26 +731,26 @@ pub(super) fn location_name(l: ParamLocation) -> &'static str {
     }
 }
 
-/// A media type whose body is sent as given: anything but JSON, forms and multipart.
-fn is_raw_media(media: &str) -> bool {
-    let essence = media
+/// A media type's essence: `Application/JSON; charset=utf-8` → `application/json`.
+fn essence(media: &str) -> String {
+    media
         .split(';')
         .next()
         .unwrap_or("")
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+/// A media type whose body is sent as given: anything but JSON, forms and multipart.
+fn is_raw_media(media: &str) -> bool {
+    let essence = essence(media);
     !essence.starts_with("multipart/")
         && media_encoding(&essence).is_none()
         && essence.contains('/')
 }
 
 pub(super) fn media_encoding(media: &str) -> Option<BodyEncoding> {
-    let essence = media
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = essence(media);
     if essence == "application/json" || essence.ends_with("+json") {
         Some(BodyEncoding::Json)
     } else if essence == "application/x-www-form-urlencoded" {

@@ -1,0 +1,98 @@
+//! The client against hand-written code: decoding the documented reward-card answer, and
+//! one call on loopback (Get Balance), each on one thread.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use enkash_rewards::request::{Envelope, decode_answer};
+use enkash_rewards::types::RewardCard;
+use enkash_rewards::{Client, RetryPolicy};
+use enkash_rewards_benchmarks::{hand_written, loopback, reward_card_answer};
+
+const CARD: Envelope = Envelope {
+    code: &["code"],
+    message: &["message"],
+    payload: &["payload"],
+};
+
+fn decoding(c: &mut Criterion) {
+    let body = reward_card_answer();
+    let mut group = c.benchmark_group("decode/reward-card");
+    group.bench_function("client", |b| {
+        b.iter(|| {
+            decode_answer::<RewardCard>(
+                "createAndAllocatePoints",
+                Some(CARD),
+                reqwest::StatusCode::OK,
+                std::hint::black_box(&body),
+            )
+            .expect("decodes")
+        })
+    });
+    group.bench_function("hand-written struct", |b| {
+        b.iter(|| {
+            serde_json::from_slice::<hand_written::Envelope<hand_written::RewardCard>>(
+                std::hint::black_box(&body),
+            )
+            .expect("decodes")
+        })
+    });
+    group.bench_function("serde_json::Value", |b| {
+        b.iter(|| {
+            serde_json::from_slice::<serde_json::Value>(std::hint::black_box(&body))
+                .expect("decodes")
+        })
+    });
+    group.finish();
+}
+
+fn per_call(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let url = runtime.block_on(loopback(
+        br#"{"response_code":0,"response_message":"Success","payload":0}"#.to_vec(),
+    ));
+    let client = Client::builder()
+        .base_url(&url)
+        .bearer_token("bench-token")
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("a client");
+    let http = reqwest::Client::new();
+    let target = format!("{url}/api/v0/coins/balance?userId=EK6CYE6K");
+    let mut group = c.benchmark_group("call/get-balance");
+    group.bench_function("client", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(client.get_coin_balance().user_id("EK6CYE6K").send())
+                .expect("answers")
+        })
+    });
+    group.bench_function("hand-written reqwest", |b| {
+        b.iter(|| {
+            runtime.block_on(async {
+                let answer = http
+                    .get(&target)
+                    .bearer_auth("bench-token")
+                    .header("accept", "application/json")
+                    .send()
+                    .await
+                    .expect("answers")
+                    .bytes()
+                    .await
+                    .expect("a body");
+                let envelope: hand_written::Envelope<i64> =
+                    serde_json::from_slice(&answer).expect("decodes");
+                envelope.payload
+            })
+        })
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(3));
+    targets = decoding, per_call
+}
+criterion_main!(benches);

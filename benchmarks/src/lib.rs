@@ -1,0 +1,238 @@
+//! What the benchmarks share: the specs, the two generators as plain functions, a loopback
+//! HTTP server, and the hand-written alternatives the client is measured against.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("benchmarks/ sits in the repository")
+        .to_path_buf()
+}
+
+/// The specs measured: ours, then the public ones both generators handle in full (found at
+/// run time: a spec progenitor refuses or panics on is not compared).
+pub fn specs() -> Vec<(String, String)> {
+    let mut out = vec![(
+        "enkash-rewards.yaml".to_owned(),
+        std::fs::read_to_string(root().join("spec/enkash-rewards.yaml")).expect("our spec"),
+    )];
+    for name in [
+        "oai-uspto.yaml",
+        "oai-link-example.yaml",
+        "oai-petstore-expanded.yaml",
+        "progenitor-keeper.json",
+        "progenitor-buildomat.json",
+        "spotify.yaml",
+        "progenitor-nexus.json",
+    ] {
+        if let Ok(text) = std::fs::read_to_string(root().join("../shared/specs").join(name)) {
+            out.push((name.to_owned(), text));
+        }
+    }
+    out
+}
+
+/// Ours: text to formatted files, partially where it must. Returns the client's lines
+/// (the test-only schema index left out) and the operations generated.
+pub fn ours(text: &str) -> Option<(usize, usize)> {
+    let partial = enkash_rewards_generator::generate_partial(text).ok()?;
+    if !partial.skipped.operations.is_empty() {
+        return None;
+    }
+    let lines = partial
+        .files
+        .iter()
+        .filter(|f| f.path != "schema_index.rs")
+        .map(|f| f.contents.lines().count())
+        .sum();
+    Some((lines, partial.operations))
+}
+
+/// progenitor 0.15.1: text to one formatted file, as its `generate_tokens` and
+/// prettyplease make it. `None` when it refuses or panics on the spec.
+pub fn progenitor(text: &str, json: bool) -> Option<usize> {
+    catch_unwind(AssertUnwindSafe(|| {
+        let spec: openapiv3::OpenAPI = if json {
+            serde_json::from_str(text).ok()?
+        } else {
+            serde_yaml::from_str(text).ok()?
+        };
+        let mut generator =
+            progenitor_impl::Generator::new(&progenitor_impl::GenerationSettings::default());
+        let tokens = generator.generate_tokens(&spec).ok()?;
+        let file: syn2::File = syn2::parse2(tokens).ok()?;
+        Some(prettyplease2::unparse(&file).lines().count())
+    }))
+    .ok()
+    .flatten()
+}
+
+/// The reward-card answer of Create And Allocate Points, as documented.
+pub fn reward_card_answer() -> Vec<u8> {
+    let spec: serde_json::Value = serde_yaml::from_str(
+        &std::fs::read_to_string(root().join("spec/enkash-rewards.yaml")).expect("our spec"),
+    )
+    .expect("YAML");
+    let example = &spec["paths"]["/api/v0/partner/enKashCard/create-allocate-points"]["post"]["responses"]
+        ["200"]["content"]["application/json"]["example"];
+    serde_json::to_vec(example).expect("JSON")
+}
+
+pub mod hand_written {
+    //! What a careful hand-written integration would decode the same answers into: plain
+    //! serde derives, amounts as `f64` (as such code usually has them).
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    pub struct Envelope<T> {
+        pub code: Option<i64>,
+        pub response_code: Option<i64>,
+        pub message: Option<String>,
+        pub response_message: Option<String>,
+        pub payload: T,
+    }
+
+    #[derive(Debug, Deserialize)]
+    pub struct CodeLabel {
+        pub name: String,
+        pub label: String,
+        pub description: Option<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct RewardCard {
+        pub en_kash_card_id: String,
+        pub user_id: String,
+        pub card_account_id: String,
+        pub token: String,
+        pub masked_number: String,
+        pub expiry_month: String,
+        pub expiry_year: String,
+        pub email: String,
+        pub mobile: String,
+        pub title: String,
+        pub first_name: String,
+        pub gender: String,
+        pub used_mtd: f64,
+        pub used_dtd: f64,
+        pub used_ytd: f64,
+        pub otb_balance: f64,
+        pub primary_card: bool,
+        pub prepaid_card: bool,
+        pub physical_card: bool,
+        pub deleted: bool,
+        pub closed_loop_card: bool,
+        pub created_on: String,
+        pub modified_on: String,
+        pub card_status: CodeLabel,
+        pub kyc_status: CodeLabel,
+        pub card_programme: String,
+        pub use_account_funds: bool,
+        pub block_code: String,
+        pub partner_logo: String,
+        pub physical_delivery_address_flag: bool,
+        pub card_activated: bool,
+        pub bin_type: CodeLabel,
+        pub load_amount: f64,
+        pub company_id: String,
+        pub card_kit_master_id: i64,
+        pub ext_entity_id: String,
+        pub switch_provider: String,
+        pub account_balance: f64,
+        pub physical_card_allowed: bool,
+        pub surcharge_amt: f64,
+        pub pan_validated: bool,
+        pub used_ltd: f64,
+        #[serde(rename = "latestTnCVersionAccepted")]
+        pub latest_tnc_version_accepted: bool,
+        pub latest_key_fact_accepted: bool,
+        #[serde(rename = "latestTnCVersionAcceptedForPrimaryCard")]
+        pub latest_tnc_version_accepted_for_primary_card: bool,
+        pub latest_key_fact_accepted_card_for_primary_card: bool,
+        pub virtual_account_number: String,
+        pub limit_allocated_ltd: f64,
+        pub pos_allowed: bool,
+        pub pos_allowed_admin: bool,
+        pub atm_allowed: bool,
+        pub atm_allowed_admin: bool,
+        pub online_allowed: bool,
+        pub online_allowed_admin: bool,
+        pub live_image: bool,
+        #[serde(rename = "cKycEnabled")]
+        pub c_kyc_enabled: bool,
+        pub unallocate_fund_allowed: bool,
+        pub use_parent_fund_allowed: bool,
+        pub min_kyc_otp_verified: bool,
+        pub en_kash_support_email: String,
+        pub en_kash_support_mobile: String,
+        pub company_name: String,
+        #[serde(rename = "vKycAllowed")]
+        pub v_kyc_allowed: bool,
+        pub account_type: CodeLabel,
+        pub last_allocated_amount: f64,
+        pub hold_balance: f64,
+        pub enkash_card_txn_id: String,
+        pub un_allocate_hold_balance: f64,
+        #[serde(rename = "tncUnAllocateAllowed")]
+        pub tnc_un_allocate_allowed: bool,
+        #[serde(rename = "tncUnAllocateAccepted")]
+        pub tnc_un_allocate_accepted: bool,
+        pub total_rewards_received: i64,
+        pub reward_points_received: f64,
+    }
+}
+
+/// A loopback HTTP/1.1 server that answers every request with `body` (JSON), keeping the
+/// connection alive. Bounded: each connection ends when the client closes it, and the
+/// server with the runtime that runs it.
+pub async fn loopback(body: Vec<u8>) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let url = format!("http://{}", listener.local_addr().expect("an address"));
+    let head = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    );
+    let answer: Vec<u8> = [head.as_bytes(), &body].concat();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let answer = answer.clone();
+            tokio::spawn(async move {
+                let mut buffer = Vec::with_capacity(4096);
+                let mut chunk = [0u8; 4096];
+                loop {
+                    let Ok(n) = socket.read(&mut chunk).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    buffer.extend_from_slice(&chunk[..n]);
+                    // One request at a time: headers, then the body its length announces.
+                    while let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                        let headers = String::from_utf8_lossy(&buffer[..end]).to_ascii_lowercase();
+                        let length: usize = headers
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .and_then(|v| v.trim().parse().ok())
+                            .unwrap_or(0);
+                        if buffer.len() < end + 4 + length {
+                            break;
+                        }
+                        buffer.drain(..end + 4 + length);
+                        if socket.write_all(&answer).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    url
+}

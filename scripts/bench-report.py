@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""BENCHMARKS.md from criterion's estimates (medians) and the sizes table, as ratios."""
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+target = Path(sys.argv[1])
+criterion = target / "criterion"
+
+
+def median_ns(group, bench):
+    path = criterion / group / bench / "new" / "estimates.json"
+    if not path.exists():
+        return None
+    return json.loads(path.read_text())["median"]["point_estimate"]
+
+
+def fmt(ns):
+    return f"{ns / 1e6:.2f} ms" if ns >= 1e6 else f"{ns / 1e3:.1f} µs"
+
+
+groups = sorted(p.name for p in criterion.iterdir() if p.is_dir() and p.name != "report")
+cpu = "unknown CPU"
+try:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+except OSError:
+    pass
+rustc = subprocess.run(["rustc", "-V"], capture_output=True, text=True).stdout.strip()
+
+print("# Benchmarks\n")
+print("Written by `bash scripts/bench.sh` (do not edit by hand). One run, medians of criterion's")
+print(f"samples, on {os.cpu_count()} cores of {cpu}, {platform.system()}, {rustc}.")
+print("Ratios are ours / the alternative: below 1 is faster or smaller.\n")
+
+print("## Generation (text to formatted files)\n")
+print("| spec | ours | progenitor 0.15.1 | ours / progenitor |")
+print("|---|---:|---:|---:|")
+for g in groups:
+    if not g.startswith("generate_"):
+        continue
+    name = g[len("generate_"):]
+    ours, theirs = median_ns(g, "ours"), median_ns(g, "progenitor")
+    ratio = f"{ours / theirs:.2f}×" if ours and theirs else ""
+    print(f"| {name} | {fmt(ours) if ours else '(left out operations)'} | {fmt(theirs) if theirs else '(cannot generate)'} | {ratio} |")
+
+print("\n## Our phases on spec/enkash-rewards.yaml\n")
+print("| phase | median |")
+print("|---|---:|")
+for b in ["parse", "lower", "everything"]:
+    ns = median_ns("phases_enkash-rewards.yaml", b)
+    if ns:
+        print(f"| {b} | {fmt(ns)} |")
+
+print("\n## Generated code\n")
+print((target / "sizes.md").read_text().strip())
+
+print("\n## The client against hand-written code\n")
+print("| what | client | alternative | client / alternative |")
+print("|---|---:|---:|---:|")
+rows = [
+    ("decode the reward-card answer", "decode_reward-card", "client", "hand-written struct"),
+    ("decode the reward-card answer", "decode_reward-card", "client", "serde_json__Value"),
+    ("one Get Balance call on loopback, one thread", "call_get-balance", "client", "hand-written reqwest"),
+]
+for label, g, ours_name, theirs_name in rows:
+    ours, theirs = median_ns(g, ours_name), median_ns(g, theirs_name.replace(" ", " "))
+    if ours and theirs:
+        print(f"| {label} (vs {theirs_name.replace('__', '::')}) | {fmt(ours)} | {fmt(theirs)} | {ours / theirs:.2f}× |")

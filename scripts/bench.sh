@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The benchmarks (benchmarks/, a workspace of its own that consumers never build):
+# generation against progenitor 0.15.1, decoding and one loopback call against hand-written
+# reqwest + serde_json, all in one run on this machine.
+#
+#   scripts/bench.sh          measure (a few minutes) and rewrite BENCHMARKS.md
+#   scripts/bench.sh --test   run every benchmark once without timing, as .ci/run does, so
+#                             they cannot rot
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export CARGO_TARGET_DIR="$root/target/benchmarks"
+manifest="benchmarks/Cargo.toml"
+
+if [ "${1:-}" = "--test" ]; then
+    cargo bench --quiet --manifest-path "$manifest" -- --test
+    exit 0
+fi
+cargo bench --quiet --manifest-path "$manifest"
+cargo run --quiet --release --manifest-path "$manifest" --bin sizes > "$CARGO_TARGET_DIR/sizes.md"
+python3 scripts/bench-report.py "$CARGO_TARGET_DIR" > BENCHMARKS.md
+echo "wrote BENCHMARKS.md"
