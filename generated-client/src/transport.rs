@@ -525,9 +525,12 @@ fn decode_enveloped<T: DeserializeOwned>(
     // The members borrowed from the body: nothing is copied; the payload is decoded below
     // from its own text. The owned, path-tracking decode runs only to describe a failure.
     type Members<'b> = BTreeMap<std::borrow::Cow<'b, str>, &'b RawValue>;
-    let parsed = serde_json::from_slice::<Members<'_>>(body).or_else(|_| {
-        decode_bytes::<BTreeMap<String, Box<RawValue>>>(operation, status, body)
-            .map(|_| Members::new())
+    let parsed = serde_json::from_slice::<Members<'_>>(body).map_err(|_| {
+        // Describe the failure as the owned decode does (empty body, path, position).
+        match decode_bytes::<BTreeMap<String, Box<RawValue>>>(operation, status, body) {
+            Err(error) => error,
+            Ok(_) => decode_error(".".to_owned(), "is not a readable JSON object".to_owned()),
+        }
     });
     let fields: Members<'_> = match parsed {
         Ok(fields) => fields,
