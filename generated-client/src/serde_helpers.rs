@@ -47,13 +47,15 @@ impl Exact for rust_decimal::Decimal {
 /// A decimal from JSON text: a number (plain or with an exponent) or a string holding one.
 fn parse_decimal(text: &str) -> Result<rust_decimal::Decimal, String> {
     let text = text.trim();
+    let quoted;
     let number = if text.starts_with('"') {
-        serde_json::from_str::<String>(text).map_err(|e| e.to_string())?
+        quoted = serde_json::from_str::<String>(text).map_err(|e| e.to_string())?;
+        quoted.as_str()
     } else {
-        text.to_owned()
+        text
     };
-    rust_decimal::Decimal::from_str_exact(&number)
-        .or_else(|_| rust_decimal::Decimal::from_scientific(&number))
+    rust_decimal::Decimal::from_str_exact(number)
+        .or_else(|_| rust_decimal::Decimal::from_scientific(number))
         .map_err(|_| format!("{text} is not a decimal number this client can hold exactly"))
 }
 

@@ -302,6 +302,8 @@ impl Transport {
     }
 
     /// One attempt: send, then read the whole body, all within the attempt's timeout.
+    /// reqwest's per-request timeout runs from connecting until the body has been read
+    /// (a server that stalls mid-body times out too), so no second timer is needed.
     async fn attempt(&self, prepared: &Prepared) -> Result<Raw, AttemptError> {
         let mut builder = self
             .http
@@ -313,28 +315,19 @@ impl Transport {
             builder = builder.body(body.clone());
         }
         let exchange = async {
-            let response = builder.send().await?;
+            let mut response = builder.send().await?;
             let status = response.status();
-            let headers = response.headers().clone();
+            let headers = std::mem::take(response.headers_mut());
             let body = response.bytes().await?;
             Ok::<_, reqwest::Error>(Raw {
                 status,
                 headers,
-                body: body.to_vec(),
+                body: body.into(),
             })
         };
-        match tokio::time::timeout(prepared.timeout, exchange).await {
-            Ok(Ok(raw)) => Ok(raw),
-            Ok(Err(error)) => Err(self.classify(prepared, error)),
-            Err(_elapsed) => Err(AttemptError {
-                failure: Failure::Timeout,
-                error: Error::Timeout {
-                    operation: prepared.operation,
-                    after: prepared.timeout,
-                    connecting: false,
-                },
-            }),
-        }
+        exchange
+            .await
+            .map_err(|error| self.classify(prepared, error))
     }
 
     /// Maps a reqwest error onto a retry [`Failure`] and a public [`Error`]. The URL is
@@ -515,6 +508,22 @@ fn decode_enveloped<T: DeserializeOwned>(
     status: StatusCode,
     body: &[u8],
 ) -> Result<T, Error> {
+    if status.is_success()
+        && let Some(payload) = success_in_one_pass(envelope, body)
+    {
+        return Ok(payload);
+    }
+    decode_enveloped_in_two_passes(operation, envelope, status, body)
+}
+
+/// [`decode_enveloped`] for every answer: the envelope's members first, then the payload
+/// from its own text, so that whatever the answer is can be said exactly.
+fn decode_enveloped_in_two_passes<T: DeserializeOwned>(
+    operation: &'static str,
+    envelope: Envelope,
+    status: StatusCode,
+    body: &[u8],
+) -> Result<T, Error> {
     let decode_error = |path, message| decode_error(operation, status, body, path, message);
     let http_error = || Error::Http {
         status,
@@ -589,6 +598,146 @@ fn decode_enveloped<T: DeserializeOwned>(
     });
     decode_text(payload.as_bytes())
         .map_err(|(path, message)| decode_error(prefixed_path(name, &path), message))
+}
+
+/// The common case, a success, in one pass over `body`: the payload is decoded as `T`
+/// where it stands, the code checked to be 0, everything else skipped unread. `None` for
+/// anything else (a non-zero or missing code, a payload that is not a `T`, a name given
+/// twice, malformed JSON): [`decode_enveloped`] then reads the body again and says what it
+/// is, so only a failure pays for the second pass.
+fn success_in_one_pass<T: DeserializeOwned>(envelope: Envelope, body: &[u8]) -> Option<T> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let payload = serde::Deserializer::deserialize_map(
+        &mut deserializer,
+        one_pass::Members::<T>::new(envelope),
+    )
+    .ok()?;
+    deserializer.end().ok()?;
+    payload
+}
+
+/// The visitors of [`success_in_one_pass`].
+mod one_pass {
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+    use crate::request::Envelope;
+
+    /// What an envelope member is, told from its name without copying it.
+    enum Member {
+        Code,
+        Payload,
+        Other,
+    }
+
+    struct MemberName(Envelope);
+
+    impl<'de> DeserializeSeed<'de> for MemberName {
+        type Value = Member;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Member, D::Error> {
+            deserializer.deserialize_str(self)
+        }
+    }
+
+    impl Visitor<'_> for MemberName {
+        type Value = Member;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a member name")
+        }
+
+        fn visit_str<E>(self, name: &str) -> Result<Member, E> {
+            Ok(if self.0.code.contains(&name) {
+                Member::Code
+            } else if self.0.payload.contains(&name) {
+                Member::Payload
+            } else {
+                Member::Other
+            })
+        }
+    }
+
+    /// Whether an envelope code is 0, sent as a number or as a numeric string.
+    struct CodeIsZero;
+
+    impl<'de> serde::Deserialize<'de> for CodeIsZero {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_any(CodeIsZero)
+        }
+    }
+
+    impl Visitor<'_> for CodeIsZero {
+        type Value = CodeIsZero;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("the code 0")
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, code: u64) -> Result<Self, E> {
+            (code == 0)
+                .then_some(CodeIsZero)
+                .ok_or_else(|| E::custom("not 0"))
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, code: i64) -> Result<Self, E> {
+            (code == 0)
+                .then_some(CodeIsZero)
+                .ok_or_else(|| E::custom("not 0"))
+        }
+
+        fn visit_str<E: serde::de::Error>(self, code: &str) -> Result<Self, E> {
+            (code.trim().parse::<i64>() == Ok(0))
+                .then_some(CodeIsZero)
+                .ok_or_else(|| E::custom("not 0"))
+        }
+    }
+
+    /// The envelope's members: `Some(payload)` when the code is 0 and each of code and
+    /// payload is given exactly once.
+    pub(super) struct Members<T> {
+        envelope: Envelope,
+        payload: PhantomData<fn() -> T>,
+    }
+
+    impl<T> Members<T> {
+        pub(super) fn new(envelope: Envelope) -> Self {
+            Members {
+                envelope,
+                payload: PhantomData,
+            }
+        }
+    }
+
+    impl<'de, T: serde::Deserialize<'de>> Visitor<'de> for Members<T> {
+        type Value = Option<T>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("the EnKash response envelope")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
+            let (mut codes, mut payload, mut payloads) = (0, None, 0);
+            while let Some(member) = map.next_key_seed(MemberName(self.envelope))? {
+                match member {
+                    Member::Code => {
+                        map.next_value::<CodeIsZero>()?;
+                        codes += 1;
+                    }
+                    Member::Payload => {
+                        payload = Some(map.next_value::<T>()?);
+                        payloads += 1;
+                    }
+                    Member::Other => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(payload.filter(|_| codes == 1 && payloads == 1))
+        }
+    }
 }
 
 /// An envelope code sent as a number or as a numeric string.
@@ -699,6 +848,46 @@ mod tests {
             decode_response("op", Some(ENVELOPE), raw(200, body)).expect("decodes");
         assert_eq!(response.payload.card_status.name, "ACTIVE");
         assert_eq!(response.payload.amount.to_string(), "12345678901234567.89");
+    }
+
+    /// The one-pass success path decodes exactly what the two-pass reading does, and
+    /// leaves everything else to it.
+    #[test]
+    fn one_pass_agrees_with_two_passes() {
+        let bodies = [
+            (r#"{"response_code":0,"payload":{"a":[1,2.50]}}"#, true),
+            (
+                r#"{"payload":"first","x":{"y":[]},"response_code":"0"}"#,
+                true,
+            ),
+            (
+                r#"{"response_code":" 0 ","response_message":"ok","payload":null}"#,
+                true,
+            ),
+            (r#"{"response_code":0,"payload":1,"payload":2}"#, false),
+            (
+                r#"{"response_code":0,"response_code":0,"payload":1}"#,
+                false,
+            ),
+            (r#"{"response_code":0}"#, false),
+            (r#"{"response_code":0.0,"payload":1}"#, false),
+            (r#"{"response_code":1,"payload":1}"#, false),
+            (r#"{"response_code":0,"payload":1} x"#, false),
+            (r#"[0]"#, false),
+        ];
+        for (body, one_pass) in bodies {
+            let fast = success_in_one_pass::<serde_json::Value>(ENVELOPE, body.as_bytes());
+            assert_eq!(fast.is_some(), one_pass, "{body}");
+            let slow = decode_enveloped_in_two_passes::<serde_json::Value>(
+                "op",
+                ENVELOPE,
+                StatusCode::OK,
+                body.as_bytes(),
+            );
+            if let Some(fast) = fast {
+                assert_eq!(Some(fast), slow.ok(), "{body}");
+            }
+        }
     }
 
     #[test]
