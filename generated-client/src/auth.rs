@@ -498,7 +498,9 @@ impl TokenCache {
             );
             return Err(rejected.to_error());
         }
-        match self.fetch(transport).await {
+        // Boxed: the token call is a whole request, and its future would otherwise make
+        // every call's future (and the copies of it the runtime makes) that much larger.
+        match Box::pin(self.fetch(transport)).await {
             Ok((header, lifetime)) => {
                 let fetched_at = Instant::now();
                 let generation = state.next_generation;

@@ -367,3 +367,49 @@ async fn connection_refused_is_a_transport_error_retried_for_every_class() {
         assert!(!error.outcome_unknown(), "nothing was sent: {error}");
     }
 }
+
+/// A server that sends the status line, the headers and half the body, then stalls: the
+/// attempt's timeout covers reading the body too, so the call ends as a timeout (once:
+/// a GET would be retried, so this one is a write) instead of waiting forever.
+#[tokio::test]
+async fn a_body_that_stalls_midway_times_out() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let url = format!("http://{}", listener.local_addr().expect("an address"));
+    let server = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.expect("one connection");
+        let mut request = [0_u8; 4096];
+        let _ = socket.read(&mut request).await;
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            OK_BODY.len()
+        );
+        socket.write_all(head.as_bytes()).await.expect("head sent");
+        socket
+            .write_all(&OK_BODY.as_bytes()[..OK_BODY.len() / 2])
+            .await
+            .expect("half the body sent");
+        // Holds the connection open, bounded, until the client gives up.
+        tokio::time::sleep(Duration::from_secs(10)).await;
+    });
+
+    let started = Instant::now();
+    let error = client(url, Duration::from_millis(300))
+        .execute::<String>(request(RetryClass::NonIdempotent))
+        .await
+        .expect_err("the body never completes");
+    server.abort();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "ended by the timeout, not by the server"
+    );
+    match error {
+        Error::OutcomeUnknown { cause, .. } => assert!(
+            matches!(*cause, Error::Timeout { after, connecting: false, .. } if after == Duration::from_millis(300)),
+            "{cause:?}"
+        ),
+        other => panic!("expected Error::OutcomeUnknown, got {other:?}"),
+    }
+}
