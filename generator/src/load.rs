@@ -4,38 +4,78 @@
 //! pointer, found with `serde_path_to_error`, rather than as serde's bare message.
 
 use openapiv3::OpenAPI;
+use serde::Deserialize as _;
 
 use crate::diagnostics::{Diagnostics, Kind, Pointer};
 
 /// Parses `text` (YAML or JSON) as an OpenAPI 3.0.x document.
 pub fn parse(text: &str) -> Result<OpenAPI, Diagnostics> {
-    let mut diags = Diagnostics::default();
-    // JSON is read as JSON first: the YAML parser rejects some valid JSON, such as a
-    // surrogate-pair escape (`"\ud83d\udc4d"`). Re-written by `serde_json` (characters
-    // literal, numbers as written), it is YAML the parser accepts.
-    let normalized;
-    let text = if text.trim_start().starts_with('{') {
-        match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(json) => {
-                normalized = serde_json::to_string(&json).expect("a JSON value always serializes");
-                normalized.as_str()
-            }
-            Err(e) => {
-                diags.push(
-                    Kind::Syntax,
-                    "#",
-                    format!(
-                        "not valid JSON (line {}, column {}): {e}",
-                        e.line(),
-                        e.column()
-                    ),
-                );
-                return Err(diags);
+    if text.trim_start().starts_with('{') {
+        parse_json(text)
+    } else {
+        parse_yaml(text)
+    }
+}
+
+/// JSON is read by `serde_json`, once: the YAML parser is several times slower on it and
+/// rejects some valid JSON, such as a surrogate-pair escape (`"\ud83d\udc4d"`).
+fn parse_json(text: &str) -> Result<OpenAPI, Diagnostics> {
+    let mut json = match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(json) => json,
+        Err(e) => {
+            let mut diags = Diagnostics::default();
+            diags.push(
+                Kind::Syntax,
+                "#",
+                format!(
+                    "not valid JSON (line {}, column {}): {e}",
+                    e.line(),
+                    e.column()
+                ),
+            );
+            return Err(diags);
+        }
+    };
+    check_version(
+        json.get("openapi").map(|v| v.as_str()),
+        json.get("swagger").is_some(),
+    )?;
+    normalize_numbers(&mut json);
+    if let Ok(spec) = OpenAPI::deserialize(&json) {
+        return Ok(spec);
+    }
+    // A document that does not match: the YAML route places every problem. JSON text
+    // written by `serde_json` (characters literal) is YAML its parser accepts.
+    parse_yaml(&serde_json::to_string(&json).expect("a JSON value always serializes"))
+}
+
+/// Numbers as one value, whatever their spelling (`1.50` is `1.5`) and whether or not
+/// `serde_json` keeps the digits as written (its `arbitrary_precision` feature, which
+/// another crate in the build can switch on): the generated code must not depend on
+/// either. YAML numbers reach `serde_json::Value` in this form already.
+fn normalize_numbers(value: &mut serde_json::Value) {
+    use serde_json::{Number, Value};
+    match value {
+        Value::Number(n) => {
+            let normal = if let Some(i) = n.as_u64() {
+                Some(Number::from(i))
+            } else if let Some(i) = n.as_i64() {
+                Some(Number::from(i))
+            } else {
+                n.as_f64().and_then(Number::from_f64)
+            };
+            if let Some(normal) = normal {
+                *n = normal;
             }
         }
-    } else {
-        text
-    };
+        Value::Array(items) => items.iter_mut().for_each(normalize_numbers),
+        Value::Object(members) => members.values_mut().for_each(normalize_numbers),
+        Value::Null | Value::Bool(_) | Value::String(_) => {}
+    }
+}
+
+fn parse_yaml(text: &str) -> Result<OpenAPI, Diagnostics> {
+    let mut diags = Diagnostics::default();
     let value: serde_yaml::Value = match serde_yaml::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -51,35 +91,15 @@ pub fn parse(text: &str) -> Result<OpenAPI, Diagnostics> {
             return Err(diags);
         }
     };
-    match value.get("openapi").and_then(|v| v.as_str()) {
-        Some(v) if v.starts_with("3.0.") => {}
-        Some(v) => {
-            diags.push(
-                Kind::Syntax,
-                "#/openapi",
-                format!("version {v} is not supported: the generator reads OpenAPI 3.0.x"),
-            );
-            return Err(diags);
-        }
-        None if value.get("swagger").is_some() => {
-            diags.push(
-                Kind::Syntax,
-                "#/swagger",
-                "Swagger 2.0 is not supported: convert the spec to OpenAPI 3.0.x",
-            );
-            return Err(diags);
-        }
-        None => {
-            diags.push(
-                Kind::Syntax,
-                "#/openapi",
-                "missing `openapi: 3.0.x`; is this an OpenAPI document?",
-            );
-            return Err(diags);
-        }
+    check_version(
+        value.get("openapi").map(|v| v.as_str()),
+        value.get("swagger").is_some(),
+    )?;
+    // The common case pays nothing for error paths; a failure is read again, tracking them.
+    if let Ok(spec) = OpenAPI::deserialize(&value) {
+        return Ok(spec);
     }
-    let whole = serde_path_to_error::deserialize(value.clone());
-    match whole {
+    match serde_path_to_error::deserialize::<_, OpenAPI>(&value) {
         Ok(spec) => Ok(spec),
         Err(e) => {
             // openapiv3 flattens extension maps into most objects, which hides the path of
@@ -95,6 +115,30 @@ pub fn parse(text: &str) -> Result<OpenAPI, Diagnostics> {
             Err(diags)
         }
     }
+}
+
+/// The `openapi` member: `Some(None)` when it is not a string. Only 3.0.x is read.
+fn check_version(openapi: Option<Option<&str>>, swagger: bool) -> Result<(), Diagnostics> {
+    let mut diags = Diagnostics::default();
+    match openapi.flatten() {
+        Some(v) if v.starts_with("3.0.") => return Ok(()),
+        Some(v) => diags.push(
+            Kind::Syntax,
+            "#/openapi",
+            format!("version {v} is not supported: the generator reads OpenAPI 3.0.x"),
+        ),
+        None if swagger => diags.push(
+            Kind::Syntax,
+            "#/swagger",
+            "Swagger 2.0 is not supported: convert the spec to OpenAPI 3.0.x",
+        ),
+        None => diags.push(
+            Kind::Syntax,
+            "#/openapi",
+            "missing `openapi: 3.0.x`; is this an OpenAPI document?",
+        ),
+    }
+    Err(diags)
 }
 
 fn pointer_of(path: &serde_path_to_error::Path, base: &Pointer) -> Pointer {
@@ -266,5 +310,67 @@ mod narrow {
         if diags.len() == before {
             report(Some(whole), diags);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    const YAML: &str = r#"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {amount: {type: number}}}
+              example: {amount: 1.50, count: 10, big: 18446744073709551615, small: -3, exp: 2.5e3}
+"#;
+
+    /// The same document as JSON and as YAML reads the same, numbers included, whether
+    /// or not another crate in the build switched on `serde_json/arbitrary_precision`.
+    #[test]
+    fn json_and_yaml_read_the_same() {
+        let json = r#"{"openapi":"3.0.3","info":{"title":"T","version":"1"},"paths":{"/a":{"get":{
+            "operationId":"getA","responses":{"200":{"description":"ok","content":{"application/json":{
+            "schema":{"type":"object","properties":{"amount":{"type":"number"}}},
+            "example":{"amount":1.50,"count":10,"big":18446744073709551615,"small":-3,"exp":2.5e3}}}}}}}}}"#;
+        let from_yaml = parse(YAML).expect("YAML reads");
+        let from_json = parse(json).expect("JSON reads");
+        assert_eq!(
+            serde_json::to_string(&from_json).expect("serializes"),
+            serde_json::to_string(&from_yaml).expect("serializes")
+        );
+        let example = serde_json::to_string(
+            &from_json.paths.paths["/a"]
+                .as_item()
+                .expect("inline")
+                .get
+                .as_ref()
+                .expect("get")
+                .responses
+                .responses[&openapiv3::StatusCode::Code(200)]
+                .as_item()
+                .expect("inline")
+                .content["application/json"]
+                .example,
+        )
+        .expect("serializes");
+        assert!(example.contains(r#""amount":1.5,"#), "{example}");
+    }
+
+    /// A JSON document that does not match OpenAPI is placed as the YAML route places it.
+    #[test]
+    fn a_json_mismatch_names_its_pointer() {
+        let json = r#"{"openapi":"3.0.3","info":{"title":"T","version":"1"},"paths":{"/a":{"get":{"responses":5}}}}"#;
+        let diags = parse(json).expect_err("responses must be an object");
+        let text = format!("{diags:?}");
+        assert!(text.contains("/paths/~1a/get"), "{text}");
     }
 }
