@@ -67,8 +67,39 @@ rows = [
     ("decode the reward-card answer", "decode_reward-card", "client", "hand-written struct"),
     ("decode the reward-card answer", "decode_reward-card", "client", "serde_json__Value"),
     ("one Get Balance call on loopback, one thread", "call_get-balance", "client", "hand-written reqwest"),
+    ("one Get Balance call on loopback, one thread", "call_get-balance", "client", "hand-written reqwest, bare"),
 ]
 for label, g, ours_name, theirs_name in rows:
     ours, theirs = median_ns(g, ours_name), median_ns(g, theirs_name.replace(" ", " "))
     if ours and theirs:
         print(f"| {label} (vs {theirs_name.replace('__', '::')}) | {fmt(ours)} | {fmt(theirs)} | {ours / theirs:.2f}× |")
+
+# Before and after: the medians recorded before the lean-and-fast changes (another run, same
+# machine), against this run's. Ratios below 1 are faster now.
+baseline_path = Path(__file__).resolve().parent.parent / "benchmarks" / "baseline.json"
+if baseline_path.exists():
+    baseline = json.loads(baseline_path.read_text())
+    print(f"\n## Before ({baseline['commit']}) and after (this run)\n")
+    print(f"Before: {baseline['note']}. The client's per-call row compares the bare hand-written call,")
+    print("the only one measured before.\n")
+    print("| what | before | after | after / before | before: ours / alternative | after: ours / alternative |")
+    print("|---|---:|---:|---:|---:|---:|")
+    pairs = [(k, k.rsplit("/", 1)) for k in baseline["ns"] if k.endswith("/ours") or k.endswith("/client")]
+    for key, (group, bench) in pairs:
+        before, after = baseline["ns"][key], median_ns(group, bench)
+        if after is None:
+            continue
+        alternative = {
+            "ours": ["progenitor"],
+            "client": ["hand-written struct", "hand-written reqwest, bare"],
+        }[bench]
+        ratios = ["", ""]
+        for alt in alternative:
+            alt_key = f"{group}/{alt}"
+            if alt_key in baseline["ns"] and median_ns(group, alt):
+                ratios = [
+                    f"{before / baseline['ns'][alt_key]:.2f}×",
+                    f"{after / median_ns(group, alt):.2f}×",
+                ]
+        print(f"| {group.replace('_', ' ', 1)} | {fmt(before)} | {fmt(after)} | {after / before:.2f}× | {ratios[0]} | {ratios[1]} |")
+

@@ -68,7 +68,31 @@ fn per_call(c: &mut Criterion) {
                 .expect("answers")
         })
     });
+    // The same request as the client sends: its User-Agent and its per-request timeout
+    // (the client never sends without one), then the bare call with neither.
+    let user_agent = "enkash-rewards/0.1.0";
     group.bench_function("hand-written reqwest", |b| {
+        b.iter(|| {
+            runtime.block_on(async {
+                let answer = http
+                    .get(&target)
+                    .bearer_auth("bench-token")
+                    .header("accept", "application/json")
+                    .header("user-agent", user_agent)
+                    .timeout(std::time::Duration::from_secs(30))
+                    .send()
+                    .await
+                    .expect("answers")
+                    .bytes()
+                    .await
+                    .expect("a body");
+                let envelope: hand_written::Envelope<i64> =
+                    serde_json::from_slice(&answer).expect("decodes");
+                envelope.payload
+            })
+        })
+    });
+    group.bench_function("hand-written reqwest, bare", |b| {
         b.iter(|| {
             runtime.block_on(async {
                 let answer = http
