@@ -1,7 +1,6 @@
 //! Wire tests for the retry policy: what is resent, what never is, and how long the
 //! client waits. Elapsed times are only ever bounded from below.
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use enkash_rewards::request::{Envelope, OperationRequest, RequestBody, RetryClass};
@@ -298,17 +297,25 @@ fn refused_port() -> u16 {
     port
 }
 
-/// Counts `debug` events whose message is "retrying", on this thread only.
-#[derive(Clone, Default)]
-struct RetryCounter {
-    count: Arc<Mutex<usize>>,
+thread_local! {
+    static RETRIES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
-impl RetryCounter {
-    fn get(&self) -> usize {
-        *self.count.lock().expect("counter lock")
-    }
+/// How many "retrying" events this thread has emitted so far. The counting subscriber is the
+/// process's global default, installed once: tracing caches each callsite's interest
+/// process-wide, computed on the thread that reaches it first, so a thread-scoped subscriber
+/// misses events whenever another test's thread (with no subscriber) got there first.
+fn retries_on_this_thread() -> usize {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        tracing::subscriber::set_global_default(RetryCounter)
+            .expect("no other global subscriber in this test binary");
+    });
+    RETRIES.with(std::cell::Cell::get)
 }
+
+/// Counts `debug` events whose message is "retrying", per thread.
+struct RetryCounter;
 
 struct MessageIsRetrying(bool);
 
@@ -333,7 +340,7 @@ impl tracing::Subscriber for RetryCounter {
         let mut visitor = MessageIsRetrying(false);
         event.record(&mut visitor);
         if visitor.0 {
-            *self.count.lock().expect("counter lock") += 1;
+            RETRIES.with(|count| count.set(count.get() + 1));
         }
     }
     fn enter(&self, _: &tracing::span::Id) {}
@@ -344,8 +351,7 @@ impl tracing::Subscriber for RetryCounter {
 async fn connection_refused_is_a_transport_error_retried_for_every_class() {
     let base_url = format!("http://127.0.0.1:{}", refused_port());
     for class in [RetryClass::Idempotent, RetryClass::NonIdempotent] {
-        let counter = RetryCounter::default();
-        let _guard = tracing::subscriber::set_default(counter.clone());
+        let before = retries_on_this_thread();
 
         let error = client(base_url.clone(), Duration::from_secs(5))
             .execute::<String>(post_with_body(class))
@@ -362,7 +368,11 @@ async fn connection_refused_is_a_transport_error_retried_for_every_class() {
             }
             other => panic!("expected Error::Transport for {class:?}, got {other:?}"),
         }
-        assert_eq!(counter.get(), 2, "both retries used for {class:?}");
+        assert_eq!(
+            retries_on_this_thread() - before,
+            2,
+            "both retries used for {class:?}"
+        );
         assert!(std::error::Error::source(&error).is_some());
         assert!(!error.outcome_unknown(), "nothing was sent: {error}");
     }
