@@ -60,6 +60,15 @@ for b in ["parse", "lower", "everything"]:
 print("\n## Generated code\n")
 print((target / "sizes.md").read_text().strip())
 
+compile_md = target / "compile.md"
+if compile_md.exists():
+    print("\n## Compile time of the generated crate\n")
+    print("Each crate rebuilt after a touch of its `lib.rs`, its dependencies built (median of 3).")
+    print("Ours is the generated client with the hand-written runtime it ships in the same crate")
+    print("(so a rebuild recompiles the runtime too); progenitor's runtime is the separate")
+    print("`progenitor-client` crate, a prebuilt dependency here.\n")
+    print(compile_md.read_text().strip())
+
 print("\n## The client against hand-written code\n")
 print("| what | client | alternative | client / alternative |")
 print("|---|---:|---:|---:|")

@@ -3,7 +3,7 @@
 # generation against progenitor 0.15.1, decoding and one loopback call against hand-written
 # reqwest + serde_json, all in one run on this machine.
 #
-#   scripts/bench.sh          measure (a few minutes) and rewrite BENCHMARKS.md
+#   scripts/bench.sh          measure (about ten minutes) and rewrite BENCHMARKS.md
 #   scripts/bench.sh --test   run every benchmark once without timing, as .ci/run does, so
 #                             they cannot rot
 set -euo pipefail
@@ -14,9 +14,14 @@ manifest="benchmarks/Cargo.toml"
 
 if [ "${1:-}" = "--test" ]; then
     cargo bench --quiet --manifest-path "$manifest" -- --test
+    cargo run --quiet --release --manifest-path "$manifest" --bin compile_crates -- \
+        "$CARGO_TARGET_DIR/compile" --test
     exit 0
 fi
 cargo bench --quiet --manifest-path "$manifest"
 cargo run --quiet --release --manifest-path "$manifest" --bin sizes > "$CARGO_TARGET_DIR/sizes.md"
+# Compile times of the generated crates, ours and progenitor's (a few minutes).
+cargo run --quiet --release --manifest-path "$manifest" --bin compile_crates -- \
+    "$CARGO_TARGET_DIR/compile" > "$CARGO_TARGET_DIR/compile.md"
 python3 scripts/bench-report.py "$CARGO_TARGET_DIR" > BENCHMARKS.md
 echo "wrote BENCHMARKS.md"

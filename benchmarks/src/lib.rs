@@ -51,9 +51,15 @@ pub fn ours(text: &str) -> Option<(usize, usize)> {
     Some((lines, partial.operations))
 }
 
+/// progenitor 0.15.1: text to one formatted file's lines. `None` when it refuses or
+/// panics on the spec.
+pub fn progenitor(text: &str, json: bool) -> Option<usize> {
+    progenitor_file(text, json).map(|file| file.lines().count())
+}
+
 /// progenitor 0.15.1: text to one formatted file, as its `generate_tokens` and
 /// prettyplease make it. `None` when it refuses or panics on the spec.
-pub fn progenitor(text: &str, json: bool) -> Option<usize> {
+pub fn progenitor_file(text: &str, json: bool) -> Option<String> {
     catch_unwind(AssertUnwindSafe(|| {
         let spec: openapiv3::OpenAPI = if json {
             serde_json::from_str(text).ok()?
@@ -64,7 +70,7 @@ pub fn progenitor(text: &str, json: bool) -> Option<usize> {
             progenitor_impl::Generator::new(&progenitor_impl::GenerationSettings::default());
         let tokens = generator.generate_tokens(&spec).ok()?;
         let file: syn2::File = syn2::parse2(tokens).ok()?;
-        Some(prettyplease2::unparse(&file).lines().count())
+        Some(prettyplease2::unparse(&file))
     }))
     .ok()
     .flatten()

@@ -1,0 +1,169 @@
+//! Compile times of generated code, ours against progenitor's, on specs both generate in
+//! full. Each spec's two crates sit in one scratch workspace whose dependencies are built
+//! first; then each crate is rebuilt after a touch of its `lib.rs` (`cargo check`, then
+//! `cargo build`), the median of a few runs. Prints a Markdown table for BENCHMARKS.md.
+//!
+//!   compile_crates SCRATCH_DIR          measure (keeper, buildomat, nexus)
+//!   compile_crates SCRATCH_DIR --test   the smallest spec, once, as CI runs it
+//!
+//! Our crate is what a consumer compiles: the generated client beside the hand-written
+//! runtime, default features (the test-only schema index and the `testing` stand-in left
+//! out). progenitor's is its one file with the dependencies its README names.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use enkash_rewards_benchmarks::{progenitor_file, root, specs};
+use enkash_rewards_generator::Destination;
+
+#[path = "../../../tests/src/crates.rs"]
+mod crates;
+
+/// What `crates` calls the repository root.
+fn workspace_root() -> PathBuf {
+    root()
+}
+
+const MEASURED: &[&str] = &[
+    "progenitor-keeper.json",
+    "progenitor-buildomat.json",
+    "progenitor-nexus.json",
+];
+const SMOKE: &[&str] = &["oai-uspto.yaml"];
+const RUNS: usize = 3;
+
+/// A dependency set for progenitor's output, as its README lists it, on the reqwest our
+/// client uses.
+const PROGENITOR_DEPENDENCIES: &str = r#"
+[dependencies]
+progenitor-client = "=0.15.1"
+reqwest = { workspace = true, features = ["json", "query", "stream"] }
+serde = { workspace = true }
+serde_json = { workspace = true }
+futures = "0.3"
+chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }
+uuid = { version = "1", features = ["serde", "v4"] }
+regress = "0.10"
+base64 = "0.22"
+rand = "0.9"
+"#;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let scratch = PathBuf::from(
+        args.next()
+            .expect("usage: compile_crates SCRATCH_DIR [--test]"),
+    );
+    let test = args.next().as_deref() == Some("--test");
+    let (wanted, runs) = if test { (SMOKE, 1) } else { (MEASURED, RUNS) };
+
+    let mut members = Vec::new();
+    for (name, text) in specs()
+        .into_iter()
+        .filter(|(n, _)| wanted.contains(&n.as_str()))
+    {
+        // Also the crates' library names: no hyphens.
+        let slug = name.replace(['.', '-'], "_");
+        write_ours(
+            &scratch.join(&slug).join("ours"),
+            &format!("ours_{slug}"),
+            &text,
+        );
+        let theirs = progenitor_file(&text, name.ends_with(".json"))
+            .expect("progenitor generates every measured spec");
+        write_progenitor(
+            &scratch.join(&slug).join("progenitor"),
+            &format!("progenitor_{slug}"),
+            &theirs,
+        );
+        members.push((name, slug));
+    }
+    let list: Vec<String> = members
+        .iter()
+        .flat_map(|(_, slug)| [format!("\"{slug}/ours\""), format!("\"{slug}/progenitor\"")])
+        .collect();
+    crates::write_workspace(&scratch, &format!("[{}]", list.join(", ")));
+    // The lock file is the repository's: progenitor's extra dependencies are resolved once.
+    cargo(&scratch, &["build", "--workspace", "--quiet"]);
+    cargo(&scratch, &["check", "--workspace", "--quiet"]);
+
+    println!(
+        "| spec | `cargo check` ours | progenitor | ours / progenitor | `cargo build` ours | progenitor | ours / progenitor |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for (name, slug) in members {
+        let mut row = format!("| {name} |");
+        for command in ["check", "build"] {
+            let ours = rebuild(&scratch, &slug, "ours", command, runs);
+            let theirs = rebuild(&scratch, &slug, "progenitor", command, runs);
+            row += &format!(
+                " {:.2} s | {:.2} s | {:.2}× |",
+                ours.as_secs_f64(),
+                theirs.as_secs_f64(),
+                ours.as_secs_f64() / theirs.as_secs_f64()
+            );
+        }
+        println!("{row}");
+    }
+}
+
+/// Our crate: the runtime and the client's generated files, under the client's manifest.
+fn write_ours(dir: &Path, package: &str, text: &str) {
+    let partial = enkash_rewards_generator::generate_partial(text).expect("ours generates it");
+    let client: Vec<_> = partial
+        .files
+        .into_iter()
+        .filter(|f| f.destination == Destination::Client)
+        .collect();
+    crates::write_crate(dir, package, None, &client);
+    // `write_crate` adds the test-only schema index to lib.rs; a consumer compiles without it.
+    let lib = std::fs::read_to_string(dir.join("src/lib.rs")).expect("lib.rs");
+    let index = lib
+        .rfind("\n#[doc(hidden)]\n#[rustfmt::skip]\n#[path = \"generated/schema_index.rs\"]")
+        .expect("write_crate adds the schema index last");
+    crates::write_if_changed(&dir.join("src/lib.rs"), &lib[..index]);
+}
+
+fn write_progenitor(dir: &Path, package: &str, code: &str) {
+    crates::write_if_changed(&dir.join("src/lib.rs"), code);
+    crates::write_if_changed(
+        &dir.join("Cargo.toml"),
+        &format!(
+            "[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n{PROGENITOR_DEPENDENCIES}"
+        ),
+    );
+}
+
+/// The median time of `cargo COMMAND -p PACKAGE` right after touching its lib.rs.
+fn rebuild(scratch: &Path, slug: &str, which: &str, command: &str, runs: usize) -> Duration {
+    let lib = scratch.join(slug).join(which).join("src/lib.rs");
+    let package = format!("{which}_{slug}");
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let text = std::fs::read_to_string(&lib).expect("lib.rs");
+            std::fs::write(&lib, text).expect("touch lib.rs");
+            let started = Instant::now();
+            cargo(scratch, &[command, "-p", &package, "--quiet"]);
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn cargo(dir: &Path, args: &[&str]) {
+    let status = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        // The runtime's helpers that a small spec leaves unused would each warn.
+        .env("RUSTFLAGS", "-Awarnings")
+        .status()
+        .expect("cargo runs");
+    assert!(
+        status.success(),
+        "cargo {args:?} failed in {}",
+        dir.display()
+    );
+}
