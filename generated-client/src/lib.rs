@@ -114,6 +114,7 @@
 #![deny(missing_debug_implementations)]
 
 mod auth;
+mod builder;
 mod client;
 pub mod encryption;
 mod error;

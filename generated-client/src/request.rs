@@ -14,6 +14,8 @@ use reqwest::Method;
 
 use crate::error::Error;
 
+pub use crate::builder::{Builder, KeyedWrite, OperationInputs};
+
 /// One HTTP call, described by generated code and executed by [`crate::Client::execute`].
 ///
 /// To call an operation this crate does not cover yet, start from
@@ -316,6 +318,13 @@ pub mod typestate {
     pub trait Required: sealed::Sealed {}
 
     impl Required for Set {}
+
+    /// Implemented by a state in which every required input of the operation whose inputs
+    /// are `I` is set: `send()` needs it. Each operation implements it for its tuple of
+    /// slots, each slot [`Required`]; a builder without required inputs has the state `()`.
+    pub trait Complete<I> {}
+
+    impl<I> Complete<I> for () {}
 
     /// A required input's value. `send()` exists only once the input's setter has been
     /// called, so `None` cannot occur through the builders; it would be reported as

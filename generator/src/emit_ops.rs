@@ -1,12 +1,19 @@
 //! Operation emission: a `Client` method and a typestate request builder per operation,
 //! in `generated/operations.rs`.
 //!
+//! What every builder shares is hand-written once in the runtime (`request::Builder`: the
+//! per-call options, `send()`, `send_with_response()`, `Debug`). Per operation this emits
+//! only what differs: a module with its `Inputs` (one `Option` per input, and
+//! `into_request`, which checks and encodes them) and its typestate; the builder, an alias
+//! of `request::Builder` over those; and its setters.
+//!
 //! A builder with required inputs has one type parameter, its state: a tuple with one
 //! slot per required input, each the input's `Missing…` marker until its setter makes it
 //! `Set`. A setter maps the state through the operation's `State` trait (one associated
 //! type per input), so it never restates the other slots, and the generated code grows
-//! linearly with the number of inputs. `send()` requires the state to be `Complete`, so
-//! forgetting a required field is a compile error that names the field's marker.
+//! linearly with the number of inputs. `send()` requires the state to be `Complete` for
+//! the operation's inputs, so forgetting a required field is a compile error that names
+//! the field's marker.
 
 use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
@@ -95,7 +102,7 @@ impl<'a> Plan<'a> {
         Plan {
             op,
             inputs,
-            markers: ident(bare(&op.fn_name)),
+            markers: ident(&op.fn_name),
         }
     }
 
@@ -130,6 +137,7 @@ fn client_fn(plan: &Plan<'_>) -> TokenStream {
     let op = plan.op;
     let f = ident(&op.fn_name);
     let b = plan.builder_ident();
+    let markers = &plan.markers;
     let path_inputs: Vec<&Input<'_>> = plan
         .inputs
         .iter()
@@ -140,10 +148,16 @@ fn client_fn(plan: &Plan<'_>) -> TokenStream {
         let ty = rust_type(i.ty);
         quote!(#name: impl Into<#ty>)
     });
-    let values = path_inputs.iter().map(|i| {
-        let name = ident(&i.name);
-        quote!(#name.into())
-    });
+    let inputs = if path_inputs.is_empty() {
+        quote!(#markers::Inputs::default())
+    } else {
+        let values = path_inputs.iter().map(|i| {
+            let name = ident(&i.name);
+            quote!(#name: Some(#name.into()),)
+        });
+        let rest = (path_inputs.len() < plan.inputs.len()).then(|| quote!(..Default::default()));
+        quote!(#markers::Inputs { #(#values)* #rest })
+    };
     let summary = op
         .summary
         .clone()
@@ -151,12 +165,11 @@ fn client_fn(plan: &Plan<'_>) -> TokenStream {
     let docs = doc_lines(&sections(&[
         crate::emit::sanitize_markdown(&summary),
         format!(
-            "`{} {}` (operation `{}`). See [`{}`] for the inputs and [`{}::send`] for what it returns.",
+            "`{} {}` (operation `{}`). See [`{}`] for the inputs and what `.send()` returns.",
             op.method.to_uppercase(),
             op.path,
             op.id,
             op.builder,
-            op.builder
         ),
     ]));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
@@ -164,21 +177,78 @@ fn client_fn(plan: &Plan<'_>) -> TokenStream {
         #docs
         #deprecated
         pub fn #f(&self, #(#args),*) -> #b {
-            #b::new(self.clone(), #(#values),*)
+            crate::request::Builder::new(self.clone(), #inputs)
         }
     }
 }
 
-/// The module holding a builder's typestate (none when it has no required input): a
-/// `Missing…` marker per required input, the `State` trait naming for each input the state
-/// with it set, its one impl for the tuple of slots, and `Complete`, which `send()` needs
-/// and only an all-`Set` tuple has.
-fn state_module(plan: &Plan<'_>, states: &[&Input<'_>]) -> Option<TokenStream> {
-    if states.is_empty() {
-        return None;
-    }
+/// The module of an operation: its `Inputs` (one `Option` per input, and how they become a
+/// request), and, when it has required inputs, its typestate: a `Missing…` marker per
+/// required input, the `State` trait naming for each input the state with it set, its one
+/// impl for the tuple of slots, and the `Complete` impl that `send()` needs and only an
+/// all-`Set` tuple has.
+fn op_module(plan: &Plan<'_>, api: &Api) -> TokenStream {
     let op = plan.op;
     let markers = &plan.markers;
+    let states: Vec<&Input<'_>> = plan.typestate().collect();
+    let module_doc = format!(
+        " The inputs{} of [`{b}`](super::{b}).",
+        if states.is_empty() {
+            ""
+        } else {
+            " and typestate"
+        },
+        b = op.builder
+    );
+    let inputs_doc = format!(
+        " The inputs of [`{b}`](super::{b}), set through its setters.",
+        b = op.builder
+    );
+    let fields = plan.inputs.iter().map(|i| {
+        let name = ident(&i.name);
+        let ty = rust_type(i.ty);
+        quote!(pub(crate) #name: Option<#ty>,)
+    });
+    let secret = plan
+        .inputs
+        .iter()
+        .any(|i| i.body_field.is_some_and(|f| f.secret));
+    let derive = if secret {
+        quote!(#[derive(Default)])
+    } else {
+        quote!(#[derive(Debug, Default)])
+    };
+    let debug = secret.then(|| inputs_debug(plan));
+    let request = into_request(plan, api);
+    let keyed = (op.idempotency_key.is_some() && op.retry == RetryKind::KeyedWrite)
+        .then(|| quote!(impl crate::request::KeyedWrite for Inputs {}));
+    let typestate = typestate(&states);
+    quote! {
+        pub mod #markers {
+            #![doc = #module_doc]
+
+            #[doc = #inputs_doc]
+            #derive
+            pub struct Inputs {
+                #(#fields)*
+            }
+
+            #debug
+
+            #request
+
+            #keyed
+
+            #typestate
+        }
+    }
+}
+
+/// The typestate items of an operation's module (nothing when it has no required input).
+fn typestate(states: &[&Input<'_>]) -> TokenStream {
+    if states.is_empty() {
+        return TokenStream::new();
+    }
     let marker_items = states.iter().map(|i| {
         let m = marker(i);
         let text = format!(
@@ -209,174 +279,71 @@ fn state_module(plan: &Plan<'_>, states: &[&Input<'_>]) -> Option<TokenStream> {
             .map(|(k, p)| if k == n { quote!(Set) } else { quote!(#p) });
         quote!(type #w = (#(#after,)*);)
     });
-    let module_doc = format!(
-        " The typestate of [`{b}`](super::{b}): which required inputs are set.",
-        b = op.builder
-    );
-    Some(quote! {
-        pub mod #markers {
-            #![doc = #module_doc]
-            pub use crate::request::typestate::Set;
-            use crate::request::typestate::Required;
+    quote! {
+        pub use crate::request::typestate::Set;
+        use crate::request::typestate::Required;
 
-            #(#marker_items)*
+        #(#marker_items)*
 
-            /// The state of a new builder: every required input missing.
-            pub type Empty = (#(#missing,)*);
+        /// The state of a new builder: every required input missing.
+        pub type Empty = (#(#missing,)*);
 
-            /// Which required inputs are set; implemented by the tuple with one slot per
-            /// required input, in the order of [`Empty`].
-            pub trait State {
-                #(#decls)*
-            }
-
-            impl<#(#params),*> State for (#(#params,)*) {
-                #(#defs)*
-            }
-
-            /// Implemented by a state in which every required input is set: `send()` needs it.
-            pub trait Complete: State {}
-
-            impl<#(#params: Required),*> Complete for (#(#params,)*) {}
+        /// Which required inputs are set; implemented by the tuple with one slot per
+        /// required input, in the order of [`Empty`].
+        pub trait State {
+            #(#decls)*
         }
-    })
+
+        impl<#(#params),*> State for (#(#params,)*) {
+            #(#defs)*
+        }
+
+        impl<#(#params: Required),*> crate::request::typestate::Complete<Inputs> for (#(#params,)*) {}
+    }
 }
 
 fn builder(plan: &Plan<'_>, api: &Api) -> TokenStream {
     let b = plan.builder_ident();
     let markers = &plan.markers;
     let typed = plan.typestate().next().is_some();
-    let states: Vec<&Input<'_>> = plan.typestate().collect();
-    let state_mod = state_module(plan, &states);
-
-    // The struct: a path input holds its value, every other input an `Option`.
-    let struct_fields = plan.inputs.iter().map(|i| {
-        let name = ident(&i.name);
-        let ty = rust_type(i.ty);
-        if i.location == Where::Path {
-            quote!(#name: #ty,)
-        } else {
-            quote!(#name: Option<#ty>,)
-        }
-    });
+    let module = op_module(plan, api);
     let builder_docs = builder_doc(plan, api);
-    // The state parameter, written only when there are required inputs.
-    let none = TokenStream::new;
-    let (struct_generics, impl_generics, self_ty, state_field, state_init) = if typed {
+    let (alias_generics, state, impl_generics, self_ty) = if typed {
         (
             quote!(<S = #markers::Empty>),
+            quote!(, S),
             quote!(<S: #markers::State>),
             quote!(#b<S>),
-            quote!(typestate: std::marker::PhantomData<S>,),
-            quote!(typestate: std::marker::PhantomData,),
         )
     } else {
-        (none(), none(), quote!(#b), none(), none())
+        let none = TokenStream::new;
+        (none(), none(), none(), quote!(#b))
     };
-
-    // `new`.
-    let new_args = plan
-        .inputs
-        .iter()
-        .filter(|i| i.location == Where::Path)
-        .map(|i| {
-            let name = ident(&i.name);
-            let ty = rust_type(i.ty);
-            quote!(#name: #ty)
-        });
-    let new_inits = plan.inputs.iter().map(|i| {
-        let name = ident(&i.name);
-        match i.location {
-            Where::Path => quote!(#name,),
-            _ => quote!(#name: None,),
-        }
-    });
-
-    // Setters.
-    let setters = plan
+    let setters: Vec<TokenStream> = plan
         .inputs
         .iter()
         .filter(|i| i.location != Where::Path)
-        .map(|i| setter(plan, i));
-    let into_state = typed.then(|| into_state(plan));
-    let send = send_fns(plan, api);
-    let resend = resend_setter(plan.op);
-    let debug = builder_debug(plan, typed);
-
-    quote! {
-        #state_mod
-
-        #builder_docs
-        #[must_use = "a request builder does nothing until `.send()` is awaited"]
-        pub struct #b #struct_generics {
-            client: crate::Client,
-            options: crate::request::RequestOptions,
-            #(#struct_fields)*
-            #state_field
-        }
-
-        impl #b {
-            fn new(client: crate::Client, #(#new_args),*) -> Self {
-                Self {
-                    client,
-                    options: crate::request::RequestOptions::default(),
-                    #(#new_inits)*
-                    #state_init
-                }
+        .map(|i| setter(plan, i))
+        .collect();
+    let setters = (!setters.is_empty()).then(|| {
+        quote! {
+            impl #impl_generics #self_ty {
+                #(#setters)*
             }
         }
-
-        #debug
-
-        impl #impl_generics #self_ty {
-            #(#setters)*
-
-            /// Sets the total time one attempt may take, overriding the client's timeout.
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.options.timeout = Some(timeout);
-                self
-            }
-
-            /// Overrides the client's retry budget for this call; `0` disables retries.
-            pub fn max_retries(mut self, max_retries: u32) -> Self {
-                self.options.max_retries = Some(max_retries);
-                self
-            }
-
-            #resend
-
-            #into_state
-
-            #send
-        }
-    }
-}
-
-/// `into_state`: the same inputs under another state. Written once per builder and used by
-/// every required setter, so no setter restates the other inputs.
-fn into_state(plan: &Plan<'_>) -> TokenStream {
-    let b = plan.builder_ident();
-    let moves = plan.inputs.iter().map(|i| {
-        let n = ident(&i.name);
-        quote!(#n: self.#n,)
     });
     quote! {
-        fn into_state<T>(self) -> #b<T> {
-            #b {
-                client: self.client,
-                options: self.options,
-                #(#moves)*
-                typestate: std::marker::PhantomData,
-            }
-        }
+        #module
+
+        #builder_docs
+        pub type #b #alias_generics = crate::request::Builder<#markers::Inputs #state>;
+
+        #setters
     }
 }
 
-/// `Debug` for a builder: every input (secret ones as `<redacted>`) and the options; the
-/// client is left out.
-fn builder_debug(plan: &Plan<'_>, typed: bool) -> TokenStream {
-    let b = plan.builder_ident();
-    let label = &plan.op.builder;
+/// `Debug` for inputs with a secret among them: every input, secret ones as `<redacted>`.
+fn inputs_debug(plan: &Plan<'_>) -> TokenStream {
     let fields = plan.inputs.iter().map(|i| {
         let name = ident(&i.name);
         let shown = bare(&i.name);
@@ -386,41 +353,13 @@ fn builder_debug(plan: &Plan<'_>, typed: bool) -> TokenStream {
             quote!(.field(#shown, &self.#name))
         }
     });
-    let (generics, ty) = if typed {
-        (quote!(<S>), quote!(#b<S>))
-    } else {
-        (TokenStream::new(), quote!(#b))
-    };
     quote! {
-        impl #generics std::fmt::Debug for #ty {
+        impl std::fmt::Debug for Inputs {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct(#label)
+                f.debug_struct("Inputs")
                     #(#fields)*
-                    .field("options", &self.options)
-                    .finish_non_exhaustive()
+                    .finish()
             }
-        }
-    }
-}
-
-/// The per-call opt-in to resend a keyed write, for operations that are one.
-fn resend_setter(op: &Operation) -> TokenStream {
-    let Some(key) = op
-        .idempotency_key
-        .as_ref()
-        .filter(|_| op.retry == RetryKind::KeyedWrite)
-    else {
-        return TokenStream::new();
-    };
-    let doc = doc_lines(&format!(
-        "Whether this call may be resent after a timeout, a broken connection or a 429/502/503/504, overriding [`ClientBuilder::resend_keyed_writes`](crate::ClientBuilder::resend_keyed_writes) (default `false`).\n\nOpt in only once the API provider has confirmed that a resent `{}` is applied once (EnKash documents no such de-duplication); otherwise a resend can apply this write twice.",
-        key.wire
-    ));
-    quote! {
-        #doc
-        pub fn resend_keyed_write(mut self, resend: bool) -> Self {
-            self.options.resend_keyed_write = Some(resend);
-            self
         }
     }
 }
@@ -450,6 +389,7 @@ fn builder_doc(plan: &Plan<'_>, api: &Api) -> TokenStream {
             required.join(", ")
         ));
     }
+    parts.push(returns_doc(op, api));
     parts.push(retry_note(op));
     if let Some(example) = usage_example(plan, api) {
         parts.push(example);
@@ -469,7 +409,7 @@ fn retry_note(op: &Operation) -> String {
     match (&op.idempotency_key, op.retry) {
         (_, RetryKind::Idempotent) => "Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.".to_owned(),
         (Some(key), _) => format!(
-            "Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](Self::resend_keyed_write) after confirming that the server de-duplicates `{}`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `{}`.",
+            "Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](crate::request::Builder::resend_keyed_write) after confirming that the server de-duplicates `{}`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `{}`.",
             key.wire, key.wire
         ),
         (None, _) => "Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.".to_owned(),
@@ -596,7 +536,7 @@ fn setter(plan: &Plan<'_>, i: &Input<'_>) -> TokenStream {
         return quote! {
             #docs
             pub fn #name(mut self, value: impl Into<#ty>) -> Self {
-                self.#name = Some(value.into());
+                self.inputs.#name = Some(value.into());
                 self
             }
         };
@@ -605,29 +545,28 @@ fn setter(plan: &Plan<'_>, i: &Input<'_>) -> TokenStream {
     quote! {
         #docs
         pub fn #name(mut self, value: impl Into<#ty>) -> #b<S::#with> {
-            self.#name = Some(value.into());
+            self.inputs.#name = Some(value.into());
             self.into_state()
         }
     }
 }
 
-fn send_fns(plan: &Plan<'_>, api: &Api) -> TokenStream {
+/// The operation's `OperationInputs` impl: its name and output, and `into_request`, which
+/// checks the inputs and encodes them into the request.
+fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
     let op = plan.op;
     let payload = rust_type(op.response.payload());
-    let markers = &plan.markers;
-    let where_clause = plan
-        .typestate()
-        .next()
-        .is_some()
-        .then(|| quote!(where S: #markers::Complete));
+    let name = &op.builder;
 
-    // `Complete` proves that every required input was set.
-    let unwraps = plan.typestate().map(|i| {
+    // `Complete` proves that every required input was set; a path input is given to the
+    // `Client` method.
+    let given = |i: &&Input<'_>| i.in_typestate || i.location == Where::Path;
+    let unwraps = plan.inputs.iter().filter(given).map(|i| {
         let n = ident(&i.name);
         let wire = i.wire;
-        quote!(let #n = crate::request::typestate::take(self.#n, #wire)?;)
+        quote!(let #n = take(self.#n, #wire)?;)
     });
-    let plain = plan.inputs.iter().filter(|i| !i.in_typestate).map(|i| {
+    let plain = plan.inputs.iter().filter(|i| !given(i)).map(|i| {
         let n = ident(&i.name);
         quote!(let #n = self.#n;)
     });
@@ -638,93 +577,91 @@ fn send_fns(plan: &Plan<'_>, api: &Api) -> TokenStream {
         .filter(|i| !i.constraints.is_empty() && api.is_string(i.ty))
         .map(|i| check(i));
 
-    let path = path_expr(plan);
+    let (segments, path) = path_expr(plan);
     let query = pairs(plan, Where::Query, quote!(query));
     let headers = pairs(plan, Where::Header, quote!(headers));
-
     let body = body_expr(plan, api);
 
+    // The request: `OperationRequest::new` with the fields that differ from its defaults.
+    let mut fields = Vec::new();
+    if query.is_some() {
+        fields.push(quote!(query,));
+    }
+    if headers.is_some() {
+        fields.push(quote!(headers,));
+    }
+    if body.is_some() {
+        fields.push(quote!(body,));
+    }
+    if !op.security.is_empty() {
+        let security = op.security.iter().map(|s| match s {
+            Security::Bearer => quote!(crate::request::Security::Bearer),
+            Security::Basic => quote!(crate::request::Security::Basic),
+            Security::ApiKeyHeader(h) => quote!(crate::request::Security::ApiKeyHeader(#h)),
+        });
+        fields.push(quote!(security: &[#(#security),*],));
+    }
+    match op.retry {
+        RetryKind::Idempotent => {
+            fields.push(quote!(retry: crate::request::RetryClass::Idempotent,))
+        }
+        RetryKind::KeyedWrite => {
+            fields.push(quote!(retry: crate::request::RetryClass::KeyedWrite,))
+        }
+        RetryKind::NonIdempotent => {}
+    }
+    // The key's value is read before the body takes it.
+    let key = op.idempotency_key.as_ref().map(|key| {
+        let wire = &key.wire;
+        let value = ident(&key.setter);
+        fields.push(quote!(idempotency_key,));
+        quote!(let idempotency_key = Some(crate::request::IdempotencyKey { field: #wire, value: #value.to_string() });)
+    });
+    if let Some(id) = &op.outcome_lookup {
+        fields.push(quote!(outcome_lookup: Some(#id),));
+    }
+    if let Some((env, _)) = &op.response.envelope {
+        let (c, m, p) = (&env.code, &env.message, &env.payload);
+        fields.push(quote!(envelope: Some(crate::request::Envelope { code: &[#(#c),*], message: &[#(#m),*], payload: &[#(#p),*] }),));
+    }
     let op_id = &op.id;
     let method = format_ident!("{}", op.method.to_uppercase());
     let template = &op.path;
-    let security = op.security.iter().map(|s| match s {
-        Security::Bearer => quote!(crate::request::Security::Bearer),
-        Security::Basic => quote!(crate::request::Security::Basic),
-        Security::ApiKeyHeader(h) => quote!(crate::request::Security::ApiKeyHeader(#h)),
+    let import_take = plan.inputs.iter().any(|i| given(&i)).then(|| {
+        quote!(
+            use crate::request::typestate::take;
+        )
     });
-    let retry = match op.retry {
-        RetryKind::Idempotent => quote!(crate::request::RetryClass::Idempotent),
-        RetryKind::KeyedWrite => quote!(crate::request::RetryClass::KeyedWrite),
-        RetryKind::NonIdempotent => quote!(crate::request::RetryClass::NonIdempotent),
-    };
-    // Read before the body takes the value.
-    let key = match &op.idempotency_key {
-        Some(key) => {
-            let wire = &key.wire;
-            let value = ident(&key.setter);
-            quote!(let idempotency_key = Some(crate::request::IdempotencyKey { field: #wire, value: #value.to_string() });)
-        }
-        None => quote!(let idempotency_key = None;),
-    };
-    let lookup = match &op.outcome_lookup {
-        Some(id) => quote!(Some(#id)),
-        None => quote!(None),
-    };
-    let envelope = match &op.response.envelope {
-        Some((env, _)) => {
-            let (c, m, p) = (&env.code, &env.message, &env.payload);
-            quote!(Some(crate::request::Envelope { code: &[#(#c),*], message: &[#(#m),*], payload: &[#(#p),*] }))
-        }
-        None => quote!(None),
-    };
-    let returns = returns_doc(op, api);
-    let send_doc = doc_lines(&format!(
-        "Sends the request. {returns}\n\nInputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures."
-    ));
-
     quote! {
-        #send_doc
-        pub async fn send(self) -> Result<#payload, crate::Error> #where_clause {
-            self.send_with_response().await.map(crate::Response::into_payload)
-        }
+        impl crate::request::OperationInputs for Inputs {
+            const NAME: &'static str = #name;
+            type Output = #payload;
 
-        /// Like [`send`](Self::send), and also returns the HTTP status and headers.
-        pub async fn send_with_response(self) -> Result<crate::Response<#payload>, crate::Error> #where_clause {
-            let client = self.client;
-            let options = self.options;
-            #(#unwraps)*
-            #(#plain)*
-            #(#checks)*
-            #key
-            #body
-            #query
-            #headers
-            let request = crate::request::OperationRequest {
-                operation_id: #op_id,
-                method: reqwest::Method::#method,
-                path_template: #template,
-                path: #path,
-                query,
-                headers,
-                body,
-                security: &[#(#security),*],
-                retry: #retry,
-                idempotency_key,
-                outcome_lookup: #lookup,
-                envelope: #envelope,
-                options,
-            };
-            client.execute(request).await
+            fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
+                #import_take
+                #(#unwraps)*
+                #(#plain)*
+                #(#checks)*
+                #key
+                #body
+                #query
+                #headers
+                #segments
+                Ok(crate::request::OperationRequest {
+                    #(#fields)*
+                    ..crate::request::OperationRequest::new(#op_id, reqwest::Method::#method, #template, #path)
+                })
+            }
         }
     }
 }
 
-/// The `let body = …;` statement of `send_with_response`: the body struct built from the
+/// The `let body = …;` statement of `into_request`: the body struct built from the
 /// builder's inputs (adding the `Box` and `Option` layers its fields need), or the whole-body
 /// input, encoded as the operation's media type.
-fn body_expr(plan: &Plan<'_>, api: &Api) -> TokenStream {
-    match &plan.op.body {
-        None => quote!(let body = None;),
+fn body_expr(plan: &Plan<'_>, api: &Api) -> Option<TokenStream> {
+    Some(match &plan.op.body {
+        None => return None,
         Some(b) if b.encoding == BodyEncoding::Raw => {
             // Sent as given under the spec's media type: bytes, or a string's bytes.
             let media = &b.media;
@@ -802,20 +739,21 @@ fn body_expr(plan: &Plan<'_>, api: &Api) -> TokenStream {
                 _ => quote!(let body = body.as_ref().map(#encode).transpose()?;),
             }
         }
-    }
+    })
 }
 
 /// What `send()` returns, in words, for its doc comment.
 fn returns_doc(op: &Operation, api: &Api) -> String {
-    match op.response.payload() {
-        TypeRef::Unit => "Returns `()` on success.".to_owned(),
+    let text = match op.response.payload() {
+        TypeRef::Unit => "returns `()` on success.".to_owned(),
         TypeRef::Named(n) => match api.get(n).map(|t| &t.kind) {
-            _ if op.response.envelope.is_some() => format!("Returns the envelope's payload, [`{n}`](crate::types::{n}); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200."),
-            Some(TypeKind::Struct(_)) | Some(_) | None => format!("Returns [`{n}`](crate::types::{n})."),
+            _ if op.response.envelope.is_some() => format!("returns the envelope's payload, [`{n}`](crate::types::{n}); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200."),
+            Some(TypeKind::Struct(_)) | Some(_) | None => format!("returns [`{n}`](crate::types::{n})."),
         },
-        _ if op.response.envelope.is_some() => "Returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.".to_owned(),
-        _ => "Returns the decoded body.".to_owned(),
-    }
+        _ if op.response.envelope.is_some() => "returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.".to_owned(),
+        _ => "returns the decoded body.".to_owned(),
+    };
+    format!("[`.send()`](crate::request::Builder::send) {text}")
 }
 
 fn check(i: &Input<'_>) -> TokenStream {
@@ -843,7 +781,8 @@ fn check(i: &Input<'_>) -> TokenStream {
     }
 }
 
-fn path_expr(plan: &Plan<'_>) -> TokenStream {
+/// The statements encoding the path inputs, and the path expression.
+fn path_expr(plan: &Plan<'_>) -> (TokenStream, TokenStream) {
     let op = plan.op;
     let path_inputs: Vec<&Input<'_>> = plan
         .inputs
@@ -852,10 +791,11 @@ fn path_expr(plan: &Plan<'_>) -> TokenStream {
         .collect();
     if path_inputs.is_empty() {
         let p = &op.path;
-        return quote!(#p.to_owned());
+        return (TokenStream::new(), quote!(#p));
     }
     let mut fmt = String::new();
     let mut args = Vec::new();
+    let mut segments = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         fmt.push_str(&rest[..start]);
@@ -866,27 +806,29 @@ fn path_expr(plan: &Plan<'_>) -> TokenStream {
         if let Some(i) = path_inputs.iter().find(|i| i.wire == name) {
             let n = ident(&i.name);
             fmt.push_str("{}");
-            args.push(if matches!(i.ty, TypeRef::String) {
-                quote!(crate::request::encode_path_segment(&#n))
+            // Encoded first, so the `format!` (which prettyplease leaves as tokens) stays plain.
+            segments.push(if matches!(i.ty, TypeRef::String) {
+                quote!(let #n = crate::request::encode_path_segment(&#n);)
             } else {
-                quote!(crate::request::encode_path_segment(&#n.to_string()))
+                quote!(let #n = crate::request::encode_path_segment(&#n.to_string());)
             });
+            args.push(quote!(#n));
         }
         rest = &rest[start + len + 1..];
     }
     fmt.push_str(rest);
-    quote!(format!(#fmt, #(#args),*))
+    (quote!(#(#segments)*), quote!(format!(#fmt, #(#args),*)))
 }
 
 /// Builds the `query` or `headers` list of `(name, value)` pairs.
-fn pairs(plan: &Plan<'_>, location: Where, var: TokenStream) -> TokenStream {
+fn pairs(plan: &Plan<'_>, location: Where, var: TokenStream) -> Option<TokenStream> {
     let inputs: Vec<&Input<'_>> = plan
         .inputs
         .iter()
         .filter(|i| i.location == location)
         .collect();
     if inputs.is_empty() {
-        return quote!(let #var = Vec::new(););
+        return None;
     }
     let text = |i: &Input<'_>, v: TokenStream| -> TokenStream {
         if matches!(i.ty, TypeRef::String) {
@@ -938,14 +880,14 @@ fn pairs(plan: &Plan<'_>, location: Where, var: TokenStream) -> TokenStream {
     } else {
         quote!(vec![#(#required),*])
     };
-    if optional.is_empty() {
+    Some(if optional.is_empty() {
         quote!(let #var = #init;)
     } else {
         quote! {
             let mut #var = #init;
             #(#optional)*
         }
-    }
+    })
 }
 
 #[cfg(test)]

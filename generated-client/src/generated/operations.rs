@@ -9,164 +9,259 @@
 impl crate::Client {
     /// Get an access token
     ///
-    /// `POST /oauth/token` (operation `createAccessToken`). See [`CreateAccessToken`] for the inputs and [`CreateAccessToken::send`] for what it returns.
+    /// `POST /oauth/token` (operation `createAccessToken`). See [`CreateAccessToken`] for the inputs and what `.send()` returns.
     pub fn create_access_token(&self) -> CreateAccessToken {
-        CreateAccessToken::new(self.clone())
+        crate::request::Builder::new(
+            self.clone(),
+            create_access_token::Inputs::default(),
+        )
     }
 
     /// Create a coin event configuration
     ///
-    /// `POST /api/v0/enkash-coins/create-coins-config` (operation `createCoinEvent`). See [`CreateCoinEvent`] for the inputs and [`CreateCoinEvent::send`] for what it returns.
+    /// `POST /api/v0/enkash-coins/create-coins-config` (operation `createCoinEvent`). See [`CreateCoinEvent`] for the inputs and what `.send()` returns.
     pub fn create_coin_event(&self) -> CreateCoinEvent {
-        CreateCoinEvent::new(self.clone())
+        crate::request::Builder::new(self.clone(), create_coin_event::Inputs::default())
     }
 
     /// Allocate coins to a user
     ///
-    /// `POST /api/v0/enkash-coins/allocate-coin` (operation `allocateCoins`). See [`AllocateCoins`] for the inputs and [`AllocateCoins::send`] for what it returns.
+    /// `POST /api/v0/enkash-coins/allocate-coin` (operation `allocateCoins`). See [`AllocateCoins`] for the inputs and what `.send()` returns.
     pub fn allocate_coins(&self) -> AllocateCoins {
-        AllocateCoins::new(self.clone())
+        crate::request::Builder::new(self.clone(), allocate_coins::Inputs::default())
     }
 
     /// Get coin event details
     ///
-    /// `GET /api/v0/enkash-coins/{coinConfigId}` (operation `getCoinEvent`). See [`GetCoinEvent`] for the inputs and [`GetCoinEvent::send`] for what it returns.
+    /// `GET /api/v0/enkash-coins/{coinConfigId}` (operation `getCoinEvent`). See [`GetCoinEvent`] for the inputs and what `.send()` returns.
     pub fn get_coin_event(&self, coin_config_id: impl Into<String>) -> GetCoinEvent {
-        GetCoinEvent::new(self.clone(), coin_config_id.into())
+        crate::request::Builder::new(
+            self.clone(),
+            get_coin_event::Inputs {
+                coin_config_id: Some(coin_config_id.into()),
+            },
+        )
     }
 
     /// Update a coin event configuration
     ///
-    /// `PATCH /api/v0/enkash-coins/{coinConfigId}` (operation `updateCoinEvent`). See [`UpdateCoinEvent`] for the inputs and [`UpdateCoinEvent::send`] for what it returns.
+    /// `PATCH /api/v0/enkash-coins/{coinConfigId}` (operation `updateCoinEvent`). See [`UpdateCoinEvent`] for the inputs and what `.send()` returns.
     pub fn update_coin_event(
         &self,
         coin_config_id: impl Into<String>,
     ) -> UpdateCoinEvent {
-        UpdateCoinEvent::new(self.clone(), coin_config_id.into())
+        crate::request::Builder::new(
+            self.clone(),
+            update_coin_event::Inputs {
+                coin_config_id: Some(coin_config_id.into()),
+                ..Default::default()
+            },
+        )
     }
 
     /// Get a user's coins balance
     ///
-    /// `GET /api/v0/coins/balance` (operation `getCoinBalance`). See [`GetCoinBalance`] for the inputs and [`GetCoinBalance::send`] for what it returns.
+    /// `GET /api/v0/coins/balance` (operation `getCoinBalance`). See [`GetCoinBalance`] for the inputs and what `.send()` returns.
     pub fn get_coin_balance(&self) -> GetCoinBalance {
-        GetCoinBalance::new(self.clone())
+        crate::request::Builder::new(self.clone(), get_coin_balance::Inputs::default())
     }
 
     /// Create a reward card and allocate or unallocate points
     ///
-    /// `POST /api/v0/partner/enKashCard/create-allocate-points` (operation `createAndAllocatePoints`). See [`CreateAndAllocatePoints`] for the inputs and [`CreateAndAllocatePoints::send`] for what it returns.
+    /// `POST /api/v0/partner/enKashCard/create-allocate-points` (operation `createAndAllocatePoints`). See [`CreateAndAllocatePoints`] for the inputs and what `.send()` returns.
     pub fn create_and_allocate_points(&self) -> CreateAndAllocatePoints {
-        CreateAndAllocatePoints::new(self.clone())
+        crate::request::Builder::new(
+            self.clone(),
+            create_and_allocate_points::Inputs::default(),
+        )
     }
 
     /// Create a card
     ///
-    /// `POST /api/v0/partner/enKashCard` (operation `createCard`). See [`CreateCard`] for the inputs and [`CreateCard::send`] for what it returns.
+    /// `POST /api/v0/partner/enKashCard` (operation `createCard`). See [`CreateCard`] for the inputs and what `.send()` returns.
     pub fn create_card(&self) -> CreateCard {
-        CreateCard::new(self.clone())
+        crate::request::Builder::new(self.clone(), create_card::Inputs::default())
     }
 
     /// Create a single sign-on token for a reward card holder
     ///
-    /// `POST /api/v0/partner/enKashCard/sso-token` (operation `createSsoToken`). See [`CreateSsoToken`] for the inputs and [`CreateSsoToken::send`] for what it returns.
+    /// `POST /api/v0/partner/enKashCard/sso-token` (operation `createSsoToken`). See [`CreateSsoToken`] for the inputs and what `.send()` returns.
     pub fn create_sso_token(&self) -> CreateSsoToken {
-        CreateSsoToken::new(self.clone())
+        crate::request::Builder::new(self.clone(), create_sso_token::Inputs::default())
     }
 
     /// Create users and allocate points in bulk
     ///
-    /// `POST /api/v0/partner/enKashCard/bulk-create-allocate-points-json` (operation `bulkCreateAndAllocatePoints`). See [`BulkCreateAndAllocatePoints`] for the inputs and [`BulkCreateAndAllocatePoints::send`] for what it returns.
+    /// `POST /api/v0/partner/enKashCard/bulk-create-allocate-points-json` (operation `bulkCreateAndAllocatePoints`). See [`BulkCreateAndAllocatePoints`] for the inputs and what `.send()` returns.
     pub fn bulk_create_and_allocate_points(&self) -> BulkCreateAndAllocatePoints {
-        BulkCreateAndAllocatePoints::new(self.clone())
+        crate::request::Builder::new(
+            self.clone(),
+            bulk_create_and_allocate_points::Inputs::default(),
+        )
     }
 
     /// Get a reward account's balance and totals
     ///
-    /// `POST /api/v0/partner/enKashCard/cardAccount/get` (operation `getRewardAccountDetails`). See [`GetRewardAccountDetails`] for the inputs and [`GetRewardAccountDetails::send`] for what it returns.
+    /// `POST /api/v0/partner/enKashCard/cardAccount/get` (operation `getRewardAccountDetails`). See [`GetRewardAccountDetails`] for the inputs and what `.send()` returns.
     pub fn get_reward_account_details(&self) -> GetRewardAccountDetails {
-        GetRewardAccountDetails::new(self.clone())
+        crate::request::Builder::new(
+            self.clone(),
+            get_reward_account_details::Inputs::default(),
+        )
     }
 
     /// Look up the users and cards of a card account
     ///
-    /// `POST /api/v0/partner/enKashCard/search` (operation `searchRewardCards`). See [`SearchRewardCards`] for the inputs and [`SearchRewardCards::send`] for what it returns.
+    /// `POST /api/v0/partner/enKashCard/search` (operation `searchRewardCards`). See [`SearchRewardCards`] for the inputs and what `.send()` returns.
     pub fn search_reward_cards(&self) -> SearchRewardCards {
-        SearchRewardCards::new(self.clone())
+        crate::request::Builder::new(
+            self.clone(),
+            search_reward_cards::Inputs::default(),
+        )
     }
 
     /// Look up a card's transactions by your reference number
     ///
-    /// `POST /api/v0/partner/enKashCard/transaction/all` (operation `getTransactionDetails`). See [`GetTransactionDetails`] for the inputs and [`GetTransactionDetails::send`] for what it returns.
+    /// `POST /api/v0/partner/enKashCard/transaction/all` (operation `getTransactionDetails`). See [`GetTransactionDetails`] for the inputs and what `.send()` returns.
     pub fn get_transaction_details(&self) -> GetTransactionDetails {
-        GetTransactionDetails::new(self.clone())
+        crate::request::Builder::new(
+            self.clone(),
+            get_transaction_details::Inputs::default(),
+        )
     }
 
     /// Get the user's carts
     ///
-    /// `GET /api/v0/cart` (operation `getCart`). See [`GetCart`] for the inputs and [`GetCart::send`] for what it returns.
+    /// `GET /api/v0/cart` (operation `getCart`). See [`GetCart`] for the inputs and what `.send()` returns.
     pub fn get_cart(&self) -> GetCart {
-        GetCart::new(self.clone())
+        crate::request::Builder::new(self.clone(), get_cart::Inputs::default())
     }
 
     /// Add vouchers to the user's cart
     ///
-    /// `POST /api/v0/cart` (operation `addToCart`). See [`AddToCart`] for the inputs and [`AddToCart::send`] for what it returns.
+    /// `POST /api/v0/cart` (operation `addToCart`). See [`AddToCart`] for the inputs and what `.send()` returns.
     pub fn add_to_cart(&self) -> AddToCart {
-        AddToCart::new(self.clone())
+        crate::request::Builder::new(self.clone(), add_to_cart::Inputs::default())
     }
 
     /// Change the quantities in a cart
     ///
-    /// `PATCH /api/v0/cart` (operation `updateCart`). See [`UpdateCart`] for the inputs and [`UpdateCart::send`] for what it returns.
+    /// `PATCH /api/v0/cart` (operation `updateCart`). See [`UpdateCart`] for the inputs and what `.send()` returns.
     pub fn update_cart(&self) -> UpdateCart {
-        UpdateCart::new(self.clone())
+        crate::request::Builder::new(self.clone(), update_cart::Inputs::default())
     }
 
     /// Get a product catalog and its denominations
     ///
-    /// `GET /api/v0/partner/search-config/{productCatalogId}` (operation `getProductConfigs`). See [`GetProductConfigs`] for the inputs and [`GetProductConfigs::send`] for what it returns.
+    /// `GET /api/v0/partner/search-config/{productCatalogId}` (operation `getProductConfigs`). See [`GetProductConfigs`] for the inputs and what `.send()` returns.
     pub fn get_product_configs(
         &self,
         product_catalog_id: impl Into<String>,
     ) -> GetProductConfigs {
-        GetProductConfigs::new(self.clone(), product_catalog_id.into())
+        crate::request::Builder::new(
+            self.clone(),
+            get_product_configs::Inputs {
+                product_catalog_id: Some(product_catalog_id.into()),
+            },
+        )
     }
 
     /// Order vouchers
     ///
-    /// `POST /api/v0/partner/create-order` (operation `createOrder`). See [`CreateOrder`] for the inputs and [`CreateOrder::send`] for what it returns.
+    /// `POST /api/v0/partner/create-order` (operation `createOrder`). See [`CreateOrder`] for the inputs and what `.send()` returns.
     pub fn create_order(&self) -> CreateOrder {
-        CreateOrder::new(self.clone())
+        crate::request::Builder::new(self.clone(), create_order::Inputs::default())
     }
 
     /// Search orders, one page at a time
     ///
-    /// `POST /api/v0/partner/search-order` (operation `searchOrders`). See [`SearchOrders`] for the inputs and [`SearchOrders::send`] for what it returns.
+    /// `POST /api/v0/partner/search-order` (operation `searchOrders`). See [`SearchOrders`] for the inputs and what `.send()` returns.
     pub fn search_orders(&self) -> SearchOrders {
-        SearchOrders::new(self.clone())
+        crate::request::Builder::new(self.clone(), search_orders::Inputs::default())
     }
 
     /// Fetch an order and its vouchers by your order reference
     ///
-    /// `GET /api/v0/partner/fetch-order-details/{orderReferenceId}` (operation `fetchOrderDetails`). See [`FetchOrderDetails`] for the inputs and [`FetchOrderDetails::send`] for what it returns.
+    /// `GET /api/v0/partner/fetch-order-details/{orderReferenceId}` (operation `fetchOrderDetails`). See [`FetchOrderDetails`] for the inputs and what `.send()` returns.
     pub fn fetch_order_details(
         &self,
         order_reference_id: impl Into<String>,
     ) -> FetchOrderDetails {
-        FetchOrderDetails::new(self.clone(), order_reference_id.into())
+        crate::request::Builder::new(
+            self.clone(),
+            fetch_order_details::Inputs {
+                order_reference_id: Some(order_reference_id.into()),
+            },
+        )
     }
 
     /// Fetch an order and its vouchers (older endpoint)
     ///
-    /// `POST /api/v0/order/orderDetails` (operation `fetchOrderDetailsLegacy`). See [`FetchOrderDetailsLegacy`] for the inputs and [`FetchOrderDetailsLegacy::send`] for what it returns.
+    /// `POST /api/v0/order/orderDetails` (operation `fetchOrderDetailsLegacy`). See [`FetchOrderDetailsLegacy`] for the inputs and what `.send()` returns.
     #[deprecated]
     pub fn fetch_order_details_legacy(&self) -> FetchOrderDetailsLegacy {
-        FetchOrderDetailsLegacy::new(self.clone())
+        crate::request::Builder::new(
+            self.clone(),
+            fetch_order_details_legacy::Inputs::default(),
+        )
     }
 }
 
 pub mod create_access_token {
-    //! The typestate of [`CreateAccessToken`](super::CreateAccessToken): which required inputs are set.
+    //! The inputs and typestate of [`CreateAccessToken`](super::CreateAccessToken).
+
+    /// The inputs of [`CreateAccessToken`](super::CreateAccessToken), set through its setters.
+    #[derive(Default)]
+    pub struct Inputs {
+        pub(crate) username: Option<String>,
+        pub(crate) password: Option<String>,
+        pub(crate) grant_type: Option<crate::types::AccessTokenRequestGrantType>,
+        pub(crate) client_id: Option<String>,
+    }
+
+    impl std::fmt::Debug for Inputs {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("Inputs")
+                .field("username", &self.username)
+                .field("password", &"<redacted>")
+                .field("grant_type", &self.grant_type)
+                .field("client_id", &self.client_id)
+                .finish()
+        }
+    }
+
+    impl crate::request::OperationInputs for Inputs {
+        const NAME: &'static str = "CreateAccessToken";
+
+        type Output = crate::types::AccessToken;
+
+        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
+            use crate::request::typestate::take;
+            let username = take(self.username, "username")?;
+            let password = take(self.password, "password")?;
+            let grant_type = take(self.grant_type, "grant_type")?;
+            let client_id = take(self.client_id, "clientId")?;
+            let body = crate::types::AccessTokenRequest {
+                username,
+                password,
+                grant_type,
+                client_id,
+                extra: Default::default(),
+            };
+            let body = Some(crate::request::RequestBody::form(&body)?);
+            Ok(crate::request::OperationRequest {
+                body,
+                security: &[crate::request::Security::Basic],
+                retry: crate::request::RetryClass::Idempotent,
+                ..crate::request::OperationRequest::new(
+                    "createAccessToken",
+                    reqwest::Method::POST,
+                    "/oauth/token",
+                    "/oauth/token",
+                )
+            })
+        }
+    }
 
     pub use crate::request::typestate::Set;
     use crate::request::typestate::Required;
@@ -221,9 +316,12 @@ pub mod create_access_token {
         type WithClientId = (A, B, C, Set);
     }
 
-    /// Implemented by a state in which every required input is set: `send()` needs it.
-    pub trait Complete: State {}
-    impl<A: Required, B: Required, C: Required, D: Required> Complete for (A, B, C, D) {}
+    impl<
+        A: Required,
+        B: Required,
+        C: Required,
+        D: Required,
+    > crate::request::typestate::Complete<Inputs> for (A, B, C, D) {}
 }
 
 /// Get an access token
@@ -233,6 +331,8 @@ pub mod create_access_token {
 /// `POST /oauth/token` (operation `createAccessToken`).
 ///
 /// Required before `.send()`: `.username(..)`, `.password(..)`, `.grant_type(..)`, `.client_id(..)`.
+///
+/// [`.send()`](crate::request::Builder::send) returns [`AccessToken`](crate::types::AccessToken).
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -264,42 +364,10 @@ pub mod create_access_token {
 ///   "token_type": "bearer"
 /// }
 /// ```
-#[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct CreateAccessToken<S = create_access_token::Empty> {
-    client: crate::Client,
-    options: crate::request::RequestOptions,
-    username: Option<String>,
-    password: Option<String>,
-    grant_type: Option<crate::types::AccessTokenRequestGrantType>,
-    client_id: Option<String>,
-    typestate: std::marker::PhantomData<S>,
-}
-
-impl CreateAccessToken {
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            options: crate::request::RequestOptions::default(),
-            username: None,
-            password: None,
-            grant_type: None,
-            client_id: None,
-            typestate: std::marker::PhantomData,
-        }
-    }
-}
-
-impl<S> std::fmt::Debug for CreateAccessToken<S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CreateAccessToken")
-            .field("username", &self.username)
-            .field("password", &"<redacted>")
-            .field("grant_type", &self.grant_type)
-            .field("client_id", &self.client_id)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
-}
+pub type CreateAccessToken<S = create_access_token::Empty> = crate::request::Builder<
+    create_access_token::Inputs,
+    S,
+>;
 
 impl<S: create_access_token::State> CreateAccessToken<S> {
     /// Registered mobile number or email.
@@ -309,7 +377,7 @@ impl<S: create_access_token::State> CreateAccessToken<S> {
         mut self,
         value: impl Into<String>,
     ) -> CreateAccessToken<S::WithUsername> {
-        self.username = Some(value.into());
+        self.inputs.username = Some(value.into());
         self.into_state()
     }
 
@@ -320,7 +388,7 @@ impl<S: create_access_token::State> CreateAccessToken<S> {
         mut self,
         value: impl Into<String>,
     ) -> CreateAccessToken<S::WithPassword> {
-        self.password = Some(value.into());
+        self.inputs.password = Some(value.into());
         self.into_state()
     }
 
@@ -331,7 +399,7 @@ impl<S: create_access_token::State> CreateAccessToken<S> {
         mut self,
         value: impl Into<crate::types::AccessTokenRequestGrantType>,
     ) -> CreateAccessToken<S::WithGrantType> {
-        self.grant_type = Some(value.into());
+        self.inputs.grant_type = Some(value.into());
         self.into_state()
     }
 
@@ -342,89 +410,59 @@ impl<S: create_access_token::State> CreateAccessToken<S> {
         mut self,
         value: impl Into<String>,
     ) -> CreateAccessToken<S::WithClientId> {
-        self.client_id = Some(value.into());
+        self.inputs.client_id = Some(value.into());
         self.into_state()
-    }
-
-    /// Sets the total time one attempt may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry budget for this call; `0` disables retries.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    fn into_state<T>(self) -> CreateAccessToken<T> {
-        CreateAccessToken {
-            client: self.client,
-            options: self.options,
-            username: self.username,
-            password: self.password,
-            grant_type: self.grant_type,
-            client_id: self.client_id,
-            typestate: std::marker::PhantomData,
-        }
-    }
-
-    /// Sends the request. Returns [`AccessToken`](crate::types::AccessToken).
-    ///
-    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
-    pub async fn send(self) -> Result<crate::types::AccessToken, crate::Error>
-    where
-        S: create_access_token::Complete,
-    {
-        self.send_with_response().await.map(crate::Response::into_payload)
-    }
-
-    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::Response<crate::types::AccessToken>, crate::Error>
-    where
-        S: create_access_token::Complete,
-    {
-        let client = self.client;
-        let options = self.options;
-        let username = crate::request::typestate::take(self.username, "username")?;
-        let password = crate::request::typestate::take(self.password, "password")?;
-        let grant_type = crate::request::typestate::take(self.grant_type, "grant_type")?;
-        let client_id = crate::request::typestate::take(self.client_id, "clientId")?;
-        let idempotency_key = None;
-        let body = crate::types::AccessTokenRequest {
-            username,
-            password,
-            grant_type,
-            client_id,
-            extra: Default::default(),
-        };
-        let body = Some(crate::request::RequestBody::form(&body)?);
-        let query = Vec::new();
-        let headers = Vec::new();
-        let request = crate::request::OperationRequest {
-            operation_id: "createAccessToken",
-            method: reqwest::Method::POST,
-            path_template: "/oauth/token",
-            path: "/oauth/token".to_owned(),
-            query,
-            headers,
-            body,
-            security: &[crate::request::Security::Basic],
-            retry: crate::request::RetryClass::Idempotent,
-            idempotency_key,
-            outcome_lookup: None,
-            envelope: None,
-            options,
-        };
-        client.execute(request).await
     }
 }
 
 pub mod create_coin_event {
-    //! The typestate of [`CreateCoinEvent`](super::CreateCoinEvent): which required inputs are set.
+    //! The inputs and typestate of [`CreateCoinEvent`](super::CreateCoinEvent).
+
+    /// The inputs of [`CreateCoinEvent`](super::CreateCoinEvent), set through its setters.
+    #[derive(Debug, Default)]
+    pub struct Inputs {
+        pub(crate) configuration: Option<crate::types::CoinConfiguration>,
+        pub(crate) company_id: Option<String>,
+        pub(crate) event: Option<String>,
+        pub(crate) amount: Option<i64>,
+    }
+
+    impl crate::request::OperationInputs for Inputs {
+        const NAME: &'static str = "CreateCoinEvent";
+
+        type Output = crate::types::CoinEvent;
+
+        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
+            use crate::request::typestate::take;
+            let configuration = take(self.configuration, "configuration")?;
+            let company_id = take(self.company_id, "companyId")?;
+            let event = take(self.event, "event")?;
+            let amount = take(self.amount, "amount")?;
+            let body = crate::types::CreateCoinEventRequest {
+                configuration,
+                company_id,
+                event,
+                amount,
+                extra: Default::default(),
+            };
+            let body = Some(crate::request::RequestBody::json(&body)?);
+            Ok(crate::request::OperationRequest {
+                body,
+                security: &[crate::request::Security::Bearer],
+                envelope: Some(crate::request::Envelope {
+                    code: &["response_code"],
+                    message: &["response_message"],
+                    payload: &["payload"],
+                }),
+                ..crate::request::OperationRequest::new(
+                    "createCoinEvent",
+                    reqwest::Method::POST,
+                    "/api/v0/enkash-coins/create-coins-config",
+                    "/api/v0/enkash-coins/create-coins-config",
+                )
+            })
+        }
+    }
 
     pub use crate::request::typestate::Set;
     use crate::request::typestate::Required;
@@ -479,9 +517,12 @@ pub mod create_coin_event {
         type WithAmount = (A, B, C, Set);
     }
 
-    /// Implemented by a state in which every required input is set: `send()` needs it.
-    pub trait Complete: State {}
-    impl<A: Required, B: Required, C: Required, D: Required> Complete for (A, B, C, D) {}
+    impl<
+        A: Required,
+        B: Required,
+        C: Required,
+        D: Required,
+    > crate::request::typestate::Complete<Inputs> for (A, B, C, D) {}
 }
 
 /// Create a coin event configuration
@@ -491,6 +532,8 @@ pub mod create_coin_event {
 /// `POST /api/v0/enkash-coins/create-coins-config` (operation `createCoinEvent`).
 ///
 /// Required before `.send()`: `.configuration(..)`, `.company_id(..)`, `.event(..)`, `.amount(..)`.
+///
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
 ///
@@ -537,42 +580,10 @@ pub mod create_coin_event {
 ///   "response_message": "Success"
 /// }
 /// ```
-#[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct CreateCoinEvent<S = create_coin_event::Empty> {
-    client: crate::Client,
-    options: crate::request::RequestOptions,
-    configuration: Option<crate::types::CoinConfiguration>,
-    company_id: Option<String>,
-    event: Option<String>,
-    amount: Option<i64>,
-    typestate: std::marker::PhantomData<S>,
-}
-
-impl CreateCoinEvent {
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            options: crate::request::RequestOptions::default(),
-            configuration: None,
-            company_id: None,
-            event: None,
-            amount: None,
-            typestate: std::marker::PhantomData,
-        }
-    }
-}
-
-impl<S> std::fmt::Debug for CreateCoinEvent<S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CreateCoinEvent")
-            .field("configuration", &self.configuration)
-            .field("company_id", &self.company_id)
-            .field("event", &self.event)
-            .field("amount", &self.amount)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
-}
+pub type CreateCoinEvent<S = create_coin_event::Empty> = crate::request::Builder<
+    create_coin_event::Inputs,
+    S,
+>;
 
 impl<S: create_coin_event::State> CreateCoinEvent<S> {
     /// Body field `configuration`. Required.
@@ -580,7 +591,7 @@ impl<S: create_coin_event::State> CreateCoinEvent<S> {
         mut self,
         value: impl Into<crate::types::CoinConfiguration>,
     ) -> CreateCoinEvent<S::WithConfiguration> {
-        self.configuration = Some(value.into());
+        self.inputs.configuration = Some(value.into());
         self.into_state()
     }
 
@@ -591,7 +602,7 @@ impl<S: create_coin_event::State> CreateCoinEvent<S> {
         mut self,
         value: impl Into<String>,
     ) -> CreateCoinEvent<S::WithCompanyId> {
-        self.company_id = Some(value.into());
+        self.inputs.company_id = Some(value.into());
         self.into_state()
     }
 
@@ -599,7 +610,7 @@ impl<S: create_coin_event::State> CreateCoinEvent<S> {
     ///
     /// Body field `event`. Required.
     pub fn event(mut self, value: impl Into<String>) -> CreateCoinEvent<S::WithEvent> {
-        self.event = Some(value.into());
+        self.inputs.event = Some(value.into());
         self.into_state()
     }
 
@@ -607,97 +618,67 @@ impl<S: create_coin_event::State> CreateCoinEvent<S> {
     ///
     /// Body field `amount`. Required.
     pub fn amount(mut self, value: impl Into<i64>) -> CreateCoinEvent<S::WithAmount> {
-        self.amount = Some(value.into());
+        self.inputs.amount = Some(value.into());
         self.into_state()
-    }
-
-    /// Sets the total time one attempt may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry budget for this call; `0` disables retries.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    fn into_state<T>(self) -> CreateCoinEvent<T> {
-        CreateCoinEvent {
-            client: self.client,
-            options: self.options,
-            configuration: self.configuration,
-            company_id: self.company_id,
-            event: self.event,
-            amount: self.amount,
-            typestate: std::marker::PhantomData,
-        }
-    }
-
-    /// Sends the request. Returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-    ///
-    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
-    pub async fn send(self) -> Result<crate::types::CoinEvent, crate::Error>
-    where
-        S: create_coin_event::Complete,
-    {
-        self.send_with_response().await.map(crate::Response::into_payload)
-    }
-
-    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::Response<crate::types::CoinEvent>, crate::Error>
-    where
-        S: create_coin_event::Complete,
-    {
-        let client = self.client;
-        let options = self.options;
-        let configuration = crate::request::typestate::take(
-            self.configuration,
-            "configuration",
-        )?;
-        let company_id = crate::request::typestate::take(self.company_id, "companyId")?;
-        let event = crate::request::typestate::take(self.event, "event")?;
-        let amount = crate::request::typestate::take(self.amount, "amount")?;
-        let idempotency_key = None;
-        let body = crate::types::CreateCoinEventRequest {
-            configuration,
-            company_id,
-            event,
-            amount,
-            extra: Default::default(),
-        };
-        let body = Some(crate::request::RequestBody::json(&body)?);
-        let query = Vec::new();
-        let headers = Vec::new();
-        let request = crate::request::OperationRequest {
-            operation_id: "createCoinEvent",
-            method: reqwest::Method::POST,
-            path_template: "/api/v0/enkash-coins/create-coins-config",
-            path: "/api/v0/enkash-coins/create-coins-config".to_owned(),
-            query,
-            headers,
-            body,
-            security: &[crate::request::Security::Bearer],
-            retry: crate::request::RetryClass::NonIdempotent,
-            idempotency_key,
-            outcome_lookup: None,
-            envelope: Some(crate::request::Envelope {
-                code: &["response_code"],
-                message: &["response_message"],
-                payload: &["payload"],
-            }),
-            options,
-        };
-        client.execute(request).await
     }
 }
 
 pub mod allocate_coins {
-    //! The typestate of [`AllocateCoins`](super::AllocateCoins): which required inputs are set.
+    //! The inputs and typestate of [`AllocateCoins`](super::AllocateCoins).
 
+    /// The inputs of [`AllocateCoins`](super::AllocateCoins), set through its setters.
+    #[derive(Debug, Default)]
+    pub struct Inputs {
+        pub(crate) company_id: Option<String>,
+        pub(crate) event: Option<String>,
+        pub(crate) request_id: Option<String>,
+        pub(crate) user_id: Option<String>,
+    }
+
+    impl crate::request::OperationInputs for Inputs {
+        const NAME: &'static str = "AllocateCoins";
+
+        type Output = String;
+
+        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
+            use crate::request::typestate::take;
+            let company_id = take(self.company_id, "companyId")?;
+            let event = take(self.event, "event")?;
+            let request_id = take(self.request_id, "requestId")?;
+            let user_id = take(self.user_id, "userId")?;
+            let idempotency_key = Some(crate::request::IdempotencyKey {
+                field: "requestId",
+                value: request_id.to_string(),
+            });
+            let body = crate::types::AllocateCoinsRequest {
+                company_id,
+                event,
+                request_id,
+                user_id,
+                extra: Default::default(),
+            };
+            let body = Some(crate::request::RequestBody::json(&body)?);
+            Ok(crate::request::OperationRequest {
+                body,
+                security: &[crate::request::Security::Bearer],
+                retry: crate::request::RetryClass::KeyedWrite,
+                idempotency_key,
+                envelope: Some(crate::request::Envelope {
+                    code: &["response_code"],
+                    message: &["response_message"],
+                    payload: &["payload"],
+                }),
+                ..crate::request::OperationRequest::new(
+                    "allocateCoins",
+                    reqwest::Method::POST,
+                    "/api/v0/enkash-coins/allocate-coin",
+                    "/api/v0/enkash-coins/allocate-coin",
+                )
+            })
+        }
+    }
+
+    impl crate::request::KeyedWrite for Inputs {}
     pub use crate::request::typestate::Set;
     use crate::request::typestate::Required;
 
@@ -746,9 +727,12 @@ pub mod allocate_coins {
         type WithUserId = (A, B, C, Set);
     }
 
-    /// Implemented by a state in which every required input is set: `send()` needs it.
-    pub trait Complete: State {}
-    impl<A: Required, B: Required, C: Required, D: Required> Complete for (A, B, C, D) {}
+    impl<
+        A: Required,
+        B: Required,
+        C: Required,
+        D: Required,
+    > crate::request::typestate::Complete<Inputs> for (A, B, C, D) {}
 }
 
 /// Allocate coins to a user
@@ -759,7 +743,9 @@ pub mod allocate_coins {
 ///
 /// Required before `.send()`: `.company_id(..)`, `.event(..)`, `.request_id(..)`, `.user_id(..)`.
 ///
-/// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](Self::resend_keyed_write) after confirming that the server de-duplicates `requestId`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `requestId`.
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+///
+/// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](crate::request::Builder::resend_keyed_write) after confirming that the server de-duplicates `requestId`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `requestId`.
 ///
 /// # Example
 ///
@@ -798,42 +784,10 @@ pub mod allocate_coins {
 ///   "response_message": "Success"
 /// }
 /// ```
-#[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct AllocateCoins<S = allocate_coins::Empty> {
-    client: crate::Client,
-    options: crate::request::RequestOptions,
-    company_id: Option<String>,
-    event: Option<String>,
-    request_id: Option<String>,
-    user_id: Option<String>,
-    typestate: std::marker::PhantomData<S>,
-}
-
-impl AllocateCoins {
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            options: crate::request::RequestOptions::default(),
-            company_id: None,
-            event: None,
-            request_id: None,
-            user_id: None,
-            typestate: std::marker::PhantomData,
-        }
-    }
-}
-
-impl<S> std::fmt::Debug for AllocateCoins<S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AllocateCoins")
-            .field("company_id", &self.company_id)
-            .field("event", &self.event)
-            .field("request_id", &self.request_id)
-            .field("user_id", &self.user_id)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
-}
+pub type AllocateCoins<S = allocate_coins::Empty> = crate::request::Builder<
+    allocate_coins::Inputs,
+    S,
+>;
 
 impl<S: allocate_coins::State> AllocateCoins<S> {
     /// EnKash company id whose coin configuration applies.
@@ -843,7 +797,7 @@ impl<S: allocate_coins::State> AllocateCoins<S> {
         mut self,
         value: impl Into<String>,
     ) -> AllocateCoins<S::WithCompanyId> {
-        self.company_id = Some(value.into());
+        self.inputs.company_id = Some(value.into());
         self.into_state()
     }
 
@@ -851,7 +805,7 @@ impl<S: allocate_coins::State> AllocateCoins<S> {
     ///
     /// Body field `event`. Required.
     pub fn event(mut self, value: impl Into<String>) -> AllocateCoins<S::WithEvent> {
-        self.event = Some(value.into());
+        self.inputs.event = Some(value.into());
         self.into_state()
     }
 
@@ -862,7 +816,7 @@ impl<S: allocate_coins::State> AllocateCoins<S> {
         mut self,
         value: impl Into<String>,
     ) -> AllocateCoins<S::WithRequestId> {
-        self.request_id = Some(value.into());
+        self.inputs.request_id = Some(value.into());
         self.into_state()
     }
 
@@ -870,99 +824,45 @@ impl<S: allocate_coins::State> AllocateCoins<S> {
     ///
     /// Body field `userId`. Required.
     pub fn user_id(mut self, value: impl Into<String>) -> AllocateCoins<S::WithUserId> {
-        self.user_id = Some(value.into());
+        self.inputs.user_id = Some(value.into());
         self.into_state()
     }
+}
 
-    /// Sets the total time one attempt may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
+pub mod get_coin_event {
+    //! The inputs of [`GetCoinEvent`](super::GetCoinEvent).
+
+    /// The inputs of [`GetCoinEvent`](super::GetCoinEvent), set through its setters.
+    #[derive(Debug, Default)]
+    pub struct Inputs {
+        pub(crate) coin_config_id: Option<String>,
     }
 
-    /// Overrides the client's retry budget for this call; `0` disables retries.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
+    impl crate::request::OperationInputs for Inputs {
+        const NAME: &'static str = "GetCoinEvent";
 
-    /// Whether this call may be resent after a timeout, a broken connection or a 429/502/503/504, overriding [`ClientBuilder::resend_keyed_writes`](crate::ClientBuilder::resend_keyed_writes) (default `false`).
-    ///
-    /// Opt in only once the API provider has confirmed that a resent `requestId` is applied once (EnKash documents no such de-duplication); otherwise a resend can apply this write twice.
-    pub fn resend_keyed_write(mut self, resend: bool) -> Self {
-        self.options.resend_keyed_write = Some(resend);
-        self
-    }
+        type Output = crate::types::CoinEvent;
 
-    fn into_state<T>(self) -> AllocateCoins<T> {
-        AllocateCoins {
-            client: self.client,
-            options: self.options,
-            company_id: self.company_id,
-            event: self.event,
-            request_id: self.request_id,
-            user_id: self.user_id,
-            typestate: std::marker::PhantomData,
+        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
+            use crate::request::typestate::take;
+            let coin_config_id = take(self.coin_config_id, "coinConfigId")?;
+            let coin_config_id = crate::request::encode_path_segment(&coin_config_id);
+            Ok(crate::request::OperationRequest {
+                security: &[crate::request::Security::Bearer],
+                retry: crate::request::RetryClass::Idempotent,
+                envelope: Some(crate::request::Envelope {
+                    code: &["response_code"],
+                    message: &["response_message"],
+                    payload: &["payload"],
+                }),
+                ..crate::request::OperationRequest::new(
+                    "getCoinEvent",
+                    reqwest::Method::GET,
+                    "/api/v0/enkash-coins/{coinConfigId}",
+                    format!("/api/v0/enkash-coins/{}", coin_config_id),
+                )
+            })
         }
-    }
-
-    /// Sends the request. Returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-    ///
-    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
-    pub async fn send(self) -> Result<String, crate::Error>
-    where
-        S: allocate_coins::Complete,
-    {
-        self.send_with_response().await.map(crate::Response::into_payload)
-    }
-
-    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::Response<String>, crate::Error>
-    where
-        S: allocate_coins::Complete,
-    {
-        let client = self.client;
-        let options = self.options;
-        let company_id = crate::request::typestate::take(self.company_id, "companyId")?;
-        let event = crate::request::typestate::take(self.event, "event")?;
-        let request_id = crate::request::typestate::take(self.request_id, "requestId")?;
-        let user_id = crate::request::typestate::take(self.user_id, "userId")?;
-        let idempotency_key = Some(crate::request::IdempotencyKey {
-            field: "requestId",
-            value: request_id.to_string(),
-        });
-        let body = crate::types::AllocateCoinsRequest {
-            company_id,
-            event,
-            request_id,
-            user_id,
-            extra: Default::default(),
-        };
-        let body = Some(crate::request::RequestBody::json(&body)?);
-        let query = Vec::new();
-        let headers = Vec::new();
-        let request = crate::request::OperationRequest {
-            operation_id: "allocateCoins",
-            method: reqwest::Method::POST,
-            path_template: "/api/v0/enkash-coins/allocate-coin",
-            path: "/api/v0/enkash-coins/allocate-coin".to_owned(),
-            query,
-            headers,
-            body,
-            security: &[crate::request::Security::Bearer],
-            retry: crate::request::RetryClass::KeyedWrite,
-            idempotency_key,
-            outcome_lookup: None,
-            envelope: Some(crate::request::Envelope {
-                code: &["response_code"],
-                message: &["response_message"],
-                payload: &["payload"],
-            }),
-            options,
-        };
-        client.execute(request).await
     }
 }
 
@@ -971,6 +871,8 @@ impl<S: allocate_coins::State> AllocateCoins<S> {
 /// Returns the coin event configuration identified by `coinConfigId`.
 ///
 /// `GET /api/v0/enkash-coins/{coinConfigId}` (operation `getCoinEvent`).
+///
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -986,86 +888,58 @@ impl<S: allocate_coins::State> AllocateCoins<S> {
 /// # Ok(())
 /// # }
 /// ```
-#[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct GetCoinEvent {
-    client: crate::Client,
-    options: crate::request::RequestOptions,
-    coin_config_id: String,
-}
+pub type GetCoinEvent = crate::request::Builder<get_coin_event::Inputs>;
 
-impl GetCoinEvent {
-    fn new(client: crate::Client, coin_config_id: String) -> Self {
-        Self {
-            client,
-            options: crate::request::RequestOptions::default(),
-            coin_config_id,
+pub mod update_coin_event {
+    //! The inputs of [`UpdateCoinEvent`](super::UpdateCoinEvent).
+
+    /// The inputs of [`UpdateCoinEvent`](super::UpdateCoinEvent), set through its setters.
+    #[derive(Debug, Default)]
+    pub struct Inputs {
+        pub(crate) coin_config_id: Option<String>,
+        pub(crate) amount: Option<i64>,
+        pub(crate) configuration: Option<crate::types::CoinConfiguration>,
+        pub(crate) company_id: Option<String>,
+        pub(crate) event: Option<String>,
+    }
+
+    impl crate::request::OperationInputs for Inputs {
+        const NAME: &'static str = "UpdateCoinEvent";
+
+        type Output = crate::types::CoinEvent;
+
+        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
+            use crate::request::typestate::take;
+            let coin_config_id = take(self.coin_config_id, "coinConfigId")?;
+            let amount = self.amount;
+            let configuration = self.configuration;
+            let company_id = self.company_id;
+            let event = self.event;
+            let body = crate::types::UpdateCoinEventRequest {
+                amount,
+                configuration,
+                company_id,
+                event,
+                extra: Default::default(),
+            };
+            let body = Some(crate::request::RequestBody::json(&body)?);
+            let coin_config_id = crate::request::encode_path_segment(&coin_config_id);
+            Ok(crate::request::OperationRequest {
+                body,
+                security: &[crate::request::Security::Bearer],
+                envelope: Some(crate::request::Envelope {
+                    code: &["response_code"],
+                    message: &["response_message"],
+                    payload: &["payload"],
+                }),
+                ..crate::request::OperationRequest::new(
+                    "updateCoinEvent",
+                    reqwest::Method::PATCH,
+                    "/api/v0/enkash-coins/{coinConfigId}",
+                    format!("/api/v0/enkash-coins/{}", coin_config_id),
+                )
+            })
         }
-    }
-}
-
-impl std::fmt::Debug for GetCoinEvent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GetCoinEvent")
-            .field("coin_config_id", &self.coin_config_id)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
-}
-
-impl GetCoinEvent {
-    /// Sets the total time one attempt may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry budget for this call; `0` disables retries.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends the request. Returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-    ///
-    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
-    pub async fn send(self) -> Result<crate::types::CoinEvent, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_payload)
-    }
-
-    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::Response<crate::types::CoinEvent>, crate::Error> {
-        let client = self.client;
-        let options = self.options;
-        let coin_config_id = self.coin_config_id;
-        let idempotency_key = None;
-        let body = None;
-        let query = Vec::new();
-        let headers = Vec::new();
-        let request = crate::request::OperationRequest {
-            operation_id: "getCoinEvent",
-            method: reqwest::Method::GET,
-            path_template: "/api/v0/enkash-coins/{coinConfigId}",
-            path: format!(
-                "/api/v0/enkash-coins/{}", crate ::request::encode_path_segment(&
-                coin_config_id)
-            ),
-            query,
-            headers,
-            body,
-            security: &[crate::request::Security::Bearer],
-            retry: crate::request::RetryClass::Idempotent,
-            idempotency_key,
-            outcome_lookup: None,
-            envelope: Some(crate::request::Envelope {
-                code: &["response_code"],
-                message: &["response_message"],
-                payload: &["payload"],
-            }),
-            options,
-        };
-        client.execute(request).await
     }
 }
 
@@ -1074,6 +948,8 @@ impl GetCoinEvent {
 /// Partially updates the coin event configuration identified by `coinConfigId`; send only the fields to change. Returns the updated configuration.
 ///
 /// `PATCH /api/v0/enkash-coins/{coinConfigId}` (operation `updateCoinEvent`).
+///
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
 ///
@@ -1113,50 +989,14 @@ impl GetCoinEvent {
 ///   "response_message": "Success"
 /// }
 /// ```
-#[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct UpdateCoinEvent {
-    client: crate::Client,
-    options: crate::request::RequestOptions,
-    coin_config_id: String,
-    amount: Option<i64>,
-    configuration: Option<crate::types::CoinConfiguration>,
-    company_id: Option<String>,
-    event: Option<String>,
-}
-
-impl UpdateCoinEvent {
-    fn new(client: crate::Client, coin_config_id: String) -> Self {
-        Self {
-            client,
-            options: crate::request::RequestOptions::default(),
-            coin_config_id,
-            amount: None,
-            configuration: None,
-            company_id: None,
-            event: None,
-        }
-    }
-}
-
-impl std::fmt::Debug for UpdateCoinEvent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UpdateCoinEvent")
-            .field("coin_config_id", &self.coin_config_id)
-            .field("amount", &self.amount)
-            .field("configuration", &self.configuration)
-            .field("company_id", &self.company_id)
-            .field("event", &self.event)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
-}
+pub type UpdateCoinEvent = crate::request::Builder<update_coin_event::Inputs>;
 
 impl UpdateCoinEvent {
     /// New number of coins awarded for the event.
     ///
     /// Body field `amount`.
     pub fn amount(mut self, value: impl Into<i64>) -> Self {
-        self.amount = Some(value.into());
+        self.inputs.amount = Some(value.into());
         self
     }
 
@@ -1165,7 +1005,7 @@ impl UpdateCoinEvent {
         mut self,
         value: impl Into<crate::types::CoinConfiguration>,
     ) -> Self {
-        self.configuration = Some(value.into());
+        self.inputs.configuration = Some(value.into());
         self
     }
 
@@ -1173,7 +1013,7 @@ impl UpdateCoinEvent {
     ///
     /// Body field `companyId`.
     pub fn company_id(mut self, value: impl Into<String>) -> Self {
-        self.company_id = Some(value.into());
+        self.inputs.company_id = Some(value.into());
         self
     }
 
@@ -1181,79 +1021,47 @@ impl UpdateCoinEvent {
     ///
     /// Body field `event`.
     pub fn event(mut self, value: impl Into<String>) -> Self {
-        self.event = Some(value.into());
+        self.inputs.event = Some(value.into());
         self
-    }
-
-    /// Sets the total time one attempt may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry budget for this call; `0` disables retries.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends the request. Returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-    ///
-    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
-    pub async fn send(self) -> Result<crate::types::CoinEvent, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_payload)
-    }
-
-    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::Response<crate::types::CoinEvent>, crate::Error> {
-        let client = self.client;
-        let options = self.options;
-        let coin_config_id = self.coin_config_id;
-        let amount = self.amount;
-        let configuration = self.configuration;
-        let company_id = self.company_id;
-        let event = self.event;
-        let idempotency_key = None;
-        let body = crate::types::UpdateCoinEventRequest {
-            amount,
-            configuration,
-            company_id,
-            event,
-            extra: Default::default(),
-        };
-        let body = Some(crate::request::RequestBody::json(&body)?);
-        let query = Vec::new();
-        let headers = Vec::new();
-        let request = crate::request::OperationRequest {
-            operation_id: "updateCoinEvent",
-            method: reqwest::Method::PATCH,
-            path_template: "/api/v0/enkash-coins/{coinConfigId}",
-            path: format!(
-                "/api/v0/enkash-coins/{}", crate ::request::encode_path_segment(&
-                coin_config_id)
-            ),
-            query,
-            headers,
-            body,
-            security: &[crate::request::Security::Bearer],
-            retry: crate::request::RetryClass::NonIdempotent,
-            idempotency_key,
-            outcome_lookup: None,
-            envelope: Some(crate::request::Envelope {
-                code: &["response_code"],
-                message: &["response_message"],
-                payload: &["payload"],
-            }),
-            options,
-        };
-        client.execute(request).await
     }
 }
 
 pub mod get_coin_balance {
-    //! The typestate of [`GetCoinBalance`](super::GetCoinBalance): which required inputs are set.
+    //! The inputs and typestate of [`GetCoinBalance`](super::GetCoinBalance).
+
+    /// The inputs of [`GetCoinBalance`](super::GetCoinBalance), set through its setters.
+    #[derive(Debug, Default)]
+    pub struct Inputs {
+        pub(crate) user_id: Option<String>,
+    }
+
+    impl crate::request::OperationInputs for Inputs {
+        const NAME: &'static str = "GetCoinBalance";
+
+        type Output = i64;
+
+        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
+            use crate::request::typestate::take;
+            let user_id = take(self.user_id, "userId")?;
+            let query = vec![("userId", user_id)];
+            Ok(crate::request::OperationRequest {
+                query,
+                security: &[crate::request::Security::Bearer],
+                retry: crate::request::RetryClass::Idempotent,
+                envelope: Some(crate::request::Envelope {
+                    code: &["response_code"],
+                    message: &["response_message"],
+                    payload: &["payload"],
+                }),
+                ..crate::request::OperationRequest::new(
+                    "getCoinBalance",
+                    reqwest::Method::GET,
+                    "/api/v0/coins/balance",
+                    "/api/v0/coins/balance",
+                )
+            })
+        }
+    }
 
     pub use crate::request::typestate::Set;
     use crate::request::typestate::Required;
@@ -1276,9 +1084,7 @@ pub mod get_coin_balance {
         type WithUserId = (Set,);
     }
 
-    /// Implemented by a state in which every required input is set: `send()` needs it.
-    pub trait Complete: State {}
-    impl<A: Required> Complete for (A,) {}
+    impl<A: Required> crate::request::typestate::Complete<Inputs> for (A,) {}
 }
 
 /// Get a user's coins balance
@@ -1288,6 +1094,8 @@ pub mod get_coin_balance {
 /// `GET /api/v0/coins/balance` (operation `getCoinBalance`).
 ///
 /// Required before `.send()`: `.user_id(..)`.
+///
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -1314,112 +1122,111 @@ pub mod get_coin_balance {
 ///   "response_message": "Success"
 /// }
 /// ```
-#[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct GetCoinBalance<S = get_coin_balance::Empty> {
-    client: crate::Client,
-    options: crate::request::RequestOptions,
-    user_id: Option<String>,
-    typestate: std::marker::PhantomData<S>,
-}
-
-impl GetCoinBalance {
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            options: crate::request::RequestOptions::default(),
-            user_id: None,
-            typestate: std::marker::PhantomData,
-        }
-    }
-}
-
-impl<S> std::fmt::Debug for GetCoinBalance<S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GetCoinBalance")
-            .field("user_id", &self.user_id)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
-}
+pub type GetCoinBalance<S = get_coin_balance::Empty> = crate::request::Builder<
+    get_coin_balance::Inputs,
+    S,
+>;
 
 impl<S: get_coin_balance::State> GetCoinBalance<S> {
     /// EnKash user id whose coins balance is requested.
     ///
     /// Query parameter `userId`. Required.
     pub fn user_id(mut self, value: impl Into<String>) -> GetCoinBalance<S::WithUserId> {
-        self.user_id = Some(value.into());
+        self.inputs.user_id = Some(value.into());
         self.into_state()
-    }
-
-    /// Sets the total time one attempt may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry budget for this call; `0` disables retries.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    fn into_state<T>(self) -> GetCoinBalance<T> {
-        GetCoinBalance {
-            client: self.client,
-            options: self.options,
-            user_id: self.user_id,
-            typestate: std::marker::PhantomData,
-        }
-    }
-
-    /// Sends the request. Returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-    ///
-    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
-    pub async fn send(self) -> Result<i64, crate::Error>
-    where
-        S: get_coin_balance::Complete,
-    {
-        self.send_with_response().await.map(crate::Response::into_payload)
-    }
-
-    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
-    pub async fn send_with_response(self) -> Result<crate::Response<i64>, crate::Error>
-    where
-        S: get_coin_balance::Complete,
-    {
-        let client = self.client;
-        let options = self.options;
-        let user_id = crate::request::typestate::take(self.user_id, "userId")?;
-        let idempotency_key = None;
-        let body = None;
-        let query = vec![("userId", user_id)];
-        let headers = Vec::new();
-        let request = crate::request::OperationRequest {
-            operation_id: "getCoinBalance",
-            method: reqwest::Method::GET,
-            path_template: "/api/v0/coins/balance",
-            path: "/api/v0/coins/balance".to_owned(),
-            query,
-            headers,
-            body,
-            security: &[crate::request::Security::Bearer],
-            retry: crate::request::RetryClass::Idempotent,
-            idempotency_key,
-            outcome_lookup: None,
-            envelope: Some(crate::request::Envelope {
-                code: &["response_code"],
-                message: &["response_message"],
-                payload: &["payload"],
-            }),
-            options,
-        };
-        client.execute(request).await
     }
 }
 
 pub mod create_and_allocate_points {
-    //! The typestate of [`CreateAndAllocatePoints`](super::CreateAndAllocatePoints): which required inputs are set.
+    //! The inputs and typestate of [`CreateAndAllocatePoints`](super::CreateAndAllocatePoints).
 
+    /// The inputs of [`CreateAndAllocatePoints`](super::CreateAndAllocatePoints), set through its setters.
+    #[derive(Debug, Default)]
+    pub struct Inputs {
+        pub(crate) company_id: Option<String>,
+        pub(crate) card_account_id: Option<String>,
+        pub(crate) enkash_card_id: Option<String>,
+        pub(crate) transaction_code: Option<String>,
+        pub(crate) transaction_type: Option<crate::types::TransactionType>,
+        pub(crate) r#type: Option<crate::types::PointsOperation>,
+        pub(crate) email: Option<String>,
+        pub(crate) mobile: Option<String>,
+        pub(crate) title: Option<String>,
+        pub(crate) first_name: Option<String>,
+        pub(crate) gender: Option<String>,
+        pub(crate) load_amount: Option<rust_decimal::Decimal>,
+        pub(crate) unique_reference_number: Option<String>,
+    }
+
+    impl crate::request::OperationInputs for Inputs {
+        const NAME: &'static str = "CreateAndAllocatePoints";
+
+        type Output = crate::types::RewardCard;
+
+        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
+            use crate::request::typestate::take;
+            let company_id = take(self.company_id, "companyId")?;
+            let transaction_code = take(self.transaction_code, "transactionCode")?;
+            let transaction_type = take(self.transaction_type, "transactionType")?;
+            let r#type = take(self.r#type, "type")?;
+            let load_amount = take(self.load_amount, "loadAmount")?;
+            let unique_reference_number = take(
+                self.unique_reference_number,
+                "uniqueReferenceNum",
+            )?;
+            let card_account_id = self.card_account_id;
+            let enkash_card_id = self.enkash_card_id;
+            let email = self.email;
+            let mobile = self.mobile;
+            let title = self.title;
+            let first_name = self.first_name;
+            let gender = self.gender;
+            let idempotency_key = Some(crate::request::IdempotencyKey {
+                field: "uniqueReferenceNum",
+                value: unique_reference_number.to_string(),
+            });
+            let body = crate::types::CreateAndAllocatePointsRequest {
+                company_id,
+                card_account_id,
+                enkash_card_id,
+                transaction_code,
+                transaction_type,
+                r#type,
+                email,
+                mobile,
+                title,
+                first_name,
+                gender,
+                load_amount,
+                unique_reference_number,
+                extra: Default::default(),
+            };
+            let body = Some(crate::request::RequestBody::json(&body)?);
+            Ok(crate::request::OperationRequest {
+                body,
+                security: &[
+                    crate::request::Security::Bearer,
+                    crate::request::Security::ApiKeyHeader("partnerId"),
+                ],
+                retry: crate::request::RetryClass::KeyedWrite,
+                idempotency_key,
+                outcome_lookup: Some("getTransactionDetails"),
+                envelope: Some(crate::request::Envelope {
+                    code: &["code"],
+                    message: &["message"],
+                    payload: &["payload"],
+                }),
+                ..crate::request::OperationRequest::new(
+                    "createAndAllocatePoints",
+                    reqwest::Method::POST,
+                    "/api/v0/partner/enKashCard/create-allocate-points",
+                    "/api/v0/partner/enKashCard/create-allocate-points",
+                )
+            })
+        }
+    }
+
+    impl crate::request::KeyedWrite for Inputs {}
     pub use crate::request::typestate::Set;
     use crate::request::typestate::Required;
 
@@ -1493,8 +1300,6 @@ pub mod create_and_allocate_points {
         type WithUniqueReferenceNumber = (A, B, C, D, E, Set);
     }
 
-    /// Implemented by a state in which every required input is set: `send()` needs it.
-    pub trait Complete: State {}
     impl<
         A: Required,
         B: Required,
@@ -1502,7 +1307,7 @@ pub mod create_and_allocate_points {
         D: Required,
         E: Required,
         F: Required,
-    > Complete for (A, B, C, D, E, F) {}
+    > crate::request::typestate::Complete<Inputs> for (A, B, C, D, E, F) {}
 }
 
 /// Create a reward card and allocate or unallocate points
@@ -1513,7 +1318,9 @@ pub mod create_and_allocate_points {
 ///
 /// Required before `.send()`: `.company_id(..)`, `.transaction_code(..)`, `.transaction_type(..)`, `.r#type(..)`, `.load_amount(..)`, `.unique_reference_number(..)`.
 ///
-/// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](Self::resend_keyed_write) after confirming that the server de-duplicates `uniqueReferenceNum`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `uniqueReferenceNum`.
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+///
+/// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](crate::request::Builder::resend_keyed_write) after confirming that the server de-duplicates `uniqueReferenceNum`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `uniqueReferenceNum`.
 ///
 /// # Example
 ///
@@ -1648,69 +1455,10 @@ pub mod create_and_allocate_points {
 ///   }
 /// }
 /// ```
-#[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct CreateAndAllocatePoints<S = create_and_allocate_points::Empty> {
-    client: crate::Client,
-    options: crate::request::RequestOptions,
-    company_id: Option<String>,
-    card_account_id: Option<String>,
-    enkash_card_id: Option<String>,
-    transaction_code: Option<String>,
-    transaction_type: Option<crate::types::TransactionType>,
-    r#type: Option<crate::types::PointsOperation>,
-    email: Option<String>,
-    mobile: Option<String>,
-    title: Option<String>,
-    first_name: Option<String>,
-    gender: Option<String>,
-    load_amount: Option<rust_decimal::Decimal>,
-    unique_reference_number: Option<String>,
-    typestate: std::marker::PhantomData<S>,
-}
-
-impl CreateAndAllocatePoints {
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            options: crate::request::RequestOptions::default(),
-            company_id: None,
-            card_account_id: None,
-            enkash_card_id: None,
-            transaction_code: None,
-            transaction_type: None,
-            r#type: None,
-            email: None,
-            mobile: None,
-            title: None,
-            first_name: None,
-            gender: None,
-            load_amount: None,
-            unique_reference_number: None,
-            typestate: std::marker::PhantomData,
-        }
-    }
-}
-
-impl<S> std::fmt::Debug for CreateAndAllocatePoints<S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CreateAndAllocatePoints")
-            .field("company_id", &self.company_id)
-            .field("card_account_id", &self.card_account_id)
-            .field("enkash_card_id", &self.enkash_card_id)
-            .field("transaction_code", &self.transaction_code)
-            .field("transaction_type", &self.transaction_type)
-            .field("type", &self.r#type)
-            .field("email", &self.email)
-            .field("mobile", &self.mobile)
-            .field("title", &self.title)
-            .field("first_name", &self.first_name)
-            .field("gender", &self.gender)
-            .field("load_amount", &self.load_amount)
-            .field("unique_reference_number", &self.unique_reference_number)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
-}
+pub type CreateAndAllocatePoints<S = create_and_allocate_points::Empty> = crate::request::Builder<
+    create_and_allocate_points::Inputs,
+    S,
+>;
 
 impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
     /// EnKash company id.
@@ -1720,7 +1468,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
         mut self,
         value: impl Into<String>,
     ) -> CreateAndAllocatePoints<S::WithCompanyId> {
-        self.company_id = Some(value.into());
+        self.inputs.company_id = Some(value.into());
         self.into_state()
     }
 
@@ -1728,7 +1476,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
     ///
     /// Body field `cardAccountId`.
     pub fn card_account_id(mut self, value: impl Into<String>) -> Self {
-        self.card_account_id = Some(value.into());
+        self.inputs.card_account_id = Some(value.into());
         self
     }
 
@@ -1736,7 +1484,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
     ///
     /// Body field `enkashCardId`.
     pub fn enkash_card_id(mut self, value: impl Into<String>) -> Self {
-        self.enkash_card_id = Some(value.into());
+        self.inputs.enkash_card_id = Some(value.into());
         self
     }
 
@@ -1747,7 +1495,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
         mut self,
         value: impl Into<String>,
     ) -> CreateAndAllocatePoints<S::WithTransactionCode> {
-        self.transaction_code = Some(value.into());
+        self.inputs.transaction_code = Some(value.into());
         self.into_state()
     }
 
@@ -1756,7 +1504,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
         mut self,
         value: impl Into<crate::types::TransactionType>,
     ) -> CreateAndAllocatePoints<S::WithTransactionType> {
-        self.transaction_type = Some(value.into());
+        self.inputs.transaction_type = Some(value.into());
         self.into_state()
     }
 
@@ -1765,7 +1513,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
         mut self,
         value: impl Into<crate::types::PointsOperation>,
     ) -> CreateAndAllocatePoints<S::WithType> {
-        self.r#type = Some(value.into());
+        self.inputs.r#type = Some(value.into());
         self.into_state()
     }
 
@@ -1773,7 +1521,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
     ///
     /// Body field `email`.
     pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
+        self.inputs.email = Some(value.into());
         self
     }
 
@@ -1781,7 +1529,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
     ///
     /// Body field `mobile`.
     pub fn mobile(mut self, value: impl Into<String>) -> Self {
-        self.mobile = Some(value.into());
+        self.inputs.mobile = Some(value.into());
         self
     }
 
@@ -1789,7 +1537,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
     ///
     /// Body field `title`.
     pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.title = Some(value.into());
+        self.inputs.title = Some(value.into());
         self
     }
 
@@ -1797,7 +1545,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
     ///
     /// Body field `firstName`.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
-        self.first_name = Some(value.into());
+        self.inputs.first_name = Some(value.into());
         self
     }
 
@@ -1805,7 +1553,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
     ///
     /// Body field `gender`.
     pub fn gender(mut self, value: impl Into<String>) -> Self {
-        self.gender = Some(value.into());
+        self.inputs.gender = Some(value.into());
         self
     }
 
@@ -1816,7 +1564,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
         mut self,
         value: impl Into<rust_decimal::Decimal>,
     ) -> CreateAndAllocatePoints<S::WithLoadAmount> {
-        self.load_amount = Some(value.into());
+        self.inputs.load_amount = Some(value.into());
         self.into_state()
     }
 
@@ -1827,146 +1575,143 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
         mut self,
         value: impl Into<String>,
     ) -> CreateAndAllocatePoints<S::WithUniqueReferenceNumber> {
-        self.unique_reference_number = Some(value.into());
+        self.inputs.unique_reference_number = Some(value.into());
         self.into_state()
-    }
-
-    /// Sets the total time one attempt may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry budget for this call; `0` disables retries.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Whether this call may be resent after a timeout, a broken connection or a 429/502/503/504, overriding [`ClientBuilder::resend_keyed_writes`](crate::ClientBuilder::resend_keyed_writes) (default `false`).
-    ///
-    /// Opt in only once the API provider has confirmed that a resent `uniqueReferenceNum` is applied once (EnKash documents no such de-duplication); otherwise a resend can apply this write twice.
-    pub fn resend_keyed_write(mut self, resend: bool) -> Self {
-        self.options.resend_keyed_write = Some(resend);
-        self
-    }
-
-    fn into_state<T>(self) -> CreateAndAllocatePoints<T> {
-        CreateAndAllocatePoints {
-            client: self.client,
-            options: self.options,
-            company_id: self.company_id,
-            card_account_id: self.card_account_id,
-            enkash_card_id: self.enkash_card_id,
-            transaction_code: self.transaction_code,
-            transaction_type: self.transaction_type,
-            r#type: self.r#type,
-            email: self.email,
-            mobile: self.mobile,
-            title: self.title,
-            first_name: self.first_name,
-            gender: self.gender,
-            load_amount: self.load_amount,
-            unique_reference_number: self.unique_reference_number,
-            typestate: std::marker::PhantomData,
-        }
-    }
-
-    /// Sends the request. Returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-    ///
-    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
-    pub async fn send(self) -> Result<crate::types::RewardCard, crate::Error>
-    where
-        S: create_and_allocate_points::Complete,
-    {
-        self.send_with_response().await.map(crate::Response::into_payload)
-    }
-
-    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::Response<crate::types::RewardCard>, crate::Error>
-    where
-        S: create_and_allocate_points::Complete,
-    {
-        let client = self.client;
-        let options = self.options;
-        let company_id = crate::request::typestate::take(self.company_id, "companyId")?;
-        let transaction_code = crate::request::typestate::take(
-            self.transaction_code,
-            "transactionCode",
-        )?;
-        let transaction_type = crate::request::typestate::take(
-            self.transaction_type,
-            "transactionType",
-        )?;
-        let r#type = crate::request::typestate::take(self.r#type, "type")?;
-        let load_amount = crate::request::typestate::take(
-            self.load_amount,
-            "loadAmount",
-        )?;
-        let unique_reference_number = crate::request::typestate::take(
-            self.unique_reference_number,
-            "uniqueReferenceNum",
-        )?;
-        let card_account_id = self.card_account_id;
-        let enkash_card_id = self.enkash_card_id;
-        let email = self.email;
-        let mobile = self.mobile;
-        let title = self.title;
-        let first_name = self.first_name;
-        let gender = self.gender;
-        let idempotency_key = Some(crate::request::IdempotencyKey {
-            field: "uniqueReferenceNum",
-            value: unique_reference_number.to_string(),
-        });
-        let body = crate::types::CreateAndAllocatePointsRequest {
-            company_id,
-            card_account_id,
-            enkash_card_id,
-            transaction_code,
-            transaction_type,
-            r#type,
-            email,
-            mobile,
-            title,
-            first_name,
-            gender,
-            load_amount,
-            unique_reference_number,
-            extra: Default::default(),
-        };
-        let body = Some(crate::request::RequestBody::json(&body)?);
-        let query = Vec::new();
-        let headers = Vec::new();
-        let request = crate::request::OperationRequest {
-            operation_id: "createAndAllocatePoints",
-            method: reqwest::Method::POST,
-            path_template: "/api/v0/partner/enKashCard/create-allocate-points",
-            path: "/api/v0/partner/enKashCard/create-allocate-points".to_owned(),
-            query,
-            headers,
-            body,
-            security: &[
-                crate::request::Security::Bearer,
-                crate::request::Security::ApiKeyHeader("partnerId"),
-            ],
-            retry: crate::request::RetryClass::KeyedWrite,
-            idempotency_key,
-            outcome_lookup: Some("getTransactionDetails"),
-            envelope: Some(crate::request::Envelope {
-                code: &["code"],
-                message: &["message"],
-                payload: &["payload"],
-            }),
-            options,
-        };
-        client.execute(request).await
     }
 }
 
 pub mod create_card {
-    //! The typestate of [`CreateCard`](super::CreateCard): which required inputs are set.
+    //! The inputs and typestate of [`CreateCard`](super::CreateCard).
+
+    /// The inputs of [`CreateCard`](super::CreateCard), set through its setters.
+    #[derive(Debug, Default)]
+    pub struct Inputs {
+        pub(crate) user_id: Option<String>,
+        pub(crate) company_id: Option<String>,
+        pub(crate) card_account_id: Option<String>,
+        pub(crate) email: Option<String>,
+        pub(crate) mobile: Option<String>,
+        pub(crate) title: Option<String>,
+        pub(crate) first_name: Option<String>,
+        pub(crate) middle_name: Option<String>,
+        pub(crate) last_name: Option<String>,
+        pub(crate) gender: Option<String>,
+        pub(crate) special_date: Option<String>,
+        pub(crate) address: Option<String>,
+        pub(crate) address2: Option<String>,
+        pub(crate) city: Option<String>,
+        pub(crate) state: Option<String>,
+        pub(crate) country: Option<String>,
+        pub(crate) pincode: Option<String>,
+        pub(crate) physical_card: Option<bool>,
+        pub(crate) physical_delivery_address_flag: Option<bool>,
+        pub(crate) delivery_address: Option<String>,
+        pub(crate) delivery_address2: Option<String>,
+        pub(crate) delivery_city: Option<String>,
+        pub(crate) delivery_state: Option<String>,
+        pub(crate) delivery_country: Option<String>,
+        pub(crate) delivery_pincode: Option<String>,
+    }
+
+    impl crate::request::OperationInputs for Inputs {
+        const NAME: &'static str = "CreateCard";
+
+        type Output = crate::types::RewardCard;
+
+        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
+            use crate::request::typestate::take;
+            let company_id = take(self.company_id, "companyId")?;
+            let card_account_id = take(self.card_account_id, "cardAccountId")?;
+            let user_id = self.user_id;
+            let email = self.email;
+            let mobile = self.mobile;
+            let title = self.title;
+            let first_name = self.first_name;
+            let middle_name = self.middle_name;
+            let last_name = self.last_name;
+            let gender = self.gender;
+            let special_date = self.special_date;
+            let address = self.address;
+            let address2 = self.address2;
+            let city = self.city;
+            let state = self.state;
+            let country = self.country;
+            let pincode = self.pincode;
+            let physical_card = self.physical_card;
+            let physical_delivery_address_flag = self.physical_delivery_address_flag;
+            let delivery_address = self.delivery_address;
+            let delivery_address2 = self.delivery_address2;
+            let delivery_city = self.delivery_city;
+            let delivery_state = self.delivery_state;
+            let delivery_country = self.delivery_country;
+            let delivery_pincode = self.delivery_pincode;
+            if let Some(value) = &email {
+                crate::validate::check_string(
+                    "email",
+                    value,
+                    Some("^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,}$"),
+                    None,
+                    None,
+                )?;
+            }
+            if let Some(value) = &mobile {
+                crate::validate::check_string(
+                    "mobile",
+                    value,
+                    Some("^\\d{10}$"),
+                    Some(10usize),
+                    Some(10usize),
+                )?;
+            }
+            let body = crate::types::CreateCardRequest {
+                user_id,
+                company_id,
+                card_account_id,
+                email,
+                mobile,
+                title,
+                first_name,
+                middle_name,
+                last_name,
+                gender,
+                special_date,
+                address,
+                address2,
+                city,
+                state,
+                country,
+                pincode,
+                physical_card,
+                physical_delivery_address_flag,
+                delivery_address,
+                delivery_address2,
+                delivery_city,
+                delivery_state,
+                delivery_country,
+                delivery_pincode,
+                extra: Default::default(),
+            };
+            let body = Some(crate::request::RequestBody::json(&body)?);
+            Ok(crate::request::OperationRequest {
+                body,
+                security: &[
+                    crate::request::Security::Bearer,
+                    crate::request::Security::ApiKeyHeader("partnerId"),
+                ],
+                envelope: Some(crate::request::Envelope {
+                    code: &["code"],
+                    message: &["message"],
+                    payload: &["payload"],
+                }),
+                ..crate::request::OperationRequest::new(
+                    "createCard",
+                    reqwest::Method::POST,
+                    "/api/v0/partner/enKashCard",
+                    "/api/v0/partner/enKashCard",
+                )
+            })
+        }
+    }
 
     pub use crate::request::typestate::Set;
     use crate::request::typestate::Required;
@@ -1998,9 +1743,8 @@ pub mod create_card {
         type WithCardAccountId = (A, Set);
     }
 
-    /// Implemented by a state in which every required input is set: `send()` needs it.
-    pub trait Complete: State {}
-    impl<A: Required, B: Required> Complete for (A, B) {}
+    impl<A: Required, B: Required> crate::request::typestate::Complete<Inputs>
+    for (A, B) {}
 }
 
 /// Create a card
@@ -2010,6 +1754,8 @@ pub mod create_card {
 /// `POST /api/v0/partner/enKashCard` (operation `createCard`).
 ///
 /// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`.
+///
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
 ///
@@ -2143,115 +1889,17 @@ pub mod create_card {
 ///   }
 /// }
 /// ```
-#[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct CreateCard<S = create_card::Empty> {
-    client: crate::Client,
-    options: crate::request::RequestOptions,
-    user_id: Option<String>,
-    company_id: Option<String>,
-    card_account_id: Option<String>,
-    email: Option<String>,
-    mobile: Option<String>,
-    title: Option<String>,
-    first_name: Option<String>,
-    middle_name: Option<String>,
-    last_name: Option<String>,
-    gender: Option<String>,
-    special_date: Option<String>,
-    address: Option<String>,
-    address2: Option<String>,
-    city: Option<String>,
-    state: Option<String>,
-    country: Option<String>,
-    pincode: Option<String>,
-    physical_card: Option<bool>,
-    physical_delivery_address_flag: Option<bool>,
-    delivery_address: Option<String>,
-    delivery_address2: Option<String>,
-    delivery_city: Option<String>,
-    delivery_state: Option<String>,
-    delivery_country: Option<String>,
-    delivery_pincode: Option<String>,
-    typestate: std::marker::PhantomData<S>,
-}
-
-impl CreateCard {
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            options: crate::request::RequestOptions::default(),
-            user_id: None,
-            company_id: None,
-            card_account_id: None,
-            email: None,
-            mobile: None,
-            title: None,
-            first_name: None,
-            middle_name: None,
-            last_name: None,
-            gender: None,
-            special_date: None,
-            address: None,
-            address2: None,
-            city: None,
-            state: None,
-            country: None,
-            pincode: None,
-            physical_card: None,
-            physical_delivery_address_flag: None,
-            delivery_address: None,
-            delivery_address2: None,
-            delivery_city: None,
-            delivery_state: None,
-            delivery_country: None,
-            delivery_pincode: None,
-            typestate: std::marker::PhantomData,
-        }
-    }
-}
-
-impl<S> std::fmt::Debug for CreateCard<S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CreateCard")
-            .field("user_id", &self.user_id)
-            .field("company_id", &self.company_id)
-            .field("card_account_id", &self.card_account_id)
-            .field("email", &self.email)
-            .field("mobile", &self.mobile)
-            .field("title", &self.title)
-            .field("first_name", &self.first_name)
-            .field("middle_name", &self.middle_name)
-            .field("last_name", &self.last_name)
-            .field("gender", &self.gender)
-            .field("special_date", &self.special_date)
-            .field("address", &self.address)
-            .field("address2", &self.address2)
-            .field("city", &self.city)
-            .field("state", &self.state)
-            .field("country", &self.country)
-            .field("pincode", &self.pincode)
-            .field("physical_card", &self.physical_card)
-            .field(
-                "physical_delivery_address_flag",
-                &self.physical_delivery_address_flag,
-            )
-            .field("delivery_address", &self.delivery_address)
-            .field("delivery_address2", &self.delivery_address2)
-            .field("delivery_city", &self.delivery_city)
-            .field("delivery_state", &self.delivery_state)
-            .field("delivery_country", &self.delivery_country)
-            .field("delivery_pincode", &self.delivery_pincode)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
-}
+pub type CreateCard<S = create_card::Empty> = crate::request::Builder<
+    create_card::Inputs,
+    S,
+>;
 
 impl<S: create_card::State> CreateCard<S> {
     /// Existing EnKash user id of the card holder, if any.
     ///
     /// Body field `userId`.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
+        self.inputs.user_id = Some(value.into());
         self
     }
 
@@ -2262,7 +1910,7 @@ impl<S: create_card::State> CreateCard<S> {
         mut self,
         value: impl Into<String>,
     ) -> CreateCard<S::WithCompanyId> {
-        self.company_id = Some(value.into());
+        self.inputs.company_id = Some(value.into());
         self.into_state()
     }
 
@@ -2273,7 +1921,7 @@ impl<S: create_card::State> CreateCard<S> {
         mut self,
         value: impl Into<String>,
     ) -> CreateCard<S::WithCardAccountId> {
-        self.card_account_id = Some(value.into());
+        self.inputs.card_account_id = Some(value.into());
         self.into_state()
     }
 
@@ -2283,7 +1931,7 @@ impl<S: create_card::State> CreateCard<S> {
     ///
     /// Checked before sending: must match `^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$`.
     pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
+        self.inputs.email = Some(value.into());
         self
     }
 
@@ -2295,7 +1943,7 @@ impl<S: create_card::State> CreateCard<S> {
     ///
     /// Checked before sending: 10 to 10 characters.
     pub fn mobile(mut self, value: impl Into<String>) -> Self {
-        self.mobile = Some(value.into());
+        self.inputs.mobile = Some(value.into());
         self
     }
 
@@ -2303,7 +1951,7 @@ impl<S: create_card::State> CreateCard<S> {
     ///
     /// Body field `title`.
     pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.title = Some(value.into());
+        self.inputs.title = Some(value.into());
         self
     }
 
@@ -2311,7 +1959,7 @@ impl<S: create_card::State> CreateCard<S> {
     ///
     /// Body field `firstName`.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
-        self.first_name = Some(value.into());
+        self.inputs.first_name = Some(value.into());
         self
     }
 
@@ -2319,7 +1967,7 @@ impl<S: create_card::State> CreateCard<S> {
     ///
     /// Body field `middleName`.
     pub fn middle_name(mut self, value: impl Into<String>) -> Self {
-        self.middle_name = Some(value.into());
+        self.inputs.middle_name = Some(value.into());
         self
     }
 
@@ -2327,7 +1975,7 @@ impl<S: create_card::State> CreateCard<S> {
     ///
     /// Body field `lastName`.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
-        self.last_name = Some(value.into());
+        self.inputs.last_name = Some(value.into());
         self
     }
 
@@ -2335,7 +1983,7 @@ impl<S: create_card::State> CreateCard<S> {
     ///
     /// Body field `gender`.
     pub fn gender(mut self, value: impl Into<String>) -> Self {
-        self.gender = Some(value.into());
+        self.inputs.gender = Some(value.into());
         self
     }
 
@@ -2343,7 +1991,7 @@ impl<S: create_card::State> CreateCard<S> {
     ///
     /// Body field `specialDate`.
     pub fn special_date(mut self, value: impl Into<String>) -> Self {
-        self.special_date = Some(value.into());
+        self.inputs.special_date = Some(value.into());
         self
     }
 
@@ -2351,7 +1999,7 @@ impl<S: create_card::State> CreateCard<S> {
     ///
     /// Body field `address`.
     pub fn address(mut self, value: impl Into<String>) -> Self {
-        self.address = Some(value.into());
+        self.inputs.address = Some(value.into());
         self
     }
 
@@ -2359,7 +2007,7 @@ impl<S: create_card::State> CreateCard<S> {
     ///
     /// Body field `address2`.
     pub fn address2(mut self, value: impl Into<String>) -> Self {
-        self.address2 = Some(value.into());
+        self.inputs.address2 = Some(value.into());
         self
     }
 
@@ -2367,7 +2015,7 @@ impl<S: create_card::State> CreateCard<S> {
     ///
     /// Body field `city`.
     pub fn city(mut self, value: impl Into<String>) -> Self {
-        self.city = Some(value.into());
+        self.inputs.city = Some(value.into());
         self
     }
 
@@ -2375,7 +2023,7 @@ impl<S: create_card::State> CreateCard<S> {
     ///
     /// Body field `state`.
     pub fn state(mut self, value: impl Into<String>) -> Self {
-        self.state = Some(value.into());
+        self.inputs.state = Some(value.into());
         self
     }
 
@@ -2383,7 +2031,7 @@ impl<S: create_card::State> CreateCard<S> {
     ///
     /// Body field `country`.
     pub fn country(mut self, value: impl Into<String>) -> Self {
-        self.country = Some(value.into());
+        self.inputs.country = Some(value.into());
         self
     }
 
@@ -2391,7 +2039,7 @@ impl<S: create_card::State> CreateCard<S> {
     ///
     /// Body field `pincode`.
     pub fn pincode(mut self, value: impl Into<String>) -> Self {
-        self.pincode = Some(value.into());
+        self.inputs.pincode = Some(value.into());
         self
     }
 
@@ -2399,7 +2047,7 @@ impl<S: create_card::State> CreateCard<S> {
     ///
     /// Body field `physicalCard`.
     pub fn physical_card(mut self, value: impl Into<bool>) -> Self {
-        self.physical_card = Some(value.into());
+        self.inputs.physical_card = Some(value.into());
         self
     }
 
@@ -2407,7 +2055,7 @@ impl<S: create_card::State> CreateCard<S> {
     ///
     /// Body field `physicalDeliveryAddressFlag`.
     pub fn physical_delivery_address_flag(mut self, value: impl Into<bool>) -> Self {
-        self.physical_delivery_address_flag = Some(value.into());
+        self.inputs.physical_delivery_address_flag = Some(value.into());
         self
     }
 
@@ -2415,7 +2063,7 @@ impl<S: create_card::State> CreateCard<S> {
     ///
     /// Body field `deliveryAddress`.
     pub fn delivery_address(mut self, value: impl Into<String>) -> Self {
-        self.delivery_address = Some(value.into());
+        self.inputs.delivery_address = Some(value.into());
         self
     }
 
@@ -2423,7 +2071,7 @@ impl<S: create_card::State> CreateCard<S> {
     ///
     /// Body field `deliveryAddress2`.
     pub fn delivery_address2(mut self, value: impl Into<String>) -> Self {
-        self.delivery_address2 = Some(value.into());
+        self.inputs.delivery_address2 = Some(value.into());
         self
     }
 
@@ -2431,7 +2079,7 @@ impl<S: create_card::State> CreateCard<S> {
     ///
     /// Body field `deliveryCity`.
     pub fn delivery_city(mut self, value: impl Into<String>) -> Self {
-        self.delivery_city = Some(value.into());
+        self.inputs.delivery_city = Some(value.into());
         self
     }
 
@@ -2439,7 +2087,7 @@ impl<S: create_card::State> CreateCard<S> {
     ///
     /// Body field `deliveryState`.
     pub fn delivery_state(mut self, value: impl Into<String>) -> Self {
-        self.delivery_state = Some(value.into());
+        self.inputs.delivery_state = Some(value.into());
         self
     }
 
@@ -2447,7 +2095,7 @@ impl<S: create_card::State> CreateCard<S> {
     ///
     /// Body field `deliveryCountry`.
     pub fn delivery_country(mut self, value: impl Into<String>) -> Self {
-        self.delivery_country = Some(value.into());
+        self.inputs.delivery_country = Some(value.into());
         self
     }
 
@@ -2455,180 +2103,60 @@ impl<S: create_card::State> CreateCard<S> {
     ///
     /// Body field `deliveryPincode`.
     pub fn delivery_pincode(mut self, value: impl Into<String>) -> Self {
-        self.delivery_pincode = Some(value.into());
+        self.inputs.delivery_pincode = Some(value.into());
         self
-    }
-
-    /// Sets the total time one attempt may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry budget for this call; `0` disables retries.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    fn into_state<T>(self) -> CreateCard<T> {
-        CreateCard {
-            client: self.client,
-            options: self.options,
-            user_id: self.user_id,
-            company_id: self.company_id,
-            card_account_id: self.card_account_id,
-            email: self.email,
-            mobile: self.mobile,
-            title: self.title,
-            first_name: self.first_name,
-            middle_name: self.middle_name,
-            last_name: self.last_name,
-            gender: self.gender,
-            special_date: self.special_date,
-            address: self.address,
-            address2: self.address2,
-            city: self.city,
-            state: self.state,
-            country: self.country,
-            pincode: self.pincode,
-            physical_card: self.physical_card,
-            physical_delivery_address_flag: self.physical_delivery_address_flag,
-            delivery_address: self.delivery_address,
-            delivery_address2: self.delivery_address2,
-            delivery_city: self.delivery_city,
-            delivery_state: self.delivery_state,
-            delivery_country: self.delivery_country,
-            delivery_pincode: self.delivery_pincode,
-            typestate: std::marker::PhantomData,
-        }
-    }
-
-    /// Sends the request. Returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-    ///
-    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
-    pub async fn send(self) -> Result<crate::types::RewardCard, crate::Error>
-    where
-        S: create_card::Complete,
-    {
-        self.send_with_response().await.map(crate::Response::into_payload)
-    }
-
-    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::Response<crate::types::RewardCard>, crate::Error>
-    where
-        S: create_card::Complete,
-    {
-        let client = self.client;
-        let options = self.options;
-        let company_id = crate::request::typestate::take(self.company_id, "companyId")?;
-        let card_account_id = crate::request::typestate::take(
-            self.card_account_id,
-            "cardAccountId",
-        )?;
-        let user_id = self.user_id;
-        let email = self.email;
-        let mobile = self.mobile;
-        let title = self.title;
-        let first_name = self.first_name;
-        let middle_name = self.middle_name;
-        let last_name = self.last_name;
-        let gender = self.gender;
-        let special_date = self.special_date;
-        let address = self.address;
-        let address2 = self.address2;
-        let city = self.city;
-        let state = self.state;
-        let country = self.country;
-        let pincode = self.pincode;
-        let physical_card = self.physical_card;
-        let physical_delivery_address_flag = self.physical_delivery_address_flag;
-        let delivery_address = self.delivery_address;
-        let delivery_address2 = self.delivery_address2;
-        let delivery_city = self.delivery_city;
-        let delivery_state = self.delivery_state;
-        let delivery_country = self.delivery_country;
-        let delivery_pincode = self.delivery_pincode;
-        if let Some(value) = &email {
-            crate::validate::check_string(
-                "email",
-                value,
-                Some("^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,}$"),
-                None,
-                None,
-            )?;
-        }
-        if let Some(value) = &mobile {
-            crate::validate::check_string(
-                "mobile",
-                value,
-                Some("^\\d{10}$"),
-                Some(10usize),
-                Some(10usize),
-            )?;
-        }
-        let idempotency_key = None;
-        let body = crate::types::CreateCardRequest {
-            user_id,
-            company_id,
-            card_account_id,
-            email,
-            mobile,
-            title,
-            first_name,
-            middle_name,
-            last_name,
-            gender,
-            special_date,
-            address,
-            address2,
-            city,
-            state,
-            country,
-            pincode,
-            physical_card,
-            physical_delivery_address_flag,
-            delivery_address,
-            delivery_address2,
-            delivery_city,
-            delivery_state,
-            delivery_country,
-            delivery_pincode,
-            extra: Default::default(),
-        };
-        let body = Some(crate::request::RequestBody::json(&body)?);
-        let query = Vec::new();
-        let headers = Vec::new();
-        let request = crate::request::OperationRequest {
-            operation_id: "createCard",
-            method: reqwest::Method::POST,
-            path_template: "/api/v0/partner/enKashCard",
-            path: "/api/v0/partner/enKashCard".to_owned(),
-            query,
-            headers,
-            body,
-            security: &[
-                crate::request::Security::Bearer,
-                crate::request::Security::ApiKeyHeader("partnerId"),
-            ],
-            retry: crate::request::RetryClass::NonIdempotent,
-            idempotency_key,
-            outcome_lookup: None,
-            envelope: Some(crate::request::Envelope {
-                code: &["code"],
-                message: &["message"],
-                payload: &["payload"],
-            }),
-            options,
-        };
-        client.execute(request).await
     }
 }
 
 pub mod create_sso_token {
-    //! The typestate of [`CreateSsoToken`](super::CreateSsoToken): which required inputs are set.
+    //! The inputs and typestate of [`CreateSsoToken`](super::CreateSsoToken).
+
+    /// The inputs of [`CreateSsoToken`](super::CreateSsoToken), set through its setters.
+    #[derive(Debug, Default)]
+    pub struct Inputs {
+        pub(crate) card_account_id: Option<String>,
+        pub(crate) company_id: Option<String>,
+        pub(crate) enkash_card_id: Option<String>,
+    }
+
+    impl crate::request::OperationInputs for Inputs {
+        const NAME: &'static str = "CreateSsoToken";
+
+        type Output = crate::RawJson;
+
+        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
+            use crate::request::typestate::take;
+            let card_account_id = take(self.card_account_id, "cardAccountId")?;
+            let company_id = take(self.company_id, "companyId")?;
+            let enkash_card_id = take(self.enkash_card_id, "enkashCardId")?;
+            let body = crate::types::SsoTokenRequest {
+                card_account_id,
+                company_id,
+                enkash_card_id,
+                extra: Default::default(),
+            };
+            let body = Some(crate::request::RequestBody::json(&body)?);
+            Ok(crate::request::OperationRequest {
+                body,
+                security: &[
+                    crate::request::Security::Bearer,
+                    crate::request::Security::ApiKeyHeader("partnerId"),
+                ],
+                retry: crate::request::RetryClass::Idempotent,
+                envelope: Some(crate::request::Envelope {
+                    code: &["response_code", "code"],
+                    message: &["response_message", "message"],
+                    payload: &["payload"],
+                }),
+                ..crate::request::OperationRequest::new(
+                    "createSsoToken",
+                    reqwest::Method::POST,
+                    "/api/v0/partner/enKashCard/sso-token",
+                    "/api/v0/partner/enKashCard/sso-token",
+                )
+            })
+        }
+    }
 
     pub use crate::request::typestate::Set;
     use crate::request::typestate::Required;
@@ -2669,9 +2197,11 @@ pub mod create_sso_token {
         type WithEnkashCardId = (A, B, Set);
     }
 
-    /// Implemented by a state in which every required input is set: `send()` needs it.
-    pub trait Complete: State {}
-    impl<A: Required, B: Required, C: Required> Complete for (A, B, C) {}
+    impl<
+        A: Required,
+        B: Required,
+        C: Required,
+    > crate::request::typestate::Complete<Inputs> for (A, B, C) {}
 }
 
 /// Create a single sign-on token for a reward card holder
@@ -2681,6 +2211,8 @@ pub mod create_sso_token {
 /// `POST /api/v0/partner/enKashCard/sso-token` (operation `createSsoToken`).
 ///
 /// Required before `.send()`: `.card_account_id(..)`, `.company_id(..)`, `.enkash_card_id(..)`.
+///
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -2709,39 +2241,10 @@ pub mod create_sso_token {
 ///   "enkashCardId": "EKCDM5AVZY"
 /// }
 /// ```
-#[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct CreateSsoToken<S = create_sso_token::Empty> {
-    client: crate::Client,
-    options: crate::request::RequestOptions,
-    card_account_id: Option<String>,
-    company_id: Option<String>,
-    enkash_card_id: Option<String>,
-    typestate: std::marker::PhantomData<S>,
-}
-
-impl CreateSsoToken {
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            options: crate::request::RequestOptions::default(),
-            card_account_id: None,
-            company_id: None,
-            enkash_card_id: None,
-            typestate: std::marker::PhantomData,
-        }
-    }
-}
-
-impl<S> std::fmt::Debug for CreateSsoToken<S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CreateSsoToken")
-            .field("card_account_id", &self.card_account_id)
-            .field("company_id", &self.company_id)
-            .field("enkash_card_id", &self.enkash_card_id)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
-}
+pub type CreateSsoToken<S = create_sso_token::Empty> = crate::request::Builder<
+    create_sso_token::Inputs,
+    S,
+>;
 
 impl<S: create_sso_token::State> CreateSsoToken<S> {
     /// Card account id.
@@ -2751,7 +2254,7 @@ impl<S: create_sso_token::State> CreateSsoToken<S> {
         mut self,
         value: impl Into<String>,
     ) -> CreateSsoToken<S::WithCardAccountId> {
-        self.card_account_id = Some(value.into());
+        self.inputs.card_account_id = Some(value.into());
         self.into_state()
     }
 
@@ -2762,7 +2265,7 @@ impl<S: create_sso_token::State> CreateSsoToken<S> {
         mut self,
         value: impl Into<String>,
     ) -> CreateSsoToken<S::WithCompanyId> {
-        self.company_id = Some(value.into());
+        self.inputs.company_id = Some(value.into());
         self.into_state()
     }
 
@@ -2773,99 +2276,63 @@ impl<S: create_sso_token::State> CreateSsoToken<S> {
         mut self,
         value: impl Into<String>,
     ) -> CreateSsoToken<S::WithEnkashCardId> {
-        self.enkash_card_id = Some(value.into());
+        self.inputs.enkash_card_id = Some(value.into());
         self.into_state()
-    }
-
-    /// Sets the total time one attempt may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry budget for this call; `0` disables retries.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    fn into_state<T>(self) -> CreateSsoToken<T> {
-        CreateSsoToken {
-            client: self.client,
-            options: self.options,
-            card_account_id: self.card_account_id,
-            company_id: self.company_id,
-            enkash_card_id: self.enkash_card_id,
-            typestate: std::marker::PhantomData,
-        }
-    }
-
-    /// Sends the request. Returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-    ///
-    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
-    pub async fn send(self) -> Result<crate::RawJson, crate::Error>
-    where
-        S: create_sso_token::Complete,
-    {
-        self.send_with_response().await.map(crate::Response::into_payload)
-    }
-
-    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::Response<crate::RawJson>, crate::Error>
-    where
-        S: create_sso_token::Complete,
-    {
-        let client = self.client;
-        let options = self.options;
-        let card_account_id = crate::request::typestate::take(
-            self.card_account_id,
-            "cardAccountId",
-        )?;
-        let company_id = crate::request::typestate::take(self.company_id, "companyId")?;
-        let enkash_card_id = crate::request::typestate::take(
-            self.enkash_card_id,
-            "enkashCardId",
-        )?;
-        let idempotency_key = None;
-        let body = crate::types::SsoTokenRequest {
-            card_account_id,
-            company_id,
-            enkash_card_id,
-            extra: Default::default(),
-        };
-        let body = Some(crate::request::RequestBody::json(&body)?);
-        let query = Vec::new();
-        let headers = Vec::new();
-        let request = crate::request::OperationRequest {
-            operation_id: "createSsoToken",
-            method: reqwest::Method::POST,
-            path_template: "/api/v0/partner/enKashCard/sso-token",
-            path: "/api/v0/partner/enKashCard/sso-token".to_owned(),
-            query,
-            headers,
-            body,
-            security: &[
-                crate::request::Security::Bearer,
-                crate::request::Security::ApiKeyHeader("partnerId"),
-            ],
-            retry: crate::request::RetryClass::Idempotent,
-            idempotency_key,
-            outcome_lookup: None,
-            envelope: Some(crate::request::Envelope {
-                code: &["response_code", "code"],
-                message: &["response_message", "message"],
-                payload: &["payload"],
-            }),
-            options,
-        };
-        client.execute(request).await
     }
 }
 
 pub mod bulk_create_and_allocate_points {
-    //! The typestate of [`BulkCreateAndAllocatePoints`](super::BulkCreateAndAllocatePoints): which required inputs are set.
+    //! The inputs and typestate of [`BulkCreateAndAllocatePoints`](super::BulkCreateAndAllocatePoints).
+
+    /// The inputs of [`BulkCreateAndAllocatePoints`](super::BulkCreateAndAllocatePoints), set through its setters.
+    #[derive(Debug, Default)]
+    pub struct Inputs {
+        pub(crate) company_id: Option<String>,
+        pub(crate) card_account_id: Option<String>,
+        pub(crate) is_points_allocation: Option<bool>,
+        pub(crate) body: Option<Vec<crate::types::BulkAllocationRow>>,
+    }
+
+    impl crate::request::OperationInputs for Inputs {
+        const NAME: &'static str = "BulkCreateAndAllocatePoints";
+
+        type Output = crate::types::BulkAllocationResult;
+
+        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
+            use crate::request::typestate::take;
+            let company_id = take(self.company_id, "companyId")?;
+            let card_account_id = take(self.card_account_id, "cardAccountId")?;
+            let is_points_allocation = take(
+                self.is_points_allocation,
+                "isPointsAllocation",
+            )?;
+            let body = take(self.body, "body")?;
+            let body = Some(crate::request::RequestBody::json(&body)?);
+            let query = vec![
+                ("companyId", company_id), ("cardAccountId", card_account_id),
+                ("isPointsAllocation", is_points_allocation.to_string())
+            ];
+            Ok(crate::request::OperationRequest {
+                query,
+                body,
+                security: &[
+                    crate::request::Security::Bearer,
+                    crate::request::Security::ApiKeyHeader("partnerId"),
+                ],
+                envelope: Some(crate::request::Envelope {
+                    code: &["code"],
+                    message: &["message"],
+                    payload: &["payload"],
+                }),
+                ..crate::request::OperationRequest::new(
+                    "bulkCreateAndAllocatePoints",
+                    reqwest::Method::POST,
+                    "/api/v0/partner/enKashCard/bulk-create-allocate-points-json",
+                    "/api/v0/partner/enKashCard/bulk-create-allocate-points-json",
+                )
+            })
+        }
+    }
 
     pub use crate::request::typestate::Set;
     use crate::request::typestate::Required;
@@ -2920,9 +2387,12 @@ pub mod bulk_create_and_allocate_points {
         type WithBody = (A, B, C, Set);
     }
 
-    /// Implemented by a state in which every required input is set: `send()` needs it.
-    pub trait Complete: State {}
-    impl<A: Required, B: Required, C: Required, D: Required> Complete for (A, B, C, D) {}
+    impl<
+        A: Required,
+        B: Required,
+        C: Required,
+        D: Required,
+    > crate::request::typestate::Complete<Inputs> for (A, B, C, D) {}
 }
 
 /// Create users and allocate points in bulk
@@ -2932,6 +2402,8 @@ pub mod bulk_create_and_allocate_points {
 /// `POST /api/v0/partner/enKashCard/bulk-create-allocate-points-json` (operation `bulkCreateAndAllocatePoints`).
 ///
 /// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`, `.is_points_allocation(..)`, `.body(..)`.
+///
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`BulkAllocationResult`](crate::types::BulkAllocationResult); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
 ///
@@ -2972,42 +2444,10 @@ pub mod bulk_create_and_allocate_points {
 ///   }
 /// }
 /// ```
-#[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct BulkCreateAndAllocatePoints<S = bulk_create_and_allocate_points::Empty> {
-    client: crate::Client,
-    options: crate::request::RequestOptions,
-    company_id: Option<String>,
-    card_account_id: Option<String>,
-    is_points_allocation: Option<bool>,
-    body: Option<Vec<crate::types::BulkAllocationRow>>,
-    typestate: std::marker::PhantomData<S>,
-}
-
-impl BulkCreateAndAllocatePoints {
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            options: crate::request::RequestOptions::default(),
-            company_id: None,
-            card_account_id: None,
-            is_points_allocation: None,
-            body: None,
-            typestate: std::marker::PhantomData,
-        }
-    }
-}
-
-impl<S> std::fmt::Debug for BulkCreateAndAllocatePoints<S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BulkCreateAndAllocatePoints")
-            .field("company_id", &self.company_id)
-            .field("card_account_id", &self.card_account_id)
-            .field("is_points_allocation", &self.is_points_allocation)
-            .field("body", &self.body)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
-}
+pub type BulkCreateAndAllocatePoints<S = bulk_create_and_allocate_points::Empty> = crate::request::Builder<
+    bulk_create_and_allocate_points::Inputs,
+    S,
+>;
 
 impl<S: bulk_create_and_allocate_points::State> BulkCreateAndAllocatePoints<S> {
     /// EnKash company id.
@@ -3017,7 +2457,7 @@ impl<S: bulk_create_and_allocate_points::State> BulkCreateAndAllocatePoints<S> {
         mut self,
         value: impl Into<String>,
     ) -> BulkCreateAndAllocatePoints<S::WithCompanyId> {
-        self.company_id = Some(value.into());
+        self.inputs.company_id = Some(value.into());
         self.into_state()
     }
 
@@ -3028,7 +2468,7 @@ impl<S: bulk_create_and_allocate_points::State> BulkCreateAndAllocatePoints<S> {
         mut self,
         value: impl Into<String>,
     ) -> BulkCreateAndAllocatePoints<S::WithCardAccountId> {
-        self.card_account_id = Some(value.into());
+        self.inputs.card_account_id = Some(value.into());
         self.into_state()
     }
 
@@ -3039,7 +2479,7 @@ impl<S: bulk_create_and_allocate_points::State> BulkCreateAndAllocatePoints<S> {
         mut self,
         value: impl Into<bool>,
     ) -> BulkCreateAndAllocatePoints<S::WithIsPointsAllocation> {
-        self.is_points_allocation = Some(value.into());
+        self.inputs.is_points_allocation = Some(value.into());
         self.into_state()
     }
 
@@ -3048,99 +2488,57 @@ impl<S: bulk_create_and_allocate_points::State> BulkCreateAndAllocatePoints<S> {
         mut self,
         value: impl Into<Vec<crate::types::BulkAllocationRow>>,
     ) -> BulkCreateAndAllocatePoints<S::WithBody> {
-        self.body = Some(value.into());
+        self.inputs.body = Some(value.into());
         self.into_state()
-    }
-
-    /// Sets the total time one attempt may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry budget for this call; `0` disables retries.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    fn into_state<T>(self) -> BulkCreateAndAllocatePoints<T> {
-        BulkCreateAndAllocatePoints {
-            client: self.client,
-            options: self.options,
-            company_id: self.company_id,
-            card_account_id: self.card_account_id,
-            is_points_allocation: self.is_points_allocation,
-            body: self.body,
-            typestate: std::marker::PhantomData,
-        }
-    }
-
-    /// Sends the request. Returns the envelope's payload, [`BulkAllocationResult`](crate::types::BulkAllocationResult); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-    ///
-    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
-    pub async fn send(self) -> Result<crate::types::BulkAllocationResult, crate::Error>
-    where
-        S: bulk_create_and_allocate_points::Complete,
-    {
-        self.send_with_response().await.map(crate::Response::into_payload)
-    }
-
-    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::Response<crate::types::BulkAllocationResult>, crate::Error>
-    where
-        S: bulk_create_and_allocate_points::Complete,
-    {
-        let client = self.client;
-        let options = self.options;
-        let company_id = crate::request::typestate::take(self.company_id, "companyId")?;
-        let card_account_id = crate::request::typestate::take(
-            self.card_account_id,
-            "cardAccountId",
-        )?;
-        let is_points_allocation = crate::request::typestate::take(
-            self.is_points_allocation,
-            "isPointsAllocation",
-        )?;
-        let body = crate::request::typestate::take(self.body, "body")?;
-        let idempotency_key = None;
-        let body = Some(crate::request::RequestBody::json(&body)?);
-        let query = vec![
-            ("companyId", company_id), ("cardAccountId", card_account_id),
-            ("isPointsAllocation", is_points_allocation.to_string())
-        ];
-        let headers = Vec::new();
-        let request = crate::request::OperationRequest {
-            operation_id: "bulkCreateAndAllocatePoints",
-            method: reqwest::Method::POST,
-            path_template: "/api/v0/partner/enKashCard/bulk-create-allocate-points-json",
-            path: "/api/v0/partner/enKashCard/bulk-create-allocate-points-json"
-                .to_owned(),
-            query,
-            headers,
-            body,
-            security: &[
-                crate::request::Security::Bearer,
-                crate::request::Security::ApiKeyHeader("partnerId"),
-            ],
-            retry: crate::request::RetryClass::NonIdempotent,
-            idempotency_key,
-            outcome_lookup: None,
-            envelope: Some(crate::request::Envelope {
-                code: &["code"],
-                message: &["message"],
-                payload: &["payload"],
-            }),
-            options,
-        };
-        client.execute(request).await
     }
 }
 
 pub mod get_reward_account_details {
-    //! The typestate of [`GetRewardAccountDetails`](super::GetRewardAccountDetails): which required inputs are set.
+    //! The inputs and typestate of [`GetRewardAccountDetails`](super::GetRewardAccountDetails).
+
+    /// The inputs of [`GetRewardAccountDetails`](super::GetRewardAccountDetails), set through its setters.
+    #[derive(Debug, Default)]
+    pub struct Inputs {
+        pub(crate) card_account_id: Option<String>,
+        pub(crate) company_id: Option<String>,
+    }
+
+    impl crate::request::OperationInputs for Inputs {
+        const NAME: &'static str = "GetRewardAccountDetails";
+
+        type Output = crate::types::RewardAccount;
+
+        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
+            use crate::request::typestate::take;
+            let card_account_id = take(self.card_account_id, "cardAccountId")?;
+            let company_id = take(self.company_id, "companyId")?;
+            let body = crate::types::RewardAccountRequest {
+                card_account_id,
+                company_id,
+                extra: Default::default(),
+            };
+            let body = Some(crate::request::RequestBody::json(&body)?);
+            Ok(crate::request::OperationRequest {
+                body,
+                security: &[
+                    crate::request::Security::Bearer,
+                    crate::request::Security::ApiKeyHeader("partnerId"),
+                ],
+                retry: crate::request::RetryClass::Idempotent,
+                envelope: Some(crate::request::Envelope {
+                    code: &["response_code"],
+                    message: &["response_message"],
+                    payload: &["payload"],
+                }),
+                ..crate::request::OperationRequest::new(
+                    "getRewardAccountDetails",
+                    reqwest::Method::POST,
+                    "/api/v0/partner/enKashCard/cardAccount/get",
+                    "/api/v0/partner/enKashCard/cardAccount/get",
+                )
+            })
+        }
+    }
 
     pub use crate::request::typestate::Set;
     use crate::request::typestate::Required;
@@ -3172,9 +2570,8 @@ pub mod get_reward_account_details {
         type WithCompanyId = (A, Set);
     }
 
-    /// Implemented by a state in which every required input is set: `send()` needs it.
-    pub trait Complete: State {}
-    impl<A: Required, B: Required> Complete for (A, B) {}
+    impl<A: Required, B: Required> crate::request::typestate::Complete<Inputs>
+    for (A, B) {}
 }
 
 /// Get a reward account's balance and totals
@@ -3184,6 +2581,8 @@ pub mod get_reward_account_details {
 /// `POST /api/v0/partner/enKashCard/cardAccount/get` (operation `getRewardAccountDetails`).
 ///
 /// Required before `.send()`: `.card_account_id(..)`, `.company_id(..)`.
+///
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`RewardAccount`](crate::types::RewardAccount); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -3237,36 +2636,10 @@ pub mod get_reward_account_details {
 ///   "response_message": "Success"
 /// }
 /// ```
-#[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct GetRewardAccountDetails<S = get_reward_account_details::Empty> {
-    client: crate::Client,
-    options: crate::request::RequestOptions,
-    card_account_id: Option<String>,
-    company_id: Option<String>,
-    typestate: std::marker::PhantomData<S>,
-}
-
-impl GetRewardAccountDetails {
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            options: crate::request::RequestOptions::default(),
-            card_account_id: None,
-            company_id: None,
-            typestate: std::marker::PhantomData,
-        }
-    }
-}
-
-impl<S> std::fmt::Debug for GetRewardAccountDetails<S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GetRewardAccountDetails")
-            .field("card_account_id", &self.card_account_id)
-            .field("company_id", &self.company_id)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
-}
+pub type GetRewardAccountDetails<S = get_reward_account_details::Empty> = crate::request::Builder<
+    get_reward_account_details::Inputs,
+    S,
+>;
 
 impl<S: get_reward_account_details::State> GetRewardAccountDetails<S> {
     /// Card account id received at onboarding.
@@ -3276,7 +2649,7 @@ impl<S: get_reward_account_details::State> GetRewardAccountDetails<S> {
         mut self,
         value: impl Into<String>,
     ) -> GetRewardAccountDetails<S::WithCardAccountId> {
-        self.card_account_id = Some(value.into());
+        self.inputs.card_account_id = Some(value.into());
         self.into_state()
     }
 
@@ -3287,93 +2660,60 @@ impl<S: get_reward_account_details::State> GetRewardAccountDetails<S> {
         mut self,
         value: impl Into<String>,
     ) -> GetRewardAccountDetails<S::WithCompanyId> {
-        self.company_id = Some(value.into());
+        self.inputs.company_id = Some(value.into());
         self.into_state()
-    }
-
-    /// Sets the total time one attempt may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry budget for this call; `0` disables retries.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    fn into_state<T>(self) -> GetRewardAccountDetails<T> {
-        GetRewardAccountDetails {
-            client: self.client,
-            options: self.options,
-            card_account_id: self.card_account_id,
-            company_id: self.company_id,
-            typestate: std::marker::PhantomData,
-        }
-    }
-
-    /// Sends the request. Returns the envelope's payload, [`RewardAccount`](crate::types::RewardAccount); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-    ///
-    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
-    pub async fn send(self) -> Result<crate::types::RewardAccount, crate::Error>
-    where
-        S: get_reward_account_details::Complete,
-    {
-        self.send_with_response().await.map(crate::Response::into_payload)
-    }
-
-    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::Response<crate::types::RewardAccount>, crate::Error>
-    where
-        S: get_reward_account_details::Complete,
-    {
-        let client = self.client;
-        let options = self.options;
-        let card_account_id = crate::request::typestate::take(
-            self.card_account_id,
-            "cardAccountId",
-        )?;
-        let company_id = crate::request::typestate::take(self.company_id, "companyId")?;
-        let idempotency_key = None;
-        let body = crate::types::RewardAccountRequest {
-            card_account_id,
-            company_id,
-            extra: Default::default(),
-        };
-        let body = Some(crate::request::RequestBody::json(&body)?);
-        let query = Vec::new();
-        let headers = Vec::new();
-        let request = crate::request::OperationRequest {
-            operation_id: "getRewardAccountDetails",
-            method: reqwest::Method::POST,
-            path_template: "/api/v0/partner/enKashCard/cardAccount/get",
-            path: "/api/v0/partner/enKashCard/cardAccount/get".to_owned(),
-            query,
-            headers,
-            body,
-            security: &[
-                crate::request::Security::Bearer,
-                crate::request::Security::ApiKeyHeader("partnerId"),
-            ],
-            retry: crate::request::RetryClass::Idempotent,
-            idempotency_key,
-            outcome_lookup: None,
-            envelope: Some(crate::request::Envelope {
-                code: &["response_code"],
-                message: &["response_message"],
-                payload: &["payload"],
-            }),
-            options,
-        };
-        client.execute(request).await
     }
 }
 
 pub mod search_reward_cards {
-    //! The typestate of [`SearchRewardCards`](super::SearchRewardCards): which required inputs are set.
+    //! The inputs and typestate of [`SearchRewardCards`](super::SearchRewardCards).
+
+    /// The inputs of [`SearchRewardCards`](super::SearchRewardCards), set through its setters.
+    #[derive(Debug, Default)]
+    pub struct Inputs {
+        pub(crate) card_account_id: Option<String>,
+        pub(crate) company_id: Option<String>,
+        pub(crate) en_kash_card_id: Option<String>,
+    }
+
+    impl crate::request::OperationInputs for Inputs {
+        const NAME: &'static str = "SearchRewardCards";
+
+        type Output = crate::types::CardSearchResult;
+
+        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
+            use crate::request::typestate::take;
+            let card_account_id = take(self.card_account_id, "cardAccountId")?;
+            let company_id = take(self.company_id, "companyId")?;
+            let en_kash_card_id = self.en_kash_card_id;
+            let body = crate::types::CardSearchRequest {
+                card_account_id,
+                company_id,
+                en_kash_card_id,
+                extra: Default::default(),
+            };
+            let body = Some(crate::request::RequestBody::json(&body)?);
+            Ok(crate::request::OperationRequest {
+                body,
+                security: &[
+                    crate::request::Security::Bearer,
+                    crate::request::Security::ApiKeyHeader("partnerId"),
+                ],
+                retry: crate::request::RetryClass::Idempotent,
+                envelope: Some(crate::request::Envelope {
+                    code: &["response_code", "code"],
+                    message: &["response_message", "message"],
+                    payload: &["payload"],
+                }),
+                ..crate::request::OperationRequest::new(
+                    "searchRewardCards",
+                    reqwest::Method::POST,
+                    "/api/v0/partner/enKashCard/search",
+                    "/api/v0/partner/enKashCard/search",
+                )
+            })
+        }
+    }
 
     pub use crate::request::typestate::Set;
     use crate::request::typestate::Required;
@@ -3405,9 +2745,8 @@ pub mod search_reward_cards {
         type WithCompanyId = (A, Set);
     }
 
-    /// Implemented by a state in which every required input is set: `send()` needs it.
-    pub trait Complete: State {}
-    impl<A: Required, B: Required> Complete for (A, B) {}
+    impl<A: Required, B: Required> crate::request::typestate::Complete<Inputs>
+    for (A, B) {}
 }
 
 /// Look up the users and cards of a card account
@@ -3417,6 +2756,8 @@ pub mod search_reward_cards {
 /// `POST /api/v0/partner/enKashCard/search` (operation `searchRewardCards`).
 ///
 /// Required before `.send()`: `.card_account_id(..)`, `.company_id(..)`.
+///
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`CardSearchResult`](crate::types::CardSearchResult); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -3468,39 +2809,10 @@ pub mod search_reward_cards {
 ///   }
 /// }
 /// ```
-#[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct SearchRewardCards<S = search_reward_cards::Empty> {
-    client: crate::Client,
-    options: crate::request::RequestOptions,
-    card_account_id: Option<String>,
-    company_id: Option<String>,
-    en_kash_card_id: Option<String>,
-    typestate: std::marker::PhantomData<S>,
-}
-
-impl SearchRewardCards {
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            options: crate::request::RequestOptions::default(),
-            card_account_id: None,
-            company_id: None,
-            en_kash_card_id: None,
-            typestate: std::marker::PhantomData,
-        }
-    }
-}
-
-impl<S> std::fmt::Debug for SearchRewardCards<S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SearchRewardCards")
-            .field("card_account_id", &self.card_account_id)
-            .field("company_id", &self.company_id)
-            .field("en_kash_card_id", &self.en_kash_card_id)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
-}
+pub type SearchRewardCards<S = search_reward_cards::Empty> = crate::request::Builder<
+    search_reward_cards::Inputs,
+    S,
+>;
 
 impl<S: search_reward_cards::State> SearchRewardCards<S> {
     /// Card account id.
@@ -3510,7 +2822,7 @@ impl<S: search_reward_cards::State> SearchRewardCards<S> {
         mut self,
         value: impl Into<String>,
     ) -> SearchRewardCards<S::WithCardAccountId> {
-        self.card_account_id = Some(value.into());
+        self.inputs.card_account_id = Some(value.into());
         self.into_state()
     }
 
@@ -3521,7 +2833,7 @@ impl<S: search_reward_cards::State> SearchRewardCards<S> {
         mut self,
         value: impl Into<String>,
     ) -> SearchRewardCards<S::WithCompanyId> {
-        self.company_id = Some(value.into());
+        self.inputs.company_id = Some(value.into());
         self.into_state()
     }
 
@@ -3529,96 +2841,102 @@ impl<S: search_reward_cards::State> SearchRewardCards<S> {
     ///
     /// Body field `enKashCardId`.
     pub fn en_kash_card_id(mut self, value: impl Into<String>) -> Self {
-        self.en_kash_card_id = Some(value.into());
+        self.inputs.en_kash_card_id = Some(value.into());
         self
-    }
-
-    /// Sets the total time one attempt may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry budget for this call; `0` disables retries.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    fn into_state<T>(self) -> SearchRewardCards<T> {
-        SearchRewardCards {
-            client: self.client,
-            options: self.options,
-            card_account_id: self.card_account_id,
-            company_id: self.company_id,
-            en_kash_card_id: self.en_kash_card_id,
-            typestate: std::marker::PhantomData,
-        }
-    }
-
-    /// Sends the request. Returns the envelope's payload, [`CardSearchResult`](crate::types::CardSearchResult); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-    ///
-    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
-    pub async fn send(self) -> Result<crate::types::CardSearchResult, crate::Error>
-    where
-        S: search_reward_cards::Complete,
-    {
-        self.send_with_response().await.map(crate::Response::into_payload)
-    }
-
-    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::Response<crate::types::CardSearchResult>, crate::Error>
-    where
-        S: search_reward_cards::Complete,
-    {
-        let client = self.client;
-        let options = self.options;
-        let card_account_id = crate::request::typestate::take(
-            self.card_account_id,
-            "cardAccountId",
-        )?;
-        let company_id = crate::request::typestate::take(self.company_id, "companyId")?;
-        let en_kash_card_id = self.en_kash_card_id;
-        let idempotency_key = None;
-        let body = crate::types::CardSearchRequest {
-            card_account_id,
-            company_id,
-            en_kash_card_id,
-            extra: Default::default(),
-        };
-        let body = Some(crate::request::RequestBody::json(&body)?);
-        let query = Vec::new();
-        let headers = Vec::new();
-        let request = crate::request::OperationRequest {
-            operation_id: "searchRewardCards",
-            method: reqwest::Method::POST,
-            path_template: "/api/v0/partner/enKashCard/search",
-            path: "/api/v0/partner/enKashCard/search".to_owned(),
-            query,
-            headers,
-            body,
-            security: &[
-                crate::request::Security::Bearer,
-                crate::request::Security::ApiKeyHeader("partnerId"),
-            ],
-            retry: crate::request::RetryClass::Idempotent,
-            idempotency_key,
-            outcome_lookup: None,
-            envelope: Some(crate::request::Envelope {
-                code: &["response_code", "code"],
-                message: &["response_message", "message"],
-                payload: &["payload"],
-            }),
-            options,
-        };
-        client.execute(request).await
     }
 }
 
 pub mod get_transaction_details {
-    //! The typestate of [`GetTransactionDetails`](super::GetTransactionDetails): which required inputs are set.
+    //! The inputs and typestate of [`GetTransactionDetails`](super::GetTransactionDetails).
+
+    /// The inputs of [`GetTransactionDetails`](super::GetTransactionDetails), set through its setters.
+    #[derive(Debug, Default)]
+    pub struct Inputs {
+        pub(crate) company_id: Option<String>,
+        pub(crate) company_name: Option<String>,
+        pub(crate) card_holder_name: Option<String>,
+        pub(crate) user_id: Option<String>,
+        pub(crate) card_account_id: Option<String>,
+        pub(crate) en_kash_card_id: Option<String>,
+        pub(crate) status: Option<String>,
+        pub(crate) en_kash_transaction_ids: Option<Vec<String>>,
+        pub(crate) en_kash_transaction_id: Option<String>,
+        pub(crate) card_transaction_type: Option<String>,
+        pub(crate) amount_from: Option<rust_decimal::Decimal>,
+        pub(crate) amount_to: Option<rust_decimal::Decimal>,
+        pub(crate) pg_reference_numbers: Option<Vec<String>>,
+        pub(crate) pg_reference_number: Option<String>,
+        pub(crate) txn_date_from: Option<String>,
+        pub(crate) txn_date_to: Option<String>,
+    }
+
+    impl crate::request::OperationInputs for Inputs {
+        const NAME: &'static str = "GetTransactionDetails";
+
+        type Output = crate::RawJson;
+
+        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
+            use crate::request::typestate::take;
+            let company_id = take(self.company_id, "companyId")?;
+            let card_account_id = take(self.card_account_id, "cardAccountId")?;
+            let en_kash_card_id = take(self.en_kash_card_id, "enKashCardId")?;
+            let pg_reference_number = take(
+                self.pg_reference_number,
+                "pgReferenceNumber",
+            )?;
+            let company_name = self.company_name;
+            let card_holder_name = self.card_holder_name;
+            let user_id = self.user_id;
+            let status = self.status;
+            let en_kash_transaction_ids = self.en_kash_transaction_ids;
+            let en_kash_transaction_id = self.en_kash_transaction_id;
+            let card_transaction_type = self.card_transaction_type;
+            let amount_from = self.amount_from;
+            let amount_to = self.amount_to;
+            let pg_reference_numbers = self.pg_reference_numbers;
+            let txn_date_from = self.txn_date_from;
+            let txn_date_to = self.txn_date_to;
+            let body = crate::types::TransactionSearchRequest {
+                company_id,
+                company_name,
+                card_holder_name,
+                user_id,
+                card_account_id,
+                en_kash_card_id,
+                status,
+                en_kash_transaction_ids,
+                en_kash_transaction_id,
+                card_transaction_type,
+                amount_from,
+                amount_to,
+                pg_reference_numbers,
+                pg_reference_number,
+                txn_date_from,
+                txn_date_to,
+                extra: Default::default(),
+            };
+            let body = Some(crate::request::RequestBody::json(&body)?);
+            Ok(crate::request::OperationRequest {
+                body,
+                security: &[
+                    crate::request::Security::Bearer,
+                    crate::request::Security::ApiKeyHeader("partnerId"),
+                ],
+                retry: crate::request::RetryClass::Idempotent,
+                envelope: Some(crate::request::Envelope {
+                    code: &["response_code", "code"],
+                    message: &["response_message", "message"],
+                    payload: &["payload"],
+                }),
+                ..crate::request::OperationRequest::new(
+                    "getTransactionDetails",
+                    reqwest::Method::POST,
+                    "/api/v0/partner/enKashCard/transaction/all",
+                    "/api/v0/partner/enKashCard/transaction/all",
+                )
+            })
+        }
+    }
 
     pub use crate::request::typestate::Set;
     use crate::request::typestate::Required;
@@ -3673,9 +2991,12 @@ pub mod get_transaction_details {
         type WithPgReferenceNumber = (A, B, C, Set);
     }
 
-    /// Implemented by a state in which every required input is set: `send()` needs it.
-    pub trait Complete: State {}
-    impl<A: Required, B: Required, C: Required, D: Required> Complete for (A, B, C, D) {}
+    impl<
+        A: Required,
+        B: Required,
+        C: Required,
+        D: Required,
+    > crate::request::typestate::Complete<Inputs> for (A, B, C, D) {}
 }
 
 /// Look up a card's transactions by your reference number
@@ -3685,6 +3006,8 @@ pub mod get_transaction_details {
 /// `POST /api/v0/partner/enKashCard/transaction/all` (operation `getTransactionDetails`).
 ///
 /// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`, `.en_kash_card_id(..)`, `.pg_reference_number(..)`.
+///
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -3730,78 +3053,10 @@ pub mod get_transaction_details {
 ///   "userId": "string"
 /// }
 /// ```
-#[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct GetTransactionDetails<S = get_transaction_details::Empty> {
-    client: crate::Client,
-    options: crate::request::RequestOptions,
-    company_id: Option<String>,
-    company_name: Option<String>,
-    card_holder_name: Option<String>,
-    user_id: Option<String>,
-    card_account_id: Option<String>,
-    en_kash_card_id: Option<String>,
-    status: Option<String>,
-    en_kash_transaction_ids: Option<Vec<String>>,
-    en_kash_transaction_id: Option<String>,
-    card_transaction_type: Option<String>,
-    amount_from: Option<rust_decimal::Decimal>,
-    amount_to: Option<rust_decimal::Decimal>,
-    pg_reference_numbers: Option<Vec<String>>,
-    pg_reference_number: Option<String>,
-    txn_date_from: Option<String>,
-    txn_date_to: Option<String>,
-    typestate: std::marker::PhantomData<S>,
-}
-
-impl GetTransactionDetails {
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            options: crate::request::RequestOptions::default(),
-            company_id: None,
-            company_name: None,
-            card_holder_name: None,
-            user_id: None,
-            card_account_id: None,
-            en_kash_card_id: None,
-            status: None,
-            en_kash_transaction_ids: None,
-            en_kash_transaction_id: None,
-            card_transaction_type: None,
-            amount_from: None,
-            amount_to: None,
-            pg_reference_numbers: None,
-            pg_reference_number: None,
-            txn_date_from: None,
-            txn_date_to: None,
-            typestate: std::marker::PhantomData,
-        }
-    }
-}
-
-impl<S> std::fmt::Debug for GetTransactionDetails<S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GetTransactionDetails")
-            .field("company_id", &self.company_id)
-            .field("company_name", &self.company_name)
-            .field("card_holder_name", &self.card_holder_name)
-            .field("user_id", &self.user_id)
-            .field("card_account_id", &self.card_account_id)
-            .field("en_kash_card_id", &self.en_kash_card_id)
-            .field("status", &self.status)
-            .field("en_kash_transaction_ids", &self.en_kash_transaction_ids)
-            .field("en_kash_transaction_id", &self.en_kash_transaction_id)
-            .field("card_transaction_type", &self.card_transaction_type)
-            .field("amount_from", &self.amount_from)
-            .field("amount_to", &self.amount_to)
-            .field("pg_reference_numbers", &self.pg_reference_numbers)
-            .field("pg_reference_number", &self.pg_reference_number)
-            .field("txn_date_from", &self.txn_date_from)
-            .field("txn_date_to", &self.txn_date_to)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
-}
+pub type GetTransactionDetails<S = get_transaction_details::Empty> = crate::request::Builder<
+    get_transaction_details::Inputs,
+    S,
+>;
 
 impl<S: get_transaction_details::State> GetTransactionDetails<S> {
     /// Company id.
@@ -3811,7 +3066,7 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
         mut self,
         value: impl Into<String>,
     ) -> GetTransactionDetails<S::WithCompanyId> {
-        self.company_id = Some(value.into());
+        self.inputs.company_id = Some(value.into());
         self.into_state()
     }
 
@@ -3819,7 +3074,7 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
     ///
     /// Body field `companyName`.
     pub fn company_name(mut self, value: impl Into<String>) -> Self {
-        self.company_name = Some(value.into());
+        self.inputs.company_name = Some(value.into());
         self
     }
 
@@ -3827,7 +3082,7 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
     ///
     /// Body field `cardHolderName`.
     pub fn card_holder_name(mut self, value: impl Into<String>) -> Self {
-        self.card_holder_name = Some(value.into());
+        self.inputs.card_holder_name = Some(value.into());
         self
     }
 
@@ -3835,7 +3090,7 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
     ///
     /// Body field `userId`.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
+        self.inputs.user_id = Some(value.into());
         self
     }
 
@@ -3846,7 +3101,7 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
         mut self,
         value: impl Into<String>,
     ) -> GetTransactionDetails<S::WithCardAccountId> {
-        self.card_account_id = Some(value.into());
+        self.inputs.card_account_id = Some(value.into());
         self.into_state()
     }
 
@@ -3857,7 +3112,7 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
         mut self,
         value: impl Into<String>,
     ) -> GetTransactionDetails<S::WithEnKashCardId> {
-        self.en_kash_card_id = Some(value.into());
+        self.inputs.en_kash_card_id = Some(value.into());
         self.into_state()
     }
 
@@ -3865,7 +3120,7 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
     ///
     /// Body field `status`.
     pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
+        self.inputs.status = Some(value.into());
         self
     }
 
@@ -3873,7 +3128,7 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
     ///
     /// Body field `enKashTransactionIds`.
     pub fn en_kash_transaction_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.en_kash_transaction_ids = Some(value.into());
+        self.inputs.en_kash_transaction_ids = Some(value.into());
         self
     }
 
@@ -3881,7 +3136,7 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
     ///
     /// Body field `enKashTransactionId`.
     pub fn en_kash_transaction_id(mut self, value: impl Into<String>) -> Self {
-        self.en_kash_transaction_id = Some(value.into());
+        self.inputs.en_kash_transaction_id = Some(value.into());
         self
     }
 
@@ -3889,7 +3144,7 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
     ///
     /// Body field `cardTransactionType`.
     pub fn card_transaction_type(mut self, value: impl Into<String>) -> Self {
-        self.card_transaction_type = Some(value.into());
+        self.inputs.card_transaction_type = Some(value.into());
         self
     }
 
@@ -3897,7 +3152,7 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
     ///
     /// Body field `amountFrom`.
     pub fn amount_from(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
-        self.amount_from = Some(value.into());
+        self.inputs.amount_from = Some(value.into());
         self
     }
 
@@ -3905,7 +3160,7 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
     ///
     /// Body field `amountTo`.
     pub fn amount_to(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
-        self.amount_to = Some(value.into());
+        self.inputs.amount_to = Some(value.into());
         self
     }
 
@@ -3913,7 +3168,7 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
     ///
     /// Body field `pgReferenceNumbers`.
     pub fn pg_reference_numbers(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.pg_reference_numbers = Some(value.into());
+        self.inputs.pg_reference_numbers = Some(value.into());
         self
     }
 
@@ -3924,7 +3179,7 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
         mut self,
         value: impl Into<String>,
     ) -> GetTransactionDetails<S::WithPgReferenceNumber> {
-        self.pg_reference_number = Some(value.into());
+        self.inputs.pg_reference_number = Some(value.into());
         self.into_state()
     }
 
@@ -3932,7 +3187,7 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
     ///
     /// Body field `txnDateFrom`.
     pub fn txn_date_from(mut self, value: impl Into<String>) -> Self {
-        self.txn_date_from = Some(value.into());
+        self.inputs.txn_date_from = Some(value.into());
         self
     }
 
@@ -3940,141 +3195,47 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
     ///
     /// Body field `txnDateTo`.
     pub fn txn_date_to(mut self, value: impl Into<String>) -> Self {
-        self.txn_date_to = Some(value.into());
+        self.inputs.txn_date_to = Some(value.into());
         self
-    }
-
-    /// Sets the total time one attempt may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry budget for this call; `0` disables retries.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    fn into_state<T>(self) -> GetTransactionDetails<T> {
-        GetTransactionDetails {
-            client: self.client,
-            options: self.options,
-            company_id: self.company_id,
-            company_name: self.company_name,
-            card_holder_name: self.card_holder_name,
-            user_id: self.user_id,
-            card_account_id: self.card_account_id,
-            en_kash_card_id: self.en_kash_card_id,
-            status: self.status,
-            en_kash_transaction_ids: self.en_kash_transaction_ids,
-            en_kash_transaction_id: self.en_kash_transaction_id,
-            card_transaction_type: self.card_transaction_type,
-            amount_from: self.amount_from,
-            amount_to: self.amount_to,
-            pg_reference_numbers: self.pg_reference_numbers,
-            pg_reference_number: self.pg_reference_number,
-            txn_date_from: self.txn_date_from,
-            txn_date_to: self.txn_date_to,
-            typestate: std::marker::PhantomData,
-        }
-    }
-
-    /// Sends the request. Returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-    ///
-    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
-    pub async fn send(self) -> Result<crate::RawJson, crate::Error>
-    where
-        S: get_transaction_details::Complete,
-    {
-        self.send_with_response().await.map(crate::Response::into_payload)
-    }
-
-    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::Response<crate::RawJson>, crate::Error>
-    where
-        S: get_transaction_details::Complete,
-    {
-        let client = self.client;
-        let options = self.options;
-        let company_id = crate::request::typestate::take(self.company_id, "companyId")?;
-        let card_account_id = crate::request::typestate::take(
-            self.card_account_id,
-            "cardAccountId",
-        )?;
-        let en_kash_card_id = crate::request::typestate::take(
-            self.en_kash_card_id,
-            "enKashCardId",
-        )?;
-        let pg_reference_number = crate::request::typestate::take(
-            self.pg_reference_number,
-            "pgReferenceNumber",
-        )?;
-        let company_name = self.company_name;
-        let card_holder_name = self.card_holder_name;
-        let user_id = self.user_id;
-        let status = self.status;
-        let en_kash_transaction_ids = self.en_kash_transaction_ids;
-        let en_kash_transaction_id = self.en_kash_transaction_id;
-        let card_transaction_type = self.card_transaction_type;
-        let amount_from = self.amount_from;
-        let amount_to = self.amount_to;
-        let pg_reference_numbers = self.pg_reference_numbers;
-        let txn_date_from = self.txn_date_from;
-        let txn_date_to = self.txn_date_to;
-        let idempotency_key = None;
-        let body = crate::types::TransactionSearchRequest {
-            company_id,
-            company_name,
-            card_holder_name,
-            user_id,
-            card_account_id,
-            en_kash_card_id,
-            status,
-            en_kash_transaction_ids,
-            en_kash_transaction_id,
-            card_transaction_type,
-            amount_from,
-            amount_to,
-            pg_reference_numbers,
-            pg_reference_number,
-            txn_date_from,
-            txn_date_to,
-            extra: Default::default(),
-        };
-        let body = Some(crate::request::RequestBody::json(&body)?);
-        let query = Vec::new();
-        let headers = Vec::new();
-        let request = crate::request::OperationRequest {
-            operation_id: "getTransactionDetails",
-            method: reqwest::Method::POST,
-            path_template: "/api/v0/partner/enKashCard/transaction/all",
-            path: "/api/v0/partner/enKashCard/transaction/all".to_owned(),
-            query,
-            headers,
-            body,
-            security: &[
-                crate::request::Security::Bearer,
-                crate::request::Security::ApiKeyHeader("partnerId"),
-            ],
-            retry: crate::request::RetryClass::Idempotent,
-            idempotency_key,
-            outcome_lookup: None,
-            envelope: Some(crate::request::Envelope {
-                code: &["response_code", "code"],
-                message: &["response_message", "message"],
-                payload: &["payload"],
-            }),
-            options,
-        };
-        client.execute(request).await
     }
 }
 
 pub mod get_cart {
-    //! The typestate of [`GetCart`](super::GetCart): which required inputs are set.
+    //! The inputs and typestate of [`GetCart`](super::GetCart).
+
+    /// The inputs of [`GetCart`](super::GetCart), set through its setters.
+    #[derive(Debug, Default)]
+    pub struct Inputs {
+        pub(crate) product: Option<String>,
+    }
+
+    impl crate::request::OperationInputs for Inputs {
+        const NAME: &'static str = "GetCart";
+
+        type Output = Vec<crate::types::Cart>;
+
+        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
+            use crate::request::typestate::take;
+            let product = take(self.product, "product")?;
+            let query = vec![("product", product)];
+            Ok(crate::request::OperationRequest {
+                query,
+                security: &[crate::request::Security::Bearer],
+                retry: crate::request::RetryClass::Idempotent,
+                envelope: Some(crate::request::Envelope {
+                    code: &["response_code"],
+                    message: &["response_message"],
+                    payload: &["payload"],
+                }),
+                ..crate::request::OperationRequest::new(
+                    "getCart",
+                    reqwest::Method::GET,
+                    "/api/v0/cart",
+                    "/api/v0/cart",
+                )
+            })
+        }
+    }
 
     pub use crate::request::typestate::Set;
     use crate::request::typestate::Required;
@@ -4097,9 +3258,7 @@ pub mod get_cart {
         type WithProduct = (Set,);
     }
 
-    /// Implemented by a state in which every required input is set: `send()` needs it.
-    pub trait Complete: State {}
-    impl<A: Required> Complete for (A,) {}
+    impl<A: Required> crate::request::typestate::Complete<Inputs> for (A,) {}
 }
 
 /// Get the user's carts
@@ -4109,6 +3268,8 @@ pub mod get_cart {
 /// `GET /api/v0/cart` (operation `getCart`).
 ///
 /// Required before `.send()`: `.product(..)`.
+///
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -4193,113 +3354,66 @@ pub mod get_cart {
 ///   "response_message": "Success"
 /// }
 /// ```
-#[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct GetCart<S = get_cart::Empty> {
-    client: crate::Client,
-    options: crate::request::RequestOptions,
-    product: Option<String>,
-    typestate: std::marker::PhantomData<S>,
-}
-
-impl GetCart {
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            options: crate::request::RequestOptions::default(),
-            product: None,
-            typestate: std::marker::PhantomData,
-        }
-    }
-}
-
-impl<S> std::fmt::Debug for GetCart<S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GetCart")
-            .field("product", &self.product)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
-}
+pub type GetCart<S = get_cart::Empty> = crate::request::Builder<get_cart::Inputs, S>;
 
 impl<S: get_cart::State> GetCart<S> {
     /// The product family of the cart; the docs name only VOUCHER.
     ///
     /// Query parameter `product`. Required.
     pub fn product(mut self, value: impl Into<String>) -> GetCart<S::WithProduct> {
-        self.product = Some(value.into());
+        self.inputs.product = Some(value.into());
         self.into_state()
-    }
-
-    /// Sets the total time one attempt may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry budget for this call; `0` disables retries.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    fn into_state<T>(self) -> GetCart<T> {
-        GetCart {
-            client: self.client,
-            options: self.options,
-            product: self.product,
-            typestate: std::marker::PhantomData,
-        }
-    }
-
-    /// Sends the request. Returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-    ///
-    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
-    pub async fn send(self) -> Result<Vec<crate::types::Cart>, crate::Error>
-    where
-        S: get_cart::Complete,
-    {
-        self.send_with_response().await.map(crate::Response::into_payload)
-    }
-
-    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::Response<Vec<crate::types::Cart>>, crate::Error>
-    where
-        S: get_cart::Complete,
-    {
-        let client = self.client;
-        let options = self.options;
-        let product = crate::request::typestate::take(self.product, "product")?;
-        let idempotency_key = None;
-        let body = None;
-        let query = vec![("product", product)];
-        let headers = Vec::new();
-        let request = crate::request::OperationRequest {
-            operation_id: "getCart",
-            method: reqwest::Method::GET,
-            path_template: "/api/v0/cart",
-            path: "/api/v0/cart".to_owned(),
-            query,
-            headers,
-            body,
-            security: &[crate::request::Security::Bearer],
-            retry: crate::request::RetryClass::Idempotent,
-            idempotency_key,
-            outcome_lookup: None,
-            envelope: Some(crate::request::Envelope {
-                code: &["response_code"],
-                message: &["response_message"],
-                payload: &["payload"],
-            }),
-            options,
-        };
-        client.execute(request).await
     }
 }
 
 pub mod add_to_cart {
-    //! The typestate of [`AddToCart`](super::AddToCart): which required inputs are set.
+    //! The inputs and typestate of [`AddToCart`](super::AddToCart).
+
+    /// The inputs of [`AddToCart`](super::AddToCart), set through its setters.
+    #[derive(Debug, Default)]
+    pub struct Inputs {
+        pub(crate) product: Option<String>,
+        pub(crate) product_catalog_id: Option<String>,
+        pub(crate) items: Option<
+            std::collections::BTreeMap<String, crate::types::CartItemInput>,
+        >,
+    }
+
+    impl crate::request::OperationInputs for Inputs {
+        const NAME: &'static str = "AddToCart";
+
+        type Output = crate::RawJson;
+
+        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
+            use crate::request::typestate::take;
+            let product = take(self.product, "product")?;
+            let product_catalog_id = take(self.product_catalog_id, "productCatalogId")?;
+            let items = take(self.items, "items")?;
+            let body = crate::types::AddToCartRequest {
+                product_catalog_id,
+                items,
+                extra: Default::default(),
+            };
+            let body = Some(crate::request::RequestBody::json(&body)?);
+            let query = vec![("product", product)];
+            Ok(crate::request::OperationRequest {
+                query,
+                body,
+                security: &[crate::request::Security::Bearer],
+                envelope: Some(crate::request::Envelope {
+                    code: &["response_code", "code"],
+                    message: &["response_message", "message"],
+                    payload: &["payload"],
+                }),
+                ..crate::request::OperationRequest::new(
+                    "addToCart",
+                    reqwest::Method::POST,
+                    "/api/v0/cart",
+                    "/api/v0/cart",
+                )
+            })
+        }
+    }
 
     pub use crate::request::typestate::Set;
     use crate::request::typestate::Required;
@@ -4340,9 +3454,11 @@ pub mod add_to_cart {
         type WithItems = (A, B, Set);
     }
 
-    /// Implemented by a state in which every required input is set: `send()` needs it.
-    pub trait Complete: State {}
-    impl<A: Required, B: Required, C: Required> Complete for (A, B, C) {}
+    impl<
+        A: Required,
+        B: Required,
+        C: Required,
+    > crate::request::typestate::Complete<Inputs> for (A, B, C) {}
 }
 
 /// Add vouchers to the user's cart
@@ -4352,6 +3468,8 @@ pub mod add_to_cart {
 /// `POST /api/v0/cart` (operation `addToCart`).
 ///
 /// Required before `.send()`: `.product(..)`, `.product_catalog_id(..)`, `.items(..)`.
+///
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
 ///
@@ -4368,46 +3486,17 @@ pub mod add_to_cart {
 ///   "productCatalogId": "PC7513531244A681"
 /// }
 /// ```
-#[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct AddToCart<S = add_to_cart::Empty> {
-    client: crate::Client,
-    options: crate::request::RequestOptions,
-    product: Option<String>,
-    product_catalog_id: Option<String>,
-    items: Option<std::collections::BTreeMap<String, crate::types::CartItemInput>>,
-    typestate: std::marker::PhantomData<S>,
-}
-
-impl AddToCart {
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            options: crate::request::RequestOptions::default(),
-            product: None,
-            product_catalog_id: None,
-            items: None,
-            typestate: std::marker::PhantomData,
-        }
-    }
-}
-
-impl<S> std::fmt::Debug for AddToCart<S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AddToCart")
-            .field("product", &self.product)
-            .field("product_catalog_id", &self.product_catalog_id)
-            .field("items", &self.items)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
-}
+pub type AddToCart<S = add_to_cart::Empty> = crate::request::Builder<
+    add_to_cart::Inputs,
+    S,
+>;
 
 impl<S: add_to_cart::State> AddToCart<S> {
     /// The product family of the cart; the docs name only VOUCHER.
     ///
     /// Query parameter `product`. Required.
     pub fn product(mut self, value: impl Into<String>) -> AddToCart<S::WithProduct> {
-        self.product = Some(value.into());
+        self.inputs.product = Some(value.into());
         self.into_state()
     }
 
@@ -4418,7 +3507,7 @@ impl<S: add_to_cart::State> AddToCart<S> {
         mut self,
         value: impl Into<String>,
     ) -> AddToCart<S::WithProductCatalogId> {
-        self.product_catalog_id = Some(value.into());
+        self.inputs.product_catalog_id = Some(value.into());
         self.into_state()
     }
 
@@ -4429,92 +3518,59 @@ impl<S: add_to_cart::State> AddToCart<S> {
         mut self,
         value: impl Into<std::collections::BTreeMap<String, crate::types::CartItemInput>>,
     ) -> AddToCart<S::WithItems> {
-        self.items = Some(value.into());
+        self.inputs.items = Some(value.into());
         self.into_state()
-    }
-
-    /// Sets the total time one attempt may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry budget for this call; `0` disables retries.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    fn into_state<T>(self) -> AddToCart<T> {
-        AddToCart {
-            client: self.client,
-            options: self.options,
-            product: self.product,
-            product_catalog_id: self.product_catalog_id,
-            items: self.items,
-            typestate: std::marker::PhantomData,
-        }
-    }
-
-    /// Sends the request. Returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-    ///
-    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
-    pub async fn send(self) -> Result<crate::RawJson, crate::Error>
-    where
-        S: add_to_cart::Complete,
-    {
-        self.send_with_response().await.map(crate::Response::into_payload)
-    }
-
-    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::Response<crate::RawJson>, crate::Error>
-    where
-        S: add_to_cart::Complete,
-    {
-        let client = self.client;
-        let options = self.options;
-        let product = crate::request::typestate::take(self.product, "product")?;
-        let product_catalog_id = crate::request::typestate::take(
-            self.product_catalog_id,
-            "productCatalogId",
-        )?;
-        let items = crate::request::typestate::take(self.items, "items")?;
-        let idempotency_key = None;
-        let body = crate::types::AddToCartRequest {
-            product_catalog_id,
-            items,
-            extra: Default::default(),
-        };
-        let body = Some(crate::request::RequestBody::json(&body)?);
-        let query = vec![("product", product)];
-        let headers = Vec::new();
-        let request = crate::request::OperationRequest {
-            operation_id: "addToCart",
-            method: reqwest::Method::POST,
-            path_template: "/api/v0/cart",
-            path: "/api/v0/cart".to_owned(),
-            query,
-            headers,
-            body,
-            security: &[crate::request::Security::Bearer],
-            retry: crate::request::RetryClass::NonIdempotent,
-            idempotency_key,
-            outcome_lookup: None,
-            envelope: Some(crate::request::Envelope {
-                code: &["response_code", "code"],
-                message: &["response_message", "message"],
-                payload: &["payload"],
-            }),
-            options,
-        };
-        client.execute(request).await
     }
 }
 
 pub mod update_cart {
-    //! The typestate of [`UpdateCart`](super::UpdateCart): which required inputs are set.
+    //! The inputs and typestate of [`UpdateCart`](super::UpdateCart).
+
+    /// The inputs of [`UpdateCart`](super::UpdateCart), set through its setters.
+    #[derive(Debug, Default)]
+    pub struct Inputs {
+        pub(crate) product: Option<String>,
+        pub(crate) cart_id: Option<i64>,
+        pub(crate) items: Option<
+            std::collections::BTreeMap<String, crate::types::CartItemInput>,
+        >,
+    }
+
+    impl crate::request::OperationInputs for Inputs {
+        const NAME: &'static str = "UpdateCart";
+
+        type Output = Vec<crate::types::Cart>;
+
+        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
+            use crate::request::typestate::take;
+            let product = take(self.product, "product")?;
+            let cart_id = take(self.cart_id, "cartId")?;
+            let items = take(self.items, "items")?;
+            let body = crate::types::UpdateCartRequest {
+                cart_id,
+                items,
+                extra: Default::default(),
+            };
+            let body = Some(crate::request::RequestBody::json(&body)?);
+            let query = vec![("product", product)];
+            Ok(crate::request::OperationRequest {
+                query,
+                body,
+                security: &[crate::request::Security::Bearer],
+                envelope: Some(crate::request::Envelope {
+                    code: &["response_code"],
+                    message: &["response_message"],
+                    payload: &["payload"],
+                }),
+                ..crate::request::OperationRequest::new(
+                    "updateCart",
+                    reqwest::Method::PATCH,
+                    "/api/v0/cart",
+                    "/api/v0/cart",
+                )
+            })
+        }
+    }
 
     pub use crate::request::typestate::Set;
     use crate::request::typestate::Required;
@@ -4555,9 +3611,11 @@ pub mod update_cart {
         type WithItems = (A, B, Set);
     }
 
-    /// Implemented by a state in which every required input is set: `send()` needs it.
-    pub trait Complete: State {}
-    impl<A: Required, B: Required, C: Required> Complete for (A, B, C) {}
+    impl<
+        A: Required,
+        B: Required,
+        C: Required,
+    > crate::request::typestate::Complete<Inputs> for (A, B, C) {}
 }
 
 /// Change the quantities in a cart
@@ -4567,6 +3625,8 @@ pub mod update_cart {
 /// `PATCH /api/v0/cart` (operation `updateCart`).
 ///
 /// Required before `.send()`: `.product(..)`, `.cart_id(..)`, `.items(..)`.
+///
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
 ///
@@ -4624,46 +3684,17 @@ pub mod update_cart {
 ///   "response_message": "Success"
 /// }
 /// ```
-#[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct UpdateCart<S = update_cart::Empty> {
-    client: crate::Client,
-    options: crate::request::RequestOptions,
-    product: Option<String>,
-    cart_id: Option<i64>,
-    items: Option<std::collections::BTreeMap<String, crate::types::CartItemInput>>,
-    typestate: std::marker::PhantomData<S>,
-}
-
-impl UpdateCart {
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            options: crate::request::RequestOptions::default(),
-            product: None,
-            cart_id: None,
-            items: None,
-            typestate: std::marker::PhantomData,
-        }
-    }
-}
-
-impl<S> std::fmt::Debug for UpdateCart<S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UpdateCart")
-            .field("product", &self.product)
-            .field("cart_id", &self.cart_id)
-            .field("items", &self.items)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
-}
+pub type UpdateCart<S = update_cart::Empty> = crate::request::Builder<
+    update_cart::Inputs,
+    S,
+>;
 
 impl<S: update_cart::State> UpdateCart<S> {
     /// The product family of the cart; the docs name only VOUCHER.
     ///
     /// Query parameter `product`. Required.
     pub fn product(mut self, value: impl Into<String>) -> UpdateCart<S::WithProduct> {
-        self.product = Some(value.into());
+        self.inputs.product = Some(value.into());
         self.into_state()
     }
 
@@ -4671,7 +3702,7 @@ impl<S: update_cart::State> UpdateCart<S> {
     ///
     /// Body field `cartId`. Required.
     pub fn cart_id(mut self, value: impl Into<i64>) -> UpdateCart<S::WithCartId> {
-        self.cart_id = Some(value.into());
+        self.inputs.cart_id = Some(value.into());
         self.into_state()
     }
 
@@ -4682,84 +3713,47 @@ impl<S: update_cart::State> UpdateCart<S> {
         mut self,
         value: impl Into<std::collections::BTreeMap<String, crate::types::CartItemInput>>,
     ) -> UpdateCart<S::WithItems> {
-        self.items = Some(value.into());
+        self.inputs.items = Some(value.into());
         self.into_state()
     }
+}
 
-    /// Sets the total time one attempt may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
+pub mod get_product_configs {
+    //! The inputs of [`GetProductConfigs`](super::GetProductConfigs).
+
+    /// The inputs of [`GetProductConfigs`](super::GetProductConfigs), set through its setters.
+    #[derive(Debug, Default)]
+    pub struct Inputs {
+        pub(crate) product_catalog_id: Option<String>,
     }
 
-    /// Overrides the client's retry budget for this call; `0` disables retries.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
+    impl crate::request::OperationInputs for Inputs {
+        const NAME: &'static str = "GetProductConfigs";
 
-    fn into_state<T>(self) -> UpdateCart<T> {
-        UpdateCart {
-            client: self.client,
-            options: self.options,
-            product: self.product,
-            cart_id: self.cart_id,
-            items: self.items,
-            typestate: std::marker::PhantomData,
+        type Output = crate::types::ProductCatalog;
+
+        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
+            use crate::request::typestate::take;
+            let product_catalog_id = take(self.product_catalog_id, "productCatalogId")?;
+            let product_catalog_id = crate::request::encode_path_segment(
+                &product_catalog_id,
+            );
+            Ok(crate::request::OperationRequest {
+                security: &[crate::request::Security::Bearer],
+                retry: crate::request::RetryClass::Idempotent,
+                envelope: Some(crate::request::Envelope {
+                    code: &["response_code"],
+                    message: &["response_message"],
+                    payload: &["payload"],
+                }),
+                ..crate::request::OperationRequest::new(
+                    "getProductConfigs",
+                    reqwest::Method::GET,
+                    "/api/v0/partner/search-config/{productCatalogId}",
+                    format!("/api/v0/partner/search-config/{}", product_catalog_id),
+                )
+            })
         }
-    }
-
-    /// Sends the request. Returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-    ///
-    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
-    pub async fn send(self) -> Result<Vec<crate::types::Cart>, crate::Error>
-    where
-        S: update_cart::Complete,
-    {
-        self.send_with_response().await.map(crate::Response::into_payload)
-    }
-
-    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::Response<Vec<crate::types::Cart>>, crate::Error>
-    where
-        S: update_cart::Complete,
-    {
-        let client = self.client;
-        let options = self.options;
-        let product = crate::request::typestate::take(self.product, "product")?;
-        let cart_id = crate::request::typestate::take(self.cart_id, "cartId")?;
-        let items = crate::request::typestate::take(self.items, "items")?;
-        let idempotency_key = None;
-        let body = crate::types::UpdateCartRequest {
-            cart_id,
-            items,
-            extra: Default::default(),
-        };
-        let body = Some(crate::request::RequestBody::json(&body)?);
-        let query = vec![("product", product)];
-        let headers = Vec::new();
-        let request = crate::request::OperationRequest {
-            operation_id: "updateCart",
-            method: reqwest::Method::PATCH,
-            path_template: "/api/v0/cart",
-            path: "/api/v0/cart".to_owned(),
-            query,
-            headers,
-            body,
-            security: &[crate::request::Security::Bearer],
-            retry: crate::request::RetryClass::NonIdempotent,
-            idempotency_key,
-            outcome_lookup: None,
-            envelope: Some(crate::request::Envelope {
-                code: &["response_code"],
-                message: &["response_message"],
-                payload: &["payload"],
-            }),
-            options,
-        };
-        client.execute(request).await
     }
 }
 
@@ -4768,6 +3762,8 @@ impl<S: update_cart::State> UpdateCart<S> {
 /// Returns one product catalog (one per brand) with its denominations (`configResponses`: a product config id, MRP and sell rate each), images, terms and redemption steps.
 ///
 /// `GET /api/v0/partner/search-config/{productCatalogId}` (operation `getProductConfigs`).
+///
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`ProductCatalog`](crate::types::ProductCatalog); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -4814,92 +3810,65 @@ impl<S: update_cart::State> UpdateCart<S> {
 ///   "response_message": "Success"
 /// }
 /// ```
-#[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct GetProductConfigs {
-    client: crate::Client,
-    options: crate::request::RequestOptions,
-    product_catalog_id: String,
-}
-
-impl GetProductConfigs {
-    fn new(client: crate::Client, product_catalog_id: String) -> Self {
-        Self {
-            client,
-            options: crate::request::RequestOptions::default(),
-            product_catalog_id,
-        }
-    }
-}
-
-impl std::fmt::Debug for GetProductConfigs {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GetProductConfigs")
-            .field("product_catalog_id", &self.product_catalog_id)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
-}
-
-impl GetProductConfigs {
-    /// Sets the total time one attempt may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry budget for this call; `0` disables retries.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends the request. Returns the envelope's payload, [`ProductCatalog`](crate::types::ProductCatalog); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-    ///
-    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
-    pub async fn send(self) -> Result<crate::types::ProductCatalog, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_payload)
-    }
-
-    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::Response<crate::types::ProductCatalog>, crate::Error> {
-        let client = self.client;
-        let options = self.options;
-        let product_catalog_id = self.product_catalog_id;
-        let idempotency_key = None;
-        let body = None;
-        let query = Vec::new();
-        let headers = Vec::new();
-        let request = crate::request::OperationRequest {
-            operation_id: "getProductConfigs",
-            method: reqwest::Method::GET,
-            path_template: "/api/v0/partner/search-config/{productCatalogId}",
-            path: format!(
-                "/api/v0/partner/search-config/{}", crate
-                ::request::encode_path_segment(& product_catalog_id)
-            ),
-            query,
-            headers,
-            body,
-            security: &[crate::request::Security::Bearer],
-            retry: crate::request::RetryClass::Idempotent,
-            idempotency_key,
-            outcome_lookup: None,
-            envelope: Some(crate::request::Envelope {
-                code: &["response_code"],
-                message: &["response_message"],
-                payload: &["payload"],
-            }),
-            options,
-        };
-        client.execute(request).await
-    }
-}
+pub type GetProductConfigs = crate::request::Builder<get_product_configs::Inputs>;
 
 pub mod create_order {
-    //! The typestate of [`CreateOrder`](super::CreateOrder): which required inputs are set.
+    //! The inputs and typestate of [`CreateOrder`](super::CreateOrder).
 
+    /// The inputs of [`CreateOrder`](super::CreateOrder), set through its setters.
+    #[derive(Debug, Default)]
+    pub struct Inputs {
+        pub(crate) denomination: Option<i64>,
+        pub(crate) order_reference_id: Option<String>,
+        pub(crate) product_catalog_id: Option<String>,
+        pub(crate) quantity: Option<i64>,
+    }
+
+    impl crate::request::OperationInputs for Inputs {
+        const NAME: &'static str = "CreateOrder";
+
+        type Output = crate::RawJson;
+
+        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
+            use crate::request::typestate::take;
+            let denomination = take(self.denomination, "denomination")?;
+            let order_reference_id = take(self.order_reference_id, "orderReferenceId")?;
+            let product_catalog_id = take(self.product_catalog_id, "productCatalogId")?;
+            let quantity = take(self.quantity, "quantity")?;
+            let idempotency_key = Some(crate::request::IdempotencyKey {
+                field: "orderReferenceId",
+                value: order_reference_id.to_string(),
+            });
+            let body = crate::types::CreateOrderRequest {
+                denomination,
+                order_reference_id,
+                product_catalog_id,
+                quantity,
+                extra: Default::default(),
+            };
+            let body = Some(crate::request::RequestBody::json(&body)?);
+            Ok(crate::request::OperationRequest {
+                body,
+                security: &[crate::request::Security::Bearer],
+                retry: crate::request::RetryClass::KeyedWrite,
+                idempotency_key,
+                outcome_lookup: Some("fetchOrderDetails"),
+                envelope: Some(crate::request::Envelope {
+                    code: &["response_code", "code"],
+                    message: &["response_message", "message"],
+                    payload: &["payload"],
+                }),
+                ..crate::request::OperationRequest::new(
+                    "createOrder",
+                    reqwest::Method::POST,
+                    "/api/v0/partner/create-order",
+                    "/api/v0/partner/create-order",
+                )
+            })
+        }
+    }
+
+    impl crate::request::KeyedWrite for Inputs {}
     pub use crate::request::typestate::Set;
     use crate::request::typestate::Required;
 
@@ -4953,9 +3922,12 @@ pub mod create_order {
         type WithQuantity = (A, B, C, Set);
     }
 
-    /// Implemented by a state in which every required input is set: `send()` needs it.
-    pub trait Complete: State {}
-    impl<A: Required, B: Required, C: Required, D: Required> Complete for (A, B, C, D) {}
+    impl<
+        A: Required,
+        B: Required,
+        C: Required,
+        D: Required,
+    > crate::request::typestate::Complete<Inputs> for (A, B, C, D) {}
 }
 
 /// Order vouchers
@@ -4966,7 +3938,9 @@ pub mod create_order {
 ///
 /// Required before `.send()`: `.denomination(..)`, `.order_reference_id(..)`, `.product_catalog_id(..)`, `.quantity(..)`.
 ///
-/// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](Self::resend_keyed_write) after confirming that the server de-duplicates `orderReferenceId`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `orderReferenceId`.
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+///
+/// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](crate::request::Builder::resend_keyed_write) after confirming that the server de-duplicates `orderReferenceId`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `orderReferenceId`.
 ///
 /// # Example
 ///
@@ -4995,42 +3969,10 @@ pub mod create_order {
 ///   "quantity": 0
 /// }
 /// ```
-#[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct CreateOrder<S = create_order::Empty> {
-    client: crate::Client,
-    options: crate::request::RequestOptions,
-    denomination: Option<i64>,
-    order_reference_id: Option<String>,
-    product_catalog_id: Option<String>,
-    quantity: Option<i64>,
-    typestate: std::marker::PhantomData<S>,
-}
-
-impl CreateOrder {
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            options: crate::request::RequestOptions::default(),
-            denomination: None,
-            order_reference_id: None,
-            product_catalog_id: None,
-            quantity: None,
-            typestate: std::marker::PhantomData,
-        }
-    }
-}
-
-impl<S> std::fmt::Debug for CreateOrder<S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CreateOrder")
-            .field("denomination", &self.denomination)
-            .field("order_reference_id", &self.order_reference_id)
-            .field("product_catalog_id", &self.product_catalog_id)
-            .field("quantity", &self.quantity)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
-}
+pub type CreateOrder<S = create_order::Empty> = crate::request::Builder<
+    create_order::Inputs,
+    S,
+>;
 
 impl<S: create_order::State> CreateOrder<S> {
     /// The denomination (face value) to order.
@@ -5040,7 +3982,7 @@ impl<S: create_order::State> CreateOrder<S> {
         mut self,
         value: impl Into<i64>,
     ) -> CreateOrder<S::WithDenomination> {
-        self.denomination = Some(value.into());
+        self.inputs.denomination = Some(value.into());
         self.into_state()
     }
 
@@ -5051,7 +3993,7 @@ impl<S: create_order::State> CreateOrder<S> {
         mut self,
         value: impl Into<String>,
     ) -> CreateOrder<S::WithOrderReferenceId> {
-        self.order_reference_id = Some(value.into());
+        self.inputs.order_reference_id = Some(value.into());
         self.into_state()
     }
 
@@ -5062,7 +4004,7 @@ impl<S: create_order::State> CreateOrder<S> {
         mut self,
         value: impl Into<String>,
     ) -> CreateOrder<S::WithProductCatalogId> {
-        self.product_catalog_id = Some(value.into());
+        self.inputs.product_catalog_id = Some(value.into());
         self.into_state()
     }
 
@@ -5070,113 +4012,107 @@ impl<S: create_order::State> CreateOrder<S> {
     ///
     /// Body field `quantity`. Required.
     pub fn quantity(mut self, value: impl Into<i64>) -> CreateOrder<S::WithQuantity> {
-        self.quantity = Some(value.into());
+        self.inputs.quantity = Some(value.into());
         self.into_state()
-    }
-
-    /// Sets the total time one attempt may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry budget for this call; `0` disables retries.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Whether this call may be resent after a timeout, a broken connection or a 429/502/503/504, overriding [`ClientBuilder::resend_keyed_writes`](crate::ClientBuilder::resend_keyed_writes) (default `false`).
-    ///
-    /// Opt in only once the API provider has confirmed that a resent `orderReferenceId` is applied once (EnKash documents no such de-duplication); otherwise a resend can apply this write twice.
-    pub fn resend_keyed_write(mut self, resend: bool) -> Self {
-        self.options.resend_keyed_write = Some(resend);
-        self
-    }
-
-    fn into_state<T>(self) -> CreateOrder<T> {
-        CreateOrder {
-            client: self.client,
-            options: self.options,
-            denomination: self.denomination,
-            order_reference_id: self.order_reference_id,
-            product_catalog_id: self.product_catalog_id,
-            quantity: self.quantity,
-            typestate: std::marker::PhantomData,
-        }
-    }
-
-    /// Sends the request. Returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-    ///
-    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
-    pub async fn send(self) -> Result<crate::RawJson, crate::Error>
-    where
-        S: create_order::Complete,
-    {
-        self.send_with_response().await.map(crate::Response::into_payload)
-    }
-
-    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::Response<crate::RawJson>, crate::Error>
-    where
-        S: create_order::Complete,
-    {
-        let client = self.client;
-        let options = self.options;
-        let denomination = crate::request::typestate::take(
-            self.denomination,
-            "denomination",
-        )?;
-        let order_reference_id = crate::request::typestate::take(
-            self.order_reference_id,
-            "orderReferenceId",
-        )?;
-        let product_catalog_id = crate::request::typestate::take(
-            self.product_catalog_id,
-            "productCatalogId",
-        )?;
-        let quantity = crate::request::typestate::take(self.quantity, "quantity")?;
-        let idempotency_key = Some(crate::request::IdempotencyKey {
-            field: "orderReferenceId",
-            value: order_reference_id.to_string(),
-        });
-        let body = crate::types::CreateOrderRequest {
-            denomination,
-            order_reference_id,
-            product_catalog_id,
-            quantity,
-            extra: Default::default(),
-        };
-        let body = Some(crate::request::RequestBody::json(&body)?);
-        let query = Vec::new();
-        let headers = Vec::new();
-        let request = crate::request::OperationRequest {
-            operation_id: "createOrder",
-            method: reqwest::Method::POST,
-            path_template: "/api/v0/partner/create-order",
-            path: "/api/v0/partner/create-order".to_owned(),
-            query,
-            headers,
-            body,
-            security: &[crate::request::Security::Bearer],
-            retry: crate::request::RetryClass::KeyedWrite,
-            idempotency_key,
-            outcome_lookup: Some("fetchOrderDetails"),
-            envelope: Some(crate::request::Envelope {
-                code: &["response_code", "code"],
-                message: &["response_message", "message"],
-                payload: &["payload"],
-            }),
-            options,
-        };
-        client.execute(request).await
     }
 }
 
 pub mod search_orders {
-    //! The typestate of [`SearchOrders`](super::SearchOrders): which required inputs are set.
+    //! The inputs and typestate of [`SearchOrders`](super::SearchOrders).
+
+    /// The inputs of [`SearchOrders`](super::SearchOrders), set through its setters.
+    #[derive(Debug, Default)]
+    pub struct Inputs {
+        pub(crate) limit: Option<i32>,
+        pub(crate) offset: Option<i32>,
+        pub(crate) aggregator: Option<String>,
+        pub(crate) aggregator_discount_from: Option<i64>,
+        pub(crate) aggregator_discount_to: Option<i64>,
+        pub(crate) aggregator_order_id: Option<String>,
+        pub(crate) aggregator_product_id: Option<String>,
+        pub(crate) amount_from: Option<i64>,
+        pub(crate) amount_to: Option<i64>,
+        pub(crate) brand: Option<Vec<String>>,
+        pub(crate) category: Option<Vec<String>>,
+        pub(crate) company_id: Option<String>,
+        pub(crate) created_on_from: Option<String>,
+        pub(crate) created_on_to: Option<String>,
+        pub(crate) direction: Option<String>,
+        pub(crate) ek_user_id: Option<String>,
+        pub(crate) email: Option<String>,
+        pub(crate) enkash_discount_from: Option<i64>,
+        pub(crate) enkash_discount_to: Option<i64>,
+    }
+
+    impl crate::request::OperationInputs for Inputs {
+        const NAME: &'static str = "SearchOrders";
+
+        type Output = crate::RawJson;
+
+        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
+            use crate::request::typestate::take;
+            let limit = take(self.limit, "limit")?;
+            let offset = take(self.offset, "offset")?;
+            let aggregator = self.aggregator;
+            let aggregator_discount_from = self.aggregator_discount_from;
+            let aggregator_discount_to = self.aggregator_discount_to;
+            let aggregator_order_id = self.aggregator_order_id;
+            let aggregator_product_id = self.aggregator_product_id;
+            let amount_from = self.amount_from;
+            let amount_to = self.amount_to;
+            let brand = self.brand;
+            let category = self.category;
+            let company_id = self.company_id;
+            let created_on_from = self.created_on_from;
+            let created_on_to = self.created_on_to;
+            let direction = self.direction;
+            let ek_user_id = self.ek_user_id;
+            let email = self.email;
+            let enkash_discount_from = self.enkash_discount_from;
+            let enkash_discount_to = self.enkash_discount_to;
+            let body = crate::types::OrderSearchRequest {
+                aggregator,
+                aggregator_discount_from,
+                aggregator_discount_to,
+                aggregator_order_id,
+                aggregator_product_id,
+                amount_from,
+                amount_to,
+                brand,
+                category,
+                company_id,
+                created_on_from,
+                created_on_to,
+                direction,
+                ek_user_id,
+                email,
+                enkash_discount_from,
+                enkash_discount_to,
+                extra: Default::default(),
+            };
+            let body = Some(crate::request::RequestBody::json(&body)?);
+            let query = vec![
+                ("limit", limit.to_string()), ("offset", offset.to_string())
+            ];
+            Ok(crate::request::OperationRequest {
+                query,
+                body,
+                security: &[crate::request::Security::Bearer],
+                retry: crate::request::RetryClass::Idempotent,
+                envelope: Some(crate::request::Envelope {
+                    code: &["response_code", "code"],
+                    message: &["response_message", "message"],
+                    payload: &["payload"],
+                }),
+                ..crate::request::OperationRequest::new(
+                    "searchOrders",
+                    reqwest::Method::POST,
+                    "/api/v0/partner/search-order",
+                    "/api/v0/partner/search-order",
+                )
+            })
+        }
+    }
 
     pub use crate::request::typestate::Set;
     use crate::request::typestate::Required;
@@ -5208,9 +4144,8 @@ pub mod search_orders {
         type WithOffset = (A, Set);
     }
 
-    /// Implemented by a state in which every required input is set: `send()` needs it.
-    pub trait Complete: State {}
-    impl<A: Required, B: Required> Complete for (A, B) {}
+    impl<A: Required, B: Required> crate::request::typestate::Complete<Inputs>
+    for (A, B) {}
 }
 
 /// Search orders, one page at a time
@@ -5220,6 +4155,8 @@ pub mod search_orders {
 /// `POST /api/v0/partner/search-order` (operation `searchOrders`).
 ///
 /// Required before `.send()`: `.limit(..)`, `.offset(..)`.
+///
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -5237,94 +4174,17 @@ pub mod search_orders {
 /// # Ok(())
 /// # }
 /// ```
-#[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct SearchOrders<S = search_orders::Empty> {
-    client: crate::Client,
-    options: crate::request::RequestOptions,
-    limit: Option<i32>,
-    offset: Option<i32>,
-    aggregator: Option<String>,
-    aggregator_discount_from: Option<i64>,
-    aggregator_discount_to: Option<i64>,
-    aggregator_order_id: Option<String>,
-    aggregator_product_id: Option<String>,
-    amount_from: Option<i64>,
-    amount_to: Option<i64>,
-    brand: Option<Vec<String>>,
-    category: Option<Vec<String>>,
-    company_id: Option<String>,
-    created_on_from: Option<String>,
-    created_on_to: Option<String>,
-    direction: Option<String>,
-    ek_user_id: Option<String>,
-    email: Option<String>,
-    enkash_discount_from: Option<i64>,
-    enkash_discount_to: Option<i64>,
-    typestate: std::marker::PhantomData<S>,
-}
-
-impl SearchOrders {
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            options: crate::request::RequestOptions::default(),
-            limit: None,
-            offset: None,
-            aggregator: None,
-            aggregator_discount_from: None,
-            aggregator_discount_to: None,
-            aggregator_order_id: None,
-            aggregator_product_id: None,
-            amount_from: None,
-            amount_to: None,
-            brand: None,
-            category: None,
-            company_id: None,
-            created_on_from: None,
-            created_on_to: None,
-            direction: None,
-            ek_user_id: None,
-            email: None,
-            enkash_discount_from: None,
-            enkash_discount_to: None,
-            typestate: std::marker::PhantomData,
-        }
-    }
-}
-
-impl<S> std::fmt::Debug for SearchOrders<S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SearchOrders")
-            .field("limit", &self.limit)
-            .field("offset", &self.offset)
-            .field("aggregator", &self.aggregator)
-            .field("aggregator_discount_from", &self.aggregator_discount_from)
-            .field("aggregator_discount_to", &self.aggregator_discount_to)
-            .field("aggregator_order_id", &self.aggregator_order_id)
-            .field("aggregator_product_id", &self.aggregator_product_id)
-            .field("amount_from", &self.amount_from)
-            .field("amount_to", &self.amount_to)
-            .field("brand", &self.brand)
-            .field("category", &self.category)
-            .field("company_id", &self.company_id)
-            .field("created_on_from", &self.created_on_from)
-            .field("created_on_to", &self.created_on_to)
-            .field("direction", &self.direction)
-            .field("ek_user_id", &self.ek_user_id)
-            .field("email", &self.email)
-            .field("enkash_discount_from", &self.enkash_discount_from)
-            .field("enkash_discount_to", &self.enkash_discount_to)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
-}
+pub type SearchOrders<S = search_orders::Empty> = crate::request::Builder<
+    search_orders::Inputs,
+    S,
+>;
 
 impl<S: search_orders::State> SearchOrders<S> {
     /// Orders per page.
     ///
     /// Query parameter `limit`. Required.
     pub fn limit(mut self, value: impl Into<i32>) -> SearchOrders<S::WithLimit> {
-        self.limit = Some(value.into());
+        self.inputs.limit = Some(value.into());
         self.into_state()
     }
 
@@ -5332,79 +4192,79 @@ impl<S: search_orders::State> SearchOrders<S> {
     ///
     /// Query parameter `offset`. Required.
     pub fn offset(mut self, value: impl Into<i32>) -> SearchOrders<S::WithOffset> {
-        self.offset = Some(value.into());
+        self.inputs.offset = Some(value.into());
         self.into_state()
     }
 
     /// Body field `aggregator`.
     pub fn aggregator(mut self, value: impl Into<String>) -> Self {
-        self.aggregator = Some(value.into());
+        self.inputs.aggregator = Some(value.into());
         self
     }
 
     /// Body field `aggregatorDiscountFrom`.
     pub fn aggregator_discount_from(mut self, value: impl Into<i64>) -> Self {
-        self.aggregator_discount_from = Some(value.into());
+        self.inputs.aggregator_discount_from = Some(value.into());
         self
     }
 
     /// Body field `aggregatorDiscountTo`.
     pub fn aggregator_discount_to(mut self, value: impl Into<i64>) -> Self {
-        self.aggregator_discount_to = Some(value.into());
+        self.inputs.aggregator_discount_to = Some(value.into());
         self
     }
 
     /// Body field `aggregatorOrderId`.
     pub fn aggregator_order_id(mut self, value: impl Into<String>) -> Self {
-        self.aggregator_order_id = Some(value.into());
+        self.inputs.aggregator_order_id = Some(value.into());
         self
     }
 
     /// Body field `aggregatorProductId`.
     pub fn aggregator_product_id(mut self, value: impl Into<String>) -> Self {
-        self.aggregator_product_id = Some(value.into());
+        self.inputs.aggregator_product_id = Some(value.into());
         self
     }
 
     /// Body field `amountFrom`.
     pub fn amount_from(mut self, value: impl Into<i64>) -> Self {
-        self.amount_from = Some(value.into());
+        self.inputs.amount_from = Some(value.into());
         self
     }
 
     /// Body field `amountTo`.
     pub fn amount_to(mut self, value: impl Into<i64>) -> Self {
-        self.amount_to = Some(value.into());
+        self.inputs.amount_to = Some(value.into());
         self
     }
 
     /// Body field `brand`.
     pub fn brand(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.brand = Some(value.into());
+        self.inputs.brand = Some(value.into());
         self
     }
 
     /// Body field `category`.
     pub fn category(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.category = Some(value.into());
+        self.inputs.category = Some(value.into());
         self
     }
 
     /// Body field `companyId`.
     pub fn company_id(mut self, value: impl Into<String>) -> Self {
-        self.company_id = Some(value.into());
+        self.inputs.company_id = Some(value.into());
         self
     }
 
     /// Body field `createdOnFrom`.
     pub fn created_on_from(mut self, value: impl Into<String>) -> Self {
-        self.created_on_from = Some(value.into());
+        self.inputs.created_on_from = Some(value.into());
         self
     }
 
     /// Body field `createdOnTo`.
     pub fn created_on_to(mut self, value: impl Into<String>) -> Self {
-        self.created_on_to = Some(value.into());
+        self.inputs.created_on_to = Some(value.into());
         self
     }
 
@@ -5412,155 +4272,71 @@ impl<S: search_orders::State> SearchOrders<S> {
     ///
     /// Body field `direction`.
     pub fn direction(mut self, value: impl Into<String>) -> Self {
-        self.direction = Some(value.into());
+        self.inputs.direction = Some(value.into());
         self
     }
 
     /// Body field `ekUserId`.
     pub fn ek_user_id(mut self, value: impl Into<String>) -> Self {
-        self.ek_user_id = Some(value.into());
+        self.inputs.ek_user_id = Some(value.into());
         self
     }
 
     /// Body field `email`.
     pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
+        self.inputs.email = Some(value.into());
         self
     }
 
     /// Body field `enkashDiscountFrom`.
     pub fn enkash_discount_from(mut self, value: impl Into<i64>) -> Self {
-        self.enkash_discount_from = Some(value.into());
+        self.inputs.enkash_discount_from = Some(value.into());
         self
     }
 
     /// Body field `enkashDiscountTo`.
     pub fn enkash_discount_to(mut self, value: impl Into<i64>) -> Self {
-        self.enkash_discount_to = Some(value.into());
+        self.inputs.enkash_discount_to = Some(value.into());
         self
     }
+}
 
-    /// Sets the total time one attempt may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
+pub mod fetch_order_details {
+    //! The inputs of [`FetchOrderDetails`](super::FetchOrderDetails).
+
+    /// The inputs of [`FetchOrderDetails`](super::FetchOrderDetails), set through its setters.
+    #[derive(Debug, Default)]
+    pub struct Inputs {
+        pub(crate) order_reference_id: Option<String>,
     }
 
-    /// Overrides the client's retry budget for this call; `0` disables retries.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
+    impl crate::request::OperationInputs for Inputs {
+        const NAME: &'static str = "FetchOrderDetails";
 
-    fn into_state<T>(self) -> SearchOrders<T> {
-        SearchOrders {
-            client: self.client,
-            options: self.options,
-            limit: self.limit,
-            offset: self.offset,
-            aggregator: self.aggregator,
-            aggregator_discount_from: self.aggregator_discount_from,
-            aggregator_discount_to: self.aggregator_discount_to,
-            aggregator_order_id: self.aggregator_order_id,
-            aggregator_product_id: self.aggregator_product_id,
-            amount_from: self.amount_from,
-            amount_to: self.amount_to,
-            brand: self.brand,
-            category: self.category,
-            company_id: self.company_id,
-            created_on_from: self.created_on_from,
-            created_on_to: self.created_on_to,
-            direction: self.direction,
-            ek_user_id: self.ek_user_id,
-            email: self.email,
-            enkash_discount_from: self.enkash_discount_from,
-            enkash_discount_to: self.enkash_discount_to,
-            typestate: std::marker::PhantomData,
+        type Output = crate::types::OrderDetails;
+
+        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
+            use crate::request::typestate::take;
+            let order_reference_id = take(self.order_reference_id, "orderReferenceId")?;
+            let order_reference_id = crate::request::encode_path_segment(
+                &order_reference_id,
+            );
+            Ok(crate::request::OperationRequest {
+                security: &[crate::request::Security::Bearer],
+                retry: crate::request::RetryClass::Idempotent,
+                envelope: Some(crate::request::Envelope {
+                    code: &["response_code"],
+                    message: &["response_message"],
+                    payload: &["paylod", "payload"],
+                }),
+                ..crate::request::OperationRequest::new(
+                    "fetchOrderDetails",
+                    reqwest::Method::GET,
+                    "/api/v0/partner/fetch-order-details/{orderReferenceId}",
+                    format!("/api/v0/partner/fetch-order-details/{}", order_reference_id),
+                )
+            })
         }
-    }
-
-    /// Sends the request. Returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-    ///
-    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
-    pub async fn send(self) -> Result<crate::RawJson, crate::Error>
-    where
-        S: search_orders::Complete,
-    {
-        self.send_with_response().await.map(crate::Response::into_payload)
-    }
-
-    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::Response<crate::RawJson>, crate::Error>
-    where
-        S: search_orders::Complete,
-    {
-        let client = self.client;
-        let options = self.options;
-        let limit = crate::request::typestate::take(self.limit, "limit")?;
-        let offset = crate::request::typestate::take(self.offset, "offset")?;
-        let aggregator = self.aggregator;
-        let aggregator_discount_from = self.aggregator_discount_from;
-        let aggregator_discount_to = self.aggregator_discount_to;
-        let aggregator_order_id = self.aggregator_order_id;
-        let aggregator_product_id = self.aggregator_product_id;
-        let amount_from = self.amount_from;
-        let amount_to = self.amount_to;
-        let brand = self.brand;
-        let category = self.category;
-        let company_id = self.company_id;
-        let created_on_from = self.created_on_from;
-        let created_on_to = self.created_on_to;
-        let direction = self.direction;
-        let ek_user_id = self.ek_user_id;
-        let email = self.email;
-        let enkash_discount_from = self.enkash_discount_from;
-        let enkash_discount_to = self.enkash_discount_to;
-        let idempotency_key = None;
-        let body = crate::types::OrderSearchRequest {
-            aggregator,
-            aggregator_discount_from,
-            aggregator_discount_to,
-            aggregator_order_id,
-            aggregator_product_id,
-            amount_from,
-            amount_to,
-            brand,
-            category,
-            company_id,
-            created_on_from,
-            created_on_to,
-            direction,
-            ek_user_id,
-            email,
-            enkash_discount_from,
-            enkash_discount_to,
-            extra: Default::default(),
-        };
-        let body = Some(crate::request::RequestBody::json(&body)?);
-        let query = vec![("limit", limit.to_string()), ("offset", offset.to_string())];
-        let headers = Vec::new();
-        let request = crate::request::OperationRequest {
-            operation_id: "searchOrders",
-            method: reqwest::Method::POST,
-            path_template: "/api/v0/partner/search-order",
-            path: "/api/v0/partner/search-order".to_owned(),
-            query,
-            headers,
-            body,
-            security: &[crate::request::Security::Bearer],
-            retry: crate::request::RetryClass::Idempotent,
-            idempotency_key,
-            outcome_lookup: None,
-            envelope: Some(crate::request::Envelope {
-                code: &["response_code", "code"],
-                message: &["response_message", "message"],
-                payload: &["payload"],
-            }),
-            options,
-        };
-        client.execute(request).await
     }
 }
 
@@ -5569,6 +4345,8 @@ impl<S: search_orders::State> SearchOrders<S> {
 /// Returns the order placed under your `orderReferenceId`: its payment and order status, amounts and the vouchers (card number, PIN, expiry). The voucher number and PIN are secrets: they are masked in `Debug` output and logs.
 ///
 /// `GET /api/v0/partner/fetch-order-details/{orderReferenceId}` (operation `fetchOrderDetails`).
+///
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`OrderDetails`](crate::types::OrderDetails); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -5615,91 +4393,48 @@ impl<S: search_orders::State> SearchOrders<S> {
 ///   "response_message": "Success"
 /// }
 /// ```
-#[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct FetchOrderDetails {
-    client: crate::Client,
-    options: crate::request::RequestOptions,
-    order_reference_id: String,
-}
-
-impl FetchOrderDetails {
-    fn new(client: crate::Client, order_reference_id: String) -> Self {
-        Self {
-            client,
-            options: crate::request::RequestOptions::default(),
-            order_reference_id,
-        }
-    }
-}
-
-impl std::fmt::Debug for FetchOrderDetails {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FetchOrderDetails")
-            .field("order_reference_id", &self.order_reference_id)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
-}
-
-impl FetchOrderDetails {
-    /// Sets the total time one attempt may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry budget for this call; `0` disables retries.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends the request. Returns the envelope's payload, [`OrderDetails`](crate::types::OrderDetails); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-    ///
-    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
-    pub async fn send(self) -> Result<crate::types::OrderDetails, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_payload)
-    }
-
-    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::Response<crate::types::OrderDetails>, crate::Error> {
-        let client = self.client;
-        let options = self.options;
-        let order_reference_id = self.order_reference_id;
-        let idempotency_key = None;
-        let body = None;
-        let query = Vec::new();
-        let headers = Vec::new();
-        let request = crate::request::OperationRequest {
-            operation_id: "fetchOrderDetails",
-            method: reqwest::Method::GET,
-            path_template: "/api/v0/partner/fetch-order-details/{orderReferenceId}",
-            path: format!(
-                "/api/v0/partner/fetch-order-details/{}", crate
-                ::request::encode_path_segment(& order_reference_id)
-            ),
-            query,
-            headers,
-            body,
-            security: &[crate::request::Security::Bearer],
-            retry: crate::request::RetryClass::Idempotent,
-            idempotency_key,
-            outcome_lookup: None,
-            envelope: Some(crate::request::Envelope {
-                code: &["response_code"],
-                message: &["response_message"],
-                payload: &["paylod", "payload"],
-            }),
-            options,
-        };
-        client.execute(request).await
-    }
-}
+pub type FetchOrderDetails = crate::request::Builder<fetch_order_details::Inputs>;
 
 pub mod fetch_order_details_legacy {
-    //! The typestate of [`FetchOrderDetailsLegacy`](super::FetchOrderDetailsLegacy): which required inputs are set.
+    //! The inputs and typestate of [`FetchOrderDetailsLegacy`](super::FetchOrderDetailsLegacy).
+
+    /// The inputs of [`FetchOrderDetailsLegacy`](super::FetchOrderDetailsLegacy), set through its setters.
+    #[derive(Debug, Default)]
+    pub struct Inputs {
+        pub(crate) order_id: Option<String>,
+    }
+
+    impl crate::request::OperationInputs for Inputs {
+        const NAME: &'static str = "FetchOrderDetailsLegacy";
+
+        type Output = crate::types::OrderDetails;
+
+        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
+            use crate::request::typestate::take;
+            let order_id = take(self.order_id, "orderId")?;
+            let body = crate::types::OrderDetailsRequest {
+                order_id,
+                extra: Default::default(),
+            };
+            let body = Some(crate::request::RequestBody::json(&body)?);
+            Ok(crate::request::OperationRequest {
+                body,
+                security: &[crate::request::Security::Bearer],
+                retry: crate::request::RetryClass::Idempotent,
+                envelope: Some(crate::request::Envelope {
+                    code: &["response_code"],
+                    message: &["response_message"],
+                    payload: &["paylod", "payload"],
+                }),
+                ..crate::request::OperationRequest::new(
+                    "fetchOrderDetailsLegacy",
+                    reqwest::Method::POST,
+                    "/api/v0/order/orderDetails",
+                    "/api/v0/order/orderDetails",
+                )
+            })
+        }
+    }
 
     pub use crate::request::typestate::Set;
     use crate::request::typestate::Required;
@@ -5722,9 +4457,7 @@ pub mod fetch_order_details_legacy {
         type WithOrderId = (Set,);
     }
 
-    /// Implemented by a state in which every required input is set: `send()` needs it.
-    pub trait Complete: State {}
-    impl<A: Required> Complete for (A,) {}
+    impl<A: Required> crate::request::typestate::Complete<Inputs> for (A,) {}
 }
 
 /// Fetch an order and its vouchers (older endpoint)
@@ -5734,6 +4467,8 @@ pub mod fetch_order_details_legacy {
 /// `POST /api/v0/order/orderDetails` (operation `fetchOrderDetailsLegacy`).
 ///
 /// Required before `.send()`: `.order_id(..)`.
+///
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`OrderDetails`](crate::types::OrderDetails); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -5789,33 +4524,10 @@ pub mod fetch_order_details_legacy {
 ///   "response_message": "Success"
 /// }
 /// ```
-#[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct FetchOrderDetailsLegacy<S = fetch_order_details_legacy::Empty> {
-    client: crate::Client,
-    options: crate::request::RequestOptions,
-    order_id: Option<String>,
-    typestate: std::marker::PhantomData<S>,
-}
-
-impl FetchOrderDetailsLegacy {
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            options: crate::request::RequestOptions::default(),
-            order_id: None,
-            typestate: std::marker::PhantomData,
-        }
-    }
-}
-
-impl<S> std::fmt::Debug for FetchOrderDetailsLegacy<S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FetchOrderDetailsLegacy")
-            .field("order_id", &self.order_id)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
-}
+pub type FetchOrderDetailsLegacy<S = fetch_order_details_legacy::Empty> = crate::request::Builder<
+    fetch_order_details_legacy::Inputs,
+    S,
+>;
 
 impl<S: fetch_order_details_legacy::State> FetchOrderDetailsLegacy<S> {
     /// Your partner order reference id.
@@ -5825,78 +4537,7 @@ impl<S: fetch_order_details_legacy::State> FetchOrderDetailsLegacy<S> {
         mut self,
         value: impl Into<String>,
     ) -> FetchOrderDetailsLegacy<S::WithOrderId> {
-        self.order_id = Some(value.into());
+        self.inputs.order_id = Some(value.into());
         self.into_state()
-    }
-
-    /// Sets the total time one attempt may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry budget for this call; `0` disables retries.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    fn into_state<T>(self) -> FetchOrderDetailsLegacy<T> {
-        FetchOrderDetailsLegacy {
-            client: self.client,
-            options: self.options,
-            order_id: self.order_id,
-            typestate: std::marker::PhantomData,
-        }
-    }
-
-    /// Sends the request. Returns the envelope's payload, [`OrderDetails`](crate::types::OrderDetails); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-    ///
-    /// Inputs are checked before anything is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see [`Error`](crate::Error) for the other failures.
-    pub async fn send(self) -> Result<crate::types::OrderDetails, crate::Error>
-    where
-        S: fetch_order_details_legacy::Complete,
-    {
-        self.send_with_response().await.map(crate::Response::into_payload)
-    }
-
-    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::Response<crate::types::OrderDetails>, crate::Error>
-    where
-        S: fetch_order_details_legacy::Complete,
-    {
-        let client = self.client;
-        let options = self.options;
-        let order_id = crate::request::typestate::take(self.order_id, "orderId")?;
-        let idempotency_key = None;
-        let body = crate::types::OrderDetailsRequest {
-            order_id,
-            extra: Default::default(),
-        };
-        let body = Some(crate::request::RequestBody::json(&body)?);
-        let query = Vec::new();
-        let headers = Vec::new();
-        let request = crate::request::OperationRequest {
-            operation_id: "fetchOrderDetailsLegacy",
-            method: reqwest::Method::POST,
-            path_template: "/api/v0/order/orderDetails",
-            path: "/api/v0/order/orderDetails".to_owned(),
-            query,
-            headers,
-            body,
-            security: &[crate::request::Security::Bearer],
-            retry: crate::request::RetryClass::Idempotent,
-            idempotency_key,
-            outcome_lookup: None,
-            envelope: Some(crate::request::Envelope {
-                code: &["response_code"],
-                message: &["response_message"],
-                payload: &["paylod", "payload"],
-            }),
-            options,
-        };
-        client.execute(request).await
     }
 }
