@@ -276,6 +276,20 @@ pub fn decode_answer<T: serde::de::DeserializeOwned>(
     crate::transport::decode_payload(operation, envelope, status, body)
 }
 
+/// Appends `(name, value)` to a request's query or header pairs when `value` is present.
+// Part of the contract with generated code for any spec; this crate's own spec has no
+// optional query or header parameter.
+#[allow(dead_code)]
+pub(crate) fn push_present<T: ToString>(
+    pairs: &mut Vec<(&'static str, String)>,
+    name: &'static str,
+    value: Option<T>,
+) {
+    if let Some(value) = value {
+        pairs.push((name, value.to_string()));
+    }
+}
+
 /// Percent-encodes `value` as exactly one path segment: `/`, `?`, `#`, `%` and `..` can
 /// never change which resource is addressed.
 pub fn encode_path_segment(value: &str) -> String {

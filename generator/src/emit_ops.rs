@@ -137,7 +137,6 @@ fn client_fn(plan: &Plan<'_>) -> TokenStream {
     let op = plan.op;
     let f = ident(&op.fn_name);
     let b = plan.builder_ident();
-    let markers = &plan.markers;
     let path_inputs: Vec<&Input<'_>> = plan
         .inputs
         .iter()
@@ -148,15 +147,18 @@ fn client_fn(plan: &Plan<'_>) -> TokenStream {
         let ty = rust_type(i.ty);
         quote!(#name: impl Into<#ty>)
     });
-    let inputs = if path_inputs.is_empty() {
-        quote!(#markers::Inputs::default())
+    let given = path_inputs.iter().map(|i| {
+        let name = ident(&i.name);
+        quote!(builder.inputs.#name = Some(#name.into());)
+    });
+    let body = if path_inputs.is_empty() {
+        quote!(#b::new(self.clone(), Default::default()))
     } else {
-        let values = path_inputs.iter().map(|i| {
-            let name = ident(&i.name);
-            quote!(#name: Some(#name.into()),)
-        });
-        let rest = (path_inputs.len() < plan.inputs.len()).then(|| quote!(..Default::default()));
-        quote!(#markers::Inputs { #(#values)* #rest })
+        quote! {
+            let mut builder = #b::new(self.clone(), Default::default());
+            #(#given)*
+            builder
+        }
     };
     let summary = op
         .summary
@@ -177,7 +179,7 @@ fn client_fn(plan: &Plan<'_>) -> TokenStream {
         #docs
         #deprecated
         pub fn #f(&self, #(#args),*) -> #b {
-            crate::request::Builder::new(self.clone(), #inputs)
+            #body
         }
     }
 }
@@ -870,8 +872,7 @@ fn pairs(plan: &Plan<'_>, location: Where, var: TokenStream) -> Option<TokenStre
             }
             (_, _, true) => required.push(one(text(i, quote!(#n)))),
             (_, _, false) => {
-                let v = text(i, quote!(value));
-                optional.push(quote!(if let Some(value) = #n { #var.push((#wire, #v)); }))
+                optional.push(quote!(crate::request::push_present(&mut #var, #wire, #n);))
             }
         }
     }

@@ -11,36 +11,30 @@ impl crate::Client {
     ///
     /// `POST /oauth/token` (operation `createAccessToken`). See [`CreateAccessToken`] for the inputs and what `.send()` returns.
     pub fn create_access_token(&self) -> CreateAccessToken {
-        crate::request::Builder::new(
-            self.clone(),
-            create_access_token::Inputs::default(),
-        )
+        CreateAccessToken::new(self.clone(), Default::default())
     }
 
     /// Create a coin event configuration
     ///
     /// `POST /api/v0/enkash-coins/create-coins-config` (operation `createCoinEvent`). See [`CreateCoinEvent`] for the inputs and what `.send()` returns.
     pub fn create_coin_event(&self) -> CreateCoinEvent {
-        crate::request::Builder::new(self.clone(), create_coin_event::Inputs::default())
+        CreateCoinEvent::new(self.clone(), Default::default())
     }
 
     /// Allocate coins to a user
     ///
     /// `POST /api/v0/enkash-coins/allocate-coin` (operation `allocateCoins`). See [`AllocateCoins`] for the inputs and what `.send()` returns.
     pub fn allocate_coins(&self) -> AllocateCoins {
-        crate::request::Builder::new(self.clone(), allocate_coins::Inputs::default())
+        AllocateCoins::new(self.clone(), Default::default())
     }
 
     /// Get coin event details
     ///
     /// `GET /api/v0/enkash-coins/{coinConfigId}` (operation `getCoinEvent`). See [`GetCoinEvent`] for the inputs and what `.send()` returns.
     pub fn get_coin_event(&self, coin_config_id: impl Into<String>) -> GetCoinEvent {
-        crate::request::Builder::new(
-            self.clone(),
-            get_coin_event::Inputs {
-                coin_config_id: Some(coin_config_id.into()),
-            },
-        )
+        let mut builder = GetCoinEvent::new(self.clone(), Default::default());
+        builder.inputs.coin_config_id = Some(coin_config_id.into());
+        builder
     }
 
     /// Update a coin event configuration
@@ -50,105 +44,86 @@ impl crate::Client {
         &self,
         coin_config_id: impl Into<String>,
     ) -> UpdateCoinEvent {
-        crate::request::Builder::new(
-            self.clone(),
-            update_coin_event::Inputs {
-                coin_config_id: Some(coin_config_id.into()),
-                ..Default::default()
-            },
-        )
+        let mut builder = UpdateCoinEvent::new(self.clone(), Default::default());
+        builder.inputs.coin_config_id = Some(coin_config_id.into());
+        builder
     }
 
     /// Get a user's coins balance
     ///
     /// `GET /api/v0/coins/balance` (operation `getCoinBalance`). See [`GetCoinBalance`] for the inputs and what `.send()` returns.
     pub fn get_coin_balance(&self) -> GetCoinBalance {
-        crate::request::Builder::new(self.clone(), get_coin_balance::Inputs::default())
+        GetCoinBalance::new(self.clone(), Default::default())
     }
 
     /// Create a reward card and allocate or unallocate points
     ///
     /// `POST /api/v0/partner/enKashCard/create-allocate-points` (operation `createAndAllocatePoints`). See [`CreateAndAllocatePoints`] for the inputs and what `.send()` returns.
     pub fn create_and_allocate_points(&self) -> CreateAndAllocatePoints {
-        crate::request::Builder::new(
-            self.clone(),
-            create_and_allocate_points::Inputs::default(),
-        )
+        CreateAndAllocatePoints::new(self.clone(), Default::default())
     }
 
     /// Create a card
     ///
     /// `POST /api/v0/partner/enKashCard` (operation `createCard`). See [`CreateCard`] for the inputs and what `.send()` returns.
     pub fn create_card(&self) -> CreateCard {
-        crate::request::Builder::new(self.clone(), create_card::Inputs::default())
+        CreateCard::new(self.clone(), Default::default())
     }
 
     /// Create a single sign-on token for a reward card holder
     ///
     /// `POST /api/v0/partner/enKashCard/sso-token` (operation `createSsoToken`). See [`CreateSsoToken`] for the inputs and what `.send()` returns.
     pub fn create_sso_token(&self) -> CreateSsoToken {
-        crate::request::Builder::new(self.clone(), create_sso_token::Inputs::default())
+        CreateSsoToken::new(self.clone(), Default::default())
     }
 
     /// Create users and allocate points in bulk
     ///
     /// `POST /api/v0/partner/enKashCard/bulk-create-allocate-points-json` (operation `bulkCreateAndAllocatePoints`). See [`BulkCreateAndAllocatePoints`] for the inputs and what `.send()` returns.
     pub fn bulk_create_and_allocate_points(&self) -> BulkCreateAndAllocatePoints {
-        crate::request::Builder::new(
-            self.clone(),
-            bulk_create_and_allocate_points::Inputs::default(),
-        )
+        BulkCreateAndAllocatePoints::new(self.clone(), Default::default())
     }
 
     /// Get a reward account's balance and totals
     ///
     /// `POST /api/v0/partner/enKashCard/cardAccount/get` (operation `getRewardAccountDetails`). See [`GetRewardAccountDetails`] for the inputs and what `.send()` returns.
     pub fn get_reward_account_details(&self) -> GetRewardAccountDetails {
-        crate::request::Builder::new(
-            self.clone(),
-            get_reward_account_details::Inputs::default(),
-        )
+        GetRewardAccountDetails::new(self.clone(), Default::default())
     }
 
     /// Look up the users and cards of a card account
     ///
     /// `POST /api/v0/partner/enKashCard/search` (operation `searchRewardCards`). See [`SearchRewardCards`] for the inputs and what `.send()` returns.
     pub fn search_reward_cards(&self) -> SearchRewardCards {
-        crate::request::Builder::new(
-            self.clone(),
-            search_reward_cards::Inputs::default(),
-        )
+        SearchRewardCards::new(self.clone(), Default::default())
     }
 
     /// Look up a card's transactions by your reference number
     ///
     /// `POST /api/v0/partner/enKashCard/transaction/all` (operation `getTransactionDetails`). See [`GetTransactionDetails`] for the inputs and what `.send()` returns.
     pub fn get_transaction_details(&self) -> GetTransactionDetails {
-        crate::request::Builder::new(
-            self.clone(),
-            get_transaction_details::Inputs::default(),
-        )
+        GetTransactionDetails::new(self.clone(), Default::default())
     }
 
     /// Get the user's carts
     ///
     /// `GET /api/v0/cart` (operation `getCart`). See [`GetCart`] for the inputs and what `.send()` returns.
     pub fn get_cart(&self) -> GetCart {
-        crate::request::Builder::new(self.clone(), get_cart::Inputs::default())
+        GetCart::new(self.clone(), Default::default())
     }
 
     /// Add vouchers to the user's cart
     ///
     /// `POST /api/v0/cart` (operation `addToCart`). See [`AddToCart`] for the inputs and what `.send()` returns.
     pub fn add_to_cart(&self) -> AddToCart {
-        crate::request::Builder::new(self.clone(), add_to_cart::Inputs::default())
+        AddToCart::new(self.clone(), Default::default())
     }
 
     /// Change the quantities in a cart
     ///
     /// `PATCH /api/v0/cart` (operation `updateCart`). See [`UpdateCart`] for the inputs and what `.send()` returns.
     pub fn update_cart(&self) -> UpdateCart {
-        crate::request::Builder::new(self.clone(), update_cart::Inputs::default())
+        UpdateCart::new(self.clone(), Default::default())
     }
 
     /// Get a product catalog and its denominations
@@ -158,26 +133,23 @@ impl crate::Client {
         &self,
         product_catalog_id: impl Into<String>,
     ) -> GetProductConfigs {
-        crate::request::Builder::new(
-            self.clone(),
-            get_product_configs::Inputs {
-                product_catalog_id: Some(product_catalog_id.into()),
-            },
-        )
+        let mut builder = GetProductConfigs::new(self.clone(), Default::default());
+        builder.inputs.product_catalog_id = Some(product_catalog_id.into());
+        builder
     }
 
     /// Order vouchers
     ///
     /// `POST /api/v0/partner/create-order` (operation `createOrder`). See [`CreateOrder`] for the inputs and what `.send()` returns.
     pub fn create_order(&self) -> CreateOrder {
-        crate::request::Builder::new(self.clone(), create_order::Inputs::default())
+        CreateOrder::new(self.clone(), Default::default())
     }
 
     /// Search orders, one page at a time
     ///
     /// `POST /api/v0/partner/search-order` (operation `searchOrders`). See [`SearchOrders`] for the inputs and what `.send()` returns.
     pub fn search_orders(&self) -> SearchOrders {
-        crate::request::Builder::new(self.clone(), search_orders::Inputs::default())
+        SearchOrders::new(self.clone(), Default::default())
     }
 
     /// Fetch an order and its vouchers by your order reference
@@ -187,12 +159,9 @@ impl crate::Client {
         &self,
         order_reference_id: impl Into<String>,
     ) -> FetchOrderDetails {
-        crate::request::Builder::new(
-            self.clone(),
-            fetch_order_details::Inputs {
-                order_reference_id: Some(order_reference_id.into()),
-            },
-        )
+        let mut builder = FetchOrderDetails::new(self.clone(), Default::default());
+        builder.inputs.order_reference_id = Some(order_reference_id.into());
+        builder
     }
 
     /// Fetch an order and its vouchers (older endpoint)
@@ -200,10 +169,7 @@ impl crate::Client {
     /// `POST /api/v0/order/orderDetails` (operation `fetchOrderDetailsLegacy`). See [`FetchOrderDetailsLegacy`] for the inputs and what `.send()` returns.
     #[deprecated]
     pub fn fetch_order_details_legacy(&self) -> FetchOrderDetailsLegacy {
-        crate::request::Builder::new(
-            self.clone(),
-            fetch_order_details_legacy::Inputs::default(),
-        )
+        FetchOrderDetailsLegacy::new(self.clone(), Default::default())
     }
 }
 
