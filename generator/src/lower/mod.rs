@@ -80,9 +80,11 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 ];
 /// `Client` methods that generated operations must not shadow.
 const RESERVED_CLIENT_FNS: &[&str] = &["builder", "execute", "config", "clone", "base_url"];
-/// Builder methods every operation has, and the builder's own fields and the locals its
-/// `send` uses: an input with one of these names gets a `_2` suffix.
+/// Builder methods every operation has, and the locals of `into_request` and of the
+/// `Client` method: an input with one of these names gets a `_2` suffix.
 const RESERVED_BUILDER_FNS: &[&str] = &[
+    "take",
+    "builder",
     "send",
     "send_with_response",
     "timeout",
