@@ -9,6 +9,10 @@
 //! Our crate is what a consumer compiles: the generated client beside the hand-written
 //! runtime, default features (the test-only schema index and the `testing` stand-in left
 //! out). progenitor's is its one file with the dependencies its README names.
+//!
+//! For the specs in [`CALLERS`], a calling crate per client (hand-written, in
+//! `benchmarks/callers/`, each calling every operation once) is rebuilt the same way, its
+//! client prebuilt: what a consumer's own crate pays for each interface. A second table.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -30,7 +34,15 @@ const MEASURED: &[&str] = &[
     "progenitor-buildomat.json",
     "progenitor-nexus.json",
 ];
-const SMOKE: &[&str] = &["oai-uspto.yaml"];
+const SMOKE: &[&str] = &["progenitor-keeper.json"];
+
+/// Hand-written crates calling every operation of a spec: (spec, through ours, through
+/// progenitor's).
+const CALLERS: &[(&str, &str, &str)] = &[(
+    "progenitor-keeper.json",
+    include_str!("../../callers/keeper_ours.rs"),
+    include_str!("../../callers/keeper_progenitor.rs"),
+)];
 const RUNS: usize = 3;
 
 /// A dependency set for progenitor's output, as its README lists it, on the reqwest our
@@ -82,11 +94,29 @@ fn main() {
             &format!("progenitor_{slug}"),
             &theirs,
         );
-        members.push((name, slug));
+        let callers = CALLERS.iter().find(|(spec, _, _)| *spec == name);
+        if let Some((_, ours, theirs)) = callers {
+            write_caller(&scratch.join(&slug), "ours", &slug, ours, "");
+            write_caller(
+                &scratch.join(&slug),
+                "progenitor",
+                &slug,
+                theirs,
+                "chrono = { version = \"0.4\", default-features = false, features = [\"std\"] }\n",
+            );
+        }
+        members.push((name, slug, callers.is_some()));
     }
     let list: Vec<String> = members
         .iter()
-        .flat_map(|(_, slug)| [format!("\"{slug}/ours\""), format!("\"{slug}/progenitor\"")])
+        .flat_map(|(_, slug, callers)| {
+            let mut crates = vec![format!("\"{slug}/ours\""), format!("\"{slug}/progenitor\"")];
+            if *callers {
+                crates.push(format!("\"{slug}/caller_ours\""));
+                crates.push(format!("\"{slug}/caller_progenitor\""));
+            }
+            crates
+        })
         .collect();
     crates::write_workspace(&scratch, &format!("[{}]", list.join(", ")));
     let mut header = "| spec |".to_owned();
@@ -97,20 +127,56 @@ fn main() {
         "{header}\n|---|{}",
         "---:|---:|---:|".repeat(commands.len())
     );
-    for (name, slug) in members {
-        let mut row = format!("| {name} |");
-        for command in commands {
-            let ours = rebuild(&scratch, &slug, "ours", command, runs);
-            let theirs = rebuild(&scratch, &slug, "progenitor", command, runs);
-            row += &format!(
-                " {:.2} s | {:.2} s | {:.2}× |",
-                ours.as_secs_f64(),
-                theirs.as_secs_f64(),
-                ours.as_secs_f64() / theirs.as_secs_f64()
-            );
-        }
-        println!("{row}");
+    for (name, slug, _) in &members {
+        println!(
+            "{}",
+            row(&scratch, name, slug, ["ours", "progenitor"], commands, runs)
+        );
     }
+    println!(
+        "\nA crate calling every operation once, rebuilt after a touch, its client prebuilt:\n\n{header}\n|---|{}",
+        "---:|---:|---:|".repeat(commands.len())
+    );
+    for (name, slug, _) in members.iter().filter(|(_, _, callers)| *callers) {
+        let callers = ["caller_ours", "caller_progenitor"];
+        println!("{}", row(&scratch, name, slug, callers, commands, runs));
+    }
+}
+
+/// One table row: each command's median rebuild time of our crate and of theirs.
+fn row(
+    scratch: &Path,
+    name: &str,
+    slug: &str,
+    [ours, theirs]: [&str; 2],
+    commands: &[&str],
+    runs: usize,
+) -> String {
+    let mut row = format!("| {name} |");
+    for command in commands {
+        let ours = rebuild(scratch, slug, ours, command, runs);
+        let theirs = rebuild(scratch, slug, theirs, command, runs);
+        row += &format!(
+            " {:.2} s | {:.2} s | {:.2}× |",
+            ours.as_secs_f64(),
+            theirs.as_secs_f64(),
+            ours.as_secs_f64() / theirs.as_secs_f64()
+        );
+    }
+    row
+}
+
+/// A calling crate `caller_WHICH` beside the client crate `WHICH`, depending on it (and on
+/// `extra` dependencies).
+fn write_caller(dir: &Path, which: &str, slug: &str, code: &str, extra: &str) {
+    let dir = dir.join(format!("caller_{which}"));
+    crates::write_if_changed(&dir.join("src/lib.rs"), code);
+    crates::write_if_changed(
+        &dir.join("Cargo.toml"),
+        &format!(
+            "[package]\nname = \"caller_{which}_{slug}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{which}_{slug} = {{ path = \"../{which}\" }}\n{extra}"
+        ),
+    );
 }
 
 /// Our crate: the runtime and the client's generated files, under the client's manifest.
