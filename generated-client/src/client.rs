@@ -14,7 +14,7 @@ use crate::encryption::PayloadEncryption;
 use crate::error::Error;
 use crate::request::{OperationRequest, Response};
 use crate::retry::RetryPolicy;
-use crate::transport::{Transport, header_value, request_span};
+use crate::transport::{self, Answer, Prepared, Transport, header_value, request_span};
 
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -127,27 +127,38 @@ impl Client {
         request: OperationRequest,
     ) -> Result<Response<T>, Error> {
         let span = request_span(&request);
-        async {
-            let inner = &*self.inner;
-            let (operation, security) = (request.operation_id, request.security);
-            // Validate first: a bad header must not even cause a token request.
-            let mut prepared = inner.transport.prepare(request)?;
-            let resolved = inner
-                .auth
-                .resolve(operation, security, &inner.transport)
-                .await?;
-            prepared.set_headers(resolved.headers);
-            let result = inner.transport.run(prepared, &span).await;
-            if let (Err(error), Some(generation)) = (&result, resolved.bearer_generation)
-                && error.status() == Some(StatusCode::UNAUTHORIZED)
-            {
-                // Not resent: the call may have been a write. The next call refetches.
-                inner.auth.token_rejected(generation).await;
-            }
-            result
+        let (prepared, answer) = self
+            .exchange(request, &span)
+            .instrument(span.clone())
+            .await?;
+        span.in_scope(|| transport::finish(&prepared, answer))
+    }
+
+    /// The part of [`execute`](Self::execute) that does not depend on the payload's type,
+    /// compiled once rather than once per operation.
+    async fn exchange(
+        &self,
+        request: OperationRequest,
+        span: &tracing::Span,
+    ) -> Result<(Prepared, Result<Answer, Error>), Error> {
+        let inner = &*self.inner;
+        let (operation, security) = (request.operation_id, request.security);
+        // Validate first: a bad header must not even cause a token request.
+        let mut prepared = inner.transport.prepare(request)?;
+        let resolved = inner
+            .auth
+            .resolve(operation, security, &inner.transport)
+            .await?;
+        prepared.set_headers(resolved.headers);
+        let answer = inner.transport.run(&prepared, span).await;
+        // A 401 answer always decodes to an error carrying that status.
+        if let (Ok(answer), Some(generation)) = (&answer, resolved.bearer_generation)
+            && answer.status() == StatusCode::UNAUTHORIZED
+        {
+            // Not resent: the call may have been a write. The next call refetches.
+            inner.auth.token_rejected(generation).await;
         }
-        .instrument(span.clone())
-        .await
+        Ok((prepared, answer))
     }
 }
 

@@ -94,6 +94,26 @@ struct Raw {
     body: Vec<u8>,
 }
 
+/// The final answer to a request, decrypted, not yet decoded.
+pub(crate) struct Answer(Raw);
+
+impl Answer {
+    pub(crate) fn status(&self) -> StatusCode {
+        self.0.status
+    }
+}
+
+/// Decodes the final answer to `prepared` (or passes its error on); a write whose outcome
+/// the error leaves unknown becomes [`Error::OutcomeUnknown`].
+pub(crate) fn finish<T: DeserializeOwned>(
+    prepared: &Prepared,
+    answer: Result<Answer, Error>,
+) -> Result<Response<T>, Error> {
+    answer
+        .and_then(|Answer(raw)| decode_response(prepared.operation, prepared.envelope, raw))
+        .map_err(|error| outcome_unknown(prepared, error))
+}
+
 /// Why an attempt produced no answer.
 struct AttemptError {
     failure: Failure,
@@ -122,13 +142,24 @@ impl Transport {
         auth: Vec<(HeaderName, HeaderValue)>,
     ) -> Result<Response<T>, Error> {
         let span = request_span(&request);
-        async {
-            let mut prepared = self.prepare(request)?;
-            prepared.set_headers(auth);
-            self.run(prepared, &span).await
-        }
-        .instrument(span.clone())
-        .await
+        let (prepared, answer) = self
+            .exchange(request, auth, &span)
+            .instrument(span.clone())
+            .await?;
+        span.in_scope(|| finish(&prepared, answer))
+    }
+
+    /// The part of [`send`](Self::send) that does not depend on the answer's type.
+    async fn exchange(
+        &self,
+        request: OperationRequest,
+        auth: Vec<(HeaderName, HeaderValue)>,
+        span: &tracing::Span,
+    ) -> Result<(Prepared, Result<Answer, Error>), Error> {
+        let mut prepared = self.prepare(request)?;
+        prepared.set_headers(auth);
+        let answer = self.run(&prepared, span).await;
+        Ok((prepared, answer))
     }
 
     /// Checks and encodes `request`. Fails with [`Error::InvalidRequest`] before anything
@@ -225,17 +256,21 @@ impl Transport {
         Ok(url)
     }
 
-    /// Runs attempts until one succeeds, fails for good, or the retry budget is spent.
-    pub(crate) async fn run<T: DeserializeOwned>(
+    /// Runs attempts until one succeeds, fails for good, or the retry budget is spent, and
+    /// returns the last answer (decrypted), to be decoded by [`finish`].
+    ///
+    /// Nothing here depends on the payload's type, so it is compiled once, not once per
+    /// operation: only [`finish`] is generic.
+    pub(crate) async fn run(
         &self,
-        prepared: Prepared,
+        prepared: &Prepared,
         span: &tracing::Span,
-    ) -> Result<Response<T>, Error> {
+    ) -> Result<Answer, Error> {
         let mut retry: u32 = 0;
         loop {
             span.record("attempt", retry + 1);
             let started = Instant::now();
-            let outcome = self.attempt(&prepared).await;
+            let outcome = self.attempt(prepared).await;
             span.record(
                 "latency_ms",
                 u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
@@ -270,13 +305,10 @@ impl Transport {
                     ),
                 }
             }
-            let result = match outcome {
-                Ok(raw) => self
-                    .decrypt(&prepared, raw)
-                    .and_then(|raw| decode_response(prepared.operation, prepared.envelope, raw)),
+            return match outcome {
+                Ok(raw) => self.decrypt(prepared, raw).map(Answer),
                 Err(attempt_error) => Err(attempt_error.error),
             };
-            return result.map_err(|error| outcome_unknown(&prepared, error));
         }
     }
 
