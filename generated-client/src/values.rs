@@ -50,6 +50,21 @@ pub struct UnknownEnumValue {
     pub expected: &'static [&'static str],
 }
 
+impl UnknownEnumValue {
+    /// `value`, given to the enum `type_name`, is none of `expected`.
+    pub(crate) fn new(
+        type_name: &'static str,
+        value: impl ToString,
+        expected: &'static [&'static str],
+    ) -> Self {
+        Self {
+            type_name,
+            value: value.to_string(),
+            expected,
+        }
+    }
+}
+
 impl fmt::Display for UnknownEnumValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

@@ -119,8 +119,7 @@ fn struct_def(name: &str, s: &Struct, decode_only: bool, api: &Api) -> TokenStre
         .map(|w| quote!(, with = #w));
         let ty = extra_type(ty);
         quote! {
-            /// Properties the spec does not list, kept exactly as sent so that re-encoding
-            /// loses nothing.
+            /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
             #[serde(flatten #with)]
             pub #extra: #ty,
         }
@@ -232,8 +231,8 @@ fn struct_deserialize(name: &str, s: &Struct, api: &Api) -> TokenStream {
     };
     quote! {
         impl<'de> serde::Deserialize<'de> for #ty_name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #helpers::object(deserializer)
+            fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+                #helpers::object(input)
             }
         }
 
@@ -459,11 +458,7 @@ fn string_enum(name: &str, variants: &[Variant<String>]) -> TokenStream {
 
             /// A documented value; anything else is an error (see [`undocumented`](Self::undocumented)).
             fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Self::known(value).ok_or_else(|| crate::UnknownEnumValue {
-                    type_name: #name,
-                    value: value.to_owned(),
-                    expected: Self::VALUES,
-                })
+                Self::known(value).ok_or_else(|| crate::UnknownEnumValue::new(#name, value, Self::VALUES))
             }
         }
 
@@ -474,8 +469,8 @@ fn string_enum(name: &str, variants: &[Variant<String>]) -> TokenStream {
         }
 
         impl<'de> serde::Deserialize<'de> for #ty {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer).map(Self::undocumented)
+            fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+                String::deserialize(input).map(Self::undocumented)
             }
         }
     }
@@ -525,11 +520,7 @@ fn int_enum(name: &str, variants: &[Variant<i64>]) -> TokenStream {
             /// A documented value; anything else is an error (see [`undocumented`](Self::undocumented)).
             fn try_from(value: i64) -> Result<Self, Self::Error> {
                 match Self::undocumented(value) {
-                    Self::Unknown(_) => Err(crate::UnknownEnumValue {
-                        type_name: #name,
-                        value: value.to_string(),
-                        expected: Self::VALUES,
-                    }),
+                    Self::Unknown(_) => Err(crate::UnknownEnumValue::new(#name, value, Self::VALUES)),
                     known => Ok(known),
                 }
             }
@@ -548,8 +539,8 @@ fn int_enum(name: &str, variants: &[Variant<i64>]) -> TokenStream {
         }
 
         impl<'de> serde::Deserialize<'de> for #ty {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                i64::deserialize(deserializer).map(Self::undocumented)
+            fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+                i64::deserialize(input).map(Self::undocumented)
             }
         }
     }
@@ -625,8 +616,8 @@ fn union(name: &str, variants: &[UnionVariant], api: &Api) -> TokenStream {
         }
 
         impl<'de> serde::Deserialize<'de> for #ty {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+            fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+                let raw = Box::<serde_json::value::RawValue>::deserialize(input)?;
                 let text = raw.get();
                 #(#tries)*
                 Err(serde::de::Error::custom(#no_match))

@@ -27,17 +27,14 @@ pub struct CoinsEnvelope {
     ///
     /// Example: `"Success"`.
     pub response_message: String,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for CoinsEnvelope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -86,17 +83,14 @@ pub struct CardEnvelope {
     pub message: String,
     /// The result on success; on failure possibly a message string (even where success carries an object).
     pub payload: crate::RawJson,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for CardEnvelope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -141,17 +135,14 @@ pub struct CreateCoinEventResponse {
     ///
     /// Example: `"Success"`.
     pub response_message: String,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for CreateCoinEventResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -198,17 +189,14 @@ pub struct UpdateCoinEventResponse {
     ///
     /// Example: `"Success"`.
     pub response_message: String,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateCoinEventResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -255,17 +243,14 @@ pub struct GetCoinEventResponse {
     ///
     /// Example: `"Success"`.
     pub response_message: String,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for GetCoinEventResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -312,17 +297,14 @@ pub struct AllocateCoinsResponse {
     ///
     /// Example: `"Success"`.
     pub response_message: String,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for AllocateCoinsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -369,17 +351,14 @@ pub struct GetCoinBalanceResponse {
     ///
     /// Example: `"Success"`.
     pub response_message: String,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for GetCoinBalanceResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -426,17 +405,14 @@ pub struct CreateAndAllocatePointsResponse {
     pub message: String,
     /// The `payload` member: a [`RewardCard`](crate::types::RewardCard).
     pub payload: crate::types::RewardCard,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for CreateAndAllocatePointsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -481,17 +457,14 @@ pub struct CreateCardResponse {
     pub message: String,
     /// The `payload` member: a [`RewardCard`](crate::types::RewardCard).
     pub payload: crate::types::RewardCard,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for CreateCardResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -579,11 +552,11 @@ impl std::str::FromStr for CoinConfiguration {
     /// A documented value; anything else is an error (see [`undocumented`](Self::undocumented)).
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::known(value)
-            .ok_or_else(|| crate::UnknownEnumValue {
-                type_name: "CoinConfiguration",
-                value: value.to_owned(),
-                expected: Self::VALUES,
-            })
+            .ok_or_else(|| crate::UnknownEnumValue::new(
+                "CoinConfiguration",
+                value,
+                Self::VALUES,
+            ))
     }
 }
 
@@ -594,10 +567,8 @@ impl serde::Serialize for CoinConfiguration {
 }
 
 impl<'de> serde::Deserialize<'de> for CoinConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::undocumented)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        String::deserialize(input).map(Self::undocumented)
     }
 }
 
@@ -619,17 +590,14 @@ pub struct CoinEvent {
     pub event: String,
     /// Coins awarded for the event.
     pub amount: i64,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for CoinEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -680,17 +648,14 @@ pub struct CreateCoinEventRequest {
     pub event: String,
     /// Coins awarded for the event.
     pub amount: i64,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for CreateCoinEventRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -741,17 +706,14 @@ pub struct UpdateCoinEventRequest {
     /// Event name that earns coins.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateCoinEventRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -801,17 +763,14 @@ pub struct AllocateCoinsRequest {
     /// EnKash user id receiving the coins.
     #[serde(rename = "userId")]
     pub user_id: String,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for AllocateCoinsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -902,11 +861,11 @@ impl std::str::FromStr for TransactionType {
     /// A documented value; anything else is an error (see [`undocumented`](Self::undocumented)).
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::known(value)
-            .ok_or_else(|| crate::UnknownEnumValue {
-                type_name: "TransactionType",
-                value: value.to_owned(),
-                expected: Self::VALUES,
-            })
+            .ok_or_else(|| crate::UnknownEnumValue::new(
+                "TransactionType",
+                value,
+                Self::VALUES,
+            ))
     }
 }
 
@@ -917,10 +876,8 @@ impl serde::Serialize for TransactionType {
 }
 
 impl<'de> serde::Deserialize<'de> for TransactionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::undocumented)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        String::deserialize(input).map(Self::undocumented)
     }
 }
 
@@ -981,11 +938,11 @@ impl std::str::FromStr for PointsOperation {
     /// A documented value; anything else is an error (see [`undocumented`](Self::undocumented)).
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::known(value)
-            .ok_or_else(|| crate::UnknownEnumValue {
-                type_name: "PointsOperation",
-                value: value.to_owned(),
-                expected: Self::VALUES,
-            })
+            .ok_or_else(|| crate::UnknownEnumValue::new(
+                "PointsOperation",
+                value,
+                Self::VALUES,
+            ))
     }
 }
 
@@ -996,10 +953,8 @@ impl serde::Serialize for PointsOperation {
 }
 
 impl<'de> serde::Deserialize<'de> for PointsOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::undocumented)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        String::deserialize(input).map(Self::undocumented)
     }
 }
 
@@ -1048,17 +1003,14 @@ pub struct CreateAndAllocatePointsRequest {
     /// Also accepted as `uniqueReferenceNumber` when decoding.
     #[serde(rename = "uniqueReferenceNum")]
     pub unique_reference_number: String,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for CreateAndAllocatePointsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -1215,17 +1167,14 @@ pub struct CreateCardRequest {
     /// Delivery PIN code.
     #[serde(rename = "deliveryPincode", skip_serializing_if = "Option::is_none")]
     pub delivery_pincode: Option<String>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for CreateCardRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -1350,17 +1299,14 @@ pub struct CodeLabel {
     /// Optional longer description (present on accountType).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for CodeLabel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -1719,8 +1665,7 @@ pub struct RewardCard {
         skip_serializing_if = "Option::is_none"
     )]
     pub reward_points_received: Option<rust_decimal::Decimal>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
@@ -1837,10 +1782,8 @@ impl std::fmt::Debug for RewardCard {
 }
 
 impl<'de> serde::Deserialize<'de> for RewardCard {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -2325,11 +2268,11 @@ impl std::str::FromStr for AccessTokenRequestGrantType {
     /// A documented value; anything else is an error (see [`undocumented`](Self::undocumented)).
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::known(value)
-            .ok_or_else(|| crate::UnknownEnumValue {
-                type_name: "AccessTokenRequestGrantType",
-                value: value.to_owned(),
-                expected: Self::VALUES,
-            })
+            .ok_or_else(|| crate::UnknownEnumValue::new(
+                "AccessTokenRequestGrantType",
+                value,
+                Self::VALUES,
+            ))
     }
 }
 
@@ -2340,10 +2283,8 @@ impl serde::Serialize for AccessTokenRequestGrantType {
 }
 
 impl<'de> serde::Deserialize<'de> for AccessTokenRequestGrantType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::undocumented)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        String::deserialize(input).map(Self::undocumented)
     }
 }
 
@@ -2365,8 +2306,7 @@ pub struct AccessTokenRequest {
     /// Example: `"CEK1GZBO6A"`.
     #[serde(rename = "clientId")]
     pub client_id: String,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
@@ -2385,10 +2325,8 @@ impl std::fmt::Debug for AccessTokenRequest {
 }
 
 impl<'de> serde::Deserialize<'de> for AccessTokenRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -2447,8 +2385,7 @@ pub struct AccessToken {
     /// Granted scopes, space-separated (e.g. "read write trust").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
@@ -2468,10 +2405,8 @@ impl std::fmt::Debug for AccessToken {
 }
 
 impl<'de> serde::Deserialize<'de> for AccessToken {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -2548,17 +2483,14 @@ pub struct EnKashEnvelope {
         skip_serializing_if = "Option::is_none"
     )]
     pub payload: Option<crate::RawJson>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for EnKashEnvelope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -2609,17 +2541,14 @@ pub struct SsoTokenRequest {
     /// EnKash card id of the card holder (for a company admin: the card id issued at onboarding).
     #[serde(rename = "enkashCardId")]
     pub enkash_card_id: String,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for SsoTokenRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -2680,17 +2609,14 @@ pub struct SsoTokenResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub payload: Option<crate::RawJson>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for SsoTokenResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -2749,17 +2675,14 @@ pub struct BulkAllocationRow {
     /// Your unique transaction reference for this row; EnKash's transaction lookup finds it as `pgReferenceNumber`.
     #[serde(rename = "uniqueReferenceNumber")]
     pub unique_reference_number: String,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for BulkAllocationRow {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -2825,17 +2748,14 @@ pub struct BulkAllocationResponse {
     pub message: String,
     /// The `payload` member: a [`BulkAllocationResult`](crate::types::BulkAllocationResult).
     pub payload: crate::types::BulkAllocationResult,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for BulkAllocationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -2878,17 +2798,14 @@ pub struct BulkAllocationResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub succeeded: Option<Vec<crate::types::BulkAllocatedRow>>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for BulkAllocationResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -2946,17 +2863,14 @@ pub struct BulkAllocatedRow {
     /// EnKash card account id.
     #[serde(rename = "cardAccountId", skip_serializing_if = "Option::is_none")]
     pub card_account_id: Option<String>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for BulkAllocatedRow {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -3008,17 +2922,14 @@ pub struct RewardAccountRequest {
     /// Company id at EnKash.
     #[serde(rename = "companyId")]
     pub company_id: String,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for RewardAccountRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -3060,17 +2971,14 @@ pub struct RewardAccountResponse {
     ///
     /// Example: `"Success"`.
     pub response_message: String,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for RewardAccountResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -3186,17 +3094,14 @@ pub struct RewardAccount {
     /// The `primaryEnKashCard` member: a [`CardHolder`](crate::types::CardHolder).
     #[serde(rename = "primaryEnKashCard", skip_serializing_if = "Option::is_none")]
     pub primary_en_kash_card: Option<crate::types::CardHolder>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for RewardAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -3344,8 +3249,7 @@ pub struct CardHolder {
     /// Holder's first name.
     #[serde(rename = "firstName", skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
@@ -3371,10 +3275,8 @@ impl std::fmt::Debug for CardHolder {
 }
 
 impl<'de> serde::Deserialize<'de> for CardHolder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -3441,17 +3343,14 @@ pub struct CardSearchRequest {
     /// One card's id, to look up that card only.
     #[serde(rename = "enKashCardId", skip_serializing_if = "Option::is_none")]
     pub en_kash_card_id: Option<String>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for CardSearchRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -3508,17 +3407,14 @@ pub struct CardSearchResponse {
     pub message: Option<String>,
     /// The `payload` member: a [`CardSearchResult`](crate::types::CardSearchResult).
     pub payload: crate::types::CardSearchResult,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for CardSearchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -3570,10 +3466,8 @@ pub enum CardSearchResult {
 }
 
 impl<'de> serde::Deserialize<'de> for CardSearchResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        let raw = Box::<serde_json::value::RawValue>::deserialize(input)?;
         let text = raw.get();
         if let Ok(value) = serde_json::from_str::<crate::types::CardPage>(text) {
             return Ok(Self::CardPage(Box::new(value)));
@@ -3594,17 +3488,14 @@ pub struct CardPage {
     pub records_count: i64,
     /// The `data` member.
     pub data: Vec<crate::types::CardHolder>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for CardPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -3691,17 +3582,14 @@ pub struct TransactionSearchRequest {
     /// Latest transaction time (RFC 3339).
     #[serde(rename = "txnDateTo", skip_serializing_if = "Option::is_none")]
     pub txn_date_to: Option<String>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for TransactionSearchRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -3813,17 +3701,14 @@ pub struct TransactionSearchResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub payload: Option<crate::RawJson>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for TransactionSearchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -3912,17 +3797,14 @@ pub struct Cart {
     /// Redemption steps.
     #[serde(rename = "howToRedeem", skip_serializing_if = "Option::is_none")]
     pub how_to_redeem: Option<String>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for Cart {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -4032,17 +3914,14 @@ pub struct CartItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub total: Option<rust_decimal::Decimal>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for CartItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -4124,17 +4003,14 @@ pub struct ProductConfig {
     /// Whether a custom amount may be chosen.
     #[serde(rename = "customAmountEnabled", skip_serializing_if = "Option::is_none")]
     pub custom_amount_enabled: Option<bool>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for ProductConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -4194,17 +4070,14 @@ pub struct CartsResponse {
     ///
     /// Example: `"Success"`.
     pub response_message: String,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for CartsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -4245,17 +4118,14 @@ pub struct CartItemInput {
     /// Free text (the examples send "").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for CartItemInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -4291,17 +4161,14 @@ pub struct AddToCartRequest {
     pub product_catalog_id: String,
     /// The items, keyed by product config id (e.g. PCN751457389RC1ST).
     pub items: std::collections::BTreeMap<String, crate::types::CartItemInput>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for AddToCartRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -4361,17 +4228,14 @@ pub struct AddToCartResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub payload: Option<crate::RawJson>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for AddToCartResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -4418,17 +4282,14 @@ pub struct UpdateCartRequest {
     pub cart_id: i64,
     /// The items, keyed by product config id (e.g. PCN233451126S5CZC).
     pub items: std::collections::BTreeMap<String, crate::types::CartItemInput>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateCartRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -4470,17 +4331,14 @@ pub struct ProductCatalogResponse {
     ///
     /// Example: `"Success"`.
     pub response_message: String,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for ProductCatalogResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -4562,17 +4420,14 @@ pub struct ProductCatalog {
         skip_serializing_if = "Option::is_none"
     )]
     pub discount: Option<rust_decimal::Decimal>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for ProductCatalog {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -4658,17 +4513,14 @@ pub struct CreateOrderRequest {
     pub product_catalog_id: String,
     /// Number of vouchers.
     pub quantity: i64,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for CreateOrderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -4736,17 +4588,14 @@ pub struct CreateOrderResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub payload: Option<crate::RawJson>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for CreateOrderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -4841,17 +4690,14 @@ pub struct OrderSearchRequest {
     /// The `enkashDiscountTo` member.
     #[serde(rename = "enkashDiscountTo", skip_serializing_if = "Option::is_none")]
     pub enkash_discount_to: Option<i64>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for OrderSearchRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -4970,17 +4816,14 @@ pub struct OrderSearchResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub payload: Option<crate::RawJson>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for OrderSearchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -5025,17 +4868,14 @@ pub struct OrderDetailsRequest {
     /// Your partner order reference id.
     #[serde(rename = "orderId")]
     pub order_id: String,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for OrderDetailsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -5073,10 +4913,8 @@ pub enum OrderDetailsEnvelopeResponseCode {
 }
 
 impl<'de> serde::Deserialize<'de> for OrderDetailsEnvelopeResponseCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        let raw = Box::<serde_json::value::RawValue>::deserialize(input)?;
         let text = raw.get();
         if let Ok(value) = serde_json::from_str::<i32>(text) {
             return Ok(Self::Integer(value));
@@ -5125,17 +4963,14 @@ pub struct OrderDetailsEnvelope {
     ///
     /// Example: `"Success"`.
     pub response_message: String,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for OrderDetailsEnvelope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -5187,17 +5022,14 @@ pub struct OrderDetailsResponse {
     ///
     /// Example: `"Success"`.
     pub response_message: String,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for OrderDetailsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -5278,17 +5110,14 @@ pub struct OrderDetails {
     /// The vouchers.
     #[serde(rename = "voucherDetailsList", skip_serializing_if = "Option::is_none")]
     pub voucher_details_list: Option<Vec<crate::types::Voucher>>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for OrderDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
@@ -5364,8 +5193,7 @@ pub struct Voucher {
     /// Expiry, e.g. 2025-12-31T23:59:59 (no time zone).
     #[serde(rename = "expiryDate", skip_serializing_if = "Option::is_none")]
     pub expiry_date: Option<String>,
-    /// Properties the spec does not list, kept exactly as sent so that re-encoding
-    /// loses nothing.
+    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
@@ -5383,10 +5211,8 @@ impl std::fmt::Debug for Voucher {
 }
 
 impl<'de> serde::Deserialize<'de> for Voucher {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(deserializer)
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        crate::serde_helpers::object(input)
     }
 }
 
