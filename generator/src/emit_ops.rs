@@ -755,7 +755,9 @@ fn returns_doc(op: &Operation, api: &Api) -> String {
         _ if op.response.envelope.is_some() => "returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.".to_owned(),
         _ => "returns the decoded body.".to_owned(),
     };
-    format!("[`.send()`](crate::request::Builder::send) {text}")
+    format!(
+        "[`.send()`](crate::request::Builder::send) {text} Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response)."
+    )
 }
 
 fn check(i: &Input<'_>) -> TokenStream {

@@ -298,7 +298,7 @@ pub mod create_access_token {
 ///
 /// Required before `.send()`: `.username(..)`, `.password(..)`, `.grant_type(..)`, `.client_id(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns [`AccessToken`](crate::types::AccessToken).
+/// [`.send()`](crate::request::Builder::send) returns [`AccessToken`](crate::types::AccessToken). Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -499,7 +499,7 @@ pub mod create_coin_event {
 ///
 /// Required before `.send()`: `.configuration(..)`, `.company_id(..)`, `.event(..)`, `.amount(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
 ///
 /// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
 ///
@@ -709,7 +709,7 @@ pub mod allocate_coins {
 ///
 /// Required before `.send()`: `.company_id(..)`, `.event(..)`, `.request_id(..)`, `.user_id(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
 ///
 /// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](crate::request::Builder::resend_keyed_write) after confirming that the server de-duplicates `requestId`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `requestId`.
 ///
@@ -838,7 +838,7 @@ pub mod get_coin_event {
 ///
 /// `GET /api/v0/enkash-coins/{coinConfigId}` (operation `getCoinEvent`).
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -915,7 +915,7 @@ pub mod update_coin_event {
 ///
 /// `PATCH /api/v0/enkash-coins/{coinConfigId}` (operation `updateCoinEvent`).
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
 ///
 /// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
 ///
@@ -1061,7 +1061,7 @@ pub mod get_coin_balance {
 ///
 /// Required before `.send()`: `.user_id(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -1284,7 +1284,7 @@ pub mod create_and_allocate_points {
 ///
 /// Required before `.send()`: `.company_id(..)`, `.transaction_code(..)`, `.transaction_type(..)`, `.r#type(..)`, `.load_amount(..)`, `.unique_reference_number(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
 ///
 /// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](crate::request::Builder::resend_keyed_write) after confirming that the server de-duplicates `uniqueReferenceNum`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `uniqueReferenceNum`.
 ///
@@ -1721,7 +1721,7 @@ pub mod create_card {
 ///
 /// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
 ///
 /// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
 ///
@@ -2178,7 +2178,7 @@ pub mod create_sso_token {
 ///
 /// Required before `.send()`: `.card_account_id(..)`, `.company_id(..)`, `.enkash_card_id(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -2369,7 +2369,7 @@ pub mod bulk_create_and_allocate_points {
 ///
 /// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`, `.is_points_allocation(..)`, `.body(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`BulkAllocationResult`](crate::types::BulkAllocationResult); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`BulkAllocationResult`](crate::types::BulkAllocationResult); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
 ///
 /// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
 ///
@@ -2548,7 +2548,7 @@ pub mod get_reward_account_details {
 ///
 /// Required before `.send()`: `.card_account_id(..)`, `.company_id(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`RewardAccount`](crate::types::RewardAccount); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`RewardAccount`](crate::types::RewardAccount); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -2723,7 +2723,7 @@ pub mod search_reward_cards {
 ///
 /// Required before `.send()`: `.card_account_id(..)`, `.company_id(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`CardSearchResult`](crate::types::CardSearchResult); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`CardSearchResult`](crate::types::CardSearchResult); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -2973,7 +2973,7 @@ pub mod get_transaction_details {
 ///
 /// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`, `.en_kash_card_id(..)`, `.pg_reference_number(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -3235,7 +3235,7 @@ pub mod get_cart {
 ///
 /// Required before `.send()`: `.product(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -3435,7 +3435,7 @@ pub mod add_to_cart {
 ///
 /// Required before `.send()`: `.product(..)`, `.product_catalog_id(..)`, `.items(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
 ///
 /// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
 ///
@@ -3592,7 +3592,7 @@ pub mod update_cart {
 ///
 /// Required before `.send()`: `.product(..)`, `.cart_id(..)`, `.items(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
 ///
 /// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
 ///
@@ -3729,7 +3729,7 @@ pub mod get_product_configs {
 ///
 /// `GET /api/v0/partner/search-config/{productCatalogId}` (operation `getProductConfigs`).
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`ProductCatalog`](crate::types::ProductCatalog); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`ProductCatalog`](crate::types::ProductCatalog); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -3904,7 +3904,7 @@ pub mod create_order {
 ///
 /// Required before `.send()`: `.denomination(..)`, `.order_reference_id(..)`, `.product_catalog_id(..)`, `.quantity(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
 ///
 /// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](crate::request::Builder::resend_keyed_write) after confirming that the server de-duplicates `orderReferenceId`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `orderReferenceId`.
 ///
@@ -4122,7 +4122,7 @@ pub mod search_orders {
 ///
 /// Required before `.send()`: `.limit(..)`, `.offset(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -4312,7 +4312,7 @@ pub mod fetch_order_details {
 ///
 /// `GET /api/v0/partner/fetch-order-details/{orderReferenceId}` (operation `fetchOrderDetails`).
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`OrderDetails`](crate::types::OrderDetails); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`OrderDetails`](crate::types::OrderDetails); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -4434,7 +4434,7 @@ pub mod fetch_order_details_legacy {
 ///
 /// Required before `.send()`: `.order_id(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`OrderDetails`](crate::types::OrderDetails); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`OrderDetails`](crate::types::OrderDetails); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
