@@ -151,9 +151,14 @@ impl Client {
             .await?;
         prepared.set_headers(resolved.headers);
         let answer = inner.transport.run(&prepared, span).await;
-        // A 401 answer always decodes to an error carrying that status.
-        if let (Ok(answer), Some(generation)) = (&answer, resolved.bearer_generation)
-            && answer.status() == StatusCode::UNAUTHORIZED
+        // A 401 answer always decodes to an error carrying that status; one that could not
+        // even be decrypted carries it too.
+        let status = match &answer {
+            Ok(answer) => Some(answer.status()),
+            Err(error) => error.status(),
+        };
+        if let (Some(StatusCode::UNAUTHORIZED), Some(generation)) =
+            (status, resolved.bearer_generation)
         {
             // Not resent: the call may have been a write. The next call refetches.
             inner.auth.token_rejected(generation).await;

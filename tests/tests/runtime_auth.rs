@@ -292,6 +292,53 @@ async fn a_401_drops_the_token_without_resending_the_call() {
     assert_eq!(response.payload, 7);
 }
 
+/// With payload encryption on, a 401 whose body looks wrapped but cannot be decrypted is
+/// still a 401: the token is dropped all the same.
+#[tokio::test]
+async fn an_undecryptable_401_drops_the_token_too() {
+    let server = MockServer::start().await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(token_response("stale", 300))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(token_response("fresh", 300))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v0/coins/balance"))
+        .and(header("authorization", "Bearer stale"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_raw(r#"{"request":"not base64"}"#, "application/json"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let key = enkash_rewards::PayloadKey::sha256_of_secret("encryption-secret");
+    let client = Client::builder()
+        .base_url(server.uri())
+        .credentials(credentials())
+        .payload_encryption(enkash_rewards::PayloadEncryption::new(key))
+        .build()
+        .expect("test client builds");
+
+    let error = client
+        .execute::<u64>(bearer_request(RetryClass::NonIdempotent))
+        .await
+        .expect_err("401");
+    assert!(matches!(error, Error::Decryption { .. }), "{error:?}");
+    assert_eq!(error.status(), Some(StatusCode::UNAUTHORIZED));
+    // The next call asks for a new token; its answer (not mocked) is irrelevant here.
+    let _ = client
+        .execute::<u64>(bearer_request(RetryClass::NonIdempotent))
+        .await;
+    assert_eq!(token_requests(&server).await, 2);
+}
+
 #[tokio::test]
 async fn a_token_is_refreshed_before_it_expires() {
     let server = MockServer::start().await;
