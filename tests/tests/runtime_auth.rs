@@ -248,20 +248,25 @@ async fn a_transient_token_failure_is_retried_and_not_remembered() {
     assert_eq!(token_requests(&server).await, 2);
 }
 
-#[tokio::test]
-async fn a_401_drops_the_token_without_resending_the_call() {
-    let server = MockServer::start().await;
+/// The token endpoint answers `stale` once, then `fresh`; each is asked for exactly once.
+async fn mount_stale_then_fresh_token(server: &MockServer) {
     Mock::given(path("/oauth/token"))
         .respond_with(token_response("stale", 300))
         .up_to_n_times(1)
         .expect(1)
-        .mount(&server)
+        .mount(server)
         .await;
     Mock::given(path("/oauth/token"))
         .respond_with(token_response("fresh", 300))
         .expect(1)
-        .mount(&server)
+        .mount(server)
         .await;
+}
+
+#[tokio::test]
+async fn a_401_drops_the_token_without_resending_the_call() {
+    let server = MockServer::start().await;
+    mount_stale_then_fresh_token(&server).await;
     Mock::given(method("POST"))
         .and(path("/api/v0/coins/balance"))
         .and(header("authorization", "Bearer stale"))
@@ -297,17 +302,7 @@ async fn a_401_drops_the_token_without_resending_the_call() {
 #[tokio::test]
 async fn an_undecryptable_401_drops_the_token_too() {
     let server = MockServer::start().await;
-    Mock::given(path("/oauth/token"))
-        .respond_with(token_response("stale", 300))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(path("/oauth/token"))
-        .respond_with(token_response("fresh", 300))
-        .expect(1)
-        .mount(&server)
-        .await;
+    mount_stale_then_fresh_token(&server).await;
     Mock::given(method("POST"))
         .and(path("/api/v0/coins/balance"))
         .and(header("authorization", "Bearer stale"))
