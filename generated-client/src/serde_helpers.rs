@@ -204,6 +204,40 @@ where
     fill(slot, wire, || Ok(Some(map.next_value::<FromExact<T>>()?.0)))
 }
 
+/// Keeps a member the type does not list in its `extra` map, exactly as sent, for a
+/// generated `visit_map`.
+pub fn keep<'de, A, T>(
+    map: &mut A,
+    extra: &mut BTreeMap<String, T>,
+    key: std::borrow::Cow<'de, str>,
+) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    extra.insert(key.into_owned(), map.next_value()?);
+    Ok(())
+}
+
+/// [`keep`] for an `extra` map whose values hold decimals, read exactly.
+pub fn keep_exact<'de, A, T>(
+    map: &mut A,
+    extra: &mut BTreeMap<String, T>,
+    key: std::borrow::Cow<'de, str>,
+) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    T: Exact,
+{
+    extra.insert(key.into_owned(), map.next_value::<FromExact<T>>()?.0);
+    Ok(())
+}
+
+/// Skips a member the type neither lists nor keeps, for a generated `visit_map`.
+pub fn skip<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<serde::de::IgnoredAny>().map(drop)
+}
+
 /// A required member's value, or the error naming it.
 pub fn required<T, E: serde::de::Error>(slot: Option<T>, wire: &'static str) -> Result<T, E> {
     slot.ok_or_else(|| E::missing_field(wire))

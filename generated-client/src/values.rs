@@ -38,6 +38,56 @@ impl<T: fmt::Display> fmt::Display for UnknownValue<T> {
     }
 }
 
+/// A generated string enum's `undocumented(..)`: `value`'s variant when the spec documents
+/// it, else `unknown` of it.
+pub(crate) fn undocumented<E>(
+    value: String,
+    known: fn(&str) -> Option<E>,
+    unknown: fn(UnknownValue<String>) -> E,
+) -> E {
+    known(&value).unwrap_or_else(|| unknown(UnknownValue::new(value)))
+}
+
+/// A generated string enum's `FromStr`: `value`'s variant, or the error listing `expected`.
+pub(crate) fn parse<E>(
+    value: &str,
+    known: fn(&str) -> Option<E>,
+    type_name: &'static str,
+    expected: &'static [&'static str],
+) -> Result<E, UnknownEnumValue> {
+    known(value).ok_or_else(|| UnknownEnumValue::new(type_name, value, expected))
+}
+
+/// A generated string enum's `Deserialize`: a documented value is matched on the borrowed
+/// text, so only an unknown one is copied.
+pub(crate) fn deserialize_str<'de, E, D: serde::Deserializer<'de>>(
+    input: D,
+    known: fn(&str) -> Option<E>,
+    unknown: fn(UnknownValue<String>) -> E,
+) -> Result<E, D::Error> {
+    struct Text<E> {
+        known: fn(&str) -> Option<E>,
+        unknown: fn(UnknownValue<String>) -> E,
+    }
+    impl<E> serde::de::Visitor<'_> for Text<E> {
+        type Value = E;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<Er: serde::de::Error>(self, value: &str) -> Result<E, Er> {
+            Ok((self.known)(value)
+                .unwrap_or_else(|| (self.unknown)(UnknownValue::new(value.to_owned()))))
+        }
+
+        fn visit_string<Er: serde::de::Error>(self, value: String) -> Result<E, Er> {
+            Ok(undocumented(value, self.known, self.unknown))
+        }
+    }
+    input.deserialize_str(Text { known, unknown })
+}
+
 /// A value given to an enum's `FromStr`/`TryFrom` that the spec does not document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -15,6 +15,8 @@
 //! the operation's inputs, so forgetting a required field is a compile error that names
 //! the field's marker.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -27,6 +29,47 @@ use crate::model::{
     Api, BodyEncoding, Constraints, Operation, RetryKind, Security, TypeKind, TypeRef,
 };
 use crate::naming::bare;
+
+/// The runtime items an operation's module names, imported once at its top so that its code
+/// reads `OperationRequest::new(..)`, not `crate::request::OperationRequest::new(..)`.
+///
+/// A local of `into_request` can shadow an imported function: the function names imported
+/// here are reserved input names (see `lower`'s `RESERVED_BUILDER_FNS`).
+#[derive(Default)]
+struct Uses(BTreeSet<&'static str>);
+
+impl Uses {
+    /// Imports `path` (e.g. `"crate::request::RequestBody"`) and returns its last segment.
+    fn name(&mut self, path: &'static str) -> TokenStream {
+        self.0.insert(path);
+        let last = path.rsplit("::").next().unwrap_or(path);
+        let last = format_ident!("{}", last);
+        quote!(#last)
+    }
+
+    /// One `use` per parent path, in order.
+    fn items(&self) -> TokenStream {
+        let mut groups: BTreeMap<&str, Vec<proc_macro2::Ident>> = BTreeMap::new();
+        for path in &self.0 {
+            let (parent, last) = path.rsplit_once("::").unwrap_or(("crate", path));
+            groups
+                .entry(parent)
+                .or_default()
+                .push(format_ident!("{}", last));
+        }
+        groups
+            .into_iter()
+            .map(|(parent, names)| {
+                let parent: TokenStream = parent.parse().expect("a path");
+                if names.len() == 1 {
+                    quote!(use #parent::#(#names)*;)
+                } else {
+                    quote!(use #parent::{#(#names),*};)
+                }
+            })
+            .collect()
+    }
+}
 
 pub fn operations_file(api: &Api) -> TokenStream {
     let ops: Vec<Plan<'_>> = api.operations.iter().map(Plan::new).collect();
@@ -221,13 +264,19 @@ fn op_module(plan: &Plan<'_>, api: &Api) -> TokenStream {
         quote!(#[derive(Debug, Default)])
     };
     let debug = secret.then(|| inputs_debug(plan));
-    let request = into_request(plan, api);
-    let keyed = (op.idempotency_key.is_some() && op.retry == RetryKind::KeyedWrite)
-        .then(|| quote!(impl crate::request::KeyedWrite for Inputs {}));
-    let typestate = typestate(&states);
+    let mut uses = Uses::default();
+    let request = into_request(plan, api, &mut uses);
+    let keyed = (op.idempotency_key.is_some() && op.retry == RetryKind::KeyedWrite).then(|| {
+        let keyed_write = uses.name("crate::request::KeyedWrite");
+        quote!(impl #keyed_write for Inputs {})
+    });
+    let typestate = typestate(&states, &mut uses);
+    let uses = uses.items();
     quote! {
         pub mod #markers {
             #![doc = #module_doc]
+
+            #uses
 
             #[doc = #inputs_doc]
             #derive
@@ -247,7 +296,7 @@ fn op_module(plan: &Plan<'_>, api: &Api) -> TokenStream {
 }
 
 /// The typestate items of an operation's module (nothing when it has no required input).
-fn typestate(states: &[&Input<'_>]) -> TokenStream {
+fn typestate(states: &[&Input<'_>], uses: &mut Uses) -> TokenStream {
     if states.is_empty() {
         return TokenStream::new();
     }
@@ -281,9 +330,10 @@ fn typestate(states: &[&Input<'_>]) -> TokenStream {
             .map(|(k, p)| if k == n { quote!(Set) } else { quote!(#p) });
         quote!(type #w = (#(#after,)*);)
     });
+    let required = uses.name("crate::request::typestate::Required");
+    let complete = uses.name("crate::request::typestate::Complete");
     quote! {
         pub use crate::request::typestate::Set;
-        use crate::request::typestate::Required;
 
         #(#marker_items)*
 
@@ -300,7 +350,7 @@ fn typestate(states: &[&Input<'_>]) -> TokenStream {
             #(#defs)*
         }
 
-        impl<#(#params: Required),*> crate::request::typestate::Complete<Inputs> for (#(#params,)*) {}
+        impl<#(#params: #required),*> #complete<Inputs> for (#(#params,)*) {}
     }
 }
 
@@ -555,7 +605,7 @@ fn setter(plan: &Plan<'_>, i: &Input<'_>) -> TokenStream {
 
 /// The operation's `OperationInputs` impl: its name and output, and `into_request`, which
 /// checks the inputs and encodes them into the request.
-fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
+fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
     let op = plan.op;
     let payload = rust_type(op.response.payload());
     let name = &op.builder;
@@ -563,26 +613,32 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
     // `Complete` proves that every required input was set; a path input is given to the
     // `Client` method.
     let given = |i: &&Input<'_>| i.in_typestate || i.location == Where::Path;
+    let take = plan
+        .inputs
+        .iter()
+        .any(|i| given(&i))
+        .then(|| uses.name("crate::request::typestate::take"));
     let unwraps = plan.inputs.iter().filter(given).map(|i| {
         let n = ident(&i.name);
         let wire = i.wire;
-        quote!(let #n = take(self.#n, #wire)?;)
+        quote!(let #n = #take(self.#n, #wire)?;)
     });
     let plain = plan.inputs.iter().filter(|i| !given(i)).map(|i| {
         let n = ident(&i.name);
         quote!(let #n = self.#n;)
     });
 
-    let checks = plan
+    let checks: Vec<TokenStream> = plan
         .inputs
         .iter()
         .filter(|i| !i.constraints.is_empty() && api.is_string(i.ty))
-        .map(|i| check(i));
+        .map(|i| check(i, uses))
+        .collect();
 
-    let (segments, path) = path_expr(plan);
-    let query = pairs(plan, Where::Query, quote!(query));
-    let headers = pairs(plan, Where::Header, quote!(headers));
-    let body = body_expr(plan, api);
+    let (segments, path) = path_expr(plan, uses);
+    let query = pairs(plan, Where::Query, quote!(query), uses);
+    let headers = pairs(plan, Where::Header, quote!(headers), uses);
+    let body = body_expr(plan, api, uses);
 
     // The request: `OperationRequest::new` with the fields that differ from its defaults.
     let mut fields = Vec::new();
@@ -596,51 +652,51 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
         fields.push(quote!(body,));
     }
     if !op.security.is_empty() {
+        let s_ = uses.name("crate::request::Security");
         let security = op.security.iter().map(|s| match s {
-            Security::Bearer => quote!(crate::request::Security::Bearer),
-            Security::Basic => quote!(crate::request::Security::Basic),
-            Security::ApiKeyHeader(h) => quote!(crate::request::Security::ApiKeyHeader(#h)),
+            Security::Bearer => quote!(#s_::Bearer),
+            Security::Basic => quote!(#s_::Basic),
+            Security::ApiKeyHeader(h) => quote!(#s_::ApiKeyHeader(#h)),
         });
         fields.push(quote!(security: &[#(#security),*],));
     }
-    match op.retry {
-        RetryKind::Idempotent => {
-            fields.push(quote!(retry: crate::request::RetryClass::Idempotent,))
-        }
-        RetryKind::KeyedWrite => {
-            fields.push(quote!(retry: crate::request::RetryClass::KeyedWrite,))
-        }
-        RetryKind::NonIdempotent => {}
+    let class = match op.retry {
+        RetryKind::Idempotent => Some(quote!(Idempotent)),
+        RetryKind::KeyedWrite => Some(quote!(KeyedWrite)),
+        RetryKind::NonIdempotent => None,
+    };
+    if let Some(class) = class {
+        let retry_class = uses.name("crate::request::RetryClass");
+        fields.push(quote!(retry: #retry_class::#class,));
     }
     // The key's value is read before the body takes it.
     let key = op.idempotency_key.as_ref().map(|key| {
         let wire = &key.wire;
         let value = ident(&key.setter);
         fields.push(quote!(idempotency_key,));
-        quote!(let idempotency_key = Some(crate::request::IdempotencyKey { field: #wire, value: #value.to_string() });)
+        let idempotency_key = uses.name("crate::request::IdempotencyKey");
+        quote!(let idempotency_key = Some(#idempotency_key { field: #wire, value: #value.to_string() });)
     });
     if let Some(id) = &op.outcome_lookup {
         fields.push(quote!(outcome_lookup: Some(#id),));
     }
     if let Some((env, _)) = &op.response.envelope {
         let (c, m, p) = (&env.code, &env.message, &env.payload);
-        fields.push(quote!(envelope: Some(crate::request::Envelope { code: &[#(#c),*], message: &[#(#m),*], payload: &[#(#p),*] }),));
+        let envelope = uses.name("crate::request::Envelope");
+        fields.push(quote!(envelope: Some(#envelope { code: &[#(#c),*], message: &[#(#m),*], payload: &[#(#p),*] }),));
     }
     let op_id = &op.id;
     let method = format_ident!("{}", op.method.to_uppercase());
     let template = &op.path;
-    let import_take = plan.inputs.iter().any(|i| given(&i)).then(|| {
-        quote!(
-            use crate::request::typestate::take;
-        )
-    });
+    let operation_inputs = uses.name("crate::request::OperationInputs");
+    let operation_request = uses.name("crate::request::OperationRequest");
+    let http_method = uses.name("reqwest::Method");
     quote! {
-        impl crate::request::OperationInputs for Inputs {
+        impl #operation_inputs for Inputs {
             const NAME: &'static str = #name;
             type Output = #payload;
 
-            fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
-                #import_take
+            fn into_request(self) -> Result<#operation_request, crate::Error> {
                 #(#unwraps)*
                 #(#plain)*
                 #(#checks)*
@@ -649,9 +705,9 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
                 #query
                 #headers
                 #segments
-                Ok(crate::request::OperationRequest {
+                Ok(#operation_request {
                     #(#fields)*
-                    ..crate::request::OperationRequest::new(#op_id, reqwest::Method::#method, #template, #path)
+                    ..#operation_request::new(#op_id, #http_method::#method, #template, #path)
                 })
             }
         }
@@ -661,10 +717,11 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
 /// The `let body = …;` statement of `into_request`: the body struct built from the
 /// builder's inputs (adding the `Box` and `Option` layers its fields need), or the whole-body
 /// input, encoded as the operation's media type.
-fn body_expr(plan: &Plan<'_>, api: &Api) -> Option<TokenStream> {
-    Some(match &plan.op.body {
-        None => return None,
-        Some(b) if b.encoding == BodyEncoding::Raw => {
+fn body_expr(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> Option<TokenStream> {
+    let body = plan.op.body.as_ref()?;
+    let request_body = uses.name("crate::request::RequestBody");
+    Some(match body {
+        b if b.encoding == BodyEncoding::Raw => {
             // Sent as given under the spec's media type: bytes, or a string's bytes.
             let media = &b.media;
             let bytes = if b.ty == TypeRef::String {
@@ -673,15 +730,15 @@ fn body_expr(plan: &Plan<'_>, api: &Api) -> Option<TokenStream> {
                 quote!(body)
             };
             if b.required {
-                quote!(let body = Some(crate::request::RequestBody::raw(#media, #bytes));)
+                quote!(let body = Some(#request_body::raw(#media, #bytes));)
             } else {
-                quote!(let body = body.map(|body| crate::request::RequestBody::raw(#media, #bytes));)
+                quote!(let body = body.map(|body| #request_body::raw(#media, #bytes));)
             }
         }
-        Some(b) => {
+        b => {
             let encode = match b.encoding {
-                BodyEncoding::Json => quote!(crate::request::RequestBody::json),
-                _ => quote!(crate::request::RequestBody::form),
+                BodyEncoding::Json => quote!(#request_body::json),
+                _ => quote!(#request_body::form),
             };
             match (&b.struct_name, &b.fields) {
                 (Some(name), Some(_)) => {
@@ -760,23 +817,24 @@ fn returns_doc(op: &Operation, api: &Api) -> String {
     )
 }
 
-fn check(i: &Input<'_>) -> TokenStream {
+fn check(i: &Input<'_>, uses: &mut Uses) -> TokenStream {
     let n = ident(&i.name);
     let wire = i.wire;
     let pattern = match (&i.constraints.pattern, &i.constraints.pattern_unchecked) {
         (Some(p), None) => quote!(Some(#p)),
         _ => quote!(None),
     };
-    let min = match i.constraints.min_length {
-        Some(v) => quote!(Some(#v)),
+    let length = |limit: Option<usize>| match limit {
+        Some(v) => {
+            let v = proc_macro2::Literal::usize_unsuffixed(v);
+            quote!(Some(#v))
+        }
         None => quote!(None),
     };
-    let max = match i.constraints.max_length {
-        Some(v) => quote!(Some(#v)),
-        None => quote!(None),
-    };
-    let call =
-        |v: TokenStream| quote!(crate::validate::check_string(#wire, #v, #pattern, #min, #max)?;);
+    let min = length(i.constraints.min_length);
+    let max = length(i.constraints.max_length);
+    let check_string = uses.name("crate::validate::check_string");
+    let call = |v: TokenStream| quote!(#check_string(#wire, #v, #pattern, #min, #max)?;);
     if i.required {
         call(quote!(&#n))
     } else {
@@ -786,7 +844,7 @@ fn check(i: &Input<'_>) -> TokenStream {
 }
 
 /// The statements encoding the path inputs, and the path expression.
-fn path_expr(plan: &Plan<'_>) -> (TokenStream, TokenStream) {
+fn path_expr(plan: &Plan<'_>, uses: &mut Uses) -> (TokenStream, TokenStream) {
     let op = plan.op;
     let path_inputs: Vec<&Input<'_>> = plan
         .inputs
@@ -811,10 +869,11 @@ fn path_expr(plan: &Plan<'_>) -> (TokenStream, TokenStream) {
             let n = ident(&i.name);
             fmt.push_str("{}");
             // Encoded first, so the `format!` (which prettyplease leaves as tokens) stays plain.
+            let encode = uses.name("crate::request::encode_path_segment");
             segments.push(if matches!(i.ty, TypeRef::String) {
-                quote!(let #n = crate::request::encode_path_segment(&#n);)
+                quote!(let #n = #encode(&#n);)
             } else {
-                quote!(let #n = crate::request::encode_path_segment(&#n.to_string());)
+                quote!(let #n = #encode(&#n.to_string());)
             });
             args.push(quote!(#n));
         }
@@ -825,7 +884,12 @@ fn path_expr(plan: &Plan<'_>) -> (TokenStream, TokenStream) {
 }
 
 /// Builds the `query` or `headers` list of `(name, value)` pairs.
-fn pairs(plan: &Plan<'_>, location: Where, var: TokenStream) -> Option<TokenStream> {
+fn pairs(
+    plan: &Plan<'_>,
+    location: Where,
+    var: TokenStream,
+    uses: &mut Uses,
+) -> Option<TokenStream> {
     let inputs: Vec<&Input<'_>> = plan
         .inputs
         .iter()
@@ -874,7 +938,8 @@ fn pairs(plan: &Plan<'_>, location: Where, var: TokenStream) -> Option<TokenStre
             }
             (_, _, true) => required.push(one(text(i, quote!(#n)))),
             (_, _, false) => {
-                optional.push(quote!(crate::request::push_present(&mut #var, #wire, #n);))
+                let push_present = uses.name("crate::request::push_present");
+                optional.push(quote!(#push_present(&mut #var, #wire, #n);))
             }
         }
     }

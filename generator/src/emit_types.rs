@@ -19,6 +19,7 @@ pub fn types_file(api: &Api) -> TokenStream {
                     readers.insert("required".to_owned());
                 }
             }
+            readers.insert(extra_reader(s, api).to_owned());
         }
     }
     let readers = readers.iter().map(|r| ident(r));
@@ -146,6 +147,9 @@ const READERS: &[&str] = &[
     "read_some",
     "read_some_exact",
     "required",
+    "keep",
+    "keep_exact",
+    "skip",
 ];
 
 /// The local variable holding a field's value while the object is read: the field's own
@@ -204,28 +208,19 @@ fn struct_deserialize(name: &str, s: &Struct, api: &Api) -> TokenStream {
             quote!(#field: #slot.unwrap_or_default(),)
         }
     });
+    let other = ident(extra_reader(s, api));
     let (extra_init, extra_arm, extra_field) = match &s.extra {
-        Some((extra, ty)) => {
+        Some((extra, _)) => {
             let extra = ident(extra);
-            let value = if api.contains_decimal(ty) {
-                let t = rust_type(ty);
-                quote!(#entries.next_value::<#helpers::FromExact<#t>>()?.0)
-            } else {
-                quote!(#entries.next_value()?)
-            };
             (
                 quote!(let mut #extra = std::collections::BTreeMap::new();),
-                quote!(_ => {
-                    #extra.insert(#key.into_owned(), #value);
-                }),
+                quote!(_ => #other(&mut #entries, &mut #extra, #key)?,),
                 quote!(#extra,),
             )
         }
         None => (
             TokenStream::new(),
-            quote!(_ => {
-                #entries.next_value::<serde::de::IgnoredAny>()?;
-            }),
+            quote!(_ => #other(&mut #entries)?,),
             TokenStream::new(),
         ),
     };
@@ -254,6 +249,16 @@ fn struct_deserialize(name: &str, s: &Struct, api: &Api) -> TokenStream {
                 })
             }
         }
+    }
+}
+
+/// The `serde_helpers` function that takes a member the type does not list: kept in the
+/// `extra` map (read exactly when its values hold decimals), or skipped.
+fn extra_reader(s: &Struct, api: &Api) -> &'static str {
+    match &s.extra {
+        Some((_, ty)) if api.contains_decimal(ty) => "keep_exact",
+        Some(_) => "keep",
+        None => "skip",
     }
 }
 
@@ -435,8 +440,7 @@ fn string_enum(name: &str, variants: &[Variant<String>]) -> TokenStream {
             /// the API provider has announced and this version does not know yet. A
             /// documented value gives its own variant.
             pub fn undocumented(value: impl Into<String>) -> Self {
-                let value = value.into();
-                Self::known(&value).unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value)))
+                crate::values::undocumented(value.into(), Self::known, Self::Unknown)
             }
 
             fn known(value: &str) -> Option<Self> {
@@ -458,7 +462,7 @@ fn string_enum(name: &str, variants: &[Variant<String>]) -> TokenStream {
 
             /// A documented value; anything else is an error (see [`undocumented`](Self::undocumented)).
             fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Self::known(value).ok_or_else(|| crate::UnknownEnumValue::new(#name, value, Self::VALUES))
+                crate::values::parse(value, Self::known, #name, Self::VALUES)
             }
         }
 
@@ -470,7 +474,7 @@ fn string_enum(name: &str, variants: &[Variant<String>]) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #ty {
             fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-                String::deserialize(input).map(Self::undocumented)
+                crate::values::deserialize_str(input, Self::known, Self::Unknown)
             }
         }
     }

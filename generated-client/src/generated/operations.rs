@@ -176,6 +176,12 @@ impl crate::Client {
 pub mod create_access_token {
     //! The inputs and typestate of [`CreateAccessToken`](super::CreateAccessToken).
 
+    use crate::request::{
+        OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
+    };
+    use crate::request::typestate::{Complete, Required, take};
+    use reqwest::Method;
+
     /// The inputs of [`CreateAccessToken`](super::CreateAccessToken), set through its setters.
     #[derive(Default)]
     pub struct Inputs {
@@ -196,13 +202,12 @@ pub mod create_access_token {
         }
     }
 
-    impl crate::request::OperationInputs for Inputs {
+    impl OperationInputs for Inputs {
         const NAME: &'static str = "CreateAccessToken";
 
         type Output = crate::types::AccessToken;
 
-        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
-            use crate::request::typestate::take;
+        fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let username = take(self.username, "username")?;
             let password = take(self.password, "password")?;
             let grant_type = take(self.grant_type, "grant_type")?;
@@ -214,14 +219,14 @@ pub mod create_access_token {
                 client_id,
                 extra: Default::default(),
             };
-            let body = Some(crate::request::RequestBody::form(&body)?);
-            Ok(crate::request::OperationRequest {
+            let body = Some(RequestBody::form(&body)?);
+            Ok(OperationRequest {
                 body,
-                security: &[crate::request::Security::Basic],
-                retry: crate::request::RetryClass::Idempotent,
-                ..crate::request::OperationRequest::new(
+                security: &[Security::Basic],
+                retry: RetryClass::Idempotent,
+                ..OperationRequest::new(
                     "createAccessToken",
-                    reqwest::Method::POST,
+                    Method::POST,
                     "/oauth/token",
                     "/oauth/token",
                 )
@@ -230,7 +235,6 @@ pub mod create_access_token {
     }
 
     pub use crate::request::typestate::Set;
-    use crate::request::typestate::Required;
 
     /// `username` has not been set yet: call `.username(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -282,12 +286,8 @@ pub mod create_access_token {
         type WithClientId = (A, B, C, Set);
     }
 
-    impl<
-        A: Required,
-        B: Required,
-        C: Required,
-        D: Required,
-    > crate::request::typestate::Complete<Inputs> for (A, B, C, D) {}
+    impl<A: Required, B: Required, C: Required, D: Required> Complete<Inputs>
+    for (A, B, C, D) {}
 }
 
 /// Get an access token
@@ -384,6 +384,12 @@ impl<S: create_access_token::State> CreateAccessToken<S> {
 pub mod create_coin_event {
     //! The inputs and typestate of [`CreateCoinEvent`](super::CreateCoinEvent).
 
+    use crate::request::{
+        Envelope, OperationInputs, OperationRequest, RequestBody, Security,
+    };
+    use crate::request::typestate::{Complete, Required, take};
+    use reqwest::Method;
+
     /// The inputs of [`CreateCoinEvent`](super::CreateCoinEvent), set through its setters.
     #[derive(Debug, Default)]
     pub struct Inputs {
@@ -393,13 +399,12 @@ pub mod create_coin_event {
         pub(crate) amount: Option<i64>,
     }
 
-    impl crate::request::OperationInputs for Inputs {
+    impl OperationInputs for Inputs {
         const NAME: &'static str = "CreateCoinEvent";
 
         type Output = crate::types::CoinEvent;
 
-        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
-            use crate::request::typestate::take;
+        fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let configuration = take(self.configuration, "configuration")?;
             let company_id = take(self.company_id, "companyId")?;
             let event = take(self.event, "event")?;
@@ -411,18 +416,18 @@ pub mod create_coin_event {
                 amount,
                 extra: Default::default(),
             };
-            let body = Some(crate::request::RequestBody::json(&body)?);
-            Ok(crate::request::OperationRequest {
+            let body = Some(RequestBody::json(&body)?);
+            Ok(OperationRequest {
                 body,
-                security: &[crate::request::Security::Bearer],
-                envelope: Some(crate::request::Envelope {
+                security: &[Security::Bearer],
+                envelope: Some(Envelope {
                     code: &["response_code"],
                     message: &["response_message"],
                     payload: &["payload"],
                 }),
-                ..crate::request::OperationRequest::new(
+                ..OperationRequest::new(
                     "createCoinEvent",
-                    reqwest::Method::POST,
+                    Method::POST,
                     "/api/v0/enkash-coins/create-coins-config",
                     "/api/v0/enkash-coins/create-coins-config",
                 )
@@ -431,7 +436,6 @@ pub mod create_coin_event {
     }
 
     pub use crate::request::typestate::Set;
-    use crate::request::typestate::Required;
 
     /// `configuration` has not been set yet: call `.configuration(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -483,12 +487,8 @@ pub mod create_coin_event {
         type WithAmount = (A, B, C, Set);
     }
 
-    impl<
-        A: Required,
-        B: Required,
-        C: Required,
-        D: Required,
-    > crate::request::typestate::Complete<Inputs> for (A, B, C, D) {}
+    impl<A: Required, B: Required, C: Required, D: Required> Complete<Inputs>
+    for (A, B, C, D) {}
 }
 
 /// Create a coin event configuration
@@ -592,6 +592,13 @@ impl<S: create_coin_event::State> CreateCoinEvent<S> {
 pub mod allocate_coins {
     //! The inputs and typestate of [`AllocateCoins`](super::AllocateCoins).
 
+    use crate::request::{
+        Envelope, IdempotencyKey, KeyedWrite, OperationInputs, OperationRequest,
+        RequestBody, RetryClass, Security,
+    };
+    use crate::request::typestate::{Complete, Required, take};
+    use reqwest::Method;
+
     /// The inputs of [`AllocateCoins`](super::AllocateCoins), set through its setters.
     #[derive(Debug, Default)]
     pub struct Inputs {
@@ -601,18 +608,17 @@ pub mod allocate_coins {
         pub(crate) user_id: Option<String>,
     }
 
-    impl crate::request::OperationInputs for Inputs {
+    impl OperationInputs for Inputs {
         const NAME: &'static str = "AllocateCoins";
 
         type Output = String;
 
-        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
-            use crate::request::typestate::take;
+        fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let company_id = take(self.company_id, "companyId")?;
             let event = take(self.event, "event")?;
             let request_id = take(self.request_id, "requestId")?;
             let user_id = take(self.user_id, "userId")?;
-            let idempotency_key = Some(crate::request::IdempotencyKey {
+            let idempotency_key = Some(IdempotencyKey {
                 field: "requestId",
                 value: request_id.to_string(),
             });
@@ -623,20 +629,20 @@ pub mod allocate_coins {
                 user_id,
                 extra: Default::default(),
             };
-            let body = Some(crate::request::RequestBody::json(&body)?);
-            Ok(crate::request::OperationRequest {
+            let body = Some(RequestBody::json(&body)?);
+            Ok(OperationRequest {
                 body,
-                security: &[crate::request::Security::Bearer],
-                retry: crate::request::RetryClass::KeyedWrite,
+                security: &[Security::Bearer],
+                retry: RetryClass::KeyedWrite,
                 idempotency_key,
-                envelope: Some(crate::request::Envelope {
+                envelope: Some(Envelope {
                     code: &["response_code"],
                     message: &["response_message"],
                     payload: &["payload"],
                 }),
-                ..crate::request::OperationRequest::new(
+                ..OperationRequest::new(
                     "allocateCoins",
-                    reqwest::Method::POST,
+                    Method::POST,
                     "/api/v0/enkash-coins/allocate-coin",
                     "/api/v0/enkash-coins/allocate-coin",
                 )
@@ -644,9 +650,8 @@ pub mod allocate_coins {
         }
     }
 
-    impl crate::request::KeyedWrite for Inputs {}
+    impl KeyedWrite for Inputs {}
     pub use crate::request::typestate::Set;
-    use crate::request::typestate::Required;
 
     /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -693,12 +698,8 @@ pub mod allocate_coins {
         type WithUserId = (A, B, C, Set);
     }
 
-    impl<
-        A: Required,
-        B: Required,
-        C: Required,
-        D: Required,
-    > crate::request::typestate::Complete<Inputs> for (A, B, C, D) {}
+    impl<A: Required, B: Required, C: Required, D: Required> Complete<Inputs>
+    for (A, B, C, D) {}
 }
 
 /// Allocate coins to a user
@@ -798,32 +799,38 @@ impl<S: allocate_coins::State> AllocateCoins<S> {
 pub mod get_coin_event {
     //! The inputs of [`GetCoinEvent`](super::GetCoinEvent).
 
+    use crate::request::{
+        Envelope, OperationInputs, OperationRequest, RetryClass, Security,
+        encode_path_segment,
+    };
+    use crate::request::typestate::take;
+    use reqwest::Method;
+
     /// The inputs of [`GetCoinEvent`](super::GetCoinEvent), set through its setters.
     #[derive(Debug, Default)]
     pub struct Inputs {
         pub(crate) coin_config_id: Option<String>,
     }
 
-    impl crate::request::OperationInputs for Inputs {
+    impl OperationInputs for Inputs {
         const NAME: &'static str = "GetCoinEvent";
 
         type Output = crate::types::CoinEvent;
 
-        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
-            use crate::request::typestate::take;
+        fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let coin_config_id = take(self.coin_config_id, "coinConfigId")?;
-            let coin_config_id = crate::request::encode_path_segment(&coin_config_id);
-            Ok(crate::request::OperationRequest {
-                security: &[crate::request::Security::Bearer],
-                retry: crate::request::RetryClass::Idempotent,
-                envelope: Some(crate::request::Envelope {
+            let coin_config_id = encode_path_segment(&coin_config_id);
+            Ok(OperationRequest {
+                security: &[Security::Bearer],
+                retry: RetryClass::Idempotent,
+                envelope: Some(Envelope {
                     code: &["response_code"],
                     message: &["response_message"],
                     payload: &["payload"],
                 }),
-                ..crate::request::OperationRequest::new(
+                ..OperationRequest::new(
                     "getCoinEvent",
-                    reqwest::Method::GET,
+                    Method::GET,
                     "/api/v0/enkash-coins/{coinConfigId}",
                     format!("/api/v0/enkash-coins/{}", coin_config_id),
                 )
@@ -859,6 +866,13 @@ pub type GetCoinEvent = crate::request::Builder<get_coin_event::Inputs>;
 pub mod update_coin_event {
     //! The inputs of [`UpdateCoinEvent`](super::UpdateCoinEvent).
 
+    use crate::request::{
+        Envelope, OperationInputs, OperationRequest, RequestBody, Security,
+        encode_path_segment,
+    };
+    use crate::request::typestate::take;
+    use reqwest::Method;
+
     /// The inputs of [`UpdateCoinEvent`](super::UpdateCoinEvent), set through its setters.
     #[derive(Debug, Default)]
     pub struct Inputs {
@@ -869,13 +883,12 @@ pub mod update_coin_event {
         pub(crate) event: Option<String>,
     }
 
-    impl crate::request::OperationInputs for Inputs {
+    impl OperationInputs for Inputs {
         const NAME: &'static str = "UpdateCoinEvent";
 
         type Output = crate::types::CoinEvent;
 
-        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
-            use crate::request::typestate::take;
+        fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let coin_config_id = take(self.coin_config_id, "coinConfigId")?;
             let amount = self.amount;
             let configuration = self.configuration;
@@ -888,19 +901,19 @@ pub mod update_coin_event {
                 event,
                 extra: Default::default(),
             };
-            let body = Some(crate::request::RequestBody::json(&body)?);
-            let coin_config_id = crate::request::encode_path_segment(&coin_config_id);
-            Ok(crate::request::OperationRequest {
+            let body = Some(RequestBody::json(&body)?);
+            let coin_config_id = encode_path_segment(&coin_config_id);
+            Ok(OperationRequest {
                 body,
-                security: &[crate::request::Security::Bearer],
-                envelope: Some(crate::request::Envelope {
+                security: &[Security::Bearer],
+                envelope: Some(Envelope {
                     code: &["response_code"],
                     message: &["response_message"],
                     payload: &["payload"],
                 }),
-                ..crate::request::OperationRequest::new(
+                ..OperationRequest::new(
                     "updateCoinEvent",
-                    reqwest::Method::PATCH,
+                    Method::PATCH,
                     "/api/v0/enkash-coins/{coinConfigId}",
                     format!("/api/v0/enkash-coins/{}", coin_config_id),
                 )
@@ -995,33 +1008,38 @@ impl UpdateCoinEvent {
 pub mod get_coin_balance {
     //! The inputs and typestate of [`GetCoinBalance`](super::GetCoinBalance).
 
+    use crate::request::{
+        Envelope, OperationInputs, OperationRequest, RetryClass, Security,
+    };
+    use crate::request::typestate::{Complete, Required, take};
+    use reqwest::Method;
+
     /// The inputs of [`GetCoinBalance`](super::GetCoinBalance), set through its setters.
     #[derive(Debug, Default)]
     pub struct Inputs {
         pub(crate) user_id: Option<String>,
     }
 
-    impl crate::request::OperationInputs for Inputs {
+    impl OperationInputs for Inputs {
         const NAME: &'static str = "GetCoinBalance";
 
         type Output = i64;
 
-        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
-            use crate::request::typestate::take;
+        fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let user_id = take(self.user_id, "userId")?;
             let query = vec![("userId", user_id)];
-            Ok(crate::request::OperationRequest {
+            Ok(OperationRequest {
                 query,
-                security: &[crate::request::Security::Bearer],
-                retry: crate::request::RetryClass::Idempotent,
-                envelope: Some(crate::request::Envelope {
+                security: &[Security::Bearer],
+                retry: RetryClass::Idempotent,
+                envelope: Some(Envelope {
                     code: &["response_code"],
                     message: &["response_message"],
                     payload: &["payload"],
                 }),
-                ..crate::request::OperationRequest::new(
+                ..OperationRequest::new(
                     "getCoinBalance",
-                    reqwest::Method::GET,
+                    Method::GET,
                     "/api/v0/coins/balance",
                     "/api/v0/coins/balance",
                 )
@@ -1030,7 +1048,6 @@ pub mod get_coin_balance {
     }
 
     pub use crate::request::typestate::Set;
-    use crate::request::typestate::Required;
 
     /// `userId` has not been set yet: call `.user_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -1050,7 +1067,7 @@ pub mod get_coin_balance {
         type WithUserId = (Set,);
     }
 
-    impl<A: Required> crate::request::typestate::Complete<Inputs> for (A,) {}
+    impl<A: Required> Complete<Inputs> for (A,) {}
 }
 
 /// Get a user's coins balance
@@ -1106,6 +1123,13 @@ impl<S: get_coin_balance::State> GetCoinBalance<S> {
 pub mod create_and_allocate_points {
     //! The inputs and typestate of [`CreateAndAllocatePoints`](super::CreateAndAllocatePoints).
 
+    use crate::request::{
+        Envelope, IdempotencyKey, KeyedWrite, OperationInputs, OperationRequest,
+        RequestBody, RetryClass, Security,
+    };
+    use crate::request::typestate::{Complete, Required, take};
+    use reqwest::Method;
+
     /// The inputs of [`CreateAndAllocatePoints`](super::CreateAndAllocatePoints), set through its setters.
     #[derive(Debug, Default)]
     pub struct Inputs {
@@ -1124,13 +1148,12 @@ pub mod create_and_allocate_points {
         pub(crate) unique_reference_number: Option<String>,
     }
 
-    impl crate::request::OperationInputs for Inputs {
+    impl OperationInputs for Inputs {
         const NAME: &'static str = "CreateAndAllocatePoints";
 
         type Output = crate::types::RewardCard;
 
-        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
-            use crate::request::typestate::take;
+        fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let company_id = take(self.company_id, "companyId")?;
             let transaction_code = take(self.transaction_code, "transactionCode")?;
             let transaction_type = take(self.transaction_type, "transactionType")?;
@@ -1147,7 +1170,7 @@ pub mod create_and_allocate_points {
             let title = self.title;
             let first_name = self.first_name;
             let gender = self.gender;
-            let idempotency_key = Some(crate::request::IdempotencyKey {
+            let idempotency_key = Some(IdempotencyKey {
                 field: "uniqueReferenceNum",
                 value: unique_reference_number.to_string(),
             });
@@ -1167,24 +1190,21 @@ pub mod create_and_allocate_points {
                 unique_reference_number,
                 extra: Default::default(),
             };
-            let body = Some(crate::request::RequestBody::json(&body)?);
-            Ok(crate::request::OperationRequest {
+            let body = Some(RequestBody::json(&body)?);
+            Ok(OperationRequest {
                 body,
-                security: &[
-                    crate::request::Security::Bearer,
-                    crate::request::Security::ApiKeyHeader("partnerId"),
-                ],
-                retry: crate::request::RetryClass::KeyedWrite,
+                security: &[Security::Bearer, Security::ApiKeyHeader("partnerId")],
+                retry: RetryClass::KeyedWrite,
                 idempotency_key,
                 outcome_lookup: Some("getTransactionDetails"),
-                envelope: Some(crate::request::Envelope {
+                envelope: Some(Envelope {
                     code: &["code"],
                     message: &["message"],
                     payload: &["payload"],
                 }),
-                ..crate::request::OperationRequest::new(
+                ..OperationRequest::new(
                     "createAndAllocatePoints",
-                    reqwest::Method::POST,
+                    Method::POST,
                     "/api/v0/partner/enKashCard/create-allocate-points",
                     "/api/v0/partner/enKashCard/create-allocate-points",
                 )
@@ -1192,9 +1212,8 @@ pub mod create_and_allocate_points {
         }
     }
 
-    impl crate::request::KeyedWrite for Inputs {}
+    impl KeyedWrite for Inputs {}
     pub use crate::request::typestate::Set;
-    use crate::request::typestate::Required;
 
     /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -1273,7 +1292,7 @@ pub mod create_and_allocate_points {
         D: Required,
         E: Required,
         F: Required,
-    > crate::request::typestate::Complete<Inputs> for (A, B, C, D, E, F) {}
+    > Complete<Inputs> for (A, B, C, D, E, F) {}
 }
 
 /// Create a reward card and allocate or unallocate points
@@ -1549,6 +1568,13 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
 pub mod create_card {
     //! The inputs and typestate of [`CreateCard`](super::CreateCard).
 
+    use crate::request::{
+        Envelope, OperationInputs, OperationRequest, RequestBody, Security,
+    };
+    use crate::request::typestate::{Complete, Required, take};
+    use crate::validate::check_string;
+    use reqwest::Method;
+
     /// The inputs of [`CreateCard`](super::CreateCard), set through its setters.
     #[derive(Debug, Default)]
     pub struct Inputs {
@@ -1579,13 +1605,12 @@ pub mod create_card {
         pub(crate) delivery_pincode: Option<String>,
     }
 
-    impl crate::request::OperationInputs for Inputs {
+    impl OperationInputs for Inputs {
         const NAME: &'static str = "CreateCard";
 
         type Output = crate::types::RewardCard;
 
-        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
-            use crate::request::typestate::take;
+        fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let company_id = take(self.company_id, "companyId")?;
             let card_account_id = take(self.card_account_id, "cardAccountId")?;
             let user_id = self.user_id;
@@ -1612,7 +1637,7 @@ pub mod create_card {
             let delivery_country = self.delivery_country;
             let delivery_pincode = self.delivery_pincode;
             if let Some(value) = &email {
-                crate::validate::check_string(
+                check_string(
                     "email",
                     value,
                     Some("^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,}$"),
@@ -1621,13 +1646,7 @@ pub mod create_card {
                 )?;
             }
             if let Some(value) = &mobile {
-                crate::validate::check_string(
-                    "mobile",
-                    value,
-                    Some("^\\d{10}$"),
-                    Some(10usize),
-                    Some(10usize),
-                )?;
+                check_string("mobile", value, Some("^\\d{10}$"), Some(10), Some(10))?;
             }
             let body = crate::types::CreateCardRequest {
                 user_id,
@@ -1657,21 +1676,18 @@ pub mod create_card {
                 delivery_pincode,
                 extra: Default::default(),
             };
-            let body = Some(crate::request::RequestBody::json(&body)?);
-            Ok(crate::request::OperationRequest {
+            let body = Some(RequestBody::json(&body)?);
+            Ok(OperationRequest {
                 body,
-                security: &[
-                    crate::request::Security::Bearer,
-                    crate::request::Security::ApiKeyHeader("partnerId"),
-                ],
-                envelope: Some(crate::request::Envelope {
+                security: &[Security::Bearer, Security::ApiKeyHeader("partnerId")],
+                envelope: Some(Envelope {
                     code: &["code"],
                     message: &["message"],
                     payload: &["payload"],
                 }),
-                ..crate::request::OperationRequest::new(
+                ..OperationRequest::new(
                     "createCard",
-                    reqwest::Method::POST,
+                    Method::POST,
                     "/api/v0/partner/enKashCard",
                     "/api/v0/partner/enKashCard",
                 )
@@ -1680,7 +1696,6 @@ pub mod create_card {
     }
 
     pub use crate::request::typestate::Set;
-    use crate::request::typestate::Required;
 
     /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -1709,8 +1724,7 @@ pub mod create_card {
         type WithCardAccountId = (A, Set);
     }
 
-    impl<A: Required, B: Required> crate::request::typestate::Complete<Inputs>
-    for (A, B) {}
+    impl<A: Required, B: Required> Complete<Inputs> for (A, B) {}
 }
 
 /// Create a card
@@ -2077,6 +2091,12 @@ impl<S: create_card::State> CreateCard<S> {
 pub mod create_sso_token {
     //! The inputs and typestate of [`CreateSsoToken`](super::CreateSsoToken).
 
+    use crate::request::{
+        Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
+    };
+    use crate::request::typestate::{Complete, Required, take};
+    use reqwest::Method;
+
     /// The inputs of [`CreateSsoToken`](super::CreateSsoToken), set through its setters.
     #[derive(Debug, Default)]
     pub struct Inputs {
@@ -2085,13 +2105,12 @@ pub mod create_sso_token {
         pub(crate) enkash_card_id: Option<String>,
     }
 
-    impl crate::request::OperationInputs for Inputs {
+    impl OperationInputs for Inputs {
         const NAME: &'static str = "CreateSsoToken";
 
         type Output = crate::RawJson;
 
-        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
-            use crate::request::typestate::take;
+        fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let card_account_id = take(self.card_account_id, "cardAccountId")?;
             let company_id = take(self.company_id, "companyId")?;
             let enkash_card_id = take(self.enkash_card_id, "enkashCardId")?;
@@ -2101,22 +2120,19 @@ pub mod create_sso_token {
                 enkash_card_id,
                 extra: Default::default(),
             };
-            let body = Some(crate::request::RequestBody::json(&body)?);
-            Ok(crate::request::OperationRequest {
+            let body = Some(RequestBody::json(&body)?);
+            Ok(OperationRequest {
                 body,
-                security: &[
-                    crate::request::Security::Bearer,
-                    crate::request::Security::ApiKeyHeader("partnerId"),
-                ],
-                retry: crate::request::RetryClass::Idempotent,
-                envelope: Some(crate::request::Envelope {
+                security: &[Security::Bearer, Security::ApiKeyHeader("partnerId")],
+                retry: RetryClass::Idempotent,
+                envelope: Some(Envelope {
                     code: &["response_code", "code"],
                     message: &["response_message", "message"],
                     payload: &["payload"],
                 }),
-                ..crate::request::OperationRequest::new(
+                ..OperationRequest::new(
                     "createSsoToken",
-                    reqwest::Method::POST,
+                    Method::POST,
                     "/api/v0/partner/enKashCard/sso-token",
                     "/api/v0/partner/enKashCard/sso-token",
                 )
@@ -2125,7 +2141,6 @@ pub mod create_sso_token {
     }
 
     pub use crate::request::typestate::Set;
-    use crate::request::typestate::Required;
 
     /// `cardAccountId` has not been set yet: call `.card_account_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -2163,11 +2178,7 @@ pub mod create_sso_token {
         type WithEnkashCardId = (A, B, Set);
     }
 
-    impl<
-        A: Required,
-        B: Required,
-        C: Required,
-    > crate::request::typestate::Complete<Inputs> for (A, B, C) {}
+    impl<A: Required, B: Required, C: Required> Complete<Inputs> for (A, B, C) {}
 }
 
 /// Create a single sign-on token for a reward card holder
@@ -2250,6 +2261,12 @@ impl<S: create_sso_token::State> CreateSsoToken<S> {
 pub mod bulk_create_and_allocate_points {
     //! The inputs and typestate of [`BulkCreateAndAllocatePoints`](super::BulkCreateAndAllocatePoints).
 
+    use crate::request::{
+        Envelope, OperationInputs, OperationRequest, RequestBody, Security,
+    };
+    use crate::request::typestate::{Complete, Required, take};
+    use reqwest::Method;
+
     /// The inputs of [`BulkCreateAndAllocatePoints`](super::BulkCreateAndAllocatePoints), set through its setters.
     #[derive(Debug, Default)]
     pub struct Inputs {
@@ -2259,13 +2276,12 @@ pub mod bulk_create_and_allocate_points {
         pub(crate) body: Option<Vec<crate::types::BulkAllocationRow>>,
     }
 
-    impl crate::request::OperationInputs for Inputs {
+    impl OperationInputs for Inputs {
         const NAME: &'static str = "BulkCreateAndAllocatePoints";
 
         type Output = crate::types::BulkAllocationResult;
 
-        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
-            use crate::request::typestate::take;
+        fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let company_id = take(self.company_id, "companyId")?;
             let card_account_id = take(self.card_account_id, "cardAccountId")?;
             let is_points_allocation = take(
@@ -2273,26 +2289,23 @@ pub mod bulk_create_and_allocate_points {
                 "isPointsAllocation",
             )?;
             let body = take(self.body, "body")?;
-            let body = Some(crate::request::RequestBody::json(&body)?);
+            let body = Some(RequestBody::json(&body)?);
             let query = vec![
                 ("companyId", company_id), ("cardAccountId", card_account_id),
                 ("isPointsAllocation", is_points_allocation.to_string())
             ];
-            Ok(crate::request::OperationRequest {
+            Ok(OperationRequest {
                 query,
                 body,
-                security: &[
-                    crate::request::Security::Bearer,
-                    crate::request::Security::ApiKeyHeader("partnerId"),
-                ],
-                envelope: Some(crate::request::Envelope {
+                security: &[Security::Bearer, Security::ApiKeyHeader("partnerId")],
+                envelope: Some(Envelope {
                     code: &["code"],
                     message: &["message"],
                     payload: &["payload"],
                 }),
-                ..crate::request::OperationRequest::new(
+                ..OperationRequest::new(
                     "bulkCreateAndAllocatePoints",
-                    reqwest::Method::POST,
+                    Method::POST,
                     "/api/v0/partner/enKashCard/bulk-create-allocate-points-json",
                     "/api/v0/partner/enKashCard/bulk-create-allocate-points-json",
                 )
@@ -2301,7 +2314,6 @@ pub mod bulk_create_and_allocate_points {
     }
 
     pub use crate::request::typestate::Set;
-    use crate::request::typestate::Required;
 
     /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -2353,12 +2365,8 @@ pub mod bulk_create_and_allocate_points {
         type WithBody = (A, B, C, Set);
     }
 
-    impl<
-        A: Required,
-        B: Required,
-        C: Required,
-        D: Required,
-    > crate::request::typestate::Complete<Inputs> for (A, B, C, D) {}
+    impl<A: Required, B: Required, C: Required, D: Required> Complete<Inputs>
+    for (A, B, C, D) {}
 }
 
 /// Create users and allocate points in bulk
@@ -2462,6 +2470,12 @@ impl<S: bulk_create_and_allocate_points::State> BulkCreateAndAllocatePoints<S> {
 pub mod get_reward_account_details {
     //! The inputs and typestate of [`GetRewardAccountDetails`](super::GetRewardAccountDetails).
 
+    use crate::request::{
+        Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
+    };
+    use crate::request::typestate::{Complete, Required, take};
+    use reqwest::Method;
+
     /// The inputs of [`GetRewardAccountDetails`](super::GetRewardAccountDetails), set through its setters.
     #[derive(Debug, Default)]
     pub struct Inputs {
@@ -2469,13 +2483,12 @@ pub mod get_reward_account_details {
         pub(crate) company_id: Option<String>,
     }
 
-    impl crate::request::OperationInputs for Inputs {
+    impl OperationInputs for Inputs {
         const NAME: &'static str = "GetRewardAccountDetails";
 
         type Output = crate::types::RewardAccount;
 
-        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
-            use crate::request::typestate::take;
+        fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let card_account_id = take(self.card_account_id, "cardAccountId")?;
             let company_id = take(self.company_id, "companyId")?;
             let body = crate::types::RewardAccountRequest {
@@ -2483,22 +2496,19 @@ pub mod get_reward_account_details {
                 company_id,
                 extra: Default::default(),
             };
-            let body = Some(crate::request::RequestBody::json(&body)?);
-            Ok(crate::request::OperationRequest {
+            let body = Some(RequestBody::json(&body)?);
+            Ok(OperationRequest {
                 body,
-                security: &[
-                    crate::request::Security::Bearer,
-                    crate::request::Security::ApiKeyHeader("partnerId"),
-                ],
-                retry: crate::request::RetryClass::Idempotent,
-                envelope: Some(crate::request::Envelope {
+                security: &[Security::Bearer, Security::ApiKeyHeader("partnerId")],
+                retry: RetryClass::Idempotent,
+                envelope: Some(Envelope {
                     code: &["response_code"],
                     message: &["response_message"],
                     payload: &["payload"],
                 }),
-                ..crate::request::OperationRequest::new(
+                ..OperationRequest::new(
                     "getRewardAccountDetails",
-                    reqwest::Method::POST,
+                    Method::POST,
                     "/api/v0/partner/enKashCard/cardAccount/get",
                     "/api/v0/partner/enKashCard/cardAccount/get",
                 )
@@ -2507,7 +2517,6 @@ pub mod get_reward_account_details {
     }
 
     pub use crate::request::typestate::Set;
-    use crate::request::typestate::Required;
 
     /// `cardAccountId` has not been set yet: call `.card_account_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -2536,8 +2545,7 @@ pub mod get_reward_account_details {
         type WithCompanyId = (A, Set);
     }
 
-    impl<A: Required, B: Required> crate::request::typestate::Complete<Inputs>
-    for (A, B) {}
+    impl<A: Required, B: Required> Complete<Inputs> for (A, B) {}
 }
 
 /// Get a reward account's balance and totals
@@ -2634,6 +2642,12 @@ impl<S: get_reward_account_details::State> GetRewardAccountDetails<S> {
 pub mod search_reward_cards {
     //! The inputs and typestate of [`SearchRewardCards`](super::SearchRewardCards).
 
+    use crate::request::{
+        Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
+    };
+    use crate::request::typestate::{Complete, Required, take};
+    use reqwest::Method;
+
     /// The inputs of [`SearchRewardCards`](super::SearchRewardCards), set through its setters.
     #[derive(Debug, Default)]
     pub struct Inputs {
@@ -2642,13 +2656,12 @@ pub mod search_reward_cards {
         pub(crate) en_kash_card_id: Option<String>,
     }
 
-    impl crate::request::OperationInputs for Inputs {
+    impl OperationInputs for Inputs {
         const NAME: &'static str = "SearchRewardCards";
 
         type Output = crate::types::CardSearchResult;
 
-        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
-            use crate::request::typestate::take;
+        fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let card_account_id = take(self.card_account_id, "cardAccountId")?;
             let company_id = take(self.company_id, "companyId")?;
             let en_kash_card_id = self.en_kash_card_id;
@@ -2658,22 +2671,19 @@ pub mod search_reward_cards {
                 en_kash_card_id,
                 extra: Default::default(),
             };
-            let body = Some(crate::request::RequestBody::json(&body)?);
-            Ok(crate::request::OperationRequest {
+            let body = Some(RequestBody::json(&body)?);
+            Ok(OperationRequest {
                 body,
-                security: &[
-                    crate::request::Security::Bearer,
-                    crate::request::Security::ApiKeyHeader("partnerId"),
-                ],
-                retry: crate::request::RetryClass::Idempotent,
-                envelope: Some(crate::request::Envelope {
+                security: &[Security::Bearer, Security::ApiKeyHeader("partnerId")],
+                retry: RetryClass::Idempotent,
+                envelope: Some(Envelope {
                     code: &["response_code", "code"],
                     message: &["response_message", "message"],
                     payload: &["payload"],
                 }),
-                ..crate::request::OperationRequest::new(
+                ..OperationRequest::new(
                     "searchRewardCards",
-                    reqwest::Method::POST,
+                    Method::POST,
                     "/api/v0/partner/enKashCard/search",
                     "/api/v0/partner/enKashCard/search",
                 )
@@ -2682,7 +2692,6 @@ pub mod search_reward_cards {
     }
 
     pub use crate::request::typestate::Set;
-    use crate::request::typestate::Required;
 
     /// `cardAccountId` has not been set yet: call `.card_account_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -2711,8 +2720,7 @@ pub mod search_reward_cards {
         type WithCompanyId = (A, Set);
     }
 
-    impl<A: Required, B: Required> crate::request::typestate::Complete<Inputs>
-    for (A, B) {}
+    impl<A: Required, B: Required> Complete<Inputs> for (A, B) {}
 }
 
 /// Look up the users and cards of a card account
@@ -2815,6 +2823,12 @@ impl<S: search_reward_cards::State> SearchRewardCards<S> {
 pub mod get_transaction_details {
     //! The inputs and typestate of [`GetTransactionDetails`](super::GetTransactionDetails).
 
+    use crate::request::{
+        Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
+    };
+    use crate::request::typestate::{Complete, Required, take};
+    use reqwest::Method;
+
     /// The inputs of [`GetTransactionDetails`](super::GetTransactionDetails), set through its setters.
     #[derive(Debug, Default)]
     pub struct Inputs {
@@ -2836,13 +2850,12 @@ pub mod get_transaction_details {
         pub(crate) txn_date_to: Option<String>,
     }
 
-    impl crate::request::OperationInputs for Inputs {
+    impl OperationInputs for Inputs {
         const NAME: &'static str = "GetTransactionDetails";
 
         type Output = crate::RawJson;
 
-        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
-            use crate::request::typestate::take;
+        fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let company_id = take(self.company_id, "companyId")?;
             let card_account_id = take(self.card_account_id, "cardAccountId")?;
             let en_kash_card_id = take(self.en_kash_card_id, "enKashCardId")?;
@@ -2881,22 +2894,19 @@ pub mod get_transaction_details {
                 txn_date_to,
                 extra: Default::default(),
             };
-            let body = Some(crate::request::RequestBody::json(&body)?);
-            Ok(crate::request::OperationRequest {
+            let body = Some(RequestBody::json(&body)?);
+            Ok(OperationRequest {
                 body,
-                security: &[
-                    crate::request::Security::Bearer,
-                    crate::request::Security::ApiKeyHeader("partnerId"),
-                ],
-                retry: crate::request::RetryClass::Idempotent,
-                envelope: Some(crate::request::Envelope {
+                security: &[Security::Bearer, Security::ApiKeyHeader("partnerId")],
+                retry: RetryClass::Idempotent,
+                envelope: Some(Envelope {
                     code: &["response_code", "code"],
                     message: &["response_message", "message"],
                     payload: &["payload"],
                 }),
-                ..crate::request::OperationRequest::new(
+                ..OperationRequest::new(
                     "getTransactionDetails",
-                    reqwest::Method::POST,
+                    Method::POST,
                     "/api/v0/partner/enKashCard/transaction/all",
                     "/api/v0/partner/enKashCard/transaction/all",
                 )
@@ -2905,7 +2915,6 @@ pub mod get_transaction_details {
     }
 
     pub use crate::request::typestate::Set;
-    use crate::request::typestate::Required;
 
     /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -2957,12 +2966,8 @@ pub mod get_transaction_details {
         type WithPgReferenceNumber = (A, B, C, Set);
     }
 
-    impl<
-        A: Required,
-        B: Required,
-        C: Required,
-        D: Required,
-    > crate::request::typestate::Complete<Inputs> for (A, B, C, D) {}
+    impl<A: Required, B: Required, C: Required, D: Required> Complete<Inputs>
+    for (A, B, C, D) {}
 }
 
 /// Look up a card's transactions by your reference number
@@ -3169,33 +3174,38 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
 pub mod get_cart {
     //! The inputs and typestate of [`GetCart`](super::GetCart).
 
+    use crate::request::{
+        Envelope, OperationInputs, OperationRequest, RetryClass, Security,
+    };
+    use crate::request::typestate::{Complete, Required, take};
+    use reqwest::Method;
+
     /// The inputs of [`GetCart`](super::GetCart), set through its setters.
     #[derive(Debug, Default)]
     pub struct Inputs {
         pub(crate) product: Option<String>,
     }
 
-    impl crate::request::OperationInputs for Inputs {
+    impl OperationInputs for Inputs {
         const NAME: &'static str = "GetCart";
 
         type Output = Vec<crate::types::Cart>;
 
-        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
-            use crate::request::typestate::take;
+        fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let product = take(self.product, "product")?;
             let query = vec![("product", product)];
-            Ok(crate::request::OperationRequest {
+            Ok(OperationRequest {
                 query,
-                security: &[crate::request::Security::Bearer],
-                retry: crate::request::RetryClass::Idempotent,
-                envelope: Some(crate::request::Envelope {
+                security: &[Security::Bearer],
+                retry: RetryClass::Idempotent,
+                envelope: Some(Envelope {
                     code: &["response_code"],
                     message: &["response_message"],
                     payload: &["payload"],
                 }),
-                ..crate::request::OperationRequest::new(
+                ..OperationRequest::new(
                     "getCart",
-                    reqwest::Method::GET,
+                    Method::GET,
                     "/api/v0/cart",
                     "/api/v0/cart",
                 )
@@ -3204,7 +3214,6 @@ pub mod get_cart {
     }
 
     pub use crate::request::typestate::Set;
-    use crate::request::typestate::Required;
 
     /// `product` has not been set yet: call `.product(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -3224,7 +3233,7 @@ pub mod get_cart {
         type WithProduct = (Set,);
     }
 
-    impl<A: Required> crate::request::typestate::Complete<Inputs> for (A,) {}
+    impl<A: Required> Complete<Inputs> for (A,) {}
 }
 
 /// Get the user's carts
@@ -3335,6 +3344,12 @@ impl<S: get_cart::State> GetCart<S> {
 pub mod add_to_cart {
     //! The inputs and typestate of [`AddToCart`](super::AddToCart).
 
+    use crate::request::{
+        Envelope, OperationInputs, OperationRequest, RequestBody, Security,
+    };
+    use crate::request::typestate::{Complete, Required, take};
+    use reqwest::Method;
+
     /// The inputs of [`AddToCart`](super::AddToCart), set through its setters.
     #[derive(Debug, Default)]
     pub struct Inputs {
@@ -3345,13 +3360,12 @@ pub mod add_to_cart {
         >,
     }
 
-    impl crate::request::OperationInputs for Inputs {
+    impl OperationInputs for Inputs {
         const NAME: &'static str = "AddToCart";
 
         type Output = crate::RawJson;
 
-        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
-            use crate::request::typestate::take;
+        fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let product = take(self.product, "product")?;
             let product_catalog_id = take(self.product_catalog_id, "productCatalogId")?;
             let items = take(self.items, "items")?;
@@ -3360,20 +3374,20 @@ pub mod add_to_cart {
                 items,
                 extra: Default::default(),
             };
-            let body = Some(crate::request::RequestBody::json(&body)?);
+            let body = Some(RequestBody::json(&body)?);
             let query = vec![("product", product)];
-            Ok(crate::request::OperationRequest {
+            Ok(OperationRequest {
                 query,
                 body,
-                security: &[crate::request::Security::Bearer],
-                envelope: Some(crate::request::Envelope {
+                security: &[Security::Bearer],
+                envelope: Some(Envelope {
                     code: &["response_code", "code"],
                     message: &["response_message", "message"],
                     payload: &["payload"],
                 }),
-                ..crate::request::OperationRequest::new(
+                ..OperationRequest::new(
                     "addToCart",
-                    reqwest::Method::POST,
+                    Method::POST,
                     "/api/v0/cart",
                     "/api/v0/cart",
                 )
@@ -3382,7 +3396,6 @@ pub mod add_to_cart {
     }
 
     pub use crate::request::typestate::Set;
-    use crate::request::typestate::Required;
 
     /// `product` has not been set yet: call `.product(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -3420,11 +3433,7 @@ pub mod add_to_cart {
         type WithItems = (A, B, Set);
     }
 
-    impl<
-        A: Required,
-        B: Required,
-        C: Required,
-    > crate::request::typestate::Complete<Inputs> for (A, B, C) {}
+    impl<A: Required, B: Required, C: Required> Complete<Inputs> for (A, B, C) {}
 }
 
 /// Add vouchers to the user's cart
@@ -3492,6 +3501,12 @@ impl<S: add_to_cart::State> AddToCart<S> {
 pub mod update_cart {
     //! The inputs and typestate of [`UpdateCart`](super::UpdateCart).
 
+    use crate::request::{
+        Envelope, OperationInputs, OperationRequest, RequestBody, Security,
+    };
+    use crate::request::typestate::{Complete, Required, take};
+    use reqwest::Method;
+
     /// The inputs of [`UpdateCart`](super::UpdateCart), set through its setters.
     #[derive(Debug, Default)]
     pub struct Inputs {
@@ -3502,13 +3517,12 @@ pub mod update_cart {
         >,
     }
 
-    impl crate::request::OperationInputs for Inputs {
+    impl OperationInputs for Inputs {
         const NAME: &'static str = "UpdateCart";
 
         type Output = Vec<crate::types::Cart>;
 
-        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
-            use crate::request::typestate::take;
+        fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let product = take(self.product, "product")?;
             let cart_id = take(self.cart_id, "cartId")?;
             let items = take(self.items, "items")?;
@@ -3517,20 +3531,20 @@ pub mod update_cart {
                 items,
                 extra: Default::default(),
             };
-            let body = Some(crate::request::RequestBody::json(&body)?);
+            let body = Some(RequestBody::json(&body)?);
             let query = vec![("product", product)];
-            Ok(crate::request::OperationRequest {
+            Ok(OperationRequest {
                 query,
                 body,
-                security: &[crate::request::Security::Bearer],
-                envelope: Some(crate::request::Envelope {
+                security: &[Security::Bearer],
+                envelope: Some(Envelope {
                     code: &["response_code"],
                     message: &["response_message"],
                     payload: &["payload"],
                 }),
-                ..crate::request::OperationRequest::new(
+                ..OperationRequest::new(
                     "updateCart",
-                    reqwest::Method::PATCH,
+                    Method::PATCH,
                     "/api/v0/cart",
                     "/api/v0/cart",
                 )
@@ -3539,7 +3553,6 @@ pub mod update_cart {
     }
 
     pub use crate::request::typestate::Set;
-    use crate::request::typestate::Required;
 
     /// `product` has not been set yet: call `.product(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -3577,11 +3590,7 @@ pub mod update_cart {
         type WithItems = (A, B, Set);
     }
 
-    impl<
-        A: Required,
-        B: Required,
-        C: Required,
-    > crate::request::typestate::Complete<Inputs> for (A, B, C) {}
+    impl<A: Required, B: Required, C: Required> Complete<Inputs> for (A, B, C) {}
 }
 
 /// Change the quantities in a cart
@@ -3687,34 +3696,38 @@ impl<S: update_cart::State> UpdateCart<S> {
 pub mod get_product_configs {
     //! The inputs of [`GetProductConfigs`](super::GetProductConfigs).
 
+    use crate::request::{
+        Envelope, OperationInputs, OperationRequest, RetryClass, Security,
+        encode_path_segment,
+    };
+    use crate::request::typestate::take;
+    use reqwest::Method;
+
     /// The inputs of [`GetProductConfigs`](super::GetProductConfigs), set through its setters.
     #[derive(Debug, Default)]
     pub struct Inputs {
         pub(crate) product_catalog_id: Option<String>,
     }
 
-    impl crate::request::OperationInputs for Inputs {
+    impl OperationInputs for Inputs {
         const NAME: &'static str = "GetProductConfigs";
 
         type Output = crate::types::ProductCatalog;
 
-        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
-            use crate::request::typestate::take;
+        fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let product_catalog_id = take(self.product_catalog_id, "productCatalogId")?;
-            let product_catalog_id = crate::request::encode_path_segment(
-                &product_catalog_id,
-            );
-            Ok(crate::request::OperationRequest {
-                security: &[crate::request::Security::Bearer],
-                retry: crate::request::RetryClass::Idempotent,
-                envelope: Some(crate::request::Envelope {
+            let product_catalog_id = encode_path_segment(&product_catalog_id);
+            Ok(OperationRequest {
+                security: &[Security::Bearer],
+                retry: RetryClass::Idempotent,
+                envelope: Some(Envelope {
                     code: &["response_code"],
                     message: &["response_message"],
                     payload: &["payload"],
                 }),
-                ..crate::request::OperationRequest::new(
+                ..OperationRequest::new(
                     "getProductConfigs",
-                    reqwest::Method::GET,
+                    Method::GET,
                     "/api/v0/partner/search-config/{productCatalogId}",
                     format!("/api/v0/partner/search-config/{}", product_catalog_id),
                 )
@@ -3781,6 +3794,13 @@ pub type GetProductConfigs = crate::request::Builder<get_product_configs::Inputs
 pub mod create_order {
     //! The inputs and typestate of [`CreateOrder`](super::CreateOrder).
 
+    use crate::request::{
+        Envelope, IdempotencyKey, KeyedWrite, OperationInputs, OperationRequest,
+        RequestBody, RetryClass, Security,
+    };
+    use crate::request::typestate::{Complete, Required, take};
+    use reqwest::Method;
+
     /// The inputs of [`CreateOrder`](super::CreateOrder), set through its setters.
     #[derive(Debug, Default)]
     pub struct Inputs {
@@ -3790,18 +3810,17 @@ pub mod create_order {
         pub(crate) quantity: Option<i64>,
     }
 
-    impl crate::request::OperationInputs for Inputs {
+    impl OperationInputs for Inputs {
         const NAME: &'static str = "CreateOrder";
 
         type Output = crate::RawJson;
 
-        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
-            use crate::request::typestate::take;
+        fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let denomination = take(self.denomination, "denomination")?;
             let order_reference_id = take(self.order_reference_id, "orderReferenceId")?;
             let product_catalog_id = take(self.product_catalog_id, "productCatalogId")?;
             let quantity = take(self.quantity, "quantity")?;
-            let idempotency_key = Some(crate::request::IdempotencyKey {
+            let idempotency_key = Some(IdempotencyKey {
                 field: "orderReferenceId",
                 value: order_reference_id.to_string(),
             });
@@ -3812,21 +3831,21 @@ pub mod create_order {
                 quantity,
                 extra: Default::default(),
             };
-            let body = Some(crate::request::RequestBody::json(&body)?);
-            Ok(crate::request::OperationRequest {
+            let body = Some(RequestBody::json(&body)?);
+            Ok(OperationRequest {
                 body,
-                security: &[crate::request::Security::Bearer],
-                retry: crate::request::RetryClass::KeyedWrite,
+                security: &[Security::Bearer],
+                retry: RetryClass::KeyedWrite,
                 idempotency_key,
                 outcome_lookup: Some("fetchOrderDetails"),
-                envelope: Some(crate::request::Envelope {
+                envelope: Some(Envelope {
                     code: &["response_code", "code"],
                     message: &["response_message", "message"],
                     payload: &["payload"],
                 }),
-                ..crate::request::OperationRequest::new(
+                ..OperationRequest::new(
                     "createOrder",
-                    reqwest::Method::POST,
+                    Method::POST,
                     "/api/v0/partner/create-order",
                     "/api/v0/partner/create-order",
                 )
@@ -3834,9 +3853,8 @@ pub mod create_order {
         }
     }
 
-    impl crate::request::KeyedWrite for Inputs {}
+    impl KeyedWrite for Inputs {}
     pub use crate::request::typestate::Set;
-    use crate::request::typestate::Required;
 
     /// `denomination` has not been set yet: call `.denomination(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -3888,12 +3906,8 @@ pub mod create_order {
         type WithQuantity = (A, B, C, Set);
     }
 
-    impl<
-        A: Required,
-        B: Required,
-        C: Required,
-        D: Required,
-    > crate::request::typestate::Complete<Inputs> for (A, B, C, D) {}
+    impl<A: Required, B: Required, C: Required, D: Required> Complete<Inputs>
+    for (A, B, C, D) {}
 }
 
 /// Order vouchers
@@ -3986,6 +4000,12 @@ impl<S: create_order::State> CreateOrder<S> {
 pub mod search_orders {
     //! The inputs and typestate of [`SearchOrders`](super::SearchOrders).
 
+    use crate::request::{
+        Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
+    };
+    use crate::request::typestate::{Complete, Required, take};
+    use reqwest::Method;
+
     /// The inputs of [`SearchOrders`](super::SearchOrders), set through its setters.
     #[derive(Debug, Default)]
     pub struct Inputs {
@@ -4010,13 +4030,12 @@ pub mod search_orders {
         pub(crate) enkash_discount_to: Option<i64>,
     }
 
-    impl crate::request::OperationInputs for Inputs {
+    impl OperationInputs for Inputs {
         const NAME: &'static str = "SearchOrders";
 
         type Output = crate::RawJson;
 
-        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
-            use crate::request::typestate::take;
+        fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let limit = take(self.limit, "limit")?;
             let offset = take(self.offset, "offset")?;
             let aggregator = self.aggregator;
@@ -4056,23 +4075,23 @@ pub mod search_orders {
                 enkash_discount_to,
                 extra: Default::default(),
             };
-            let body = Some(crate::request::RequestBody::json(&body)?);
+            let body = Some(RequestBody::json(&body)?);
             let query = vec![
                 ("limit", limit.to_string()), ("offset", offset.to_string())
             ];
-            Ok(crate::request::OperationRequest {
+            Ok(OperationRequest {
                 query,
                 body,
-                security: &[crate::request::Security::Bearer],
-                retry: crate::request::RetryClass::Idempotent,
-                envelope: Some(crate::request::Envelope {
+                security: &[Security::Bearer],
+                retry: RetryClass::Idempotent,
+                envelope: Some(Envelope {
                     code: &["response_code", "code"],
                     message: &["response_message", "message"],
                     payload: &["payload"],
                 }),
-                ..crate::request::OperationRequest::new(
+                ..OperationRequest::new(
                     "searchOrders",
-                    reqwest::Method::POST,
+                    Method::POST,
                     "/api/v0/partner/search-order",
                     "/api/v0/partner/search-order",
                 )
@@ -4081,7 +4100,6 @@ pub mod search_orders {
     }
 
     pub use crate::request::typestate::Set;
-    use crate::request::typestate::Required;
 
     /// `limit` has not been set yet: call `.limit(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -4110,8 +4128,7 @@ pub mod search_orders {
         type WithOffset = (A, Set);
     }
 
-    impl<A: Required, B: Required> crate::request::typestate::Complete<Inputs>
-    for (A, B) {}
+    impl<A: Required, B: Required> Complete<Inputs> for (A, B) {}
 }
 
 /// Search orders, one page at a time
@@ -4270,34 +4287,38 @@ impl<S: search_orders::State> SearchOrders<S> {
 pub mod fetch_order_details {
     //! The inputs of [`FetchOrderDetails`](super::FetchOrderDetails).
 
+    use crate::request::{
+        Envelope, OperationInputs, OperationRequest, RetryClass, Security,
+        encode_path_segment,
+    };
+    use crate::request::typestate::take;
+    use reqwest::Method;
+
     /// The inputs of [`FetchOrderDetails`](super::FetchOrderDetails), set through its setters.
     #[derive(Debug, Default)]
     pub struct Inputs {
         pub(crate) order_reference_id: Option<String>,
     }
 
-    impl crate::request::OperationInputs for Inputs {
+    impl OperationInputs for Inputs {
         const NAME: &'static str = "FetchOrderDetails";
 
         type Output = crate::types::OrderDetails;
 
-        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
-            use crate::request::typestate::take;
+        fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let order_reference_id = take(self.order_reference_id, "orderReferenceId")?;
-            let order_reference_id = crate::request::encode_path_segment(
-                &order_reference_id,
-            );
-            Ok(crate::request::OperationRequest {
-                security: &[crate::request::Security::Bearer],
-                retry: crate::request::RetryClass::Idempotent,
-                envelope: Some(crate::request::Envelope {
+            let order_reference_id = encode_path_segment(&order_reference_id);
+            Ok(OperationRequest {
+                security: &[Security::Bearer],
+                retry: RetryClass::Idempotent,
+                envelope: Some(Envelope {
                     code: &["response_code"],
                     message: &["response_message"],
                     payload: &["paylod", "payload"],
                 }),
-                ..crate::request::OperationRequest::new(
+                ..OperationRequest::new(
                     "fetchOrderDetails",
-                    reqwest::Method::GET,
+                    Method::GET,
                     "/api/v0/partner/fetch-order-details/{orderReferenceId}",
                     format!("/api/v0/partner/fetch-order-details/{}", order_reference_id),
                 )
@@ -4364,37 +4385,42 @@ pub type FetchOrderDetails = crate::request::Builder<fetch_order_details::Inputs
 pub mod fetch_order_details_legacy {
     //! The inputs and typestate of [`FetchOrderDetailsLegacy`](super::FetchOrderDetailsLegacy).
 
+    use crate::request::{
+        Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
+    };
+    use crate::request::typestate::{Complete, Required, take};
+    use reqwest::Method;
+
     /// The inputs of [`FetchOrderDetailsLegacy`](super::FetchOrderDetailsLegacy), set through its setters.
     #[derive(Debug, Default)]
     pub struct Inputs {
         pub(crate) order_id: Option<String>,
     }
 
-    impl crate::request::OperationInputs for Inputs {
+    impl OperationInputs for Inputs {
         const NAME: &'static str = "FetchOrderDetailsLegacy";
 
         type Output = crate::types::OrderDetails;
 
-        fn into_request(self) -> Result<crate::request::OperationRequest, crate::Error> {
-            use crate::request::typestate::take;
+        fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let order_id = take(self.order_id, "orderId")?;
             let body = crate::types::OrderDetailsRequest {
                 order_id,
                 extra: Default::default(),
             };
-            let body = Some(crate::request::RequestBody::json(&body)?);
-            Ok(crate::request::OperationRequest {
+            let body = Some(RequestBody::json(&body)?);
+            Ok(OperationRequest {
                 body,
-                security: &[crate::request::Security::Bearer],
-                retry: crate::request::RetryClass::Idempotent,
-                envelope: Some(crate::request::Envelope {
+                security: &[Security::Bearer],
+                retry: RetryClass::Idempotent,
+                envelope: Some(Envelope {
                     code: &["response_code"],
                     message: &["response_message"],
                     payload: &["paylod", "payload"],
                 }),
-                ..crate::request::OperationRequest::new(
+                ..OperationRequest::new(
                     "fetchOrderDetailsLegacy",
-                    reqwest::Method::POST,
+                    Method::POST,
                     "/api/v0/order/orderDetails",
                     "/api/v0/order/orderDetails",
                 )
@@ -4403,7 +4429,6 @@ pub mod fetch_order_details_legacy {
     }
 
     pub use crate::request::typestate::Set;
-    use crate::request::typestate::Required;
 
     /// `orderId` has not been set yet: call `.order_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -4423,7 +4448,7 @@ pub mod fetch_order_details_legacy {
         type WithOrderId = (Set,);
     }
 
-    impl<A: Required> crate::request::typestate::Complete<Inputs> for (A,) {}
+    impl<A: Required> Complete<Inputs> for (A,) {}
 }
 
 /// Fetch an order and its vouchers (older endpoint)

@@ -9,7 +9,7 @@
 //! without a float format are exact decimals ([`rust_decimal::Decimal`]), written as
 //! JSON numbers and read from their own text.
 
-use crate::serde_helpers::{read, read_exact, read_some, required};
+use crate::serde_helpers::{keep, read, read_exact, read_some, required};
 
 /// Envelope of the coins (Point Management) APIs. `response_code` 0 is success; any other value is a failure even on HTTP 200.
 ///
@@ -53,9 +53,7 @@ impl crate::serde_helpers::Object for CoinsEnvelope {
                 "response_message" => {
                     read(&mut map, &mut response_message, "response_message")?
                 }
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -107,9 +105,7 @@ impl crate::serde_helpers::Object for CardEnvelope {
                 "code" => read(&mut map, &mut code, "code")?,
                 "message" => read(&mut map, &mut message, "message")?,
                 "payload" => read(&mut map, &mut payload, "payload")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -161,9 +157,7 @@ impl crate::serde_helpers::Object for CreateCoinEventResponse {
                 "response_message" => {
                     read(&mut map, &mut response_message, "response_message")?
                 }
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -215,9 +209,7 @@ impl crate::serde_helpers::Object for UpdateCoinEventResponse {
                 "response_message" => {
                     read(&mut map, &mut response_message, "response_message")?
                 }
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -269,9 +261,7 @@ impl crate::serde_helpers::Object for GetCoinEventResponse {
                 "response_message" => {
                     read(&mut map, &mut response_message, "response_message")?
                 }
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -323,9 +313,7 @@ impl crate::serde_helpers::Object for AllocateCoinsResponse {
                 "response_message" => {
                     read(&mut map, &mut response_message, "response_message")?
                 }
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -377,9 +365,7 @@ impl crate::serde_helpers::Object for GetCoinBalanceResponse {
                 "response_message" => {
                     read(&mut map, &mut response_message, "response_message")?
                 }
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -429,9 +415,7 @@ impl crate::serde_helpers::Object for CreateAndAllocatePointsResponse {
                 "code" => read(&mut map, &mut code, "code")?,
                 "message" => read(&mut map, &mut message, "message")?,
                 "payload" => read(&mut map, &mut payload, "payload")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -481,9 +465,7 @@ impl crate::serde_helpers::Object for CreateCardResponse {
                 "code" => read(&mut map, &mut code, "code")?,
                 "message" => read(&mut map, &mut message, "message")?,
                 "payload" => read(&mut map, &mut payload, "payload")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -526,9 +508,7 @@ impl CoinConfiguration {
     /// the API provider has announced and this version does not know yet. A
     /// documented value gives its own variant.
     pub fn undocumented(value: impl Into<String>) -> Self {
-        let value = value.into();
-        Self::known(&value)
-            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value)))
+        crate::values::undocumented(value.into(), Self::known, Self::Unknown)
     }
 
     fn known(value: &str) -> Option<Self> {
@@ -551,12 +531,7 @@ impl std::str::FromStr for CoinConfiguration {
 
     /// A documented value; anything else is an error (see [`undocumented`](Self::undocumented)).
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::known(value)
-            .ok_or_else(|| crate::UnknownEnumValue::new(
-                "CoinConfiguration",
-                value,
-                Self::VALUES,
-            ))
+        crate::values::parse(value, Self::known, "CoinConfiguration", Self::VALUES)
     }
 }
 
@@ -568,7 +543,7 @@ impl serde::Serialize for CoinConfiguration {
 
 impl<'de> serde::Deserialize<'de> for CoinConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        String::deserialize(input).map(Self::undocumented)
+        crate::values::deserialize_str(input, Self::known, Self::Unknown)
     }
 }
 
@@ -618,9 +593,7 @@ impl crate::serde_helpers::Object for CoinEvent {
                 "companyId" => read(&mut map, &mut company_id, "companyId")?,
                 "event" => read(&mut map, &mut event, "event")?,
                 "amount" => read(&mut map, &mut amount, "amount")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -674,9 +647,7 @@ impl crate::serde_helpers::Object for CreateCoinEventRequest {
                 "companyId" => read(&mut map, &mut company_id, "companyId")?,
                 "event" => read(&mut map, &mut event, "event")?,
                 "amount" => read(&mut map, &mut amount, "amount")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -732,9 +703,7 @@ impl crate::serde_helpers::Object for UpdateCoinEventRequest {
                 "configuration" => read(&mut map, &mut configuration, "configuration")?,
                 "companyId" => read(&mut map, &mut company_id, "companyId")?,
                 "event" => read(&mut map, &mut event, "event")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -789,9 +758,7 @@ impl crate::serde_helpers::Object for AllocateCoinsRequest {
                 "event" => read(&mut map, &mut event, "event")?,
                 "requestId" => read(&mut map, &mut request_id, "requestId")?,
                 "userId" => read(&mut map, &mut user_id, "userId")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -835,9 +802,7 @@ impl TransactionType {
     /// the API provider has announced and this version does not know yet. A
     /// documented value gives its own variant.
     pub fn undocumented(value: impl Into<String>) -> Self {
-        let value = value.into();
-        Self::known(&value)
-            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value)))
+        crate::values::undocumented(value.into(), Self::known, Self::Unknown)
     }
 
     fn known(value: &str) -> Option<Self> {
@@ -860,12 +825,7 @@ impl std::str::FromStr for TransactionType {
 
     /// A documented value; anything else is an error (see [`undocumented`](Self::undocumented)).
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::known(value)
-            .ok_or_else(|| crate::UnknownEnumValue::new(
-                "TransactionType",
-                value,
-                Self::VALUES,
-            ))
+        crate::values::parse(value, Self::known, "TransactionType", Self::VALUES)
     }
 }
 
@@ -877,7 +837,7 @@ impl serde::Serialize for TransactionType {
 
 impl<'de> serde::Deserialize<'de> for TransactionType {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        String::deserialize(input).map(Self::undocumented)
+        crate::values::deserialize_str(input, Self::known, Self::Unknown)
     }
 }
 
@@ -912,9 +872,7 @@ impl PointsOperation {
     /// the API provider has announced and this version does not know yet. A
     /// documented value gives its own variant.
     pub fn undocumented(value: impl Into<String>) -> Self {
-        let value = value.into();
-        Self::known(&value)
-            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value)))
+        crate::values::undocumented(value.into(), Self::known, Self::Unknown)
     }
 
     fn known(value: &str) -> Option<Self> {
@@ -937,12 +895,7 @@ impl std::str::FromStr for PointsOperation {
 
     /// A documented value; anything else is an error (see [`undocumented`](Self::undocumented)).
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::known(value)
-            .ok_or_else(|| crate::UnknownEnumValue::new(
-                "PointsOperation",
-                value,
-                Self::VALUES,
-            ))
+        crate::values::parse(value, Self::known, "PointsOperation", Self::VALUES)
     }
 }
 
@@ -954,7 +907,7 @@ impl serde::Serialize for PointsOperation {
 
 impl<'de> serde::Deserialize<'de> for PointsOperation {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        String::deserialize(input).map(Self::undocumented)
+        crate::values::deserialize_str(input, Self::known, Self::Unknown)
     }
 }
 
@@ -1053,9 +1006,7 @@ impl crate::serde_helpers::Object for CreateAndAllocatePointsRequest {
                 "uniqueReferenceNum" | "uniqueReferenceNumber" => {
                     read(&mut map, &mut unique_reference_number, "uniqueReferenceNum")?
                 }
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -1249,9 +1200,7 @@ impl crate::serde_helpers::Object for CreateCardRequest {
                 "deliveryPincode" => {
                     read(&mut map, &mut delivery_pincode, "deliveryPincode")?
                 }
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -1323,9 +1272,7 @@ impl crate::serde_helpers::Object for CodeLabel {
                 "name" => read(&mut map, &mut name, "name")?,
                 "label" => read(&mut map, &mut label, "label")?,
                 "description" => read(&mut map, &mut description, "description")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -2096,9 +2043,7 @@ impl crate::serde_helpers::Object for RewardCard {
                         "rewardPointsReceived",
                     )?
                 }
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -2243,9 +2188,7 @@ impl AccessTokenRequestGrantType {
     /// the API provider has announced and this version does not know yet. A
     /// documented value gives its own variant.
     pub fn undocumented(value: impl Into<String>) -> Self {
-        let value = value.into();
-        Self::known(&value)
-            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value)))
+        crate::values::undocumented(value.into(), Self::known, Self::Unknown)
     }
 
     fn known(value: &str) -> Option<Self> {
@@ -2267,12 +2210,12 @@ impl std::str::FromStr for AccessTokenRequestGrantType {
 
     /// A documented value; anything else is an error (see [`undocumented`](Self::undocumented)).
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::known(value)
-            .ok_or_else(|| crate::UnknownEnumValue::new(
-                "AccessTokenRequestGrantType",
-                value,
-                Self::VALUES,
-            ))
+        crate::values::parse(
+            value,
+            Self::known,
+            "AccessTokenRequestGrantType",
+            Self::VALUES,
+        )
     }
 }
 
@@ -2284,7 +2227,7 @@ impl serde::Serialize for AccessTokenRequestGrantType {
 
 impl<'de> serde::Deserialize<'de> for AccessTokenRequestGrantType {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        String::deserialize(input).map(Self::undocumented)
+        crate::values::deserialize_str(input, Self::known, Self::Unknown)
     }
 }
 
@@ -2345,9 +2288,7 @@ impl crate::serde_helpers::Object for AccessTokenRequest {
                 "password" => read(&mut map, &mut password, "password")?,
                 "grant_type" => read(&mut map, &mut grant_type, "grant_type")?,
                 "clientId" => read(&mut map, &mut client_id, "clientId")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -2435,9 +2376,7 @@ impl crate::serde_helpers::Object for AccessToken {
                     read(&mut map, &mut expires_in, "expires_in")?
                 }
                 "scope" => read(&mut map, &mut scope, "scope")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -2513,9 +2452,7 @@ impl crate::serde_helpers::Object for EnKashEnvelope {
                 "code" => read(&mut map, &mut code, "code")?,
                 "message" => read(&mut map, &mut message, "message")?,
                 "payload" => read_some(&mut map, &mut payload, "payload")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -2565,9 +2502,7 @@ impl crate::serde_helpers::Object for SsoTokenRequest {
                 "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
                 "companyId" => read(&mut map, &mut company_id, "companyId")?,
                 "enkashCardId" => read(&mut map, &mut enkash_card_id, "enkashCardId")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -2639,9 +2574,7 @@ impl crate::serde_helpers::Object for SsoTokenResponse {
                 "code" => read(&mut map, &mut code, "code")?,
                 "message" => read(&mut map, &mut message, "message")?,
                 "payload" => read_some(&mut map, &mut payload, "payload")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -2713,9 +2646,7 @@ impl crate::serde_helpers::Object for BulkAllocationRow {
                         "uniqueReferenceNumber",
                     )?
                 }
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -2772,9 +2703,7 @@ impl crate::serde_helpers::Object for BulkAllocationResponse {
                 "code" => read(&mut map, &mut code, "code")?,
                 "message" => read(&mut map, &mut message, "message")?,
                 "payload" => read(&mut map, &mut payload, "payload")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -2820,9 +2749,7 @@ impl crate::serde_helpers::Object for BulkAllocationResult {
                 "successBulkEnKashCardCreateDTOs" => {
                     read(&mut map, &mut succeeded, "successBulkEnKashCardCreateDTOs")?
                 }
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -2895,9 +2822,7 @@ impl crate::serde_helpers::Object for BulkAllocatedRow {
                 "loadAmount" => read_exact(&mut map, &mut load_amount, "loadAmount")?,
                 "companyId" => read(&mut map, &mut company_id, "companyId")?,
                 "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -2944,9 +2869,7 @@ impl crate::serde_helpers::Object for RewardAccountRequest {
             match key.as_ref() {
                 "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
                 "companyId" => read(&mut map, &mut company_id, "companyId")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -2997,9 +2920,7 @@ impl crate::serde_helpers::Object for RewardAccountResponse {
                 "response_message" => {
                     read(&mut map, &mut response_message, "response_message")?
                 }
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -3180,9 +3101,7 @@ impl crate::serde_helpers::Object for RewardAccount {
                 "primaryEnKashCard" => {
                     read(&mut map, &mut primary_en_kash_card, "primaryEnKashCard")?
                 }
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -3309,9 +3228,7 @@ impl crate::serde_helpers::Object for CardHolder {
                 "mobile" => read(&mut map, &mut mobile, "mobile")?,
                 "title" => read(&mut map, &mut title, "title")?,
                 "firstName" => read(&mut map, &mut first_name, "firstName")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -3367,9 +3284,7 @@ impl crate::serde_helpers::Object for CardSearchRequest {
                 "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
                 "companyId" => read(&mut map, &mut company_id, "companyId")?,
                 "enKashCardId" => read(&mut map, &mut en_kash_card_id, "enKashCardId")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -3437,9 +3352,7 @@ impl crate::serde_helpers::Object for CardSearchResponse {
                 "code" => read(&mut map, &mut code, "code")?,
                 "message" => read(&mut map, &mut message, "message")?,
                 "payload" => read(&mut map, &mut payload, "payload")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -3510,9 +3423,7 @@ impl crate::serde_helpers::Object for CardPage {
             match key.as_ref() {
                 "recordsCount" => read(&mut map, &mut records_count, "recordsCount")?,
                 "data" => read(&mut map, &mut data, "data")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -3644,9 +3555,7 @@ impl crate::serde_helpers::Object for TransactionSearchRequest {
                 }
                 "txnDateFrom" => read(&mut map, &mut txn_date_from, "txnDateFrom")?,
                 "txnDateTo" => read(&mut map, &mut txn_date_to, "txnDateTo")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -3731,9 +3640,7 @@ impl crate::serde_helpers::Object for TransactionSearchResponse {
                 "code" => read(&mut map, &mut code, "code")?,
                 "message" => read(&mut map, &mut message, "message")?,
                 "payload" => read_some(&mut map, &mut payload, "payload")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -3847,9 +3754,7 @@ impl crate::serde_helpers::Object for Cart {
                     read(&mut map, &mut product_configs, "productConfigs")?
                 }
                 "howToRedeem" => read(&mut map, &mut how_to_redeem, "howToRedeem")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -3950,9 +3855,7 @@ impl crate::serde_helpers::Object for CartItem {
                 "savings" => read_exact(&mut map, &mut savings, "savings")?,
                 "quantity" => read(&mut map, &mut quantity, "quantity")?,
                 "total" => read_exact(&mut map, &mut total, "total")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -4039,9 +3942,7 @@ impl crate::serde_helpers::Object for ProductConfig {
                 "customAmountEnabled" => {
                     read(&mut map, &mut custom_amount_enabled, "customAmountEnabled")?
                 }
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -4096,9 +3997,7 @@ impl crate::serde_helpers::Object for CartsResponse {
                 "response_message" => {
                     read(&mut map, &mut response_message, "response_message")?
                 }
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -4140,9 +4039,7 @@ impl crate::serde_helpers::Object for CartItemInput {
             match key.as_ref() {
                 "quantity" => read(&mut map, &mut quantity, "quantity")?,
                 "description" => read(&mut map, &mut description, "description")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -4185,9 +4082,7 @@ impl crate::serde_helpers::Object for AddToCartRequest {
                     read(&mut map, &mut product_catalog_id, "productCatalogId")?
                 }
                 "items" => read(&mut map, &mut items, "items")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -4258,9 +4153,7 @@ impl crate::serde_helpers::Object for AddToCartResponse {
                 "code" => read(&mut map, &mut code, "code")?,
                 "message" => read(&mut map, &mut message, "message")?,
                 "payload" => read_some(&mut map, &mut payload, "payload")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -4304,9 +4197,7 @@ impl crate::serde_helpers::Object for UpdateCartRequest {
             match key.as_ref() {
                 "cartId" => read(&mut map, &mut cart_id, "cartId")?,
                 "items" => read(&mut map, &mut items, "items")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -4357,9 +4248,7 @@ impl crate::serde_helpers::Object for ProductCatalogResponse {
                 "response_message" => {
                     read(&mut map, &mut response_message, "response_message")?
                 }
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -4474,9 +4363,7 @@ impl crate::serde_helpers::Object for ProductCatalog {
                 "active" => read(&mut map, &mut active, "active")?,
                 "enkashImages" => read(&mut map, &mut enkash_images, "enkashImages")?,
                 "discount" => read_exact(&mut map, &mut discount, "discount")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -4543,9 +4430,7 @@ impl crate::serde_helpers::Object for CreateOrderRequest {
                     read(&mut map, &mut product_catalog_id, "productCatalogId")?
                 }
                 "quantity" => read(&mut map, &mut quantity, "quantity")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -4618,9 +4503,7 @@ impl crate::serde_helpers::Object for CreateOrderResponse {
                 "code" => read(&mut map, &mut code, "code")?,
                 "message" => read(&mut map, &mut message, "message")?,
                 "payload" => read_some(&mut map, &mut payload, "payload")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -4758,9 +4641,7 @@ impl crate::serde_helpers::Object for OrderSearchRequest {
                 "enkashDiscountTo" => {
                     read(&mut map, &mut enkash_discount_to, "enkashDiscountTo")?
                 }
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -4846,9 +4727,7 @@ impl crate::serde_helpers::Object for OrderSearchResponse {
                 "code" => read(&mut map, &mut code, "code")?,
                 "message" => read(&mut map, &mut message, "message")?,
                 "payload" => read_some(&mut map, &mut payload, "payload")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -4888,9 +4767,7 @@ impl crate::serde_helpers::Object for OrderDetailsRequest {
         while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "orderId" => read(&mut map, &mut order_id, "orderId")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -4991,9 +4868,7 @@ impl crate::serde_helpers::Object for OrderDetailsEnvelope {
                 "response_message" => {
                     read(&mut map, &mut response_message, "response_message")?
                 }
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -5050,9 +4925,7 @@ impl crate::serde_helpers::Object for OrderDetailsResponse {
                 "response_message" => {
                     read(&mut map, &mut response_message, "response_message")?
                 }
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -5154,9 +5027,7 @@ impl crate::serde_helpers::Object for OrderDetails {
                 "voucherDetailsList" => {
                     read(&mut map, &mut voucher_details_list, "voucherDetailsList")?
                 }
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {
@@ -5229,9 +5100,7 @@ impl crate::serde_helpers::Object for Voucher {
                 "cardNumber" => read(&mut map, &mut card_number, "cardNumber")?,
                 "pin" => read(&mut map, &mut pin, "pin")?,
                 "expiryDate" => read(&mut map, &mut expiry_date, "expiryDate")?,
-                _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
-                }
+                _ => keep(&mut map, &mut extra, key)?,
             }
         }
         Ok(Self {

@@ -80,10 +80,14 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 ];
 /// `Client` methods that generated operations must not shadow.
 const RESERVED_CLIENT_FNS: &[&str] = &["builder", "execute", "config", "clone", "base_url"];
-/// Builder methods every operation has, and the locals of `into_request` and of the
-/// `Client` method: an input with one of these names gets a `_2` suffix.
+/// Builder methods every operation has, the locals of `into_request` and of the
+/// `Client` method, and the runtime functions an operation's module imports (a local would
+/// shadow them): an input with one of these names gets a `_2` suffix.
 const RESERVED_BUILDER_FNS: &[&str] = &[
     "take",
+    "check_string",
+    "encode_path_segment",
+    "push_present",
     "builder",
     "send",
     "send_with_response",
