@@ -50,6 +50,25 @@ fn unknown_enum_values_survive() {
 }
 
 #[test]
+fn enum_values_decode_alike_from_text_from_escapes_and_from_a_value() {
+    // Text hands the decoder a borrowed string, an escape a copied one, and a `Value` an
+    // owned `String`: each path gives the same variants.
+    let from_text: TransactionType = serde_json::from_str(r#""CR""#).unwrap();
+    let from_escape: TransactionType = serde_json::from_str(r#""\u0043R""#).unwrap();
+    let from_value: TransactionType = serde_json::from_value(json!("CR")).unwrap();
+    for decoded in [from_text, from_escape, from_value] {
+        assert_eq!(decoded, TransactionType::Cr);
+    }
+    let from_text: TransactionType = serde_json::from_str(r#""XX""#).unwrap();
+    let from_value: TransactionType = serde_json::from_value(json!("XX")).unwrap();
+    assert!(matches!(&from_text, TransactionType::Unknown(v) if v.get() == "XX"));
+    assert_eq!(from_value, from_text);
+    // Only strings are enum values.
+    let error = serde_json::from_str::<TransactionType>("1").unwrap_err();
+    assert!(error.to_string().contains("expected a string"), "{error}");
+}
+
+#[test]
 fn known_enum_values_are_typed_and_unknown_ones_compare_by_text() {
     assert_eq!("CR".parse(), Ok(TransactionType::Cr));
     assert_eq!(TransactionType::undocumented("CR"), TransactionType::Cr);
