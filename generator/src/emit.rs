@@ -17,13 +17,46 @@ pub fn header(api: &Api) -> String {
 }
 
 /// Formats `tokens` as a file with `header` on top.
+///
+/// Item by item: each is parsed, printed and dropped before the next, so the syntax trees
+/// in memory at once are one item's, not the whole file's. `prettyplease` prints top-level
+/// items independently, so the text is the same as formatting the file in one piece.
 pub fn format_file(header: &str, tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("the generator produced invalid Rust: {e}"))?;
-    Ok(format!(
-        "{header}{}",
-        space_items(&prettyplease::unparse(&file))
-    ))
+    let mut printed = String::new();
+    for item in split_items(tokens) {
+        let file: syn::File =
+            syn::parse2(item).map_err(|e| format!("the generator produced invalid Rust: {e}"))?;
+        printed.push_str(&prettyplease::unparse(&file));
+    }
+    Ok(format!("{header}{}", space_items(&printed)))
+}
+
+/// The top-level items of a file's tokens (the file's inner attributes go with the first):
+/// an item ends at a `;` or at a `{…}` group, with the `;` that may follow it. A wrong cut
+/// cannot pass unnoticed: the pieces would not parse.
+fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut items = Vec::new();
+    let mut current: Vec<TokenTree> = Vec::new();
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        let ends = match &token {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) => {
+                g.delimiter() == Delimiter::Brace
+                    && !matches!(tokens.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';')
+            }
+            _ => false,
+        };
+        current.push(token);
+        if ends {
+            items.push(current.drain(..).collect());
+        }
+    }
+    if !current.is_empty() {
+        items.push(current.into_iter().collect());
+    }
+    items
 }
 
 /// Puts a blank line between consecutive items, as a person would; `prettyplease`
