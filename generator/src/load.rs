@@ -75,6 +75,13 @@ fn normalize_numbers(value: &mut serde_json::Value) {
 }
 
 fn parse_yaml(text: &str) -> Result<OpenAPI, Diagnostics> {
+    // The common case, a 3.0 document that matches, is read straight from the text; any
+    // other is read again through a `Value`, which places every problem.
+    if let Ok(spec) = serde_yaml::from_str::<OpenAPI>(text)
+        && check_version(Some(Some(&spec.openapi)), false).is_ok()
+    {
+        return Ok(spec);
+    }
     let mut diags = Diagnostics::default();
     let value: serde_yaml::Value = match serde_yaml::from_str(text) {
         Ok(v) => v,
