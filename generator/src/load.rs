@@ -20,7 +20,9 @@ pub fn parse(text: &str) -> Result<OpenAPI, Diagnostics> {
 /// JSON is read by `serde_json`, once: the YAML parser is several times slower on it and
 /// rejects some valid JSON, such as a surrogate-pair escape (`"\ud83d\udc4d"`).
 fn parse_json(text: &str) -> Result<OpenAPI, Diagnostics> {
-    let mut json = match serde_json::from_str::<serde_json::Value>(text) {
+    let read = serde_json::from_str::<UniqueKeys>(text)
+        .and_then(|_| serde_json::from_str::<serde_json::Value>(text));
+    let mut json = match read {
         Ok(json) => json,
         Err(e) => {
             let mut diags = Diagnostics::default();
@@ -49,6 +51,69 @@ fn parse_json(text: &str) -> Result<OpenAPI, Diagnostics> {
     parse_yaml(&serde_json::to_string(&json).expect("a JSON value always serializes"))
 }
 
+/// A JSON document whose objects name no member twice. `serde_json` keeps the last of two
+/// members with the same name, which would drop the first silently (a second `/a` under
+/// `paths` would replace the first); the YAML parser rejects them, and so does this.
+/// Only checks: the document is read again as a `Value`.
+struct UniqueKeys;
+
+impl<'de> serde::Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        input.deserialize_any(UniqueKeys)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for UniqueKeys {
+    type Value = UniqueKeys;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self, A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if seen.contains(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "duplicate member {key:?}"
+                )));
+            }
+            map.next_value::<UniqueKeys>()?;
+            seen.insert(key);
+        }
+        Ok(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self, A::Error> {
+        while seq.next_element::<UniqueKeys>()?.is_some() {}
+        Ok(self)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self, E> {
+        Ok(self)
+    }
+}
+
 /// Numbers as one value, whatever their spelling (`1.50` is `1.5`) and whether or not
 /// `serde_json` keeps the digits as written (its `arbitrary_precision` feature, which
 /// another crate in the build can switch on): the generated code must not depend on
@@ -75,13 +140,6 @@ fn normalize_numbers(value: &mut serde_json::Value) {
 }
 
 fn parse_yaml(text: &str) -> Result<OpenAPI, Diagnostics> {
-    // The common case, a 3.0 document that matches, is read straight from the text; any
-    // other is read again through a `Value`, which places every problem.
-    if let Ok(spec) = serde_yaml::from_str::<OpenAPI>(text)
-        && check_version(Some(Some(&spec.openapi)), false).is_ok()
-    {
-        return Ok(spec);
-    }
     let mut diags = Diagnostics::default();
     let value: serde_yaml::Value = match serde_yaml::from_str(text) {
         Ok(v) => v,
@@ -370,6 +428,23 @@ paths:
         )
         .expect("serializes");
         assert!(example.contains(r#""amount":1.5,"#), "{example}");
+    }
+
+    /// A member named twice is an error in either form, not a silent overwrite.
+    #[test]
+    fn a_duplicate_member_is_an_error() {
+        let json = r#"{"openapi":"3.0.3","info":{"title":"T","version":"1"},"paths":{
+            "/a":{"get":{"responses":{"200":{"description":"ok"}}}},
+            "/a":{"post":{"responses":{"200":{"description":"ok"}}}}}}"#;
+        let text = format!("{:?}", parse(json).expect_err("`/a` twice"));
+        assert!(text.contains(r#"duplicate member \"/a\""#), "{text}");
+        assert!(text.contains("line 3"), "{text}");
+        // A member that only looks the same (an escape) is the same member.
+        let escaped = json.replacen(r#""/a":{"post""#, r#""\u002fa":{"post""#, 1);
+        assert!(parse(&escaped).is_err());
+        let yaml = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a: {}\n  /a: {}\n";
+        let text = format!("{:?}", parse(yaml).expect_err("`/a` twice"));
+        assert!(text.contains("duplicate entry"), "{text}");
     }
 
     /// A JSON document that does not match OpenAPI is placed as the YAML route places it.
