@@ -297,6 +297,47 @@ mod tests {
         );
     }
 
+    /// Formatting item by item gives the text of formatting each file whole, on our spec's
+    /// files (every kind of item the emitters write) and on tokens with inner attributes,
+    /// `;`-ended items and a braced expression before a `;`.
+    #[test]
+    fn items_format_as_the_whole_file_does() {
+        let whole = |tokens: TokenStream| {
+            let file: syn::File = syn::parse2(tokens).expect("parses");
+            space_items(&prettyplease::unparse(&file))
+        };
+        let spec = include_str!("../../spec/enkash-rewards.yaml");
+        let api = crate::model(spec).expect("our spec lowers");
+        let files = [
+            crate::emit_types::types_file(&api),
+            crate::emit_ops::operations_file(&api),
+            crate::emit_testing::testing_file(&api),
+        ];
+        let sample = quote! {
+            #![doc = " Inner."]
+            use a::b;
+            pub const X: Y = Y { a: 1 };
+            pub struct U(pub u8);
+            impl U { fn f() {} }
+            pub type T<S = (A, B)> = W<S>;
+        };
+        for tokens in files.into_iter().chain([sample]) {
+            assert_eq!(
+                format_file("", tokens.clone()).expect("formats"),
+                whole(tokens)
+            );
+        }
+        assert_eq!(
+            split_items(quote!(
+                use a;
+                struct B {}
+                const C: D = D {};
+            ))
+            .len(),
+            3
+        );
+    }
+
     #[test]
     fn linked_urls_stay_as_they_are() {
         assert_eq!(
