@@ -63,7 +63,8 @@ print((target / "sizes.md").read_text().strip())
 compile_md = target / "compile.md"
 if compile_md.exists():
     print("\n## Compile time of the generated crate, and of a crate calling it\n")
-    print("Each crate rebuilt after a touch of its `lib.rs`, its dependencies built (median of 3).")
+    print("Each crate rebuilt after a touch of its `lib.rs`, its dependencies built (median of 5, ours and")
+    print("progenitor's rebuilt in turn).")
     print("Ours is the generated client with the hand-written runtime it ships in the same crate")
     print("(so a rebuild recompiles the runtime too); progenitor's runtime is the separate")
     print("`progenitor-client` crate, a prebuilt dependency here.\n")

@@ -1,7 +1,7 @@
 //! Compile times of generated code, ours against progenitor's, on specs both generate in
 //! full. Each spec's two crates sit in one scratch workspace; each crate is built once, then
-//! rebuilt after a touch of its `lib.rs` (`cargo check`, then `cargo build`), the median of a
-//! few runs. Prints a Markdown table for BENCHMARKS.md.
+//! rebuilt after a touch of its `lib.rs` (`cargo check`, then `cargo build`), the median of
+//! five runs taken in turn with the other crate's. Prints a Markdown table for BENCHMARKS.md.
 //!
 //!   compile_crates SCRATCH_DIR          measure (keeper, buildomat, nexus)
 //!   compile_crates SCRATCH_DIR --test   the smallest spec, once, as CI runs it
@@ -43,7 +43,7 @@ const CALLERS: &[(&str, &str, &str)] = &[(
     include_str!("../../callers/keeper_ours.rs"),
     include_str!("../../callers/keeper_progenitor.rs"),
 )];
-const RUNS: usize = 3;
+const RUNS: usize = 5;
 
 /// A dependency set for progenitor's output, as its README lists it, on the reqwest our
 /// client uses.
@@ -154,8 +154,7 @@ fn row(
 ) -> String {
     let mut row = format!("| {name} |");
     for command in commands {
-        let ours = rebuild(scratch, slug, ours, command, runs);
-        let theirs = rebuild(scratch, slug, theirs, command, runs);
+        let [ours, theirs] = rebuilds(scratch, slug, [ours, theirs], command, runs);
         row += &format!(
             " {:.2} s | {:.2} s | {:.2}× |",
             ours.as_secs_f64(),
@@ -206,24 +205,36 @@ fn write_progenitor(dir: &Path, package: &str, code: &str) {
     );
 }
 
-/// The median time of `cargo COMMAND -p PACKAGE` right after touching its lib.rs, its
-/// dependencies built first by the same command (so with the same features: a
-/// `--workspace` build would unify them with the other crates').
-fn rebuild(scratch: &Path, slug: &str, which: &str, command: &str, runs: usize) -> Duration {
-    let lib = scratch.join(slug).join(which).join("src/lib.rs");
-    let package = format!("{which}_{slug}");
-    cargo(scratch, &[command, "-p", &package, "--quiet"]);
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
+/// The median times of `cargo COMMAND -p PACKAGE` right after touching its lib.rs, for
+/// both crates, their runs taken in turn so that a change in the machine's load falls on
+/// both. Each crate's dependencies are built first by the same command (so with its own
+/// features: a `--workspace` build would unify them with the other crates').
+fn rebuilds(
+    scratch: &Path,
+    slug: &str,
+    crates: [&str; 2],
+    command: &str,
+    runs: usize,
+) -> [Duration; 2] {
+    let package = |which: &str| format!("{which}_{slug}");
+    for which in crates {
+        cargo(scratch, &[command, "-p", &package(which), "--quiet"]);
+    }
+    let mut times = [Vec::new(), Vec::new()];
+    for _ in 0..runs {
+        for (which, times) in crates.iter().zip(&mut times) {
+            let lib = scratch.join(slug).join(which).join("src/lib.rs");
             let text = std::fs::read_to_string(&lib).expect("lib.rs");
             std::fs::write(&lib, text).expect("touch lib.rs");
             let started = Instant::now();
-            cargo(scratch, &[command, "-p", &package, "--quiet"]);
-            started.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[times.len() / 2]
+            cargo(scratch, &[command, "-p", &package(which), "--quiet"]);
+            times.push(started.elapsed());
+        }
+    }
+    times.map(|mut times| {
+        times.sort();
+        times[times.len() / 2]
+    })
 }
 
 fn cargo(dir: &Path, args: &[&str]) {
