@@ -652,11 +652,11 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
         fields.push(quote!(body,));
     }
     if !op.security.is_empty() {
-        let s_ = uses.name("crate::request::Security");
+        let scheme = uses.name("crate::request::Security");
         let security = op.security.iter().map(|s| match s {
-            Security::Bearer => quote!(#s_::Bearer),
-            Security::Basic => quote!(#s_::Basic),
-            Security::ApiKeyHeader(h) => quote!(#s_::ApiKeyHeader(#h)),
+            Security::Bearer => quote!(#scheme::Bearer),
+            Security::Basic => quote!(#scheme::Basic),
+            Security::ApiKeyHeader(h) => quote!(#scheme::ApiKeyHeader(#h)),
         });
         fields.push(quote!(security: &[#(#security),*],));
     }

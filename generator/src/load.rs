@@ -17,8 +17,9 @@ pub fn parse(text: &str) -> Result<OpenAPI, Diagnostics> {
     }
 }
 
-/// JSON is read by `serde_json`, once: the YAML parser is several times slower on it and
-/// rejects some valid JSON, such as a surrogate-pair escape (`"\ud83d\udc4d"`).
+/// JSON is read by `serde_json` (a pass that only checks member names, then the `Value`):
+/// the YAML parser is several times slower on it and rejects some valid JSON, such as a
+/// surrogate-pair escape (`"\ud83d\udc4d"`).
 fn parse_json(text: &str) -> Result<OpenAPI, Diagnostics> {
     let read = serde_json::from_str::<UniqueKeys>(text)
         .and_then(|_| serde_json::from_str::<serde_json::Value>(text));
