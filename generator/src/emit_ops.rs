@@ -203,20 +203,22 @@ fn client_fn(plan: &Plan<'_>) -> TokenStream {
             builder
         }
     };
+    // One line: the builder's own docs say the rest.
+    let route = format!("`{} {}`", op.method.to_uppercase(), op.path);
     let summary = op
         .summary
-        .clone()
-        .unwrap_or_else(|| format!("Starts a `{}` request.", op.id));
-    let docs = doc_lines(&sections(&[
-        crate::emit::sanitize_markdown(&summary),
-        format!(
-            "`{} {}` (operation `{}`). See [`{}`] for the inputs and what `.send()` returns.",
-            op.method.to_uppercase(),
-            op.path,
-            op.id,
-            op.builder,
+        .as_deref()
+        .map(crate::emit::sanitize_markdown)
+        .filter(|s| !s.trim().is_empty());
+    let docs = doc_lines(&match summary {
+        Some(s) if !s.contains('\n') => format!(
+            "{} ({route}): see [`{}`].",
+            s.trim().trim_end_matches('.'),
+            op.builder
         ),
-    ]));
+        Some(s) => sections(&[s, format!("{route}: see [`{}`].", op.builder)]),
+        None => format!("Starts [`{}`] ({route}).", op.builder),
+    });
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     quote! {
         #docs
@@ -468,6 +470,9 @@ fn retry_note(op: &Operation) -> String {
     }
 }
 
+/// rustfmt's default `chain_width`: a longer method chain is written one call a line.
+const CHAIN_WIDTH: usize = 60;
+
 /// A `no_run` doctest calling the builder with every required input, when example values
 /// can be written for all of them.
 fn usage_example(plan: &Plan<'_>, api: &Api) -> Option<String> {
@@ -482,14 +487,11 @@ fn usage_example(plan: &Plan<'_>, api: &Api) -> Option<String> {
             api,
         )?);
     }
-    let mut calls = Vec::new();
+    let mut calls = vec![format!(".{}({})", bare(&op.fn_name), args.join(", "))];
     for i in plan.typestate() {
-        calls.push(format!(
-            "    .{}({})",
-            i.name,
-            literal(i.ty, i.example, api)?
-        ));
+        calls.push(format!(".{}({})", i.name, literal(i.ty, i.example, api)?));
     }
+    calls.extend([".send()".to_owned(), ".await?".to_owned()]);
     let payload = match op.response.payload() {
         TypeRef::Unit => "()",
         _ => "payload",
@@ -504,13 +506,16 @@ fn usage_example(plan: &Plan<'_>, api: &Api) -> Option<String> {
     } else {
         "\nprintln!(\"{payload:?}\");"
     };
+    // As rustfmt writes it: the chain on one line when it is short, else one call a line.
+    let one_line = format!("client{}", calls.concat());
+    let chain = if one_line.len() <= CHAIN_WIDTH {
+        one_line
+    } else {
+        format!("client\n    {}", calls.join("\n    "))
+    };
     Some(format!(
-        "# Example\n\n```no_run\n# async fn run(client: {krate}::Client) -> Result<(), {krate}::Error> {{\n{binding}client\n    .{}({})\n{}\n    .send()\n    .await?;{show}\n# Ok(())\n# }}\n```",
-        bare(&op.fn_name),
-        args.join(", "),
-        if calls.is_empty() { String::new() } else { calls.join("\n") }
-    )
-    .replace("\n\n    .send()", "\n    .send()"))
+        "# Example\n\n```no_run\n# async fn run(client: {krate}::Client) -> Result<(), {krate}::Error> {{\n{binding}{chain};{show}\n# Ok(())\n# }}\n```"
+    ))
 }
 
 /// A Rust expression for an example value of `ty`, from the spec's example when it has one.
@@ -623,9 +628,16 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
         let wire = i.wire;
         quote!(let #n = #take(self.#n, #wire)?;)
     });
-    let plain = plan.inputs.iter().filter(|i| !given(i)).map(|i| {
-        let n = ident(&i.name);
-        quote!(let #n = self.#n;)
+    // The other inputs are moved out of `self` in one pattern.
+    let plain: Vec<_> = plan
+        .inputs
+        .iter()
+        .filter(|i| !given(i))
+        .map(|i| ident(&i.name))
+        .collect();
+    let plain = (!plain.is_empty()).then(|| {
+        let rest = (plain.len() < plan.inputs.len()).then(|| quote!(, ..));
+        quote!(let Inputs { #(#plain),* #rest } = self;)
     });
 
     let checks: Vec<TokenStream> = plan
@@ -697,8 +709,8 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
             type Output = #payload;
 
             fn into_request(self) -> Result<#operation_request, crate::Error> {
+                #plain
                 #(#unwraps)*
-                #(#plain)*
                 #(#checks)*
                 #key
                 #body
@@ -812,9 +824,7 @@ fn returns_doc(op: &Operation, api: &Api) -> String {
         _ if op.response.envelope.is_some() => "returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.".to_owned(),
         _ => "returns the decoded body.".to_owned(),
     };
-    format!(
-        "[`.send()`](crate::request::Builder::send) {text} Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response)."
-    )
+    format!("[`.send()`](crate::request::Builder::send) {text}")
 }
 
 fn check(i: &Input<'_>, uses: &mut Uses) -> TokenStream {

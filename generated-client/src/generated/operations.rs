@@ -7,39 +7,29 @@
 //! required setter has been called.
 
 impl crate::Client {
-    /// Get an access token
-    ///
-    /// `POST /oauth/token` (operation `createAccessToken`). See [`CreateAccessToken`] for the inputs and what `.send()` returns.
+    /// Get an access token (`POST /oauth/token`): see [`CreateAccessToken`].
     pub fn create_access_token(&self) -> CreateAccessToken {
         CreateAccessToken::new(self.clone(), Default::default())
     }
 
-    /// Create a coin event configuration
-    ///
-    /// `POST /api/v0/enkash-coins/create-coins-config` (operation `createCoinEvent`). See [`CreateCoinEvent`] for the inputs and what `.send()` returns.
+    /// Create a coin event configuration (`POST /api/v0/enkash-coins/create-coins-config`): see [`CreateCoinEvent`].
     pub fn create_coin_event(&self) -> CreateCoinEvent {
         CreateCoinEvent::new(self.clone(), Default::default())
     }
 
-    /// Allocate coins to a user
-    ///
-    /// `POST /api/v0/enkash-coins/allocate-coin` (operation `allocateCoins`). See [`AllocateCoins`] for the inputs and what `.send()` returns.
+    /// Allocate coins to a user (`POST /api/v0/enkash-coins/allocate-coin`): see [`AllocateCoins`].
     pub fn allocate_coins(&self) -> AllocateCoins {
         AllocateCoins::new(self.clone(), Default::default())
     }
 
-    /// Get coin event details
-    ///
-    /// `GET /api/v0/enkash-coins/{coinConfigId}` (operation `getCoinEvent`). See [`GetCoinEvent`] for the inputs and what `.send()` returns.
+    /// Get coin event details (`GET /api/v0/enkash-coins/{coinConfigId}`): see [`GetCoinEvent`].
     pub fn get_coin_event(&self, coin_config_id: impl Into<String>) -> GetCoinEvent {
         let mut builder = GetCoinEvent::new(self.clone(), Default::default());
         builder.inputs.coin_config_id = Some(coin_config_id.into());
         builder
     }
 
-    /// Update a coin event configuration
-    ///
-    /// `PATCH /api/v0/enkash-coins/{coinConfigId}` (operation `updateCoinEvent`). See [`UpdateCoinEvent`] for the inputs and what `.send()` returns.
+    /// Update a coin event configuration (`PATCH /api/v0/enkash-coins/{coinConfigId}`): see [`UpdateCoinEvent`].
     pub fn update_coin_event(
         &self,
         coin_config_id: impl Into<String>,
@@ -49,86 +39,62 @@ impl crate::Client {
         builder
     }
 
-    /// Get a user's coins balance
-    ///
-    /// `GET /api/v0/coins/balance` (operation `getCoinBalance`). See [`GetCoinBalance`] for the inputs and what `.send()` returns.
+    /// Get a user's coins balance (`GET /api/v0/coins/balance`): see [`GetCoinBalance`].
     pub fn get_coin_balance(&self) -> GetCoinBalance {
         GetCoinBalance::new(self.clone(), Default::default())
     }
 
-    /// Create a reward card and allocate or unallocate points
-    ///
-    /// `POST /api/v0/partner/enKashCard/create-allocate-points` (operation `createAndAllocatePoints`). See [`CreateAndAllocatePoints`] for the inputs and what `.send()` returns.
+    /// Create a reward card and allocate or unallocate points (`POST /api/v0/partner/enKashCard/create-allocate-points`): see [`CreateAndAllocatePoints`].
     pub fn create_and_allocate_points(&self) -> CreateAndAllocatePoints {
         CreateAndAllocatePoints::new(self.clone(), Default::default())
     }
 
-    /// Create a card
-    ///
-    /// `POST /api/v0/partner/enKashCard` (operation `createCard`). See [`CreateCard`] for the inputs and what `.send()` returns.
+    /// Create a card (`POST /api/v0/partner/enKashCard`): see [`CreateCard`].
     pub fn create_card(&self) -> CreateCard {
         CreateCard::new(self.clone(), Default::default())
     }
 
-    /// Create a single sign-on token for a reward card holder
-    ///
-    /// `POST /api/v0/partner/enKashCard/sso-token` (operation `createSsoToken`). See [`CreateSsoToken`] for the inputs and what `.send()` returns.
+    /// Create a single sign-on token for a reward card holder (`POST /api/v0/partner/enKashCard/sso-token`): see [`CreateSsoToken`].
     pub fn create_sso_token(&self) -> CreateSsoToken {
         CreateSsoToken::new(self.clone(), Default::default())
     }
 
-    /// Create users and allocate points in bulk
-    ///
-    /// `POST /api/v0/partner/enKashCard/bulk-create-allocate-points-json` (operation `bulkCreateAndAllocatePoints`). See [`BulkCreateAndAllocatePoints`] for the inputs and what `.send()` returns.
+    /// Create users and allocate points in bulk (`POST /api/v0/partner/enKashCard/bulk-create-allocate-points-json`): see [`BulkCreateAndAllocatePoints`].
     pub fn bulk_create_and_allocate_points(&self) -> BulkCreateAndAllocatePoints {
         BulkCreateAndAllocatePoints::new(self.clone(), Default::default())
     }
 
-    /// Get a reward account's balance and totals
-    ///
-    /// `POST /api/v0/partner/enKashCard/cardAccount/get` (operation `getRewardAccountDetails`). See [`GetRewardAccountDetails`] for the inputs and what `.send()` returns.
+    /// Get a reward account's balance and totals (`POST /api/v0/partner/enKashCard/cardAccount/get`): see [`GetRewardAccountDetails`].
     pub fn get_reward_account_details(&self) -> GetRewardAccountDetails {
         GetRewardAccountDetails::new(self.clone(), Default::default())
     }
 
-    /// Look up the users and cards of a card account
-    ///
-    /// `POST /api/v0/partner/enKashCard/search` (operation `searchRewardCards`). See [`SearchRewardCards`] for the inputs and what `.send()` returns.
+    /// Look up the users and cards of a card account (`POST /api/v0/partner/enKashCard/search`): see [`SearchRewardCards`].
     pub fn search_reward_cards(&self) -> SearchRewardCards {
         SearchRewardCards::new(self.clone(), Default::default())
     }
 
-    /// Look up a card's transactions by your reference number
-    ///
-    /// `POST /api/v0/partner/enKashCard/transaction/all` (operation `getTransactionDetails`). See [`GetTransactionDetails`] for the inputs and what `.send()` returns.
+    /// Look up a card's transactions by your reference number (`POST /api/v0/partner/enKashCard/transaction/all`): see [`GetTransactionDetails`].
     pub fn get_transaction_details(&self) -> GetTransactionDetails {
         GetTransactionDetails::new(self.clone(), Default::default())
     }
 
-    /// Get the user's carts
-    ///
-    /// `GET /api/v0/cart` (operation `getCart`). See [`GetCart`] for the inputs and what `.send()` returns.
+    /// Get the user's carts (`GET /api/v0/cart`): see [`GetCart`].
     pub fn get_cart(&self) -> GetCart {
         GetCart::new(self.clone(), Default::default())
     }
 
-    /// Add vouchers to the user's cart
-    ///
-    /// `POST /api/v0/cart` (operation `addToCart`). See [`AddToCart`] for the inputs and what `.send()` returns.
+    /// Add vouchers to the user's cart (`POST /api/v0/cart`): see [`AddToCart`].
     pub fn add_to_cart(&self) -> AddToCart {
         AddToCart::new(self.clone(), Default::default())
     }
 
-    /// Change the quantities in a cart
-    ///
-    /// `PATCH /api/v0/cart` (operation `updateCart`). See [`UpdateCart`] for the inputs and what `.send()` returns.
+    /// Change the quantities in a cart (`PATCH /api/v0/cart`): see [`UpdateCart`].
     pub fn update_cart(&self) -> UpdateCart {
         UpdateCart::new(self.clone(), Default::default())
     }
 
-    /// Get a product catalog and its denominations
-    ///
-    /// `GET /api/v0/partner/search-config/{productCatalogId}` (operation `getProductConfigs`). See [`GetProductConfigs`] for the inputs and what `.send()` returns.
+    /// Get a product catalog and its denominations (`GET /api/v0/partner/search-config/{productCatalogId}`): see [`GetProductConfigs`].
     pub fn get_product_configs(
         &self,
         product_catalog_id: impl Into<String>,
@@ -138,23 +104,17 @@ impl crate::Client {
         builder
     }
 
-    /// Order vouchers
-    ///
-    /// `POST /api/v0/partner/create-order` (operation `createOrder`). See [`CreateOrder`] for the inputs and what `.send()` returns.
+    /// Order vouchers (`POST /api/v0/partner/create-order`): see [`CreateOrder`].
     pub fn create_order(&self) -> CreateOrder {
         CreateOrder::new(self.clone(), Default::default())
     }
 
-    /// Search orders, one page at a time
-    ///
-    /// `POST /api/v0/partner/search-order` (operation `searchOrders`). See [`SearchOrders`] for the inputs and what `.send()` returns.
+    /// Search orders, one page at a time (`POST /api/v0/partner/search-order`): see [`SearchOrders`].
     pub fn search_orders(&self) -> SearchOrders {
         SearchOrders::new(self.clone(), Default::default())
     }
 
-    /// Fetch an order and its vouchers by your order reference
-    ///
-    /// `GET /api/v0/partner/fetch-order-details/{orderReferenceId}` (operation `fetchOrderDetails`). See [`FetchOrderDetails`] for the inputs and what `.send()` returns.
+    /// Fetch an order and its vouchers by your order reference (`GET /api/v0/partner/fetch-order-details/{orderReferenceId}`): see [`FetchOrderDetails`].
     pub fn fetch_order_details(
         &self,
         order_reference_id: impl Into<String>,
@@ -164,9 +124,7 @@ impl crate::Client {
         builder
     }
 
-    /// Fetch an order and its vouchers (older endpoint)
-    ///
-    /// `POST /api/v0/order/orderDetails` (operation `fetchOrderDetailsLegacy`). See [`FetchOrderDetailsLegacy`] for the inputs and what `.send()` returns.
+    /// Fetch an order and its vouchers (older endpoint) (`POST /api/v0/order/orderDetails`): see [`FetchOrderDetailsLegacy`].
     #[deprecated]
     pub fn fetch_order_details_legacy(&self) -> FetchOrderDetailsLegacy {
         FetchOrderDetailsLegacy::new(self.clone(), Default::default())
@@ -298,7 +256,7 @@ pub mod create_access_token {
 ///
 /// Required before `.send()`: `.username(..)`, `.password(..)`, `.grant_type(..)`, `.client_id(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns [`AccessToken`](crate::types::AccessToken). Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
+/// [`.send()`](crate::request::Builder::send) returns [`AccessToken`](crate::types::AccessToken).
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -499,7 +457,7 @@ pub mod create_coin_event {
 ///
 /// Required before `.send()`: `.configuration(..)`, `.company_id(..)`, `.event(..)`, `.amount(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
 ///
@@ -710,7 +668,7 @@ pub mod allocate_coins {
 ///
 /// Required before `.send()`: `.company_id(..)`, `.event(..)`, `.request_id(..)`, `.user_id(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](crate::request::Builder::resend_keyed_write) after confirming that the server de-duplicates `requestId`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `requestId`.
 ///
@@ -845,7 +803,7 @@ pub mod get_coin_event {
 ///
 /// `GET /api/v0/enkash-coins/{coinConfigId}` (operation `getCoinEvent`).
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -853,10 +811,7 @@ pub mod get_coin_event {
 ///
 /// ```no_run
 /// # async fn run(client: enkash_rewards::Client) -> Result<(), enkash_rewards::Error> {
-/// let payload = client
-///     .get_coin_event("coinConfigId-example")
-///     .send()
-///     .await?;
+/// let payload = client.get_coin_event("coinConfigId-example").send().await?;
 /// println!("{payload:?}");
 /// # Ok(())
 /// # }
@@ -889,11 +844,8 @@ pub mod update_coin_event {
         type Output = crate::types::CoinEvent;
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
+            let Inputs { amount, configuration, company_id, event, .. } = self;
             let coin_config_id = take(self.coin_config_id, "coinConfigId")?;
-            let amount = self.amount;
-            let configuration = self.configuration;
-            let company_id = self.company_id;
-            let event = self.event;
             let body = crate::types::UpdateCoinEventRequest {
                 amount,
                 configuration,
@@ -928,7 +880,7 @@ pub mod update_coin_event {
 ///
 /// `PATCH /api/v0/enkash-coins/{coinConfigId}` (operation `updateCoinEvent`).
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
 ///
@@ -1078,7 +1030,7 @@ pub mod get_coin_balance {
 ///
 /// Required before `.send()`: `.user_id(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -1086,11 +1038,7 @@ pub mod get_coin_balance {
 ///
 /// ```no_run
 /// # async fn run(client: enkash_rewards::Client) -> Result<(), enkash_rewards::Error> {
-/// let payload = client
-///     .get_coin_balance()
-///     .user_id("example")
-///     .send()
-///     .await?;
+/// let payload = client.get_coin_balance().user_id("example").send().await?;
 /// println!("{payload:?}");
 /// # Ok(())
 /// # }
@@ -1154,6 +1102,16 @@ pub mod create_and_allocate_points {
         type Output = crate::types::RewardCard;
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
+            let Inputs {
+                card_account_id,
+                enkash_card_id,
+                email,
+                mobile,
+                title,
+                first_name,
+                gender,
+                ..
+            } = self;
             let company_id = take(self.company_id, "companyId")?;
             let transaction_code = take(self.transaction_code, "transactionCode")?;
             let transaction_type = take(self.transaction_type, "transactionType")?;
@@ -1163,13 +1121,6 @@ pub mod create_and_allocate_points {
                 self.unique_reference_number,
                 "uniqueReferenceNum",
             )?;
-            let card_account_id = self.card_account_id;
-            let enkash_card_id = self.enkash_card_id;
-            let email = self.email;
-            let mobile = self.mobile;
-            let title = self.title;
-            let first_name = self.first_name;
-            let gender = self.gender;
             let idempotency_key = Some(IdempotencyKey {
                 field: "uniqueReferenceNum",
                 value: unique_reference_number.to_string(),
@@ -1303,7 +1254,7 @@ pub mod create_and_allocate_points {
 ///
 /// Required before `.send()`: `.company_id(..)`, `.transaction_code(..)`, `.transaction_type(..)`, `.r#type(..)`, `.load_amount(..)`, `.unique_reference_number(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](crate::request::Builder::resend_keyed_write) after confirming that the server de-duplicates `uniqueReferenceNum`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `uniqueReferenceNum`.
 ///
@@ -1611,31 +1562,34 @@ pub mod create_card {
         type Output = crate::types::RewardCard;
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
+            let Inputs {
+                user_id,
+                email,
+                mobile,
+                title,
+                first_name,
+                middle_name,
+                last_name,
+                gender,
+                special_date,
+                address,
+                address2,
+                city,
+                state,
+                country,
+                pincode,
+                physical_card,
+                physical_delivery_address_flag,
+                delivery_address,
+                delivery_address2,
+                delivery_city,
+                delivery_state,
+                delivery_country,
+                delivery_pincode,
+                ..
+            } = self;
             let company_id = take(self.company_id, "companyId")?;
             let card_account_id = take(self.card_account_id, "cardAccountId")?;
-            let user_id = self.user_id;
-            let email = self.email;
-            let mobile = self.mobile;
-            let title = self.title;
-            let first_name = self.first_name;
-            let middle_name = self.middle_name;
-            let last_name = self.last_name;
-            let gender = self.gender;
-            let special_date = self.special_date;
-            let address = self.address;
-            let address2 = self.address2;
-            let city = self.city;
-            let state = self.state;
-            let country = self.country;
-            let pincode = self.pincode;
-            let physical_card = self.physical_card;
-            let physical_delivery_address_flag = self.physical_delivery_address_flag;
-            let delivery_address = self.delivery_address;
-            let delivery_address2 = self.delivery_address2;
-            let delivery_city = self.delivery_city;
-            let delivery_state = self.delivery_state;
-            let delivery_country = self.delivery_country;
-            let delivery_pincode = self.delivery_pincode;
             if let Some(value) = &email {
                 check_string(
                     "email",
@@ -1735,7 +1689,7 @@ pub mod create_card {
 ///
 /// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
 ///
@@ -2189,7 +2143,7 @@ pub mod create_sso_token {
 ///
 /// Required before `.send()`: `.card_account_id(..)`, `.company_id(..)`, `.enkash_card_id(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -2377,7 +2331,7 @@ pub mod bulk_create_and_allocate_points {
 ///
 /// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`, `.is_points_allocation(..)`, `.body(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`BulkAllocationResult`](crate::types::BulkAllocationResult); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`BulkAllocationResult`](crate::types::BulkAllocationResult); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
 ///
@@ -2556,7 +2510,7 @@ pub mod get_reward_account_details {
 ///
 /// Required before `.send()`: `.card_account_id(..)`, `.company_id(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`RewardAccount`](crate::types::RewardAccount); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`RewardAccount`](crate::types::RewardAccount); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -2662,9 +2616,9 @@ pub mod search_reward_cards {
         type Output = crate::types::CardSearchResult;
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
+            let Inputs { en_kash_card_id, .. } = self;
             let card_account_id = take(self.card_account_id, "cardAccountId")?;
             let company_id = take(self.company_id, "companyId")?;
-            let en_kash_card_id = self.en_kash_card_id;
             let body = crate::types::CardSearchRequest {
                 card_account_id,
                 company_id,
@@ -2731,7 +2685,7 @@ pub mod search_reward_cards {
 ///
 /// Required before `.send()`: `.card_account_id(..)`, `.company_id(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`CardSearchResult`](crate::types::CardSearchResult); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`CardSearchResult`](crate::types::CardSearchResult); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -2856,6 +2810,21 @@ pub mod get_transaction_details {
         type Output = crate::RawJson;
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
+            let Inputs {
+                company_name,
+                card_holder_name,
+                user_id,
+                status,
+                en_kash_transaction_ids,
+                en_kash_transaction_id,
+                card_transaction_type,
+                amount_from,
+                amount_to,
+                pg_reference_numbers,
+                txn_date_from,
+                txn_date_to,
+                ..
+            } = self;
             let company_id = take(self.company_id, "companyId")?;
             let card_account_id = take(self.card_account_id, "cardAccountId")?;
             let en_kash_card_id = take(self.en_kash_card_id, "enKashCardId")?;
@@ -2863,18 +2832,6 @@ pub mod get_transaction_details {
                 self.pg_reference_number,
                 "pgReferenceNumber",
             )?;
-            let company_name = self.company_name;
-            let card_holder_name = self.card_holder_name;
-            let user_id = self.user_id;
-            let status = self.status;
-            let en_kash_transaction_ids = self.en_kash_transaction_ids;
-            let en_kash_transaction_id = self.en_kash_transaction_id;
-            let card_transaction_type = self.card_transaction_type;
-            let amount_from = self.amount_from;
-            let amount_to = self.amount_to;
-            let pg_reference_numbers = self.pg_reference_numbers;
-            let txn_date_from = self.txn_date_from;
-            let txn_date_to = self.txn_date_to;
             let body = crate::types::TransactionSearchRequest {
                 company_id,
                 company_name,
@@ -2978,7 +2935,7 @@ pub mod get_transaction_details {
 ///
 /// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`, `.en_kash_card_id(..)`, `.pg_reference_number(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -3244,7 +3201,7 @@ pub mod get_cart {
 ///
 /// Required before `.send()`: `.product(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -3252,11 +3209,7 @@ pub mod get_cart {
 ///
 /// ```no_run
 /// # async fn run(client: enkash_rewards::Client) -> Result<(), enkash_rewards::Error> {
-/// let payload = client
-///     .get_cart()
-///     .product("example")
-///     .send()
-///     .await?;
+/// let payload = client.get_cart().product("example").send().await?;
 /// println!("{payload:?}");
 /// # Ok(())
 /// # }
@@ -3444,7 +3397,7 @@ pub mod add_to_cart {
 ///
 /// Required before `.send()`: `.product(..)`, `.product_catalog_id(..)`, `.items(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
 ///
@@ -3601,7 +3554,7 @@ pub mod update_cart {
 ///
 /// Required before `.send()`: `.product(..)`, `.cart_id(..)`, `.items(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
 ///
@@ -3742,7 +3695,7 @@ pub mod get_product_configs {
 ///
 /// `GET /api/v0/partner/search-config/{productCatalogId}` (operation `getProductConfigs`).
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`ProductCatalog`](crate::types::ProductCatalog); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`ProductCatalog`](crate::types::ProductCatalog); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -3918,7 +3871,7 @@ pub mod create_order {
 ///
 /// Required before `.send()`: `.denomination(..)`, `.order_reference_id(..)`, `.product_catalog_id(..)`, `.quantity(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](crate::request::Builder::resend_keyed_write) after confirming that the server de-duplicates `orderReferenceId`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `orderReferenceId`.
 ///
@@ -4036,25 +3989,28 @@ pub mod search_orders {
         type Output = crate::RawJson;
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
+            let Inputs {
+                aggregator,
+                aggregator_discount_from,
+                aggregator_discount_to,
+                aggregator_order_id,
+                aggregator_product_id,
+                amount_from,
+                amount_to,
+                brand,
+                category,
+                company_id,
+                created_on_from,
+                created_on_to,
+                direction,
+                ek_user_id,
+                email,
+                enkash_discount_from,
+                enkash_discount_to,
+                ..
+            } = self;
             let limit = take(self.limit, "limit")?;
             let offset = take(self.offset, "offset")?;
-            let aggregator = self.aggregator;
-            let aggregator_discount_from = self.aggregator_discount_from;
-            let aggregator_discount_to = self.aggregator_discount_to;
-            let aggregator_order_id = self.aggregator_order_id;
-            let aggregator_product_id = self.aggregator_product_id;
-            let amount_from = self.amount_from;
-            let amount_to = self.amount_to;
-            let brand = self.brand;
-            let category = self.category;
-            let company_id = self.company_id;
-            let created_on_from = self.created_on_from;
-            let created_on_to = self.created_on_to;
-            let direction = self.direction;
-            let ek_user_id = self.ek_user_id;
-            let email = self.email;
-            let enkash_discount_from = self.enkash_discount_from;
-            let enkash_discount_to = self.enkash_discount_to;
             let body = crate::types::OrderSearchRequest {
                 aggregator,
                 aggregator_discount_from,
@@ -4139,7 +4095,7 @@ pub mod search_orders {
 ///
 /// Required before `.send()`: `.limit(..)`, `.offset(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -4147,12 +4103,7 @@ pub mod search_orders {
 ///
 /// ```no_run
 /// # async fn run(client: enkash_rewards::Client) -> Result<(), enkash_rewards::Error> {
-/// let payload = client
-///     .search_orders()
-///     .limit(1)
-///     .offset(1)
-///     .send()
-///     .await?;
+/// let payload = client.search_orders().limit(1).offset(1).send().await?;
 /// println!("{payload:?}");
 /// # Ok(())
 /// # }
@@ -4333,7 +4284,7 @@ pub mod fetch_order_details {
 ///
 /// `GET /api/v0/partner/fetch-order-details/{orderReferenceId}` (operation `fetchOrderDetails`).
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`OrderDetails`](crate::types::OrderDetails); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`OrderDetails`](crate::types::OrderDetails); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -4459,7 +4410,7 @@ pub mod fetch_order_details_legacy {
 ///
 /// Required before `.send()`: `.order_id(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`OrderDetails`](crate::types::OrderDetails); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200. Like every builder it also has [`timeout`](crate::request::Builder::timeout), [`max_retries`](crate::request::Builder::max_retries) and [`send_with_response`](crate::request::Builder::send_with_response).
+/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`OrderDetails`](crate::types::OrderDetails); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
