@@ -126,16 +126,27 @@ impl Client {
         &self,
         request: OperationRequest,
     ) -> Result<Response<T>, Error> {
+        crate::request::send_request(self.clone(), request).await
+    }
+
+    /// The part of [`execute`](Self::execute) that does not depend on the payload's type,
+    /// compiled once rather than once per operation, in the call's tracing span.
+    pub(crate) async fn exchange_owned(
+        self,
+        request: OperationRequest,
+    ) -> Result<Exchanged, Error> {
         let span = request_span(&request);
         let (prepared, answer) = self
             .exchange(request, &span)
             .instrument(span.clone())
             .await?;
-        span.in_scope(|| transport::finish(&prepared, answer))
+        Ok(Exchanged {
+            span,
+            prepared,
+            answer,
+        })
     }
 
-    /// The part of [`execute`](Self::execute) that does not depend on the payload's type,
-    /// compiled once rather than once per operation.
     async fn exchange(
         &self,
         request: OperationRequest,
@@ -164,6 +175,21 @@ impl Client {
             inner.auth.token_rejected(generation).await;
         }
         Ok((prepared, answer))
+    }
+}
+
+/// A call's answer (or why there is none), not yet decoded.
+pub(crate) struct Exchanged {
+    span: tracing::Span,
+    prepared: Prepared,
+    answer: Result<Answer, Error>,
+}
+
+impl Exchanged {
+    /// Decodes the answer into `T`, in the call's span.
+    pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
+        self.span
+            .in_scope(|| transport::finish(&self.prepared, self.answer))
     }
 }
 
@@ -458,6 +484,20 @@ mod tests {
         assert_send_sync::<Client>();
         fn assert_error<E: std::error::Error + Send + Sync + 'static>() {}
         assert_error::<Error>();
+    }
+
+    #[test]
+    fn a_call_in_flight_can_be_spawned() {
+        fn assert_spawnable<F: std::future::Future + Send + 'static>(_: &F) {}
+        let client = Client::builder()
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .expect("client");
+        // Built, never polled: nothing is sent.
+        let call = client.get_coin_balance().user_id("u").send();
+        assert_spawnable(&call);
+        let with_response = client.get_coin_event("1").send_with_response();
+        assert_spawnable(&with_response);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use reqwest::Method;
 
 use crate::error::Error;
 
-pub use crate::builder::{Builder, KeyedWrite, OperationInputs};
+pub use crate::builder::{Builder, KeyedWrite, OperationInputs, SendFuture, send_request};
 
 /// One HTTP call, described by generated code and executed by [`crate::Client::execute`].
 ///

@@ -608,8 +608,10 @@ fn setter(plan: &Plan<'_>, i: &Input<'_>) -> TokenStream {
     }
 }
 
-/// The operation's `OperationInputs` impl: its name and output, and `into_request`, which
-/// checks the inputs and encodes them into the request.
+/// The operation's `OperationInputs` impl: its name and output, `send` (written here, for a
+/// concrete type, so that sending and decoding compile with the client and not in every
+/// calling crate), and `into_request`, which checks the inputs and encodes them into the
+/// request.
 fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
     let op = plan.op;
     let payload = rust_type(op.response.payload());
@@ -703,10 +705,16 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
     let operation_inputs = uses.name("crate::request::OperationInputs");
     let operation_request = uses.name("crate::request::OperationRequest");
     let http_method = uses.name("reqwest::Method");
+    let send_future = uses.name("crate::request::SendFuture");
+    let send_request = uses.name("crate::request::send_request");
     quote! {
         impl #operation_inputs for Inputs {
             const NAME: &'static str = #name;
             type Output = #payload;
+
+            fn send(client: crate::Client, request: #operation_request) -> #send_future<Self::Output> {
+                #send_request(client, request)
+            }
 
             fn into_request(self) -> Result<#operation_request, crate::Error> {
                 #plain

@@ -135,7 +135,8 @@ pub mod create_access_token {
     //! The inputs and typestate of [`CreateAccessToken`](super::CreateAccessToken).
 
     use crate::request::{
-        OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
+        OperationInputs, OperationRequest, RequestBody, RetryClass, Security, SendFuture,
+        send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
     use reqwest::Method;
@@ -164,6 +165,13 @@ pub mod create_access_token {
         const NAME: &'static str = "CreateAccessToken";
 
         type Output = crate::types::AccessToken;
+
+        fn send(
+            client: crate::Client,
+            request: OperationRequest,
+        ) -> SendFuture<Self::Output> {
+            send_request(client, request)
+        }
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let username = take(self.username, "username")?;
@@ -343,7 +351,8 @@ pub mod create_coin_event {
     //! The inputs and typestate of [`CreateCoinEvent`](super::CreateCoinEvent).
 
     use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RequestBody, Security,
+        Envelope, OperationInputs, OperationRequest, RequestBody, Security, SendFuture,
+        send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
     use reqwest::Method;
@@ -361,6 +370,13 @@ pub mod create_coin_event {
         const NAME: &'static str = "CreateCoinEvent";
 
         type Output = crate::types::CoinEvent;
+
+        fn send(
+            client: crate::Client,
+            request: OperationRequest,
+        ) -> SendFuture<Self::Output> {
+            send_request(client, request)
+        }
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let configuration = take(self.configuration, "configuration")?;
@@ -552,7 +568,7 @@ pub mod allocate_coins {
 
     use crate::request::{
         Envelope, IdempotencyKey, KeyedWrite, OperationInputs, OperationRequest,
-        RequestBody, RetryClass, Security,
+        RequestBody, RetryClass, Security, SendFuture, send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
     use reqwest::Method;
@@ -570,6 +586,13 @@ pub mod allocate_coins {
         const NAME: &'static str = "AllocateCoins";
 
         type Output = String;
+
+        fn send(
+            client: crate::Client,
+            request: OperationRequest,
+        ) -> SendFuture<Self::Output> {
+            send_request(client, request)
+        }
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let company_id = take(self.company_id, "companyId")?;
@@ -758,8 +781,8 @@ pub mod get_coin_event {
     //! The inputs of [`GetCoinEvent`](super::GetCoinEvent).
 
     use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RetryClass, Security,
-        encode_path_segment,
+        Envelope, OperationInputs, OperationRequest, RetryClass, Security, SendFuture,
+        encode_path_segment, send_request,
     };
     use crate::request::typestate::take;
     use reqwest::Method;
@@ -774,6 +797,13 @@ pub mod get_coin_event {
         const NAME: &'static str = "GetCoinEvent";
 
         type Output = crate::types::CoinEvent;
+
+        fn send(
+            client: crate::Client,
+            request: OperationRequest,
+        ) -> SendFuture<Self::Output> {
+            send_request(client, request)
+        }
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let coin_config_id = take(self.coin_config_id, "coinConfigId")?;
@@ -822,8 +852,8 @@ pub mod update_coin_event {
     //! The inputs of [`UpdateCoinEvent`](super::UpdateCoinEvent).
 
     use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RequestBody, Security,
-        encode_path_segment,
+        Envelope, OperationInputs, OperationRequest, RequestBody, Security, SendFuture,
+        encode_path_segment, send_request,
     };
     use crate::request::typestate::take;
     use reqwest::Method;
@@ -842,6 +872,13 @@ pub mod update_coin_event {
         const NAME: &'static str = "UpdateCoinEvent";
 
         type Output = crate::types::CoinEvent;
+
+        fn send(
+            client: crate::Client,
+            request: OperationRequest,
+        ) -> SendFuture<Self::Output> {
+            send_request(client, request)
+        }
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let Inputs { amount, configuration, company_id, event, .. } = self;
@@ -961,7 +998,8 @@ pub mod get_coin_balance {
     //! The inputs and typestate of [`GetCoinBalance`](super::GetCoinBalance).
 
     use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RetryClass, Security,
+        Envelope, OperationInputs, OperationRequest, RetryClass, Security, SendFuture,
+        send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
     use reqwest::Method;
@@ -976,6 +1014,13 @@ pub mod get_coin_balance {
         const NAME: &'static str = "GetCoinBalance";
 
         type Output = i64;
+
+        fn send(
+            client: crate::Client,
+            request: OperationRequest,
+        ) -> SendFuture<Self::Output> {
+            send_request(client, request)
+        }
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let user_id = take(self.user_id, "userId")?;
@@ -1073,7 +1118,7 @@ pub mod create_and_allocate_points {
 
     use crate::request::{
         Envelope, IdempotencyKey, KeyedWrite, OperationInputs, OperationRequest,
-        RequestBody, RetryClass, Security,
+        RequestBody, RetryClass, Security, SendFuture, send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
     use reqwest::Method;
@@ -1100,6 +1145,13 @@ pub mod create_and_allocate_points {
         const NAME: &'static str = "CreateAndAllocatePoints";
 
         type Output = crate::types::RewardCard;
+
+        fn send(
+            client: crate::Client,
+            request: OperationRequest,
+        ) -> SendFuture<Self::Output> {
+            send_request(client, request)
+        }
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let Inputs {
@@ -1520,7 +1572,8 @@ pub mod create_card {
     //! The inputs and typestate of [`CreateCard`](super::CreateCard).
 
     use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RequestBody, Security,
+        Envelope, OperationInputs, OperationRequest, RequestBody, Security, SendFuture,
+        send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
     use crate::validate::check_string;
@@ -1560,6 +1613,13 @@ pub mod create_card {
         const NAME: &'static str = "CreateCard";
 
         type Output = crate::types::RewardCard;
+
+        fn send(
+            client: crate::Client,
+            request: OperationRequest,
+        ) -> SendFuture<Self::Output> {
+            send_request(client, request)
+        }
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let Inputs {
@@ -2047,6 +2107,7 @@ pub mod create_sso_token {
 
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
+        SendFuture, send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
     use reqwest::Method;
@@ -2063,6 +2124,13 @@ pub mod create_sso_token {
         const NAME: &'static str = "CreateSsoToken";
 
         type Output = crate::RawJson;
+
+        fn send(
+            client: crate::Client,
+            request: OperationRequest,
+        ) -> SendFuture<Self::Output> {
+            send_request(client, request)
+        }
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let card_account_id = take(self.card_account_id, "cardAccountId")?;
@@ -2216,7 +2284,8 @@ pub mod bulk_create_and_allocate_points {
     //! The inputs and typestate of [`BulkCreateAndAllocatePoints`](super::BulkCreateAndAllocatePoints).
 
     use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RequestBody, Security,
+        Envelope, OperationInputs, OperationRequest, RequestBody, Security, SendFuture,
+        send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
     use reqwest::Method;
@@ -2234,6 +2303,13 @@ pub mod bulk_create_and_allocate_points {
         const NAME: &'static str = "BulkCreateAndAllocatePoints";
 
         type Output = crate::types::BulkAllocationResult;
+
+        fn send(
+            client: crate::Client,
+            request: OperationRequest,
+        ) -> SendFuture<Self::Output> {
+            send_request(client, request)
+        }
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let company_id = take(self.company_id, "companyId")?;
@@ -2426,6 +2502,7 @@ pub mod get_reward_account_details {
 
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
+        SendFuture, send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
     use reqwest::Method;
@@ -2441,6 +2518,13 @@ pub mod get_reward_account_details {
         const NAME: &'static str = "GetRewardAccountDetails";
 
         type Output = crate::types::RewardAccount;
+
+        fn send(
+            client: crate::Client,
+            request: OperationRequest,
+        ) -> SendFuture<Self::Output> {
+            send_request(client, request)
+        }
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let card_account_id = take(self.card_account_id, "cardAccountId")?;
@@ -2598,6 +2682,7 @@ pub mod search_reward_cards {
 
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
+        SendFuture, send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
     use reqwest::Method;
@@ -2614,6 +2699,13 @@ pub mod search_reward_cards {
         const NAME: &'static str = "SearchRewardCards";
 
         type Output = crate::types::CardSearchResult;
+
+        fn send(
+            client: crate::Client,
+            request: OperationRequest,
+        ) -> SendFuture<Self::Output> {
+            send_request(client, request)
+        }
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let Inputs { en_kash_card_id, .. } = self;
@@ -2779,6 +2871,7 @@ pub mod get_transaction_details {
 
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
+        SendFuture, send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
     use reqwest::Method;
@@ -2808,6 +2901,13 @@ pub mod get_transaction_details {
         const NAME: &'static str = "GetTransactionDetails";
 
         type Output = crate::RawJson;
+
+        fn send(
+            client: crate::Client,
+            request: OperationRequest,
+        ) -> SendFuture<Self::Output> {
+            send_request(client, request)
+        }
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let Inputs {
@@ -3132,7 +3232,8 @@ pub mod get_cart {
     //! The inputs and typestate of [`GetCart`](super::GetCart).
 
     use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RetryClass, Security,
+        Envelope, OperationInputs, OperationRequest, RetryClass, Security, SendFuture,
+        send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
     use reqwest::Method;
@@ -3147,6 +3248,13 @@ pub mod get_cart {
         const NAME: &'static str = "GetCart";
 
         type Output = Vec<crate::types::Cart>;
+
+        fn send(
+            client: crate::Client,
+            request: OperationRequest,
+        ) -> SendFuture<Self::Output> {
+            send_request(client, request)
+        }
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let product = take(self.product, "product")?;
@@ -3298,7 +3406,8 @@ pub mod add_to_cart {
     //! The inputs and typestate of [`AddToCart`](super::AddToCart).
 
     use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RequestBody, Security,
+        Envelope, OperationInputs, OperationRequest, RequestBody, Security, SendFuture,
+        send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
     use reqwest::Method;
@@ -3317,6 +3426,13 @@ pub mod add_to_cart {
         const NAME: &'static str = "AddToCart";
 
         type Output = crate::RawJson;
+
+        fn send(
+            client: crate::Client,
+            request: OperationRequest,
+        ) -> SendFuture<Self::Output> {
+            send_request(client, request)
+        }
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let product = take(self.product, "product")?;
@@ -3455,7 +3571,8 @@ pub mod update_cart {
     //! The inputs and typestate of [`UpdateCart`](super::UpdateCart).
 
     use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RequestBody, Security,
+        Envelope, OperationInputs, OperationRequest, RequestBody, Security, SendFuture,
+        send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
     use reqwest::Method;
@@ -3474,6 +3591,13 @@ pub mod update_cart {
         const NAME: &'static str = "UpdateCart";
 
         type Output = Vec<crate::types::Cart>;
+
+        fn send(
+            client: crate::Client,
+            request: OperationRequest,
+        ) -> SendFuture<Self::Output> {
+            send_request(client, request)
+        }
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let product = take(self.product, "product")?;
@@ -3650,8 +3774,8 @@ pub mod get_product_configs {
     //! The inputs of [`GetProductConfigs`](super::GetProductConfigs).
 
     use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RetryClass, Security,
-        encode_path_segment,
+        Envelope, OperationInputs, OperationRequest, RetryClass, Security, SendFuture,
+        encode_path_segment, send_request,
     };
     use crate::request::typestate::take;
     use reqwest::Method;
@@ -3666,6 +3790,13 @@ pub mod get_product_configs {
         const NAME: &'static str = "GetProductConfigs";
 
         type Output = crate::types::ProductCatalog;
+
+        fn send(
+            client: crate::Client,
+            request: OperationRequest,
+        ) -> SendFuture<Self::Output> {
+            send_request(client, request)
+        }
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let product_catalog_id = take(self.product_catalog_id, "productCatalogId")?;
@@ -3749,7 +3880,7 @@ pub mod create_order {
 
     use crate::request::{
         Envelope, IdempotencyKey, KeyedWrite, OperationInputs, OperationRequest,
-        RequestBody, RetryClass, Security,
+        RequestBody, RetryClass, Security, SendFuture, send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
     use reqwest::Method;
@@ -3767,6 +3898,13 @@ pub mod create_order {
         const NAME: &'static str = "CreateOrder";
 
         type Output = crate::RawJson;
+
+        fn send(
+            client: crate::Client,
+            request: OperationRequest,
+        ) -> SendFuture<Self::Output> {
+            send_request(client, request)
+        }
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let denomination = take(self.denomination, "denomination")?;
@@ -3955,6 +4093,7 @@ pub mod search_orders {
 
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
+        SendFuture, send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
     use reqwest::Method;
@@ -3987,6 +4126,13 @@ pub mod search_orders {
         const NAME: &'static str = "SearchOrders";
 
         type Output = crate::RawJson;
+
+        fn send(
+            client: crate::Client,
+            request: OperationRequest,
+        ) -> SendFuture<Self::Output> {
+            send_request(client, request)
+        }
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let Inputs {
@@ -4239,8 +4385,8 @@ pub mod fetch_order_details {
     //! The inputs of [`FetchOrderDetails`](super::FetchOrderDetails).
 
     use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RetryClass, Security,
-        encode_path_segment,
+        Envelope, OperationInputs, OperationRequest, RetryClass, Security, SendFuture,
+        encode_path_segment, send_request,
     };
     use crate::request::typestate::take;
     use reqwest::Method;
@@ -4255,6 +4401,13 @@ pub mod fetch_order_details {
         const NAME: &'static str = "FetchOrderDetails";
 
         type Output = crate::types::OrderDetails;
+
+        fn send(
+            client: crate::Client,
+            request: OperationRequest,
+        ) -> SendFuture<Self::Output> {
+            send_request(client, request)
+        }
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let order_reference_id = take(self.order_reference_id, "orderReferenceId")?;
@@ -4338,6 +4491,7 @@ pub mod fetch_order_details_legacy {
 
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
+        SendFuture, send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
     use reqwest::Method;
@@ -4352,6 +4506,13 @@ pub mod fetch_order_details_legacy {
         const NAME: &'static str = "FetchOrderDetailsLegacy";
 
         type Output = crate::types::OrderDetails;
+
+        fn send(
+            client: crate::Client,
+            request: OperationRequest,
+        ) -> SendFuture<Self::Output> {
+            send_request(client, request)
+        }
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let order_id = take(self.order_id, "orderId")?;
