@@ -73,7 +73,7 @@ fn space_items(code: &str) -> String {
             let indent = &line[..line.len() - line.trim_start().len()];
             let is_comment = p.trim_start().starts_with("//");
             let ends_item = !is_comment
-                && (p == format!("{indent}}}")
+                && (p.strip_prefix(indent) == Some("}")
                     || (p.starts_with(indent)
                         && !p[indent.len()..].starts_with(' ')
                         && p.ends_with(';')

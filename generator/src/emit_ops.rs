@@ -707,12 +707,13 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
     let http_method = uses.name("reqwest::Method");
     let send_future = uses.name("crate::request::SendFuture");
     let send_request = uses.name("crate::request::send_request");
+    let client = uses.name("crate::Client");
     quote! {
         impl #operation_inputs for Inputs {
             const NAME: &'static str = #name;
             type Output = #payload;
 
-            fn send(client: crate::Client, request: #operation_request) -> #send_future<Self::Output> {
+            fn send(client: #client, request: #operation_request) -> #send_future<Self::Output> {
                 #send_request(client, request)
             }
 

@@ -134,6 +134,7 @@ impl crate::Client {
 pub mod create_access_token {
     //! The inputs and typestate of [`CreateAccessToken`](super::CreateAccessToken).
 
+    use crate::Client;
     use crate::request::{
         OperationInputs, OperationRequest, RequestBody, RetryClass, Security, SendFuture,
         send_request,
@@ -166,10 +167,7 @@ pub mod create_access_token {
 
         type Output = crate::types::AccessToken;
 
-        fn send(
-            client: crate::Client,
-            request: OperationRequest,
-        ) -> SendFuture<Self::Output> {
+        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
             send_request(client, request)
         }
 
@@ -350,6 +348,7 @@ impl<S: create_access_token::State> CreateAccessToken<S> {
 pub mod create_coin_event {
     //! The inputs and typestate of [`CreateCoinEvent`](super::CreateCoinEvent).
 
+    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, Security, SendFuture,
         send_request,
@@ -371,10 +370,7 @@ pub mod create_coin_event {
 
         type Output = crate::types::CoinEvent;
 
-        fn send(
-            client: crate::Client,
-            request: OperationRequest,
-        ) -> SendFuture<Self::Output> {
+        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
             send_request(client, request)
         }
 
@@ -566,6 +562,7 @@ impl<S: create_coin_event::State> CreateCoinEvent<S> {
 pub mod allocate_coins {
     //! The inputs and typestate of [`AllocateCoins`](super::AllocateCoins).
 
+    use crate::Client;
     use crate::request::{
         Envelope, IdempotencyKey, KeyedWrite, OperationInputs, OperationRequest,
         RequestBody, RetryClass, Security, SendFuture, send_request,
@@ -587,10 +584,7 @@ pub mod allocate_coins {
 
         type Output = String;
 
-        fn send(
-            client: crate::Client,
-            request: OperationRequest,
-        ) -> SendFuture<Self::Output> {
+        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
             send_request(client, request)
         }
 
@@ -780,6 +774,7 @@ impl<S: allocate_coins::State> AllocateCoins<S> {
 pub mod get_coin_event {
     //! The inputs of [`GetCoinEvent`](super::GetCoinEvent).
 
+    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RetryClass, Security, SendFuture,
         encode_path_segment, send_request,
@@ -798,10 +793,7 @@ pub mod get_coin_event {
 
         type Output = crate::types::CoinEvent;
 
-        fn send(
-            client: crate::Client,
-            request: OperationRequest,
-        ) -> SendFuture<Self::Output> {
+        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
             send_request(client, request)
         }
 
@@ -851,6 +843,7 @@ pub type GetCoinEvent = crate::request::Builder<get_coin_event::Inputs>;
 pub mod update_coin_event {
     //! The inputs of [`UpdateCoinEvent`](super::UpdateCoinEvent).
 
+    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, Security, SendFuture,
         encode_path_segment, send_request,
@@ -873,10 +866,7 @@ pub mod update_coin_event {
 
         type Output = crate::types::CoinEvent;
 
-        fn send(
-            client: crate::Client,
-            request: OperationRequest,
-        ) -> SendFuture<Self::Output> {
+        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
             send_request(client, request)
         }
 
@@ -997,6 +987,7 @@ impl UpdateCoinEvent {
 pub mod get_coin_balance {
     //! The inputs and typestate of [`GetCoinBalance`](super::GetCoinBalance).
 
+    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RetryClass, Security, SendFuture,
         send_request,
@@ -1015,10 +1006,7 @@ pub mod get_coin_balance {
 
         type Output = i64;
 
-        fn send(
-            client: crate::Client,
-            request: OperationRequest,
-        ) -> SendFuture<Self::Output> {
+        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
             send_request(client, request)
         }
 
@@ -1116,6 +1104,7 @@ impl<S: get_coin_balance::State> GetCoinBalance<S> {
 pub mod create_and_allocate_points {
     //! The inputs and typestate of [`CreateAndAllocatePoints`](super::CreateAndAllocatePoints).
 
+    use crate::Client;
     use crate::request::{
         Envelope, IdempotencyKey, KeyedWrite, OperationInputs, OperationRequest,
         RequestBody, RetryClass, Security, SendFuture, send_request,
@@ -1146,10 +1135,7 @@ pub mod create_and_allocate_points {
 
         type Output = crate::types::RewardCard;
 
-        fn send(
-            client: crate::Client,
-            request: OperationRequest,
-        ) -> SendFuture<Self::Output> {
+        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
             send_request(client, request)
         }
 
@@ -1571,6 +1557,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
 pub mod create_card {
     //! The inputs and typestate of [`CreateCard`](super::CreateCard).
 
+    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, Security, SendFuture,
         send_request,
@@ -1614,10 +1601,7 @@ pub mod create_card {
 
         type Output = crate::types::RewardCard;
 
-        fn send(
-            client: crate::Client,
-            request: OperationRequest,
-        ) -> SendFuture<Self::Output> {
+        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
             send_request(client, request)
         }
 
@@ -2105,6 +2089,7 @@ impl<S: create_card::State> CreateCard<S> {
 pub mod create_sso_token {
     //! The inputs and typestate of [`CreateSsoToken`](super::CreateSsoToken).
 
+    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
         SendFuture, send_request,
@@ -2125,10 +2110,7 @@ pub mod create_sso_token {
 
         type Output = crate::RawJson;
 
-        fn send(
-            client: crate::Client,
-            request: OperationRequest,
-        ) -> SendFuture<Self::Output> {
+        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
             send_request(client, request)
         }
 
@@ -2283,6 +2265,7 @@ impl<S: create_sso_token::State> CreateSsoToken<S> {
 pub mod bulk_create_and_allocate_points {
     //! The inputs and typestate of [`BulkCreateAndAllocatePoints`](super::BulkCreateAndAllocatePoints).
 
+    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, Security, SendFuture,
         send_request,
@@ -2304,10 +2287,7 @@ pub mod bulk_create_and_allocate_points {
 
         type Output = crate::types::BulkAllocationResult;
 
-        fn send(
-            client: crate::Client,
-            request: OperationRequest,
-        ) -> SendFuture<Self::Output> {
+        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
             send_request(client, request)
         }
 
@@ -2500,6 +2480,7 @@ impl<S: bulk_create_and_allocate_points::State> BulkCreateAndAllocatePoints<S> {
 pub mod get_reward_account_details {
     //! The inputs and typestate of [`GetRewardAccountDetails`](super::GetRewardAccountDetails).
 
+    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
         SendFuture, send_request,
@@ -2519,10 +2500,7 @@ pub mod get_reward_account_details {
 
         type Output = crate::types::RewardAccount;
 
-        fn send(
-            client: crate::Client,
-            request: OperationRequest,
-        ) -> SendFuture<Self::Output> {
+        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
             send_request(client, request)
         }
 
@@ -2680,6 +2658,7 @@ impl<S: get_reward_account_details::State> GetRewardAccountDetails<S> {
 pub mod search_reward_cards {
     //! The inputs and typestate of [`SearchRewardCards`](super::SearchRewardCards).
 
+    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
         SendFuture, send_request,
@@ -2700,10 +2679,7 @@ pub mod search_reward_cards {
 
         type Output = crate::types::CardSearchResult;
 
-        fn send(
-            client: crate::Client,
-            request: OperationRequest,
-        ) -> SendFuture<Self::Output> {
+        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
             send_request(client, request)
         }
 
@@ -2869,6 +2845,7 @@ impl<S: search_reward_cards::State> SearchRewardCards<S> {
 pub mod get_transaction_details {
     //! The inputs and typestate of [`GetTransactionDetails`](super::GetTransactionDetails).
 
+    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
         SendFuture, send_request,
@@ -2902,10 +2879,7 @@ pub mod get_transaction_details {
 
         type Output = crate::RawJson;
 
-        fn send(
-            client: crate::Client,
-            request: OperationRequest,
-        ) -> SendFuture<Self::Output> {
+        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
             send_request(client, request)
         }
 
@@ -3231,6 +3205,7 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
 pub mod get_cart {
     //! The inputs and typestate of [`GetCart`](super::GetCart).
 
+    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RetryClass, Security, SendFuture,
         send_request,
@@ -3249,10 +3224,7 @@ pub mod get_cart {
 
         type Output = Vec<crate::types::Cart>;
 
-        fn send(
-            client: crate::Client,
-            request: OperationRequest,
-        ) -> SendFuture<Self::Output> {
+        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
             send_request(client, request)
         }
 
@@ -3405,6 +3377,7 @@ impl<S: get_cart::State> GetCart<S> {
 pub mod add_to_cart {
     //! The inputs and typestate of [`AddToCart`](super::AddToCart).
 
+    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, Security, SendFuture,
         send_request,
@@ -3427,10 +3400,7 @@ pub mod add_to_cart {
 
         type Output = crate::RawJson;
 
-        fn send(
-            client: crate::Client,
-            request: OperationRequest,
-        ) -> SendFuture<Self::Output> {
+        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
             send_request(client, request)
         }
 
@@ -3570,6 +3540,7 @@ impl<S: add_to_cart::State> AddToCart<S> {
 pub mod update_cart {
     //! The inputs and typestate of [`UpdateCart`](super::UpdateCart).
 
+    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, Security, SendFuture,
         send_request,
@@ -3592,10 +3563,7 @@ pub mod update_cart {
 
         type Output = Vec<crate::types::Cart>;
 
-        fn send(
-            client: crate::Client,
-            request: OperationRequest,
-        ) -> SendFuture<Self::Output> {
+        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
             send_request(client, request)
         }
 
@@ -3773,6 +3741,7 @@ impl<S: update_cart::State> UpdateCart<S> {
 pub mod get_product_configs {
     //! The inputs of [`GetProductConfigs`](super::GetProductConfigs).
 
+    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RetryClass, Security, SendFuture,
         encode_path_segment, send_request,
@@ -3791,10 +3760,7 @@ pub mod get_product_configs {
 
         type Output = crate::types::ProductCatalog;
 
-        fn send(
-            client: crate::Client,
-            request: OperationRequest,
-        ) -> SendFuture<Self::Output> {
+        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
             send_request(client, request)
         }
 
@@ -3878,6 +3844,7 @@ pub type GetProductConfigs = crate::request::Builder<get_product_configs::Inputs
 pub mod create_order {
     //! The inputs and typestate of [`CreateOrder`](super::CreateOrder).
 
+    use crate::Client;
     use crate::request::{
         Envelope, IdempotencyKey, KeyedWrite, OperationInputs, OperationRequest,
         RequestBody, RetryClass, Security, SendFuture, send_request,
@@ -3899,10 +3866,7 @@ pub mod create_order {
 
         type Output = crate::RawJson;
 
-        fn send(
-            client: crate::Client,
-            request: OperationRequest,
-        ) -> SendFuture<Self::Output> {
+        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
             send_request(client, request)
         }
 
@@ -4091,6 +4055,7 @@ impl<S: create_order::State> CreateOrder<S> {
 pub mod search_orders {
     //! The inputs and typestate of [`SearchOrders`](super::SearchOrders).
 
+    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
         SendFuture, send_request,
@@ -4127,10 +4092,7 @@ pub mod search_orders {
 
         type Output = crate::RawJson;
 
-        fn send(
-            client: crate::Client,
-            request: OperationRequest,
-        ) -> SendFuture<Self::Output> {
+        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
             send_request(client, request)
         }
 
@@ -4384,6 +4346,7 @@ impl<S: search_orders::State> SearchOrders<S> {
 pub mod fetch_order_details {
     //! The inputs of [`FetchOrderDetails`](super::FetchOrderDetails).
 
+    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RetryClass, Security, SendFuture,
         encode_path_segment, send_request,
@@ -4402,10 +4365,7 @@ pub mod fetch_order_details {
 
         type Output = crate::types::OrderDetails;
 
-        fn send(
-            client: crate::Client,
-            request: OperationRequest,
-        ) -> SendFuture<Self::Output> {
+        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
             send_request(client, request)
         }
 
@@ -4489,6 +4449,7 @@ pub type FetchOrderDetails = crate::request::Builder<fetch_order_details::Inputs
 pub mod fetch_order_details_legacy {
     //! The inputs and typestate of [`FetchOrderDetailsLegacy`](super::FetchOrderDetailsLegacy).
 
+    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
         SendFuture, send_request,
@@ -4507,10 +4468,7 @@ pub mod fetch_order_details_legacy {
 
         type Output = crate::types::OrderDetails;
 
-        fn send(
-            client: crate::Client,
-            request: OperationRequest,
-        ) -> SendFuture<Self::Output> {
+        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
             send_request(client, request)
         }
 
