@@ -13,6 +13,8 @@
 //! For the specs in [`CALLERS`], a calling crate per client (hand-written, in
 //! `benchmarks/callers/`, each calling every operation once) is rebuilt the same way, its
 //! client prebuilt: what a consumer's own crate pays for each interface. A second table.
+//! A third: our crate for [`ONE_OPERATION`] against an empty crate with its dependencies,
+//! the part of every rebuild of ours that is the runtime shipped in the same crate.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -44,6 +46,13 @@ const CALLERS: &[(&str, &str, &str)] = &[(
     include_str!("../../callers/keeper_progenitor.rs"),
 )];
 const RUNS: usize = 5;
+
+/// The smallest client: one operation answering one object. Its crate, against an empty
+/// crate with the same dependencies, is the fixed cost of the runtime our crate carries.
+const ONE_OPERATION: &str = r#"{"openapi": "3.0.3", "info": {"title": "One", "version": "1"},
+"paths": {"/ping": {"get": {"operationId": "ping", "responses": {"200": {"description": "ok",
+"content": {"application/json": {"schema": {"type": "object",
+"properties": {"ok": {"type": "string"}}}}}}}}}}}"#;
 
 /// A dependency set for progenitor's output, as its README lists it, on the reqwest our
 /// client uses.
@@ -107,7 +116,17 @@ fn main() {
         }
         members.push((name, slug, callers.is_some()));
     }
-    let list: Vec<String> = members
+    write_ours(&scratch.join("runtime/ours"), "ours_runtime", ONE_OPERATION);
+    write_ours(
+        &scratch.join("runtime/empty"),
+        "empty_runtime",
+        ONE_OPERATION,
+    );
+    crates::write_if_changed(
+        &scratch.join("runtime/empty/src/lib.rs"),
+        "//! No code: what cargo and rustc cost for a crate with these dependencies.\n",
+    );
+    let mut list: Vec<String> = members
         .iter()
         .flat_map(|(_, slug, callers)| {
             let mut crates = vec![format!("\"{slug}/ours\""), format!("\"{slug}/progenitor\"")];
@@ -118,6 +137,10 @@ fn main() {
             crates
         })
         .collect();
+    list.extend([
+        "\"runtime/ours\"".to_owned(),
+        "\"runtime/empty\"".to_owned(),
+    ]);
     crates::write_workspace(&scratch, &format!("[{}]", list.join(", ")));
     let mut header = "| spec |".to_owned();
     for command in commands {
@@ -141,6 +164,26 @@ fn main() {
         let callers = ["caller_ours", "caller_progenitor"];
         println!("{}", row(&scratch, name, slug, callers, commands, runs));
     }
+    let mut header = "| crate |".to_owned();
+    for command in commands {
+        header += &format!(" `cargo {command}` | empty crate | the runtime's share |");
+    }
+    println!(
+        "\nThe runtime's fixed cost: our crate for a one-operation spec, against a crate with \
+         the same dependencies and no code (cargo's and rustc's own cost):\n\n{header}\n|---|{}",
+        "---:|---:|---:|".repeat(commands.len())
+    );
+    let mut fixed = "| one operation |".to_owned();
+    for command in commands {
+        let [ours, empty] = rebuilds(&scratch, "runtime", ["ours", "empty"], command, runs);
+        fixed += &format!(
+            " {:.2} s | {:.2} s | {:.2} s |",
+            ours.as_secs_f64(),
+            empty.as_secs_f64(),
+            ours.saturating_sub(empty).as_secs_f64()
+        );
+    }
+    println!("{fixed}");
 }
 
 /// One table row: each command's median rebuild time of our crate and of theirs.
