@@ -1,5 +1,5 @@
-//! Generation, text to formatted files: ours against progenitor 0.15.1 on each spec both
-//! handle in full, and our phases on our own spec.
+//! Generation, text to the client's formatted files: ours against progenitor 0.15.1 on
+//! each spec both handle in full, and our phases on our own spec.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use enkash_rewards_benchmarks::{ours, progenitor, specs};

@@ -13,7 +13,8 @@
 //!
 //! Besides `types.rs`, `operations.rs`, `testing.rs` (the `testing` feature's operation
 //! catalogue) and `mod.rs`, the output has `schema_index.rs` for the tests crate (the type
-//! at every schema position, for checking examples), never published. Generated
+//! at every schema position, for checking examples), never published
+//! ([`generate_partial_client`] leaves it out). Generated
 //! code relies on the client runtime's `request.rs` (the request seam) and
 //! `serde_helpers.rs` (exact decimals in containers, optional nullable fields), which are
 //! hand-written because they do not depend on the spec.
@@ -63,7 +64,7 @@ pub fn model(spec_text: &str) -> Result<model::Api, Diagnostics> {
 /// Generates every file of `src/generated/` from a spec's text; any problem is an error
 /// (`--strict`).
 pub fn generate(spec_text: &str) -> Result<Vec<GeneratedFile>, Diagnostics> {
-    emit_files(&model(spec_text)?)
+    emit_files(&model(spec_text)?, ALL)
 }
 
 /// What [`generate_partial`] produced: the files, and what it left out.
@@ -78,19 +79,35 @@ pub struct Partial {
 /// with a warning at its pointer, and the rest is generated. `Err` only for problems that
 /// leave nothing sensible to generate (unreadable document, broken `servers`).
 pub fn generate_partial(spec_text: &str) -> Result<Partial, Diagnostics> {
+    partial(spec_text, ALL)
+}
+
+/// [`generate_partial`] for the client's files alone ([`Destination::Client`]), without the
+/// tests crate's: what a client built from the spec needs.
+pub fn generate_partial_client(spec_text: &str) -> Result<Partial, Diagnostics> {
+    partial(spec_text, &[Destination::Client])
+}
+
+fn partial(spec_text: &str, destinations: &[Destination]) -> Result<Partial, Diagnostics> {
     let (api, skipped) = lower::lower_with(&load::parse(spec_text)?, true)?;
     Ok(Partial {
-        files: emit_files(&api)?,
+        files: emit_files(&api, destinations)?,
         skipped,
         operations: api.operations.len(),
     })
 }
 
+/// Both destinations: the client's files and the tests crate's.
+const ALL: &[Destination] = &[Destination::Client, Destination::Tests];
+
 /// Every file, emitted and formatted by one worker per core: formatting is most of
 /// generation's time, and the files share nothing but the (read-only) model. Each worker
 /// takes the next file nobody has taken, largest first, so the two large files start at
 /// once on two cores. The output does not depend on which worker finishes first.
-fn emit_files(api: &model::Api) -> Result<Vec<GeneratedFile>, Diagnostics> {
+fn emit_files(
+    api: &model::Api,
+    destinations: &[Destination],
+) -> Result<Vec<GeneratedFile>, Diagnostics> {
     use Destination::{Client, Tests};
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -104,12 +121,14 @@ fn emit_files(api: &model::Api) -> Result<Vec<GeneratedFile>, Diagnostics> {
     ];
     // The order the workers take them in: types, operations, the schema index, testing, mod.
     const LARGEST_FIRST: [usize; 5] = [1, 2, 4, 3, 0];
+    let wanted = |i: usize| destinations.contains(&files[i].0);
+    let order: Vec<usize> = LARGEST_FIRST.into_iter().filter(|&i| wanted(i)).collect();
     let header = &emit::header(api);
     let taken = AtomicUsize::new(0);
     let results: Vec<Mutex<Option<Result<String, String>>>> =
         files.iter().map(|_| Mutex::new(None)).collect();
     let worker = || {
-        while let Some(&i) = LARGEST_FIRST.get(taken.fetch_add(1, Ordering::Relaxed)) {
+        while let Some(&i) = order.get(taken.fetch_add(1, Ordering::Relaxed)) {
             let make = files[i].2;
             let result = std::panic::catch_unwind(|| emit::format_file(header, make(api)))
                 .unwrap_or_else(|_| Err("emission panicked".to_owned()));
@@ -118,7 +137,7 @@ fn emit_files(api: &model::Api) -> Result<Vec<GeneratedFile>, Diagnostics> {
     };
     let workers = std::thread::available_parallelism().map_or(1, usize::from);
     std::thread::scope(|scope| {
-        for _ in 1..workers.min(files.len()) {
+        for _ in 1..workers.min(order.len()) {
             scope.spawn(worker);
         }
         worker();
@@ -130,7 +149,8 @@ fn emit_files(api: &model::Api) -> Result<Vec<GeneratedFile>, Diagnostics> {
     });
     let mut out = Vec::new();
     let mut problems = Diagnostics::default();
-    for ((destination, path, _), contents) in files.into_iter().zip(formatted) {
+    let emitted = files.into_iter().zip(formatted).enumerate();
+    for (_, ((destination, path, _), contents)) in emitted.filter(|&(i, _)| wanted(i)) {
         match contents {
             Ok(contents) => out.push(GeneratedFile {
                 destination,
@@ -305,5 +325,26 @@ fn schema_index_file(api: &model::Api) -> proc_macro2::TokenStream {
         #round_trip
 
         #round_trip_exact
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The client's files alone are exactly the client's files of a full generation.
+    #[test]
+    fn the_client_alone_is_the_full_output_without_the_tests_files() {
+        let spec = include_str!("../../spec/enkash-rewards.yaml");
+        let all = generate_partial(spec).expect("our spec generates").files;
+        let client = generate_partial_client(spec)
+            .expect("our spec generates")
+            .files;
+        assert!(all.iter().any(|f| f.destination == Destination::Tests));
+        let expected: Vec<_> = all
+            .into_iter()
+            .filter(|f| f.destination == Destination::Client)
+            .collect();
+        assert_eq!(client, expected);
     }
 }

@@ -21,7 +21,6 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use enkash_rewards_benchmarks::{progenitor_file, root, specs};
-use enkash_rewards_generator::Destination;
 
 #[path = "../../../tests/src/crates.rs"]
 mod crates;
@@ -223,13 +222,9 @@ fn write_caller(dir: &Path, which: &str, slug: &str, code: &str, extra: &str) {
 
 /// Our crate: the runtime and the client's generated files, under the client's manifest.
 fn write_ours(dir: &Path, package: &str, text: &str) {
-    let partial = enkash_rewards_generator::generate_partial(text).expect("ours generates it");
-    let client: Vec<_> = partial
-        .files
-        .into_iter()
-        .filter(|f| f.destination == Destination::Client)
-        .collect();
-    crates::write_crate(dir, package, None, &client);
+    let partial =
+        enkash_rewards_generator::generate_partial_client(text).expect("ours generates it");
+    crates::write_crate(dir, package, None, &partial.files);
     // `write_crate` adds the test-only schema index to lib.rs; a consumer compiles without it.
     let lib = std::fs::read_to_string(dir.join("src/lib.rs")).expect("lib.rs");
     let index = lib
