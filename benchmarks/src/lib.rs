@@ -51,29 +51,130 @@ pub fn ours(text: &str) -> Option<(usize, usize)> {
     Some((lines, partial.operations))
 }
 
+/// The floor under our generation time: only the formatting of its output (syn parsing the
+/// tokens, prettyplease printing them, item by item as the generator does), on as many
+/// threads as the generator uses. Each thread holds its share of the files as tokens (read
+/// back from our formatted output, largest file first, to whichever thread has the least):
+/// tokens cannot cross threads, and reading them is not part of formatting.
+pub struct FormattingAlone {
+    starts: Vec<std::sync::mpsc::Sender<()>>,
+    finished: std::sync::mpsc::Receiver<usize>,
+}
+
+impl FormattingAlone {
+    /// Our client's files for `text`, shared out; `None` where [`ours`] is.
+    pub fn new(text: &str) -> Option<Self> {
+        let partial = enkash_rewards_generator::generate_partial_client(text).ok()?;
+        if !partial.skipped.operations.is_empty() {
+            return None;
+        }
+        let mut files: Vec<String> = partial.files.into_iter().map(|f| f.contents).collect();
+        files.sort_by_key(|contents| std::cmp::Reverse(contents.len()));
+        let workers = std::thread::available_parallelism().map_or(1, usize::from);
+        let mut shares: Vec<Vec<String>> = vec![Vec::new(); workers.min(files.len())];
+        for file in files {
+            let least = shares
+                .iter_mut()
+                .min_by_key(|share| share.iter().map(String::len).sum::<usize>())
+                .expect("at least one share");
+            least.push(file);
+        }
+        let (done, finished) = std::sync::mpsc::channel();
+        let starts = shares
+            .into_iter()
+            .map(|share| {
+                let (start, started) = std::sync::mpsc::channel::<()>();
+                let done = done.clone();
+                // Ends when `start` is dropped with this value.
+                std::thread::spawn(move || {
+                    let tokens: Vec<proc_macro2::TokenStream> = share
+                        .iter()
+                        .map(|contents| contents.parse().expect("our output lexes"))
+                        .collect();
+                    while started.recv().is_ok() {
+                        let lines = tokens
+                            .iter()
+                            .map(|tokens| {
+                                enkash_rewards_generator::emit::format_file("", tokens.clone())
+                                    .expect("our output formats")
+                                    .lines()
+                                    .count()
+                            })
+                            .sum();
+                        if done.send(lines).is_err() {
+                            return;
+                        }
+                    }
+                });
+                start
+            })
+            .collect();
+        Some(Self { starts, finished })
+    }
+
+    /// Formats every file once, all threads at once; returns the lines printed.
+    pub fn run(&self) -> usize {
+        for start in &self.starts {
+            start.send(()).expect("a formatting thread");
+        }
+        (0..self.starts.len())
+            .map(|_| self.finished.recv().expect("a formatting thread"))
+            .sum()
+    }
+}
+
+/// progenitor's two interfaces. Positional (its default, one method per operation taking
+/// every input as an argument) is the anchor issue 14 set; Builder (a builder per
+/// operation, required inputs checked when it is sent) is the one like ours, which checks
+/// them at compile time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Interface {
+    Positional,
+    Builder,
+}
+
 /// progenitor 0.15.1: text to one formatted file's lines. `None` when it refuses or
 /// panics on the spec.
-pub fn progenitor(text: &str, json: bool) -> Option<usize> {
-    progenitor_file(text, json).map(|file| file.lines().count())
+pub fn progenitor(text: &str, json: bool, interface: Interface) -> Option<usize> {
+    progenitor_file(text, json, interface).map(|file| file.lines().count())
 }
 
 /// progenitor 0.15.1: text to one formatted file, as its `generate_tokens` and
 /// prettyplease make it. `None` when it refuses or panics on the spec.
-pub fn progenitor_file(text: &str, json: bool) -> Option<String> {
+pub fn progenitor_file(text: &str, json: bool, interface: Interface) -> Option<String> {
+    progenitor_tokens(text, json, interface).and_then(progenitor_formatting)
+}
+
+/// progenitor 0.15.1: text to the tokens it formats. `None` when it refuses or panics on
+/// the spec.
+pub fn progenitor_tokens(
+    text: &str,
+    json: bool,
+    interface: Interface,
+) -> Option<proc_macro2::TokenStream> {
     catch_unwind(AssertUnwindSafe(|| {
         let spec: openapiv3::OpenAPI = if json {
             serde_json::from_str(text).ok()?
         } else {
             serde_yaml::from_str(text).ok()?
         };
-        let mut generator =
-            progenitor_impl::Generator::new(&progenitor_impl::GenerationSettings::default());
-        let tokens = generator.generate_tokens(&spec).ok()?;
-        let file: syn2::File = syn2::parse2(tokens).ok()?;
-        Some(prettyplease2::unparse(&file))
+        let mut settings = progenitor_impl::GenerationSettings::default();
+        settings.with_interface(match interface {
+            Interface::Positional => progenitor_impl::InterfaceStyle::Positional,
+            Interface::Builder => progenitor_impl::InterfaceStyle::Builder,
+        });
+        let mut generator = progenitor_impl::Generator::new(&settings);
+        generator.generate_tokens(&spec).ok()
     }))
     .ok()
     .flatten()
+}
+
+/// The formatting step of progenitor's generation: its tokens parsed by syn 2, printed by
+/// prettyplease 0.2.
+pub fn progenitor_formatting(tokens: proc_macro2::TokenStream) -> Option<String> {
+    let file: syn2::File = syn2::parse2(tokens).ok()?;
+    Some(prettyplease2::unparse(&file))
 }
 
 /// The reward-card answer of Create And Allocate Points, as documented.

@@ -1,14 +1,16 @@
 //! Compile times of generated code, ours against progenitor's, on specs both generate in
-//! full. Each spec's two crates sit in one scratch workspace; each crate is built once, then
+//! full. Each spec's crates (ours, progenitor's with its default positional interface, and
+//! with its builder interface) sit in one scratch workspace; each crate is built once, then
 //! rebuilt after a touch of its `lib.rs` (`cargo check`, then `cargo build`), the median of
-//! five runs taken in turn with the other crate's. Prints a Markdown table for BENCHMARKS.md.
+//! five runs taken in turn with the other crates'. Prints Markdown tables for BENCHMARKS.md.
 //!
 //!   compile_crates SCRATCH_DIR          measure (keeper, buildomat, nexus)
 //!   compile_crates SCRATCH_DIR --test   the smallest spec, once, as CI runs it
 //!
 //! Our crate is what a consumer compiles: the generated client beside the hand-written
 //! runtime, default features (the test-only schema index and the `testing` stand-in left
-//! out). progenitor's is its one file with the dependencies its README names.
+//! out). progenitor's is its one file with the dependencies its README names, for each of
+//! its two interfaces.
 //!
 //! For the specs in [`CALLERS`], a calling crate per client (hand-written, in
 //! `benchmarks/callers/`, each calling every operation once) is rebuilt the same way, its
@@ -20,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use enkash_rewards_benchmarks::{progenitor_file, root, specs};
+use enkash_rewards_benchmarks::{Interface, progenitor_file, root, specs};
 
 #[path = "../../../tests/src/crates.rs"]
 mod crates;
@@ -95,13 +97,18 @@ fn main() {
             &format!("ours_{slug}"),
             &text,
         );
-        let theirs = progenitor_file(&text, name.ends_with(".json"))
-            .expect("progenitor generates every measured spec");
-        write_progenitor(
-            &scratch.join(&slug).join("progenitor"),
-            &format!("progenitor_{slug}"),
-            &theirs,
-        );
+        for (which, interface) in [
+            ("progenitor", Interface::Positional),
+            ("progenitor_builder", Interface::Builder),
+        ] {
+            let theirs = progenitor_file(&text, name.ends_with(".json"), interface)
+                .expect("progenitor generates every measured spec");
+            write_progenitor(
+                &scratch.join(&slug).join(which),
+                &format!("{which}_{slug}"),
+                &theirs,
+            );
+        }
         let callers = CALLERS.iter().find(|(spec, _, _)| *spec == name);
         if let Some((_, ours, theirs)) = callers {
             write_caller(&scratch.join(&slug), "ours", &slug, ours, "");
@@ -128,7 +135,10 @@ fn main() {
     let mut list: Vec<String> = members
         .iter()
         .flat_map(|(_, slug, callers)| {
-            let mut crates = vec![format!("\"{slug}/ours\""), format!("\"{slug}/progenitor\"")];
+            let mut crates: Vec<String> = ["ours", "progenitor", "progenitor_builder"]
+                .iter()
+                .map(|which| format!("\"{slug}/{which}\""))
+                .collect();
             if *callers {
                 crates.push(format!("\"{slug}/caller_ours\""));
                 crates.push(format!("\"{slug}/caller_progenitor\""));
@@ -143,17 +153,21 @@ fn main() {
     crates::write_workspace(&scratch, &format!("[{}]", list.join(", ")));
     let mut header = "| spec |".to_owned();
     for command in commands {
-        header += &format!(" `cargo {command}` ours | progenitor | ours / progenitor |");
+        header += &format!(
+            " `cargo {command}` ours | progenitor | ours / progenitor | progenitor, builder interface | ours / builder interface |"
+        );
     }
     println!(
         "{header}\n|---|{}",
-        "---:|---:|---:|".repeat(commands.len())
+        "---:|---:|---:|---:|---:|".repeat(commands.len())
     );
     for (name, slug, _) in &members {
-        println!(
-            "{}",
-            row(&scratch, name, slug, ["ours", "progenitor"], commands, runs)
-        );
+        let crates = ["ours", "progenitor", "progenitor_builder"];
+        println!("{}", row(&scratch, name, slug, &crates, commands, runs));
+    }
+    let mut header = "| spec |".to_owned();
+    for command in commands {
+        header += &format!(" `cargo {command}` ours | progenitor | ours / progenitor |");
     }
     println!(
         "\nA crate calling every operation once, rebuilt after a touch, its client prebuilt:\n\n{header}\n|---|{}",
@@ -161,7 +175,7 @@ fn main() {
     );
     for (name, slug, _) in members.iter().filter(|(_, _, callers)| *callers) {
         let callers = ["caller_ours", "caller_progenitor"];
-        println!("{}", row(&scratch, name, slug, callers, commands, runs));
+        println!("{}", row(&scratch, name, slug, &callers, commands, runs));
     }
     let mut header = "| crate |".to_owned();
     for command in commands {
@@ -174,7 +188,10 @@ fn main() {
     );
     let mut fixed = "| one operation |".to_owned();
     for command in commands {
-        let [ours, empty] = rebuilds(&scratch, "runtime", ["ours", "empty"], command, runs);
+        let [ours, empty] = rebuilds(&scratch, "runtime", &["ours", "empty"], command, runs)[..]
+        else {
+            unreachable!("two crates, two times")
+        };
         fixed += &format!(
             " {:.2} s | {:.2} s | {:.2} s |",
             ours.as_secs_f64(),
@@ -185,24 +202,25 @@ fn main() {
     println!("{fixed}");
 }
 
-/// One table row: each command's median rebuild time of our crate and of theirs.
+/// One table row: each command's median rebuild time of our crate (the first of `crates`)
+/// and of each of theirs, with ours / theirs.
 fn row(
     scratch: &Path,
     name: &str,
     slug: &str,
-    [ours, theirs]: [&str; 2],
+    crates: &[&str],
     commands: &[&str],
     runs: usize,
 ) -> String {
     let mut row = format!("| {name} |");
     for command in commands {
-        let [ours, theirs] = rebuilds(scratch, slug, [ours, theirs], command, runs);
-        row += &format!(
-            " {:.2} s | {:.2} s | {:.2}× |",
-            ours.as_secs_f64(),
-            theirs.as_secs_f64(),
-            ours.as_secs_f64() / theirs.as_secs_f64()
-        );
+        let times = rebuilds(scratch, slug, crates, command, runs);
+        let ours = times[0].as_secs_f64();
+        row += &format!(" {ours:.2} s |");
+        for theirs in &times[1..] {
+            let theirs = theirs.as_secs_f64();
+            row += &format!(" {theirs:.2} s | {:.2}× |", ours / theirs);
+        }
     }
     row
 }
@@ -244,21 +262,21 @@ fn write_progenitor(dir: &Path, package: &str, code: &str) {
 }
 
 /// The median times of `cargo COMMAND -p PACKAGE` right after touching its lib.rs, for
-/// both crates, their runs taken in turn so that a change in the machine's load falls on
-/// both. Each crate's dependencies are built first by the same command (so with its own
+/// each crate, their runs taken in turn so that a change in the machine's load falls on
+/// all. Each crate's dependencies are built first by the same command (so with its own
 /// features: a `--workspace` build would unify them with the other crates').
 fn rebuilds(
     scratch: &Path,
     slug: &str,
-    crates: [&str; 2],
+    crates: &[&str],
     command: &str,
     runs: usize,
-) -> [Duration; 2] {
+) -> Vec<Duration> {
     let package = |which: &str| format!("{which}_{slug}");
     for which in crates {
         cargo(scratch, &[command, "-p", &package(which), "--quiet"]);
     }
-    let mut times = [Vec::new(), Vec::new()];
+    let mut times = vec![Vec::new(); crates.len()];
     for _ in 0..runs {
         for (which, times) in crates.iter().zip(&mut times) {
             let lib = scratch.join(slug).join(which).join("src/lib.rs");
@@ -269,10 +287,13 @@ fn rebuilds(
             times.push(started.elapsed());
         }
     }
-    times.map(|mut times| {
-        times.sort();
-        times[times.len() / 2]
-    })
+    times
+        .into_iter()
+        .map(|mut times| {
+            times.sort();
+            times[times.len() / 2]
+        })
+        .collect()
 }
 
 fn cargo(dir: &Path, args: &[&str]) {
