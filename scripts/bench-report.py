@@ -110,6 +110,13 @@ for label, g, ours_name, theirs_name in rows:
     ours, theirs = median_ns(g, ours_name), median_ns(g, theirs_name.replace(" ", " "))
     if ours and theirs:
         print(f"| {label} (vs {theirs_name.replace('__', '::')}) | {fmt(ours)} | {fmt(theirs)} | {ours / theirs:.2f}× |")
+call_ratio = target / "call_ratio.md"
+if call_ratio.exists():
+    print(call_ratio.read_text().strip())
+print("\nThe last row is `call_ratio`: the client's and the same hand-written call's batches take")
+print("turns within each round, so a drift in the machine's speed falls on both; its ratio is the")
+print("median of the rounds' ratios. The criterion rows above it run each side for seconds, one")
+print("after the other, and their ratio moves by several percent between runs.")
 
 # Before and after: the medians recorded before the lean-and-fast changes (another run, same
 # machine), against this run's. Ratios below 1 are faster now.

@@ -19,10 +19,13 @@ if [ "${1:-}" = "--test" ]; then
     cargo bench --quiet --profile dev --manifest-path "$manifest" -- --test
     cargo run --quiet --manifest-path "$manifest" --bin compile_crates -- \
         "$CARGO_TARGET_DIR/compile" --test
+    cargo run --quiet --manifest-path "$manifest" --bin call_ratio -- --test
     exit 0
 fi
 cargo bench --quiet --manifest-path "$manifest"
 cargo run --quiet --release --manifest-path "$manifest" --bin sizes > "$CARGO_TARGET_DIR/sizes.md"
+# One call against the same hand-written call, in interleaved rounds (a few seconds).
+cargo run --quiet --release --manifest-path "$manifest" --bin call_ratio > "$CARGO_TARGET_DIR/call_ratio.md"
 # Compile times of the generated crates, ours and progenitor's (a few minutes).
 cargo run --quiet --release --manifest-path "$manifest" --bin compile_crates -- \
     "$CARGO_TARGET_DIR/compile" > "$CARGO_TARGET_DIR/compile.md"

@@ -5,7 +5,9 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use enkash_rewards::request::{Envelope, decode_answer};
 use enkash_rewards::types::RewardCard;
 use enkash_rewards::{Client, RetryPolicy};
-use enkash_rewards_benchmarks::{hand_written, loopback, reward_card_answer};
+use enkash_rewards_benchmarks::{
+    BALANCE_ANSWER, hand_written, hand_written_call, loopback, reward_card_answer,
+};
 
 const CARD: Envelope = Envelope {
     code: &["code"],
@@ -49,9 +51,7 @@ fn per_call(c: &mut Criterion) {
         .enable_all()
         .build()
         .expect("a runtime");
-    let url = runtime.block_on(loopback(
-        br#"{"response_code":0,"response_message":"Success","payload":0}"#.to_vec(),
-    ));
+    let url = runtime.block_on(loopback(BALANCE_ANSWER.to_vec()));
     let client = Client::builder()
         .base_url(&url)
         .bearer_token("bench-token")
@@ -87,25 +87,3 @@ criterion_group! {
     targets = decoding, per_call
 }
 criterion_main!(benches);
-
-/// Get Balance as careful hand-written code makes it: reqwest, then serde into a struct.
-async fn hand_written_call(http: &reqwest::Client, target: &str, same_request: bool) -> i64 {
-    let mut request = http
-        .get(target)
-        .bearer_auth("bench-token")
-        .header("accept", "application/json");
-    if same_request {
-        request = request
-            .header("user-agent", "enkash-rewards/0.1.0")
-            .timeout(std::time::Duration::from_secs(30));
-    }
-    let answer = request
-        .send()
-        .await
-        .expect("answers")
-        .bytes()
-        .await
-        .expect("a body");
-    let envelope: hand_written::Envelope<i64> = serde_json::from_slice(&answer).expect("decodes");
-    envelope.payload
-}

@@ -343,3 +343,29 @@ pub async fn loopback(body: Vec<u8>) -> String {
     });
     url
 }
+
+/// Get Balance's answer, as the loopback server gives it in the per-call benchmarks.
+pub const BALANCE_ANSWER: &[u8] =
+    br#"{"response_code":0,"response_message":"Success","payload":0}"#;
+
+/// Get Balance as careful hand-written code makes it: reqwest, then serde into a struct.
+pub async fn hand_written_call(http: &reqwest::Client, target: &str, same_request: bool) -> i64 {
+    let mut request = http
+        .get(target)
+        .bearer_auth("bench-token")
+        .header("accept", "application/json");
+    if same_request {
+        request = request
+            .header("user-agent", "enkash-rewards/0.1.0")
+            .timeout(std::time::Duration::from_secs(30));
+    }
+    let answer = request
+        .send()
+        .await
+        .expect("answers")
+        .bytes()
+        .await
+        .expect("a body");
+    let envelope: hand_written::Envelope<i64> = serde_json::from_slice(&answer).expect("decodes");
+    envelope.payload
+}
