@@ -20,11 +20,14 @@ if [ "${1:-}" = "--test" ]; then
     cargo run --quiet --manifest-path "$manifest" --bin compile_crates -- \
         "$CARGO_TARGET_DIR/compile" --test
     cargo run --quiet --manifest-path "$manifest" --bin call_ratio -- --test
+    cargo run --quiet --manifest-path "$manifest" --bin generation_ratio -- --test
     exit 0
 fi
 cargo bench --quiet --manifest-path "$manifest"
 cargo run --quiet --release --manifest-path "$manifest" --bin sizes > "$CARGO_TARGET_DIR/sizes.md"
-# One call against the same hand-written call, in interleaved rounds (a few seconds).
+# Generation, and one call against the same hand-written call, in interleaved rounds (about
+# a minute).
+cargo run --quiet --release --manifest-path "$manifest" --bin generation_ratio > "$CARGO_TARGET_DIR/generation_ratio.md"
 cargo run --quiet --release --manifest-path "$manifest" --bin call_ratio > "$CARGO_TARGET_DIR/call_ratio.md"
 # Compile times of the generated crates, ours and progenitor's (a few minutes).
 cargo run --quiet --release --manifest-path "$manifest" --bin compile_crates -- \

@@ -4,10 +4,7 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use enkash_rewards::request::{Envelope, decode_answer};
 use enkash_rewards::types::RewardCard;
-use enkash_rewards::{Client, RetryPolicy};
-use enkash_rewards_benchmarks::{
-    BALANCE_ANSWER, hand_written, hand_written_call, loopback, reward_card_answer,
-};
+use enkash_rewards_benchmarks::{BalanceCalls, hand_written, reward_card_answer};
 
 const CARD: Envelope = Envelope {
     code: &["code"],
@@ -47,36 +44,16 @@ fn decoding(c: &mut Criterion) {
 }
 
 fn per_call(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    let url = runtime.block_on(loopback(BALANCE_ANSWER.to_vec()));
-    let client = Client::builder()
-        .base_url(&url)
-        .bearer_token("bench-token")
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("a client");
-    let http = reqwest::Client::new();
-    let target = format!("{url}/api/v0/coins/balance?userId=EK6CYE6K");
+    let calls = BalanceCalls::default();
     let mut group = c.benchmark_group("call/get-balance");
-    group.bench_function("client", |b| {
-        b.iter(|| {
-            runtime
-                .block_on(client.get_coin_balance().user_id("EK6CYE6K").send())
-                .expect("answers")
-        })
-    });
+    group.bench_function("client", |b| b.iter(|| calls.client()));
     // The same request as the client sends (its User-Agent and its per-request timeout:
     // the client never sends without one), then the bare call with neither.
     for (name, same_request) in [
         ("hand-written reqwest", true),
         ("hand-written reqwest, bare", false),
     ] {
-        group.bench_function(name, |b| {
-            b.iter(|| runtime.block_on(hand_written_call(&http, &target, same_request)))
-        });
+        group.bench_function(name, |b| b.iter(|| calls.hand_written(same_request)));
     }
     group.finish();
 }

@@ -348,8 +348,59 @@ pub async fn loopback(body: Vec<u8>) -> String {
 pub const BALANCE_ANSWER: &[u8] =
     br#"{"response_code":0,"response_message":"Success","payload":0}"#;
 
+/// Get Balance against a loopback server, through the client and hand-written: what the
+/// per-call benchmarks share. Calls run on one thread, the server on the same runtime.
+pub struct BalanceCalls {
+    runtime: tokio::runtime::Runtime,
+    client: enkash_rewards::Client,
+    http: reqwest::Client,
+    target: String,
+}
+
+impl Default for BalanceCalls {
+    fn default() -> Self {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let url = runtime.block_on(loopback(BALANCE_ANSWER.to_vec()));
+        let client = enkash_rewards::Client::builder()
+            .base_url(&url)
+            .bearer_token("bench-token")
+            .retry_policy(enkash_rewards::RetryPolicy::none())
+            .build()
+            .expect("a client");
+        Self {
+            runtime,
+            client,
+            http: reqwest::Client::new(),
+            target: format!("{url}/api/v0/coins/balance?userId=EK6CYE6K"),
+        }
+    }
+}
+
+impl BalanceCalls {
+    /// One call through the client.
+    pub fn client(&self) {
+        let answer = self
+            .runtime
+            .block_on(self.client.get_coin_balance().user_id("EK6CYE6K").send())
+            .expect("answers");
+        std::hint::black_box(answer);
+    }
+
+    /// One call as careful hand-written code makes it: with the client's User-Agent and
+    /// per-request timeout (the client never sends without one) when `same_request`.
+    pub fn hand_written(&self, same_request: bool) {
+        let payload =
+            self.runtime
+                .block_on(hand_written_call(&self.http, &self.target, same_request));
+        std::hint::black_box(payload);
+    }
+}
+
 /// Get Balance as careful hand-written code makes it: reqwest, then serde into a struct.
-pub async fn hand_written_call(http: &reqwest::Client, target: &str, same_request: bool) -> i64 {
+async fn hand_written_call(http: &reqwest::Client, target: &str, same_request: bool) -> i64 {
     let mut request = http
         .get(target)
         .bearer_auth("bench-token")
@@ -368,4 +419,46 @@ pub async fn hand_written_call(http: &reqwest::Client, target: &str, same_reques
         .expect("a body");
     let envelope: hand_written::Envelope<i64> = serde_json::from_slice(&answer).expect("decodes");
     envelope.payload
+}
+
+/// Times `batch(side)` for every side in turn, `rounds` times, each round starting one side
+/// later than the round before; returns each side's times, round by round. A drift in the
+/// machine's speed (other tenants, clock frequency) then falls on every side of a round
+/// alike, where back-to-back runs of a few seconds each can put it on one side only.
+pub fn interleaved(
+    rounds: usize,
+    sides: usize,
+    mut batch: impl FnMut(usize) -> std::time::Duration,
+) -> Vec<Vec<std::time::Duration>> {
+    let mut times = vec![Vec::with_capacity(rounds); sides];
+    for round in 0..rounds {
+        for turn in 0..sides {
+            let side = (round + turn) % sides;
+            times[side].push(batch(side));
+        }
+    }
+    times
+}
+
+/// The median of `times`.
+pub fn median(times: &[std::time::Duration]) -> std::time::Duration {
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    sorted[sorted.len() / 2]
+}
+
+/// The rounds' ratios `ours[i] / theirs[i]`: their median, then the first and third
+/// quartiles (the middle half of the rounds lies between them).
+pub fn round_ratios(
+    ours: &[std::time::Duration],
+    theirs: &[std::time::Duration],
+) -> (f64, f64, f64) {
+    let mut ratios: Vec<f64> = ours
+        .iter()
+        .zip(theirs)
+        .map(|(ours, theirs)| ours.as_secs_f64() / theirs.as_secs_f64())
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let quartile = |q: usize| ratios[(ratios.len() - 1) * q / 4];
+    (quartile(2), quartile(1), quartile(3))
 }
