@@ -142,7 +142,10 @@ pub fn progenitor(text: &str, json: bool, interface: Interface) -> Option<usize>
 /// progenitor 0.15.1: text to one formatted file, as its `generate_tokens` and
 /// prettyplease make it. `None` when it refuses or panics on the spec.
 pub fn progenitor_file(text: &str, json: bool, interface: Interface) -> Option<String> {
-    progenitor_tokens(text, json, interface).and_then(progenitor_formatting)
+    let tokens = progenitor_tokens(text, json, interface)?;
+    catch_unwind(AssertUnwindSafe(|| progenitor_formatting(tokens)))
+        .ok()
+        .flatten()
 }
 
 /// progenitor 0.15.1: text to the tokens it formats. `None` when it refuses or panics on
