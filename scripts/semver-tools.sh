@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs cargo-semver-checks, pinned, into tools/cargo (git-ignored), for the change
-# report's second opinion (scripts/semver-check.sh and tests/tests/change_report.rs).
+# report's second opinion (scripts/semver-check.sh and tests/it/change_report.rs).
 # Idempotent: nothing happens when the pinned version is already there. It compiles from
 # crates.io with the crate's own lock file (--locked); the first install takes minutes.
 set -euo pipefail

@@ -2,7 +2,7 @@
 # Runs a command with a Prism mock server of spec/enkash-rewards.yaml listening on 127.0.0.1,
 # and exits with the command's exit code. Prism is always stopped (by its PID) on exit.
 #
-#   scripts/with-prism.sh cargo test -p enkash-rewards-tests --test contract
+#   scripts/with-prism.sh cargo test -p enkash-rewards-tests -- --include-ignored contract::
 #
 # The command sees ENKASH_PRISM_URL=http://127.0.0.1:PORT. Prism runs with:
 #   --errors        a request that violates the spec is answered 4xx (401 for a missing

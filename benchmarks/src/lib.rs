@@ -12,8 +12,8 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The specs measured: ours, then the public ones both generators handle in full (found at
-/// run time: a spec progenitor refuses or panics on is not compared).
+/// The specs measured: ours, then the public ones (from `tests/corpus/`) both generators
+/// handle in full (a spec progenitor refuses or panics on is not compared).
 pub fn specs() -> Vec<(String, String)> {
     let mut out = vec![(
         "enkash-rewards.yaml".to_owned(),
@@ -28,9 +28,10 @@ pub fn specs() -> Vec<(String, String)> {
         "spotify.yaml",
         "progenitor-nexus.json",
     ] {
-        if let Ok(text) = std::fs::read_to_string(root().join("../shared/specs").join(name)) {
-            out.push((name.to_owned(), text));
-        }
+        let path = root().join("tests/corpus").join(name);
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        out.push((name.to_owned(), text));
     }
     out
 }

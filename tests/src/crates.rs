@@ -1,10 +1,11 @@
 //! Generated code built as a crate of its own: the files the generator wrote for a spec,
 //! next to a copy of the hand-written runtime in `generated-client/src`, with a manifest made
-//! from the client's. Used by the fixture build (`tests/tests/snapshots.rs`) and the
-//! cargo-semver-checks comparison (`tests/tests/change_report.rs`).
+//! from the client's. Used by the fixture build (`tests/it/snapshots.rs`) and the
+//! cargo-semver-checks comparison (`tests/it/change_report.rs`).
 
 use std::fs;
 use std::path::Path;
+use std::process::Command;
 
 use enkash_rewards_generator::GeneratedFile;
 
@@ -92,6 +93,27 @@ pub fn copy_runtime(from: &Path, to: &Path) {
             );
         }
     }
+}
+
+/// `cargo SUBCOMMAND` in the scratch workspace `workspace` (made by [`write_workspace`]),
+/// offline. Every scratch workspace builds into one target folder under `tmp` (the test's
+/// `CARGO_TARGET_TMPDIR`), so the dependencies build once for all of them; without debug
+/// info, the caller's `RUSTFLAGS` or the crate's default TLS backend (these crates are
+/// checked, never connected over TLS, and aws-lc's C build is the largest one there is).
+/// Concurrent calls wait for each other on cargo's lock of that folder.
+pub fn scratch_cargo(tmp: &Path, workspace: &Path, subcommand: &[&str]) -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    command
+        .args(subcommand)
+        .args(["--offline", "--no-default-features", "--color=never"])
+        .current_dir(workspace)
+        .env("CARGO_TARGET_DIR", tmp.join("scratch-target"))
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env("CARGO_PROFILE_TEST_DEBUG", "0")
+        .env_remove("RUSTFLAGS")
+        .env_remove("RUSTDOCFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS");
+    command
 }
 
 /// Writes only when the contents differ, so cargo's fingerprints stay fresh.

@@ -27,6 +27,12 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The public OpenAPI descriptions the generator is proven on (`tests/corpus/`, with the
+/// source and licence of each in its README).
+pub fn corpus_dir() -> PathBuf {
+    workspace_root().join("tests/corpus")
+}
+
 /// The embedded spec as JSON, read once.
 pub fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();

@@ -1,0 +1,173 @@
+//! The generator on the world's specs: every public OpenAPI 3.0 description in
+//! `tests/corpus/` (copies, with their sources and licences in its README) is generated (partially where it must be) and the output is
+//! `cargo check`ed, each as a crate with the runtime, in one scratch workspace that shares
+//! its target folder. Prints a table (spec, operations generated and left out, warnings,
+//! generation time, lines, compiles) and fails on a panic, on output that does not compile,
+//! or when a spec listed in `FULL` leaves an operation out.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use enkash_rewards_generator::generate_partial;
+use enkash_rewards_tests::corpus_dir;
+use enkash_rewards_tests::crates::{scratch_cargo, write_crate, write_if_changed, write_workspace};
+
+/// Specs that generate in full today: leaving out an operation of one is a regression.
+const FULL: &[&str] = &[
+    "oai-api-with-examples.yaml",
+    "oai-callback-example.yaml",
+    "oai-link-example.yaml",
+    "oai-petstore-expanded.yaml",
+    "oai-petstore.yaml",
+    "oai-uspto.yaml",
+    "progenitor-buildomat.json",
+    "progenitor-keeper.json",
+    "progenitor-nexus.json",
+    "spotify.yaml",
+    "swagger-petstore3.yaml",
+    "twilio-api-v2010.json",
+];
+
+struct Row {
+    spec: String,
+    package: String,
+    generated: usize,
+    skipped: usize,
+    warnings: usize,
+    millis: u128,
+    lines: usize,
+}
+
+#[test]
+fn world_specs_generate_and_compile() {
+    let dir = corpus_dir();
+    let entries = fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    let mut specs: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "json"))
+        .collect();
+    specs.sort();
+    assert!(specs.len() >= 14, "the corpus has {} specs", specs.len());
+
+    let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("corpus");
+    let mut rows = Vec::new();
+    let mut failures = Vec::new();
+    for spec in &specs {
+        let name = spec.file_name().unwrap().to_string_lossy().into_owned();
+        let text = fs::read_to_string(spec).unwrap();
+        let package = format!(
+            "corpus_{}",
+            name.rsplit_once('.').unwrap().0.replace(['-', '.'], "_")
+        );
+        let started = Instant::now();
+        let outcome = std::panic::catch_unwind(|| generate_partial(&text));
+        let millis = started.elapsed().as_millis();
+        let partial = match outcome {
+            Err(_) => {
+                failures.push(format!("{name}: the generator panicked"));
+                continue;
+            }
+            Ok(Err(d)) => {
+                failures.push(format!("{name}: nothing generated: {d}"));
+                continue;
+            }
+            Ok(Ok(partial)) => partial,
+        };
+        if FULL.contains(&name.as_str()) && !partial.skipped.operations.is_empty() {
+            failures.push(format!(
+                "{name} generated in full before; now it leaves out {:?}:\n{}",
+                partial.skipped.operations, partial.skipped.warnings
+            ));
+        }
+        if let Some(w) = partial
+            .skipped
+            .warnings
+            .iter()
+            .find(|w| !w.pointer.starts_with('#'))
+        {
+            failures.push(format!("{name}: a warning without a pointer: {w}"));
+        }
+        write_crate(
+            &scratch.join("crates").join(&package),
+            &package,
+            None,
+            &partial.files,
+        );
+        rows.push(Row {
+            spec: name,
+            package,
+            generated: partial.operations,
+            skipped: partial.skipped.operations.len(),
+            warnings: partial.skipped.warnings.len(),
+            millis,
+            lines: partial
+                .files
+                .iter()
+                .map(|f| f.contents.lines().count())
+                .sum(),
+        });
+    }
+    // Crates of specs no longer in the corpus would be built too.
+    if let Ok(old) = fs::read_dir(scratch.join("crates")) {
+        for entry in old.filter_map(Result::ok) {
+            if !rows
+                .iter()
+                .any(|r| *r.package == *entry.file_name().to_string_lossy())
+            {
+                fs::remove_dir_all(entry.path()).unwrap();
+            }
+        }
+    }
+    write_workspace(&scratch, "[\"crates/*\"]");
+    write_if_changed(&scratch.join(".gitignore"), "*\n");
+
+    let started = Instant::now();
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let output = scratch_cargo(tmp, &scratch, &["check", "--workspace", "--lib"])
+        .arg("--message-format=short")
+        .output()
+        .expect("cargo runs");
+    let check_time = started.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let mut table = format!(
+        "{:<28} {:>6} {:>6} {:>8} {:>8} {:>8}  compiles\n",
+        "spec", "ops", "left", "warnings", "gen ms", "lines"
+    );
+    for r in &rows {
+        let errors: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.starts_with(&format!("crates/{}/", r.package)) && l.contains("error"))
+            .collect();
+        let compiles =
+            errors.is_empty() && !stderr.contains(&format!("could not compile `{}`", r.package));
+        if !compiles {
+            failures.push(format!(
+                "{}: the generated code does not compile:\n{}",
+                r.spec,
+                errors
+                    .iter()
+                    .take(20)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ));
+        }
+        table.push_str(&format!(
+            "{:<28} {:>6} {:>6} {:>8} {:>8} {:>8}  {}\n",
+            r.spec,
+            r.generated,
+            r.skipped,
+            r.warnings,
+            r.millis,
+            r.lines,
+            if compiles { "yes" } else { "NO" }
+        ));
+    }
+    println!("{table}cargo check of all: {check_time:.1?}");
+    if !output.status.success() && failures.is_empty() {
+        failures.push(format!("cargo check failed:\n{stderr}"));
+    }
+    assert!(failures.is_empty(), "{table}\n{}", failures.join("\n\n"));
+}
