@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Installs the third-party checkers the contract CI step uses, pinned, inside the repo:
+# Installs the third-party checkers the contract CI step uses, pinned:
 #   tools/node_modules  @redocly/cli and @stoplight/prism-cli, from tools/package-lock.json (npm ci)
 #   tools/.venv         openapi-spec-validator, from tools/requirements.txt (every package pinned)
-# Idempotent: each half is skipped when what is installed was made from the current lock file
-# (a sha256 of the lock file is stored next to the install). Both directories are git-ignored.
+# Each is installed once per machine into the tool cache (scripts/tool-cache.sh), keyed by
+# the sha256 of its lock file, and linked into tools/ (git-ignored); a clone on a machine
+# that has them installs nothing.
 # Fails, saying so, when an install is needed and the registry cannot be reached: it never
 # silently skips a check.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools="$root/tools"
+# shellcheck source=tool-cache.sh
+source "$root/scripts/tool-cache.sh"
 
 die() {
     echo "error: $*" >&2
@@ -28,47 +31,40 @@ if (maj < 20 || (maj === 20 && min < 19)) {
   process.exit(1);
 }' || exit 1
 
-npm_stamp="$tools/node_modules/.enkash-lock-sha256"
-npm_want="$(sha "$tools/package-lock.json")"
-if [ -f "$npm_stamp" ] && [ "$(cat "$npm_stamp")" = "$npm_want" ] \
-    && [ -x "$tools/node_modules/.bin/redocly" ] && [ -x "$tools/node_modules/.bin/prism" ]; then
-    echo "tools: node_modules is up to date with tools/package-lock.json"
-else
+install_npm_tools() {
+    local registry
     registry="$(npm config get registry 2>/dev/null)"
     # `npm ping` asks the registry itself; bounded so a black-holed network fails in ~30 s.
     if ! timeout 60 npm ping --fetch-timeout=30000 --fetch-retries=1 >/dev/null 2>&1; then
-        die "cannot reach the npm registry ($registry) to install tools/ (npm ci --prefix tools).
+        die "cannot reach the npm registry ($registry) to install tools/ (npm ci).
 The contract checks (Redocly lint, Prism) need it; they are NOT skipped. Check the network or
 the npm 'registry' setting, then rerun scripts/tools.sh."
     fi
-    echo "tools: npm ci --prefix tools (from $registry)"
-    rm -f "$npm_stamp"
-    npm ci --prefix "$tools" --no-audit --no-fund --loglevel=error \
-        || die "npm ci --prefix tools failed (see above)"
-    echo "$npm_want" >"$npm_stamp"
-fi
+    echo "tools: npm ci into $1 (from $registry)"
+    cp "$tools/package.json" "$tools/package-lock.json" "$1/"
+    npm ci --prefix "$1" --no-audit --no-fund --loglevel=error \
+        || die "npm ci --prefix $1 failed (see above)"
+    [ -x "$1/node_modules/.bin/redocly" ] && [ -x "$1/node_modules/.bin/prism" ] \
+        || die "npm ci did not install redocly and prism"
+}
+npm_dir="$(cache_entry "npm-$(sha "$tools/package-lock.json")" install_npm_tools)"
+link_tool "$tools/node_modules" "$npm_dir/node_modules"
 
 # --- PyPI: openapi-spec-validator ----------------------------------------------------------
 command -v python3 >/dev/null || die "python3 is not installed; it is needed for tools/.venv"
-venv="$tools/.venv"
-py_stamp="$venv/.enkash-requirements-sha256"
-py_want="$(sha "$tools/requirements.txt")"
-if [ -f "$py_stamp" ] && [ "$(cat "$py_stamp")" = "$py_want" ] && [ -x "$venv/bin/openapi-spec-validator" ]; then
-    echo "tools: .venv is up to date with tools/requirements.txt"
-else
-    echo "tools: creating tools/.venv from tools/requirements.txt"
-    rm -rf "$venv"
-    python3 -m venv "$venv" || die "python3 -m venv failed (on Debian: apt-get install python3-venv)"
-    if ! "$venv/bin/pip" install --quiet --disable-pip-version-check --timeout 30 --retries 1 \
-        --no-deps -r "$tools/requirements.txt"; then
-        rm -rf "$venv"
-        die "pip could not install tools/requirements.txt into tools/.venv: is PyPI reachable
+install_venv() {
+    echo "tools: a venv in $1 from tools/requirements.txt"
+    python3 -m venv "$1" || die "python3 -m venv failed (on Debian: apt-get install python3-venv)"
+    "$1/bin/pip" install --quiet --disable-pip-version-check --timeout 30 --retries 1 \
+        --no-deps -r "$tools/requirements.txt" \
+        || die "pip could not install tools/requirements.txt: is PyPI reachable
 (pip config list / PIP_INDEX_URL)? openapi-spec-validator is NOT skipped; rerun scripts/tools.sh."
-    fi
-    "$venv/bin/pip" check --disable-pip-version-check >/dev/null \
-        || die "tools/requirements.txt is not self-consistent (pip check failed in tools/.venv)"
-    echo "$py_want" >"$py_stamp"
-fi
+    "$1/bin/pip" check --disable-pip-version-check >/dev/null \
+        || die "tools/requirements.txt is not self-consistent (pip check failed)"
+}
+venv_dir="$(cache_entry "venv-$(sha "$tools/requirements.txt")" install_venv)"
+link_tool "$tools/.venv" "$venv_dir"
+venv="$tools/.venv"
 
 echo "tools: redocly $("$tools/node_modules/.bin/redocly" --version 2>/dev/null | tail -n1)," \
     "prism $("$tools/node_modules/.bin/prism" --version 2>/dev/null)," \
