@@ -21,6 +21,7 @@ mod common;
 
 use std::process::ExitCode;
 
+use enkash_rewards::Secret;
 use enkash_rewards::sso::{SsoHost, SsoRedirect, token_from_payload};
 
 #[tokio::main]
@@ -36,7 +37,7 @@ async fn main() -> ExitCode {
     };
     let partner = common::var_or("ENKASH_SSO_PARTNER", "hrms");
     let token = match common::var("ENKASH_SSO_TOKEN") {
-        Some(token) => token,
+        Some(token) => Secret::new(token),
         None => {
             let client = match common::client_from_env(true) {
                 Ok(client) => client,
@@ -68,11 +69,11 @@ async fn main() -> ExitCode {
     // The URLs carry a credential: give them to the user's browser; never log them.
     println!(
         "employee redirect: {}",
-        SsoRedirect::employee(&token, &partner).url(host)
+        SsoRedirect::employee(token.clone(), &partner).url(host)
     );
     println!(
         "admin redirect: {}",
-        SsoRedirect::admin(&token, &partner).url(host)
+        SsoRedirect::admin(token, &partner).url(host)
     );
     ExitCode::SUCCESS
 }

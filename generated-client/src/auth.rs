@@ -3,32 +3,26 @@
 //! EnKash issues bearer tokens from `POST /oauth/token` (a password grant authenticated
 //! with HTTP Basic). A [`Client`](crate::Client) configured with [`Credentials`] fetches a
 //! token when it first needs one, caches it, and refreshes it shortly before it expires.
-//! Three details matter for money-moving integrations:
-//!
-//! * **One refresh at a time.** Concurrent calls that find the token missing or stale
-//!   wait for a single token request instead of each sending their own.
-//! * **Never hammer a rejected login.** After three failed logins EnKash locks the account.
-//!   A token request answered with 400/401/403 is never retried, and the failure is
-//!   remembered for [`REJECTED_LOGIN_MEMORY`]: calls in that window get the same error
-//!   without a request being sent.
-//! * **A 401 drops the cached token**, so the next call fetches a fresh one. The call that
-//!   got the 401 is not resent (it might be a write).
+//! The cache and its guarantees under load (one refresh at a time, off the callers' path;
+//! backoff after a failure; a good token kept through a rejected login) are in
+//! `token.rs`; this module is the token *source*, the HTTP exchange itself, and the
+//! headers each call's security list resolves to. A 401 on a call drops that call's
+//! token, so the next call fetches a fresh one; the call that got the 401 is not resent
+//! (it might be a write).
 
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use reqwest::Method;
 use reqwest::header::{HeaderName, HeaderValue};
-use reqwest::{Method, StatusCode};
-use tokio::sync::Mutex;
 
 use crate::error::Error;
 use crate::request::{OperationRequest, RequestBody, RequestOptions, RetryClass, Security};
+use crate::token::{BearerGrant, TokenCache, TokenSource};
 use crate::transport::{Transport, header_value};
-
-/// How long a rejected login is remembered (and not resent).
-pub(crate) const REJECTED_LOGIN_MEMORY: Duration = Duration::from_secs(30);
 
 /// Lifetime assumed for a token whose response has no `expires_in` (the documented 5 minutes).
 const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(300);
@@ -77,6 +71,15 @@ impl Secret {
         &self.0
     }
 }
+
+/// Compares the values (never printed).
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for Secret {}
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -172,7 +175,10 @@ impl fmt::Debug for Credentials {
 pub(crate) enum BearerSource {
     None,
     Static(HeaderValue),
-    Managed(Box<TokenCache>),
+    Managed {
+        credentials: Credentials,
+        cache: Arc<TokenCache>,
+    },
 }
 
 /// Everything the client can authenticate with, checked once when the client is built.
@@ -182,13 +188,6 @@ pub(crate) struct Auth {
     pub(crate) basic: Option<HeaderValue>,
     /// API-key headers by name, e.g. `partnerId`.
     pub(crate) api_keys: Vec<(HeaderName, HeaderValue)>,
-}
-
-/// A bearer header to send, and how to invalidate it if the server rejects it.
-pub(crate) struct BearerGrant {
-    pub(crate) header: HeaderValue,
-    /// `Some(generation)` for a managed token.
-    pub(crate) generation: Option<u64>,
 }
 
 /// The headers one call's security requirements resolve to.
@@ -220,9 +219,10 @@ impl Auth {
                     }
                 })?)
             }
-            (None, Some(credentials)) => {
-                BearerSource::Managed(Box::new(TokenCache::new(credentials)))
-            }
+            (None, Some(credentials)) => BearerSource::Managed {
+                credentials,
+                cache: Arc::default(),
+            },
             (None, None) => BearerSource::None,
         };
         let mut keys: Vec<(HeaderName, HeaderValue)> = Vec::with_capacity(api_keys.len());
@@ -300,7 +300,15 @@ impl Auth {
                 header: header.clone(),
                 generation: None,
             }),
-            BearerSource::Managed(cache) => cache.get(transport).await,
+            BearerSource::Managed { credentials, cache } => {
+                // A caller waits for a token no longer than one attempt may take.
+                let deadline = tokio::time::Instant::now() + transport.timeout;
+                let source = || HttpTokenSource {
+                    credentials: credentials.clone(),
+                    transport: transport.clone(),
+                };
+                cache.get(source, operation, deadline).await
+            }
             BearerSource::None => Err(Error::Config {
                 reason: format!(
                     "{operation} needs a bearer token: call ClientBuilder::bearer_token or ClientBuilder::credentials"
@@ -310,9 +318,9 @@ impl Auth {
     }
 
     /// Called when a call authenticated with managed token `generation` got a 401.
-    pub(crate) async fn token_rejected(&self, generation: u64) {
-        if let BearerSource::Managed(cache) = &self.bearer {
-            cache.invalidate(generation).await;
+    pub(crate) fn token_rejected(&self, generation: u64) {
+        if let BearerSource::Managed { cache, .. } = &self.bearer {
+            cache.rejected_by_server(generation);
         }
     }
 
@@ -321,7 +329,7 @@ impl Auth {
         let bearer = match &self.bearer {
             BearerSource::None => "none",
             BearerSource::Static(_) => "static bearer token",
-            BearerSource::Managed(_) => "credentials (managed token)",
+            BearerSource::Managed { .. } => "credentials (managed token)",
         };
         let keys: Vec<&str> = self
             .api_keys
@@ -372,194 +380,25 @@ fn envelope_failure(wire: &TokenWire) -> Option<(i64, String)> {
     Some((code, message))
 }
 
-/// A token in the cache.
-struct CachedToken {
-    header: HeaderValue,
-    generation: u64,
-    /// From here on the token is refreshed before use.
-    refresh_at: Instant,
-    /// Until here the token may still be used if a refresh fails transiently.
-    expires_at: Instant,
-}
-
-/// A login the server rejected, replayed instead of re-sent.
-struct RejectedLogin {
-    at: Instant,
-    status: StatusCode,
-    kind: RejectedKind,
-}
-
-enum RejectedKind {
-    Api {
-        code: i64,
-        message: String,
-        payload: serde_json::Value,
-    },
-    Http {
-        body_snippet: String,
-    },
-}
-
-impl RejectedLogin {
-    fn to_error(&self) -> Error {
-        match &self.kind {
-            RejectedKind::Api {
-                code,
-                message,
-                payload,
-            } => Error::Api {
-                code: *code,
-                message: message.clone(),
-                status: self.status,
-                payload: payload.clone(),
-            },
-            RejectedKind::Http { body_snippet } => Error::Http {
-                status: self.status,
-                body_snippet: body_snippet.clone(),
-            },
-        }
-    }
-
-    /// Remembers `error` if it says the credentials are wrong (rather than "try later").
-    fn from_error(error: &Error, at: Instant) -> Option<Self> {
-        let credentials_status = |status: &StatusCode| matches!(status.as_u16(), 400 | 401 | 403);
-        match error {
-            // An envelope with a non-zero code on a 2xx is the server refusing the login.
-            Error::Api {
-                code,
-                message,
-                status,
-                payload,
-            } if credentials_status(status) || status.is_success() => Some(Self {
-                at,
-                status: *status,
-                kind: RejectedKind::Api {
-                    code: *code,
-                    message: message.clone(),
-                    payload: payload.clone(),
-                },
-            }),
-            Error::Http {
-                status,
-                body_snippet,
-            } if credentials_status(status) => Some(Self {
-                at,
-                status: *status,
-                kind: RejectedKind::Http {
-                    body_snippet: body_snippet.clone(),
-                },
-            }),
-            _ => None,
-        }
-    }
-}
-
-#[derive(Default)]
-struct TokenState {
-    current: Option<CachedToken>,
-    rejected: Option<RejectedLogin>,
-    next_generation: u64,
-}
-
-/// The managed bearer token: fetched on demand, shared by every clone of the client.
-///
-/// The mutex is held across the token request, which is what makes concurrent callers
-/// share one refresh: they queue on the lock and then find the fresh token.
-pub(crate) struct TokenCache {
+/// The token source: one token request, as the spec's token endpoint describes it, sent
+/// through the client's transport (so its timeouts and retries apply).
+pub(crate) struct HttpTokenSource {
     credentials: Credentials,
-    state: Mutex<TokenState>,
+    transport: Transport,
 }
 
-impl TokenCache {
-    fn new(credentials: Credentials) -> Self {
-        Self {
-            credentials,
-            state: Mutex::new(TokenState::default()),
-        }
-    }
-
-    async fn get(&self, transport: &Transport) -> Result<BearerGrant, Error> {
-        let mut state = self.state.lock().await;
-        let now = Instant::now();
-        if let Some(token) = state.current.as_ref().filter(|t| now < t.refresh_at) {
-            return Ok(BearerGrant {
-                header: token.header.clone(),
-                generation: Some(token.generation),
-            });
-        }
-        if let Some(rejected) = state
-            .rejected
-            .as_ref()
-            .filter(|r| now.duration_since(r.at) < REJECTED_LOGIN_MEMORY)
-        {
-            tracing::debug!(
-                rejected_secs_ago = now.duration_since(rejected.at).as_secs(),
-                "token request not resent: the last login was rejected"
-            );
-            return Err(rejected.to_error());
-        }
+impl TokenSource for HttpTokenSource {
+    async fn fetch(&self) -> Result<(HeaderValue, Duration), Error> {
         // Boxed: the token call is a whole request, and its future would otherwise make
-        // every call's future (and the copies of it the runtime makes) that much larger.
-        match Box::pin(self.fetch(transport)).await {
-            Ok((header, lifetime)) => {
-                let fetched_at = Instant::now();
-                let generation = state.next_generation;
-                state.next_generation += 1;
-                state.rejected = None;
-                state.current = Some(CachedToken {
-                    header: header.clone(),
-                    generation,
-                    refresh_at: fetched_at + lifetime.saturating_sub(refresh_margin(lifetime)),
-                    expires_at: fetched_at + lifetime,
-                });
-                Ok(BearerGrant {
-                    header,
-                    generation: Some(generation),
-                })
-            }
-            Err(error) => {
-                if let Some(rejected) = RejectedLogin::from_error(&error, Instant::now()) {
-                    state.current = None;
-                    state.rejected = Some(rejected);
-                    return Err(error);
-                }
-                // A transient failure while the old token is still valid: keep using it.
-                match state
-                    .current
-                    .as_ref()
-                    .filter(|t| Instant::now() < t.expires_at)
-                {
-                    Some(token) => {
-                        tracing::debug!(
-                            "token refresh failed; using the current token until it expires"
-                        );
-                        Ok(BearerGrant {
-                            header: token.header.clone(),
-                            generation: Some(token.generation),
-                        })
-                    }
-                    None => Err(error),
-                }
-            }
-        }
+        // the refresh task that much larger.
+        Box::pin(self.request()).await
     }
+}
 
-    /// Drops the cached token if it is still the one that was rejected.
-    async fn invalidate(&self, generation: u64) {
-        let mut state = self.state.lock().await;
-        if state
-            .current
-            .as_ref()
-            .is_some_and(|t| t.generation == generation)
-        {
-            tracing::debug!("bearer token rejected with 401; it will be fetched again");
-            state.current = None;
-        }
-    }
-
+impl HttpTokenSource {
     /// One token request, as the spec's token endpoint describes it (a form POST
     /// authenticated with HTTP Basic).
-    async fn fetch(&self, transport: &Transport) -> Result<(HeaderValue, Duration), Error> {
+    async fn request(&self) -> Result<(HeaderValue, Duration), Error> {
         let Some(endpoint) = crate::generated::TOKEN_ENDPOINT else {
             return Err(Error::Config {
                 reason: "the API description names no token endpoint (x-token-endpoint): pass a bearer token instead of credentials".to_owned(),
@@ -597,7 +436,8 @@ impl TokenCache {
         };
         // Basic auth only: resolving it never needs a token, so this cannot recurse.
         let basic = self.credentials.basic_header()?;
-        let response = transport
+        let response = self
+            .transport
             .send::<TokenWire>(request, vec![(reqwest::header::AUTHORIZATION, basic)])
             .await?;
         let status = response.status;
@@ -636,15 +476,6 @@ impl TokenCache {
     }
 }
 
-/// How long before expiry a token is refreshed: 10% of its lifetime or 30 s, whichever
-/// is more, but never more than half the lifetime (so a very short-lived token is still
-/// used for a while instead of being refetched for every call).
-pub(crate) fn refresh_margin(lifetime: Duration) -> Duration {
-    (lifetime / 10)
-        .max(Duration::from_secs(30))
-        .min(lifetime / 2)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -660,26 +491,6 @@ mod tests {
         for leaked in ["client-secret", "user@example.com", "pa55"] {
             assert!(!debug.contains(leaked), "{debug}");
         }
-    }
-
-    #[test]
-    fn refresh_margin_follows_the_documented_rule() {
-        // The documented 5-minute token: refreshed 30 s early.
-        assert_eq!(
-            refresh_margin(Duration::from_secs(300)),
-            Duration::from_secs(30)
-        );
-        // The example's day-long token: refreshed at 90% of its life.
-        assert_eq!(
-            refresh_margin(Duration::from_secs(86_400)),
-            Duration::from_secs(8_640)
-        );
-        // A token living 20 s is used for its first half.
-        assert_eq!(
-            refresh_margin(Duration::from_secs(20)),
-            Duration::from_secs(10)
-        );
-        assert_eq!(refresh_margin(Duration::ZERO), Duration::ZERO);
     }
 
     #[test]
@@ -722,32 +533,5 @@ mod tests {
                 .iter()
                 .any(|(n, v)| *n == "grant_type" && matches!(v, FormValue::Constant("password")))
         );
-    }
-
-    #[test]
-    fn only_credential_failures_are_remembered() {
-        let now = Instant::now();
-        let http = |code: u16| Error::Http {
-            status: StatusCode::from_u16(code).expect("valid status"),
-            body_snippet: String::new(),
-        };
-        for code in [400, 401, 403] {
-            assert!(
-                RejectedLogin::from_error(&http(code), now).is_some(),
-                "{code}"
-            );
-        }
-        for code in [404, 429, 500, 502, 503] {
-            assert!(
-                RejectedLogin::from_error(&http(code), now).is_none(),
-                "{code}"
-            );
-        }
-        let timeout = Error::Timeout {
-            operation: "createAccessToken",
-            after: Duration::from_secs(1),
-            connecting: false,
-        };
-        assert!(RejectedLogin::from_error(&timeout, now).is_none());
     }
 }

@@ -172,7 +172,7 @@ impl Client {
             (status, resolved.bearer_generation)
         {
             // Not resent: the call may have been a write. The next call refetches.
-            inner.auth.token_rejected(generation).await;
+            inner.auth.token_rejected(generation);
         }
         Ok((prepared, answer))
     }

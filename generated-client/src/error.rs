@@ -88,6 +88,20 @@ pub enum Error {
         /// Why it could not be decrypted.
         reason: crate::encryption::DecryptionError,
     },
+    /// No bearer token could be had for this call, so nothing was sent: the last token
+    /// request failed (`reason`) and, so that a failing token endpoint is not hammered,
+    /// the next one is not sent for `retry_in`; or the token request in flight did not
+    /// finish within the call's time. Calls made while the client still holds a usable
+    /// token are not affected.
+    #[non_exhaustive]
+    TokenUnavailable {
+        /// The operation called.
+        operation: &'static str,
+        /// Why there is no token, e.g. the last token request's failure.
+        reason: String,
+        /// How long until the next token request may be sent.
+        retry_in: Duration,
+    },
     /// A write failed in a way that leaves its effect unknown (a timeout once it was sent,
     /// a dropped connection, a 5xx without an EnKash code, an undecodable 2xx): the server
     /// may have acted on it. It was **not** resent (unless you opted in to resending keyed
@@ -168,6 +182,14 @@ impl fmt::Display for Error {
                 f,
                 "could not decrypt the {operation} response (HTTP {status}): {reason}"
             ),
+            Error::TokenUnavailable {
+                operation,
+                reason,
+                retry_in,
+            } => write!(
+                f,
+                "{operation}: no bearer token, nothing was sent: {reason} (next token request in {retry_in:?})"
+            ),
             Error::OutcomeUnknown {
                 operation,
                 idempotency_key,
@@ -210,6 +232,7 @@ impl Error {
             Error::Timeout { .. }
             | Error::Transport { .. }
             | Error::InvalidRequest { .. }
+            | Error::TokenUnavailable { .. }
             | Error::Config { .. } => None,
         }
     }
@@ -236,8 +259,80 @@ impl Error {
             Error::Decode { status, .. } => status.is_success(),
             Error::Decryption { status, .. } => status.is_success() || status.is_server_error(),
             Error::OutcomeUnknown { .. } => true,
-            Error::Api { .. } | Error::InvalidRequest { .. } | Error::Config { .. } => false,
+            Error::Api { .. }
+            | Error::InvalidRequest { .. }
+            | Error::Config { .. }
+            | Error::TokenUnavailable { .. } => false,
         }
+    }
+}
+
+impl Error {
+    /// The same error again, for a failure shared by several callers (a token request
+    /// answered once, replayed to each caller that waited on it); `None` for the variants
+    /// that hold an error of another crate, which cannot be copied.
+    pub(crate) fn replay(&self) -> Option<Error> {
+        Some(match self {
+            Error::Api {
+                code,
+                message,
+                status,
+                payload,
+            } => Error::Api {
+                code: *code,
+                message: message.clone(),
+                status: *status,
+                payload: payload.clone(),
+            },
+            Error::Http {
+                status,
+                body_snippet,
+            } => Error::Http {
+                status: *status,
+                body_snippet: body_snippet.clone(),
+            },
+            Error::Decode {
+                operation,
+                status,
+                path,
+                message,
+                body_snippet,
+            } => Error::Decode {
+                operation,
+                status: *status,
+                path: path.clone(),
+                message: message.clone(),
+                body_snippet: body_snippet.clone(),
+            },
+            Error::Timeout {
+                operation,
+                after,
+                connecting,
+            } => Error::Timeout {
+                operation,
+                after: *after,
+                connecting: *connecting,
+            },
+            Error::InvalidRequest { field, reason } => Error::InvalidRequest {
+                field: field.clone(),
+                reason: reason.clone(),
+            },
+            Error::Config { reason } => Error::Config {
+                reason: reason.clone(),
+            },
+            Error::TokenUnavailable {
+                operation,
+                reason,
+                retry_in,
+            } => Error::TokenUnavailable {
+                operation,
+                reason: reason.clone(),
+                retry_in: *retry_in,
+            },
+            Error::Transport { .. } | Error::Decryption { .. } | Error::OutcomeUnknown { .. } => {
+                return None;
+            }
+        })
     }
 }
 

@@ -21,12 +21,17 @@
 //!
 //! Either pass a token with [`ClientBuilder::bearer_token`], or [`Credentials`] with
 //! [`ClientBuilder::credentials`] and let the client call `POST /oauth/token` itself. A
-//! managed token is cached, refreshed shortly before `expires_in` runs out (5 minutes is
-//! assumed when the server does not say), and concurrent calls share one refresh. A
-//! token request refused with 400/401/403 is never retried and is not resent for 30 s:
-//! EnKash locks an account after three failed logins. An API call answered with 401
-//! drops the cached token so the next call fetches a new one; the call itself is not
-//! resent. Secrets are held in [`Secret`], which never prints its value.
+//! managed token is cached and refreshed shortly before `expires_in` runs out (5 minutes is
+//! assumed when the server does not say), one refresh at a time and off your calls' path:
+//! a call holding a token that is still good to send never waits for the refresh; a call
+//! with none waits for the refresh in flight, no longer than its timeout. A token is not
+//! sent in its last 10 s. After a failed token request the next waits a backoff (1 s,
+//! doubling to 30 s) however many calls come, and calls without a usable token fail at once
+//! meanwhile ([`Error::TokenUnavailable`] or the failure itself). A token request refused
+//! with 400/401/403 is never retried and is not resent for 30 s (EnKash locks an account
+//! after three failed logins); a token still held is used until it expires. An API call
+//! answered with 401 drops the cached token so the next call fetches a new one; the call
+//! itself is not resent. Secrets are held in [`Secret`], which never prints its value.
 //!
 //! # Errors
 //!
@@ -132,6 +137,7 @@ pub mod testing;
 // for any spec (not only ours), so every adapter is kept; public but not a public API.
 #[doc(hidden)]
 pub mod serde_helpers;
+mod token;
 mod transport;
 mod validate;
 mod values;

@@ -12,12 +12,16 @@
 
 use std::borrow::Cow;
 
-/// Token-response members the auth runtime reads, masked even if a spec forgot them.
+/// Token members the runtime and its flows read (the token response's, and those
+/// `sso::token_from_payload` looks for), masked even if a spec forgot them.
 const RUNTIME_SECRETS: &[&str] = &[
     "access_token",
     "refresh_token",
     "accessToken",
     "refreshToken",
+    "token",
+    "ssoToken",
+    "sso_token",
 ];
 
 const MASK: &str = "\"<redacted>\"";

@@ -46,7 +46,7 @@ const QUERY_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPH
     .remove(b'~');
 
 /// The HTTP side of a [`Client`](crate::Client): connection pool, base URL and limits.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Transport {
     pub(crate) http: reqwest::Client,
     pub(crate) base: Url,
@@ -629,9 +629,14 @@ fn decode_enveloped_in_two_passes<T: DeserializeOwned>(
     if !status.is_success() {
         return Err(http_error());
     }
-    let (name, payload) = payload_member.map_or((envelope.payload[0], "null"), |(name, raw)| {
-        (name, raw.get())
-    });
+    // An envelope with no payload member names (a hand-built `Envelope`) reads as `null`.
+    let (name, payload) = payload_member.map_or(
+        (
+            envelope.payload.first().copied().unwrap_or("payload"),
+            "null",
+        ),
+        |(name, raw)| (name, raw.get()),
+    );
     decode_text(payload.as_bytes())
         .map_err(|(path, message)| decode_error(prefixed_path(name, &path), message))
 }

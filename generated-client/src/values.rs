@@ -163,17 +163,19 @@ impl RawJson {
 }
 
 /// The text with the values of secret members (tokens, passwords, voucher numbers and PINs)
-/// masked: a payload the spec does not type can still carry one. [`Display`](fmt::Display)
-/// and [`get`](RawJson::get) give the exact text.
+/// masked: a payload the spec does not type can still carry one. [`get`](RawJson::get)
+/// gives the exact text.
 impl fmt::Debug for RawJson {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&crate::redact::redact_text(self.get()))
     }
 }
 
+/// Masked as [`Debug`](fmt::Debug) is, so that printing or logging a payload never shows a
+/// secret; [`get`](RawJson::get) gives the exact text.
 impl fmt::Display for RawJson {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.get())
+        f.write_str(&crate::redact::redact_text(self.get()))
     }
 }
 

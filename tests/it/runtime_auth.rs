@@ -356,12 +356,142 @@ async fn a_token_is_refreshed_before_it_expires() {
         .expect("cached token");
     assert_eq!(token_requests(&server).await, 1);
     tokio::time::sleep(Duration::from_millis(700)).await;
+    // Due for a refresh but still good to send: the call sends it at once, and the
+    // refresh runs beside it.
     client
         .execute::<u64>(bearer_request(RetryClass::Idempotent))
         .await
-        .expect("refreshed token");
+        .expect("the current token, refresh started");
+    assert_eq!(wait_for_token_requests(&server, 2).await, 2);
+}
 
-    assert_eq!(token_requests(&server).await, 2);
+/// The token requests received, once there are `want` of them (or after 5 s).
+async fn wait_for_token_requests(server: &MockServer, want: usize) -> usize {
+    for _ in 0..100 {
+        let seen = token_requests(server).await;
+        if seen >= want {
+            return seen;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    token_requests(server).await
+}
+
+/// A 4-second token is refreshed after 2 s and sent until 3 s. The refresh is mounted
+/// after it, answered by `refresh`.
+async fn mount_old_token_then(server: &MockServer, refresh: ResponseTemplate) {
+    Mock::given(path("/oauth/token"))
+        .respond_with(token_response("old", 4))
+        .up_to_n_times(1)
+        .mount(server)
+        .await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(refresh)
+        .mount(server)
+        .await;
+}
+
+/// Under load, a token refresh never stalls the callers that hold a good token: with the
+/// token endpoint taking 5 s to answer the refresh, 32 concurrent calls made while the old
+/// token is due for refresh (but still good) all succeed with it, long before the refresh
+/// answers, and only one token request is made for them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn callers_with_a_good_token_never_wait_for_a_slow_refresh() {
+    let server = MockServer::start().await;
+    mount_old_token_then(
+        &server,
+        token_response("new", 300).set_delay(Duration::from_secs(5)),
+    )
+    .await;
+    mount_api(&server, "old", 33).await;
+    let client = client(&server);
+    client
+        .execute::<u64>(bearer_request(RetryClass::Idempotent))
+        .await
+        .expect("first call");
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
+
+    let started = std::time::Instant::now();
+    let calls: Vec<_> = (0..32)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                client
+                    .execute::<u64>(bearer_request(RetryClass::Idempotent))
+                    .await
+            })
+        })
+        .collect();
+    for call in calls {
+        call.await
+            .expect("joined")
+            .expect("sent with the old token");
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "the calls waited for the refresh: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        token_requests(&server).await,
+        2,
+        "one refresh for 32 callers"
+    );
+}
+
+/// A refresh the token endpoint rejects (401) keeps the token still held: calls go on with
+/// it instead of failing, and the rejected login is not retried at once.
+#[tokio::test]
+async fn a_rejected_refresh_keeps_the_good_token() {
+    let server = MockServer::start().await;
+    mount_old_token_then(&server, ResponseTemplate::new(401)).await;
+    mount_api(&server, "old", 5).await;
+    let client = client(&server);
+    client
+        .execute::<u64>(bearer_request(RetryClass::Idempotent))
+        .await
+        .expect("first call");
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    for _ in 0..4 {
+        client
+            .execute::<u64>(bearer_request(RetryClass::Idempotent))
+            .await
+            .expect("the good token is kept through the rejected refresh");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        token_requests(&server).await,
+        2,
+        "the rejected login is not resent"
+    );
+}
+
+/// A token endpoint failing with 500 is asked once (with the transport's own retries),
+/// then not again during the backoff however many calls come: each fails at once with
+/// the failure, nothing else is sent.
+#[tokio::test]
+async fn a_failing_token_endpoint_is_not_hammered() {
+    let server = MockServer::start().await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(500).set_body_string("down"))
+        .mount(&server)
+        .await;
+    mount_api(&server, "never", 0).await;
+    let client = client(&server);
+    for _ in 0..50 {
+        let error = client
+            .execute::<u64>(bearer_request(RetryClass::Idempotent))
+            .await
+            .expect_err("no token");
+        assert_eq!(
+            error.status(),
+            Some(StatusCode::INTERNAL_SERVER_ERROR),
+            "{error}"
+        );
+    }
+    // One token fetch (with whatever retries the policy allows it) for 50 calls.
+    let requests = token_requests(&server).await;
+    assert!((1..=3).contains(&requests), "{requests} token requests");
 }
 
 #[tokio::test]

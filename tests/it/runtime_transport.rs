@@ -599,3 +599,30 @@ async fn a_raw_body_is_sent_as_given_with_its_media_type() {
     let answer: enkash_rewards::Response<()> = encrypted.execute(request).await.expect("stored");
     assert_eq!(answer.status, StatusCode::OK);
 }
+
+/// An envelope described with no payload member (a hand-built request) is no panic: a
+/// success reads its payload as `null`.
+#[tokio::test]
+async fn an_envelope_without_payload_names_is_no_panic() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw(r#"{"code":0}"#, "application/json"))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client builds");
+    let mut request = request(Method::GET, "/x");
+    request.envelope = Some(Envelope {
+        code: &["code"],
+        message: &["message"],
+        payload: &[],
+    });
+    let answer = client
+        .execute::<Option<u64>>(request)
+        .await
+        .expect("a success with no payload");
+    assert_eq!(answer.payload, None);
+}

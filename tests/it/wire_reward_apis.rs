@@ -104,7 +104,9 @@ async fn create_sso_token_sends_the_lowercase_k_spelling_and_keeps_the_raw_paylo
         .await
         .expect("success");
     assert_eq!(
-        enkash_rewards::sso::token_from_payload(&payload).as_deref(),
+        enkash_rewards::sso::token_from_payload(&payload)
+            .as_ref()
+            .map(enkash_rewards::Secret::expose),
         Some("aF5V6hPScEd9mCowJmbZFKk5Xg")
     );
     assert!(

@@ -15,8 +15,8 @@
 
 use std::fmt;
 
-use crate::RawJson;
 use crate::request::encode_path_segment;
+use crate::{RawJson, Secret};
 
 /// The host of EnKash's redemption pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,25 +61,25 @@ impl SsoAudience {
 /// An SSO redirect: `{host}/sso/{token}/{employee_rewards|reward_account}/{partner}`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SsoRedirect {
-    token: String,
+    token: Secret,
     partner: String,
     audience: SsoAudience,
 }
 
 impl SsoRedirect {
     /// A card holder's redirect. `partner` is your partner name at EnKash, e.g. `hrms`.
-    pub fn employee(token: impl Into<String>, partner: impl Into<String>) -> Self {
+    pub fn employee(token: impl Into<Secret>, partner: impl Into<String>) -> Self {
         Self::new(token, partner, SsoAudience::Employee)
     }
 
     /// A company admin's redirect.
-    pub fn admin(token: impl Into<String>, partner: impl Into<String>) -> Self {
+    pub fn admin(token: impl Into<Secret>, partner: impl Into<String>) -> Self {
         Self::new(token, partner, SsoAudience::Admin)
     }
 
     /// A redirect for `audience`.
     pub fn new(
-        token: impl Into<String>,
+        token: impl Into<Secret>,
         partner: impl Into<String>,
         audience: SsoAudience,
     ) -> Self {
@@ -95,7 +95,7 @@ impl SsoRedirect {
         format!(
             "{}/sso/{}/{}/{}",
             host.origin(),
-            encode_path_segment(&self.token),
+            encode_path_segment(self.token.expose()),
             self.audience.segment(),
             encode_path_segment(&self.partner)
         )
@@ -117,8 +117,8 @@ impl fmt::Debug for SsoRedirect {
 /// EnKash has not documented that answer's shape, so this reads the shapes such answers
 /// take: the payload itself as a string, or the first string member of an object named
 /// `token`, `ssoToken`, `sso_token`, `access_token` or `accessToken`. `None` for anything
-/// else: read the payload yourself then.
-pub fn token_from_payload(payload: &RawJson) -> Option<String> {
+/// else: read the payload yourself then. The token is a [`Secret`]: it never prints.
+pub fn token_from_payload(payload: &RawJson) -> Option<Secret> {
     const NAMES: [&str; 5] = [
         "token",
         "ssoToken",
@@ -127,13 +127,13 @@ pub fn token_from_payload(payload: &RawJson) -> Option<String> {
         "accessToken",
     ];
     match payload.to_value() {
-        serde_json::Value::String(token) if !token.is_empty() => Some(token),
+        serde_json::Value::String(token) if !token.is_empty() => Some(Secret::new(token)),
         serde_json::Value::Object(members) => NAMES.iter().find_map(|name| {
             members
                 .get(*name)
                 .and_then(serde_json::Value::as_str)
                 .filter(|t| !t.is_empty())
-                .map(str::to_owned)
+                .map(Secret::new)
         }),
         _ => None,
     }
@@ -179,7 +179,9 @@ mod tests {
 
     #[test]
     fn tokens_are_read_from_the_likely_shapes() {
-        let read = |text: &str| token_from_payload(&RawJson::from_text(text).unwrap());
+        let read = |text: &str| {
+            token_from_payload(&RawJson::from_text(text).unwrap()).map(|t| t.expose().to_owned())
+        };
         assert_eq!(read(r#""abc""#).as_deref(), Some("abc"));
         assert_eq!(read(r#"{"token":"abc"}"#).as_deref(), Some("abc"));
         assert_eq!(read(r#"{"ssoToken":"abc","x":1}"#).as_deref(), Some("abc"));
@@ -187,5 +189,27 @@ mod tests {
         assert_eq!(read(r#"{"other":"abc"}"#), None);
         assert_eq!(read(r#""""#), None);
         assert_eq!(read("42"), None);
+    }
+
+    /// Every member `token_from_payload` reads is masked wherever the answer is printed.
+    #[test]
+    fn the_sso_answer_never_prints_its_token() {
+        for name in [
+            "token",
+            "ssoToken",
+            "sso_token",
+            "access_token",
+            "accessToken",
+        ] {
+            let payload =
+                RawJson::from_text(format!(r#"{{"{name}":"sso-SECRET","x":1}}"#)).unwrap();
+            for shown in [format!("{payload:?}"), format!("{payload}")] {
+                assert!(!shown.contains("sso-SECRET"), "{name}: {shown}");
+                assert!(shown.contains("\"x\":1"), "{name}: {shown}");
+            }
+            let token = token_from_payload(&payload).expect("a token");
+            assert_eq!(token.expose(), "sso-SECRET");
+            assert!(!format!("{token:?} {token}").contains("sso-SECRET"));
+        }
     }
 }

@@ -1,0 +1,618 @@
+//! The managed bearer token: a token *source* (the HTTP exchange with the spec's token
+//! endpoint, in `auth.rs`) apart from this token *cache*, a state machine that decides, for
+//! each caller and at each instant, whether to use the cached token, start a refresh, wait
+//! for the one in flight, or fail.
+//!
+//! What it guarantees under load:
+//!
+//! * **One refresh at a time** (single flight), run off the callers' path: a caller holding
+//!   a token that is still good to send uses it at once, even while the refresh is in
+//!   flight; only callers with no usable token wait for it, each bounded by its deadline.
+//!   No lock is held across the token request.
+//! * **A failing token endpoint is not hammered.** After a transient failure (a 5xx, a
+//!   timeout, a dropped connection) the next token request waits a backoff (1 s, doubling
+//!   to 30 s) whatever the number of callers; meanwhile callers with a usable token use it
+//!   and callers without one fail at once with the reason.
+//! * **A rejected login does not throw away a good token.** A refresh answered 400/401/403
+//!   (or with an EnKash failure code) is not retried for [`REJECTED_LOGIN_MEMORY`] (three
+//!   failed logins lock the account), but the token still held is used until it expires.
+//! * **A token is not sent within [`send_margin`] of its expiry**, so it cannot expire on
+//!   its way to the server.
+//!
+//! The state machine reads no clock: every step is given `now`, so the tests drive it on
+//! virtual time.
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderValue;
+use tokio::sync::Notify;
+
+use crate::error::Error;
+
+/// How long a rejected login is remembered (and not resent).
+pub(crate) const REJECTED_LOGIN_MEMORY: Duration = Duration::from_secs(30);
+
+/// The first wait after a failed token request; it doubles with each failure in a row.
+const FIRST_BACKOFF: Duration = Duration::from_secs(1);
+/// The longest wait between two failing token requests.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// How long before expiry a token is refreshed: 10% of its lifetime or 30 s, whichever
+/// is more, but never more than half the lifetime (so a very short-lived token is still
+/// used for a while instead of being refetched for every call).
+pub(crate) fn refresh_margin(lifetime: Duration) -> Duration {
+    (lifetime / 10)
+        .max(Duration::from_secs(30))
+        .min(lifetime / 2)
+}
+
+/// How long before expiry a token is no longer sent: 10 s, but at most a quarter of its
+/// lifetime. A call started later waits for the refresh instead.
+pub(crate) fn send_margin(lifetime: Duration) -> Duration {
+    Duration::from_secs(10).min(lifetime / 4)
+}
+
+/// The wait before the next token request after `failures` failed ones in a row.
+fn backoff(failures: u32) -> Duration {
+    let doublings = failures.saturating_sub(1).min(16);
+    FIRST_BACKOFF
+        .saturating_mul(1 << doublings)
+        .min(MAX_BACKOFF)
+}
+
+/// A bearer header to send, and how to invalidate it if the server rejects it.
+#[derive(Debug, Clone)]
+pub(crate) struct BearerGrant {
+    pub(crate) header: HeaderValue,
+    /// `Some(generation)` for a managed token.
+    pub(crate) generation: Option<u64>,
+}
+
+/// A token in the cache.
+#[derive(Debug)]
+struct CachedToken {
+    header: HeaderValue,
+    generation: u64,
+    /// From here on a refresh is started (the token is still sent).
+    refresh_at: Instant,
+    /// From here on the token is no longer sent.
+    send_until: Instant,
+}
+
+impl CachedToken {
+    fn grant(&self) -> BearerGrant {
+        BearerGrant {
+            header: self.header.clone(),
+            generation: Some(self.generation),
+        }
+    }
+}
+
+/// A login the server rejected, replayed instead of re-sent.
+#[derive(Debug)]
+struct RejectedLogin {
+    at: Instant,
+    error: Error,
+}
+
+/// Whether `error` says the credentials are wrong (rather than "try later").
+fn is_rejected_login(error: &Error) -> bool {
+    let credentials_status = |status: &StatusCode| matches!(status.as_u16(), 400 | 401 | 403);
+    match error {
+        // An envelope with a non-zero code on a 2xx is the server refusing the login.
+        Error::Api { status, .. } => credentials_status(status) || status.is_success(),
+        Error::Http { status, .. } => credentials_status(status),
+        _ => false,
+    }
+}
+
+/// What one caller does next, as the cache decides it.
+#[derive(Debug)]
+pub(crate) enum Next {
+    /// Send with this token.
+    Use(BearerGrant),
+    /// Send with this token, and start the refresh (this caller was the first to see it due).
+    UseAndRefresh(BearerGrant),
+    /// No usable token and nothing in flight: start the refresh and wait for it.
+    Refresh,
+    /// No usable token; a refresh is in flight: wait for it.
+    Wait,
+    /// No usable token, and none is to be had now.
+    Fail(Error),
+}
+
+/// The cache's state; every transition takes the time it happens at.
+#[derive(Debug, Default)]
+pub(crate) struct TokenState {
+    current: Option<CachedToken>,
+    rejected: Option<RejectedLogin>,
+    /// Transient failures in a row, and the last one's error, replayed during the backoff.
+    failures: u32,
+    last_failure: Option<Error>,
+    /// No token request before this.
+    retry_at: Option<Instant>,
+    refreshing: bool,
+    next_generation: u64,
+}
+
+impl TokenState {
+    /// What the caller `operation` does at `now`.
+    pub(crate) fn next(&mut self, operation: &'static str, now: Instant) -> Next {
+        let usable = self.current.as_ref().filter(|t| now < t.send_until);
+        let login_blocked = self
+            .rejected
+            .as_ref()
+            .is_some_and(|r| now.duration_since(r.at) < REJECTED_LOGIN_MEMORY);
+        let backing_off = self.retry_at.is_some_and(|at| now < at);
+        let may_start = !self.refreshing && !login_blocked && !backing_off;
+        match usable {
+            Some(token) if now >= token.refresh_at && may_start => {
+                let grant = token.grant();
+                self.refreshing = true;
+                Next::UseAndRefresh(grant)
+            }
+            Some(token) => Next::Use(token.grant()),
+            None if self.refreshing => Next::Wait,
+            None if login_blocked => {
+                tracing::debug!("token request not resent: the last login was rejected");
+                let replay = self.rejected.as_ref().and_then(|r| r.error.replay());
+                Next::Fail(replay.unwrap_or_else(|| {
+                    unavailable(operation, "the last login was rejected", Duration::ZERO)
+                }))
+            }
+            None if backing_off => {
+                let retry_in = self
+                    .retry_at
+                    .map_or(Duration::ZERO, |at| at.saturating_duration_since(now));
+                let reason = "the last token request failed";
+                let error = self.last_failure.as_ref().map_or_else(
+                    || unavailable(operation, reason, retry_in),
+                    |error| {
+                        error.replay().unwrap_or_else(|| {
+                            unavailable(operation, &format!("{reason}: {error}"), retry_in)
+                        })
+                    },
+                );
+                Next::Fail(error)
+            }
+            None => {
+                self.refreshing = true;
+                Next::Refresh
+            }
+        }
+    }
+
+    /// The refresh started by [`Next::UseAndRefresh`] or [`Next::Refresh`] got a token
+    /// living `lifetime` from `now`.
+    pub(crate) fn succeeded(&mut self, header: HeaderValue, lifetime: Duration, now: Instant) {
+        let generation = self.next_generation;
+        self.next_generation += 1;
+        self.current = Some(CachedToken {
+            header,
+            generation,
+            refresh_at: now + lifetime.saturating_sub(refresh_margin(lifetime)),
+            send_until: now + lifetime.saturating_sub(send_margin(lifetime)),
+        });
+        self.refreshing = false;
+        self.rejected = None;
+        self.failures = 0;
+        self.last_failure = None;
+        self.retry_at = None;
+    }
+
+    /// The refresh failed at `now` with `error`. A token still held is kept either way.
+    pub(crate) fn failed(&mut self, error: Error, now: Instant) {
+        self.refreshing = false;
+        if is_rejected_login(&error) {
+            self.rejected = Some(RejectedLogin { at: now, error });
+            return;
+        }
+        self.failures = self.failures.saturating_add(1);
+        let wait = backoff(self.failures);
+        tracing::debug!(
+            failures = self.failures,
+            backoff_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+            "token request failed; the next waits"
+        );
+        self.retry_at = Some(now + wait);
+        self.last_failure = Some(error);
+    }
+
+    /// The server answered 401 to token `generation`: it is dropped if still current.
+    pub(crate) fn rejected_by_server(&mut self, generation: u64) {
+        if self
+            .current
+            .as_ref()
+            .is_some_and(|t| t.generation == generation)
+        {
+            tracing::debug!("bearer token rejected with 401; it will be fetched again");
+            self.current = None;
+        }
+    }
+}
+
+fn unavailable(operation: &'static str, reason: &str, retry_in: Duration) -> Error {
+    Error::TokenUnavailable {
+        operation,
+        reason: reason.to_owned(),
+        retry_in,
+    }
+}
+
+/// What fetches a token: the HTTP exchange, or a stand-in in tests. Returns the bearer
+/// header and the token's lifetime.
+pub(crate) trait TokenSource: Send + Sync + 'static {
+    fn fetch(
+        &self,
+    ) -> impl std::future::Future<Output = Result<(HeaderValue, Duration), Error>> + Send;
+}
+
+/// The shared cache: the state behind a lock never held across an `.await`, and a signal
+/// for callers waiting on the refresh in flight.
+#[derive(Debug, Default)]
+pub(crate) struct TokenCache {
+    state: Mutex<TokenState>,
+    refreshed: Notify,
+}
+
+impl TokenCache {
+    fn state(&self) -> MutexGuard<'_, TokenState> {
+        // A panic while holding the lock cannot leave the state half-changed: every
+        // transition is a few assignments. So a poisoned lock is used as it is.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A token for the call `operation`, waiting at most until `deadline` for a refresh.
+    /// `source` makes the token source when a refresh is due; the refresh runs as a task of
+    /// its own, so a caller that gives up does not stop it. Time is Tokio's clock (so tests
+    /// can pause and advance it).
+    pub(crate) async fn get<S: TokenSource>(
+        self: &Arc<Self>,
+        source: impl Fn() -> S,
+        operation: &'static str,
+        deadline: tokio::time::Instant,
+    ) -> Result<BearerGrant, Error> {
+        let started = tokio::time::Instant::now();
+        loop {
+            // Registered before the state is read, so a refresh that ends in between
+            // still wakes this caller.
+            let mut refreshed = std::pin::pin!(self.refreshed.notified());
+            refreshed.as_mut().enable();
+            let now = tokio::time::Instant::now().into_std();
+            let next = self.state().next(operation, now);
+            match next {
+                Next::Use(grant) => return Ok(grant),
+                Next::UseAndRefresh(grant) => {
+                    self.start_refresh(source()).await;
+                    return Ok(grant);
+                }
+                Next::Fail(error) => return Err(error),
+                Next::Refresh => self.start_refresh(source()).await,
+                Next::Wait => {}
+            }
+            if tokio::time::timeout_at(deadline, refreshed).await.is_err() {
+                return Err(unavailable(
+                    operation,
+                    &format!(
+                        "waited {:?} for the token request in flight",
+                        started.elapsed()
+                    ),
+                    Duration::ZERO,
+                ));
+            }
+        }
+    }
+
+    /// Starts one refresh as a task of its own on the current Tokio runtime. Outside one
+    /// (the client always runs inside one: reqwest needs it) it runs here, before returning.
+    async fn start_refresh<S: TokenSource>(self: &Arc<Self>, source: S) {
+        let cache = Arc::clone(self);
+        let refresh = async move { cache.refresh(&source).await };
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => drop(runtime.spawn(refresh)),
+            Err(_) => refresh.await,
+        }
+    }
+
+    async fn refresh<S: TokenSource>(&self, source: &S) {
+        // Should the refresh end without an answer (its task aborted at the runtime's
+        // shutdown, or a panic), the guard lets the next caller start another.
+        let mut guard = RefreshGuard(Some(self));
+        let result = source.fetch().await;
+        let now = tokio::time::Instant::now().into_std();
+        {
+            let mut state = self.state();
+            match result {
+                Ok((header, lifetime)) => state.succeeded(header, lifetime, now),
+                Err(error) => state.failed(error, now),
+            }
+        }
+        guard.0 = None;
+        self.refreshed.notify_waiters();
+    }
+
+    /// The server answered 401 to token `generation`.
+    pub(crate) fn rejected_by_server(&self, generation: u64) {
+        self.state().rejected_by_server(generation);
+    }
+}
+
+/// Ends a refresh that did not finish: no longer in flight, its waiters woken.
+struct RefreshGuard<'a>(Option<&'a TokenCache>);
+
+impl Drop for RefreshGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(cache) = self.0 {
+            cache.state().refreshing = false;
+            cache.refreshed.notify_waiters();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(token: &str) -> HeaderValue {
+        HeaderValue::from_str(&format!("Bearer {token}")).expect("ascii")
+    }
+
+    fn http(status: u16) -> Error {
+        Error::Http {
+            status: StatusCode::from_u16(status).expect("a status"),
+            body_snippet: String::new(),
+        }
+    }
+
+    fn used(next: &Next) -> Option<&str> {
+        match next {
+            Next::Use(grant) | Next::UseAndRefresh(grant) => grant.header.to_str().ok(),
+            _ => None,
+        }
+    }
+
+    /// A day-long token fetched at `t0`: refreshed from 90% of its life, sent until 10 s
+    /// before it expires.
+    fn with_day_token(t0: Instant) -> TokenState {
+        let mut state = TokenState::default();
+        assert!(matches!(state.next("op", t0), Next::Refresh));
+        assert!(matches!(state.next("op", t0), Next::Wait), "single flight");
+        state.succeeded(header("day"), Duration::from_secs(86_400), t0);
+        state
+    }
+
+    #[test]
+    fn margins_follow_the_documented_rule() {
+        // The documented 5-minute token: refreshed 30 s early, not sent in its last 10 s.
+        assert_eq!(
+            refresh_margin(Duration::from_secs(300)),
+            Duration::from_secs(30)
+        );
+        assert_eq!(
+            send_margin(Duration::from_secs(300)),
+            Duration::from_secs(10)
+        );
+        // The example's day-long token: refreshed at 90% of its life.
+        assert_eq!(
+            refresh_margin(Duration::from_secs(86_400)),
+            Duration::from_secs(8_640)
+        );
+        // A token living 20 s is used for its first half, sent until 5 s before expiry.
+        assert_eq!(
+            refresh_margin(Duration::from_secs(20)),
+            Duration::from_secs(10)
+        );
+        assert_eq!(send_margin(Duration::from_secs(20)), Duration::from_secs(5));
+        assert_eq!(refresh_margin(Duration::ZERO), Duration::ZERO);
+        assert_eq!(send_margin(Duration::ZERO), Duration::ZERO);
+    }
+
+    #[test]
+    fn backoff_doubles_to_its_cap() {
+        let waits: Vec<u64> = (1..=7).map(|n| backoff(n).as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16, 30, 30]);
+        assert_eq!(backoff(u32::MAX), MAX_BACKOFF);
+    }
+
+    #[test]
+    fn callers_with_a_good_token_never_wait_for_the_refresh() {
+        let t0 = Instant::now();
+        let mut state = with_day_token(t0);
+        let due = t0 + Duration::from_secs(86_400 - 8_640);
+        assert!(matches!(
+            state.next("op", due - Duration::from_secs(1)),
+            Next::Use(_)
+        ));
+        // The first caller to see the refresh due starts it; it and every later caller
+        // still send the current token while it is in flight.
+        assert!(matches!(state.next("op", due), Next::UseAndRefresh(_)));
+        for _ in 0..64 {
+            assert!(matches!(state.next("op", due), Next::Use(_)));
+        }
+        state.succeeded(header("new"), Duration::from_secs(86_400), due);
+        assert_eq!(used(&state.next("op", due)), Some("Bearer new"));
+    }
+
+    #[test]
+    fn a_token_is_not_sent_in_its_last_seconds() {
+        let t0 = Instant::now();
+        let mut state = with_day_token(t0);
+        let expiry = t0 + Duration::from_secs(86_400);
+        // The refresh at 90% failed for good reasons and is backing off: the token is
+        // still sent until 10 s before its expiry, then callers start a refresh and wait.
+        assert!(matches!(
+            state.next("op", expiry - Duration::from_secs(11)),
+            Next::UseAndRefresh(_)
+        ));
+        state.failed(http(503), expiry - Duration::from_secs(11));
+        assert!(matches!(
+            state.next("op", expiry - Duration::from_secs(10)),
+            Next::Refresh
+        ));
+        assert!(matches!(
+            state.next("op", expiry - Duration::from_secs(10)),
+            Next::Wait
+        ));
+    }
+
+    #[test]
+    fn a_failing_token_endpoint_gets_one_request_per_backoff() {
+        let t0 = Instant::now();
+        let mut state = TokenState::default();
+        let mut requests = 0;
+        // 64 callers every 10 ms for 20 s of virtual time; every request fails with 500.
+        for tick in 0..2_000 {
+            let now = t0 + Duration::from_millis(10 * tick);
+            let mut started = false;
+            for _ in 0..64 {
+                match state.next("op", now) {
+                    Next::Refresh => started = true,
+                    Next::Wait => {}
+                    Next::Fail(error) => assert!(
+                        matches!(error, Error::Http { status, .. } if status == StatusCode::INTERNAL_SERVER_ERROR),
+                        "{error:?}"
+                    ),
+                    other => panic!("no token was ever issued: {other:?}"),
+                }
+            }
+            if started {
+                requests += 1;
+                state.failed(http(500), now);
+            }
+        }
+        // At 0, 1, 3, 7, 15 s: never one request per call.
+        assert_eq!(requests, 5);
+    }
+
+    #[test]
+    fn a_rejected_refresh_keeps_the_good_token() {
+        let t0 = Instant::now();
+        let mut state = with_day_token(t0);
+        let due = t0 + Duration::from_secs(86_400 - 8_640);
+        assert!(matches!(state.next("op", due), Next::UseAndRefresh(_)));
+        state.failed(http(401), due);
+        // The token with hours left is still sent; no login is tried for 30 s...
+        for s in [0, 10, 29] {
+            assert!(
+                matches!(state.next("op", due + Duration::from_secs(s)), Next::Use(_)),
+                "{s}"
+            );
+        }
+        // ...then one is.
+        assert!(matches!(
+            state.next("op", due + Duration::from_secs(30)),
+            Next::UseAndRefresh(_)
+        ));
+    }
+
+    #[test]
+    fn a_rejected_first_login_is_replayed_not_resent() {
+        let t0 = Instant::now();
+        let mut state = TokenState::default();
+        assert!(matches!(state.next("op", t0), Next::Refresh));
+        state.failed(http(401), t0);
+        match state.next("op", t0 + Duration::from_secs(29)) {
+            Next::Fail(Error::Http { status, .. }) => assert_eq!(status, StatusCode::UNAUTHORIZED),
+            other => panic!("expected the rejection replayed, got {other:?}"),
+        }
+        assert!(matches!(
+            state.next("op", t0 + REJECTED_LOGIN_MEMORY),
+            Next::Refresh
+        ));
+    }
+
+    #[test]
+    fn a_401_on_a_call_drops_only_that_token() {
+        let t0 = Instant::now();
+        let mut state = with_day_token(t0);
+        state.rejected_by_server(7); // an older generation: ignored
+        assert!(matches!(state.next("op", t0), Next::Use(_)));
+        state.rejected_by_server(0);
+        assert!(matches!(state.next("op", t0), Next::Refresh));
+    }
+
+    #[test]
+    fn only_credential_failures_are_rejected_logins() {
+        for code in [400, 401, 403] {
+            assert!(is_rejected_login(&http(code)), "{code}");
+        }
+        for code in [404, 429, 500, 502, 503] {
+            assert!(!is_rejected_login(&http(code)), "{code}");
+        }
+        let timeout = Error::Timeout {
+            operation: "createAccessToken",
+            after: Duration::from_secs(1),
+            connecting: false,
+        };
+        assert!(!is_rejected_login(&timeout));
+    }
+
+    /// A source whose answers the test releases one at a time.
+    struct Gate {
+        requests: std::sync::atomic::AtomicUsize,
+        release: tokio::sync::Semaphore,
+        answer: fn(usize) -> Result<(HeaderValue, Duration), Error>,
+    }
+
+    impl TokenSource for Arc<Gate> {
+        async fn fetch(&self) -> Result<(HeaderValue, Duration), Error> {
+            let n = self
+                .requests
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            self.release.acquire().await.expect("open").forget();
+            (self.answer)(n)
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn concurrent_callers_share_one_token_request() {
+        let cache = Arc::new(TokenCache::default());
+        let source = Arc::new(Gate {
+            requests: Default::default(),
+            release: tokio::sync::Semaphore::new(0),
+            answer: |n| Ok((header(&format!("t{n}")), Duration::from_secs(300))),
+        });
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(3_600);
+        let callers: Vec<_> = (0..32)
+            .map(|_| {
+                let (cache, source) = (cache.clone(), source.clone());
+                tokio::spawn(async move { cache.get(|| source.clone(), "op", deadline).await })
+            })
+            .collect();
+        tokio::task::yield_now().await;
+        source.release.add_permits(1);
+        for caller in callers {
+            let grant = caller.await.expect("joined").expect("a token");
+            assert_eq!(grant.header.to_str().ok(), Some("Bearer t0"));
+        }
+        assert_eq!(source.requests.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_caller_without_a_token_waits_no_longer_than_its_deadline() {
+        let cache = Arc::new(TokenCache::default());
+        let source = Arc::new(Gate {
+            requests: Default::default(),
+            release: tokio::sync::Semaphore::new(0),
+            answer: |_| Ok((header("late"), Duration::from_secs(300))),
+        });
+        let deadline = tokio::time::Instant::now() + Duration::from_millis(50);
+        let error = cache
+            .get(|| source.clone(), "op", deadline)
+            .await
+            .expect_err("the token never came");
+        assert!(
+            matches!(
+                &error,
+                Error::TokenUnavailable {
+                    operation: "op",
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        assert!(!error.outcome_unknown());
+    }
+}
