@@ -252,6 +252,7 @@ impl Auth {
         operation: &'static str,
         security: &[Security],
         transport: &Transport,
+        deadline: tokio::time::Instant,
     ) -> Result<ResolvedAuth, Error> {
         let mut resolved = ResolvedAuth {
             headers: Vec::new(),
@@ -260,7 +261,7 @@ impl Auth {
         for scheme in security {
             match scheme {
                 Security::Bearer => {
-                    let grant = self.bearer(operation, transport).await?;
+                    let grant = self.bearer(operation, transport, deadline).await?;
                     resolved.bearer_generation = grant.generation;
                     resolved
                         .headers
@@ -294,6 +295,7 @@ impl Auth {
         &self,
         operation: &'static str,
         transport: &Transport,
+        deadline: tokio::time::Instant,
     ) -> Result<BearerGrant, Error> {
         match &self.bearer {
             BearerSource::Static(header) => Ok(BearerGrant {
@@ -301,8 +303,9 @@ impl Auth {
                 generation: None,
             }),
             BearerSource::Managed { credentials, cache } => {
-                // A caller waits for a token no longer than one attempt may take.
-                let deadline = tokio::time::Instant::now() + transport.timeout;
+                // A caller waits for a token no longer than one attempt may take, and not
+                // past its own deadline.
+                let deadline = deadline.min(tokio::time::Instant::now() + transport.timeout);
                 let source = || HttpTokenSource {
                     credentials: credentials.clone(),
                     transport: transport.clone(),

@@ -116,6 +116,13 @@ impl<I, S> Builder<I, S> {
         }
     }
 
+    /// Sets the total time the whole call may take (waiting for a token, every attempt and
+    /// the waits between them), overriding the client's operation timeout.
+    pub fn operation_timeout(mut self, operation_timeout: Duration) -> Self {
+        self.options.operation_timeout = Some(operation_timeout);
+        self
+    }
+
     /// Sets the total time one attempt may take, overriding the client's timeout.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);

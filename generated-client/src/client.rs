@@ -18,6 +18,7 @@ use crate::transport::{self, Answer, Prepared, Transport, header_value, request_
 
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A configured connection to the EnKash APIs.
 ///
@@ -158,7 +159,7 @@ impl Client {
         let mut prepared = inner.transport.prepare(request)?;
         let resolved = inner
             .auth
-            .resolve(operation, security, &inner.transport)
+            .resolve(operation, security, &inner.transport, prepared.deadline())
             .await?;
         prepared.set_headers(resolved.headers);
         let answer = inner.transport.run(&prepared, span).await;
@@ -199,6 +200,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &transport.base.as_str())
             .field("timeout", &transport.timeout)
+            .field("operation_timeout", &transport.operation_timeout)
             .field("connect_timeout", &transport.connect_timeout)
             .field("retry_policy", &transport.retry)
             .field("resend_keyed_writes", &transport.resend_keyed_writes)
@@ -216,6 +218,7 @@ pub struct ClientBuilder {
     api_keys: Vec<(String, Secret)>,
     connect_timeout: Duration,
     timeout: Duration,
+    operation_timeout: Duration,
     retry_policy: RetryPolicy,
     resend_keyed_writes: bool,
     encryption: Option<PayloadEncryption>,
@@ -232,6 +235,7 @@ impl Default for ClientBuilder {
             api_keys: Vec::new(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
+            operation_timeout: DEFAULT_OPERATION_TIMEOUT,
             retry_policy: RetryPolicy::default(),
             resend_keyed_writes: false,
             encryption: None,
@@ -289,10 +293,22 @@ impl ClientBuilder {
     }
 
     /// The total time one attempt may take, from connecting to reading the last byte of
-    /// the answer (default 30 s). A call with retries can take longer than this.
+    /// the answer (default 30 s). The whole call is bounded by
+    /// [`operation_timeout`](Self::operation_timeout).
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The total time one call may take (default 60 s): waiting for a bearer token, every
+    /// attempt and the waits between retries. No attempt runs past it and no retry starts
+    /// that it would cut short; a call that reaches it ends with [`Error::Timeout`] (or
+    /// [`Error::TokenUnavailable`] while waiting for a token). So with the defaults a
+    /// stalled server ends a call after 60 s, not after three 30 s attempts.
+    #[must_use]
+    pub fn operation_timeout(mut self, operation_timeout: Duration) -> Self {
+        self.operation_timeout = operation_timeout;
         self
     }
 
@@ -352,7 +368,10 @@ impl ClientBuilder {
     /// zero timeout.
     pub fn build(self) -> Result<Client, Error> {
         let base = parse_base_url(self.base_url.as_deref())?;
-        if self.timeout.is_zero() || self.connect_timeout.is_zero() {
+        if self.timeout.is_zero()
+            || self.connect_timeout.is_zero()
+            || self.operation_timeout.is_zero()
+        {
             return Err(Error::Config {
                 reason: "timeouts must be greater than zero".to_owned(),
             });
@@ -382,6 +401,7 @@ impl ClientBuilder {
             base,
             user_agent,
             timeout: self.timeout,
+            operation_timeout: self.operation_timeout,
             connect_timeout,
             retry: self.retry_policy,
             resend_keyed_writes: self.resend_keyed_writes,
@@ -407,6 +427,7 @@ impl fmt::Debug for ClientBuilder {
             .field("api_keys", &api_key_names)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("operation_timeout", &self.operation_timeout)
             .field("retry_policy", &self.retry_policy)
             .field("resend_keyed_writes", &self.resend_keyed_writes)
             .field("payload_encryption", &self.encryption.is_some())

@@ -235,6 +235,9 @@ impl Envelope {
 pub struct RequestOptions {
     /// Total time for one attempt, overriding the client's timeout.
     pub timeout: Option<Duration>,
+    /// Total time for the whole call (waiting for a token, every attempt and the waits
+    /// between them), overriding the client's operation timeout.
+    pub operation_timeout: Option<Duration>,
     /// Overrides the client's retry budget for this call; `Some(0)` disables retries.
     pub max_retries: Option<u32>,
     /// Overrides [`ClientBuilder::resend_keyed_writes`](crate::ClientBuilder::resend_keyed_writes)

@@ -52,6 +52,8 @@ pub(crate) struct Transport {
     pub(crate) base: Url,
     pub(crate) user_agent: HeaderValue,
     pub(crate) timeout: Duration,
+    /// The whole call's time, every attempt and wait included.
+    pub(crate) operation_timeout: Duration,
     /// `None` when the caller supplied their own `reqwest::Client`.
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
@@ -76,9 +78,24 @@ pub(crate) struct Prepared {
     envelope: Option<Envelope>,
     timeout: Duration,
     max_retries: u32,
+    /// When the whole call must have ended.
+    deadline: tokio::time::Instant,
 }
 
 impl Prepared {
+    /// When the whole call must have ended (its operation timeout).
+    pub(crate) fn deadline(&self) -> tokio::time::Instant {
+        self.deadline
+    }
+
+    /// The next attempt's timeout: the attempt timeout, cut to what is left of the call's.
+    fn attempt_timeout(&self) -> Duration {
+        self.timeout.min(
+            self.deadline
+                .saturating_duration_since(tokio::time::Instant::now()),
+        )
+    }
+
     /// Adds (or replaces) headers, e.g. the ones security resolved to.
     pub(crate) fn set_headers(&mut self, headers: Vec<(HeaderName, HeaderValue)>) {
         for (name, value) in headers {
@@ -209,6 +226,11 @@ impl Transport {
             outcome_lookup: request.outcome_lookup,
             envelope: request.envelope,
             timeout: request.options.timeout.unwrap_or(self.timeout),
+            deadline: tokio::time::Instant::now()
+                + request
+                    .options
+                    .operation_timeout
+                    .unwrap_or(self.operation_timeout),
             max_retries: request
                 .options
                 .max_retries
@@ -288,6 +310,15 @@ impl Transport {
             {
                 let headers = outcome.as_ref().ok().map(|raw| &raw.headers);
                 match wait_before_retry(&self.retry, retry, headers) {
+                    // A retry that would start after the call's deadline is not made.
+                    Wait::Retry(delay)
+                        if tokio::time::Instant::now() + delay >= prepared.deadline =>
+                    {
+                        tracing::debug!(
+                            reason = failure_label(failure),
+                            "not retrying: the operation timeout would run out first"
+                        );
+                    }
                     Wait::Retry(delay) => {
                         tracing::debug!(
                             attempt = retry + 1,
@@ -337,11 +368,23 @@ impl Transport {
     /// reqwest's per-request timeout runs from connecting until the body has been read
     /// (a server that stalls mid-body times out too), so no second timer is needed.
     async fn attempt(&self, prepared: &Prepared) -> Result<Raw, AttemptError> {
+        let timeout = prepared.attempt_timeout();
+        if timeout.is_zero() {
+            // The operation timeout ran out before this attempt (waiting for a token).
+            return Err(AttemptError {
+                failure: Failure::Fatal,
+                error: Error::Timeout {
+                    operation: prepared.operation,
+                    after: Duration::ZERO,
+                    connecting: true,
+                },
+            });
+        }
         let mut builder = self
             .http
             .request(prepared.method.clone(), prepared.url.clone())
             .headers(prepared.headers.clone())
-            .timeout(prepared.timeout);
+            .timeout(timeout);
         if let Some(body) = &prepared.body {
             // The same bytes on every attempt.
             builder = builder.body(body.clone());
@@ -359,12 +402,17 @@ impl Transport {
         };
         exchange
             .await
-            .map_err(|error| self.classify(prepared, error))
+            .map_err(|error| self.classify(prepared, error, timeout))
     }
 
     /// Maps a reqwest error onto a retry [`Failure`] and a public [`Error`]. The URL is
     /// stripped from the error: its path and query can hold ids and user ids.
-    fn classify(&self, prepared: &Prepared, error: reqwest::Error) -> AttemptError {
+    fn classify(
+        &self,
+        prepared: &Prepared,
+        error: reqwest::Error,
+        timeout: Duration,
+    ) -> AttemptError {
         let failure = if error.is_connect() {
             Failure::Connect
         } else if error.is_timeout() {
@@ -376,8 +424,8 @@ impl Transport {
         };
         let error = if error.is_timeout() {
             let after = match (failure, self.connect_timeout) {
-                (Failure::Connect, Some(connect_timeout)) => connect_timeout,
-                _ => prepared.timeout,
+                (Failure::Connect, Some(connect_timeout)) => connect_timeout.min(timeout),
+                _ => timeout,
             };
             Error::Timeout {
                 operation: prepared.operation,

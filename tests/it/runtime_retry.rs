@@ -423,3 +423,82 @@ async fn a_body_that_stalls_midway_times_out() {
         other => panic!("expected Error::OutcomeUnknown, got {other:?}"),
     }
 }
+
+/// A server that answers every request after `delay` (longer than any test waits).
+async fn slow_server(delay: Duration) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_delay(delay))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// The operation timeout bounds the whole call: with a 10 s attempt timeout and retries
+/// allowed, a stalled server ends the call when the operation timeout runs out, as a
+/// timeout, after one attempt cut short (no retry would fit).
+#[tokio::test]
+async fn the_operation_timeout_bounds_every_attempt_and_retry() {
+    let server = slow_server(Duration::from_secs(30)).await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .timeout(Duration::from_secs(10))
+        .operation_timeout(Duration::from_millis(400))
+        .retry_policy(fast_policy())
+        .build()
+        .expect("client builds");
+    let started = Instant::now();
+    let error = client
+        .execute::<String>(request(RetryClass::Idempotent))
+        .await
+        .expect_err("the server never answers in time");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "ended by the operation timeout: {:?}",
+        started.elapsed()
+    );
+    match error {
+        Error::Timeout {
+            after, connecting, ..
+        } => {
+            assert!(after <= Duration::from_millis(400), "{after:?}");
+            assert!(!connecting);
+        }
+        other => panic!("expected Error::Timeout, got {other:?}"),
+    }
+    assert_eq!(
+        request_count(&server).await,
+        1,
+        "no retry fits in what is left"
+    );
+}
+
+/// A call's own operation timeout overrides the client's.
+#[tokio::test]
+async fn a_call_sets_its_own_operation_timeout() {
+    let server = slow_server(Duration::from_secs(30)).await;
+    let client = client(server.uri(), Duration::from_secs(10));
+    let mut request = request(RetryClass::Idempotent);
+    request.options.operation_timeout = Some(Duration::from_millis(300));
+    let started = Instant::now();
+    let error = client
+        .execute::<String>(request)
+        .await
+        .expect_err("the server never answers in time");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+}
+
+/// A zero operation timeout is refused when the client is built.
+#[test]
+fn a_zero_operation_timeout_is_a_config_error() {
+    let built = Client::builder()
+        .base_url("http://127.0.0.1:1")
+        .operation_timeout(Duration::ZERO)
+        .build();
+    assert!(matches!(built, Err(Error::Config { .. })), "{built:?}");
+}
