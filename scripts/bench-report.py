@@ -137,6 +137,15 @@ print("turns within each round, so a drift in the machine's speed falls on both;
 print("median of the rounds' ratios. The criterion rows above it run each side for seconds, one")
 print("after the other, and their ratio moves by several percent between runs.")
 
+token_load = target / "token_load.md"
+if token_load.exists():
+    print("\n## Under load, with a managed token (`token_load`)\n")
+    print("64 callers on loopback calling Get Balance back to back, the client managing its token")
+    print("against a token endpoint of the benchmark's own (see `benchmarks/src/bin/token_load.rs`);")
+    print("then calls per second against the same request hand-written with reqwest, each side")
+    print("for 2 s at each number of callers, on a 2-worker runtime.\n")
+    print(token_load.read_text().strip())
+
 # Before and after: the medians recorded before the lean-and-fast changes (another run, same
 # machine), against this run's. Ratios below 1 are faster now.
 baseline_path = Path(__file__).resolve().parent.parent / "benchmarks" / "baseline.json"

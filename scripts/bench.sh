@@ -21,6 +21,7 @@ if [ "${1:-}" = "--test" ]; then
         "$CARGO_TARGET_DIR/compile" --test
     cargo run --quiet --manifest-path "$manifest" --bin call_ratio -- --test
     cargo run --quiet --manifest-path "$manifest" --bin generation_ratio -- --test
+    cargo run --quiet --manifest-path "$manifest" --bin token_load -- --test
     exit 0
 fi
 cargo bench --quiet --manifest-path "$manifest"
@@ -29,6 +30,10 @@ cargo run --quiet --release --manifest-path "$manifest" --bin sizes > "$CARGO_TA
 # a minute).
 cargo run --quiet --release --manifest-path "$manifest" --bin generation_ratio > "$CARGO_TARGET_DIR/generation_ratio.md"
 cargo run --quiet --release --manifest-path "$manifest" --bin call_ratio > "$CARGO_TARGET_DIR/call_ratio.md"
+# The client under load with a managed token: refresh, failing token endpoint, stalled
+# server, throughput at 1–256 callers (about a minute and a half: the stalled call waits
+# the default 60 s operation timeout).
+cargo run --quiet --release --manifest-path "$manifest" --bin token_load > "$CARGO_TARGET_DIR/token_load.md"
 # Compile times of the generated crates, ours and progenitor's (a few minutes).
 cargo run --quiet --release --manifest-path "$manifest" --bin compile_crates -- \
     "$CARGO_TARGET_DIR/compile" > "$CARGO_TARGET_DIR/compile.md"

@@ -29,8 +29,8 @@ pub fn specs() -> Vec<(String, String)> {
         "progenitor-nexus.json",
     ] {
         let path = root().join("tests/corpus").join(name);
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         out.push((name.to_owned(), text));
     }
     out
