@@ -239,6 +239,38 @@ impl Error {
 }
 
 impl Error {
+    /// The failure itself, the same whether or not a write wrapped it in
+    /// [`Error::OutcomeUnknown`]: match on this to handle, say, an HTTP 503 alike for reads
+    /// and writes, and ask [`outcome_unknown`](Self::outcome_unknown) whether a write may
+    /// have happened.
+    ///
+    /// ```
+    /// # fn handle(error: enkash_rewards::Error) {
+    /// use enkash_rewards::Error;
+    /// match error.cause() {
+    ///     Error::Http { status, .. } if status.is_server_error() => { /* EnKash is down */ }
+    ///     Error::Api { code, message, .. } => eprintln!("refused ({code}): {message}"),
+    ///     _ => {}
+    /// }
+    /// if error.outcome_unknown() { /* look the write up before sending it again */ }
+    /// # }
+    /// ```
+    pub fn cause(&self) -> &Error {
+        match self {
+            Error::OutcomeUnknown { cause, .. } => cause.cause(),
+            other => other,
+        }
+    }
+
+    /// EnKash's non-zero result code, when EnKash answered with one ([`Error::Api`], also
+    /// inside [`Error::OutcomeUnknown`]).
+    pub fn api_code(&self) -> Option<i64> {
+        match self.cause() {
+            Error::Api { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
     /// Whether the call failed in a way that leaves its effect unknown: the server may
     /// have acted on the request although no answer says so.
     ///
@@ -378,5 +410,31 @@ mod tests {
             reason: "no partner_id".to_owned(),
         };
         assert!(!config.outcome_unknown());
+    }
+
+    /// A failure reads the same wrapped in `OutcomeUnknown` or not.
+    #[test]
+    fn a_wrapped_failure_reads_as_the_failure() {
+        let api = || Error::Api {
+            code: 7,
+            message: "Insufficient balance".to_owned(),
+            status: reqwest::StatusCode::OK,
+            payload: serde_json::Value::Null,
+        };
+        let wrapped = Error::OutcomeUnknown {
+            operation: "allocateCoins",
+            idempotency_key: None,
+            lookup: None,
+            cause: Box::new(Error::Http {
+                status: reqwest::StatusCode::BAD_GATEWAY,
+                body_snippet: String::new(),
+            }),
+        };
+        assert!(matches!(wrapped.cause(), Error::Http { status, .. } if status.as_u16() == 502));
+        assert_eq!(wrapped.status().map(|s| s.as_u16()), Some(502));
+        assert!(wrapped.outcome_unknown());
+        assert_eq!(api().api_code(), Some(7));
+        assert!(matches!(api().cause(), Error::Api { code: 7, .. }));
+        assert_eq!(wrapped.api_code(), None);
     }
 }
