@@ -24,6 +24,9 @@ use std::time::{Duration, Instant};
 
 use enkash_rewards_benchmarks::{Interface, progenitor_file, root, specs};
 
+// The tests' crate-writing helpers; this binary builds with its own settings, so it does not
+// use their `scratch_cargo`.
+#[allow(dead_code)]
 #[path = "../../../tests/src/crates.rs"]
 mod crates;
 
