@@ -14,7 +14,9 @@ manifest="benchmarks/Cargo.toml"
 
 if [ "${1:-}" = "--test" ]; then
     # The workspace's own target folder: the dependencies the two share at the same
-    # versions and features (aws-lc's C build the largest) are then built once.
+    # versions and features (aws-lc's C build the largest) are then built once. That needs
+    # benchmarks/Cargo.lock to pin them as Cargo.lock does: after `cargo update` in one,
+    # align the other (`cargo update --manifest-path benchmarks/Cargo.toml -p NAME --precise V`).
     export CARGO_TARGET_DIR="$root/target"
     # Unoptimised: the point is that every benchmark still builds and runs, not its speed,
     # and a cold release build of progenitor, criterion and the client takes CI minutes

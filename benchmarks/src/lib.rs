@@ -301,16 +301,32 @@ pub mod hand_written {
 /// connection alive. Bounded: each connection ends when the client closes it, and the
 /// server with the runtime that runs it.
 pub async fn loopback(body: Vec<u8>) -> String {
+    let head = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    );
+    let answer: std::sync::Arc<[u8]> = [head.as_bytes(), &body].concat().into();
+    serve(move |_| {
+        let answer = answer.clone();
+        async move { Some(answer) }
+    })
+    .await
+}
+
+/// A loopback HTTP/1.1 server, one task a connection, connections kept alive; returns its
+/// URL. `answer` is given each request's head, lower-cased, and returns the bytes to send
+/// back, or `None` to hold the connection unanswered (a stalled server). Bounded: each
+/// connection ends when the client closes it, and the server with the runtime that runs it.
+pub async fn serve<F, A>(answer: F) -> String
+where
+    F: Fn(String) -> A + Clone + Send + 'static,
+    A: std::future::Future<Output = Option<std::sync::Arc<[u8]>>> + Send,
+{
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a loopback port");
     let url = format!("http://{}", listener.local_addr().expect("an address"));
-    let head = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-        body.len()
-    );
-    let answer: Vec<u8> = [head.as_bytes(), &body].concat();
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
             let answer = answer.clone();
@@ -327,8 +343,8 @@ pub async fn loopback(body: Vec<u8>) -> String {
                     buffer.extend_from_slice(&chunk[..n]);
                     // One request at a time: headers, then the body its length announces.
                     while let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-                        let headers = String::from_utf8_lossy(&buffer[..end]).to_ascii_lowercase();
-                        let length: usize = headers
+                        let head = String::from_utf8_lossy(&buffer[..end]).to_ascii_lowercase();
+                        let length: usize = head
                             .lines()
                             .find_map(|l| l.strip_prefix("content-length:"))
                             .and_then(|v| v.trim().parse().ok())
@@ -337,7 +353,12 @@ pub async fn loopback(body: Vec<u8>) -> String {
                             break;
                         }
                         buffer.drain(..end + 4 + length);
-                        if socket.write_all(&answer).await.is_err() {
+                        let Some(bytes) = answer(head).await else {
+                            // Held unanswered until the client or the runtime ends it.
+                            std::future::pending::<()>().await;
+                            return;
+                        };
+                        if socket.write_all(&bytes).await.is_err() {
                             return;
                         }
                     }

@@ -14,8 +14,7 @@ use std::sync::atomic::{AtomicU16, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use enkash_rewards::{Client, Credentials, RetryPolicy};
-use enkash_rewards_benchmarks::BALANCE_ANSWER;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use enkash_rewards_benchmarks::{BALANCE_ANSWER, serve};
 
 /// What the token endpoint does now; changed while the callers run.
 #[derive(Default)]
@@ -63,57 +62,23 @@ fn response(status: u16, body: &str) -> Vec<u8> {
 }
 
 /// A loopback server: `/oauth/token` as `token` says, anything else Get Balance's answer
-/// (or nothing at all when `stall` is set: a stalled server). Keeps connections alive;
-/// each ends when the client closes it or the runtime ends.
+/// (or nothing at all when `stall` is set: a stalled server).
 async fn server(token: Arc<TokenEndpoint>, stall: bool) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a loopback port");
-    let url = format!("http://{}", listener.local_addr().expect("an address"));
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let token = token.clone();
-            tokio::spawn(async move {
-                let mut buffer = Vec::with_capacity(4096);
-                let mut chunk = [0u8; 4096];
-                loop {
-                    let Ok(n) = socket.read(&mut chunk).await else {
-                        return;
-                    };
-                    if n == 0 {
-                        return;
-                    }
-                    buffer.extend_from_slice(&chunk[..n]);
-                    while let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-                        let head = String::from_utf8_lossy(&buffer[..end]).to_ascii_lowercase();
-                        let length: usize = head
-                            .lines()
-                            .find_map(|l| l.strip_prefix("content-length:"))
-                            .and_then(|v| v.trim().parse().ok())
-                            .unwrap_or(0);
-                        if buffer.len() < end + 4 + length {
-                            break;
-                        }
-                        buffer.drain(..end + 4 + length);
-                        let answer = if head.contains(" /oauth/token") {
-                            token.answer().await
-                        } else if stall {
-                            // Holds the connection without answering, bounded by the runtime.
-                            tokio::time::sleep(Duration::from_secs(600)).await;
-                            return;
-                        } else {
-                            let body = std::str::from_utf8(BALANCE_ANSWER).expect("utf-8");
-                            response(200, body)
-                        };
-                        if socket.write_all(&answer).await.is_err() {
-                            return;
-                        }
-                    }
-                }
-            });
+    let balance: Arc<[u8]> =
+        response(200, std::str::from_utf8(BALANCE_ANSWER).expect("utf-8")).into();
+    serve(move |head: String| {
+        let (token, balance) = (token.clone(), balance.clone());
+        async move {
+            if head.contains(" /oauth/token") {
+                Some(token.answer().await.into())
+            } else if stall {
+                None
+            } else {
+                Some(balance)
+            }
         }
-    });
-    url
+    })
+    .await
 }
 
 fn client(url: &str) -> Client {
