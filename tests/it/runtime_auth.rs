@@ -377,9 +377,14 @@ async fn wait_for_token_requests(server: &MockServer, want: usize) -> usize {
     token_requests(server).await
 }
 
-/// A 4-second token is refreshed after 2 s and sent until 3 s. The refresh is mounted
-/// after it, answered by `refresh`.
-async fn mount_old_token_then(server: &MockServer, refresh: ResponseTemplate) {
+/// A client holding a 4-second token (refreshed after 2 s, sent until 3 s), 2.1 s after
+/// fetching it: due for a refresh, still good to send. The refresh is answered by
+/// `refresh`; the API expects `api_calls` calls with the old token, the first made here.
+async fn client_in_refresh_window(
+    server: &MockServer,
+    refresh: ResponseTemplate,
+    api_calls: u64,
+) -> Client {
     Mock::given(path("/oauth/token"))
         .respond_with(token_response("old", 4))
         .up_to_n_times(1)
@@ -389,6 +394,14 @@ async fn mount_old_token_then(server: &MockServer, refresh: ResponseTemplate) {
         .respond_with(refresh)
         .mount(server)
         .await;
+    mount_api(server, "old", api_calls).await;
+    let client = client(server);
+    client
+        .execute::<u64>(bearer_request(RetryClass::Idempotent))
+        .await
+        .expect("first call");
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    client
 }
 
 /// Under load, a token refresh never stalls the callers that hold a good token: with the
@@ -398,18 +411,8 @@ async fn mount_old_token_then(server: &MockServer, refresh: ResponseTemplate) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn callers_with_a_good_token_never_wait_for_a_slow_refresh() {
     let server = MockServer::start().await;
-    mount_old_token_then(
-        &server,
-        token_response("new", 300).set_delay(Duration::from_secs(5)),
-    )
-    .await;
-    mount_api(&server, "old", 33).await;
-    let client = client(&server);
-    client
-        .execute::<u64>(bearer_request(RetryClass::Idempotent))
-        .await
-        .expect("first call");
-    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    let slow_refresh = token_response("new", 300).set_delay(Duration::from_secs(5));
+    let client = client_in_refresh_window(&server, slow_refresh, 33).await;
 
     let started = std::time::Instant::now();
     let calls: Vec<_> = (0..32)
@@ -444,14 +447,7 @@ async fn callers_with_a_good_token_never_wait_for_a_slow_refresh() {
 #[tokio::test]
 async fn a_rejected_refresh_keeps_the_good_token() {
     let server = MockServer::start().await;
-    mount_old_token_then(&server, ResponseTemplate::new(401)).await;
-    mount_api(&server, "old", 5).await;
-    let client = client(&server);
-    client
-        .execute::<u64>(bearer_request(RetryClass::Idempotent))
-        .await
-        .expect("first call");
-    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    let client = client_in_refresh_window(&server, ResponseTemplate::new(401), 5).await;
     for _ in 0..4 {
         client
             .execute::<u64>(bearer_request(RetryClass::Idempotent))
