@@ -276,10 +276,6 @@ impl TokenCache {
     ) -> Result<BearerGrant, Error> {
         let started = tokio::time::Instant::now();
         loop {
-            // Registered before the state is read, so a refresh that ends in between
-            // still wakes this caller.
-            let mut refreshed = std::pin::pin!(self.refreshed.notified());
-            refreshed.as_mut().enable();
             let now = tokio::time::Instant::now().into_std();
             let next = self.state().next(operation, now);
             match next {
@@ -291,6 +287,14 @@ impl TokenCache {
                 Next::Fail(error) => return Err(error),
                 Next::Refresh => self.start_refresh(source()).await,
                 Next::Wait => {}
+            }
+            // Only a caller with no usable token gets here (a call with one registers nothing
+            // on its way). Registered, then the refresh checked to be still in flight, so one
+            // that ends in between still wakes this caller.
+            let mut refreshed = std::pin::pin!(self.refreshed.notified());
+            refreshed.as_mut().enable();
+            if !self.state().refreshing {
+                continue;
             }
             if tokio::time::timeout_at(deadline, refreshed).await.is_err() {
                 return Err(unavailable(
