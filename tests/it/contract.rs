@@ -350,6 +350,7 @@ async fn create_card() {
             .user_id("EK94JCMP")
             .company_id("CEKEP5GSGP")
             .card_account_id("CAA8W45")
+            .load_amount(500)
             .email("johnnydew@enkash.com")
             .mobile("6876543211")
             .title("Mr")
@@ -399,6 +400,7 @@ async fn managed_token_then_bearer_calls() {
             .create_card()
             .company_id("CEKEP5GSGP")
             .card_account_id("CAA8W45")
+            .load_amount(500)
             .send(),
     )
     .await;

@@ -322,6 +322,7 @@ async fn encrypt_every_json_operation_against_a_wrapped_only_server() {
         .create_card()
         .company_id("CEKEP5GSGP")
         .card_account_id("CAA8W45")
+        .load_amount(500)
         .email("johnnydew@enkash.com")
         .mobile("6876543211")
         .first_name("Johnny")

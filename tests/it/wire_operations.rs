@@ -216,6 +216,7 @@ async fn create_card_sends_only_the_fields_set_and_decodes_the_documented_card()
         .and(body_json(json!({
             "companyId": "CEKEP5GSGP",
             "cardAccountId": "CAA8W45",
+            "loadAmount": 500,
             "email": "johnnydew@enkash.com",
             "mobile": "6876543211",
             "firstName": "Johnny",
@@ -229,6 +230,7 @@ async fn create_card_sends_only_the_fields_set_and_decodes_the_documented_card()
         .create_card()
         .company_id("CEKEP5GSGP")
         .card_account_id("CAA8W45")
+        .load_amount(500)
         .email("johnnydew@enkash.com")
         .mobile("6876543211")
         .first_name("Johnny")
@@ -300,6 +302,7 @@ async fn documented_constraints_are_checked_before_anything_is_sent() {
         .create_card()
         .company_id("C")
         .card_account_id("A")
+        .load_amount(500)
         .mobile("98765")
         .send()
         .await;
@@ -314,6 +317,7 @@ async fn documented_constraints_are_checked_before_anything_is_sent() {
         .create_card()
         .company_id("C")
         .card_account_id("A")
+        .load_amount(500)
         .email("nope")
         .send()
         .await;
@@ -489,6 +493,7 @@ async fn enveloped_amounts_arrive_digit_for_digit() {
         .create_card()
         .company_id("CEKEP5GSGP")
         .card_account_id("CAA8W45")
+        .load_amount(500)
         .send()
         .await
         .expect("success");

@@ -287,9 +287,9 @@ pub mod create_access_token {
 ///
 /// ```json
 /// {
-///   "access_token": "2f68dbbf-519d-4f01-9636-e2421b68f379",
+///   "access_token": "bCFIP675fIyGKIf6CWak43LF1rI",
 ///   "expires_in": 86399,
-///   "refresh_token": "7c0e4d3a-8f5b-4e61-9a2d-3b6f1c8e5d24",
+///   "refresh_token": "i2UQSYGeDZPogy_V6szNOi5Q0W0",
 ///   "scope": "read write trust",
 ///   "token_type": "bearer"
 /// }
@@ -1586,6 +1586,7 @@ pub mod create_card {
         pub(crate) state: Option<String>,
         pub(crate) country: Option<String>,
         pub(crate) pincode: Option<String>,
+        pub(crate) load_amount: Option<rust_decimal::Decimal>,
         pub(crate) physical_card: Option<bool>,
         pub(crate) physical_delivery_address_flag: Option<bool>,
         pub(crate) delivery_address: Option<String>,
@@ -1634,6 +1635,7 @@ pub mod create_card {
             } = self;
             let company_id = take(self.company_id, "companyId")?;
             let card_account_id = take(self.card_account_id, "cardAccountId")?;
+            let load_amount = take(self.load_amount, "loadAmount")?;
             if let Some(value) = &email {
                 check_string(
                     "email",
@@ -1664,6 +1666,7 @@ pub mod create_card {
                 state,
                 country,
                 pincode,
+                load_amount,
                 physical_card,
                 physical_delivery_address_flag,
                 delivery_address,
@@ -1703,8 +1706,12 @@ pub mod create_card {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingCardAccountId;
 
+    /// `loadAmount` has not been set yet: call `.load_amount(..)` before `.send()`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct MissingLoadAmount;
+
     /// The state of a new builder: every required input missing.
-    pub type Empty = (MissingCompanyId, MissingCardAccountId);
+    pub type Empty = (MissingCompanyId, MissingCardAccountId, MissingLoadAmount);
 
     /// Which required inputs are set; implemented by the tuple with one slot per
     /// required input, in the order of [`Empty`].
@@ -1714,24 +1721,29 @@ pub mod create_card {
 
         /// This state with `cardAccountId` set.
         type WithCardAccountId;
+
+        /// This state with `loadAmount` set.
+        type WithLoadAmount;
     }
 
-    impl<A, B> State for (A, B) {
-        type WithCompanyId = (Set, B);
+    impl<A, B, C> State for (A, B, C) {
+        type WithCompanyId = (Set, B, C);
 
-        type WithCardAccountId = (A, Set);
+        type WithCardAccountId = (A, Set, C);
+
+        type WithLoadAmount = (A, B, Set);
     }
 
-    impl<A: Required, B: Required> Complete<Inputs> for (A, B) {}
+    impl<A: Required, B: Required, C: Required> Complete<Inputs> for (A, B, C) {}
 }
 
 /// Create a card
 ///
-/// Creates an EnKash card for a user under the partner's card account (`companyId`, `cardAccountId`), with optional holder, address and physical-delivery details, and returns the card.
+/// Creates a non-reloadable gift card for a user under the partner's card account (`companyId`, `cardAccountId`), loaded with `loadAmount`, with optional holder, address and physical-delivery details, and returns the card.
 ///
 /// `POST /api/v0/partner/enKashCard` (operation `createCard`).
 ///
-/// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`.
+/// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`, `.load_amount(..)`.
 ///
 /// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
@@ -1745,6 +1757,7 @@ pub mod create_card {
 ///     .create_card()
 ///     .company_id("example")
 ///     .card_account_id("example")
+///     .load_amount(1)
 ///     .send()
 ///     .await?;
 /// println!("{payload:?}");
@@ -2019,6 +2032,17 @@ impl<S: create_card::State> CreateCard<S> {
     pub fn pincode(mut self, value: impl Into<String>) -> Self {
         self.inputs.pincode = Some(value.into());
         self
+    }
+
+    /// Amount loaded onto the gift card when it is created (mandatory).
+    ///
+    /// Body field `loadAmount`. Required.
+    pub fn load_amount(
+        mut self,
+        value: impl Into<rust_decimal::Decimal>,
+    ) -> CreateCard<S::WithLoadAmount> {
+        self.inputs.load_amount = Some(value.into());
+        self.into_state()
     }
 
     /// Whether a physical card is requested.

@@ -317,7 +317,7 @@ impl Operation {
         match self {
             Self::CreateAccessToken => {
                 Some(
-                    "{\"access_token\":\"2f68dbbf-519d-4f01-9636-e2421b68f379\",\"expires_in\":86399,\"refresh_token\":\"7c0e4d3a-8f5b-4e61-9a2d-3b6f1c8e5d24\",\"scope\":\"read write trust\",\"token_type\":\"bearer\"}",
+                    "{\"access_token\":\"bCFIP675fIyGKIf6CWak43LF1rI\",\"expires_in\":86399,\"refresh_token\":\"i2UQSYGeDZPogy_V6szNOi5Q0W0\",\"scope\":\"read write trust\",\"token_type\":\"bearer\"}",
                 )
             }
             Self::CreateCoinEvent => {

@@ -1031,7 +1031,7 @@ impl crate::serde_helpers::Object for CreateAndAllocatePointsRequest {
     }
 }
 
-/// Body of Create Card. Only `companyId` and `cardAccountId` are required.
+/// Body of Create Card: `companyId`, `cardAccountId` and the amount to load are required.
 ///
 /// Schema: `#/components/schemas/CreateCardRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -1091,6 +1091,9 @@ pub struct CreateCardRequest {
     /// Postal PIN code.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pincode: Option<String>,
+    /// Amount loaded onto the gift card when it is created (mandatory).
+    #[serde(rename = "loadAmount", with = "crate::serde_helpers::exact")]
+    pub load_amount: rust_decimal::Decimal,
     /// Whether a physical card is requested.
     #[serde(rename = "physicalCard", skip_serializing_if = "Option::is_none")]
     pub physical_card: Option<bool>,
@@ -1150,6 +1153,7 @@ impl crate::serde_helpers::Object for CreateCardRequest {
         let mut state = None;
         let mut country = None;
         let mut pincode = None;
+        let mut load_amount = None;
         let mut physical_card = None;
         let mut physical_delivery_address_flag = None;
         let mut delivery_address = None;
@@ -1178,6 +1182,7 @@ impl crate::serde_helpers::Object for CreateCardRequest {
                 "state" => read(&mut map, &mut state, "state")?,
                 "country" => read(&mut map, &mut country, "country")?,
                 "pincode" => read(&mut map, &mut pincode, "pincode")?,
+                "loadAmount" => read_exact(&mut map, &mut load_amount, "loadAmount")?,
                 "physicalCard" => read(&mut map, &mut physical_card, "physicalCard")?,
                 "physicalDeliveryAddressFlag" => {
                     read(
@@ -1221,6 +1226,7 @@ impl crate::serde_helpers::Object for CreateCardRequest {
             state: state.unwrap_or_default(),
             country: country.unwrap_or_default(),
             pincode: pincode.unwrap_or_default(),
+            load_amount: required(load_amount, "loadAmount")?,
             physical_card: physical_card.unwrap_or_default(),
             physical_delivery_address_flag: physical_delivery_address_flag
                 .unwrap_or_default(),
@@ -1589,6 +1595,9 @@ pub struct RewardCard {
     /// EnKash card transaction id of this operation.
     #[serde(rename = "enkashCardTxnId")]
     pub enkash_card_txn_id: String,
+    /// The transaction reference EnKash recorded for this operation: it should equal the `uniqueReferenceNum` you sent. Compare them before treating a credit or debit as yours.
+    #[serde(rename = "pgReferenceNumber", skip_serializing_if = "Option::is_none")]
+    pub pg_reference_number: Option<String>,
     /// Balance on hold for unallocation.
     #[serde(
         rename = "unAllocateHoldBalance",
@@ -1718,6 +1727,7 @@ impl std::fmt::Debug for RewardCard {
             .field("last_allocated_amount", &self.last_allocated_amount)
             .field("hold_balance", &self.hold_balance)
             .field("enkash_card_txn_id", &self.enkash_card_txn_id)
+            .field("pg_reference_number", &self.pg_reference_number)
             .field("un_allocate_hold_balance", &self.un_allocate_hold_balance)
             .field("tnc_un_allocate_allowed", &self.tnc_un_allocate_allowed)
             .field("tnc_un_allocate_accepted", &self.tnc_un_allocate_accepted)
@@ -1826,6 +1836,7 @@ impl crate::serde_helpers::Object for RewardCard {
         let mut last_allocated_amount = None;
         let mut hold_balance = None;
         let mut enkash_card_txn_id = None;
+        let mut pg_reference_number = None;
         let mut un_allocate_hold_balance = None;
         let mut tnc_un_allocate_allowed = None;
         let mut tnc_un_allocate_accepted = None;
@@ -2016,6 +2027,9 @@ impl crate::serde_helpers::Object for RewardCard {
                 "enkashCardTxnId" => {
                     read(&mut map, &mut enkash_card_txn_id, "enkashCardTxnId")?
                 }
+                "pgReferenceNumber" => {
+                    read(&mut map, &mut pg_reference_number, "pgReferenceNumber")?
+                }
                 "unAllocateHoldBalance" => {
                     read_exact(
                         &mut map,
@@ -2150,6 +2164,7 @@ impl crate::serde_helpers::Object for RewardCard {
             )?,
             hold_balance: hold_balance.unwrap_or_default(),
             enkash_card_txn_id: required(enkash_card_txn_id, "enkashCardTxnId")?,
+            pg_reference_number: pg_reference_number.unwrap_or_default(),
             un_allocate_hold_balance: un_allocate_hold_balance.unwrap_or_default(),
             tnc_un_allocate_allowed: tnc_un_allocate_allowed.unwrap_or_default(),
             tnc_un_allocate_accepted: tnc_un_allocate_accepted.unwrap_or_default(),

@@ -218,6 +218,9 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
         "#/components/schemas/CreateCardRequest/properties/pincode" => {
             round_trip::<String>
         }
+        "#/components/schemas/CreateCardRequest/properties/loadAmount" => {
+            round_trip_exact::<rust_decimal::Decimal>
+        }
         "#/components/schemas/CreateCardRequest/properties/physicalCard" => {
             round_trip::<bool>
         }
@@ -423,6 +426,9 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
             round_trip_exact::<rust_decimal::Decimal>
         }
         "#/components/schemas/RewardCard/properties/enkashCardTxnId" => {
+            round_trip::<String>
+        }
+        "#/components/schemas/RewardCard/properties/pgReferenceNumber" => {
             round_trip::<String>
         }
         "#/components/schemas/RewardCard/properties/unAllocateHoldBalance" => {

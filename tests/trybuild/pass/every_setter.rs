@@ -89,6 +89,7 @@ async fn every_operation(client: Client) -> Result<(), Error> {
         .email("johnnydew@enkash.com")
         .user_id("EK94JCMP")
         .card_account_id("CAA8W45")
+        .load_amount(500)
         .company_id("CEKEP5GSGP")
         .send()
         .await?;
