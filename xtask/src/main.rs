@@ -1,5 +1,6 @@
 //! `cargo xtask codegen [--check] [--spec PATH] [--base REV] [--json]`: regenerate the
-//! client from the spec.
+//! client from the spec. `cargo xtask docs check|import`: EnKash's doc pages held against the
+//! spec (see `docs/`).
 //!
 //! Without `--check` it rewrites `generated-client/src/generated/` (and the tests crate's
 //! `tests/src/generated/`) from `spec/enkash-rewards.yaml`, then prints the change report:
@@ -14,6 +15,7 @@ use std::time::Instant;
 
 mod changes;
 mod codegen;
+mod docs;
 
 const USAGE: &str =
     "usage: cargo xtask codegen [--check] [--strict] [--spec PATH] [--base REV] [--json]
@@ -25,13 +27,20 @@ const USAGE: &str =
                    with a problem is left out, with a warning, and the rest generated)
   --spec PATH      generate from another spec (relative to the workspace root)
   --base REV       the git revision to compare the spec with (default HEAD)
-  --json           print the change report as JSON instead of text";
+  --json           print the change report as JSON instead of text
+
+       cargo xtask docs check [--json] [PAGE...]   EnKash's doc pages held against the spec
+       cargo xtask docs import PAGE               a spec fragment drafted from a page";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut args = args.iter().map(String::as_str);
     match args.next() {
         Some("codegen") => {}
+        Some("docs") => {
+            let rest: Vec<&str> = args.collect();
+            return docs::main(&workspace_root(), &rest);
+        }
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
