@@ -742,8 +742,8 @@ async fn prism_refuses_a_body_missing_a_required_field() {
             key,
         );
     }
-    // Create Card has no request example: its two required fields.
-    let card = json!({"companyId": "CEKEP5GSGP", "cardAccountId": "CAA8W45"});
+    // Create Card has no request example: its three required fields.
+    let card = json!({"companyId": "CEKEP5GSGP", "cardAccountId": "CAA8W45", "loadAmount": 500});
     let headers = &[JSON, BEARER, PARTNER];
     assert_accepted(
         "createCard",
@@ -754,7 +754,7 @@ async fn prism_refuses_a_body_missing_a_required_field() {
         .post_json(
             "/api/v0/partner/enKashCard",
             headers,
-            &json!({"companyId": "CEKEP5GSGP"}),
+            &json!({"companyId": "CEKEP5GSGP", "loadAmount": 500}),
         )
         .await;
     assert_refused(
@@ -762,6 +762,20 @@ async fn prism_refuses_a_body_missing_a_required_field() {
         &answer,
         &[400, 422],
         "cardAccountId",
+    );
+    // EnKash's newer page: "A load amount is mandatory to create a gift card".
+    let answer = raw
+        .post_json(
+            "/api/v0/partner/enKashCard",
+            headers,
+            &json!({"companyId": "CEKEP5GSGP", "cardAccountId": "CAA8W45"}),
+        )
+        .await;
+    assert_refused(
+        "createCard without loadAmount",
+        &answer,
+        &[400, 422],
+        "loadAmount",
     );
 }
 
@@ -826,7 +840,7 @@ async fn prism_refuses_wrong_wire_names_and_values() {
 async fn prism_refuses_missing_credentials() {
     let url = prism();
     let raw = Raw::new(&url);
-    let card = json!({"companyId": "CEKEP5GSGP", "cardAccountId": "CAA8W45"});
+    let card = json!({"companyId": "CEKEP5GSGP", "cardAccountId": "CAA8W45", "loadAmount": 500});
     let path = "/api/v0/partner/enKashCard";
     // Card APIs need both the bearer token and the partnerId header.
     assert_accepted(
