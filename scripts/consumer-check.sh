@@ -25,6 +25,11 @@ for file in LICENSE-MIT LICENSE-APACHE README.md CHANGELOG.md; do
     grep -qx "$file" <<<"$packaged" || { echo "error: the package lacks $file" >&2; exit 1; }
 done
 echo "consumer-check: the package carries LICENSE-MIT, LICENSE-APACHE, README.md, CHANGELOG.md"
+packaged=$(cargo package --list --allow-dirty -p enkash-rewards-runtime)
+for file in LICENSE-MIT LICENSE-APACHE README.md; do
+    grep -qx "$file" <<<"$packaged" || { echo "error: the runtime package lacks $file" >&2; exit 1; }
+done
+echo "consumer-check: the runtime package carries LICENSE-MIT, LICENSE-APACHE, README.md"
 
 check_features "enkash-rewards" -p enkash-rewards
 check_features "consumer/" --manifest-path consumer/Cargo.toml

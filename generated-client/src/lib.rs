@@ -118,67 +118,30 @@
 #![deny(missing_docs)]
 #![deny(missing_debug_implementations)]
 
-mod auth;
-mod builder;
-mod client;
-pub mod encryption;
-mod error;
-mod form;
+// The runtime (the `enkash-rewards-runtime` crate): re-exported where callers and the
+// generated code name it. Its hidden modules are the contract with generated code.
+/// The `rust_decimal` this crate's amounts are made of, so you need not match its version.
+pub use enkash_rewards_runtime::rust_decimal;
+pub use enkash_rewards_runtime::{
+    Credentials, Decimal, Error, PayloadEncryption, PayloadKey, RawJson, Response, RetryPolicy,
+    Secret, UnknownEnumValue, UnknownValue,
+};
+pub use enkash_rewards_runtime::{decimal, encryption, request, retry};
+#[doc(hidden)]
+pub use enkash_rewards_runtime::{serde_helpers, validate, values};
+
 // Formatted by prettyplease when generated; rustfmt would reformat it and break
 // `cargo xtask codegen --check`.
 #[rustfmt::skip]
 mod generated;
-mod redact;
-pub mod request;
-pub mod retry;
+pub use generated::{API_VERSION, Client, ClientBuilder, operations, servers, types};
+
 #[cfg(feature = "testing")]
 pub mod testing;
-// Serde adapters generated types use: part of the runtime's contract with generated code
-// for any spec (not only ours), so every adapter is kept; public but not a public API.
-#[doc(hidden)]
-pub mod serde_helpers;
-mod token;
-mod transport;
-mod validate;
-mod values;
 
 // EnKash-specific flows over the generated operations (the only lines about them here).
 mod flows;
 pub use flows::{allocation, orders, sso};
-
-pub use auth::{Credentials, Secret};
-pub use client::{Client, ClientBuilder};
-pub use encryption::{PayloadEncryption, PayloadKey};
-pub use error::Error;
-pub use generated::{API_VERSION, operations, servers, types};
-
-pub use request::Response;
-pub use retry::RetryPolicy;
-/// The `rust_decimal` this crate's amounts are made of, so you need not match its version.
-pub use rust_decimal;
-pub use rust_decimal::Decimal;
-pub use values::{RawJson, UnknownEnumValue, UnknownValue};
-
-/// Exact decimals in your own serde types, as the generated types use them: a
-/// `rust_decimal::Decimal` (alone or in an `Option`, `Vec` or map) written as the JSON
-/// number it is and read from the number's own text, never through `f64`.
-///
-/// ```
-/// #[derive(serde::Serialize, serde::Deserialize)]
-/// struct Balance {
-///     #[serde(with = "enkash_rewards::decimal")]
-///     amount: rust_decimal::Decimal,
-/// }
-///
-/// let balance: Balance = serde_json::from_str(r#"{"amount": 212110981360666.62}"#).unwrap();
-/// assert_eq!(balance.amount.to_string(), "212110981360666.62");
-/// assert_eq!(serde_json::to_string(&balance).unwrap(), r#"{"amount":212110981360666.62}"#);
-/// ```
-///
-/// Use it for types you decode with [`Client::execute`]; it works with `serde_json` only.
-pub mod decimal {
-    pub use crate::serde_helpers::exact::{deserialize, serialize};
-}
 
 /// This crate's version; the default user agent is `enkash-rewards/<VERSION>`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -187,3 +150,6 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+#[cfg(test)]
+mod tests;

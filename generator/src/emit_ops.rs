@@ -1,11 +1,13 @@
 //! Operation emission: a `Client` method and a typestate request builder per operation,
 //! in `generated/operations.rs`.
 //!
-//! What every builder shares is hand-written once in the runtime (`request::Builder`: the
-//! per-call options, `send()`, `send_with_response()`, `Debug`). Per operation this emits
-//! only what differs: a module with its `Inputs` (one `Option` per input, and
-//! `into_request`, which checks and encodes them) and its typestate; the builder, an alias
-//! of `request::Builder` over those; and its setters.
+//! What every builder shares is emitted once, at the top of the file ([`builder_type`]:
+//! `Builder`, with the per-call options, `send()`, `send_with_response()` and `Debug`; it
+//! lives in the generated crate because each operation adds its setters to it as inherent
+//! methods, which only the crate defining a type may do). Per operation this emits only
+//! what differs: a module with its `Inputs` (one `Option` per input, and `into_request`,
+//! which checks and encodes them) and its typestate; the builder, an alias of `Builder`
+//! over those; and its setters. The pipeline they call is the runtime crate's.
 //!
 //! A builder with required inputs has one type parameter, its state: a tuple with one
 //! slot per required input, each the input's `Missing…` marker until its setter makes it
@@ -75,6 +77,10 @@ pub fn operations_file(api: &Api) -> TokenStream {
     let ops: Vec<Plan<'_>> = api.operations.iter().map(Plan::new).collect();
     let client_fns = ops.iter().map(client_fn);
     let builders = ops.iter().map(|p| builder(p, api));
+    // Emitted only when used, as generated code has no dead code: no builder for a spec
+    // without operations, no state change for one whose operations have no typestate.
+    let with_typestate = ops.iter().any(|p| p.typestate().next().is_some());
+    let builder_type = (!ops.is_empty()).then(|| builder_type(with_typestate));
     quote! {
         //! One request builder per operation, and the `Client` methods that start them.
         //!
@@ -85,7 +91,131 @@ pub fn operations_file(api: &Api) -> TokenStream {
             #(#client_fns)*
         }
 
+        #builder_type
+
         #(#builders)*
+    }
+}
+
+/// `Builder<I, S>`: the half of every operation's request builder that is the same for all,
+/// over an operation's `Inputs` `I` and typestate `S`. The same text for every spec.
+fn builder_type(with_typestate: bool) -> TokenStream {
+    let into_state = with_typestate.then(|| {
+        quote! {
+            /// The same builder in state `T`: what a required input's setter returns.
+            fn into_state<T>(self) -> Builder<I, T> {
+                Builder {
+                    client: self.client,
+                    options: self.options,
+                    inputs: self.inputs,
+                    state: ::std::marker::PhantomData,
+                }
+            }
+        }
+    });
+    quote! {
+        /// A request builder: an operation's inputs `I`, its typestate `S` (which required
+        /// inputs are set) and the per-call options.
+        ///
+        /// You meet it under each operation's name, started by the [`Client`](crate::Client)
+        /// method of the same name; the setters of that operation's inputs are listed there.
+        /// `send()` exists only once every required input is set.
+        #[must_use = "a request builder does nothing until `.send()` is awaited"]
+        pub struct Builder<I, S = ()> {
+            client: ::enkash_rewards_runtime::Client,
+            options: ::enkash_rewards_runtime::request::RequestOptions,
+            inputs: I,
+            state: ::std::marker::PhantomData<fn() -> S>,
+        }
+
+        impl<I, S> Builder<I, S> {
+            fn new(client: &crate::Client, inputs: I) -> Self {
+                Self {
+                    client: client.clone().into(),
+                    options: Default::default(),
+                    inputs,
+                    state: ::std::marker::PhantomData,
+                }
+            }
+
+            #into_state
+
+            /// Sets the total time the whole call may take (waiting for a token, every
+            /// attempt and the waits between them), overriding the client's operation
+            /// timeout.
+            pub fn operation_timeout(mut self, operation_timeout: ::std::time::Duration) -> Self {
+                self.options.operation_timeout = Some(operation_timeout);
+                self
+            }
+
+            /// Sets the total time one attempt may take, overriding the client's timeout.
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+
+            /// Overrides the client's retry budget for this call; `0` disables retries.
+            pub fn max_retries(mut self, max_retries: u32) -> Self {
+                self.options.max_retries = Some(max_retries);
+                self
+            }
+        }
+
+        impl<I: ::enkash_rewards_runtime::request::KeyedWrite, S> Builder<I, S> {
+            /// Whether this call may be resent after a timeout, a broken connection or a
+            /// 429/502/503/504, overriding
+            /// [`ClientBuilder::resend_keyed_writes`](crate::ClientBuilder::resend_keyed_writes)
+            /// (default `false`).
+            ///
+            /// Opt in only once the API provider has confirmed that a resent request with the
+            /// same key (the operation's documentation names it) is applied once. Otherwise
+            /// a resend can apply this write twice.
+            pub fn resend_keyed_write(mut self, resend: bool) -> Self {
+                self.options.resend_keyed_write = Some(resend);
+                self
+            }
+        }
+
+        // The bound is on the methods, not the impl, so a missing input is reported through
+        // `Required`'s message naming it, rather than as "method not found".
+        impl<I: ::enkash_rewards_runtime::request::OperationInputs, S> Builder<I, S> {
+            /// Sends the request and returns the decoded payload. For an operation with a
+            /// result-code envelope that is the envelope's payload, and a non-zero code is an
+            /// [`Error::Api`](crate::Error::Api) even on HTTP 200.
+            ///
+            /// Inputs are checked before anything is sent
+            /// ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see
+            /// [`Error`](crate::Error) for the other failures.
+            pub async fn send(self) -> Result<I::Output, crate::Error>
+            where
+                S: ::enkash_rewards_runtime::request::typestate::Complete<I>,
+            {
+                self.send_with_response().await.map(::enkash_rewards_runtime::Response::into_payload)
+            }
+
+            /// Like [`send`](Self::send), and also returns the HTTP status and headers.
+            pub async fn send_with_response(
+                self,
+            ) -> Result<::enkash_rewards_runtime::Response<I::Output>, crate::Error>
+            where
+                S: ::enkash_rewards_runtime::request::typestate::Complete<I>,
+            {
+                let mut request = self.inputs.into_request()?;
+                request.options = self.options;
+                I::send(self.client, request).await
+            }
+        }
+
+        impl<I: ::enkash_rewards_runtime::request::OperationInputs, S> ::std::fmt::Debug for Builder<I, S> {
+            // The client is left out: it is the same for every builder and holds the
+            // credentials.
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(I::NAME)
+                    .field("inputs", &self.inputs)
+                    .field("options", &self.options)
+                    .finish_non_exhaustive()
+            }
+        }
     }
 }
 
@@ -195,10 +325,10 @@ fn client_fn(plan: &Plan<'_>) -> TokenStream {
         quote!(builder.inputs.#name = Some(#name.into());)
     });
     let body = if path_inputs.is_empty() {
-        quote!(#b::new(self.clone(), Default::default()))
+        quote!(#b::new(self, Default::default()))
     } else {
         quote! {
-            let mut builder = #b::new(self.clone(), Default::default());
+            let mut builder = #b::new(self, Default::default());
             #(#given)*
             builder
         }
@@ -390,7 +520,7 @@ fn builder(plan: &Plan<'_>, api: &Api) -> TokenStream {
         #module
 
         #builder_docs
-        pub type #b #alias_generics = crate::request::Builder<#markers::Inputs #state>;
+        pub type #b #alias_generics = Builder<#markers::Inputs #state>;
 
         #setters
     }
@@ -463,7 +593,7 @@ fn retry_note(op: &Operation) -> String {
     match (&op.idempotency_key, op.retry) {
         (_, RetryKind::Idempotent) => "Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.".to_owned(),
         (Some(key), _) => format!(
-            "Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](crate::request::Builder::resend_keyed_write) after confirming that the server de-duplicates `{}`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `{}`.",
+            "Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](crate::operations::Builder::resend_keyed_write) after confirming that the server de-duplicates `{}`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `{}`.",
             key.wire, key.wire
         ),
         (None, _) => "Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.".to_owned(),
@@ -654,16 +784,17 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
     let headers = pairs(plan, Where::Header, quote!(headers), uses);
     let body = body_expr(plan, api, uses);
 
-    // The request: `OperationRequest::new` with the fields that differ from its defaults.
+    // The request: `OperationRequest::new`, then the fields that differ from its defaults
+    // (assigned, since the runtime may add fields to it).
     let mut fields = Vec::new();
     if query.is_some() {
-        fields.push(quote!(query,));
+        fields.push(quote!(request.query = query;));
     }
     if headers.is_some() {
-        fields.push(quote!(headers,));
+        fields.push(quote!(request.headers = headers;));
     }
     if body.is_some() {
-        fields.push(quote!(body,));
+        fields.push(quote!(request.body = body;));
     }
     if !op.security.is_empty() {
         let scheme = uses.name("crate::request::Security");
@@ -672,7 +803,7 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
             Security::Basic => quote!(#scheme::Basic),
             Security::ApiKeyHeader(h) => quote!(#scheme::ApiKeyHeader(#h)),
         });
-        fields.push(quote!(security: &[#(#security),*],));
+        fields.push(quote!(request.security = &[#(#security),*];));
     }
     let class = match op.retry {
         RetryKind::Idempotent => Some(quote!(Idempotent)),
@@ -681,24 +812,29 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
     };
     if let Some(class) = class {
         let retry_class = uses.name("crate::request::RetryClass");
-        fields.push(quote!(retry: #retry_class::#class,));
+        fields.push(quote!(request.retry = #retry_class::#class;));
     }
     // The key's value is read before the body takes it.
     let key = op.idempotency_key.as_ref().map(|key| {
         let wire = &key.wire;
         let value = ident(&key.setter);
-        fields.push(quote!(idempotency_key,));
+        fields.push(quote!(request.idempotency_key = idempotency_key;));
         let idempotency_key = uses.name("crate::request::IdempotencyKey");
         quote!(let idempotency_key = Some(#idempotency_key { field: #wire, value: #value.to_string() });)
     });
     if let Some(id) = &op.outcome_lookup {
-        fields.push(quote!(outcome_lookup: Some(#id),));
+        fields.push(quote!(request.outcome_lookup = Some(#id);));
     }
     if let Some((env, _)) = &op.response.envelope {
         let (c, m, p) = (&env.code, &env.message, &env.payload);
         let envelope = uses.name("crate::request::Envelope");
-        fields.push(quote!(envelope: Some(#envelope { code: &[#(#c),*], message: &[#(#m),*], payload: &[#(#p),*] }),));
+        fields.push(quote!(request.envelope = Some(#envelope { code: &[#(#c),*], message: &[#(#m),*], payload: &[#(#p),*] });));
     }
+    let binding = if fields.is_empty() {
+        quote!(let request)
+    } else {
+        quote!(let mut request)
+    };
     let op_id = &op.id;
     let method = format_ident!("{}", op.method.to_uppercase());
     let template = &op.path;
@@ -707,7 +843,7 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
     let http_method = uses.name("reqwest::Method");
     let send_future = uses.name("crate::request::SendFuture");
     let send_request = uses.name("crate::request::send_request");
-    let client = uses.name("crate::Client");
+    let client = uses.name("enkash_rewards_runtime::Client");
     quote! {
         impl #operation_inputs for Inputs {
             const NAME: &'static str = #name;
@@ -726,10 +862,9 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
                 #query
                 #headers
                 #segments
-                Ok(#operation_request {
-                    #(#fields)*
-                    ..#operation_request::new(#op_id, #http_method::#method, #template, #path)
-                })
+                #binding = #operation_request::new(#op_id, #http_method::#method, #template, #path);
+                #(#fields)*
+                Ok(request)
             }
         }
     }
@@ -833,7 +968,7 @@ fn returns_doc(op: &Operation, api: &Api) -> String {
         _ if op.response.envelope.is_some() => "returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.".to_owned(),
         _ => "returns the decoded body.".to_owned(),
     };
-    format!("[`.send()`](crate::request::Builder::send) {text}")
+    format!("[`.send()`](crate::operations::Builder::send) {text}")
 }
 
 fn check(i: &Input<'_>, uses: &mut Uses) -> TokenStream {

@@ -212,9 +212,11 @@ fn mod_file(api: &model::Api) -> proc_macro2::TokenStream {
                             &format!("{part:?}"),
                             proc_macro2::Span::call_site(),
                         );
-                        quote!(crate::auth::FormValue::#part)
+                        quote!(::enkash_rewards_runtime::api::FormValue::#part)
                     }
-                    model::FormValue::Constant(c) => quote!(crate::auth::FormValue::Constant(#c)),
+                    model::FormValue::Constant(c) => {
+                        quote!(::enkash_rewards_runtime::api::FormValue::Constant(#c))
+                    }
                 };
                 quote!((#wire, #value))
             });
@@ -224,7 +226,7 @@ fn mod_file(api: &model::Api) -> proc_macro2::TokenStream {
             };
             let token = names(&t.token);
             let expires_in = t.expires_in.as_ref().map_or(quote!(&[]), names);
-            quote!(Some(crate::auth::TokenEndpoint {
+            quote!(Some(::enkash_rewards_runtime::api::TokenEndpoint {
                 operation_id: #id,
                 path: #path,
                 form: &[#(#form),*],
@@ -245,13 +247,63 @@ fn mod_file(api: &model::Api) -> proc_macro2::TokenStream {
         /// The version of the API description this client was generated from.
         pub const API_VERSION: &str = #version;
 
-        /// Wire names of every property the spec marks secret (`format: password`): their
-        /// values are masked wherever the client quotes a body.
-        pub(crate) const SECRET_FIELDS: &[&str] = &[#(#secrets),*];
+        /// The API as the runtime needs to know it, given as data: the spec's token call
+        /// (`x-token-endpoint`), which a client configured with credentials makes by itself;
+        /// the wire names of every property the spec marks secret (`format: password`),
+        /// masked wherever the client quotes a body; and the default user agent.
+        pub(crate) const API: ::enkash_rewards_runtime::api::Api = ::enkash_rewards_runtime::api::Api {
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            token_endpoint: #token_endpoint,
+            secret_fields: &[#(#secrets),*],
+        };
 
-        /// The spec's token call (`x-token-endpoint`), which a client configured with
-        /// credentials makes by itself.
-        pub(crate) const TOKEN_ENDPOINT: Option<crate::auth::TokenEndpoint> = #token_endpoint;
+        /// A configured connection to the API; each operation is a method that starts its
+        /// request builder (see [`operations`]).
+        ///
+        /// Cheap to clone: clones share one connection pool and one cached bearer token.
+        /// Build one with [`Client::builder`].
+        #[derive(Clone, Debug)]
+        pub struct Client(::enkash_rewards_runtime::Client);
+
+        /// Configuration for a [`Client`]; see each method for its default.
+        pub type ClientBuilder = ::enkash_rewards_runtime::ClientBuilder<Client>;
+
+        impl Client {
+            /// Starts configuring a client; [`ClientBuilder::base_url`] is required.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new(&API)
+            }
+
+            /// The base URL every request path is appended to.
+            pub fn base_url(&self) -> &str {
+                self.0.base_url()
+            }
+
+            /// Sends a hand-built request for an operation the client does not cover, and
+            /// decodes its payload into `T`; see
+            /// [`enkash_rewards_runtime::Client::execute`] for each step and its errors.
+            pub async fn execute<T: ::serde::de::DeserializeOwned>(
+                &self,
+                request: ::enkash_rewards_runtime::request::OperationRequest,
+            ) -> Result<
+                ::enkash_rewards_runtime::request::Response<T>,
+                ::enkash_rewards_runtime::Error,
+            > {
+                self.0.execute(request).await
+            }
+        }
+
+        impl From<::enkash_rewards_runtime::Client> for Client {
+            fn from(client: ::enkash_rewards_runtime::Client) -> Self {
+                Self(client)
+            }
+        }
+
+        impl From<Client> for ::enkash_rewards_runtime::Client {
+            fn from(client: Client) -> Self {
+                client.0
+            }
+        }
 
         /// Base URLs from the spec's `servers`.
         pub mod servers {

@@ -1,6 +1,6 @@
 //! Generated code built as a crate of its own: the files the generator wrote for a spec,
-//! next to a copy of the hand-written runtime in `generated-client/src`, with a manifest made
-//! from the client's. Used by the fixture build (`tests/it/snapshots.rs`) and the
+//! with the client's thin `lib.rs` (and its `testing` module), depending on the runtime crate
+//! (`runtime/`) by path, with a manifest made from the client's. Used by the fixture build (`tests/it/snapshots.rs`) and the
 //! cargo-semver-checks comparison (`tests/it/change_report.rs`).
 
 use std::fs;
@@ -11,11 +11,13 @@ use enkash_rewards_generator::GeneratedFile;
 
 use crate::workspace_root;
 
-/// Writes the crate `package` into `dir`: the runtime, the generated `files`, and a
-/// manifest that is the client's under another name (and `version`, when given).
+/// Writes the crate `package` into `dir`: the client's `lib.rs` and `testing` module, the
+/// generated `files`, and a manifest that is the client's under another name (and `version`,
+/// when given), with the runtime crate at its place in this workspace.
 pub fn write_crate(dir: &Path, package: &str, version: Option<&str>, files: &[GeneratedFile]) {
     let root = workspace_root();
-    copy_runtime(&root.join("generated-client/src"), &dir.join("src"));
+    copy_client_shell(&root.join("generated-client/src"), &dir.join("src"));
+    let runtime = root.join("runtime");
     for f in files {
         write_if_changed(&dir.join("src/generated").join(f.path), &f.contents);
     }
@@ -30,6 +32,14 @@ pub fn write_crate(dir: &Path, package: &str, version: Option<&str>, files: &[Ge
             l if l.starts_with("version = ") && version.is_some() => {
                 format!("version = \"{}\"", version.unwrap_or_default())
             }
+            // The schema index these crates also hold reads with serde_path_to_error.
+            l if l.starts_with("enkash-rewards-runtime = ") => format!(
+                "{}\nserde_path_to_error.workspace = true",
+                l.replace(
+                    "\"../runtime\"",
+                    &format!("{:?}", runtime.display().to_string())
+                )
+            ),
             l => l.to_owned(),
         })
         .collect::<Vec<_>>()
@@ -61,9 +71,10 @@ pub fn write_workspace(dir: &Path, members: &str) {
     }
 }
 
-/// Copies the hand-written runtime: everything but `generated/` and `flows/` (EnKash's own
-/// code over EnKash's operations), and `lib.rs` without the lines about `flows`.
-pub fn copy_runtime(from: &Path, to: &Path) {
+/// Copies the client's hand-written shell: `lib.rs` (the runtime's re-exports) and the
+/// `testing` module; not `generated/`, `flows/` (EnKash's own code over EnKash's operations)
+/// or EnKash's own tests, and `lib.rs` without the lines about them.
+pub fn copy_client_shell(from: &Path, to: &Path) {
     for entry in fs::read_dir(from)
         .expect("the runtime")
         .filter_map(Result::ok)
@@ -72,15 +83,23 @@ pub fn copy_runtime(from: &Path, to: &Path) {
         let name = entry.file_name();
         if path.is_dir() {
             if name != "generated" && name != "flows" {
-                copy_runtime(&path, &to.join(&name));
+                copy_client_shell(&path, &to.join(&name));
             }
+        } else if name == "tests.rs" {
+            // EnKash's own facts.
         } else if name == "lib.rs" {
             // The schema index belongs to the tests crate; a generated crate holds it itself.
-            let lib: String = fs::read_to_string(&path)
-                .expect("lib.rs")
-                .lines()
-                .filter(|line| !line.contains("flows"))
-                .map(|line| format!("{line}\n"))
+            let text = fs::read_to_string(&path).expect("lib.rs");
+            let lines: Vec<&str> = text.lines().collect();
+            let lib: String = lines
+                .iter()
+                .enumerate()
+                .filter(|&(i, line)| {
+                    let tests_attribute = *line == "#[cfg(test)]"
+                        && lines.get(i + 1).is_some_and(|next| *next == "mod tests;");
+                    !line.contains("flows") && *line != "mod tests;" && !tests_attribute
+                })
+                .map(|(_, line)| format!("{line}\n"))
                 .collect();
             let lib = format!(
                 "{lib}\n#[doc(hidden)]\n#[rustfmt::skip]\n#[path = \"generated/schema_index.rs\"]\npub mod schema_index;\n"

@@ -7,16 +7,16 @@
 //!   compile_crates SCRATCH_DIR          measure (keeper, buildomat, nexus)
 //!   compile_crates SCRATCH_DIR --test   the smallest spec, once, as CI runs it
 //!
-//! Our crate is what a consumer compiles: the generated client beside the hand-written
-//! runtime, default features (the test-only schema index and the `testing` stand-in left
-//! out). progenitor's is its one file with the dependencies its README names, for each of
+//! Our crate is what a consumer compiles: the generated client and its thin `lib.rs`, over the
+//! runtime crate (`runtime/`, a dependency built once like any other), default features (the
+//! test-only schema index and the `testing` stand-in left out). progenitor's is its one file with the dependencies its README names, for each of
 //! its two interfaces.
 //!
 //! For the specs in [`CALLERS`], a calling crate per client (hand-written, in
 //! `benchmarks/callers/`, each calling every operation once) is rebuilt the same way, its
 //! client prebuilt: what a consumer's own crate pays for each interface. A second table.
-//! A third: our crate for [`ONE_OPERATION`] against an empty crate with its dependencies,
-//! the part of every rebuild of ours that is the runtime shipped in the same crate.
+//! A third: our crate for [`ONE_OPERATION`] against an empty crate with its dependencies
+//! (the runtime crate among them), the fixed part of every rebuild of a generated crate.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -52,7 +52,7 @@ const CALLERS: &[(&str, &str, &str)] = &[(
 const RUNS: usize = 5;
 
 /// The smallest client: one operation answering one object. Its crate, against an empty
-/// crate with the same dependencies, is the fixed cost of the runtime our crate carries.
+/// crate with the same dependencies, is the fixed cost every generated crate carries.
 const ONE_OPERATION: &str = r#"{"openapi": "3.0.3", "info": {"title": "One", "version": "1"},
 "paths": {"/ping": {"get": {"operationId": "ping", "responses": {"200": {"description": "ok",
 "content": {"application/json": {"schema": {"type": "object",
@@ -182,11 +182,12 @@ fn main() {
     }
     let mut header = "| crate |".to_owned();
     for command in commands {
-        header += &format!(" `cargo {command}` | empty crate | the runtime's share |");
+        header += &format!(" `cargo {command}` | empty crate | the generated crate's share |");
     }
     println!(
-        "\nThe runtime's fixed cost: our crate for a one-operation spec, against a crate with \
-         the same dependencies and no code (cargo's and rustc's own cost):\n\n{header}\n|---|{}",
+        "\nThe fixed cost of a generated crate: ours for a one-operation spec, against a crate \
+         with the same dependencies (the runtime crate among them) and no code (cargo's and \
+         rustc's own cost):\n\n{header}\n|---|{}",
         "---:|---:|---:|".repeat(commands.len())
     );
     let mut fixed = "| one operation |".to_owned();
@@ -241,7 +242,8 @@ fn write_caller(dir: &Path, which: &str, slug: &str, code: &str, extra: &str) {
     );
 }
 
-/// Our crate: the runtime and the client's generated files, under the client's manifest.
+/// Our crate: the client's generated files and thin `lib.rs`, under the client's manifest
+/// (the runtime crate a path dependency).
 fn write_ours(dir: &Path, package: &str, text: &str) {
     let partial =
         enkash_rewards_generator::generate_partial_client(text).expect("ours generates it");

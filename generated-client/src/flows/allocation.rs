@@ -31,7 +31,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use crate::error::Error;
+use crate::Error;
 use crate::operations::{CreateAndAllocatePoints, create_and_allocate_points};
 use crate::types::{BulkAllocatedRow, BulkAllocationResult, BulkAllocationRow};
 use crate::types::{PointsOperation, TransactionType};
@@ -181,6 +181,7 @@ impl Client {
             Err(Error::Http {
                 status,
                 body_snippet,
+                ..
             }) if status.as_u16() == 404 || status.as_u16() == 422 => Ok(BulkReport::refused(
                 batch.rows,
                 format!("HTTP {status}: {body_snippet}"),

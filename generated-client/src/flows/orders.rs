@@ -27,7 +27,7 @@ use std::task::{Context, Poll};
 
 pub use futures_core::Stream;
 
-use crate::error::Error;
+use crate::Error;
 use crate::operations::SearchOrders;
 use crate::{Client, RawJson};
 

@@ -13,31 +13,84 @@ pub mod types;
 /// The version of the API description this client was generated from.
 pub const API_VERSION: &str = "0.1.0";
 
-/// Wire names of every property the spec marks secret (`format: password`): their
-/// values are masked wherever the client quotes a body.
-pub(crate) const SECRET_FIELDS: &[&str] = &[
-    "access_token",
-    "cardNumber",
-    "password",
-    "pin",
-    "refresh_token",
-    "token",
-];
-
-/// The spec's token call (`x-token-endpoint`), which a client configured with
-/// credentials makes by itself.
-pub(crate) const TOKEN_ENDPOINT: Option<crate::auth::TokenEndpoint> = Some(crate::auth::TokenEndpoint {
-    operation_id: "createAccessToken",
-    path: "/oauth/token",
-    form: &[
-        ("username", crate::auth::FormValue::Username),
-        ("password", crate::auth::FormValue::Password),
-        ("grant_type", crate::auth::FormValue::Constant("password")),
-        ("clientId", crate::auth::FormValue::ClientId),
+/// The API as the runtime needs to know it, given as data: the spec's token call
+/// (`x-token-endpoint`), which a client configured with credentials makes by itself;
+/// the wire names of every property the spec marks secret (`format: password`),
+/// masked wherever the client quotes a body; and the default user agent.
+pub(crate) const API: ::enkash_rewards_runtime::api::Api = ::enkash_rewards_runtime::api::Api {
+    user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+    token_endpoint: Some(::enkash_rewards_runtime::api::TokenEndpoint {
+        operation_id: "createAccessToken",
+        path: "/oauth/token",
+        form: &[
+            ("username", ::enkash_rewards_runtime::api::FormValue::Username),
+            ("password", ::enkash_rewards_runtime::api::FormValue::Password),
+            (
+                "grant_type",
+                ::enkash_rewards_runtime::api::FormValue::Constant("password"),
+            ),
+            ("clientId", ::enkash_rewards_runtime::api::FormValue::ClientId),
+        ],
+        token: &["access_token", "accessToken"],
+        expires_in: &["expires_in", "expiresIn"],
+    }),
+    secret_fields: &[
+        "access_token",
+        "cardNumber",
+        "password",
+        "pin",
+        "refresh_token",
+        "token",
     ],
-    token: &["access_token", "accessToken"],
-    expires_in: &["expires_in", "expiresIn"],
-});
+};
+
+/// A configured connection to the API; each operation is a method that starts its
+/// request builder (see [`operations`]).
+///
+/// Cheap to clone: clones share one connection pool and one cached bearer token.
+/// Build one with [`Client::builder`].
+#[derive(Clone, Debug)]
+pub struct Client(::enkash_rewards_runtime::Client);
+
+/// Configuration for a [`Client`]; see each method for its default.
+pub type ClientBuilder = ::enkash_rewards_runtime::ClientBuilder<Client>;
+
+impl Client {
+    /// Starts configuring a client; [`ClientBuilder::base_url`] is required.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new(&API)
+    }
+
+    /// The base URL every request path is appended to.
+    pub fn base_url(&self) -> &str {
+        self.0.base_url()
+    }
+
+    /// Sends a hand-built request for an operation the client does not cover, and
+    /// decodes its payload into `T`; see
+    /// [`enkash_rewards_runtime::Client::execute`] for each step and its errors.
+    pub async fn execute<T: ::serde::de::DeserializeOwned>(
+        &self,
+        request: ::enkash_rewards_runtime::request::OperationRequest,
+    ) -> Result<
+        ::enkash_rewards_runtime::request::Response<T>,
+        ::enkash_rewards_runtime::Error,
+    > {
+        self.0.execute(request).await
+    }
+}
+
+impl From<::enkash_rewards_runtime::Client> for Client {
+    fn from(client: ::enkash_rewards_runtime::Client) -> Self {
+        Self(client)
+    }
+}
+
+impl From<Client> for ::enkash_rewards_runtime::Client {
+    fn from(client: Client) -> Self {
+        client.0
+    }
+}
 
 /// Base URLs from the spec's `servers`.
 pub mod servers {

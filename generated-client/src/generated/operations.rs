@@ -9,22 +9,22 @@
 impl crate::Client {
     /// Get an access token (`POST /oauth/token`): see [`CreateAccessToken`].
     pub fn create_access_token(&self) -> CreateAccessToken {
-        CreateAccessToken::new(self.clone(), Default::default())
+        CreateAccessToken::new(self, Default::default())
     }
 
     /// Create a coin event configuration (`POST /api/v0/enkash-coins/create-coins-config`): see [`CreateCoinEvent`].
     pub fn create_coin_event(&self) -> CreateCoinEvent {
-        CreateCoinEvent::new(self.clone(), Default::default())
+        CreateCoinEvent::new(self, Default::default())
     }
 
     /// Allocate coins to a user (`POST /api/v0/enkash-coins/allocate-coin`): see [`AllocateCoins`].
     pub fn allocate_coins(&self) -> AllocateCoins {
-        AllocateCoins::new(self.clone(), Default::default())
+        AllocateCoins::new(self, Default::default())
     }
 
     /// Get coin event details (`GET /api/v0/enkash-coins/{coinConfigId}`): see [`GetCoinEvent`].
     pub fn get_coin_event(&self, coin_config_id: impl Into<String>) -> GetCoinEvent {
-        let mut builder = GetCoinEvent::new(self.clone(), Default::default());
+        let mut builder = GetCoinEvent::new(self, Default::default());
         builder.inputs.coin_config_id = Some(coin_config_id.into());
         builder
     }
@@ -34,64 +34,64 @@ impl crate::Client {
         &self,
         coin_config_id: impl Into<String>,
     ) -> UpdateCoinEvent {
-        let mut builder = UpdateCoinEvent::new(self.clone(), Default::default());
+        let mut builder = UpdateCoinEvent::new(self, Default::default());
         builder.inputs.coin_config_id = Some(coin_config_id.into());
         builder
     }
 
     /// Get a user's coins balance (`GET /api/v0/coins/balance`): see [`GetCoinBalance`].
     pub fn get_coin_balance(&self) -> GetCoinBalance {
-        GetCoinBalance::new(self.clone(), Default::default())
+        GetCoinBalance::new(self, Default::default())
     }
 
     /// Create a reward card and allocate or unallocate points (`POST /api/v0/partner/enKashCard/create-allocate-points`): see [`CreateAndAllocatePoints`].
     pub fn create_and_allocate_points(&self) -> CreateAndAllocatePoints {
-        CreateAndAllocatePoints::new(self.clone(), Default::default())
+        CreateAndAllocatePoints::new(self, Default::default())
     }
 
     /// Create a card (`POST /api/v0/partner/enKashCard`): see [`CreateCard`].
     pub fn create_card(&self) -> CreateCard {
-        CreateCard::new(self.clone(), Default::default())
+        CreateCard::new(self, Default::default())
     }
 
     /// Create a single sign-on token for a reward card holder (`POST /api/v0/partner/enKashCard/sso-token`): see [`CreateSsoToken`].
     pub fn create_sso_token(&self) -> CreateSsoToken {
-        CreateSsoToken::new(self.clone(), Default::default())
+        CreateSsoToken::new(self, Default::default())
     }
 
     /// Create users and allocate points in bulk (`POST /api/v0/partner/enKashCard/bulk-create-allocate-points-json`): see [`BulkCreateAndAllocatePoints`].
     pub fn bulk_create_and_allocate_points(&self) -> BulkCreateAndAllocatePoints {
-        BulkCreateAndAllocatePoints::new(self.clone(), Default::default())
+        BulkCreateAndAllocatePoints::new(self, Default::default())
     }
 
     /// Get a reward account's balance and totals (`POST /api/v0/partner/enKashCard/cardAccount/get`): see [`GetRewardAccountDetails`].
     pub fn get_reward_account_details(&self) -> GetRewardAccountDetails {
-        GetRewardAccountDetails::new(self.clone(), Default::default())
+        GetRewardAccountDetails::new(self, Default::default())
     }
 
     /// Look up the users and cards of a card account (`POST /api/v0/partner/enKashCard/search`): see [`SearchRewardCards`].
     pub fn search_reward_cards(&self) -> SearchRewardCards {
-        SearchRewardCards::new(self.clone(), Default::default())
+        SearchRewardCards::new(self, Default::default())
     }
 
     /// Look up a card's transactions by your reference number (`POST /api/v0/partner/enKashCard/transaction/all`): see [`GetTransactionDetails`].
     pub fn get_transaction_details(&self) -> GetTransactionDetails {
-        GetTransactionDetails::new(self.clone(), Default::default())
+        GetTransactionDetails::new(self, Default::default())
     }
 
     /// Get the user's carts (`GET /api/v0/cart`): see [`GetCart`].
     pub fn get_cart(&self) -> GetCart {
-        GetCart::new(self.clone(), Default::default())
+        GetCart::new(self, Default::default())
     }
 
     /// Add vouchers to the user's cart (`POST /api/v0/cart`): see [`AddToCart`].
     pub fn add_to_cart(&self) -> AddToCart {
-        AddToCart::new(self.clone(), Default::default())
+        AddToCart::new(self, Default::default())
     }
 
     /// Change the quantities in a cart (`PATCH /api/v0/cart`): see [`UpdateCart`].
     pub fn update_cart(&self) -> UpdateCart {
-        UpdateCart::new(self.clone(), Default::default())
+        UpdateCart::new(self, Default::default())
     }
 
     /// Get a product catalog and its denominations (`GET /api/v0/partner/search-config/{productCatalogId}`): see [`GetProductConfigs`].
@@ -99,19 +99,19 @@ impl crate::Client {
         &self,
         product_catalog_id: impl Into<String>,
     ) -> GetProductConfigs {
-        let mut builder = GetProductConfigs::new(self.clone(), Default::default());
+        let mut builder = GetProductConfigs::new(self, Default::default());
         builder.inputs.product_catalog_id = Some(product_catalog_id.into());
         builder
     }
 
     /// Order vouchers (`POST /api/v0/partner/create-order`): see [`CreateOrder`].
     pub fn create_order(&self) -> CreateOrder {
-        CreateOrder::new(self.clone(), Default::default())
+        CreateOrder::new(self, Default::default())
     }
 
     /// Search orders, one page at a time (`POST /api/v0/partner/search-order`): see [`SearchOrders`].
     pub fn search_orders(&self) -> SearchOrders {
-        SearchOrders::new(self.clone(), Default::default())
+        SearchOrders::new(self, Default::default())
     }
 
     /// Fetch an order and its vouchers by your order reference (`GET /api/v0/partner/fetch-order-details/{orderReferenceId}`): see [`FetchOrderDetails`].
@@ -119,7 +119,7 @@ impl crate::Client {
         &self,
         order_reference_id: impl Into<String>,
     ) -> FetchOrderDetails {
-        let mut builder = FetchOrderDetails::new(self.clone(), Default::default());
+        let mut builder = FetchOrderDetails::new(self, Default::default());
         builder.inputs.order_reference_id = Some(order_reference_id.into());
         builder
     }
@@ -127,19 +127,132 @@ impl crate::Client {
     /// Fetch an order and its vouchers (older endpoint) (`POST /api/v0/order/orderDetails`): see [`FetchOrderDetailsLegacy`].
     #[deprecated]
     pub fn fetch_order_details_legacy(&self) -> FetchOrderDetailsLegacy {
-        FetchOrderDetailsLegacy::new(self.clone(), Default::default())
+        FetchOrderDetailsLegacy::new(self, Default::default())
+    }
+}
+
+/// A request builder: an operation's inputs `I`, its typestate `S` (which required
+/// inputs are set) and the per-call options.
+///
+/// You meet it under each operation's name, started by the [`Client`](crate::Client)
+/// method of the same name; the setters of that operation's inputs are listed there.
+/// `send()` exists only once every required input is set.
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct Builder<I, S = ()> {
+    client: ::enkash_rewards_runtime::Client,
+    options: ::enkash_rewards_runtime::request::RequestOptions,
+    inputs: I,
+    state: ::std::marker::PhantomData<fn() -> S>,
+}
+
+impl<I, S> Builder<I, S> {
+    fn new(client: &crate::Client, inputs: I) -> Self {
+        Self {
+            client: client.clone().into(),
+            options: Default::default(),
+            inputs,
+            state: ::std::marker::PhantomData,
+        }
+    }
+
+    /// The same builder in state `T`: what a required input's setter returns.
+    fn into_state<T>(self) -> Builder<I, T> {
+        Builder {
+            client: self.client,
+            options: self.options,
+            inputs: self.inputs,
+            state: ::std::marker::PhantomData,
+        }
+    }
+
+    /// Sets the total time the whole call may take (waiting for a token, every
+    /// attempt and the waits between them), overriding the client's operation
+    /// timeout.
+    pub fn operation_timeout(
+        mut self,
+        operation_timeout: ::std::time::Duration,
+    ) -> Self {
+        self.options.operation_timeout = Some(operation_timeout);
+        self
+    }
+
+    /// Sets the total time one attempt may take, overriding the client's timeout.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry budget for this call; `0` disables retries.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+}
+
+impl<I: ::enkash_rewards_runtime::request::KeyedWrite, S> Builder<I, S> {
+    /// Whether this call may be resent after a timeout, a broken connection or a
+    /// 429/502/503/504, overriding
+    /// [`ClientBuilder::resend_keyed_writes`](crate::ClientBuilder::resend_keyed_writes)
+    /// (default `false`).
+    ///
+    /// Opt in only once the API provider has confirmed that a resent request with the
+    /// same key (the operation's documentation names it) is applied once. Otherwise
+    /// a resend can apply this write twice.
+    pub fn resend_keyed_write(mut self, resend: bool) -> Self {
+        self.options.resend_keyed_write = Some(resend);
+        self
+    }
+}
+
+impl<I: ::enkash_rewards_runtime::request::OperationInputs, S> Builder<I, S> {
+    /// Sends the request and returns the decoded payload. For an operation with a
+    /// result-code envelope that is the envelope's payload, and a non-zero code is an
+    /// [`Error::Api`](crate::Error::Api) even on HTTP 200.
+    ///
+    /// Inputs are checked before anything is sent
+    /// ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see
+    /// [`Error`](crate::Error) for the other failures.
+    pub async fn send(self) -> Result<I::Output, crate::Error>
+    where
+        S: ::enkash_rewards_runtime::request::typestate::Complete<I>,
+    {
+        self.send_with_response()
+            .await
+            .map(::enkash_rewards_runtime::Response::into_payload)
+    }
+
+    /// Like [`send`](Self::send), and also returns the HTTP status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<::enkash_rewards_runtime::Response<I::Output>, crate::Error>
+    where
+        S: ::enkash_rewards_runtime::request::typestate::Complete<I>,
+    {
+        let mut request = self.inputs.into_request()?;
+        request.options = self.options;
+        I::send(self.client, request).await
+    }
+}
+
+impl<I: ::enkash_rewards_runtime::request::OperationInputs, S> ::std::fmt::Debug
+for Builder<I, S> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct(I::NAME)
+            .field("inputs", &self.inputs)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
     }
 }
 
 pub mod create_access_token {
     //! The inputs and typestate of [`CreateAccessToken`](super::CreateAccessToken).
 
-    use crate::Client;
     use crate::request::{
         OperationInputs, OperationRequest, RequestBody, RetryClass, Security, SendFuture,
         send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
+    use enkash_rewards_runtime::Client;
     use reqwest::Method;
 
     /// The inputs of [`CreateAccessToken`](super::CreateAccessToken), set through its setters.
@@ -184,17 +297,16 @@ pub mod create_access_token {
                 extra: Default::default(),
             };
             let body = Some(RequestBody::form(&body)?);
-            Ok(OperationRequest {
-                body,
-                security: &[Security::Basic],
-                retry: RetryClass::Idempotent,
-                ..OperationRequest::new(
-                    "createAccessToken",
-                    Method::POST,
-                    "/oauth/token",
-                    "/oauth/token",
-                )
-            })
+            let mut request = OperationRequest::new(
+                "createAccessToken",
+                Method::POST,
+                "/oauth/token",
+                "/oauth/token",
+            );
+            request.body = body;
+            request.security = &[Security::Basic];
+            request.retry = RetryClass::Idempotent;
+            Ok(request)
         }
     }
 
@@ -262,7 +374,7 @@ pub mod create_access_token {
 ///
 /// Required before `.send()`: `.username(..)`, `.password(..)`, `.grant_type(..)`, `.client_id(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns [`AccessToken`](crate::types::AccessToken).
+/// [`.send()`](crate::operations::Builder::send) returns [`AccessToken`](crate::types::AccessToken).
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -294,7 +406,7 @@ pub mod create_access_token {
 ///   "token_type": "bearer"
 /// }
 /// ```
-pub type CreateAccessToken<S = create_access_token::Empty> = crate::request::Builder<
+pub type CreateAccessToken<S = create_access_token::Empty> = Builder<
     create_access_token::Inputs,
     S,
 >;
@@ -348,12 +460,12 @@ impl<S: create_access_token::State> CreateAccessToken<S> {
 pub mod create_coin_event {
     //! The inputs and typestate of [`CreateCoinEvent`](super::CreateCoinEvent).
 
-    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, Security, SendFuture,
         send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
+    use enkash_rewards_runtime::Client;
     use reqwest::Method;
 
     /// The inputs of [`CreateCoinEvent`](super::CreateCoinEvent), set through its setters.
@@ -387,21 +499,20 @@ pub mod create_coin_event {
                 extra: Default::default(),
             };
             let body = Some(RequestBody::json(&body)?);
-            Ok(OperationRequest {
-                body,
-                security: &[Security::Bearer],
-                envelope: Some(Envelope {
-                    code: &["response_code"],
-                    message: &["response_message"],
-                    payload: &["payload"],
-                }),
-                ..OperationRequest::new(
-                    "createCoinEvent",
-                    Method::POST,
-                    "/api/v0/enkash-coins/create-coins-config",
-                    "/api/v0/enkash-coins/create-coins-config",
-                )
-            })
+            let mut request = OperationRequest::new(
+                "createCoinEvent",
+                Method::POST,
+                "/api/v0/enkash-coins/create-coins-config",
+                "/api/v0/enkash-coins/create-coins-config",
+            );
+            request.body = body;
+            request.security = &[Security::Bearer];
+            request.envelope = Some(Envelope {
+                code: &["response_code"],
+                message: &["response_message"],
+                payload: &["payload"],
+            });
+            Ok(request)
         }
     }
 
@@ -469,7 +580,7 @@ pub mod create_coin_event {
 ///
 /// Required before `.send()`: `.configuration(..)`, `.company_id(..)`, `.event(..)`, `.amount(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
 ///
@@ -516,7 +627,7 @@ pub mod create_coin_event {
 ///   "response_message": "Success"
 /// }
 /// ```
-pub type CreateCoinEvent<S = create_coin_event::Empty> = crate::request::Builder<
+pub type CreateCoinEvent<S = create_coin_event::Empty> = Builder<
     create_coin_event::Inputs,
     S,
 >;
@@ -562,12 +673,12 @@ impl<S: create_coin_event::State> CreateCoinEvent<S> {
 pub mod allocate_coins {
     //! The inputs and typestate of [`AllocateCoins`](super::AllocateCoins).
 
-    use crate::Client;
     use crate::request::{
         Envelope, IdempotencyKey, KeyedWrite, OperationInputs, OperationRequest,
         RequestBody, RetryClass, Security, SendFuture, send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
+    use enkash_rewards_runtime::Client;
     use reqwest::Method;
 
     /// The inputs of [`AllocateCoins`](super::AllocateCoins), set through its setters.
@@ -605,23 +716,22 @@ pub mod allocate_coins {
                 extra: Default::default(),
             };
             let body = Some(RequestBody::json(&body)?);
-            Ok(OperationRequest {
-                body,
-                security: &[Security::Bearer],
-                retry: RetryClass::KeyedWrite,
-                idempotency_key,
-                envelope: Some(Envelope {
-                    code: &["response_code"],
-                    message: &["response_message"],
-                    payload: &["payload"],
-                }),
-                ..OperationRequest::new(
-                    "allocateCoins",
-                    Method::POST,
-                    "/api/v0/enkash-coins/allocate-coin",
-                    "/api/v0/enkash-coins/allocate-coin",
-                )
-            })
+            let mut request = OperationRequest::new(
+                "allocateCoins",
+                Method::POST,
+                "/api/v0/enkash-coins/allocate-coin",
+                "/api/v0/enkash-coins/allocate-coin",
+            );
+            request.body = body;
+            request.security = &[Security::Bearer];
+            request.retry = RetryClass::KeyedWrite;
+            request.idempotency_key = idempotency_key;
+            request.envelope = Some(Envelope {
+                code: &["response_code"],
+                message: &["response_message"],
+                payload: &["payload"],
+            });
+            Ok(request)
         }
     }
 
@@ -685,9 +795,9 @@ pub mod allocate_coins {
 ///
 /// Required before `.send()`: `.company_id(..)`, `.event(..)`, `.request_id(..)`, `.user_id(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
-/// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](crate::request::Builder::resend_keyed_write) after confirming that the server de-duplicates `requestId`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `requestId`.
+/// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](crate::operations::Builder::resend_keyed_write) after confirming that the server de-duplicates `requestId`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `requestId`.
 ///
 /// # Example
 ///
@@ -726,10 +836,7 @@ pub mod allocate_coins {
 ///   "response_message": "Success"
 /// }
 /// ```
-pub type AllocateCoins<S = allocate_coins::Empty> = crate::request::Builder<
-    allocate_coins::Inputs,
-    S,
->;
+pub type AllocateCoins<S = allocate_coins::Empty> = Builder<allocate_coins::Inputs, S>;
 
 impl<S: allocate_coins::State> AllocateCoins<S> {
     /// EnKash company id whose coin configuration applies.
@@ -774,12 +881,12 @@ impl<S: allocate_coins::State> AllocateCoins<S> {
 pub mod get_coin_event {
     //! The inputs of [`GetCoinEvent`](super::GetCoinEvent).
 
-    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RetryClass, Security, SendFuture,
         encode_path_segment, send_request,
     };
     use crate::request::typestate::take;
+    use enkash_rewards_runtime::Client;
     use reqwest::Method;
 
     /// The inputs of [`GetCoinEvent`](super::GetCoinEvent), set through its setters.
@@ -800,21 +907,20 @@ pub mod get_coin_event {
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let coin_config_id = take(self.coin_config_id, "coinConfigId")?;
             let coin_config_id = encode_path_segment(&coin_config_id);
-            Ok(OperationRequest {
-                security: &[Security::Bearer],
-                retry: RetryClass::Idempotent,
-                envelope: Some(Envelope {
-                    code: &["response_code"],
-                    message: &["response_message"],
-                    payload: &["payload"],
-                }),
-                ..OperationRequest::new(
-                    "getCoinEvent",
-                    Method::GET,
-                    "/api/v0/enkash-coins/{coinConfigId}",
-                    format!("/api/v0/enkash-coins/{}", coin_config_id),
-                )
-            })
+            let mut request = OperationRequest::new(
+                "getCoinEvent",
+                Method::GET,
+                "/api/v0/enkash-coins/{coinConfigId}",
+                format!("/api/v0/enkash-coins/{}", coin_config_id),
+            );
+            request.security = &[Security::Bearer];
+            request.retry = RetryClass::Idempotent;
+            request.envelope = Some(Envelope {
+                code: &["response_code"],
+                message: &["response_message"],
+                payload: &["payload"],
+            });
+            Ok(request)
         }
     }
 }
@@ -825,7 +931,7 @@ pub mod get_coin_event {
 ///
 /// `GET /api/v0/enkash-coins/{coinConfigId}` (operation `getCoinEvent`).
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -838,17 +944,17 @@ pub mod get_coin_event {
 /// # Ok(())
 /// # }
 /// ```
-pub type GetCoinEvent = crate::request::Builder<get_coin_event::Inputs>;
+pub type GetCoinEvent = Builder<get_coin_event::Inputs>;
 
 pub mod update_coin_event {
     //! The inputs of [`UpdateCoinEvent`](super::UpdateCoinEvent).
 
-    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, Security, SendFuture,
         encode_path_segment, send_request,
     };
     use crate::request::typestate::take;
+    use enkash_rewards_runtime::Client;
     use reqwest::Method;
 
     /// The inputs of [`UpdateCoinEvent`](super::UpdateCoinEvent), set through its setters.
@@ -882,21 +988,20 @@ pub mod update_coin_event {
             };
             let body = Some(RequestBody::json(&body)?);
             let coin_config_id = encode_path_segment(&coin_config_id);
-            Ok(OperationRequest {
-                body,
-                security: &[Security::Bearer],
-                envelope: Some(Envelope {
-                    code: &["response_code"],
-                    message: &["response_message"],
-                    payload: &["payload"],
-                }),
-                ..OperationRequest::new(
-                    "updateCoinEvent",
-                    Method::PATCH,
-                    "/api/v0/enkash-coins/{coinConfigId}",
-                    format!("/api/v0/enkash-coins/{}", coin_config_id),
-                )
-            })
+            let mut request = OperationRequest::new(
+                "updateCoinEvent",
+                Method::PATCH,
+                "/api/v0/enkash-coins/{coinConfigId}",
+                format!("/api/v0/enkash-coins/{}", coin_config_id),
+            );
+            request.body = body;
+            request.security = &[Security::Bearer];
+            request.envelope = Some(Envelope {
+                code: &["response_code"],
+                message: &["response_message"],
+                payload: &["payload"],
+            });
+            Ok(request)
         }
     }
 }
@@ -907,7 +1012,7 @@ pub mod update_coin_event {
 ///
 /// `PATCH /api/v0/enkash-coins/{coinConfigId}` (operation `updateCoinEvent`).
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
 ///
@@ -947,7 +1052,7 @@ pub mod update_coin_event {
 ///   "response_message": "Success"
 /// }
 /// ```
-pub type UpdateCoinEvent = crate::request::Builder<update_coin_event::Inputs>;
+pub type UpdateCoinEvent = Builder<update_coin_event::Inputs>;
 
 impl UpdateCoinEvent {
     /// New number of coins awarded for the event.
@@ -987,12 +1092,12 @@ impl UpdateCoinEvent {
 pub mod get_coin_balance {
     //! The inputs and typestate of [`GetCoinBalance`](super::GetCoinBalance).
 
-    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RetryClass, Security, SendFuture,
         send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
+    use enkash_rewards_runtime::Client;
     use reqwest::Method;
 
     /// The inputs of [`GetCoinBalance`](super::GetCoinBalance), set through its setters.
@@ -1013,22 +1118,21 @@ pub mod get_coin_balance {
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let user_id = take(self.user_id, "userId")?;
             let query = vec![("userId", user_id)];
-            Ok(OperationRequest {
-                query,
-                security: &[Security::Bearer],
-                retry: RetryClass::Idempotent,
-                envelope: Some(Envelope {
-                    code: &["response_code"],
-                    message: &["response_message"],
-                    payload: &["payload"],
-                }),
-                ..OperationRequest::new(
-                    "getCoinBalance",
-                    Method::GET,
-                    "/api/v0/coins/balance",
-                    "/api/v0/coins/balance",
-                )
-            })
+            let mut request = OperationRequest::new(
+                "getCoinBalance",
+                Method::GET,
+                "/api/v0/coins/balance",
+                "/api/v0/coins/balance",
+            );
+            request.query = query;
+            request.security = &[Security::Bearer];
+            request.retry = RetryClass::Idempotent;
+            request.envelope = Some(Envelope {
+                code: &["response_code"],
+                message: &["response_message"],
+                payload: &["payload"],
+            });
+            Ok(request)
         }
     }
 
@@ -1063,7 +1167,7 @@ pub mod get_coin_balance {
 ///
 /// Required before `.send()`: `.user_id(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -1086,7 +1190,7 @@ pub mod get_coin_balance {
 ///   "response_message": "Success"
 /// }
 /// ```
-pub type GetCoinBalance<S = get_coin_balance::Empty> = crate::request::Builder<
+pub type GetCoinBalance<S = get_coin_balance::Empty> = Builder<
     get_coin_balance::Inputs,
     S,
 >;
@@ -1104,12 +1208,12 @@ impl<S: get_coin_balance::State> GetCoinBalance<S> {
 pub mod create_and_allocate_points {
     //! The inputs and typestate of [`CreateAndAllocatePoints`](super::CreateAndAllocatePoints).
 
-    use crate::Client;
     use crate::request::{
         Envelope, IdempotencyKey, KeyedWrite, OperationInputs, OperationRequest,
         RequestBody, RetryClass, Security, SendFuture, send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
+    use enkash_rewards_runtime::Client;
     use reqwest::Method;
 
     /// The inputs of [`CreateAndAllocatePoints`](super::CreateAndAllocatePoints), set through its setters.
@@ -1180,24 +1284,23 @@ pub mod create_and_allocate_points {
                 extra: Default::default(),
             };
             let body = Some(RequestBody::json(&body)?);
-            Ok(OperationRequest {
-                body,
-                security: &[Security::Bearer, Security::ApiKeyHeader("partnerId")],
-                retry: RetryClass::KeyedWrite,
-                idempotency_key,
-                outcome_lookup: Some("getTransactionDetails"),
-                envelope: Some(Envelope {
-                    code: &["code"],
-                    message: &["message"],
-                    payload: &["payload"],
-                }),
-                ..OperationRequest::new(
-                    "createAndAllocatePoints",
-                    Method::POST,
-                    "/api/v0/partner/enKashCard/create-allocate-points",
-                    "/api/v0/partner/enKashCard/create-allocate-points",
-                )
-            })
+            let mut request = OperationRequest::new(
+                "createAndAllocatePoints",
+                Method::POST,
+                "/api/v0/partner/enKashCard/create-allocate-points",
+                "/api/v0/partner/enKashCard/create-allocate-points",
+            );
+            request.body = body;
+            request.security = &[Security::Bearer, Security::ApiKeyHeader("partnerId")];
+            request.retry = RetryClass::KeyedWrite;
+            request.idempotency_key = idempotency_key;
+            request.outcome_lookup = Some("getTransactionDetails");
+            request.envelope = Some(Envelope {
+                code: &["code"],
+                message: &["message"],
+                payload: &["payload"],
+            });
+            Ok(request)
         }
     }
 
@@ -1292,9 +1395,9 @@ pub mod create_and_allocate_points {
 ///
 /// Required before `.send()`: `.company_id(..)`, `.transaction_code(..)`, `.transaction_type(..)`, `.r#type(..)`, `.load_amount(..)`, `.unique_reference_number(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
-/// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](crate::request::Builder::resend_keyed_write) after confirming that the server de-duplicates `uniqueReferenceNum`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `uniqueReferenceNum`.
+/// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](crate::operations::Builder::resend_keyed_write) after confirming that the server de-duplicates `uniqueReferenceNum`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `uniqueReferenceNum`.
 ///
 /// # Example
 ///
@@ -1429,7 +1532,7 @@ pub mod create_and_allocate_points {
 ///   }
 /// }
 /// ```
-pub type CreateAndAllocatePoints<S = create_and_allocate_points::Empty> = crate::request::Builder<
+pub type CreateAndAllocatePoints<S = create_and_allocate_points::Empty> = Builder<
     create_and_allocate_points::Inputs,
     S,
 >;
@@ -1557,13 +1660,13 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
 pub mod create_card {
     //! The inputs and typestate of [`CreateCard`](super::CreateCard).
 
-    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, Security, SendFuture,
         send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
     use crate::validate::check_string;
+    use enkash_rewards_runtime::Client;
     use reqwest::Method;
 
     /// The inputs of [`CreateCard`](super::CreateCard), set through its setters.
@@ -1678,21 +1781,20 @@ pub mod create_card {
                 extra: Default::default(),
             };
             let body = Some(RequestBody::json(&body)?);
-            Ok(OperationRequest {
-                body,
-                security: &[Security::Bearer, Security::ApiKeyHeader("partnerId")],
-                envelope: Some(Envelope {
-                    code: &["code"],
-                    message: &["message"],
-                    payload: &["payload"],
-                }),
-                ..OperationRequest::new(
-                    "createCard",
-                    Method::POST,
-                    "/api/v0/partner/enKashCard",
-                    "/api/v0/partner/enKashCard",
-                )
-            })
+            let mut request = OperationRequest::new(
+                "createCard",
+                Method::POST,
+                "/api/v0/partner/enKashCard",
+                "/api/v0/partner/enKashCard",
+            );
+            request.body = body;
+            request.security = &[Security::Bearer, Security::ApiKeyHeader("partnerId")];
+            request.envelope = Some(Envelope {
+                code: &["code"],
+                message: &["message"],
+                payload: &["payload"],
+            });
+            Ok(request)
         }
     }
 
@@ -1745,7 +1847,7 @@ pub mod create_card {
 ///
 /// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`, `.load_amount(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
 ///
@@ -1880,10 +1982,7 @@ pub mod create_card {
 ///   }
 /// }
 /// ```
-pub type CreateCard<S = create_card::Empty> = crate::request::Builder<
-    create_card::Inputs,
-    S,
->;
+pub type CreateCard<S = create_card::Empty> = Builder<create_card::Inputs, S>;
 
 impl<S: create_card::State> CreateCard<S> {
     /// Existing EnKash user id of the card holder, if any.
@@ -2113,12 +2212,12 @@ impl<S: create_card::State> CreateCard<S> {
 pub mod create_sso_token {
     //! The inputs and typestate of [`CreateSsoToken`](super::CreateSsoToken).
 
-    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
         SendFuture, send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
+    use enkash_rewards_runtime::Client;
     use reqwest::Method;
 
     /// The inputs of [`CreateSsoToken`](super::CreateSsoToken), set through its setters.
@@ -2149,22 +2248,21 @@ pub mod create_sso_token {
                 extra: Default::default(),
             };
             let body = Some(RequestBody::json(&body)?);
-            Ok(OperationRequest {
-                body,
-                security: &[Security::Bearer, Security::ApiKeyHeader("partnerId")],
-                retry: RetryClass::Idempotent,
-                envelope: Some(Envelope {
-                    code: &["response_code", "code"],
-                    message: &["response_message", "message"],
-                    payload: &["payload"],
-                }),
-                ..OperationRequest::new(
-                    "createSsoToken",
-                    Method::POST,
-                    "/api/v0/partner/enKashCard/sso-token",
-                    "/api/v0/partner/enKashCard/sso-token",
-                )
-            })
+            let mut request = OperationRequest::new(
+                "createSsoToken",
+                Method::POST,
+                "/api/v0/partner/enKashCard/sso-token",
+                "/api/v0/partner/enKashCard/sso-token",
+            );
+            request.body = body;
+            request.security = &[Security::Bearer, Security::ApiKeyHeader("partnerId")];
+            request.retry = RetryClass::Idempotent;
+            request.envelope = Some(Envelope {
+                code: &["response_code", "code"],
+                message: &["response_message", "message"],
+                payload: &["payload"],
+            });
+            Ok(request)
         }
     }
 
@@ -2217,7 +2315,7 @@ pub mod create_sso_token {
 ///
 /// Required before `.send()`: `.card_account_id(..)`, `.company_id(..)`, `.enkash_card_id(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -2246,7 +2344,7 @@ pub mod create_sso_token {
 ///   "enkashCardId": "EKCDM5AVZY"
 /// }
 /// ```
-pub type CreateSsoToken<S = create_sso_token::Empty> = crate::request::Builder<
+pub type CreateSsoToken<S = create_sso_token::Empty> = Builder<
     create_sso_token::Inputs,
     S,
 >;
@@ -2289,12 +2387,12 @@ impl<S: create_sso_token::State> CreateSsoToken<S> {
 pub mod bulk_create_and_allocate_points {
     //! The inputs and typestate of [`BulkCreateAndAllocatePoints`](super::BulkCreateAndAllocatePoints).
 
-    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, Security, SendFuture,
         send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
+    use enkash_rewards_runtime::Client;
     use reqwest::Method;
 
     /// The inputs of [`BulkCreateAndAllocatePoints`](super::BulkCreateAndAllocatePoints), set through its setters.
@@ -2328,22 +2426,21 @@ pub mod bulk_create_and_allocate_points {
                 ("companyId", company_id), ("cardAccountId", card_account_id),
                 ("isPointsAllocation", is_points_allocation.to_string())
             ];
-            Ok(OperationRequest {
-                query,
-                body,
-                security: &[Security::Bearer, Security::ApiKeyHeader("partnerId")],
-                envelope: Some(Envelope {
-                    code: &["code"],
-                    message: &["message"],
-                    payload: &["payload"],
-                }),
-                ..OperationRequest::new(
-                    "bulkCreateAndAllocatePoints",
-                    Method::POST,
-                    "/api/v0/partner/enKashCard/bulk-create-allocate-points-json",
-                    "/api/v0/partner/enKashCard/bulk-create-allocate-points-json",
-                )
-            })
+            let mut request = OperationRequest::new(
+                "bulkCreateAndAllocatePoints",
+                Method::POST,
+                "/api/v0/partner/enKashCard/bulk-create-allocate-points-json",
+                "/api/v0/partner/enKashCard/bulk-create-allocate-points-json",
+            );
+            request.query = query;
+            request.body = body;
+            request.security = &[Security::Bearer, Security::ApiKeyHeader("partnerId")];
+            request.envelope = Some(Envelope {
+                code: &["code"],
+                message: &["message"],
+                payload: &["payload"],
+            });
+            Ok(request)
         }
     }
 
@@ -2411,7 +2508,7 @@ pub mod bulk_create_and_allocate_points {
 ///
 /// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`, `.is_points_allocation(..)`, `.body(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`BulkAllocationResult`](crate::types::BulkAllocationResult); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`BulkAllocationResult`](crate::types::BulkAllocationResult); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
 ///
@@ -2452,7 +2549,7 @@ pub mod bulk_create_and_allocate_points {
 ///   }
 /// }
 /// ```
-pub type BulkCreateAndAllocatePoints<S = bulk_create_and_allocate_points::Empty> = crate::request::Builder<
+pub type BulkCreateAndAllocatePoints<S = bulk_create_and_allocate_points::Empty> = Builder<
     bulk_create_and_allocate_points::Inputs,
     S,
 >;
@@ -2504,12 +2601,12 @@ impl<S: bulk_create_and_allocate_points::State> BulkCreateAndAllocatePoints<S> {
 pub mod get_reward_account_details {
     //! The inputs and typestate of [`GetRewardAccountDetails`](super::GetRewardAccountDetails).
 
-    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
         SendFuture, send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
+    use enkash_rewards_runtime::Client;
     use reqwest::Method;
 
     /// The inputs of [`GetRewardAccountDetails`](super::GetRewardAccountDetails), set through its setters.
@@ -2537,22 +2634,21 @@ pub mod get_reward_account_details {
                 extra: Default::default(),
             };
             let body = Some(RequestBody::json(&body)?);
-            Ok(OperationRequest {
-                body,
-                security: &[Security::Bearer, Security::ApiKeyHeader("partnerId")],
-                retry: RetryClass::Idempotent,
-                envelope: Some(Envelope {
-                    code: &["response_code"],
-                    message: &["response_message"],
-                    payload: &["payload"],
-                }),
-                ..OperationRequest::new(
-                    "getRewardAccountDetails",
-                    Method::POST,
-                    "/api/v0/partner/enKashCard/cardAccount/get",
-                    "/api/v0/partner/enKashCard/cardAccount/get",
-                )
-            })
+            let mut request = OperationRequest::new(
+                "getRewardAccountDetails",
+                Method::POST,
+                "/api/v0/partner/enKashCard/cardAccount/get",
+                "/api/v0/partner/enKashCard/cardAccount/get",
+            );
+            request.body = body;
+            request.security = &[Security::Bearer, Security::ApiKeyHeader("partnerId")];
+            request.retry = RetryClass::Idempotent;
+            request.envelope = Some(Envelope {
+                code: &["response_code"],
+                message: &["response_message"],
+                payload: &["payload"],
+            });
+            Ok(request)
         }
     }
 
@@ -2596,7 +2692,7 @@ pub mod get_reward_account_details {
 ///
 /// Required before `.send()`: `.card_account_id(..)`, `.company_id(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`RewardAccount`](crate::types::RewardAccount); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`RewardAccount`](crate::types::RewardAccount); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -2650,7 +2746,7 @@ pub mod get_reward_account_details {
 ///   "response_message": "Success"
 /// }
 /// ```
-pub type GetRewardAccountDetails<S = get_reward_account_details::Empty> = crate::request::Builder<
+pub type GetRewardAccountDetails<S = get_reward_account_details::Empty> = Builder<
     get_reward_account_details::Inputs,
     S,
 >;
@@ -2682,12 +2778,12 @@ impl<S: get_reward_account_details::State> GetRewardAccountDetails<S> {
 pub mod search_reward_cards {
     //! The inputs and typestate of [`SearchRewardCards`](super::SearchRewardCards).
 
-    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
         SendFuture, send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
+    use enkash_rewards_runtime::Client;
     use reqwest::Method;
 
     /// The inputs of [`SearchRewardCards`](super::SearchRewardCards), set through its setters.
@@ -2718,22 +2814,21 @@ pub mod search_reward_cards {
                 extra: Default::default(),
             };
             let body = Some(RequestBody::json(&body)?);
-            Ok(OperationRequest {
-                body,
-                security: &[Security::Bearer, Security::ApiKeyHeader("partnerId")],
-                retry: RetryClass::Idempotent,
-                envelope: Some(Envelope {
-                    code: &["response_code", "code"],
-                    message: &["response_message", "message"],
-                    payload: &["payload"],
-                }),
-                ..OperationRequest::new(
-                    "searchRewardCards",
-                    Method::POST,
-                    "/api/v0/partner/enKashCard/search",
-                    "/api/v0/partner/enKashCard/search",
-                )
-            })
+            let mut request = OperationRequest::new(
+                "searchRewardCards",
+                Method::POST,
+                "/api/v0/partner/enKashCard/search",
+                "/api/v0/partner/enKashCard/search",
+            );
+            request.body = body;
+            request.security = &[Security::Bearer, Security::ApiKeyHeader("partnerId")];
+            request.retry = RetryClass::Idempotent;
+            request.envelope = Some(Envelope {
+                code: &["response_code", "code"],
+                message: &["response_message", "message"],
+                payload: &["payload"],
+            });
+            Ok(request)
         }
     }
 
@@ -2777,7 +2872,7 @@ pub mod search_reward_cards {
 ///
 /// Required before `.send()`: `.card_account_id(..)`, `.company_id(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`CardSearchResult`](crate::types::CardSearchResult); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`CardSearchResult`](crate::types::CardSearchResult); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -2829,7 +2924,7 @@ pub mod search_reward_cards {
 ///   }
 /// }
 /// ```
-pub type SearchRewardCards<S = search_reward_cards::Empty> = crate::request::Builder<
+pub type SearchRewardCards<S = search_reward_cards::Empty> = Builder<
     search_reward_cards::Inputs,
     S,
 >;
@@ -2869,12 +2964,12 @@ impl<S: search_reward_cards::State> SearchRewardCards<S> {
 pub mod get_transaction_details {
     //! The inputs and typestate of [`GetTransactionDetails`](super::GetTransactionDetails).
 
-    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
         SendFuture, send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
+    use enkash_rewards_runtime::Client;
     use reqwest::Method;
 
     /// The inputs of [`GetTransactionDetails`](super::GetTransactionDetails), set through its setters.
@@ -2950,22 +3045,21 @@ pub mod get_transaction_details {
                 extra: Default::default(),
             };
             let body = Some(RequestBody::json(&body)?);
-            Ok(OperationRequest {
-                body,
-                security: &[Security::Bearer, Security::ApiKeyHeader("partnerId")],
-                retry: RetryClass::Idempotent,
-                envelope: Some(Envelope {
-                    code: &["response_code", "code"],
-                    message: &["response_message", "message"],
-                    payload: &["payload"],
-                }),
-                ..OperationRequest::new(
-                    "getTransactionDetails",
-                    Method::POST,
-                    "/api/v0/partner/enKashCard/transaction/all",
-                    "/api/v0/partner/enKashCard/transaction/all",
-                )
-            })
+            let mut request = OperationRequest::new(
+                "getTransactionDetails",
+                Method::POST,
+                "/api/v0/partner/enKashCard/transaction/all",
+                "/api/v0/partner/enKashCard/transaction/all",
+            );
+            request.body = body;
+            request.security = &[Security::Bearer, Security::ApiKeyHeader("partnerId")];
+            request.retry = RetryClass::Idempotent;
+            request.envelope = Some(Envelope {
+                code: &["response_code", "code"],
+                message: &["response_message", "message"],
+                payload: &["payload"],
+            });
+            Ok(request)
         }
     }
 
@@ -3033,7 +3127,7 @@ pub mod get_transaction_details {
 ///
 /// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`, `.en_kash_card_id(..)`, `.pg_reference_number(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -3079,7 +3173,7 @@ pub mod get_transaction_details {
 ///   "userId": "string"
 /// }
 /// ```
-pub type GetTransactionDetails<S = get_transaction_details::Empty> = crate::request::Builder<
+pub type GetTransactionDetails<S = get_transaction_details::Empty> = Builder<
     get_transaction_details::Inputs,
     S,
 >;
@@ -3229,12 +3323,12 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
 pub mod get_cart {
     //! The inputs and typestate of [`GetCart`](super::GetCart).
 
-    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RetryClass, Security, SendFuture,
         send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
+    use enkash_rewards_runtime::Client;
     use reqwest::Method;
 
     /// The inputs of [`GetCart`](super::GetCart), set through its setters.
@@ -3255,22 +3349,21 @@ pub mod get_cart {
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let product = take(self.product, "product")?;
             let query = vec![("product", product)];
-            Ok(OperationRequest {
-                query,
-                security: &[Security::Bearer],
-                retry: RetryClass::Idempotent,
-                envelope: Some(Envelope {
-                    code: &["response_code"],
-                    message: &["response_message"],
-                    payload: &["payload"],
-                }),
-                ..OperationRequest::new(
-                    "getCart",
-                    Method::GET,
-                    "/api/v0/cart",
-                    "/api/v0/cart",
-                )
-            })
+            let mut request = OperationRequest::new(
+                "getCart",
+                Method::GET,
+                "/api/v0/cart",
+                "/api/v0/cart",
+            );
+            request.query = query;
+            request.security = &[Security::Bearer];
+            request.retry = RetryClass::Idempotent;
+            request.envelope = Some(Envelope {
+                code: &["response_code"],
+                message: &["response_message"],
+                payload: &["payload"],
+            });
+            Ok(request)
         }
     }
 
@@ -3305,7 +3398,7 @@ pub mod get_cart {
 ///
 /// Required before `.send()`: `.product(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -3386,7 +3479,7 @@ pub mod get_cart {
 ///   "response_message": "Success"
 /// }
 /// ```
-pub type GetCart<S = get_cart::Empty> = crate::request::Builder<get_cart::Inputs, S>;
+pub type GetCart<S = get_cart::Empty> = Builder<get_cart::Inputs, S>;
 
 impl<S: get_cart::State> GetCart<S> {
     /// The product family of the cart; the docs name only VOUCHER.
@@ -3401,12 +3494,12 @@ impl<S: get_cart::State> GetCart<S> {
 pub mod add_to_cart {
     //! The inputs and typestate of [`AddToCart`](super::AddToCart).
 
-    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, Security, SendFuture,
         send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
+    use enkash_rewards_runtime::Client;
     use reqwest::Method;
 
     /// The inputs of [`AddToCart`](super::AddToCart), set through its setters.
@@ -3439,22 +3532,21 @@ pub mod add_to_cart {
             };
             let body = Some(RequestBody::json(&body)?);
             let query = vec![("product", product)];
-            Ok(OperationRequest {
-                query,
-                body,
-                security: &[Security::Bearer],
-                envelope: Some(Envelope {
-                    code: &["response_code", "code"],
-                    message: &["response_message", "message"],
-                    payload: &["payload"],
-                }),
-                ..OperationRequest::new(
-                    "addToCart",
-                    Method::POST,
-                    "/api/v0/cart",
-                    "/api/v0/cart",
-                )
-            })
+            let mut request = OperationRequest::new(
+                "addToCart",
+                Method::POST,
+                "/api/v0/cart",
+                "/api/v0/cart",
+            );
+            request.query = query;
+            request.body = body;
+            request.security = &[Security::Bearer];
+            request.envelope = Some(Envelope {
+                code: &["response_code", "code"],
+                message: &["response_message", "message"],
+                payload: &["payload"],
+            });
+            Ok(request)
         }
     }
 
@@ -3507,7 +3599,7 @@ pub mod add_to_cart {
 ///
 /// Required before `.send()`: `.product(..)`, `.product_catalog_id(..)`, `.items(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
 ///
@@ -3524,10 +3616,7 @@ pub mod add_to_cart {
 ///   "productCatalogId": "PC7513531244A681"
 /// }
 /// ```
-pub type AddToCart<S = add_to_cart::Empty> = crate::request::Builder<
-    add_to_cart::Inputs,
-    S,
->;
+pub type AddToCart<S = add_to_cart::Empty> = Builder<add_to_cart::Inputs, S>;
 
 impl<S: add_to_cart::State> AddToCart<S> {
     /// The product family of the cart; the docs name only VOUCHER.
@@ -3564,12 +3653,12 @@ impl<S: add_to_cart::State> AddToCart<S> {
 pub mod update_cart {
     //! The inputs and typestate of [`UpdateCart`](super::UpdateCart).
 
-    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, Security, SendFuture,
         send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
+    use enkash_rewards_runtime::Client;
     use reqwest::Method;
 
     /// The inputs of [`UpdateCart`](super::UpdateCart), set through its setters.
@@ -3602,22 +3691,21 @@ pub mod update_cart {
             };
             let body = Some(RequestBody::json(&body)?);
             let query = vec![("product", product)];
-            Ok(OperationRequest {
-                query,
-                body,
-                security: &[Security::Bearer],
-                envelope: Some(Envelope {
-                    code: &["response_code"],
-                    message: &["response_message"],
-                    payload: &["payload"],
-                }),
-                ..OperationRequest::new(
-                    "updateCart",
-                    Method::PATCH,
-                    "/api/v0/cart",
-                    "/api/v0/cart",
-                )
-            })
+            let mut request = OperationRequest::new(
+                "updateCart",
+                Method::PATCH,
+                "/api/v0/cart",
+                "/api/v0/cart",
+            );
+            request.query = query;
+            request.body = body;
+            request.security = &[Security::Bearer];
+            request.envelope = Some(Envelope {
+                code: &["response_code"],
+                message: &["response_message"],
+                payload: &["payload"],
+            });
+            Ok(request)
         }
     }
 
@@ -3670,7 +3758,7 @@ pub mod update_cart {
 ///
 /// Required before `.send()`: `.product(..)`, `.cart_id(..)`, `.items(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
 ///
@@ -3728,10 +3816,7 @@ pub mod update_cart {
 ///   "response_message": "Success"
 /// }
 /// ```
-pub type UpdateCart<S = update_cart::Empty> = crate::request::Builder<
-    update_cart::Inputs,
-    S,
->;
+pub type UpdateCart<S = update_cart::Empty> = Builder<update_cart::Inputs, S>;
 
 impl<S: update_cart::State> UpdateCart<S> {
     /// The product family of the cart; the docs name only VOUCHER.
@@ -3765,12 +3850,12 @@ impl<S: update_cart::State> UpdateCart<S> {
 pub mod get_product_configs {
     //! The inputs of [`GetProductConfigs`](super::GetProductConfigs).
 
-    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RetryClass, Security, SendFuture,
         encode_path_segment, send_request,
     };
     use crate::request::typestate::take;
+    use enkash_rewards_runtime::Client;
     use reqwest::Method;
 
     /// The inputs of [`GetProductConfigs`](super::GetProductConfigs), set through its setters.
@@ -3791,21 +3876,20 @@ pub mod get_product_configs {
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let product_catalog_id = take(self.product_catalog_id, "productCatalogId")?;
             let product_catalog_id = encode_path_segment(&product_catalog_id);
-            Ok(OperationRequest {
-                security: &[Security::Bearer],
-                retry: RetryClass::Idempotent,
-                envelope: Some(Envelope {
-                    code: &["response_code"],
-                    message: &["response_message"],
-                    payload: &["payload"],
-                }),
-                ..OperationRequest::new(
-                    "getProductConfigs",
-                    Method::GET,
-                    "/api/v0/partner/search-config/{productCatalogId}",
-                    format!("/api/v0/partner/search-config/{}", product_catalog_id),
-                )
-            })
+            let mut request = OperationRequest::new(
+                "getProductConfigs",
+                Method::GET,
+                "/api/v0/partner/search-config/{productCatalogId}",
+                format!("/api/v0/partner/search-config/{}", product_catalog_id),
+            );
+            request.security = &[Security::Bearer];
+            request.retry = RetryClass::Idempotent;
+            request.envelope = Some(Envelope {
+                code: &["response_code"],
+                message: &["response_message"],
+                payload: &["payload"],
+            });
+            Ok(request)
         }
     }
 }
@@ -3816,7 +3900,7 @@ pub mod get_product_configs {
 ///
 /// `GET /api/v0/partner/search-config/{productCatalogId}` (operation `getProductConfigs`).
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`ProductCatalog`](crate::types::ProductCatalog); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`ProductCatalog`](crate::types::ProductCatalog); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -3863,17 +3947,17 @@ pub mod get_product_configs {
 ///   "response_message": "Success"
 /// }
 /// ```
-pub type GetProductConfigs = crate::request::Builder<get_product_configs::Inputs>;
+pub type GetProductConfigs = Builder<get_product_configs::Inputs>;
 
 pub mod create_order {
     //! The inputs and typestate of [`CreateOrder`](super::CreateOrder).
 
-    use crate::Client;
     use crate::request::{
         Envelope, IdempotencyKey, KeyedWrite, OperationInputs, OperationRequest,
         RequestBody, RetryClass, Security, SendFuture, send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
+    use enkash_rewards_runtime::Client;
     use reqwest::Method;
 
     /// The inputs of [`CreateOrder`](super::CreateOrder), set through its setters.
@@ -3911,24 +3995,23 @@ pub mod create_order {
                 extra: Default::default(),
             };
             let body = Some(RequestBody::json(&body)?);
-            Ok(OperationRequest {
-                body,
-                security: &[Security::Bearer],
-                retry: RetryClass::KeyedWrite,
-                idempotency_key,
-                outcome_lookup: Some("fetchOrderDetails"),
-                envelope: Some(Envelope {
-                    code: &["response_code", "code"],
-                    message: &["response_message", "message"],
-                    payload: &["payload"],
-                }),
-                ..OperationRequest::new(
-                    "createOrder",
-                    Method::POST,
-                    "/api/v0/partner/create-order",
-                    "/api/v0/partner/create-order",
-                )
-            })
+            let mut request = OperationRequest::new(
+                "createOrder",
+                Method::POST,
+                "/api/v0/partner/create-order",
+                "/api/v0/partner/create-order",
+            );
+            request.body = body;
+            request.security = &[Security::Bearer];
+            request.retry = RetryClass::KeyedWrite;
+            request.idempotency_key = idempotency_key;
+            request.outcome_lookup = Some("fetchOrderDetails");
+            request.envelope = Some(Envelope {
+                code: &["response_code", "code"],
+                message: &["response_message", "message"],
+                payload: &["payload"],
+            });
+            Ok(request)
         }
     }
 
@@ -3997,9 +4080,9 @@ pub mod create_order {
 ///
 /// Required before `.send()`: `.denomination(..)`, `.order_reference_id(..)`, `.product_catalog_id(..)`, `.quantity(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
-/// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](crate::request::Builder::resend_keyed_write) after confirming that the server de-duplicates `orderReferenceId`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `orderReferenceId`.
+/// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](crate::operations::Builder::resend_keyed_write) after confirming that the server de-duplicates `orderReferenceId`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `orderReferenceId`.
 ///
 /// # Example
 ///
@@ -4028,10 +4111,7 @@ pub mod create_order {
 ///   "quantity": 0
 /// }
 /// ```
-pub type CreateOrder<S = create_order::Empty> = crate::request::Builder<
-    create_order::Inputs,
-    S,
->;
+pub type CreateOrder<S = create_order::Empty> = Builder<create_order::Inputs, S>;
 
 impl<S: create_order::State> CreateOrder<S> {
     /// The denomination (face value) to order.
@@ -4079,12 +4159,12 @@ impl<S: create_order::State> CreateOrder<S> {
 pub mod search_orders {
     //! The inputs and typestate of [`SearchOrders`](super::SearchOrders).
 
-    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
         SendFuture, send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
+    use enkash_rewards_runtime::Client;
     use reqwest::Method;
 
     /// The inputs of [`SearchOrders`](super::SearchOrders), set through its setters.
@@ -4167,23 +4247,22 @@ pub mod search_orders {
             let query = vec![
                 ("limit", limit.to_string()), ("offset", offset.to_string())
             ];
-            Ok(OperationRequest {
-                query,
-                body,
-                security: &[Security::Bearer],
-                retry: RetryClass::Idempotent,
-                envelope: Some(Envelope {
-                    code: &["response_code", "code"],
-                    message: &["response_message", "message"],
-                    payload: &["payload"],
-                }),
-                ..OperationRequest::new(
-                    "searchOrders",
-                    Method::POST,
-                    "/api/v0/partner/search-order",
-                    "/api/v0/partner/search-order",
-                )
-            })
+            let mut request = OperationRequest::new(
+                "searchOrders",
+                Method::POST,
+                "/api/v0/partner/search-order",
+                "/api/v0/partner/search-order",
+            );
+            request.query = query;
+            request.body = body;
+            request.security = &[Security::Bearer];
+            request.retry = RetryClass::Idempotent;
+            request.envelope = Some(Envelope {
+                code: &["response_code", "code"],
+                message: &["response_message", "message"],
+                payload: &["payload"],
+            });
+            Ok(request)
         }
     }
 
@@ -4227,7 +4306,7 @@ pub mod search_orders {
 ///
 /// Required before `.send()`: `.limit(..)`, `.offset(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -4240,10 +4319,7 @@ pub mod search_orders {
 /// # Ok(())
 /// # }
 /// ```
-pub type SearchOrders<S = search_orders::Empty> = crate::request::Builder<
-    search_orders::Inputs,
-    S,
->;
+pub type SearchOrders<S = search_orders::Empty> = Builder<search_orders::Inputs, S>;
 
 impl<S: search_orders::State> SearchOrders<S> {
     /// Orders per page.
@@ -4370,12 +4446,12 @@ impl<S: search_orders::State> SearchOrders<S> {
 pub mod fetch_order_details {
     //! The inputs of [`FetchOrderDetails`](super::FetchOrderDetails).
 
-    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RetryClass, Security, SendFuture,
         encode_path_segment, send_request,
     };
     use crate::request::typestate::take;
+    use enkash_rewards_runtime::Client;
     use reqwest::Method;
 
     /// The inputs of [`FetchOrderDetails`](super::FetchOrderDetails), set through its setters.
@@ -4396,21 +4472,20 @@ pub mod fetch_order_details {
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let order_reference_id = take(self.order_reference_id, "orderReferenceId")?;
             let order_reference_id = encode_path_segment(&order_reference_id);
-            Ok(OperationRequest {
-                security: &[Security::Bearer],
-                retry: RetryClass::Idempotent,
-                envelope: Some(Envelope {
-                    code: &["response_code"],
-                    message: &["response_message"],
-                    payload: &["paylod", "payload"],
-                }),
-                ..OperationRequest::new(
-                    "fetchOrderDetails",
-                    Method::GET,
-                    "/api/v0/partner/fetch-order-details/{orderReferenceId}",
-                    format!("/api/v0/partner/fetch-order-details/{}", order_reference_id),
-                )
-            })
+            let mut request = OperationRequest::new(
+                "fetchOrderDetails",
+                Method::GET,
+                "/api/v0/partner/fetch-order-details/{orderReferenceId}",
+                format!("/api/v0/partner/fetch-order-details/{}", order_reference_id),
+            );
+            request.security = &[Security::Bearer];
+            request.retry = RetryClass::Idempotent;
+            request.envelope = Some(Envelope {
+                code: &["response_code"],
+                message: &["response_message"],
+                payload: &["paylod", "payload"],
+            });
+            Ok(request)
         }
     }
 }
@@ -4421,7 +4496,7 @@ pub mod fetch_order_details {
 ///
 /// `GET /api/v0/partner/fetch-order-details/{orderReferenceId}` (operation `fetchOrderDetails`).
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`OrderDetails`](crate::types::OrderDetails); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`OrderDetails`](crate::types::OrderDetails); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -4468,17 +4543,17 @@ pub mod fetch_order_details {
 ///   "response_message": "Success"
 /// }
 /// ```
-pub type FetchOrderDetails = crate::request::Builder<fetch_order_details::Inputs>;
+pub type FetchOrderDetails = Builder<fetch_order_details::Inputs>;
 
 pub mod fetch_order_details_legacy {
     //! The inputs and typestate of [`FetchOrderDetailsLegacy`](super::FetchOrderDetailsLegacy).
 
-    use crate::Client;
     use crate::request::{
         Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
         SendFuture, send_request,
     };
     use crate::request::typestate::{Complete, Required, take};
+    use enkash_rewards_runtime::Client;
     use reqwest::Method;
 
     /// The inputs of [`FetchOrderDetailsLegacy`](super::FetchOrderDetailsLegacy), set through its setters.
@@ -4503,22 +4578,21 @@ pub mod fetch_order_details_legacy {
                 extra: Default::default(),
             };
             let body = Some(RequestBody::json(&body)?);
-            Ok(OperationRequest {
-                body,
-                security: &[Security::Bearer],
-                retry: RetryClass::Idempotent,
-                envelope: Some(Envelope {
-                    code: &["response_code"],
-                    message: &["response_message"],
-                    payload: &["paylod", "payload"],
-                }),
-                ..OperationRequest::new(
-                    "fetchOrderDetailsLegacy",
-                    Method::POST,
-                    "/api/v0/order/orderDetails",
-                    "/api/v0/order/orderDetails",
-                )
-            })
+            let mut request = OperationRequest::new(
+                "fetchOrderDetailsLegacy",
+                Method::POST,
+                "/api/v0/order/orderDetails",
+                "/api/v0/order/orderDetails",
+            );
+            request.body = body;
+            request.security = &[Security::Bearer];
+            request.retry = RetryClass::Idempotent;
+            request.envelope = Some(Envelope {
+                code: &["response_code"],
+                message: &["response_message"],
+                payload: &["paylod", "payload"],
+            });
+            Ok(request)
         }
     }
 
@@ -4553,7 +4627,7 @@ pub mod fetch_order_details_legacy {
 ///
 /// Required before `.send()`: `.order_id(..)`.
 ///
-/// [`.send()`](crate::request::Builder::send) returns the envelope's payload, [`OrderDetails`](crate::types::OrderDetails); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
+/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`OrderDetails`](crate::types::OrderDetails); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
 ///
@@ -4609,7 +4683,7 @@ pub mod fetch_order_details_legacy {
 ///   "response_message": "Success"
 /// }
 /// ```
-pub type FetchOrderDetailsLegacy<S = fetch_order_details_legacy::Empty> = crate::request::Builder<
+pub type FetchOrderDetailsLegacy<S = fetch_order_details_legacy::Empty> = Builder<
     fetch_order_details_legacy::Inputs,
     S,
 >;

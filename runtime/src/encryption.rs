@@ -6,18 +6,14 @@
 //! [`ClientBuilder::payload_encryption`](crate::ClientBuilder::payload_encryption); it is
 //! **off by default**, because the sandbox and the documented examples are plain JSON.
 //!
-//! ```no_run
-//! use enkash_rewards::{Client, PayloadEncryption, PayloadKey};
+//! ```
+//! use enkash_rewards_runtime::{PayloadEncryption, PayloadKey};
 //!
-//! # fn demo() -> Result<(), enkash_rewards::Error> {
-//! let client = Client::builder()
-//!     .base_url("https://pay.enkash.in")
-//!     .bearer_token("token")
-//!     // The key derivation EnKash's documented example uses: SHA-256 of the secret,
-//!     // first 16 bytes. If EnKash gave you a raw 16-byte key, use `PayloadKey::from_bytes`.
-//!     .payload_encryption(PayloadEncryption::new(PayloadKey::sha256_of_secret("client-secret")))
-//!     .build()?;
-//! # let _ = client; Ok(()) }
+//! // The key derivation EnKash's documented example uses: SHA-256 of the secret, first 16
+//! // bytes. If EnKash gave you a raw 16-byte key, use `PayloadKey::from_bytes`.
+//! let encryption = PayloadEncryption::new(PayloadKey::sha256_of_secret("client-secret"));
+//! // Then: `Client::builder()…payload_encryption(encryption).build()`.
+//! # let _ = encryption;
 //! ```
 //!
 //! # What is and is not encrypted

@@ -17,7 +17,8 @@ use std::fmt;
 pub struct UnknownValue<T>(T);
 
 impl<T> UnknownValue<T> {
-    pub(crate) fn new(value: T) -> Self {
+    #[doc(hidden)]
+    pub fn new(value: T) -> Self {
         Self(value)
     }
 
@@ -40,7 +41,8 @@ impl<T: fmt::Display> fmt::Display for UnknownValue<T> {
 
 /// A generated string enum's `undocumented(..)`: `value`'s variant when the spec documents
 /// it, else `unknown` of it.
-pub(crate) fn undocumented<E>(
+#[doc(hidden)]
+pub fn undocumented<E>(
     value: String,
     known: fn(&str) -> Option<E>,
     unknown: fn(UnknownValue<String>) -> E,
@@ -49,7 +51,8 @@ pub(crate) fn undocumented<E>(
 }
 
 /// A generated string enum's `FromStr`: `value`'s variant, or the error listing `expected`.
-pub(crate) fn parse<E>(
+#[doc(hidden)]
+pub fn parse<E>(
     value: &str,
     known: fn(&str) -> Option<E>,
     type_name: &'static str,
@@ -60,7 +63,8 @@ pub(crate) fn parse<E>(
 
 /// A generated string enum's `Deserialize`: a documented value is matched on the borrowed
 /// text, so only an unknown one is copied.
-pub(crate) fn deserialize_str<'de, E, D: serde::Deserializer<'de>>(
+#[doc(hidden)]
+pub fn deserialize_str<'de, E, D: serde::Deserializer<'de>>(
     input: D,
     known: fn(&str) -> Option<E>,
     unknown: fn(UnknownValue<String>) -> E,
@@ -102,7 +106,8 @@ pub struct UnknownEnumValue {
 
 impl UnknownEnumValue {
     /// `value`, given to the enum `type_name`, is none of `expected`.
-    pub(crate) fn new(
+    #[doc(hidden)]
+    pub fn new(
         type_name: &'static str,
         value: impl ToString,
         expected: &'static [&'static str],

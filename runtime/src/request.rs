@@ -14,7 +14,7 @@ use reqwest::Method;
 
 use crate::error::Error;
 
-pub use crate::builder::{Builder, KeyedWrite, OperationInputs, SendFuture, send_request};
+pub use crate::builder::{KeyedWrite, OperationInputs, SendFuture, send_request};
 
 /// One HTTP call, described by generated code and executed by [`crate::Client::execute`].
 ///
@@ -279,11 +279,10 @@ pub fn decode_answer<T: serde::de::DeserializeOwned>(
     crate::transport::decode_payload(operation, envelope, status, body)
 }
 
-/// Appends `(name, value)` to a request's query or header pairs when `value` is present.
-// Part of the contract with generated code for any spec; this crate's own spec has no
-// optional query or header parameter.
-#[allow(dead_code)]
-pub(crate) fn push_present<T: ToString>(
+/// Appends `(name, value)` to a request's query or header pairs when `value` is present
+/// (generated code calls it for optional query and header parameters).
+#[doc(hidden)]
+pub fn push_present<T: ToString>(
     pairs: &mut Vec<(&'static str, String)>,
     name: &'static str,
     value: Option<T>,
@@ -346,7 +345,7 @@ pub mod typestate {
     /// A required input's value. `send()` exists only once the input's setter has been
     /// called, so `None` cannot occur through the builders; it would be reported as
     /// [`Error::InvalidRequest`], never as a panic.
-    pub(crate) fn take<T>(value: Option<T>, field: &'static str) -> Result<T, Error> {
+    pub fn take<T>(value: Option<T>, field: &'static str) -> Result<T, Error> {
         value.ok_or_else(|| Error::InvalidRequest {
             field: field.to_owned(),
             reason: "is required and was not set".to_owned(),

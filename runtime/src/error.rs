@@ -245,8 +245,8 @@ impl Error {
     /// have happened.
     ///
     /// ```
-    /// # fn handle(error: enkash_rewards::Error) {
-    /// use enkash_rewards::Error;
+    /// # fn handle(error: enkash_rewards_runtime::Error) {
+    /// use enkash_rewards_runtime::Error;
     /// match error.cause() {
     ///     Error::Http { status, .. } if status.is_server_error() => { /* EnKash is down */ }
     ///     Error::Api { code, message, .. } => eprintln!("refused ({code}): {message}"),

@@ -1,6 +1,7 @@
 //! Client configuration and the entry point every generated builder calls.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,6 +10,7 @@ use reqwest::header::HeaderValue;
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
+use crate::api::Api;
 use crate::auth::{Auth, Credentials, Secret};
 use crate::encryption::PayloadEncryption;
 use crate::error::Error;
@@ -20,60 +22,12 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// A configured connection to the EnKash APIs.
+/// A configured connection to an API: the HTTP pipeline every generated operation and the
+/// token call go through.
 ///
-/// Cheap to clone: clones share one connection pool and one cached bearer token.
-/// Build one with [`Client::builder`].
-///
-/// # Example
-///
-/// Credit reward points to a card holder, creating the card if needed, and handle each
-/// kind of failure:
-///
-/// ```no_run
-/// use std::time::Duration;
-///
-/// use enkash_rewards::types::{PointsOperation, TransactionType};
-/// use enkash_rewards::{Client, Credentials, Error, servers};
-///
-/// #[tokio::main]
-/// async fn main() -> Result<(), Box<dyn std::error::Error>> {
-///     let client = Client::builder()
-///         .base_url(servers::SANDBOX)
-///         .credentials(Credentials::new("CEK1GZBO6A", "client-secret", "ops@example.com", "password"))
-///         .partner_id("CRMXWB3ZM")
-///         .timeout(Duration::from_secs(20))
-///         .build()?;
-///
-///     // One reference per credit, stored before sending: it makes a retry safe.
-///     let reference = "TEST234236";
-///     let result = client
-///         .create_and_allocate_points()
-///         .company_id("CEK1PU9AOO")
-///         .card_account_id("CAQL8YCV3")
-///         .transaction_code("ALLOCATION")
-///         .transaction_type(TransactionType::Cr)
-///         .r#type(PointsOperation::AllocatePoint)
-///         .email("xyz2@gmail.com")
-///         .mobile("9600098867")
-///         .title("Mr")
-///         .first_name("Asha")
-///         .gender("F")
-///         .load_amount(11)
-///         .unique_reference_number(reference)
-///         .send()
-///         .await;
-///     match result {
-///         Ok(card) => println!("card {} now holds {}", card.en_kash_card_id, card.otb_balance),
-///         // EnKash said no (often with HTTP 200): nothing was credited.
-///         Err(Error::Api { code, message, .. }) => eprintln!("refused ({code}): {message}"),
-///         // The server may have credited: check by `reference` before crediting again.
-///         Err(e) if e.outcome_unknown() => eprintln!("unknown outcome: {e}"),
-///         Err(e) => return Err(e.into()),
-///     }
-///     Ok(())
-/// }
-/// ```
+/// Cheap to clone: clones share one connection pool and one cached bearer token. A
+/// generated crate wraps it in its own `Client`, whose methods start the operations; build
+/// that one with its `Client::builder()`.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -85,9 +39,10 @@ struct Inner {
 }
 
 impl Client {
-    /// Starts configuring a client; [`ClientBuilder::base_url`] is required.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
+    /// A builder for a client of the runtime's test API.
+    #[cfg(test)]
+    pub(crate) fn builder() -> ClientBuilder {
+        ClientBuilder::new(&crate::api::TEST_API)
     }
 
     /// The base URL every request path is appended to.
@@ -210,8 +165,13 @@ impl fmt::Debug for Client {
     }
 }
 
-/// Configuration for a [`Client`]; see each method for its default.
-pub struct ClientBuilder {
+/// Configuration for a client of one API; see each method for its default.
+///
+/// `C` is the client it builds: the generated crate's `Client` (which wraps this crate's
+/// [`Client`]); start it with that type's `Client::builder()`.
+pub struct ClientBuilder<C = Client> {
+    api: &'static Api,
+    client: PhantomData<fn() -> C>,
     base_url: Option<String>,
     bearer_token: Option<Secret>,
     credentials: Option<Credentials>,
@@ -226,9 +186,15 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
 }
 
-impl Default for ClientBuilder {
-    fn default() -> Self {
+impl<C: From<Client>> ClientBuilder<C> {
+    /// A builder for a client of `api`, with every default. Generated crates call it from
+    /// their `Client::builder()`.
+    #[doc(hidden)]
+    pub fn new(api: &'static Api) -> Self {
+        crate::redact::register(api.secret_fields);
         Self {
+            api,
+            client: PhantomData,
             base_url: None,
             bearer_token: None,
             credentials: None,
@@ -239,13 +205,11 @@ impl Default for ClientBuilder {
             retry_policy: RetryPolicy::default(),
             resend_keyed_writes: false,
             encryption: None,
-            user_agent: concat!("enkash-rewards/", env!("CARGO_PKG_VERSION")).to_owned(),
+            user_agent: api.user_agent.to_owned(),
             http_client: None,
         }
     }
-}
 
-impl ClientBuilder {
     /// The API host, e.g. `https://pay-uat.enkash.in` (sandbox) or `https://pay.enkash.in`.
     /// Required; must be `http` or `https`. A path prefix is kept.
     #[must_use]
@@ -366,7 +330,7 @@ impl ClientBuilder {
     /// Fails with [`Error::Config`] for a missing or non-http(s) base URL, both a bearer
     /// token and credentials, a secret or API key that cannot be sent as a header, or a
     /// zero timeout.
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(self) -> Result<C, Error> {
         let base = parse_base_url(self.base_url.as_deref())?;
         if self.timeout.is_zero()
             || self.connect_timeout.is_zero()
@@ -380,7 +344,12 @@ impl ClientBuilder {
             header_value(&self.user_agent).map_err(|reason| Error::Config {
                 reason: format!("the user agent {reason}"),
             })?;
-        let auth = Auth::new(self.bearer_token, self.credentials, self.api_keys)?;
+        let auth = Auth::new(
+            self.api.token_endpoint,
+            self.bearer_token,
+            self.credentials,
+            self.api_keys,
+        )?;
         let (http, connect_timeout) = match self.http_client {
             Some(http) => (http, None),
             None => {
@@ -407,13 +376,13 @@ impl ClientBuilder {
             resend_keyed_writes: self.resend_keyed_writes,
             encryption: self.encryption,
         };
-        Ok(Client {
+        Ok(C::from(Client {
             inner: Arc::new(Inner { transport, auth }),
-        })
+        }))
     }
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let api_key_names: Vec<&str> = self
             .api_keys
@@ -515,10 +484,16 @@ mod tests {
             .build()
             .expect("client");
         // Built, never polled: nothing is sent.
-        let call = client.get_coin_balance().user_id("u").send();
-        assert_spawnable(&call);
-        let with_response = client.get_coin_event("1").send_with_response();
-        assert_spawnable(&with_response);
+        let request = || {
+            crate::request::OperationRequest::new(
+                "getCoinBalance",
+                reqwest::Method::GET,
+                "/api/v0/coins/balance",
+                "/api/v0/coins/balance".to_owned(),
+            )
+        };
+        let sent = crate::request::send_request::<crate::RawJson>(client.clone(), request());
+        assert_spawnable(&sent);
     }
 
     #[test]

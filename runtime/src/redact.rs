@@ -1,10 +1,15 @@
 //! Masking secret values wherever a body is quoted (error snippets, error payloads).
 //!
 //! Which JSON members are secret comes from the spec: every property marked
-//! `format: password` (the token, the card token, voucher numbers and pins), listed by the
-//! generator in `generated::SECRET_FIELDS`, plus the token-response members the runtime
-//! itself reads. The value of such a member is replaced by `"<redacted>"` at any depth,
-//! whatever its type, before the body is cut to a snippet.
+//! `format: password` (the token, the card token, voucher numbers and pins), which the
+//! generated crate lists in its API description ([`Api::secret_fields`](crate::api::Api)) and
+//! which is registered here when a client of that API is configured; plus the members the
+//! runtime itself reads and names secrets commonly have, masked from the start. The value of
+//! such a member is replaced by `"<redacted>"` at any depth, whatever its type, before the
+//! body is cut to a snippet.
+//!
+//! The registry only grows (several APIs in one process add up): a name masked once stays
+//! masked, so masking never depends on which client printed the body.
 //!
 //! Quoted bodies are often not valid JSON (an HTML page, a body cut short), so masking works
 //! on the text itself with a small tokenizer that knows JSON strings and nesting: it keeps
@@ -12,8 +17,9 @@
 
 use std::borrow::Cow;
 
-/// Token members the runtime and its flows read (the token response's, and those
-/// `sso::token_from_payload` looks for), masked even if a spec forgot them.
+/// Token members the runtime and the flows read (the token response's, and the SSO token),
+/// and the names secrets commonly have: masked even if a spec forgot them, and before any
+/// client registered its API's list.
 const RUNTIME_SECRETS: &[&str] = &[
     "access_token",
     "refresh_token",
@@ -22,13 +28,43 @@ const RUNTIME_SECRETS: &[&str] = &[
     "token",
     "ssoToken",
     "sso_token",
+    "password",
+    "pin",
+    "cvv",
+    "cardNumber",
+    "client_secret",
+    "clientSecret",
 ];
+
+/// The secret member lists of every API a client was configured for.
+static REGISTERED: std::sync::RwLock<Vec<&'static [&'static str]>> =
+    std::sync::RwLock::new(Vec::new());
+
+/// Adds an API's secret member names (its spec's `format: password` properties).
+pub(crate) fn register(fields: &'static [&'static str]) {
+    let known = REGISTERED
+        .read()
+        .map(|lists| lists.iter().any(|l| std::ptr::eq(*l, fields)))
+        .unwrap_or(false);
+    if !known {
+        // A poisoned lock still holds a usable list: a panic cannot leave it half-written.
+        let mut lists = REGISTERED.write().unwrap_or_else(|e| e.into_inner());
+        if !lists.iter().any(|l| std::ptr::eq(*l, fields)) {
+            lists.push(fields);
+        }
+    }
+}
 
 const MASK: &str = "\"<redacted>\"";
 
 /// Whether a member named `key` holds a secret.
 fn is_secret(key: &str) -> bool {
-    crate::generated::SECRET_FIELDS.contains(&key) || RUNTIME_SECRETS.contains(&key)
+    RUNTIME_SECRETS.contains(&key)
+        || REGISTERED
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(|fields| fields.contains(&key))
 }
 
 /// `body` as text with every secret member's value replaced by `"<redacted>"`.

@@ -1,0 +1,82 @@
+//! What the runtime asks of every operation's builder, and the call it starts.
+//!
+//! Each generated operation's `Inputs` (one `Option` per input, and how they become an
+//! [`OperationRequest`]) implements [`OperationInputs`]; the generated builder, a
+//! `Builder` over those inputs and a typestate that the generated crate defines (an
+//! operation's setters are inherent methods, which only the crate defining the builder may
+//! add), sends through [`OperationInputs::send`], which starts the one pipeline with
+//! [`send_request`].
+
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use serde::de::DeserializeOwned;
+
+use crate::client::{Client, Exchanged};
+use crate::error::Error;
+use crate::request::{OperationRequest, Response};
+
+/// One operation's inputs, as its builder collects them; implemented by the generated
+/// `Inputs` of each operation (e.g. `enkash_rewards::operations::allocate_coins::Inputs`).
+pub trait OperationInputs: fmt::Debug {
+    /// The builder's name, shown by its `Debug`, e.g. `"AllocateCoins"`.
+    const NAME: &'static str;
+    /// What `send()` returns: the decoded payload (the envelope's, for an operation with a
+    /// result-code envelope).
+    type Output: DeserializeOwned;
+    /// The request these inputs describe: values checked against the spec's constraints
+    /// ([`Error::InvalidRequest`] naming the field otherwise), path, query, headers and body
+    /// encoded.
+    fn into_request(self) -> Result<OperationRequest, Error>;
+    /// Sends `request` and decodes the answer into [`Output`](Self::Output), as
+    /// [`Client::execute`] does. Each operation implements it with [`send_request`] for
+    /// its own concrete type: decoding its answer is then compiled once, with this crate,
+    /// instead of in every crate that calls the operation.
+    fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output>;
+}
+
+/// A call in flight, resolving to its decoded answer: what [`OperationInputs::send`]
+/// returns. Like any future it does nothing until polled, and it is `Send + 'static`, so
+/// it can be spawned.
+#[must_use = "a call does nothing until awaited"]
+pub struct SendFuture<T> {
+    exchange: Pin<Box<dyn Future<Output = Result<Exchanged, Error>> + Send>>,
+    payload: PhantomData<fn() -> T>,
+}
+
+impl<T: DeserializeOwned> Future for SendFuture<T> {
+    type Output = Result<Response<T>, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // The exchange is the same code for every operation; only decoding depends on `T`.
+        self.exchange
+            .as_mut()
+            .poll(cx)
+            .map(|exchanged| exchanged.and_then(Exchanged::decode))
+    }
+}
+
+impl<T> fmt::Debug for SendFuture<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SendFuture").finish_non_exhaustive()
+    }
+}
+
+/// Starts `request` on `client`, to be decoded into `T`: how every generated operation
+/// implements [`OperationInputs::send`].
+pub fn send_request<T: DeserializeOwned>(
+    client: Client,
+    request: OperationRequest,
+) -> SendFuture<T> {
+    SendFuture {
+        exchange: Box::pin(client.exchange_owned(request)),
+        payload: PhantomData,
+    }
+}
+
+/// Implemented by the inputs of a write that carries a caller-chosen key (such as
+/// `requestId`): its builder has `resend_keyed_write`.
+pub trait KeyedWrite: OperationInputs {}
