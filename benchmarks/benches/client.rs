@@ -2,7 +2,8 @@
 //! one call on loopback (Get Balance), each on one thread.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use enkash_rewards::request::{Envelope, decode_answer};
+use enkash_rewards::decode::decode_answer;
+use enkash_rewards::request::Envelope;
 use enkash_rewards::types::RewardCard;
 use enkash_rewards_benchmarks::{BalanceCalls, hand_written, reward_card_answer};
 

@@ -126,7 +126,7 @@ pub use enkash_rewards_runtime::{
     Credentials, Decimal, Error, PayloadEncryption, PayloadKey, RawJson, Response, RetryPolicy,
     Secret, UnknownEnumValue, UnknownValue,
 };
-pub use enkash_rewards_runtime::{decimal, encryption, request, retry};
+pub use enkash_rewards_runtime::{decimal, decode, encryption, request, retry, time};
 #[doc(hidden)]
 pub use enkash_rewards_runtime::{serde_helpers, validate, values};
 

@@ -161,7 +161,7 @@ fn builder_type(with_typestate: bool) -> TokenStream {
             }
         }
 
-        impl<I: ::enkash_rewards_runtime::request::KeyedWrite, S> Builder<I, S> {
+        impl<I: ::enkash_rewards_runtime::builder::KeyedWrite, S> Builder<I, S> {
             /// Whether this call may be resent after a timeout, a broken connection or a
             /// 429/502/503/504, overriding
             /// [`ClientBuilder::resend_keyed_writes`](crate::ClientBuilder::resend_keyed_writes)
@@ -178,7 +178,7 @@ fn builder_type(with_typestate: bool) -> TokenStream {
 
         // The bound is on the methods, not the impl, so a missing input is reported through
         // `Required`'s message naming it, rather than as "method not found".
-        impl<I: ::enkash_rewards_runtime::request::OperationInputs, S> Builder<I, S> {
+        impl<I: ::enkash_rewards_runtime::builder::OperationInputs, S> Builder<I, S> {
             /// Sends the request and returns the decoded payload. For an operation with a
             /// result-code envelope that is the envelope's payload, and a non-zero code is an
             /// [`Error::Api`](crate::Error::Api) even on HTTP 200.
@@ -206,7 +206,7 @@ fn builder_type(with_typestate: bool) -> TokenStream {
             }
         }
 
-        impl<I: ::enkash_rewards_runtime::request::OperationInputs, S> ::std::fmt::Debug for Builder<I, S> {
+        impl<I: ::enkash_rewards_runtime::builder::OperationInputs, S> ::std::fmt::Debug for Builder<I, S> {
             // The client is left out: it is the same for every builder and holds the
             // credentials.
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -399,7 +399,7 @@ fn op_module(plan: &Plan<'_>, api: &Api) -> TokenStream {
     let mut uses = Uses::default();
     let request = into_request(plan, api, &mut uses);
     let keyed = (op.idempotency_key.is_some() && op.retry == RetryKind::KeyedWrite).then(|| {
-        let keyed_write = uses.name("crate::request::KeyedWrite");
+        let keyed_write = uses.name("enkash_rewards_runtime::builder::KeyedWrite");
         quote!(impl #keyed_write for Inputs {})
     });
     let typestate = typestate(&states, &mut uses);
@@ -838,11 +838,11 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
     let op_id = &op.id;
     let method = format_ident!("{}", op.method.to_uppercase());
     let template = &op.path;
-    let operation_inputs = uses.name("crate::request::OperationInputs");
+    let operation_inputs = uses.name("enkash_rewards_runtime::builder::OperationInputs");
     let operation_request = uses.name("crate::request::OperationRequest");
     let http_method = uses.name("reqwest::Method");
-    let send_future = uses.name("crate::request::SendFuture");
-    let send_request = uses.name("crate::request::send_request");
+    let send_future = uses.name("enkash_rewards_runtime::builder::SendFuture");
+    let send_request = uses.name("enkash_rewards_runtime::builder::send_request");
     let client = uses.name("enkash_rewards_runtime::Client");
     quote! {
         impl #operation_inputs for Inputs {

@@ -19,46 +19,16 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use reqwest::Method;
 use reqwest::header::{HeaderName, HeaderValue};
 
+use crate::api::{FormValue, TokenEndpoint};
 use crate::error::Error;
 use crate::request::{OperationRequest, RequestBody, RequestOptions, RetryClass, Security};
 use crate::token::{BearerGrant, TokenCache, TokenSource};
-use crate::transport::{Transport, header_value};
+use crate::transport::{
+    Authenticate, Authenticated, FixedHeaders, Prepared, Transport, header_value,
+};
 
 /// Lifetime assumed for a token whose response has no `expires_in` (the documented 5 minutes).
 const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(300);
-
-/// The token call as the spec describes it (`x-token-endpoint`), given by the generated
-/// crate in its [`Api`](crate::api::Api), so nothing about the API's token call is written here.
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy)]
-pub struct TokenEndpoint {
-    /// The token call's operationId, named in errors and traces.
-    pub operation_id: &'static str,
-    /// Its path, appended to the base URL.
-    pub path: &'static str,
-    /// Every form field, in the spec's order, and what fills it.
-    pub form: &'static [(&'static str, FormValue)],
-    /// The answer's member holding the token: its wire name, then its aliases.
-    pub token: &'static [&'static str],
-    /// The answer's member holding the lifetime in seconds, if the spec names one.
-    pub expires_in: &'static [&'static str],
-}
-
-/// What fills one form field of the token call.
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy)]
-pub enum FormValue {
-    /// [`Credentials`]' user name.
-    Username,
-    /// [`Credentials`]' password.
-    Password,
-    /// [`Credentials`]' client id.
-    ClientId,
-    /// [`Credentials`]' client secret.
-    ClientSecret,
-    /// A value the spec fixes (e.g. `grant_type=password`).
-    Constant(&'static str),
-}
 
 /// A string that must never be printed: a token, a client secret or a password.
 ///
@@ -199,12 +169,6 @@ pub(crate) struct Auth {
     token_endpoint: Option<TokenEndpoint>,
 }
 
-/// The headers one call's security requirements resolve to.
-pub(crate) struct ResolvedAuth {
-    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
-    pub(crate) bearer_generation: Option<u64>,
-}
-
 impl Auth {
     pub(crate) fn new(
         token_endpoint: Option<TokenEndpoint>,
@@ -264,8 +228,8 @@ impl Auth {
         security: &[Security],
         transport: &Transport,
         deadline: tokio::time::Instant,
-    ) -> Result<ResolvedAuth, Error> {
-        let mut resolved = ResolvedAuth {
+    ) -> Result<Authenticated, Error> {
+        let mut resolved = Authenticated {
             headers: Vec::new(),
             bearer_generation: None,
         };
@@ -332,10 +296,11 @@ impl Auth {
         }
     }
 
-    /// Called when a call authenticated with managed token `generation` got a 401.
-    pub(crate) fn token_rejected(&self, generation: u64) {
-        if let BearerSource::Managed { cache, .. } = &self.bearer {
-            cache.rejected_by_server(generation);
+    /// The pipeline's hook for an operation of a client with this authentication.
+    pub(crate) fn for_calls<'a>(&'a self, transport: &'a Transport) -> CallAuth<'a> {
+        CallAuth {
+            auth: self,
+            transport,
         }
     }
 
@@ -393,6 +358,39 @@ fn envelope_failure(wire: &TokenWire) -> Option<(i64, String)> {
         .and_then(|(_, m)| serde_json::from_str::<String>(m).ok())
         .unwrap_or_default();
     Some((code, message))
+}
+
+/// How an operation is authenticated in the pipeline: its security requirements resolved
+/// (a managed token fetched if none is usable) before the first attempt; a 401 answer to a
+/// managed token drops that token so the next call fetches a new one. The call itself is
+/// not resent: it may have been a write.
+pub(crate) struct CallAuth<'a> {
+    auth: &'a Auth,
+    transport: &'a Transport,
+}
+
+impl Authenticate for CallAuth<'_> {
+    async fn headers(&self, prepared: &Prepared) -> Result<Authenticated, Error> {
+        self.auth
+            .resolve(
+                prepared.operation(),
+                prepared.security(),
+                self.transport,
+                prepared.deadline(),
+            )
+            .await
+    }
+
+    fn answered(&self, status: Option<reqwest::StatusCode>, authenticated: &Authenticated) {
+        if let (
+            Some(reqwest::StatusCode::UNAUTHORIZED),
+            Some(generation),
+            BearerSource::Managed { cache, .. },
+        ) = (status, authenticated.bearer_generation, &self.auth.bearer)
+        {
+            cache.rejected_by_server(generation);
+        }
+    }
 }
 
 /// The token source: one token request, as the spec's token endpoint describes it, sent
@@ -454,7 +452,10 @@ impl HttpTokenSource {
         let basic = self.credentials.basic_header()?;
         let response = self
             .transport
-            .send::<TokenWire>(request, vec![(reqwest::header::AUTHORIZATION, basic)])
+            .send::<TokenWire>(
+                request,
+                &FixedHeaders(vec![(reqwest::header::AUTHORIZATION, basic)]),
+            )
             .await?;
         let status = response.status;
         let wire = response.payload;

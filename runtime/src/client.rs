@@ -5,7 +5,6 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::StatusCode;
 use reqwest::header::HeaderValue;
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
@@ -16,6 +15,7 @@ use crate::encryption::PayloadEncryption;
 use crate::error::Error;
 use crate::request::{OperationRequest, Response};
 use crate::retry::RetryPolicy;
+use crate::time::{Sleep, TokioSleep};
 use crate::transport::{self, Answer, Prepared, Transport, header_value, request_span};
 
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -82,7 +82,7 @@ impl Client {
         &self,
         request: OperationRequest,
     ) -> Result<Response<T>, Error> {
-        crate::request::send_request(self.clone(), request).await
+        self.clone().exchange_owned(request).await?.decode()
     }
 
     /// The part of [`execute`](Self::execute) that does not depend on the payload's type,
@@ -109,28 +109,8 @@ impl Client {
         span: &tracing::Span,
     ) -> Result<(Prepared, Result<Answer, Error>), Error> {
         let inner = &*self.inner;
-        let (operation, security) = (request.operation_id, request.security);
-        // Validate first: a bad header must not even cause a token request.
-        let mut prepared = inner.transport.prepare(request)?;
-        let resolved = inner
-            .auth
-            .resolve(operation, security, &inner.transport, prepared.deadline())
-            .await?;
-        prepared.set_headers(resolved.headers);
-        let answer = inner.transport.run(&prepared, span).await;
-        // A 401 answer always decodes to an error carrying that status; one that could not
-        // even be decrypted carries it too.
-        let status = match &answer {
-            Ok(answer) => Some(answer.status()),
-            Err(error) => error.status(),
-        };
-        if let (Some(StatusCode::UNAUTHORIZED), Some(generation)) =
-            (status, resolved.bearer_generation)
-        {
-            // Not resent: the call may have been a write. The next call refetches.
-            inner.auth.token_rejected(generation);
-        }
-        Ok((prepared, answer))
+        let auth = inner.auth.for_calls(&inner.transport);
+        inner.transport.exchange(request, &auth, span).await
     }
 }
 
@@ -184,6 +164,7 @@ pub struct ClientBuilder<C = Client> {
     encryption: Option<PayloadEncryption>,
     user_agent: String,
     http_client: Option<reqwest::Client>,
+    sleep: Arc<dyn Sleep>,
 }
 
 impl<C: From<Client>> ClientBuilder<C> {
@@ -207,6 +188,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             encryption: None,
             user_agent: api.user_agent.to_owned(),
             http_client: None,
+            sleep: Arc::new(TokioSleep),
         }
     }
 
@@ -325,6 +307,14 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// Replaces what waits between attempts (tokio's timer by default): a test can record
+    /// the delays the retry policy chose and return at once, so retries and backoff are
+    /// tested without waiting. See [`time`](crate::time).
+    pub fn sleep_impl(mut self, sleep: impl Sleep) -> Self {
+        self.sleep = Arc::new(sleep);
+        self
+    }
+
     /// Checks the configuration and builds the client.
     ///
     /// Fails with [`Error::Config`] for a missing or non-http(s) base URL, both a bearer
@@ -375,6 +365,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             retry: self.retry_policy,
             resend_keyed_writes: self.resend_keyed_writes,
             encryption: self.encryption,
+            sleep: self.sleep,
         };
         Ok(C::from(Client {
             inner: Arc::new(Inner { transport, auth }),
@@ -402,6 +393,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("payload_encryption", &self.encryption.is_some())
             .field("user_agent", &self.user_agent)
             .field("http_client", &self.http_client.is_some())
+            .field("sleep", &self.sleep)
             .finish()
     }
 }
@@ -492,7 +484,7 @@ mod tests {
                 "/api/v0/coins/balance".to_owned(),
             )
         };
-        let sent = crate::request::send_request::<crate::RawJson>(client.clone(), request());
+        let sent = crate::builder::send_request::<crate::RawJson>(client.clone(), request());
         assert_spawnable(&sent);
     }
 

@@ -128,21 +128,17 @@ impl fmt::Display for Error {
                 message,
                 status,
                 ..
-            } => {
-                write!(
-                    f,
-                    "EnKash rejected the request (HTTP {status}, code {code}): {message}"
-                )
-            }
+            } => write!(
+                f,
+                "EnKash rejected the request (HTTP {status}, code {code}): {message}"
+            ),
             Error::Http {
                 status,
                 body_snippet,
-            } => {
-                write!(
-                    f,
-                    "HTTP {status}, and the body carries no EnKash error code: {body_snippet:?}"
-                )
-            }
+            } => write!(
+                f,
+                "HTTP {status}, and the body carries no EnKash error code: {body_snippet:?}"
+            ),
             Error::Decode {
                 operation,
                 status,
@@ -156,17 +152,15 @@ impl fmt::Display for Error {
             Error::Timeout {
                 operation,
                 after,
-                connecting: true,
-            } => write!(
-                f,
-                "{operation} timed out after {after:?} while connecting; nothing was sent"
-            ),
-            Error::Timeout {
-                operation, after, ..
-            } => write!(
-                f,
-                "{operation} timed out after {after:?}; the server may have acted on it"
-            ),
+                connecting,
+            } => {
+                let outcome = if *connecting {
+                    " while connecting; nothing was sent"
+                } else {
+                    "; the server may have acted on it"
+                };
+                write!(f, "{operation} timed out after {after:?}{outcome}")
+            }
             Error::Transport { operation, source } => {
                 write!(f, "{operation} could not reach the server: {source}")
             }
@@ -200,21 +194,28 @@ impl fmt::Display for Error {
                     f,
                     "{operation}: outcome unknown, the server may have acted and the write was not resent ({cause})"
                 )?;
-                match (idempotency_key, lookup) {
-                    (Some(key), Some(lookup)) => {
-                        write!(f, "; look it up by {key} with `{lookup}` before resending")
-                    }
-                    (Some(key), None) => write!(
-                        f,
-                        "; find out whether {key} was applied before resending, and reuse that key"
-                    ),
-                    (None, Some(lookup)) => {
-                        write!(f, "; check with `{lookup}` before resending")
-                    }
-                    (None, None) => write!(f, "; find out whether it happened before resending"),
-                }
+                write_lookup_advice(f, idempotency_key.as_ref(), *lookup)
             }
         }
+    }
+}
+
+/// How to find out whether a write whose outcome is unknown happened.
+fn write_lookup_advice(
+    f: &mut fmt::Formatter<'_>,
+    idempotency_key: Option<&crate::request::IdempotencyKey>,
+    lookup: Option<&'static str>,
+) -> fmt::Result {
+    match (idempotency_key, lookup) {
+        (Some(key), Some(lookup)) => {
+            write!(f, "; look it up by {key} with `{lookup}` before resending")
+        }
+        (Some(key), None) => write!(
+            f,
+            "; find out whether {key} was applied before resending, and reuse that key"
+        ),
+        (None, Some(lookup)) => write!(f, "; check with `{lookup}` before resending"),
+        (None, None) => write!(f, "; find out whether it happened before resending"),
     }
 }
 
@@ -284,12 +285,21 @@ impl Error {
     /// input, missing configuration) or when EnKash answered definitely: an
     /// [`Error::Api`] failure code, or a 4xx.
     pub fn outcome_unknown(&self) -> bool {
+        // The same classification the retry decision reads (`retry::Failure`).
+        use crate::retry::Failure;
         match self {
-            Error::Timeout { connecting, .. } => !connecting,
-            Error::Transport { source, .. } => !(source.is_connect() || source.is_builder()),
-            Error::Http { status, .. } => status.is_server_error(),
-            Error::Decode { status, .. } => status.is_success(),
-            Error::Decryption { status, .. } => status.is_success() || status.is_server_error(),
+            Error::Timeout { connecting, .. } => {
+                let failure = if *connecting {
+                    Failure::Connect
+                } else {
+                    Failure::Timeout
+                };
+                failure.may_have_acted()
+            }
+            Error::Transport { source, .. } => Failure::of_transport(source).may_have_acted(),
+            Error::Http { status, .. }
+            | Error::Decode { status, .. }
+            | Error::Decryption { status, .. } => Failure::Status(*status).may_have_acted(),
             Error::OutcomeUnknown { .. } => true,
             Error::Api { .. }
             | Error::InvalidRequest { .. }
@@ -365,6 +375,15 @@ impl Error {
                 return None;
             }
         })
+    }
+}
+
+impl From<crate::request::InvalidInput> for Error {
+    fn from(invalid: crate::request::InvalidInput) -> Self {
+        Error::InvalidRequest {
+            field: invalid.field,
+            reason: invalid.reason,
+        }
     }
 }
 

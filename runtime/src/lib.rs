@@ -21,6 +21,7 @@ mod auth;
 #[doc(hidden)]
 pub mod builder;
 mod client;
+pub mod decode;
 pub mod encryption;
 mod error;
 mod form;
@@ -29,6 +30,7 @@ pub mod request;
 pub mod retry;
 #[doc(hidden)]
 pub mod serde_helpers;
+pub mod time;
 mod token;
 mod transport;
 #[doc(hidden)]

@@ -12,10 +12,6 @@ use std::time::Duration;
 
 use reqwest::Method;
 
-use crate::error::Error;
-
-pub use crate::builder::{KeyedWrite, OperationInputs, SendFuture, send_request};
-
 /// One HTTP call, described by generated code and executed by [`crate::Client::execute`].
 ///
 /// To call an operation this crate does not cover yet, start from
@@ -34,7 +30,7 @@ pub struct OperationRequest {
     /// Query parameters, unencoded; the runtime encodes them.
     pub query: Vec<(&'static str, String)>,
     /// Header parameters declared by the spec, unvalidated; the runtime rejects CR/LF and
-    /// other non-visible characters with [`Error::InvalidRequest`] naming the header.
+    /// other non-visible characters with [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the header.
     pub headers: Vec<(&'static str, String)>,
     /// The encoded body, if the operation has one.
     pub body: Option<RequestBody>,
@@ -43,7 +39,7 @@ pub struct OperationRequest {
     /// Whether the request may be resent; see [`RetryClass`].
     pub retry: RetryClass,
     /// The caller-chosen key identifying a write (e.g. `requestId`), named in
-    /// [`Error::OutcomeUnknown`] so the caller can look the write up.
+    /// [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) so the caller can look the write up.
     pub idempotency_key: Option<IdempotencyKey>,
     /// The operation that tells whether a write with an unknown outcome happened.
     pub outcome_lookup: Option<&'static str>,
@@ -100,6 +96,26 @@ impl fmt::Display for IdempotencyKey {
     }
 }
 
+/// An input that cannot be sent as described: a body that cannot be encoded, a required
+/// input not set. The client reports it as `Error::InvalidRequest` with the same field and
+/// reason (`?` converts it), before anything is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidInput {
+    /// The input's wire name, or `body`.
+    pub field: String,
+    /// What is wrong with it, as a phrase that follows the field's name.
+    pub reason: String,
+}
+
+impl InvalidInput {
+    fn body(reason: String) -> Self {
+        Self {
+            field: "body".to_owned(),
+            reason,
+        }
+    }
+}
+
 /// An encoded request body. Kept as bytes so a retry resends exactly the same bytes.
 #[derive(Clone)]
 pub struct RequestBody {
@@ -111,11 +127,9 @@ pub struct RequestBody {
 
 impl RequestBody {
     /// Serialises `body` as JSON.
-    pub fn json<T: serde::Serialize>(body: &T) -> Result<Self, Error> {
-        let bytes = serde_json::to_vec(body).map_err(|e| Error::InvalidRequest {
-            field: "body".to_owned(),
-            reason: format!("could not be encoded as JSON: {e}"),
-        })?;
+    pub fn json<T: serde::Serialize>(body: &T) -> Result<Self, InvalidInput> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| InvalidInput::body(format!("could not be encoded as JSON: {e}")))?;
         Ok(Self {
             content_type: "application/json",
             bytes,
@@ -144,15 +158,11 @@ impl RequestBody {
     /// Serialises `body` as `application/x-www-form-urlencoded`: members as pairs, nested
     /// objects in the bracket style (`metadata[key]=…`), top-level lists as repeated pairs;
     /// decimals keep their digits.
-    pub fn form<T: serde::Serialize>(body: &T) -> Result<Self, Error> {
-        let json = serde_json::to_string(body).map_err(|e| Error::InvalidRequest {
-            field: "body".to_owned(),
-            reason: format!("could not be encoded: {e}"),
-        })?;
-        let text = crate::form::encode(&json).map_err(|e| Error::InvalidRequest {
-            field: "body".to_owned(),
-            reason: format!("could not be form-encoded: {e}"),
-        })?;
+    pub fn form<T: serde::Serialize>(body: &T) -> Result<Self, InvalidInput> {
+        let json = serde_json::to_string(body)
+            .map_err(|e| InvalidInput::body(format!("could not be encoded: {e}")))?;
+        let text = crate::form::encode(&json)
+            .map_err(|e| InvalidInput::body(format!("could not be form-encoded: {e}")))?;
         Ok(Self {
             content_type: "application/x-www-form-urlencoded",
             bytes: text.into_bytes(),
@@ -264,21 +274,6 @@ impl<T> Response<T> {
     }
 }
 
-/// Decodes an answer exactly as the client decodes an operation's: the envelope unwrapped
-/// (a non-zero code is [`Error::Api`] whatever the status), the payload decoded as `T` with
-/// exact decimals, a failure named by the field's path ([`Error::Decode`]). For answers
-/// that reach you by another way (a queue, a stored response), and for benchmarks.
-///
-/// `operation` names the answer in errors. Payload encryption is not undone here.
-pub fn decode_answer<T: serde::de::DeserializeOwned>(
-    operation: &'static str,
-    envelope: Option<Envelope>,
-    status: reqwest::StatusCode,
-    body: &[u8],
-) -> Result<T, Error> {
-    crate::transport::decode_payload(operation, envelope, status, body)
-}
-
 /// Appends `(name, value)` to a request's query or header pairs when `value` is present
 /// (generated code calls it for optional query and header parameters).
 #[doc(hidden)]
@@ -313,7 +308,7 @@ pub fn encode_path_segment(value: &str) -> String {
 /// Typestate support for generated builders: a builder's state has one slot per required
 /// input, that input's `Missing…` marker until its setter makes it [`Set`](typestate::Set).
 pub mod typestate {
-    use crate::error::Error;
+    use super::InvalidInput;
 
     /// A required input that has been given its value.
     #[derive(Debug, Clone, Copy, Default)]
@@ -343,10 +338,10 @@ pub mod typestate {
     impl<I> Complete<I> for () {}
 
     /// A required input's value. `send()` exists only once the input's setter has been
-    /// called, so `None` cannot occur through the builders; it would be reported as
-    /// [`Error::InvalidRequest`], never as a panic.
-    pub fn take<T>(value: Option<T>, field: &'static str) -> Result<T, Error> {
-        value.ok_or_else(|| Error::InvalidRequest {
+    /// called, so `None` cannot occur through the builders; it would be reported as an
+    /// invalid request, never as a panic.
+    pub fn take<T>(value: Option<T>, field: &'static str) -> Result<T, InvalidInput> {
+        value.ok_or_else(|| InvalidInput {
             field: field.to_owned(),
             reason: "is required and was not set".to_owned(),
         })

@@ -144,7 +144,9 @@ fn backoff_ceiling(base: Duration, max_delay: Duration, retry: u32) -> Duration 
     base.checked_mul(factor).unwrap_or(max_delay).min(max_delay)
 }
 
-/// How one attempt failed, as far as the retry decision is concerned.
+/// How one attempt failed: the one classification both verdicts are read from, whether
+/// the request may be sent again ([`is_retryable`]) and whether the server may have acted
+/// on it ([`Failure::may_have_acted`], behind `Error::outcome_unknown`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Failure {
     /// The connection could not be established (refused, DNS, TLS handshake): the
@@ -154,10 +156,43 @@ pub(crate) enum Failure {
     Timeout,
     /// The connection failed after the request may have been sent.
     Interrupted,
-    /// A transport error that resending cannot fix (an invalid request, a redirect loop).
-    Fatal,
+    /// The request could not be sent at all (the client could not build it, or the call's
+    /// deadline had passed): nothing reached the server, and resending cannot help.
+    Unsendable,
+    /// The server answered with a redirect, which the client never follows (a POST would
+    /// turn into a GET, or a payment go elsewhere). It received the request.
+    Redirected,
     /// The server answered with this status.
     Status(StatusCode),
+}
+
+impl Failure {
+    /// The class of a failure of the HTTP client: the only place its flags are read.
+    pub(crate) fn of_transport(error: &reqwest::Error) -> Failure {
+        if error.is_connect() {
+            Failure::Connect
+        } else if error.is_timeout() {
+            Failure::Timeout
+        } else if error.is_builder() {
+            Failure::Unsendable
+        } else if error.is_redirect() {
+            Failure::Redirected
+        } else {
+            Failure::Interrupted
+        }
+    }
+
+    /// Whether the server may have acted on a request that failed this way: then a write's
+    /// outcome is unknown. A 2xx answer the client could not read, a 5xx, a redirect, a
+    /// timeout or a connection broken after sending may have acted; a request that never
+    /// left, or a 4xx (a definite refusal), did not.
+    pub(crate) fn may_have_acted(self) -> bool {
+        match self {
+            Failure::Connect | Failure::Unsendable => false,
+            Failure::Timeout | Failure::Interrupted | Failure::Redirected => true,
+            Failure::Status(status) => status.is_success() || status.is_server_error(),
+        }
+    }
 }
 
 /// Whether an attempt that failed this way may be sent again. `resend_keyed` is the
@@ -172,7 +207,7 @@ pub(crate) fn is_retryable(class: RetryClass, resend_keyed: bool, failure: Failu
     match failure {
         // Nothing reached the server: resending cannot act twice.
         Failure::Connect => true,
-        Failure::Fatal => false,
+        Failure::Unsendable | Failure::Redirected => false,
         Failure::Timeout | Failure::Interrupted => safe_to_resend,
         Failure::Status(status) => safe_to_resend && is_transient_status(status),
     }
@@ -248,7 +283,14 @@ mod tests {
             !is_retryable(class, opt_in, Failure::Interrupted),
             "{class:?}"
         );
-        assert!(!is_retryable(class, opt_in, Failure::Fatal), "{class:?}");
+        assert!(
+            !is_retryable(class, opt_in, Failure::Unsendable),
+            "{class:?}"
+        );
+        assert!(
+            !is_retryable(class, opt_in, Failure::Redirected),
+            "{class:?}"
+        );
         for code in 100..=599u16 {
             let status = StatusCode::from_u16(code).expect("valid status range");
             assert!(
@@ -261,7 +303,8 @@ mod tests {
     fn assert_retries_timeouts_and_transient_statuses(class: RetryClass, opt_in: bool) {
         assert!(is_retryable(class, opt_in, Failure::Timeout));
         assert!(is_retryable(class, opt_in, Failure::Interrupted));
-        assert!(!is_retryable(class, opt_in, Failure::Fatal));
+        assert!(!is_retryable(class, opt_in, Failure::Unsendable));
+        assert!(!is_retryable(class, opt_in, Failure::Redirected));
         for code in 100..=599u16 {
             let status = StatusCode::from_u16(code).expect("valid status range");
             let expected = matches!(code, 429 | 502 | 503 | 504);

@@ -4,6 +4,7 @@
 //! Tests that need a tool from outside the Rust toolchain are `#[ignore = "needs …"]`,
 //! with the command that runs them; `bash .ci/run` runs them all with `--include-ignored`.
 
+mod architecture;
 mod change_report;
 mod consumer_safety;
 mod contract;

@@ -1,7 +1,14 @@
 //! Wire tests for the retry policy: what is resent, what never is, and how long the
-//! client waits. Elapsed times are only ever bounded from below.
+//! client waits. The waits between attempts go through a recording sleep that returns at
+//! once (`ClientBuilder::sleep_impl`): each test sees the delays the policy chose, and
+//! none waits them out. Deadlines are real: a stalled server is a real server stalling.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use enkash_rewards::time::Sleep;
 
 use enkash_rewards::request::{Envelope, OperationRequest, RequestBody, RetryClass};
 use enkash_rewards::{Client, Error, RetryPolicy};
@@ -43,13 +50,38 @@ fn fast_policy() -> RetryPolicy {
         .with_max_delay(Duration::from_millis(5))
 }
 
+/// The delays the client asked to wait, in order; it never waits them out.
+#[derive(Debug, Clone, Default)]
+struct Delays(Arc<Mutex<Vec<Duration>>>);
+
+impl Delays {
+    fn taken(&self) -> Vec<Duration> {
+        self.0.lock().expect("not poisoned").clone()
+    }
+}
+
+impl Sleep for Delays {
+    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        self.0.lock().expect("not poisoned").push(duration);
+        Box::pin(std::future::ready(()))
+    }
+}
+
 fn client(base_url: impl Into<String>, timeout: Duration) -> Client {
-    Client::builder()
+    client_recording(base_url, timeout).0
+}
+
+/// A client and the delays it waits between attempts (one per retry).
+fn client_recording(base_url: impl Into<String>, timeout: Duration) -> (Client, Delays) {
+    let delays = Delays::default();
+    let client = Client::builder()
         .base_url(base_url)
         .timeout(timeout)
         .retry_policy(fast_policy())
+        .sleep_impl(delays.clone())
         .build()
-        .expect("test client builds")
+        .expect("test client builds");
+    (client, delays)
 }
 
 async fn request_count(server: &MockServer) -> usize {
@@ -74,19 +106,15 @@ async fn a_429_with_retry_after_is_retried_after_waiting() {
         .mount(&server)
         .await;
 
-    let started = Instant::now();
-    let response = client(server.uri(), Duration::from_secs(5))
+    let (client, delays) = client_recording(server.uri(), Duration::from_secs(5));
+    let response = client
         .execute::<String>(request(RetryClass::Idempotent))
         .await
         .expect("second attempt succeeds");
 
     assert_eq!(response.payload, "done");
     assert_eq!(request_count(&server).await, 2);
-    assert!(
-        started.elapsed() >= Duration::from_millis(950),
-        "waited only {:?}",
-        started.elapsed()
-    );
+    assert_eq!(delays.taken(), [Duration::from_secs(1)], "Retry-After: 1");
 }
 
 #[tokio::test]
@@ -297,63 +325,12 @@ fn refused_port() -> u16 {
     port
 }
 
-thread_local! {
-    static RETRIES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-}
-
-/// How many "retrying" events this thread has emitted so far. The counting subscriber is the
-/// process's global default, installed once: tracing caches each callsite's interest
-/// process-wide, computed on the thread that reaches it first, so a thread-scoped subscriber
-/// misses events whenever another test's thread (with no subscriber) got there first.
-fn retries_on_this_thread() -> usize {
-    static INSTALL: std::sync::Once = std::sync::Once::new();
-    INSTALL.call_once(|| {
-        tracing::subscriber::set_global_default(RetryCounter)
-            .expect("no other global subscriber in this test binary");
-    });
-    RETRIES.with(std::cell::Cell::get)
-}
-
-/// Counts `debug` events whose message is "retrying", per thread.
-struct RetryCounter;
-
-struct MessageIsRetrying(bool);
-
-impl tracing::field::Visit for MessageIsRetrying {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "message" && format!("{value:?}") == "retrying" {
-            self.0 = true;
-        }
-    }
-}
-
-impl tracing::Subscriber for RetryCounter {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, event: &tracing::Event<'_>) {
-        let mut visitor = MessageIsRetrying(false);
-        event.record(&mut visitor);
-        if visitor.0 {
-            RETRIES.with(|count| count.set(count.get() + 1));
-        }
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
-#[tokio::test(flavor = "current_thread")]
+#[tokio::test]
 async fn connection_refused_is_a_transport_error_retried_for_every_class() {
     let base_url = format!("http://127.0.0.1:{}", refused_port());
     for class in [RetryClass::Idempotent, RetryClass::NonIdempotent] {
-        let before = retries_on_this_thread();
-
-        let error = client(base_url.clone(), Duration::from_secs(5))
+        let (client, delays) = client_recording(base_url.clone(), Duration::from_secs(5));
+        let error = client
             .execute::<String>(post_with_body(class))
             .await
             .expect_err("nothing listens");
@@ -368,11 +345,7 @@ async fn connection_refused_is_a_transport_error_retried_for_every_class() {
             }
             other => panic!("expected Error::Transport for {class:?}, got {other:?}"),
         }
-        assert_eq!(
-            retries_on_this_thread() - before,
-            2,
-            "both retries used for {class:?}"
-        );
+        assert_eq!(delays.taken().len(), 2, "both retries used for {class:?}");
         assert!(std::error::Error::source(&error).is_some());
         assert!(!error.outcome_unknown(), "nothing was sent: {error}");
     }

@@ -189,7 +189,7 @@ impl<I, S> Builder<I, S> {
     }
 }
 
-impl<I: ::enkash_rewards_runtime::request::KeyedWrite, S> Builder<I, S> {
+impl<I: ::enkash_rewards_runtime::builder::KeyedWrite, S> Builder<I, S> {
     /// Whether this call may be resent after a timeout, a broken connection or a
     /// 429/502/503/504, overriding
     /// [`ClientBuilder::resend_keyed_writes`](crate::ClientBuilder::resend_keyed_writes)
@@ -204,7 +204,7 @@ impl<I: ::enkash_rewards_runtime::request::KeyedWrite, S> Builder<I, S> {
     }
 }
 
-impl<I: ::enkash_rewards_runtime::request::OperationInputs, S> Builder<I, S> {
+impl<I: ::enkash_rewards_runtime::builder::OperationInputs, S> Builder<I, S> {
     /// Sends the request and returns the decoded payload. For an operation with a
     /// result-code envelope that is the envelope's payload, and a non-zero code is an
     /// [`Error::Api`](crate::Error::Api) even on HTTP 200.
@@ -234,7 +234,7 @@ impl<I: ::enkash_rewards_runtime::request::OperationInputs, S> Builder<I, S> {
     }
 }
 
-impl<I: ::enkash_rewards_runtime::request::OperationInputs, S> ::std::fmt::Debug
+impl<I: ::enkash_rewards_runtime::builder::OperationInputs, S> ::std::fmt::Debug
 for Builder<I, S> {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct(I::NAME)
@@ -247,12 +247,10 @@ for Builder<I, S> {
 pub mod create_access_token {
     //! The inputs and typestate of [`CreateAccessToken`](super::CreateAccessToken).
 
-    use crate::request::{
-        OperationInputs, OperationRequest, RequestBody, RetryClass, Security, SendFuture,
-        send_request,
-    };
+    use crate::request::{OperationRequest, RequestBody, RetryClass, Security};
     use crate::request::typestate::{Complete, Required, take};
     use enkash_rewards_runtime::Client;
+    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
     use reqwest::Method;
 
     /// The inputs of [`CreateAccessToken`](super::CreateAccessToken), set through its setters.
@@ -460,12 +458,10 @@ impl<S: create_access_token::State> CreateAccessToken<S> {
 pub mod create_coin_event {
     //! The inputs and typestate of [`CreateCoinEvent`](super::CreateCoinEvent).
 
-    use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RequestBody, Security, SendFuture,
-        send_request,
-    };
+    use crate::request::{Envelope, OperationRequest, RequestBody, Security};
     use crate::request::typestate::{Complete, Required, take};
     use enkash_rewards_runtime::Client;
+    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
     use reqwest::Method;
 
     /// The inputs of [`CreateCoinEvent`](super::CreateCoinEvent), set through its setters.
@@ -674,11 +670,13 @@ pub mod allocate_coins {
     //! The inputs and typestate of [`AllocateCoins`](super::AllocateCoins).
 
     use crate::request::{
-        Envelope, IdempotencyKey, KeyedWrite, OperationInputs, OperationRequest,
-        RequestBody, RetryClass, Security, SendFuture, send_request,
+        Envelope, IdempotencyKey, OperationRequest, RequestBody, RetryClass, Security,
     };
     use crate::request::typestate::{Complete, Required, take};
     use enkash_rewards_runtime::Client;
+    use enkash_rewards_runtime::builder::{
+        KeyedWrite, OperationInputs, SendFuture, send_request,
+    };
     use reqwest::Method;
 
     /// The inputs of [`AllocateCoins`](super::AllocateCoins), set through its setters.
@@ -882,11 +880,11 @@ pub mod get_coin_event {
     //! The inputs of [`GetCoinEvent`](super::GetCoinEvent).
 
     use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RetryClass, Security, SendFuture,
-        encode_path_segment, send_request,
+        Envelope, OperationRequest, RetryClass, Security, encode_path_segment,
     };
     use crate::request::typestate::take;
     use enkash_rewards_runtime::Client;
+    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
     use reqwest::Method;
 
     /// The inputs of [`GetCoinEvent`](super::GetCoinEvent), set through its setters.
@@ -950,11 +948,11 @@ pub mod update_coin_event {
     //! The inputs of [`UpdateCoinEvent`](super::UpdateCoinEvent).
 
     use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RequestBody, Security, SendFuture,
-        encode_path_segment, send_request,
+        Envelope, OperationRequest, RequestBody, Security, encode_path_segment,
     };
     use crate::request::typestate::take;
     use enkash_rewards_runtime::Client;
+    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
     use reqwest::Method;
 
     /// The inputs of [`UpdateCoinEvent`](super::UpdateCoinEvent), set through its setters.
@@ -1092,12 +1090,10 @@ impl UpdateCoinEvent {
 pub mod get_coin_balance {
     //! The inputs and typestate of [`GetCoinBalance`](super::GetCoinBalance).
 
-    use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RetryClass, Security, SendFuture,
-        send_request,
-    };
+    use crate::request::{Envelope, OperationRequest, RetryClass, Security};
     use crate::request::typestate::{Complete, Required, take};
     use enkash_rewards_runtime::Client;
+    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
     use reqwest::Method;
 
     /// The inputs of [`GetCoinBalance`](super::GetCoinBalance), set through its setters.
@@ -1209,11 +1205,13 @@ pub mod create_and_allocate_points {
     //! The inputs and typestate of [`CreateAndAllocatePoints`](super::CreateAndAllocatePoints).
 
     use crate::request::{
-        Envelope, IdempotencyKey, KeyedWrite, OperationInputs, OperationRequest,
-        RequestBody, RetryClass, Security, SendFuture, send_request,
+        Envelope, IdempotencyKey, OperationRequest, RequestBody, RetryClass, Security,
     };
     use crate::request::typestate::{Complete, Required, take};
     use enkash_rewards_runtime::Client;
+    use enkash_rewards_runtime::builder::{
+        KeyedWrite, OperationInputs, SendFuture, send_request,
+    };
     use reqwest::Method;
 
     /// The inputs of [`CreateAndAllocatePoints`](super::CreateAndAllocatePoints), set through its setters.
@@ -1660,13 +1658,11 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
 pub mod create_card {
     //! The inputs and typestate of [`CreateCard`](super::CreateCard).
 
-    use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RequestBody, Security, SendFuture,
-        send_request,
-    };
+    use crate::request::{Envelope, OperationRequest, RequestBody, Security};
     use crate::request::typestate::{Complete, Required, take};
     use crate::validate::check_string;
     use enkash_rewards_runtime::Client;
+    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
     use reqwest::Method;
 
     /// The inputs of [`CreateCard`](super::CreateCard), set through its setters.
@@ -2212,12 +2208,10 @@ impl<S: create_card::State> CreateCard<S> {
 pub mod create_sso_token {
     //! The inputs and typestate of [`CreateSsoToken`](super::CreateSsoToken).
 
-    use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
-        SendFuture, send_request,
-    };
+    use crate::request::{Envelope, OperationRequest, RequestBody, RetryClass, Security};
     use crate::request::typestate::{Complete, Required, take};
     use enkash_rewards_runtime::Client;
+    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
     use reqwest::Method;
 
     /// The inputs of [`CreateSsoToken`](super::CreateSsoToken), set through its setters.
@@ -2387,12 +2381,10 @@ impl<S: create_sso_token::State> CreateSsoToken<S> {
 pub mod bulk_create_and_allocate_points {
     //! The inputs and typestate of [`BulkCreateAndAllocatePoints`](super::BulkCreateAndAllocatePoints).
 
-    use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RequestBody, Security, SendFuture,
-        send_request,
-    };
+    use crate::request::{Envelope, OperationRequest, RequestBody, Security};
     use crate::request::typestate::{Complete, Required, take};
     use enkash_rewards_runtime::Client;
+    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
     use reqwest::Method;
 
     /// The inputs of [`BulkCreateAndAllocatePoints`](super::BulkCreateAndAllocatePoints), set through its setters.
@@ -2601,12 +2593,10 @@ impl<S: bulk_create_and_allocate_points::State> BulkCreateAndAllocatePoints<S> {
 pub mod get_reward_account_details {
     //! The inputs and typestate of [`GetRewardAccountDetails`](super::GetRewardAccountDetails).
 
-    use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
-        SendFuture, send_request,
-    };
+    use crate::request::{Envelope, OperationRequest, RequestBody, RetryClass, Security};
     use crate::request::typestate::{Complete, Required, take};
     use enkash_rewards_runtime::Client;
+    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
     use reqwest::Method;
 
     /// The inputs of [`GetRewardAccountDetails`](super::GetRewardAccountDetails), set through its setters.
@@ -2778,12 +2768,10 @@ impl<S: get_reward_account_details::State> GetRewardAccountDetails<S> {
 pub mod search_reward_cards {
     //! The inputs and typestate of [`SearchRewardCards`](super::SearchRewardCards).
 
-    use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
-        SendFuture, send_request,
-    };
+    use crate::request::{Envelope, OperationRequest, RequestBody, RetryClass, Security};
     use crate::request::typestate::{Complete, Required, take};
     use enkash_rewards_runtime::Client;
+    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
     use reqwest::Method;
 
     /// The inputs of [`SearchRewardCards`](super::SearchRewardCards), set through its setters.
@@ -2964,12 +2952,10 @@ impl<S: search_reward_cards::State> SearchRewardCards<S> {
 pub mod get_transaction_details {
     //! The inputs and typestate of [`GetTransactionDetails`](super::GetTransactionDetails).
 
-    use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
-        SendFuture, send_request,
-    };
+    use crate::request::{Envelope, OperationRequest, RequestBody, RetryClass, Security};
     use crate::request::typestate::{Complete, Required, take};
     use enkash_rewards_runtime::Client;
+    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
     use reqwest::Method;
 
     /// The inputs of [`GetTransactionDetails`](super::GetTransactionDetails), set through its setters.
@@ -3323,12 +3309,10 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
 pub mod get_cart {
     //! The inputs and typestate of [`GetCart`](super::GetCart).
 
-    use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RetryClass, Security, SendFuture,
-        send_request,
-    };
+    use crate::request::{Envelope, OperationRequest, RetryClass, Security};
     use crate::request::typestate::{Complete, Required, take};
     use enkash_rewards_runtime::Client;
+    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
     use reqwest::Method;
 
     /// The inputs of [`GetCart`](super::GetCart), set through its setters.
@@ -3494,12 +3478,10 @@ impl<S: get_cart::State> GetCart<S> {
 pub mod add_to_cart {
     //! The inputs and typestate of [`AddToCart`](super::AddToCart).
 
-    use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RequestBody, Security, SendFuture,
-        send_request,
-    };
+    use crate::request::{Envelope, OperationRequest, RequestBody, Security};
     use crate::request::typestate::{Complete, Required, take};
     use enkash_rewards_runtime::Client;
+    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
     use reqwest::Method;
 
     /// The inputs of [`AddToCart`](super::AddToCart), set through its setters.
@@ -3653,12 +3635,10 @@ impl<S: add_to_cart::State> AddToCart<S> {
 pub mod update_cart {
     //! The inputs and typestate of [`UpdateCart`](super::UpdateCart).
 
-    use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RequestBody, Security, SendFuture,
-        send_request,
-    };
+    use crate::request::{Envelope, OperationRequest, RequestBody, Security};
     use crate::request::typestate::{Complete, Required, take};
     use enkash_rewards_runtime::Client;
+    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
     use reqwest::Method;
 
     /// The inputs of [`UpdateCart`](super::UpdateCart), set through its setters.
@@ -3851,11 +3831,11 @@ pub mod get_product_configs {
     //! The inputs of [`GetProductConfigs`](super::GetProductConfigs).
 
     use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RetryClass, Security, SendFuture,
-        encode_path_segment, send_request,
+        Envelope, OperationRequest, RetryClass, Security, encode_path_segment,
     };
     use crate::request::typestate::take;
     use enkash_rewards_runtime::Client;
+    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
     use reqwest::Method;
 
     /// The inputs of [`GetProductConfigs`](super::GetProductConfigs), set through its setters.
@@ -3953,11 +3933,13 @@ pub mod create_order {
     //! The inputs and typestate of [`CreateOrder`](super::CreateOrder).
 
     use crate::request::{
-        Envelope, IdempotencyKey, KeyedWrite, OperationInputs, OperationRequest,
-        RequestBody, RetryClass, Security, SendFuture, send_request,
+        Envelope, IdempotencyKey, OperationRequest, RequestBody, RetryClass, Security,
     };
     use crate::request::typestate::{Complete, Required, take};
     use enkash_rewards_runtime::Client;
+    use enkash_rewards_runtime::builder::{
+        KeyedWrite, OperationInputs, SendFuture, send_request,
+    };
     use reqwest::Method;
 
     /// The inputs of [`CreateOrder`](super::CreateOrder), set through its setters.
@@ -4159,12 +4141,10 @@ impl<S: create_order::State> CreateOrder<S> {
 pub mod search_orders {
     //! The inputs and typestate of [`SearchOrders`](super::SearchOrders).
 
-    use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
-        SendFuture, send_request,
-    };
+    use crate::request::{Envelope, OperationRequest, RequestBody, RetryClass, Security};
     use crate::request::typestate::{Complete, Required, take};
     use enkash_rewards_runtime::Client;
+    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
     use reqwest::Method;
 
     /// The inputs of [`SearchOrders`](super::SearchOrders), set through its setters.
@@ -4447,11 +4427,11 @@ pub mod fetch_order_details {
     //! The inputs of [`FetchOrderDetails`](super::FetchOrderDetails).
 
     use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RetryClass, Security, SendFuture,
-        encode_path_segment, send_request,
+        Envelope, OperationRequest, RetryClass, Security, encode_path_segment,
     };
     use crate::request::typestate::take;
     use enkash_rewards_runtime::Client;
+    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
     use reqwest::Method;
 
     /// The inputs of [`FetchOrderDetails`](super::FetchOrderDetails), set through its setters.
@@ -4548,12 +4528,10 @@ pub type FetchOrderDetails = Builder<fetch_order_details::Inputs>;
 pub mod fetch_order_details_legacy {
     //! The inputs and typestate of [`FetchOrderDetailsLegacy`](super::FetchOrderDetailsLegacy).
 
-    use crate::request::{
-        Envelope, OperationInputs, OperationRequest, RequestBody, RetryClass, Security,
-        SendFuture, send_request,
-    };
+    use crate::request::{Envelope, OperationRequest, RequestBody, RetryClass, Security};
     use crate::request::typestate::{Complete, Required, take};
     use enkash_rewards_runtime::Client;
+    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
     use reqwest::Method;
 
     /// The inputs of [`FetchOrderDetailsLegacy`](super::FetchOrderDetailsLegacy), set through its setters.

@@ -1,0 +1,624 @@
+//! Reading a server's answer: the envelope unwrapped, the payload decoded with exact
+//! decimals, a failure named by its field's path, secrets masked in any quoted body.
+//!
+//! | answer | result |
+//! |--------|--------|
+//! | envelope with `code` 0, HTTP 2xx | the envelope's payload, decoded into `T` |
+//! | envelope with a non-zero `code`, any HTTP status | [`Error::Api`] |
+//! | envelope with `code` 0 on a non-2xx status | [`Error::Http`]: the status contradicts the body, so neither is trusted as a success |
+//! | non-2xx with no EnKash error code (an HTML 502 page) | [`Error::Http`] |
+//! | 2xx that is not valid JSON, lacks the envelope, or has a field of the wrong type | [`Error::Decode`] naming the failing field, e.g. `payload.cardStatus.name` |
+//!
+//! Amounts are read from their own JSON text (`RawValue`), so they are never rounded
+//! through `f64` on the way to `rust_decimal`.
+
+use std::collections::BTreeMap;
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+
+use crate::error::Error;
+use crate::request::{Envelope, Response};
+
+/// How many characters of a body an error quotes.
+const SNIPPET_CHARS: usize = 512;
+
+/// Everything a server answered, before it is interpreted.
+pub(crate) struct Raw {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
+}
+
+/// Decodes an answer exactly as the client decodes an operation's: the envelope unwrapped
+/// (a non-zero code is [`Error::Api`] whatever the status), the payload decoded as `T` with
+/// exact decimals, a failure named by the field's path ([`Error::Decode`]). For answers
+/// that reach you by another way (a queue, a stored response), and for benchmarks.
+///
+/// `operation` names the answer in errors. Payload encryption is not undone here.
+pub fn decode_answer<T: serde::de::DeserializeOwned>(
+    operation: &'static str,
+    envelope: Option<Envelope>,
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Result<T, Error> {
+    decode_payload(operation, envelope, status, body)
+}
+
+/// Interprets a server's answer; see the table in the [module documentation](self).
+pub(crate) fn decode_response<T: DeserializeOwned>(
+    operation: &'static str,
+    envelope: Option<Envelope>,
+    raw: Raw,
+) -> Result<Response<T>, Error> {
+    let Raw {
+        status,
+        headers,
+        body,
+    } = raw;
+    let payload = decode_payload(operation, envelope, status, &body)?;
+    Ok(Response {
+        status,
+        headers,
+        payload,
+    })
+}
+
+/// The payload of an answer, or the error it means; see the table in the
+/// [module documentation](self).
+pub(crate) fn decode_payload<T: DeserializeOwned>(
+    operation: &'static str,
+    envelope: Option<Envelope>,
+    status: StatusCode,
+    body: &[u8],
+) -> Result<T, Error> {
+    match envelope {
+        Some(envelope) => decode_enveloped(operation, envelope, status, body),
+        None if status.is_success() => decode_bytes(operation, status, body),
+        None => Err(Error::Http {
+            status,
+            body_snippet: snippet(body),
+        }),
+    }
+}
+
+/// [`Error::Decode`] for `body`, naming the field at `path` (`.` for the whole body).
+fn decode_error(
+    operation: &'static str,
+    status: StatusCode,
+    body: &[u8],
+    path: String,
+    message: String,
+) -> Error {
+    Error::Decode {
+        operation,
+        status,
+        path,
+        message,
+        body_snippet: snippet(body),
+    }
+}
+
+/// The body as `T`, with the path of the field that failed. An empty body decodes as
+/// JSON `null`, so operations answering nothing can use `()` or `Option<_>`.
+fn decode_bytes<T: DeserializeOwned>(
+    operation: &'static str,
+    status: StatusCode,
+    body: &[u8],
+) -> Result<T, Error> {
+    let decode_error = |path, message| decode_error(operation, status, body, path, message);
+    if body.iter().all(u8::is_ascii_whitespace) {
+        // Read from the text `null`, as every other body is: decoding from a
+        // `serde_json::Value` would compile each type's decoder once more.
+        return decode_text(b"null").map_err(|(path, message)| {
+            let message = message.trim_end_matches(" at line 1 column 4");
+            decode_error(path, format!("empty body: {message}"))
+        });
+    }
+    decode_text(body).map_err(|(path, message)| decode_error(path, message))
+}
+
+/// `text` as `T` in one pass; only when that fails is it read again, tracking the path of
+/// the failing field, so a success pays nothing for error reporting.
+fn decode_text<T: DeserializeOwned>(text: &[u8]) -> Result<T, (String, String)> {
+    let error = match serde_json::from_slice::<T>(text) {
+        Ok(value) => return Ok(value),
+        Err(error) => error,
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(text);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(e) => Err((e.path().to_string(), e.inner().to_string())),
+        // Trailing characters after a valid value: the first error said so.
+        Ok(_) => Err((".".to_owned(), error.to_string())),
+    }
+}
+
+/// Unwraps an EnKash envelope: a non-zero code is an [`Error::Api`] whatever the status.
+///
+/// The envelope is read as raw JSON fields and the payload decoded from its own text,
+/// never from a `serde_json::Value`: a `Value` hands out a number such as
+/// `212110981360666.62` as an `f64`, from which the decimal it was cannot be told apart
+/// from `…666.63` (both are shortest spellings of that `f64`).
+fn decode_enveloped<T: DeserializeOwned>(
+    operation: &'static str,
+    envelope: Envelope,
+    status: StatusCode,
+    body: &[u8],
+) -> Result<T, Error> {
+    if status.is_success()
+        && let Some(payload) = success_in_one_pass(envelope, body)
+    {
+        return Ok(payload);
+    }
+    decode_enveloped_in_two_passes(operation, envelope, status, body)
+}
+
+/// [`decode_enveloped`] for every answer: the envelope's members first, then the payload
+/// from its own text, so that whatever the answer is can be said exactly.
+fn decode_enveloped_in_two_passes<T: DeserializeOwned>(
+    operation: &'static str,
+    envelope: Envelope,
+    status: StatusCode,
+    body: &[u8],
+) -> Result<T, Error> {
+    let decode_error = |path, message| decode_error(operation, status, body, path, message);
+    let http_error = || Error::Http {
+        status,
+        body_snippet: snippet(body),
+    };
+    let value_of = |raw: &RawValue| serde_json::from_str::<serde_json::Value>(raw.get()).ok();
+
+    // The members borrowed from the body: nothing is copied; the payload is decoded below
+    // from its own text. The owned, path-tracking decode runs only to describe a failure.
+    type Members<'b> = BTreeMap<std::borrow::Cow<'b, str>, &'b RawValue>;
+    let parsed = serde_json::from_slice::<Members<'_>>(body).map_err(|_| {
+        // Describe the failure as the owned decode does (empty body, path, position).
+        match decode_bytes::<BTreeMap<String, Box<RawValue>>>(operation, status, body) {
+            Err(error) => error,
+            Ok(_) => decode_error(".".to_owned(), "is not a readable JSON object".to_owned()),
+        }
+    });
+    let fields: Members<'_> = match parsed {
+        Ok(fields) => fields,
+        Err(_) if !status.is_success() => return Err(http_error()),
+        // Well-formed JSON, but not an object: name what was expected.
+        Err(_) if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() => {
+            return Err(decode_error(
+                ".".to_owned(),
+                "expected the EnKash response envelope (a JSON object)".to_owned(),
+            ));
+        }
+        Err(error) => return Err(error),
+    };
+    let code = Envelope::pick(envelope.code, &fields)
+        .map(|(name, raw)| (name, value_of(raw).as_ref().and_then(envelope_code)));
+    let code = match code {
+        Some((_, Some(code))) => code,
+        Some((name, None)) if status.is_success() => {
+            return Err(decode_error(
+                name.to_owned(),
+                "is not an integer".to_owned(),
+            ));
+        }
+        None if status.is_success() => {
+            return Err(decode_error(
+                envelope.code.join(" or "),
+                "is missing: expected the EnKash response envelope".to_owned(),
+            ));
+        }
+        Some((_, None)) | None => return Err(http_error()),
+    };
+    if code != 0 {
+        return Err(api_failure(envelope, &fields, code, status));
+    }
+    let payload_member = Envelope::pick(envelope.payload, &fields);
+    if !status.is_success() {
+        return Err(http_error());
+    }
+    // An envelope with no payload member names (a hand-built `Envelope`) reads as `null`.
+    let (name, payload) = payload_member.map_or(
+        (
+            envelope.payload.first().copied().unwrap_or("payload"),
+            "null",
+        ),
+        |(name, raw)| (name, raw.get()),
+    );
+    decode_text(payload.as_bytes())
+        .map_err(|(path, message)| decode_error(prefixed_path(name, &path), message))
+}
+
+/// EnKash's refusal (a non-zero code): its message, and its payload with secrets masked.
+fn api_failure(
+    envelope: Envelope,
+    fields: &BTreeMap<std::borrow::Cow<'_, str>, &RawValue>,
+    code: i64,
+    status: StatusCode,
+) -> Error {
+    let value_of = |raw: &RawValue| serde_json::from_str::<serde_json::Value>(raw.get()).ok();
+    let message = match Envelope::pick(envelope.message, fields).and_then(|(_, raw)| value_of(raw))
+    {
+        Some(serde_json::Value::String(message)) => message,
+        Some(serde_json::Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    };
+    let mut payload = Envelope::pick(envelope.payload, fields)
+        .and_then(|(_, raw)| value_of(raw))
+        .unwrap_or(serde_json::Value::Null);
+    crate::redact::redact_value(&mut payload);
+    Error::Api {
+        code,
+        message,
+        status,
+        payload,
+    }
+}
+
+/// The common case, a success, in one pass over `body`: the payload is decoded as `T`
+/// where it stands, the code checked to be 0, everything else skipped unread. `None` for
+/// anything else (a non-zero or missing code, a payload that is not a `T`, a name given
+/// twice, malformed JSON): [`decode_enveloped`] then reads the body again and says what it
+/// is, so only a failure pays for the second pass.
+fn success_in_one_pass<T: DeserializeOwned>(envelope: Envelope, body: &[u8]) -> Option<T> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let payload = serde::Deserializer::deserialize_map(
+        &mut deserializer,
+        one_pass::Members::<T>::new(envelope),
+    )
+    .ok()?;
+    deserializer.end().ok()?;
+    payload
+}
+
+/// The visitors of [`success_in_one_pass`].
+mod one_pass {
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+    use crate::request::Envelope;
+
+    /// What an envelope member is, told from its name without copying it.
+    enum Member {
+        Code,
+        Payload,
+        Other,
+    }
+
+    struct MemberName(Envelope);
+
+    impl<'de> DeserializeSeed<'de> for MemberName {
+        type Value = Member;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Member, D::Error> {
+            deserializer.deserialize_str(self)
+        }
+    }
+
+    impl Visitor<'_> for MemberName {
+        type Value = Member;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a member name")
+        }
+
+        fn visit_str<E>(self, name: &str) -> Result<Member, E> {
+            Ok(if self.0.code.contains(&name) {
+                Member::Code
+            } else if self.0.payload.contains(&name) {
+                Member::Payload
+            } else {
+                Member::Other
+            })
+        }
+    }
+
+    /// Whether an envelope code is 0, sent as a number or as a numeric string.
+    struct CodeIsZero;
+
+    impl<'de> serde::Deserialize<'de> for CodeIsZero {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_any(CodeIsZero)
+        }
+    }
+
+    impl Visitor<'_> for CodeIsZero {
+        type Value = CodeIsZero;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("the code 0")
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, code: u64) -> Result<Self, E> {
+            (code == 0)
+                .then_some(CodeIsZero)
+                .ok_or_else(|| E::custom("not 0"))
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, code: i64) -> Result<Self, E> {
+            (code == 0)
+                .then_some(CodeIsZero)
+                .ok_or_else(|| E::custom("not 0"))
+        }
+
+        fn visit_str<E: serde::de::Error>(self, code: &str) -> Result<Self, E> {
+            (code.trim().parse::<i64>() == Ok(0))
+                .then_some(CodeIsZero)
+                .ok_or_else(|| E::custom("not 0"))
+        }
+    }
+
+    /// The envelope's members: `Some(payload)` when the code is 0 and each of code and
+    /// payload is given exactly once.
+    pub(super) struct Members<T> {
+        envelope: Envelope,
+        payload: PhantomData<fn() -> T>,
+    }
+
+    impl<T> Members<T> {
+        pub(super) fn new(envelope: Envelope) -> Self {
+            Members {
+                envelope,
+                payload: PhantomData,
+            }
+        }
+    }
+
+    impl<'de, T: serde::Deserialize<'de>> Visitor<'de> for Members<T> {
+        type Value = Option<T>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("the EnKash response envelope")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
+            let (mut codes, mut payload, mut payloads) = (0, None, 0);
+            while let Some(member) = map.next_key_seed(MemberName(self.envelope))? {
+                match member {
+                    Member::Code => {
+                        map.next_value::<CodeIsZero>()?;
+                        codes += 1;
+                    }
+                    Member::Payload => {
+                        payload = Some(map.next_value::<T>()?);
+                        payloads += 1;
+                    }
+                    Member::Other => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(payload.filter(|_| codes == 1 && payloads == 1))
+        }
+    }
+}
+
+/// An envelope code sent as a number or as a numeric string.
+fn envelope_code(value: &serde_json::Value) -> Option<i64> {
+    match value {
+        serde_json::Value::Number(number) => number.as_i64(),
+        serde_json::Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// `payload` + a `serde_path_to_error` path (`.` for the root, `[0]…` for sequences).
+fn prefixed_path(field: &str, path: &str) -> String {
+    match path {
+        "." => field.to_owned(),
+        p if p.starts_with('[') => format!("{field}{p}"),
+        p => format!("{field}.{p}"),
+    }
+}
+
+/// The first [`SNIPPET_CHARS`] characters of a body, secrets masked
+/// ([`redact`](crate::redact)), cut on a character boundary.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    crate::redact::redact_text(&text)
+        .chars()
+        .take(SNIPPET_CHARS)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    const ENVELOPE: Envelope = Envelope {
+        code: &["response_code"],
+        message: &["response_message"],
+        payload: &["payload"],
+    };
+
+    fn raw(status: u16, body: &str) -> Raw {
+        Raw {
+            status: StatusCode::from_u16(status).expect("valid status"),
+            headers: HeaderMap::new(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Card {
+        card_status: Status,
+        #[serde(with = "crate::serde_helpers::exact")]
+        amount: rust_decimal::Decimal,
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Status {
+        name: String,
+    }
+
+    #[test]
+    fn snippets_cut_on_char_boundaries() {
+        let long = "é".repeat(1000);
+        let cut = snippet(long.as_bytes());
+        assert_eq!(cut.chars().count(), SNIPPET_CHARS);
+        assert!(cut.chars().all(|c| c == 'é'));
+        assert_eq!(snippet(b"short"), "short");
+        let wide = "😀".repeat(600);
+        assert_eq!(
+            snippet(wide.as_bytes())
+                .chars()
+                .filter(|c| *c == '😀')
+                .count(),
+            SNIPPET_CHARS
+        );
+    }
+
+    #[test]
+    fn payload_paths_are_prefixed() {
+        assert_eq!(prefixed_path("payload", "."), "payload");
+        assert_eq!(
+            prefixed_path("payload", "cardStatus.name"),
+            "payload.cardStatus.name"
+        );
+        assert_eq!(prefixed_path("payload", "[2].name"), "payload[2].name");
+    }
+
+    #[test]
+    fn success_decodes_the_payload_exactly() {
+        let body = r#"{"response_code":0,"response_message":"Success","payload":{"cardStatus":{"name":"ACTIVE"},"amount":12345678901234567.89}}"#;
+        let response: Response<Card> =
+            decode_response("op", Some(ENVELOPE), raw(200, body)).expect("decodes");
+        assert_eq!(response.payload.card_status.name, "ACTIVE");
+        assert_eq!(response.payload.amount.to_string(), "12345678901234567.89");
+    }
+
+    /// The one-pass success path decodes exactly what the two-pass reading does, and
+    /// leaves everything else to it.
+    #[test]
+    fn one_pass_agrees_with_two_passes() {
+        let bodies = [
+            (r#"{"response_code":0,"payload":{"a":[1,2.50]}}"#, true),
+            (
+                r#"{"payload":"first","x":{"y":[]},"response_code":"0"}"#,
+                true,
+            ),
+            (
+                r#"{"response_code":" 0 ","response_message":"ok","payload":null}"#,
+                true,
+            ),
+            (r#"{"response_code":0,"payload":1,"payload":2}"#, false),
+            (
+                r#"{"response_code":0,"response_code":0,"payload":1}"#,
+                false,
+            ),
+            (r#"{"response_code":0}"#, false),
+            (r#"{"response_code":0.0,"payload":1}"#, false),
+            (r#"{"response_code":1,"payload":1}"#, false),
+            (r#"{"response_code":0,"payload":1} x"#, false),
+            (r#"[0]"#, false),
+        ];
+        for (body, one_pass) in bodies {
+            let fast = success_in_one_pass::<serde_json::Value>(ENVELOPE, body.as_bytes());
+            assert_eq!(fast.is_some(), one_pass, "{body}");
+            let slow = decode_enveloped_in_two_passes::<serde_json::Value>(
+                "op",
+                ENVELOPE,
+                StatusCode::OK,
+                body.as_bytes(),
+            );
+            if let Some(fast) = fast {
+                assert_eq!(Some(fast), slow.ok(), "{body}");
+            }
+        }
+    }
+
+    #[test]
+    fn non_zero_code_is_an_api_error_even_on_200() {
+        let body = r#"{"response_code":1,"response_message":"Insufficient balance","payload":"Insufficient balance"}"#;
+        match decode_response::<Card>("op", Some(ENVELOPE), raw(200, body)) {
+            Err(Error::Api {
+                code: 1,
+                message,
+                status,
+                payload,
+            }) => {
+                assert_eq!(message, "Insufficient balance");
+                assert_eq!(status, StatusCode::OK);
+                assert_eq!(payload, serde_json::json!("Insufficient balance"));
+            }
+            other => panic!("expected Api, got {other:?}"),
+        }
+        let string_code = r#"{"response_code":"7","response_message":null}"#;
+        assert!(matches!(
+            decode_response::<Card>("op", Some(ENVELOPE), raw(422, string_code)),
+            Err(Error::Api { code: 7, .. })
+        ));
+    }
+
+    #[test]
+    fn zero_code_on_an_error_status_is_http() {
+        let body = r#"{"response_code":0,"payload":{}}"#;
+        assert!(matches!(
+            decode_response::<serde_json::Value>("op", Some(ENVELOPE), raw(500, body)),
+            Err(Error::Http { .. })
+        ));
+    }
+
+    #[test]
+    fn missing_envelope_on_success_is_a_decode_error() {
+        match decode_response::<serde_json::Value>("op", Some(ENVELOPE), raw(200, r#"{"data":1}"#))
+        {
+            Err(Error::Decode { path, .. }) => assert_eq!(path, "response_code"),
+            other => panic!("expected Decode, got {other:?}"),
+        }
+        assert!(matches!(
+            decode_response::<serde_json::Value>("op", Some(ENVELOPE), raw(200, "[1]")),
+            Err(Error::Decode { .. })
+        ));
+    }
+
+    #[test]
+    fn wrong_types_report_the_field_path() {
+        let body = r#"{"response_code":0,"payload":{"cardStatus":{"name":5},"amount":"1"}}"#;
+        match decode_response::<Card>("op", Some(ENVELOPE), raw(200, body)) {
+            Err(Error::Decode { path, .. }) => assert_eq!(path, "payload.cardStatus.name"),
+            other => panic!("expected Decode, got {other:?}"),
+        }
+        match decode_response::<Vec<Status>>(
+            "op",
+            None,
+            raw(200, r#"[{"name":"a"},{"name":false}]"#),
+        ) {
+            Err(Error::Decode { path, .. }) => assert_eq!(path, "[1].name"),
+            other => panic!("expected Decode, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bare_bodies_decode_whole_and_reject_trailing_garbage() {
+        let ok: Response<Status> =
+            decode_response("op", None, raw(200, r#"{"name":"x"}"#)).expect("decodes");
+        assert_eq!(ok.payload.name, "x");
+        assert!(matches!(
+            decode_response::<Status>("op", None, raw(200, r#"{"name":"x"} trailing"#)),
+            Err(Error::Decode { .. })
+        ));
+        let empty: Response<()> =
+            decode_response("op", None, raw(204, "")).expect("empty body is null");
+        assert_eq!(empty.status, StatusCode::NO_CONTENT);
+        // An empty body where an object is due: said as such, with no position in it.
+        match decode_response::<Status>("op", None, raw(200, " ")) {
+            Err(Error::Decode { path, message, .. }) => {
+                assert_eq!(path, ".");
+                assert_eq!(
+                    message,
+                    "empty body: invalid type: null, expected struct Status"
+                );
+            }
+            other => panic!("expected Decode, got {other:?}"),
+        }
+        assert!(matches!(
+            decode_response::<Status>("op", None, raw(401, r#"{"error":"unauthorized"}"#)),
+            Err(Error::Http { .. })
+        ));
+    }
+}
