@@ -309,121 +309,138 @@ fn compare_heading(cx: &mut Ctx<'_>, page: &Page, op: &Operation<'_>) {
 }
 
 fn compare_params(cx: &mut Ctx<'_>, page: &Page, op: &Operation<'_>) {
-    let security = cx.spec.security_headers(op);
     let spec_params = cx.spec.parameters(op);
-    let media = body_schema(cx.spec, op).map(|(_, _, m)| m);
     for param in &page.params {
         let f = &param.field;
         let loc = param.location.as_str();
-        let field = format!("request.{loc}.{}", f.name);
         let found = spec_params.iter().find(|(p, _)| {
             p.get("in").and_then(Value::as_str) == Some(loc)
                 && p.get("name").and_then(Value::as_str).is_some_and(|n| {
-                    if param.location == Location::Header {
-                        n.eq_ignore_ascii_case(&f.name)
-                    } else {
-                        n == f.name
-                    }
+                    // Header names are case-insensitive.
+                    n == f.name
+                        || (param.location == Location::Header && n.eq_ignore_ascii_case(&f.name))
                 })
         });
-        let Some((p, pointer)) = found else {
-            if param.location == Location::Header {
-                if security.iter().any(|s| s.eq_ignore_ascii_case(&f.name)) {
-                    continue;
-                }
-                if f.name.eq_ignore_ascii_case("content-type") {
-                    let documented = f.example.as_deref();
-                    if documented.is_none() || documented == media.as_deref() {
-                        continue;
-                    }
-                    cx.push(
-                        field,
-                        Some(format!("{}/requestBody", op.pointer)),
-                        "header_mismatch",
-                        documented.map(str::to_owned),
-                        media.clone(),
-                    );
-                    continue;
-                }
-                cx.push(
-                    field,
-                    Some(format!("{}/parameters", op.pointer)),
-                    "header_mismatch",
-                    Some(describe(f)),
-                    None,
-                );
-            } else {
-                cx.push(
-                    field,
-                    Some(format!("{}/parameters", op.pointer)),
-                    "field_only_in_docs",
-                    Some(describe(f)),
-                    None,
-                );
+        match found {
+            Some((p, pointer)) => {
+                compare_param(cx, &format!("request.{loc}.{}", f.name), f, p, pointer)
             }
-            continue;
-        };
-        let required = p.get("required").and_then(Value::as_bool).unwrap_or(false);
-        if let Some(doc_required) = f.required
-            && doc_required != required
-        {
-            cx.push(
-                field.clone(),
-                Some(format!("{pointer}/required")),
-                "required_mismatch",
-                Some(req(doc_required)),
-                Some(req(required)),
-            );
-        }
-        let spec_ty = p
-            .get("schema")
-            .map(|s| cx.spec.resolve(s, String::new()).0)
-            .and_then(|s| s.get("type"))
-            .and_then(Value::as_str);
-        if let Some(spec_ty) = spec_ty
-            && spec_ty != f.ty
-        {
-            cx.push(
-                field,
-                Some(format!("{pointer}/schema")),
-                "type_mismatch",
-                Some(f.ty.clone()),
-                Some(spec_ty.to_owned()),
-            );
+            None => param_only_in_docs(cx, param.location, f, op),
         }
     }
-    // Parameters the spec has and a list the page shows does not.
-    for (p, pointer) in &spec_params {
+    params_only_in_spec(cx, page, &spec_params);
+}
+
+/// A documented parameter the spec has: its requirement and type.
+fn compare_param(cx: &mut Ctx<'_>, field: &str, f: &Field, p: &Value, pointer: &str) {
+    let required = p.get("required").and_then(Value::as_bool).unwrap_or(false);
+    if let Some(doc_required) = f.required
+        && doc_required != required
+    {
+        cx.push(
+            field.to_owned(),
+            Some(format!("{pointer}/required")),
+            "required_mismatch",
+            Some(req(doc_required)),
+            Some(req(required)),
+        );
+    }
+    let spec_ty = p
+        .get("schema")
+        .map(|s| cx.spec.resolve(s, String::new()).0)
+        .and_then(|s| s.get("type"))
+        .and_then(Value::as_str);
+    if let Some(spec_ty) = spec_ty
+        && spec_ty != f.ty
+    {
+        cx.push(
+            field.to_owned(),
+            Some(format!("{pointer}/schema")),
+            "type_mismatch",
+            Some(f.ty.clone()),
+            Some(spec_ty.to_owned()),
+        );
+    }
+}
+
+/// A documented parameter the spec has not: a header the spec sends otherwise (a security
+/// scheme, the body's media type) is no difference.
+fn param_only_in_docs(cx: &mut Ctx<'_>, location: Location, f: &Field, op: &Operation<'_>) {
+    let field = format!("request.{}.{}", location.as_str(), f.name);
+    let parameters = Some(format!("{}/parameters", op.pointer));
+    if location != Location::Header {
+        cx.push(
+            field,
+            parameters,
+            "field_only_in_docs",
+            Some(describe(f)),
+            None,
+        );
+        return;
+    }
+    if cx
+        .spec
+        .security_headers(op)
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(&f.name))
+    {
+        return;
+    }
+    if f.name.eq_ignore_ascii_case("content-type") {
+        let media = body_schema(cx.spec, op).map(|(_, _, m)| m);
+        let documented = f.example.as_deref();
+        if documented.is_some() && documented != media.as_deref() {
+            let body = Some(format!("{}/requestBody", op.pointer));
+            cx.push(
+                field,
+                body,
+                "header_mismatch",
+                documented.map(str::to_owned),
+                media,
+            );
+        }
+        return;
+    }
+    cx.push(
+        field,
+        parameters,
+        "header_mismatch",
+        Some(describe(f)),
+        None,
+    );
+}
+
+/// Parameters the spec has and a list the page shows does not (cannot tell when the page
+/// renders that list empty).
+fn params_only_in_spec(cx: &mut Ctx<'_>, page: &Page, spec_params: &[(&Value, String)]) {
+    for (p, pointer) in spec_params {
         let (Some(loc), Some(name)) = (
             p.get("in").and_then(Value::as_str),
             p.get("name").and_then(Value::as_str),
         ) else {
             continue;
         };
-        let shown: Vec<&Field> = page
+        let field = format!("request.{loc}.{name}");
+        let mut shown = page
             .params
             .iter()
             .filter(|q| q.location.as_str() == loc)
-            .map(|q| &q.field)
-            .collect();
-        if shown.is_empty() {
+            .peekable();
+        if shown.peek().is_none() {
             if page.unseen.iter().any(|u| u == &format!("request.{loc}")) {
-                cx.cannot_tell(
-                    format!("request.{loc}.{name}"),
-                    Some(pointer.clone()),
-                    format!("the page renders its {loc} parameter list empty"),
-                );
+                let why = format!("the page renders its {loc} parameter list empty");
+                cx.cannot_tell(field, Some(pointer.clone()), why);
             }
             continue;
         }
-        if !shown.iter().any(|f| f.name.eq_ignore_ascii_case(name)) {
+        if !shown.any(|q| q.field.name.eq_ignore_ascii_case(name)) {
             let kind = if loc == "header" {
                 "header_mismatch"
             } else {
                 "field_only_in_spec"
             };
             cx.push(
-                format!("request.{loc}.{name}"),
+                field,
                 Some(pointer.clone()),
                 kind,
                 None,
@@ -698,130 +715,132 @@ fn compare_fields(
     within: &str,
 ) {
     for d in docs {
-        let field = format!("{at}.{}", d.name);
-        // The last definition wins: an `allOf` part that narrows a member comes after the base.
-        let by_name = spec.iter().rfind(|s| s.name == d.name);
-        let by_alias = || {
-            let (parent, last) = d
-                .name
-                .rsplit_once('.')
-                .map_or(("", d.name.as_str()), |(p, l)| (p, l));
-            spec.iter().find(|s| {
-                s.aliases.iter().any(|a| a == last)
-                    && s.name.rsplit_once('.').map_or("", |(p, _)| p) == parent
-            })
-        };
-        let Some(s) = by_name.or_else(by_alias) else {
-            let parent = d.name.rsplit_once('.').map(|(p, _)| p);
-            let pointer = match parent {
-                None => Some(format!("{root_pointer}/properties")),
-                Some(p) => spec
-                    .iter()
-                    .rfind(|s| s.name == p)
-                    .map(|s| format!("{}/properties", s.schema_pointer)),
-            };
-            // Under a member the spec leaves open (no properties), or a map whose keys an
-            // example shows, nothing more can be said.
-            if parent.is_some() && pointer.is_none() {
-                continue;
-            }
-            if parent.is_some_and(|p| {
-                spec.iter().rfind(|s| s.name == p).is_some_and(|s| s.map)
-                    || docs.iter().any(|o| o.name == p && o.map)
-            }) {
-                continue;
-            }
-            if parent.is_some_and(|p| {
-                spec.iter()
-                    .rfind(|s| s.name == p)
-                    .is_some_and(|s| s.ty.as_deref() != Some("object") && s.ty.is_some())
-            }) {
-                continue;
-            }
-            let place = match &d.table {
-                Some(heading) => format!("in the field table under \"{heading}\""),
-                None => format!("in {}", d.shown_in),
-            };
-            let words = match (&d.ty, d.listed) {
-                (Some(t), true) => format!(
-                    "{t}{}",
-                    d.required
-                        .map_or(String::new(), |r| format!(", {}", req(r)))
-                ),
-                (Some(t), false) => format!("{t}, {place}"),
-                (None, _) => place,
-            };
-            cx.push(field, pointer, "field_only_in_docs", Some(words), None);
-            continue;
-        };
-        if s.name != d.name {
-            cx.curated(
-                field.clone(),
-                Some(s.pointer.clone()),
-                "field_only_in_docs",
-                Some(d.name.clone()),
-                Some(s.name.clone()),
-                format!(
-                    "the spec sends `{}` and accepts `{}` as an alias (x-aliases at {})",
-                    s.name,
-                    d.name.rsplit('.').next().unwrap_or(&d.name),
-                    s.pointer
-                ),
-            );
-        }
-        if let Some(r) = d.required.filter(|_| d.listed)
-            && r != s.required
-        {
-            cx.push(
-                field.clone(),
-                Some(s.pointer.clone()),
-                "required_mismatch",
-                Some(req(r)),
-                Some(req(s.required)),
-            );
-        }
-        if d.listed && d.map != s.map && d.ty.as_deref() == Some("object") {
-            let shape = |m: bool| if m { "map" } else { "object" }.to_owned();
-            cx.push(
-                field.clone(),
-                Some(s.pointer.clone()),
-                "type_mismatch",
-                Some(shape(d.map)),
-                Some(shape(s.map)),
-            );
-            continue;
-        }
-        if !d.enum_values.is_empty() {
-            let a: BTreeSet<&String> = d.enum_values.iter().collect();
-            let b: BTreeSet<&String> = s.enum_values.iter().collect();
-            if a != b {
-                cx.push(
-                    field.clone(),
-                    Some(s.pointer.clone()),
-                    "enum_mismatch",
-                    Some(d.enum_values.join(", ")),
-                    Some(s.enum_values.join(", ")),
-                );
-            }
-            continue;
-        }
-        if let (Some(dt), Some(st)) = (&d.ty, &s.ty) {
-            // An example's whole number is a valid `number`.
-            let compatible = dt == st || (!d.listed && dt == "integer" && st == "number");
-            if !compatible {
-                cx.push(
-                    field,
-                    Some(s.pointer.clone()),
-                    "type_mismatch",
-                    Some(dt.clone()),
-                    Some(st.clone()),
-                );
-            }
+        match spec_field_for(d, spec) {
+            Some(s) => compare_field(cx, &format!("{at}.{}", d.name), d, s),
+            None => only_in_docs(cx, at, d, docs, spec, root_pointer),
         }
     }
-    if !complete {
-        return;
+    if complete {
+        only_in_spec(cx, at, docs, spec, within);
     }
+}
+
+/// The spec's field for a documented one: by wire name (the last definition wins: an
+/// `allOf` part that narrows a member comes after the base), else by an `x-aliases` name
+/// under the same parent.
+fn spec_field_for<'s>(d: &DocField, spec: &'s [SpecField]) -> Option<&'s SpecField> {
+    spec.iter().rfind(|s| s.name == d.name).or_else(|| {
+        let (parent, last) = d.name.rsplit_once('.').unwrap_or(("", d.name.as_str()));
+        spec.iter().find(|s| {
+            s.aliases.iter().any(|a| a == last)
+                && s.name.rsplit_once('.').map_or("", |(p, _)| p) == parent
+        })
+    })
+}
+
+/// A documented field the spec has: its name, requirement, shape, enum values and type.
+fn compare_field(cx: &mut Ctx<'_>, field: &str, d: &DocField, s: &SpecField) {
+    if s.name != d.name {
+        cx.curated(
+            field.to_owned(),
+            Some(s.pointer.clone()),
+            "field_only_in_docs",
+            Some(d.name.clone()),
+            Some(s.name.clone()),
+            format!(
+                "the spec sends `{}` and accepts `{}` as an alias (x-aliases at {})",
+                s.name,
+                d.name.rsplit('.').next().unwrap_or(&d.name),
+                s.pointer
+            ),
+        );
+    }
+    let mut push = |kind, docs: String, spec: String| {
+        cx.push(
+            field.to_owned(),
+            Some(s.pointer.clone()),
+            kind,
+            Some(docs),
+            Some(spec),
+        );
+    };
+    if let Some(r) = d.required.filter(|_| d.listed)
+        && r != s.required
+    {
+        push("required_mismatch", req(r), req(s.required));
+    }
+    if d.listed && d.map != s.map && d.ty.as_deref() == Some("object") {
+        let shape = |m: bool| if m { "map" } else { "object" }.to_owned();
+        push("type_mismatch", shape(d.map), shape(s.map));
+    } else if !d.enum_values.is_empty() {
+        let a: BTreeSet<&String> = d.enum_values.iter().collect();
+        let b: BTreeSet<&String> = s.enum_values.iter().collect();
+        if a != b {
+            push(
+                "enum_mismatch",
+                d.enum_values.join(", "),
+                s.enum_values.join(", "),
+            );
+        }
+    } else if let (Some(dt), Some(st)) = (&d.ty, &s.ty) {
+        // An example's whole number is a valid `number`.
+        let compatible = dt == st || (!d.listed && dt == "integer" && st == "number");
+        if !compatible {
+            push("type_mismatch", dt.clone(), st.clone());
+        }
+    }
+}
+
+/// A documented field the spec lacks, reported where it would go; nothing under a member
+/// the spec leaves open (no properties, a map, a non-object).
+fn only_in_docs(
+    cx: &mut Ctx<'_>,
+    at: &str,
+    d: &DocField,
+    docs: &[DocField],
+    spec: &[SpecField],
+    root_pointer: &str,
+) {
+    let pointer = match d.name.rsplit_once('.') {
+        None => format!("{root_pointer}/properties"),
+        Some((p, _)) => {
+            let Some(parent) = spec.iter().rfind(|s| s.name == p) else {
+                return;
+            };
+            let open = parent.map
+                || docs.iter().any(|o| o.name == p && o.map)
+                || parent.ty.as_deref().is_some_and(|t| t != "object");
+            if open {
+                return;
+            }
+            format!("{}/properties", parent.schema_pointer)
+        }
+    };
+    let place = match &d.table {
+        Some(heading) => format!("in the field table under \"{heading}\""),
+        None => format!("in {}", d.shown_in),
+    };
+    let words = match (&d.ty, d.listed) {
+        (Some(t), true) => format!(
+            "{t}{}",
+            d.required
+                .map_or(String::new(), |r| format!(", {}", req(r)))
+        ),
+        (Some(t), false) => format!("{t}, {place}"),
+        (None, _) => place,
+    };
+    cx.push(
+        format!("{at}.{}", d.name),
+        Some(pointer),
+        "field_only_in_docs",
+        Some(words),
+        None,
+    );
+}
+
+/// Spec fields (under `within`) that neither the page's list nor its example shows; a child
+/// of a field the page does not show is reported through its parent.
+fn only_in_spec(cx: &mut Ctx<'_>, at: &str, docs: &[DocField], spec: &[SpecField], within: &str) {
     for s in spec {
         if !within.is_empty() && !s.name.starts_with(&format!("{within}.")) {
             continue;
@@ -832,26 +851,18 @@ fn compare_fields(
                     .iter()
                     .any(|a| d.name.rsplit('.').next() == Some(a))
         });
-        // A child of a field the page does not list is reported through its parent.
         let parent_shown = s
             .name
             .rsplit_once('.')
             .is_none_or(|(p, _)| p == within || docs.iter().any(|d| d.name == p));
         if !shown && parent_shown {
+            let required = if s.required { "required" } else { "optional" };
             cx.push(
                 format!("{at}.{}", s.name),
                 Some(s.pointer.clone()),
                 "field_only_in_spec",
                 None,
-                Some(format!(
-                    "{}{}",
-                    s.ty.clone().unwrap_or_default(),
-                    if s.required {
-                        ", required"
-                    } else {
-                        ", optional"
-                    }
-                )),
+                Some(format!("{}, {required}", s.ty.clone().unwrap_or_default())),
             );
         }
     }

@@ -51,6 +51,19 @@ pub fn fragment(page: &Page, spec: &Spec) -> Result<String, String> {
             let _ = writeln!(y, "        {line}");
         }
     }
+    write_parameters(&mut y, page);
+    let mut schemas: Vec<(String, String)> = Vec::new();
+    write_body(&mut y, page, &type_name, &mut schemas);
+    write_responses(&mut y, page, &type_name, &mut schemas);
+    let _ = writeln!(y, "components:\n  schemas:");
+    for (name, body) in schemas {
+        let _ = writeln!(y, "    {name}:\n{body}");
+    }
+    Ok(y)
+}
+
+/// The security guess and the path and query parameters.
+fn write_parameters(y: &mut String, page: &Page) {
     let headers: Vec<&Field> = page
         .params
         .iter()
@@ -92,12 +105,16 @@ pub fn fragment(page: &Page, spec: &Spec) -> Result<String, String> {
             }
         }
     }
+}
+
+/// The request body: a schema for it (added to `schemas`) and the page's example, unless it
+/// is a placeholder drawn from the schema.
+fn write_body(y: &mut String, page: &Page, type_name: &str, schemas: &mut Vec<(String, String)>) {
     let example = page
         .request_examples
         .iter()
         .find(|e| !e.placeholder)
         .or(page.request_examples.first());
-    let mut schemas: Vec<(String, String)> = Vec::new();
     if !page.body_fields.is_empty() || example.is_some() {
         let media = page
             .body_media
@@ -124,6 +141,15 @@ pub fn fragment(page: &Page, spec: &Spec) -> Result<String, String> {
             ),
         ));
     }
+}
+
+/// Each answer the page shows, with a schema (added to `schemas`) and its example.
+fn write_responses(
+    y: &mut String,
+    page: &Page,
+    type_name: &str,
+    schemas: &mut Vec<(String, String)>,
+) {
     let _ = writeln!(y, "      responses:");
     if page.responses.is_empty() {
         let _ = writeln!(
@@ -159,11 +185,6 @@ pub fn fragment(page: &Page, spec: &Spec) -> Result<String, String> {
             .collect();
         schemas.push((name, schema(&fields, example.map(|e| &e.value), false)));
     }
-    let _ = writeln!(y, "components:\n  schemas:");
-    for (name, body) in schemas {
-        let _ = writeln!(y, "    {name}:\n{body}");
-    }
-    Ok(y)
 }
 
 /// An object schema from a field list (dotted names) and an example; members only the example

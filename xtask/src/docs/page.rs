@@ -385,13 +385,7 @@ impl Reader<'_> {
                 continue;
             }
             if let Some(media) = line.strip_prefix("Body Params") {
-                self.page.body_media = Some(media.trim().to_owned()).filter(|m| !m.is_empty());
-                self.at += 1;
-                let fields = self.read_fields(Lists::Body);
-                if fields.is_empty() {
-                    self.page.unseen.push("request.body".to_owned());
-                }
-                self.page.body_fields = fields;
+                self.read_body_params(media);
                 continue;
             }
             let location = match line.as_str() {
@@ -401,27 +395,11 @@ impl Reader<'_> {
                 _ => None,
             };
             if let Some(location) = location {
-                self.at += 1;
-                let fields = self.read_fields(Lists::Params);
-                if fields.is_empty() {
-                    self.page
-                        .unseen
-                        .push(format!("request.{}", location.as_str()));
-                }
-                self.page
-                    .params
-                    .extend(fields.into_iter().map(|field| Param { location, field }));
+                self.read_params(location);
                 continue;
             }
             if line == "Authorization" && !in_responses {
-                // The portal's "provide your bearer token" box: the security scheme, drawn.
-                self.at += 1;
-                while self
-                    .line()
-                    .is_some_and(|l| !is_section(l) || l == "Authorization")
-                {
-                    self.at += 1;
-                }
+                self.skip_authorization_box();
                 continue;
             }
             if line == "Responses" {
@@ -429,30 +407,8 @@ impl Reader<'_> {
                 self.at += 1;
                 continue;
             }
-            if in_responses {
-                if let Some(status) = status_of(&line) {
-                    if self
-                        .page
-                        .responses
-                        .last()
-                        .is_none_or(|r| r.status != status)
-                    {
-                        self.page.responses.push(Response {
-                            status,
-                            ..Response::default()
-                        });
-                    }
-                    self.at += 1;
-                    continue;
-                }
-                if line == "Body" || line == "Data Schema" {
-                    self.at += 1;
-                    let fields = self.read_fields(Lists::Response);
-                    if let Some(r) = self.page.responses.last_mut() {
-                        r.fields = fields;
-                    }
-                    continue;
-                }
+            if in_responses && self.read_response_part(&line) {
+                continue;
             }
             if line.starts_with("curl ") {
                 let curl = self.read_curl();
@@ -463,22 +419,7 @@ impl Reader<'_> {
             let glued =
                 line.ends_with('{') && line.len() > 1 && !line.contains('"') && !line.contains(':');
             if line.starts_with('{') || line.starts_with('[') || glued {
-                let example = self.read_json();
-                let is_answer = example.value.get("payload").is_some()
-                    && (example.value.get("code").is_some()
-                        || example.value.get("response_code").is_some());
-                if in_responses || (self.page.method.is_none() && is_answer) {
-                    match self.page.responses.last_mut() {
-                        Some(r) if in_responses => r.examples.push(example),
-                        _ => self.page.responses.push(Response {
-                            status: "200".to_owned(),
-                            examples: vec![example],
-                            ..Response::default()
-                        }),
-                    }
-                } else {
-                    self.page.request_examples.push(example);
-                }
+                self.read_example(in_responses);
                 continue;
             }
             if line.starts_with("Field |") || line.starts_with("Field|") {
@@ -508,6 +449,90 @@ impl Reader<'_> {
         }
         if self.page.cut && self.page.responses.is_empty() && self.page.method.is_some() {
             self.page.unseen.push("response".to_owned());
+        }
+    }
+
+    /// `Body Params <media>` and its field list (none shown: the list is unseen).
+    fn read_body_params(&mut self, media: &str) {
+        self.page.body_media = Some(media.trim().to_owned()).filter(|m| !m.is_empty());
+        self.at += 1;
+        let fields = self.read_fields(Lists::Body);
+        if fields.is_empty() {
+            self.page.unseen.push("request.body".to_owned());
+        }
+        self.page.body_fields = fields;
+    }
+
+    /// A parameter list's heading and its fields (none shown: the list is unseen).
+    fn read_params(&mut self, location: Location) {
+        self.at += 1;
+        let fields = self.read_fields(Lists::Params);
+        if fields.is_empty() {
+            self.page
+                .unseen
+                .push(format!("request.{}", location.as_str()));
+        }
+        let params = fields.into_iter().map(|field| Param { location, field });
+        self.page.params.extend(params);
+    }
+
+    /// The portal's "provide your bearer token" box: the security scheme, drawn.
+    fn skip_authorization_box(&mut self) {
+        self.at += 1;
+        while self
+            .line()
+            .is_some_and(|l| !is_section(l) || l == "Authorization")
+        {
+            self.at += 1;
+        }
+    }
+
+    /// A status line or a body field list of the answers; `false` for any other line.
+    fn read_response_part(&mut self, line: &str) -> bool {
+        if let Some(status) = status_of(line) {
+            if self
+                .page
+                .responses
+                .last()
+                .is_none_or(|r| r.status != status)
+            {
+                self.page.responses.push(Response {
+                    status,
+                    ..Response::default()
+                });
+            }
+            self.at += 1;
+            return true;
+        }
+        if line == "Body" || line == "Data Schema" {
+            self.at += 1;
+            let fields = self.read_fields(Lists::Response);
+            if let Some(r) = self.page.responses.last_mut() {
+                r.fields = fields;
+            }
+            return true;
+        }
+        false
+    }
+
+    /// A JSON example: an answer's under "Responses" (or, on a guide, one with an envelope),
+    /// a request's otherwise.
+    fn read_example(&mut self, in_responses: bool) {
+        let example = self.read_json();
+        let is_answer = example.value.get("payload").is_some()
+            && (example.value.get("code").is_some()
+                || example.value.get("response_code").is_some());
+        if !in_responses && (self.page.method.is_some() || !is_answer) {
+            self.page.request_examples.push(example);
+            return;
+        }
+        match self.page.responses.last_mut() {
+            Some(r) if in_responses => r.examples.push(example),
+            _ => self.page.responses.push(Response {
+                status: "200".to_owned(),
+                examples: vec![example],
+                ..Response::default()
+            }),
         }
     }
 
