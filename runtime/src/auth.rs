@@ -22,6 +22,7 @@ use reqwest::header::{HeaderName, HeaderValue};
 use crate::api::{FormValue, TokenEndpoint};
 use crate::error::Error;
 use crate::request::{OperationRequest, RequestBody, RequestOptions, RetryClass, Security};
+use crate::time::Clock;
 use crate::token::{BearerGrant, TokenCache, TokenSource};
 use crate::transport::{
     Authenticate, Authenticated, FixedHeaders, Prepared, Transport, header_value,
@@ -171,6 +172,7 @@ pub(crate) struct Auth {
 
 impl Auth {
     pub(crate) fn new(
+        clock: Arc<dyn Clock>,
         token_endpoint: Option<TokenEndpoint>,
         bearer_token: Option<Secret>,
         credentials: Option<Credentials>,
@@ -195,7 +197,7 @@ impl Auth {
             }
             (None, Some(credentials)) => BearerSource::Managed {
                 credentials,
-                cache: Arc::default(),
+                cache: Arc::new(TokenCache::new(clock)),
             },
             (None, None) => BearerSource::None,
         };

@@ -15,7 +15,7 @@ use crate::encryption::PayloadEncryption;
 use crate::error::Error;
 use crate::request::{OperationRequest, Response};
 use crate::retry::RetryPolicy;
-use crate::time::{Sleep, TokioSleep};
+use crate::time::{Clock, Sleep, TokioClock, TokioSleep};
 use crate::transport::{self, Answer, Prepared, Transport, header_value, request_span};
 
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -165,6 +165,7 @@ pub struct ClientBuilder<C = Client> {
     user_agent: String,
     http_client: Option<reqwest::Client>,
     sleep: Arc<dyn Sleep>,
+    clock: Arc<dyn Clock>,
 }
 
 impl<C: From<Client>> ClientBuilder<C> {
@@ -189,6 +190,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             user_agent: api.user_agent.to_owned(),
             http_client: None,
             sleep: Arc::new(TokioSleep),
+            clock: Arc::new(TokioClock),
         }
     }
 
@@ -315,6 +317,14 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// Replaces the clock the token cache reads (tokio's by default): a test can move a
+    /// managed token's life forward (to its refresh margin, past its expiry, past the
+    /// refused-login guard) without waiting. See [`time`](crate::time).
+    pub fn clock_impl(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
     /// Checks the configuration and builds the client.
     ///
     /// Fails with [`Error::Config`] for a missing or non-http(s) base URL, both a bearer
@@ -335,6 +345,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 reason: format!("the user agent {reason}"),
             })?;
         let auth = Auth::new(
+            self.clock,
             self.api.token_endpoint,
             self.bearer_token,
             self.credentials,
@@ -394,6 +405,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("user_agent", &self.user_agent)
             .field("http_client", &self.http_client.is_some())
             .field("sleep", &self.sleep)
+            .field("clock", &self.clock)
             .finish()
     }
 }

@@ -30,6 +30,7 @@ use reqwest::header::HeaderValue;
 use tokio::sync::Notify;
 
 use crate::error::Error;
+use crate::time::{Clock, TokioClock};
 
 /// How long a rejected login is remembered (and not resent).
 pub(crate) const REJECTED_LOGIN_MEMORY: Duration = Duration::from_secs(30);
@@ -251,13 +252,29 @@ pub(crate) trait TokenSource: Send + Sync + 'static {
 
 /// The shared cache: the state behind a lock never held across an `.await`, and a signal
 /// for callers waiting on the refresh in flight.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct TokenCache {
     state: Mutex<TokenState>,
     refreshed: Notify,
+    clock: Arc<dyn Clock>,
+}
+
+impl Default for TokenCache {
+    fn default() -> Self {
+        Self::new(Arc::new(TokioClock))
+    }
 }
 
 impl TokenCache {
+    /// An empty cache that reads `clock`.
+    pub(crate) fn new(clock: Arc<dyn Clock>) -> Self {
+        Self {
+            state: Mutex::default(),
+            refreshed: Notify::new(),
+            clock,
+        }
+    }
+
     fn state(&self) -> MutexGuard<'_, TokenState> {
         // A panic while holding the lock cannot leave the state half-changed: every
         // transition is a few assignments. So a poisoned lock is used as it is.
@@ -266,8 +283,8 @@ impl TokenCache {
 
     /// A token for the call `operation`, waiting at most until `deadline` for a refresh.
     /// `source` makes the token source when a refresh is due; the refresh runs as a task of
-    /// its own, so a caller that gives up does not stop it. Time is Tokio's clock (so tests
-    /// can pause and advance it).
+    /// its own, so a caller that gives up does not stop it. Token times are the cache's
+    /// clock's; waiting is bounded by tokio's timer.
     pub(crate) async fn get<S: TokenSource>(
         self: &Arc<Self>,
         source: impl Fn() -> S,
@@ -276,7 +293,7 @@ impl TokenCache {
     ) -> Result<BearerGrant, Error> {
         let started = tokio::time::Instant::now();
         loop {
-            let now = tokio::time::Instant::now().into_std();
+            let now = self.clock.now();
             let next = self.state().next(operation, now);
             match next {
                 Next::Use(grant) => return Ok(grant),
@@ -325,7 +342,7 @@ impl TokenCache {
         // shutdown, or a panic), the guard lets the next caller start another.
         let mut guard = RefreshGuard(Some(self));
         let result = source.fetch().await;
-        let now = tokio::time::Instant::now().into_std();
+        let now = self.clock.now();
         {
             let mut state = self.state();
             match result {

@@ -1,7 +1,11 @@
 //! Wire tests for authentication: the managed token's lifecycle and the guard against
-//! locking an account with repeated bad logins.
+//! locking an account with repeated bad logins. A token's life is moved forward on a
+//! manual clock (`ClientBuilder::clock_impl`), never waited out.
 
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use enkash_rewards::time::Clock;
 
 use enkash_rewards::request::{Envelope, OperationRequest, RetryClass, Security};
 use enkash_rewards::{Client, Credentials, Error, RetryPolicy};
@@ -28,12 +32,36 @@ fn credentials() -> Credentials {
 }
 
 fn client(server: &MockServer) -> Client {
-    Client::builder()
+    client_with_clock(server).0
+}
+
+/// A clock that moves only when told to.
+#[derive(Debug, Clone)]
+struct ManualClock(Arc<Mutex<Instant>>);
+
+impl ManualClock {
+    fn advance(&self, by: Duration) {
+        *self.0.lock().expect("not poisoned") += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> Instant {
+        *self.0.lock().expect("not poisoned")
+    }
+}
+
+/// A client whose token cache reads a manual clock, and that clock.
+fn client_with_clock(server: &MockServer) -> (Client, ManualClock) {
+    let clock = ManualClock(Arc::new(Mutex::new(Instant::now())));
+    let client = Client::builder()
         .base_url(server.uri())
         .credentials(credentials())
         .retry_policy(RetryPolicy::default().with_base_delay(Duration::from_millis(1)))
+        .clock_impl(clock.clone())
         .build()
-        .expect("test client builds")
+        .expect("test client builds");
+    (client, clock)
 }
 
 fn bearer_request(class: RetryClass) -> OperationRequest {
@@ -344,7 +372,7 @@ async fn a_token_is_refreshed_before_it_expires() {
         .mount(&server)
         .await;
     mount_api(&server, "short", 3).await;
-    let client = client(&server);
+    let (client, clock) = client_with_clock(&server);
 
     client
         .execute::<u64>(bearer_request(RetryClass::Idempotent))
@@ -355,7 +383,7 @@ async fn a_token_is_refreshed_before_it_expires() {
         .await
         .expect("cached token");
     assert_eq!(token_requests(&server).await, 1);
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    clock.advance(Duration::from_millis(700));
     // Due for a refresh but still good to send: the call sends it at once, and the
     // refresh runs beside it.
     client
@@ -395,12 +423,12 @@ async fn client_in_refresh_window(
         .mount(server)
         .await;
     mount_api(server, "old", api_calls).await;
-    let client = client(server);
+    let (client, clock) = client_with_clock(server);
     client
         .execute::<u64>(bearer_request(RetryClass::Idempotent))
         .await
         .expect("first call");
-    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    clock.advance(Duration::from_millis(2_100));
     client
 }
 
