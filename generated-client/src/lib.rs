@@ -17,6 +17,56 @@
 //! # }
 //! ```
 //!
+//! # Example
+//!
+//! Credit reward points to a card holder, creating the card if needed, and handle each
+//! kind of failure:
+//!
+//! ```no_run
+//! use std::time::Duration;
+//!
+//! use enkash_rewards::types::{PointsOperation, TransactionType};
+//! use enkash_rewards::{Client, Credentials, Error, servers};
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let client = Client::builder()
+//!         .base_url(servers::SANDBOX)
+//!         .credentials(Credentials::new("CEK1GZBO6A", "client-secret", "ops@example.com", "password"))
+//!         .partner_id("CRMXWB3ZM")
+//!         .timeout(Duration::from_secs(20))
+//!         .build()?;
+//!
+//!     // One reference per credit, stored before sending: it makes a retry safe.
+//!     let reference = "TEST234236";
+//!     let result = client
+//!         .create_and_allocate_points()
+//!         .company_id("CEK1PU9AOO")
+//!         .card_account_id("CAQL8YCV3")
+//!         .transaction_code("ALLOCATION")
+//!         .transaction_type(TransactionType::Cr)
+//!         .r#type(PointsOperation::AllocatePoint)
+//!         .email("xyz2@gmail.com")
+//!         .mobile("9600098867")
+//!         .title("Mr")
+//!         .first_name("Asha")
+//!         .gender("F")
+//!         .load_amount(11)
+//!         .unique_reference_number(reference)
+//!         .send()
+//!         .await;
+//!     match result {
+//!         Ok(card) => println!("card {} now holds {}", card.en_kash_card_id, card.otb_balance),
+//!         // EnKash said no (often with HTTP 200): nothing was credited.
+//!         Err(Error::Api { code, message, .. }) => eprintln!("refused ({code}): {message}"),
+//!         // The server may have credited: check by `reference` before crediting again.
+//!         Err(e) if e.outcome_unknown() => eprintln!("unknown outcome: {e}"),
+//!         Err(e) => return Err(e.into()),
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//!
 //! # Authentication
 //!
 //! Either pass a token with [`ClientBuilder::bearer_token`], or [`Credentials`] with
