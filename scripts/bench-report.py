@@ -110,9 +110,9 @@ include(
     "## Compile time of the generated crate, and of a crate calling it",
     "Each crate rebuilt after a touch of its `lib.rs`, its dependencies built (median of 5, ours and",
     "progenitor's rebuilt in turn).",
-    "Ours is the generated client with the hand-written runtime it ships in the same crate",
-    "(so a rebuild recompiles the runtime too); progenitor's runtime is the separate",
-    "`progenitor-client` crate, a prebuilt dependency here. progenitor's crate is built for",
+    "Ours is the generated client and its thin `lib.rs` over the runtime crate",
+    "(`enkash-rewards-runtime`), progenitor's its generated file over the `progenitor-client`",
+    "crate: both runtimes are prebuilt dependencies here. progenitor's crate is built for",
     "each of its interfaces; its callers use the default (positional) one.",
 )
 
