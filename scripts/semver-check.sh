@@ -49,7 +49,9 @@ fi
 
 echo "change report ($base..HEAD, spec): $ours"
 echo "cargo-semver-checks ($base..HEAD, crate): $theirs"
-if git cat-file -e "$base:runtime/Cargo.toml" 2>/dev/null; then
+if git cat-file -e "$base:runtime/Cargo.toml" 2>/dev/null && git diff --quiet "$base" HEAD -- runtime; then
+    echo "cargo-semver-checks ($base..HEAD, runtime crate): runtime/ unchanged, nothing to judge"
+elif git cat-file -e "$base:runtime/Cargo.toml" 2>/dev/null; then
     set +e
     runtime_out="$("$tool" semver-checks check-release -p enkash-rewards-runtime --baseline-rev "$base" \
         --only-explicit-features --release-type patch --color never 2>&1)"

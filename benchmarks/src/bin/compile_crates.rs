@@ -7,10 +7,10 @@
 //!   compile_crates SCRATCH_DIR          measure (keeper, buildomat, nexus)
 //!   compile_crates SCRATCH_DIR --test   the smallest spec, once, as CI runs it
 //!
-//! Our crate is what a consumer compiles: the generated client and its thin `lib.rs`, over the
-//! runtime crate (`runtime/`, a dependency built once like any other), default features (the
-//! test-only schema index and the `testing` stand-in left out). progenitor's is its one file with the dependencies its README names, for each of
-//! its two interfaces.
+//! Our crate is what a consumer compiles: the generated client and its thin `lib.rs`, over
+//! the runtime crate (`runtime/`, a dependency built once like any other), default features
+//! (the test-only schema index and the `testing` stand-in left out). progenitor's is its one
+//! file with the dependencies its README names, for each of its two interfaces.
 //!
 //! For the specs in [`CALLERS`], a calling crate per client (hand-written, in
 //! `benchmarks/callers/`, each calling every operation once) is rebuilt the same way, its
@@ -99,6 +99,7 @@ fn main() {
             &scratch.join(&slug).join("ours"),
             &format!("ours_{slug}"),
             &text,
+            test,
         );
         for (which, interface) in [
             ("progenitor", Interface::Positional),
@@ -125,11 +126,17 @@ fn main() {
         }
         members.push((name, slug, callers.is_some()));
     }
-    write_ours(&scratch.join("runtime/ours"), "ours_runtime", ONE_OPERATION);
+    write_ours(
+        &scratch.join("runtime/ours"),
+        "ours_runtime",
+        ONE_OPERATION,
+        test,
+    );
     write_ours(
         &scratch.join("runtime/empty"),
         "empty_runtime",
         ONE_OPERATION,
+        test,
     );
     crates::write_if_changed(
         &scratch.join("runtime/empty/src/lib.rs"),
@@ -244,10 +251,18 @@ fn write_caller(dir: &Path, which: &str, slug: &str, code: &str, extra: &str) {
 
 /// Our crate: the client's generated files and thin `lib.rs`, under the client's manifest
 /// (the runtime crate a path dependency).
-fn write_ours(dir: &Path, package: &str, text: &str) {
+///
+/// `smoke` (the CI run, unmeasured): without the default TLS backend, whose C library
+/// (aws-lc) is the largest build there is and adds nothing to a check that the crates build.
+fn write_ours(dir: &Path, package: &str, text: &str, smoke: bool) {
     let partial =
         enkash_rewards_generator::generate_partial_client(text).expect("ours generates it");
     crates::write_crate(dir, package, None, &partial.files);
+    if smoke {
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).expect("Cargo.toml");
+        let manifest = manifest.replace("default = [\"rustls-aws-lc\"]", "default = []");
+        crates::write_if_changed(&dir.join("Cargo.toml"), &manifest);
+    }
     // `write_crate` adds the test-only schema index to lib.rs; a consumer compiles without it.
     let lib = std::fs::read_to_string(dir.join("src/lib.rs")).expect("lib.rs");
     let index = lib
