@@ -10,11 +10,13 @@
 #![deny(missing_docs)]
 #![deny(missing_debug_implementations)]
 
-// One-way layers, each a module named for its job, from the request description down to
-// the client: request (what to send, as data) → error → retry (the failure classifier and
-// the backoff) → redact/values/serde_helpers/validate (reading and quoting bodies) →
-// token/auth (the token cache and source) → transport (one pipeline for every request) →
-// builder/client (configuration and the entry points generated code calls).
+// One-way layers, each a module named for its job (tests/it/architecture.rs checks that no
+// module imports one above it): api (the API described as data) and request (what to send,
+// as data) → retry (the one failure classification, the backoff) → error → decode (reading
+// an answer; redact, values and serde_helpers beside it) → time and token (the token
+// cache) → transport (one pipeline for every request) → auth (the token source, the
+// operations' authentication hook) → client (configuration) → builder (what generated
+// operations implement).
 #[doc(hidden)]
 pub mod api;
 mod auth;

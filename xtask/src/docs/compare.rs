@@ -890,39 +890,29 @@ fn compare_example(
     leaves(&example.value, "", &mut docs);
     let mut theirs = Vec::new();
     leaves(spec_value, "", &mut theirs);
-    for (name, value) in &docs {
-        let spec_leaf = theirs.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
-        if spec_leaf.is_some_and(|s| same_value(value, s)) {
-            continue;
-        }
-        let leaf_pointer = format!(
-            "{pointer}/{}",
-            name.split('.').map(escape).collect::<Vec<_>>().join("/")
-        );
+    // One finding per member that differs, at its pointer in the spec's example.
+    let mut differs = |name: &str, docs: Option<&Value>, spec: Option<&Value>| {
+        let leaf = name.split('.').map(escape).collect::<Vec<_>>().join("/");
         cx.push(
             format!("{at}.{name}"),
-            Some(leaf_pointer),
+            Some(format!("{pointer}/{leaf}")),
             "example_mismatch",
-            Some(compact(value)),
-            spec_leaf.map(compact),
+            docs.map(compact),
+            spec.map(compact),
         );
+    };
+    for (name, value) in &docs {
+        let spec_leaf = theirs.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
+        if !spec_leaf.is_some_and(|s| same_value(value, s)) {
+            differs(name, Some(value), spec_leaf);
+        }
     }
-    if example.partial {
-        return;
-    }
-    for (name, value) in &theirs {
-        if !docs.iter().any(|(n, _)| n == name) {
-            let leaf_pointer = format!(
-                "{pointer}/{}",
-                name.split('.').map(escape).collect::<Vec<_>>().join("/")
-            );
-            cx.push(
-                format!("{at}.{name}"),
-                Some(leaf_pointer),
-                "example_mismatch",
-                None,
-                Some(compact(value)),
-            );
+    // A partial example says nothing of the members it does not show.
+    if !example.partial {
+        for (name, value) in &theirs {
+            if !docs.iter().any(|(n, _)| n == name) {
+                differs(name, None, Some(value));
+            }
         }
     }
 }
