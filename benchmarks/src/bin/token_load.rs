@@ -225,23 +225,51 @@ async fn stalled_call(deadline: Option<Duration>) -> Duration {
     started.elapsed()
 }
 
-/// Calls per second at `callers` callers for `run`: the client's, then hand-written
-/// reqwest's (the same request, a static token).
-async fn throughput(callers: usize, run: Duration) -> (f64, f64) {
-    let url = enkash_rewards_benchmarks::loopback(BALANCE_ANSWER.to_vec()).await;
+/// Calls per second at `callers` callers: the client's and hand-written reqwest's (the
+/// same request, a static token), each against a loopback server of its own, in `rounds`
+/// interleaved rounds of `run` each (the order alternating), so a slow moment of this
+/// machine falls on both. Returns the median round of each and the median of the rounds'
+/// ratios (hand-written / client).
+async fn throughput(callers: usize, run: Duration, rounds: usize) -> (f64, f64, f64) {
+    let ours_url = enkash_rewards_benchmarks::loopback(BALANCE_ANSWER.to_vec()).await;
+    let theirs_url = enkash_rewards_benchmarks::loopback(BALANCE_ANSWER.to_vec()).await;
     let ours = Client::builder()
-        .base_url(&url)
+        .base_url(&ours_url)
         .bearer_token("bench-token")
         .retry_policy(RetryPolicy::none())
         .build()
         .expect("a client");
-    let ours_calls = load(&ours, callers, run).await.calls();
     let http = reqwest::Client::new();
-    let target = format!("{url}/api/v0/coins/balance?userId=EK6CYE6K");
+    let target = format!("{theirs_url}/api/v0/coins/balance?userId=EK6CYE6K");
+    let per_second = |calls: usize| calls as f64 / run.as_secs_f64();
+    let (mut ours_rates, mut theirs_rates, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let (o, t) = if round % 2 == 0 {
+            let o = load(&ours, callers, run).await.calls();
+            (o, hand_written_load(&http, &target, callers, run).await)
+        } else {
+            let t = hand_written_load(&http, &target, callers, run).await;
+            (load(&ours, callers, run).await.calls(), t)
+        };
+        ours_rates.push(per_second(o));
+        theirs_rates.push(per_second(t));
+        ratios.push(per_second(t) / per_second(o).max(1e-9));
+    }
+    (median(ours_rates), median(theirs_rates), median(ratios))
+}
+
+/// `callers` tasks making the hand-written call back to back until `run` is over: the
+/// calls made.
+async fn hand_written_load(
+    http: &reqwest::Client,
+    target: &str,
+    callers: usize,
+    run: Duration,
+) -> usize {
     let until = Instant::now() + run;
     let tasks: Vec<_> = (0..callers)
         .map(|_| {
-            let (http, target) = (http.clone(), target.clone());
+            let (http, target) = (http.clone(), target.to_owned());
             tokio::spawn(async move {
                 let mut calls = 0_usize;
                 while Instant::now() < until {
@@ -263,12 +291,16 @@ async fn throughput(callers: usize, run: Duration) -> (f64, f64) {
             })
         })
         .collect();
-    let mut theirs_calls = 0;
+    let mut calls = 0;
     for task in tasks {
-        theirs_calls += task.await.expect("a caller");
+        calls += task.await.expect("a caller");
     }
-    let per_second = |calls: usize| calls as f64 / run.as_secs_f64();
-    (per_second(ours_calls), per_second(theirs_calls))
+    calls
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or_default()
 }
 
 fn ms(d: Duration) -> String {
@@ -278,10 +310,10 @@ fn ms(d: Duration) -> String {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let test = std::env::args().nth(1).as_deref() == Some("--test");
-    let (delay, scale, run) = if test {
-        (Duration::from_millis(300), 10, Duration::from_millis(100))
+    let (delay, scale, run, rounds) = if test {
+        (Duration::from_millis(300), 10, Duration::from_millis(100), 1)
     } else {
-        (Duration::from_millis(1_500), 1, Duration::from_secs(2))
+        (Duration::from_millis(1_500), 1, Duration::from_millis(500), 7)
     };
 
     let (baseline, during, refreshes) = refresh_under_load(delay, scale).await;
@@ -322,14 +354,12 @@ async fn main() {
 
     println!();
     println!(
-        "| callers | client calls/s | hand-written reqwest calls/s | ratio (hand-written / client) |"
+        "| callers | client calls/s | hand-written reqwest calls/s | ratio (hand-written / client), median of {rounds} interleaved rounds of {} |",
+        ms(run)
     );
     println!("|---:|---:|---:|---:|");
     for callers in [1, 16, 64, 256] {
-        let (ours, theirs) = throughput(callers, run).await;
-        println!(
-            "| {callers} | {ours:.0} | {theirs:.0} | {:.2}× |",
-            theirs / ours.max(1e-9)
-        );
+        let (ours, theirs, ratio) = throughput(callers, run, rounds).await;
+        println!("| {callers} | {ours:.0} | {theirs:.0} | {ratio:.2}× |");
     }
 }
