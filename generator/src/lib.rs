@@ -56,9 +56,14 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Parses and lowers `spec_text` into the API model; any problem is an error.
+/// Parses and lowers `spec_text` into the API model; any problem is an error, what the
+/// reader would tolerate included.
 pub fn model(spec_text: &str) -> Result<model::Api, Diagnostics> {
-    lower::lower(&load::parse(spec_text)?)
+    let (spec, tolerated) = load::parse(spec_text)?;
+    if !tolerated.is_empty() {
+        return Err(tolerated);
+    }
+    lower::lower(&spec)
 }
 
 /// Generates every file of `src/generated/` from a spec's text; any problem is an error
@@ -89,7 +94,14 @@ pub fn generate_partial_client(spec_text: &str) -> Result<Partial, Diagnostics> 
 }
 
 fn partial(spec_text: &str, destinations: &[Destination]) -> Result<Partial, Diagnostics> {
-    let (api, skipped) = lower::lower_with(&load::parse(spec_text)?, true)?;
+    let (spec, tolerated) = load::parse(spec_text)?;
+    let (api, mut skipped) = lower::lower_with(&spec, true)?;
+    // What the reader tolerated is told, not left out: it generates.
+    tolerated.iter().for_each(|d| {
+        skipped
+            .warnings
+            .push(d.kind, d.pointer.clone(), d.message.clone())
+    });
     Ok(Partial {
         files: emit_files(&api, destinations)?,
         skipped,

@@ -1,15 +1,21 @@
 //! Reading a spec: YAML or JSON text in, a typed `openapiv3::OpenAPI` out.
 //!
 //! Structural errors (a wrong type, a missing `responses`) are reported at their JSON
-//! pointer, found with `serde_path_to_error`, rather than as serde's bare message.
+//! pointer, found with `serde_path_to_error`, rather than as serde's bare message. What
+//! OpenAPI tooling at large reads although OpenAPI does not allow it (a `null` where a
+//! list is meant, integers beyond 64 bits) is read the same way, with a warning at its
+//! place ([`tolerate`]).
+
+mod tolerate;
 
 use openapiv3::OpenAPI;
 use serde::Deserialize as _;
 
 use crate::diagnostics::{Diagnostics, Kind, Pointer};
 
-/// Parses `text` (YAML or JSON) as an OpenAPI 3.0.x document.
-pub fn parse(text: &str) -> Result<OpenAPI, Diagnostics> {
+/// Parses `text` (YAML or JSON) as an OpenAPI 3.0.x document; with it, a warning for each
+/// thing read as other tools read it although OpenAPI does not allow it ([`tolerate`]).
+pub fn parse(text: &str) -> Result<(OpenAPI, Diagnostics), Diagnostics> {
     if text.trim_start().starts_with('{') {
         parse_json(text)
     } else {
@@ -20,7 +26,7 @@ pub fn parse(text: &str) -> Result<OpenAPI, Diagnostics> {
 /// JSON is read by `serde_json` (a pass that only checks member names, then the `Value`):
 /// the YAML parser is several times slower on it and rejects some valid JSON, such as a
 /// surrogate-pair escape (`"\ud83d\udc4d"`).
-fn parse_json(text: &str) -> Result<OpenAPI, Diagnostics> {
+fn parse_json(text: &str) -> Result<(OpenAPI, Diagnostics), Diagnostics> {
     let read = serde_json::from_str::<UniqueKeys>(text)
         .and_then(|_| serde_json::from_str::<serde_json::Value>(text));
     let mut json = match read {
@@ -45,7 +51,7 @@ fn parse_json(text: &str) -> Result<OpenAPI, Diagnostics> {
     )?;
     normalize_numbers(&mut json);
     if let Ok(spec) = OpenAPI::deserialize(&json) {
-        return Ok(spec);
+        return Ok((spec, Diagnostics::default()));
     }
     // A document that does not match: the YAML route places every problem. JSON text
     // written by `serde_json` (characters literal) is YAML its parser accepts.
@@ -140,34 +146,27 @@ fn normalize_numbers(value: &mut serde_json::Value) {
     }
 }
 
-fn parse_yaml(text: &str) -> Result<OpenAPI, Diagnostics> {
-    let mut diags = Diagnostics::default();
-    let value: serde_yaml::Value = match serde_yaml::from_str(text) {
-        Ok(v) => v,
-        Err(e) => {
-            let place = e
-                .location()
-                .map(|l| format!(" (line {}, column {})", l.line(), l.column()))
-                .unwrap_or_default();
-            diags.push(
-                Kind::Syntax,
-                "#",
-                format!("not valid YAML or JSON{place}: {e}"),
-            );
-            return Err(diags);
-        }
-    };
+fn parse_yaml(text: &str) -> Result<(OpenAPI, Diagnostics), Diagnostics> {
+    let (mut value, mut tolerated) = read_yaml(text)?;
     check_version(
         value.get("openapi").map(|v| v.as_str()),
         value.get("swagger").is_some(),
     )?;
-    // The common case pays nothing for error paths; a failure is read again, tracking them.
+    // The common case pays nothing for error paths or repairs; a failure is read again.
     if let Ok(spec) = OpenAPI::deserialize(&value) {
-        return Ok(spec);
+        return Ok((spec, tolerated));
+    }
+    let before = tolerated.len();
+    tolerate::repair(&mut value, &mut tolerated);
+    if tolerated.len() > before
+        && let Ok(spec) = OpenAPI::deserialize(&value)
+    {
+        return Ok((spec, tolerated));
     }
     match serde_path_to_error::deserialize::<_, OpenAPI>(&value) {
-        Ok(spec) => Ok(spec),
+        Ok(spec) => Ok((spec, tolerated)),
         Err(e) => {
+            let mut diags = Diagnostics::default();
             // openapiv3 flattens extension maps into most objects, which hides the path of
             // an error inside them; re-check each part on its own to place every problem.
             narrow::document(&value, &mut diags);
@@ -181,6 +180,29 @@ fn parse_yaml(text: &str) -> Result<OpenAPI, Diagnostics> {
             Err(diags)
         }
     }
+}
+
+/// The YAML value of `text`: `serde_yaml`'s, or where it refuses (an integer beyond 64
+/// bits) the tolerant reader's, with its warnings.
+fn read_yaml(text: &str) -> Result<(serde_yaml::Value, Diagnostics), Diagnostics> {
+    let refused = match serde_yaml::from_str(text) {
+        Ok(value) => return Ok((value, Diagnostics::default())),
+        Err(e) => e,
+    };
+    if let Ok(read) = tolerate::read_yaml(text) {
+        return Ok(read);
+    }
+    let place = refused
+        .location()
+        .map(|l| format!(" (line {}, column {})", l.line(), l.column()))
+        .unwrap_or_default();
+    let mut diags = Diagnostics::default();
+    diags.push(
+        Kind::Syntax,
+        "#",
+        format!("not valid YAML or JSON{place}: {refused}"),
+    );
+    Err(diags)
 }
 
 /// The `openapi` member: `Some(None)` when it is not a string. Only 3.0.x is read.
@@ -407,8 +429,8 @@ paths:
             "operationId":"getA","responses":{"200":{"description":"ok","content":{"application/json":{
             "schema":{"type":"object","properties":{"amount":{"type":"number"}}},
             "example":{"amount":1.50,"count":10,"big":18446744073709551615,"small":-3,"exp":2.5e3}}}}}}}}}"#;
-        let from_yaml = parse(YAML).expect("YAML reads");
-        let from_json = parse(json).expect("JSON reads");
+        let (from_yaml, _) = parse(YAML).expect("YAML reads");
+        let (from_json, _) = parse(json).expect("JSON reads");
         assert_eq!(
             serde_json::to_string(&from_json).expect("serializes"),
             serde_json::to_string(&from_yaml).expect("serializes")
@@ -446,6 +468,69 @@ paths:
         let yaml = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a: {}\n  /a: {}\n";
         let text = format!("{:?}", parse(yaml).expect_err("`/a` twice"));
         assert!(text.contains("duplicate entry"), "{text}");
+    }
+
+    const TOLERATED: &str = r##"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+components:
+  securitySchemes:
+    api_key: {type: apiKey, in: header, name: X-Key}
+  schemas:
+    Big:
+      type: object
+      properties:
+        n: {type: integer, maximum: 18446744073709552000}
+paths:
+  /a:
+    get:
+      security: [{api_key: SCOPES}]
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Big"}
+"##;
+
+    /// As published specs write them: an integer bound beyond 64 bits and `null` scopes
+    /// are read, in YAML and in JSON, each with a warning at its exact place.
+    #[test]
+    fn what_other_tools_read_is_read_with_a_warning_at_its_place() {
+        let yaml = TOLERATED.replace("SCOPES", "null");
+        let value: serde_json::Value = {
+            let (value, _) = super::read_yaml(&yaml).expect("the tolerant reader");
+            serde_json::to_value(value).expect("as JSON")
+        };
+        let json = serde_json::to_string(&value).expect("JSON text");
+        for text in [yaml.as_str(), json.as_str()] {
+            let (spec, tolerated) = parse(text).expect("read");
+            let at: Vec<&str> = tolerated.iter().map(|d| d.pointer.as_str()).collect();
+            assert!(
+                at.ends_with(&[
+                    "#/components/schemas/Big/properties/n/maximum",
+                    "#/paths/~1a/get/security/0/api_key"
+                ]),
+                "{tolerated}"
+            );
+            let get = spec.paths.paths["/a"]
+                .as_item()
+                .and_then(|i| i.get.as_ref());
+            let security = get.and_then(|g| g.security.as_ref()).expect("security");
+            assert_eq!(security[0]["api_key"], Vec::<String>::new());
+        }
+    }
+
+    /// What no tool could read is an error at its exact place, never at a parent.
+    #[test]
+    fn a_wrong_security_requirement_is_placed_exactly() {
+        let yaml = TOLERATED.replace("SCOPES", "5");
+        let diags = parse(&yaml).expect_err("scopes must be a list");
+        let text = diags.to_string();
+        assert!(
+            text.contains("#/paths/~1a/get/security/0/api_key:"),
+            "{text}"
+        );
     }
 
     /// A JSON document that does not match OpenAPI is placed as the YAML route places it.

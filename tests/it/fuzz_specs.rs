@@ -1,6 +1,8 @@
 //! Fuzzing the loader and lowering: real specs, mutated at random (a member removed, a
-//! value replaced by one of another type, a `$ref` pointed elsewhere or nowhere, a key
-//! renamed), fed to the generator strict and partial. Every answer must be files or
+//! value replaced by one of another type, by `null`, by a number no 64-bit integer holds
+//! or by an integer literal beyond 64 bits, a `$ref` pointed elsewhere or nowhere, a key
+//! renamed), fed to the generator strict and partial, as JSON text (and as YAML text
+//! where an integer literal beyond 64 bits was put in). Every answer must be files or
 //! located diagnostics: 0 panics. A crash found here becomes a fixture in
 //! `tests/fixtures/` (a regression test) before it is fixed.
 //!
@@ -16,6 +18,9 @@ use proptest::test_runner::{Config, TestRunner};
 use serde_json::{Value, json};
 
 const CASES: u32 = 400;
+
+/// Put in as a string, written out as an integer literal beyond 64 bits.
+const BEYOND_64_BITS: &str = "__beyond_64_bits__";
 
 /// The specs mutated: small real ones (the fuzzer's speed is per case) and ours.
 fn seeds() -> Vec<Value> {
@@ -74,6 +79,9 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(|n| json!(n)),
+        Just(json!(1.8446744073709552e19)),
+        Just(json!(-0.5)),
+        Just(json!(BEYOND_64_BITS)),
         "[a-z#/_{}~0-9]{0,12}".prop_map(Value::String),
         Just(json!({})),
         Just(json!([])),
@@ -168,18 +176,27 @@ fn mutated_specs_never_panic() {
                 let pointer = &pointers[at % pointers.len()];
                 apply(&mut doc, pointer, m, pointers);
             }
-            // JSON text, as a `.json` spec would be read.
-            let text = serde_json::to_string(&doc).expect("JSON");
-            let strict = catch_unwind(AssertUnwindSafe(|| generate(&text).map(|_| ())));
-            prop_assert!(
-                strict.is_ok(),
-                "generate panicked on seed {seed} after {mutations:?}"
-            );
-            let partial = catch_unwind(AssertUnwindSafe(|| generate_partial(&text).map(|_| ())));
-            prop_assert!(
-                partial.is_ok(),
-                "generate_partial panicked on seed {seed} after {mutations:?}"
-            );
+            // JSON text, as a `.json` spec would be read; YAML text too where an integer
+            // literal beyond 64 bits goes in (JSON readers take it as a float).
+            let big = "18446744073709551616000";
+            let json = serde_json::to_string(&doc).expect("JSON");
+            let mut texts = vec![json.replace(&format!("{BEYOND_64_BITS:?}"), big)];
+            if json.contains(BEYOND_64_BITS) {
+                let yaml = serde_yaml::to_string(&doc).expect("YAML");
+                texts.push(yaml.replace(BEYOND_64_BITS, big));
+            }
+            for text in &texts {
+                let strict = catch_unwind(AssertUnwindSafe(|| generate(text).map(|_| ())));
+                prop_assert!(
+                    strict.is_ok(),
+                    "generate panicked on seed {seed} after {mutations:?}"
+                );
+                let partial = catch_unwind(AssertUnwindSafe(|| generate_partial(text).map(|_| ())));
+                prop_assert!(
+                    partial.is_ok(),
+                    "generate_partial panicked on seed {seed} after {mutations:?}"
+                );
+            }
             Ok(())
         })
         .unwrap_or_else(|e| panic!("{e}"));

@@ -4,7 +4,7 @@
 //!   spec change shows up as a readable diff in review.
 //! * `fixture_*`: one small spec per construct under `tests/fixtures/`, each snapshotted as
 //!   its `types.rs` followed by its `operations.rs` (or, for a spec the generator rejects,
-//!   the diagnostics a user sees).
+//!   the diagnostics a user sees; for `tolerated`, read partially, its warnings first).
 //! * `fixtures_compile`: every fixture's output (and that of the small real specs in
 //!   `REAL`)
 //!   built as a crate of its own with the hand-written runtime, then each one's examples
@@ -17,7 +17,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use enkash_rewards_generator::generate;
+use enkash_rewards_generator::{Diagnostics, GeneratedFile, Kind, generate, generate_partial};
 use enkash_rewards_tests::crates::{scratch_cargo, write_crate, write_if_changed, write_workspace};
 use enkash_rewards_tests::{corpus_dir, workspace_root};
 
@@ -49,11 +49,31 @@ fn specs_in(dir: &Path) -> Vec<PathBuf> {
     specs
 }
 
-/// What a fixture's snapshot shows: its types and operations, or its diagnostics.
+/// The fixture that strict generation refuses and partial generation reads in full, with
+/// warnings: what OpenAPI tooling at large reads although OpenAPI does not allow it.
+const TOLERATED: &str = "tolerated";
+
+/// A fixture's files: strictly generated, or for [`TOLERATED`] partially, with every
+/// warning it gave.
+fn fixture_files(spec: &Path, text: &str) -> Result<(Vec<GeneratedFile>, String), Diagnostics> {
+    if spec.file_stem().is_some_and(|s| s == TOLERATED) {
+        let partial = generate_partial(text)?;
+        return Ok((partial.files, partial.skipped.warnings.to_string()));
+    }
+    generate(text).map(|files| (files, String::new()))
+}
+
+/// What a fixture's snapshot shows: its types and operations (after the warnings, if it
+/// gave any), or its diagnostics.
 fn rendered(spec: &Path) -> String {
     let text = fs::read_to_string(spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
-    match generate(&text) {
-        Ok(files) => {
+    match fixture_files(spec, &text) {
+        Ok((files, warnings)) => {
+            let warnings = if warnings.is_empty() {
+                String::new()
+            } else {
+                format!("// ===== read with warnings =====\n{warnings}")
+            };
             let file = |name: &str| {
                 &files
                     .iter()
@@ -62,7 +82,7 @@ fn rendered(spec: &Path) -> String {
                     .contents
             };
             format!(
-                "// ===== types.rs =====\n{}\n// ===== operations.rs =====\n{}",
+                "{warnings}// ===== types.rs =====\n{}\n// ===== operations.rs =====\n{}",
                 file("types.rs"),
                 file("operations.rs")
             )
@@ -113,6 +133,7 @@ fixtures!(
     recursive,
     raw_bodies_and_lists,
     rejected,
+    tolerated,
 );
 
 #[test]
@@ -129,11 +150,37 @@ fn every_fixture_has_a_snapshot_test() {
     );
 }
 
-/// Every fixture but `rejected` describes supported constructs, so it must generate.
+/// Every fixture but `rejected` describes supported constructs, so it must generate;
+/// [`TOLERATED`] only partially, in full, each warning at its exact place.
 #[test]
 fn fixtures_other_than_rejected_generate() {
     for spec in specs_in(&fixtures_dir()) {
         let text = fs::read_to_string(&spec).unwrap();
+        if spec.file_stem().unwrap() == TOLERATED {
+            let refused = generate(&text).expect_err("strict generation refuses it");
+            assert!(refused.iter().all(|d| d.kind == Kind::Invalid), "{refused}");
+            let partial = generate_partial(&text).expect("partial generation reads it");
+            assert!(
+                partial.skipped.operations.is_empty(),
+                "{:?}",
+                partial.skipped
+            );
+            assert!(partial.skipped.types.is_empty(), "{:?}", partial.skipped);
+            assert_eq!(partial.skipped.warnings, refused);
+            let at: Vec<&str> = refused.iter().map(|d| d.pointer.as_str()).collect();
+            assert_eq!(
+                at,
+                [
+                    "#/components/schemas/Counter/required",
+                    "#/components/schemas/Counter/properties/id/maximum",
+                    "#/components/schemas/Counter/properties/id/minimum",
+                    "#/components/schemas/Counter/properties/name/maxLength",
+                    "#/paths/~1counters/get/parameters",
+                    "#/paths/~1counters/get/security/0/api_key",
+                ]
+            );
+            continue;
+        }
         match (spec.file_stem().unwrap() == "rejected", generate(&text)) {
             (false, Err(d)) => panic!("{}: {d}", spec.display()),
             (true, Ok(_)) => {
@@ -228,7 +275,9 @@ fn fixtures_compile() {
     let mut members = Vec::new();
     for spec in &specs {
         let text = fs::read_to_string(spec).unwrap();
-        let Ok(files) = generate(&text) else { continue };
+        let Ok((files, _)) = fixture_files(spec, &text) else {
+            continue;
+        };
         let stem = spec
             .file_stem()
             .unwrap()
