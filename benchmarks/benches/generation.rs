@@ -42,7 +42,7 @@ fn generation(c: &mut Criterion) {
     group.bench_function("parse", |b| {
         b.iter(|| enkash_rewards_generator::load::parse(std::hint::black_box(&text)))
     });
-    let spec = enkash_rewards_generator::load::parse(&text).expect("parses");
+    let (spec, _) = enkash_rewards_generator::load::parse(&text).expect("parses");
     group.bench_function("lower", |b| {
         b.iter(|| enkash_rewards_generator::lower::lower(std::hint::black_box(&spec)))
     });
