@@ -28,7 +28,8 @@ use crate::emit::{doc_lines, example_section, ident, rust_type, sections};
 use crate::emit_types::Optionality;
 use crate::model::InputKind as Where;
 use crate::model::{
-    Api, BodyEncoding, Constraints, Operation, RetryKind, Security, TypeKind, TypeRef,
+    Api, BodyEncoding, Constraints, Operation, QueryEncoding, RetryKind, Security, TypeKind,
+    TypeRef,
 };
 use crate::naming::bare;
 
@@ -232,7 +233,7 @@ struct Input<'a> {
     location: Where,
     required: bool,
     in_typestate: bool,
-    explode: bool,
+    query: QueryEncoding,
     doc: Option<&'a str>,
     constraints: &'a Constraints,
     example: Option<&'a Value>,
@@ -265,7 +266,7 @@ impl<'a> Plan<'a> {
                     location: i.kind,
                     required: i.required,
                     in_typestate: i.in_typestate(),
-                    explode: i.explode,
+                    query: i.query,
                     doc: i.doc.as_deref(),
                     constraints: &i.constraints,
                     example: i.example.as_ref(),
@@ -781,6 +782,7 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
 
     let (segments, path) = path_expr(plan, uses);
     let query = pairs(plan, Where::Query, quote!(query), uses);
+    let query_objects = object_pairs(plan, uses);
     let headers = pairs(plan, Where::Header, quote!(headers), uses);
     let body = body_expr(plan, api, uses);
 
@@ -789,6 +791,9 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
     let mut fields = Vec::new();
     if query.is_some() {
         fields.push(quote!(request.query = query;));
+    }
+    if query_objects.is_some() {
+        fields.push(quote!(request.query_objects = query_objects;));
     }
     if headers.is_some() {
         fields.push(quote!(request.headers = headers;));
@@ -860,6 +865,7 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
                 #key
                 #body
                 #query
+                #query_objects
                 #headers
                 #segments
                 #binding = #operation_request::new(#op_id, #http_method::#method, #template, #path);
@@ -1047,7 +1053,7 @@ fn pairs(
     let inputs: Vec<&Input<'_>> = plan
         .inputs
         .iter()
-        .filter(|i| i.location == location)
+        .filter(|i| i.location == location && object_style(i.query).is_none())
         .collect();
     if inputs.is_empty() {
         return None;
@@ -1065,33 +1071,36 @@ fn pairs(
         let n = ident(&i.name);
         let wire = i.wire;
         let one = |v: TokenStream| -> TokenStream { quote!((#wire, #v)) };
-        match (i.ty, i.explode, i.required) {
-            (TypeRef::Array(item), true, req) => {
+        // Written only when present: a required input is always present.
+        let when_present = |push: TokenStream| -> TokenStream {
+            if i.required {
+                push
+            } else {
+                quote!(if let Some(#n) = #n { #push })
+            }
+        };
+        match (i.ty, i.query) {
+            (TypeRef::Array(item), QueryEncoding::Repeated) => {
                 let item_text = if matches!(**item, TypeRef::String) {
                     quote!(item)
                 } else {
                     quote!(item.to_string())
                 };
-                let push = quote!(for item in #n { #var.push((#wire, #item_text)); });
-                if req {
-                    optional.push(push)
-                } else {
-                    optional.push(quote!(if let Some(#n) = #n { #push }))
-                }
+                optional.push(when_present(
+                    quote!(for item in #n { #var.push((#wire, #item_text)); }),
+                ));
             }
-            (TypeRef::Array(_), false, req) => {
+            (_, QueryEncoding::Joined(separator)) => {
                 let joined =
-                    quote!(#n.iter().map(ToString::to_string).collect::<Vec<_>>().join(","));
-                if req {
+                    quote!(#n.iter().map(ToString::to_string).collect::<Vec<_>>().join(#separator));
+                if i.required {
                     required.push(one(joined))
                 } else {
-                    let joined =
-                        quote!(#n.iter().map(ToString::to_string).collect::<Vec<_>>().join(","));
-                    optional.push(quote!(if let Some(#n) = #n { #var.push((#wire, #joined)); }))
+                    optional.push(when_present(quote!(#var.push((#wire, #joined));)))
                 }
             }
-            (_, _, true) => required.push(one(text(i, quote!(#n)))),
-            (_, _, false) => {
+            (_, _) if i.required => required.push(one(text(i, quote!(#n)))),
+            (_, _) => {
                 let push_present = uses.name("crate::request::push_present");
                 optional.push(quote!(#push_present(&mut #var, #wire, #n);))
             }
@@ -1108,6 +1117,45 @@ fn pairs(
         quote! {
             let mut #var = #init;
             #(#optional)*
+        }
+    })
+}
+
+/// The runtime's name for how an object-valued query parameter is written.
+fn object_style(query: QueryEncoding) -> Option<TokenStream> {
+    match query {
+        QueryEncoding::DeepObject => Some(quote!(Deep)),
+        QueryEncoding::ExplodedObject => Some(quote!(Exploded)),
+        QueryEncoding::JoinedObject => Some(quote!(Joined)),
+        _ => None,
+    }
+}
+
+/// Builds the `query_objects` list: the object-valued query parameters, written out by
+/// the runtime.
+fn object_pairs(plan: &Plan<'_>, uses: &mut Uses) -> Option<TokenStream> {
+    let pushes: Vec<TokenStream> = plan
+        .inputs
+        .iter()
+        .filter_map(|i| Some((i, object_style(i.query)?)))
+        .map(|(i, style)| {
+            let n = ident(&i.name);
+            let wire = i.wire;
+            let push_object = uses.name("crate::request::push_object");
+            let query_object = uses.name("crate::request::QueryObject");
+            let push =
+                quote!(#push_object(&mut query_objects, #wire, &#n, #query_object::#style)?;);
+            if i.required {
+                push
+            } else {
+                quote!(if let Some(#n) = #n { #push })
+            }
+        })
+        .collect();
+    (!pushes.is_empty()).then(|| {
+        quote! {
+            let mut query_objects = Vec::new();
+            #(#pushes)*
         }
     })
 }

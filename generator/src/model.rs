@@ -357,8 +357,8 @@ pub struct Input {
     pub kind: InputKind,
     pub ty: TypeRef,
     pub required: bool,
-    /// For arrays in the query: one `name=value` pair per item.
-    pub explode: bool,
+    /// How a query parameter is written ([`QueryEncoding::Scalar`] for any other input).
+    pub query: QueryEncoding,
     pub doc: Option<String>,
     pub constraints: Constraints,
     /// An example value for doc examples: the body example's member, else the field's.
@@ -408,10 +408,30 @@ pub struct Param {
     pub location: ParamLocation,
     pub ty: TypeRef,
     pub required: bool,
-    /// For arrays in the query: one `name=value` pair per item (`explode: true`).
-    pub explode: bool,
+    /// How a query parameter is written ([`QueryEncoding::Scalar`] for path and header).
+    pub query: QueryEncoding,
     pub doc: Option<String>,
     pub constraints: Constraints,
+}
+
+/// How a query parameter is written: OpenAPI 3.0's serialization table for its `style`,
+/// `explode` and type, decided in lowering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryEncoding {
+    /// `name=value`.
+    Scalar,
+    /// A list, one `name=item` pair per item (`form`, exploded).
+    Repeated,
+    /// A list in one pair, its items joined by the separator: `,` (`form`), ` `
+    /// (`spaceDelimited`), `|` (`pipeDelimited`).
+    Joined(&'static str),
+    /// An object (or a union with one): `name[member]=value` (`deepObject`); a list,
+    /// which OpenAPI leaves undefined there, as `name[0]=item`.
+    DeepObject,
+    /// An object: `member=value`, one pair each (`form`, exploded).
+    ExplodedObject,
+    /// An object: `name=member,value,…` (`form`, not exploded).
+    JoinedObject,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -441,6 +441,7 @@ impl HttpTokenSource {
             path_template: endpoint.path,
             path: endpoint.path.to_owned(),
             query: Vec::new(),
+            query_objects: Vec::new(),
             headers: Vec::new(),
             body: Some(RequestBody::form_pairs(form.iter().copied())),
             security: &[Security::Basic],

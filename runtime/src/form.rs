@@ -33,6 +33,64 @@ pub(crate) fn encode(json: &str) -> Result<String, String> {
     Ok(serializer.finish())
 }
 
+/// How an object-valued query parameter is written: OpenAPI 3.0's `style` and `explode`.
+/// Members that are objects or lists nest in brackets (`name[a][b]=…`, `name[list][0]=…`),
+/// as form bodies do; `null` members are left out. A value that is not an object (a union
+/// with a scalar member) is written `name=value`; a list in `deepObject` style, which
+/// OpenAPI leaves undefined, is indexed (`name[0]=…`), as Stripe reads it.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryObject {
+    /// `deepObject`: `name[member]=value` (a list: `name[0]=item`).
+    Deep,
+    /// `form`, exploded: each member a pair of its own, `member=value`.
+    Exploded,
+    /// `form`, not exploded: one pair, members and values joined by commas,
+    /// `name=m1,v1,m2,v2` (members must be scalars).
+    Joined,
+}
+
+/// The pairs of the query parameter `name` holding the JSON value `json`, written as
+/// `style` says (see [`QueryObject`]).
+pub(crate) fn query_pairs(
+    name: &str,
+    json: &str,
+    style: QueryObject,
+) -> Result<Vec<(String, String)>, String> {
+    let value: &RawValue = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    let object = value.get().trim_start().starts_with('{');
+    let mut out = Vec::new();
+    match style {
+        QueryObject::Exploded if object => out = pairs(json)?,
+        QueryObject::Joined if object => {
+            let members: Members<'_> = serde_json::from_str(json).map_err(|e| e.to_string())?;
+            let mut joined = Vec::new();
+            for (member, v) in members.0 {
+                let mut scalar = Vec::new();
+                flatten(&member, v, false, &mut scalar)?;
+                match scalar.as_slice() {
+                    [] => {}
+                    [(key, text)] if *key == member => {
+                        joined.push(member.into_owned());
+                        joined.push(text.clone());
+                    }
+                    _ => {
+                        return Err(format!(
+                            "member `{member}` is not a scalar, which `form` style without `explode` cannot write"
+                        ));
+                    }
+                }
+            }
+            out.push((name.to_owned(), joined.join(",")));
+        }
+        // A list in `deepObject` style is indexed (`name[0]=…`), as nested lists are.
+        QueryObject::Deep => flatten(name, value, false, &mut out)?,
+        // A value that is not an object (a union's scalar member).
+        _ => flatten(name, value, true, &mut out)?,
+    }
+    Ok(out)
+}
+
 fn flatten(
     key: &str,
     value: &RawValue,
@@ -127,6 +185,49 @@ mod tests {
             ]
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
         );
+    }
+
+    /// OpenAPI 3.0's serialization table, the object rows (`color` = {R: 100, G: 200,
+    /// B: 150}), and what nests.
+    #[test]
+    fn object_query_parameters_follow_the_serialization_table() {
+        let pairs = |json: &str, style| {
+            query_pairs("color", json, style)
+                .unwrap()
+                .into_iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("&")
+        };
+        let color = r#"{"R":100,"G":200,"B":150}"#;
+        assert_eq!(
+            pairs(color, QueryObject::Deep),
+            "color[R]=100&color[G]=200&color[B]=150"
+        );
+        assert_eq!(pairs(color, QueryObject::Exploded), "R=100&G=200&B=150");
+        assert_eq!(pairs(color, QueryObject::Joined), "color=R,100,G,200,B,150");
+        let nested = r#"{"gte":"2024-01-01","tags":["a","b"],"card":{"brand":"visa"},"skip":null}"#;
+        assert_eq!(
+            pairs(nested, QueryObject::Deep),
+            "color[gte]=2024-01-01&color[tags][0]=a&color[tags][1]=b&color[card][brand]=visa"
+        );
+        // A union's scalar member, and a list, in any style.
+        for style in [
+            QueryObject::Deep,
+            QueryObject::Exploded,
+            QueryObject::Joined,
+        ] {
+            assert_eq!(pairs("1700000000", style), "color=1700000000");
+            assert_eq!(pairs("null", style), "");
+        }
+        // Lists: OpenAPI leaves `deepObject` lists undefined; indexed, as Stripe reads them.
+        assert_eq!(
+            pairs(r#"["a","b"]"#, QueryObject::Deep),
+            "color[0]=a&color[1]=b"
+        );
+        let error = query_pairs("color", r#"{"card":{"brand":"visa"}}"#, QueryObject::Joined)
+            .expect_err("nested without explode");
+        assert!(error.contains("`card` is not a scalar"), "{error}");
     }
 
     #[test]

@@ -29,6 +29,10 @@ pub struct OperationRequest {
     pub path: String,
     /// Query parameters, unencoded; the runtime encodes them.
     pub query: Vec<(&'static str, String)>,
+    /// Object-valued query parameters written out as pairs whose names are made from
+    /// their members (`filter[status]=open`, see [`push_object`]), sent after `query`;
+    /// unencoded.
+    pub query_objects: Vec<(String, String)>,
     /// Header parameters declared by the spec, unvalidated; the runtime rejects CR/LF and
     /// other non-visible characters with [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the header.
     pub headers: Vec<(&'static str, String)>,
@@ -66,6 +70,7 @@ impl OperationRequest {
             path_template,
             path: path.into(),
             query: Vec::new(),
+            query_objects: Vec::new(),
             headers: Vec::new(),
             body: None,
             security: &[],
@@ -285,6 +290,28 @@ pub fn push_present<T: ToString>(
     if let Some(value) = value {
         pairs.push((name, value.to_string()));
     }
+}
+
+#[doc(hidden)]
+pub use crate::form::QueryObject;
+
+/// Writes the query parameter `name` holding `value` into `pairs`, as `style` says
+/// (generated code calls it for object-valued query parameters).
+#[doc(hidden)]
+pub fn push_object<T: serde::Serialize>(
+    pairs: &mut Vec<(String, String)>,
+    name: &str,
+    value: &T,
+    style: QueryObject,
+) -> Result<(), InvalidInput> {
+    let invalid = |reason: String| InvalidInput {
+        field: name.to_owned(),
+        reason,
+    };
+    let json =
+        serde_json::to_string(value).map_err(|e| invalid(format!("could not be encoded: {e}")))?;
+    pairs.extend(crate::form::query_pairs(name, &json, style).map_err(invalid)?);
+    Ok(())
 }
 
 /// Percent-encodes `value` as exactly one path segment: `/`, `?`, `#`, `%` and `..` can

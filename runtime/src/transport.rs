@@ -305,10 +305,13 @@ impl Transport {
                 request.path_template
             )));
         }
-        if !request.query.is_empty() {
+        if !request.query.is_empty() || !request.query_objects.is_empty() {
+            let objects = request.query_objects.iter().map(|(n, v)| (n.as_str(), v));
             let query = request
                 .query
                 .iter()
+                .map(|(name, value)| (*name, value))
+                .chain(objects)
                 .map(|(name, value)| {
                     format!(
                         "{}={}",

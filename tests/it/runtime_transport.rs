@@ -6,7 +6,8 @@
 use std::str::FromStr;
 
 use enkash_rewards::request::{
-    Envelope, OperationRequest, RequestBody, RetryClass, Security, encode_path_segment,
+    Envelope, OperationRequest, QueryObject, RequestBody, RetryClass, Security,
+    encode_path_segment, push_object,
 };
 use enkash_rewards::{Client, Credentials, Error, RetryPolicy, Secret};
 use reqwest::{Method, StatusCode};
@@ -376,6 +377,72 @@ async fn query_values_are_encoded_and_arrive_intact() {
         1,
         "one parameter, not split by `&`"
     );
+}
+
+/// Object-valued query parameters on the wire, one row of OpenAPI 3.0's serialization
+/// table each, after the plain ones, members in the value's order (`json!` sorts them);
+/// what the server decodes is what was meant.
+#[tokio::test]
+async fn object_query_parameters_arrive_in_their_style() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(r#"{"response_code":0,"payload":null}"#, "application/json"),
+        )
+        .expect(3)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let filter = serde_json::json!({
+        "status": "open & paid",
+        "customer": {"email": "a+b@example.com"},
+        "currencies": ["inr", "usd"],
+        "gone": null
+    });
+    let color = serde_json::json!({"R": 100, "G": 200});
+    let cases = [
+        (
+            QueryObject::Deep,
+            &filter,
+            vec![
+                ("limit", "3"),
+                ("filter[currencies][0]", "inr"),
+                ("filter[currencies][1]", "usd"),
+                ("filter[customer][email]", "a+b@example.com"),
+                ("filter[status]", "open & paid"),
+            ],
+        ),
+        (
+            QueryObject::Exploded,
+            &color,
+            vec![("limit", "3"), ("G", "200"), ("R", "100")],
+        ),
+        (
+            QueryObject::Joined,
+            &color,
+            vec![("limit", "3"), ("color", "G,200,R,100")],
+        ),
+    ];
+    for (style, value, expected) in cases {
+        let mut req = request(Method::GET, "/api/v0/charges");
+        req.query = vec![("limit", "3".to_owned())];
+        let name = if style == QueryObject::Deep {
+            "filter"
+        } else {
+            "color"
+        };
+        push_object(&mut req.query_objects, name, value, style).expect("encodes");
+        client.execute::<()>(req).await.expect("success");
+        let received = server.received_requests().await.expect("recording is on");
+        let url = &received.last().expect("one request per case").url;
+        let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        let expected: Vec<(String, String)> = expected
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        assert_eq!(pairs, expected, "{style:?}: {url}");
+    }
 }
 
 #[tokio::test]

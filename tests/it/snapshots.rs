@@ -132,6 +132,7 @@ fixtures!(
     name_collisions,
     recursive,
     raw_bodies_and_lists,
+    query_styles,
     rejected,
     tolerated,
 );

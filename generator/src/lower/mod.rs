@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use openapiv3::{
     APIKeyLocation, AdditionalProperties, IntegerFormat, NumberFormat, OpenAPI, Parameter,
-    ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, SecurityScheme, StatusCode,
-    StringFormat, Type, VariantOrUnknownOrEmpty,
+    ParameterSchemaOrContent, QueryStyle, ReferenceOr, Schema, SchemaKind, SecurityScheme,
+    StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 

@@ -279,10 +279,16 @@ impl<'a> Lowerer<'a> {
             _ if location == ParamLocation::Query => self.one_or_many(&ty).unwrap_or(ty),
             _ => ty,
         };
-        self.check_scalar_param(&ty, location, &at);
-        let explode = match param {
-            Parameter::Query { parameter_data, .. } => parameter_data.explode.unwrap_or(true),
-            _ => false,
+        let query = match param {
+            Parameter::Query {
+                parameter_data,
+                style,
+                ..
+            } => self.query_encoding(style, parameter_data.explode, &ty, &at)?,
+            _ => {
+                self.check_scalar_param(&ty, location, &at);
+                QueryEncoding::Scalar
+            }
         };
         Some(Param {
             wire: data.name.clone(),
@@ -290,7 +296,7 @@ impl<'a> Lowerer<'a> {
             location,
             ty,
             required: data.required || location == ParamLocation::Path,
-            explode,
+            query,
             doc: data.description.as_deref().and_then(public_doc),
             constraints,
         })
@@ -464,6 +470,55 @@ impl<'a> Lowerer<'a> {
                 ),
             );
         }
+    }
+
+    /// How the query parameter at `at` of type `ty` is written, from its `style` and
+    /// `explode` (OpenAPI 3.0's serialization table); `None`, with a diagnostic, for what
+    /// the table does not define.
+    fn query_encoding(
+        &mut self,
+        style: &QueryStyle,
+        explode: Option<bool>,
+        ty: &TypeRef,
+        at: &Pointer,
+    ) -> Option<QueryEncoding> {
+        let scalar = |ty: &TypeRef| super::passes::displayable(&self.types, ty);
+        let explode = explode.unwrap_or(matches!(style, QueryStyle::Form));
+        let encoding = match (style, ty) {
+            // Lists too, indexed (`name[0]=…`): OpenAPI leaves them undefined, Stripe
+            // writes its `expand` lists so.
+            (QueryStyle::DeepObject, ty) if self.form_value(ty).is_ok() => {
+                Some(QueryEncoding::DeepObject)
+            }
+            (_, TypeRef::Array(item)) if !scalar(item.as_ref()) => None,
+            (_, TypeRef::Array(_)) if explode => Some(QueryEncoding::Repeated),
+            (QueryStyle::Form, TypeRef::Array(_)) => Some(QueryEncoding::Joined(",")),
+            (QueryStyle::SpaceDelimited, TypeRef::Array(_)) => Some(QueryEncoding::Joined(" ")),
+            (QueryStyle::PipeDelimited, TypeRef::Array(_)) => Some(QueryEncoding::Joined("|")),
+            (QueryStyle::Form, ty) if scalar(ty) => Some(QueryEncoding::Scalar),
+            // Objects, and unions with an object member: written from their JSON.
+            (QueryStyle::Form, ty) if self.form_value(ty).is_ok() => Some(if explode {
+                QueryEncoding::ExplodedObject
+            } else {
+                QueryEncoding::JoinedObject
+            }),
+            _ => None,
+        };
+        if encoding.is_none() {
+            let what = match (style, ty) {
+                (QueryStyle::Form | QueryStyle::DeepObject, _) => self.param_shape(ty),
+                _ => "not lists (`spaceDelimited` and `pipeDelimited` are for lists)",
+            };
+            self.diags.push(
+                Kind::Unsupported,
+                at.key("schema").as_str(),
+                format!(
+                    "query parameters in style `{}` that are {what} are not supported",
+                    style_name(style)
+                ),
+            );
+        }
+        encoding
     }
 
     /// What a parameter type that has no text form is, in words, for the diagnostic: a
@@ -800,7 +855,7 @@ fn inputs(path_params: &[Param], other_params: &[Param], body: Option<&Body>) ->
             },
             ty: p.ty.clone(),
             required: p.required,
-            explode: p.explode,
+            query: p.query,
             doc: p.doc.clone(),
             constraints: p.constraints.clone(),
             example: None,
@@ -816,7 +871,7 @@ fn inputs(path_params: &[Param], other_params: &[Param], body: Option<&Body>) ->
                 kind: InputKind::BodyField,
                 ty: f.ty.clone(),
                 required: f.required,
-                explode: false,
+                query: QueryEncoding::Scalar,
                 doc: f.doc.clone(),
                 constraints: f.constraints.clone(),
                 example: body
@@ -834,7 +889,7 @@ fn inputs(path_params: &[Param], other_params: &[Param], body: Option<&Body>) ->
             kind: InputKind::WholeBody,
             ty: body.ty.clone(),
             required: body.required,
-            explode: false,
+            query: QueryEncoding::Scalar,
             doc: None,
             constraints: Constraints::default(),
             example: body.example.clone(),
@@ -842,6 +897,16 @@ fn inputs(path_params: &[Param], other_params: &[Param], body: Option<&Body>) ->
         }),
     }
     inputs
+}
+
+/// A query parameter's `style` as the spec writes it.
+fn style_name(style: &QueryStyle) -> &'static str {
+    match style {
+        QueryStyle::Form => "form",
+        QueryStyle::SpaceDelimited => "spaceDelimited",
+        QueryStyle::PipeDelimited => "pipeDelimited",
+        QueryStyle::DeepObject => "deepObject",
+    }
 }
 
 #[cfg(test)]
