@@ -173,8 +173,8 @@
 /// The `rust_decimal` this crate's amounts are made of, so you need not match its version.
 pub use enkash_rewards_runtime::rust_decimal;
 pub use enkash_rewards_runtime::{
-    Credentials, Decimal, Error, PayloadEncryption, PayloadKey, RawJson, Response, RetryPolicy,
-    Secret, UnknownEnumValue, UnknownValue,
+    Binary, Credentials, Decimal, Error, PayloadEncryption, PayloadKey, RawJson, Response,
+    RetryPolicy, Secret, UnknownEnumValue, UnknownValue,
 };
 pub use enkash_rewards_runtime::{decimal, decode, encryption, request, retry, time};
 #[doc(hidden)]

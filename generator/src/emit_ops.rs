@@ -28,8 +28,8 @@ use crate::emit::{doc_lines, example_section, ident, rust_type, sections};
 use crate::emit_types::Optionality;
 use crate::model::InputKind as Where;
 use crate::model::{
-    Api, BodyEncoding, Constraints, Operation, QueryEncoding, RetryKind, Security, TypeKind,
-    TypeRef,
+    AnswerMedia, Api, BodyEncoding, Constraints, Operation, QueryEncoding, RetryKind, Security,
+    TypeKind, TypeRef,
 };
 use crate::naming::bare;
 
@@ -745,7 +745,10 @@ fn setter(plan: &Plan<'_>, i: &Input<'_>) -> TokenStream {
 /// request.
 fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
     let op = plan.op;
-    let payload = rust_type(op.response.payload());
+    let payload = match op.response.media {
+        AnswerMedia::Binary => quote!(crate::Binary),
+        AnswerMedia::Json | AnswerMedia::Text => rust_type(op.response.payload()),
+    };
     let name = &op.builder;
 
     // `Complete` proves that every required input was set; a path input is given to the
@@ -834,6 +837,15 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
         let (c, m, p) = (&env.code, &env.message, &env.payload);
         let envelope = uses.name("crate::request::Envelope");
         fields.push(quote!(request.envelope = Some(#envelope { code: &[#(#c),*], message: &[#(#m),*], payload: &[#(#p),*] });));
+    }
+    let answer = match op.response.media {
+        AnswerMedia::Json => None,
+        AnswerMedia::Text => Some(quote!(Text)),
+        AnswerMedia::Binary => Some(quote!(Binary)),
+    };
+    if let Some(answer) = answer {
+        let format = uses.name("crate::request::AnswerFormat");
+        fields.push(quote!(request.answer = #format::#answer;));
     }
     let binding = if fields.is_empty() {
         quote!(let request)
@@ -965,13 +977,17 @@ fn body_expr(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> Option<TokenStream>
 
 /// What `send()` returns, in words, for its doc comment.
 fn returns_doc(op: &Operation, api: &Api) -> String {
-    let text = match op.response.payload() {
-        TypeRef::Unit => "returns `()` on success.".to_owned(),
-        TypeRef::Named(n) => match api.get(n).map(|t| &t.kind) {
+    let text = match (op.response.media, op.response.payload()) {
+        (AnswerMedia::Binary, _) => {
+            "returns the answer's bytes, exactly as sent, as [`Binary`](crate::Binary) (`send_with_response()` also gives the headers, the media type among them).".to_owned()
+        }
+        (AnswerMedia::Text, _) => "returns the answer's text, as sent.".to_owned(),
+        (_, TypeRef::Unit) => "returns `()` on success.".to_owned(),
+        (_, TypeRef::Named(n)) => match api.get(n).map(|t| &t.kind) {
             _ if op.response.envelope.is_some() => format!("returns the envelope's payload, [`{n}`](crate::types::{n}); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200."),
             Some(TypeKind::Struct(_)) | Some(_) | None => format!("returns [`{n}`](crate::types::{n})."),
         },
-        _ if op.response.envelope.is_some() => "returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.".to_owned(),
+        (_, _) if op.response.envelope.is_some() => "returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.".to_owned(),
         _ => "returns the decoded body.".to_owned(),
     };
     format!("[`.send()`](crate::operations::Builder::send) {text}")

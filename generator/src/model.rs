@@ -466,6 +466,19 @@ pub struct ResponseSpec {
     /// When the body is an envelope, the fields and the payload's type.
     pub envelope: Option<(EnvelopeFields, TypeRef)>,
     pub example: Option<Value>,
+    /// What the success answer is: JSON, or handed over as text or bytes.
+    pub media: AnswerMedia,
+}
+
+/// What a success answer is, from its media type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerMedia {
+    /// `application/json`, `…+json`: decoded into [`ResponseSpec::ty`].
+    Json,
+    /// `text/*`: a `String`.
+    Text,
+    /// Any other (`application/octet-stream`, `application/pdf`, `image/*`…): the bytes.
+    Binary,
 }
 
 impl ResponseSpec {

@@ -448,6 +448,7 @@ impl HttpTokenSource {
             retry: RetryClass::Idempotent,
             idempotency_key: None,
             outcome_lookup: None,
+            answer: crate::request::AnswerFormat::Json,
             envelope: None,
             options: RequestOptions::default(),
         };

@@ -8,6 +8,7 @@
 //! | envelope with `code` 0 on a non-2xx status | [`Error::Http`]: the status contradicts the body, so neither is trusted as a success |
 //! | non-2xx with no EnKash error code (an HTML 502 page) | [`Error::Http`] |
 //! | 2xx that is not valid JSON, lacks the envelope, or has a field of the wrong type | [`Error::Decode`] naming the failing field, e.g. `payload.cardStatus.name` |
+//! | 2xx of an operation answering text or bytes ([`AnswerFormat`]) | the body as a `String` (not UTF-8: [`Error::Decode`]) or as [`Binary`](crate::values::Binary), never parsed |
 //!
 //! Amounts are read from their own JSON text (`RawValue`), so they are never rounded
 //! through `f64` on the way to `rust_decimal`.
@@ -20,7 +21,7 @@ use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
 use crate::error::Error;
-use crate::request::{Envelope, Response};
+use crate::request::{AnswerFormat, Envelope, Response};
 
 /// How many characters of a body an error quotes.
 const SNIPPET_CHARS: usize = 512;
@@ -44,13 +45,14 @@ pub fn decode_answer<T: serde::de::DeserializeOwned>(
     status: reqwest::StatusCode,
     body: &[u8],
 ) -> Result<T, Error> {
-    decode_payload(operation, envelope, status, body)
+    decode_payload(operation, envelope, AnswerFormat::Json, status, body)
 }
 
 /// Interprets a server's answer; see the table in the [module documentation](self).
 pub(crate) fn decode_response<T: DeserializeOwned>(
     operation: &'static str,
     envelope: Option<Envelope>,
+    format: AnswerFormat,
     raw: Raw,
 ) -> Result<Response<T>, Error> {
     let Raw {
@@ -58,7 +60,7 @@ pub(crate) fn decode_response<T: DeserializeOwned>(
         headers,
         body,
     } = raw;
-    let payload = decode_payload(operation, envelope, status, &body)?;
+    let payload = decode_payload(operation, envelope, format, status, &body)?;
     Ok(Response {
         status,
         headers,
@@ -71,10 +73,15 @@ pub(crate) fn decode_response<T: DeserializeOwned>(
 pub(crate) fn decode_payload<T: DeserializeOwned>(
     operation: &'static str,
     envelope: Option<Envelope>,
+    format: AnswerFormat,
     status: StatusCode,
     body: &[u8],
 ) -> Result<T, Error> {
     match envelope {
+        // Text and bytes have no envelope to read.
+        _ if status.is_success() && format != AnswerFormat::Json => {
+            decode_not_json(operation, format, status, body)
+        }
         Some(envelope) => decode_enveloped(operation, envelope, status, body),
         None if status.is_success() => decode_bytes(operation, status, body),
         None => Err(Error::Http {
@@ -118,6 +125,32 @@ fn decode_bytes<T: DeserializeOwned>(
         });
     }
     decode_text(body).map_err(|(path, message)| decode_error(path, message))
+}
+
+/// A text or binary answer as `T` (a `String`, a [`Binary`](crate::values::Binary)):
+/// handed over as a string or as bytes, never parsed.
+fn decode_not_json<T: DeserializeOwned>(
+    operation: &'static str,
+    format: AnswerFormat,
+    status: StatusCode,
+    body: &[u8],
+) -> Result<T, Error> {
+    use serde::de::value::{BytesDeserializer, Error as ValueError, StrDeserializer};
+    let decoded = if format == AnswerFormat::Text {
+        let text = std::str::from_utf8(body).map_err(|e| {
+            decode_error(
+                operation,
+                status,
+                body,
+                ".".to_owned(),
+                format!("text that is not UTF-8: {e}"),
+            )
+        })?;
+        T::deserialize(StrDeserializer::<ValueError>::new(text))
+    } else {
+        T::deserialize(BytesDeserializer::<ValueError>::new(body))
+    };
+    decoded.map_err(|e| decode_error(operation, status, body, ".".to_owned(), e.to_string()))
 }
 
 /// `text` as `T` in one pass; only when that fails is it read again, tracking the path of
@@ -486,7 +519,8 @@ mod tests {
     fn success_decodes_the_payload_exactly() {
         let body = r#"{"response_code":0,"response_message":"Success","payload":{"cardStatus":{"name":"ACTIVE"},"amount":12345678901234567.89}}"#;
         let response: Response<Card> =
-            decode_response("op", Some(ENVELOPE), raw(200, body)).expect("decodes");
+            decode_response("op", Some(ENVELOPE), AnswerFormat::Json, raw(200, body))
+                .expect("decodes");
         assert_eq!(response.payload.card_status.name, "ACTIVE");
         assert_eq!(response.payload.amount.to_string(), "12345678901234567.89");
     }
@@ -534,7 +568,7 @@ mod tests {
     #[test]
     fn non_zero_code_is_an_api_error_even_on_200() {
         let body = r#"{"response_code":1,"response_message":"Insufficient balance","payload":"Insufficient balance"}"#;
-        match decode_response::<Card>("op", Some(ENVELOPE), raw(200, body)) {
+        match decode_response::<Card>("op", Some(ENVELOPE), AnswerFormat::Json, raw(200, body)) {
             Err(Error::Api {
                 code: 1,
                 message,
@@ -549,7 +583,12 @@ mod tests {
         }
         let string_code = r#"{"response_code":"7","response_message":null}"#;
         assert!(matches!(
-            decode_response::<Card>("op", Some(ENVELOPE), raw(422, string_code)),
+            decode_response::<Card>(
+                "op",
+                Some(ENVELOPE),
+                AnswerFormat::Json,
+                raw(422, string_code)
+            ),
             Err(Error::Api { code: 7, .. })
         ));
     }
@@ -558,20 +597,34 @@ mod tests {
     fn zero_code_on_an_error_status_is_http() {
         let body = r#"{"response_code":0,"payload":{}}"#;
         assert!(matches!(
-            decode_response::<serde_json::Value>("op", Some(ENVELOPE), raw(500, body)),
+            decode_response::<serde_json::Value>(
+                "op",
+                Some(ENVELOPE),
+                AnswerFormat::Json,
+                raw(500, body)
+            ),
             Err(Error::Http { .. })
         ));
     }
 
     #[test]
     fn missing_envelope_on_success_is_a_decode_error() {
-        match decode_response::<serde_json::Value>("op", Some(ENVELOPE), raw(200, r#"{"data":1}"#))
-        {
+        match decode_response::<serde_json::Value>(
+            "op",
+            Some(ENVELOPE),
+            AnswerFormat::Json,
+            raw(200, r#"{"data":1}"#),
+        ) {
             Err(Error::Decode { path, .. }) => assert_eq!(path, "response_code"),
             other => panic!("expected Decode, got {other:?}"),
         }
         assert!(matches!(
-            decode_response::<serde_json::Value>("op", Some(ENVELOPE), raw(200, "[1]")),
+            decode_response::<serde_json::Value>(
+                "op",
+                Some(ENVELOPE),
+                AnswerFormat::Json,
+                raw(200, "[1]")
+            ),
             Err(Error::Decode { .. })
         ));
     }
@@ -579,13 +632,14 @@ mod tests {
     #[test]
     fn wrong_types_report_the_field_path() {
         let body = r#"{"response_code":0,"payload":{"cardStatus":{"name":5},"amount":"1"}}"#;
-        match decode_response::<Card>("op", Some(ENVELOPE), raw(200, body)) {
+        match decode_response::<Card>("op", Some(ENVELOPE), AnswerFormat::Json, raw(200, body)) {
             Err(Error::Decode { path, .. }) => assert_eq!(path, "payload.cardStatus.name"),
             other => panic!("expected Decode, got {other:?}"),
         }
         match decode_response::<Vec<Status>>(
             "op",
             None,
+            AnswerFormat::Json,
             raw(200, r#"[{"name":"a"},{"name":false}]"#),
         ) {
             Err(Error::Decode { path, .. }) => assert_eq!(path, "[1].name"),
@@ -596,17 +650,23 @@ mod tests {
     #[test]
     fn bare_bodies_decode_whole_and_reject_trailing_garbage() {
         let ok: Response<Status> =
-            decode_response("op", None, raw(200, r#"{"name":"x"}"#)).expect("decodes");
+            decode_response("op", None, AnswerFormat::Json, raw(200, r#"{"name":"x"}"#))
+                .expect("decodes");
         assert_eq!(ok.payload.name, "x");
         assert!(matches!(
-            decode_response::<Status>("op", None, raw(200, r#"{"name":"x"} trailing"#)),
+            decode_response::<Status>(
+                "op",
+                None,
+                AnswerFormat::Json,
+                raw(200, r#"{"name":"x"} trailing"#)
+            ),
             Err(Error::Decode { .. })
         ));
-        let empty: Response<()> =
-            decode_response("op", None, raw(204, "")).expect("empty body is null");
+        let empty: Response<()> = decode_response("op", None, AnswerFormat::Json, raw(204, ""))
+            .expect("empty body is null");
         assert_eq!(empty.status, StatusCode::NO_CONTENT);
         // An empty body where an object is due: said as such, with no position in it.
-        match decode_response::<Status>("op", None, raw(200, " ")) {
+        match decode_response::<Status>("op", None, AnswerFormat::Json, raw(200, " ")) {
             Err(Error::Decode { path, message, .. }) => {
                 assert_eq!(path, ".");
                 assert_eq!(
@@ -617,7 +677,12 @@ mod tests {
             other => panic!("expected Decode, got {other:?}"),
         }
         assert!(matches!(
-            decode_response::<Status>("op", None, raw(401, r#"{"error":"unauthorized"}"#)),
+            decode_response::<Status>(
+                "op",
+                None,
+                AnswerFormat::Json,
+                raw(401, r#"{"error":"unauthorized"}"#)
+            ),
             Err(Error::Http { .. })
         ));
     }

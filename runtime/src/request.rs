@@ -49,6 +49,8 @@ pub struct OperationRequest {
     pub outcome_lookup: Option<&'static str>,
     /// How to unwrap the success payload; `None` means the whole body is the payload.
     pub envelope: Option<Envelope>,
+    /// What a success answer is: JSON (the default), text, or bytes.
+    pub answer: AnswerFormat,
     /// Per-call overrides of the client's configuration.
     pub options: RequestOptions,
 }
@@ -78,6 +80,7 @@ impl OperationRequest {
             idempotency_key: None,
             outcome_lookup: None,
             envelope: None,
+            answer: AnswerFormat::Json,
             options: RequestOptions::default(),
         }
     }
@@ -290,6 +293,22 @@ pub fn push_present<T: ToString>(
     if let Some(value) = value {
         pairs.push((name, value.to_string()));
     }
+}
+
+/// What a success answer is, and so what it is decoded into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum AnswerFormat {
+    /// JSON, decoded into the payload's type (the envelope's payload, for an operation
+    /// with one).
+    #[default]
+    Json,
+    /// Text (`text/plain`, `text/html`, `text/csv`…), as a `String`; not UTF-8 is an
+    /// [`Error::Decode`](crate::Error::Decode).
+    Text,
+    /// Anything else (`application/octet-stream`, `application/pdf`, `image/png`…), as
+    /// [`Binary`](crate::values::Binary): the bytes exactly as sent.
+    Binary,
 }
 
 #[doc(hidden)]

@@ -22,7 +22,9 @@ use std::sync::Arc;
 
 use crate::encryption::PayloadEncryption;
 use crate::error::Error;
-use crate::request::{Envelope, IdempotencyKey, OperationRequest, Response, RetryClass, Security};
+use crate::request::{
+    AnswerFormat, Envelope, IdempotencyKey, OperationRequest, Response, RetryClass, Security,
+};
 use crate::retry::{Failure, RetryPolicy, Wait, is_retryable, wait_before_retry};
 use crate::time::Sleep;
 
@@ -68,6 +70,7 @@ pub(crate) struct Prepared {
     idempotency_key: Option<IdempotencyKey>,
     outcome_lookup: Option<&'static str>,
     envelope: Option<Envelope>,
+    answer: AnswerFormat,
     timeout: Duration,
     max_retries: u32,
     /// When the whole call must have ended.
@@ -125,7 +128,9 @@ pub(crate) fn finish<T: DeserializeOwned>(
     answer: Result<Answer, Error>,
 ) -> Result<Response<T>, Error> {
     answer
-        .and_then(|Answer(raw)| decode_response(prepared.operation, prepared.envelope, raw))
+        .and_then(|Answer(raw)| {
+            decode_response(prepared.operation, prepared.envelope, prepared.answer, raw)
+        })
         .map_err(|error| outcome_unknown(prepared, error))
 }
 
@@ -240,7 +245,12 @@ impl Transport {
             })?;
             headers.append(header_name, header);
         }
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        let accept = match request.answer {
+            AnswerFormat::Json => "application/json",
+            // The spec names the media type; any the server sends is handed over as is.
+            _ => "*/*",
+        };
+        headers.insert(ACCEPT, HeaderValue::from_static(accept));
         headers.insert(USER_AGENT, self.user_agent.clone());
         let body = match request.body {
             Some(body) => {
@@ -270,6 +280,7 @@ impl Transport {
             idempotency_key: request.idempotency_key,
             outcome_lookup: request.outcome_lookup,
             envelope: request.envelope,
+            answer: request.answer,
             timeout: request.options.timeout.unwrap_or(self.timeout),
             deadline: tokio::time::Instant::now()
                 + request

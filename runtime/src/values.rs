@@ -217,3 +217,65 @@ impl<'de> serde::Deserialize<'de> for RawJson {
         Box::<serde_json::value::RawValue>::deserialize(deserializer).map(Self)
     }
 }
+
+/// An answer that is not JSON (a file, an image, a PDF): its bytes exactly as sent. The
+/// media type the server named is in the [`Response`](crate::Response)'s headers.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct Binary(pub Vec<u8>);
+
+impl Binary {
+    /// The bytes.
+    pub fn into_vec(self) -> Vec<u8> {
+        self.0
+    }
+}
+
+impl std::ops::Deref for Binary {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl AsRef<[u8]> for Binary {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<Vec<u8>> for Binary {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self(bytes)
+    }
+}
+
+/// The length, not the bytes: a file can be large, and can hold anything.
+impl fmt::Debug for Binary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Binary({} bytes)", self.0.len())
+    }
+}
+
+/// Read from bytes (how the runtime hands over a binary answer) or a string.
+impl<'de> serde::Deserialize<'de> for Binary {
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+        struct Bytes;
+        impl serde::de::Visitor<'_> for Bytes {
+            type Value = Binary;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E>(self, bytes: &[u8]) -> Result<Binary, E> {
+                Ok(Binary(bytes.to_vec()))
+            }
+            fn visit_byte_buf<E>(self, bytes: Vec<u8>) -> Result<Binary, E> {
+                Ok(Binary(bytes))
+            }
+            fn visit_str<E>(self, text: &str) -> Result<Binary, E> {
+                Ok(Binary(text.as_bytes().to_vec()))
+            }
+        }
+        input.deserialize_byte_buf(Bytes)
+    }
+}

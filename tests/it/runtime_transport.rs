@@ -6,10 +6,10 @@
 use std::str::FromStr;
 
 use enkash_rewards::request::{
-    Envelope, OperationRequest, QueryObject, RequestBody, RetryClass, Security,
+    AnswerFormat, Envelope, OperationRequest, QueryObject, RequestBody, RetryClass, Security,
     encode_path_segment, push_object,
 };
-use enkash_rewards::{Client, Credentials, Error, RetryPolicy, Secret};
+use enkash_rewards::{Binary, Client, Credentials, Error, RetryPolicy, Secret};
 use reqwest::{Method, StatusCode};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -442,6 +442,69 @@ async fn object_query_parameters_arrive_in_their_style() {
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect();
         assert_eq!(pairs, expected, "{style:?}: {url}");
+    }
+}
+
+/// Answers that are not JSON: bytes exactly as sent (not valid UTF-8, not JSON), text as
+/// sent, asked for with `Accept: */*`; an error status still decodes as an error, and
+/// text that is not UTF-8 is a decode error, not a panic.
+#[tokio::test]
+async fn binary_and_text_answers_arrive_as_sent() {
+    let server = MockServer::start().await;
+    let png = vec![
+        0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0xfe,
+    ];
+    Mock::given(path("/files/f1/content"))
+        .and(header("accept", "*/*"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(png.clone(), "image/png"))
+        .mount(&server)
+        .await;
+    Mock::given(path("/reports/daily"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("a,b\n1,2\n", "text/csv"))
+        .mount(&server)
+        .await;
+    Mock::given(path("/reports/broken"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(vec![0xff, 0xfe], "text/plain"))
+        .mount(&server)
+        .await;
+    Mock::given(path("/files/gone/content"))
+        .respond_with(
+            ResponseTemplate::new(404).set_body_raw(r#"{"message":"no"}"#, "application/json"),
+        )
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let call = |concrete: &str, answer: AnswerFormat| {
+        let mut req = request(Method::GET, concrete);
+        req.answer = answer;
+        req
+    };
+
+    let file = client
+        .execute::<Binary>(call("/files/f1/content", AnswerFormat::Binary))
+        .await
+        .expect("the file");
+    assert_eq!(file.payload.as_ref(), png.as_slice());
+    assert_eq!(format!("{:?}", file.payload), "Binary(11 bytes)");
+    assert_eq!(file.headers["content-type"], "image/png");
+    let csv = client
+        .execute::<String>(call("/reports/daily", AnswerFormat::Text))
+        .await
+        .expect("the report");
+    assert_eq!(csv.payload, "a,b\n1,2\n");
+    match client
+        .execute::<String>(call("/reports/broken", AnswerFormat::Text))
+        .await
+    {
+        Err(Error::Decode { message, .. }) => assert!(message.contains("UTF-8"), "{message}"),
+        other => panic!("expected Error::Decode, got {other:?}"),
+    }
+    match client
+        .execute::<Binary>(call("/files/gone/content", AnswerFormat::Binary))
+        .await
+    {
+        Err(error) => assert_eq!(error.status(), Some(StatusCode::NOT_FOUND), "{error:?}"),
+        Ok(answer) => panic!("a 404 decoded as {answer:?}"),
     }
 }
 

@@ -112,6 +112,7 @@ macro_rules! fixtures {
 }
 
 fixtures!(
+    answers,
     object_fields,
     string_enum,
     integer_enum,

@@ -648,6 +648,7 @@ impl<'a> Lowerer<'a> {
         op_ptr: &Pointer,
     ) -> ResponseSpec {
         let mut success = None;
+        let mut answer = AnswerMedia::Json;
         let responses = op
             .responses
             .responses
@@ -677,6 +678,7 @@ impl<'a> Lowerer<'a> {
                 .content
                 .iter()
                 .find(|(m, _)| media_encoding(m) == Some(BodyEncoding::Json));
+            let mut answer_media = AnswerMedia::Json;
             let ty = match json {
                 Some((media, content)) => {
                     let media_ptr = at.key("content").key(media);
@@ -684,24 +686,29 @@ impl<'a> Lowerer<'a> {
                     Some((ty, media_example(self.spec, content)))
                 }
                 None if response.content.is_empty() => Some((TypeRef::Unit, None)),
+                // Not JSON: text as a string, anything else as its bytes. An answer in
+                // several media types answers in JSON when one is JSON (above).
                 None => {
-                    if is_success && success.is_none() {
-                        let found: Vec<&str> =
-                            response.content.keys().map(String::as_str).collect();
-                        self.diags.push(
-                            Kind::Unsupported,
-                            at.key("content").as_str(),
-                            format!(
-                                "no JSON media type among: {}; only JSON answers are supported",
-                                found.join(", ")
-                            ),
-                        );
-                    }
-                    None
+                    let text = response
+                        .content
+                        .keys()
+                        .all(|media| essence(media).starts_with("text/"));
+                    answer_media = if text {
+                        AnswerMedia::Text
+                    } else {
+                        AnswerMedia::Binary
+                    };
+                    let ty = if text {
+                        TypeRef::String
+                    } else {
+                        TypeRef::Bytes
+                    };
+                    Some((ty, None))
                 }
             };
             if is_success && success.is_none() {
                 success = ty;
+                answer = answer_media;
             }
         }
         let (ty, example) = success.unwrap_or((TypeRef::Unit, None));
@@ -730,6 +737,7 @@ impl<'a> Lowerer<'a> {
             ty,
             envelope,
             example,
+            media: answer,
         }
     }
 
