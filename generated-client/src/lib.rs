@@ -174,9 +174,9 @@
 pub use enkash_rewards_runtime::rust_decimal;
 pub use enkash_rewards_runtime::{
     Binary, Credentials, Decimal, Error, PayloadEncryption, PayloadKey, RawJson, Response,
-    RetryPolicy, Secret, UnknownEnumValue, UnknownValue,
+    RetryPolicy, Secret, UnknownEnumValue, UnknownValue, UploadFile,
 };
-pub use enkash_rewards_runtime::{decimal, decode, encryption, request, retry, time};
+pub use enkash_rewards_runtime::{decimal, decode, encryption, multipart, request, retry, time};
 #[doc(hidden)]
 pub use enkash_rewards_runtime::{serde_helpers, validate, values};
 

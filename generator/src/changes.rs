@@ -483,6 +483,7 @@ fn shown(ty: &TypeRef) -> String {
         TypeRef::Nullable(t) => format!("{} or null", shown(t)),
         TypeRef::Unit => "nothing".to_owned(),
         TypeRef::Bytes => "bytes".to_owned(),
+        TypeRef::File => "a file".to_owned(),
     }
 }
 

@@ -140,6 +140,7 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
         }
         TypeRef::Unit => quote!(()),
         TypeRef::Bytes => quote!(Vec<u8>),
+        TypeRef::File => quote!(crate::UploadFile),
     }
 }
 

@@ -28,8 +28,8 @@ use crate::emit::{doc_lines, example_section, ident, rust_type, sections};
 use crate::emit_types::Optionality;
 use crate::model::InputKind as Where;
 use crate::model::{
-    AnswerMedia, Api, BodyEncoding, Constraints, Operation, QueryEncoding, RetryKind, Security,
-    TypeKind, TypeRef,
+    AnswerMedia, Api, BodyEncoding, Constraints, Operation, PartKind, QueryEncoding, RetryKind,
+    Security, TypeKind, TypeRef,
 };
 use crate::naming::bare;
 
@@ -234,6 +234,7 @@ struct Input<'a> {
     required: bool,
     in_typestate: bool,
     query: QueryEncoding,
+    part: Option<PartKind>,
     doc: Option<&'a str>,
     constraints: &'a Constraints,
     example: Option<&'a Value>,
@@ -267,6 +268,7 @@ impl<'a> Plan<'a> {
                     required: i.required,
                     in_typestate: i.in_typestate(),
                     query: i.query,
+                    part: i.part,
                     doc: i.doc.as_deref(),
                     constraints: &i.constraints,
                     example: i.example.as_ref(),
@@ -687,6 +689,10 @@ fn literal(ty: &TypeRef, example: Option<&Value>, api: &Api) -> Option<String> {
             _ if api.is_string(ty) => format!("{:?}", example.and_then(Value::as_str)?),
             _ => return None,
         },
+        TypeRef::File => format!(
+            "{}::UploadFile::new(b\"example\".to_vec()).file_name(\"example.txt\")",
+            api.crate_name.as_str()
+        ),
         _ => return None,
     })
 }
@@ -893,6 +899,9 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
 /// input, encoded as the operation's media type.
 fn body_expr(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> Option<TokenStream> {
     let body = plan.op.body.as_ref()?;
+    if body.encoding == BodyEncoding::Multipart {
+        return Some(multipart_expr(plan, uses));
+    }
     let request_body = uses.name("crate::request::RequestBody");
     Some(match body {
         b if b.encoding == BodyEncoding::Raw => {
@@ -1137,12 +1146,54 @@ fn pairs(
     })
 }
 
+/// The `let body = …;` statement of a `multipart/form-data` body: one part per field set,
+/// in the spec's order, each written as lowering decided ([`PartKind`]).
+fn multipart_expr(plan: &Plan<'_>, uses: &mut Uses) -> TokenStream {
+    let multipart = uses.name("crate::multipart::Multipart");
+    let parts = plan
+        .inputs
+        .iter()
+        .filter_map(|i| Some((i, i.part?)))
+        .map(|(i, part)| {
+            let n = ident(&i.name);
+            let wire = i.wire;
+            let text = |v: TokenStream| {
+                if matches!(i.ty, TypeRef::String) {
+                    v
+                } else {
+                    quote!(#v.to_string())
+                }
+            };
+            let push = match part {
+                PartKind::Text => {
+                    let v = text(quote!(#n));
+                    quote!(parts.text(#wire, #v)?;)
+                }
+                PartKind::Texts => quote!(for item in #n { parts.text(#wire, item.to_string())?; }),
+                PartKind::Json => quote!(parts.json(#wire, &#n)?;),
+                PartKind::File => quote!(parts.file(#wire, #n)?;),
+                PartKind::Files => quote!(for file in #n { parts.file(#wire, file)?; }),
+            };
+            if i.required {
+                push
+            } else {
+                quote!(if let Some(#n) = #n { #push })
+            }
+        });
+    quote! {
+        let mut parts = #multipart::new();
+        #(#parts)*
+        let body = Some(parts.finish()?);
+    }
+}
+
 /// The runtime's name for how an object-valued query parameter is written.
 fn object_style(query: QueryEncoding) -> Option<TokenStream> {
     match query {
         QueryEncoding::DeepObject => Some(quote!(Deep)),
         QueryEncoding::ExplodedObject => Some(quote!(Exploded)),
         QueryEncoding::JoinedObject => Some(quote!(Joined)),
+        QueryEncoding::JsonText => Some(quote!(Json)),
         _ => None,
     }
 }

@@ -50,7 +50,7 @@ fn parse_json(text: &str) -> Result<(OpenAPI, Diagnostics), Diagnostics> {
         json.get("swagger").is_some(),
     )?;
     normalize_numbers(&mut json);
-    if let Ok(spec) = OpenAPI::deserialize(&json) {
+    if let Some(Ok(spec)) = unpanicked(|| OpenAPI::deserialize(&json)) {
         return Ok((spec, Diagnostics::default()));
     }
     // A document that does not match: the YAML route places every problem. JSON text
@@ -153,19 +153,32 @@ fn parse_yaml(text: &str) -> Result<(OpenAPI, Diagnostics), Diagnostics> {
         value.get("swagger").is_some(),
     )?;
     // The common case pays nothing for error paths or repairs; a failure is read again.
-    if let Ok(spec) = OpenAPI::deserialize(&value) {
+    if let Some(Ok(spec)) = unpanicked(|| OpenAPI::deserialize(&value)) {
         return Ok((spec, tolerated));
     }
     let before = tolerated.len();
     tolerate::repair(&mut value, &mut tolerated);
     if tolerated.len() > before
-        && let Ok(spec) = OpenAPI::deserialize(&value)
+        && let Some(Ok(spec)) = unpanicked(|| OpenAPI::deserialize(&value))
     {
         return Ok((spec, tolerated));
     }
-    match serde_path_to_error::deserialize::<_, OpenAPI>(&value) {
-        Ok(spec) => Ok((spec, tolerated)),
-        Err(e) => {
+    let read = unpanicked(|| serde_path_to_error::deserialize::<_, OpenAPI>(&value));
+    match read {
+        Some(Ok(spec)) => Ok((spec, tolerated)),
+        None => {
+            let mut diags = Diagnostics::default();
+            narrow::document(&value, &mut diags);
+            if diags.is_empty() {
+                diags.push(
+                    Kind::Syntax,
+                    "#",
+                    format!("does not match OpenAPI 3.0: {READER_FAILED}"),
+                );
+            }
+            Err(diags)
+        }
+        Some(Err(e)) => {
             let mut diags = Diagnostics::default();
             // openapiv3 flattens extension maps into most objects, which hides the path of
             // an error inside them; re-check each part on its own to place every problem.
@@ -180,6 +193,17 @@ fn parse_yaml(text: &str) -> Result<(OpenAPI, Diagnostics), Diagnostics> {
             Err(diags)
         }
     }
+}
+
+/// What is said where the OpenAPI reader failed instead of answering.
+const READER_FAILED: &str = "the OpenAPI reader (openapiv3) failed on this part";
+
+/// `read()`, or `None` where the OpenAPI reader panics: openapiv3 has an `expect` that a
+/// malformed document reaches (when two readings of a value in a `$ref`-or-item place
+/// disagree, as a number beyond 64 bits can make them). The panic is reported as a
+/// problem at the part being read, never let through.
+fn unpanicked<T>(read: impl FnOnce() -> T) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).ok()
 }
 
 /// The YAML value of `text`: `serde_yaml`'s, or where it refuses (an integer beyond 64
@@ -257,7 +281,9 @@ mod narrow {
 
     /// The error of reading `value` as `T`, if any, at the deepest pointer serde knows.
     fn fails<T: DeserializeOwned>(value: &Value, at: &Pointer) -> Option<(Pointer, String)> {
-        serde_path_to_error::deserialize::<_, T>(value.clone())
+        // Where the OpenAPI reader panics, this part says nothing: it panics on parts that
+        // are fine too, and the whole document's error is reported when no part is.
+        super::unpanicked(|| serde_path_to_error::deserialize::<_, T>(value.clone()))?
             .err()
             .map(|e| (pointer_of(e.path(), at), e.inner().to_string()))
     }

@@ -171,6 +171,8 @@ pub enum TypeRef {
     Unit,
     /// Raw bytes: a binary request body (`Vec<u8>`).
     Bytes,
+    /// A file in a `multipart/form-data` body: bytes with a file name and media type.
+    File,
 }
 
 #[derive(Debug, Clone)]
@@ -365,6 +367,24 @@ pub struct Input {
     pub example: Option<Value>,
     /// For a body field: its index in the operation's `body.fields`.
     pub body_field: Option<usize>,
+    /// For a field of a `multipart/form-data` body: how it is written as a part.
+    pub part: Option<PartKind>,
+}
+
+/// How a field of a `multipart/form-data` body is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    /// A text part: a string, or a scalar's text form.
+    Text,
+    /// One text part per item of a list of scalars.
+    Texts,
+    /// A part holding the value as JSON (`Content-Type: application/json`): objects, and
+    /// lists of them.
+    Json,
+    /// A file part.
+    File,
+    /// One file part per file of a list.
+    Files,
 }
 
 impl Input {
@@ -432,12 +452,17 @@ pub enum QueryEncoding {
     ExplodedObject,
     /// An object: `name=member,value,…` (`form`, not exploded).
     JoinedObject,
+    /// A list of objects or lists in `form` style, which OpenAPI leaves undefined:
+    /// `name=<the list as JSON>`.
+    JsonText,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyEncoding {
     Json,
     Form,
+    /// `multipart/form-data`: one part per field.
+    Multipart,
     /// Sent as given, with the media type the spec names (`application/octet-stream`,
     /// `image/jpeg`, `text/plain`): bytes, or a string for `text/*`.
     Raw,
@@ -457,6 +482,8 @@ pub struct Body {
     /// The struct's name when `fields` is set, and its catch-all field.
     pub struct_name: Option<String>,
     pub extra_field: Option<String>,
+    /// For a `multipart/form-data` body: how each of `fields` is written, in their order.
+    pub parts: Vec<PartKind>,
 }
 
 #[derive(Debug, Clone)]

@@ -48,6 +48,9 @@ pub enum QueryObject {
     /// `form`, not exploded: one pair, members and values joined by commas,
     /// `name=m1,v1,m2,v2` (members must be scalars).
     Joined,
+    /// One pair holding the value as JSON text, `name=[{"a":1}]`: a list of objects or
+    /// lists in `form` style, which OpenAPI leaves undefined.
+    Json,
 }
 
 /// The pairs of the query parameter `name` holding the JSON value `json`, written as
@@ -61,6 +64,7 @@ pub(crate) fn query_pairs(
     let object = value.get().trim_start().starts_with('{');
     let mut out = Vec::new();
     match style {
+        QueryObject::Json => out.push((name.to_owned(), value.get().to_owned())),
         QueryObject::Exploded if object => out = pairs(json)?,
         QueryObject::Joined if object => {
             let members: Members<'_> = serde_json::from_str(json).map_err(|e| e.to_string())?;
@@ -224,6 +228,13 @@ mod tests {
         assert_eq!(
             pairs(r#"["a","b"]"#, QueryObject::Deep),
             "color[0]=a&color[1]=b"
+        );
+        assert_eq!(
+            pairs(
+                r#"[{"scope":"enterprise","filters":[{"a":1}]}]"#,
+                QueryObject::Json
+            ),
+            r#"color=[{"scope":"enterprise","filters":[{"a":1}]}]"#
         );
         let error = query_pairs("color", r#"{"card":{"brand":"visa"}}"#, QueryObject::Joined)
             .expect_err("nested without explode");

@@ -27,6 +27,7 @@ pub mod decode;
 pub mod encryption;
 mod error;
 mod form;
+pub mod multipart;
 mod redact;
 pub mod request;
 pub mod retry;
@@ -44,6 +45,7 @@ pub use auth::{Credentials, Secret};
 pub use client::{Client, ClientBuilder};
 pub use encryption::{PayloadEncryption, PayloadKey};
 pub use error::Error;
+pub use multipart::UploadFile;
 pub use request::Response;
 pub use retry::RetryPolicy;
 /// The `rust_decimal` the amounts are made of, so you need not match its version.

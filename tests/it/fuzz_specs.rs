@@ -1,6 +1,7 @@
 //! Fuzzing the loader and lowering: real specs, mutated at random (a member removed, a
 //! value replaced by one of another type, by `null`, by a number no 64-bit integer holds
-//! or by an integer literal beyond 64 bits, a `$ref` pointed elsewhere or nowhere, a key
+//! or by an integer literal beyond 64 bits, by a query style, binary data, a multipart
+//! body or an answer that is not JSON, a `$ref` pointed elsewhere or nowhere, a key
 //! renamed), fed to the generator strict and partial, as JSON text (and as YAML text
 //! where an integer literal beyond 64 bits was put in). Every answer must be files or
 //! located diagnostics: 0 panics. A crash found here becomes a fixture in
@@ -92,6 +93,24 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         ),
         Just(json!({"allOf": [{"type": "string"}, {"type": "object"}]})),
         Just(json!({"type": "object", "required": ["ghost"], "additionalProperties": false})),
+        // The constructs of real specs: query styles, binary data, multipart bodies, answers
+        // that are not JSON.
+        Just(json!("deepObject")),
+        Just(json!("pipeDelimited")),
+        Just(json!({"type": "string", "format": "binary"})),
+        Just(
+            json!({"multipart/form-data": {"schema": {"type": "object", "properties": {
+                "file": {"type": "string", "format": "binary"},
+                "meta": {"type": "object", "properties": {"a": {"type": "string"}}}
+            }}}})
+        ),
+        Just(json!({"application/pdf": {"schema": {"type": "string", "format": "binary"}}})),
+        Just(json!({"text/html": {"schema": {"type": "string"}}})),
+        Just(
+            json!({"name": "q", "in": "query", "style": "deepObject", "schema": {
+                "type": "array", "items": {"type": "object", "properties": {"x": {"type": "integer"}}}
+            }})
+        ),
     ];
     prop_oneof![
         2 => Just(Mutation::Remove),
@@ -204,4 +223,30 @@ fn mutated_specs_never_panic() {
         "{cases} mutated specs, 0 panics, in {:.1?}",
         started.elapsed()
     );
+}
+
+/// Found by the fuzzer: a part replaced by an integer literal beyond 64 bits made the
+/// OpenAPI reader (openapiv3) panic while the loader placed the problem, in a build where
+/// serde_json's `arbitrary_precision` is on (as in this crate's). A problem at its place now.
+#[test]
+fn an_integer_beyond_64_bits_where_an_object_belongs_is_a_problem_not_a_panic() {
+    let text = std::fs::read_to_string(workspace_root().join("spec/enkash-rewards.yaml"))
+        .expect("the spec");
+    let mut doc: Value = serde_yaml::from_str(&text).expect("the spec parses");
+    doc["components"] = json!(BEYOND_64_BITS);
+    let yaml = serde_yaml::to_string(&doc)
+        .expect("YAML")
+        .replace(BEYOND_64_BITS, "18446744073709551616000");
+    let strict = catch_unwind(AssertUnwindSafe(|| generate(&yaml).map(|_| ())));
+    let problems = strict
+        .expect("no panic")
+        .expect_err("components must be an object");
+    assert!(
+        problems
+            .iter()
+            .any(|d| d.pointer.starts_with("#/components")),
+        "{problems}"
+    );
+    let partial = catch_unwind(AssertUnwindSafe(|| generate_partial(&yaml).map(|_| ())));
+    assert!(partial.expect("no panic").is_err());
 }

@@ -5,11 +5,12 @@
 
 use std::str::FromStr;
 
+use enkash_rewards::multipart::Multipart;
 use enkash_rewards::request::{
     AnswerFormat, Envelope, OperationRequest, QueryObject, RequestBody, RetryClass, Security,
     encode_path_segment, push_object,
 };
-use enkash_rewards::{Binary, Client, Credentials, Error, RetryPolicy, Secret};
+use enkash_rewards::{Binary, Client, Credentials, Error, RetryPolicy, Secret, UploadFile};
 use reqwest::{Method, StatusCode};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -506,6 +507,57 @@ async fn binary_and_text_answers_arrive_as_sent() {
         Err(error) => assert_eq!(error.status(), Some(StatusCode::NOT_FOUND), "{error:?}"),
         Ok(answer) => panic!("a 404 decoded as {answer:?}"),
     }
+}
+
+/// A `multipart/form-data` body on the wire: the media type names the boundary, the parts
+/// arrive in order with their headers, and a resend would send the same bytes.
+#[tokio::test]
+async fn a_multipart_body_arrives_part_by_part() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/files/content"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(r#"{"response_code":0,"payload":"F1"}"#, "application/json"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut parts = Multipart::new();
+    parts.text("purpose", "evidence").expect("a text part");
+    parts
+        .json("attributes", &serde_json::json!({"name": "a.png"}))
+        .expect("a JSON part");
+    let png = vec![0x89, b'P', b'N', b'G', 0x00, 0xff];
+    let file = UploadFile::new(png.clone())
+        .file_name("a.png")
+        .content_type("image/png");
+    parts.file("file", file).expect("a file part");
+    let mut req = request(Method::POST, "/files/content");
+    req.body = Some(parts.finish().expect("encodes"));
+    let id = client(&server)
+        .execute::<String>(req)
+        .await
+        .expect("success");
+    assert_eq!(id.payload, "F1");
+
+    let received = server.received_requests().await.expect("recording is on");
+    let content_type = received[0].headers["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .expect("the boundary is named");
+    let mut expected = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nevidence\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"attributes\"\r\nContent-Type: application/json\r\n\r\n{{\"name\":\"a.png\"}}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n"
+    )
+    .into_bytes();
+    expected.extend_from_slice(&png);
+    expected.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    assert_eq!(received[0].body, expected);
 }
 
 #[tokio::test]

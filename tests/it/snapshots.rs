@@ -119,6 +119,7 @@ fixtures!(
     nested_inline,
     arrays,
     maps,
+    multipart,
     ref_chains,
     all_of,
     one_of_any_of,

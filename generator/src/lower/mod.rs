@@ -128,6 +128,7 @@ pub fn lower_with(spec: &OpenAPI, partial: bool) -> Result<(Api, partial::Skippe
     l.check_outcome_lookups(&operations);
     l.mark_recursive_fields(&mut operations);
     l.mark_decode_only(&operations);
+    l.check_binary_fields(&operations);
     let token_endpoint = l.token_endpoint(&operations);
     l.break_alias_cycles();
     l.decide_type_facts();

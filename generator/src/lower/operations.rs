@@ -490,6 +490,13 @@ impl<'a> Lowerer<'a> {
             (QueryStyle::DeepObject, ty) if self.form_value(ty).is_ok() => {
                 Some(QueryEncoding::DeepObject)
             }
+            // A list of objects or lists in `form` style: OpenAPI leaves it undefined; as
+            // JSON text, as Box reads its `mdfilters`.
+            (QueryStyle::Form, TypeRef::Array(item))
+                if !scalar(item.as_ref()) && self.form_value(ty).is_ok() =>
+            {
+                Some(QueryEncoding::JsonText)
+            }
             (_, TypeRef::Array(item)) if !scalar(item.as_ref()) => None,
             (_, TypeRef::Array(_)) if explode => Some(QueryEncoding::Repeated),
             (QueryStyle::Form, TypeRef::Array(_)) => Some(QueryEncoding::Joined(",")),
@@ -629,6 +636,20 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        let parts = match (&fields, encoding) {
+            (Some(fields), BodyEncoding::Multipart) => {
+                fields.iter().map(|(_, f)| self.part_kind(&f.ty)).collect()
+            }
+            (None, BodyEncoding::Multipart) => {
+                self.diags.push(
+                    Kind::Unsupported,
+                    media_ptr.key("schema").as_str(),
+                    "a multipart/form-data body must be an object schema with properties",
+                );
+                Vec::new()
+            }
+            _ => Vec::new(),
+        };
         Some(Body {
             encoding,
             media: media.clone(),
@@ -638,7 +659,21 @@ impl<'a> Lowerer<'a> {
             example,
             struct_name,
             extra_field,
+            parts,
         })
+    }
+
+    /// How a multipart body's field of type `ty` is written: binary data as a file, a
+    /// scalar as text, anything else as JSON (OpenAPI's default for objects and lists).
+    fn part_kind(&self, ty: &TypeRef) -> PartKind {
+        let scalar = |ty: &TypeRef| super::passes::displayable(&self.types, ty);
+        match self.resolve_alias(ty) {
+            TypeRef::Bytes => PartKind::File,
+            TypeRef::Array(item) if *item == TypeRef::Bytes => PartKind::Files,
+            TypeRef::Array(item) if scalar(&item) => PartKind::Texts,
+            ty if scalar(&ty) => PartKind::Text,
+            _ => PartKind::Json,
+        }
     }
 
     pub(super) fn response(
@@ -818,6 +853,8 @@ pub(super) fn media_encoding(media: &str) -> Option<BodyEncoding> {
         Some(BodyEncoding::Json)
     } else if essence == "application/x-www-form-urlencoded" {
         Some(BodyEncoding::Form)
+    } else if essence == "multipart/form-data" {
+        Some(BodyEncoding::Multipart)
     } else {
         None
     }
@@ -868,16 +905,23 @@ fn inputs(path_params: &[Param], other_params: &[Param], body: Option<&Body>) ->
             constraints: p.constraints.clone(),
             example: None,
             body_field: None,
+            part: None,
         })
         .collect();
     let Some(body) = body else { return inputs };
     match &body.fields {
         Some(fields) => inputs.extend(fields.iter().enumerate().map(|(k, (setter, f))| {
+            let part = body.parts.get(k).copied();
             Input {
                 name: setter.clone(),
                 wire: f.wire.clone(),
                 kind: InputKind::BodyField,
-                ty: f.ty.clone(),
+                // A file part carries a file name and media type beside its bytes.
+                ty: match part {
+                    Some(PartKind::File) => TypeRef::File,
+                    Some(PartKind::Files) => TypeRef::Array(Box::new(TypeRef::File)),
+                    _ => f.ty.clone(),
+                },
                 required: f.required,
                 query: QueryEncoding::Scalar,
                 doc: f.doc.clone(),
@@ -889,6 +933,7 @@ fn inputs(path_params: &[Param], other_params: &[Param], body: Option<&Body>) ->
                     .or(f.example.as_ref())
                     .cloned(),
                 body_field: Some(k),
+                part,
             }
         })),
         None => inputs.push(Input {
@@ -902,6 +947,7 @@ fn inputs(path_params: &[Param], other_params: &[Param], body: Option<&Body>) ->
             constraints: Constraints::default(),
             example: body.example.clone(),
             body_field: None,
+            part: None,
         }),
     }
     inputs

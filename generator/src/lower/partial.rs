@@ -211,7 +211,8 @@ mod tests {
             .collect();
         assert!(pointers.contains(&"#/paths/~1upload/post"), "{pointers:?}");
         assert!(
-            pointers.contains(&"#/paths/~1upload/post/requestBody/content"),
+            pointers
+                .contains(&"#/paths/~1upload/post/requestBody/content/multipart~1form-data/schema"),
             "{pointers:?}"
         );
         assert!(

@@ -83,24 +83,7 @@ impl<'a> Lowerer<'a> {
     /// Boxes fields through which a type contains itself, so it has a finite size.
     /// Marks the types no request reaches (see [`TypeDef::decode_only`]).
     pub(super) fn mark_decode_only(&mut self, operations: &[Operation]) {
-        let index = type_index(&self.types);
-        let reach = |roots: Vec<&TypeRef>| -> BTreeSet<usize> {
-            let mut seen = BTreeSet::new();
-            let mut todo: Vec<&str> = Vec::new();
-            for root in roots {
-                named_in(root, &mut todo);
-            }
-            while let Some(name) = todo.pop() {
-                if let Some(&i) = index.get(name)
-                    && seen.insert(i)
-                {
-                    for ty in type_refs(&self.types[i].kind) {
-                        named_in(ty, &mut todo);
-                    }
-                }
-            }
-            seen
-        };
+        let reach = |roots: Vec<&TypeRef>| reached(&self.types, roots);
         let requests = reach(
             operations
                 .iter()
@@ -112,6 +95,66 @@ impl<'a> Lowerer<'a> {
         );
         for (i, t) in self.types.iter_mut().enumerate() {
             t.decode_only = !requests.contains(&i);
+        }
+    }
+
+    /// Binary data (`format: binary`) is a file part of a multipart body; inside a type
+    /// that JSON or a form carries (any type not reached only from multipart bodies), it
+    /// is reported at its place.
+    pub(super) fn check_binary_fields(&mut self, operations: &[Operation]) {
+        let reach = |roots: Vec<&TypeRef>| reached(&self.types, roots);
+        let multipart = |op: &&Operation| {
+            op.body
+                .as_ref()
+                .is_some_and(|b| b.encoding == BodyEncoding::Multipart)
+        };
+        let in_multipart = reach(
+            operations
+                .iter()
+                .filter(multipart)
+                .flat_map(|op| op.body.iter().map(|b| &b.ty))
+                .collect(),
+        );
+        let elsewhere = reach(
+            operations
+                .iter()
+                .flat_map(|op| {
+                    let sent_as_parts = multipart(&op);
+                    let body = op
+                        .body
+                        .iter()
+                        .filter(move |_| !sent_as_parts)
+                        .map(|b| &b.ty);
+                    let params = op.path_params.iter().chain(&op.params).map(|p| &p.ty);
+                    let payload = op.response.envelope.iter().map(|(_, ty)| ty);
+                    params.chain(body).chain(payload).chain([&op.response.ty])
+                })
+                .collect(),
+        );
+        let mut found = Vec::new();
+        for (i, t) in self.types.iter().enumerate() {
+            if in_multipart.contains(&i) && !elsewhere.contains(&i) {
+                continue;
+            }
+            let at = Pointer::from_ref(&t.source).unwrap_or_else(Pointer::root);
+            let places: Vec<Pointer> = match &t.kind {
+                TypeKind::Struct(s) => s
+                    .fields
+                    .iter()
+                    .filter(|f| holds_bytes(&f.ty))
+                    .map(|f| at.key("properties").key(&f.wire))
+                    .collect(),
+                kind if type_refs(kind).into_iter().any(holds_bytes) => vec![at.clone()],
+                _ => Vec::new(),
+            };
+            found.extend(places);
+        }
+        for at in found {
+            self.diags.push(
+                Kind::Unsupported,
+                at.as_str(),
+                "`format: binary` data is supported as a file in a multipart/form-data body (or as a whole body or answer), not inside JSON or form data",
+            );
         }
     }
 
@@ -234,6 +277,35 @@ impl<'a> Lowerer<'a> {
 
 /// Named types a type contains inline (not behind a `Vec` or map).
 /// Every type reference a type's definition holds (fields, catch-all, variants, target).
+/// The indexes of the types `roots` reach, at any depth.
+fn reached(types: &[TypeDef], roots: Vec<&TypeRef>) -> BTreeSet<usize> {
+    let index = type_index(types);
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<&str> = Vec::new();
+    for root in roots {
+        named_in(root, &mut todo);
+    }
+    while let Some(name) = todo.pop() {
+        if let Some(&i) = index.get(name)
+            && seen.insert(i)
+        {
+            for ty in type_refs(&types[i].kind) {
+                named_in(ty, &mut todo);
+            }
+        }
+    }
+    seen
+}
+
+/// Whether `ty` is or holds binary data (in a list, map or nullable).
+fn holds_bytes(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Bytes => true,
+        TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => holds_bytes(t),
+        _ => false,
+    }
+}
+
 pub(super) fn type_refs(kind: &TypeKind) -> Vec<&TypeRef> {
     match kind {
         TypeKind::Struct(s) => s

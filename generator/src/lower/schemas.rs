@@ -194,15 +194,14 @@ impl<'a> Lowerer<'a> {
             self.check_enum_values(a.typ.as_deref(), &a.enumeration, pointer);
         }
         match &schema.schema_kind {
-            SchemaKind::Type(Type::String(s)) => {
-                if let VariantOrUnknownOrEmpty::Item(StringFormat::Binary) = s.format {
-                    self.diags.push(Kind::Unsupported,
-                        pointer.as_str(),
-                        "`format: binary` strings are not supported: only JSON and form bodies are generated",
-                    );
-                }
-                TypeRef::String
+            // Binary data: a file in a multipart body; anywhere JSON or a form carries it,
+            // `check_binary_fields` reports it.
+            SchemaKind::Type(Type::String(s))
+                if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary) =>
+            {
+                TypeRef::Bytes
             }
+            SchemaKind::Type(Type::String(_)) => TypeRef::String,
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
             SchemaKind::Type(Type::Integer(i)) => match i.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
@@ -821,6 +820,7 @@ pub(super) fn variant_name(ty: &TypeRef) -> String {
         TypeRef::Nullable(t) => variant_name(t),
         TypeRef::Unit => "Null".into(),
         TypeRef::Bytes => "Bytes".into(),
+        TypeRef::File => "File".into(),
     }
 }
 
