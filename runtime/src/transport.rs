@@ -439,17 +439,14 @@ impl Transport {
                 },
             });
         }
-        let mut builder = self
-            .http
-            .request(prepared.method.clone(), prepared.url.clone())
-            .headers(prepared.headers.clone())
-            .timeout(timeout);
-        if let Some(body) = &prepared.body {
-            // The same bytes on every attempt.
-            builder = builder.body(body.clone());
-        }
+        // The request built directly: a builder would insert the headers one by one.
+        let mut request = reqwest::Request::new(prepared.method.clone(), prepared.url.clone());
+        *request.headers_mut() = prepared.headers.clone();
+        *request.timeout_mut() = Some(timeout);
+        // The same bytes on every attempt.
+        *request.body_mut() = prepared.body.clone().map(reqwest::Body::from);
         let exchange = async {
-            let mut response = builder.send().await?;
+            let mut response = self.http.execute(request).await?;
             let status = response.status();
             let headers = std::mem::take(response.headers_mut());
             let body = response.bytes().await?;
