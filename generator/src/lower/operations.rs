@@ -573,7 +573,7 @@ impl<'a> Lowerer<'a> {
             });
         let Some((media, content, encoding)) = chosen else {
             let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            self.diags.push(Kind::Unsupported, at.key("content").as_str(), format!("no supported media type (JSON, form-urlencoded, or one sent as given such as application/octet-stream or text/plain) among: {}", found.join(", ")));
+            self.diags.push(Kind::Unsupported, at.key("content").as_str(), format!("no supported media type (JSON, form-urlencoded, multipart/form-data, or one sent as given such as application/octet-stream or text/plain) among: {}", found.join(", ")));
             return None;
         };
         let media_ptr = at.key("content").key(media);
