@@ -26,9 +26,84 @@ pub fn format_file(header: &str, tokens: TokenStream) -> Result<String, String> 
     for item in split_items(tokens) {
         let file: syn::File =
             syn::parse2(item).map_err(|e| format!("the generator produced invalid Rust: {e}"))?;
-        printed.push_str(&prettyplease::unparse(&file));
+        match table_macro(&file) {
+            Some(table) => printed.push_str(&table),
+            None => printed.push_str(&prettyplease::unparse(&file)),
+        }
     }
     Ok(format!("{header}{}", space_items(&printed)))
+}
+
+/// The runtime's table macros: a type name, then `{ entry, … }`, then an optional tail.
+const TABLE_MACROS: &[&str] = &["decode_object", "string_enum", "int_enum"];
+
+/// A call of one of the [`TABLE_MACROS`] as a person writes it, one entry per line:
+/// `prettyplease` prints a macro's tokens as flowing text. `None` for any other item.
+fn table_macro(file: &syn::File) -> Option<String> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let [syn::Item::Macro(item)] = file.items.as_slice() else {
+        return None;
+    };
+    let path = &item.mac.path;
+    if !file.attrs.is_empty() || !item.attrs.is_empty() || path.leading_colon.is_some() {
+        return None;
+    }
+    if !TABLE_MACROS.contains(&path.segments.last()?.ident.to_string().as_str()) {
+        return None;
+    }
+    let mut tokens = item.mac.tokens.clone().into_iter();
+    let (Some(TokenTree::Ident(ty)), Some(TokenTree::Group(entries))) =
+        (tokens.next(), tokens.next())
+    else {
+        return None;
+    };
+    if entries.delimiter() != Delimiter::Brace {
+        return None;
+    }
+    let path: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    // A blank line first: the call follows the type it implements, as a separate item.
+    let mut out = format!("\n{}!({ty} {{\n", path.join("::"));
+    let mut entry = Vec::new();
+    for token in entries.stream() {
+        if matches!(&token, TokenTree::Punct(p) if p.as_char() == ',') {
+            out.push_str(&format!("    {},\n", spaced(&entry)));
+            entry.clear();
+        } else {
+            entry.push(token);
+        }
+    }
+    if !entry.is_empty() {
+        out.push_str(&format!("    {},\n", spaced(&entry)));
+    }
+    out.push('}');
+    let tail: Vec<TokenTree> = tokens.collect();
+    if !tail.is_empty() {
+        out.push(' ');
+        out.push_str(&spaced(&tail));
+    }
+    out.push_str(");\n");
+    Some(out)
+}
+
+/// Tokens as text, a space between two unless the second is `:` or a `(…)` group, or the
+/// first a minus sign.
+fn spaced(tokens: &[proc_macro2::TokenTree]) -> String {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut out = String::new();
+    let mut after_minus = true;
+    for token in tokens {
+        let glued = match token {
+            TokenTree::Punct(p) => p.as_char() == ':',
+            TokenTree::Group(g) => g.delimiter() == Delimiter::Parenthesis,
+            _ => false,
+        };
+        if !glued && !after_minus {
+            out.push(' ');
+        }
+        out.push_str(&token.to_string());
+        after_minus = matches!(token, TokenTree::Punct(p) if p.as_char() == '-');
+    }
+    out
 }
 
 /// The top-level items of a file's tokens (the file's inner attributes go with the first):
@@ -309,8 +384,8 @@ mod tests {
         };
         let spec = include_str!("../../spec/enkash-rewards.yaml");
         let api = crate::model(spec).expect("our spec lowers");
+        // (`types.rs` holds table macros, which are printed by hand: see `table_macros_*`.)
         let files = [
-            crate::emit_types::types_file(&api),
             crate::emit_ops::operations_file(&api),
             crate::emit_testing::testing_file(&api),
         ];
@@ -337,6 +412,33 @@ mod tests {
             .len(),
             3
         );
+    }
+
+    #[test]
+    fn table_macros_are_printed_an_entry_a_line() {
+        let tokens = quote! {
+            crate::serde_helpers::decode_object!(CoinEvent {
+                r#type: required read "type",
+                amount: optional read_exact "amount" | "value",
+            } else keep(extra));
+            crate::values::int_enum!(Level { Low = -1i64 "-1" });
+            crate::values::string_enum!(Empty {});
+            other::decode_object!(A { a: b });
+        };
+        let printed = format_file("", tokens).expect("formats");
+        assert_eq!(
+            printed,
+            "\ncrate::serde_helpers::decode_object!(CoinEvent {\n    \
+             r#type: required read \"type\",\n    \
+             amount: optional read_exact \"amount\" | \"value\",\n\
+             } else keep(extra));\n\
+             \ncrate::values::int_enum!(Level {\n    Low = -1i64 \"-1\",\n});\n\
+             \ncrate::values::string_enum!(Empty {\n});\n\
+             \nother::decode_object!(A {\n    a: b,\n});\n"
+        );
+        // Not a table macro: left to prettyplease.
+        let other = format_file("", quote!(crate::values::other!(A { a: b });)).expect("formats");
+        assert_eq!(other, "crate::values::other!(A { a : b });\n");
     }
 
     #[test]

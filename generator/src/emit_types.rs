@@ -9,22 +9,6 @@ use crate::model::{Api, Field, Struct, TypeDef, TypeKind, TypeRef, UnionVariant,
 
 pub fn types_file(api: &Api) -> TokenStream {
     let items = api.types.iter().map(|t| type_def(t, api));
-    // The member readers the generated `Deserialize` impls call, imported when used.
-    let mut readers = std::collections::BTreeSet::new();
-    for t in &api.types {
-        if let TypeKind::Struct(s) = &t.kind {
-            for f in &s.fields {
-                readers.insert(field_reader(f, api).to_string());
-                if f.required {
-                    readers.insert("required".to_owned());
-                }
-            }
-            readers.insert(extra_reader(s, api).to_owned());
-        }
-    }
-    let readers = readers.iter().map(|r| ident(r));
-    let imports =
-        (!api.types.is_empty()).then(|| quote!(use crate::serde_helpers::{#(#readers),*};));
     quote! {
         //! Every schema of the spec as a Rust type.
         //!
@@ -33,7 +17,6 @@ pub fn types_file(api: &Api) -> TokenStream {
         //! decoding a newer server's answer and encoding it again loses nothing. Numbers
         //! without a float format are exact decimals ([`rust_decimal::Decimal`]), written as
         //! JSON numbers and read from their own text.
-        #imports
         #(#items)*
     }
 }
@@ -140,49 +123,6 @@ fn struct_def(name: &str, s: &Struct, decode_only: bool, api: &Api) -> TokenStre
     }
 }
 
-/// The helper functions generated `visit` bodies call by their bare names.
-const READERS: &[&str] = &[
-    "read",
-    "read_exact",
-    "read_some",
-    "read_some_exact",
-    "required",
-    "keep",
-    "keep_exact",
-    "skip",
-];
-
-/// The local variable holding a field's value while the object is read: the field's own
-/// name, unless that is a helper's name (then with `_` appended, past other fields' names).
-fn slot(f: &Field, s: &Struct) -> proc_macro2::Ident {
-    let bare = crate::naming::bare(&f.rust);
-    if !READERS.contains(&bare) {
-        return ident(&f.rust);
-    }
-    let mut name = bare.to_owned();
-    while READERS.contains(&name.as_str())
-        || s.fields
-            .iter()
-            .any(|o| crate::naming::bare(&o.rust) == name)
-    {
-        name.push('_');
-    }
-    ident(&name)
-}
-
-/// A name for a local variable of the generated `visit_map` that no field uses.
-fn local(base: &str, s: &Struct) -> proc_macro2::Ident {
-    let mut name = base.to_owned();
-    while s
-        .fields
-        .iter()
-        .any(|f| crate::naming::bare(&f.rust) == name)
-    {
-        name.push('_');
-    }
-    ident(&name)
-}
-
 /// `Deserialize` by hand: each member is read straight from the input, so decimals see
 /// their own text (serde's `flatten` would buffer them through `f64` first); unknown
 /// members go to the catch-all as raw JSON. Duplicate and missing required members are
@@ -190,65 +130,20 @@ fn local(base: &str, s: &Struct) -> proc_macro2::Ident {
 fn struct_deserialize(name: &str, s: &Struct, api: &Api) -> TokenStream {
     let ty_name = ident(name);
     let helpers: TokenStream = crate::emit::HELPERS.parse().expect("a path");
-    let entries = local("map", s);
-    let key = local("key", s);
-    let slots: Vec<proc_macro2::Ident> = s.fields.iter().map(|f| slot(f, s)).collect();
-    let arms = s.fields.iter().zip(&slots).map(|(f, slot)| {
-        let wire = &f.wire;
-        let names = std::iter::once(wire).chain(&f.aliases);
-        let read = field_reader(f, api);
-        quote!(#(#names)|* => #read(&mut #entries, &mut #slot, #wire)?,)
-    });
-    let finish = s.fields.iter().zip(&slots).map(|(f, slot)| {
-        let wire = &f.wire;
+    let fields = s.fields.iter().map(|f| {
         let field = ident(&f.rust);
-        if f.required {
-            quote!(#field: required(#slot, #wire)?,)
-        } else {
-            quote!(#field: #slot.unwrap_or_default(),)
-        }
+        let presence = ident(if f.required { "required" } else { "optional" });
+        let read = field_reader(f, api);
+        let wire = &f.wire;
+        let aliases = &f.aliases;
+        quote!(#field: #presence #read #wire #(| #aliases)*,)
     });
     let other = ident(extra_reader(s, api));
-    let (extra_init, extra_arm, extra_field) = match &s.extra {
-        Some((extra, _)) => {
-            let extra = ident(extra);
-            (
-                quote!(let mut #extra = std::collections::BTreeMap::new();),
-                quote!(_ => #other(&mut #entries, &mut #extra, #key)?,),
-                quote!(#extra,),
-            )
-        }
-        None => (
-            TokenStream::new(),
-            quote!(_ => #other(&mut #entries)?,),
-            TokenStream::new(),
-        ),
-    };
+    let extra = s.extra.as_ref().map(|(extra, _)| ident(extra));
     quote! {
-        impl<'de> serde::Deserialize<'de> for #ty_name {
-            fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-                #helpers::object(input)
-            }
-        }
-
-        impl #helpers::Object for #ty_name {
-            const NAME: &'static str = #name;
-
-            fn visit<'de, A: serde::de::MapAccess<'de>>(mut #entries: A) -> Result<Self, A::Error> {
-                #(let mut #slots = None;)*
-                #extra_init
-                while let Some(#helpers::Key(#key)) = #entries.next_key()? {
-                    match #key.as_ref() {
-                        #(#arms)*
-                        #extra_arm
-                    }
-                }
-                Ok(Self {
-                    #(#finish)*
-                    #extra_field
-                })
-            }
-        }
+        #helpers::decode_object!(#ty_name {
+            #(#fields)*
+        } else #other(#extra));
     }
 }
 
@@ -424,59 +319,7 @@ fn string_enum(name: &str, variants: &[Variant<String>]) -> TokenStream {
             Unknown(crate::UnknownValue<String>),
         }
 
-        impl #ty {
-            /// The documented values, as written on the wire.
-            pub const VALUES: &'static [&'static str] = &[#(#wires),*];
-
-            /// The value as written on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(Self::#idents => #wires,)*
-                    Self::Unknown(other) => other.get(),
-                }
-            }
-
-            /// A value the spec does not document, sent exactly as given: only for a value
-            /// the API provider has announced and this version does not know yet. A
-            /// documented value gives its own variant.
-            pub fn undocumented(value: impl Into<String>) -> Self {
-                crate::values::undocumented(value.into(), Self::known, Self::Unknown)
-            }
-
-            fn known(value: &str) -> Option<Self> {
-                match value {
-                    #(#wires => Some(Self::#idents),)*
-                    _ => None,
-                }
-            }
-        }
-
-        impl std::fmt::Display for #ty {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl std::str::FromStr for #ty {
-            type Err = crate::UnknownEnumValue;
-
-            /// A documented value; anything else is an error (see [`undocumented`](Self::undocumented)).
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                crate::values::parse(value, Self::known, #name, Self::VALUES)
-            }
-        }
-
-        impl serde::Serialize for #ty {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #ty {
-            fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-                crate::values::deserialize_str(input, Self::known, Self::Unknown)
-            }
-        }
+        crate::values::string_enum!(#ty { #(#idents = #wires),* });
     }
 }
 
@@ -495,58 +338,7 @@ fn int_enum(name: &str, variants: &[Variant<i64>]) -> TokenStream {
             Unknown(crate::UnknownValue<i64>),
         }
 
-        impl #ty {
-            /// The documented values, as written on the wire.
-            pub const VALUES: &'static [&'static str] = &[#(#texts),*];
-
-            /// The value as written on the wire.
-            pub fn value(self) -> i64 {
-                match self {
-                    #(Self::#idents => #values,)*
-                    Self::Unknown(other) => other.into_inner(),
-                }
-            }
-
-            /// A value the spec does not document, sent exactly as given: only for a value
-            /// the API provider has announced and this version does not know yet. A
-            /// documented value gives its own variant.
-            pub fn undocumented(value: i64) -> Self {
-                match value {
-                    #(#values => Self::#idents,)*
-                    other => Self::Unknown(crate::UnknownValue::new(other)),
-                }
-            }
-        }
-
-        impl TryFrom<i64> for #ty {
-            type Error = crate::UnknownEnumValue;
-
-            /// A documented value; anything else is an error (see [`undocumented`](Self::undocumented)).
-            fn try_from(value: i64) -> Result<Self, Self::Error> {
-                match Self::undocumented(value) {
-                    Self::Unknown(_) => Err(crate::UnknownEnumValue::new(#name, value, Self::VALUES)),
-                    known => Ok(known),
-                }
-            }
-        }
-
-        impl std::fmt::Display for #ty {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{}", self.value())
-            }
-        }
-
-        impl serde::Serialize for #ty {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.value())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #ty {
-            fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-                i64::deserialize(input).map(Self::undocumented)
-            }
-        }
+        crate::values::int_enum!(#ty { #(#idents = #values #texts),* });
     }
 }
 

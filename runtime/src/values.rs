@@ -279,3 +279,159 @@ impl<'de> serde::Deserialize<'de> for Binary {
         input.deserialize_byte_buf(Bytes)
     }
 }
+
+/// The methods and trait impls of a generated string enum, whose documented variants are
+/// listed with their wire values; the enum itself (with its docs and its
+/// `Unknown(UnknownValue<String>)` variant) is written out beside the call.
+///
+/// ```ignore
+/// string_enum!(TransactionType { Cr = "CR", Dr = "DR" });
+/// ```
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __string_enum {
+    ($ty:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
+        impl $ty {
+            /// The documented values, as written on the wire.
+            pub const VALUES: &'static [&'static str] = &[$($wire),*];
+
+            /// The value as written on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::Unknown(other) => other.get(),
+                }
+            }
+
+            /// A value the spec does not document, sent exactly as given: only for a value
+            /// the API provider has announced and this version does not know yet. A
+            /// documented value gives its own variant.
+            pub fn undocumented(value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                $crate::values::undocumented(value.into(), Self::known, Self::Unknown)
+            }
+
+            fn known(value: &str) -> ::std::option::Option<Self> {
+                match value {
+                    $($wire => ::std::option::Option::Some(Self::$variant),)*
+                    _ => ::std::option::Option::None,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $ty {
+            type Err = $crate::values::UnknownEnumValue;
+
+            /// A documented value; anything else is an error (see
+            /// [`undocumented`](Self::undocumented)).
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                $crate::values::parse(value, Self::known, ::std::stringify!($ty), Self::VALUES)
+            }
+        }
+
+        impl $crate::serde_helpers::serde::Serialize for $ty {
+            fn serialize<S: $crate::serde_helpers::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> $crate::serde_helpers::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::serde_helpers::serde::Deserializer<'de>>(
+                input: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                $crate::values::deserialize_str(input, Self::known, Self::Unknown)
+            }
+        }
+    };
+}
+
+pub use crate::__string_enum as string_enum;
+
+/// The methods and trait impls of a generated integer enum, whose documented variants are
+/// listed with their wire values (as numbers, then as text); the enum itself (with its
+/// `Unknown(UnknownValue<i64>)` variant) is written out beside the call.
+///
+/// ```ignore
+/// int_enum!(Priority { Low = 1 "1", High = 2 "2" });
+/// ```
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __int_enum {
+    ($ty:ident { $($variant:ident = $wire:literal $text:literal),* $(,)? }) => {
+        impl $ty {
+            /// The documented values, as written on the wire.
+            pub const VALUES: &'static [&'static str] = &[$($text),*];
+
+            /// The value as written on the wire.
+            pub fn value(self) -> i64 {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::Unknown(other) => other.into_inner(),
+                }
+            }
+
+            /// A value the spec does not document, sent exactly as given: only for a value
+            /// the API provider has announced and this version does not know yet. A
+            /// documented value gives its own variant.
+            pub fn undocumented(value: i64) -> Self {
+                match value {
+                    $($wire => Self::$variant,)*
+                    other => Self::Unknown($crate::values::UnknownValue::new(other)),
+                }
+            }
+        }
+
+        impl ::std::convert::TryFrom<i64> for $ty {
+            type Error = $crate::values::UnknownEnumValue;
+
+            /// A documented value; anything else is an error (see
+            /// [`undocumented`](Self::undocumented)).
+            fn try_from(value: i64) -> ::std::result::Result<Self, Self::Error> {
+                match Self::undocumented(value) {
+                    Self::Unknown(_) => ::std::result::Result::Err(
+                        $crate::values::UnknownEnumValue::new(
+                            ::std::stringify!($ty),
+                            value,
+                            Self::VALUES,
+                        ),
+                    ),
+                    known => ::std::result::Result::Ok(known),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::write!(f, "{}", self.value())
+            }
+        }
+
+        impl $crate::serde_helpers::serde::Serialize for $ty {
+            fn serialize<S: $crate::serde_helpers::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> $crate::serde_helpers::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::serde_helpers::serde::Deserializer<'de>>(
+                input: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                <i64 as $crate::serde_helpers::serde::Deserialize>::deserialize(input)
+                    .map(Self::undocumented)
+            }
+        }
+    };
+}
+
+pub use crate::__int_enum as int_enum;

@@ -9,8 +9,6 @@
 //! without a float format are exact decimals ([`rust_decimal::Decimal`]), written as
 //! JSON numbers and read from their own text.
 
-use crate::serde_helpers::{keep, read, read_exact, read_some, required};
-
 /// Envelope of the coins (Point Management) APIs. `response_code` 0 is success; any other value is a failure even on HTTP 200.
 ///
 /// Schema: `#/components/schemas/CoinsEnvelope`.
@@ -32,38 +30,11 @@ pub struct CoinsEnvelope {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for CoinsEnvelope {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for CoinsEnvelope {
-    const NAME: &'static str = "CoinsEnvelope";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut payload = None;
-        let mut response_code = None;
-        let mut response_message = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "payload" => read(&mut map, &mut payload, "payload")?,
-                "response_code" => read(&mut map, &mut response_code, "response_code")?,
-                "response_message" => {
-                    read(&mut map, &mut response_message, "response_message")?
-                }
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            payload: required(payload, "payload")?,
-            response_code: required(response_code, "response_code")?,
-            response_message: required(response_message, "response_message")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(CoinsEnvelope {
+    payload: required read "payload",
+    response_code: required read "response_code",
+    response_message: required read "response_message",
+} else keep(extra));
 
 /// Envelope of the card partner / incentive APIs. `code` 0 is success; any other value is a failure even on HTTP 200.
 ///
@@ -86,36 +57,11 @@ pub struct CardEnvelope {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for CardEnvelope {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for CardEnvelope {
-    const NAME: &'static str = "CardEnvelope";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut code = None;
-        let mut message = None;
-        let mut payload = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "code" => read(&mut map, &mut code, "code")?,
-                "message" => read(&mut map, &mut message, "message")?,
-                "payload" => read(&mut map, &mut payload, "payload")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            code: required(code, "code")?,
-            message: required(message, "message")?,
-            payload: required(payload, "payload")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(CardEnvelope {
+    code: required read "code",
+    message: required read "message",
+    payload: required read "payload",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/CreateCoinEventResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -136,38 +82,11 @@ pub struct CreateCoinEventResponse {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateCoinEventResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for CreateCoinEventResponse {
-    const NAME: &'static str = "CreateCoinEventResponse";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut payload = None;
-        let mut response_code = None;
-        let mut response_message = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "payload" => read(&mut map, &mut payload, "payload")?,
-                "response_code" => read(&mut map, &mut response_code, "response_code")?,
-                "response_message" => {
-                    read(&mut map, &mut response_message, "response_message")?
-                }
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            payload: required(payload, "payload")?,
-            response_code: required(response_code, "response_code")?,
-            response_message: required(response_message, "response_message")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(CreateCoinEventResponse {
+    payload: required read "payload",
+    response_code: required read "response_code",
+    response_message: required read "response_message",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/UpdateCoinEventResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -188,38 +107,11 @@ pub struct UpdateCoinEventResponse {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateCoinEventResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for UpdateCoinEventResponse {
-    const NAME: &'static str = "UpdateCoinEventResponse";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut payload = None;
-        let mut response_code = None;
-        let mut response_message = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "payload" => read(&mut map, &mut payload, "payload")?,
-                "response_code" => read(&mut map, &mut response_code, "response_code")?,
-                "response_message" => {
-                    read(&mut map, &mut response_message, "response_message")?
-                }
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            payload: required(payload, "payload")?,
-            response_code: required(response_code, "response_code")?,
-            response_message: required(response_message, "response_message")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(UpdateCoinEventResponse {
+    payload: required read "payload",
+    response_code: required read "response_code",
+    response_message: required read "response_message",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/GetCoinEventResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -240,38 +132,11 @@ pub struct GetCoinEventResponse {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for GetCoinEventResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for GetCoinEventResponse {
-    const NAME: &'static str = "GetCoinEventResponse";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut payload = None;
-        let mut response_code = None;
-        let mut response_message = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "payload" => read(&mut map, &mut payload, "payload")?,
-                "response_code" => read(&mut map, &mut response_code, "response_code")?,
-                "response_message" => {
-                    read(&mut map, &mut response_message, "response_message")?
-                }
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            payload: required(payload, "payload")?,
-            response_code: required(response_code, "response_code")?,
-            response_message: required(response_message, "response_message")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(GetCoinEventResponse {
+    payload: required read "payload",
+    response_code: required read "response_code",
+    response_message: required read "response_message",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/AllocateCoinsResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -292,38 +157,11 @@ pub struct AllocateCoinsResponse {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for AllocateCoinsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for AllocateCoinsResponse {
-    const NAME: &'static str = "AllocateCoinsResponse";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut payload = None;
-        let mut response_code = None;
-        let mut response_message = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "payload" => read(&mut map, &mut payload, "payload")?,
-                "response_code" => read(&mut map, &mut response_code, "response_code")?,
-                "response_message" => {
-                    read(&mut map, &mut response_message, "response_message")?
-                }
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            payload: required(payload, "payload")?,
-            response_code: required(response_code, "response_code")?,
-            response_message: required(response_message, "response_message")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(AllocateCoinsResponse {
+    payload: required read "payload",
+    response_code: required read "response_code",
+    response_message: required read "response_message",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/GetCoinBalanceResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -344,38 +182,11 @@ pub struct GetCoinBalanceResponse {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for GetCoinBalanceResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for GetCoinBalanceResponse {
-    const NAME: &'static str = "GetCoinBalanceResponse";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut payload = None;
-        let mut response_code = None;
-        let mut response_message = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "payload" => read(&mut map, &mut payload, "payload")?,
-                "response_code" => read(&mut map, &mut response_code, "response_code")?,
-                "response_message" => {
-                    read(&mut map, &mut response_message, "response_message")?
-                }
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            payload: required(payload, "payload")?,
-            response_code: required(response_code, "response_code")?,
-            response_message: required(response_message, "response_message")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(GetCoinBalanceResponse {
+    payload: required read "payload",
+    response_code: required read "response_code",
+    response_message: required read "response_message",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/CreateAndAllocatePointsResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -396,36 +207,11 @@ pub struct CreateAndAllocatePointsResponse {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateAndAllocatePointsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for CreateAndAllocatePointsResponse {
-    const NAME: &'static str = "CreateAndAllocatePointsResponse";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut code = None;
-        let mut message = None;
-        let mut payload = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "code" => read(&mut map, &mut code, "code")?,
-                "message" => read(&mut map, &mut message, "message")?,
-                "payload" => read(&mut map, &mut payload, "payload")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            code: required(code, "code")?,
-            message: required(message, "message")?,
-            payload: required(payload, "payload")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(CreateAndAllocatePointsResponse {
+    code: required read "code",
+    message: required read "message",
+    payload: required read "payload",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/CreateCardResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -446,36 +232,11 @@ pub struct CreateCardResponse {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateCardResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for CreateCardResponse {
-    const NAME: &'static str = "CreateCardResponse";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut code = None;
-        let mut message = None;
-        let mut payload = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "code" => read(&mut map, &mut code, "code")?,
-                "message" => read(&mut map, &mut message, "message")?,
-                "payload" => read(&mut map, &mut payload, "payload")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            code: required(code, "code")?,
-            message: required(message, "message")?,
-            payload: required(payload, "payload")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(CreateCardResponse {
+    code: required read "code",
+    message: required read "message",
+    payload: required read "payload",
+} else keep(extra));
 
 /// Coin configuration type of an event.
 ///
@@ -491,61 +252,10 @@ pub enum CoinConfiguration {
     Unknown(crate::UnknownValue<String>),
 }
 
-impl CoinConfiguration {
-    /// The documented values, as written on the wire.
-    pub const VALUES: &'static [&'static str] = &["DEFAULT", "CUSTOM"];
-
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "DEFAULT",
-            Self::Custom => "CUSTOM",
-            Self::Unknown(other) => other.get(),
-        }
-    }
-
-    /// A value the spec does not document, sent exactly as given: only for a value
-    /// the API provider has announced and this version does not know yet. A
-    /// documented value gives its own variant.
-    pub fn undocumented(value: impl Into<String>) -> Self {
-        crate::values::undocumented(value.into(), Self::known, Self::Unknown)
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "DEFAULT" => Some(Self::Default),
-            "CUSTOM" => Some(Self::Custom),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for CoinConfiguration {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for CoinConfiguration {
-    type Err = crate::UnknownEnumValue;
-
-    /// A documented value; anything else is an error (see [`undocumented`](Self::undocumented)).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::values::parse(value, Self::known, "CoinConfiguration", Self::VALUES)
-    }
-}
-
-impl serde::Serialize for CoinConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CoinConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::values::deserialize_str(input, Self::known, Self::Unknown)
-    }
-}
+crate::values::string_enum!(CoinConfiguration {
+    Default = "DEFAULT",
+    Custom = "CUSTOM",
+});
 
 /// A coin event configuration: how many coins a company awards for an event.
 ///
@@ -570,42 +280,13 @@ pub struct CoinEvent {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for CoinEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for CoinEvent {
-    const NAME: &'static str = "CoinEvent";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut coin_config_id = None;
-        let mut configuration = None;
-        let mut company_id = None;
-        let mut event = None;
-        let mut amount = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "coinConfigId" => read(&mut map, &mut coin_config_id, "coinConfigId")?,
-                "configuration" => read(&mut map, &mut configuration, "configuration")?,
-                "companyId" => read(&mut map, &mut company_id, "companyId")?,
-                "event" => read(&mut map, &mut event, "event")?,
-                "amount" => read(&mut map, &mut amount, "amount")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            coin_config_id: required(coin_config_id, "coinConfigId")?,
-            configuration: required(configuration, "configuration")?,
-            company_id: company_id.unwrap_or_default(),
-            event: required(event, "event")?,
-            amount: required(amount, "amount")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(CoinEvent {
+    coin_config_id: required read "coinConfigId",
+    configuration: required read "configuration",
+    company_id: optional read "companyId",
+    event: required read "event",
+    amount: required read "amount",
+} else keep(extra));
 
 /// Body of Create Event; every documented field is required.
 ///
@@ -626,39 +307,12 @@ pub struct CreateCoinEventRequest {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateCoinEventRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for CreateCoinEventRequest {
-    const NAME: &'static str = "CreateCoinEventRequest";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut configuration = None;
-        let mut company_id = None;
-        let mut event = None;
-        let mut amount = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "configuration" => read(&mut map, &mut configuration, "configuration")?,
-                "companyId" => read(&mut map, &mut company_id, "companyId")?,
-                "event" => read(&mut map, &mut event, "event")?,
-                "amount" => read(&mut map, &mut amount, "amount")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            configuration: required(configuration, "configuration")?,
-            company_id: required(company_id, "companyId")?,
-            event: required(event, "event")?,
-            amount: required(amount, "amount")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(CreateCoinEventRequest {
+    configuration: required read "configuration",
+    company_id: required read "companyId",
+    event: required read "event",
+    amount: required read "amount",
+} else keep(extra));
 
 /// Body of Update Event; every field is optional, send only what changes.
 ///
@@ -682,39 +336,12 @@ pub struct UpdateCoinEventRequest {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateCoinEventRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for UpdateCoinEventRequest {
-    const NAME: &'static str = "UpdateCoinEventRequest";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut amount = None;
-        let mut configuration = None;
-        let mut company_id = None;
-        let mut event = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "amount" => read(&mut map, &mut amount, "amount")?,
-                "configuration" => read(&mut map, &mut configuration, "configuration")?,
-                "companyId" => read(&mut map, &mut company_id, "companyId")?,
-                "event" => read(&mut map, &mut event, "event")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            amount: amount.unwrap_or_default(),
-            configuration: configuration.unwrap_or_default(),
-            company_id: company_id.unwrap_or_default(),
-            event: event.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(UpdateCoinEventRequest {
+    amount: optional read "amount",
+    configuration: optional read "configuration",
+    company_id: optional read "companyId",
+    event: optional read "event",
+} else keep(extra));
 
 /// Body of Allocate Coins; every documented field is required.
 ///
@@ -737,39 +364,12 @@ pub struct AllocateCoinsRequest {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for AllocateCoinsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for AllocateCoinsRequest {
-    const NAME: &'static str = "AllocateCoinsRequest";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut company_id = None;
-        let mut event = None;
-        let mut request_id = None;
-        let mut user_id = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "companyId" => read(&mut map, &mut company_id, "companyId")?,
-                "event" => read(&mut map, &mut event, "event")?,
-                "requestId" => read(&mut map, &mut request_id, "requestId")?,
-                "userId" => read(&mut map, &mut user_id, "userId")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            company_id: required(company_id, "companyId")?,
-            event: required(event, "event")?,
-            request_id: required(request_id, "requestId")?,
-            user_id: required(user_id, "userId")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(AllocateCoinsRequest {
+    company_id: required read "companyId",
+    event: required read "event",
+    request_id: required read "requestId",
+    user_id: required read "userId",
+} else keep(extra));
 
 /// CR credits points (with ALLOCATE_POINT); DR debits points (with UNALLOCATE_POINT).
 ///
@@ -785,61 +385,10 @@ pub enum TransactionType {
     Unknown(crate::UnknownValue<String>),
 }
 
-impl TransactionType {
-    /// The documented values, as written on the wire.
-    pub const VALUES: &'static [&'static str] = &["CR", "DR"];
-
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cr => "CR",
-            Self::Dr => "DR",
-            Self::Unknown(other) => other.get(),
-        }
-    }
-
-    /// A value the spec does not document, sent exactly as given: only for a value
-    /// the API provider has announced and this version does not know yet. A
-    /// documented value gives its own variant.
-    pub fn undocumented(value: impl Into<String>) -> Self {
-        crate::values::undocumented(value.into(), Self::known, Self::Unknown)
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "CR" => Some(Self::Cr),
-            "DR" => Some(Self::Dr),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for TransactionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for TransactionType {
-    type Err = crate::UnknownEnumValue;
-
-    /// A documented value; anything else is an error (see [`undocumented`](Self::undocumented)).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::values::parse(value, Self::known, "TransactionType", Self::VALUES)
-    }
-}
-
-impl serde::Serialize for TransactionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TransactionType {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::values::deserialize_str(input, Self::known, Self::Unknown)
-    }
-}
+crate::values::string_enum!(TransactionType {
+    Cr = "CR",
+    Dr = "DR",
+});
 
 /// ALLOCATE_POINT credits points (with CR); UNALLOCATE_POINT debits points (with DR).
 ///
@@ -855,61 +404,10 @@ pub enum PointsOperation {
     Unknown(crate::UnknownValue<String>),
 }
 
-impl PointsOperation {
-    /// The documented values, as written on the wire.
-    pub const VALUES: &'static [&'static str] = &["ALLOCATE_POINT", "UNALLOCATE_POINT"];
-
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AllocatePoint => "ALLOCATE_POINT",
-            Self::UnallocatePoint => "UNALLOCATE_POINT",
-            Self::Unknown(other) => other.get(),
-        }
-    }
-
-    /// A value the spec does not document, sent exactly as given: only for a value
-    /// the API provider has announced and this version does not know yet. A
-    /// documented value gives its own variant.
-    pub fn undocumented(value: impl Into<String>) -> Self {
-        crate::values::undocumented(value.into(), Self::known, Self::Unknown)
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "ALLOCATE_POINT" => Some(Self::AllocatePoint),
-            "UNALLOCATE_POINT" => Some(Self::UnallocatePoint),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for PointsOperation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for PointsOperation {
-    type Err = crate::UnknownEnumValue;
-
-    /// A documented value; anything else is an error (see [`undocumented`](Self::undocumented)).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::values::parse(value, Self::known, "PointsOperation", Self::VALUES)
-    }
-}
-
-impl serde::Serialize for PointsOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PointsOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::values::deserialize_str(input, Self::known, Self::Unknown)
-    }
-}
+crate::values::string_enum!(PointsOperation {
+    AllocatePoint = "ALLOCATE_POINT",
+    UnallocatePoint = "UNALLOCATE_POINT",
+});
 
 /// Body of Incentive Create And Allocate Points. Credit = `transactionType` CR + `type` ALLOCATE_POINT; debit = DR + UNALLOCATE_POINT. Name the card by `enkashCardId`, or the card account by `cardAccountId` together with the holder's details (`email`, `mobile`, `title`, `firstName`, `gender`), which creates the card when the holder has none yet. Reuse the same `uniqueReferenceNum` only when retrying a transaction.
 ///
@@ -961,75 +459,21 @@ pub struct CreateAndAllocatePointsRequest {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateAndAllocatePointsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for CreateAndAllocatePointsRequest {
-    const NAME: &'static str = "CreateAndAllocatePointsRequest";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut company_id = None;
-        let mut card_account_id = None;
-        let mut enkash_card_id = None;
-        let mut transaction_code = None;
-        let mut transaction_type = None;
-        let mut r#type = None;
-        let mut email = None;
-        let mut mobile = None;
-        let mut title = None;
-        let mut first_name = None;
-        let mut gender = None;
-        let mut load_amount = None;
-        let mut unique_reference_number = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "companyId" => read(&mut map, &mut company_id, "companyId")?,
-                "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
-                "enkashCardId" => read(&mut map, &mut enkash_card_id, "enkashCardId")?,
-                "transactionCode" => {
-                    read(&mut map, &mut transaction_code, "transactionCode")?
-                }
-                "transactionType" => {
-                    read(&mut map, &mut transaction_type, "transactionType")?
-                }
-                "type" => read(&mut map, &mut r#type, "type")?,
-                "email" => read(&mut map, &mut email, "email")?,
-                "mobile" => read(&mut map, &mut mobile, "mobile")?,
-                "title" => read(&mut map, &mut title, "title")?,
-                "firstName" => read(&mut map, &mut first_name, "firstName")?,
-                "gender" => read(&mut map, &mut gender, "gender")?,
-                "loadAmount" => read_exact(&mut map, &mut load_amount, "loadAmount")?,
-                "uniqueReferenceNum" | "uniqueReferenceNumber" => {
-                    read(&mut map, &mut unique_reference_number, "uniqueReferenceNum")?
-                }
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            company_id: required(company_id, "companyId")?,
-            card_account_id: card_account_id.unwrap_or_default(),
-            enkash_card_id: enkash_card_id.unwrap_or_default(),
-            transaction_code: required(transaction_code, "transactionCode")?,
-            transaction_type: required(transaction_type, "transactionType")?,
-            r#type: required(r#type, "type")?,
-            email: email.unwrap_or_default(),
-            mobile: mobile.unwrap_or_default(),
-            title: title.unwrap_or_default(),
-            first_name: first_name.unwrap_or_default(),
-            gender: gender.unwrap_or_default(),
-            load_amount: required(load_amount, "loadAmount")?,
-            unique_reference_number: required(
-                unique_reference_number,
-                "uniqueReferenceNum",
-            )?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(CreateAndAllocatePointsRequest {
+    company_id: required read "companyId",
+    card_account_id: optional read "cardAccountId",
+    enkash_card_id: optional read "enkashCardId",
+    transaction_code: required read "transactionCode",
+    transaction_type: required read "transactionType",
+    r#type: required read "type",
+    email: optional read "email",
+    mobile: optional read "mobile",
+    title: optional read "title",
+    first_name: optional read "firstName",
+    gender: optional read "gender",
+    load_amount: required read_exact "loadAmount",
+    unique_reference_number: required read "uniqueReferenceNum" | "uniqueReferenceNumber",
+} else keep(extra));
 
 /// Body of Create Card: `companyId`, `cardAccountId` and the amount to load are required.
 ///
@@ -1126,120 +570,34 @@ pub struct CreateCardRequest {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateCardRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for CreateCardRequest {
-    const NAME: &'static str = "CreateCardRequest";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut user_id = None;
-        let mut company_id = None;
-        let mut card_account_id = None;
-        let mut email = None;
-        let mut mobile = None;
-        let mut title = None;
-        let mut first_name = None;
-        let mut middle_name = None;
-        let mut last_name = None;
-        let mut gender = None;
-        let mut special_date = None;
-        let mut address = None;
-        let mut address2 = None;
-        let mut city = None;
-        let mut state = None;
-        let mut country = None;
-        let mut pincode = None;
-        let mut load_amount = None;
-        let mut physical_card = None;
-        let mut physical_delivery_address_flag = None;
-        let mut delivery_address = None;
-        let mut delivery_address2 = None;
-        let mut delivery_city = None;
-        let mut delivery_state = None;
-        let mut delivery_country = None;
-        let mut delivery_pincode = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "userId" => read(&mut map, &mut user_id, "userId")?,
-                "companyId" => read(&mut map, &mut company_id, "companyId")?,
-                "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
-                "email" => read(&mut map, &mut email, "email")?,
-                "mobile" => read(&mut map, &mut mobile, "mobile")?,
-                "title" => read(&mut map, &mut title, "title")?,
-                "firstName" => read(&mut map, &mut first_name, "firstName")?,
-                "middleName" => read(&mut map, &mut middle_name, "middleName")?,
-                "lastName" => read(&mut map, &mut last_name, "lastName")?,
-                "gender" => read(&mut map, &mut gender, "gender")?,
-                "specialDate" => read(&mut map, &mut special_date, "specialDate")?,
-                "address" => read(&mut map, &mut address, "address")?,
-                "address2" => read(&mut map, &mut address2, "address2")?,
-                "city" => read(&mut map, &mut city, "city")?,
-                "state" => read(&mut map, &mut state, "state")?,
-                "country" => read(&mut map, &mut country, "country")?,
-                "pincode" => read(&mut map, &mut pincode, "pincode")?,
-                "loadAmount" => read_exact(&mut map, &mut load_amount, "loadAmount")?,
-                "physicalCard" => read(&mut map, &mut physical_card, "physicalCard")?,
-                "physicalDeliveryAddressFlag" => {
-                    read(
-                        &mut map,
-                        &mut physical_delivery_address_flag,
-                        "physicalDeliveryAddressFlag",
-                    )?
-                }
-                "deliveryAddress" => {
-                    read(&mut map, &mut delivery_address, "deliveryAddress")?
-                }
-                "deliveryAddress2" => {
-                    read(&mut map, &mut delivery_address2, "deliveryAddress2")?
-                }
-                "deliveryCity" => read(&mut map, &mut delivery_city, "deliveryCity")?,
-                "deliveryState" => read(&mut map, &mut delivery_state, "deliveryState")?,
-                "deliveryCountry" => {
-                    read(&mut map, &mut delivery_country, "deliveryCountry")?
-                }
-                "deliveryPincode" => {
-                    read(&mut map, &mut delivery_pincode, "deliveryPincode")?
-                }
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            user_id: user_id.unwrap_or_default(),
-            company_id: required(company_id, "companyId")?,
-            card_account_id: required(card_account_id, "cardAccountId")?,
-            email: email.unwrap_or_default(),
-            mobile: mobile.unwrap_or_default(),
-            title: title.unwrap_or_default(),
-            first_name: first_name.unwrap_or_default(),
-            middle_name: middle_name.unwrap_or_default(),
-            last_name: last_name.unwrap_or_default(),
-            gender: gender.unwrap_or_default(),
-            special_date: special_date.unwrap_or_default(),
-            address: address.unwrap_or_default(),
-            address2: address2.unwrap_or_default(),
-            city: city.unwrap_or_default(),
-            state: state.unwrap_or_default(),
-            country: country.unwrap_or_default(),
-            pincode: pincode.unwrap_or_default(),
-            load_amount: required(load_amount, "loadAmount")?,
-            physical_card: physical_card.unwrap_or_default(),
-            physical_delivery_address_flag: physical_delivery_address_flag
-                .unwrap_or_default(),
-            delivery_address: delivery_address.unwrap_or_default(),
-            delivery_address2: delivery_address2.unwrap_or_default(),
-            delivery_city: delivery_city.unwrap_or_default(),
-            delivery_state: delivery_state.unwrap_or_default(),
-            delivery_country: delivery_country.unwrap_or_default(),
-            delivery_pincode: delivery_pincode.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(CreateCardRequest {
+    user_id: optional read "userId",
+    company_id: required read "companyId",
+    card_account_id: required read "cardAccountId",
+    email: optional read "email",
+    mobile: optional read "mobile",
+    title: optional read "title",
+    first_name: optional read "firstName",
+    middle_name: optional read "middleName",
+    last_name: optional read "lastName",
+    gender: optional read "gender",
+    special_date: optional read "specialDate",
+    address: optional read "address",
+    address2: optional read "address2",
+    city: optional read "city",
+    state: optional read "state",
+    country: optional read "country",
+    pincode: optional read "pincode",
+    load_amount: required read_exact "loadAmount",
+    physical_card: optional read "physicalCard",
+    physical_delivery_address_flag: optional read "physicalDeliveryAddressFlag",
+    delivery_address: optional read "deliveryAddress",
+    delivery_address2: optional read "deliveryAddress2",
+    delivery_city: optional read "deliveryCity",
+    delivery_state: optional read "deliveryState",
+    delivery_country: optional read "deliveryCountry",
+    delivery_pincode: optional read "deliveryPincode",
+} else keep(extra));
 
 /// A coded value with its display label (card status, KYC status, BIN type, account type, kit type).
 ///
@@ -1259,36 +617,11 @@ pub struct CodeLabel {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for CodeLabel {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for CodeLabel {
-    const NAME: &'static str = "CodeLabel";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut name = None;
-        let mut label = None;
-        let mut description = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "name" => read(&mut map, &mut name, "name")?,
-                "label" => read(&mut map, &mut label, "label")?,
-                "description" => read(&mut map, &mut description, "description")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            name: required(name, "name")?,
-            label: required(label, "label")?,
-            description: description.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(CodeLabel {
+    name: required read "name",
+    label: required read "label",
+    description: optional read "description",
+} else keep(extra));
 
 /// A card as returned by Create Card and by Create And Allocate Points (one schema for both). Properties are the union of both pages' field lists and every key of both response examples. Required = the fields documented on a page AND present in BOTH payload examples, so each documented example decodes verbatim. Amounts are typed number (exact decimal), counts integer.
 ///
@@ -1738,442 +1071,102 @@ impl std::fmt::Debug for RewardCard {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for RewardCard {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for RewardCard {
-    const NAME: &'static str = "RewardCard";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut en_kash_card_id = None;
-        let mut user_id = None;
-        let mut card_account_id = None;
-        let mut token = None;
-        let mut masked_number = None;
-        let mut expiry_month = None;
-        let mut expiry_year = None;
-        let mut email = None;
-        let mut mobile = None;
-        let mut title = None;
-        let mut first_name = None;
-        let mut last_name = None;
-        let mut gender = None;
-        let mut special_date = None;
-        let mut address = None;
-        let mut address2 = None;
-        let mut city = None;
-        let mut state = None;
-        let mut country = None;
-        let mut pincode = None;
-        let mut used_mtd = None;
-        let mut used_dtd = None;
-        let mut used_ytd = None;
-        let mut otb_balance = None;
-        let mut primary_card = None;
-        let mut prepaid_card = None;
-        let mut physical_card = None;
-        let mut deleted = None;
-        let mut closed_loop_card = None;
-        let mut created_on = None;
-        let mut modified_on = None;
-        let mut card_status = None;
-        let mut kyc_status = None;
-        let mut pan = None;
-        let mut physical_card_request_date = None;
-        let mut card_programme = None;
-        let mut use_account_funds = None;
-        let mut block_code = None;
-        let mut remarks = None;
-        let mut partner_logo = None;
-        let mut physical_delivery_address_flag = None;
-        let mut delivery_address = None;
-        let mut delivery_address2 = None;
-        let mut delivery_city = None;
-        let mut delivery_state = None;
-        let mut delivery_country = None;
-        let mut delivery_pincode = None;
-        let mut card_activated = None;
-        let mut bin_type = None;
-        let mut load_amount = None;
-        let mut company_id = None;
-        let mut card_kit_master_id = None;
-        let mut ext_entity_id = None;
-        let mut switch_provider = None;
-        let mut account_balance = None;
-        let mut physical_card_allowed = None;
-        let mut kit_type = None;
-        let mut surcharge_amt = None;
-        let mut pan_validated = None;
-        let mut used_ltd = None;
-        let mut latest_tn_c_version_accepted = None;
-        let mut latest_key_fact_accepted = None;
-        let mut latest_tn_c_version_accepted_for_primary_card = None;
-        let mut latest_key_fact_accepted_card_for_primary_card = None;
-        let mut tnc_version_master_id = None;
-        let mut tnc_url = None;
-        let mut virtual_account_number = None;
-        let mut limit_allocated_ltd = None;
-        let mut pos_allowed = None;
-        let mut pos_allowed_admin = None;
-        let mut atm_allowed = None;
-        let mut atm_allowed_admin = None;
-        let mut online_allowed = None;
-        let mut online_allowed_admin = None;
-        let mut live_image = None;
-        let mut c_kyc_enabled = None;
-        let mut unallocate_fund_allowed = None;
-        let mut use_parent_fund_allowed = None;
-        let mut default_card_image = None;
-        let mut min_kyc_otp_verified = None;
-        let mut en_kash_support_email = None;
-        let mut en_kash_support_mobile = None;
-        let mut company_name = None;
-        let mut v_kyc_allowed = None;
-        let mut account_type = None;
-        let mut last_allocated_amount = None;
-        let mut hold_balance = None;
-        let mut enkash_card_txn_id = None;
-        let mut pg_reference_number = None;
-        let mut un_allocate_hold_balance = None;
-        let mut tnc_un_allocate_allowed = None;
-        let mut tnc_un_allocate_accepted = None;
-        let mut total_rewards_received = None;
-        let mut reward_points_received = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "enKashCardId" => read(&mut map, &mut en_kash_card_id, "enKashCardId")?,
-                "userId" => read(&mut map, &mut user_id, "userId")?,
-                "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
-                "token" => read(&mut map, &mut token, "token")?,
-                "maskedNumber" => read(&mut map, &mut masked_number, "maskedNumber")?,
-                "expiryMonth" => read(&mut map, &mut expiry_month, "expiryMonth")?,
-                "expiryYear" => read(&mut map, &mut expiry_year, "expiryYear")?,
-                "email" => read(&mut map, &mut email, "email")?,
-                "mobile" => read(&mut map, &mut mobile, "mobile")?,
-                "title" => read(&mut map, &mut title, "title")?,
-                "firstName" => read(&mut map, &mut first_name, "firstName")?,
-                "lastName" => read(&mut map, &mut last_name, "lastName")?,
-                "gender" => read(&mut map, &mut gender, "gender")?,
-                "specialDate" => read(&mut map, &mut special_date, "specialDate")?,
-                "address" => read(&mut map, &mut address, "address")?,
-                "address2" => read(&mut map, &mut address2, "address2")?,
-                "city" => read(&mut map, &mut city, "city")?,
-                "state" => read(&mut map, &mut state, "state")?,
-                "country" => read(&mut map, &mut country, "country")?,
-                "pincode" => read(&mut map, &mut pincode, "pincode")?,
-                "usedMtd" => read_exact(&mut map, &mut used_mtd, "usedMtd")?,
-                "usedDtd" => read_exact(&mut map, &mut used_dtd, "usedDtd")?,
-                "usedYtd" => read_exact(&mut map, &mut used_ytd, "usedYtd")?,
-                "otbBalance" => read_exact(&mut map, &mut otb_balance, "otbBalance")?,
-                "primaryCard" => read(&mut map, &mut primary_card, "primaryCard")?,
-                "prepaidCard" => read(&mut map, &mut prepaid_card, "prepaidCard")?,
-                "physicalCard" => read(&mut map, &mut physical_card, "physicalCard")?,
-                "deleted" => read(&mut map, &mut deleted, "deleted")?,
-                "closedLoopCard" => {
-                    read(&mut map, &mut closed_loop_card, "closedLoopCard")?
-                }
-                "createdOn" => read(&mut map, &mut created_on, "createdOn")?,
-                "modifiedOn" => read(&mut map, &mut modified_on, "modifiedOn")?,
-                "cardStatus" => read(&mut map, &mut card_status, "cardStatus")?,
-                "kycStatus" => read(&mut map, &mut kyc_status, "kycStatus")?,
-                "pan" => read(&mut map, &mut pan, "pan")?,
-                "physicalCardRequestDate" => {
-                    read(
-                        &mut map,
-                        &mut physical_card_request_date,
-                        "physicalCardRequestDate",
-                    )?
-                }
-                "cardProgramme" => read(&mut map, &mut card_programme, "cardProgramme")?,
-                "useAccountFunds" => {
-                    read(&mut map, &mut use_account_funds, "useAccountFunds")?
-                }
-                "blockCode" => read(&mut map, &mut block_code, "blockCode")?,
-                "remarks" => read(&mut map, &mut remarks, "remarks")?,
-                "partnerLogo" => read(&mut map, &mut partner_logo, "partnerLogo")?,
-                "physicalDeliveryAddressFlag" => {
-                    read(
-                        &mut map,
-                        &mut physical_delivery_address_flag,
-                        "physicalDeliveryAddressFlag",
-                    )?
-                }
-                "deliveryAddress" => {
-                    read(&mut map, &mut delivery_address, "deliveryAddress")?
-                }
-                "deliveryAddress2" => {
-                    read(&mut map, &mut delivery_address2, "deliveryAddress2")?
-                }
-                "deliveryCity" => read(&mut map, &mut delivery_city, "deliveryCity")?,
-                "deliveryState" => read(&mut map, &mut delivery_state, "deliveryState")?,
-                "deliveryCountry" => {
-                    read(&mut map, &mut delivery_country, "deliveryCountry")?
-                }
-                "deliveryPincode" => {
-                    read(&mut map, &mut delivery_pincode, "deliveryPincode")?
-                }
-                "cardActivated" => read(&mut map, &mut card_activated, "cardActivated")?,
-                "binType" => read(&mut map, &mut bin_type, "binType")?,
-                "loadAmount" => read_exact(&mut map, &mut load_amount, "loadAmount")?,
-                "companyId" => read(&mut map, &mut company_id, "companyId")?,
-                "cardKitMasterId" => {
-                    read(&mut map, &mut card_kit_master_id, "cardKitMasterId")?
-                }
-                "extEntityId" => read(&mut map, &mut ext_entity_id, "extEntityId")?,
-                "switchProvider" => {
-                    read(&mut map, &mut switch_provider, "switchProvider")?
-                }
-                "accountBalance" => {
-                    read_exact(&mut map, &mut account_balance, "accountBalance")?
-                }
-                "physicalCardAllowed" => {
-                    read(&mut map, &mut physical_card_allowed, "physicalCardAllowed")?
-                }
-                "kitType" => read(&mut map, &mut kit_type, "kitType")?,
-                "surchargeAmt" => {
-                    read_exact(&mut map, &mut surcharge_amt, "surchargeAmt")?
-                }
-                "panValidated" => read(&mut map, &mut pan_validated, "panValidated")?,
-                "usedLtd" => read_exact(&mut map, &mut used_ltd, "usedLtd")?,
-                "latestTnCVersionAccepted" => {
-                    read(
-                        &mut map,
-                        &mut latest_tn_c_version_accepted,
-                        "latestTnCVersionAccepted",
-                    )?
-                }
-                "latestKeyFactAccepted" => {
-                    read(
-                        &mut map,
-                        &mut latest_key_fact_accepted,
-                        "latestKeyFactAccepted",
-                    )?
-                }
-                "latestTnCVersionAcceptedForPrimaryCard" => {
-                    read(
-                        &mut map,
-                        &mut latest_tn_c_version_accepted_for_primary_card,
-                        "latestTnCVersionAcceptedForPrimaryCard",
-                    )?
-                }
-                "latestKeyFactAcceptedCardForPrimaryCard" => {
-                    read(
-                        &mut map,
-                        &mut latest_key_fact_accepted_card_for_primary_card,
-                        "latestKeyFactAcceptedCardForPrimaryCard",
-                    )?
-                }
-                "tncVersionMasterId" => {
-                    read(&mut map, &mut tnc_version_master_id, "tncVersionMasterId")?
-                }
-                "tncUrl" => read(&mut map, &mut tnc_url, "tncUrl")?,
-                "virtualAccountNumber" => {
-                    read(&mut map, &mut virtual_account_number, "virtualAccountNumber")?
-                }
-                "limitAllocatedLtd" => {
-                    read_exact(&mut map, &mut limit_allocated_ltd, "limitAllocatedLtd")?
-                }
-                "posAllowed" => read(&mut map, &mut pos_allowed, "posAllowed")?,
-                "posAllowedAdmin" => {
-                    read(&mut map, &mut pos_allowed_admin, "posAllowedAdmin")?
-                }
-                "atmAllowed" => read(&mut map, &mut atm_allowed, "atmAllowed")?,
-                "atmAllowedAdmin" => {
-                    read(&mut map, &mut atm_allowed_admin, "atmAllowedAdmin")?
-                }
-                "onlineAllowed" => read(&mut map, &mut online_allowed, "onlineAllowed")?,
-                "onlineAllowedAdmin" => {
-                    read(&mut map, &mut online_allowed_admin, "onlineAllowedAdmin")?
-                }
-                "liveImage" => read(&mut map, &mut live_image, "liveImage")?,
-                "cKycEnabled" => read(&mut map, &mut c_kyc_enabled, "cKycEnabled")?,
-                "unallocateFundAllowed" => {
-                    read(
-                        &mut map,
-                        &mut unallocate_fund_allowed,
-                        "unallocateFundAllowed",
-                    )?
-                }
-                "useParentFundAllowed" => {
-                    read(&mut map, &mut use_parent_fund_allowed, "useParentFundAllowed")?
-                }
-                "defaultCardImage" => {
-                    read(&mut map, &mut default_card_image, "defaultCardImage")?
-                }
-                "minKycOtpVerified" => {
-                    read(&mut map, &mut min_kyc_otp_verified, "minKycOtpVerified")?
-                }
-                "enKashSupportEmail" => {
-                    read(&mut map, &mut en_kash_support_email, "enKashSupportEmail")?
-                }
-                "enKashSupportMobile" => {
-                    read(&mut map, &mut en_kash_support_mobile, "enKashSupportMobile")?
-                }
-                "companyName" => read(&mut map, &mut company_name, "companyName")?,
-                "vKycAllowed" => read(&mut map, &mut v_kyc_allowed, "vKycAllowed")?,
-                "accountType" => read(&mut map, &mut account_type, "accountType")?,
-                "lastAllocatedAmount" => {
-                    read_exact(
-                        &mut map,
-                        &mut last_allocated_amount,
-                        "lastAllocatedAmount",
-                    )?
-                }
-                "holdBalance" => read_exact(&mut map, &mut hold_balance, "holdBalance")?,
-                "enkashCardTxnId" => {
-                    read(&mut map, &mut enkash_card_txn_id, "enkashCardTxnId")?
-                }
-                "pgReferenceNumber" => {
-                    read(&mut map, &mut pg_reference_number, "pgReferenceNumber")?
-                }
-                "unAllocateHoldBalance" => {
-                    read_exact(
-                        &mut map,
-                        &mut un_allocate_hold_balance,
-                        "unAllocateHoldBalance",
-                    )?
-                }
-                "tncUnAllocateAllowed" => {
-                    read(&mut map, &mut tnc_un_allocate_allowed, "tncUnAllocateAllowed")?
-                }
-                "tncUnAllocateAccepted" => {
-                    read(
-                        &mut map,
-                        &mut tnc_un_allocate_accepted,
-                        "tncUnAllocateAccepted",
-                    )?
-                }
-                "totalRewardsReceived" => {
-                    read(&mut map, &mut total_rewards_received, "totalRewardsReceived")?
-                }
-                "rewardPointsReceived" => {
-                    read_exact(
-                        &mut map,
-                        &mut reward_points_received,
-                        "rewardPointsReceived",
-                    )?
-                }
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            en_kash_card_id: required(en_kash_card_id, "enKashCardId")?,
-            user_id: required(user_id, "userId")?,
-            card_account_id: required(card_account_id, "cardAccountId")?,
-            token: token.unwrap_or_default(),
-            masked_number: required(masked_number, "maskedNumber")?,
-            expiry_month: required(expiry_month, "expiryMonth")?,
-            expiry_year: required(expiry_year, "expiryYear")?,
-            email: required(email, "email")?,
-            mobile: required(mobile, "mobile")?,
-            title: required(title, "title")?,
-            first_name: required(first_name, "firstName")?,
-            last_name: last_name.unwrap_or_default(),
-            gender: required(gender, "gender")?,
-            special_date: special_date.unwrap_or_default(),
-            address: address.unwrap_or_default(),
-            address2: address2.unwrap_or_default(),
-            city: city.unwrap_or_default(),
-            state: state.unwrap_or_default(),
-            country: country.unwrap_or_default(),
-            pincode: pincode.unwrap_or_default(),
-            used_mtd: used_mtd.unwrap_or_default(),
-            used_dtd: used_dtd.unwrap_or_default(),
-            used_ytd: used_ytd.unwrap_or_default(),
-            otb_balance: required(otb_balance, "otbBalance")?,
-            primary_card: required(primary_card, "primaryCard")?,
-            prepaid_card: required(prepaid_card, "prepaidCard")?,
-            physical_card: required(physical_card, "physicalCard")?,
-            deleted: deleted.unwrap_or_default(),
-            closed_loop_card: closed_loop_card.unwrap_or_default(),
-            created_on: created_on.unwrap_or_default(),
-            modified_on: modified_on.unwrap_or_default(),
-            card_status: required(card_status, "cardStatus")?,
-            kyc_status: required(kyc_status, "kycStatus")?,
-            pan: pan.unwrap_or_default(),
-            physical_card_request_date: physical_card_request_date.unwrap_or_default(),
-            card_programme: card_programme.unwrap_or_default(),
-            use_account_funds: use_account_funds.unwrap_or_default(),
-            block_code: block_code.unwrap_or_default(),
-            remarks: remarks.unwrap_or_default(),
-            partner_logo: partner_logo.unwrap_or_default(),
-            physical_delivery_address_flag: required(
-                physical_delivery_address_flag,
-                "physicalDeliveryAddressFlag",
-            )?,
-            delivery_address: delivery_address.unwrap_or_default(),
-            delivery_address2: delivery_address2.unwrap_or_default(),
-            delivery_city: delivery_city.unwrap_or_default(),
-            delivery_state: delivery_state.unwrap_or_default(),
-            delivery_country: delivery_country.unwrap_or_default(),
-            delivery_pincode: delivery_pincode.unwrap_or_default(),
-            card_activated: required(card_activated, "cardActivated")?,
-            bin_type: bin_type.unwrap_or_default(),
-            load_amount: required(load_amount, "loadAmount")?,
-            company_id: required(company_id, "companyId")?,
-            card_kit_master_id: card_kit_master_id.unwrap_or_default(),
-            ext_entity_id: ext_entity_id.unwrap_or_default(),
-            switch_provider: switch_provider.unwrap_or_default(),
-            account_balance: required(account_balance, "accountBalance")?,
-            physical_card_allowed: required(
-                physical_card_allowed,
-                "physicalCardAllowed",
-            )?,
-            kit_type: kit_type.unwrap_or_default(),
-            surcharge_amt: surcharge_amt.unwrap_or_default(),
-            pan_validated: required(pan_validated, "panValidated")?,
-            used_ltd: used_ltd.unwrap_or_default(),
-            latest_tn_c_version_accepted: latest_tn_c_version_accepted
-                .unwrap_or_default(),
-            latest_key_fact_accepted: latest_key_fact_accepted.unwrap_or_default(),
-            latest_tn_c_version_accepted_for_primary_card: latest_tn_c_version_accepted_for_primary_card
-                .unwrap_or_default(),
-            latest_key_fact_accepted_card_for_primary_card: latest_key_fact_accepted_card_for_primary_card
-                .unwrap_or_default(),
-            tnc_version_master_id: tnc_version_master_id.unwrap_or_default(),
-            tnc_url: tnc_url.unwrap_or_default(),
-            virtual_account_number: virtual_account_number.unwrap_or_default(),
-            limit_allocated_ltd: limit_allocated_ltd.unwrap_or_default(),
-            pos_allowed: required(pos_allowed, "posAllowed")?,
-            pos_allowed_admin: required(pos_allowed_admin, "posAllowedAdmin")?,
-            atm_allowed: required(atm_allowed, "atmAllowed")?,
-            atm_allowed_admin: required(atm_allowed_admin, "atmAllowedAdmin")?,
-            online_allowed: required(online_allowed, "onlineAllowed")?,
-            online_allowed_admin: required(online_allowed_admin, "onlineAllowedAdmin")?,
-            live_image: live_image.unwrap_or_default(),
-            c_kyc_enabled: c_kyc_enabled.unwrap_or_default(),
-            unallocate_fund_allowed: required(
-                unallocate_fund_allowed,
-                "unallocateFundAllowed",
-            )?,
-            use_parent_fund_allowed: use_parent_fund_allowed.unwrap_or_default(),
-            default_card_image: default_card_image.unwrap_or_default(),
-            min_kyc_otp_verified: min_kyc_otp_verified.unwrap_or_default(),
-            en_kash_support_email: en_kash_support_email.unwrap_or_default(),
-            en_kash_support_mobile: en_kash_support_mobile.unwrap_or_default(),
-            company_name: required(company_name, "companyName")?,
-            v_kyc_allowed: v_kyc_allowed.unwrap_or_default(),
-            account_type: required(account_type, "accountType")?,
-            last_allocated_amount: required(
-                last_allocated_amount,
-                "lastAllocatedAmount",
-            )?,
-            hold_balance: hold_balance.unwrap_or_default(),
-            enkash_card_txn_id: required(enkash_card_txn_id, "enkashCardTxnId")?,
-            pg_reference_number: pg_reference_number.unwrap_or_default(),
-            un_allocate_hold_balance: un_allocate_hold_balance.unwrap_or_default(),
-            tnc_un_allocate_allowed: tnc_un_allocate_allowed.unwrap_or_default(),
-            tnc_un_allocate_accepted: tnc_un_allocate_accepted.unwrap_or_default(),
-            total_rewards_received: total_rewards_received.unwrap_or_default(),
-            reward_points_received: reward_points_received.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(RewardCard {
+    en_kash_card_id: required read "enKashCardId",
+    user_id: required read "userId",
+    card_account_id: required read "cardAccountId",
+    token: optional read "token",
+    masked_number: required read "maskedNumber",
+    expiry_month: required read "expiryMonth",
+    expiry_year: required read "expiryYear",
+    email: required read "email",
+    mobile: required read "mobile",
+    title: required read "title",
+    first_name: required read "firstName",
+    last_name: optional read "lastName",
+    gender: required read "gender",
+    special_date: optional read "specialDate",
+    address: optional read "address",
+    address2: optional read "address2",
+    city: optional read "city",
+    state: optional read "state",
+    country: optional read "country",
+    pincode: optional read "pincode",
+    used_mtd: optional read_exact "usedMtd",
+    used_dtd: optional read_exact "usedDtd",
+    used_ytd: optional read_exact "usedYtd",
+    otb_balance: required read_exact "otbBalance",
+    primary_card: required read "primaryCard",
+    prepaid_card: required read "prepaidCard",
+    physical_card: required read "physicalCard",
+    deleted: optional read "deleted",
+    closed_loop_card: optional read "closedLoopCard",
+    created_on: optional read "createdOn",
+    modified_on: optional read "modifiedOn",
+    card_status: required read "cardStatus",
+    kyc_status: required read "kycStatus",
+    pan: optional read "pan",
+    physical_card_request_date: optional read "physicalCardRequestDate",
+    card_programme: optional read "cardProgramme",
+    use_account_funds: optional read "useAccountFunds",
+    block_code: optional read "blockCode",
+    remarks: optional read "remarks",
+    partner_logo: optional read "partnerLogo",
+    physical_delivery_address_flag: required read "physicalDeliveryAddressFlag",
+    delivery_address: optional read "deliveryAddress",
+    delivery_address2: optional read "deliveryAddress2",
+    delivery_city: optional read "deliveryCity",
+    delivery_state: optional read "deliveryState",
+    delivery_country: optional read "deliveryCountry",
+    delivery_pincode: optional read "deliveryPincode",
+    card_activated: required read "cardActivated",
+    bin_type: optional read "binType",
+    load_amount: required read_exact "loadAmount",
+    company_id: required read "companyId",
+    card_kit_master_id: optional read "cardKitMasterId",
+    ext_entity_id: optional read "extEntityId",
+    switch_provider: optional read "switchProvider",
+    account_balance: required read_exact "accountBalance",
+    physical_card_allowed: required read "physicalCardAllowed",
+    kit_type: optional read "kitType",
+    surcharge_amt: optional read_exact "surchargeAmt",
+    pan_validated: required read "panValidated",
+    used_ltd: optional read_exact "usedLtd",
+    latest_tn_c_version_accepted: optional read "latestTnCVersionAccepted",
+    latest_key_fact_accepted: optional read "latestKeyFactAccepted",
+    latest_tn_c_version_accepted_for_primary_card: optional read "latestTnCVersionAcceptedForPrimaryCard",
+    latest_key_fact_accepted_card_for_primary_card: optional read "latestKeyFactAcceptedCardForPrimaryCard",
+    tnc_version_master_id: optional read "tncVersionMasterId",
+    tnc_url: optional read "tncUrl",
+    virtual_account_number: optional read "virtualAccountNumber",
+    limit_allocated_ltd: optional read_exact "limitAllocatedLtd",
+    pos_allowed: required read "posAllowed",
+    pos_allowed_admin: required read "posAllowedAdmin",
+    atm_allowed: required read "atmAllowed",
+    atm_allowed_admin: required read "atmAllowedAdmin",
+    online_allowed: required read "onlineAllowed",
+    online_allowed_admin: required read "onlineAllowedAdmin",
+    live_image: optional read "liveImage",
+    c_kyc_enabled: optional read "cKycEnabled",
+    unallocate_fund_allowed: required read "unallocateFundAllowed",
+    use_parent_fund_allowed: optional read "useParentFundAllowed",
+    default_card_image: optional read "defaultCardImage",
+    min_kyc_otp_verified: optional read "minKycOtpVerified",
+    en_kash_support_email: optional read "enKashSupportEmail",
+    en_kash_support_mobile: optional read "enKashSupportMobile",
+    company_name: required read "companyName",
+    v_kyc_allowed: optional read "vKycAllowed",
+    account_type: required read "accountType",
+    last_allocated_amount: required read_exact "lastAllocatedAmount",
+    hold_balance: optional read_exact "holdBalance",
+    enkash_card_txn_id: required read "enkashCardTxnId",
+    pg_reference_number: optional read "pgReferenceNumber",
+    un_allocate_hold_balance: optional read_exact "unAllocateHoldBalance",
+    tnc_un_allocate_allowed: optional read "tncUnAllocateAllowed",
+    tnc_un_allocate_accepted: optional read "tncUnAllocateAccepted",
+    total_rewards_received: optional read "totalRewardsReceived",
+    reward_points_received: optional read_exact "rewardPointsReceived",
+} else keep(extra));
 
 /// OAuth grant type; always `password`.
 ///
@@ -2187,64 +1180,9 @@ pub enum AccessTokenRequestGrantType {
     Unknown(crate::UnknownValue<String>),
 }
 
-impl AccessTokenRequestGrantType {
-    /// The documented values, as written on the wire.
-    pub const VALUES: &'static [&'static str] = &["password"];
-
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Password => "password",
-            Self::Unknown(other) => other.get(),
-        }
-    }
-
-    /// A value the spec does not document, sent exactly as given: only for a value
-    /// the API provider has announced and this version does not know yet. A
-    /// documented value gives its own variant.
-    pub fn undocumented(value: impl Into<String>) -> Self {
-        crate::values::undocumented(value.into(), Self::known, Self::Unknown)
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "password" => Some(Self::Password),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for AccessTokenRequestGrantType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for AccessTokenRequestGrantType {
-    type Err = crate::UnknownEnumValue;
-
-    /// A documented value; anything else is an error (see [`undocumented`](Self::undocumented)).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::values::parse(
-            value,
-            Self::known,
-            "AccessTokenRequestGrantType",
-            Self::VALUES,
-        )
-    }
-}
-
-impl serde::Serialize for AccessTokenRequestGrantType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AccessTokenRequestGrantType {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::values::deserialize_str(input, Self::known, Self::Unknown)
-    }
-}
+crate::values::string_enum!(AccessTokenRequestGrantType {
+    Password = "password",
+});
 
 /// Form body of the token request (password grant); every field is required.
 ///
@@ -2282,39 +1220,12 @@ impl std::fmt::Debug for AccessTokenRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AccessTokenRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for AccessTokenRequest {
-    const NAME: &'static str = "AccessTokenRequest";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut username = None;
-        let mut password = None;
-        let mut grant_type = None;
-        let mut client_id = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "username" => read(&mut map, &mut username, "username")?,
-                "password" => read(&mut map, &mut password, "password")?,
-                "grant_type" => read(&mut map, &mut grant_type, "grant_type")?,
-                "clientId" => read(&mut map, &mut client_id, "clientId")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            username: required(username, "username")?,
-            password: required(password, "password")?,
-            grant_type: required(grant_type, "grant_type")?,
-            client_id: required(client_id, "clientId")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(AccessTokenRequest {
+    username: required read "username",
+    password: required read "password",
+    grant_type: required read "grant_type",
+    client_id: required read "clientId",
+} else keep(extra));
 
 /// OAuth token response.
 ///
@@ -2360,50 +1271,13 @@ impl std::fmt::Debug for AccessToken {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AccessToken {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for AccessToken {
-    const NAME: &'static str = "AccessToken";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut access_token = None;
-        let mut token_type = None;
-        let mut refresh_token = None;
-        let mut expires_in = None;
-        let mut scope = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "access_token" | "accessToken" => {
-                    read(&mut map, &mut access_token, "access_token")?
-                }
-                "token_type" | "tokenType" => {
-                    read(&mut map, &mut token_type, "token_type")?
-                }
-                "refresh_token" | "refreshToken" => {
-                    read(&mut map, &mut refresh_token, "refresh_token")?
-                }
-                "expires_in" | "expiresIn" => {
-                    read(&mut map, &mut expires_in, "expires_in")?
-                }
-                "scope" => read(&mut map, &mut scope, "scope")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            access_token: required(access_token, "access_token")?,
-            token_type: required(token_type, "token_type")?,
-            refresh_token: required(refresh_token, "refresh_token")?,
-            expires_in: required(expires_in, "expires_in")?,
-            scope: scope.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(AccessToken {
+    access_token: required read "access_token" | "accessToken",
+    token_type: required read "token_type" | "tokenType",
+    refresh_token: required read "refresh_token" | "refreshToken",
+    expires_in: required read "expires_in" | "expiresIn",
+    scope: optional read "scope",
+} else keep(extra));
 
 /// Envelope of the operations whose answer EnKash documents in neither spelling, or in both: the code, message and payload are read from `response_code`/`response_message` or `code`/`message`, whichever is present. A non-zero code is a failure even on HTTP 200.
 ///
@@ -2442,44 +1316,13 @@ pub struct EnKashEnvelope {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for EnKashEnvelope {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for EnKashEnvelope {
-    const NAME: &'static str = "EnKashEnvelope";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut response_code = None;
-        let mut response_message = None;
-        let mut code = None;
-        let mut message = None;
-        let mut payload = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "response_code" => read(&mut map, &mut response_code, "response_code")?,
-                "response_message" => {
-                    read(&mut map, &mut response_message, "response_message")?
-                }
-                "code" => read(&mut map, &mut code, "code")?,
-                "message" => read(&mut map, &mut message, "message")?,
-                "payload" => read_some(&mut map, &mut payload, "payload")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            response_code: response_code.unwrap_or_default(),
-            response_message: response_message.unwrap_or_default(),
-            code: code.unwrap_or_default(),
-            message: message.unwrap_or_default(),
-            payload: payload.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(EnKashEnvelope {
+    response_code: optional read "response_code",
+    response_message: optional read "response_message",
+    code: optional read "code",
+    message: optional read "message",
+    payload: optional read_some "payload",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/SsoTokenRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -2498,36 +1341,11 @@ pub struct SsoTokenRequest {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for SsoTokenRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for SsoTokenRequest {
-    const NAME: &'static str = "SsoTokenRequest";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut card_account_id = None;
-        let mut company_id = None;
-        let mut enkash_card_id = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
-                "companyId" => read(&mut map, &mut company_id, "companyId")?,
-                "enkashCardId" => read(&mut map, &mut enkash_card_id, "enkashCardId")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            card_account_id: required(card_account_id, "cardAccountId")?,
-            company_id: required(company_id, "companyId")?,
-            enkash_card_id: required(enkash_card_id, "enkashCardId")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(SsoTokenRequest {
+    card_account_id: required read "cardAccountId",
+    company_id: required read "companyId",
+    enkash_card_id: required read "enkashCardId",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/SsoTokenResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -2564,44 +1382,13 @@ pub struct SsoTokenResponse {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for SsoTokenResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for SsoTokenResponse {
-    const NAME: &'static str = "SsoTokenResponse";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut response_code = None;
-        let mut response_message = None;
-        let mut code = None;
-        let mut message = None;
-        let mut payload = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "response_code" => read(&mut map, &mut response_code, "response_code")?,
-                "response_message" => {
-                    read(&mut map, &mut response_message, "response_message")?
-                }
-                "code" => read(&mut map, &mut code, "code")?,
-                "message" => read(&mut map, &mut message, "message")?,
-                "payload" => read_some(&mut map, &mut payload, "payload")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            response_code: response_code.unwrap_or_default(),
-            response_message: response_message.unwrap_or_default(),
-            code: code.unwrap_or_default(),
-            message: message.unwrap_or_default(),
-            payload: payload.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(SsoTokenResponse {
+    response_code: optional read "response_code",
+    response_message: optional read "response_message",
+    code: optional read "code",
+    message: optional read "message",
+    payload: optional read_some "payload",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/BulkAllocationRow`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -2628,57 +1415,15 @@ pub struct BulkAllocationRow {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for BulkAllocationRow {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for BulkAllocationRow {
-    const NAME: &'static str = "BulkAllocationRow";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut title = None;
-        let mut name = None;
-        let mut email = None;
-        let mut mobile = None;
-        let mut load_amount = None;
-        let mut remarks = None;
-        let mut unique_reference_number = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "title" => read(&mut map, &mut title, "title")?,
-                "name" => read(&mut map, &mut name, "name")?,
-                "email" => read(&mut map, &mut email, "email")?,
-                "mobile" => read(&mut map, &mut mobile, "mobile")?,
-                "loadAmount" => read_exact(&mut map, &mut load_amount, "loadAmount")?,
-                "remarks" => read(&mut map, &mut remarks, "remarks")?,
-                "uniqueReferenceNumber" => {
-                    read(
-                        &mut map,
-                        &mut unique_reference_number,
-                        "uniqueReferenceNumber",
-                    )?
-                }
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            title: required(title, "title")?,
-            name: required(name, "name")?,
-            email: required(email, "email")?,
-            mobile: required(mobile, "mobile")?,
-            load_amount: required(load_amount, "loadAmount")?,
-            remarks: remarks.unwrap_or_default(),
-            unique_reference_number: required(
-                unique_reference_number,
-                "uniqueReferenceNumber",
-            )?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(BulkAllocationRow {
+    title: required read "title",
+    name: required read "name",
+    email: required read "email",
+    mobile: required read "mobile",
+    load_amount: required read_exact "loadAmount",
+    remarks: optional read "remarks",
+    unique_reference_number: required read "uniqueReferenceNumber",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/BulkAllocationResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -2699,36 +1444,11 @@ pub struct BulkAllocationResponse {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for BulkAllocationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for BulkAllocationResponse {
-    const NAME: &'static str = "BulkAllocationResponse";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut code = None;
-        let mut message = None;
-        let mut payload = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "code" => read(&mut map, &mut code, "code")?,
-                "message" => read(&mut map, &mut message, "message")?,
-                "payload" => read(&mut map, &mut payload, "payload")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            code: required(code, "code")?,
-            message: required(message, "message")?,
-            payload: required(payload, "payload")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(BulkAllocationResponse {
+    code: required read "code",
+    message: required read "message",
+    payload: required read "payload",
+} else keep(extra));
 
 /// The outcome of a bulk allocation. The page also describes a list of failed rows and the counts of successful, failed and total allocations, without showing their names: they are kept in the unknown members.
 ///
@@ -2747,32 +1467,9 @@ pub struct BulkAllocationResult {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for BulkAllocationResult {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for BulkAllocationResult {
-    const NAME: &'static str = "BulkAllocationResult";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut succeeded = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "successBulkEnKashCardCreateDTOs" => {
-                    read(&mut map, &mut succeeded, "successBulkEnKashCardCreateDTOs")?
-                }
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            succeeded: succeeded.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(BulkAllocationResult {
+    succeeded: optional read "successBulkEnKashCardCreateDTOs",
+} else keep(extra));
 
 /// One funded row. The page describes more members (the card id, user id, account balance after allocation, EnKash's transaction id, the card balance) without showing their names.
 ///
@@ -2810,48 +1507,15 @@ pub struct BulkAllocatedRow {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for BulkAllocatedRow {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for BulkAllocatedRow {
-    const NAME: &'static str = "BulkAllocatedRow";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut email = None;
-        let mut name = None;
-        let mut mobile = None;
-        let mut title = None;
-        let mut load_amount = None;
-        let mut company_id = None;
-        let mut card_account_id = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "email" => read(&mut map, &mut email, "email")?,
-                "name" => read(&mut map, &mut name, "name")?,
-                "mobile" => read(&mut map, &mut mobile, "mobile")?,
-                "title" => read(&mut map, &mut title, "title")?,
-                "loadAmount" => read_exact(&mut map, &mut load_amount, "loadAmount")?,
-                "companyId" => read(&mut map, &mut company_id, "companyId")?,
-                "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            email: email.unwrap_or_default(),
-            name: name.unwrap_or_default(),
-            mobile: mobile.unwrap_or_default(),
-            title: title.unwrap_or_default(),
-            load_amount: load_amount.unwrap_or_default(),
-            company_id: company_id.unwrap_or_default(),
-            card_account_id: card_account_id.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(BulkAllocatedRow {
+    email: optional read "email",
+    name: optional read "name",
+    mobile: optional read "mobile",
+    title: optional read "title",
+    load_amount: optional read_exact "loadAmount",
+    company_id: optional read "companyId",
+    card_account_id: optional read "cardAccountId",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/RewardAccountRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -2867,33 +1531,10 @@ pub struct RewardAccountRequest {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for RewardAccountRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for RewardAccountRequest {
-    const NAME: &'static str = "RewardAccountRequest";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut card_account_id = None;
-        let mut company_id = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
-                "companyId" => read(&mut map, &mut company_id, "companyId")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            card_account_id: required(card_account_id, "cardAccountId")?,
-            company_id: required(company_id, "companyId")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(RewardAccountRequest {
+    card_account_id: required read "cardAccountId",
+    company_id: required read "companyId",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/RewardAccountResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -2914,38 +1555,11 @@ pub struct RewardAccountResponse {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for RewardAccountResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for RewardAccountResponse {
-    const NAME: &'static str = "RewardAccountResponse";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut payload = None;
-        let mut response_code = None;
-        let mut response_message = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "payload" => read(&mut map, &mut payload, "payload")?,
-                "response_code" => read(&mut map, &mut response_code, "response_code")?,
-                "response_message" => {
-                    read(&mut map, &mut response_message, "response_message")?
-                }
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            payload: required(payload, "payload")?,
-            response_code: required(response_code, "response_code")?,
-            response_message: required(response_message, "response_message")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(RewardAccountResponse {
+    payload: required read "payload",
+    response_code: required read "response_code",
+    response_message: required read "response_message",
+} else keep(extra));
 
 /// A reward (card) account's balance, card counts and totals.
 ///
@@ -3035,112 +1649,23 @@ pub struct RewardAccount {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for RewardAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for RewardAccount {
-    const NAME: &'static str = "RewardAccount";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut card_account_id = None;
-        let mut company_id = None;
-        let mut company_name = None;
-        let mut available_balance = None;
-        let mut total_cards = None;
-        let mut active_cards = None;
-        let mut total_allocation_point = None;
-        let mut total_redemption_point = None;
-        let mut current_month_allocation_point = None;
-        let mut current_month_redemption_point = None;
-        let mut credit_limit = None;
-        let mut dynamic_limit = None;
-        let mut used_credit_limit = None;
-        let mut available_card_balance = None;
-        let mut primary_en_kash_card = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
-                "companyId" => read(&mut map, &mut company_id, "companyId")?,
-                "companyName" => read(&mut map, &mut company_name, "companyName")?,
-                "availableBalance" => {
-                    read_exact(&mut map, &mut available_balance, "availableBalance")?
-                }
-                "totalCards" => read(&mut map, &mut total_cards, "totalCards")?,
-                "activeCards" => read(&mut map, &mut active_cards, "activeCards")?,
-                "totalAllocationPoint" => {
-                    read_exact(
-                        &mut map,
-                        &mut total_allocation_point,
-                        "totalAllocationPoint",
-                    )?
-                }
-                "totalRedemptionPoint" => {
-                    read_exact(
-                        &mut map,
-                        &mut total_redemption_point,
-                        "totalRedemptionPoint",
-                    )?
-                }
-                "currentMonthAllocationPoint" => {
-                    read_exact(
-                        &mut map,
-                        &mut current_month_allocation_point,
-                        "currentMonthAllocationPoint",
-                    )?
-                }
-                "currentMonthRedemptionPoint" => {
-                    read_exact(
-                        &mut map,
-                        &mut current_month_redemption_point,
-                        "currentMonthRedemptionPoint",
-                    )?
-                }
-                "creditLimit" => read_exact(&mut map, &mut credit_limit, "creditLimit")?,
-                "dynamicLimit" => {
-                    read_exact(&mut map, &mut dynamic_limit, "dynamicLimit")?
-                }
-                "usedCreditLimit" => {
-                    read_exact(&mut map, &mut used_credit_limit, "usedCreditLimit")?
-                }
-                "availableCardBalance" => {
-                    read_exact(
-                        &mut map,
-                        &mut available_card_balance,
-                        "availableCardBalance",
-                    )?
-                }
-                "primaryEnKashCard" => {
-                    read(&mut map, &mut primary_en_kash_card, "primaryEnKashCard")?
-                }
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            card_account_id: required(card_account_id, "cardAccountId")?,
-            company_id: required(company_id, "companyId")?,
-            company_name: required(company_name, "companyName")?,
-            available_balance: required(available_balance, "availableBalance")?,
-            total_cards: total_cards.unwrap_or_default(),
-            active_cards: active_cards.unwrap_or_default(),
-            total_allocation_point: total_allocation_point.unwrap_or_default(),
-            total_redemption_point: total_redemption_point.unwrap_or_default(),
-            current_month_allocation_point: current_month_allocation_point
-                .unwrap_or_default(),
-            current_month_redemption_point: current_month_redemption_point
-                .unwrap_or_default(),
-            credit_limit: credit_limit.unwrap_or_default(),
-            dynamic_limit: dynamic_limit.unwrap_or_default(),
-            used_credit_limit: used_credit_limit.unwrap_or_default(),
-            available_card_balance: available_card_balance.unwrap_or_default(),
-            primary_en_kash_card: primary_en_kash_card.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(RewardAccount {
+    card_account_id: required read "cardAccountId",
+    company_id: required read "companyId",
+    company_name: required read "companyName",
+    available_balance: required read_exact "availableBalance",
+    total_cards: optional read "totalCards",
+    active_cards: optional read "activeCards",
+    total_allocation_point: optional read_exact "totalAllocationPoint",
+    total_redemption_point: optional read_exact "totalRedemptionPoint",
+    current_month_allocation_point: optional read_exact "currentMonthAllocationPoint",
+    current_month_redemption_point: optional read_exact "currentMonthRedemptionPoint",
+    credit_limit: optional read_exact "creditLimit",
+    dynamic_limit: optional read_exact "dynamicLimit",
+    used_credit_limit: optional read_exact "usedCreditLimit",
+    available_card_balance: optional read_exact "availableCardBalance",
+    primary_en_kash_card: optional read "primaryEnKashCard",
+} else keep(extra));
 
 /// A reward card and its holder, as the look-ups return it. Every member is optional: the documented answers are truncated, and the members seen differ between them.
 ///
@@ -3208,60 +1733,19 @@ impl std::fmt::Debug for CardHolder {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CardHolder {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for CardHolder {
-    const NAME: &'static str = "CardHolder";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut en_kash_card_id = None;
-        let mut user_id = None;
-        let mut card_account_id = None;
-        let mut token = None;
-        let mut masked_number = None;
-        let mut expiry_month = None;
-        let mut expiry_year = None;
-        let mut email = None;
-        let mut mobile = None;
-        let mut title = None;
-        let mut first_name = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "enKashCardId" => read(&mut map, &mut en_kash_card_id, "enKashCardId")?,
-                "userId" => read(&mut map, &mut user_id, "userId")?,
-                "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
-                "token" => read(&mut map, &mut token, "token")?,
-                "maskedNumber" => read(&mut map, &mut masked_number, "maskedNumber")?,
-                "expiryMonth" => read(&mut map, &mut expiry_month, "expiryMonth")?,
-                "expiryYear" => read(&mut map, &mut expiry_year, "expiryYear")?,
-                "email" => read(&mut map, &mut email, "email")?,
-                "mobile" => read(&mut map, &mut mobile, "mobile")?,
-                "title" => read(&mut map, &mut title, "title")?,
-                "firstName" => read(&mut map, &mut first_name, "firstName")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            en_kash_card_id: en_kash_card_id.unwrap_or_default(),
-            user_id: user_id.unwrap_or_default(),
-            card_account_id: card_account_id.unwrap_or_default(),
-            token: token.unwrap_or_default(),
-            masked_number: masked_number.unwrap_or_default(),
-            expiry_month: expiry_month.unwrap_or_default(),
-            expiry_year: expiry_year.unwrap_or_default(),
-            email: email.unwrap_or_default(),
-            mobile: mobile.unwrap_or_default(),
-            title: title.unwrap_or_default(),
-            first_name: first_name.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(CardHolder {
+    en_kash_card_id: optional read "enKashCardId",
+    user_id: optional read "userId",
+    card_account_id: optional read "cardAccountId",
+    token: optional read "token",
+    masked_number: optional read "maskedNumber",
+    expiry_month: optional read "expiryMonth",
+    expiry_year: optional read "expiryYear",
+    email: optional read "email",
+    mobile: optional read "mobile",
+    title: optional read "title",
+    first_name: optional read "firstName",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/CardSearchRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -3280,36 +1764,11 @@ pub struct CardSearchRequest {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for CardSearchRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for CardSearchRequest {
-    const NAME: &'static str = "CardSearchRequest";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut card_account_id = None;
-        let mut company_id = None;
-        let mut en_kash_card_id = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
-                "companyId" => read(&mut map, &mut company_id, "companyId")?,
-                "enKashCardId" => read(&mut map, &mut en_kash_card_id, "enKashCardId")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            card_account_id: required(card_account_id, "cardAccountId")?,
-            company_id: required(company_id, "companyId")?,
-            en_kash_card_id: en_kash_card_id.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(CardSearchRequest {
+    card_account_id: required read "cardAccountId",
+    company_id: required read "companyId",
+    en_kash_card_id: optional read "enKashCardId",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/CardSearchResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -3342,44 +1801,13 @@ pub struct CardSearchResponse {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for CardSearchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for CardSearchResponse {
-    const NAME: &'static str = "CardSearchResponse";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut response_code = None;
-        let mut response_message = None;
-        let mut code = None;
-        let mut message = None;
-        let mut payload = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "response_code" => read(&mut map, &mut response_code, "response_code")?,
-                "response_message" => {
-                    read(&mut map, &mut response_message, "response_message")?
-                }
-                "code" => read(&mut map, &mut code, "code")?,
-                "message" => read(&mut map, &mut message, "message")?,
-                "payload" => read(&mut map, &mut payload, "payload")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            response_code: response_code.unwrap_or_default(),
-            response_message: response_message.unwrap_or_default(),
-            code: code.unwrap_or_default(),
-            message: message.unwrap_or_default(),
-            payload: required(payload, "payload")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(CardSearchResponse {
+    response_code: optional read "response_code",
+    response_message: optional read "response_message",
+    code: optional read "code",
+    message: optional read "message",
+    payload: required read "payload",
+} else keep(extra));
 
 /// A page of cards, or (as one documented answer shows) a single card.
 ///
@@ -3421,33 +1849,10 @@ pub struct CardPage {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for CardPage {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for CardPage {
-    const NAME: &'static str = "CardPage";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut records_count = None;
-        let mut data = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "recordsCount" => read(&mut map, &mut records_count, "recordsCount")?,
-                "data" => read(&mut map, &mut data, "data")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            records_count: required(records_count, "recordsCount")?,
-            data: required(data, "data")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(CardPage {
+    records_count: required read "recordsCount",
+    data: required read "data",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/TransactionSearchRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -3513,87 +1918,24 @@ pub struct TransactionSearchRequest {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for TransactionSearchRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for TransactionSearchRequest {
-    const NAME: &'static str = "TransactionSearchRequest";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut company_id = None;
-        let mut company_name = None;
-        let mut card_holder_name = None;
-        let mut user_id = None;
-        let mut card_account_id = None;
-        let mut en_kash_card_id = None;
-        let mut status = None;
-        let mut en_kash_transaction_ids = None;
-        let mut en_kash_transaction_id = None;
-        let mut card_transaction_type = None;
-        let mut amount_from = None;
-        let mut amount_to = None;
-        let mut pg_reference_numbers = None;
-        let mut pg_reference_number = None;
-        let mut txn_date_from = None;
-        let mut txn_date_to = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "companyId" => read(&mut map, &mut company_id, "companyId")?,
-                "companyName" => read(&mut map, &mut company_name, "companyName")?,
-                "cardHolderName" => {
-                    read(&mut map, &mut card_holder_name, "cardHolderName")?
-                }
-                "userId" => read(&mut map, &mut user_id, "userId")?,
-                "cardAccountId" => read(&mut map, &mut card_account_id, "cardAccountId")?,
-                "enKashCardId" => read(&mut map, &mut en_kash_card_id, "enKashCardId")?,
-                "status" => read(&mut map, &mut status, "status")?,
-                "enKashTransactionIds" => {
-                    read(&mut map, &mut en_kash_transaction_ids, "enKashTransactionIds")?
-                }
-                "enKashTransactionId" => {
-                    read(&mut map, &mut en_kash_transaction_id, "enKashTransactionId")?
-                }
-                "cardTransactionType" => {
-                    read(&mut map, &mut card_transaction_type, "cardTransactionType")?
-                }
-                "amountFrom" => read_exact(&mut map, &mut amount_from, "amountFrom")?,
-                "amountTo" => read_exact(&mut map, &mut amount_to, "amountTo")?,
-                "pgReferenceNumbers" => {
-                    read(&mut map, &mut pg_reference_numbers, "pgReferenceNumbers")?
-                }
-                "pgReferenceNumber" => {
-                    read(&mut map, &mut pg_reference_number, "pgReferenceNumber")?
-                }
-                "txnDateFrom" => read(&mut map, &mut txn_date_from, "txnDateFrom")?,
-                "txnDateTo" => read(&mut map, &mut txn_date_to, "txnDateTo")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            company_id: required(company_id, "companyId")?,
-            company_name: company_name.unwrap_or_default(),
-            card_holder_name: card_holder_name.unwrap_or_default(),
-            user_id: user_id.unwrap_or_default(),
-            card_account_id: required(card_account_id, "cardAccountId")?,
-            en_kash_card_id: required(en_kash_card_id, "enKashCardId")?,
-            status: status.unwrap_or_default(),
-            en_kash_transaction_ids: en_kash_transaction_ids.unwrap_or_default(),
-            en_kash_transaction_id: en_kash_transaction_id.unwrap_or_default(),
-            card_transaction_type: card_transaction_type.unwrap_or_default(),
-            amount_from: amount_from.unwrap_or_default(),
-            amount_to: amount_to.unwrap_or_default(),
-            pg_reference_numbers: pg_reference_numbers.unwrap_or_default(),
-            pg_reference_number: required(pg_reference_number, "pgReferenceNumber")?,
-            txn_date_from: txn_date_from.unwrap_or_default(),
-            txn_date_to: txn_date_to.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(TransactionSearchRequest {
+    company_id: required read "companyId",
+    company_name: optional read "companyName",
+    card_holder_name: optional read "cardHolderName",
+    user_id: optional read "userId",
+    card_account_id: required read "cardAccountId",
+    en_kash_card_id: required read "enKashCardId",
+    status: optional read "status",
+    en_kash_transaction_ids: optional read "enKashTransactionIds",
+    en_kash_transaction_id: optional read "enKashTransactionId",
+    card_transaction_type: optional read "cardTransactionType",
+    amount_from: optional read_exact "amountFrom",
+    amount_to: optional read_exact "amountTo",
+    pg_reference_numbers: optional read "pgReferenceNumbers",
+    pg_reference_number: required read "pgReferenceNumber",
+    txn_date_from: optional read "txnDateFrom",
+    txn_date_to: optional read "txnDateTo",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/TransactionSearchResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -3630,44 +1972,13 @@ pub struct TransactionSearchResponse {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for TransactionSearchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for TransactionSearchResponse {
-    const NAME: &'static str = "TransactionSearchResponse";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut response_code = None;
-        let mut response_message = None;
-        let mut code = None;
-        let mut message = None;
-        let mut payload = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "response_code" => read(&mut map, &mut response_code, "response_code")?,
-                "response_message" => {
-                    read(&mut map, &mut response_message, "response_message")?
-                }
-                "code" => read(&mut map, &mut code, "code")?,
-                "message" => read(&mut map, &mut message, "message")?,
-                "payload" => read_some(&mut map, &mut payload, "payload")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            response_code: response_code.unwrap_or_default(),
-            response_message: response_message.unwrap_or_default(),
-            code: code.unwrap_or_default(),
-            message: message.unwrap_or_default(),
-            payload: payload.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(TransactionSearchResponse {
+    response_code: optional read "response_code",
+    response_message: optional read "response_message",
+    code: optional read "code",
+    message: optional read "message",
+    payload: optional read_some "payload",
+} else keep(extra));
 
 /// A user's cart for one product catalog.
 ///
@@ -3724,71 +2035,20 @@ pub struct Cart {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for Cart {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for Cart {
-    const NAME: &'static str = "Cart";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut ek_user_id = None;
-        let mut product_catalog_id = None;
-        let mut name = None;
-        let mut logo_url = None;
-        let mut items = None;
-        let mut total_quantity = None;
-        let mut total_amount = None;
-        let mut total_savings = None;
-        let mut terms_and_condition = None;
-        let mut product_configs = None;
-        let mut how_to_redeem = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "id" => read(&mut map, &mut id, "id")?,
-                "ekUserId" => read(&mut map, &mut ek_user_id, "ekUserId")?,
-                "productCatalogId" => {
-                    read(&mut map, &mut product_catalog_id, "productCatalogId")?
-                }
-                "name" => read(&mut map, &mut name, "name")?,
-                "logoUrl" => read(&mut map, &mut logo_url, "logoUrl")?,
-                "items" => read(&mut map, &mut items, "items")?,
-                "totalQuantity" => read(&mut map, &mut total_quantity, "totalQuantity")?,
-                "totalAmount" => read_exact(&mut map, &mut total_amount, "totalAmount")?,
-                "totalSavings" => {
-                    read_exact(&mut map, &mut total_savings, "totalSavings")?
-                }
-                "termsAndCondition" => {
-                    read(&mut map, &mut terms_and_condition, "termsAndCondition")?
-                }
-                "productConfigs" => {
-                    read(&mut map, &mut product_configs, "productConfigs")?
-                }
-                "howToRedeem" => read(&mut map, &mut how_to_redeem, "howToRedeem")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            id: id.unwrap_or_default(),
-            ek_user_id: ek_user_id.unwrap_or_default(),
-            product_catalog_id: product_catalog_id.unwrap_or_default(),
-            name: name.unwrap_or_default(),
-            logo_url: logo_url.unwrap_or_default(),
-            items: items.unwrap_or_default(),
-            total_quantity: total_quantity.unwrap_or_default(),
-            total_amount: total_amount.unwrap_or_default(),
-            total_savings: total_savings.unwrap_or_default(),
-            terms_and_condition: terms_and_condition.unwrap_or_default(),
-            product_configs: product_configs.unwrap_or_default(),
-            how_to_redeem: how_to_redeem.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(Cart {
+    id: optional read "id",
+    ek_user_id: optional read "ekUserId",
+    product_catalog_id: optional read "productCatalogId",
+    name: optional read "name",
+    logo_url: optional read "logoUrl",
+    items: optional read "items",
+    total_quantity: optional read "totalQuantity",
+    total_amount: optional read_exact "totalAmount",
+    total_savings: optional read_exact "totalSavings",
+    terms_and_condition: optional read "termsAndCondition",
+    product_configs: optional read "productConfigs",
+    how_to_redeem: optional read "howToRedeem",
+} else keep(extra));
 
 /// One denomination in a cart.
 ///
@@ -3839,52 +2099,15 @@ pub struct CartItem {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for CartItem {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for CartItem {
-    const NAME: &'static str = "CartItem";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut product_config_id = None;
-        let mut mrp = None;
-        let mut sell_rate = None;
-        let mut enkash_discount = None;
-        let mut savings = None;
-        let mut quantity = None;
-        let mut total = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "productConfigId" => {
-                    read(&mut map, &mut product_config_id, "productConfigId")?
-                }
-                "mrp" => read_exact(&mut map, &mut mrp, "mrp")?,
-                "sellRate" => read_exact(&mut map, &mut sell_rate, "sellRate")?,
-                "enkashDiscount" => {
-                    read_exact(&mut map, &mut enkash_discount, "enkashDiscount")?
-                }
-                "savings" => read_exact(&mut map, &mut savings, "savings")?,
-                "quantity" => read(&mut map, &mut quantity, "quantity")?,
-                "total" => read_exact(&mut map, &mut total, "total")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            product_config_id: product_config_id.unwrap_or_default(),
-            mrp: mrp.unwrap_or_default(),
-            sell_rate: sell_rate.unwrap_or_default(),
-            enkash_discount: enkash_discount.unwrap_or_default(),
-            savings: savings.unwrap_or_default(),
-            quantity: quantity.unwrap_or_default(),
-            total: total.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(CartItem {
+    product_config_id: optional read "productConfigId",
+    mrp: optional read_exact "mrp",
+    sell_rate: optional read_exact "sellRate",
+    enkash_discount: optional read_exact "enkashDiscount",
+    savings: optional read_exact "savings",
+    quantity: optional read "quantity",
+    total: optional read_exact "total",
+} else keep(extra));
 
 /// One denomination of a product catalog.
 ///
@@ -3926,51 +2149,14 @@ pub struct ProductConfig {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for ProductConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for ProductConfig {
-    const NAME: &'static str = "ProductConfig";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut product_config_id = None;
-        let mut mrp = None;
-        let mut sell_rate = None;
-        let mut enkash_discount = None;
-        let mut max_quantity = None;
-        let mut custom_amount_enabled = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "productConfigId" => {
-                    read(&mut map, &mut product_config_id, "productConfigId")?
-                }
-                "mrp" => read_exact(&mut map, &mut mrp, "mrp")?,
-                "sellRate" => read_exact(&mut map, &mut sell_rate, "sellRate")?,
-                "enkashDiscount" => {
-                    read_exact(&mut map, &mut enkash_discount, "enkashDiscount")?
-                }
-                "maxQuantity" => read(&mut map, &mut max_quantity, "maxQuantity")?,
-                "customAmountEnabled" => {
-                    read(&mut map, &mut custom_amount_enabled, "customAmountEnabled")?
-                }
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            product_config_id: product_config_id.unwrap_or_default(),
-            mrp: mrp.unwrap_or_default(),
-            sell_rate: sell_rate.unwrap_or_default(),
-            enkash_discount: enkash_discount.unwrap_or_default(),
-            max_quantity: max_quantity.unwrap_or_default(),
-            custom_amount_enabled: custom_amount_enabled.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(ProductConfig {
+    product_config_id: optional read "productConfigId",
+    mrp: optional read_exact "mrp",
+    sell_rate: optional read_exact "sellRate",
+    enkash_discount: optional read_exact "enkashDiscount",
+    max_quantity: optional read "maxQuantity",
+    custom_amount_enabled: optional read "customAmountEnabled",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/CartsResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -3991,38 +2177,11 @@ pub struct CartsResponse {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for CartsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for CartsResponse {
-    const NAME: &'static str = "CartsResponse";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut payload = None;
-        let mut response_code = None;
-        let mut response_message = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "payload" => read(&mut map, &mut payload, "payload")?,
-                "response_code" => read(&mut map, &mut response_code, "response_code")?,
-                "response_message" => {
-                    read(&mut map, &mut response_message, "response_message")?
-                }
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            payload: required(payload, "payload")?,
-            response_code: required(response_code, "response_code")?,
-            response_message: required(response_message, "response_message")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(CartsResponse {
+    payload: required read "payload",
+    response_code: required read "response_code",
+    response_message: required read "response_message",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/CartItemInput`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -4037,33 +2196,10 @@ pub struct CartItemInput {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for CartItemInput {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for CartItemInput {
-    const NAME: &'static str = "CartItemInput";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut quantity = None;
-        let mut description = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "quantity" => read(&mut map, &mut quantity, "quantity")?,
-                "description" => read(&mut map, &mut description, "description")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            quantity: required(quantity, "quantity")?,
-            description: description.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(CartItemInput {
+    quantity: required read "quantity",
+    description: optional read "description",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/AddToCartRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -4078,35 +2214,10 @@ pub struct AddToCartRequest {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for AddToCartRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for AddToCartRequest {
-    const NAME: &'static str = "AddToCartRequest";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut product_catalog_id = None;
-        let mut items = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "productCatalogId" => {
-                    read(&mut map, &mut product_catalog_id, "productCatalogId")?
-                }
-                "items" => read(&mut map, &mut items, "items")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            product_catalog_id: required(product_catalog_id, "productCatalogId")?,
-            items: required(items, "items")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(AddToCartRequest {
+    product_catalog_id: required read "productCatalogId",
+    items: required read "items",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/AddToCartResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -4143,44 +2254,13 @@ pub struct AddToCartResponse {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for AddToCartResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for AddToCartResponse {
-    const NAME: &'static str = "AddToCartResponse";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut response_code = None;
-        let mut response_message = None;
-        let mut code = None;
-        let mut message = None;
-        let mut payload = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "response_code" => read(&mut map, &mut response_code, "response_code")?,
-                "response_message" => {
-                    read(&mut map, &mut response_message, "response_message")?
-                }
-                "code" => read(&mut map, &mut code, "code")?,
-                "message" => read(&mut map, &mut message, "message")?,
-                "payload" => read_some(&mut map, &mut payload, "payload")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            response_code: response_code.unwrap_or_default(),
-            response_message: response_message.unwrap_or_default(),
-            code: code.unwrap_or_default(),
-            message: message.unwrap_or_default(),
-            payload: payload.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(AddToCartResponse {
+    response_code: optional read "response_code",
+    response_message: optional read "response_message",
+    code: optional read "code",
+    message: optional read "message",
+    payload: optional read_some "payload",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/UpdateCartRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -4195,33 +2275,10 @@ pub struct UpdateCartRequest {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateCartRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for UpdateCartRequest {
-    const NAME: &'static str = "UpdateCartRequest";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut cart_id = None;
-        let mut items = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "cartId" => read(&mut map, &mut cart_id, "cartId")?,
-                "items" => read(&mut map, &mut items, "items")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            cart_id: required(cart_id, "cartId")?,
-            items: required(items, "items")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(UpdateCartRequest {
+    cart_id: required read "cartId",
+    items: required read "items",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/ProductCatalogResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -4242,38 +2299,11 @@ pub struct ProductCatalogResponse {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for ProductCatalogResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for ProductCatalogResponse {
-    const NAME: &'static str = "ProductCatalogResponse";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut payload = None;
-        let mut response_code = None;
-        let mut response_message = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "payload" => read(&mut map, &mut payload, "payload")?,
-                "response_code" => read(&mut map, &mut response_code, "response_code")?,
-                "response_message" => {
-                    read(&mut map, &mut response_message, "response_message")?
-                }
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            payload: required(payload, "payload")?,
-            response_code: required(response_code, "response_code")?,
-            response_message: required(response_message, "response_message")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(ProductCatalogResponse {
+    payload: required read "payload",
+    response_code: required read "response_code",
+    response_message: required read "response_message",
+} else keep(extra));
 
 /// A product catalog (one per brand) and its denominations.
 ///
@@ -4329,78 +2359,23 @@ pub struct ProductCatalog {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for ProductCatalog {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for ProductCatalog {
-    const NAME: &'static str = "ProductCatalog";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut product_catalog_id = None;
-        let mut brand = None;
-        let mut aggregator = None;
-        let mut category = None;
-        let mut images = None;
-        let mut description = None;
-        let mut config_responses = None;
-        let mut enabled = None;
-        let mut rank = None;
-        let mut terms_and_condition = None;
-        let mut how_to_redeem = None;
-        let mut expiry_period = None;
-        let mut active = None;
-        let mut enkash_images = None;
-        let mut discount = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "productCatalogId" => {
-                    read(&mut map, &mut product_catalog_id, "productCatalogId")?
-                }
-                "brand" => read(&mut map, &mut brand, "brand")?,
-                "aggregator" => read(&mut map, &mut aggregator, "aggregator")?,
-                "category" => read(&mut map, &mut category, "category")?,
-                "images" => read(&mut map, &mut images, "images")?,
-                "description" => read(&mut map, &mut description, "description")?,
-                "configResponses" => {
-                    read(&mut map, &mut config_responses, "configResponses")?
-                }
-                "enabled" => read(&mut map, &mut enabled, "enabled")?,
-                "rank" => read(&mut map, &mut rank, "rank")?,
-                "termsAndCondition" => {
-                    read(&mut map, &mut terms_and_condition, "termsAndCondition")?
-                }
-                "howToRedeem" => read(&mut map, &mut how_to_redeem, "howToRedeem")?,
-                "expiryPeriod" => read(&mut map, &mut expiry_period, "expiryPeriod")?,
-                "active" => read(&mut map, &mut active, "active")?,
-                "enkashImages" => read(&mut map, &mut enkash_images, "enkashImages")?,
-                "discount" => read_exact(&mut map, &mut discount, "discount")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            product_catalog_id: required(product_catalog_id, "productCatalogId")?,
-            brand: required(brand, "brand")?,
-            aggregator: required(aggregator, "aggregator")?,
-            category: required(category, "category")?,
-            images: required(images, "images")?,
-            description: required(description, "description")?,
-            config_responses: required(config_responses, "configResponses")?,
-            enabled: enabled.unwrap_or_default(),
-            rank: rank.unwrap_or_default(),
-            terms_and_condition: terms_and_condition.unwrap_or_default(),
-            how_to_redeem: how_to_redeem.unwrap_or_default(),
-            expiry_period: expiry_period.unwrap_or_default(),
-            active: active.unwrap_or_default(),
-            enkash_images: enkash_images.unwrap_or_default(),
-            discount: discount.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(ProductCatalog {
+    product_catalog_id: required read "productCatalogId",
+    brand: required read "brand",
+    aggregator: required read "aggregator",
+    category: required read "category",
+    images: required read "images",
+    description: required read "description",
+    config_responses: required read "configResponses",
+    enabled: optional read "enabled",
+    rank: optional read "rank",
+    terms_and_condition: optional read "termsAndCondition",
+    how_to_redeem: optional read "howToRedeem",
+    expiry_period: optional read "expiryPeriod",
+    active: optional read "active",
+    enkash_images: optional read "enkashImages",
+    discount: optional read_exact "discount",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/CreateOrderRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -4420,43 +2395,12 @@ pub struct CreateOrderRequest {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateOrderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for CreateOrderRequest {
-    const NAME: &'static str = "CreateOrderRequest";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut denomination = None;
-        let mut order_reference_id = None;
-        let mut product_catalog_id = None;
-        let mut quantity = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "denomination" => read(&mut map, &mut denomination, "denomination")?,
-                "orderReferenceId" => {
-                    read(&mut map, &mut order_reference_id, "orderReferenceId")?
-                }
-                "productCatalogId" => {
-                    read(&mut map, &mut product_catalog_id, "productCatalogId")?
-                }
-                "quantity" => read(&mut map, &mut quantity, "quantity")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            denomination: required(denomination, "denomination")?,
-            order_reference_id: required(order_reference_id, "orderReferenceId")?,
-            product_catalog_id: required(product_catalog_id, "productCatalogId")?,
-            quantity: required(quantity, "quantity")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(CreateOrderRequest {
+    denomination: required read "denomination",
+    order_reference_id: required read "orderReferenceId",
+    product_catalog_id: required read "productCatalogId",
+    quantity: required read "quantity",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/CreateOrderResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -4493,44 +2437,13 @@ pub struct CreateOrderResponse {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateOrderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for CreateOrderResponse {
-    const NAME: &'static str = "CreateOrderResponse";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut response_code = None;
-        let mut response_message = None;
-        let mut code = None;
-        let mut message = None;
-        let mut payload = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "response_code" => read(&mut map, &mut response_code, "response_code")?,
-                "response_message" => {
-                    read(&mut map, &mut response_message, "response_message")?
-                }
-                "code" => read(&mut map, &mut code, "code")?,
-                "message" => read(&mut map, &mut message, "message")?,
-                "payload" => read_some(&mut map, &mut payload, "payload")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            response_code: response_code.unwrap_or_default(),
-            response_message: response_message.unwrap_or_default(),
-            code: code.unwrap_or_default(),
-            message: message.unwrap_or_default(),
-            payload: payload.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(CreateOrderResponse {
+    response_code: optional read "response_code",
+    response_message: optional read "response_message",
+    code: optional read "code",
+    message: optional read "message",
+    payload: optional read_some "payload",
+} else keep(extra));
 
 /// A filter; every field is optional.
 ///
@@ -4593,94 +2506,25 @@ pub struct OrderSearchRequest {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for OrderSearchRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for OrderSearchRequest {
-    const NAME: &'static str = "OrderSearchRequest";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut aggregator = None;
-        let mut aggregator_discount_from = None;
-        let mut aggregator_discount_to = None;
-        let mut aggregator_order_id = None;
-        let mut aggregator_product_id = None;
-        let mut amount_from = None;
-        let mut amount_to = None;
-        let mut brand = None;
-        let mut category = None;
-        let mut company_id = None;
-        let mut created_on_from = None;
-        let mut created_on_to = None;
-        let mut direction = None;
-        let mut ek_user_id = None;
-        let mut email = None;
-        let mut enkash_discount_from = None;
-        let mut enkash_discount_to = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "aggregator" => read(&mut map, &mut aggregator, "aggregator")?,
-                "aggregatorDiscountFrom" => {
-                    read(
-                        &mut map,
-                        &mut aggregator_discount_from,
-                        "aggregatorDiscountFrom",
-                    )?
-                }
-                "aggregatorDiscountTo" => {
-                    read(&mut map, &mut aggregator_discount_to, "aggregatorDiscountTo")?
-                }
-                "aggregatorOrderId" => {
-                    read(&mut map, &mut aggregator_order_id, "aggregatorOrderId")?
-                }
-                "aggregatorProductId" => {
-                    read(&mut map, &mut aggregator_product_id, "aggregatorProductId")?
-                }
-                "amountFrom" => read(&mut map, &mut amount_from, "amountFrom")?,
-                "amountTo" => read(&mut map, &mut amount_to, "amountTo")?,
-                "brand" => read(&mut map, &mut brand, "brand")?,
-                "category" => read(&mut map, &mut category, "category")?,
-                "companyId" => read(&mut map, &mut company_id, "companyId")?,
-                "createdOnFrom" => read(&mut map, &mut created_on_from, "createdOnFrom")?,
-                "createdOnTo" => read(&mut map, &mut created_on_to, "createdOnTo")?,
-                "direction" => read(&mut map, &mut direction, "direction")?,
-                "ekUserId" => read(&mut map, &mut ek_user_id, "ekUserId")?,
-                "email" => read(&mut map, &mut email, "email")?,
-                "enkashDiscountFrom" => {
-                    read(&mut map, &mut enkash_discount_from, "enkashDiscountFrom")?
-                }
-                "enkashDiscountTo" => {
-                    read(&mut map, &mut enkash_discount_to, "enkashDiscountTo")?
-                }
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            aggregator: aggregator.unwrap_or_default(),
-            aggregator_discount_from: aggregator_discount_from.unwrap_or_default(),
-            aggregator_discount_to: aggregator_discount_to.unwrap_or_default(),
-            aggregator_order_id: aggregator_order_id.unwrap_or_default(),
-            aggregator_product_id: aggregator_product_id.unwrap_or_default(),
-            amount_from: amount_from.unwrap_or_default(),
-            amount_to: amount_to.unwrap_or_default(),
-            brand: brand.unwrap_or_default(),
-            category: category.unwrap_or_default(),
-            company_id: company_id.unwrap_or_default(),
-            created_on_from: created_on_from.unwrap_or_default(),
-            created_on_to: created_on_to.unwrap_or_default(),
-            direction: direction.unwrap_or_default(),
-            ek_user_id: ek_user_id.unwrap_or_default(),
-            email: email.unwrap_or_default(),
-            enkash_discount_from: enkash_discount_from.unwrap_or_default(),
-            enkash_discount_to: enkash_discount_to.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(OrderSearchRequest {
+    aggregator: optional read "aggregator",
+    aggregator_discount_from: optional read "aggregatorDiscountFrom",
+    aggregator_discount_to: optional read "aggregatorDiscountTo",
+    aggregator_order_id: optional read "aggregatorOrderId",
+    aggregator_product_id: optional read "aggregatorProductId",
+    amount_from: optional read "amountFrom",
+    amount_to: optional read "amountTo",
+    brand: optional read "brand",
+    category: optional read "category",
+    company_id: optional read "companyId",
+    created_on_from: optional read "createdOnFrom",
+    created_on_to: optional read "createdOnTo",
+    direction: optional read "direction",
+    ek_user_id: optional read "ekUserId",
+    email: optional read "email",
+    enkash_discount_from: optional read "enkashDiscountFrom",
+    enkash_discount_to: optional read "enkashDiscountTo",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/OrderSearchResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -4717,44 +2561,13 @@ pub struct OrderSearchResponse {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for OrderSearchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for OrderSearchResponse {
-    const NAME: &'static str = "OrderSearchResponse";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut response_code = None;
-        let mut response_message = None;
-        let mut code = None;
-        let mut message = None;
-        let mut payload = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "response_code" => read(&mut map, &mut response_code, "response_code")?,
-                "response_message" => {
-                    read(&mut map, &mut response_message, "response_message")?
-                }
-                "code" => read(&mut map, &mut code, "code")?,
-                "message" => read(&mut map, &mut message, "message")?,
-                "payload" => read_some(&mut map, &mut payload, "payload")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            response_code: response_code.unwrap_or_default(),
-            response_message: response_message.unwrap_or_default(),
-            code: code.unwrap_or_default(),
-            message: message.unwrap_or_default(),
-            payload: payload.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(OrderSearchResponse {
+    response_code: optional read "response_code",
+    response_message: optional read "response_message",
+    code: optional read "code",
+    message: optional read "message",
+    payload: optional read_some "payload",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/OrderDetailsRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -4767,30 +2580,9 @@ pub struct OrderDetailsRequest {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for OrderDetailsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for OrderDetailsRequest {
-    const NAME: &'static str = "OrderDetailsRequest";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut order_id = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "orderId" => read(&mut map, &mut order_id, "orderId")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            order_id: required(order_id, "orderId")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(OrderDetailsRequest {
+    order_id: required read "orderId",
+} else keep(extra));
 
 /// 0 means success, as a number or a numeric string ("0").
 ///
@@ -4860,41 +2652,12 @@ pub struct OrderDetailsEnvelope {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for OrderDetailsEnvelope {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for OrderDetailsEnvelope {
-    const NAME: &'static str = "OrderDetailsEnvelope";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut paylod = None;
-        let mut payload = None;
-        let mut response_code = None;
-        let mut response_message = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "paylod" => read_some(&mut map, &mut paylod, "paylod")?,
-                "payload" => read_some(&mut map, &mut payload, "payload")?,
-                "response_code" => read(&mut map, &mut response_code, "response_code")?,
-                "response_message" => {
-                    read(&mut map, &mut response_message, "response_message")?
-                }
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            paylod: paylod.unwrap_or_default(),
-            payload: payload.unwrap_or_default(),
-            response_code: required(response_code, "response_code")?,
-            response_message: required(response_message, "response_message")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(OrderDetailsEnvelope {
+    paylod: optional read_some "paylod",
+    payload: optional read_some "payload",
+    response_code: required read "response_code",
+    response_message: required read "response_message",
+} else keep(extra));
 
 /// Schema: `#/components/schemas/OrderDetailsResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -4917,41 +2680,12 @@ pub struct OrderDetailsResponse {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for OrderDetailsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for OrderDetailsResponse {
-    const NAME: &'static str = "OrderDetailsResponse";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut paylod = None;
-        let mut payload = None;
-        let mut response_code = None;
-        let mut response_message = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "paylod" => read(&mut map, &mut paylod, "paylod")?,
-                "payload" => read(&mut map, &mut payload, "payload")?,
-                "response_code" => read(&mut map, &mut response_code, "response_code")?,
-                "response_message" => {
-                    read(&mut map, &mut response_message, "response_message")?
-                }
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            paylod: paylod.unwrap_or_default(),
-            payload: payload.unwrap_or_default(),
-            response_code: required(response_code, "response_code")?,
-            response_message: required(response_message, "response_message")?,
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(OrderDetailsResponse {
+    paylod: optional read "paylod",
+    payload: optional read "payload",
+    response_code: required read "response_code",
+    response_message: required read "response_message",
+} else keep(extra));
 
 /// An order and its vouchers. Every member is optional: the page has no field list, only the example.
 ///
@@ -5003,62 +2737,17 @@ pub struct OrderDetails {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl<'de> serde::Deserialize<'de> for OrderDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for OrderDetails {
-    const NAME: &'static str = "OrderDetails";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut order_id = None;
-        let mut payment_status = None;
-        let mut order_status = None;
-        let mut total_quantity = None;
-        let mut total_amount = None;
-        let mut order_amount = None;
-        let mut paid_amount = None;
-        let mut partner_order_reference_id = None;
-        let mut voucher_details_list = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "orderId" => read(&mut map, &mut order_id, "orderId")?,
-                "paymentStatus" => read(&mut map, &mut payment_status, "paymentStatus")?,
-                "orderStatus" => read(&mut map, &mut order_status, "orderStatus")?,
-                "totalQuantity" => read(&mut map, &mut total_quantity, "totalQuantity")?,
-                "totalAmount" => read_exact(&mut map, &mut total_amount, "totalAmount")?,
-                "orderAmount" => read_exact(&mut map, &mut order_amount, "orderAmount")?,
-                "paidAmount" => read_exact(&mut map, &mut paid_amount, "paidAmount")?,
-                "partnerOrderReferenceId" => {
-                    read(
-                        &mut map,
-                        &mut partner_order_reference_id,
-                        "partnerOrderReferenceId",
-                    )?
-                }
-                "voucherDetailsList" => {
-                    read(&mut map, &mut voucher_details_list, "voucherDetailsList")?
-                }
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            order_id: order_id.unwrap_or_default(),
-            payment_status: payment_status.unwrap_or_default(),
-            order_status: order_status.unwrap_or_default(),
-            total_quantity: total_quantity.unwrap_or_default(),
-            total_amount: total_amount.unwrap_or_default(),
-            order_amount: order_amount.unwrap_or_default(),
-            paid_amount: paid_amount.unwrap_or_default(),
-            partner_order_reference_id: partner_order_reference_id.unwrap_or_default(),
-            voucher_details_list: voucher_details_list.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(OrderDetails {
+    order_id: optional read "orderId",
+    payment_status: optional read "paymentStatus",
+    order_status: optional read "orderStatus",
+    total_quantity: optional read "totalQuantity",
+    total_amount: optional read_exact "totalAmount",
+    order_amount: optional read_exact "orderAmount",
+    paid_amount: optional read_exact "paidAmount",
+    partner_order_reference_id: optional read "partnerOrderReferenceId",
+    voucher_details_list: optional read "voucherDetailsList",
+} else keep(extra));
 
 /// One voucher. Its number and PIN are masked in Debug output and logs.
 ///
@@ -5096,33 +2785,8 @@ impl std::fmt::Debug for Voucher {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Voucher {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        crate::serde_helpers::object(input)
-    }
-}
-
-impl crate::serde_helpers::Object for Voucher {
-    const NAME: &'static str = "Voucher";
-
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut card_number = None;
-        let mut pin = None;
-        let mut expiry_date = None;
-        let mut extra = std::collections::BTreeMap::new();
-        while let Some(crate::serde_helpers::Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "cardNumber" => read(&mut map, &mut card_number, "cardNumber")?,
-                "pin" => read(&mut map, &mut pin, "pin")?,
-                "expiryDate" => read(&mut map, &mut expiry_date, "expiryDate")?,
-                _ => keep(&mut map, &mut extra, key)?,
-            }
-        }
-        Ok(Self {
-            card_number: card_number.unwrap_or_default(),
-            pin: pin.unwrap_or_default(),
-            expiry_date: expiry_date.unwrap_or_default(),
-            extra,
-        })
-    }
-}
+crate::serde_helpers::decode_object!(Voucher {
+    card_number: optional read "cardNumber",
+    pin: optional read "pin",
+    expiry_date: optional read "expiryDate",
+} else keep(extra));
