@@ -17,8 +17,6 @@
 //! the operation's inputs, so forgetting a required field is a compile error that names
 //! the field's marker.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -33,45 +31,17 @@ use crate::model::{
 };
 use crate::naming::bare;
 
-/// The runtime items an operation's module names, imported once at its top so that its code
-/// reads `OperationRequest::new(..)`, not `crate::request::OperationRequest::new(..)`.
+/// What an operation's module imports: the runtime's prelude for generated operations, so
+/// that its code reads `OperationRequest::new(..)`, not
+/// `crate::request::OperationRequest::new(..)`, with one line instead of one per path.
 ///
-/// A local of `into_request` can shadow an imported function: the function names imported
-/// here are reserved input names (see `lower`'s `RESERVED_BUILDER_FNS`).
-#[derive(Default)]
-struct Uses(BTreeSet<&'static str>);
-
-impl Uses {
-    /// Imports `path` (e.g. `"crate::request::RequestBody"`) and returns its last segment.
-    fn name(&mut self, path: &'static str) -> TokenStream {
-        self.0.insert(path);
-        let last = path.rsplit("::").next().unwrap_or(path);
-        let last = format_ident!("{}", last);
-        quote!(#last)
-    }
-
-    /// One `use` per parent path, in order.
-    fn items(&self) -> TokenStream {
-        let mut groups: BTreeMap<&str, Vec<proc_macro2::Ident>> = BTreeMap::new();
-        for path in &self.0 {
-            let (parent, last) = path.rsplit_once("::").unwrap_or(("crate", path));
-            groups
-                .entry(parent)
-                .or_default()
-                .push(format_ident!("{}", last));
-        }
-        groups
-            .into_iter()
-            .map(|(parent, names)| {
-                let parent: TokenStream = parent.parse().expect("a path");
-                if names.len() == 1 {
-                    quote!(use #parent::#(#names)*;)
-                } else {
-                    quote!(use #parent::{#(#names),*};)
-                }
-            })
-            .collect()
-    }
+/// The module's own items (`Inputs`, its markers) shadow the glob. A local of
+/// `into_request` can shadow an imported function: the prelude's function names are
+/// reserved input names (see `lower`'s `RESERVED_BUILDER_FNS`).
+fn prelude() -> TokenStream {
+    quote!(
+        use enkash_rewards_runtime::builder::prelude::*;
+    )
 }
 
 pub fn operations_file(api: &Api) -> TokenStream {
@@ -399,14 +369,13 @@ fn op_module(plan: &Plan<'_>, api: &Api) -> TokenStream {
         quote!(#[derive(Debug, Default)])
     };
     let debug = secret.then(|| inputs_debug(plan));
-    let mut uses = Uses::default();
-    let request = into_request(plan, api, &mut uses);
+    let request = into_request(plan, api);
     let keyed = (op.idempotency_key.is_some() && op.retry == RetryKind::KeyedWrite).then(|| {
-        let keyed_write = uses.name("enkash_rewards_runtime::builder::KeyedWrite");
+        let keyed_write = quote!(KeyedWrite);
         quote!(impl #keyed_write for Inputs {})
     });
-    let typestate = typestate(&states, &mut uses);
-    let uses = uses.items();
+    let typestate = typestate(&states);
+    let uses = prelude();
     quote! {
         pub mod #markers {
             #![doc = #module_doc]
@@ -431,7 +400,7 @@ fn op_module(plan: &Plan<'_>, api: &Api) -> TokenStream {
 }
 
 /// The typestate items of an operation's module (nothing when it has no required input).
-fn typestate(states: &[&Input<'_>], uses: &mut Uses) -> TokenStream {
+fn typestate(states: &[&Input<'_>]) -> TokenStream {
     if states.is_empty() {
         return TokenStream::new();
     }
@@ -465,8 +434,8 @@ fn typestate(states: &[&Input<'_>], uses: &mut Uses) -> TokenStream {
             .map(|(k, p)| if k == n { quote!(Set) } else { quote!(#p) });
         quote!(type #w = (#(#after,)*);)
     });
-    let required = uses.name("crate::request::typestate::Required");
-    let complete = uses.name("crate::request::typestate::Complete");
+    let required = quote!(Required);
+    let complete = quote!(Complete);
     quote! {
         pub use crate::request::typestate::Set;
 
@@ -749,7 +718,7 @@ fn setter(plan: &Plan<'_>, i: &Input<'_>) -> TokenStream {
 /// concrete type, so that sending and decoding compile with the client and not in every
 /// calling crate), and `into_request`, which checks the inputs and encodes them into the
 /// request.
-fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
+fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
     let op = plan.op;
     let payload = match op.response.media {
         AnswerMedia::Binary => quote!(crate::Binary),
@@ -760,11 +729,7 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
     // `Complete` proves that every required input was set; a path input is given to the
     // `Client` method.
     let given = |i: &&Input<'_>| i.in_typestate || i.location == Where::Path;
-    let take = plan
-        .inputs
-        .iter()
-        .any(|i| given(&i))
-        .then(|| uses.name("crate::request::typestate::take"));
+    let take = plan.inputs.iter().any(|i| given(&i)).then(|| quote!(take));
     let unwraps = plan.inputs.iter().filter(given).map(|i| {
         let n = ident(&i.name);
         let wire = i.wire;
@@ -786,14 +751,14 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
         .inputs
         .iter()
         .filter(|i| !i.constraints.is_empty() && api.is_string(i.ty))
-        .map(|i| check(i, uses))
+        .map(|i| check(i))
         .collect();
 
-    let (segments, path) = path_expr(plan, uses);
-    let query = pairs(plan, Where::Query, quote!(query), uses);
-    let query_objects = object_pairs(plan, uses);
-    let headers = pairs(plan, Where::Header, quote!(headers), uses);
-    let body = body_expr(plan, api, uses);
+    let (segments, path) = path_expr(plan);
+    let query = pairs(plan, Where::Query, quote!(query));
+    let query_objects = object_pairs(plan);
+    let headers = pairs(plan, Where::Header, quote!(headers));
+    let body = body_expr(plan, api);
 
     // The request: `OperationRequest::new`, then the fields that differ from its defaults
     // (assigned, since the runtime may add fields to it).
@@ -811,7 +776,7 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
         fields.push(quote!(request.body = body;));
     }
     if !op.security.is_empty() {
-        let scheme = uses.name("crate::request::Security");
+        let scheme = quote!(Security);
         let security = op.security.iter().map(|s| match s {
             Security::Bearer => quote!(#scheme::Bearer),
             Security::Basic => quote!(#scheme::Basic),
@@ -825,7 +790,7 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
         RetryKind::NonIdempotent => None,
     };
     if let Some(class) = class {
-        let retry_class = uses.name("crate::request::RetryClass");
+        let retry_class = quote!(RetryClass);
         fields.push(quote!(request.retry = #retry_class::#class;));
     }
     // The key's value is read before the body takes it.
@@ -833,7 +798,7 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
         let wire = &key.wire;
         let value = ident(&key.setter);
         fields.push(quote!(request.idempotency_key = idempotency_key;));
-        let idempotency_key = uses.name("crate::request::IdempotencyKey");
+        let idempotency_key = quote!(IdempotencyKey);
         quote!(let idempotency_key = Some(#idempotency_key { field: #wire, value: #value.to_string() });)
     });
     if let Some(id) = &op.outcome_lookup {
@@ -841,7 +806,7 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
     }
     if let Some((env, _)) = &op.response.envelope {
         let (c, m, p) = (&env.code, &env.message, &env.payload);
-        let envelope = uses.name("crate::request::Envelope");
+        let envelope = quote!(Envelope);
         fields.push(quote!(request.envelope = Some(#envelope { code: &[#(#c),*], message: &[#(#m),*], payload: &[#(#p),*] });));
     }
     let answer = match op.response.media {
@@ -850,7 +815,7 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
         AnswerMedia::Binary => Some(quote!(Binary)),
     };
     if let Some(answer) = answer {
-        let format = uses.name("crate::request::AnswerFormat");
+        let format = quote!(AnswerFormat);
         fields.push(quote!(request.answer = #format::#answer;));
     }
     let binding = if fields.is_empty() {
@@ -861,12 +826,12 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
     let op_id = &op.id;
     let method = format_ident!("{}", op.method.to_uppercase());
     let template = &op.path;
-    let operation_inputs = uses.name("enkash_rewards_runtime::builder::OperationInputs");
-    let operation_request = uses.name("crate::request::OperationRequest");
-    let http_method = uses.name("reqwest::Method");
-    let send_future = uses.name("enkash_rewards_runtime::builder::SendFuture");
-    let send_request = uses.name("enkash_rewards_runtime::builder::send_request");
-    let client = uses.name("enkash_rewards_runtime::Client");
+    let operation_inputs = quote!(OperationInputs);
+    let operation_request = quote!(OperationRequest);
+    let http_method = quote!(Method);
+    let send_future = quote!(SendFuture);
+    let send_request = quote!(send_request);
+    let client = quote!(Client);
     quote! {
         impl #operation_inputs for Inputs {
             const NAME: &'static str = #name;
@@ -897,12 +862,12 @@ fn into_request(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> TokenStream {
 /// The `let body = …;` statement of `into_request`: the body struct built from the
 /// builder's inputs (adding the `Box` and `Option` layers its fields need), or the whole-body
 /// input, encoded as the operation's media type.
-fn body_expr(plan: &Plan<'_>, api: &Api, uses: &mut Uses) -> Option<TokenStream> {
+fn body_expr(plan: &Plan<'_>, api: &Api) -> Option<TokenStream> {
     let body = plan.op.body.as_ref()?;
     if body.encoding == BodyEncoding::Multipart {
-        return Some(multipart_expr(plan, uses));
+        return Some(multipart_expr(plan));
     }
-    let request_body = uses.name("crate::request::RequestBody");
+    let request_body = quote!(RequestBody);
     Some(match body {
         b if b.encoding == BodyEncoding::Raw => {
             // Sent as given under the spec's media type: bytes, or a string's bytes.
@@ -1002,7 +967,7 @@ fn returns_doc(op: &Operation, api: &Api) -> String {
     format!("[`.send()`](crate::operations::Builder::send) {text}")
 }
 
-fn check(i: &Input<'_>, uses: &mut Uses) -> TokenStream {
+fn check(i: &Input<'_>) -> TokenStream {
     let n = ident(&i.name);
     let wire = i.wire;
     let pattern = match (&i.constraints.pattern, &i.constraints.pattern_unchecked) {
@@ -1018,7 +983,7 @@ fn check(i: &Input<'_>, uses: &mut Uses) -> TokenStream {
     };
     let min = length(i.constraints.min_length);
     let max = length(i.constraints.max_length);
-    let check_string = uses.name("crate::validate::check_string");
+    let check_string = quote!(check_string);
     let call = |v: TokenStream| quote!(#check_string(#wire, #v, #pattern, #min, #max)?;);
     if i.required {
         call(quote!(&#n))
@@ -1029,7 +994,7 @@ fn check(i: &Input<'_>, uses: &mut Uses) -> TokenStream {
 }
 
 /// The statements encoding the path inputs, and the path expression.
-fn path_expr(plan: &Plan<'_>, uses: &mut Uses) -> (TokenStream, TokenStream) {
+fn path_expr(plan: &Plan<'_>) -> (TokenStream, TokenStream) {
     let op = plan.op;
     let path_inputs: Vec<&Input<'_>> = plan
         .inputs
@@ -1054,7 +1019,7 @@ fn path_expr(plan: &Plan<'_>, uses: &mut Uses) -> (TokenStream, TokenStream) {
             let n = ident(&i.name);
             fmt.push_str("{}");
             // Encoded first, so the `format!` (which prettyplease leaves as tokens) stays plain.
-            let encode = uses.name("crate::request::encode_path_segment");
+            let encode = quote!(encode_path_segment);
             segments.push(if matches!(i.ty, TypeRef::String) {
                 quote!(let #n = #encode(&#n);)
             } else {
@@ -1069,12 +1034,7 @@ fn path_expr(plan: &Plan<'_>, uses: &mut Uses) -> (TokenStream, TokenStream) {
 }
 
 /// Builds the `query` or `headers` list of `(name, value)` pairs.
-fn pairs(
-    plan: &Plan<'_>,
-    location: Where,
-    var: TokenStream,
-    uses: &mut Uses,
-) -> Option<TokenStream> {
+fn pairs(plan: &Plan<'_>, location: Where, var: TokenStream) -> Option<TokenStream> {
     let inputs: Vec<&Input<'_>> = plan
         .inputs
         .iter()
@@ -1126,7 +1086,7 @@ fn pairs(
             }
             (_, _) if i.required => required.push(one(text(i, quote!(#n)))),
             (_, _) => {
-                let push_present = uses.name("crate::request::push_present");
+                let push_present = quote!(push_present);
                 optional.push(quote!(#push_present(&mut #var, #wire, #n);))
             }
         }
@@ -1148,8 +1108,8 @@ fn pairs(
 
 /// The `let body = …;` statement of a `multipart/form-data` body: one part per field set,
 /// in the spec's order, each written as lowering decided ([`PartKind`]).
-fn multipart_expr(plan: &Plan<'_>, uses: &mut Uses) -> TokenStream {
-    let multipart = uses.name("crate::multipart::Multipart");
+fn multipart_expr(plan: &Plan<'_>) -> TokenStream {
+    let multipart = quote!(Multipart);
     let parts = plan
         .inputs
         .iter()
@@ -1200,7 +1160,7 @@ fn object_style(query: QueryEncoding) -> Option<TokenStream> {
 
 /// Builds the `query_objects` list: the object-valued query parameters, written out by
 /// the runtime.
-fn object_pairs(plan: &Plan<'_>, uses: &mut Uses) -> Option<TokenStream> {
+fn object_pairs(plan: &Plan<'_>) -> Option<TokenStream> {
     let pushes: Vec<TokenStream> = plan
         .inputs
         .iter()
@@ -1208,8 +1168,8 @@ fn object_pairs(plan: &Plan<'_>, uses: &mut Uses) -> Option<TokenStream> {
         .map(|(i, style)| {
             let n = ident(&i.name);
             let wire = i.wire;
-            let push_object = uses.name("crate::request::push_object");
-            let query_object = uses.name("crate::request::QueryObject");
+            let push_object = quote!(push_object);
+            let query_object = quote!(QueryObject);
             let push =
                 quote!(#push_object(&mut query_objects, #wire, &#n, #query_object::#style)?;);
             if i.required {

@@ -80,3 +80,19 @@ pub fn send_request<T: DeserializeOwned>(
 /// Implemented by the inputs of a write that carries a caller-chosen key (such as
 /// `requestId`): its builder has `resend_keyed_write`.
 pub trait KeyedWrite: OperationInputs {}
+
+/// The names a generated operation's module uses, imported with one glob
+/// (`use enkash_rewards_runtime::builder::prelude::*;`). The module's own items shadow it.
+#[doc(hidden)]
+pub mod prelude {
+    pub use super::{KeyedWrite, OperationInputs, SendFuture, send_request};
+    pub use crate::Client;
+    pub use crate::multipart::Multipart;
+    pub use crate::request::typestate::{Complete, Required, take};
+    pub use crate::request::{
+        AnswerFormat, Envelope, IdempotencyKey, OperationRequest, QueryObject, RequestBody,
+        RetryClass, Security, encode_path_segment, push_object, push_present,
+    };
+    pub use crate::validate::check_string;
+    pub use reqwest::Method;
+}

@@ -247,11 +247,7 @@ for Builder<I, S> {
 pub mod create_access_token {
     //! The inputs and typestate of [`CreateAccessToken`](super::CreateAccessToken).
 
-    use crate::request::{OperationRequest, RequestBody, RetryClass, Security};
-    use crate::request::typestate::{Complete, Required, take};
-    use enkash_rewards_runtime::Client;
-    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
-    use reqwest::Method;
+    use enkash_rewards_runtime::builder::prelude::*;
 
     /// The inputs of [`CreateAccessToken`](super::CreateAccessToken), set through its setters.
     #[derive(Default)]
@@ -458,11 +454,7 @@ impl<S: create_access_token::State> CreateAccessToken<S> {
 pub mod create_coin_event {
     //! The inputs and typestate of [`CreateCoinEvent`](super::CreateCoinEvent).
 
-    use crate::request::{Envelope, OperationRequest, RequestBody, Security};
-    use crate::request::typestate::{Complete, Required, take};
-    use enkash_rewards_runtime::Client;
-    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
-    use reqwest::Method;
+    use enkash_rewards_runtime::builder::prelude::*;
 
     /// The inputs of [`CreateCoinEvent`](super::CreateCoinEvent), set through its setters.
     #[derive(Debug, Default)]
@@ -669,15 +661,7 @@ impl<S: create_coin_event::State> CreateCoinEvent<S> {
 pub mod allocate_coins {
     //! The inputs and typestate of [`AllocateCoins`](super::AllocateCoins).
 
-    use crate::request::{
-        Envelope, IdempotencyKey, OperationRequest, RequestBody, RetryClass, Security,
-    };
-    use crate::request::typestate::{Complete, Required, take};
-    use enkash_rewards_runtime::Client;
-    use enkash_rewards_runtime::builder::{
-        KeyedWrite, OperationInputs, SendFuture, send_request,
-    };
-    use reqwest::Method;
+    use enkash_rewards_runtime::builder::prelude::*;
 
     /// The inputs of [`AllocateCoins`](super::AllocateCoins), set through its setters.
     #[derive(Debug, Default)]
@@ -879,13 +863,7 @@ impl<S: allocate_coins::State> AllocateCoins<S> {
 pub mod get_coin_event {
     //! The inputs of [`GetCoinEvent`](super::GetCoinEvent).
 
-    use crate::request::{
-        Envelope, OperationRequest, RetryClass, Security, encode_path_segment,
-    };
-    use crate::request::typestate::take;
-    use enkash_rewards_runtime::Client;
-    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
-    use reqwest::Method;
+    use enkash_rewards_runtime::builder::prelude::*;
 
     /// The inputs of [`GetCoinEvent`](super::GetCoinEvent), set through its setters.
     #[derive(Debug, Default)]
@@ -947,13 +925,7 @@ pub type GetCoinEvent = Builder<get_coin_event::Inputs>;
 pub mod update_coin_event {
     //! The inputs of [`UpdateCoinEvent`](super::UpdateCoinEvent).
 
-    use crate::request::{
-        Envelope, OperationRequest, RequestBody, Security, encode_path_segment,
-    };
-    use crate::request::typestate::take;
-    use enkash_rewards_runtime::Client;
-    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
-    use reqwest::Method;
+    use enkash_rewards_runtime::builder::prelude::*;
 
     /// The inputs of [`UpdateCoinEvent`](super::UpdateCoinEvent), set through its setters.
     #[derive(Debug, Default)]
@@ -1090,11 +1062,7 @@ impl UpdateCoinEvent {
 pub mod get_coin_balance {
     //! The inputs and typestate of [`GetCoinBalance`](super::GetCoinBalance).
 
-    use crate::request::{Envelope, OperationRequest, RetryClass, Security};
-    use crate::request::typestate::{Complete, Required, take};
-    use enkash_rewards_runtime::Client;
-    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
-    use reqwest::Method;
+    use enkash_rewards_runtime::builder::prelude::*;
 
     /// The inputs of [`GetCoinBalance`](super::GetCoinBalance), set through its setters.
     #[derive(Debug, Default)]
@@ -1204,15 +1172,7 @@ impl<S: get_coin_balance::State> GetCoinBalance<S> {
 pub mod create_and_allocate_points {
     //! The inputs and typestate of [`CreateAndAllocatePoints`](super::CreateAndAllocatePoints).
 
-    use crate::request::{
-        Envelope, IdempotencyKey, OperationRequest, RequestBody, RetryClass, Security,
-    };
-    use crate::request::typestate::{Complete, Required, take};
-    use enkash_rewards_runtime::Client;
-    use enkash_rewards_runtime::builder::{
-        KeyedWrite, OperationInputs, SendFuture, send_request,
-    };
-    use reqwest::Method;
+    use enkash_rewards_runtime::builder::prelude::*;
 
     /// The inputs of [`CreateAndAllocatePoints`](super::CreateAndAllocatePoints), set through its setters.
     #[derive(Debug, Default)]
@@ -1658,12 +1618,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
 pub mod create_card {
     //! The inputs and typestate of [`CreateCard`](super::CreateCard).
 
-    use crate::request::{Envelope, OperationRequest, RequestBody, Security};
-    use crate::request::typestate::{Complete, Required, take};
-    use crate::validate::check_string;
-    use enkash_rewards_runtime::Client;
-    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
-    use reqwest::Method;
+    use enkash_rewards_runtime::builder::prelude::*;
 
     /// The inputs of [`CreateCard`](super::CreateCard), set through its setters.
     #[derive(Debug, Default)]
@@ -2208,11 +2163,7 @@ impl<S: create_card::State> CreateCard<S> {
 pub mod create_sso_token {
     //! The inputs and typestate of [`CreateSsoToken`](super::CreateSsoToken).
 
-    use crate::request::{Envelope, OperationRequest, RequestBody, RetryClass, Security};
-    use crate::request::typestate::{Complete, Required, take};
-    use enkash_rewards_runtime::Client;
-    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
-    use reqwest::Method;
+    use enkash_rewards_runtime::builder::prelude::*;
 
     /// The inputs of [`CreateSsoToken`](super::CreateSsoToken), set through its setters.
     #[derive(Debug, Default)]
@@ -2381,11 +2332,7 @@ impl<S: create_sso_token::State> CreateSsoToken<S> {
 pub mod bulk_create_and_allocate_points {
     //! The inputs and typestate of [`BulkCreateAndAllocatePoints`](super::BulkCreateAndAllocatePoints).
 
-    use crate::request::{Envelope, OperationRequest, RequestBody, Security};
-    use crate::request::typestate::{Complete, Required, take};
-    use enkash_rewards_runtime::Client;
-    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
-    use reqwest::Method;
+    use enkash_rewards_runtime::builder::prelude::*;
 
     /// The inputs of [`BulkCreateAndAllocatePoints`](super::BulkCreateAndAllocatePoints), set through its setters.
     #[derive(Debug, Default)]
@@ -2593,11 +2540,7 @@ impl<S: bulk_create_and_allocate_points::State> BulkCreateAndAllocatePoints<S> {
 pub mod get_reward_account_details {
     //! The inputs and typestate of [`GetRewardAccountDetails`](super::GetRewardAccountDetails).
 
-    use crate::request::{Envelope, OperationRequest, RequestBody, RetryClass, Security};
-    use crate::request::typestate::{Complete, Required, take};
-    use enkash_rewards_runtime::Client;
-    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
-    use reqwest::Method;
+    use enkash_rewards_runtime::builder::prelude::*;
 
     /// The inputs of [`GetRewardAccountDetails`](super::GetRewardAccountDetails), set through its setters.
     #[derive(Debug, Default)]
@@ -2768,11 +2711,7 @@ impl<S: get_reward_account_details::State> GetRewardAccountDetails<S> {
 pub mod search_reward_cards {
     //! The inputs and typestate of [`SearchRewardCards`](super::SearchRewardCards).
 
-    use crate::request::{Envelope, OperationRequest, RequestBody, RetryClass, Security};
-    use crate::request::typestate::{Complete, Required, take};
-    use enkash_rewards_runtime::Client;
-    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
-    use reqwest::Method;
+    use enkash_rewards_runtime::builder::prelude::*;
 
     /// The inputs of [`SearchRewardCards`](super::SearchRewardCards), set through its setters.
     #[derive(Debug, Default)]
@@ -2952,11 +2891,7 @@ impl<S: search_reward_cards::State> SearchRewardCards<S> {
 pub mod get_transaction_details {
     //! The inputs and typestate of [`GetTransactionDetails`](super::GetTransactionDetails).
 
-    use crate::request::{Envelope, OperationRequest, RequestBody, RetryClass, Security};
-    use crate::request::typestate::{Complete, Required, take};
-    use enkash_rewards_runtime::Client;
-    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
-    use reqwest::Method;
+    use enkash_rewards_runtime::builder::prelude::*;
 
     /// The inputs of [`GetTransactionDetails`](super::GetTransactionDetails), set through its setters.
     #[derive(Debug, Default)]
@@ -3309,11 +3244,7 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
 pub mod get_cart {
     //! The inputs and typestate of [`GetCart`](super::GetCart).
 
-    use crate::request::{Envelope, OperationRequest, RetryClass, Security};
-    use crate::request::typestate::{Complete, Required, take};
-    use enkash_rewards_runtime::Client;
-    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
-    use reqwest::Method;
+    use enkash_rewards_runtime::builder::prelude::*;
 
     /// The inputs of [`GetCart`](super::GetCart), set through its setters.
     #[derive(Debug, Default)]
@@ -3478,11 +3409,7 @@ impl<S: get_cart::State> GetCart<S> {
 pub mod add_to_cart {
     //! The inputs and typestate of [`AddToCart`](super::AddToCart).
 
-    use crate::request::{Envelope, OperationRequest, RequestBody, Security};
-    use crate::request::typestate::{Complete, Required, take};
-    use enkash_rewards_runtime::Client;
-    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
-    use reqwest::Method;
+    use enkash_rewards_runtime::builder::prelude::*;
 
     /// The inputs of [`AddToCart`](super::AddToCart), set through its setters.
     #[derive(Debug, Default)]
@@ -3635,11 +3562,7 @@ impl<S: add_to_cart::State> AddToCart<S> {
 pub mod update_cart {
     //! The inputs and typestate of [`UpdateCart`](super::UpdateCart).
 
-    use crate::request::{Envelope, OperationRequest, RequestBody, Security};
-    use crate::request::typestate::{Complete, Required, take};
-    use enkash_rewards_runtime::Client;
-    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
-    use reqwest::Method;
+    use enkash_rewards_runtime::builder::prelude::*;
 
     /// The inputs of [`UpdateCart`](super::UpdateCart), set through its setters.
     #[derive(Debug, Default)]
@@ -3830,13 +3753,7 @@ impl<S: update_cart::State> UpdateCart<S> {
 pub mod get_product_configs {
     //! The inputs of [`GetProductConfigs`](super::GetProductConfigs).
 
-    use crate::request::{
-        Envelope, OperationRequest, RetryClass, Security, encode_path_segment,
-    };
-    use crate::request::typestate::take;
-    use enkash_rewards_runtime::Client;
-    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
-    use reqwest::Method;
+    use enkash_rewards_runtime::builder::prelude::*;
 
     /// The inputs of [`GetProductConfigs`](super::GetProductConfigs), set through its setters.
     #[derive(Debug, Default)]
@@ -3932,15 +3849,7 @@ pub type GetProductConfigs = Builder<get_product_configs::Inputs>;
 pub mod create_order {
     //! The inputs and typestate of [`CreateOrder`](super::CreateOrder).
 
-    use crate::request::{
-        Envelope, IdempotencyKey, OperationRequest, RequestBody, RetryClass, Security,
-    };
-    use crate::request::typestate::{Complete, Required, take};
-    use enkash_rewards_runtime::Client;
-    use enkash_rewards_runtime::builder::{
-        KeyedWrite, OperationInputs, SendFuture, send_request,
-    };
-    use reqwest::Method;
+    use enkash_rewards_runtime::builder::prelude::*;
 
     /// The inputs of [`CreateOrder`](super::CreateOrder), set through its setters.
     #[derive(Debug, Default)]
@@ -4141,11 +4050,7 @@ impl<S: create_order::State> CreateOrder<S> {
 pub mod search_orders {
     //! The inputs and typestate of [`SearchOrders`](super::SearchOrders).
 
-    use crate::request::{Envelope, OperationRequest, RequestBody, RetryClass, Security};
-    use crate::request::typestate::{Complete, Required, take};
-    use enkash_rewards_runtime::Client;
-    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
-    use reqwest::Method;
+    use enkash_rewards_runtime::builder::prelude::*;
 
     /// The inputs of [`SearchOrders`](super::SearchOrders), set through its setters.
     #[derive(Debug, Default)]
@@ -4426,13 +4331,7 @@ impl<S: search_orders::State> SearchOrders<S> {
 pub mod fetch_order_details {
     //! The inputs of [`FetchOrderDetails`](super::FetchOrderDetails).
 
-    use crate::request::{
-        Envelope, OperationRequest, RetryClass, Security, encode_path_segment,
-    };
-    use crate::request::typestate::take;
-    use enkash_rewards_runtime::Client;
-    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
-    use reqwest::Method;
+    use enkash_rewards_runtime::builder::prelude::*;
 
     /// The inputs of [`FetchOrderDetails`](super::FetchOrderDetails), set through its setters.
     #[derive(Debug, Default)]
@@ -4528,11 +4427,7 @@ pub type FetchOrderDetails = Builder<fetch_order_details::Inputs>;
 pub mod fetch_order_details_legacy {
     //! The inputs and typestate of [`FetchOrderDetailsLegacy`](super::FetchOrderDetailsLegacy).
 
-    use crate::request::{Envelope, OperationRequest, RequestBody, RetryClass, Security};
-    use crate::request::typestate::{Complete, Required, take};
-    use enkash_rewards_runtime::Client;
-    use enkash_rewards_runtime::builder::{OperationInputs, SendFuture, send_request};
-    use reqwest::Method;
+    use enkash_rewards_runtime::builder::prelude::*;
 
     /// The inputs of [`FetchOrderDetailsLegacy`](super::FetchOrderDetailsLegacy), set through its setters.
     #[derive(Debug, Default)]

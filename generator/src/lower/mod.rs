@@ -88,6 +88,8 @@ const RESERVED_BUILDER_FNS: &[&str] = &[
     "check_string",
     "encode_path_segment",
     "push_present",
+    "push_object",
+    "send_request",
     "builder",
     "send",
     "send_with_response",
