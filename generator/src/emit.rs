@@ -35,7 +35,7 @@ pub fn format_file(header: &str, tokens: TokenStream) -> Result<String, String> 
 }
 
 /// The runtime's table macros: a type name, then `{ entry, … }`, then an optional tail.
-const TABLE_MACROS: &[&str] = &["decode_object", "string_enum", "int_enum"];
+const TABLE_MACROS: &[&str] = &["object", "string_enum", "int_enum"];
 
 /// A call of one of the [`TABLE_MACROS`] as a person writes it, one entry per line:
 /// `prettyplease` prints a macro's tokens as flowing text. `None` for any other item.
@@ -417,24 +417,24 @@ mod tests {
     #[test]
     fn table_macros_are_printed_an_entry_a_line() {
         let tokens = quote! {
-            crate::serde_helpers::decode_object!(CoinEvent {
+            crate::serde_helpers::object!(CoinEvent {
                 r#type: required read "type",
                 amount: optional read_exact "amount" | "value",
             } else keep(extra));
             crate::values::int_enum!(Level { Low = -1i64 "-1" });
             crate::values::string_enum!(Empty {});
-            other::decode_object!(A { a: b });
+            other::object!(A { a: b });
         };
         let printed = format_file("", tokens).expect("formats");
         assert_eq!(
             printed,
-            "\ncrate::serde_helpers::decode_object!(CoinEvent {\n    \
+            "\ncrate::serde_helpers::object!(CoinEvent {\n    \
              r#type: required read \"type\",\n    \
              amount: optional read_exact \"amount\" | \"value\",\n\
              } else keep(extra));\n\
              \ncrate::values::int_enum!(Level {\n    Low = -1i64 \"-1\",\n});\n\
              \ncrate::values::string_enum!(Empty {\n});\n\
-             \nother::decode_object!(A {\n    a: b,\n});\n"
+             \nother::object!(A {\n    a: b,\n});\n"
         );
         // Not a table macro: left to prettyplease.
         let other = format_file("", quote!(crate::values::other!(A { a: b });)).expect("formats");

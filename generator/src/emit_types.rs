@@ -91,25 +91,20 @@ fn struct_def(name: &str, s: &Struct, decode_only: bool, api: &Api) -> TokenStre
     let all_eq = s.fields.iter().all(|f| api.is_eq(&f.ty))
         && s.extra.as_ref().is_none_or(|(_, t)| api.is_eq(t));
     let has_secret = s.fields.iter().any(|f| f.secret);
-    let derive = derives_serialize_only(all_eq, !has_secret);
-    let fields = s.fields.iter().map(|f| field(f, api));
+    let eq = all_eq.then(|| quote!(Eq, Hash,));
+    let debug = (!has_secret).then(|| quote!(Debug,));
+    let derive = quote!(#[derive(#debug Clone, PartialEq, #eq)]);
+    let fields = s.fields.iter().map(field);
     let extra = s.extra.as_ref().map(|(extra, ty)| {
         let extra = ident(extra);
-        let with = serde_with(
-            &TypeRef::Map(Box::new(ty.clone())),
-            Optionality::Required,
-            api,
-        )
-        .map(|w| quote!(, with = #w));
         let ty = extra_type(ty);
         quote! {
             /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-            #[serde(flatten #with)]
             pub #extra: #ty,
         }
     });
     let debug = has_secret.then(|| redacting_debug(name, s));
-    let deserialize = struct_deserialize(name, s, api);
+    let codec = struct_codec(name, s, api);
     let non_exhaustive = decode_only.then(|| quote!(#[non_exhaustive]));
     quote! {
         #derive
@@ -119,15 +114,15 @@ fn struct_def(name: &str, s: &Struct, decode_only: bool, api: &Api) -> TokenStre
             #extra
         }
         #debug
-        #deserialize
+        #codec
     }
 }
 
-/// `Deserialize` by hand: each member is read straight from the input, so decimals see
-/// their own text (serde's `flatten` would buffer them through `f64` first); unknown
-/// members go to the catch-all as raw JSON. Duplicate and missing required members are
-/// errors naming the member.
-fn struct_deserialize(name: &str, s: &Struct, api: &Api) -> TokenStream {
+/// `Serialize` and `Deserialize` through the runtime's `object!`: each member is read
+/// straight from the input, so decimals see their own text (serde's `flatten` would buffer
+/// them through `f64` first); unknown members go to the catch-all as raw JSON. Duplicate
+/// and missing required members are errors naming the member.
+fn struct_codec(name: &str, s: &Struct, api: &Api) -> TokenStream {
     let ty_name = ident(name);
     let helpers: TokenStream = crate::emit::HELPERS.parse().expect("a path");
     let fields = s.fields.iter().map(|f| {
@@ -141,7 +136,7 @@ fn struct_deserialize(name: &str, s: &Struct, api: &Api) -> TokenStream {
     let other = ident(extra_reader(s, api));
     let extra = s.extra.as_ref().map(|(extra, _)| ident(extra));
     quote! {
-        #helpers::decode_object!(#ty_name {
+        #helpers::object!(#ty_name {
             #(#fields)*
         } else #other(#extra));
     }
@@ -202,29 +197,16 @@ pub fn serde_with(ty: &TypeRef, optionality: Optionality, api: &Api) -> Option<S
     }
 }
 
-fn field(f: &Field, api: &Api) -> TokenStream {
+/// A struct field: its docs, type and name. How it is written and read (its wire name,
+/// exact decimals, left out when absent) is the `object!` call's line for it.
+fn field(f: &Field) -> TokenStream {
     let name = ident(&f.rust);
     let ty = field_type(f);
-    let mut serde = Vec::new();
-    let wire = &f.wire;
-    if crate::naming::bare(&f.rust) != f.wire {
-        serde.push(quote!(rename = #wire));
-    }
-    // `rust_decimal`'s own serde writes strings; `exact` writes exact JSON numbers. A
-    // boxed field is never a decimal (only named types recurse).
-    if let Some(with) = serde_with(&f.ty, f.optionality, api) {
-        serde.push(quote!(with = #with));
-    }
-    if !f.required {
-        serde.push(quote!(skip_serializing_if = "Option::is_none"));
-    }
-    let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
     let docs = field_doc(f);
     let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
     quote! {
         #docs
         #deprecated
-        #serde
         pub #name: #ty,
     }
 }

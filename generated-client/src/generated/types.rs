@@ -12,7 +12,7 @@
 /// Envelope of the coins (Point Management) APIs. `response_code` 0 is success; any other value is a failure even on HTTP 200.
 ///
 /// Schema: `#/components/schemas/CoinsEnvelope`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct CoinsEnvelope {
     /// The result on success; on failure often a message string (even where success carries an object).
@@ -26,11 +26,10 @@ pub struct CoinsEnvelope {
     /// Example: `"Success"`.
     pub response_message: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(CoinsEnvelope {
+crate::serde_helpers::object!(CoinsEnvelope {
     payload: required read "payload",
     response_code: required read "response_code",
     response_message: required read "response_message",
@@ -39,7 +38,7 @@ crate::serde_helpers::decode_object!(CoinsEnvelope {
 /// Envelope of the card partner / incentive APIs. `code` 0 is success; any other value is a failure even on HTTP 200.
 ///
 /// Schema: `#/components/schemas/CardEnvelope`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct CardEnvelope {
     /// 0 means success; non-zero means failure, even on HTTP 200.
@@ -53,18 +52,17 @@ pub struct CardEnvelope {
     /// The result on success; on failure possibly a message string (even where success carries an object).
     pub payload: crate::RawJson,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(CardEnvelope {
+crate::serde_helpers::object!(CardEnvelope {
     code: required read "code",
     message: required read "message",
     payload: required read "payload",
 } else keep(extra));
 
 /// Schema: `#/components/schemas/CreateCoinEventResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct CreateCoinEventResponse {
     /// The `payload` member: a [`CoinEvent`](crate::types::CoinEvent).
@@ -78,18 +76,17 @@ pub struct CreateCoinEventResponse {
     /// Example: `"Success"`.
     pub response_message: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(CreateCoinEventResponse {
+crate::serde_helpers::object!(CreateCoinEventResponse {
     payload: required read "payload",
     response_code: required read "response_code",
     response_message: required read "response_message",
 } else keep(extra));
 
 /// Schema: `#/components/schemas/UpdateCoinEventResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct UpdateCoinEventResponse {
     /// The `payload` member: a [`CoinEvent`](crate::types::CoinEvent).
@@ -103,18 +100,17 @@ pub struct UpdateCoinEventResponse {
     /// Example: `"Success"`.
     pub response_message: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(UpdateCoinEventResponse {
+crate::serde_helpers::object!(UpdateCoinEventResponse {
     payload: required read "payload",
     response_code: required read "response_code",
     response_message: required read "response_message",
 } else keep(extra));
 
 /// Schema: `#/components/schemas/GetCoinEventResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct GetCoinEventResponse {
     /// The `payload` member: a [`CoinEvent`](crate::types::CoinEvent).
@@ -128,18 +124,17 @@ pub struct GetCoinEventResponse {
     /// Example: `"Success"`.
     pub response_message: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(GetCoinEventResponse {
+crate::serde_helpers::object!(GetCoinEventResponse {
     payload: required read "payload",
     response_code: required read "response_code",
     response_message: required read "response_message",
 } else keep(extra));
 
 /// Schema: `#/components/schemas/AllocateCoinsResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct AllocateCoinsResponse {
     /// Confirmation message, e.g. "Successfully allocated enkash Coins".
@@ -153,18 +148,17 @@ pub struct AllocateCoinsResponse {
     /// Example: `"Success"`.
     pub response_message: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(AllocateCoinsResponse {
+crate::serde_helpers::object!(AllocateCoinsResponse {
     payload: required read "payload",
     response_code: required read "response_code",
     response_message: required read "response_message",
 } else keep(extra));
 
 /// Schema: `#/components/schemas/GetCoinBalanceResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct GetCoinBalanceResponse {
     /// The user's coins balance.
@@ -178,18 +172,17 @@ pub struct GetCoinBalanceResponse {
     /// Example: `"Success"`.
     pub response_message: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(GetCoinBalanceResponse {
+crate::serde_helpers::object!(GetCoinBalanceResponse {
     payload: required read "payload",
     response_code: required read "response_code",
     response_message: required read "response_message",
 } else keep(extra));
 
 /// Schema: `#/components/schemas/CreateAndAllocatePointsResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct CreateAndAllocatePointsResponse {
     /// 0 means success; non-zero means failure, even on HTTP 200.
@@ -203,18 +196,17 @@ pub struct CreateAndAllocatePointsResponse {
     /// The `payload` member: a [`RewardCard`](crate::types::RewardCard).
     pub payload: crate::types::RewardCard,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(CreateAndAllocatePointsResponse {
+crate::serde_helpers::object!(CreateAndAllocatePointsResponse {
     code: required read "code",
     message: required read "message",
     payload: required read "payload",
 } else keep(extra));
 
 /// Schema: `#/components/schemas/CreateCardResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct CreateCardResponse {
     /// 0 means success; non-zero means failure, even on HTTP 200.
@@ -228,11 +220,10 @@ pub struct CreateCardResponse {
     /// The `payload` member: a [`RewardCard`](crate::types::RewardCard).
     pub payload: crate::types::RewardCard,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(CreateCardResponse {
+crate::serde_helpers::object!(CreateCardResponse {
     code: required read "code",
     message: required read "message",
     payload: required read "payload",
@@ -260,27 +251,24 @@ crate::values::string_enum!(CoinConfiguration {
 /// A coin event configuration: how many coins a company awards for an event.
 ///
 /// Schema: `#/components/schemas/CoinEvent`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct CoinEvent {
     /// Id of the coin configuration (e.g. WCC817428); the path parameter of Get/Update Event.
-    #[serde(rename = "coinConfigId")]
     pub coin_config_id: String,
     /// The `configuration` member: a [`CoinConfiguration`](crate::types::CoinConfiguration).
     pub configuration: crate::types::CoinConfiguration,
     /// EnKash company id the configuration belongs to.
-    #[serde(rename = "companyId", skip_serializing_if = "Option::is_none")]
     pub company_id: Option<String>,
     /// Event name that earns coins, e.g. MEAL_CARD_PAYMENT or INVOICE_PAYMENT.
     pub event: String,
     /// Coins awarded for the event.
     pub amount: i64,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(CoinEvent {
+crate::serde_helpers::object!(CoinEvent {
     coin_config_id: required read "coinConfigId",
     configuration: required read "configuration",
     company_id: optional read "companyId",
@@ -291,23 +279,21 @@ crate::serde_helpers::decode_object!(CoinEvent {
 /// Body of Create Event; every documented field is required.
 ///
 /// Schema: `#/components/schemas/CreateCoinEventRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CreateCoinEventRequest {
     /// The `configuration` member: a [`CoinConfiguration`](crate::types::CoinConfiguration).
     pub configuration: crate::types::CoinConfiguration,
     /// EnKash company id the configuration belongs to.
-    #[serde(rename = "companyId")]
     pub company_id: String,
     /// Event name that earns coins, e.g. MEAL_CARD_PAYMENT.
     pub event: String,
     /// Coins awarded for the event.
     pub amount: i64,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(CreateCoinEventRequest {
+crate::serde_helpers::object!(CreateCoinEventRequest {
     configuration: required read "configuration",
     company_id: required read "companyId",
     event: required read "event",
@@ -317,26 +303,21 @@ crate::serde_helpers::decode_object!(CreateCoinEventRequest {
 /// Body of Update Event; every field is optional, send only what changes.
 ///
 /// Schema: `#/components/schemas/UpdateCoinEventRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UpdateCoinEventRequest {
     /// New number of coins awarded for the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// The `configuration` member: a [`CoinConfiguration`](crate::types::CoinConfiguration).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub configuration: Option<crate::types::CoinConfiguration>,
     /// EnKash company id.
-    #[serde(rename = "companyId", skip_serializing_if = "Option::is_none")]
     pub company_id: Option<String>,
     /// Event name that earns coins.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(UpdateCoinEventRequest {
+crate::serde_helpers::object!(UpdateCoinEventRequest {
     amount: optional read "amount",
     configuration: optional read "configuration",
     company_id: optional read "companyId",
@@ -346,25 +327,21 @@ crate::serde_helpers::decode_object!(UpdateCoinEventRequest {
 /// Body of Allocate Coins; every documented field is required.
 ///
 /// Schema: `#/components/schemas/AllocateCoinsRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AllocateCoinsRequest {
     /// EnKash company id whose coin configuration applies.
-    #[serde(rename = "companyId")]
     pub company_id: String,
     /// Event whose configured coins are allocated, e.g. REFERRAL_EVENT.
     pub event: String,
     /// Your unique reference for this allocation: new per allocation. Send the same value again only for the same allocation, after checking that the first attempt did not take effect (EnKash documents no de-duplication by it).
-    #[serde(rename = "requestId")]
     pub request_id: String,
     /// EnKash user id receiving the coins.
-    #[serde(rename = "userId")]
     pub user_id: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(AllocateCoinsRequest {
+crate::serde_helpers::object!(AllocateCoinsRequest {
     company_id: required read "companyId",
     event: required read "event",
     request_id: required read "requestId",
@@ -412,54 +389,41 @@ crate::values::string_enum!(PointsOperation {
 /// Body of Incentive Create And Allocate Points. Credit = `transactionType` CR + `type` ALLOCATE_POINT; debit = DR + UNALLOCATE_POINT. Name the card by `enkashCardId`, or the card account by `cardAccountId` together with the holder's details (`email`, `mobile`, `title`, `firstName`, `gender`), which creates the card when the holder has none yet. Reuse the same `uniqueReferenceNum` only when retrying a transaction.
 ///
 /// Schema: `#/components/schemas/CreateAndAllocatePointsRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CreateAndAllocatePointsRequest {
     /// EnKash company id.
-    #[serde(rename = "companyId")]
     pub company_id: String,
     /// Card account (programme funding account) the reward card belongs to.
-    #[serde(rename = "cardAccountId", skip_serializing_if = "Option::is_none")]
     pub card_account_id: Option<String>,
     /// The existing reward card to credit or debit.
-    #[serde(rename = "enkashCardId", skip_serializing_if = "Option::is_none")]
     pub enkash_card_id: Option<String>,
     /// Transaction code, e.g. ALLOCATION.
-    #[serde(rename = "transactionCode")]
     pub transaction_code: String,
     /// The `transactionType` member: a [`TransactionType`](crate::types::TransactionType).
-    #[serde(rename = "transactionType")]
     pub transaction_type: crate::types::TransactionType,
     /// The `type` member: a [`PointsOperation`](crate::types::PointsOperation).
     pub r#type: crate::types::PointsOperation,
     /// Card holder's email.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Card holder's mobile number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
     /// Card holder's title, e.g. Mr.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Card holder's first name.
-    #[serde(rename = "firstName", skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Card holder's gender, e.g. M.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gender: Option<String>,
     /// Points to credit or debit. Money-like amount, kept exact (never a float).
-    #[serde(rename = "loadAmount", with = "crate::serde_helpers::exact")]
     pub load_amount: rust_decimal::Decimal,
     /// Your unique reference for this credit/debit: new per transaction. Send the same value again only for the same transaction, after checking that the first attempt did not take effect (EnKash documents no de-duplication by it).
     ///
     /// Also accepted as `uniqueReferenceNumber` when decoding.
-    #[serde(rename = "uniqueReferenceNum")]
     pub unique_reference_number: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(CreateAndAllocatePointsRequest {
+crate::serde_helpers::object!(CreateAndAllocatePointsRequest {
     company_id: required read "companyId",
     card_account_id: optional read "cardAccountId",
     enkash_card_id: optional read "enkashCardId",
@@ -478,99 +442,69 @@ crate::serde_helpers::decode_object!(CreateAndAllocatePointsRequest {
 /// Body of Create Card: `companyId`, `cardAccountId` and the amount to load are required.
 ///
 /// Schema: `#/components/schemas/CreateCardRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CreateCardRequest {
     /// Existing EnKash user id of the card holder, if any.
-    #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// EnKash company id.
-    #[serde(rename = "companyId")]
     pub company_id: String,
     /// Card account the card is issued under.
-    #[serde(rename = "cardAccountId")]
     pub card_account_id: String,
     /// Card holder's email.
     ///
     /// Must match `^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Card holder's 10-digit mobile number.
     ///
     /// Must match `^\d{10}$`. Exactly 10 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
     /// Card holder's title, e.g. Mr.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Card holder's first name.
-    #[serde(rename = "firstName", skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Card holder's middle name.
-    #[serde(rename = "middleName", skip_serializing_if = "Option::is_none")]
     pub middle_name: Option<String>,
     /// Card holder's last name.
-    #[serde(rename = "lastName", skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Card holder's gender, e.g. M.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gender: Option<String>,
     /// A special date of the holder (the response example shows 2000-02-14).
-    #[serde(rename = "specialDate", skip_serializing_if = "Option::is_none")]
     pub special_date: Option<String>,
     /// Address line 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Address line 2.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address2: Option<String>,
     /// City.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// State.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Country.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Postal PIN code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pincode: Option<String>,
     /// Amount loaded onto the gift card when it is created (mandatory).
-    #[serde(rename = "loadAmount", with = "crate::serde_helpers::exact")]
     pub load_amount: rust_decimal::Decimal,
     /// Whether a physical card is requested.
-    #[serde(rename = "physicalCard", skip_serializing_if = "Option::is_none")]
     pub physical_card: Option<bool>,
     /// Whether the delivery address below (rather than the holder address) is used for the physical card.
-    #[serde(
-        rename = "physicalDeliveryAddressFlag",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub physical_delivery_address_flag: Option<bool>,
     /// Delivery address line 1.
-    #[serde(rename = "deliveryAddress", skip_serializing_if = "Option::is_none")]
     pub delivery_address: Option<String>,
     /// Delivery address line 2.
-    #[serde(rename = "deliveryAddress2", skip_serializing_if = "Option::is_none")]
     pub delivery_address2: Option<String>,
     /// Delivery city.
-    #[serde(rename = "deliveryCity", skip_serializing_if = "Option::is_none")]
     pub delivery_city: Option<String>,
     /// Delivery state.
-    #[serde(rename = "deliveryState", skip_serializing_if = "Option::is_none")]
     pub delivery_state: Option<String>,
     /// Delivery country.
-    #[serde(rename = "deliveryCountry", skip_serializing_if = "Option::is_none")]
     pub delivery_country: Option<String>,
     /// Delivery PIN code.
-    #[serde(rename = "deliveryPincode", skip_serializing_if = "Option::is_none")]
     pub delivery_pincode: Option<String>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(CreateCardRequest {
+crate::serde_helpers::object!(CreateCardRequest {
     user_id: optional read "userId",
     company_id: required read "companyId",
     card_account_id: required read "cardAccountId",
@@ -602,7 +536,7 @@ crate::serde_helpers::decode_object!(CreateCardRequest {
 /// A coded value with its display label (card status, KYC status, BIN type, account type, kit type).
 ///
 /// Schema: `#/components/schemas/CodeLabel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct CodeLabel {
     /// Machine code, e.g. UL, VERIFIED, REWARD.
@@ -610,14 +544,12 @@ pub struct CodeLabel {
     /// Display label, e.g. UnLocked, Verified, Reward Card.
     pub label: String,
     /// Optional longer description (present on accountType).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(CodeLabel {
+crate::serde_helpers::object!(CodeLabel {
     name: required read "name",
     label: required read "label",
     description: optional read "description",
@@ -626,31 +558,24 @@ crate::serde_helpers::decode_object!(CodeLabel {
 /// A card as returned by Create Card and by Create And Allocate Points (one schema for both). Properties are the union of both pages' field lists and every key of both response examples. Required = the fields documented on a page AND present in BOTH payload examples, so each documented example decodes verbatim. Amounts are typed number (exact decimal), counts integer.
 ///
 /// Schema: `#/components/schemas/RewardCard`.
-#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct RewardCard {
     /// EnKash card id, e.g. EKC04AZHXP.
-    #[serde(rename = "enKashCardId")]
     pub en_kash_card_id: String,
     /// EnKash user id of the card holder.
-    #[serde(rename = "userId")]
     pub user_id: String,
     /// Card account the card belongs to.
-    #[serde(rename = "cardAccountId")]
     pub card_account_id: String,
     /// Card token (treated as a secret: redacted in Debug output). Undocumented; present in both examples.
     ///
     /// Secret: shown as `<redacted>` in `Debug` output.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// Masked card number, e.g. XXXX XXXX XXXX 8867.
-    #[serde(rename = "maskedNumber")]
     pub masked_number: String,
     /// Expiry month as a two-digit string, e.g. "06".
-    #[serde(rename = "expiryMonth")]
     pub expiry_month: String,
     /// Expiry year as a string, e.g. "2026".
-    #[serde(rename = "expiryYear")]
     pub expiry_year: String,
     /// Card holder's email.
     pub email: String,
@@ -659,303 +584,174 @@ pub struct RewardCard {
     /// Card holder's title.
     pub title: String,
     /// Card holder's first name.
-    #[serde(rename = "firstName")]
     pub first_name: String,
     /// Card holder's last name.
-    #[serde(rename = "lastName", skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Card holder's gender.
     pub gender: String,
     /// Special date, e.g. 2000-02-14.
-    #[serde(rename = "specialDate", skip_serializing_if = "Option::is_none")]
     pub special_date: Option<String>,
     /// Address line 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Address line 2 (optional for the same reason as address).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address2: Option<String>,
     /// City (optional for the same reason as address).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// State (optional for the same reason as address).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Country (optional for the same reason as address).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// PIN code (optional for the same reason as address).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pincode: Option<String>,
     /// Amount used month-to-date.
-    #[serde(
-        rename = "usedMtd",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub used_mtd: Option<rust_decimal::Decimal>,
     /// Amount used day-to-date.
-    #[serde(
-        rename = "usedDtd",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub used_dtd: Option<rust_decimal::Decimal>,
     /// Amount used year-to-date.
-    #[serde(
-        rename = "usedYtd",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub used_ytd: Option<rust_decimal::Decimal>,
     /// Open-to-buy balance: what the holder can redeem.
-    #[serde(rename = "otbBalance", with = "crate::serde_helpers::exact")]
     pub otb_balance: rust_decimal::Decimal,
     /// Whether this is the primary card.
-    #[serde(rename = "primaryCard")]
     pub primary_card: bool,
     /// Whether this is a prepaid card.
-    #[serde(rename = "prepaidCard")]
     pub prepaid_card: bool,
     /// Whether a physical card exists/was requested.
-    #[serde(rename = "physicalCard")]
     pub physical_card: bool,
     /// Whether the card is deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Whether the card is closed-loop.
-    #[serde(rename = "closedLoopCard", skip_serializing_if = "Option::is_none")]
     pub closed_loop_card: Option<bool>,
     /// Creation time as the server formats it, e.g. "Jun 20, 2024 2:56:47 PM" (not ISO 8601, so no format).
-    #[serde(rename = "createdOn", skip_serializing_if = "Option::is_none")]
     pub created_on: Option<String>,
     /// Last modification time, same format as createdOn.
-    #[serde(rename = "modifiedOn", skip_serializing_if = "Option::is_none")]
     pub modified_on: Option<String>,
     /// The `cardStatus` member: a [`CodeLabel`](crate::types::CodeLabel).
-    #[serde(rename = "cardStatus")]
     pub card_status: crate::types::CodeLabel,
     /// The `kycStatus` member: a [`CodeLabel`](crate::types::CodeLabel).
-    #[serde(rename = "kycStatus")]
     pub kyc_status: crate::types::CodeLabel,
     /// PAN of the holder.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pan: Option<String>,
     /// When a physical card was requested.
-    #[serde(rename = "physicalCardRequestDate", skip_serializing_if = "Option::is_none")]
     pub physical_card_request_date: Option<String>,
     /// Card programme, e.g. SBM, TRANSCORP.
-    #[serde(rename = "cardProgramme", skip_serializing_if = "Option::is_none")]
     pub card_programme: Option<String>,
     /// Whether the card spends from the account funds.
-    #[serde(rename = "useAccountFunds", skip_serializing_if = "Option::is_none")]
     pub use_account_funds: Option<bool>,
     /// Block code, e.g. A.
-    #[serde(rename = "blockCode", skip_serializing_if = "Option::is_none")]
     pub block_code: Option<String>,
     /// Free-text remarks.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remarks: Option<String>,
     /// URL of the partner logo.
-    #[serde(rename = "partnerLogo", skip_serializing_if = "Option::is_none")]
     pub partner_logo: Option<String>,
     /// Whether the delivery address is used for the physical card.
-    #[serde(rename = "physicalDeliveryAddressFlag")]
     pub physical_delivery_address_flag: bool,
     /// Delivery address line 1.
-    #[serde(rename = "deliveryAddress", skip_serializing_if = "Option::is_none")]
     pub delivery_address: Option<String>,
     /// Delivery address line 2 (optional for the same reason).
-    #[serde(rename = "deliveryAddress2", skip_serializing_if = "Option::is_none")]
     pub delivery_address2: Option<String>,
     /// Delivery city (optional for the same reason).
-    #[serde(rename = "deliveryCity", skip_serializing_if = "Option::is_none")]
     pub delivery_city: Option<String>,
     /// Delivery state (optional for the same reason).
-    #[serde(rename = "deliveryState", skip_serializing_if = "Option::is_none")]
     pub delivery_state: Option<String>,
     /// Delivery country (optional for the same reason).
-    #[serde(rename = "deliveryCountry", skip_serializing_if = "Option::is_none")]
     pub delivery_country: Option<String>,
     /// Delivery PIN code (optional for the same reason).
-    #[serde(rename = "deliveryPincode", skip_serializing_if = "Option::is_none")]
     pub delivery_pincode: Option<String>,
     /// Whether the card is activated.
-    #[serde(rename = "cardActivated")]
     pub card_activated: bool,
     /// The `binType` member: a [`CodeLabel`](crate::types::CodeLabel).
-    #[serde(rename = "binType", skip_serializing_if = "Option::is_none")]
     pub bin_type: Option<crate::types::CodeLabel>,
     /// Amount loaded by this operation.
-    #[serde(rename = "loadAmount", with = "crate::serde_helpers::exact")]
     pub load_amount: rust_decimal::Decimal,
     /// EnKash company id.
-    #[serde(rename = "companyId")]
     pub company_id: String,
     /// Card kit master id.
-    #[serde(rename = "cardKitMasterId", skip_serializing_if = "Option::is_none")]
     pub card_kit_master_id: Option<i64>,
     /// External entity id.
-    #[serde(rename = "extEntityId", skip_serializing_if = "Option::is_none")]
     pub ext_entity_id: Option<String>,
     /// Card switch provider, e.g. EK_CLOSEDLOOP_CREDIT.
-    #[serde(rename = "switchProvider", skip_serializing_if = "Option::is_none")]
     pub switch_provider: Option<String>,
     /// Balance of the funding card account.
-    #[serde(rename = "accountBalance", with = "crate::serde_helpers::exact")]
     pub account_balance: rust_decimal::Decimal,
     /// Whether a physical card may be ordered.
-    #[serde(rename = "physicalCardAllowed")]
     pub physical_card_allowed: bool,
     /// The `kitType` member: a [`CodeLabel`](crate::types::CodeLabel).
-    #[serde(rename = "kitType", skip_serializing_if = "Option::is_none")]
     pub kit_type: Option<crate::types::CodeLabel>,
     /// Surcharge amount.
-    #[serde(
-        rename = "surchargeAmt",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub surcharge_amt: Option<rust_decimal::Decimal>,
     /// Whether the PAN is validated.
-    #[serde(rename = "panValidated")]
     pub pan_validated: bool,
     /// Amount used life-to-date.
-    #[serde(
-        rename = "usedLtd",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub used_ltd: Option<rust_decimal::Decimal>,
     /// Whether the latest terms and conditions are accepted.
-    #[serde(
-        rename = "latestTnCVersionAccepted",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub latest_tn_c_version_accepted: Option<bool>,
     /// Whether the latest key fact statement is accepted.
-    #[serde(rename = "latestKeyFactAccepted", skip_serializing_if = "Option::is_none")]
     pub latest_key_fact_accepted: Option<bool>,
     /// Whether the latest terms are accepted for the primary card.
-    #[serde(
-        rename = "latestTnCVersionAcceptedForPrimaryCard",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub latest_tn_c_version_accepted_for_primary_card: Option<bool>,
     /// Whether the latest key fact statement is accepted for the primary card.
-    #[serde(
-        rename = "latestKeyFactAcceptedCardForPrimaryCard",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub latest_key_fact_accepted_card_for_primary_card: Option<bool>,
     /// Id of the terms-and-conditions version.
-    #[serde(rename = "tncVersionMasterId", skip_serializing_if = "Option::is_none")]
     pub tnc_version_master_id: Option<String>,
     /// URL of the terms and conditions.
-    #[serde(rename = "tncUrl", skip_serializing_if = "Option::is_none")]
     pub tnc_url: Option<String>,
     /// Virtual account number of the card.
-    #[serde(rename = "virtualAccountNumber", skip_serializing_if = "Option::is_none")]
     pub virtual_account_number: Option<String>,
     /// Limit allocated life-to-date.
-    #[serde(
-        rename = "limitAllocatedLtd",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub limit_allocated_ltd: Option<rust_decimal::Decimal>,
     /// Whether POS use is enabled.
-    #[serde(rename = "posAllowed")]
     pub pos_allowed: bool,
     /// Whether POS use is permitted by the admin.
-    #[serde(rename = "posAllowedAdmin")]
     pub pos_allowed_admin: bool,
     /// Whether ATM use is enabled.
-    #[serde(rename = "atmAllowed")]
     pub atm_allowed: bool,
     /// Whether ATM use is permitted by the admin.
-    #[serde(rename = "atmAllowedAdmin")]
     pub atm_allowed_admin: bool,
     /// Whether online use is enabled.
-    #[serde(rename = "onlineAllowed")]
     pub online_allowed: bool,
     /// Whether online use is permitted by the admin.
-    #[serde(rename = "onlineAllowedAdmin")]
     pub online_allowed_admin: bool,
     /// Whether a live image was captured.
-    #[serde(rename = "liveImage", skip_serializing_if = "Option::is_none")]
     pub live_image: Option<bool>,
     /// Whether CKYC is enabled.
-    #[serde(rename = "cKycEnabled", skip_serializing_if = "Option::is_none")]
     pub c_kyc_enabled: Option<bool>,
     /// Whether points/funds may be unallocated from the card.
-    #[serde(rename = "unallocateFundAllowed")]
     pub unallocate_fund_allowed: bool,
     /// Whether the card may use parent funds.
-    #[serde(rename = "useParentFundAllowed", skip_serializing_if = "Option::is_none")]
     pub use_parent_fund_allowed: Option<bool>,
     /// URL of the default card image.
-    #[serde(rename = "defaultCardImage", skip_serializing_if = "Option::is_none")]
     pub default_card_image: Option<String>,
     /// Whether minimum-KYC OTP verification is done.
-    #[serde(rename = "minKycOtpVerified", skip_serializing_if = "Option::is_none")]
     pub min_kyc_otp_verified: Option<bool>,
     /// EnKash support email.
-    #[serde(rename = "enKashSupportEmail", skip_serializing_if = "Option::is_none")]
     pub en_kash_support_email: Option<String>,
     /// EnKash support phone number.
-    #[serde(rename = "enKashSupportMobile", skip_serializing_if = "Option::is_none")]
     pub en_kash_support_mobile: Option<String>,
     /// Company name.
-    #[serde(rename = "companyName")]
     pub company_name: String,
     /// Whether video KYC is allowed.
-    #[serde(rename = "vKycAllowed", skip_serializing_if = "Option::is_none")]
     pub v_kyc_allowed: Option<bool>,
     /// The `accountType` member: a [`CodeLabel`](crate::types::CodeLabel).
-    #[serde(rename = "accountType")]
     pub account_type: crate::types::CodeLabel,
     /// Last allocated amount.
-    #[serde(rename = "lastAllocatedAmount", with = "crate::serde_helpers::exact")]
     pub last_allocated_amount: rust_decimal::Decimal,
     /// Balance on hold.
-    #[serde(
-        rename = "holdBalance",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub hold_balance: Option<rust_decimal::Decimal>,
     /// EnKash card transaction id of this operation.
-    #[serde(rename = "enkashCardTxnId")]
     pub enkash_card_txn_id: String,
     /// The transaction reference EnKash recorded for this operation: it should equal the `uniqueReferenceNum` you sent. Compare them before treating a credit or debit as yours.
-    #[serde(rename = "pgReferenceNumber", skip_serializing_if = "Option::is_none")]
     pub pg_reference_number: Option<String>,
     /// Balance on hold for unallocation.
-    #[serde(
-        rename = "unAllocateHoldBalance",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub un_allocate_hold_balance: Option<rust_decimal::Decimal>,
     /// Whether unallocation terms apply.
-    #[serde(rename = "tncUnAllocateAllowed", skip_serializing_if = "Option::is_none")]
     pub tnc_un_allocate_allowed: Option<bool>,
     /// Whether unallocation terms are accepted.
-    #[serde(rename = "tncUnAllocateAccepted", skip_serializing_if = "Option::is_none")]
     pub tnc_un_allocate_accepted: Option<bool>,
     /// Number of rewards received (count). Only in the create-allocate-points example.
-    #[serde(rename = "totalRewardsReceived", skip_serializing_if = "Option::is_none")]
     pub total_rewards_received: Option<i64>,
     /// Reward points received. Only in the create-allocate-points example.
-    #[serde(
-        rename = "rewardPointsReceived",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub reward_points_received: Option<rust_decimal::Decimal>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
@@ -1071,7 +867,7 @@ impl std::fmt::Debug for RewardCard {
     }
 }
 
-crate::serde_helpers::decode_object!(RewardCard {
+crate::serde_helpers::object!(RewardCard {
     en_kash_card_id: required read "enKashCardId",
     user_id: required read "userId",
     card_account_id: required read "cardAccountId",
@@ -1187,7 +983,7 @@ crate::values::string_enum!(AccessTokenRequestGrantType {
 /// Form body of the token request (password grant); every field is required.
 ///
 /// Schema: `#/components/schemas/AccessTokenRequest`.
-#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct AccessTokenRequest {
     /// Registered mobile number or email.
     pub username: String,
@@ -1200,10 +996,8 @@ pub struct AccessTokenRequest {
     /// Client id issued by EnKash.
     ///
     /// Example: `"CEK1GZBO6A"`.
-    #[serde(rename = "clientId")]
     pub client_id: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
@@ -1220,7 +1014,7 @@ impl std::fmt::Debug for AccessTokenRequest {
     }
 }
 
-crate::serde_helpers::decode_object!(AccessTokenRequest {
+crate::serde_helpers::object!(AccessTokenRequest {
     username: required read "username",
     password: required read "password",
     grant_type: required read "grant_type",
@@ -1230,7 +1024,7 @@ crate::serde_helpers::decode_object!(AccessTokenRequest {
 /// OAuth token response.
 ///
 /// Schema: `#/components/schemas/AccessToken`.
-#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct AccessToken {
     /// Bearer access token for the bearerAuth scheme.
@@ -1250,10 +1044,8 @@ pub struct AccessToken {
     /// Also accepted as `expiresIn` when decoding.
     pub expires_in: i64,
     /// Granted scopes, space-separated (e.g. "read write trust").
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
@@ -1271,7 +1063,7 @@ impl std::fmt::Debug for AccessToken {
     }
 }
 
-crate::serde_helpers::decode_object!(AccessToken {
+crate::serde_helpers::object!(AccessToken {
     access_token: required read "access_token" | "accessToken",
     token_type: required read "token_type" | "tokenType",
     refresh_token: required read "refresh_token" | "refreshToken",
@@ -1282,41 +1074,32 @@ crate::serde_helpers::decode_object!(AccessToken {
 /// Envelope of the operations whose answer EnKash documents in neither spelling, or in both: the code, message and payload are read from `response_code`/`response_message` or `code`/`message`, whichever is present. A non-zero code is a failure even on HTTP 200.
 ///
 /// Schema: `#/components/schemas/EnKashEnvelope`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct EnKashEnvelope {
     /// 0 means success; non-zero means failure, even on HTTP 200.
     ///
     /// Example: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_code: Option<i32>,
     /// Human-readable outcome ("Success", or the failure reason).
     ///
     /// Example: `"Success"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_message: Option<String>,
     /// The same as `response_code`, in the card APIs' spelling.
     ///
     /// Example: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
     /// The same as `response_message`, in the card APIs' spelling.
     ///
     /// Example: `"Success"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The result on success; on failure possibly a message string.
-    #[serde(
-        with = "crate::serde_helpers::present",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payload: Option<crate::RawJson>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(EnKashEnvelope {
+crate::serde_helpers::object!(EnKashEnvelope {
     response_code: optional read "response_code",
     response_message: optional read "response_message",
     code: optional read "code",
@@ -1325,64 +1108,51 @@ crate::serde_helpers::decode_object!(EnKashEnvelope {
 } else keep(extra));
 
 /// Schema: `#/components/schemas/SsoTokenRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SsoTokenRequest {
     /// Card account id.
-    #[serde(rename = "cardAccountId")]
     pub card_account_id: String,
     /// Company id.
-    #[serde(rename = "companyId")]
     pub company_id: String,
     /// EnKash card id of the card holder (for a company admin: the card id issued at onboarding).
-    #[serde(rename = "enkashCardId")]
     pub enkash_card_id: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(SsoTokenRequest {
+crate::serde_helpers::object!(SsoTokenRequest {
     card_account_id: required read "cardAccountId",
     company_id: required read "companyId",
     enkash_card_id: required read "enkashCardId",
 } else keep(extra));
 
 /// Schema: `#/components/schemas/SsoTokenResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct SsoTokenResponse {
     /// 0 means success; non-zero means failure, even on HTTP 200.
     ///
     /// Example: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_code: Option<i32>,
     /// Human-readable outcome ("Success", or the failure reason).
     ///
     /// Example: `"Success"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_message: Option<String>,
     /// The same as `response_code`, in the card APIs' spelling.
     ///
     /// Example: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
     /// The same as `response_message`, in the card APIs' spelling.
     ///
     /// Example: `"Success"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The SSO token answer, kept as raw JSON: its shape was never documented.
-    #[serde(
-        with = "crate::serde_helpers::present",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payload: Option<crate::RawJson>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(SsoTokenResponse {
+crate::serde_helpers::object!(SsoTokenResponse {
     response_code: optional read "response_code",
     response_message: optional read "response_message",
     code: optional read "code",
@@ -1391,7 +1161,7 @@ crate::serde_helpers::decode_object!(SsoTokenResponse {
 } else keep(extra));
 
 /// Schema: `#/components/schemas/BulkAllocationRow`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct BulkAllocationRow {
     /// Mr/Mrs/Ms.
     pub title: String,
@@ -1402,20 +1172,16 @@ pub struct BulkAllocationRow {
     /// Mobile number of the user.
     pub mobile: String,
     /// Amount (points) to allocate to the user.
-    #[serde(rename = "loadAmount", with = "crate::serde_helpers::exact")]
     pub load_amount: rust_decimal::Decimal,
     /// Optional remark.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remarks: Option<String>,
     /// Your unique transaction reference for this row; EnKash's transaction lookup finds it as `pgReferenceNumber`.
-    #[serde(rename = "uniqueReferenceNumber")]
     pub unique_reference_number: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(BulkAllocationRow {
+crate::serde_helpers::object!(BulkAllocationRow {
     title: required read "title",
     name: required read "name",
     email: required read "email",
@@ -1426,7 +1192,7 @@ crate::serde_helpers::decode_object!(BulkAllocationRow {
 } else keep(extra));
 
 /// Schema: `#/components/schemas/BulkAllocationResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct BulkAllocationResponse {
     /// 0 means success; non-zero means failure, even on HTTP 200.
@@ -1440,11 +1206,10 @@ pub struct BulkAllocationResponse {
     /// The `payload` member: a [`BulkAllocationResult`](crate::types::BulkAllocationResult).
     pub payload: crate::types::BulkAllocationResult,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(BulkAllocationResponse {
+crate::serde_helpers::object!(BulkAllocationResponse {
     code: required read "code",
     message: required read "message",
     payload: required read "payload",
@@ -1453,61 +1218,44 @@ crate::serde_helpers::decode_object!(BulkAllocationResponse {
 /// The outcome of a bulk allocation. The page also describes a list of failed rows and the counts of successful, failed and total allocations, without showing their names: they are kept in the unknown members.
 ///
 /// Schema: `#/components/schemas/BulkAllocationResult`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct BulkAllocationResult {
     /// The rows that were created and/or funded.
-    #[serde(
-        rename = "successBulkEnKashCardCreateDTOs",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub succeeded: Option<Vec<crate::types::BulkAllocatedRow>>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(BulkAllocationResult {
+crate::serde_helpers::object!(BulkAllocationResult {
     succeeded: optional read "successBulkEnKashCardCreateDTOs",
 } else keep(extra));
 
 /// One funded row. The page describes more members (the card id, user id, account balance after allocation, EnKash's transaction id, the card balance) without showing their names.
 ///
 /// Schema: `#/components/schemas/BulkAllocatedRow`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct BulkAllocatedRow {
     /// Email of the user who received the points.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Mobile number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
     /// Mr/Mrs/Ms.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Amount loaded.
-    #[serde(
-        rename = "loadAmount",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub load_amount: Option<rust_decimal::Decimal>,
     /// EnKash company id.
-    #[serde(rename = "companyId", skip_serializing_if = "Option::is_none")]
     pub company_id: Option<String>,
     /// EnKash card account id.
-    #[serde(rename = "cardAccountId", skip_serializing_if = "Option::is_none")]
     pub card_account_id: Option<String>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(BulkAllocatedRow {
+crate::serde_helpers::object!(BulkAllocatedRow {
     email: optional read "email",
     name: optional read "name",
     mobile: optional read "mobile",
@@ -1518,26 +1266,23 @@ crate::serde_helpers::decode_object!(BulkAllocatedRow {
 } else keep(extra));
 
 /// Schema: `#/components/schemas/RewardAccountRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RewardAccountRequest {
     /// Card account id received at onboarding.
-    #[serde(rename = "cardAccountId")]
     pub card_account_id: String,
     /// Company id at EnKash.
-    #[serde(rename = "companyId")]
     pub company_id: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(RewardAccountRequest {
+crate::serde_helpers::object!(RewardAccountRequest {
     card_account_id: required read "cardAccountId",
     company_id: required read "companyId",
 } else keep(extra));
 
 /// Schema: `#/components/schemas/RewardAccountResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct RewardAccountResponse {
     /// The `payload` member: a [`RewardAccount`](crate::types::RewardAccount).
@@ -1551,11 +1296,10 @@ pub struct RewardAccountResponse {
     /// Example: `"Success"`.
     pub response_message: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(RewardAccountResponse {
+crate::serde_helpers::object!(RewardAccountResponse {
     payload: required read "payload",
     response_code: required read "response_code",
     response_message: required read "response_message",
@@ -1564,92 +1308,44 @@ crate::serde_helpers::decode_object!(RewardAccountResponse {
 /// A reward (card) account's balance, card counts and totals.
 ///
 /// Schema: `#/components/schemas/RewardAccount`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct RewardAccount {
     /// Card account number.
-    #[serde(rename = "cardAccountId")]
     pub card_account_id: String,
     /// Company id.
-    #[serde(rename = "companyId")]
     pub company_id: String,
     /// Company name.
-    #[serde(rename = "companyName")]
     pub company_name: String,
     /// Balance in the account available for allocation.
-    #[serde(rename = "availableBalance", with = "crate::serde_helpers::exact")]
     pub available_balance: rust_decimal::Decimal,
     /// All cards on the account, active and blocked.
-    #[serde(rename = "totalCards", skip_serializing_if = "Option::is_none")]
     pub total_cards: Option<i64>,
     /// Active cards.
-    #[serde(rename = "activeCards", skip_serializing_if = "Option::is_none")]
     pub active_cards: Option<i64>,
     /// Total allocated from the account to user cards.
-    #[serde(
-        rename = "totalAllocationPoint",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_allocation_point: Option<rust_decimal::Decimal>,
     /// Total redeemed by users.
-    #[serde(
-        rename = "totalRedemptionPoint",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_redemption_point: Option<rust_decimal::Decimal>,
     /// Allocated this month.
-    #[serde(
-        rename = "currentMonthAllocationPoint",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub current_month_allocation_point: Option<rust_decimal::Decimal>,
     /// Redeemed this month.
-    #[serde(
-        rename = "currentMonthRedemptionPoint",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub current_month_redemption_point: Option<rust_decimal::Decimal>,
     /// Credit limit (undocumented; seen in the example).
-    #[serde(
-        rename = "creditLimit",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub credit_limit: Option<rust_decimal::Decimal>,
     /// Dynamic limit (undocumented; seen in the example).
-    #[serde(
-        rename = "dynamicLimit",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub dynamic_limit: Option<rust_decimal::Decimal>,
     /// Used credit limit (undocumented; seen in the example, negative there).
-    #[serde(
-        rename = "usedCreditLimit",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub used_credit_limit: Option<rust_decimal::Decimal>,
     /// Balance held on the account's cards (undocumented; seen in the example).
-    #[serde(
-        rename = "availableCardBalance",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub available_card_balance: Option<rust_decimal::Decimal>,
     /// The `primaryEnKashCard` member: a [`CardHolder`](crate::types::CardHolder).
-    #[serde(rename = "primaryEnKashCard", skip_serializing_if = "Option::is_none")]
     pub primary_en_kash_card: Option<crate::types::CardHolder>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(RewardAccount {
+crate::serde_helpers::object!(RewardAccount {
     card_account_id: required read "cardAccountId",
     company_id: required read "companyId",
     company_name: required read "companyName",
@@ -1670,46 +1366,34 @@ crate::serde_helpers::decode_object!(RewardAccount {
 /// A reward card and its holder, as the look-ups return it. Every member is optional: the documented answers are truncated, and the members seen differ between them.
 ///
 /// Schema: `#/components/schemas/CardHolder`.
-#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct CardHolder {
     /// The card's id.
-    #[serde(rename = "enKashCardId", skip_serializing_if = "Option::is_none")]
     pub en_kash_card_id: Option<String>,
     /// EnKash user id of the holder.
-    #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Card account the card belongs to.
-    #[serde(rename = "cardAccountId", skip_serializing_if = "Option::is_none")]
     pub card_account_id: Option<String>,
     /// Card token (a credential; masked in Debug output).
     ///
     /// Secret: shown as `<redacted>` in `Debug` output.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// Card number with most digits masked.
-    #[serde(rename = "maskedNumber", skip_serializing_if = "Option::is_none")]
     pub masked_number: Option<String>,
     /// Expiry month (may be empty).
-    #[serde(rename = "expiryMonth", skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<String>,
     /// Expiry year (may be empty).
-    #[serde(rename = "expiryYear", skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<String>,
     /// Holder's email.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Holder's mobile number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
     /// Mr/Mrs/Ms.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Holder's first name.
-    #[serde(rename = "firstName", skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
@@ -1733,7 +1417,7 @@ impl std::fmt::Debug for CardHolder {
     }
 }
 
-crate::serde_helpers::decode_object!(CardHolder {
+crate::serde_helpers::object!(CardHolder {
     en_kash_card_id: optional read "enKashCardId",
     user_id: optional read "userId",
     card_account_id: optional read "cardAccountId",
@@ -1748,60 +1432,51 @@ crate::serde_helpers::decode_object!(CardHolder {
 } else keep(extra));
 
 /// Schema: `#/components/schemas/CardSearchRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CardSearchRequest {
     /// Card account id.
-    #[serde(rename = "cardAccountId")]
     pub card_account_id: String,
     /// Company id.
-    #[serde(rename = "companyId")]
     pub company_id: String,
     /// One card's id, to look up that card only.
-    #[serde(rename = "enKashCardId", skip_serializing_if = "Option::is_none")]
     pub en_kash_card_id: Option<String>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(CardSearchRequest {
+crate::serde_helpers::object!(CardSearchRequest {
     card_account_id: required read "cardAccountId",
     company_id: required read "companyId",
     en_kash_card_id: optional read "enKashCardId",
 } else keep(extra));
 
 /// Schema: `#/components/schemas/CardSearchResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct CardSearchResponse {
     /// 0 means success; non-zero means failure, even on HTTP 200.
     ///
     /// Example: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_code: Option<i32>,
     /// Human-readable outcome ("Success", or the failure reason).
     ///
     /// Example: `"Success"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_message: Option<String>,
     /// The same as `response_code`, in the card APIs' spelling.
     ///
     /// Example: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
     /// The same as `response_message`, in the card APIs' spelling.
     ///
     /// Example: `"Success"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The `payload` member: a [`CardSearchResult`](crate::types::CardSearchResult).
     pub payload: crate::types::CardSearchResult,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(CardSearchResponse {
+crate::serde_helpers::object!(CardSearchResponse {
     response_code: optional read "response_code",
     response_message: optional read "response_message",
     code: optional read "code",
@@ -1836,89 +1511,62 @@ impl<'de> serde::Deserialize<'de> for CardSearchResult {
 }
 
 /// Schema: `#/components/schemas/CardPage`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct CardPage {
     /// Number of cards found.
-    #[serde(rename = "recordsCount")]
     pub records_count: i64,
     /// The `data` member.
     pub data: Vec<crate::types::CardHolder>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(CardPage {
+crate::serde_helpers::object!(CardPage {
     records_count: required read "recordsCount",
     data: required read "data",
 } else keep(extra));
 
 /// Schema: `#/components/schemas/TransactionSearchRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TransactionSearchRequest {
     /// Company id.
-    #[serde(rename = "companyId")]
     pub company_id: String,
     /// Company name.
-    #[serde(rename = "companyName", skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
     /// Card holder's name.
-    #[serde(rename = "cardHolderName", skip_serializing_if = "Option::is_none")]
     pub card_holder_name: Option<String>,
     /// EnKash user id.
-    #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Card account id.
-    #[serde(rename = "cardAccountId")]
     pub card_account_id: String,
     /// The card's id.
-    #[serde(rename = "enKashCardId")]
     pub en_kash_card_id: String,
     /// Transaction status, e.g. CREATED.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// EnKash transaction ids.
-    #[serde(rename = "enKashTransactionIds", skip_serializing_if = "Option::is_none")]
     pub en_kash_transaction_ids: Option<Vec<String>>,
     /// One EnKash transaction id.
-    #[serde(rename = "enKashTransactionId", skip_serializing_if = "Option::is_none")]
     pub en_kash_transaction_id: Option<String>,
     /// CR or DR.
-    #[serde(rename = "cardTransactionType", skip_serializing_if = "Option::is_none")]
     pub card_transaction_type: Option<String>,
     /// Lowest amount.
-    #[serde(
-        rename = "amountFrom",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub amount_from: Option<rust_decimal::Decimal>,
     /// Highest amount.
-    #[serde(
-        rename = "amountTo",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub amount_to: Option<rust_decimal::Decimal>,
     /// Several of your reference numbers.
-    #[serde(rename = "pgReferenceNumbers", skip_serializing_if = "Option::is_none")]
     pub pg_reference_numbers: Option<Vec<String>>,
     /// Your reference number: the `uniqueReferenceNum` sent when allocating.
-    #[serde(rename = "pgReferenceNumber")]
     pub pg_reference_number: String,
     /// Earliest transaction time (RFC 3339, e.g. 2025-01-24T08:47:01.505Z).
-    #[serde(rename = "txnDateFrom", skip_serializing_if = "Option::is_none")]
     pub txn_date_from: Option<String>,
     /// Latest transaction time (RFC 3339).
-    #[serde(rename = "txnDateTo", skip_serializing_if = "Option::is_none")]
     pub txn_date_to: Option<String>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(TransactionSearchRequest {
+crate::serde_helpers::object!(TransactionSearchRequest {
     company_id: required read "companyId",
     company_name: optional read "companyName",
     card_holder_name: optional read "cardHolderName",
@@ -1938,41 +1586,32 @@ crate::serde_helpers::decode_object!(TransactionSearchRequest {
 } else keep(extra));
 
 /// Schema: `#/components/schemas/TransactionSearchResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct TransactionSearchResponse {
     /// 0 means success; non-zero means failure, even on HTTP 200.
     ///
     /// Example: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_code: Option<i32>,
     /// Human-readable outcome ("Success", or the failure reason).
     ///
     /// Example: `"Success"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_message: Option<String>,
     /// The same as `response_code`, in the card APIs' spelling.
     ///
     /// Example: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
     /// The same as `response_message`, in the card APIs' spelling.
     ///
     /// Example: `"Success"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The matching transactions, kept as raw JSON (shape undocumented).
-    #[serde(
-        with = "crate::serde_helpers::present",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payload: Option<crate::RawJson>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(TransactionSearchResponse {
+crate::serde_helpers::object!(TransactionSearchResponse {
     response_code: optional read "response_code",
     response_message: optional read "response_message",
     code: optional read "code",
@@ -1983,59 +1622,38 @@ crate::serde_helpers::decode_object!(TransactionSearchResponse {
 /// A user's cart for one product catalog.
 ///
 /// Schema: `#/components/schemas/Cart`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Cart {
     /// Cart id (`cartId` of updateCart).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// EnKash user id.
-    #[serde(rename = "ekUserId", skip_serializing_if = "Option::is_none")]
     pub ek_user_id: Option<String>,
     /// Product catalog id.
-    #[serde(rename = "productCatalogId", skip_serializing_if = "Option::is_none")]
     pub product_catalog_id: Option<String>,
     /// Product name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Logo URL.
-    #[serde(rename = "logoUrl", skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
     /// The items, keyed by product config id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<std::collections::BTreeMap<String, crate::types::CartItem>>,
     /// Number of vouchers in the cart.
-    #[serde(rename = "totalQuantity", skip_serializing_if = "Option::is_none")]
     pub total_quantity: Option<i64>,
     /// Amount to pay.
-    #[serde(
-        rename = "totalAmount",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_amount: Option<rust_decimal::Decimal>,
     /// Savings.
-    #[serde(
-        rename = "totalSavings",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_savings: Option<rust_decimal::Decimal>,
     /// Terms and conditions (may contain HTML line breaks).
-    #[serde(rename = "termsAndCondition", skip_serializing_if = "Option::is_none")]
     pub terms_and_condition: Option<String>,
     /// The catalog's denominations.
-    #[serde(rename = "productConfigs", skip_serializing_if = "Option::is_none")]
     pub product_configs: Option<Vec<crate::types::ProductConfig>>,
     /// Redemption steps.
-    #[serde(rename = "howToRedeem", skip_serializing_if = "Option::is_none")]
     pub how_to_redeem: Option<String>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(Cart {
+crate::serde_helpers::object!(Cart {
     id: optional read "id",
     ek_user_id: optional read "ekUserId",
     product_catalog_id: optional read "productCatalogId",
@@ -2053,53 +1671,28 @@ crate::serde_helpers::decode_object!(Cart {
 /// One denomination in a cart.
 ///
 /// Schema: `#/components/schemas/CartItem`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct CartItem {
     /// Product config (denomination) id.
-    #[serde(rename = "productConfigId", skip_serializing_if = "Option::is_none")]
     pub product_config_id: Option<String>,
     /// Face value.
-    #[serde(
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub mrp: Option<rust_decimal::Decimal>,
     /// Price.
-    #[serde(
-        rename = "sellRate",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sell_rate: Option<rust_decimal::Decimal>,
     /// Discount in percent.
-    #[serde(
-        rename = "enkashDiscount",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enkash_discount: Option<rust_decimal::Decimal>,
     /// Savings on this item.
-    #[serde(
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub savings: Option<rust_decimal::Decimal>,
     /// Quantity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Price of the quantity.
-    #[serde(
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total: Option<rust_decimal::Decimal>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(CartItem {
+crate::serde_helpers::object!(CartItem {
     product_config_id: optional read "productConfigId",
     mrp: optional read_exact "mrp",
     sell_rate: optional read_exact "sellRate",
@@ -2112,44 +1705,26 @@ crate::serde_helpers::decode_object!(CartItem {
 /// One denomination of a product catalog.
 ///
 /// Schema: `#/components/schemas/ProductConfig`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct ProductConfig {
     /// Product config (denomination) id; the key of cart items.
-    #[serde(rename = "productConfigId", skip_serializing_if = "Option::is_none")]
     pub product_config_id: Option<String>,
     /// Face value.
-    #[serde(
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub mrp: Option<rust_decimal::Decimal>,
     /// Price.
-    #[serde(
-        rename = "sellRate",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sell_rate: Option<rust_decimal::Decimal>,
     /// Discount in percent.
-    #[serde(
-        rename = "enkashDiscount",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enkash_discount: Option<rust_decimal::Decimal>,
     /// Most vouchers of this denomination per order.
-    #[serde(rename = "maxQuantity", skip_serializing_if = "Option::is_none")]
     pub max_quantity: Option<i64>,
     /// Whether a custom amount may be chosen.
-    #[serde(rename = "customAmountEnabled", skip_serializing_if = "Option::is_none")]
     pub custom_amount_enabled: Option<bool>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(ProductConfig {
+crate::serde_helpers::object!(ProductConfig {
     product_config_id: optional read "productConfigId",
     mrp: optional read_exact "mrp",
     sell_rate: optional read_exact "sellRate",
@@ -2159,7 +1734,7 @@ crate::serde_helpers::decode_object!(ProductConfig {
 } else keep(extra));
 
 /// Schema: `#/components/schemas/CartsResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct CartsResponse {
     /// The `payload` member.
@@ -2173,88 +1748,74 @@ pub struct CartsResponse {
     /// Example: `"Success"`.
     pub response_message: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(CartsResponse {
+crate::serde_helpers::object!(CartsResponse {
     payload: required read "payload",
     response_code: required read "response_code",
     response_message: required read "response_message",
 } else keep(extra));
 
 /// Schema: `#/components/schemas/CartItemInput`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CartItemInput {
     /// How many vouchers of this denomination.
     pub quantity: i64,
     /// Free text (the examples send "").
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(CartItemInput {
+crate::serde_helpers::object!(CartItemInput {
     quantity: required read "quantity",
     description: optional read "description",
 } else keep(extra));
 
 /// Schema: `#/components/schemas/AddToCartRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AddToCartRequest {
     /// Product catalog id.
-    #[serde(rename = "productCatalogId")]
     pub product_catalog_id: String,
     /// The items, keyed by product config id (e.g. PCN751457389RC1ST).
     pub items: std::collections::BTreeMap<String, crate::types::CartItemInput>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(AddToCartRequest {
+crate::serde_helpers::object!(AddToCartRequest {
     product_catalog_id: required read "productCatalogId",
     items: required read "items",
 } else keep(extra));
 
 /// Schema: `#/components/schemas/AddToCartResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct AddToCartResponse {
     /// 0 means success; non-zero means failure, even on HTTP 200.
     ///
     /// Example: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_code: Option<i32>,
     /// Human-readable outcome ("Success", or the failure reason).
     ///
     /// Example: `"Success"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_message: Option<String>,
     /// The same as `response_code`, in the card APIs' spelling.
     ///
     /// Example: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
     /// The same as `response_message`, in the card APIs' spelling.
     ///
     /// Example: `"Success"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The answer's payload, kept as raw JSON (shape undocumented).
-    #[serde(
-        with = "crate::serde_helpers::present",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payload: Option<crate::RawJson>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(AddToCartResponse {
+crate::serde_helpers::object!(AddToCartResponse {
     response_code: optional read "response_code",
     response_message: optional read "response_message",
     code: optional read "code",
@@ -2263,25 +1824,23 @@ crate::serde_helpers::decode_object!(AddToCartResponse {
 } else keep(extra));
 
 /// Schema: `#/components/schemas/UpdateCartRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UpdateCartRequest {
     /// The cart's id (`id` in getCart's answer).
-    #[serde(rename = "cartId")]
     pub cart_id: i64,
     /// The items, keyed by product config id (e.g. PCN233451126S5CZC).
     pub items: std::collections::BTreeMap<String, crate::types::CartItemInput>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(UpdateCartRequest {
+crate::serde_helpers::object!(UpdateCartRequest {
     cart_id: required read "cartId",
     items: required read "items",
 } else keep(extra));
 
 /// Schema: `#/components/schemas/ProductCatalogResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct ProductCatalogResponse {
     /// The `payload` member: a [`ProductCatalog`](crate::types::ProductCatalog).
@@ -2295,11 +1854,10 @@ pub struct ProductCatalogResponse {
     /// Example: `"Success"`.
     pub response_message: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(ProductCatalogResponse {
+crate::serde_helpers::object!(ProductCatalogResponse {
     payload: required read "payload",
     response_code: required read "response_code",
     response_message: required read "response_message",
@@ -2308,11 +1866,10 @@ crate::serde_helpers::decode_object!(ProductCatalogResponse {
 /// A product catalog (one per brand) and its denominations.
 ///
 /// Schema: `#/components/schemas/ProductCatalog`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct ProductCatalog {
     /// Unique product catalog id.
-    #[serde(rename = "productCatalogId")]
     pub product_catalog_id: String,
     /// Brand name.
     pub brand: String,
@@ -2325,41 +1882,28 @@ pub struct ProductCatalog {
     /// Product description.
     pub description: String,
     /// The denominations.
-    #[serde(rename = "configResponses")]
     pub config_responses: Vec<crate::types::ProductConfig>,
     /// Whether the catalog is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Display rank.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rank: Option<i64>,
     /// Terms and conditions.
-    #[serde(rename = "termsAndCondition", skip_serializing_if = "Option::is_none")]
     pub terms_and_condition: Option<String>,
     /// Redemption steps.
-    #[serde(rename = "howToRedeem", skip_serializing_if = "Option::is_none")]
     pub how_to_redeem: Option<String>,
     /// Validity of a voucher.
-    #[serde(rename = "expiryPeriod", skip_serializing_if = "Option::is_none")]
     pub expiry_period: Option<i64>,
     /// Whether the catalog is active.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// EnKash's own images.
-    #[serde(rename = "enkashImages", skip_serializing_if = "Option::is_none")]
     pub enkash_images: Option<std::collections::BTreeMap<String, crate::RawJson>>,
     /// Discount.
-    #[serde(
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub discount: Option<rust_decimal::Decimal>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(ProductCatalog {
+crate::serde_helpers::object!(ProductCatalog {
     product_catalog_id: required read "productCatalogId",
     brand: required read "brand",
     aggregator: required read "aggregator",
@@ -2378,24 +1922,21 @@ crate::serde_helpers::decode_object!(ProductCatalog {
 } else keep(extra));
 
 /// Schema: `#/components/schemas/CreateOrderRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CreateOrderRequest {
     /// The denomination (face value) to order.
     pub denomination: i64,
     /// Your unique order reference: fetchOrderDetails finds the order by it. Use a fresh one per order, and the same one only to look the order up.
-    #[serde(rename = "orderReferenceId")]
     pub order_reference_id: String,
     /// Product catalog id.
-    #[serde(rename = "productCatalogId")]
     pub product_catalog_id: String,
     /// Number of vouchers.
     pub quantity: i64,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(CreateOrderRequest {
+crate::serde_helpers::object!(CreateOrderRequest {
     denomination: required read "denomination",
     order_reference_id: required read "orderReferenceId",
     product_catalog_id: required read "productCatalogId",
@@ -2403,41 +1944,32 @@ crate::serde_helpers::decode_object!(CreateOrderRequest {
 } else keep(extra));
 
 /// Schema: `#/components/schemas/CreateOrderResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct CreateOrderResponse {
     /// 0 means success; non-zero means failure, even on HTTP 200.
     ///
     /// Example: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_code: Option<i32>,
     /// Human-readable outcome ("Success", or the failure reason).
     ///
     /// Example: `"Success"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_message: Option<String>,
     /// The same as `response_code`, in the card APIs' spelling.
     ///
     /// Example: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
     /// The same as `response_message`, in the card APIs' spelling.
     ///
     /// Example: `"Success"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The order, kept as raw JSON (shape undocumented).
-    #[serde(
-        with = "crate::serde_helpers::present",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payload: Option<crate::RawJson>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(CreateOrderResponse {
+crate::serde_helpers::object!(CreateOrderResponse {
     response_code: optional read "response_code",
     response_message: optional read "response_message",
     code: optional read "code",
@@ -2448,65 +1980,47 @@ crate::serde_helpers::decode_object!(CreateOrderResponse {
 /// A filter; every field is optional.
 ///
 /// Schema: `#/components/schemas/OrderSearchRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OrderSearchRequest {
     /// The `aggregator` member.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aggregator: Option<String>,
     /// The `aggregatorDiscountFrom` member.
-    #[serde(rename = "aggregatorDiscountFrom", skip_serializing_if = "Option::is_none")]
     pub aggregator_discount_from: Option<i64>,
     /// The `aggregatorDiscountTo` member.
-    #[serde(rename = "aggregatorDiscountTo", skip_serializing_if = "Option::is_none")]
     pub aggregator_discount_to: Option<i64>,
     /// The `aggregatorOrderId` member.
-    #[serde(rename = "aggregatorOrderId", skip_serializing_if = "Option::is_none")]
     pub aggregator_order_id: Option<String>,
     /// The `aggregatorProductId` member.
-    #[serde(rename = "aggregatorProductId", skip_serializing_if = "Option::is_none")]
     pub aggregator_product_id: Option<String>,
     /// The `amountFrom` member.
-    #[serde(rename = "amountFrom", skip_serializing_if = "Option::is_none")]
     pub amount_from: Option<i64>,
     /// The `amountTo` member.
-    #[serde(rename = "amountTo", skip_serializing_if = "Option::is_none")]
     pub amount_to: Option<i64>,
     /// The `brand` member.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<Vec<String>>,
     /// The `category` member.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Vec<String>>,
     /// The `companyId` member.
-    #[serde(rename = "companyId", skip_serializing_if = "Option::is_none")]
     pub company_id: Option<String>,
     /// The `createdOnFrom` member.
-    #[serde(rename = "createdOnFrom", skip_serializing_if = "Option::is_none")]
     pub created_on_from: Option<String>,
     /// The `createdOnTo` member.
-    #[serde(rename = "createdOnTo", skip_serializing_if = "Option::is_none")]
     pub created_on_to: Option<String>,
     /// Sort direction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
     /// The `ekUserId` member.
-    #[serde(rename = "ekUserId", skip_serializing_if = "Option::is_none")]
     pub ek_user_id: Option<String>,
     /// The `email` member.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The `enkashDiscountFrom` member.
-    #[serde(rename = "enkashDiscountFrom", skip_serializing_if = "Option::is_none")]
     pub enkash_discount_from: Option<i64>,
     /// The `enkashDiscountTo` member.
-    #[serde(rename = "enkashDiscountTo", skip_serializing_if = "Option::is_none")]
     pub enkash_discount_to: Option<i64>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(OrderSearchRequest {
+crate::serde_helpers::object!(OrderSearchRequest {
     aggregator: optional read "aggregator",
     aggregator_discount_from: optional read "aggregatorDiscountFrom",
     aggregator_discount_to: optional read "aggregatorDiscountTo",
@@ -2527,41 +2041,32 @@ crate::serde_helpers::decode_object!(OrderSearchRequest {
 } else keep(extra));
 
 /// Schema: `#/components/schemas/OrderSearchResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct OrderSearchResponse {
     /// 0 means success; non-zero means failure, even on HTTP 200.
     ///
     /// Example: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_code: Option<i32>,
     /// Human-readable outcome ("Success", or the failure reason).
     ///
     /// Example: `"Success"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_message: Option<String>,
     /// The same as `response_code`, in the card APIs' spelling.
     ///
     /// Example: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
     /// The same as `response_message`, in the card APIs' spelling.
     ///
     /// Example: `"Success"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// One page of orders, kept as raw JSON (shape undocumented).
-    #[serde(
-        with = "crate::serde_helpers::present",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payload: Option<crate::RawJson>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(OrderSearchResponse {
+crate::serde_helpers::object!(OrderSearchResponse {
     response_code: optional read "response_code",
     response_message: optional read "response_message",
     code: optional read "code",
@@ -2570,17 +2075,15 @@ crate::serde_helpers::decode_object!(OrderSearchResponse {
 } else keep(extra));
 
 /// Schema: `#/components/schemas/OrderDetailsRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OrderDetailsRequest {
     /// Your partner order reference id.
-    #[serde(rename = "orderId")]
     pub order_id: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(OrderDetailsRequest {
+crate::serde_helpers::object!(OrderDetailsRequest {
     order_id: required read "orderId",
 } else keep(extra));
 
@@ -2626,20 +2129,12 @@ impl std::fmt::Display for OrderDetailsEnvelopeResponseCode {
 /// Envelope of Fetch Order Info, as documented: the payload under `paylod` (sic), the code as a string. The correct spelling `payload` is read too.
 ///
 /// Schema: `#/components/schemas/OrderDetailsEnvelope`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct OrderDetailsEnvelope {
     /// The result on success (documented spelling).
-    #[serde(
-        with = "crate::serde_helpers::present",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub paylod: Option<crate::RawJson>,
     /// The result on success (the usual spelling).
-    #[serde(
-        with = "crate::serde_helpers::present",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payload: Option<crate::RawJson>,
     /// 0 means success, as a number or a numeric string ("0").
     pub response_code: crate::types::OrderDetailsEnvelopeResponseCode,
@@ -2648,11 +2143,10 @@ pub struct OrderDetailsEnvelope {
     /// Example: `"Success"`.
     pub response_message: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(OrderDetailsEnvelope {
+crate::serde_helpers::object!(OrderDetailsEnvelope {
     paylod: optional read_some "paylod",
     payload: optional read_some "payload",
     response_code: required read "response_code",
@@ -2660,14 +2154,12 @@ crate::serde_helpers::decode_object!(OrderDetailsEnvelope {
 } else keep(extra));
 
 /// Schema: `#/components/schemas/OrderDetailsResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct OrderDetailsResponse {
     /// The `paylod` member: a [`OrderDetails`](crate::types::OrderDetails).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paylod: Option<crate::types::OrderDetails>,
     /// The `payload` member: a [`OrderDetails`](crate::types::OrderDetails).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::types::OrderDetails>,
     /// 0 means success, as a number or a numeric string ("0").
     pub response_code: crate::types::OrderDetailsEnvelopeResponseCode,
@@ -2676,11 +2168,10 @@ pub struct OrderDetailsResponse {
     /// Example: `"Success"`.
     pub response_message: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(OrderDetailsResponse {
+crate::serde_helpers::object!(OrderDetailsResponse {
     paylod: optional read "paylod",
     payload: optional read "payload",
     response_code: required read "response_code",
@@ -2690,54 +2181,32 @@ crate::serde_helpers::decode_object!(OrderDetailsResponse {
 /// An order and its vouchers. Every member is optional: the page has no field list, only the example.
 ///
 /// Schema: `#/components/schemas/OrderDetails`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct OrderDetails {
     /// EnKash's order id.
-    #[serde(rename = "orderId", skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
     /// Payment status, e.g. SUCCESS.
-    #[serde(rename = "paymentStatus", skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<String>,
     /// Order status, e.g. SUCCESS.
-    #[serde(rename = "orderStatus", skip_serializing_if = "Option::is_none")]
     pub order_status: Option<String>,
     /// Number of vouchers.
-    #[serde(rename = "totalQuantity", skip_serializing_if = "Option::is_none")]
     pub total_quantity: Option<i64>,
     /// Face value of the order.
-    #[serde(
-        rename = "totalAmount",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_amount: Option<rust_decimal::Decimal>,
     /// Amount of the order after discounts.
-    #[serde(
-        rename = "orderAmount",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub order_amount: Option<rust_decimal::Decimal>,
     /// Amount paid.
-    #[serde(
-        rename = "paidAmount",
-        with = "crate::serde_helpers::exact",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub paid_amount: Option<rust_decimal::Decimal>,
     /// Your order reference.
-    #[serde(rename = "partnerOrderReferenceId", skip_serializing_if = "Option::is_none")]
     pub partner_order_reference_id: Option<String>,
     /// The vouchers.
-    #[serde(rename = "voucherDetailsList", skip_serializing_if = "Option::is_none")]
     pub voucher_details_list: Option<Vec<crate::types::Voucher>>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-crate::serde_helpers::decode_object!(OrderDetails {
+crate::serde_helpers::object!(OrderDetails {
     order_id: optional read "orderId",
     payment_status: optional read "paymentStatus",
     order_status: optional read "orderStatus",
@@ -2752,24 +2221,20 @@ crate::serde_helpers::decode_object!(OrderDetails {
 /// One voucher. Its number and PIN are masked in Debug output and logs.
 ///
 /// Schema: `#/components/schemas/Voucher`.
-#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Voucher {
     /// Voucher (card) number; a secret.
     ///
     /// Secret: shown as `<redacted>` in `Debug` output.
-    #[serde(rename = "cardNumber", skip_serializing_if = "Option::is_none")]
     pub card_number: Option<String>,
     /// Voucher PIN; a secret.
     ///
     /// Secret: shown as `<redacted>` in `Debug` output.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pin: Option<String>,
     /// Expiry, e.g. 2025-12-31T23:59:59 (no time zone).
-    #[serde(rename = "expiryDate", skip_serializing_if = "Option::is_none")]
     pub expiry_date: Option<String>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
@@ -2785,7 +2250,7 @@ impl std::fmt::Debug for Voucher {
     }
 }
 
-crate::serde_helpers::decode_object!(Voucher {
+crate::serde_helpers::object!(Voucher {
     card_number: optional read "cardNumber",
     pin: optional read "pin",
     expiry_date: optional read "expiryDate",
