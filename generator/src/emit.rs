@@ -35,7 +35,7 @@ pub fn format_file(header: &str, tokens: TokenStream) -> Result<String, String> 
 }
 
 /// The runtime's table macros: a type name, then `{ entry, … }`, then an optional tail.
-const TABLE_MACROS: &[&str] = &["object", "string_enum", "int_enum"];
+const TABLE_MACROS: &[&str] = &["object", "union", "string_enum", "int_enum"];
 
 /// A call of one of the [`TABLE_MACROS`] as a person writes it, one entry per line:
 /// `prettyplease` prints a macro's tokens as flowing text. `None` for any other item.
@@ -64,13 +64,20 @@ fn table_macro(file: &syn::File) -> Option<String> {
     // A blank line first: the call follows the type it implements, as a separate item.
     let mut out = format!("\n{}!({ty} {{\n", path.join("::"));
     let mut entry = Vec::new();
+    // Entries end at a `,` outside a type's `<…>`.
+    let mut angles = 0usize;
     for token in entries.stream() {
-        if matches!(&token, TokenTree::Punct(p) if p.as_char() == ',') {
-            out.push_str(&format!("    {},\n", spaced(&entry)));
-            entry.clear();
-        } else {
-            entry.push(token);
+        match &token {
+            TokenTree::Punct(p) if p.as_char() == ',' && angles == 0 => {
+                out.push_str(&format!("    {},\n", spaced(&entry)));
+                entry.clear();
+                continue;
+            }
+            TokenTree::Punct(p) if p.as_char() == '<' => angles += 1,
+            TokenTree::Punct(p) if p.as_char() == '>' => angles = angles.saturating_sub(1),
+            _ => {}
         }
+        entry.push(token);
     }
     if !entry.is_empty() {
         out.push_str(&format!("    {},\n", spaced(&entry)));
@@ -85,23 +92,33 @@ fn table_macro(file: &syn::File) -> Option<String> {
     Some(out)
 }
 
-/// Tokens as text, a space between two unless the second is `:` or a `(…)` group, or the
-/// first a minus sign.
+/// Tokens as text, spaced as rustfmt spaces them: none around `::`, `<` and before `>`,
+/// before `,` and `:`, before a `(…)` group, after a minus sign.
 fn spaced(tokens: &[proc_macro2::TokenTree]) -> String {
-    use proc_macro2::{Delimiter, TokenTree};
+    use proc_macro2::{Delimiter, Spacing, TokenTree};
+    let punct = |t: &TokenTree| match t {
+        TokenTree::Punct(p) => Some((p.as_char(), p.spacing())),
+        _ => None,
+    };
     let mut out = String::new();
-    let mut after_minus = true;
-    for token in tokens {
-        let glued = match token {
-            TokenTree::Punct(p) => p.as_char() == ':',
-            TokenTree::Group(g) => g.delimiter() == Delimiter::Parenthesis,
-            _ => false,
+    for (i, token) in tokens.iter().enumerate() {
+        let before = i.checked_sub(1).map(|j| &tokens[j]);
+        let glued_to_previous = match (before.and_then(punct), punct(token)) {
+            (None, _) if before.is_none() => true,
+            (_, Some((',' | ':' | '>', _))) => true,
+            (_, Some(('<', _))) => true,
+            (Some(('<' | '-', _)), _) => true,
+            (Some((':', Spacing::Joint)), _) => true,
+            // The second `:` of a `::`.
+            (Some((':', Spacing::Alone)), _) => {
+                i >= 2 && punct(&tokens[i - 2]) == Some((':', Spacing::Joint))
+            }
+            _ => matches!(token, TokenTree::Group(g) if g.delimiter() == Delimiter::Parenthesis),
         };
-        if !glued && !after_minus {
+        if !glued_to_previous {
             out.push(' ');
         }
         out.push_str(&token.to_string());
-        after_minus = matches!(token, TokenTree::Punct(p) if p.as_char() == '-');
     }
     out
 }
@@ -422,6 +439,10 @@ mod tests {
                 amount: optional read_exact "amount" | "value",
             } else keep(extra));
             crate::values::int_enum!(Level { Low = -1i64 "-1" });
+            crate::serde_helpers::union!(U {
+                A: boxed plain std::collections::BTreeMap<String, Vec<crate::types::A>>,
+                B: bare exact Option<rust_decimal::Decimal>,
+            });
             crate::values::string_enum!(Empty {});
             other::object!(A { a: b });
         };
@@ -433,6 +454,9 @@ mod tests {
              amount: optional read_exact \"amount\" | \"value\",\n\
              } else keep(extra));\n\
              \ncrate::values::int_enum!(Level {\n    Low = -1i64 \"-1\",\n});\n\
+             \ncrate::serde_helpers::union!(U {\n    \
+             A: boxed plain std::collections::BTreeMap<String, Vec<crate::types::A>>,\n    \
+             B: bare exact Option<rust_decimal::Decimal>,\n});\n\
              \ncrate::values::string_enum!(Empty {\n});\n\
              \nother::object!(A {\n    a: b,\n});\n"
         );

@@ -70,13 +70,6 @@ fn derives(eq: bool, debug: bool) -> TokenStream {
     quote!(#[derive(#debug Clone, PartialEq, #eq serde::Serialize, serde::Deserialize)])
 }
 
-/// Like [`derives`], without `Deserialize`: the type implements it by hand.
-fn derives_serialize_only(eq: bool, debug: bool) -> TokenStream {
-    let eq = eq.then(|| quote!(Eq, Hash,));
-    let debug = debug.then(|| quote!(Debug,));
-    quote!(#[derive(#debug Clone, PartialEq, #eq serde::Serialize)])
-}
-
 /// The Rust type of a struct's catch-all: unknown members kept as raw JSON text (exact
 /// numbers), or a typed map for `additionalProperties: {schema}`.
 fn extra_type(ty: &TypeRef) -> TokenStream {
@@ -342,14 +335,14 @@ fn union(name: &str, variants: &[UnionVariant], api: &Api) -> TokenStream {
             }
         }
     });
-    let eq = variants.iter().all(|v| api.is_eq(&v.ty));
-    let derive = derives_serialize_only(eq, true);
+    let eq = variants
+        .iter()
+        .all(|v| api.is_eq(&v.ty))
+        .then(|| quote!(Eq, Hash,));
     let arms = variants.iter().map(|v| {
         let id = ident(&v.rust);
         let inner = rust_type(&v.ty);
         let inner = if v.boxed { quote!(Box<#inner>) } else { inner };
-        let with =
-            serde_with(&v.ty, Optionality::Required, api).map(|w| quote!(#[serde(with = #w)]));
         let doc = format!(
             " The value as `{}`.",
             inner
@@ -358,49 +351,31 @@ fn union(name: &str, variants: &[UnionVariant], api: &Api) -> TokenStream {
                 .replace(" < ", "<")
                 .replace(" >", ">")
         );
-        quote!(#[doc = #doc] #with #id(#inner),)
+        quote!(#[doc = #doc] #id(#inner),)
     });
-    // Decoding: each variant in order, from the value's own text, so decimals stay exact
-    // (serde's `untagged` would buffer them through `f64`).
-    let helpers: TokenStream = crate::emit::HELPERS.parse().expect("a path");
-    let tries = variants.iter().map(|v| {
+    // Written as the variant's value; read as the first variant that reads it (see the
+    // runtime's `union!`).
+    let codec = variants.iter().map(|v| {
         let id = ident(&v.rust);
+        let wrap = ident(if v.boxed { "boxed" } else { "bare" });
+        let read = ident(if api.contains_decimal(&v.ty) {
+            "exact"
+        } else {
+            "plain"
+        });
         let inner = rust_type(&v.ty);
-        let value = if v.boxed {
-            quote!(Box::new(value))
-        } else {
-            quote!(value)
-        };
-        if api.contains_decimal(&v.ty) {
-            quote! {
-                if let Ok(#helpers::FromExact(value)) = serde_json::from_str::<#helpers::FromExact<#inner>>(text) {
-                    return Ok(Self::#id(#value));
-                }
-            }
-        } else {
-            quote! {
-                if let Ok(value) = serde_json::from_str::<#inner>(text) {
-                    return Ok(Self::#id(#value));
-                }
-            }
-        }
+        quote!(#id: #wrap #read #inner,)
     });
-    let no_match = format!("the value matches no variant of {name}");
+    let helpers: TokenStream = crate::emit::HELPERS.parse().expect("a path");
     quote! {
-        #derive
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq, #eq)]
         pub enum #ty {
             #(#arms)*
         }
 
-        impl<'de> serde::Deserialize<'de> for #ty {
-            fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-                let raw = Box::<serde_json::value::RawValue>::deserialize(input)?;
-                let text = raw.get();
-                #(#tries)*
-                Err(serde::de::Error::custom(#no_match))
-            }
-        }
+        #helpers::union!(#ty {
+            #(#codec)*
+        });
 
         #display
     }

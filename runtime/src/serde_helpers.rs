@@ -492,6 +492,87 @@ macro_rules! __object {
 
 pub use crate::__object as object;
 
+/// A generated union's `Serialize` and `Deserialize`: each variant holds one type (`boxed`
+/// or `bare`; read and written `plain` or `exact`, decimals as exact numbers). A value is
+/// written as its variant's; it is read as the first variant, in order, that reads it
+/// from the value's own text (serde's `untagged` would buffer decimals through `f64`).
+///
+/// ```ignore
+/// union!(Amount {
+///     Decimal: bare exact rust_decimal::Decimal,
+///     Text: bare plain String,
+/// });
+/// ```
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __union {
+    ($ty:ident { $($variant:ident: $wrap:ident $read:ident $inner:ty,)* }) => {
+        impl $crate::serde_helpers::serde::Serialize for $ty {
+            fn serialize<S: $crate::serde_helpers::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                match *self {
+                    $(Self::$variant(ref value) => {
+                        $crate::__union!(@write $read)(value, serializer)
+                    })*
+                }
+            }
+        }
+
+        impl<'de> $crate::serde_helpers::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::serde_helpers::serde::Deserializer<'de>>(
+                input: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                let raw = $crate::serde_helpers::raw_value(input)?;
+                $(
+                    if let ::std::option::Option::Some(value) =
+                        $crate::__union!(@read $read $inner, raw.get())
+                    {
+                        return ::std::result::Result::Ok(Self::$variant(
+                            $crate::__union!(@wrap $wrap value),
+                        ));
+                    }
+                )*
+                ::std::result::Result::Err(
+                    <D::Error as $crate::serde_helpers::serde::de::Error>::custom(
+                        ::std::concat!("the value matches no variant of ", ::std::stringify!($ty)),
+                    ),
+                )
+            }
+        }
+    };
+    (@write plain) => { $crate::serde_helpers::serde::Serialize::serialize };
+    (@write exact) => { $crate::serde_helpers::Exact::serialize_exact };
+    (@read plain $inner:ty, $text:expr) => { $crate::serde_helpers::variant::<$inner>($text) };
+    (@read exact $inner:ty, $text:expr) => {
+        $crate::serde_helpers::variant_exact::<$inner>($text)
+    };
+    (@wrap boxed $value:ident) => { ::std::boxed::Box::new($value) };
+    (@wrap bare $value:ident) => { $value };
+}
+
+pub use crate::__union as union;
+
+/// A value as its JSON text, for a union to try each variant on.
+pub fn raw_value<'de, D: Deserializer<'de>>(
+    input: D,
+) -> Result<Box<serde_json::value::RawValue>, D::Error> {
+    Box::<serde_json::value::RawValue>::deserialize(input)
+}
+
+/// A union's variant read from the value's text, if it reads as `T`.
+pub fn variant<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
+    serde_json::from_str(text).ok()
+}
+
+/// A union's variant read from the value's text with [`Exact`], if it reads as `T`.
+pub fn variant_exact<T: Exact>(text: &str) -> Option<T> {
+    serde_json::from_str::<FromExact<T>>(text)
+        .ok()
+        .map(|value| value.0)
+}
+
 /// Writes one member of a generated object.
 pub fn write<M: SerializeMap, T: Serialize + ?Sized>(
     map: &mut M,

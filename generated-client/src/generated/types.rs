@@ -1487,8 +1487,7 @@ crate::serde_helpers::object!(CardSearchResponse {
 /// A page of cards, or (as one documented answer shows) a single card.
 ///
 /// Schema: `#/components/schemas/CardSearchResult`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CardSearchResult {
     /// The value as `Box<crate::types::CardPage>`.
     CardPage(Box<crate::types::CardPage>),
@@ -1496,19 +1495,10 @@ pub enum CardSearchResult {
     CardHolder(Box<crate::types::CardHolder>),
 }
 
-impl<'de> serde::Deserialize<'de> for CardSearchResult {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        let raw = Box::<serde_json::value::RawValue>::deserialize(input)?;
-        let text = raw.get();
-        if let Ok(value) = serde_json::from_str::<crate::types::CardPage>(text) {
-            return Ok(Self::CardPage(Box::new(value)));
-        }
-        if let Ok(value) = serde_json::from_str::<crate::types::CardHolder>(text) {
-            return Ok(Self::CardHolder(Box::new(value)));
-        }
-        Err(serde::de::Error::custom("the value matches no variant of CardSearchResult"))
-    }
-}
+crate::serde_helpers::union!(CardSearchResult {
+    CardPage: boxed plain crate::types::CardPage,
+    CardHolder: boxed plain crate::types::CardHolder,
+});
 
 /// Schema: `#/components/schemas/CardPage`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2090,8 +2080,7 @@ crate::serde_helpers::object!(OrderDetailsRequest {
 /// 0 means success, as a number or a numeric string ("0").
 ///
 /// Schema: `#/components/schemas/OrderDetailsEnvelope/properties/response_code`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrderDetailsEnvelopeResponseCode {
     /// The value as `i32`.
     Integer(i32),
@@ -2099,23 +2088,10 @@ pub enum OrderDetailsEnvelopeResponseCode {
     String(String),
 }
 
-impl<'de> serde::Deserialize<'de> for OrderDetailsEnvelopeResponseCode {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-        let raw = Box::<serde_json::value::RawValue>::deserialize(input)?;
-        let text = raw.get();
-        if let Ok(value) = serde_json::from_str::<i32>(text) {
-            return Ok(Self::Integer(value));
-        }
-        if let Ok(value) = serde_json::from_str::<String>(text) {
-            return Ok(Self::String(value));
-        }
-        Err(
-            serde::de::Error::custom(
-                "the value matches no variant of OrderDetailsEnvelopeResponseCode",
-            ),
-        )
-    }
-}
+crate::serde_helpers::union!(OrderDetailsEnvelopeResponseCode {
+    Integer: bare plain i32,
+    String: bare plain String,
+});
 
 impl std::fmt::Display for OrderDetailsEnvelopeResponseCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
