@@ -168,6 +168,9 @@ fn space_items(code: &str) -> String {
                 && (p.strip_prefix(indent) == Some("}")
                     || (p.starts_with(indent)
                         && !p[indent.len()..].starts_with(' ')
+                        && p.ends_with(" {}"))
+                    || (p.starts_with(indent)
+                        && !p[indent.len()..].starts_with(' ')
                         && p.ends_with(';')
                         && !line.trim_start().starts_with("use ")));
             let starts_item = ITEM_STARTS

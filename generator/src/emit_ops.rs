@@ -11,11 +11,12 @@
 //!
 //! A builder with required inputs has one type parameter, its state: a tuple with one
 //! slot per required input, each the input's `Missing…` marker until its setter makes it
-//! `Set`. A setter maps the state through the operation's `State` trait (one associated
-//! type per input), so it never restates the other slots, and the generated code grows
-//! linearly with the number of inputs. `send()` requires the state to be `Complete` for
-//! the operation's inputs, so forgetting a required field is a compile error that names
-//! the field's marker.
+//! `Set`. A setter returns the state with its slot set, `Filled<S, slot>` (the runtime's
+//! `typestate::Fill`, implemented once for every tuple length), so it never restates the
+//! other slots, and the generated code grows linearly with the number of inputs. The
+//! operation's `State` trait only bundles the `Fill` bounds its setters need. `send()`
+//! requires the state to be `Complete` for the operation's inputs, so forgetting a
+//! required field is a compile error that names the field's marker.
 
 use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
@@ -203,6 +204,8 @@ struct Input<'a> {
     location: Where,
     required: bool,
     in_typestate: bool,
+    /// The input's slot in the builder's state tuple, when it is in the typestate.
+    slot: usize,
     query: QueryEncoding,
     part: Option<PartKind>,
     doc: Option<&'a str>,
@@ -223,7 +226,8 @@ impl<'a> Plan<'a> {
         let inputs = op
             .inputs
             .iter()
-            .map(|i| {
+            .zip(op.typestate_slots())
+            .map(|(i, slot)| {
                 let body_field = i
                     .body_field
                     .and_then(|k| body_fields.and_then(|f| f.get(k)))
@@ -236,7 +240,8 @@ impl<'a> Plan<'a> {
                     struct_field: body_field.map(|f| f.rust.as_str()),
                     location: i.kind,
                     required: i.required,
-                    in_typestate: i.in_typestate(),
+                    in_typestate: slot.is_some(),
+                    slot: slot.unwrap_or_default(),
                     query: i.query,
                     part: i.part,
                     doc: i.doc.as_deref(),
@@ -266,9 +271,9 @@ fn marker(i: &Input<'_>) -> proc_macro2::Ident {
     format_ident!("Missing{}", bare(&i.name).to_upper_camel_case())
 }
 
-/// The `State` trait's associated type naming the state with the input set.
-fn with_slot(i: &Input<'_>) -> proc_macro2::Ident {
-    format_ident!("With{}", bare(&i.name).to_upper_camel_case())
+/// A slot's number as written in a type: `Filled<S, 0>`.
+fn slot_literal(n: usize) -> proc_macro2::Literal {
+    proc_macro2::Literal::usize_unsuffixed(n)
 }
 
 /// The tuple impl's type parameter for slot `n`: `A`…`Z`, then `A26`, `A27`, …
@@ -334,9 +339,8 @@ fn client_fn(plan: &Plan<'_>) -> TokenStream {
 
 /// The module of an operation: its `Inputs` (one `Option` per input, and how they become a
 /// request), and, when it has required inputs, its typestate: a `Missing…` marker per
-/// required input, the `State` trait naming for each input the state with it set, its one
-/// impl for the tuple of slots, and the `Complete` impl that `send()` needs and only an
-/// all-`Set` tuple has.
+/// required input, the `State` trait bundling the `Fill` bound of each slot, and the
+/// `Complete` impl that `send()` needs and only an all-`Set` tuple has.
 fn op_module(plan: &Plan<'_>, api: &Api) -> TokenStream {
     let op = plan.op;
     let markers = &plan.markers;
@@ -418,43 +422,22 @@ fn typestate(states: &[&Input<'_>]) -> TokenStream {
     });
     let missing = states.iter().map(|i| marker(i));
     let params: Vec<_> = (0..states.len()).map(slot_param).collect();
-    let decls = states.iter().map(|i| {
-        let w = with_slot(i);
-        let doc = format!(" This state with `{}` set.", i.wire);
-        quote! {
-            #[doc = #doc]
-            type #w;
-        }
-    });
-    let defs = states.iter().enumerate().map(|(n, i)| {
-        let w = with_slot(i);
-        let after = params
-            .iter()
-            .enumerate()
-            .map(|(k, p)| if k == n { quote!(Set) } else { quote!(#p) });
-        quote!(type #w = (#(#after,)*);)
-    });
-    let required = quote!(Required);
-    let complete = quote!(Complete);
+    let slots: Vec<_> = states.iter().map(|i| slot_literal(i.slot)).collect();
     quote! {
-        pub use crate::request::typestate::Set;
+        pub use crate::request::typestate::{Filled, Set};
 
         #(#marker_items)*
 
-        /// The state of a new builder: every required input missing.
+        /// The state of a new builder: every required input missing, one slot each.
         pub type Empty = (#(#missing,)*);
 
-        /// Which required inputs are set; implemented by the tuple with one slot per
-        /// required input, in the order of [`Empty`].
-        pub trait State {
-            #(#decls)*
-        }
+        /// A state of this builder: a tuple with a slot for each required input, in the
+        /// order of [`Empty`], each a `Missing…` marker or [`Set`].
+        pub trait State: #(Fill<#slots>)+* {}
 
-        impl<#(#params),*> State for (#(#params,)*) {
-            #(#defs)*
-        }
+        impl<S: #(Fill<#slots>)+*> State for S {}
 
-        impl<#(#params: #required),*> #complete<Inputs> for (#(#params,)*) {}
+        impl<#(#params: Required),*> Complete<Inputs> for (#(#params,)*) {}
     }
 }
 
@@ -543,6 +526,20 @@ fn builder_doc(plan: &Plan<'_>, api: &Api) -> TokenStream {
         parts.push(format!(
             "Required before `.send()`: {}.",
             required.join(", ")
+        ));
+    }
+    // Beyond the slots a state tracks: checked when the request is built.
+    let unchecked: Vec<String> = plan
+        .inputs
+        .iter()
+        .filter(|i| i.required && !i.in_typestate && i.location != Where::Path)
+        .map(|i| format!("`.{}(..)`", i.name))
+        .collect();
+    if !unchecked.is_empty() {
+        parts.push(format!(
+            "Also required, checked when the request is built (a missing one is an \
+             [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming it): {}.",
+            unchecked.join(", ")
         ));
     }
     parts.push(returns_doc(op, api));
@@ -680,10 +677,12 @@ fn setter(plan: &Plan<'_>, i: &Input<'_>) -> TokenStream {
         Where::BodyField => format!("Body field `{}`.", i.wire),
         _ => "The request body.".to_owned(),
     };
-    notes.push(format!(
-        "{place}{}",
-        if i.required { " Required." } else { "" }
-    ));
+    let required = match (i.required, i.in_typestate) {
+        (true, true) => " Required.",
+        (true, false) => " Required (checked when the request is built).",
+        (false, _) => "",
+    };
+    notes.push(format!("{place}{required}"));
     match (&i.constraints.pattern, &i.constraints.pattern_unchecked) {
         (Some(p), None) => notes.push(format!("Checked before sending: must match `{p}`.")),
         (Some(p), Some(why)) => notes.push(format!(
@@ -704,10 +703,11 @@ fn setter(plan: &Plan<'_>, i: &Input<'_>) -> TokenStream {
             }
         };
     }
-    let with = with_slot(i);
+    let markers = &plan.markers;
+    let slot = slot_literal(i.slot);
     quote! {
         #docs
-        pub fn #name(mut self, value: impl Into<#ty>) -> #b<S::#with> {
+        pub fn #name(mut self, value: impl Into<#ty>) -> #b<#markers::Filled<S, #slot>> {
             self.inputs.#name = Some(value.into());
             self.into_state()
         }
@@ -728,7 +728,7 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
 
     // `Complete` proves that every required input was set; a path input is given to the
     // `Client` method.
-    let given = |i: &&Input<'_>| i.in_typestate || i.location == Where::Path;
+    let given = |i: &&Input<'_>| i.required || i.location == Where::Path;
     let take = plan.inputs.iter().any(|i| given(&i)).then(|| quote!(take));
     let unwraps = plan.inputs.iter().filter(given).map(|i| {
         let n = ident(&i.name);

@@ -388,9 +388,27 @@ pub enum PartKind {
 }
 
 impl Input {
-    /// Whether the builder tracks the input in its typestate: required and not positional.
+    /// Whether the builder can track the input in its typestate: required and not
+    /// positional (see [`Operation::typestate_slots`]).
     pub fn in_typestate(&self) -> bool {
         self.required && self.kind != InputKind::Path
+    }
+}
+
+/// How many required inputs a builder's state tracks: the runtime's `typestate::Fill` is
+/// implemented for state tuples up to this length. A required input beyond it is checked
+/// when the request is built instead (`Error::InvalidRequest` naming it).
+pub const TYPESTATE_SLOTS: usize = 24;
+
+impl Operation {
+    /// For each input, in order, its slot in the builder's state tuple: the required,
+    /// non-positional inputs numbered from 0, up to [`TYPESTATE_SLOTS`] of them.
+    pub fn typestate_slots(&self) -> Vec<Option<usize>> {
+        let mut slots = 0..TYPESTATE_SLOTS;
+        self.inputs
+            .iter()
+            .map(|i| if i.in_typestate() { slots.next() } else { None })
+            .collect()
     }
 }
 

@@ -376,6 +376,56 @@ pub mod typestate {
 
     impl Required for Set {}
 
+    /// Implemented by every state tuple with a slot `I`: [`Filled`] names the state with
+    /// that slot [`Set`], which a required input's setter returns. Implemented for tuples
+    /// of up to 24 slots; an operation's required inputs beyond the 24th are checked when
+    /// the request is built.
+    pub trait Fill<const I: usize> {
+        /// The state with slot `I` set.
+        type Filled;
+    }
+
+    /// The state `S` with slot `I` set.
+    pub type Filled<S, const I: usize> = <S as Fill<I>>::Filled;
+
+    /// Every `Fill` impl of the tuple with the given slots: for each slot in turn, the
+    /// tuple with that slot `Set` and the others as they are.
+    macro_rules! fill {
+        ($($all:ident)+) => { fill!(@slot [$($all)+] [] [$($all)+] 0); };
+        (@slot [$($all:ident)+] [$($before:ident)*] [$at:ident $($after:ident)*] $i:expr) => {
+            impl<$($all),+> Fill<{ $i }> for ($($all,)+) {
+                type Filled = ($($before,)* Set, $($after,)*);
+            }
+            fill!(@slot [$($all)+] [$($before)* $at] [$($after)*] $i + 1);
+        };
+        (@slot [$($all:ident)+] [$($before:ident)*] [] $i:expr) => {};
+    }
+
+    fill!(A);
+    fill!(A B);
+    fill!(A B C);
+    fill!(A B C D);
+    fill!(A B C D E);
+    fill!(A B C D E F);
+    fill!(A B C D E F G);
+    fill!(A B C D E F G H);
+    fill!(A B C D E F G H I);
+    fill!(A B C D E F G H I J);
+    fill!(A B C D E F G H I J K);
+    fill!(A B C D E F G H I J K L);
+    fill!(A B C D E F G H I J K L M);
+    fill!(A B C D E F G H I J K L M N);
+    fill!(A B C D E F G H I J K L M N O);
+    fill!(A B C D E F G H I J K L M N O P);
+    fill!(A B C D E F G H I J K L M N O P Q);
+    fill!(A B C D E F G H I J K L M N O P Q R);
+    fill!(A B C D E F G H I J K L M N O P Q R S);
+    fill!(A B C D E F G H I J K L M N O P Q R S T);
+    fill!(A B C D E F G H I J K L M N O P Q R S T U);
+    fill!(A B C D E F G H I J K L M N O P Q R S T U V);
+    fill!(A B C D E F G H I J K L M N O P Q R S T U V W);
+    fill!(A B C D E F G H I J K L M N O P Q R S T U V W X);
+
     /// Implemented by a state in which every required input of the operation whose inputs
     /// are `I` is set: `send()` needs it. Each operation implements it for its tuple of
     /// slots, each slot [`Required`]; a builder without required inputs has the state `()`.

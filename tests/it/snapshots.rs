@@ -125,6 +125,7 @@ fixtures!(
     one_of_any_of,
     nullable,
     parameters,
+    many_required,
     form_body,
     json_body,
     odd_names,

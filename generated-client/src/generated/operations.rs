@@ -304,7 +304,7 @@ pub mod create_access_token {
         }
     }
 
-    pub use crate::request::typestate::Set;
+    pub use crate::request::typestate::{Filled, Set};
 
     /// `username` has not been set yet: call `.username(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -322,7 +322,7 @@ pub mod create_access_token {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingClientId;
 
-    /// The state of a new builder: every required input missing.
+    /// The state of a new builder: every required input missing, one slot each.
     pub type Empty = (
         MissingUsername,
         MissingPassword,
@@ -330,31 +330,11 @@ pub mod create_access_token {
         MissingClientId,
     );
 
-    /// Which required inputs are set; implemented by the tuple with one slot per
-    /// required input, in the order of [`Empty`].
-    pub trait State {
-        /// This state with `username` set.
-        type WithUsername;
+    /// A state of this builder: a tuple with a slot for each required input, in the
+    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
+    pub trait State: Fill<0> + Fill<1> + Fill<2> + Fill<3> {}
 
-        /// This state with `password` set.
-        type WithPassword;
-
-        /// This state with `grant_type` set.
-        type WithGrantType;
-
-        /// This state with `clientId` set.
-        type WithClientId;
-    }
-
-    impl<A, B, C, D> State for (A, B, C, D) {
-        type WithUsername = (Set, B, C, D);
-
-        type WithPassword = (A, Set, C, D);
-
-        type WithGrantType = (A, B, Set, D);
-
-        type WithClientId = (A, B, C, Set);
-    }
+    impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> State for S {}
 
     impl<A: Required, B: Required, C: Required, D: Required> Complete<Inputs>
     for (A, B, C, D) {}
@@ -412,7 +392,7 @@ impl<S: create_access_token::State> CreateAccessToken<S> {
     pub fn username(
         mut self,
         value: impl Into<String>,
-    ) -> CreateAccessToken<S::WithUsername> {
+    ) -> CreateAccessToken<create_access_token::Filled<S, 0>> {
         self.inputs.username = Some(value.into());
         self.into_state()
     }
@@ -423,7 +403,7 @@ impl<S: create_access_token::State> CreateAccessToken<S> {
     pub fn password(
         mut self,
         value: impl Into<String>,
-    ) -> CreateAccessToken<S::WithPassword> {
+    ) -> CreateAccessToken<create_access_token::Filled<S, 1>> {
         self.inputs.password = Some(value.into());
         self.into_state()
     }
@@ -434,7 +414,7 @@ impl<S: create_access_token::State> CreateAccessToken<S> {
     pub fn grant_type(
         mut self,
         value: impl Into<crate::types::AccessTokenRequestGrantType>,
-    ) -> CreateAccessToken<S::WithGrantType> {
+    ) -> CreateAccessToken<create_access_token::Filled<S, 2>> {
         self.inputs.grant_type = Some(value.into());
         self.into_state()
     }
@@ -445,7 +425,7 @@ impl<S: create_access_token::State> CreateAccessToken<S> {
     pub fn client_id(
         mut self,
         value: impl Into<String>,
-    ) -> CreateAccessToken<S::WithClientId> {
+    ) -> CreateAccessToken<create_access_token::Filled<S, 3>> {
         self.inputs.client_id = Some(value.into());
         self.into_state()
     }
@@ -504,7 +484,7 @@ pub mod create_coin_event {
         }
     }
 
-    pub use crate::request::typestate::Set;
+    pub use crate::request::typestate::{Filled, Set};
 
     /// `configuration` has not been set yet: call `.configuration(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -522,7 +502,7 @@ pub mod create_coin_event {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingAmount;
 
-    /// The state of a new builder: every required input missing.
+    /// The state of a new builder: every required input missing, one slot each.
     pub type Empty = (
         MissingConfiguration,
         MissingCompanyId,
@@ -530,31 +510,11 @@ pub mod create_coin_event {
         MissingAmount,
     );
 
-    /// Which required inputs are set; implemented by the tuple with one slot per
-    /// required input, in the order of [`Empty`].
-    pub trait State {
-        /// This state with `configuration` set.
-        type WithConfiguration;
+    /// A state of this builder: a tuple with a slot for each required input, in the
+    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
+    pub trait State: Fill<0> + Fill<1> + Fill<2> + Fill<3> {}
 
-        /// This state with `companyId` set.
-        type WithCompanyId;
-
-        /// This state with `event` set.
-        type WithEvent;
-
-        /// This state with `amount` set.
-        type WithAmount;
-    }
-
-    impl<A, B, C, D> State for (A, B, C, D) {
-        type WithConfiguration = (Set, B, C, D);
-
-        type WithCompanyId = (A, Set, C, D);
-
-        type WithEvent = (A, B, Set, D);
-
-        type WithAmount = (A, B, C, Set);
-    }
+    impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> State for S {}
 
     impl<A: Required, B: Required, C: Required, D: Required> Complete<Inputs>
     for (A, B, C, D) {}
@@ -625,7 +585,7 @@ impl<S: create_coin_event::State> CreateCoinEvent<S> {
     pub fn configuration(
         mut self,
         value: impl Into<crate::types::CoinConfiguration>,
-    ) -> CreateCoinEvent<S::WithConfiguration> {
+    ) -> CreateCoinEvent<create_coin_event::Filled<S, 0>> {
         self.inputs.configuration = Some(value.into());
         self.into_state()
     }
@@ -636,7 +596,7 @@ impl<S: create_coin_event::State> CreateCoinEvent<S> {
     pub fn company_id(
         mut self,
         value: impl Into<String>,
-    ) -> CreateCoinEvent<S::WithCompanyId> {
+    ) -> CreateCoinEvent<create_coin_event::Filled<S, 1>> {
         self.inputs.company_id = Some(value.into());
         self.into_state()
     }
@@ -644,7 +604,10 @@ impl<S: create_coin_event::State> CreateCoinEvent<S> {
     /// Event name that earns coins, e.g. MEAL_CARD_PAYMENT.
     ///
     /// Body field `event`. Required.
-    pub fn event(mut self, value: impl Into<String>) -> CreateCoinEvent<S::WithEvent> {
+    pub fn event(
+        mut self,
+        value: impl Into<String>,
+    ) -> CreateCoinEvent<create_coin_event::Filled<S, 2>> {
         self.inputs.event = Some(value.into());
         self.into_state()
     }
@@ -652,7 +615,10 @@ impl<S: create_coin_event::State> CreateCoinEvent<S> {
     /// Coins awarded for the event.
     ///
     /// Body field `amount`. Required.
-    pub fn amount(mut self, value: impl Into<i64>) -> CreateCoinEvent<S::WithAmount> {
+    pub fn amount(
+        mut self,
+        value: impl Into<i64>,
+    ) -> CreateCoinEvent<create_coin_event::Filled<S, 3>> {
         self.inputs.amount = Some(value.into());
         self.into_state()
     }
@@ -718,7 +684,8 @@ pub mod allocate_coins {
     }
 
     impl KeyedWrite for Inputs {}
-    pub use crate::request::typestate::Set;
+
+    pub use crate::request::typestate::{Filled, Set};
 
     /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -736,34 +703,14 @@ pub mod allocate_coins {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingUserId;
 
-    /// The state of a new builder: every required input missing.
+    /// The state of a new builder: every required input missing, one slot each.
     pub type Empty = (MissingCompanyId, MissingEvent, MissingRequestId, MissingUserId);
 
-    /// Which required inputs are set; implemented by the tuple with one slot per
-    /// required input, in the order of [`Empty`].
-    pub trait State {
-        /// This state with `companyId` set.
-        type WithCompanyId;
+    /// A state of this builder: a tuple with a slot for each required input, in the
+    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
+    pub trait State: Fill<0> + Fill<1> + Fill<2> + Fill<3> {}
 
-        /// This state with `event` set.
-        type WithEvent;
-
-        /// This state with `requestId` set.
-        type WithRequestId;
-
-        /// This state with `userId` set.
-        type WithUserId;
-    }
-
-    impl<A, B, C, D> State for (A, B, C, D) {
-        type WithCompanyId = (Set, B, C, D);
-
-        type WithEvent = (A, Set, C, D);
-
-        type WithRequestId = (A, B, Set, D);
-
-        type WithUserId = (A, B, C, Set);
-    }
+    impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> State for S {}
 
     impl<A: Required, B: Required, C: Required, D: Required> Complete<Inputs>
     for (A, B, C, D) {}
@@ -827,7 +774,7 @@ impl<S: allocate_coins::State> AllocateCoins<S> {
     pub fn company_id(
         mut self,
         value: impl Into<String>,
-    ) -> AllocateCoins<S::WithCompanyId> {
+    ) -> AllocateCoins<allocate_coins::Filled<S, 0>> {
         self.inputs.company_id = Some(value.into());
         self.into_state()
     }
@@ -835,7 +782,10 @@ impl<S: allocate_coins::State> AllocateCoins<S> {
     /// Event whose configured coins are allocated, e.g. REFERRAL_EVENT.
     ///
     /// Body field `event`. Required.
-    pub fn event(mut self, value: impl Into<String>) -> AllocateCoins<S::WithEvent> {
+    pub fn event(
+        mut self,
+        value: impl Into<String>,
+    ) -> AllocateCoins<allocate_coins::Filled<S, 1>> {
         self.inputs.event = Some(value.into());
         self.into_state()
     }
@@ -846,7 +796,7 @@ impl<S: allocate_coins::State> AllocateCoins<S> {
     pub fn request_id(
         mut self,
         value: impl Into<String>,
-    ) -> AllocateCoins<S::WithRequestId> {
+    ) -> AllocateCoins<allocate_coins::Filled<S, 2>> {
         self.inputs.request_id = Some(value.into());
         self.into_state()
     }
@@ -854,7 +804,10 @@ impl<S: allocate_coins::State> AllocateCoins<S> {
     /// EnKash user id receiving the coins.
     ///
     /// Body field `userId`. Required.
-    pub fn user_id(mut self, value: impl Into<String>) -> AllocateCoins<S::WithUserId> {
+    pub fn user_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> AllocateCoins<allocate_coins::Filled<S, 3>> {
         self.inputs.user_id = Some(value.into());
         self.into_state()
     }
@@ -1100,25 +1053,20 @@ pub mod get_coin_balance {
         }
     }
 
-    pub use crate::request::typestate::Set;
+    pub use crate::request::typestate::{Filled, Set};
 
     /// `userId` has not been set yet: call `.user_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingUserId;
 
-    /// The state of a new builder: every required input missing.
+    /// The state of a new builder: every required input missing, one slot each.
     pub type Empty = (MissingUserId,);
 
-    /// Which required inputs are set; implemented by the tuple with one slot per
-    /// required input, in the order of [`Empty`].
-    pub trait State {
-        /// This state with `userId` set.
-        type WithUserId;
-    }
+    /// A state of this builder: a tuple with a slot for each required input, in the
+    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
+    pub trait State: Fill<0> {}
 
-    impl<A> State for (A,) {
-        type WithUserId = (Set,);
-    }
+    impl<S: Fill<0>> State for S {}
 
     impl<A: Required> Complete<Inputs> for (A,) {}
 }
@@ -1163,7 +1111,10 @@ impl<S: get_coin_balance::State> GetCoinBalance<S> {
     /// EnKash user id whose coins balance is requested.
     ///
     /// Query parameter `userId`. Required.
-    pub fn user_id(mut self, value: impl Into<String>) -> GetCoinBalance<S::WithUserId> {
+    pub fn user_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> GetCoinBalance<get_coin_balance::Filled<S, 0>> {
         self.inputs.user_id = Some(value.into());
         self.into_state()
     }
@@ -1263,7 +1214,8 @@ pub mod create_and_allocate_points {
     }
 
     impl KeyedWrite for Inputs {}
-    pub use crate::request::typestate::Set;
+
+    pub use crate::request::typestate::{Filled, Set};
 
     /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -1289,7 +1241,7 @@ pub mod create_and_allocate_points {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingUniqueReferenceNumber;
 
-    /// The state of a new builder: every required input missing.
+    /// The state of a new builder: every required input missing, one slot each.
     pub type Empty = (
         MissingCompanyId,
         MissingTransactionCode,
@@ -1299,41 +1251,11 @@ pub mod create_and_allocate_points {
         MissingUniqueReferenceNumber,
     );
 
-    /// Which required inputs are set; implemented by the tuple with one slot per
-    /// required input, in the order of [`Empty`].
-    pub trait State {
-        /// This state with `companyId` set.
-        type WithCompanyId;
+    /// A state of this builder: a tuple with a slot for each required input, in the
+    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
+    pub trait State: Fill<0> + Fill<1> + Fill<2> + Fill<3> + Fill<4> + Fill<5> {}
 
-        /// This state with `transactionCode` set.
-        type WithTransactionCode;
-
-        /// This state with `transactionType` set.
-        type WithTransactionType;
-
-        /// This state with `type` set.
-        type WithType;
-
-        /// This state with `loadAmount` set.
-        type WithLoadAmount;
-
-        /// This state with `uniqueReferenceNum` set.
-        type WithUniqueReferenceNumber;
-    }
-
-    impl<A, B, C, D, E, F> State for (A, B, C, D, E, F) {
-        type WithCompanyId = (Set, B, C, D, E, F);
-
-        type WithTransactionCode = (A, Set, C, D, E, F);
-
-        type WithTransactionType = (A, B, Set, D, E, F);
-
-        type WithType = (A, B, C, Set, E, F);
-
-        type WithLoadAmount = (A, B, C, D, Set, F);
-
-        type WithUniqueReferenceNumber = (A, B, C, D, E, Set);
-    }
+    impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3> + Fill<4> + Fill<5>> State for S {}
 
     impl<
         A: Required,
@@ -1502,7 +1424,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
     pub fn company_id(
         mut self,
         value: impl Into<String>,
-    ) -> CreateAndAllocatePoints<S::WithCompanyId> {
+    ) -> CreateAndAllocatePoints<create_and_allocate_points::Filled<S, 0>> {
         self.inputs.company_id = Some(value.into());
         self.into_state()
     }
@@ -1529,7 +1451,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
     pub fn transaction_code(
         mut self,
         value: impl Into<String>,
-    ) -> CreateAndAllocatePoints<S::WithTransactionCode> {
+    ) -> CreateAndAllocatePoints<create_and_allocate_points::Filled<S, 1>> {
         self.inputs.transaction_code = Some(value.into());
         self.into_state()
     }
@@ -1538,7 +1460,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
     pub fn transaction_type(
         mut self,
         value: impl Into<crate::types::TransactionType>,
-    ) -> CreateAndAllocatePoints<S::WithTransactionType> {
+    ) -> CreateAndAllocatePoints<create_and_allocate_points::Filled<S, 2>> {
         self.inputs.transaction_type = Some(value.into());
         self.into_state()
     }
@@ -1547,7 +1469,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
     pub fn r#type(
         mut self,
         value: impl Into<crate::types::PointsOperation>,
-    ) -> CreateAndAllocatePoints<S::WithType> {
+    ) -> CreateAndAllocatePoints<create_and_allocate_points::Filled<S, 3>> {
         self.inputs.r#type = Some(value.into());
         self.into_state()
     }
@@ -1598,7 +1520,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
     pub fn load_amount(
         mut self,
         value: impl Into<rust_decimal::Decimal>,
-    ) -> CreateAndAllocatePoints<S::WithLoadAmount> {
+    ) -> CreateAndAllocatePoints<create_and_allocate_points::Filled<S, 4>> {
         self.inputs.load_amount = Some(value.into());
         self.into_state()
     }
@@ -1609,7 +1531,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
     pub fn unique_reference_number(
         mut self,
         value: impl Into<String>,
-    ) -> CreateAndAllocatePoints<S::WithUniqueReferenceNumber> {
+    ) -> CreateAndAllocatePoints<create_and_allocate_points::Filled<S, 5>> {
         self.inputs.unique_reference_number = Some(value.into());
         self.into_state()
     }
@@ -1749,7 +1671,7 @@ pub mod create_card {
         }
     }
 
-    pub use crate::request::typestate::Set;
+    pub use crate::request::typestate::{Filled, Set};
 
     /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -1763,29 +1685,14 @@ pub mod create_card {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingLoadAmount;
 
-    /// The state of a new builder: every required input missing.
+    /// The state of a new builder: every required input missing, one slot each.
     pub type Empty = (MissingCompanyId, MissingCardAccountId, MissingLoadAmount);
 
-    /// Which required inputs are set; implemented by the tuple with one slot per
-    /// required input, in the order of [`Empty`].
-    pub trait State {
-        /// This state with `companyId` set.
-        type WithCompanyId;
+    /// A state of this builder: a tuple with a slot for each required input, in the
+    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
+    pub trait State: Fill<0> + Fill<1> + Fill<2> {}
 
-        /// This state with `cardAccountId` set.
-        type WithCardAccountId;
-
-        /// This state with `loadAmount` set.
-        type WithLoadAmount;
-    }
-
-    impl<A, B, C> State for (A, B, C) {
-        type WithCompanyId = (Set, B, C);
-
-        type WithCardAccountId = (A, Set, C);
-
-        type WithLoadAmount = (A, B, Set);
-    }
+    impl<S: Fill<0> + Fill<1> + Fill<2>> State for S {}
 
     impl<A: Required, B: Required, C: Required> Complete<Inputs> for (A, B, C) {}
 }
@@ -1950,7 +1857,7 @@ impl<S: create_card::State> CreateCard<S> {
     pub fn company_id(
         mut self,
         value: impl Into<String>,
-    ) -> CreateCard<S::WithCompanyId> {
+    ) -> CreateCard<create_card::Filled<S, 0>> {
         self.inputs.company_id = Some(value.into());
         self.into_state()
     }
@@ -1961,7 +1868,7 @@ impl<S: create_card::State> CreateCard<S> {
     pub fn card_account_id(
         mut self,
         value: impl Into<String>,
-    ) -> CreateCard<S::WithCardAccountId> {
+    ) -> CreateCard<create_card::Filled<S, 1>> {
         self.inputs.card_account_id = Some(value.into());
         self.into_state()
     }
@@ -2090,7 +1997,7 @@ impl<S: create_card::State> CreateCard<S> {
     pub fn load_amount(
         mut self,
         value: impl Into<rust_decimal::Decimal>,
-    ) -> CreateCard<S::WithLoadAmount> {
+    ) -> CreateCard<create_card::Filled<S, 2>> {
         self.inputs.load_amount = Some(value.into());
         self.into_state()
     }
@@ -2211,7 +2118,7 @@ pub mod create_sso_token {
         }
     }
 
-    pub use crate::request::typestate::Set;
+    pub use crate::request::typestate::{Filled, Set};
 
     /// `cardAccountId` has not been set yet: call `.card_account_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -2225,29 +2132,14 @@ pub mod create_sso_token {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingEnkashCardId;
 
-    /// The state of a new builder: every required input missing.
+    /// The state of a new builder: every required input missing, one slot each.
     pub type Empty = (MissingCardAccountId, MissingCompanyId, MissingEnkashCardId);
 
-    /// Which required inputs are set; implemented by the tuple with one slot per
-    /// required input, in the order of [`Empty`].
-    pub trait State {
-        /// This state with `cardAccountId` set.
-        type WithCardAccountId;
+    /// A state of this builder: a tuple with a slot for each required input, in the
+    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
+    pub trait State: Fill<0> + Fill<1> + Fill<2> {}
 
-        /// This state with `companyId` set.
-        type WithCompanyId;
-
-        /// This state with `enkashCardId` set.
-        type WithEnkashCardId;
-    }
-
-    impl<A, B, C> State for (A, B, C) {
-        type WithCardAccountId = (Set, B, C);
-
-        type WithCompanyId = (A, Set, C);
-
-        type WithEnkashCardId = (A, B, Set);
-    }
+    impl<S: Fill<0> + Fill<1> + Fill<2>> State for S {}
 
     impl<A: Required, B: Required, C: Required> Complete<Inputs> for (A, B, C) {}
 }
@@ -2301,7 +2193,7 @@ impl<S: create_sso_token::State> CreateSsoToken<S> {
     pub fn card_account_id(
         mut self,
         value: impl Into<String>,
-    ) -> CreateSsoToken<S::WithCardAccountId> {
+    ) -> CreateSsoToken<create_sso_token::Filled<S, 0>> {
         self.inputs.card_account_id = Some(value.into());
         self.into_state()
     }
@@ -2312,7 +2204,7 @@ impl<S: create_sso_token::State> CreateSsoToken<S> {
     pub fn company_id(
         mut self,
         value: impl Into<String>,
-    ) -> CreateSsoToken<S::WithCompanyId> {
+    ) -> CreateSsoToken<create_sso_token::Filled<S, 1>> {
         self.inputs.company_id = Some(value.into());
         self.into_state()
     }
@@ -2323,7 +2215,7 @@ impl<S: create_sso_token::State> CreateSsoToken<S> {
     pub fn enkash_card_id(
         mut self,
         value: impl Into<String>,
-    ) -> CreateSsoToken<S::WithEnkashCardId> {
+    ) -> CreateSsoToken<create_sso_token::Filled<S, 2>> {
         self.inputs.enkash_card_id = Some(value.into());
         self.into_state()
     }
@@ -2383,7 +2275,7 @@ pub mod bulk_create_and_allocate_points {
         }
     }
 
-    pub use crate::request::typestate::Set;
+    pub use crate::request::typestate::{Filled, Set};
 
     /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -2401,7 +2293,7 @@ pub mod bulk_create_and_allocate_points {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingBody;
 
-    /// The state of a new builder: every required input missing.
+    /// The state of a new builder: every required input missing, one slot each.
     pub type Empty = (
         MissingCompanyId,
         MissingCardAccountId,
@@ -2409,31 +2301,11 @@ pub mod bulk_create_and_allocate_points {
         MissingBody,
     );
 
-    /// Which required inputs are set; implemented by the tuple with one slot per
-    /// required input, in the order of [`Empty`].
-    pub trait State {
-        /// This state with `companyId` set.
-        type WithCompanyId;
+    /// A state of this builder: a tuple with a slot for each required input, in the
+    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
+    pub trait State: Fill<0> + Fill<1> + Fill<2> + Fill<3> {}
 
-        /// This state with `cardAccountId` set.
-        type WithCardAccountId;
-
-        /// This state with `isPointsAllocation` set.
-        type WithIsPointsAllocation;
-
-        /// This state with `body` set.
-        type WithBody;
-    }
-
-    impl<A, B, C, D> State for (A, B, C, D) {
-        type WithCompanyId = (Set, B, C, D);
-
-        type WithCardAccountId = (A, Set, C, D);
-
-        type WithIsPointsAllocation = (A, B, Set, D);
-
-        type WithBody = (A, B, C, Set);
-    }
+    impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> State for S {}
 
     impl<A: Required, B: Required, C: Required, D: Required> Complete<Inputs>
     for (A, B, C, D) {}
@@ -2500,7 +2372,7 @@ impl<S: bulk_create_and_allocate_points::State> BulkCreateAndAllocatePoints<S> {
     pub fn company_id(
         mut self,
         value: impl Into<String>,
-    ) -> BulkCreateAndAllocatePoints<S::WithCompanyId> {
+    ) -> BulkCreateAndAllocatePoints<bulk_create_and_allocate_points::Filled<S, 0>> {
         self.inputs.company_id = Some(value.into());
         self.into_state()
     }
@@ -2511,7 +2383,7 @@ impl<S: bulk_create_and_allocate_points::State> BulkCreateAndAllocatePoints<S> {
     pub fn card_account_id(
         mut self,
         value: impl Into<String>,
-    ) -> BulkCreateAndAllocatePoints<S::WithCardAccountId> {
+    ) -> BulkCreateAndAllocatePoints<bulk_create_and_allocate_points::Filled<S, 1>> {
         self.inputs.card_account_id = Some(value.into());
         self.into_state()
     }
@@ -2522,7 +2394,7 @@ impl<S: bulk_create_and_allocate_points::State> BulkCreateAndAllocatePoints<S> {
     pub fn is_points_allocation(
         mut self,
         value: impl Into<bool>,
-    ) -> BulkCreateAndAllocatePoints<S::WithIsPointsAllocation> {
+    ) -> BulkCreateAndAllocatePoints<bulk_create_and_allocate_points::Filled<S, 2>> {
         self.inputs.is_points_allocation = Some(value.into());
         self.into_state()
     }
@@ -2531,7 +2403,7 @@ impl<S: bulk_create_and_allocate_points::State> BulkCreateAndAllocatePoints<S> {
     pub fn body(
         mut self,
         value: impl Into<Vec<crate::types::BulkAllocationRow>>,
-    ) -> BulkCreateAndAllocatePoints<S::WithBody> {
+    ) -> BulkCreateAndAllocatePoints<bulk_create_and_allocate_points::Filled<S, 3>> {
         self.inputs.body = Some(value.into());
         self.into_state()
     }
@@ -2585,7 +2457,7 @@ pub mod get_reward_account_details {
         }
     }
 
-    pub use crate::request::typestate::Set;
+    pub use crate::request::typestate::{Filled, Set};
 
     /// `cardAccountId` has not been set yet: call `.card_account_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -2595,24 +2467,14 @@ pub mod get_reward_account_details {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingCompanyId;
 
-    /// The state of a new builder: every required input missing.
+    /// The state of a new builder: every required input missing, one slot each.
     pub type Empty = (MissingCardAccountId, MissingCompanyId);
 
-    /// Which required inputs are set; implemented by the tuple with one slot per
-    /// required input, in the order of [`Empty`].
-    pub trait State {
-        /// This state with `cardAccountId` set.
-        type WithCardAccountId;
+    /// A state of this builder: a tuple with a slot for each required input, in the
+    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
+    pub trait State: Fill<0> + Fill<1> {}
 
-        /// This state with `companyId` set.
-        type WithCompanyId;
-    }
-
-    impl<A, B> State for (A, B) {
-        type WithCardAccountId = (Set, B);
-
-        type WithCompanyId = (A, Set);
-    }
+    impl<S: Fill<0> + Fill<1>> State for S {}
 
     impl<A: Required, B: Required> Complete<Inputs> for (A, B) {}
 }
@@ -2691,7 +2553,7 @@ impl<S: get_reward_account_details::State> GetRewardAccountDetails<S> {
     pub fn card_account_id(
         mut self,
         value: impl Into<String>,
-    ) -> GetRewardAccountDetails<S::WithCardAccountId> {
+    ) -> GetRewardAccountDetails<get_reward_account_details::Filled<S, 0>> {
         self.inputs.card_account_id = Some(value.into());
         self.into_state()
     }
@@ -2702,7 +2564,7 @@ impl<S: get_reward_account_details::State> GetRewardAccountDetails<S> {
     pub fn company_id(
         mut self,
         value: impl Into<String>,
-    ) -> GetRewardAccountDetails<S::WithCompanyId> {
+    ) -> GetRewardAccountDetails<get_reward_account_details::Filled<S, 1>> {
         self.inputs.company_id = Some(value.into());
         self.into_state()
     }
@@ -2759,7 +2621,7 @@ pub mod search_reward_cards {
         }
     }
 
-    pub use crate::request::typestate::Set;
+    pub use crate::request::typestate::{Filled, Set};
 
     /// `cardAccountId` has not been set yet: call `.card_account_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -2769,24 +2631,14 @@ pub mod search_reward_cards {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingCompanyId;
 
-    /// The state of a new builder: every required input missing.
+    /// The state of a new builder: every required input missing, one slot each.
     pub type Empty = (MissingCardAccountId, MissingCompanyId);
 
-    /// Which required inputs are set; implemented by the tuple with one slot per
-    /// required input, in the order of [`Empty`].
-    pub trait State {
-        /// This state with `cardAccountId` set.
-        type WithCardAccountId;
+    /// A state of this builder: a tuple with a slot for each required input, in the
+    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
+    pub trait State: Fill<0> + Fill<1> {}
 
-        /// This state with `companyId` set.
-        type WithCompanyId;
-    }
-
-    impl<A, B> State for (A, B) {
-        type WithCardAccountId = (Set, B);
-
-        type WithCompanyId = (A, Set);
-    }
+    impl<S: Fill<0> + Fill<1>> State for S {}
 
     impl<A: Required, B: Required> Complete<Inputs> for (A, B) {}
 }
@@ -2863,7 +2715,7 @@ impl<S: search_reward_cards::State> SearchRewardCards<S> {
     pub fn card_account_id(
         mut self,
         value: impl Into<String>,
-    ) -> SearchRewardCards<S::WithCardAccountId> {
+    ) -> SearchRewardCards<search_reward_cards::Filled<S, 0>> {
         self.inputs.card_account_id = Some(value.into());
         self.into_state()
     }
@@ -2874,7 +2726,7 @@ impl<S: search_reward_cards::State> SearchRewardCards<S> {
     pub fn company_id(
         mut self,
         value: impl Into<String>,
-    ) -> SearchRewardCards<S::WithCompanyId> {
+    ) -> SearchRewardCards<search_reward_cards::Filled<S, 1>> {
         self.inputs.company_id = Some(value.into());
         self.into_state()
     }
@@ -2984,7 +2836,7 @@ pub mod get_transaction_details {
         }
     }
 
-    pub use crate::request::typestate::Set;
+    pub use crate::request::typestate::{Filled, Set};
 
     /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -3002,7 +2854,7 @@ pub mod get_transaction_details {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingPgReferenceNumber;
 
-    /// The state of a new builder: every required input missing.
+    /// The state of a new builder: every required input missing, one slot each.
     pub type Empty = (
         MissingCompanyId,
         MissingCardAccountId,
@@ -3010,31 +2862,11 @@ pub mod get_transaction_details {
         MissingPgReferenceNumber,
     );
 
-    /// Which required inputs are set; implemented by the tuple with one slot per
-    /// required input, in the order of [`Empty`].
-    pub trait State {
-        /// This state with `companyId` set.
-        type WithCompanyId;
+    /// A state of this builder: a tuple with a slot for each required input, in the
+    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
+    pub trait State: Fill<0> + Fill<1> + Fill<2> + Fill<3> {}
 
-        /// This state with `cardAccountId` set.
-        type WithCardAccountId;
-
-        /// This state with `enKashCardId` set.
-        type WithEnKashCardId;
-
-        /// This state with `pgReferenceNumber` set.
-        type WithPgReferenceNumber;
-    }
-
-    impl<A, B, C, D> State for (A, B, C, D) {
-        type WithCompanyId = (Set, B, C, D);
-
-        type WithCardAccountId = (A, Set, C, D);
-
-        type WithEnKashCardId = (A, B, Set, D);
-
-        type WithPgReferenceNumber = (A, B, C, Set);
-    }
+    impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> State for S {}
 
     impl<A: Required, B: Required, C: Required, D: Required> Complete<Inputs>
     for (A, B, C, D) {}
@@ -3106,7 +2938,7 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
     pub fn company_id(
         mut self,
         value: impl Into<String>,
-    ) -> GetTransactionDetails<S::WithCompanyId> {
+    ) -> GetTransactionDetails<get_transaction_details::Filled<S, 0>> {
         self.inputs.company_id = Some(value.into());
         self.into_state()
     }
@@ -3141,7 +2973,7 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
     pub fn card_account_id(
         mut self,
         value: impl Into<String>,
-    ) -> GetTransactionDetails<S::WithCardAccountId> {
+    ) -> GetTransactionDetails<get_transaction_details::Filled<S, 1>> {
         self.inputs.card_account_id = Some(value.into());
         self.into_state()
     }
@@ -3152,7 +2984,7 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
     pub fn en_kash_card_id(
         mut self,
         value: impl Into<String>,
-    ) -> GetTransactionDetails<S::WithEnKashCardId> {
+    ) -> GetTransactionDetails<get_transaction_details::Filled<S, 2>> {
         self.inputs.en_kash_card_id = Some(value.into());
         self.into_state()
     }
@@ -3219,7 +3051,7 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
     pub fn pg_reference_number(
         mut self,
         value: impl Into<String>,
-    ) -> GetTransactionDetails<S::WithPgReferenceNumber> {
+    ) -> GetTransactionDetails<get_transaction_details::Filled<S, 3>> {
         self.inputs.pg_reference_number = Some(value.into());
         self.into_state()
     }
@@ -3282,25 +3114,20 @@ pub mod get_cart {
         }
     }
 
-    pub use crate::request::typestate::Set;
+    pub use crate::request::typestate::{Filled, Set};
 
     /// `product` has not been set yet: call `.product(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingProduct;
 
-    /// The state of a new builder: every required input missing.
+    /// The state of a new builder: every required input missing, one slot each.
     pub type Empty = (MissingProduct,);
 
-    /// Which required inputs are set; implemented by the tuple with one slot per
-    /// required input, in the order of [`Empty`].
-    pub trait State {
-        /// This state with `product` set.
-        type WithProduct;
-    }
+    /// A state of this builder: a tuple with a slot for each required input, in the
+    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
+    pub trait State: Fill<0> {}
 
-    impl<A> State for (A,) {
-        type WithProduct = (Set,);
-    }
+    impl<S: Fill<0>> State for S {}
 
     impl<A: Required> Complete<Inputs> for (A,) {}
 }
@@ -3400,7 +3227,10 @@ impl<S: get_cart::State> GetCart<S> {
     /// The product family of the cart; the docs name only VOUCHER.
     ///
     /// Query parameter `product`. Required.
-    pub fn product(mut self, value: impl Into<String>) -> GetCart<S::WithProduct> {
+    pub fn product(
+        mut self,
+        value: impl Into<String>,
+    ) -> GetCart<get_cart::Filled<S, 0>> {
         self.inputs.product = Some(value.into());
         self.into_state()
     }
@@ -3459,7 +3289,7 @@ pub mod add_to_cart {
         }
     }
 
-    pub use crate::request::typestate::Set;
+    pub use crate::request::typestate::{Filled, Set};
 
     /// `product` has not been set yet: call `.product(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -3473,29 +3303,14 @@ pub mod add_to_cart {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingItems;
 
-    /// The state of a new builder: every required input missing.
+    /// The state of a new builder: every required input missing, one slot each.
     pub type Empty = (MissingProduct, MissingProductCatalogId, MissingItems);
 
-    /// Which required inputs are set; implemented by the tuple with one slot per
-    /// required input, in the order of [`Empty`].
-    pub trait State {
-        /// This state with `product` set.
-        type WithProduct;
+    /// A state of this builder: a tuple with a slot for each required input, in the
+    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
+    pub trait State: Fill<0> + Fill<1> + Fill<2> {}
 
-        /// This state with `productCatalogId` set.
-        type WithProductCatalogId;
-
-        /// This state with `items` set.
-        type WithItems;
-    }
-
-    impl<A, B, C> State for (A, B, C) {
-        type WithProduct = (Set, B, C);
-
-        type WithProductCatalogId = (A, Set, C);
-
-        type WithItems = (A, B, Set);
-    }
+    impl<S: Fill<0> + Fill<1> + Fill<2>> State for S {}
 
     impl<A: Required, B: Required, C: Required> Complete<Inputs> for (A, B, C) {}
 }
@@ -3531,7 +3346,10 @@ impl<S: add_to_cart::State> AddToCart<S> {
     /// The product family of the cart; the docs name only VOUCHER.
     ///
     /// Query parameter `product`. Required.
-    pub fn product(mut self, value: impl Into<String>) -> AddToCart<S::WithProduct> {
+    pub fn product(
+        mut self,
+        value: impl Into<String>,
+    ) -> AddToCart<add_to_cart::Filled<S, 0>> {
         self.inputs.product = Some(value.into());
         self.into_state()
     }
@@ -3542,7 +3360,7 @@ impl<S: add_to_cart::State> AddToCart<S> {
     pub fn product_catalog_id(
         mut self,
         value: impl Into<String>,
-    ) -> AddToCart<S::WithProductCatalogId> {
+    ) -> AddToCart<add_to_cart::Filled<S, 1>> {
         self.inputs.product_catalog_id = Some(value.into());
         self.into_state()
     }
@@ -3553,7 +3371,7 @@ impl<S: add_to_cart::State> AddToCart<S> {
     pub fn items(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, crate::types::CartItemInput>>,
-    ) -> AddToCart<S::WithItems> {
+    ) -> AddToCart<add_to_cart::Filled<S, 2>> {
         self.inputs.items = Some(value.into());
         self.into_state()
     }
@@ -3612,7 +3430,7 @@ pub mod update_cart {
         }
     }
 
-    pub use crate::request::typestate::Set;
+    pub use crate::request::typestate::{Filled, Set};
 
     /// `product` has not been set yet: call `.product(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -3626,29 +3444,14 @@ pub mod update_cart {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingItems;
 
-    /// The state of a new builder: every required input missing.
+    /// The state of a new builder: every required input missing, one slot each.
     pub type Empty = (MissingProduct, MissingCartId, MissingItems);
 
-    /// Which required inputs are set; implemented by the tuple with one slot per
-    /// required input, in the order of [`Empty`].
-    pub trait State {
-        /// This state with `product` set.
-        type WithProduct;
+    /// A state of this builder: a tuple with a slot for each required input, in the
+    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
+    pub trait State: Fill<0> + Fill<1> + Fill<2> {}
 
-        /// This state with `cartId` set.
-        type WithCartId;
-
-        /// This state with `items` set.
-        type WithItems;
-    }
-
-    impl<A, B, C> State for (A, B, C) {
-        type WithProduct = (Set, B, C);
-
-        type WithCartId = (A, Set, C);
-
-        type WithItems = (A, B, Set);
-    }
+    impl<S: Fill<0> + Fill<1> + Fill<2>> State for S {}
 
     impl<A: Required, B: Required, C: Required> Complete<Inputs> for (A, B, C) {}
 }
@@ -3725,7 +3528,10 @@ impl<S: update_cart::State> UpdateCart<S> {
     /// The product family of the cart; the docs name only VOUCHER.
     ///
     /// Query parameter `product`. Required.
-    pub fn product(mut self, value: impl Into<String>) -> UpdateCart<S::WithProduct> {
+    pub fn product(
+        mut self,
+        value: impl Into<String>,
+    ) -> UpdateCart<update_cart::Filled<S, 0>> {
         self.inputs.product = Some(value.into());
         self.into_state()
     }
@@ -3733,7 +3539,10 @@ impl<S: update_cart::State> UpdateCart<S> {
     /// The cart's id (`id` in getCart's answer).
     ///
     /// Body field `cartId`. Required.
-    pub fn cart_id(mut self, value: impl Into<i64>) -> UpdateCart<S::WithCartId> {
+    pub fn cart_id(
+        mut self,
+        value: impl Into<i64>,
+    ) -> UpdateCart<update_cart::Filled<S, 1>> {
         self.inputs.cart_id = Some(value.into());
         self.into_state()
     }
@@ -3744,7 +3553,7 @@ impl<S: update_cart::State> UpdateCart<S> {
     pub fn items(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, crate::types::CartItemInput>>,
-    ) -> UpdateCart<S::WithItems> {
+    ) -> UpdateCart<update_cart::Filled<S, 2>> {
         self.inputs.items = Some(value.into());
         self.into_state()
     }
@@ -3907,7 +3716,8 @@ pub mod create_order {
     }
 
     impl KeyedWrite for Inputs {}
-    pub use crate::request::typestate::Set;
+
+    pub use crate::request::typestate::{Filled, Set};
 
     /// `denomination` has not been set yet: call `.denomination(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -3925,7 +3735,7 @@ pub mod create_order {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingQuantity;
 
-    /// The state of a new builder: every required input missing.
+    /// The state of a new builder: every required input missing, one slot each.
     pub type Empty = (
         MissingDenomination,
         MissingOrderReferenceId,
@@ -3933,31 +3743,11 @@ pub mod create_order {
         MissingQuantity,
     );
 
-    /// Which required inputs are set; implemented by the tuple with one slot per
-    /// required input, in the order of [`Empty`].
-    pub trait State {
-        /// This state with `denomination` set.
-        type WithDenomination;
+    /// A state of this builder: a tuple with a slot for each required input, in the
+    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
+    pub trait State: Fill<0> + Fill<1> + Fill<2> + Fill<3> {}
 
-        /// This state with `orderReferenceId` set.
-        type WithOrderReferenceId;
-
-        /// This state with `productCatalogId` set.
-        type WithProductCatalogId;
-
-        /// This state with `quantity` set.
-        type WithQuantity;
-    }
-
-    impl<A, B, C, D> State for (A, B, C, D) {
-        type WithDenomination = (Set, B, C, D);
-
-        type WithOrderReferenceId = (A, Set, C, D);
-
-        type WithProductCatalogId = (A, B, Set, D);
-
-        type WithQuantity = (A, B, C, Set);
-    }
+    impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> State for S {}
 
     impl<A: Required, B: Required, C: Required, D: Required> Complete<Inputs>
     for (A, B, C, D) {}
@@ -4011,7 +3801,7 @@ impl<S: create_order::State> CreateOrder<S> {
     pub fn denomination(
         mut self,
         value: impl Into<i64>,
-    ) -> CreateOrder<S::WithDenomination> {
+    ) -> CreateOrder<create_order::Filled<S, 0>> {
         self.inputs.denomination = Some(value.into());
         self.into_state()
     }
@@ -4022,7 +3812,7 @@ impl<S: create_order::State> CreateOrder<S> {
     pub fn order_reference_id(
         mut self,
         value: impl Into<String>,
-    ) -> CreateOrder<S::WithOrderReferenceId> {
+    ) -> CreateOrder<create_order::Filled<S, 1>> {
         self.inputs.order_reference_id = Some(value.into());
         self.into_state()
     }
@@ -4033,7 +3823,7 @@ impl<S: create_order::State> CreateOrder<S> {
     pub fn product_catalog_id(
         mut self,
         value: impl Into<String>,
-    ) -> CreateOrder<S::WithProductCatalogId> {
+    ) -> CreateOrder<create_order::Filled<S, 2>> {
         self.inputs.product_catalog_id = Some(value.into());
         self.into_state()
     }
@@ -4041,7 +3831,10 @@ impl<S: create_order::State> CreateOrder<S> {
     /// Number of vouchers.
     ///
     /// Body field `quantity`. Required.
-    pub fn quantity(mut self, value: impl Into<i64>) -> CreateOrder<S::WithQuantity> {
+    pub fn quantity(
+        mut self,
+        value: impl Into<i64>,
+    ) -> CreateOrder<create_order::Filled<S, 3>> {
         self.inputs.quantity = Some(value.into());
         self.into_state()
     }
@@ -4151,7 +3944,7 @@ pub mod search_orders {
         }
     }
 
-    pub use crate::request::typestate::Set;
+    pub use crate::request::typestate::{Filled, Set};
 
     /// `limit` has not been set yet: call `.limit(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
@@ -4161,24 +3954,14 @@ pub mod search_orders {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingOffset;
 
-    /// The state of a new builder: every required input missing.
+    /// The state of a new builder: every required input missing, one slot each.
     pub type Empty = (MissingLimit, MissingOffset);
 
-    /// Which required inputs are set; implemented by the tuple with one slot per
-    /// required input, in the order of [`Empty`].
-    pub trait State {
-        /// This state with `limit` set.
-        type WithLimit;
+    /// A state of this builder: a tuple with a slot for each required input, in the
+    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
+    pub trait State: Fill<0> + Fill<1> {}
 
-        /// This state with `offset` set.
-        type WithOffset;
-    }
-
-    impl<A, B> State for (A, B) {
-        type WithLimit = (Set, B);
-
-        type WithOffset = (A, Set);
-    }
+    impl<S: Fill<0> + Fill<1>> State for S {}
 
     impl<A: Required, B: Required> Complete<Inputs> for (A, B) {}
 }
@@ -4210,7 +3993,10 @@ impl<S: search_orders::State> SearchOrders<S> {
     /// Orders per page.
     ///
     /// Query parameter `limit`. Required.
-    pub fn limit(mut self, value: impl Into<i32>) -> SearchOrders<S::WithLimit> {
+    pub fn limit(
+        mut self,
+        value: impl Into<i32>,
+    ) -> SearchOrders<search_orders::Filled<S, 0>> {
         self.inputs.limit = Some(value.into());
         self.into_state()
     }
@@ -4218,7 +4004,10 @@ impl<S: search_orders::State> SearchOrders<S> {
     /// How many matching orders to skip.
     ///
     /// Query parameter `offset`. Required.
-    pub fn offset(mut self, value: impl Into<i32>) -> SearchOrders<S::WithOffset> {
+    pub fn offset(
+        mut self,
+        value: impl Into<i32>,
+    ) -> SearchOrders<search_orders::Filled<S, 1>> {
         self.inputs.offset = Some(value.into());
         self.into_state()
     }
@@ -4469,25 +4258,20 @@ pub mod fetch_order_details_legacy {
         }
     }
 
-    pub use crate::request::typestate::Set;
+    pub use crate::request::typestate::{Filled, Set};
 
     /// `orderId` has not been set yet: call `.order_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingOrderId;
 
-    /// The state of a new builder: every required input missing.
+    /// The state of a new builder: every required input missing, one slot each.
     pub type Empty = (MissingOrderId,);
 
-    /// Which required inputs are set; implemented by the tuple with one slot per
-    /// required input, in the order of [`Empty`].
-    pub trait State {
-        /// This state with `orderId` set.
-        type WithOrderId;
-    }
+    /// A state of this builder: a tuple with a slot for each required input, in the
+    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
+    pub trait State: Fill<0> {}
 
-    impl<A> State for (A,) {
-        type WithOrderId = (Set,);
-    }
+    impl<S: Fill<0>> State for S {}
 
     impl<A: Required> Complete<Inputs> for (A,) {}
 }
@@ -4568,7 +4352,7 @@ impl<S: fetch_order_details_legacy::State> FetchOrderDetailsLegacy<S> {
     pub fn order_id(
         mut self,
         value: impl Into<String>,
-    ) -> FetchOrderDetailsLegacy<S::WithOrderId> {
+    ) -> FetchOrderDetailsLegacy<fetch_order_details_legacy::Filled<S, 0>> {
         self.inputs.order_id = Some(value.into());
         self.into_state()
     }
