@@ -85,6 +85,7 @@ fn builder_type(with_typestate: bool) -> TokenStream {
             }
         }
     });
+    let sending = builder_sending();
     quote! {
         /// A request builder: an operation's inputs `I`, its typestate `S` (which required
         /// inputs are set) and the per-call options.
@@ -133,6 +134,14 @@ fn builder_type(with_typestate: bool) -> TokenStream {
             }
         }
 
+        #sending
+    }
+}
+
+/// What `Builder` does once its inputs are set: the keyed-write opt-in, `send()` and
+/// `send_with_response()`, and `Debug`.
+fn builder_sending() -> TokenStream {
+    quote! {
         impl<I: ::enkash_rewards_runtime::builder::KeyedWrite, S> Builder<I, S> {
             /// Whether this call may be resent after a timeout, a broken connection or a
             /// 429/502/503/504, overriding
@@ -374,10 +383,8 @@ fn op_module(plan: &Plan<'_>, api: &Api) -> TokenStream {
     };
     let debug = secret.then(|| inputs_debug(plan));
     let request = into_request(plan, api);
-    let keyed = (op.idempotency_key.is_some() && op.retry == RetryKind::KeyedWrite).then(|| {
-        let keyed_write = quote!(KeyedWrite);
-        quote!(impl #keyed_write for Inputs {})
-    });
+    let keyed = (op.idempotency_key.is_some() && op.retry == RetryKind::KeyedWrite)
+        .then(|| quote!(impl KeyedWrite for Inputs {}));
     let typestate = typestate(&states);
     let uses = prelude();
     quote! {
@@ -725,28 +732,7 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
         AnswerMedia::Json | AnswerMedia::Text => rust_type(op.response.payload()),
     };
     let name = &op.builder;
-
-    // `Complete` proves that every required input was set; a path input is given to the
-    // `Client` method.
-    let given = |i: &&Input<'_>| i.required || i.location == Where::Path;
-    let take = plan.inputs.iter().any(|i| given(&i)).then(|| quote!(take));
-    let unwraps = plan.inputs.iter().filter(given).map(|i| {
-        let n = ident(&i.name);
-        let wire = i.wire;
-        quote!(let #n = #take(self.#n, #wire)?;)
-    });
-    // The other inputs are moved out of `self` in one pattern.
-    let plain: Vec<_> = plan
-        .inputs
-        .iter()
-        .filter(|i| !given(i))
-        .map(|i| ident(&i.name))
-        .collect();
-    let plain = (!plain.is_empty()).then(|| {
-        let rest = (plain.len() < plan.inputs.len()).then(|| quote!(, ..));
-        quote!(let Inputs { #(#plain),* #rest } = self;)
-    });
-
+    let (plain, unwraps) = moved_inputs(plan);
     let checks: Vec<TokenStream> = plan
         .inputs
         .iter()
@@ -763,61 +749,23 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
     // The request: `OperationRequest::new`, then the fields that differ from its defaults
     // (assigned, since the runtime may add fields to it).
     let mut fields = Vec::new();
-    if query.is_some() {
-        fields.push(quote!(request.query = query;));
+    for (present, field) in [
+        (query.is_some(), quote!(query)),
+        (query_objects.is_some(), quote!(query_objects)),
+        (headers.is_some(), quote!(headers)),
+        (body.is_some(), quote!(body)),
+    ] {
+        if present {
+            fields.push(quote!(request.#field = #field;));
+        }
     }
-    if query_objects.is_some() {
-        fields.push(quote!(request.query_objects = query_objects;));
-    }
-    if headers.is_some() {
-        fields.push(quote!(request.headers = headers;));
-    }
-    if body.is_some() {
-        fields.push(quote!(request.body = body;));
-    }
-    if !op.security.is_empty() {
-        let scheme = quote!(Security);
-        let security = op.security.iter().map(|s| match s {
-            Security::Bearer => quote!(#scheme::Bearer),
-            Security::Basic => quote!(#scheme::Basic),
-            Security::ApiKeyHeader(h) => quote!(#scheme::ApiKeyHeader(#h)),
-        });
-        fields.push(quote!(request.security = &[#(#security),*];));
-    }
-    let class = match op.retry {
-        RetryKind::Idempotent => Some(quote!(Idempotent)),
-        RetryKind::KeyedWrite => Some(quote!(KeyedWrite)),
-        RetryKind::NonIdempotent => None,
-    };
-    if let Some(class) = class {
-        let retry_class = quote!(RetryClass);
-        fields.push(quote!(request.retry = #retry_class::#class;));
-    }
+    fields.extend(described_fields(op));
     // The key's value is read before the body takes it.
     let key = op.idempotency_key.as_ref().map(|key| {
         let wire = &key.wire;
         let value = ident(&key.setter);
-        fields.push(quote!(request.idempotency_key = idempotency_key;));
-        let idempotency_key = quote!(IdempotencyKey);
-        quote!(let idempotency_key = Some(#idempotency_key { field: #wire, value: #value.to_string() });)
+        quote!(let idempotency_key = Some(IdempotencyKey { field: #wire, value: #value.to_string() });)
     });
-    if let Some(id) = &op.outcome_lookup {
-        fields.push(quote!(request.outcome_lookup = Some(#id);));
-    }
-    if let Some((env, _)) = &op.response.envelope {
-        let (c, m, p) = (&env.code, &env.message, &env.payload);
-        let envelope = quote!(Envelope);
-        fields.push(quote!(request.envelope = Some(#envelope { code: &[#(#c),*], message: &[#(#m),*], payload: &[#(#p),*] });));
-    }
-    let answer = match op.response.media {
-        AnswerMedia::Json => None,
-        AnswerMedia::Text => Some(quote!(Text)),
-        AnswerMedia::Binary => Some(quote!(Binary)),
-    };
-    if let Some(answer) = answer {
-        let format = quote!(AnswerFormat);
-        fields.push(quote!(request.answer = #format::#answer;));
-    }
     let binding = if fields.is_empty() {
         quote!(let request)
     } else {
@@ -826,22 +774,16 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
     let op_id = &op.id;
     let method = format_ident!("{}", op.method.to_uppercase());
     let template = &op.path;
-    let operation_inputs = quote!(OperationInputs);
-    let operation_request = quote!(OperationRequest);
-    let http_method = quote!(Method);
-    let send_future = quote!(SendFuture);
-    let send_request = quote!(send_request);
-    let client = quote!(Client);
     quote! {
-        impl #operation_inputs for Inputs {
+        impl OperationInputs for Inputs {
             const NAME: &'static str = #name;
             type Output = #payload;
 
-            fn send(client: #client, request: #operation_request) -> #send_future<Self::Output> {
-                #send_request(client, request)
+            fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
+                send_request(client, request)
             }
 
-            fn into_request(self) -> Result<#operation_request, crate::Error> {
+            fn into_request(self) -> Result<OperationRequest, crate::Error> {
                 #plain
                 #(#unwraps)*
                 #(#checks)*
@@ -851,12 +793,82 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
                 #query_objects
                 #headers
                 #segments
-                #binding = #operation_request::new(#op_id, #http_method::#method, #template, #path);
+                #binding = OperationRequest::new(#op_id, Method::#method, #template, #path);
                 #(#fields)*
                 Ok(request)
             }
         }
     }
+}
+
+/// How `into_request` takes its inputs out of `self`: the required ones (and path ones)
+/// one by one through `take` (`Complete` proved them set; a path input was given to the
+/// `Client` method), the others in one pattern.
+fn moved_inputs(plan: &Plan<'_>) -> (Option<TokenStream>, Vec<TokenStream>) {
+    let given = |i: &&Input<'_>| i.required || i.location == Where::Path;
+    let unwraps = plan
+        .inputs
+        .iter()
+        .filter(given)
+        .map(|i| {
+            let n = ident(&i.name);
+            let wire = i.wire;
+            quote!(let #n = take(self.#n, #wire)?;)
+        })
+        .collect();
+    let plain: Vec<_> = plan
+        .inputs
+        .iter()
+        .filter(|i| !given(i))
+        .map(|i| ident(&i.name))
+        .collect();
+    let plain = (!plain.is_empty()).then(|| {
+        let rest = (plain.len() < plan.inputs.len()).then(|| quote!(, ..));
+        quote!(let Inputs { #(#plain),* #rest } = self;)
+    });
+    (plain, unwraps)
+}
+
+/// The request's fields that the operation's description sets, when they differ from
+/// `OperationRequest::new`'s defaults: security, retry class, idempotency key (bound
+/// before the body takes its value), outcome lookup, envelope and answer format.
+fn described_fields(op: &Operation) -> Vec<TokenStream> {
+    let mut fields = Vec::new();
+    if !op.security.is_empty() {
+        let security = op.security.iter().map(|s| match s {
+            Security::Bearer => quote!(Security::Bearer),
+            Security::Basic => quote!(Security::Basic),
+            Security::ApiKeyHeader(h) => quote!(Security::ApiKeyHeader(#h)),
+        });
+        fields.push(quote!(request.security = &[#(#security),*];));
+    }
+    let class = match op.retry {
+        RetryKind::Idempotent => Some(quote!(Idempotent)),
+        RetryKind::KeyedWrite => Some(quote!(KeyedWrite)),
+        RetryKind::NonIdempotent => None,
+    };
+    if let Some(class) = class {
+        fields.push(quote!(request.retry = RetryClass::#class;));
+    }
+    if op.idempotency_key.is_some() {
+        fields.push(quote!(request.idempotency_key = idempotency_key;));
+    }
+    if let Some(id) = &op.outcome_lookup {
+        fields.push(quote!(request.outcome_lookup = Some(#id);));
+    }
+    if let Some((env, _)) = &op.response.envelope {
+        let (c, m, p) = (&env.code, &env.message, &env.payload);
+        fields.push(quote!(request.envelope = Some(Envelope { code: &[#(#c),*], message: &[#(#m),*], payload: &[#(#p),*] });));
+    }
+    let answer = match op.response.media {
+        AnswerMedia::Json => None,
+        AnswerMedia::Text => Some(quote!(Text)),
+        AnswerMedia::Binary => Some(quote!(Binary)),
+    };
+    if let Some(answer) = answer {
+        fields.push(quote!(request.answer = AnswerFormat::#answer;));
+    }
+    fields
 }
 
 /// The `let body = …;` statement of `into_request`: the body struct built from the
@@ -867,7 +879,6 @@ fn body_expr(plan: &Plan<'_>, api: &Api) -> Option<TokenStream> {
     if body.encoding == BodyEncoding::Multipart {
         return Some(multipart_expr(plan));
     }
-    let request_body = quote!(RequestBody);
     Some(match body {
         b if b.encoding == BodyEncoding::Raw => {
             // Sent as given under the spec's media type: bytes, or a string's bytes.
@@ -878,15 +889,15 @@ fn body_expr(plan: &Plan<'_>, api: &Api) -> Option<TokenStream> {
                 quote!(body)
             };
             if b.required {
-                quote!(let body = Some(#request_body::raw(#media, #bytes));)
+                quote!(let body = Some(RequestBody::raw(#media, #bytes));)
             } else {
-                quote!(let body = body.map(|body| #request_body::raw(#media, #bytes));)
+                quote!(let body = body.map(|body| RequestBody::raw(#media, #bytes));)
             }
         }
         b => {
             let encode = match b.encoding {
-                BodyEncoding::Json => quote!(#request_body::json),
-                _ => quote!(#request_body::form),
+                BodyEncoding::Json => quote!(RequestBody::json),
+                _ => quote!(RequestBody::form),
             };
             match (&b.struct_name, &b.fields) {
                 (Some(name), Some(_)) => {
@@ -983,8 +994,7 @@ fn check(i: &Input<'_>) -> TokenStream {
     };
     let min = length(i.constraints.min_length);
     let max = length(i.constraints.max_length);
-    let check_string = quote!(check_string);
-    let call = |v: TokenStream| quote!(#check_string(#wire, #v, #pattern, #min, #max)?;);
+    let call = |v: TokenStream| quote!(check_string(#wire, #v, #pattern, #min, #max)?;);
     if i.required {
         call(quote!(&#n))
     } else {
@@ -1019,11 +1029,10 @@ fn path_expr(plan: &Plan<'_>) -> (TokenStream, TokenStream) {
             let n = ident(&i.name);
             fmt.push_str("{}");
             // Encoded first, so the `format!` (which prettyplease leaves as tokens) stays plain.
-            let encode = quote!(encode_path_segment);
             segments.push(if matches!(i.ty, TypeRef::String) {
-                quote!(let #n = #encode(&#n);)
+                quote!(let #n = encode_path_segment(&#n);)
             } else {
-                quote!(let #n = #encode(&#n.to_string());)
+                quote!(let #n = encode_path_segment(&#n.to_string());)
             });
             args.push(quote!(#n));
         }
@@ -1085,10 +1094,7 @@ fn pairs(plan: &Plan<'_>, location: Where, var: TokenStream) -> Option<TokenStre
                 }
             }
             (_, _) if i.required => required.push(one(text(i, quote!(#n)))),
-            (_, _) => {
-                let push_present = quote!(push_present);
-                optional.push(quote!(#push_present(&mut #var, #wire, #n);))
-            }
+            (_, _) => optional.push(quote!(push_present(&mut #var, #wire, #n);)),
         }
     }
     let init = if required.is_empty() {
@@ -1109,7 +1115,6 @@ fn pairs(plan: &Plan<'_>, location: Where, var: TokenStream) -> Option<TokenStre
 /// The `let body = …;` statement of a `multipart/form-data` body: one part per field set,
 /// in the spec's order, each written as lowering decided ([`PartKind`]).
 fn multipart_expr(plan: &Plan<'_>) -> TokenStream {
-    let multipart = quote!(Multipart);
     let parts = plan
         .inputs
         .iter()
@@ -1141,7 +1146,7 @@ fn multipart_expr(plan: &Plan<'_>) -> TokenStream {
             }
         });
     quote! {
-        let mut parts = #multipart::new();
+        let mut parts = Multipart::new();
         #(#parts)*
         let body = Some(parts.finish()?);
     }
@@ -1168,10 +1173,7 @@ fn object_pairs(plan: &Plan<'_>) -> Option<TokenStream> {
         .map(|(i, style)| {
             let n = ident(&i.name);
             let wire = i.wire;
-            let push_object = quote!(push_object);
-            let query_object = quote!(QueryObject);
-            let push =
-                quote!(#push_object(&mut query_objects, #wire, &#n, #query_object::#style)?;);
+            let push = quote!(push_object(&mut query_objects, #wire, &#n, QueryObject::#style)?;);
             if i.required {
                 push
             } else {

@@ -202,52 +202,8 @@ fn mod_file(api: &model::Api) -> proc_macro2::TokenStream {
         }
     });
     // Every secret wire name, so the runtime can mask them wherever it quotes a body.
-    let secrets: std::collections::BTreeSet<&str> = api
-        .types
-        .iter()
-        .filter_map(|t| match &t.kind {
-            model::TypeKind::Struct(s) => Some(s.fields.iter()),
-            _ => None,
-        })
-        .flatten()
-        .filter(|f| f.secret)
-        .map(|f| f.wire.as_str())
-        .collect();
-    let secrets = secrets.iter();
-    let token_endpoint = match &api.token_endpoint {
-        Some(t) => {
-            let (id, path) = (&t.operation_id, &t.path);
-            let form = t.form.iter().map(|(wire, value)| {
-                let value = match value {
-                    model::FormValue::Credential(part) => {
-                        let part = proc_macro2::Ident::new(
-                            &format!("{part:?}"),
-                            proc_macro2::Span::call_site(),
-                        );
-                        quote!(::enkash_rewards_runtime::api::FormValue::#part)
-                    }
-                    model::FormValue::Constant(c) => {
-                        quote!(::enkash_rewards_runtime::api::FormValue::Constant(#c))
-                    }
-                };
-                quote!((#wire, #value))
-            });
-            let names = |f: &model::TokenField| {
-                let all = std::iter::once(&f.wire).chain(&f.aliases);
-                quote!(&[#(#all),*])
-            };
-            let token = names(&t.token);
-            let expires_in = t.expires_in.as_ref().map_or(quote!(&[]), names);
-            quote!(Some(::enkash_rewards_runtime::api::TokenEndpoint {
-                operation_id: #id,
-                path: #path,
-                form: &[#(#form),*],
-                token: #token,
-                expires_in: #expires_in,
-            }))
-        }
-        None => quote!(None),
-    };
+    let secrets = api.secret_wire_names().into_iter();
+    let token_endpoint = token_endpoint(api.token_endpoint.as_ref());
     quote! {
         #![doc = #title]
 
@@ -322,6 +278,40 @@ fn mod_file(api: &model::Api) -> proc_macro2::TokenStream {
             #(#servers)*
         }
     }
+}
+
+/// The spec's token call as the runtime's `TokenEndpoint` (`None` without one).
+fn token_endpoint(endpoint: Option<&model::TokenEndpoint>) -> proc_macro2::TokenStream {
+    let Some(t) = endpoint else {
+        return quote!(None);
+    };
+    let (id, path) = (&t.operation_id, &t.path);
+    let form = t.form.iter().map(|(wire, value)| {
+        let value = match value {
+            model::FormValue::Credential(part) => {
+                let part =
+                    proc_macro2::Ident::new(&format!("{part:?}"), proc_macro2::Span::call_site());
+                quote!(::enkash_rewards_runtime::api::FormValue::#part)
+            }
+            model::FormValue::Constant(c) => {
+                quote!(::enkash_rewards_runtime::api::FormValue::Constant(#c))
+            }
+        };
+        quote!((#wire, #value))
+    });
+    let names = |f: &model::TokenField| {
+        let all = std::iter::once(&f.wire).chain(&f.aliases);
+        quote!(&[#(#all),*])
+    };
+    let token = names(&t.token);
+    let expires_in = t.expires_in.as_ref().map_or(quote!(&[]), names);
+    quote!(Some(::enkash_rewards_runtime::api::TokenEndpoint {
+        operation_id: #id,
+        path: #path,
+        form: &[#(#form),*],
+        token: #token,
+        expires_in: #expires_in,
+    }))
 }
 
 /// `schema_index.rs`: for every schema, media type and parameter position in the spec,

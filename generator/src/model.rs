@@ -33,6 +33,21 @@ pub struct Api {
 /// recorded on the types (see [`TypeFacts`]): no table is built and nothing is resolved
 /// during emission.
 impl Api {
+    /// The wire name of every property the spec marks secret, in order, once each: the
+    /// runtime masks them wherever it quotes a body.
+    pub fn secret_wire_names(&self) -> std::collections::BTreeSet<&str> {
+        self.types
+            .iter()
+            .filter_map(|t| match &t.kind {
+                TypeKind::Struct(s) => Some(s.fields.iter()),
+                _ => None,
+            })
+            .flatten()
+            .filter(|f| f.secret)
+            .map(|f| f.wire.as_str())
+            .collect()
+    }
+
     /// The named type `name`.
     pub fn get(&self, name: &str) -> Option<&TypeDef> {
         self.by_name.get(name).map(|&i| &self.types[i])
