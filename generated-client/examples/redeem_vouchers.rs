@@ -58,12 +58,8 @@ async fn main() -> ExitCode {
             println!("{}: denomination {mrp} ({config_id})", catalog.brand);
 
             // 2. Into the cart.
-            let item: CartItemInput = match serde_json::from_value(
-                serde_json::json!({"quantity": quantity, "description": ""}),
-            ) {
-                Ok(item) => item,
-                Err(e) => return common::fail_setup(&e.to_string()),
-            };
+            let mut item = CartItemInput::new(quantity);
+            item.description = Some(String::new());
             if let Err(e) = client
                 .add_to_cart()
                 .product("VOUCHER")

@@ -86,7 +86,12 @@ fn struct_def(name: &str, s: &Struct, decode_only: bool, api: &Api) -> TokenStre
     let has_secret = s.fields.iter().any(|f| f.secret);
     let eq = all_eq.then(|| quote!(Eq, Hash,));
     let debug = (!has_secret).then(|| quote!(Debug,));
-    let derive = quote!(#[derive(#debug Clone, PartialEq, #eq)]);
+    // A type callers send is built with its required members (`new`), or, without any,
+    // from `Default`; either way the optional ones are `None` and the kept ones empty.
+    let required = s.fields.iter().filter(|f| f.required).count();
+    let default = (!decode_only && required == 0).then(|| quote!(Default,));
+    let derive = quote!(#[derive(#debug #default Clone, PartialEq, #eq)]);
+    let constructor = (!decode_only && required > 0).then(|| constructor(name, s));
     let fields = s.fields.iter().map(field);
     let extra = s.extra.as_ref().map(|(extra, ty)| {
         let extra = ident(extra);
@@ -106,8 +111,69 @@ fn struct_def(name: &str, s: &Struct, decode_only: bool, api: &Api) -> TokenStre
             #(#fields)*
             #extra
         }
+        #constructor
         #debug
         #codec
+    }
+}
+
+/// `new`: the type with its required members, the optional ones `None` and the catch-all
+/// empty, so that building a request's nested value needs neither every optional member
+/// nor `serde_json`.
+fn constructor(name: &str, s: &Struct) -> TokenStream {
+    let ty = ident(name);
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
+    for f in &s.fields {
+        let field = ident(&f.rust);
+        let inner = rust_type(&f.ty);
+        if !f.required {
+            inits.push(quote!(#field: None,));
+            continue;
+        }
+        // A required nullable member is an `Option` the caller gives as it is.
+        let (param, init) = match (f.optionality, f.boxed) {
+            (Optionality::Required, false) => (quote!(impl Into<#inner>), quote!(#field.into())),
+            (Optionality::Required, true) => {
+                (quote!(impl Into<#inner>), quote!(Box::new(#field.into())))
+            }
+            (_, false) => (quote!(Option<#inner>), quote!(#field)),
+            (_, true) => (quote!(Option<#inner>), quote!(#field.map(Box::new))),
+        };
+        params.push(quote!(#field: #param));
+        inits.push(quote!(#field: #init,));
+    }
+    let extra = s.extra.as_ref().map(|(extra, _)| {
+        let extra = ident(extra);
+        quote!(#extra: Default::default(),)
+    });
+    let many = (params.len() > 7).then(|| {
+        quote!(#[allow(clippy::too_many_arguments, reason = "one argument per required member")])
+    });
+    let deprecated =
+        s.fields.iter().any(|f| f.deprecated).then(
+            || quote!(#[allow(deprecated, reason = "every member is set, deprecated ones too")]),
+        );
+    let doc = format!(
+        " A `{name}` with its required members; the optional ones are `None`{}.",
+        if s.extra.is_some() {
+            " and no other member is kept"
+        } else {
+            ""
+        }
+    );
+    quote! {
+        impl #ty {
+            #[doc = #doc]
+            #many
+            #deprecated
+            pub fn new(#(#params),*) -> Self {
+                Self {
+                    #(#inits)*
+                    #extra
+                }
+            }
+        }
     }
 }
 

@@ -335,11 +335,12 @@ async fn add_to_cart_and_update_cart_send_maps_keyed_by_config_id() {
         .mount(&server)
         .await;
     let client = client(&server);
+    // Nested request values are built with their required members; the examples also
+    // send an empty description.
     let items = |id: &str| -> BTreeMap<String, CartItemInput> {
-        BTreeMap::from([(
-            id.to_owned(),
-            serde_json::from_value(json!({"quantity": 1, "description": ""})).unwrap(),
-        )])
+        let mut item = CartItemInput::new(1);
+        item.description = Some(String::new());
+        BTreeMap::from([(id.to_owned(), item)])
     };
     client
         .add_to_cart()

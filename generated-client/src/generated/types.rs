@@ -293,6 +293,24 @@ pub struct CreateCoinEventRequest {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
+impl CreateCoinEventRequest {
+    /// A `CreateCoinEventRequest` with its required members; the optional ones are `None` and no other member is kept.
+    pub fn new(
+        configuration: impl Into<crate::types::CoinConfiguration>,
+        company_id: impl Into<String>,
+        event: impl Into<String>,
+        amount: impl Into<i64>,
+    ) -> Self {
+        Self {
+            configuration: configuration.into(),
+            company_id: company_id.into(),
+            event: event.into(),
+            amount: amount.into(),
+            extra: Default::default(),
+        }
+    }
+}
+
 crate::serde_helpers::object!(CreateCoinEventRequest {
     configuration: required read "configuration",
     company_id: required read "companyId",
@@ -303,7 +321,7 @@ crate::serde_helpers::object!(CreateCoinEventRequest {
 /// Body of Update Event; every field is optional, send only what changes.
 ///
 /// Schema: `#/components/schemas/UpdateCoinEventRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Hash)]
 pub struct UpdateCoinEventRequest {
     /// New number of coins awarded for the event.
     pub amount: Option<i64>,
@@ -339,6 +357,24 @@ pub struct AllocateCoinsRequest {
     pub user_id: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl AllocateCoinsRequest {
+    /// A `AllocateCoinsRequest` with its required members; the optional ones are `None` and no other member is kept.
+    pub fn new(
+        company_id: impl Into<String>,
+        event: impl Into<String>,
+        request_id: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            company_id: company_id.into(),
+            event: event.into(),
+            request_id: request_id.into(),
+            user_id: user_id.into(),
+            extra: Default::default(),
+        }
+    }
 }
 
 crate::serde_helpers::object!(AllocateCoinsRequest {
@@ -423,6 +459,35 @@ pub struct CreateAndAllocatePointsRequest {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
+impl CreateAndAllocatePointsRequest {
+    /// A `CreateAndAllocatePointsRequest` with its required members; the optional ones are `None` and no other member is kept.
+    pub fn new(
+        company_id: impl Into<String>,
+        transaction_code: impl Into<String>,
+        transaction_type: impl Into<crate::types::TransactionType>,
+        r#type: impl Into<crate::types::PointsOperation>,
+        load_amount: impl Into<rust_decimal::Decimal>,
+        unique_reference_number: impl Into<String>,
+    ) -> Self {
+        Self {
+            company_id: company_id.into(),
+            card_account_id: None,
+            enkash_card_id: None,
+            transaction_code: transaction_code.into(),
+            transaction_type: transaction_type.into(),
+            r#type: r#type.into(),
+            email: None,
+            mobile: None,
+            title: None,
+            first_name: None,
+            gender: None,
+            load_amount: load_amount.into(),
+            unique_reference_number: unique_reference_number.into(),
+            extra: Default::default(),
+        }
+    }
+}
+
 crate::serde_helpers::object!(CreateAndAllocatePointsRequest {
     company_id: required read "companyId",
     card_account_id: optional read "cardAccountId",
@@ -502,6 +567,45 @@ pub struct CreateCardRequest {
     pub delivery_pincode: Option<String>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl CreateCardRequest {
+    /// A `CreateCardRequest` with its required members; the optional ones are `None` and no other member is kept.
+    pub fn new(
+        company_id: impl Into<String>,
+        card_account_id: impl Into<String>,
+        load_amount: impl Into<rust_decimal::Decimal>,
+    ) -> Self {
+        Self {
+            user_id: None,
+            company_id: company_id.into(),
+            card_account_id: card_account_id.into(),
+            email: None,
+            mobile: None,
+            title: None,
+            first_name: None,
+            middle_name: None,
+            last_name: None,
+            gender: None,
+            special_date: None,
+            address: None,
+            address2: None,
+            city: None,
+            state: None,
+            country: None,
+            pincode: None,
+            load_amount: load_amount.into(),
+            physical_card: None,
+            physical_delivery_address_flag: None,
+            delivery_address: None,
+            delivery_address2: None,
+            delivery_city: None,
+            delivery_state: None,
+            delivery_country: None,
+            delivery_pincode: None,
+            extra: Default::default(),
+        }
+    }
 }
 
 crate::serde_helpers::object!(CreateCardRequest {
@@ -1001,6 +1105,24 @@ pub struct AccessTokenRequest {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
+impl AccessTokenRequest {
+    /// A `AccessTokenRequest` with its required members; the optional ones are `None` and no other member is kept.
+    pub fn new(
+        username: impl Into<String>,
+        password: impl Into<String>,
+        grant_type: impl Into<crate::types::AccessTokenRequestGrantType>,
+        client_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            username: username.into(),
+            password: password.into(),
+            grant_type: grant_type.into(),
+            client_id: client_id.into(),
+            extra: Default::default(),
+        }
+    }
+}
+
 impl std::fmt::Debug for AccessTokenRequest {
     /// Like a derived `Debug`, with secret fields shown as `<redacted>`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1120,6 +1242,22 @@ pub struct SsoTokenRequest {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
+impl SsoTokenRequest {
+    /// A `SsoTokenRequest` with its required members; the optional ones are `None` and no other member is kept.
+    pub fn new(
+        card_account_id: impl Into<String>,
+        company_id: impl Into<String>,
+        enkash_card_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            card_account_id: card_account_id.into(),
+            company_id: company_id.into(),
+            enkash_card_id: enkash_card_id.into(),
+            extra: Default::default(),
+        }
+    }
+}
+
 crate::serde_helpers::object!(SsoTokenRequest {
     card_account_id: required read "cardAccountId",
     company_id: required read "companyId",
@@ -1179,6 +1317,29 @@ pub struct BulkAllocationRow {
     pub unique_reference_number: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl BulkAllocationRow {
+    /// A `BulkAllocationRow` with its required members; the optional ones are `None` and no other member is kept.
+    pub fn new(
+        title: impl Into<String>,
+        name: impl Into<String>,
+        email: impl Into<String>,
+        mobile: impl Into<String>,
+        load_amount: impl Into<rust_decimal::Decimal>,
+        unique_reference_number: impl Into<String>,
+    ) -> Self {
+        Self {
+            title: title.into(),
+            name: name.into(),
+            email: email.into(),
+            mobile: mobile.into(),
+            load_amount: load_amount.into(),
+            remarks: None,
+            unique_reference_number: unique_reference_number.into(),
+            extra: Default::default(),
+        }
+    }
 }
 
 crate::serde_helpers::object!(BulkAllocationRow {
@@ -1274,6 +1435,20 @@ pub struct RewardAccountRequest {
     pub company_id: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl RewardAccountRequest {
+    /// A `RewardAccountRequest` with its required members; the optional ones are `None` and no other member is kept.
+    pub fn new(
+        card_account_id: impl Into<String>,
+        company_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            card_account_id: card_account_id.into(),
+            company_id: company_id.into(),
+            extra: Default::default(),
+        }
+    }
 }
 
 crate::serde_helpers::object!(RewardAccountRequest {
@@ -1444,6 +1619,21 @@ pub struct CardSearchRequest {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
+impl CardSearchRequest {
+    /// A `CardSearchRequest` with its required members; the optional ones are `None` and no other member is kept.
+    pub fn new(
+        card_account_id: impl Into<String>,
+        company_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            card_account_id: card_account_id.into(),
+            company_id: company_id.into(),
+            en_kash_card_id: None,
+            extra: Default::default(),
+        }
+    }
+}
+
 crate::serde_helpers::object!(CardSearchRequest {
     card_account_id: required read "cardAccountId",
     company_id: required read "companyId",
@@ -1554,6 +1744,36 @@ pub struct TransactionSearchRequest {
     pub txn_date_to: Option<String>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl TransactionSearchRequest {
+    /// A `TransactionSearchRequest` with its required members; the optional ones are `None` and no other member is kept.
+    pub fn new(
+        company_id: impl Into<String>,
+        card_account_id: impl Into<String>,
+        en_kash_card_id: impl Into<String>,
+        pg_reference_number: impl Into<String>,
+    ) -> Self {
+        Self {
+            company_id: company_id.into(),
+            company_name: None,
+            card_holder_name: None,
+            user_id: None,
+            card_account_id: card_account_id.into(),
+            en_kash_card_id: en_kash_card_id.into(),
+            status: None,
+            en_kash_transaction_ids: None,
+            en_kash_transaction_id: None,
+            card_transaction_type: None,
+            amount_from: None,
+            amount_to: None,
+            pg_reference_numbers: None,
+            pg_reference_number: pg_reference_number.into(),
+            txn_date_from: None,
+            txn_date_to: None,
+            extra: Default::default(),
+        }
+    }
 }
 
 crate::serde_helpers::object!(TransactionSearchRequest {
@@ -1758,6 +1978,17 @@ pub struct CartItemInput {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
+impl CartItemInput {
+    /// A `CartItemInput` with its required members; the optional ones are `None` and no other member is kept.
+    pub fn new(quantity: impl Into<i64>) -> Self {
+        Self {
+            quantity: quantity.into(),
+            description: None,
+            extra: Default::default(),
+        }
+    }
+}
+
 crate::serde_helpers::object!(CartItemInput {
     quantity: required read "quantity",
     description: optional read "description",
@@ -1772,6 +2003,20 @@ pub struct AddToCartRequest {
     pub items: std::collections::BTreeMap<String, crate::types::CartItemInput>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl AddToCartRequest {
+    /// A `AddToCartRequest` with its required members; the optional ones are `None` and no other member is kept.
+    pub fn new(
+        product_catalog_id: impl Into<String>,
+        items: impl Into<std::collections::BTreeMap<String, crate::types::CartItemInput>>,
+    ) -> Self {
+        Self {
+            product_catalog_id: product_catalog_id.into(),
+            items: items.into(),
+            extra: Default::default(),
+        }
+    }
 }
 
 crate::serde_helpers::object!(AddToCartRequest {
@@ -1822,6 +2067,20 @@ pub struct UpdateCartRequest {
     pub items: std::collections::BTreeMap<String, crate::types::CartItemInput>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl UpdateCartRequest {
+    /// A `UpdateCartRequest` with its required members; the optional ones are `None` and no other member is kept.
+    pub fn new(
+        cart_id: impl Into<i64>,
+        items: impl Into<std::collections::BTreeMap<String, crate::types::CartItemInput>>,
+    ) -> Self {
+        Self {
+            cart_id: cart_id.into(),
+            items: items.into(),
+            extra: Default::default(),
+        }
+    }
 }
 
 crate::serde_helpers::object!(UpdateCartRequest {
@@ -1926,6 +2185,24 @@ pub struct CreateOrderRequest {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
+impl CreateOrderRequest {
+    /// A `CreateOrderRequest` with its required members; the optional ones are `None` and no other member is kept.
+    pub fn new(
+        denomination: impl Into<i64>,
+        order_reference_id: impl Into<String>,
+        product_catalog_id: impl Into<String>,
+        quantity: impl Into<i64>,
+    ) -> Self {
+        Self {
+            denomination: denomination.into(),
+            order_reference_id: order_reference_id.into(),
+            product_catalog_id: product_catalog_id.into(),
+            quantity: quantity.into(),
+            extra: Default::default(),
+        }
+    }
+}
+
 crate::serde_helpers::object!(CreateOrderRequest {
     denomination: required read "denomination",
     order_reference_id: required read "orderReferenceId",
@@ -1970,7 +2247,7 @@ crate::serde_helpers::object!(CreateOrderResponse {
 /// A filter; every field is optional.
 ///
 /// Schema: `#/components/schemas/OrderSearchRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Hash)]
 pub struct OrderSearchRequest {
     /// The `aggregator` member.
     pub aggregator: Option<String>,
@@ -2071,6 +2348,16 @@ pub struct OrderDetailsRequest {
     pub order_id: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
+}
+
+impl OrderDetailsRequest {
+    /// A `OrderDetailsRequest` with its required members; the optional ones are `None` and no other member is kept.
+    pub fn new(order_id: impl Into<String>) -> Self {
+        Self {
+            order_id: order_id.into(),
+            extra: Default::default(),
+        }
+    }
 }
 
 crate::serde_helpers::object!(OrderDetailsRequest {
