@@ -155,7 +155,7 @@ fn constructor(name: &str, s: &Struct) -> TokenStream {
             || quote!(#[allow(deprecated, reason = "every member is set, deprecated ones too")]),
         );
     let doc = format!(
-        " A `{name}` with its required members; the optional ones are `None`{}.",
+        " The value with its required members; the optional ones are `None`{}.",
         if s.extra.is_some() {
             " and no other member is kept"
         } else {

@@ -294,7 +294,7 @@ pub struct CreateCoinEventRequest {
 }
 
 impl CreateCoinEventRequest {
-    /// A `CreateCoinEventRequest` with its required members; the optional ones are `None` and no other member is kept.
+    /// The value with its required members; the optional ones are `None` and no other member is kept.
     pub fn new(
         configuration: impl Into<crate::types::CoinConfiguration>,
         company_id: impl Into<String>,
@@ -360,7 +360,7 @@ pub struct AllocateCoinsRequest {
 }
 
 impl AllocateCoinsRequest {
-    /// A `AllocateCoinsRequest` with its required members; the optional ones are `None` and no other member is kept.
+    /// The value with its required members; the optional ones are `None` and no other member is kept.
     pub fn new(
         company_id: impl Into<String>,
         event: impl Into<String>,
@@ -460,7 +460,7 @@ pub struct CreateAndAllocatePointsRequest {
 }
 
 impl CreateAndAllocatePointsRequest {
-    /// A `CreateAndAllocatePointsRequest` with its required members; the optional ones are `None` and no other member is kept.
+    /// The value with its required members; the optional ones are `None` and no other member is kept.
     pub fn new(
         company_id: impl Into<String>,
         transaction_code: impl Into<String>,
@@ -570,7 +570,7 @@ pub struct CreateCardRequest {
 }
 
 impl CreateCardRequest {
-    /// A `CreateCardRequest` with its required members; the optional ones are `None` and no other member is kept.
+    /// The value with its required members; the optional ones are `None` and no other member is kept.
     pub fn new(
         company_id: impl Into<String>,
         card_account_id: impl Into<String>,
@@ -1106,7 +1106,7 @@ pub struct AccessTokenRequest {
 }
 
 impl AccessTokenRequest {
-    /// A `AccessTokenRequest` with its required members; the optional ones are `None` and no other member is kept.
+    /// The value with its required members; the optional ones are `None` and no other member is kept.
     pub fn new(
         username: impl Into<String>,
         password: impl Into<String>,
@@ -1243,7 +1243,7 @@ pub struct SsoTokenRequest {
 }
 
 impl SsoTokenRequest {
-    /// A `SsoTokenRequest` with its required members; the optional ones are `None` and no other member is kept.
+    /// The value with its required members; the optional ones are `None` and no other member is kept.
     pub fn new(
         card_account_id: impl Into<String>,
         company_id: impl Into<String>,
@@ -1320,7 +1320,7 @@ pub struct BulkAllocationRow {
 }
 
 impl BulkAllocationRow {
-    /// A `BulkAllocationRow` with its required members; the optional ones are `None` and no other member is kept.
+    /// The value with its required members; the optional ones are `None` and no other member is kept.
     pub fn new(
         title: impl Into<String>,
         name: impl Into<String>,
@@ -1438,7 +1438,7 @@ pub struct RewardAccountRequest {
 }
 
 impl RewardAccountRequest {
-    /// A `RewardAccountRequest` with its required members; the optional ones are `None` and no other member is kept.
+    /// The value with its required members; the optional ones are `None` and no other member is kept.
     pub fn new(
         card_account_id: impl Into<String>,
         company_id: impl Into<String>,
@@ -1620,7 +1620,7 @@ pub struct CardSearchRequest {
 }
 
 impl CardSearchRequest {
-    /// A `CardSearchRequest` with its required members; the optional ones are `None` and no other member is kept.
+    /// The value with its required members; the optional ones are `None` and no other member is kept.
     pub fn new(
         card_account_id: impl Into<String>,
         company_id: impl Into<String>,
@@ -1747,7 +1747,7 @@ pub struct TransactionSearchRequest {
 }
 
 impl TransactionSearchRequest {
-    /// A `TransactionSearchRequest` with its required members; the optional ones are `None` and no other member is kept.
+    /// The value with its required members; the optional ones are `None` and no other member is kept.
     pub fn new(
         company_id: impl Into<String>,
         card_account_id: impl Into<String>,
@@ -1979,7 +1979,7 @@ pub struct CartItemInput {
 }
 
 impl CartItemInput {
-    /// A `CartItemInput` with its required members; the optional ones are `None` and no other member is kept.
+    /// The value with its required members; the optional ones are `None` and no other member is kept.
     pub fn new(quantity: impl Into<i64>) -> Self {
         Self {
             quantity: quantity.into(),
@@ -2006,7 +2006,7 @@ pub struct AddToCartRequest {
 }
 
 impl AddToCartRequest {
-    /// A `AddToCartRequest` with its required members; the optional ones are `None` and no other member is kept.
+    /// The value with its required members; the optional ones are `None` and no other member is kept.
     pub fn new(
         product_catalog_id: impl Into<String>,
         items: impl Into<std::collections::BTreeMap<String, crate::types::CartItemInput>>,
@@ -2070,7 +2070,7 @@ pub struct UpdateCartRequest {
 }
 
 impl UpdateCartRequest {
-    /// A `UpdateCartRequest` with its required members; the optional ones are `None` and no other member is kept.
+    /// The value with its required members; the optional ones are `None` and no other member is kept.
     pub fn new(
         cart_id: impl Into<i64>,
         items: impl Into<std::collections::BTreeMap<String, crate::types::CartItemInput>>,
@@ -2186,7 +2186,7 @@ pub struct CreateOrderRequest {
 }
 
 impl CreateOrderRequest {
-    /// A `CreateOrderRequest` with its required members; the optional ones are `None` and no other member is kept.
+    /// The value with its required members; the optional ones are `None` and no other member is kept.
     pub fn new(
         denomination: impl Into<i64>,
         order_reference_id: impl Into<String>,
@@ -2351,7 +2351,7 @@ pub struct OrderDetailsRequest {
 }
 
 impl OrderDetailsRequest {
-    /// A `OrderDetailsRequest` with its required members; the optional ones are `None` and no other member is kept.
+    /// The value with its required members; the optional ones are `None` and no other member is kept.
     pub fn new(order_id: impl Into<String>) -> Self {
         Self {
             order_id: order_id.into(),
