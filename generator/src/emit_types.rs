@@ -36,8 +36,7 @@ fn type_def(t: &TypeDef, api: &Api) -> TokenStream {
         }
         TypeKind::Newtype(target) => {
             let derive = derives(api.is_eq(target), true);
-            let with =
-                serde_with(target, Optionality::Required, api).map(|w| quote!(#[serde(with = #w)]));
+            let with = serde_with(target, api).map(|w| quote!(#[serde(with = #w)]));
             let target = rust_type(target);
             quote! {
                 #derive
@@ -242,18 +241,11 @@ pub fn field_type(f: &Field) -> TokenStream {
     }
 }
 
-/// The `with` module a value of type `ty`, wrapped in `optionality`, needs: exact decimals
-/// and optional nullable fields cannot use serde's defaults.
-pub fn serde_with(ty: &TypeRef, optionality: Optionality, api: &Api) -> Option<String> {
-    let helpers = crate::emit::HELPERS;
-    match (api.contains_decimal(ty), optionality) {
-        (true, Optionality::OptionalNullable) => Some(format!("{helpers}::nullable_exact")),
-        (true, _) => Some(format!("{helpers}::exact")),
-        (false, Optionality::OptionalNullable) => Some(format!("{helpers}::nullable")),
-        // An optional free-form value: an explicit `null` is `Some(Value::Null)`, not `None`.
-        (false, Optionality::Optional) if api.is_any(ty) => Some(format!("{helpers}::present")),
-        (false, _) => None,
-    }
+/// The `with` module a newtype's value needs: exact decimals cannot use serde's default
+/// (`rust_decimal` writes strings). Objects and unions say it in their table lines.
+fn serde_with(ty: &TypeRef, api: &Api) -> Option<String> {
+    api.contains_decimal(ty)
+        .then(|| format!("{}::exact", crate::emit::HELPERS))
 }
 
 /// A struct field: its docs, type and name. How it is written and read (its wire name,

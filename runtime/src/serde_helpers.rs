@@ -5,13 +5,14 @@
 //!   was (`500.50` stays `500.50`), at any depth, and read it from the number's own text
 //!   (`serde_json`'s `RawValue`), so no `f64` and no `arbitrary_precision` feature is
 //!   involved. The types they serve decode from JSON (`serde_json`) only.
-//! * [`nullable`] and [`nullable_exact`]: optional *and* nullable fields, typed
-//!   `Option<Option<T>>`. An absent field is `None`, an explicit `null` is `Some(None)`,
-//!   a value is `Some(Some(v))`, and each is written back as it was read.
-//! * [`present`]: optional free-form fields, where an explicit `null` is a value.
+//! * [`object!`](macro@object) and [`union!`](macro@union): the `Serialize` and `Deserialize` of
+//!   generated objects and unions, from one line per field or variant. An optional
+//!   nullable field (`Option<Option<T>>`) keeps absent (`None`), `null` (`Some(None)`) and
+//!   a value apart, and an optional free-form one keeps a present `null`; each is written
+//!   back as it was read.
 //!
-//! Used by the generated types through `#[serde(with = "…")]`. Hand-written runtime, not
-//! generated: the adapters do not depend on the spec, so they live here once.
+//! [`exact`] is used by the generated newtypes through `#[serde(with = "…")]`. Hand-written
+//! runtime, not generated: the adapters do not depend on the spec, so they live here once.
 
 use std::collections::BTreeMap;
 
@@ -319,77 +320,6 @@ pub mod exact {
         deserializer: D,
     ) -> Result<T, D::Error> {
         T::deserialize_exact(deserializer)
-    }
-}
-
-/// `#[serde(with)]` module for optional nullable fields, `Option<Option<T>>`; pair it
-/// with `default` and `skip_serializing_if = "Option::is_none"`.
-pub mod nullable {
-    use super::{Deserialize, Deserializer, Serialize, Serializer};
-
-    pub fn serialize<T: Serialize, S: Serializer>(
-        value: &Option<Option<T>>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(Some(value)) => serializer.serialize_some(value),
-            _ => serializer.serialize_none(),
-        }
-    }
-
-    /// Only called when the field is present, so the result is always `Some`.
-    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<Option<T>>, D::Error> {
-        Option::<T>::deserialize(deserializer).map(Some)
-    }
-}
-
-/// `#[serde(with)]` module for optional free-form fields, `Option<serde_json::Value>`:
-/// a present `null` decodes as `Some(Value::Null)` (serde's default would make it `None`
-/// and drop it on re-encoding). Pair it with `default` and `skip_serializing_if`.
-pub mod present {
-    use super::{Deserialize, Deserializer, Serialize, Serializer};
-
-    pub fn serialize<T: Serialize, S: Serializer>(
-        value: &Option<T>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(value) => value.serialize(serializer),
-            None => serializer.serialize_none(),
-        }
-    }
-
-    /// Only called when the field is present, so the result is always `Some`.
-    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<T>, D::Error> {
-        T::deserialize(deserializer).map(Some)
-    }
-}
-
-/// [`nullable`] for values holding decimals.
-pub mod nullable_exact {
-    use super::{AsExact, Deserialize, Deserializer, Exact, FromExact, Serializer};
-
-    pub fn serialize<T: Exact, S: Serializer>(
-        value: &Option<Option<T>>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(Some(value)) => serializer.serialize_some(&AsExact(value)),
-            _ => serializer.serialize_none(),
-        }
-    }
-
-    /// Only called when the field is present, so the result is always `Some`.
-    pub fn deserialize<'de, T: Exact, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<Option<T>>, D::Error> {
-        Ok(Some(
-            Option::<FromExact<T>>::deserialize(deserializer)?.map(|v| v.0),
-        ))
     }
 }
 
