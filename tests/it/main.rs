@@ -6,6 +6,7 @@
 
 mod architecture;
 mod change_report;
+mod compile_time;
 mod consumer_safety;
 mod contract;
 mod corpus;
@@ -22,6 +23,5 @@ mod runtime_retry;
 mod runtime_tracing;
 mod runtime_transport;
 mod snapshots;
-mod trybuild_cases;
 mod wire_operations;
 mod wire_reward_apis;

@@ -4,9 +4,11 @@
 use enkash_rewards::types::{PointsOperation, TransactionType};
 use enkash_rewards::{Client, Error};
 
-fn assert_send_static<T: Send + 'static>(_: &T) {}
+use super::assert_send_static;
 
-fn build(client: &Client) -> impl std::future::Future<Output = Result<String, Error>> + Send + 'static {
+fn build(
+    client: &Client,
+) -> impl std::future::Future<Output = Result<String, Error>> + Send + 'static {
     let call = client
         .allocate_coins()
         .company_id("C")
@@ -17,7 +19,10 @@ fn build(client: &Client) -> impl std::future::Future<Output = Result<String, Er
 }
 
 async fn run() {
-    let client = Client::builder().base_url("http://127.0.0.1:9").build().unwrap();
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .expect("a client");
     let stored = client.get_coin_balance().user_id("U");
     let future = build(&client);
     drop(client);
@@ -28,6 +33,8 @@ async fn run() {
     let _ = (TransactionType::Cr, PointsOperation::AllocatePoint);
 }
 
-fn main() {
-    let _ = run;
+/// Compiling `run` is the check (its futures go into `tokio::spawn`); nothing is sent.
+#[test]
+fn builders_outlive_the_client_and_spawn() {
+    assert_send_static(&run());
 }
