@@ -41,10 +41,6 @@ pub(super) fn leave_out(
             )
         })
         .collect();
-    let within = |p: &str, prefix: &str| {
-        p == prefix || (p.starts_with(prefix) && p[prefix.len()..].starts_with('/'))
-    };
-
     let mut fatal = Diagnostics::default();
     let mut broken_ops: BTreeSet<usize> = BTreeSet::new();
     let mut broken_types: BTreeSet<String> = BTreeSet::new();
@@ -76,23 +72,7 @@ pub(super) fn leave_out(
         return Err(fatal);
     }
 
-    // A type that refers to a left-out type is left out too, and so on.
-    loop {
-        let before = broken_types.len();
-        for t in types.iter() {
-            if !broken_types.contains(&t.name) && refers_to(&t.kind, &broken_types) {
-                broken_types.insert(t.name.clone());
-            }
-        }
-        if broken_types.len() == before {
-            break;
-        }
-    }
-    for (i, op) in ops.iter().enumerate() {
-        if uses(op, &broken_types) {
-            broken_ops.insert(i);
-        }
-    }
+    spread(types, ops, &mut broken_types, &mut broken_ops);
 
     let mut skipped = Skipped::default();
     let first_reason = |key: &str| {
@@ -143,6 +123,37 @@ pub(super) fn leave_out(
     types.retain(|t| !broken_types.contains(&t.name));
     index.retain(|(_, ty)| !mentions(ty, &broken_types));
     Ok(skipped)
+}
+
+/// Whether the JSON pointer `p` is `prefix` or lies under it.
+fn within(p: &str, prefix: &str) -> bool {
+    p == prefix || (p.starts_with(prefix) && p[prefix.len()..].starts_with('/'))
+}
+
+/// A type that refers to a left-out type is left out too, and so on; so is an operation
+/// that uses one.
+fn spread(
+    types: &[TypeDef],
+    ops: &[Operation],
+    broken_types: &mut BTreeSet<String>,
+    broken_ops: &mut BTreeSet<usize>,
+) {
+    loop {
+        let before = broken_types.len();
+        for t in types {
+            if !broken_types.contains(&t.name) && refers_to(&t.kind, broken_types) {
+                broken_types.insert(t.name.clone());
+            }
+        }
+        if broken_types.len() == before {
+            break;
+        }
+    }
+    for (i, op) in ops.iter().enumerate() {
+        if uses(op, broken_types) {
+            broken_ops.insert(i);
+        }
+    }
 }
 
 fn mentions(ty: &TypeRef, names: &BTreeSet<String>) -> bool {

@@ -230,22 +230,7 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Object(o)) => {
                 self.map_of(context, o.additional_properties.as_ref(), pointer)
             }
-            SchemaKind::AllOf { all_of } => match wrapped(schema) {
-                // An allOf with one real member is the usual way to annotate a `$ref`.
-                Some((i, member)) => {
-                    let ty = self.type_ref(
-                        member.as_ref_schema(),
-                        context,
-                        &pointer.key("allOf").key(i),
-                    );
-                    self.index_annotations(all_of, pointer, &ty);
-                    ty
-                }
-                None => {
-                    self.index_annotations(all_of, pointer, &TypeRef::Any);
-                    TypeRef::Any
-                }
-            },
+            SchemaKind::AllOf { all_of } => self.all_of(context, schema, all_of, pointer),
             SchemaKind::Not { .. } => {
                 self.diags.push(
                     Kind::Unsupported,
@@ -254,53 +239,73 @@ impl<'a> Lowerer<'a> {
                 );
                 TypeRef::Any
             }
-            SchemaKind::Any(a) => match a.typ.as_deref() {
-                Some("string") => TypeRef::String,
-                Some("boolean") => TypeRef::Boolean,
-                Some("integer") if a.format.as_deref() == Some("int32") => TypeRef::I32,
-                Some("integer") => TypeRef::I64,
-                Some("number") => match a.format.as_deref() {
-                    Some("float") => TypeRef::F32,
-                    Some("double") => TypeRef::F64,
-                    _ => TypeRef::Decimal,
-                },
-                Some("array") => match &a.items {
-                    Some(items) => {
-                        let item = self.type_ref(
-                            items.into(),
-                            &format!("{context}Item"),
-                            &pointer.key("items"),
-                        );
-                        TypeRef::Array(Box::new(self.maybe_null(items.into(), item)))
-                    }
-                    None => TypeRef::Array(Box::new(TypeRef::Any)),
-                },
-                Some("object") => self.map_of(context, a.additional_properties.as_ref(), pointer),
-                Some(other) => {
-                    self.diags.push(
-                        Kind::Invalid,
-                        pointer.key("type").as_str(),
-                        format!("unknown type `{other}`"),
-                    );
-                    TypeRef::Any
-                }
-                None if wrapped(schema).is_some() => {
-                    let (i, member) = wrapped(schema).expect("checked");
-                    let ty = self.type_ref(
-                        member.as_ref_schema(),
-                        context,
-                        &pointer.key("allOf").key(i),
-                    );
-                    self.index_annotations(&a.all_of, pointer, &ty);
-                    ty
-                }
-                None => {
-                    self.index_annotations(&a.all_of, pointer, &TypeRef::Any);
-                    TypeRef::Any
-                }
-            },
+            SchemaKind::Any(a) => self.plain_any(context, schema, a, pointer),
             // `shape` sends every other kind to a named type.
             _ => TypeRef::Any,
+        }
+    }
+
+    /// An `allOf` with one real member (the usual way to annotate a `$ref`) is that
+    /// member's type; any other is `Any`. The members' annotations are indexed either way.
+    fn all_of(
+        &mut self,
+        context: &str,
+        schema: &'a Schema,
+        all_of: &[ReferenceOr<Schema>],
+        pointer: &Pointer,
+    ) -> TypeRef {
+        let ty = match wrapped(schema) {
+            Some((i, member)) => self.type_ref(
+                member.as_ref_schema(),
+                context,
+                &pointer.key("allOf").key(i),
+            ),
+            None => TypeRef::Any,
+        };
+        self.index_annotations(all_of, pointer, &ty);
+        ty
+    }
+
+    /// [`plain`](Self::plain) for a schema `openapiv3` read as its `Any` kind (a `type`
+    /// it could not pair with the rest): the same types, by the `type` written.
+    fn plain_any(
+        &mut self,
+        context: &str,
+        schema: &'a Schema,
+        a: &'a openapiv3::AnySchema,
+        pointer: &Pointer,
+    ) -> TypeRef {
+        match a.typ.as_deref() {
+            Some("string") => TypeRef::String,
+            Some("boolean") => TypeRef::Boolean,
+            Some("integer") if a.format.as_deref() == Some("int32") => TypeRef::I32,
+            Some("integer") => TypeRef::I64,
+            Some("number") => match a.format.as_deref() {
+                Some("float") => TypeRef::F32,
+                Some("double") => TypeRef::F64,
+                _ => TypeRef::Decimal,
+            },
+            Some("array") => match &a.items {
+                Some(items) => {
+                    let item = self.type_ref(
+                        items.into(),
+                        &format!("{context}Item"),
+                        &pointer.key("items"),
+                    );
+                    TypeRef::Array(Box::new(self.maybe_null(items.into(), item)))
+                }
+                None => TypeRef::Array(Box::new(TypeRef::Any)),
+            },
+            Some("object") => self.map_of(context, a.additional_properties.as_ref(), pointer),
+            Some(other) => {
+                self.diags.push(
+                    Kind::Invalid,
+                    pointer.key("type").as_str(),
+                    format!("unknown type `{other}`"),
+                );
+                TypeRef::Any
+            }
+            None => self.all_of(context, schema, &a.all_of, pointer),
         }
     }
 
@@ -524,8 +529,23 @@ impl<'a> Lowerer<'a> {
             }
             _ => Some((scope.claim("extra"), TypeRef::Any)),
         };
-        let envelope = parts.envelope.and_then(|(env, at)| {
-            let known = |f: &str| parts.props.iter().any(|(w, _, _)| w == f);
+        let envelope = self.envelope(parts.envelope.take(), &parts.props);
+        Struct {
+            fields,
+            extra,
+            envelope,
+        }
+    }
+
+    /// An object's envelope (`x-envelope`), when every member it names is a property;
+    /// otherwise none, and an error at the extension.
+    fn envelope(
+        &mut self,
+        envelope: Option<(EnvelopeFields, Pointer)>,
+        props: &[(String, SchemaRef<'a>, Pointer)],
+    ) -> Option<EnvelopeFields> {
+        envelope.and_then(|(env, at)| {
+            let known = |f: &str| props.iter().any(|(w, _, _)| w == f);
             let missing: Vec<&str> = [&env.code, &env.message, &env.payload]
                 .into_iter()
                 .flatten()
@@ -545,12 +565,7 @@ impl<'a> Lowerer<'a> {
                 );
                 None
             }
-        });
-        Struct {
-            fields,
-            extra,
-            envelope,
-        }
+        })
     }
 
     pub(super) fn field(
