@@ -14,7 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::model::{
-    Api, Field, Input, InputKind, Operation, RetryKind, Security, TypeDef, TypeKind, TypeRef,
+    AnswerMedia, Api, Field, Input, InputKind, Operation, RetryKind, Security, TypeDef, TypeKind,
+    TypeRef,
 };
 
 /// For users of the Rust crate.
@@ -345,6 +346,15 @@ fn compare_operation(o: &Operation, n: &Operation, p: &mut Push<'_>) {
             ),
         );
     }
+    compare_answers(o, n, p);
+    if !o.deprecated && n.deprecated {
+        p.add(RCompat, WCompat, "deprecated".to_owned());
+    }
+    compare_inputs(o, n, p);
+}
+
+/// What changed in an operation's success answer: its envelope, its type, its media.
+fn compare_answers(o: &Operation, n: &Operation, p: &mut Push<'_>) {
     let envelope = |op: &Operation| op.response.envelope.as_ref().map(|(e, _)| e.clone());
     if envelope(o) != envelope(n) {
         p.add(
@@ -364,10 +374,30 @@ fn compare_operation(o: &Operation, n: &Operation, p: &mut Push<'_>) {
             ),
         );
     }
-    if !o.deprecated && n.deprecated {
-        p.add(RCompat, WCompat, "deprecated".to_owned());
+    if o.response.media != n.response.media {
+        let words = |media| match media {
+            AnswerMedia::Json => "JSON",
+            AnswerMedia::Text => "text",
+            AnswerMedia::Binary => "bytes",
+            AnswerMedia::Negotiated => "the media type the server sent",
+        };
+        let (now, was) = (words(n.response.media), words(o.response.media));
+        p.add(
+            RBreak,
+            WCompat,
+            format!("`send()` now answers in {now} (was {was})"),
+        );
+    } else if o.response.accept != n.response.accept {
+        p.add(
+            Behaviour,
+            WCompat,
+            format!(
+                "the answer's media types asked for are now `{}` (was `{}`)",
+                n.response.accept.as_deref().unwrap_or_default(),
+                o.response.accept.as_deref().unwrap_or_default()
+            ),
+        );
     }
-    compare_inputs(o, n, p);
 }
 
 fn compare_inputs(o: &Operation, n: &Operation, p: &mut Push<'_>) {
@@ -773,6 +803,40 @@ mod tests {
         let report = compare(&api(s, PATHS), &api(s, PATHS));
         assert!(report.changes.is_empty(), "{report:?}");
         assert_eq!(report.bump("0.3.1"), (Bump::None, "0.3.1".to_owned()));
+    }
+
+    /// A PDF offered beside the JSON answer changes what `send()` returns; a third media
+    /// type changes only what the request asks for.
+    #[test]
+    fn an_answer_in_more_media_types_is_reported() {
+        let s = "    Pay: {type: object, required: [ref], properties: {ref: {type: string}}}\n    Receipt: {type: object, properties: {id: {type: string}}}\n";
+        let pdf =
+            "            application/pdf:\n              schema: {type: string, format: binary}\n";
+        let with_pdf = format!("{PATHS}{pdf}");
+        let text = "            text/plain:\n              schema: {type: string}\n";
+        let with_text = format!("{with_pdf}{text}");
+        let report = compare(&api(s, PATHS), &api(s, &with_pdf));
+        let whats: Vec<(&str, RustImpact)> = report
+            .changes
+            .iter()
+            .map(|c| (c.what.as_str(), c.rust))
+            .collect();
+        assert_eq!(
+            whats,
+            [(
+                "`send()` now answers in the media type the server sent (was JSON)",
+                RBreak
+            )],
+            "{report:?}"
+        );
+        let report = compare(&api(s, &with_pdf), &api(s, &with_text));
+        assert_eq!(report.changes.len(), 1, "{report:?}");
+        assert_eq!(report.changes[0].rust, Behaviour);
+        assert!(
+            report.changes[0]
+                .what
+                .contains("`application/json, application/pdf, text/plain`")
+        );
     }
 
     #[test]

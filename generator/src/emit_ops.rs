@@ -52,7 +52,11 @@ pub fn operations_file(api: &Api) -> TokenStream {
     // Emitted only when used, as generated code has no dead code: no builder for a spec
     // without operations, no state change for one whose operations have no typestate.
     let with_typestate = ops.iter().any(|p| p.typestate().next().is_some());
-    let builder_type = (!ops.is_empty()).then(|| builder_type(with_typestate));
+    let negotiated = api
+        .operations
+        .iter()
+        .any(|op| op.response.media == AnswerMedia::Negotiated);
+    let builder_type = (!ops.is_empty()).then(|| builder_type(with_typestate, negotiated));
     quote! {
         //! One request builder per operation, and the `Client` methods that start them.
         //!
@@ -71,7 +75,7 @@ pub fn operations_file(api: &Api) -> TokenStream {
 
 /// `Builder<I, S>`: the half of every operation's request builder that is the same for all,
 /// over an operation's `Inputs` `I` and typestate `S`. The same text for every spec.
-fn builder_type(with_typestate: bool) -> TokenStream {
+fn builder_type(with_typestate: bool, negotiated: bool) -> TokenStream {
     let into_state = with_typestate.then(|| {
         quote! {
             /// The same builder in state `T`: what a required input's setter returns.
@@ -85,7 +89,7 @@ fn builder_type(with_typestate: bool) -> TokenStream {
             }
         }
     });
-    let sending = builder_sending();
+    let sending = builder_sending(negotiated);
     quote! {
         /// A request builder: an operation's inputs `I`, its typestate `S` (which required
         /// inputs are set) and the per-call options.
@@ -140,8 +144,22 @@ fn builder_type(with_typestate: bool) -> TokenStream {
 
 /// What `Builder` does once its inputs are set: the keyed-write opt-in, `send()` and
 /// `send_with_response()`, and `Debug`.
-fn builder_sending() -> TokenStream {
+fn builder_sending(negotiated: bool) -> TokenStream {
+    let accept = negotiated.then(|| {
+        quote! {
+            impl<I: ::enkash_rewards_runtime::builder::NegotiatedAnswer, S> Builder<I, S> {
+                /// Asks for the answer in `media_type`, one of those the operation's
+                /// documentation lists (the `Accept` header), instead of any of them.
+                pub fn accept(mut self, media_type: &'static str) -> Self {
+                    self.options.accept = Some(media_type);
+                    self
+                }
+            }
+        }
+    });
     quote! {
+        #accept
+
         impl<I: ::enkash_rewards_runtime::builder::KeyedWrite, S> Builder<I, S> {
             /// Whether this call may be resent after a timeout, a broken connection or a
             /// 429/502/503/504, overriding
@@ -385,6 +403,8 @@ fn op_module(plan: &Plan<'_>, api: &Api) -> TokenStream {
     let request = into_request(plan, api);
     let keyed = (op.idempotency_key.is_some() && op.retry == RetryKind::KeyedWrite)
         .then(|| quote!(impl KeyedWrite for Inputs {}));
+    let negotiated = (op.response.media == AnswerMedia::Negotiated)
+        .then(|| quote!(impl NegotiatedAnswer for Inputs {}));
     let typestate = typestate(&states);
     let uses = prelude();
     quote! {
@@ -404,6 +424,8 @@ fn op_module(plan: &Plan<'_>, api: &Api) -> TokenStream {
             #request
 
             #keyed
+
+            #negotiated
 
             #typestate
         }
@@ -730,6 +752,10 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
     let payload = match op.response.media {
         AnswerMedia::Binary => quote!(crate::Binary),
         AnswerMedia::Json | AnswerMedia::Text => rust_type(op.response.payload()),
+        AnswerMedia::Negotiated => {
+            let json = rust_type(op.response.payload());
+            quote!(crate::Negotiated<#json>)
+        }
     };
     let name = &op.builder;
     let (plain, unwraps) = moved_inputs(plan);
@@ -860,10 +886,12 @@ fn described_fields(op: &Operation) -> Vec<TokenStream> {
         let (c, m, p) = (&env.code, &env.message, &env.payload);
         fields.push(quote!(request.envelope = Some(Envelope { code: &[#(#c),*], message: &[#(#m),*], payload: &[#(#p),*] });));
     }
+    let accept = op.response.accept.as_deref().unwrap_or_default();
     let answer = match op.response.media {
         AnswerMedia::Json => None,
         AnswerMedia::Text => Some(quote!(Text)),
         AnswerMedia::Binary => Some(quote!(Binary)),
+        AnswerMedia::Negotiated => Some(quote!(Negotiated { accept: #accept })),
     };
     if let Some(answer) = answer {
         fields.push(quote!(request.answer = AnswerFormat::#answer;));
@@ -967,6 +995,14 @@ fn returns_doc(op: &Operation, api: &Api) -> String {
             "returns the answer's bytes, exactly as sent, as [`Binary`](crate::Binary) (`send_with_response()` also gives the headers, the media type among them).".to_owned()
         }
         (AnswerMedia::Text, _) => "returns the answer's text, as sent.".to_owned(),
+        (AnswerMedia::Negotiated, payload) => format!(
+            "returns the answer in the media type the server sent, as a [`Negotiated`](crate::Negotiated): JSON decoded{}, text or bytes as sent. It asks for any of `{}`; `.accept(media_type)` asks for one.",
+            match payload {
+                TypeRef::Named(n) => format!(" into [`{n}`](crate::types::{n})"),
+                _ => String::new(),
+            },
+            op.response.accept.as_deref().unwrap_or_default()
+        ),
         (_, TypeRef::Unit) => "returns `()` on success.".to_owned(),
         (_, TypeRef::Named(n)) => match api.get(n).map(|t| &t.kind) {
             _ if op.response.envelope.is_some() => format!("returns the envelope's payload, [`{n}`](crate::types::{n}); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200."),

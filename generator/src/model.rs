@@ -526,8 +526,12 @@ pub struct ResponseSpec {
     /// When the body is an envelope, the fields and the payload's type.
     pub envelope: Option<(EnvelopeFields, TypeRef)>,
     pub example: Option<Value>,
-    /// What the success answer is: JSON, or handed over as text or bytes.
+    /// What the success answer is: JSON, or handed over as text or bytes, or any of
+    /// those as the server chose.
     pub media: AnswerMedia,
+    /// For a [`AnswerMedia::Negotiated`] answer: the `Accept` header, every media type
+    /// the spec lists for it, in its order.
+    pub accept: Option<String>,
 }
 
 /// What a success answer is, from its media type.
@@ -539,6 +543,9 @@ pub enum AnswerMedia {
     Text,
     /// Any other (`application/octet-stream`, `application/pdf`, `image/*`…): the bytes.
     Binary,
+    /// Media types of more than one of those kinds (JSON or a PDF): the one the server
+    /// sent, JSON decoded into [`ResponseSpec::ty`] (`Unit` when none is JSON).
+    Negotiated,
 }
 
 impl ResponseSpec {

@@ -81,11 +81,16 @@ pub fn send_request<T: DeserializeOwned>(
 /// `requestId`): its builder has `resend_keyed_write`.
 pub trait KeyedWrite: OperationInputs {}
 
+/// Implemented by the inputs of an operation whose answer comes in one of several media
+/// types (its output is a [`Negotiated`](crate::values::Negotiated)): its builder has
+/// `accept`.
+pub trait NegotiatedAnswer: OperationInputs {}
+
 /// The names a generated operation's module uses, imported with one glob
 /// (`use enkash_rewards_runtime::builder::prelude::*;`). The module's own items shadow it.
 #[doc(hidden)]
 pub mod prelude {
-    pub use super::{KeyedWrite, OperationInputs, SendFuture, send_request};
+    pub use super::{KeyedWrite, NegotiatedAnswer, OperationInputs, SendFuture, send_request};
     pub use crate::Client;
     pub use crate::multipart::Multipart;
     pub use crate::request::typestate::{Complete, Fill, Required, take};

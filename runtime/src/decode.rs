@@ -9,6 +9,7 @@
 //! | non-2xx with no EnKash error code (an HTML 502 page) | [`Error::Http`] |
 //! | 2xx that is not valid JSON, lacks the envelope, or has a field of the wrong type | [`Error::Decode`] naming the failing field, e.g. `payload.cardStatus.name` |
 //! | 2xx of an operation answering text or bytes ([`AnswerFormat`]) | the body as a `String` (not UTF-8: [`Error::Decode`]) or as [`Binary`](crate::values::Binary), never parsed |
+//! | 2xx of an operation answering in several media types | a [`Negotiated`](crate::values::Negotiated): the variant the answer's `Content-Type` names (JSON decoded as above, without an envelope) |
 //!
 //! Amounts are read from their own JSON text (`RawValue`), so they are never rounded
 //! through `f64` on the way to `rust_decimal`.
@@ -60,7 +61,12 @@ pub(crate) fn decode_response<T: DeserializeOwned>(
         headers,
         body,
     } = raw;
-    let payload = decode_payload(operation, envelope, format, status, &body)?;
+    let payload = match format {
+        AnswerFormat::Negotiated { .. } if status.is_success() => {
+            negotiated::decode(operation, &headers, status, &body)?
+        }
+        _ => decode_payload(operation, envelope, format, status, &body)?,
+    };
     Ok(Response {
         status,
         headers,
@@ -454,6 +460,135 @@ pub(crate) fn snippet(body: &[u8]) -> String {
         .chars()
         .take(SNIPPET_CHARS)
         .collect()
+}
+
+/// An answer offered in several media types, read as the one the server sent: a
+/// deserializer that hands a [`Negotiated`](crate::values::Negotiated) the variant its
+/// `Content-Type` names, with the body as JSON, text or bytes.
+mod negotiated {
+    use reqwest::StatusCode;
+    use reqwest::header::{CONTENT_TYPE, HeaderMap};
+    use serde::de::value::{BytesDeserializer, Error as ValueError, StrDeserializer};
+    use serde::de::{self, DeserializeOwned, DeserializeSeed, Error as _, Visitor};
+
+    use super::decode_error;
+    use crate::error::Error;
+
+    /// The body of an answer as `T` (a `Negotiated<_>`), the variant chosen by the
+    /// answer's media type: JSON (`application/json`, `…+json`), text (`text/*`) or, for
+    /// anything else or no `Content-Type`, bytes.
+    pub(super) fn decode<T: DeserializeOwned>(
+        operation: &'static str,
+        headers: &HeaderMap,
+        status: StatusCode,
+        body: &[u8],
+    ) -> Result<T, Error> {
+        let media = headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let essence = media.split(';').next().unwrap_or_default().trim();
+        let essence = essence.to_ascii_lowercase();
+        let variant = if essence == "application/json" || essence.ends_with("+json") {
+            "Json"
+        } else if essence.starts_with("text/") {
+            "Text"
+        } else {
+            "Binary"
+        };
+        let mut path = None;
+        let body_deserializer = Body {
+            variant,
+            body,
+            path: &mut path,
+        };
+        T::deserialize(body_deserializer).map_err(|e| {
+            let path = path.unwrap_or_else(|| ".".to_owned());
+            decode_error(operation, status, body, path, e.to_string())
+        })
+    }
+
+    /// The answer as an enum: variant `variant`, holding `body`. A failing JSON field's
+    /// path is left in `path`.
+    struct Body<'de, 'p> {
+        variant: &'static str,
+        body: &'de [u8],
+        path: &'p mut Option<String>,
+    }
+
+    impl<'de> de::Deserializer<'de> for Body<'de, '_> {
+        type Error = ValueError;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {
+            visitor.visit_enum(self)
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map
+            struct enum identifier ignored_any
+        }
+    }
+
+    impl<'de> de::EnumAccess<'de> for Body<'de, '_> {
+        type Error = ValueError;
+        type Variant = Self;
+
+        fn variant_seed<S: DeserializeSeed<'de>>(
+            self,
+            seed: S,
+        ) -> Result<(S::Value, Self), ValueError> {
+            let variant = seed.deserialize(StrDeserializer::<ValueError>::new(self.variant))?;
+            Ok((variant, self))
+        }
+    }
+
+    impl<'de> de::VariantAccess<'de> for Body<'de, '_> {
+        type Error = ValueError;
+
+        fn unit_variant(self) -> Result<(), ValueError> {
+            Err(ValueError::custom("an answer is never a unit variant"))
+        }
+
+        fn newtype_variant_seed<S: DeserializeSeed<'de>>(
+            self,
+            seed: S,
+        ) -> Result<S::Value, ValueError> {
+            match self.variant {
+                "Json" => {
+                    let mut json = serde_json::Deserializer::from_slice(self.body);
+                    let mut track = serde_path_to_error::Track::new();
+                    let value = seed
+                        .deserialize(serde_path_to_error::Deserializer::new(
+                            &mut json, &mut track,
+                        ))
+                        .and_then(|value| json.end().map(|()| value));
+                    value.map_err(|e| {
+                        *self.path = Some(track.path().to_string());
+                        ValueError::custom(e)
+                    })
+                }
+                "Text" => {
+                    let text = std::str::from_utf8(self.body)
+                        .map_err(|e| ValueError::custom(format!("text that is not UTF-8: {e}")))?;
+                    seed.deserialize(StrDeserializer::<ValueError>::new(text))
+                }
+                _ => seed.deserialize(BytesDeserializer::<ValueError>::new(self.body)),
+            }
+        }
+
+        fn tuple_variant<V: Visitor<'de>>(self, _: usize, _: V) -> Result<V::Value, ValueError> {
+            Err(ValueError::custom("an answer is never a tuple variant"))
+        }
+
+        fn struct_variant<V: Visitor<'de>>(
+            self,
+            _: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, ValueError> {
+            Err(ValueError::custom("an answer is never a struct variant"))
+        }
+    }
 }
 
 #[cfg(test)]

@@ -51,7 +51,7 @@ pub use retry::RetryPolicy;
 /// The `rust_decimal` the amounts are made of, so you need not match its version.
 pub use rust_decimal;
 pub use rust_decimal::Decimal;
-pub use values::{Binary, RawJson, UnknownEnumValue, UnknownValue};
+pub use values::{Binary, Negotiated, RawJson, UnknownEnumValue, UnknownValue};
 
 /// Exact decimals in your own serde types, as the generated types use them: a
 /// `rust_decimal::Decimal` (alone or in an `Option`, `Vec` or map) written as the JSON

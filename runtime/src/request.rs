@@ -261,6 +261,9 @@ pub struct RequestOptions {
     /// Overrides [`ClientBuilder::resend_keyed_writes`](crate::ClientBuilder::resend_keyed_writes)
     /// for this call. Has an effect only on a [`RetryClass::KeyedWrite`].
     pub resend_keyed_write: Option<bool>,
+    /// For an operation answering in several media types ([`AnswerFormat::Negotiated`]):
+    /// the one to ask for, sent as the `Accept` header instead of all of them.
+    pub accept: Option<&'static str>,
 }
 
 /// A decoded payload together with the HTTP status and headers it came with.
@@ -309,6 +312,13 @@ pub enum AnswerFormat {
     /// Anything else (`application/octet-stream`, `application/pdf`, `image/png`…), as
     /// [`Binary`](crate::values::Binary): the bytes exactly as sent.
     Binary,
+    /// Offered in several media types: decoded as the one the server sent (its
+    /// `Content-Type`) into a [`Negotiated`](crate::values::Negotiated).
+    Negotiated {
+        /// The `Accept` header: every media type offered, unless the call asks for one
+        /// ([`RequestOptions::accept`]).
+        accept: &'static str,
+    },
 }
 
 #[doc(hidden)]

@@ -245,12 +245,18 @@ impl Transport {
             })?;
             headers.append(header_name, header);
         }
-        let accept = match request.answer {
-            AnswerFormat::Json => "application/json",
+        let accept = match (request.answer, request.options.accept) {
+            (AnswerFormat::Json, _) => "application/json",
+            (AnswerFormat::Negotiated { .. }, Some(chosen)) => chosen,
+            (AnswerFormat::Negotiated { accept }, None) => accept,
             // The spec names the media type; any the server sends is handed over as is.
-            _ => "*/*",
+            (AnswerFormat::Text | AnswerFormat::Binary, _) => "*/*",
         };
-        headers.insert(ACCEPT, HeaderValue::from_static(accept));
+        let accept = header_value(accept).map_err(|reason| Error::InvalidRequest {
+            field: "Accept".to_owned(),
+            reason,
+        })?;
+        headers.insert(ACCEPT, accept);
         headers.insert(USER_AGENT, self.user_agent.clone());
         let body = match request.body {
             Some(body) => {

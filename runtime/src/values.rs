@@ -280,6 +280,22 @@ impl<'de> serde::Deserialize<'de> for Binary {
     }
 }
 
+/// An answer offered in several media types (JSON or a PDF, say), as the server sent it:
+/// the variant its `Content-Type` names. An operation answering this way has
+/// `.accept(media_type)` on its builder to ask for one of them; without it, the request
+/// accepts any of those its documentation lists.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[non_exhaustive]
+pub enum Negotiated<T> {
+    /// JSON (`application/json`, `…+json`), decoded.
+    Json(T),
+    /// Text (`text/*`), as sent.
+    Text(String),
+    /// Any other media type: the bytes as sent. Which one is in the
+    /// [`Response`](crate::Response)'s headers (`send_with_response()`).
+    Binary(Binary),
+}
+
 /// The methods and trait impls of a generated string enum, whose documented variants are
 /// listed with their wire values; the enum itself (with its docs and its
 /// `Unknown(UnknownValue<String>)` variant) is written out beside the call.

@@ -94,7 +94,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         Just(json!({"allOf": [{"type": "string"}, {"type": "object"}]})),
         Just(json!({"type": "object", "required": ["ghost"], "additionalProperties": false})),
         // The constructs of real specs: query styles, binary data, multipart bodies, answers
-        // that are not JSON.
+        // that are not JSON or come in several media types.
         Just(json!("deepObject")),
         Just(json!("pipeDelimited")),
         Just(json!({"type": "string", "format": "binary"})),
@@ -106,6 +106,11 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         ),
         Just(json!({"application/pdf": {"schema": {"type": "string", "format": "binary"}}})),
         Just(json!({"text/html": {"schema": {"type": "string"}}})),
+        Just(json!({
+            "application/json": {"schema": {"type": "object", "properties": {"a": {"type": "string"}}}},
+            "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+            "text/plain": {"schema": {"type": "string"}}
+        })),
         Just(
             json!({"name": "q", "in": "query", "style": "deepObject", "schema": {
                 "type": "array", "items": {"type": "object", "properties": {"x": {"type": "integer"}}}

@@ -10,11 +10,13 @@ use enkash_rewards::request::{
     AnswerFormat, Envelope, OperationRequest, QueryObject, RequestBody, RetryClass, Security,
     encode_path_segment, push_object,
 };
-use enkash_rewards::{Binary, Client, Credentials, Error, RetryPolicy, Secret, UploadFile};
+use enkash_rewards::{
+    Binary, Client, Credentials, Error, Negotiated, RetryPolicy, Secret, UploadFile,
+};
 use reqwest::{Method, StatusCode};
 use rust_decimal::Decimal;
 use serde::Deserialize;
-use wiremock::matchers::{any, header, method, path, query_param};
+use wiremock::matchers::{any, header, headers, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const ENVELOPE: Envelope = Envelope {
@@ -506,6 +508,84 @@ async fn binary_and_text_answers_arrive_as_sent() {
     {
         Err(error) => assert_eq!(error.status(), Some(StatusCode::NOT_FOUND), "{error:?}"),
         Ok(answer) => panic!("a 404 decoded as {answer:?}"),
+    }
+}
+
+/// An answer offered in several media types: the request accepts all of them (or the one
+/// the call asks for), and the answer is the variant its `Content-Type` names: JSON
+/// decoded (a failing field named by its path), text and bytes as sent. An `Accept` that
+/// could split the header is refused before anything is sent.
+#[tokio::test]
+async fn an_answer_in_several_media_types_arrives_as_the_server_sent_it() {
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Quote {
+        id: String,
+    }
+    const ANY: &str = "application/json, application/pdf, text/plain";
+    // wiremock reads a comma-separated header as its list of values.
+    let any: &[&str] = &["application/json", "application/pdf", "text/plain"];
+    let server = MockServer::start().await;
+    let pdf = b"%PDF-1.7\n\xff\xfe".to_vec();
+    let answers = [
+        (
+            "/quotes/q1",
+            any,
+            r#"{"id":"q1"}"#.as_bytes().to_vec(),
+            "application/json; charset=utf-8",
+        ),
+        (
+            "/quotes/q1",
+            &["application/pdf"],
+            pdf.clone(),
+            "application/pdf",
+        ),
+        ("/quotes/note", any, b"see the PDF".to_vec(), "text/plain"),
+        (
+            "/quotes/bad",
+            any,
+            br#"{"id":5}"#.to_vec(),
+            "application/problem+json",
+        ),
+    ];
+    for (at, accept, body, media) in answers {
+        Mock::given(path(at))
+            .and(headers("accept", accept.to_vec()))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(body, media))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let client = client(&server);
+    let call = |concrete: &str, chosen: Option<&'static str>| {
+        let mut req = request(Method::GET, concrete);
+        req.answer = AnswerFormat::Negotiated { accept: ANY };
+        req.options.accept = chosen;
+        req
+    };
+    type Answer = Negotiated<Quote>;
+
+    let json = client.execute::<Answer>(call("/quotes/q1", None)).await;
+    let expected = Negotiated::Json(Quote {
+        id: "q1".to_owned(),
+    });
+    assert_eq!(json.expect("the quote").payload, expected);
+    let file = client
+        .execute::<Answer>(call("/quotes/q1", Some("application/pdf")))
+        .await
+        .expect("the PDF");
+    assert_eq!(file.payload, Negotiated::Binary(Binary(pdf)));
+    assert_eq!(file.headers["content-type"], "application/pdf");
+    let note = client.execute::<Answer>(call("/quotes/note", None)).await;
+    let expected = Negotiated::Text("see the PDF".to_owned());
+    assert_eq!(note.expect("the note").payload, expected);
+    match client.execute::<Answer>(call("/quotes/bad", None)).await {
+        Err(Error::Decode { path, .. }) => assert_eq!(path, "id"),
+        other => panic!("expected Error::Decode at `id`, got {other:?}"),
+    }
+    let split = call("/quotes/q1", Some("application/pdf\r\nX-Injected: 1"));
+    match client.execute::<Answer>(split).await {
+        Err(Error::InvalidRequest { field, .. }) => assert_eq!(field, "Accept"),
+        other => panic!("expected Error::InvalidRequest for Accept, got {other:?}"),
     }
 }
 

@@ -605,36 +605,7 @@ impl<'a> Lowerer<'a> {
         };
         // (`body`, the whole-body setter's name, is reserved for it.)
         if encoding == BodyEncoding::Form {
-            match &fields {
-                // A free-form map (`type: object` with no properties) is sent as given.
-                None if matches!(self.resolve_alias(&ty), TypeRef::Map(_)) => {}
-                None => self.diags.push(
-                    Kind::Unsupported,
-                    media_ptr.key("schema").as_str(),
-                    "a form-urlencoded body must be an object schema",
-                ),
-                Some(fields) => {
-                    let schema_ptr = self
-                        .types
-                        .iter()
-                        .find(|t| Some(&t.name) == struct_name.as_ref())
-                        .map(|t| t.source.clone())
-                        .unwrap_or_else(|| media_ptr.key("schema").to_string());
-                    for (_, f) in fields {
-                        if let Err(why) = self.form_value(&f.ty) {
-                            let at = Pointer::from_ref(&schema_ptr)
-                                .unwrap_or_else(Pointer::root)
-                                .key("properties")
-                                .key(&f.wire);
-                            self.diags.push(
-                                Kind::Unsupported,
-                                at.as_str(),
-                                format!("form field `{}` is {why}", f.wire),
-                            );
-                        }
-                    }
-                }
-            }
+            self.check_form(&ty, fields.as_deref(), struct_name.as_deref(), &media_ptr);
         }
         let parts = match (&fields, encoding) {
             (Some(fields), BodyEncoding::Multipart) => {
@@ -663,6 +634,47 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// Reports the fields of a form-urlencoded body that a form cannot carry; a body that
+    /// is not an object (nor a free-form map, sent as given) is reported whole.
+    fn check_form(
+        &mut self,
+        ty: &TypeRef,
+        fields: Option<&[(String, Field)]>,
+        struct_name: Option<&str>,
+        media_ptr: &Pointer,
+    ) {
+        match fields {
+            // A free-form map (`type: object` with no properties) is sent as given.
+            None if matches!(self.resolve_alias(ty), TypeRef::Map(_)) => {}
+            None => self.diags.push(
+                Kind::Unsupported,
+                media_ptr.key("schema").as_str(),
+                "a form-urlencoded body must be an object schema",
+            ),
+            Some(fields) => {
+                let schema_ptr = self
+                    .types
+                    .iter()
+                    .find(|t| Some(t.name.as_str()) == struct_name)
+                    .map(|t| t.source.clone())
+                    .unwrap_or_else(|| media_ptr.key("schema").to_string());
+                for (_, f) in fields {
+                    if let Err(why) = self.form_value(&f.ty) {
+                        let at = Pointer::from_ref(&schema_ptr)
+                            .unwrap_or_else(Pointer::root)
+                            .key("properties")
+                            .key(&f.wire);
+                        self.diags.push(
+                            Kind::Unsupported,
+                            at.as_str(),
+                            format!("form field `{}` is {why}", f.wire),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     /// How a multipart body's field of type `ty` is written: binary data as a file, a
     /// scalar as text, anything else as JSON (OpenAPI's default for objects and lists).
     fn part_kind(&self, ty: &TypeRef) -> PartKind {
@@ -684,6 +696,7 @@ impl<'a> Lowerer<'a> {
     ) -> ResponseSpec {
         let mut success = None;
         let mut answer = AnswerMedia::Json;
+        let mut accept = None;
         let responses = op
             .responses
             .responses
@@ -709,45 +722,17 @@ impl<'a> Lowerer<'a> {
             } else {
                 format!("Response{}", naming::type_name(&code))
             };
-            let json = response
-                .content
-                .iter()
-                .find(|(m, _)| media_encoding(m) == Some(BodyEncoding::Json));
-            let mut answer_media = AnswerMedia::Json;
-            let ty = match json {
-                Some((media, content)) => {
-                    let media_ptr = at.key("content").key(media);
-                    let ty = self.media_type(content, &media_ptr, &format!("{builder}{suffix}"));
-                    Some((ty, media_example(self.spec, content)))
-                }
-                None if response.content.is_empty() => Some((TypeRef::Unit, None)),
-                // Not JSON: text as a string, anything else as its bytes. An answer in
-                // several media types answers in JSON when one is JSON (above).
-                None => {
-                    let text = response
-                        .content
-                        .keys()
-                        .all(|media| essence(media).starts_with("text/"));
-                    answer_media = if text {
-                        AnswerMedia::Text
-                    } else {
-                        AnswerMedia::Binary
-                    };
-                    let ty = if text {
-                        TypeRef::String
-                    } else {
-                        TypeRef::Bytes
-                    };
-                    Some((ty, None))
-                }
-            };
+            let this = self.answer(response, &at, &format!("{builder}{suffix}"));
             if is_success && success.is_none() {
-                success = ty;
-                answer = answer_media;
+                success = Some((this.ty, this.example));
+                answer = this.media;
+                accept = this.accept;
             }
         }
         let (ty, example) = success.unwrap_or((TypeRef::Unit, None));
         let envelope = match &ty {
+            // The runtime reads an envelope from JSON answers only.
+            _ if answer == AnswerMedia::Negotiated => None,
             TypeRef::Named(n) => {
                 self.types
                     .iter()
@@ -773,6 +758,45 @@ impl<'a> Lowerer<'a> {
             envelope,
             example,
             media: answer,
+            accept,
+        }
+    }
+
+    /// One answer's type, what it is, and (when it comes in media types of more than one
+    /// kind) the `Accept` header listing them. JSON is decoded into the type its schema
+    /// names, text and bytes are handed over as a `String` and as bytes; an answer in
+    /// JSON and, say, a PDF answers in the one the server sent.
+    fn answer(&mut self, response: &'a openapiv3::Response, at: &Pointer, name: &str) -> Answer {
+        let kind = |media: &str| match media_encoding(media) {
+            Some(BodyEncoding::Json) => AnswerMedia::Json,
+            _ if essence(media).starts_with("text/") => AnswerMedia::Text,
+            _ => AnswerMedia::Binary,
+        };
+        let mut kinds: Vec<AnswerMedia> = response.content.keys().map(|m| kind(m)).collect();
+        kinds.dedup();
+        let json = response
+            .content
+            .iter()
+            .find(|(m, _)| media_encoding(m) == Some(BodyEncoding::Json))
+            .map(|(media, content)| {
+                let ty = self.media_type(content, &at.key("content").key(media), name);
+                (ty, media_example(self.spec, content))
+            });
+        let (ty, example) = json.unwrap_or((TypeRef::Unit, None));
+        let (ty, media, accept) = match kinds.as_slice() {
+            [] | [AnswerMedia::Json] => (ty, AnswerMedia::Json, None),
+            [AnswerMedia::Text] => (TypeRef::String, AnswerMedia::Text, None),
+            [AnswerMedia::Binary] => (TypeRef::Bytes, AnswerMedia::Binary, None),
+            _ => {
+                let all: Vec<&str> = response.content.keys().map(String::as_str).collect();
+                (ty, AnswerMedia::Negotiated, Some(all.join(", ")))
+            }
+        };
+        Answer {
+            ty,
+            example,
+            media,
+            accept,
         }
     }
 
@@ -827,6 +851,15 @@ pub(super) fn location_name(l: ParamLocation) -> &'static str {
         ParamLocation::Query => "query",
         ParamLocation::Header => "header",
     }
+}
+
+/// One answer as lowering reads it: its type and example, what it is, and for an answer
+/// in media types of several kinds the `Accept` header listing them.
+struct Answer {
+    ty: TypeRef,
+    example: Option<Value>,
+    media: AnswerMedia,
+    accept: Option<String>,
 }
 
 /// A media type's essence: `Application/JSON; charset=utf-8` → `application/json`.
