@@ -236,6 +236,8 @@ mod tests {
             ),
             r#"color=[{"scope":"enterprise","filters":[{"a":1}]}]"#
         );
+        // A list of lists, which no row of the table covers either: JSON text too.
+        assert_eq!(pairs("[[1,2],[3]]", QueryObject::Json), "color=[[1,2],[3]]");
         let error = query_pairs("color", r#"{"card":{"brand":"visa"}}"#, QueryObject::Joined)
             .expect_err("nested without explode");
         assert!(error.contains("`card` is not a scalar"), "{error}");

@@ -393,7 +393,7 @@ async fn object_query_parameters_arrive_in_their_style() {
             ResponseTemplate::new(200)
                 .set_body_raw(r#"{"response_code":0,"payload":null}"#, "application/json"),
         )
-        .expect(3)
+        .expect(4)
         .mount(&server)
         .await;
     let client = client(&server);
@@ -404,6 +404,7 @@ async fn object_query_parameters_arrive_in_their_style() {
         "gone": null
     });
     let color = serde_json::json!({"R": 100, "G": 200});
+    let grid = serde_json::json!([[1, 2], [3]]);
     let cases = [
         (
             QueryObject::Deep,
@@ -425,6 +426,12 @@ async fn object_query_parameters_arrive_in_their_style() {
             QueryObject::Joined,
             &color,
             vec![("limit", "3"), ("color", "G,200,R,100")],
+        ),
+        // A list of lists (no row covers it): JSON text.
+        (
+            QueryObject::Json,
+            &grid,
+            vec![("limit", "3"), ("color", "[[1,2],[3]]")],
         ),
     ];
     for (style, value, expected) in cases {
