@@ -10,6 +10,14 @@ mod required_setter_twice;
 
 fn assert_send_static<T: Send + 'static>(_: &T) {}
 
+/// A client for calls that are built and never sent.
+fn unused_client() -> enkash_rewards::Client {
+    enkash_rewards::Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .expect("a client")
+}
+
 #[test]
 fn leaving_out_a_required_input_does_not_compile() {
     trybuild::TestCases::new().compile_fail("trybuild/fail/*.rs");

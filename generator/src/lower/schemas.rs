@@ -212,21 +212,16 @@ impl<'a> Lowerer<'a> {
                 VariantOrUnknownOrEmpty::Item(NumberFormat::Double) => TypeRef::F64,
                 _ => TypeRef::Decimal,
             },
-            SchemaKind::Type(Type::Array(a)) => match &a.items {
-                Some(items) => {
-                    let item = self.type_ref(
-                        items.into(),
-                        &format!("{context}Item"),
-                        &pointer.key("items"),
-                    );
-                    TypeRef::Array(Box::new(self.maybe_null(items.into(), item)))
+            SchemaKind::Type(Type::Array(a)) => {
+                match self.list_of(context, a.items.as_ref(), pointer) {
+                    Some(list) => list,
+                    None => {
+                        self.diags
+                            .push(Kind::Invalid, pointer.as_str(), "an array needs `items`");
+                        TypeRef::Array(Box::new(TypeRef::Any))
+                    }
                 }
-                None => {
-                    self.diags
-                        .push(Kind::Invalid, pointer.as_str(), "an array needs `items`");
-                    TypeRef::Array(Box::new(TypeRef::Any))
-                }
-            },
+            }
             SchemaKind::Type(Type::Object(o)) => {
                 self.map_of(context, o.additional_properties.as_ref(), pointer)
             }
@@ -243,6 +238,24 @@ impl<'a> Lowerer<'a> {
             // `shape` sends every other kind to a named type.
             _ => TypeRef::Any,
         }
+    }
+
+    /// A list of `items`' type; `None` without `items`.
+    fn list_of(
+        &mut self,
+        context: &str,
+        items: Option<&'a ReferenceOr<Box<Schema>>>,
+        pointer: &Pointer,
+    ) -> Option<TypeRef> {
+        let items = items?;
+        let item = self.type_ref(
+            items.into(),
+            &format!("{context}Item"),
+            &pointer.key("items"),
+        );
+        Some(TypeRef::Array(Box::new(
+            self.maybe_null(items.into(), item),
+        )))
     }
 
     /// An `allOf` with one real member (the usual way to annotate a `$ref`) is that
@@ -285,17 +298,9 @@ impl<'a> Lowerer<'a> {
                 Some("double") => TypeRef::F64,
                 _ => TypeRef::Decimal,
             },
-            Some("array") => match &a.items {
-                Some(items) => {
-                    let item = self.type_ref(
-                        items.into(),
-                        &format!("{context}Item"),
-                        &pointer.key("items"),
-                    );
-                    TypeRef::Array(Box::new(self.maybe_null(items.into(), item)))
-                }
-                None => TypeRef::Array(Box::new(TypeRef::Any)),
-            },
+            Some("array") => self
+                .list_of(context, a.items.as_ref(), pointer)
+                .unwrap_or_else(|| TypeRef::Array(Box::new(TypeRef::Any))),
             Some("object") => self.map_of(context, a.additional_properties.as_ref(), pointer),
             Some(other) => {
                 self.diags.push(
