@@ -412,16 +412,11 @@ impl TokenSource for HttpTokenSource {
 }
 
 impl HttpTokenSource {
-    /// One token request, as the spec's token endpoint describes it (a form POST
-    /// authenticated with HTTP Basic).
-    async fn request(&self) -> Result<(HeaderValue, Duration), Error> {
-        let Some(endpoint) = self.endpoint else {
-            return Err(Error::Config {
-                reason: "the API description names no token endpoint (x-token-endpoint): pass a bearer token instead of credentials".to_owned(),
-            });
-        };
+    /// The token request's form: each member the endpoint names, with its value from the
+    /// credentials or the endpoint's constant.
+    fn form(&self, endpoint: &TokenEndpoint) -> Vec<(&'static str, &str)> {
         let credentials = &self.credentials;
-        let form: Vec<(&str, &str)> = endpoint
+        endpoint
             .form
             .iter()
             .map(|(name, value)| {
@@ -434,7 +429,18 @@ impl HttpTokenSource {
                 };
                 (*name, value)
             })
-            .collect();
+            .collect()
+    }
+
+    /// One token request, as the spec's token endpoint describes it (a form POST
+    /// authenticated with HTTP Basic).
+    async fn request(&self) -> Result<(HeaderValue, Duration), Error> {
+        let Some(endpoint) = self.endpoint else {
+            return Err(Error::Config {
+                reason: "the API description names no token endpoint (x-token-endpoint): pass a bearer token instead of credentials".to_owned(),
+            });
+        };
+        let form = self.form(&endpoint);
         let request = OperationRequest {
             operation_id: endpoint.operation_id,
             method: Method::POST,
