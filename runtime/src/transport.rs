@@ -245,17 +245,18 @@ impl Transport {
             })?;
             headers.append(header_name, header);
         }
-        let accept = match (request.answer, request.options.accept) {
-            (AnswerFormat::Json, _) => "application/json",
-            (AnswerFormat::Negotiated { .. }, Some(chosen)) => chosen,
-            (AnswerFormat::Negotiated { accept }, None) => accept,
+        let accept = match request.answer {
+            AnswerFormat::Json => HeaderValue::from_static("application/json"),
             // The spec names the media type; any the server sends is handed over as is.
-            (AnswerFormat::Text | AnswerFormat::Binary, _) => "*/*",
+            AnswerFormat::Text | AnswerFormat::Binary => HeaderValue::from_static("*/*"),
+            AnswerFormat::Negotiated { accept } => {
+                let accept = request.options.accept.unwrap_or(accept);
+                header_value(accept).map_err(|reason| Error::InvalidRequest {
+                    field: "Accept".to_owned(),
+                    reason,
+                })?
+            }
         };
-        let accept = header_value(accept).map_err(|reason| Error::InvalidRequest {
-            field: "Accept".to_owned(),
-            reason,
-        })?;
         headers.insert(ACCEPT, accept);
         headers.insert(USER_AGENT, self.user_agent.clone());
         let body = match request.body {
@@ -323,21 +324,20 @@ impl Transport {
             )));
         }
         if !request.query.is_empty() || !request.query_objects.is_empty() {
+            // Written into one string: this runs on every call.
             let objects = request.query_objects.iter().map(|(n, v)| (n.as_str(), v));
-            let query = request
-                .query
-                .iter()
-                .map(|(name, value)| (*name, value))
-                .chain(objects)
-                .map(|(name, value)| {
-                    format!(
-                        "{}={}",
-                        percent_encoding::utf8_percent_encode(name, QUERY_COMPONENT),
-                        percent_encoding::utf8_percent_encode(value, QUERY_COMPONENT)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("&");
+            let mut query = String::new();
+            for (name, value) in request.query.iter().map(|(n, v)| (*n, v)).chain(objects) {
+                if !query.is_empty() {
+                    query.push('&');
+                }
+                query.extend(percent_encoding::utf8_percent_encode(name, QUERY_COMPONENT));
+                query.push('=');
+                query.extend(percent_encoding::utf8_percent_encode(
+                    value,
+                    QUERY_COMPONENT,
+                ));
+            }
             url.set_query(Some(&query));
         }
         Ok(url)
