@@ -142,8 +142,9 @@ if token_load.exists():
     print("\n## Under load, with a managed token (`token_load`)\n")
     print("64 callers on loopback calling Get Balance back to back, the client managing its token")
     print("against a token endpoint of the benchmark's own (see `benchmarks/src/bin/token_load.rs`);")
-    print("then calls per second against the same request hand-written with reqwest, each side")
-    print("for 2 s at each number of callers, on a 2-worker runtime.\n")
+    print("then calls per second against the same request hand-written with reqwest, in")
+    print("interleaved rounds at each number of callers (the table's heading says how many and")
+    print("how long), each side against a loopback server of its own, on a 2-worker runtime.\n")
     print(token_load.read_text().strip())
 
 # Before and after: the medians recorded before the lean-and-fast changes (another run, same
