@@ -337,11 +337,30 @@ pub use serde;
 /// [`skip`]. Writing is the mirror image: each field under its wire name (an `optional`
 /// one left out when `None`), decimals as exact numbers, then the kept members.
 ///
-/// ```ignore
+/// ```
+/// use std::collections::BTreeMap;
+///
+/// use enkash_rewards_runtime::serde_helpers::object;
+/// use enkash_rewards_runtime::{Decimal, RawJson};
+///
+/// #[derive(Debug, Clone, PartialEq)]
+/// pub struct CoinEvent {
+///     pub coin_config_id: String,
+///     pub amount: Option<Decimal>,
+///     pub extra: BTreeMap<String, RawJson>,
+/// }
+///
 /// object!(CoinEvent {
 ///     coin_config_id: required read "coinConfigId",
 ///     amount: optional read_exact "amount" | "value",
 /// } else keep(extra));
+///
+/// let event: CoinEvent =
+///     serde_json::from_str(r#"{"coinConfigId":"C1","value":1.10,"x":true}"#).unwrap();
+/// assert_eq!(event.amount, Some(Decimal::new(110, 2)));
+/// let written = serde_json::to_string(&event).unwrap();
+/// assert_eq!(written, r#"{"coinConfigId":"C1","amount":1.10,"x":true}"#);
+/// assert!(serde_json::from_str::<CoinEvent>("{}").is_err(), "coinConfigId is required");
 /// ```
 ///
 /// A macro rather than a function: a field table would need one generic reader per field
@@ -427,11 +446,24 @@ pub use crate::__object as object;
 /// written as its variant's; it is read as the first variant, in order, that reads it
 /// from the value's own text (serde's `untagged` would buffer decimals through `f64`).
 ///
-/// ```ignore
+/// ```
+/// use enkash_rewards_runtime::Decimal;
+/// use enkash_rewards_runtime::serde_helpers::union;
+///
+/// #[derive(Debug, Clone, PartialEq)]
+/// pub enum Amount {
+///     Decimal(Decimal),
+///     Text(String),
+/// }
+///
 /// union!(Amount {
-///     Decimal: bare exact rust_decimal::Decimal,
+///     Decimal: bare exact Decimal,
 ///     Text: bare plain String,
 /// });
+///
+/// let read: Vec<Amount> = serde_json::from_str(r#"[12.50, "unlimited"]"#).unwrap();
+/// assert_eq!(read[0], Amount::Decimal(Decimal::new(1250, 2)));
+/// assert_eq!(serde_json::to_string(&read).unwrap(), r#"[12.50,"unlimited"]"#);
 /// ```
 #[doc(hidden)]
 #[macro_export]

@@ -300,8 +300,21 @@ pub enum Negotiated<T> {
 /// listed with their wire values; the enum itself (with its docs and its
 /// `Unknown(UnknownValue<String>)` variant) is written out beside the call.
 ///
-/// ```ignore
+/// ```
+/// use enkash_rewards_runtime::values::{UnknownValue, string_enum};
+///
+/// #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// pub enum TransactionType {
+///     Cr,
+///     Dr,
+///     Unknown(UnknownValue<String>),
+/// }
+///
 /// string_enum!(TransactionType { Cr = "CR", Dr = "DR" });
+///
+/// let read: Vec<TransactionType> = serde_json::from_str(r#"["DR", "XX"]"#).unwrap();
+/// assert_eq!(read[0], TransactionType::Dr);
+/// assert_eq!(serde_json::to_string(&read).unwrap(), r#"["DR","XX"]"#);
 /// ```
 #[doc(hidden)]
 #[macro_export]
@@ -372,11 +385,24 @@ macro_rules! __string_enum {
 pub use crate::__string_enum as string_enum;
 
 /// The methods and trait impls of a generated integer enum, whose documented variants are
-/// listed with their wire values (as numbers, then as text); the enum itself (with its
-/// `Unknown(UnknownValue<i64>)` variant) is written out beside the call.
+/// listed with their wire values (as numbers, then as text); the enum itself (`Copy`, with
+/// its `Unknown(UnknownValue<i64>)` variant) is written out beside the call.
 ///
-/// ```ignore
+/// ```
+/// use enkash_rewards_runtime::values::{UnknownValue, int_enum};
+///
+/// #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// pub enum Priority {
+///     Low,
+///     High,
+///     Unknown(UnknownValue<i64>),
+/// }
+///
 /// int_enum!(Priority { Low = 1 "1", High = 2 "2" });
+///
+/// let read: Vec<Priority> = serde_json::from_str("[2, 7]").unwrap();
+/// assert_eq!(read[0], Priority::High);
+/// assert_eq!(serde_json::to_string(&read).unwrap(), "[2,7]");
 /// ```
 #[doc(hidden)]
 #[macro_export]
