@@ -86,7 +86,7 @@ fn without_strict_the_broken_parts_are_left_out_with_warnings() {
 
 #[test]
 fn malformed_yaml_is_located_by_line() {
-    let dir = std::env::temp_dir().join(format!("xtask-yaml-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("xtask-yaml");
     std::fs::create_dir_all(&dir).unwrap();
     let spec = dir.join("bad.yaml");
     std::fs::write(
@@ -101,7 +101,7 @@ fn malformed_yaml_is_located_by_line() {
 
 #[test]
 fn structural_errors_are_all_placed_at_their_field() {
-    let dir = std::env::temp_dir().join(format!("xtask-shape-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("xtask-shape");
     std::fs::create_dir_all(&dir).unwrap();
     let spec = dir.join("shape.yaml");
     std::fs::write(
@@ -121,7 +121,7 @@ fn structural_errors_are_all_placed_at_their_field() {
 
 #[test]
 fn other_openapi_versions_are_refused_with_a_reason() {
-    let dir = std::env::temp_dir().join(format!("xtask-version-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("xtask-version");
     std::fs::create_dir_all(&dir).unwrap();
     let spec = dir.join("v31.yaml");
     std::fs::write(
