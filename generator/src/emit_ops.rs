@@ -27,8 +27,8 @@ use crate::emit::{doc_lines, example_section, ident, rust_type, sections};
 use crate::emit_types::Optionality;
 use crate::model::InputKind as Where;
 use crate::model::{
-    AnswerMedia, Api, BodyEncoding, Constraints, Operation, PartKind, QueryEncoding, RetryKind,
-    Security, TypeKind, TypeRef,
+    AnswerMedia, Api, BodyEncoding, Constraints, EnvelopeFields, Operation, PartKind,
+    QueryEncoding, RetryKind, Security, SharedEnvelope, TypeKind, TypeRef,
 };
 use crate::naming::bare;
 
@@ -57,19 +57,53 @@ pub fn operations_file(api: &Api) -> TokenStream {
         .iter()
         .any(|op| op.response.media == AnswerMedia::Negotiated);
     let builder_type = (!ops.is_empty()).then(|| builder_type(with_typestate, negotiated));
+    let envelopes = api.envelopes.iter().map(envelope_const);
+    let envelope_use = (!api.envelopes.is_empty()).then(|| {
+        quote!(
+            use enkash_rewards_runtime::request::Envelope;
+        )
+    });
     quote! {
         //! One request builder per operation, and the `Client` methods that start them.
         //!
         //! Required inputs are checked at compile time: `send()` exists only once every
         //! required setter has been called.
 
+        #envelope_use
+
         impl crate::Client {
             #(#client_fns)*
         }
 
+        #(#envelopes)*
+
         #builder_type
 
         #(#builders)*
+    }
+}
+
+/// The constant that the operations whose answers share an envelope shape refer to.
+fn envelope_const(envelope: &SharedEnvelope) -> TokenStream {
+    let name = ident(&envelope.const_name);
+    let doc = match &envelope.type_name {
+        Some(ty) => format!(
+            " The members of a [`{ty}`](crate::types::{ty}) answer: result code, message, payload."
+        ),
+        None => " The members of an enveloped answer: result code, message, payload.".to_owned(),
+    };
+    let EnvelopeFields {
+        code,
+        message,
+        payload,
+    } = &envelope.fields;
+    quote! {
+        #[doc = #doc]
+        const #name: Envelope = Envelope {
+            code: &[#(#code),*],
+            message: &[#(#message),*],
+            payload: &[#(#payload),*],
+        };
     }
 }
 
@@ -785,7 +819,7 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
             fields.push(quote!(request.#field = #field;));
         }
     }
-    fields.extend(described_fields(op));
+    fields.extend(described_fields(op, api));
     // The key's value is read before the body takes it.
     let key = op.idempotency_key.as_ref().map(|key| {
         let wire = &key.wire;
@@ -858,7 +892,7 @@ fn moved_inputs(plan: &Plan<'_>) -> (Option<TokenStream>, Vec<TokenStream>) {
 /// The request's fields that the operation's description sets, when they differ from
 /// `OperationRequest::new`'s defaults: security, retry class, idempotency key (bound
 /// before the body takes its value), outcome lookup, envelope and answer format.
-fn described_fields(op: &Operation) -> Vec<TokenStream> {
+fn described_fields(op: &Operation, api: &Api) -> Vec<TokenStream> {
     let mut fields = Vec::new();
     if !op.security.is_empty() {
         let security = op.security.iter().map(|s| match s {
@@ -882,9 +916,14 @@ fn described_fields(op: &Operation) -> Vec<TokenStream> {
     if let Some(id) = &op.outcome_lookup {
         fields.push(quote!(request.outcome_lookup = Some(#id);));
     }
-    if let Some((env, _)) = &op.response.envelope {
-        let (c, m, p) = (&env.code, &env.message, &env.payload);
-        fields.push(quote!(request.envelope = Some(Envelope { code: &[#(#c),*], message: &[#(#m),*], payload: &[#(#p),*] });));
+    if let Some(name) = op
+        .response
+        .envelope
+        .as_ref()
+        .and_then(|(env, _)| api.envelope_const(env))
+    {
+        let name = ident(name);
+        fields.push(quote!(request.envelope = Some(super::#name);));
     }
     let accept = op.response.accept.as_deref().unwrap_or_default();
     let answer = match op.response.media {

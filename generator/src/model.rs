@@ -27,12 +27,33 @@ pub struct Api {
     pub token_endpoint: Option<TokenEndpoint>,
     /// Type name → its position in `types` (ordered, so iteration is deterministic).
     pub by_name: std::collections::BTreeMap<String, usize>,
+    /// Each envelope shape the operations' answers use, once, as the constant they share.
+    pub envelopes: Vec<SharedEnvelope>,
+}
+
+/// An envelope shape that operations' answers share: emitted once, as a constant named
+/// after the first type (in spec order) that declares it.
+#[derive(Debug, Clone)]
+pub struct SharedEnvelope {
+    /// The constant's name, e.g. `COINS_ENVELOPE`.
+    pub const_name: String,
+    /// The type it is named after, for its doc comment.
+    pub type_name: Option<String>,
+    pub fields: EnvelopeFields,
 }
 
 /// Questions emission asks about a type reference, each answered from facts lowering
 /// recorded on the types (see [`TypeFacts`]): no table is built and nothing is resolved
 /// during emission.
 impl Api {
+    /// The constant an answer enveloped as `fields` refers to.
+    pub fn envelope_const(&self, fields: &EnvelopeFields) -> Option<&str> {
+        self.envelopes
+            .iter()
+            .find(|e| &e.fields == fields)
+            .map(|e| e.const_name.as_str())
+    }
+
     /// The wire name of every property the spec marks secret, in order, once each: the
     /// runtime masks them wherever it quotes a body.
     pub fn secret_wire_names(&self) -> std::collections::BTreeSet<&str> {

@@ -6,6 +6,8 @@
 //! Required inputs are checked at compile time: `send()` exists only once every
 //! required setter has been called.
 
+use enkash_rewards_runtime::request::Envelope;
+
 impl crate::Client {
     /// Get an access token (`POST /oauth/token`): see [`CreateAccessToken`].
     pub fn create_access_token(&self) -> CreateAccessToken {
@@ -130,6 +132,34 @@ impl crate::Client {
         FetchOrderDetailsLegacy::new(self, Default::default())
     }
 }
+
+/// The members of a [`CoinsEnvelope`](crate::types::CoinsEnvelope) answer: result code, message, payload.
+const COINS_ENVELOPE: Envelope = Envelope {
+    code: &["response_code"],
+    message: &["response_message"],
+    payload: &["payload"],
+};
+
+/// The members of a [`CardEnvelope`](crate::types::CardEnvelope) answer: result code, message, payload.
+const CARD_ENVELOPE: Envelope = Envelope {
+    code: &["code"],
+    message: &["message"],
+    payload: &["payload"],
+};
+
+/// The members of a [`EnKashEnvelope`](crate::types::EnKashEnvelope) answer: result code, message, payload.
+const EN_KASH_ENVELOPE: Envelope = Envelope {
+    code: &["response_code", "code"],
+    message: &["response_message", "message"],
+    payload: &["payload"],
+};
+
+/// The members of a [`OrderDetailsEnvelope`](crate::types::OrderDetailsEnvelope) answer: result code, message, payload.
+const ORDER_DETAILS_ENVELOPE: Envelope = Envelope {
+    code: &["response_code"],
+    message: &["response_message"],
+    payload: &["paylod", "payload"],
+};
 
 /// A request builder: an operation's inputs `I`, its typestate `S` (which required
 /// inputs are set) and the per-call options.
@@ -475,11 +505,7 @@ pub mod create_coin_event {
             );
             request.body = body;
             request.security = &[Security::Bearer];
-            request.envelope = Some(Envelope {
-                code: &["response_code"],
-                message: &["response_message"],
-                payload: &["payload"],
-            });
+            request.envelope = Some(super::COINS_ENVELOPE);
             Ok(request)
         }
     }
@@ -674,11 +700,7 @@ pub mod allocate_coins {
             request.security = &[Security::Bearer];
             request.retry = RetryClass::KeyedWrite;
             request.idempotency_key = idempotency_key;
-            request.envelope = Some(Envelope {
-                code: &["response_code"],
-                message: &["response_message"],
-                payload: &["payload"],
-            });
+            request.envelope = Some(super::COINS_ENVELOPE);
             Ok(request)
         }
     }
@@ -844,11 +866,7 @@ pub mod get_coin_event {
             );
             request.security = &[Security::Bearer];
             request.retry = RetryClass::Idempotent;
-            request.envelope = Some(Envelope {
-                code: &["response_code"],
-                message: &["response_message"],
-                payload: &["payload"],
-            });
+            request.envelope = Some(super::COINS_ENVELOPE);
             Ok(request)
         }
     }
@@ -919,11 +937,7 @@ pub mod update_coin_event {
             );
             request.body = body;
             request.security = &[Security::Bearer];
-            request.envelope = Some(Envelope {
-                code: &["response_code"],
-                message: &["response_message"],
-                payload: &["payload"],
-            });
+            request.envelope = Some(super::COINS_ENVELOPE);
             Ok(request)
         }
     }
@@ -1044,11 +1058,7 @@ pub mod get_coin_balance {
             request.query = query;
             request.security = &[Security::Bearer];
             request.retry = RetryClass::Idempotent;
-            request.envelope = Some(Envelope {
-                code: &["response_code"],
-                message: &["response_message"],
-                payload: &["payload"],
-            });
+            request.envelope = Some(super::COINS_ENVELOPE);
             Ok(request)
         }
     }
@@ -1204,11 +1214,7 @@ pub mod create_and_allocate_points {
             request.retry = RetryClass::KeyedWrite;
             request.idempotency_key = idempotency_key;
             request.outcome_lookup = Some("getTransactionDetails");
-            request.envelope = Some(Envelope {
-                code: &["code"],
-                message: &["message"],
-                payload: &["payload"],
-            });
+            request.envelope = Some(super::CARD_ENVELOPE);
             Ok(request)
         }
     }
@@ -1662,11 +1668,7 @@ pub mod create_card {
             );
             request.body = body;
             request.security = &[Security::Bearer, Security::ApiKeyHeader("partnerId")];
-            request.envelope = Some(Envelope {
-                code: &["code"],
-                message: &["message"],
-                payload: &["payload"],
-            });
+            request.envelope = Some(super::CARD_ENVELOPE);
             Ok(request)
         }
     }
@@ -2109,11 +2111,7 @@ pub mod create_sso_token {
             request.body = body;
             request.security = &[Security::Bearer, Security::ApiKeyHeader("partnerId")];
             request.retry = RetryClass::Idempotent;
-            request.envelope = Some(Envelope {
-                code: &["response_code", "code"],
-                message: &["response_message", "message"],
-                payload: &["payload"],
-            });
+            request.envelope = Some(super::EN_KASH_ENVELOPE);
             Ok(request)
         }
     }
@@ -2266,11 +2264,7 @@ pub mod bulk_create_and_allocate_points {
             request.query = query;
             request.body = body;
             request.security = &[Security::Bearer, Security::ApiKeyHeader("partnerId")];
-            request.envelope = Some(Envelope {
-                code: &["code"],
-                message: &["message"],
-                payload: &["payload"],
-            });
+            request.envelope = Some(super::CARD_ENVELOPE);
             Ok(request)
         }
     }
@@ -2448,11 +2442,7 @@ pub mod get_reward_account_details {
             request.body = body;
             request.security = &[Security::Bearer, Security::ApiKeyHeader("partnerId")];
             request.retry = RetryClass::Idempotent;
-            request.envelope = Some(Envelope {
-                code: &["response_code"],
-                message: &["response_message"],
-                payload: &["payload"],
-            });
+            request.envelope = Some(super::COINS_ENVELOPE);
             Ok(request)
         }
     }
@@ -2612,11 +2602,7 @@ pub mod search_reward_cards {
             request.body = body;
             request.security = &[Security::Bearer, Security::ApiKeyHeader("partnerId")];
             request.retry = RetryClass::Idempotent;
-            request.envelope = Some(Envelope {
-                code: &["response_code", "code"],
-                message: &["response_message", "message"],
-                payload: &["payload"],
-            });
+            request.envelope = Some(super::EN_KASH_ENVELOPE);
             Ok(request)
         }
     }
@@ -2827,11 +2813,7 @@ pub mod get_transaction_details {
             request.body = body;
             request.security = &[Security::Bearer, Security::ApiKeyHeader("partnerId")];
             request.retry = RetryClass::Idempotent;
-            request.envelope = Some(Envelope {
-                code: &["response_code", "code"],
-                message: &["response_message", "message"],
-                payload: &["payload"],
-            });
+            request.envelope = Some(super::EN_KASH_ENVELOPE);
             Ok(request)
         }
     }
@@ -3105,11 +3087,7 @@ pub mod get_cart {
             request.query = query;
             request.security = &[Security::Bearer];
             request.retry = RetryClass::Idempotent;
-            request.envelope = Some(Envelope {
-                code: &["response_code"],
-                message: &["response_message"],
-                payload: &["payload"],
-            });
+            request.envelope = Some(super::COINS_ENVELOPE);
             Ok(request)
         }
     }
@@ -3280,11 +3258,7 @@ pub mod add_to_cart {
             request.query = query;
             request.body = body;
             request.security = &[Security::Bearer];
-            request.envelope = Some(Envelope {
-                code: &["response_code", "code"],
-                message: &["response_message", "message"],
-                payload: &["payload"],
-            });
+            request.envelope = Some(super::EN_KASH_ENVELOPE);
             Ok(request)
         }
     }
@@ -3421,11 +3395,7 @@ pub mod update_cart {
             request.query = query;
             request.body = body;
             request.security = &[Security::Bearer];
-            request.envelope = Some(Envelope {
-                code: &["response_code"],
-                message: &["response_message"],
-                payload: &["payload"],
-            });
+            request.envelope = Some(super::COINS_ENVELOPE);
             Ok(request)
         }
     }
@@ -3590,11 +3560,7 @@ pub mod get_product_configs {
             );
             request.security = &[Security::Bearer];
             request.retry = RetryClass::Idempotent;
-            request.envelope = Some(Envelope {
-                code: &["response_code"],
-                message: &["response_message"],
-                payload: &["payload"],
-            });
+            request.envelope = Some(super::COINS_ENVELOPE);
             Ok(request)
         }
     }
@@ -3706,11 +3672,7 @@ pub mod create_order {
             request.retry = RetryClass::KeyedWrite;
             request.idempotency_key = idempotency_key;
             request.outcome_lookup = Some("fetchOrderDetails");
-            request.envelope = Some(Envelope {
-                code: &["response_code", "code"],
-                message: &["response_message", "message"],
-                payload: &["payload"],
-            });
+            request.envelope = Some(super::EN_KASH_ENVELOPE);
             Ok(request)
         }
     }
@@ -3935,11 +3897,7 @@ pub mod search_orders {
             request.body = body;
             request.security = &[Security::Bearer];
             request.retry = RetryClass::Idempotent;
-            request.envelope = Some(Envelope {
-                code: &["response_code", "code"],
-                message: &["response_message", "message"],
-                payload: &["payload"],
-            });
+            request.envelope = Some(super::EN_KASH_ENVELOPE);
             Ok(request)
         }
     }
@@ -4148,11 +4106,7 @@ pub mod fetch_order_details {
             );
             request.security = &[Security::Bearer];
             request.retry = RetryClass::Idempotent;
-            request.envelope = Some(Envelope {
-                code: &["response_code"],
-                message: &["response_message"],
-                payload: &["paylod", "payload"],
-            });
+            request.envelope = Some(super::ORDER_DETAILS_ENVELOPE);
             Ok(request)
         }
     }
@@ -4249,11 +4203,7 @@ pub mod fetch_order_details_legacy {
             request.body = body;
             request.security = &[Security::Bearer];
             request.retry = RetryClass::Idempotent;
-            request.envelope = Some(Envelope {
-                code: &["response_code"],
-                message: &["response_message"],
-                payload: &["paylod", "payload"],
-            });
+            request.envelope = Some(super::ORDER_DETAILS_ENVELOPE);
             Ok(request)
         }
     }

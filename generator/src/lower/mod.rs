@@ -152,6 +152,7 @@ pub fn lower_with(spec: &OpenAPI, partial: bool) -> Result<(Api, partial::Skippe
         .enumerate()
         .map(|(i, t)| (t.name.clone(), i))
         .collect();
+    let envelopes = shared_envelopes(&l.types, &operations);
     Ok((
         Api {
             crate_name: crate_name(&spec.info),
@@ -164,9 +165,42 @@ pub fn lower_with(spec: &OpenAPI, partial: bool) -> Result<(Api, partial::Skippe
             schema_index: l.index,
             token_endpoint,
             by_name,
+            envelopes,
         },
         skipped,
     ))
+}
+
+/// The envelope shapes the operations use, in the order they are first used, each named
+/// after the first type that declares it (`CoinsEnvelope` → `COINS_ENVELOPE`).
+fn shared_envelopes(types: &[TypeDef], operations: &[Operation]) -> Vec<SharedEnvelope> {
+    let mut scope = Scope::new();
+    let mut out: Vec<SharedEnvelope> = Vec::new();
+    for (fields, _) in operations
+        .iter()
+        .filter_map(|op| op.response.envelope.as_ref())
+    {
+        if out.iter().any(|e| &e.fields == fields) {
+            continue;
+        }
+        let declared = types.iter().find(|t| match &t.kind {
+            TypeKind::Struct(s) => s.envelope.as_ref() == Some(fields),
+            _ => false,
+        });
+        let type_name = declared.map(|t| t.name.clone());
+        let mut name = naming::field_name(type_name.as_deref().unwrap_or("Answer"))
+            .trim_start_matches("r#")
+            .to_ascii_uppercase();
+        if !name.ends_with("ENVELOPE") {
+            name.push_str("_ENVELOPE");
+        }
+        out.push(SharedEnvelope {
+            const_name: scope.claim(&name),
+            type_name,
+            fields: fields.clone(),
+        });
+    }
+    out
 }
 
 /// `info.x-rust-crate` when it is a valid crate name in snake case, else the title's.
