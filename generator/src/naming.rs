@@ -37,6 +37,13 @@ pub fn field_name(wire: &str) -> String {
     )
 }
 
+/// `SCREAMING_SNAKE_CASE` for constants (servers, envelope shapes).
+pub fn const_name(label: &str) -> String {
+    field_name(label)
+        .trim_start_matches("r#")
+        .to_ascii_uppercase()
+}
+
 /// `UpperCamelCase` for types and enum variants.
 pub fn type_name(wire: &str) -> String {
     let camel = wire.to_upper_camel_case();

@@ -188,9 +188,7 @@ fn shared_envelopes(types: &[TypeDef], operations: &[Operation]) -> Vec<SharedEn
             _ => false,
         });
         let type_name = declared.map(|t| t.name.clone());
-        let mut name = naming::field_name(type_name.as_deref().unwrap_or("Answer"))
-            .trim_start_matches("r#")
-            .to_ascii_uppercase();
+        let mut name = naming::const_name(type_name.as_deref().unwrap_or("Answer"));
         if !name.ends_with("ENVELOPE") {
             name.push_str("_ENVELOPE");
         }
@@ -372,11 +370,8 @@ impl<'a> Lowerer<'a> {
                         .clone()
                         .unwrap_or_else(|| format!("server {}", i + 1)),
                 };
-                let name = naming::field_name(&label)
-                    .trim_start_matches("r#")
-                    .to_ascii_uppercase();
                 Server {
-                    const_name: scope.claim(&name),
+                    const_name: scope.claim(&naming::const_name(&label)),
                     url: s.url.clone(),
                     description: s.description.as_deref().and_then(public_doc),
                 }
