@@ -22,6 +22,8 @@
 //! The state machine reads no clock: every step is given `now`, so the tests drive it on
 //! virtual time.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -298,11 +300,17 @@ impl TokenCache {
             match next {
                 Next::Use(grant) => return Ok(grant),
                 Next::UseAndRefresh(grant) => {
-                    self.start_refresh(source()).await;
+                    if let Some(refresh) = self.start_refresh(source()) {
+                        refresh.await;
+                    }
                     return Ok(grant);
                 }
                 Next::Fail(error) => return Err(error),
-                Next::Refresh => self.start_refresh(source()).await,
+                Next::Refresh => {
+                    if let Some(refresh) = self.start_refresh(source()) {
+                        refresh.await;
+                    }
+                }
                 Next::Wait => {}
             }
             // Only a caller with no usable token gets here (a call with one registers nothing
@@ -327,13 +335,23 @@ impl TokenCache {
     }
 
     /// Starts one refresh as a task of its own on the current Tokio runtime. Outside one
-    /// (the client always runs inside one: reqwest needs it) it runs here, before returning.
-    async fn start_refresh<S: TokenSource>(self: &Arc<Self>, source: S) {
+    /// (the client always runs inside one: reqwest needs it) it is handed back, for the
+    /// caller to run before going on.
+    ///
+    /// Boxed: held inline, the token request would make every call's future (the ones that
+    /// only read a cached token too) that much larger.
+    fn start_refresh<S: TokenSource>(
+        self: &Arc<Self>,
+        source: S,
+    ) -> Option<Pin<Box<impl Future<Output = ()> + use<S>>>> {
         let cache = Arc::clone(self);
-        let refresh = async move { cache.refresh(&source).await };
+        let refresh = Box::pin(async move { cache.refresh(&source).await });
         match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => drop(runtime.spawn(refresh)),
-            Err(_) => refresh.await,
+            Ok(runtime) => {
+                drop(runtime.spawn(refresh));
+                None
+            }
+            Err(_) => Some(refresh),
         }
     }
 
