@@ -63,6 +63,11 @@ pub fn operations_file(api: &Api) -> TokenStream {
             use enkash_rewards_runtime::request::Envelope;
         )
     });
+    let typestate_use = with_typestate.then(|| {
+        quote!(
+            use enkash_rewards_runtime::request::typestate::{Fill, Filled};
+        )
+    });
     quote! {
         //! One request builder per operation, and the `Client` methods that start them.
         //!
@@ -70,6 +75,7 @@ pub fn operations_file(api: &Api) -> TokenStream {
         //! required setter has been called.
 
         #envelope_use
+        #typestate_use
 
         impl crate::Client {
             #(#client_fns)*
@@ -337,14 +343,6 @@ fn slot_literal(n: usize) -> proc_macro2::Literal {
     proc_macro2::Literal::usize_unsuffixed(n)
 }
 
-/// The tuple impl's type parameter for slot `n`: `A`…`Z`, then `A26`, `A27`, …
-fn slot_param(n: usize) -> proc_macro2::Ident {
-    match u8::try_from(n) {
-        Ok(n) if n < 26 => format_ident!("{}", char::from(b'A' + n)),
-        _ => format_ident!("A{}", n),
-    }
-}
-
 fn client_fn(plan: &Plan<'_>) -> TokenStream {
     let op = plan.op;
     let f = ident(&op.fn_name);
@@ -400,8 +398,9 @@ fn client_fn(plan: &Plan<'_>) -> TokenStream {
 
 /// The module of an operation: its `Inputs` (one `Option` per input, and how they become a
 /// request), and, when it has required inputs, its typestate: a `Missing…` marker per
-/// required input, the `State` trait bundling the `Fill` bound of each slot, and the
-/// `Complete` impl that `send()` needs and only an all-`Set` tuple has.
+/// required input and the `Empty` state they make up. The runtime's `Fill` (what a setter
+/// does to a state) and `Complete` (what `send()` needs: every slot `Set`) hold for every
+/// state tuple, so an operation adds nothing to them.
 fn op_module(plan: &Plan<'_>, api: &Api) -> TokenStream {
     let op = plan.op;
     let markers = &plan.markers;
@@ -484,23 +483,13 @@ fn typestate(states: &[&Input<'_>]) -> TokenStream {
         }
     });
     let missing = states.iter().map(|i| marker(i));
-    let params: Vec<_> = (0..states.len()).map(slot_param).collect();
-    let slots: Vec<_> = states.iter().map(|i| slot_literal(i.slot)).collect();
     quote! {
-        pub use crate::request::typestate::{Filled, Set};
-
         #(#marker_items)*
 
-        /// The state of a new builder: every required input missing, one slot each.
+        /// The state of a new builder: every required input missing, one slot each. Each
+        /// setter of a required input makes its slot
+        /// [`Set`](crate::request::typestate::Set).
         pub type Empty = (#(#missing,)*);
-
-        /// A state of this builder: a tuple with a slot for each required input, in the
-        /// order of [`Empty`], each a `Missing…` marker or [`Set`].
-        pub trait State: #(Fill<#slots>)+* {}
-
-        impl<S: #(Fill<#slots>)+*> State for S {}
-
-        impl<#(#params: Required),*> Complete<Inputs> for (#(#params,)*) {}
     }
 }
 
@@ -514,7 +503,10 @@ fn builder(plan: &Plan<'_>, api: &Api) -> TokenStream {
         (
             quote!(<S = #markers::Empty>),
             quote!(, S),
-            quote!(<S: #markers::State>),
+            {
+                let slots = plan.typestate().map(|i| slot_literal(i.slot));
+                quote!(<S: #(Fill<#slots>)+*>)
+            },
             quote!(#b<S>),
         )
     } else {
@@ -607,13 +599,15 @@ fn builder_doc(plan: &Plan<'_>, api: &Api) -> TokenStream {
     }
     parts.push(returns_doc(op, api));
     parts.push(retry_note(op));
-    if let Some(example) = usage_example(plan, api) {
-        parts.push(example);
+    // The usage example sets the body's example values through the setters; the body as
+    // JSON is shown only when there is no usage example to show them.
+    match usage_example(plan, api) {
+        Some(example) => parts.push(example),
+        None => parts.push(example_section(
+            "Example request body",
+            op.body.as_ref().and_then(|b| b.example.as_ref()),
+        )),
     }
-    parts.push(example_section(
-        "Example request body",
-        op.body.as_ref().and_then(|b| b.example.as_ref()),
-    ));
     parts.push(example_section(
         "Example response",
         op.response.example.as_ref(),
@@ -766,11 +760,10 @@ fn setter(plan: &Plan<'_>, i: &Input<'_>) -> TokenStream {
             }
         };
     }
-    let markers = &plan.markers;
     let slot = slot_literal(i.slot);
     quote! {
         #docs
-        pub fn #name(mut self, value: impl Into<#ty>) -> #b<#markers::Filled<S, #slot>> {
+        pub fn #name(mut self, value: impl Into<#ty>) -> #b<Filled<S, #slot>> {
             self.inputs.#name = Some(value.into());
             self.into_state()
         }

@@ -437,11 +437,45 @@ pub mod typestate {
     fill!(A B C D E F G H I J K L M N O P Q R S T U V W X);
 
     /// Implemented by a state in which every required input of the operation whose inputs
-    /// are `I` is set: `send()` needs it. Each operation implements it for its tuple of
-    /// slots, each slot [`Required`]; a builder without required inputs has the state `()`.
+    /// are `I` is set: `send()` needs it. Every tuple whose slots are all [`Required`] (that
+    /// is, [`Set`]) has it, up to 24 slots; a builder without required inputs has the state
+    /// `()`. A builder's state is always its operation's: it starts from the operation's
+    /// `Empty` and only its setters change it.
     pub trait Complete<I> {}
 
     impl<I> Complete<I> for () {}
+
+    /// `Complete` for the tuple of the given slots, each [`Required`].
+    macro_rules! complete {
+        ($($slot:ident)+) => {
+            impl<Op, $($slot: Required),+> Complete<Op> for ($($slot,)+) {}
+        };
+    }
+
+    complete!(A);
+    complete!(A B);
+    complete!(A B C);
+    complete!(A B C D);
+    complete!(A B C D E);
+    complete!(A B C D E F);
+    complete!(A B C D E F G);
+    complete!(A B C D E F G H);
+    complete!(A B C D E F G H I);
+    complete!(A B C D E F G H I J);
+    complete!(A B C D E F G H I J K);
+    complete!(A B C D E F G H I J K L);
+    complete!(A B C D E F G H I J K L M);
+    complete!(A B C D E F G H I J K L M N);
+    complete!(A B C D E F G H I J K L M N O);
+    complete!(A B C D E F G H I J K L M N O P);
+    complete!(A B C D E F G H I J K L M N O P Q);
+    complete!(A B C D E F G H I J K L M N O P Q R);
+    complete!(A B C D E F G H I J K L M N O P Q R S);
+    complete!(A B C D E F G H I J K L M N O P Q R S T);
+    complete!(A B C D E F G H I J K L M N O P Q R S T U);
+    complete!(A B C D E F G H I J K L M N O P Q R S T U V);
+    complete!(A B C D E F G H I J K L M N O P Q R S T U V W);
+    complete!(A B C D E F G H I J K L M N O P Q R S T U V W X);
 
     /// A required input's value. `send()` exists only once the input's setter has been
     /// called, so `None` cannot occur through the builders; it would be reported as an

@@ -32,7 +32,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use crate::Error;
-use crate::operations::{CreateAndAllocatePoints, create_and_allocate_points};
+use crate::operations::CreateAndAllocatePoints;
 use crate::types::{BulkAllocatedRow, BulkAllocationResult, BulkAllocationRow};
 use crate::types::{PointsOperation, TransactionType};
 use crate::{Client, RawJson};
@@ -102,7 +102,7 @@ pub struct PointsTransfer {
     pub unique_reference_number: String,
 }
 
-type Complete = create_and_allocate_points::Set;
+type Complete = crate::request::typestate::Set;
 
 /// A `createAndAllocatePoints` builder with every required input set.
 pub type TransferBuilder =

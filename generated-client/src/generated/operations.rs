@@ -7,6 +7,7 @@
 //! required setter has been called.
 
 use enkash_rewards_runtime::request::Envelope;
+use enkash_rewards_runtime::request::typestate::{Fill, Filled};
 
 impl crate::Client {
     /// Get an access token (`POST /oauth/token`): see [`CreateAccessToken`].
@@ -334,8 +335,6 @@ pub mod create_access_token {
         }
     }
 
-    pub use crate::request::typestate::{Filled, Set};
-
     /// `username` has not been set yet: call `.username(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingUsername;
@@ -352,22 +351,15 @@ pub mod create_access_token {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingClientId;
 
-    /// The state of a new builder: every required input missing, one slot each.
+    /// The state of a new builder: every required input missing, one slot each. Each
+    /// setter of a required input makes its slot
+    /// [`Set`](crate::request::typestate::Set).
     pub type Empty = (
         MissingUsername,
         MissingPassword,
         MissingGrantType,
         MissingClientId,
     );
-
-    /// A state of this builder: a tuple with a slot for each required input, in the
-    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
-    pub trait State: Fill<0> + Fill<1> + Fill<2> + Fill<3> {}
-
-    impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> State for S {}
-
-    impl<A: Required, B: Required, C: Required, D: Required> Complete<Inputs>
-    for (A, B, C, D) {}
 }
 
 /// Get an access token
@@ -415,14 +407,14 @@ pub type CreateAccessToken<S = create_access_token::Empty> = Builder<
     S,
 >;
 
-impl<S: create_access_token::State> CreateAccessToken<S> {
+impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> CreateAccessToken<S> {
     /// Registered mobile number or email.
     ///
     /// Body field `username`. Required.
     pub fn username(
         mut self,
         value: impl Into<String>,
-    ) -> CreateAccessToken<create_access_token::Filled<S, 0>> {
+    ) -> CreateAccessToken<Filled<S, 0>> {
         self.inputs.username = Some(value.into());
         self.into_state()
     }
@@ -433,7 +425,7 @@ impl<S: create_access_token::State> CreateAccessToken<S> {
     pub fn password(
         mut self,
         value: impl Into<String>,
-    ) -> CreateAccessToken<create_access_token::Filled<S, 1>> {
+    ) -> CreateAccessToken<Filled<S, 1>> {
         self.inputs.password = Some(value.into());
         self.into_state()
     }
@@ -444,7 +436,7 @@ impl<S: create_access_token::State> CreateAccessToken<S> {
     pub fn grant_type(
         mut self,
         value: impl Into<crate::types::AccessTokenRequestGrantType>,
-    ) -> CreateAccessToken<create_access_token::Filled<S, 2>> {
+    ) -> CreateAccessToken<Filled<S, 2>> {
         self.inputs.grant_type = Some(value.into());
         self.into_state()
     }
@@ -455,7 +447,7 @@ impl<S: create_access_token::State> CreateAccessToken<S> {
     pub fn client_id(
         mut self,
         value: impl Into<String>,
-    ) -> CreateAccessToken<create_access_token::Filled<S, 3>> {
+    ) -> CreateAccessToken<Filled<S, 3>> {
         self.inputs.client_id = Some(value.into());
         self.into_state()
     }
@@ -510,8 +502,6 @@ pub mod create_coin_event {
         }
     }
 
-    pub use crate::request::typestate::{Filled, Set};
-
     /// `configuration` has not been set yet: call `.configuration(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingConfiguration;
@@ -528,22 +518,15 @@ pub mod create_coin_event {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingAmount;
 
-    /// The state of a new builder: every required input missing, one slot each.
+    /// The state of a new builder: every required input missing, one slot each. Each
+    /// setter of a required input makes its slot
+    /// [`Set`](crate::request::typestate::Set).
     pub type Empty = (
         MissingConfiguration,
         MissingCompanyId,
         MissingEvent,
         MissingAmount,
     );
-
-    /// A state of this builder: a tuple with a slot for each required input, in the
-    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
-    pub trait State: Fill<0> + Fill<1> + Fill<2> + Fill<3> {}
-
-    impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> State for S {}
-
-    impl<A: Required, B: Required, C: Required, D: Required> Complete<Inputs>
-    for (A, B, C, D) {}
 }
 
 /// Create a coin event configuration
@@ -575,17 +558,6 @@ pub mod create_coin_event {
 /// # }
 /// ```
 ///
-/// # Example request body
-///
-/// ```json
-/// {
-///   "amount": 6,
-///   "companyId": "CEKEKCARDS",
-///   "configuration": "DEFAULT",
-///   "event": "MEAL_CARD_PAYMENT"
-/// }
-/// ```
-///
 /// # Example response
 ///
 /// ```json
@@ -606,12 +578,12 @@ pub type CreateCoinEvent<S = create_coin_event::Empty> = Builder<
     S,
 >;
 
-impl<S: create_coin_event::State> CreateCoinEvent<S> {
+impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> CreateCoinEvent<S> {
     /// Body field `configuration`. Required.
     pub fn configuration(
         mut self,
         value: impl Into<crate::types::CoinConfiguration>,
-    ) -> CreateCoinEvent<create_coin_event::Filled<S, 0>> {
+    ) -> CreateCoinEvent<Filled<S, 0>> {
         self.inputs.configuration = Some(value.into());
         self.into_state()
     }
@@ -622,7 +594,7 @@ impl<S: create_coin_event::State> CreateCoinEvent<S> {
     pub fn company_id(
         mut self,
         value: impl Into<String>,
-    ) -> CreateCoinEvent<create_coin_event::Filled<S, 1>> {
+    ) -> CreateCoinEvent<Filled<S, 1>> {
         self.inputs.company_id = Some(value.into());
         self.into_state()
     }
@@ -630,10 +602,7 @@ impl<S: create_coin_event::State> CreateCoinEvent<S> {
     /// Event name that earns coins, e.g. MEAL_CARD_PAYMENT.
     ///
     /// Body field `event`. Required.
-    pub fn event(
-        mut self,
-        value: impl Into<String>,
-    ) -> CreateCoinEvent<create_coin_event::Filled<S, 2>> {
+    pub fn event(mut self, value: impl Into<String>) -> CreateCoinEvent<Filled<S, 2>> {
         self.inputs.event = Some(value.into());
         self.into_state()
     }
@@ -641,10 +610,7 @@ impl<S: create_coin_event::State> CreateCoinEvent<S> {
     /// Coins awarded for the event.
     ///
     /// Body field `amount`. Required.
-    pub fn amount(
-        mut self,
-        value: impl Into<i64>,
-    ) -> CreateCoinEvent<create_coin_event::Filled<S, 3>> {
+    pub fn amount(mut self, value: impl Into<i64>) -> CreateCoinEvent<Filled<S, 3>> {
         self.inputs.amount = Some(value.into());
         self.into_state()
     }
@@ -707,8 +673,6 @@ pub mod allocate_coins {
 
     impl KeyedWrite for Inputs {}
 
-    pub use crate::request::typestate::{Filled, Set};
-
     /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingCompanyId;
@@ -725,17 +689,10 @@ pub mod allocate_coins {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingUserId;
 
-    /// The state of a new builder: every required input missing, one slot each.
+    /// The state of a new builder: every required input missing, one slot each. Each
+    /// setter of a required input makes its slot
+    /// [`Set`](crate::request::typestate::Set).
     pub type Empty = (MissingCompanyId, MissingEvent, MissingRequestId, MissingUserId);
-
-    /// A state of this builder: a tuple with a slot for each required input, in the
-    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
-    pub trait State: Fill<0> + Fill<1> + Fill<2> + Fill<3> {}
-
-    impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> State for S {}
-
-    impl<A: Required, B: Required, C: Required, D: Required> Complete<Inputs>
-    for (A, B, C, D) {}
 }
 
 /// Allocate coins to a user
@@ -767,17 +724,6 @@ pub mod allocate_coins {
 /// # }
 /// ```
 ///
-/// # Example request body
-///
-/// ```json
-/// {
-///   "companyId": "CEK0TCW2W8",
-///   "event": "REFERRAL_EVENT",
-///   "requestId": "COIN_REQ1234567",
-///   "userId": "EKQZVMQK"
-/// }
-/// ```
-///
 /// # Example response
 ///
 /// ```json
@@ -789,14 +735,14 @@ pub mod allocate_coins {
 /// ```
 pub type AllocateCoins<S = allocate_coins::Empty> = Builder<allocate_coins::Inputs, S>;
 
-impl<S: allocate_coins::State> AllocateCoins<S> {
+impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> AllocateCoins<S> {
     /// EnKash company id whose coin configuration applies.
     ///
     /// Body field `companyId`. Required.
     pub fn company_id(
         mut self,
         value: impl Into<String>,
-    ) -> AllocateCoins<allocate_coins::Filled<S, 0>> {
+    ) -> AllocateCoins<Filled<S, 0>> {
         self.inputs.company_id = Some(value.into());
         self.into_state()
     }
@@ -804,10 +750,7 @@ impl<S: allocate_coins::State> AllocateCoins<S> {
     /// Event whose configured coins are allocated, e.g. REFERRAL_EVENT.
     ///
     /// Body field `event`. Required.
-    pub fn event(
-        mut self,
-        value: impl Into<String>,
-    ) -> AllocateCoins<allocate_coins::Filled<S, 1>> {
+    pub fn event(mut self, value: impl Into<String>) -> AllocateCoins<Filled<S, 1>> {
         self.inputs.event = Some(value.into());
         self.into_state()
     }
@@ -818,7 +761,7 @@ impl<S: allocate_coins::State> AllocateCoins<S> {
     pub fn request_id(
         mut self,
         value: impl Into<String>,
-    ) -> AllocateCoins<allocate_coins::Filled<S, 2>> {
+    ) -> AllocateCoins<Filled<S, 2>> {
         self.inputs.request_id = Some(value.into());
         self.into_state()
     }
@@ -826,10 +769,7 @@ impl<S: allocate_coins::State> AllocateCoins<S> {
     /// EnKash user id receiving the coins.
     ///
     /// Body field `userId`. Required.
-    pub fn user_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> AllocateCoins<allocate_coins::Filled<S, 3>> {
+    pub fn user_id(mut self, value: impl Into<String>) -> AllocateCoins<Filled<S, 3>> {
         self.inputs.user_id = Some(value.into());
         self.into_state()
     }
@@ -966,15 +906,6 @@ pub mod update_coin_event {
 /// # }
 /// ```
 ///
-/// # Example request body
-///
-/// ```json
-/// {
-///   "amount": 10,
-///   "configuration": "DEFAULT"
-/// }
-/// ```
-///
 /// # Example response
 ///
 /// ```json
@@ -1063,22 +994,14 @@ pub mod get_coin_balance {
         }
     }
 
-    pub use crate::request::typestate::{Filled, Set};
-
     /// `userId` has not been set yet: call `.user_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingUserId;
 
-    /// The state of a new builder: every required input missing, one slot each.
+    /// The state of a new builder: every required input missing, one slot each. Each
+    /// setter of a required input makes its slot
+    /// [`Set`](crate::request::typestate::Set).
     pub type Empty = (MissingUserId,);
-
-    /// A state of this builder: a tuple with a slot for each required input, in the
-    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
-    pub trait State: Fill<0> {}
-
-    impl<S: Fill<0>> State for S {}
-
-    impl<A: Required> Complete<Inputs> for (A,) {}
 }
 
 /// Get a user's coins balance
@@ -1117,14 +1040,11 @@ pub type GetCoinBalance<S = get_coin_balance::Empty> = Builder<
     S,
 >;
 
-impl<S: get_coin_balance::State> GetCoinBalance<S> {
+impl<S: Fill<0>> GetCoinBalance<S> {
     /// EnKash user id whose coins balance is requested.
     ///
     /// Query parameter `userId`. Required.
-    pub fn user_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> GetCoinBalance<get_coin_balance::Filled<S, 0>> {
+    pub fn user_id(mut self, value: impl Into<String>) -> GetCoinBalance<Filled<S, 0>> {
         self.inputs.user_id = Some(value.into());
         self.into_state()
     }
@@ -1221,8 +1141,6 @@ pub mod create_and_allocate_points {
 
     impl KeyedWrite for Inputs {}
 
-    pub use crate::request::typestate::{Filled, Set};
-
     /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingCompanyId;
@@ -1247,7 +1165,9 @@ pub mod create_and_allocate_points {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingUniqueReferenceNumber;
 
-    /// The state of a new builder: every required input missing, one slot each.
+    /// The state of a new builder: every required input missing, one slot each. Each
+    /// setter of a required input makes its slot
+    /// [`Set`](crate::request::typestate::Set).
     pub type Empty = (
         MissingCompanyId,
         MissingTransactionCode,
@@ -1256,21 +1176,6 @@ pub mod create_and_allocate_points {
         MissingLoadAmount,
         MissingUniqueReferenceNumber,
     );
-
-    /// A state of this builder: a tuple with a slot for each required input, in the
-    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
-    pub trait State: Fill<0> + Fill<1> + Fill<2> + Fill<3> + Fill<4> + Fill<5> {}
-
-    impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3> + Fill<4> + Fill<5>> State for S {}
-
-    impl<
-        A: Required,
-        B: Required,
-        C: Required,
-        D: Required,
-        E: Required,
-        F: Required,
-    > Complete<Inputs> for (A, B, C, D, E, F) {}
 }
 
 /// Create a reward card and allocate or unallocate points
@@ -1302,25 +1207,6 @@ pub mod create_and_allocate_points {
 /// println!("{payload:?}");
 /// # Ok(())
 /// # }
-/// ```
-///
-/// # Example request body
-///
-/// ```json
-/// {
-///   "cardAccountId": "CAQL8YCV3",
-///   "companyId": "CEK1PU9AOO",
-///   "email": "xyz2@gmail.com",
-///   "firstName": "hedfdfg",
-///   "gender": "M",
-///   "loadAmount": 11,
-///   "mobile": "9600098867",
-///   "title": "Mr",
-///   "transactionCode": "ALLOCATION",
-///   "transactionType": "CR",
-///   "type": "ALLOCATE_POINT",
-///   "uniqueReferenceNum": "TEST234236"
-/// }
 /// ```
 ///
 /// # Example response
@@ -1423,14 +1309,16 @@ pub type CreateAndAllocatePoints<S = create_and_allocate_points::Empty> = Builde
     S,
 >;
 
-impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
+impl<
+    S: Fill<0> + Fill<1> + Fill<2> + Fill<3> + Fill<4> + Fill<5>,
+> CreateAndAllocatePoints<S> {
     /// EnKash company id.
     ///
     /// Body field `companyId`. Required.
     pub fn company_id(
         mut self,
         value: impl Into<String>,
-    ) -> CreateAndAllocatePoints<create_and_allocate_points::Filled<S, 0>> {
+    ) -> CreateAndAllocatePoints<Filled<S, 0>> {
         self.inputs.company_id = Some(value.into());
         self.into_state()
     }
@@ -1457,7 +1345,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
     pub fn transaction_code(
         mut self,
         value: impl Into<String>,
-    ) -> CreateAndAllocatePoints<create_and_allocate_points::Filled<S, 1>> {
+    ) -> CreateAndAllocatePoints<Filled<S, 1>> {
         self.inputs.transaction_code = Some(value.into());
         self.into_state()
     }
@@ -1466,7 +1354,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
     pub fn transaction_type(
         mut self,
         value: impl Into<crate::types::TransactionType>,
-    ) -> CreateAndAllocatePoints<create_and_allocate_points::Filled<S, 2>> {
+    ) -> CreateAndAllocatePoints<Filled<S, 2>> {
         self.inputs.transaction_type = Some(value.into());
         self.into_state()
     }
@@ -1475,7 +1363,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
     pub fn r#type(
         mut self,
         value: impl Into<crate::types::PointsOperation>,
-    ) -> CreateAndAllocatePoints<create_and_allocate_points::Filled<S, 3>> {
+    ) -> CreateAndAllocatePoints<Filled<S, 3>> {
         self.inputs.r#type = Some(value.into());
         self.into_state()
     }
@@ -1526,7 +1414,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
     pub fn load_amount(
         mut self,
         value: impl Into<rust_decimal::Decimal>,
-    ) -> CreateAndAllocatePoints<create_and_allocate_points::Filled<S, 4>> {
+    ) -> CreateAndAllocatePoints<Filled<S, 4>> {
         self.inputs.load_amount = Some(value.into());
         self.into_state()
     }
@@ -1537,7 +1425,7 @@ impl<S: create_and_allocate_points::State> CreateAndAllocatePoints<S> {
     pub fn unique_reference_number(
         mut self,
         value: impl Into<String>,
-    ) -> CreateAndAllocatePoints<create_and_allocate_points::Filled<S, 5>> {
+    ) -> CreateAndAllocatePoints<Filled<S, 5>> {
         self.inputs.unique_reference_number = Some(value.into());
         self.into_state()
     }
@@ -1673,8 +1561,6 @@ pub mod create_card {
         }
     }
 
-    pub use crate::request::typestate::{Filled, Set};
-
     /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingCompanyId;
@@ -1687,16 +1573,10 @@ pub mod create_card {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingLoadAmount;
 
-    /// The state of a new builder: every required input missing, one slot each.
+    /// The state of a new builder: every required input missing, one slot each. Each
+    /// setter of a required input makes its slot
+    /// [`Set`](crate::request::typestate::Set).
     pub type Empty = (MissingCompanyId, MissingCardAccountId, MissingLoadAmount);
-
-    /// A state of this builder: a tuple with a slot for each required input, in the
-    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
-    pub trait State: Fill<0> + Fill<1> + Fill<2> {}
-
-    impl<S: Fill<0> + Fill<1> + Fill<2>> State for S {}
-
-    impl<A: Required, B: Required, C: Required> Complete<Inputs> for (A, B, C) {}
 }
 
 /// Create a card
@@ -1844,7 +1724,7 @@ pub mod create_card {
 /// ```
 pub type CreateCard<S = create_card::Empty> = Builder<create_card::Inputs, S>;
 
-impl<S: create_card::State> CreateCard<S> {
+impl<S: Fill<0> + Fill<1> + Fill<2>> CreateCard<S> {
     /// Existing EnKash user id of the card holder, if any.
     ///
     /// Body field `userId`.
@@ -1856,10 +1736,7 @@ impl<S: create_card::State> CreateCard<S> {
     /// EnKash company id.
     ///
     /// Body field `companyId`. Required.
-    pub fn company_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> CreateCard<create_card::Filled<S, 0>> {
+    pub fn company_id(mut self, value: impl Into<String>) -> CreateCard<Filled<S, 0>> {
         self.inputs.company_id = Some(value.into());
         self.into_state()
     }
@@ -1870,7 +1747,7 @@ impl<S: create_card::State> CreateCard<S> {
     pub fn card_account_id(
         mut self,
         value: impl Into<String>,
-    ) -> CreateCard<create_card::Filled<S, 1>> {
+    ) -> CreateCard<Filled<S, 1>> {
         self.inputs.card_account_id = Some(value.into());
         self.into_state()
     }
@@ -1999,7 +1876,7 @@ impl<S: create_card::State> CreateCard<S> {
     pub fn load_amount(
         mut self,
         value: impl Into<rust_decimal::Decimal>,
-    ) -> CreateCard<create_card::Filled<S, 2>> {
+    ) -> CreateCard<Filled<S, 2>> {
         self.inputs.load_amount = Some(value.into());
         self.into_state()
     }
@@ -2116,8 +1993,6 @@ pub mod create_sso_token {
         }
     }
 
-    pub use crate::request::typestate::{Filled, Set};
-
     /// `cardAccountId` has not been set yet: call `.card_account_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingCardAccountId;
@@ -2130,16 +2005,10 @@ pub mod create_sso_token {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingEnkashCardId;
 
-    /// The state of a new builder: every required input missing, one slot each.
+    /// The state of a new builder: every required input missing, one slot each. Each
+    /// setter of a required input makes its slot
+    /// [`Set`](crate::request::typestate::Set).
     pub type Empty = (MissingCardAccountId, MissingCompanyId, MissingEnkashCardId);
-
-    /// A state of this builder: a tuple with a slot for each required input, in the
-    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
-    pub trait State: Fill<0> + Fill<1> + Fill<2> {}
-
-    impl<S: Fill<0> + Fill<1> + Fill<2>> State for S {}
-
-    impl<A: Required, B: Required, C: Required> Complete<Inputs> for (A, B, C) {}
 }
 
 /// Create a single sign-on token for a reward card holder
@@ -2169,29 +2038,19 @@ pub mod create_sso_token {
 /// # Ok(())
 /// # }
 /// ```
-///
-/// # Example request body
-///
-/// ```json
-/// {
-///   "cardAccountId": "CAQL8YCV3",
-///   "companyId": "CEK1PU9AOO",
-///   "enkashCardId": "EKCDM5AVZY"
-/// }
-/// ```
 pub type CreateSsoToken<S = create_sso_token::Empty> = Builder<
     create_sso_token::Inputs,
     S,
 >;
 
-impl<S: create_sso_token::State> CreateSsoToken<S> {
+impl<S: Fill<0> + Fill<1> + Fill<2>> CreateSsoToken<S> {
     /// Card account id.
     ///
     /// Body field `cardAccountId`. Required.
     pub fn card_account_id(
         mut self,
         value: impl Into<String>,
-    ) -> CreateSsoToken<create_sso_token::Filled<S, 0>> {
+    ) -> CreateSsoToken<Filled<S, 0>> {
         self.inputs.card_account_id = Some(value.into());
         self.into_state()
     }
@@ -2202,7 +2061,7 @@ impl<S: create_sso_token::State> CreateSsoToken<S> {
     pub fn company_id(
         mut self,
         value: impl Into<String>,
-    ) -> CreateSsoToken<create_sso_token::Filled<S, 1>> {
+    ) -> CreateSsoToken<Filled<S, 1>> {
         self.inputs.company_id = Some(value.into());
         self.into_state()
     }
@@ -2213,7 +2072,7 @@ impl<S: create_sso_token::State> CreateSsoToken<S> {
     pub fn enkash_card_id(
         mut self,
         value: impl Into<String>,
-    ) -> CreateSsoToken<create_sso_token::Filled<S, 2>> {
+    ) -> CreateSsoToken<Filled<S, 2>> {
         self.inputs.enkash_card_id = Some(value.into());
         self.into_state()
     }
@@ -2269,8 +2128,6 @@ pub mod bulk_create_and_allocate_points {
         }
     }
 
-    pub use crate::request::typestate::{Filled, Set};
-
     /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingCompanyId;
@@ -2287,22 +2144,15 @@ pub mod bulk_create_and_allocate_points {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingBody;
 
-    /// The state of a new builder: every required input missing, one slot each.
+    /// The state of a new builder: every required input missing, one slot each. Each
+    /// setter of a required input makes its slot
+    /// [`Set`](crate::request::typestate::Set).
     pub type Empty = (
         MissingCompanyId,
         MissingCardAccountId,
         MissingIsPointsAllocation,
         MissingBody,
     );
-
-    /// A state of this builder: a tuple with a slot for each required input, in the
-    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
-    pub trait State: Fill<0> + Fill<1> + Fill<2> + Fill<3> {}
-
-    impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> State for S {}
-
-    impl<A: Required, B: Required, C: Required, D: Required> Complete<Inputs>
-    for (A, B, C, D) {}
 }
 
 /// Create users and allocate points in bulk
@@ -2359,14 +2209,14 @@ pub type BulkCreateAndAllocatePoints<S = bulk_create_and_allocate_points::Empty>
     S,
 >;
 
-impl<S: bulk_create_and_allocate_points::State> BulkCreateAndAllocatePoints<S> {
+impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> BulkCreateAndAllocatePoints<S> {
     /// EnKash company id.
     ///
     /// Query parameter `companyId`. Required.
     pub fn company_id(
         mut self,
         value: impl Into<String>,
-    ) -> BulkCreateAndAllocatePoints<bulk_create_and_allocate_points::Filled<S, 0>> {
+    ) -> BulkCreateAndAllocatePoints<Filled<S, 0>> {
         self.inputs.company_id = Some(value.into());
         self.into_state()
     }
@@ -2377,7 +2227,7 @@ impl<S: bulk_create_and_allocate_points::State> BulkCreateAndAllocatePoints<S> {
     pub fn card_account_id(
         mut self,
         value: impl Into<String>,
-    ) -> BulkCreateAndAllocatePoints<bulk_create_and_allocate_points::Filled<S, 1>> {
+    ) -> BulkCreateAndAllocatePoints<Filled<S, 1>> {
         self.inputs.card_account_id = Some(value.into());
         self.into_state()
     }
@@ -2388,7 +2238,7 @@ impl<S: bulk_create_and_allocate_points::State> BulkCreateAndAllocatePoints<S> {
     pub fn is_points_allocation(
         mut self,
         value: impl Into<bool>,
-    ) -> BulkCreateAndAllocatePoints<bulk_create_and_allocate_points::Filled<S, 2>> {
+    ) -> BulkCreateAndAllocatePoints<Filled<S, 2>> {
         self.inputs.is_points_allocation = Some(value.into());
         self.into_state()
     }
@@ -2397,7 +2247,7 @@ impl<S: bulk_create_and_allocate_points::State> BulkCreateAndAllocatePoints<S> {
     pub fn body(
         mut self,
         value: impl Into<Vec<crate::types::BulkAllocationRow>>,
-    ) -> BulkCreateAndAllocatePoints<bulk_create_and_allocate_points::Filled<S, 3>> {
+    ) -> BulkCreateAndAllocatePoints<Filled<S, 3>> {
         self.inputs.body = Some(value.into());
         self.into_state()
     }
@@ -2447,8 +2297,6 @@ pub mod get_reward_account_details {
         }
     }
 
-    pub use crate::request::typestate::{Filled, Set};
-
     /// `cardAccountId` has not been set yet: call `.card_account_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingCardAccountId;
@@ -2457,16 +2305,10 @@ pub mod get_reward_account_details {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingCompanyId;
 
-    /// The state of a new builder: every required input missing, one slot each.
+    /// The state of a new builder: every required input missing, one slot each. Each
+    /// setter of a required input makes its slot
+    /// [`Set`](crate::request::typestate::Set).
     pub type Empty = (MissingCardAccountId, MissingCompanyId);
-
-    /// A state of this builder: a tuple with a slot for each required input, in the
-    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
-    pub trait State: Fill<0> + Fill<1> {}
-
-    impl<S: Fill<0> + Fill<1>> State for S {}
-
-    impl<A: Required, B: Required> Complete<Inputs> for (A, B) {}
 }
 
 /// Get a reward account's balance and totals
@@ -2494,15 +2336,6 @@ pub mod get_reward_account_details {
 /// println!("{payload:?}");
 /// # Ok(())
 /// # }
-/// ```
-///
-/// # Example request body
-///
-/// ```json
-/// {
-///   "cardAccountId": "account_id",
-///   "companyId": "company_id"
-/// }
 /// ```
 ///
 /// # Example response
@@ -2536,14 +2369,14 @@ pub type GetRewardAccountDetails<S = get_reward_account_details::Empty> = Builde
     S,
 >;
 
-impl<S: get_reward_account_details::State> GetRewardAccountDetails<S> {
+impl<S: Fill<0> + Fill<1>> GetRewardAccountDetails<S> {
     /// Card account id received at onboarding.
     ///
     /// Body field `cardAccountId`. Required.
     pub fn card_account_id(
         mut self,
         value: impl Into<String>,
-    ) -> GetRewardAccountDetails<get_reward_account_details::Filled<S, 0>> {
+    ) -> GetRewardAccountDetails<Filled<S, 0>> {
         self.inputs.card_account_id = Some(value.into());
         self.into_state()
     }
@@ -2554,7 +2387,7 @@ impl<S: get_reward_account_details::State> GetRewardAccountDetails<S> {
     pub fn company_id(
         mut self,
         value: impl Into<String>,
-    ) -> GetRewardAccountDetails<get_reward_account_details::Filled<S, 1>> {
+    ) -> GetRewardAccountDetails<Filled<S, 1>> {
         self.inputs.company_id = Some(value.into());
         self.into_state()
     }
@@ -2607,8 +2440,6 @@ pub mod search_reward_cards {
         }
     }
 
-    pub use crate::request::typestate::{Filled, Set};
-
     /// `cardAccountId` has not been set yet: call `.card_account_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingCardAccountId;
@@ -2617,16 +2448,10 @@ pub mod search_reward_cards {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingCompanyId;
 
-    /// The state of a new builder: every required input missing, one slot each.
+    /// The state of a new builder: every required input missing, one slot each. Each
+    /// setter of a required input makes its slot
+    /// [`Set`](crate::request::typestate::Set).
     pub type Empty = (MissingCardAccountId, MissingCompanyId);
-
-    /// A state of this builder: a tuple with a slot for each required input, in the
-    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
-    pub trait State: Fill<0> + Fill<1> {}
-
-    impl<S: Fill<0> + Fill<1>> State for S {}
-
-    impl<A: Required, B: Required> Complete<Inputs> for (A, B) {}
 }
 
 /// Look up the users and cards of a card account
@@ -2654,15 +2479,6 @@ pub mod search_reward_cards {
 /// println!("{payload:?}");
 /// # Ok(())
 /// # }
-/// ```
-///
-/// # Example request body
-///
-/// ```json
-/// {
-///   "cardAccountId": "CAQL8YCV3",
-///   "companyId": "CEK1PU9AOO"
-/// }
 /// ```
 ///
 /// # Example response
@@ -2694,14 +2510,14 @@ pub type SearchRewardCards<S = search_reward_cards::Empty> = Builder<
     S,
 >;
 
-impl<S: search_reward_cards::State> SearchRewardCards<S> {
+impl<S: Fill<0> + Fill<1>> SearchRewardCards<S> {
     /// Card account id.
     ///
     /// Body field `cardAccountId`. Required.
     pub fn card_account_id(
         mut self,
         value: impl Into<String>,
-    ) -> SearchRewardCards<search_reward_cards::Filled<S, 0>> {
+    ) -> SearchRewardCards<Filled<S, 0>> {
         self.inputs.card_account_id = Some(value.into());
         self.into_state()
     }
@@ -2712,7 +2528,7 @@ impl<S: search_reward_cards::State> SearchRewardCards<S> {
     pub fn company_id(
         mut self,
         value: impl Into<String>,
-    ) -> SearchRewardCards<search_reward_cards::Filled<S, 1>> {
+    ) -> SearchRewardCards<Filled<S, 1>> {
         self.inputs.company_id = Some(value.into());
         self.into_state()
     }
@@ -2818,8 +2634,6 @@ pub mod get_transaction_details {
         }
     }
 
-    pub use crate::request::typestate::{Filled, Set};
-
     /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingCompanyId;
@@ -2836,22 +2650,15 @@ pub mod get_transaction_details {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingPgReferenceNumber;
 
-    /// The state of a new builder: every required input missing, one slot each.
+    /// The state of a new builder: every required input missing, one slot each. Each
+    /// setter of a required input makes its slot
+    /// [`Set`](crate::request::typestate::Set).
     pub type Empty = (
         MissingCompanyId,
         MissingCardAccountId,
         MissingEnKashCardId,
         MissingPgReferenceNumber,
     );
-
-    /// A state of this builder: a tuple with a slot for each required input, in the
-    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
-    pub trait State: Fill<0> + Fill<1> + Fill<2> + Fill<3> {}
-
-    impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> State for S {}
-
-    impl<A: Required, B: Required, C: Required, D: Required> Complete<Inputs>
-    for (A, B, C, D) {}
 }
 
 /// Look up a card's transactions by your reference number
@@ -2882,45 +2689,19 @@ pub mod get_transaction_details {
 /// # Ok(())
 /// # }
 /// ```
-///
-/// # Example request body
-///
-/// ```json
-/// {
-///   "amountFrom": 0,
-///   "amountTo": 0,
-///   "cardAccountId": "string",
-///   "cardHolderName": "string",
-///   "cardTransactionType": "DR",
-///   "companyId": "string",
-///   "companyName": "string",
-///   "enKashCardId": "string",
-///   "enKashTransactionId": "string",
-///   "enKashTransactionIds": [
-///     "string"
-///   ],
-///   "pgReferenceNumber": "string",
-///   "pgReferenceNumbers": [
-///     "string"
-///   ],
-///   "status": "CREATED",
-///   "txnDateFrom": "2025-01-24T08:47:01.505Z",
-///   "userId": "string"
-/// }
-/// ```
 pub type GetTransactionDetails<S = get_transaction_details::Empty> = Builder<
     get_transaction_details::Inputs,
     S,
 >;
 
-impl<S: get_transaction_details::State> GetTransactionDetails<S> {
+impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> GetTransactionDetails<S> {
     /// Company id.
     ///
     /// Body field `companyId`. Required.
     pub fn company_id(
         mut self,
         value: impl Into<String>,
-    ) -> GetTransactionDetails<get_transaction_details::Filled<S, 0>> {
+    ) -> GetTransactionDetails<Filled<S, 0>> {
         self.inputs.company_id = Some(value.into());
         self.into_state()
     }
@@ -2955,7 +2736,7 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
     pub fn card_account_id(
         mut self,
         value: impl Into<String>,
-    ) -> GetTransactionDetails<get_transaction_details::Filled<S, 1>> {
+    ) -> GetTransactionDetails<Filled<S, 1>> {
         self.inputs.card_account_id = Some(value.into());
         self.into_state()
     }
@@ -2966,7 +2747,7 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
     pub fn en_kash_card_id(
         mut self,
         value: impl Into<String>,
-    ) -> GetTransactionDetails<get_transaction_details::Filled<S, 2>> {
+    ) -> GetTransactionDetails<Filled<S, 2>> {
         self.inputs.en_kash_card_id = Some(value.into());
         self.into_state()
     }
@@ -3033,7 +2814,7 @@ impl<S: get_transaction_details::State> GetTransactionDetails<S> {
     pub fn pg_reference_number(
         mut self,
         value: impl Into<String>,
-    ) -> GetTransactionDetails<get_transaction_details::Filled<S, 3>> {
+    ) -> GetTransactionDetails<Filled<S, 3>> {
         self.inputs.pg_reference_number = Some(value.into());
         self.into_state()
     }
@@ -3092,22 +2873,14 @@ pub mod get_cart {
         }
     }
 
-    pub use crate::request::typestate::{Filled, Set};
-
     /// `product` has not been set yet: call `.product(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingProduct;
 
-    /// The state of a new builder: every required input missing, one slot each.
+    /// The state of a new builder: every required input missing, one slot each. Each
+    /// setter of a required input makes its slot
+    /// [`Set`](crate::request::typestate::Set).
     pub type Empty = (MissingProduct,);
-
-    /// A state of this builder: a tuple with a slot for each required input, in the
-    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
-    pub trait State: Fill<0> {}
-
-    impl<S: Fill<0>> State for S {}
-
-    impl<A: Required> Complete<Inputs> for (A,) {}
 }
 
 /// Get the user's carts
@@ -3201,14 +2974,11 @@ pub mod get_cart {
 /// ```
 pub type GetCart<S = get_cart::Empty> = Builder<get_cart::Inputs, S>;
 
-impl<S: get_cart::State> GetCart<S> {
+impl<S: Fill<0>> GetCart<S> {
     /// The product family of the cart; the docs name only VOUCHER.
     ///
     /// Query parameter `product`. Required.
-    pub fn product(
-        mut self,
-        value: impl Into<String>,
-    ) -> GetCart<get_cart::Filled<S, 0>> {
+    pub fn product(mut self, value: impl Into<String>) -> GetCart<Filled<S, 0>> {
         self.inputs.product = Some(value.into());
         self.into_state()
     }
@@ -3263,8 +3033,6 @@ pub mod add_to_cart {
         }
     }
 
-    pub use crate::request::typestate::{Filled, Set};
-
     /// `product` has not been set yet: call `.product(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingProduct;
@@ -3277,16 +3045,10 @@ pub mod add_to_cart {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingItems;
 
-    /// The state of a new builder: every required input missing, one slot each.
+    /// The state of a new builder: every required input missing, one slot each. Each
+    /// setter of a required input makes its slot
+    /// [`Set`](crate::request::typestate::Set).
     pub type Empty = (MissingProduct, MissingProductCatalogId, MissingItems);
-
-    /// A state of this builder: a tuple with a slot for each required input, in the
-    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
-    pub trait State: Fill<0> + Fill<1> + Fill<2> {}
-
-    impl<S: Fill<0> + Fill<1> + Fill<2>> State for S {}
-
-    impl<A: Required, B: Required, C: Required> Complete<Inputs> for (A, B, C) {}
 }
 
 /// Add vouchers to the user's cart
@@ -3316,14 +3078,11 @@ pub mod add_to_cart {
 /// ```
 pub type AddToCart<S = add_to_cart::Empty> = Builder<add_to_cart::Inputs, S>;
 
-impl<S: add_to_cart::State> AddToCart<S> {
+impl<S: Fill<0> + Fill<1> + Fill<2>> AddToCart<S> {
     /// The product family of the cart; the docs name only VOUCHER.
     ///
     /// Query parameter `product`. Required.
-    pub fn product(
-        mut self,
-        value: impl Into<String>,
-    ) -> AddToCart<add_to_cart::Filled<S, 0>> {
+    pub fn product(mut self, value: impl Into<String>) -> AddToCart<Filled<S, 0>> {
         self.inputs.product = Some(value.into());
         self.into_state()
     }
@@ -3334,7 +3093,7 @@ impl<S: add_to_cart::State> AddToCart<S> {
     pub fn product_catalog_id(
         mut self,
         value: impl Into<String>,
-    ) -> AddToCart<add_to_cart::Filled<S, 1>> {
+    ) -> AddToCart<Filled<S, 1>> {
         self.inputs.product_catalog_id = Some(value.into());
         self.into_state()
     }
@@ -3345,7 +3104,7 @@ impl<S: add_to_cart::State> AddToCart<S> {
     pub fn items(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, crate::types::CartItemInput>>,
-    ) -> AddToCart<add_to_cart::Filled<S, 2>> {
+    ) -> AddToCart<Filled<S, 2>> {
         self.inputs.items = Some(value.into());
         self.into_state()
     }
@@ -3400,8 +3159,6 @@ pub mod update_cart {
         }
     }
 
-    pub use crate::request::typestate::{Filled, Set};
-
     /// `product` has not been set yet: call `.product(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingProduct;
@@ -3414,16 +3171,10 @@ pub mod update_cart {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingItems;
 
-    /// The state of a new builder: every required input missing, one slot each.
+    /// The state of a new builder: every required input missing, one slot each. Each
+    /// setter of a required input makes its slot
+    /// [`Set`](crate::request::typestate::Set).
     pub type Empty = (MissingProduct, MissingCartId, MissingItems);
-
-    /// A state of this builder: a tuple with a slot for each required input, in the
-    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
-    pub trait State: Fill<0> + Fill<1> + Fill<2> {}
-
-    impl<S: Fill<0> + Fill<1> + Fill<2>> State for S {}
-
-    impl<A: Required, B: Required, C: Required> Complete<Inputs> for (A, B, C) {}
 }
 
 /// Change the quantities in a cart
@@ -3494,14 +3245,11 @@ pub mod update_cart {
 /// ```
 pub type UpdateCart<S = update_cart::Empty> = Builder<update_cart::Inputs, S>;
 
-impl<S: update_cart::State> UpdateCart<S> {
+impl<S: Fill<0> + Fill<1> + Fill<2>> UpdateCart<S> {
     /// The product family of the cart; the docs name only VOUCHER.
     ///
     /// Query parameter `product`. Required.
-    pub fn product(
-        mut self,
-        value: impl Into<String>,
-    ) -> UpdateCart<update_cart::Filled<S, 0>> {
+    pub fn product(mut self, value: impl Into<String>) -> UpdateCart<Filled<S, 0>> {
         self.inputs.product = Some(value.into());
         self.into_state()
     }
@@ -3509,10 +3257,7 @@ impl<S: update_cart::State> UpdateCart<S> {
     /// The cart's id (`id` in getCart's answer).
     ///
     /// Body field `cartId`. Required.
-    pub fn cart_id(
-        mut self,
-        value: impl Into<i64>,
-    ) -> UpdateCart<update_cart::Filled<S, 1>> {
+    pub fn cart_id(mut self, value: impl Into<i64>) -> UpdateCart<Filled<S, 1>> {
         self.inputs.cart_id = Some(value.into());
         self.into_state()
     }
@@ -3523,7 +3268,7 @@ impl<S: update_cart::State> UpdateCart<S> {
     pub fn items(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, crate::types::CartItemInput>>,
-    ) -> UpdateCart<update_cart::Filled<S, 2>> {
+    ) -> UpdateCart<Filled<S, 2>> {
         self.inputs.items = Some(value.into());
         self.into_state()
     }
@@ -3679,8 +3424,6 @@ pub mod create_order {
 
     impl KeyedWrite for Inputs {}
 
-    pub use crate::request::typestate::{Filled, Set};
-
     /// `denomination` has not been set yet: call `.denomination(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingDenomination;
@@ -3697,22 +3440,15 @@ pub mod create_order {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingQuantity;
 
-    /// The state of a new builder: every required input missing, one slot each.
+    /// The state of a new builder: every required input missing, one slot each. Each
+    /// setter of a required input makes its slot
+    /// [`Set`](crate::request::typestate::Set).
     pub type Empty = (
         MissingDenomination,
         MissingOrderReferenceId,
         MissingProductCatalogId,
         MissingQuantity,
     );
-
-    /// A state of this builder: a tuple with a slot for each required input, in the
-    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
-    pub trait State: Fill<0> + Fill<1> + Fill<2> + Fill<3> {}
-
-    impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> State for S {}
-
-    impl<A: Required, B: Required, C: Required, D: Required> Complete<Inputs>
-    for (A, B, C, D) {}
 }
 
 /// Order vouchers
@@ -3743,27 +3479,13 @@ pub mod create_order {
 /// # Ok(())
 /// # }
 /// ```
-///
-/// # Example request body
-///
-/// ```json
-/// {
-///   "denomination": 0,
-///   "orderReferenceId": "string",
-///   "productCatalogId": "string",
-///   "quantity": 0
-/// }
-/// ```
 pub type CreateOrder<S = create_order::Empty> = Builder<create_order::Inputs, S>;
 
-impl<S: create_order::State> CreateOrder<S> {
+impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> CreateOrder<S> {
     /// The denomination (face value) to order.
     ///
     /// Body field `denomination`. Required.
-    pub fn denomination(
-        mut self,
-        value: impl Into<i64>,
-    ) -> CreateOrder<create_order::Filled<S, 0>> {
+    pub fn denomination(mut self, value: impl Into<i64>) -> CreateOrder<Filled<S, 0>> {
         self.inputs.denomination = Some(value.into());
         self.into_state()
     }
@@ -3774,7 +3496,7 @@ impl<S: create_order::State> CreateOrder<S> {
     pub fn order_reference_id(
         mut self,
         value: impl Into<String>,
-    ) -> CreateOrder<create_order::Filled<S, 1>> {
+    ) -> CreateOrder<Filled<S, 1>> {
         self.inputs.order_reference_id = Some(value.into());
         self.into_state()
     }
@@ -3785,7 +3507,7 @@ impl<S: create_order::State> CreateOrder<S> {
     pub fn product_catalog_id(
         mut self,
         value: impl Into<String>,
-    ) -> CreateOrder<create_order::Filled<S, 2>> {
+    ) -> CreateOrder<Filled<S, 2>> {
         self.inputs.product_catalog_id = Some(value.into());
         self.into_state()
     }
@@ -3793,10 +3515,7 @@ impl<S: create_order::State> CreateOrder<S> {
     /// Number of vouchers.
     ///
     /// Body field `quantity`. Required.
-    pub fn quantity(
-        mut self,
-        value: impl Into<i64>,
-    ) -> CreateOrder<create_order::Filled<S, 3>> {
+    pub fn quantity(mut self, value: impl Into<i64>) -> CreateOrder<Filled<S, 3>> {
         self.inputs.quantity = Some(value.into());
         self.into_state()
     }
@@ -3902,8 +3621,6 @@ pub mod search_orders {
         }
     }
 
-    pub use crate::request::typestate::{Filled, Set};
-
     /// `limit` has not been set yet: call `.limit(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingLimit;
@@ -3912,16 +3629,10 @@ pub mod search_orders {
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingOffset;
 
-    /// The state of a new builder: every required input missing, one slot each.
+    /// The state of a new builder: every required input missing, one slot each. Each
+    /// setter of a required input makes its slot
+    /// [`Set`](crate::request::typestate::Set).
     pub type Empty = (MissingLimit, MissingOffset);
-
-    /// A state of this builder: a tuple with a slot for each required input, in the
-    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
-    pub trait State: Fill<0> + Fill<1> {}
-
-    impl<S: Fill<0> + Fill<1>> State for S {}
-
-    impl<A: Required, B: Required> Complete<Inputs> for (A, B) {}
 }
 
 /// Search orders, one page at a time
@@ -3947,14 +3658,11 @@ pub mod search_orders {
 /// ```
 pub type SearchOrders<S = search_orders::Empty> = Builder<search_orders::Inputs, S>;
 
-impl<S: search_orders::State> SearchOrders<S> {
+impl<S: Fill<0> + Fill<1>> SearchOrders<S> {
     /// Orders per page.
     ///
     /// Query parameter `limit`. Required.
-    pub fn limit(
-        mut self,
-        value: impl Into<i32>,
-    ) -> SearchOrders<search_orders::Filled<S, 0>> {
+    pub fn limit(mut self, value: impl Into<i32>) -> SearchOrders<Filled<S, 0>> {
         self.inputs.limit = Some(value.into());
         self.into_state()
     }
@@ -3962,10 +3670,7 @@ impl<S: search_orders::State> SearchOrders<S> {
     /// How many matching orders to skip.
     ///
     /// Query parameter `offset`. Required.
-    pub fn offset(
-        mut self,
-        value: impl Into<i32>,
-    ) -> SearchOrders<search_orders::Filled<S, 1>> {
+    pub fn offset(mut self, value: impl Into<i32>) -> SearchOrders<Filled<S, 1>> {
         self.inputs.offset = Some(value.into());
         self.into_state()
     }
@@ -4208,22 +3913,14 @@ pub mod fetch_order_details_legacy {
         }
     }
 
-    pub use crate::request::typestate::{Filled, Set};
-
     /// `orderId` has not been set yet: call `.order_id(..)` before `.send()`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MissingOrderId;
 
-    /// The state of a new builder: every required input missing, one slot each.
+    /// The state of a new builder: every required input missing, one slot each. Each
+    /// setter of a required input makes its slot
+    /// [`Set`](crate::request::typestate::Set).
     pub type Empty = (MissingOrderId,);
-
-    /// A state of this builder: a tuple with a slot for each required input, in the
-    /// order of [`Empty`], each a `Missing…` marker or [`Set`].
-    pub trait State: Fill<0> {}
-
-    impl<S: Fill<0>> State for S {}
-
-    impl<A: Required> Complete<Inputs> for (A,) {}
 }
 
 /// Fetch an order and its vouchers (older endpoint)
@@ -4250,14 +3947,6 @@ pub mod fetch_order_details_legacy {
 /// println!("{payload:?}");
 /// # Ok(())
 /// # }
-/// ```
-///
-/// # Example request body
-///
-/// ```json
-/// {
-///   "orderId": "OR631764TS4UC"
-/// }
 /// ```
 ///
 /// # Example response
@@ -4295,14 +3984,14 @@ pub type FetchOrderDetailsLegacy<S = fetch_order_details_legacy::Empty> = Builde
     S,
 >;
 
-impl<S: fetch_order_details_legacy::State> FetchOrderDetailsLegacy<S> {
+impl<S: Fill<0>> FetchOrderDetailsLegacy<S> {
     /// Your partner order reference id.
     ///
     /// Body field `orderId`. Required.
     pub fn order_id(
         mut self,
         value: impl Into<String>,
-    ) -> FetchOrderDetailsLegacy<fetch_order_details_legacy::Filled<S, 0>> {
+    ) -> FetchOrderDetailsLegacy<Filled<S, 0>> {
         self.inputs.order_id = Some(value.into());
         self.into_state()
     }

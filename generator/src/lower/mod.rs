@@ -78,6 +78,9 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Debug",
     "Hash",
 ];
+/// The other names `operations` uses unqualified beside its builders: a builder named like
+/// one of these gets a `2` suffix.
+const RESERVED_BUILDER_NAMES: &[&str] = &["Builder", "Envelope", "Fill", "Filled"];
 /// `Client` methods that generated operations must not shadow.
 const RESERVED_CLIENT_FNS: &[&str] = &["builder", "execute", "config", "clone", "base_url"];
 /// Builder methods every operation has, the locals of `into_request` and of the

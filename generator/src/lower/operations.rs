@@ -69,7 +69,8 @@ impl<'a> Lowerer<'a> {
     }
 
     pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
-        let mut builders = Scope::with_reserved(RESERVED_TYPE_NAMES);
+        let reserved = [RESERVED_TYPE_NAMES, RESERVED_BUILDER_NAMES].concat();
+        let mut builders = Scope::with_reserved(&reserved);
         let mut fns = Scope::with_reserved(RESERVED_CLIENT_FNS);
         let mut ops = Vec::new();
         for (path, item) in self.spec.paths.iter() {
