@@ -172,7 +172,13 @@ fn space_items(code: &str) -> String {
                     || (p.starts_with(indent)
                         && !p[indent.len()..].starts_with(' ')
                         && p.ends_with(';')
-                        && !line.trim_start().starts_with("use ")));
+                        && !line.trim_start().starts_with("use "))
+                    // The last call of an item's chained initializer (`static X: T = T::new(..)
+                    // .with(..);`), indented deeper than the item.
+                    || (p.starts_with(indent)
+                        && p[indent.len()..].starts_with(' ')
+                        && p.trim_start().starts_with('.')
+                        && p.ends_with(';')));
             let starts_item = ITEM_STARTS
                 .iter()
                 .any(|s| line[indent.len()..].starts_with(s));

@@ -799,7 +799,7 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
     let headers = pairs(plan, Where::Header, quote!(headers));
     let body = body_expr(plan, api);
 
-    // The request: `OperationRequest::new`, then the fields that differ from its defaults
+    // The request: `OperationRequest::of` the operation's spec, then what this call sets
     // (assigned, since the runtime may add fields to it).
     let mut fields = Vec::new();
     for (present, field) in [
@@ -807,12 +807,12 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
         (query_objects.is_some(), quote!(query_objects)),
         (headers.is_some(), quote!(headers)),
         (body.is_some(), quote!(body)),
+        (op.idempotency_key.is_some(), quote!(idempotency_key)),
     ] {
         if present {
             fields.push(quote!(request.#field = #field;));
         }
     }
-    fields.extend(described_fields(op, api));
     // The key's value is read before the body takes it.
     let key = op.idempotency_key.as_ref().map(|key| {
         let wire = &key.wire;
@@ -824,10 +824,18 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
     } else {
         quote!(let mut request)
     };
-    let op_id = &op.id;
-    let method = format_ident!("{}", op.method.to_uppercase());
-    let template = &op.path;
+    let start = match path {
+        None => quote!(OperationRequest::of(&SPEC)),
+        Some(path) => quote!(OperationRequest::at(&SPEC, #path)),
+    };
+    let spec = operation_spec(op, api);
+    let spec_doc = format!(
+        " What every call of [`{name}`](super::{name}) shares: method, path template and how it is sent and answered."
+    );
     quote! {
+        #[doc = #spec_doc]
+        pub(crate) static SPEC: OperationSpec = #spec;
+
         impl OperationInputs for Inputs {
             const NAME: &'static str = #name;
             type Output = #payload;
@@ -846,7 +854,7 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
                 #query_objects
                 #headers
                 #segments
-                #binding = OperationRequest::new(#op_id, Method::#method, #template, #path);
+                #binding = #start;
                 #(#fields)*
                 Ok(request)
             }
@@ -882,18 +890,21 @@ fn moved_inputs(plan: &Plan<'_>) -> (Option<TokenStream>, Vec<TokenStream>) {
     (plain, unwraps)
 }
 
-/// The request's fields that the operation's description sets, when they differ from
-/// `OperationRequest::new`'s defaults: security, retry class, idempotency key (bound
-/// before the body takes its value), outcome lookup, envelope and answer format.
-fn described_fields(op: &Operation, api: &Api) -> Vec<TokenStream> {
-    let mut fields = Vec::new();
+/// The operation's `OperationSpec`: `OperationSpec::new` with its id, method and path
+/// template, then what differs from its defaults: security, retry class, outcome lookup,
+/// envelope and answer format.
+fn operation_spec(op: &Operation, api: &Api) -> TokenStream {
+    let id = &op.id;
+    let method = format_ident!("{}", op.method.to_uppercase());
+    let template = &op.path;
+    let mut calls = Vec::new();
     if !op.security.is_empty() {
         let security = op.security.iter().map(|s| match s {
             Security::Bearer => quote!(Security::Bearer),
             Security::Basic => quote!(Security::Basic),
             Security::ApiKeyHeader(h) => quote!(Security::ApiKeyHeader(#h)),
         });
-        fields.push(quote!(request.security = &[#(#security),*];));
+        calls.push(quote!(.security(&[#(#security),*])));
     }
     let class = match op.retry {
         RetryKind::Idempotent => Some(quote!(Idempotent)),
@@ -901,13 +912,10 @@ fn described_fields(op: &Operation, api: &Api) -> Vec<TokenStream> {
         RetryKind::NonIdempotent => None,
     };
     if let Some(class) = class {
-        fields.push(quote!(request.retry = RetryClass::#class;));
-    }
-    if op.idempotency_key.is_some() {
-        fields.push(quote!(request.idempotency_key = idempotency_key;));
+        calls.push(quote!(.retry(RetryClass::#class)));
     }
     if let Some(id) = &op.outcome_lookup {
-        fields.push(quote!(request.outcome_lookup = Some(#id);));
+        calls.push(quote!(.outcome_lookup(#id)));
     }
     if let Some(name) = op
         .response
@@ -916,7 +924,7 @@ fn described_fields(op: &Operation, api: &Api) -> Vec<TokenStream> {
         .and_then(|(env, _)| api.envelope_const(env))
     {
         let name = ident(name);
-        fields.push(quote!(request.envelope = Some(super::#name);));
+        calls.push(quote!(.envelope(super::#name)));
     }
     let accept = op.response.accept.as_deref().unwrap_or_default();
     let answer = match op.response.media {
@@ -926,9 +934,9 @@ fn described_fields(op: &Operation, api: &Api) -> Vec<TokenStream> {
         AnswerMedia::Negotiated => Some(quote!(Negotiated { accept: #accept })),
     };
     if let Some(answer) = answer {
-        fields.push(quote!(request.answer = AnswerFormat::#answer;));
+        calls.push(quote!(.answer(AnswerFormat::#answer)));
     }
-    fields
+    quote!(OperationSpec::new(#id, Method::#method, #template) #(#calls)*)
 }
 
 /// The `let body = …;` statement of `into_request`: the body struct built from the
@@ -1072,7 +1080,7 @@ fn check(i: &Input<'_>) -> TokenStream {
 }
 
 /// The statements encoding the path inputs, and the path expression.
-fn path_expr(plan: &Plan<'_>) -> (TokenStream, TokenStream) {
+fn path_expr(plan: &Plan<'_>) -> (TokenStream, Option<TokenStream>) {
     let op = plan.op;
     let path_inputs: Vec<&Input<'_>> = plan
         .inputs
@@ -1080,8 +1088,7 @@ fn path_expr(plan: &Plan<'_>) -> (TokenStream, TokenStream) {
         .filter(|i| i.location == Where::Path)
         .collect();
     if path_inputs.is_empty() {
-        let p = &op.path;
-        return (TokenStream::new(), quote!(#p));
+        return (TokenStream::new(), None);
     }
     let mut fmt = String::new();
     let mut args = Vec::new();
@@ -1107,7 +1114,10 @@ fn path_expr(plan: &Plan<'_>) -> (TokenStream, TokenStream) {
         rest = &rest[start + len + 1..];
     }
     fmt.push_str(rest);
-    (quote!(#(#segments)*), quote!(format!(#fmt, #(#args),*)))
+    (
+        quote!(#(#segments)*),
+        Some(quote!(format!(#fmt, #(#args),*))),
+    )
 }
 
 /// Builds the `query` or `headers` list of `(name, value)` pairs.

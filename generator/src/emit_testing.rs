@@ -1,9 +1,10 @@
 //! Test-support emission: `generated/testing.rs`, the catalogue of operations that the
 //! client's `testing` feature serves from a loopback mock server.
 //!
-//! One `Operation` variant per operation, with its method, path template, envelope fields
-//! and the spec's documented success answer (verbatim JSON text), so a consumer can stand
-//! in for the API in their own tests without writing fixtures.
+//! One `Operation` variant per operation, with its method, path template and envelope fields
+//! (read from the operation's `SPEC`, the one its requests start from) and the spec's
+//! documented success answer (verbatim JSON text), so a consumer can stand in for the API in
+//! their own tests without writing fixtures.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -23,15 +24,9 @@ pub fn testing_file(api: &Api) -> TokenStream {
             op.builder
         )
     });
-    let ids = api.operations.iter().map(|op| &op.id);
-    let methods = api.operations.iter().map(|op| op.method.to_uppercase());
-    let paths = api.operations.iter().map(|op| &op.path);
-    let envelopes = api.operations.iter().map(|op| match &op.response.envelope {
-        Some((env, _)) => {
-            let (c, m, p) = (&env.code, &env.message, &env.payload);
-            quote!(Some(crate::request::Envelope { code: &[#(#c),*], message: &[#(#m),*], payload: &[#(#p),*] }))
-        }
-        None => quote!(None),
+    let specs = api.operations.iter().map(|op| {
+        let module = ident(&op.fn_name);
+        quote!(&crate::operations::#module::SPEC)
     });
     let answers = api.operations.iter().map(|op| match &op.response.example {
         Some(example) => {
@@ -44,10 +39,7 @@ pub fn testing_file(api: &Api) -> TokenStream {
         let variants = &variants;
         quote!(match self { #(Self::#variants => #values,)* })
     };
-    let id_arms = arms(ids.map(|v| quote!(#v)).collect());
-    let method_arms = arms(methods.map(|v| quote!(#v)).collect());
-    let path_arms = arms(paths.map(|v| quote!(#v)).collect());
-    let envelope_arms = arms(envelopes.collect());
+    let spec_arms = arms(specs.collect());
     let answer_arms = arms(answers.collect());
     quote! {
         //! The operations of the API, for [`crate::testing`]: each one's method, path
@@ -64,24 +56,29 @@ pub fn testing_file(api: &Api) -> TokenStream {
             /// Every operation, in spec order.
             pub const ALL: &'static [Operation] = &[#(Self::#variants),*];
 
+            /// What the client knows of the operation: method, path template, envelope…
+            fn spec(self) -> &'static crate::request::OperationSpec {
+                #spec_arms
+            }
+
             /// The spec's `operationId`.
             pub fn id(self) -> &'static str {
-                #id_arms
+                self.spec().id
             }
 
             /// The HTTP method, upper case.
             pub fn method(self) -> &'static str {
-                #method_arms
+                self.spec().method.as_str()
             }
 
             /// The path template, e.g. `/api/v0/enkash-coins/{coinConfigId}`.
             pub fn path_template(self) -> &'static str {
-                #path_arms
+                self.spec().path_template
             }
 
             /// The fields of the response envelope, when the answer has one.
             pub fn envelope(self) -> Option<crate::request::Envelope> {
-                #envelope_arms
+                self.spec().envelope
             }
 
             /// The spec's documented success answer, as JSON text, when it documents one.

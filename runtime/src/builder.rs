@@ -95,8 +95,8 @@ pub mod prelude {
     pub use crate::multipart::Multipart;
     pub use crate::request::typestate::{Complete, Fill, Required, take};
     pub use crate::request::{
-        AnswerFormat, Envelope, IdempotencyKey, OperationRequest, QueryObject, RequestBody,
-        RetryClass, Security, encode_path_segment, push_object, push_present,
+        AnswerFormat, Envelope, IdempotencyKey, OperationRequest, OperationSpec, QueryObject,
+        RequestBody, RetryClass, Security, encode_path_segment, push_object, push_present,
     };
     pub use crate::validate::check_string;
     pub use reqwest::Method;

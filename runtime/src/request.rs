@@ -86,6 +86,102 @@ impl OperationRequest {
     }
 }
 
+impl OperationRequest {
+    /// A request for the operation `spec` describes, at its path template (an operation
+    /// without path parameters): the spec's method, security, retry class, outcome lookup,
+    /// envelope and answer format, and no query, headers or body yet.
+    pub fn of(spec: &'static OperationSpec) -> Self {
+        Self::at(spec, spec.path_template)
+    }
+
+    /// [`of`](Self::of), at `path`: the template with its parameters filled in, each
+    /// already encoded (see [`encode_path_segment`]).
+    pub fn at(spec: &'static OperationSpec, path: impl Into<String>) -> Self {
+        let mut request = Self::new(spec.id, spec.method.clone(), spec.path_template, path);
+        request.security = spec.security;
+        request.retry = spec.retry;
+        request.outcome_lookup = spec.outcome_lookup;
+        request.envelope = spec.envelope;
+        request.answer = spec.answer;
+        request
+    }
+}
+
+/// What the spec says about one operation that is the same on every call: its id, method
+/// and path template, how it is authenticated and resent, and what its answer is. Generated
+/// code holds one per operation, as a `static` its requests start from
+/// ([`OperationRequest::of`]) and that the `testing` feature reads.
+///
+/// Built in a constant expression: [`new`](Self::new), then the methods for what differs
+/// from its defaults.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct OperationSpec {
+    /// The spec's `operationId`, e.g. `"createCoinEvent"`.
+    pub id: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template, e.g. `"/api/v0/enkash-coins/{coinConfigId}"`.
+    pub path_template: &'static str,
+    /// Every scheme listed here is applied (the spec's first security alternative).
+    pub security: &'static [Security],
+    /// Whether a request may be resent; see [`RetryClass`].
+    pub retry: RetryClass,
+    /// The operation that tells whether a write with an unknown outcome happened.
+    pub outcome_lookup: Option<&'static str>,
+    /// How to unwrap the success payload; `None` means the whole body is the payload.
+    pub envelope: Option<Envelope>,
+    /// What a success answer is: JSON, text, bytes, or one of several.
+    pub answer: AnswerFormat,
+}
+
+impl OperationSpec {
+    /// An operation with no security, classed [`RetryClass::NonIdempotent`], answering JSON
+    /// without an envelope.
+    pub const fn new(id: &'static str, method: Method, path_template: &'static str) -> Self {
+        Self {
+            id,
+            method,
+            path_template,
+            security: &[],
+            retry: RetryClass::NonIdempotent,
+            outcome_lookup: None,
+            envelope: None,
+            answer: AnswerFormat::Json,
+        }
+    }
+
+    /// Applies every scheme of `security`.
+    pub const fn security(mut self, security: &'static [Security]) -> Self {
+        self.security = security;
+        self
+    }
+
+    /// Classes the operation's requests as `retry`.
+    pub const fn retry(mut self, retry: RetryClass) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Names the operation that tells whether a write with an unknown outcome happened.
+    pub const fn outcome_lookup(mut self, operation_id: &'static str) -> Self {
+        self.outcome_lookup = Some(operation_id);
+        self
+    }
+
+    /// Unwraps the success payload from `envelope`.
+    pub const fn envelope(mut self, envelope: Envelope) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+
+    /// Decodes a success answer as `answer` says.
+    pub const fn answer(mut self, answer: AnswerFormat) -> Self {
+        self.answer = answer;
+        self
+    }
+}
+
 /// The field and value that identify one write, e.g. `requestId` = `COIN_REQ1234567`.
 ///
 /// The value is the caller's own reference, not a secret; it is shown in errors so a

@@ -300,6 +300,15 @@ pub mod create_access_token {
         }
     }
 
+    /// What every call of [`CreateAccessToken`](super::CreateAccessToken) shares: method, path template and how it is sent and answered.
+    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+            "createAccessToken",
+            Method::POST,
+            "/oauth/token",
+        )
+        .security(&[Security::Basic])
+        .retry(RetryClass::Idempotent);
+
     impl OperationInputs for Inputs {
         const NAME: &'static str = "CreateAccessToken";
 
@@ -322,15 +331,8 @@ pub mod create_access_token {
                 extra: Default::default(),
             };
             let body = Some(RequestBody::form(&body)?);
-            let mut request = OperationRequest::new(
-                "createAccessToken",
-                Method::POST,
-                "/oauth/token",
-                "/oauth/token",
-            );
+            let mut request = OperationRequest::of(&SPEC);
             request.body = body;
-            request.security = &[Security::Basic];
-            request.retry = RetryClass::Idempotent;
             Ok(request)
         }
     }
@@ -467,6 +469,15 @@ pub mod create_coin_event {
         pub(crate) amount: Option<i64>,
     }
 
+    /// What every call of [`CreateCoinEvent`](super::CreateCoinEvent) shares: method, path template and how it is sent and answered.
+    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+            "createCoinEvent",
+            Method::POST,
+            "/api/v0/enkash-coins/create-coins-config",
+        )
+        .security(&[Security::Bearer])
+        .envelope(super::COINS_ENVELOPE);
+
     impl OperationInputs for Inputs {
         const NAME: &'static str = "CreateCoinEvent";
 
@@ -489,15 +500,8 @@ pub mod create_coin_event {
                 extra: Default::default(),
             };
             let body = Some(RequestBody::json(&body)?);
-            let mut request = OperationRequest::new(
-                "createCoinEvent",
-                Method::POST,
-                "/api/v0/enkash-coins/create-coins-config",
-                "/api/v0/enkash-coins/create-coins-config",
-            );
+            let mut request = OperationRequest::of(&SPEC);
             request.body = body;
-            request.security = &[Security::Bearer];
-            request.envelope = Some(super::COINS_ENVELOPE);
             Ok(request)
         }
     }
@@ -630,6 +634,16 @@ pub mod allocate_coins {
         pub(crate) user_id: Option<String>,
     }
 
+    /// What every call of [`AllocateCoins`](super::AllocateCoins) shares: method, path template and how it is sent and answered.
+    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+            "allocateCoins",
+            Method::POST,
+            "/api/v0/enkash-coins/allocate-coin",
+        )
+        .security(&[Security::Bearer])
+        .retry(RetryClass::KeyedWrite)
+        .envelope(super::COINS_ENVELOPE);
+
     impl OperationInputs for Inputs {
         const NAME: &'static str = "AllocateCoins";
 
@@ -656,17 +670,9 @@ pub mod allocate_coins {
                 extra: Default::default(),
             };
             let body = Some(RequestBody::json(&body)?);
-            let mut request = OperationRequest::new(
-                "allocateCoins",
-                Method::POST,
-                "/api/v0/enkash-coins/allocate-coin",
-                "/api/v0/enkash-coins/allocate-coin",
-            );
+            let mut request = OperationRequest::of(&SPEC);
             request.body = body;
-            request.security = &[Security::Bearer];
-            request.retry = RetryClass::KeyedWrite;
             request.idempotency_key = idempotency_key;
-            request.envelope = Some(super::COINS_ENVELOPE);
             Ok(request)
         }
     }
@@ -786,6 +792,16 @@ pub mod get_coin_event {
         pub(crate) coin_config_id: Option<String>,
     }
 
+    /// What every call of [`GetCoinEvent`](super::GetCoinEvent) shares: method, path template and how it is sent and answered.
+    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+            "getCoinEvent",
+            Method::GET,
+            "/api/v0/enkash-coins/{coinConfigId}",
+        )
+        .security(&[Security::Bearer])
+        .retry(RetryClass::Idempotent)
+        .envelope(super::COINS_ENVELOPE);
+
     impl OperationInputs for Inputs {
         const NAME: &'static str = "GetCoinEvent";
 
@@ -798,15 +814,10 @@ pub mod get_coin_event {
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let coin_config_id = take(self.coin_config_id, "coinConfigId")?;
             let coin_config_id = encode_path_segment(&coin_config_id);
-            let mut request = OperationRequest::new(
-                "getCoinEvent",
-                Method::GET,
-                "/api/v0/enkash-coins/{coinConfigId}",
+            let request = OperationRequest::at(
+                &SPEC,
                 format!("/api/v0/enkash-coins/{}", coin_config_id),
             );
-            request.security = &[Security::Bearer];
-            request.retry = RetryClass::Idempotent;
-            request.envelope = Some(super::COINS_ENVELOPE);
             Ok(request)
         }
     }
@@ -848,6 +859,15 @@ pub mod update_coin_event {
         pub(crate) event: Option<String>,
     }
 
+    /// What every call of [`UpdateCoinEvent`](super::UpdateCoinEvent) shares: method, path template and how it is sent and answered.
+    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+            "updateCoinEvent",
+            Method::PATCH,
+            "/api/v0/enkash-coins/{coinConfigId}",
+        )
+        .security(&[Security::Bearer])
+        .envelope(super::COINS_ENVELOPE);
+
     impl OperationInputs for Inputs {
         const NAME: &'static str = "UpdateCoinEvent";
 
@@ -869,15 +889,11 @@ pub mod update_coin_event {
             };
             let body = Some(RequestBody::json(&body)?);
             let coin_config_id = encode_path_segment(&coin_config_id);
-            let mut request = OperationRequest::new(
-                "updateCoinEvent",
-                Method::PATCH,
-                "/api/v0/enkash-coins/{coinConfigId}",
+            let mut request = OperationRequest::at(
+                &SPEC,
                 format!("/api/v0/enkash-coins/{}", coin_config_id),
             );
             request.body = body;
-            request.security = &[Security::Bearer];
-            request.envelope = Some(super::COINS_ENVELOPE);
             Ok(request)
         }
     }
@@ -968,6 +984,16 @@ pub mod get_coin_balance {
         pub(crate) user_id: Option<String>,
     }
 
+    /// What every call of [`GetCoinBalance`](super::GetCoinBalance) shares: method, path template and how it is sent and answered.
+    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+            "getCoinBalance",
+            Method::GET,
+            "/api/v0/coins/balance",
+        )
+        .security(&[Security::Bearer])
+        .retry(RetryClass::Idempotent)
+        .envelope(super::COINS_ENVELOPE);
+
     impl OperationInputs for Inputs {
         const NAME: &'static str = "GetCoinBalance";
 
@@ -980,16 +1006,8 @@ pub mod get_coin_balance {
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let user_id = take(self.user_id, "userId")?;
             let query = vec![("userId", user_id)];
-            let mut request = OperationRequest::new(
-                "getCoinBalance",
-                Method::GET,
-                "/api/v0/coins/balance",
-                "/api/v0/coins/balance",
-            );
+            let mut request = OperationRequest::of(&SPEC);
             request.query = query;
-            request.security = &[Security::Bearer];
-            request.retry = RetryClass::Idempotent;
-            request.envelope = Some(super::COINS_ENVELOPE);
             Ok(request)
         }
     }
@@ -1073,6 +1091,17 @@ pub mod create_and_allocate_points {
         pub(crate) unique_reference_number: Option<String>,
     }
 
+    /// What every call of [`CreateAndAllocatePoints`](super::CreateAndAllocatePoints) shares: method, path template and how it is sent and answered.
+    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+            "createAndAllocatePoints",
+            Method::POST,
+            "/api/v0/partner/enKashCard/create-allocate-points",
+        )
+        .security(&[Security::Bearer, Security::ApiKeyHeader("partnerId")])
+        .retry(RetryClass::KeyedWrite)
+        .outcome_lookup("getTransactionDetails")
+        .envelope(super::CARD_ENVELOPE);
+
     impl OperationInputs for Inputs {
         const NAME: &'static str = "CreateAndAllocatePoints";
 
@@ -1123,18 +1152,9 @@ pub mod create_and_allocate_points {
                 extra: Default::default(),
             };
             let body = Some(RequestBody::json(&body)?);
-            let mut request = OperationRequest::new(
-                "createAndAllocatePoints",
-                Method::POST,
-                "/api/v0/partner/enKashCard/create-allocate-points",
-                "/api/v0/partner/enKashCard/create-allocate-points",
-            );
+            let mut request = OperationRequest::of(&SPEC);
             request.body = body;
-            request.security = &[Security::Bearer, Security::ApiKeyHeader("partnerId")];
-            request.retry = RetryClass::KeyedWrite;
             request.idempotency_key = idempotency_key;
-            request.outcome_lookup = Some("getTransactionDetails");
-            request.envelope = Some(super::CARD_ENVELOPE);
             Ok(request)
         }
     }
@@ -1467,6 +1487,15 @@ pub mod create_card {
         pub(crate) delivery_pincode: Option<String>,
     }
 
+    /// What every call of [`CreateCard`](super::CreateCard) shares: method, path template and how it is sent and answered.
+    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+            "createCard",
+            Method::POST,
+            "/api/v0/partner/enKashCard",
+        )
+        .security(&[Security::Bearer, Security::ApiKeyHeader("partnerId")])
+        .envelope(super::CARD_ENVELOPE);
+
     impl OperationInputs for Inputs {
         const NAME: &'static str = "CreateCard";
 
@@ -1548,15 +1577,8 @@ pub mod create_card {
                 extra: Default::default(),
             };
             let body = Some(RequestBody::json(&body)?);
-            let mut request = OperationRequest::new(
-                "createCard",
-                Method::POST,
-                "/api/v0/partner/enKashCard",
-                "/api/v0/partner/enKashCard",
-            );
+            let mut request = OperationRequest::of(&SPEC);
             request.body = body;
-            request.security = &[Security::Bearer, Security::ApiKeyHeader("partnerId")];
-            request.envelope = Some(super::CARD_ENVELOPE);
             Ok(request)
         }
     }
@@ -1959,6 +1981,16 @@ pub mod create_sso_token {
         pub(crate) enkash_card_id: Option<String>,
     }
 
+    /// What every call of [`CreateSsoToken`](super::CreateSsoToken) shares: method, path template and how it is sent and answered.
+    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+            "createSsoToken",
+            Method::POST,
+            "/api/v0/partner/enKashCard/sso-token",
+        )
+        .security(&[Security::Bearer, Security::ApiKeyHeader("partnerId")])
+        .retry(RetryClass::Idempotent)
+        .envelope(super::EN_KASH_ENVELOPE);
+
     impl OperationInputs for Inputs {
         const NAME: &'static str = "CreateSsoToken";
 
@@ -1979,16 +2011,8 @@ pub mod create_sso_token {
                 extra: Default::default(),
             };
             let body = Some(RequestBody::json(&body)?);
-            let mut request = OperationRequest::new(
-                "createSsoToken",
-                Method::POST,
-                "/api/v0/partner/enKashCard/sso-token",
-                "/api/v0/partner/enKashCard/sso-token",
-            );
+            let mut request = OperationRequest::of(&SPEC);
             request.body = body;
-            request.security = &[Security::Bearer, Security::ApiKeyHeader("partnerId")];
-            request.retry = RetryClass::Idempotent;
-            request.envelope = Some(super::EN_KASH_ENVELOPE);
             Ok(request)
         }
     }
@@ -2092,6 +2116,15 @@ pub mod bulk_create_and_allocate_points {
         pub(crate) body: Option<Vec<crate::types::BulkAllocationRow>>,
     }
 
+    /// What every call of [`BulkCreateAndAllocatePoints`](super::BulkCreateAndAllocatePoints) shares: method, path template and how it is sent and answered.
+    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+            "bulkCreateAndAllocatePoints",
+            Method::POST,
+            "/api/v0/partner/enKashCard/bulk-create-allocate-points-json",
+        )
+        .security(&[Security::Bearer, Security::ApiKeyHeader("partnerId")])
+        .envelope(super::CARD_ENVELOPE);
+
     impl OperationInputs for Inputs {
         const NAME: &'static str = "BulkCreateAndAllocatePoints";
 
@@ -2114,16 +2147,9 @@ pub mod bulk_create_and_allocate_points {
                 ("companyId", company_id), ("cardAccountId", card_account_id),
                 ("isPointsAllocation", is_points_allocation.to_string())
             ];
-            let mut request = OperationRequest::new(
-                "bulkCreateAndAllocatePoints",
-                Method::POST,
-                "/api/v0/partner/enKashCard/bulk-create-allocate-points-json",
-                "/api/v0/partner/enKashCard/bulk-create-allocate-points-json",
-            );
+            let mut request = OperationRequest::of(&SPEC);
             request.query = query;
             request.body = body;
-            request.security = &[Security::Bearer, Security::ApiKeyHeader("partnerId")];
-            request.envelope = Some(super::CARD_ENVELOPE);
             Ok(request)
         }
     }
@@ -2265,6 +2291,16 @@ pub mod get_reward_account_details {
         pub(crate) company_id: Option<String>,
     }
 
+    /// What every call of [`GetRewardAccountDetails`](super::GetRewardAccountDetails) shares: method, path template and how it is sent and answered.
+    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+            "getRewardAccountDetails",
+            Method::POST,
+            "/api/v0/partner/enKashCard/cardAccount/get",
+        )
+        .security(&[Security::Bearer, Security::ApiKeyHeader("partnerId")])
+        .retry(RetryClass::Idempotent)
+        .envelope(super::COINS_ENVELOPE);
+
     impl OperationInputs for Inputs {
         const NAME: &'static str = "GetRewardAccountDetails";
 
@@ -2283,16 +2319,8 @@ pub mod get_reward_account_details {
                 extra: Default::default(),
             };
             let body = Some(RequestBody::json(&body)?);
-            let mut request = OperationRequest::new(
-                "getRewardAccountDetails",
-                Method::POST,
-                "/api/v0/partner/enKashCard/cardAccount/get",
-                "/api/v0/partner/enKashCard/cardAccount/get",
-            );
+            let mut request = OperationRequest::of(&SPEC);
             request.body = body;
-            request.security = &[Security::Bearer, Security::ApiKeyHeader("partnerId")];
-            request.retry = RetryClass::Idempotent;
-            request.envelope = Some(super::COINS_ENVELOPE);
             Ok(request)
         }
     }
@@ -2406,6 +2434,16 @@ pub mod search_reward_cards {
         pub(crate) en_kash_card_id: Option<String>,
     }
 
+    /// What every call of [`SearchRewardCards`](super::SearchRewardCards) shares: method, path template and how it is sent and answered.
+    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+            "searchRewardCards",
+            Method::POST,
+            "/api/v0/partner/enKashCard/search",
+        )
+        .security(&[Security::Bearer, Security::ApiKeyHeader("partnerId")])
+        .retry(RetryClass::Idempotent)
+        .envelope(super::EN_KASH_ENVELOPE);
+
     impl OperationInputs for Inputs {
         const NAME: &'static str = "SearchRewardCards";
 
@@ -2426,16 +2464,8 @@ pub mod search_reward_cards {
                 extra: Default::default(),
             };
             let body = Some(RequestBody::json(&body)?);
-            let mut request = OperationRequest::new(
-                "searchRewardCards",
-                Method::POST,
-                "/api/v0/partner/enKashCard/search",
-                "/api/v0/partner/enKashCard/search",
-            );
+            let mut request = OperationRequest::of(&SPEC);
             request.body = body;
-            request.security = &[Security::Bearer, Security::ApiKeyHeader("partnerId")];
-            request.retry = RetryClass::Idempotent;
-            request.envelope = Some(super::EN_KASH_ENVELOPE);
             Ok(request)
         }
     }
@@ -2568,6 +2598,16 @@ pub mod get_transaction_details {
         pub(crate) txn_date_to: Option<String>,
     }
 
+    /// What every call of [`GetTransactionDetails`](super::GetTransactionDetails) shares: method, path template and how it is sent and answered.
+    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+            "getTransactionDetails",
+            Method::POST,
+            "/api/v0/partner/enKashCard/transaction/all",
+        )
+        .security(&[Security::Bearer, Security::ApiKeyHeader("partnerId")])
+        .retry(RetryClass::Idempotent)
+        .envelope(super::EN_KASH_ENVELOPE);
+
     impl OperationInputs for Inputs {
         const NAME: &'static str = "GetTransactionDetails";
 
@@ -2620,16 +2660,8 @@ pub mod get_transaction_details {
                 extra: Default::default(),
             };
             let body = Some(RequestBody::json(&body)?);
-            let mut request = OperationRequest::new(
-                "getTransactionDetails",
-                Method::POST,
-                "/api/v0/partner/enKashCard/transaction/all",
-                "/api/v0/partner/enKashCard/transaction/all",
-            );
+            let mut request = OperationRequest::of(&SPEC);
             request.body = body;
-            request.security = &[Security::Bearer, Security::ApiKeyHeader("partnerId")];
-            request.retry = RetryClass::Idempotent;
-            request.envelope = Some(super::EN_KASH_ENVELOPE);
             Ok(request)
         }
     }
@@ -2847,6 +2879,16 @@ pub mod get_cart {
         pub(crate) product: Option<String>,
     }
 
+    /// What every call of [`GetCart`](super::GetCart) shares: method, path template and how it is sent and answered.
+    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+            "getCart",
+            Method::GET,
+            "/api/v0/cart",
+        )
+        .security(&[Security::Bearer])
+        .retry(RetryClass::Idempotent)
+        .envelope(super::COINS_ENVELOPE);
+
     impl OperationInputs for Inputs {
         const NAME: &'static str = "GetCart";
 
@@ -2859,16 +2901,8 @@ pub mod get_cart {
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let product = take(self.product, "product")?;
             let query = vec![("product", product)];
-            let mut request = OperationRequest::new(
-                "getCart",
-                Method::GET,
-                "/api/v0/cart",
-                "/api/v0/cart",
-            );
+            let mut request = OperationRequest::of(&SPEC);
             request.query = query;
-            request.security = &[Security::Bearer];
-            request.retry = RetryClass::Idempotent;
-            request.envelope = Some(super::COINS_ENVELOPE);
             Ok(request)
         }
     }
@@ -2999,6 +3033,15 @@ pub mod add_to_cart {
         >,
     }
 
+    /// What every call of [`AddToCart`](super::AddToCart) shares: method, path template and how it is sent and answered.
+    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+            "addToCart",
+            Method::POST,
+            "/api/v0/cart",
+        )
+        .security(&[Security::Bearer])
+        .envelope(super::EN_KASH_ENVELOPE);
+
     impl OperationInputs for Inputs {
         const NAME: &'static str = "AddToCart";
 
@@ -3019,16 +3062,9 @@ pub mod add_to_cart {
             };
             let body = Some(RequestBody::json(&body)?);
             let query = vec![("product", product)];
-            let mut request = OperationRequest::new(
-                "addToCart",
-                Method::POST,
-                "/api/v0/cart",
-                "/api/v0/cart",
-            );
+            let mut request = OperationRequest::of(&SPEC);
             request.query = query;
             request.body = body;
-            request.security = &[Security::Bearer];
-            request.envelope = Some(super::EN_KASH_ENVELOPE);
             Ok(request)
         }
     }
@@ -3125,6 +3161,15 @@ pub mod update_cart {
         >,
     }
 
+    /// What every call of [`UpdateCart`](super::UpdateCart) shares: method, path template and how it is sent and answered.
+    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+            "updateCart",
+            Method::PATCH,
+            "/api/v0/cart",
+        )
+        .security(&[Security::Bearer])
+        .envelope(super::COINS_ENVELOPE);
+
     impl OperationInputs for Inputs {
         const NAME: &'static str = "UpdateCart";
 
@@ -3145,16 +3190,9 @@ pub mod update_cart {
             };
             let body = Some(RequestBody::json(&body)?);
             let query = vec![("product", product)];
-            let mut request = OperationRequest::new(
-                "updateCart",
-                Method::PATCH,
-                "/api/v0/cart",
-                "/api/v0/cart",
-            );
+            let mut request = OperationRequest::of(&SPEC);
             request.query = query;
             request.body = body;
-            request.security = &[Security::Bearer];
-            request.envelope = Some(super::COINS_ENVELOPE);
             Ok(request)
         }
     }
@@ -3285,6 +3323,16 @@ pub mod get_product_configs {
         pub(crate) product_catalog_id: Option<String>,
     }
 
+    /// What every call of [`GetProductConfigs`](super::GetProductConfigs) shares: method, path template and how it is sent and answered.
+    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+            "getProductConfigs",
+            Method::GET,
+            "/api/v0/partner/search-config/{productCatalogId}",
+        )
+        .security(&[Security::Bearer])
+        .retry(RetryClass::Idempotent)
+        .envelope(super::COINS_ENVELOPE);
+
     impl OperationInputs for Inputs {
         const NAME: &'static str = "GetProductConfigs";
 
@@ -3297,15 +3345,10 @@ pub mod get_product_configs {
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let product_catalog_id = take(self.product_catalog_id, "productCatalogId")?;
             let product_catalog_id = encode_path_segment(&product_catalog_id);
-            let mut request = OperationRequest::new(
-                "getProductConfigs",
-                Method::GET,
-                "/api/v0/partner/search-config/{productCatalogId}",
+            let request = OperationRequest::at(
+                &SPEC,
                 format!("/api/v0/partner/search-config/{}", product_catalog_id),
             );
-            request.security = &[Security::Bearer];
-            request.retry = RetryClass::Idempotent;
-            request.envelope = Some(super::COINS_ENVELOPE);
             Ok(request)
         }
     }
@@ -3380,6 +3423,17 @@ pub mod create_order {
         pub(crate) quantity: Option<i64>,
     }
 
+    /// What every call of [`CreateOrder`](super::CreateOrder) shares: method, path template and how it is sent and answered.
+    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+            "createOrder",
+            Method::POST,
+            "/api/v0/partner/create-order",
+        )
+        .security(&[Security::Bearer])
+        .retry(RetryClass::KeyedWrite)
+        .outcome_lookup("fetchOrderDetails")
+        .envelope(super::EN_KASH_ENVELOPE);
+
     impl OperationInputs for Inputs {
         const NAME: &'static str = "CreateOrder";
 
@@ -3406,18 +3460,9 @@ pub mod create_order {
                 extra: Default::default(),
             };
             let body = Some(RequestBody::json(&body)?);
-            let mut request = OperationRequest::new(
-                "createOrder",
-                Method::POST,
-                "/api/v0/partner/create-order",
-                "/api/v0/partner/create-order",
-            );
+            let mut request = OperationRequest::of(&SPEC);
             request.body = body;
-            request.security = &[Security::Bearer];
-            request.retry = RetryClass::KeyedWrite;
             request.idempotency_key = idempotency_key;
-            request.outcome_lookup = Some("fetchOrderDetails");
-            request.envelope = Some(super::EN_KASH_ENVELOPE);
             Ok(request)
         }
     }
@@ -3550,6 +3595,16 @@ pub mod search_orders {
         pub(crate) enkash_discount_to: Option<i64>,
     }
 
+    /// What every call of [`SearchOrders`](super::SearchOrders) shares: method, path template and how it is sent and answered.
+    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+            "searchOrders",
+            Method::POST,
+            "/api/v0/partner/search-order",
+        )
+        .security(&[Security::Bearer])
+        .retry(RetryClass::Idempotent)
+        .envelope(super::EN_KASH_ENVELOPE);
+
     impl OperationInputs for Inputs {
         const NAME: &'static str = "SearchOrders";
 
@@ -3606,17 +3661,9 @@ pub mod search_orders {
             let query = vec![
                 ("limit", limit.to_string()), ("offset", offset.to_string())
             ];
-            let mut request = OperationRequest::new(
-                "searchOrders",
-                Method::POST,
-                "/api/v0/partner/search-order",
-                "/api/v0/partner/search-order",
-            );
+            let mut request = OperationRequest::of(&SPEC);
             request.query = query;
             request.body = body;
-            request.security = &[Security::Bearer];
-            request.retry = RetryClass::Idempotent;
-            request.envelope = Some(super::EN_KASH_ENVELOPE);
             Ok(request)
         }
     }
@@ -3791,6 +3838,16 @@ pub mod fetch_order_details {
         pub(crate) order_reference_id: Option<String>,
     }
 
+    /// What every call of [`FetchOrderDetails`](super::FetchOrderDetails) shares: method, path template and how it is sent and answered.
+    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+            "fetchOrderDetails",
+            Method::GET,
+            "/api/v0/partner/fetch-order-details/{orderReferenceId}",
+        )
+        .security(&[Security::Bearer])
+        .retry(RetryClass::Idempotent)
+        .envelope(super::ORDER_DETAILS_ENVELOPE);
+
     impl OperationInputs for Inputs {
         const NAME: &'static str = "FetchOrderDetails";
 
@@ -3803,15 +3860,10 @@ pub mod fetch_order_details {
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let order_reference_id = take(self.order_reference_id, "orderReferenceId")?;
             let order_reference_id = encode_path_segment(&order_reference_id);
-            let mut request = OperationRequest::new(
-                "fetchOrderDetails",
-                Method::GET,
-                "/api/v0/partner/fetch-order-details/{orderReferenceId}",
+            let request = OperationRequest::at(
+                &SPEC,
                 format!("/api/v0/partner/fetch-order-details/{}", order_reference_id),
             );
-            request.security = &[Security::Bearer];
-            request.retry = RetryClass::Idempotent;
-            request.envelope = Some(super::ORDER_DETAILS_ENVELOPE);
             Ok(request)
         }
     }
@@ -3883,6 +3935,16 @@ pub mod fetch_order_details_legacy {
         pub(crate) order_id: Option<String>,
     }
 
+    /// What every call of [`FetchOrderDetailsLegacy`](super::FetchOrderDetailsLegacy) shares: method, path template and how it is sent and answered.
+    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+            "fetchOrderDetailsLegacy",
+            Method::POST,
+            "/api/v0/order/orderDetails",
+        )
+        .security(&[Security::Bearer])
+        .retry(RetryClass::Idempotent)
+        .envelope(super::ORDER_DETAILS_ENVELOPE);
+
     impl OperationInputs for Inputs {
         const NAME: &'static str = "FetchOrderDetailsLegacy";
 
@@ -3899,16 +3961,8 @@ pub mod fetch_order_details_legacy {
                 extra: Default::default(),
             };
             let body = Some(RequestBody::json(&body)?);
-            let mut request = OperationRequest::new(
-                "fetchOrderDetailsLegacy",
-                Method::POST,
-                "/api/v0/order/orderDetails",
-                "/api/v0/order/orderDetails",
-            );
+            let mut request = OperationRequest::of(&SPEC);
             request.body = body;
-            request.security = &[Security::Bearer];
-            request.retry = RetryClass::Idempotent;
-            request.envelope = Some(super::ORDER_DETAILS_ENVELOPE);
             Ok(request)
         }
     }

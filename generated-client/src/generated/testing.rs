@@ -78,238 +78,61 @@ impl Operation {
         Self::FetchOrderDetailsLegacy,
     ];
 
+    /// What the client knows of the operation: method, path template, envelope…
+    fn spec(self) -> &'static crate::request::OperationSpec {
+        match self {
+            Self::CreateAccessToken => &crate::operations::create_access_token::SPEC,
+            Self::CreateCoinEvent => &crate::operations::create_coin_event::SPEC,
+            Self::AllocateCoins => &crate::operations::allocate_coins::SPEC,
+            Self::GetCoinEvent => &crate::operations::get_coin_event::SPEC,
+            Self::UpdateCoinEvent => &crate::operations::update_coin_event::SPEC,
+            Self::GetCoinBalance => &crate::operations::get_coin_balance::SPEC,
+            Self::CreateAndAllocatePoints => {
+                &crate::operations::create_and_allocate_points::SPEC
+            }
+            Self::CreateCard => &crate::operations::create_card::SPEC,
+            Self::CreateSsoToken => &crate::operations::create_sso_token::SPEC,
+            Self::BulkCreateAndAllocatePoints => {
+                &crate::operations::bulk_create_and_allocate_points::SPEC
+            }
+            Self::GetRewardAccountDetails => {
+                &crate::operations::get_reward_account_details::SPEC
+            }
+            Self::SearchRewardCards => &crate::operations::search_reward_cards::SPEC,
+            Self::GetTransactionDetails => {
+                &crate::operations::get_transaction_details::SPEC
+            }
+            Self::GetCart => &crate::operations::get_cart::SPEC,
+            Self::AddToCart => &crate::operations::add_to_cart::SPEC,
+            Self::UpdateCart => &crate::operations::update_cart::SPEC,
+            Self::GetProductConfigs => &crate::operations::get_product_configs::SPEC,
+            Self::CreateOrder => &crate::operations::create_order::SPEC,
+            Self::SearchOrders => &crate::operations::search_orders::SPEC,
+            Self::FetchOrderDetails => &crate::operations::fetch_order_details::SPEC,
+            Self::FetchOrderDetailsLegacy => {
+                &crate::operations::fetch_order_details_legacy::SPEC
+            }
+        }
+    }
+
     /// The spec's `operationId`.
     pub fn id(self) -> &'static str {
-        match self {
-            Self::CreateAccessToken => "createAccessToken",
-            Self::CreateCoinEvent => "createCoinEvent",
-            Self::AllocateCoins => "allocateCoins",
-            Self::GetCoinEvent => "getCoinEvent",
-            Self::UpdateCoinEvent => "updateCoinEvent",
-            Self::GetCoinBalance => "getCoinBalance",
-            Self::CreateAndAllocatePoints => "createAndAllocatePoints",
-            Self::CreateCard => "createCard",
-            Self::CreateSsoToken => "createSsoToken",
-            Self::BulkCreateAndAllocatePoints => "bulkCreateAndAllocatePoints",
-            Self::GetRewardAccountDetails => "getRewardAccountDetails",
-            Self::SearchRewardCards => "searchRewardCards",
-            Self::GetTransactionDetails => "getTransactionDetails",
-            Self::GetCart => "getCart",
-            Self::AddToCart => "addToCart",
-            Self::UpdateCart => "updateCart",
-            Self::GetProductConfigs => "getProductConfigs",
-            Self::CreateOrder => "createOrder",
-            Self::SearchOrders => "searchOrders",
-            Self::FetchOrderDetails => "fetchOrderDetails",
-            Self::FetchOrderDetailsLegacy => "fetchOrderDetailsLegacy",
-        }
+        self.spec().id
     }
 
     /// The HTTP method, upper case.
     pub fn method(self) -> &'static str {
-        match self {
-            Self::CreateAccessToken => "POST",
-            Self::CreateCoinEvent => "POST",
-            Self::AllocateCoins => "POST",
-            Self::GetCoinEvent => "GET",
-            Self::UpdateCoinEvent => "PATCH",
-            Self::GetCoinBalance => "GET",
-            Self::CreateAndAllocatePoints => "POST",
-            Self::CreateCard => "POST",
-            Self::CreateSsoToken => "POST",
-            Self::BulkCreateAndAllocatePoints => "POST",
-            Self::GetRewardAccountDetails => "POST",
-            Self::SearchRewardCards => "POST",
-            Self::GetTransactionDetails => "POST",
-            Self::GetCart => "GET",
-            Self::AddToCart => "POST",
-            Self::UpdateCart => "PATCH",
-            Self::GetProductConfigs => "GET",
-            Self::CreateOrder => "POST",
-            Self::SearchOrders => "POST",
-            Self::FetchOrderDetails => "GET",
-            Self::FetchOrderDetailsLegacy => "POST",
-        }
+        self.spec().method.as_str()
     }
 
     /// The path template, e.g. `/api/v0/enkash-coins/{coinConfigId}`.
     pub fn path_template(self) -> &'static str {
-        match self {
-            Self::CreateAccessToken => "/oauth/token",
-            Self::CreateCoinEvent => "/api/v0/enkash-coins/create-coins-config",
-            Self::AllocateCoins => "/api/v0/enkash-coins/allocate-coin",
-            Self::GetCoinEvent => "/api/v0/enkash-coins/{coinConfigId}",
-            Self::UpdateCoinEvent => "/api/v0/enkash-coins/{coinConfigId}",
-            Self::GetCoinBalance => "/api/v0/coins/balance",
-            Self::CreateAndAllocatePoints => {
-                "/api/v0/partner/enKashCard/create-allocate-points"
-            }
-            Self::CreateCard => "/api/v0/partner/enKashCard",
-            Self::CreateSsoToken => "/api/v0/partner/enKashCard/sso-token",
-            Self::BulkCreateAndAllocatePoints => {
-                "/api/v0/partner/enKashCard/bulk-create-allocate-points-json"
-            }
-            Self::GetRewardAccountDetails => "/api/v0/partner/enKashCard/cardAccount/get",
-            Self::SearchRewardCards => "/api/v0/partner/enKashCard/search",
-            Self::GetTransactionDetails => "/api/v0/partner/enKashCard/transaction/all",
-            Self::GetCart => "/api/v0/cart",
-            Self::AddToCart => "/api/v0/cart",
-            Self::UpdateCart => "/api/v0/cart",
-            Self::GetProductConfigs => "/api/v0/partner/search-config/{productCatalogId}",
-            Self::CreateOrder => "/api/v0/partner/create-order",
-            Self::SearchOrders => "/api/v0/partner/search-order",
-            Self::FetchOrderDetails => {
-                "/api/v0/partner/fetch-order-details/{orderReferenceId}"
-            }
-            Self::FetchOrderDetailsLegacy => "/api/v0/order/orderDetails",
-        }
+        self.spec().path_template
     }
 
     /// The fields of the response envelope, when the answer has one.
     pub fn envelope(self) -> Option<crate::request::Envelope> {
-        match self {
-            Self::CreateAccessToken => None,
-            Self::CreateCoinEvent => {
-                Some(crate::request::Envelope {
-                    code: &["response_code"],
-                    message: &["response_message"],
-                    payload: &["payload"],
-                })
-            }
-            Self::AllocateCoins => {
-                Some(crate::request::Envelope {
-                    code: &["response_code"],
-                    message: &["response_message"],
-                    payload: &["payload"],
-                })
-            }
-            Self::GetCoinEvent => {
-                Some(crate::request::Envelope {
-                    code: &["response_code"],
-                    message: &["response_message"],
-                    payload: &["payload"],
-                })
-            }
-            Self::UpdateCoinEvent => {
-                Some(crate::request::Envelope {
-                    code: &["response_code"],
-                    message: &["response_message"],
-                    payload: &["payload"],
-                })
-            }
-            Self::GetCoinBalance => {
-                Some(crate::request::Envelope {
-                    code: &["response_code"],
-                    message: &["response_message"],
-                    payload: &["payload"],
-                })
-            }
-            Self::CreateAndAllocatePoints => {
-                Some(crate::request::Envelope {
-                    code: &["code"],
-                    message: &["message"],
-                    payload: &["payload"],
-                })
-            }
-            Self::CreateCard => {
-                Some(crate::request::Envelope {
-                    code: &["code"],
-                    message: &["message"],
-                    payload: &["payload"],
-                })
-            }
-            Self::CreateSsoToken => {
-                Some(crate::request::Envelope {
-                    code: &["response_code", "code"],
-                    message: &["response_message", "message"],
-                    payload: &["payload"],
-                })
-            }
-            Self::BulkCreateAndAllocatePoints => {
-                Some(crate::request::Envelope {
-                    code: &["code"],
-                    message: &["message"],
-                    payload: &["payload"],
-                })
-            }
-            Self::GetRewardAccountDetails => {
-                Some(crate::request::Envelope {
-                    code: &["response_code"],
-                    message: &["response_message"],
-                    payload: &["payload"],
-                })
-            }
-            Self::SearchRewardCards => {
-                Some(crate::request::Envelope {
-                    code: &["response_code", "code"],
-                    message: &["response_message", "message"],
-                    payload: &["payload"],
-                })
-            }
-            Self::GetTransactionDetails => {
-                Some(crate::request::Envelope {
-                    code: &["response_code", "code"],
-                    message: &["response_message", "message"],
-                    payload: &["payload"],
-                })
-            }
-            Self::GetCart => {
-                Some(crate::request::Envelope {
-                    code: &["response_code"],
-                    message: &["response_message"],
-                    payload: &["payload"],
-                })
-            }
-            Self::AddToCart => {
-                Some(crate::request::Envelope {
-                    code: &["response_code", "code"],
-                    message: &["response_message", "message"],
-                    payload: &["payload"],
-                })
-            }
-            Self::UpdateCart => {
-                Some(crate::request::Envelope {
-                    code: &["response_code"],
-                    message: &["response_message"],
-                    payload: &["payload"],
-                })
-            }
-            Self::GetProductConfigs => {
-                Some(crate::request::Envelope {
-                    code: &["response_code"],
-                    message: &["response_message"],
-                    payload: &["payload"],
-                })
-            }
-            Self::CreateOrder => {
-                Some(crate::request::Envelope {
-                    code: &["response_code", "code"],
-                    message: &["response_message", "message"],
-                    payload: &["payload"],
-                })
-            }
-            Self::SearchOrders => {
-                Some(crate::request::Envelope {
-                    code: &["response_code", "code"],
-                    message: &["response_message", "message"],
-                    payload: &["payload"],
-                })
-            }
-            Self::FetchOrderDetails => {
-                Some(crate::request::Envelope {
-                    code: &["response_code"],
-                    message: &["response_message"],
-                    payload: &["paylod", "payload"],
-                })
-            }
-            Self::FetchOrderDetailsLegacy => {
-                Some(crate::request::Envelope {
-                    code: &["response_code"],
-                    message: &["response_message"],
-                    payload: &["paylod", "payload"],
-                })
-            }
-        }
+        self.spec().envelope
     }
 
     /// The spec's documented success answer, as JSON text, when it documents one.
