@@ -363,6 +363,23 @@ pub fn example_section(title: &str, example: Option<&Value>) -> String {
 }
 
 /// Joins Markdown sections, skipping empty ones.
+/// `prose` followed by `notes` (short sentences: constraints, where an input goes, an
+/// example value): in the same paragraph when `prose` is one line, else in one of their own.
+pub fn with_notes(prose: &str, notes: &str) -> String {
+    let prose = prose.trim();
+    let notes = notes.trim();
+    if prose.is_empty() || notes.is_empty() || prose.contains('\n') {
+        return sections(&[prose.to_owned(), notes.to_owned()]);
+    }
+    // Its own sentence: prose without a full stop (a title, say) gets one.
+    let stop = if prose.ends_with(|c: char| c.is_alphanumeric()) {
+        "."
+    } else {
+        ""
+    };
+    format!("{prose}{stop} {notes}")
+}
+
 pub fn sections(parts: &[String]) -> String {
     parts
         .iter()
@@ -375,6 +392,24 @@ pub fn sections(parts: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notes_join_one_line_of_prose_and_follow_longer_prose() {
+        assert_eq!(
+            with_notes("Coins awarded.", "Required."),
+            "Coins awarded. Required."
+        );
+        assert_eq!(
+            with_notes("Coin amount", "Required."),
+            "Coin amount. Required."
+        );
+        assert_eq!(with_notes("", "Required."), "Required.");
+        assert_eq!(with_notes("Coins.", ""), "Coins.");
+        assert_eq!(
+            with_notes("A list:\n- one", "Required."),
+            "A list:\n- one\n\nRequired."
+        );
+    }
 
     #[test]
     fn docs_never_become_doctests() {

@@ -724,10 +724,11 @@ fn setter(plan: &Plan<'_>, i: &Input<'_>) -> TokenStream {
     let b = plan.builder_ident();
     let name = ident(&i.name);
     let ty = rust_type(i.ty);
+    let own = i
+        .doc
+        .map(crate::emit::sanitize_markdown)
+        .unwrap_or_default();
     let mut notes = Vec::new();
-    if let Some(d) = i.doc {
-        notes.push(crate::emit::sanitize_markdown(d));
-    }
     let place = match i.location {
         Where::Query => format!("Query parameter `{}`.", i.wire),
         Where::Header => format!("Header `{}`.", i.wire),
@@ -750,7 +751,7 @@ fn setter(plan: &Plan<'_>, i: &Input<'_>) -> TokenStream {
     if let (Some(a), Some(b)) = (i.constraints.min_length, i.constraints.max_length) {
         notes.push(format!("Checked before sending: {a} to {b} characters."));
     }
-    let docs = doc_lines(&sections(&notes));
+    let docs = doc_lines(&crate::emit::with_notes(&own, &notes.join(" ")));
     if !i.in_typestate {
         return quote! {
             #docs

@@ -3,7 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::{doc_lines, example_section, ident, rust_type, sanitize_markdown, sections};
+use crate::emit::{
+    doc_lines, example_section, ident, rust_type, sanitize_markdown, sections, with_notes,
+};
 pub use crate::model::Optionality;
 use crate::model::{Api, Field, Struct, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
@@ -301,7 +303,7 @@ fn field_doc(f: &Field) -> TokenStream {
     if let Some(example) = &f.example {
         notes.push(format!("Example: `{example}`."));
     }
-    doc_lines(&sections(&[own, notes.join(" ")]))
+    doc_lines(&with_notes(&own, &notes.join(" ")))
 }
 
 fn redacting_debug(name: &str, s: &Struct) -> TokenStream {

@@ -410,9 +410,7 @@ pub type CreateAccessToken<S = create_access_token::Empty> = Builder<
 >;
 
 impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> CreateAccessToken<S> {
-    /// Registered mobile number or email.
-    ///
-    /// Body field `username`. Required.
+    /// Registered mobile number or email. Body field `username`. Required.
     pub fn username(
         mut self,
         value: impl Into<String>,
@@ -421,9 +419,7 @@ impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> CreateAccessToken<S> {
         self.into_state()
     }
 
-    /// Account password. Three consecutive failures lock the account.
-    ///
-    /// Body field `password`. Required.
+    /// Account password. Three consecutive failures lock the account. Body field `password`. Required.
     pub fn password(
         mut self,
         value: impl Into<String>,
@@ -432,9 +428,7 @@ impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> CreateAccessToken<S> {
         self.into_state()
     }
 
-    /// OAuth grant type; always `password`.
-    ///
-    /// Body field `grant_type`. Required.
+    /// OAuth grant type; always `password`. Body field `grant_type`. Required.
     pub fn grant_type(
         mut self,
         value: impl Into<crate::types::AccessTokenRequestGrantType>,
@@ -443,9 +437,7 @@ impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> CreateAccessToken<S> {
         self.into_state()
     }
 
-    /// Client id issued by EnKash.
-    ///
-    /// Body field `clientId`. Required.
+    /// Client id issued by EnKash. Body field `clientId`. Required.
     pub fn client_id(
         mut self,
         value: impl Into<String>,
@@ -592,9 +584,7 @@ impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> CreateCoinEvent<S> {
         self.into_state()
     }
 
-    /// EnKash company id the configuration belongs to.
-    ///
-    /// Body field `companyId`. Required.
+    /// EnKash company id the configuration belongs to. Body field `companyId`. Required.
     pub fn company_id(
         mut self,
         value: impl Into<String>,
@@ -603,17 +593,13 @@ impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> CreateCoinEvent<S> {
         self.into_state()
     }
 
-    /// Event name that earns coins, e.g. MEAL_CARD_PAYMENT.
-    ///
-    /// Body field `event`. Required.
+    /// Event name that earns coins, e.g. MEAL_CARD_PAYMENT. Body field `event`. Required.
     pub fn event(mut self, value: impl Into<String>) -> CreateCoinEvent<Filled<S, 2>> {
         self.inputs.event = Some(value.into());
         self.into_state()
     }
 
-    /// Coins awarded for the event.
-    ///
-    /// Body field `amount`. Required.
+    /// Coins awarded for the event. Body field `amount`. Required.
     pub fn amount(mut self, value: impl Into<i64>) -> CreateCoinEvent<Filled<S, 3>> {
         self.inputs.amount = Some(value.into());
         self.into_state()
@@ -742,9 +728,7 @@ pub mod allocate_coins {
 pub type AllocateCoins<S = allocate_coins::Empty> = Builder<allocate_coins::Inputs, S>;
 
 impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> AllocateCoins<S> {
-    /// EnKash company id whose coin configuration applies.
-    ///
-    /// Body field `companyId`. Required.
+    /// EnKash company id whose coin configuration applies. Body field `companyId`. Required.
     pub fn company_id(
         mut self,
         value: impl Into<String>,
@@ -753,17 +737,13 @@ impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> AllocateCoins<S> {
         self.into_state()
     }
 
-    /// Event whose configured coins are allocated, e.g. REFERRAL_EVENT.
-    ///
-    /// Body field `event`. Required.
+    /// Event whose configured coins are allocated, e.g. REFERRAL_EVENT. Body field `event`. Required.
     pub fn event(mut self, value: impl Into<String>) -> AllocateCoins<Filled<S, 1>> {
         self.inputs.event = Some(value.into());
         self.into_state()
     }
 
-    /// Your unique reference for this allocation: new per allocation. Send the same value again only for the same allocation, after checking that the first attempt did not take effect (EnKash documents no de-duplication by it).
-    ///
-    /// Body field `requestId`. Required.
+    /// Your unique reference for this allocation: new per allocation. Send the same value again only for the same allocation, after checking that the first attempt did not take effect (EnKash documents no de-duplication by it). Body field `requestId`. Required.
     pub fn request_id(
         mut self,
         value: impl Into<String>,
@@ -772,9 +752,7 @@ impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> AllocateCoins<S> {
         self.into_state()
     }
 
-    /// EnKash user id receiving the coins.
-    ///
-    /// Body field `userId`. Required.
+    /// EnKash user id receiving the coins. Body field `userId`. Required.
     pub fn user_id(mut self, value: impl Into<String>) -> AllocateCoins<Filled<S, 3>> {
         self.inputs.user_id = Some(value.into());
         self.into_state()
@@ -939,9 +917,7 @@ pub mod update_coin_event {
 pub type UpdateCoinEvent = Builder<update_coin_event::Inputs>;
 
 impl UpdateCoinEvent {
-    /// New number of coins awarded for the event.
-    ///
-    /// Body field `amount`.
+    /// New number of coins awarded for the event. Body field `amount`.
     pub fn amount(mut self, value: impl Into<i64>) -> Self {
         self.inputs.amount = Some(value.into());
         self
@@ -956,17 +932,13 @@ impl UpdateCoinEvent {
         self
     }
 
-    /// EnKash company id.
-    ///
-    /// Body field `companyId`.
+    /// EnKash company id. Body field `companyId`.
     pub fn company_id(mut self, value: impl Into<String>) -> Self {
         self.inputs.company_id = Some(value.into());
         self
     }
 
-    /// Event name that earns coins.
-    ///
-    /// Body field `event`.
+    /// Event name that earns coins. Body field `event`.
     pub fn event(mut self, value: impl Into<String>) -> Self {
         self.inputs.event = Some(value.into());
         self
@@ -1059,9 +1031,7 @@ pub type GetCoinBalance<S = get_coin_balance::Empty> = Builder<
 >;
 
 impl<S: Fill<0>> GetCoinBalance<S> {
-    /// EnKash user id whose coins balance is requested.
-    ///
-    /// Query parameter `userId`. Required.
+    /// EnKash user id whose coins balance is requested. Query parameter `userId`. Required.
     pub fn user_id(mut self, value: impl Into<String>) -> GetCoinBalance<Filled<S, 0>> {
         self.inputs.user_id = Some(value.into());
         self.into_state()
@@ -1332,9 +1302,7 @@ pub type CreateAndAllocatePoints<S = create_and_allocate_points::Empty> = Builde
 impl<
     S: Fill<0> + Fill<1> + Fill<2> + Fill<3> + Fill<4> + Fill<5>,
 > CreateAndAllocatePoints<S> {
-    /// EnKash company id.
-    ///
-    /// Body field `companyId`. Required.
+    /// EnKash company id. Body field `companyId`. Required.
     pub fn company_id(
         mut self,
         value: impl Into<String>,
@@ -1343,25 +1311,19 @@ impl<
         self.into_state()
     }
 
-    /// Card account (programme funding account) the reward card belongs to.
-    ///
-    /// Body field `cardAccountId`.
+    /// Card account (programme funding account) the reward card belongs to. Body field `cardAccountId`.
     pub fn card_account_id(mut self, value: impl Into<String>) -> Self {
         self.inputs.card_account_id = Some(value.into());
         self
     }
 
-    /// The existing reward card to credit or debit.
-    ///
-    /// Body field `enkashCardId`.
+    /// The existing reward card to credit or debit. Body field `enkashCardId`.
     pub fn enkash_card_id(mut self, value: impl Into<String>) -> Self {
         self.inputs.enkash_card_id = Some(value.into());
         self
     }
 
-    /// Transaction code, e.g. ALLOCATION.
-    ///
-    /// Body field `transactionCode`. Required.
+    /// Transaction code, e.g. ALLOCATION. Body field `transactionCode`. Required.
     pub fn transaction_code(
         mut self,
         value: impl Into<String>,
@@ -1388,49 +1350,37 @@ impl<
         self.into_state()
     }
 
-    /// Card holder's email.
-    ///
-    /// Body field `email`.
+    /// Card holder's email. Body field `email`.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.inputs.email = Some(value.into());
         self
     }
 
-    /// Card holder's mobile number.
-    ///
-    /// Body field `mobile`.
+    /// Card holder's mobile number. Body field `mobile`.
     pub fn mobile(mut self, value: impl Into<String>) -> Self {
         self.inputs.mobile = Some(value.into());
         self
     }
 
-    /// Card holder's title, e.g. Mr.
-    ///
-    /// Body field `title`.
+    /// Card holder's title, e.g. Mr. Body field `title`.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.inputs.title = Some(value.into());
         self
     }
 
-    /// Card holder's first name.
-    ///
-    /// Body field `firstName`.
+    /// Card holder's first name. Body field `firstName`.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.inputs.first_name = Some(value.into());
         self
     }
 
-    /// Card holder's gender, e.g. M.
-    ///
-    /// Body field `gender`.
+    /// Card holder's gender, e.g. M. Body field `gender`.
     pub fn gender(mut self, value: impl Into<String>) -> Self {
         self.inputs.gender = Some(value.into());
         self
     }
 
-    /// Points to credit or debit. Money-like amount, kept exact (never a float).
-    ///
-    /// Body field `loadAmount`. Required.
+    /// Points to credit or debit. Money-like amount, kept exact (never a float). Body field `loadAmount`. Required.
     pub fn load_amount(
         mut self,
         value: impl Into<rust_decimal::Decimal>,
@@ -1439,9 +1389,7 @@ impl<
         self.into_state()
     }
 
-    /// Your unique reference for this credit/debit: new per transaction. Send the same value again only for the same transaction, after checking that the first attempt did not take effect (EnKash documents no de-duplication by it).
-    ///
-    /// Body field `uniqueReferenceNum`. Required.
+    /// Your unique reference for this credit/debit: new per transaction. Send the same value again only for the same transaction, after checking that the first attempt did not take effect (EnKash documents no de-duplication by it). Body field `uniqueReferenceNum`. Required.
     pub fn unique_reference_number(
         mut self,
         value: impl Into<String>,
@@ -1747,25 +1695,19 @@ pub mod create_card {
 pub type CreateCard<S = create_card::Empty> = Builder<create_card::Inputs, S>;
 
 impl<S: Fill<0> + Fill<1> + Fill<2>> CreateCard<S> {
-    /// Existing EnKash user id of the card holder, if any.
-    ///
-    /// Body field `userId`.
+    /// Existing EnKash user id of the card holder, if any. Body field `userId`.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inputs.user_id = Some(value.into());
         self
     }
 
-    /// EnKash company id.
-    ///
-    /// Body field `companyId`. Required.
+    /// EnKash company id. Body field `companyId`. Required.
     pub fn company_id(mut self, value: impl Into<String>) -> CreateCard<Filled<S, 0>> {
         self.inputs.company_id = Some(value.into());
         self.into_state()
     }
 
-    /// Card account the card is issued under.
-    ///
-    /// Body field `cardAccountId`. Required.
+    /// Card account the card is issued under. Body field `cardAccountId`. Required.
     pub fn card_account_id(
         mut self,
         value: impl Into<String>,
@@ -1774,127 +1716,91 @@ impl<S: Fill<0> + Fill<1> + Fill<2>> CreateCard<S> {
         self.into_state()
     }
 
-    /// Card holder's email.
-    ///
-    /// Body field `email`.
-    ///
-    /// Checked before sending: must match `^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$`.
+    /// Card holder's email. Body field `email`. Checked before sending: must match `^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$`.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.inputs.email = Some(value.into());
         self
     }
 
-    /// Card holder's 10-digit mobile number.
-    ///
-    /// Body field `mobile`.
-    ///
-    /// Checked before sending: must match `^\d{10}$`.
-    ///
-    /// Checked before sending: 10 to 10 characters.
+    /// Card holder's 10-digit mobile number. Body field `mobile`. Checked before sending: must match `^\d{10}$`. Checked before sending: 10 to 10 characters.
     pub fn mobile(mut self, value: impl Into<String>) -> Self {
         self.inputs.mobile = Some(value.into());
         self
     }
 
-    /// Card holder's title, e.g. Mr.
-    ///
-    /// Body field `title`.
+    /// Card holder's title, e.g. Mr. Body field `title`.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.inputs.title = Some(value.into());
         self
     }
 
-    /// Card holder's first name.
-    ///
-    /// Body field `firstName`.
+    /// Card holder's first name. Body field `firstName`.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.inputs.first_name = Some(value.into());
         self
     }
 
-    /// Card holder's middle name.
-    ///
-    /// Body field `middleName`.
+    /// Card holder's middle name. Body field `middleName`.
     pub fn middle_name(mut self, value: impl Into<String>) -> Self {
         self.inputs.middle_name = Some(value.into());
         self
     }
 
-    /// Card holder's last name.
-    ///
-    /// Body field `lastName`.
+    /// Card holder's last name. Body field `lastName`.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.inputs.last_name = Some(value.into());
         self
     }
 
-    /// Card holder's gender, e.g. M.
-    ///
-    /// Body field `gender`.
+    /// Card holder's gender, e.g. M. Body field `gender`.
     pub fn gender(mut self, value: impl Into<String>) -> Self {
         self.inputs.gender = Some(value.into());
         self
     }
 
-    /// A special date of the holder (the response example shows 2000-02-14).
-    ///
-    /// Body field `specialDate`.
+    /// A special date of the holder (the response example shows 2000-02-14). Body field `specialDate`.
     pub fn special_date(mut self, value: impl Into<String>) -> Self {
         self.inputs.special_date = Some(value.into());
         self
     }
 
-    /// Address line 1.
-    ///
-    /// Body field `address`.
+    /// Address line 1. Body field `address`.
     pub fn address(mut self, value: impl Into<String>) -> Self {
         self.inputs.address = Some(value.into());
         self
     }
 
-    /// Address line 2.
-    ///
-    /// Body field `address2`.
+    /// Address line 2. Body field `address2`.
     pub fn address2(mut self, value: impl Into<String>) -> Self {
         self.inputs.address2 = Some(value.into());
         self
     }
 
-    /// City.
-    ///
-    /// Body field `city`.
+    /// City. Body field `city`.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.inputs.city = Some(value.into());
         self
     }
 
-    /// State.
-    ///
-    /// Body field `state`.
+    /// State. Body field `state`.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.inputs.state = Some(value.into());
         self
     }
 
-    /// Country.
-    ///
-    /// Body field `country`.
+    /// Country. Body field `country`.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.inputs.country = Some(value.into());
         self
     }
 
-    /// Postal PIN code.
-    ///
-    /// Body field `pincode`.
+    /// Postal PIN code. Body field `pincode`.
     pub fn pincode(mut self, value: impl Into<String>) -> Self {
         self.inputs.pincode = Some(value.into());
         self
     }
 
-    /// Amount loaded onto the gift card when it is created (mandatory).
-    ///
-    /// Body field `loadAmount`. Required.
+    /// Amount loaded onto the gift card when it is created (mandatory). Body field `loadAmount`. Required.
     pub fn load_amount(
         mut self,
         value: impl Into<rust_decimal::Decimal>,
@@ -1903,65 +1809,49 @@ impl<S: Fill<0> + Fill<1> + Fill<2>> CreateCard<S> {
         self.into_state()
     }
 
-    /// Whether a physical card is requested.
-    ///
-    /// Body field `physicalCard`.
+    /// Whether a physical card is requested. Body field `physicalCard`.
     pub fn physical_card(mut self, value: impl Into<bool>) -> Self {
         self.inputs.physical_card = Some(value.into());
         self
     }
 
-    /// Whether the delivery address below (rather than the holder address) is used for the physical card.
-    ///
-    /// Body field `physicalDeliveryAddressFlag`.
+    /// Whether the delivery address below (rather than the holder address) is used for the physical card. Body field `physicalDeliveryAddressFlag`.
     pub fn physical_delivery_address_flag(mut self, value: impl Into<bool>) -> Self {
         self.inputs.physical_delivery_address_flag = Some(value.into());
         self
     }
 
-    /// Delivery address line 1.
-    ///
-    /// Body field `deliveryAddress`.
+    /// Delivery address line 1. Body field `deliveryAddress`.
     pub fn delivery_address(mut self, value: impl Into<String>) -> Self {
         self.inputs.delivery_address = Some(value.into());
         self
     }
 
-    /// Delivery address line 2.
-    ///
-    /// Body field `deliveryAddress2`.
+    /// Delivery address line 2. Body field `deliveryAddress2`.
     pub fn delivery_address2(mut self, value: impl Into<String>) -> Self {
         self.inputs.delivery_address2 = Some(value.into());
         self
     }
 
-    /// Delivery city.
-    ///
-    /// Body field `deliveryCity`.
+    /// Delivery city. Body field `deliveryCity`.
     pub fn delivery_city(mut self, value: impl Into<String>) -> Self {
         self.inputs.delivery_city = Some(value.into());
         self
     }
 
-    /// Delivery state.
-    ///
-    /// Body field `deliveryState`.
+    /// Delivery state. Body field `deliveryState`.
     pub fn delivery_state(mut self, value: impl Into<String>) -> Self {
         self.inputs.delivery_state = Some(value.into());
         self
     }
 
-    /// Delivery country.
-    ///
-    /// Body field `deliveryCountry`.
+    /// Delivery country. Body field `deliveryCountry`.
     pub fn delivery_country(mut self, value: impl Into<String>) -> Self {
         self.inputs.delivery_country = Some(value.into());
         self
     }
 
-    /// Delivery PIN code.
-    ///
-    /// Body field `deliveryPincode`.
+    /// Delivery PIN code. Body field `deliveryPincode`.
     pub fn delivery_pincode(mut self, value: impl Into<String>) -> Self {
         self.inputs.delivery_pincode = Some(value.into());
         self
@@ -2068,9 +1958,7 @@ pub type CreateSsoToken<S = create_sso_token::Empty> = Builder<
 >;
 
 impl<S: Fill<0> + Fill<1> + Fill<2>> CreateSsoToken<S> {
-    /// Card account id.
-    ///
-    /// Body field `cardAccountId`. Required.
+    /// Card account id. Body field `cardAccountId`. Required.
     pub fn card_account_id(
         mut self,
         value: impl Into<String>,
@@ -2079,9 +1967,7 @@ impl<S: Fill<0> + Fill<1> + Fill<2>> CreateSsoToken<S> {
         self.into_state()
     }
 
-    /// Company id.
-    ///
-    /// Body field `companyId`. Required.
+    /// Company id. Body field `companyId`. Required.
     pub fn company_id(
         mut self,
         value: impl Into<String>,
@@ -2090,9 +1976,7 @@ impl<S: Fill<0> + Fill<1> + Fill<2>> CreateSsoToken<S> {
         self.into_state()
     }
 
-    /// EnKash card id of the card holder (for a company admin: the card id issued at onboarding).
-    ///
-    /// Body field `enkashCardId`. Required.
+    /// EnKash card id of the card holder (for a company admin: the card id issued at onboarding). Body field `enkashCardId`. Required.
     pub fn enkash_card_id(
         mut self,
         value: impl Into<String>,
@@ -2236,9 +2120,7 @@ pub type BulkCreateAndAllocatePoints<S = bulk_create_and_allocate_points::Empty>
 >;
 
 impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> BulkCreateAndAllocatePoints<S> {
-    /// EnKash company id.
-    ///
-    /// Query parameter `companyId`. Required.
+    /// EnKash company id. Query parameter `companyId`. Required.
     pub fn company_id(
         mut self,
         value: impl Into<String>,
@@ -2247,9 +2129,7 @@ impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> BulkCreateAndAllocatePoints<S> {
         self.into_state()
     }
 
-    /// EnKash card account id the points come from.
-    ///
-    /// Query parameter `cardAccountId`. Required.
+    /// EnKash card account id the points come from. Query parameter `cardAccountId`. Required.
     pub fn card_account_id(
         mut self,
         value: impl Into<String>,
@@ -2258,9 +2138,7 @@ impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> BulkCreateAndAllocatePoints<S> {
         self.into_state()
     }
 
-    /// true: points go to existing users as well as new ones. false: only new users are created and funded; existing users get nothing.
-    ///
-    /// Query parameter `isPointsAllocation`. Required.
+    /// true: points go to existing users as well as new ones. false: only new users are created and funded; existing users get nothing. Query parameter `isPointsAllocation`. Required.
     pub fn is_points_allocation(
         mut self,
         value: impl Into<bool>,
@@ -2398,9 +2276,7 @@ pub type GetRewardAccountDetails<S = get_reward_account_details::Empty> = Builde
 >;
 
 impl<S: Fill<0> + Fill<1>> GetRewardAccountDetails<S> {
-    /// Card account id received at onboarding.
-    ///
-    /// Body field `cardAccountId`. Required.
+    /// Card account id received at onboarding. Body field `cardAccountId`. Required.
     pub fn card_account_id(
         mut self,
         value: impl Into<String>,
@@ -2409,9 +2285,7 @@ impl<S: Fill<0> + Fill<1>> GetRewardAccountDetails<S> {
         self.into_state()
     }
 
-    /// Company id at EnKash.
-    ///
-    /// Body field `companyId`. Required.
+    /// Company id at EnKash. Body field `companyId`. Required.
     pub fn company_id(
         mut self,
         value: impl Into<String>,
@@ -2541,9 +2415,7 @@ pub type SearchRewardCards<S = search_reward_cards::Empty> = Builder<
 >;
 
 impl<S: Fill<0> + Fill<1>> SearchRewardCards<S> {
-    /// Card account id.
-    ///
-    /// Body field `cardAccountId`. Required.
+    /// Card account id. Body field `cardAccountId`. Required.
     pub fn card_account_id(
         mut self,
         value: impl Into<String>,
@@ -2552,9 +2424,7 @@ impl<S: Fill<0> + Fill<1>> SearchRewardCards<S> {
         self.into_state()
     }
 
-    /// Company id.
-    ///
-    /// Body field `companyId`. Required.
+    /// Company id. Body field `companyId`. Required.
     pub fn company_id(
         mut self,
         value: impl Into<String>,
@@ -2563,9 +2433,7 @@ impl<S: Fill<0> + Fill<1>> SearchRewardCards<S> {
         self.into_state()
     }
 
-    /// One card's id, to look up that card only.
-    ///
-    /// Body field `enKashCardId`.
+    /// One card's id, to look up that card only. Body field `enKashCardId`.
     pub fn en_kash_card_id(mut self, value: impl Into<String>) -> Self {
         self.inputs.en_kash_card_id = Some(value.into());
         self
@@ -2727,9 +2595,7 @@ pub type GetTransactionDetails<S = get_transaction_details::Empty> = Builder<
 >;
 
 impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> GetTransactionDetails<S> {
-    /// Company id.
-    ///
-    /// Body field `companyId`. Required.
+    /// Company id. Body field `companyId`. Required.
     pub fn company_id(
         mut self,
         value: impl Into<String>,
@@ -2738,33 +2604,25 @@ impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> GetTransactionDetails<S> {
         self.into_state()
     }
 
-    /// Company name.
-    ///
-    /// Body field `companyName`.
+    /// Company name. Body field `companyName`.
     pub fn company_name(mut self, value: impl Into<String>) -> Self {
         self.inputs.company_name = Some(value.into());
         self
     }
 
-    /// Card holder's name.
-    ///
-    /// Body field `cardHolderName`.
+    /// Card holder's name. Body field `cardHolderName`.
     pub fn card_holder_name(mut self, value: impl Into<String>) -> Self {
         self.inputs.card_holder_name = Some(value.into());
         self
     }
 
-    /// EnKash user id.
-    ///
-    /// Body field `userId`.
+    /// EnKash user id. Body field `userId`.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inputs.user_id = Some(value.into());
         self
     }
 
-    /// Card account id.
-    ///
-    /// Body field `cardAccountId`. Required.
+    /// Card account id. Body field `cardAccountId`. Required.
     pub fn card_account_id(
         mut self,
         value: impl Into<String>,
@@ -2773,9 +2631,7 @@ impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> GetTransactionDetails<S> {
         self.into_state()
     }
 
-    /// The card's id.
-    ///
-    /// Body field `enKashCardId`. Required.
+    /// The card's id. Body field `enKashCardId`. Required.
     pub fn en_kash_card_id(
         mut self,
         value: impl Into<String>,
@@ -2784,65 +2640,49 @@ impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> GetTransactionDetails<S> {
         self.into_state()
     }
 
-    /// Transaction status, e.g. CREATED.
-    ///
-    /// Body field `status`.
+    /// Transaction status, e.g. CREATED. Body field `status`.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inputs.status = Some(value.into());
         self
     }
 
-    /// EnKash transaction ids.
-    ///
-    /// Body field `enKashTransactionIds`.
+    /// EnKash transaction ids. Body field `enKashTransactionIds`.
     pub fn en_kash_transaction_ids(mut self, value: impl Into<Vec<String>>) -> Self {
         self.inputs.en_kash_transaction_ids = Some(value.into());
         self
     }
 
-    /// One EnKash transaction id.
-    ///
-    /// Body field `enKashTransactionId`.
+    /// One EnKash transaction id. Body field `enKashTransactionId`.
     pub fn en_kash_transaction_id(mut self, value: impl Into<String>) -> Self {
         self.inputs.en_kash_transaction_id = Some(value.into());
         self
     }
 
-    /// CR or DR.
-    ///
-    /// Body field `cardTransactionType`.
+    /// CR or DR. Body field `cardTransactionType`.
     pub fn card_transaction_type(mut self, value: impl Into<String>) -> Self {
         self.inputs.card_transaction_type = Some(value.into());
         self
     }
 
-    /// Lowest amount.
-    ///
-    /// Body field `amountFrom`.
+    /// Lowest amount. Body field `amountFrom`.
     pub fn amount_from(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
         self.inputs.amount_from = Some(value.into());
         self
     }
 
-    /// Highest amount.
-    ///
-    /// Body field `amountTo`.
+    /// Highest amount. Body field `amountTo`.
     pub fn amount_to(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
         self.inputs.amount_to = Some(value.into());
         self
     }
 
-    /// Several of your reference numbers.
-    ///
-    /// Body field `pgReferenceNumbers`.
+    /// Several of your reference numbers. Body field `pgReferenceNumbers`.
     pub fn pg_reference_numbers(mut self, value: impl Into<Vec<String>>) -> Self {
         self.inputs.pg_reference_numbers = Some(value.into());
         self
     }
 
-    /// Your reference number: the `uniqueReferenceNum` sent when allocating.
-    ///
-    /// Body field `pgReferenceNumber`. Required.
+    /// Your reference number: the `uniqueReferenceNum` sent when allocating. Body field `pgReferenceNumber`. Required.
     pub fn pg_reference_number(
         mut self,
         value: impl Into<String>,
@@ -2851,17 +2691,13 @@ impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> GetTransactionDetails<S> {
         self.into_state()
     }
 
-    /// Earliest transaction time (RFC 3339, e.g. 2025-01-24T08:47:01.505Z).
-    ///
-    /// Body field `txnDateFrom`.
+    /// Earliest transaction time (RFC 3339, e.g. 2025-01-24T08:47:01.505Z). Body field `txnDateFrom`.
     pub fn txn_date_from(mut self, value: impl Into<String>) -> Self {
         self.inputs.txn_date_from = Some(value.into());
         self
     }
 
-    /// Latest transaction time (RFC 3339).
-    ///
-    /// Body field `txnDateTo`.
+    /// Latest transaction time (RFC 3339). Body field `txnDateTo`.
     pub fn txn_date_to(mut self, value: impl Into<String>) -> Self {
         self.inputs.txn_date_to = Some(value.into());
         self
@@ -3009,9 +2845,7 @@ pub mod get_cart {
 pub type GetCart<S = get_cart::Empty> = Builder<get_cart::Inputs, S>;
 
 impl<S: Fill<0>> GetCart<S> {
-    /// The product family of the cart; the docs name only VOUCHER.
-    ///
-    /// Query parameter `product`. Required.
+    /// The product family of the cart; the docs name only VOUCHER. Query parameter `product`. Required.
     pub fn product(mut self, value: impl Into<String>) -> GetCart<Filled<S, 0>> {
         self.inputs.product = Some(value.into());
         self.into_state()
@@ -3115,17 +2949,13 @@ pub mod add_to_cart {
 pub type AddToCart<S = add_to_cart::Empty> = Builder<add_to_cart::Inputs, S>;
 
 impl<S: Fill<0> + Fill<1> + Fill<2>> AddToCart<S> {
-    /// The product family of the cart; the docs name only VOUCHER.
-    ///
-    /// Query parameter `product`. Required.
+    /// The product family of the cart; the docs name only VOUCHER. Query parameter `product`. Required.
     pub fn product(mut self, value: impl Into<String>) -> AddToCart<Filled<S, 0>> {
         self.inputs.product = Some(value.into());
         self.into_state()
     }
 
-    /// Product catalog id.
-    ///
-    /// Body field `productCatalogId`. Required.
+    /// Product catalog id. Body field `productCatalogId`. Required.
     pub fn product_catalog_id(
         mut self,
         value: impl Into<String>,
@@ -3134,9 +2964,7 @@ impl<S: Fill<0> + Fill<1> + Fill<2>> AddToCart<S> {
         self.into_state()
     }
 
-    /// The items, keyed by product config id (e.g. PCN751457389RC1ST).
-    ///
-    /// Body field `items`. Required.
+    /// The items, keyed by product config id (e.g. PCN751457389RC1ST). Body field `items`. Required.
     pub fn items(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, crate::types::CartItemInput>>,
@@ -3284,25 +3112,19 @@ pub mod update_cart {
 pub type UpdateCart<S = update_cart::Empty> = Builder<update_cart::Inputs, S>;
 
 impl<S: Fill<0> + Fill<1> + Fill<2>> UpdateCart<S> {
-    /// The product family of the cart; the docs name only VOUCHER.
-    ///
-    /// Query parameter `product`. Required.
+    /// The product family of the cart; the docs name only VOUCHER. Query parameter `product`. Required.
     pub fn product(mut self, value: impl Into<String>) -> UpdateCart<Filled<S, 0>> {
         self.inputs.product = Some(value.into());
         self.into_state()
     }
 
-    /// The cart's id (`id` in getCart's answer).
-    ///
-    /// Body field `cartId`. Required.
+    /// The cart's id (`id` in getCart's answer). Body field `cartId`. Required.
     pub fn cart_id(mut self, value: impl Into<i64>) -> UpdateCart<Filled<S, 1>> {
         self.inputs.cart_id = Some(value.into());
         self.into_state()
     }
 
-    /// The items, keyed by product config id (e.g. PCN233451126S5CZC).
-    ///
-    /// Body field `items`. Required.
+    /// The items, keyed by product config id (e.g. PCN233451126S5CZC). Body field `items`. Required.
     pub fn items(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, crate::types::CartItemInput>>,
@@ -3527,17 +3349,13 @@ pub mod create_order {
 pub type CreateOrder<S = create_order::Empty> = Builder<create_order::Inputs, S>;
 
 impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> CreateOrder<S> {
-    /// The denomination (face value) to order.
-    ///
-    /// Body field `denomination`. Required.
+    /// The denomination (face value) to order. Body field `denomination`. Required.
     pub fn denomination(mut self, value: impl Into<i64>) -> CreateOrder<Filled<S, 0>> {
         self.inputs.denomination = Some(value.into());
         self.into_state()
     }
 
-    /// Your unique order reference: fetchOrderDetails finds the order by it. Use a fresh one per order, and the same one only to look the order up.
-    ///
-    /// Body field `orderReferenceId`. Required.
+    /// Your unique order reference: fetchOrderDetails finds the order by it. Use a fresh one per order, and the same one only to look the order up. Body field `orderReferenceId`. Required.
     pub fn order_reference_id(
         mut self,
         value: impl Into<String>,
@@ -3546,9 +3364,7 @@ impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> CreateOrder<S> {
         self.into_state()
     }
 
-    /// Product catalog id.
-    ///
-    /// Body field `productCatalogId`. Required.
+    /// Product catalog id. Body field `productCatalogId`. Required.
     pub fn product_catalog_id(
         mut self,
         value: impl Into<String>,
@@ -3557,9 +3373,7 @@ impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> CreateOrder<S> {
         self.into_state()
     }
 
-    /// Number of vouchers.
-    ///
-    /// Body field `quantity`. Required.
+    /// Number of vouchers. Body field `quantity`. Required.
     pub fn quantity(mut self, value: impl Into<i64>) -> CreateOrder<Filled<S, 3>> {
         self.inputs.quantity = Some(value.into());
         self.into_state()
@@ -3706,17 +3520,13 @@ pub mod search_orders {
 pub type SearchOrders<S = search_orders::Empty> = Builder<search_orders::Inputs, S>;
 
 impl<S: Fill<0> + Fill<1>> SearchOrders<S> {
-    /// Orders per page.
-    ///
-    /// Query parameter `limit`. Required.
+    /// Orders per page. Query parameter `limit`. Required.
     pub fn limit(mut self, value: impl Into<i32>) -> SearchOrders<Filled<S, 0>> {
         self.inputs.limit = Some(value.into());
         self.into_state()
     }
 
-    /// How many matching orders to skip.
-    ///
-    /// Query parameter `offset`. Required.
+    /// How many matching orders to skip. Query parameter `offset`. Required.
     pub fn offset(mut self, value: impl Into<i32>) -> SearchOrders<Filled<S, 1>> {
         self.inputs.offset = Some(value.into());
         self.into_state()
@@ -3794,9 +3604,7 @@ impl<S: Fill<0> + Fill<1>> SearchOrders<S> {
         self
     }
 
-    /// Sort direction.
-    ///
-    /// Body field `direction`.
+    /// Sort direction. Body field `direction`.
     pub fn direction(mut self, value: impl Into<String>) -> Self {
         self.inputs.direction = Some(value.into());
         self
@@ -4039,9 +3847,7 @@ pub type FetchOrderDetailsLegacy<S = fetch_order_details_legacy::Empty> = Builde
 >;
 
 impl<S: Fill<0>> FetchOrderDetailsLegacy<S> {
-    /// Your partner order reference id.
-    ///
-    /// Body field `orderId`. Required.
+    /// Your partner order reference id. Body field `orderId`. Required.
     pub fn order_id(
         mut self,
         value: impl Into<String>,

@@ -17,13 +17,9 @@
 pub struct CoinsEnvelope {
     /// The result on success; on failure often a message string (even where success carries an object).
     pub payload: crate::RawJson,
-    /// 0 means success; non-zero means failure, even on HTTP 200.
-    ///
-    /// Example: `0`.
+    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
     pub response_code: i32,
-    /// Human-readable outcome ("Success", or the failure reason).
-    ///
-    /// Example: `"Success"`.
+    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
     pub response_message: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
@@ -41,13 +37,9 @@ crate::serde_helpers::object!(CoinsEnvelope {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct CardEnvelope {
-    /// 0 means success; non-zero means failure, even on HTTP 200.
-    ///
-    /// Example: `0`.
+    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
     pub code: i32,
-    /// Human-readable outcome ("Success", or the failure reason).
-    ///
-    /// Example: `"Success"`.
+    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
     pub message: String,
     /// The result on success; on failure possibly a message string (even where success carries an object).
     pub payload: crate::RawJson,
@@ -67,13 +59,9 @@ crate::serde_helpers::object!(CardEnvelope {
 pub struct CreateCoinEventResponse {
     /// The `payload` member: a [`CoinEvent`](crate::types::CoinEvent).
     pub payload: crate::types::CoinEvent,
-    /// 0 means success; non-zero means failure, even on HTTP 200.
-    ///
-    /// Example: `0`.
+    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
     pub response_code: i32,
-    /// Human-readable outcome ("Success", or the failure reason).
-    ///
-    /// Example: `"Success"`.
+    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
     pub response_message: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
@@ -91,13 +79,9 @@ crate::serde_helpers::object!(CreateCoinEventResponse {
 pub struct UpdateCoinEventResponse {
     /// The `payload` member: a [`CoinEvent`](crate::types::CoinEvent).
     pub payload: crate::types::CoinEvent,
-    /// 0 means success; non-zero means failure, even on HTTP 200.
-    ///
-    /// Example: `0`.
+    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
     pub response_code: i32,
-    /// Human-readable outcome ("Success", or the failure reason).
-    ///
-    /// Example: `"Success"`.
+    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
     pub response_message: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
@@ -115,13 +99,9 @@ crate::serde_helpers::object!(UpdateCoinEventResponse {
 pub struct GetCoinEventResponse {
     /// The `payload` member: a [`CoinEvent`](crate::types::CoinEvent).
     pub payload: crate::types::CoinEvent,
-    /// 0 means success; non-zero means failure, even on HTTP 200.
-    ///
-    /// Example: `0`.
+    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
     pub response_code: i32,
-    /// Human-readable outcome ("Success", or the failure reason).
-    ///
-    /// Example: `"Success"`.
+    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
     pub response_message: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
@@ -139,13 +119,9 @@ crate::serde_helpers::object!(GetCoinEventResponse {
 pub struct AllocateCoinsResponse {
     /// Confirmation message, e.g. "Successfully allocated enkash Coins".
     pub payload: String,
-    /// 0 means success; non-zero means failure, even on HTTP 200.
-    ///
-    /// Example: `0`.
+    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
     pub response_code: i32,
-    /// Human-readable outcome ("Success", or the failure reason).
-    ///
-    /// Example: `"Success"`.
+    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
     pub response_message: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
@@ -163,13 +139,9 @@ crate::serde_helpers::object!(AllocateCoinsResponse {
 pub struct GetCoinBalanceResponse {
     /// The user's coins balance.
     pub payload: i64,
-    /// 0 means success; non-zero means failure, even on HTTP 200.
-    ///
-    /// Example: `0`.
+    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
     pub response_code: i32,
-    /// Human-readable outcome ("Success", or the failure reason).
-    ///
-    /// Example: `"Success"`.
+    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
     pub response_message: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
@@ -185,13 +157,9 @@ crate::serde_helpers::object!(GetCoinBalanceResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct CreateAndAllocatePointsResponse {
-    /// 0 means success; non-zero means failure, even on HTTP 200.
-    ///
-    /// Example: `0`.
+    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
     pub code: i32,
-    /// Human-readable outcome ("Success", or the failure reason).
-    ///
-    /// Example: `"Success"`.
+    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
     pub message: String,
     /// The `payload` member: a [`RewardCard`](crate::types::RewardCard).
     pub payload: crate::types::RewardCard,
@@ -209,13 +177,9 @@ crate::serde_helpers::object!(CreateAndAllocatePointsResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct CreateCardResponse {
-    /// 0 means success; non-zero means failure, even on HTTP 200.
-    ///
-    /// Example: `0`.
+    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
     pub code: i32,
-    /// Human-readable outcome ("Success", or the failure reason).
-    ///
-    /// Example: `"Success"`.
+    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
     pub message: String,
     /// The `payload` member: a [`RewardCard`](crate::types::RewardCard).
     pub payload: crate::types::RewardCard,
@@ -451,9 +415,7 @@ pub struct CreateAndAllocatePointsRequest {
     pub gender: Option<String>,
     /// Points to credit or debit. Money-like amount, kept exact (never a float).
     pub load_amount: rust_decimal::Decimal,
-    /// Your unique reference for this credit/debit: new per transaction. Send the same value again only for the same transaction, after checking that the first attempt did not take effect (EnKash documents no de-duplication by it).
-    ///
-    /// Also accepted as `uniqueReferenceNumber` when decoding.
+    /// Your unique reference for this credit/debit: new per transaction. Send the same value again only for the same transaction, after checking that the first attempt did not take effect (EnKash documents no de-duplication by it). Also accepted as `uniqueReferenceNumber` when decoding.
     pub unique_reference_number: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
@@ -515,13 +477,9 @@ pub struct CreateCardRequest {
     pub company_id: String,
     /// Card account the card is issued under.
     pub card_account_id: String,
-    /// Card holder's email.
-    ///
-    /// Must match `^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$`.
+    /// Card holder's email. Must match `^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$`.
     pub email: Option<String>,
-    /// Card holder's 10-digit mobile number.
-    ///
-    /// Must match `^\d{10}$`. Exactly 10 characters.
+    /// Card holder's 10-digit mobile number. Must match `^\d{10}$`. Exactly 10 characters.
     pub mobile: Option<String>,
     /// Card holder's title, e.g. Mr.
     pub title: Option<String>,
@@ -671,9 +629,7 @@ pub struct RewardCard {
     pub user_id: String,
     /// Card account the card belongs to.
     pub card_account_id: String,
-    /// Card token (treated as a secret: redacted in Debug output). Undocumented; present in both examples.
-    ///
-    /// Secret: shown as `<redacted>` in `Debug` output.
+    /// Card token (treated as a secret: redacted in Debug output). Undocumented; present in both examples. Secret: shown as `<redacted>` in `Debug` output.
     pub token: Option<String>,
     /// Masked card number, e.g. XXXX XXXX XXXX 8867.
     pub masked_number: String,
@@ -1091,15 +1047,11 @@ crate::values::string_enum!(AccessTokenRequestGrantType {
 pub struct AccessTokenRequest {
     /// Registered mobile number or email.
     pub username: String,
-    /// Account password. Three consecutive failures lock the account.
-    ///
-    /// Secret: shown as `<redacted>` in `Debug` output.
+    /// Account password. Three consecutive failures lock the account. Secret: shown as `<redacted>` in `Debug` output.
     pub password: String,
     /// OAuth grant type; always `password`.
     pub grant_type: crate::types::AccessTokenRequestGrantType,
-    /// Client id issued by EnKash.
-    ///
-    /// Example: `"CEK1GZBO6A"`.
+    /// Client id issued by EnKash. Example: `"CEK1GZBO6A"`.
     pub client_id: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
@@ -1149,21 +1101,13 @@ crate::serde_helpers::object!(AccessTokenRequest {
 #[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct AccessToken {
-    /// Bearer access token for the bearerAuth scheme.
-    ///
-    /// Secret: shown as `<redacted>` in `Debug` output. Also accepted as `accessToken` when decoding.
+    /// Bearer access token for the bearerAuth scheme. Secret: shown as `<redacted>` in `Debug` output. Also accepted as `accessToken` when decoding.
     pub access_token: String,
-    /// Token type, "bearer".
-    ///
-    /// Also accepted as `tokenType` when decoding.
+    /// Token type, "bearer". Also accepted as `tokenType` when decoding.
     pub token_type: String,
-    /// Refresh token.
-    ///
-    /// Secret: shown as `<redacted>` in `Debug` output. Also accepted as `refreshToken` when decoding.
+    /// Refresh token. Secret: shown as `<redacted>` in `Debug` output. Also accepted as `refreshToken` when decoding.
     pub refresh_token: String,
-    /// Seconds until the access token expires.
-    ///
-    /// Also accepted as `expiresIn` when decoding.
+    /// Seconds until the access token expires. Also accepted as `expiresIn` when decoding.
     pub expires_in: i64,
     /// Granted scopes, space-separated (e.g. "read write trust").
     pub scope: Option<String>,
@@ -1199,21 +1143,13 @@ crate::serde_helpers::object!(AccessToken {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct EnKashEnvelope {
-    /// 0 means success; non-zero means failure, even on HTTP 200.
-    ///
-    /// Example: `0`.
+    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
     pub response_code: Option<i32>,
-    /// Human-readable outcome ("Success", or the failure reason).
-    ///
-    /// Example: `"Success"`.
+    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
     pub response_message: Option<String>,
-    /// The same as `response_code`, in the card APIs' spelling.
-    ///
-    /// Example: `0`.
+    /// The same as `response_code`, in the card APIs' spelling. Example: `0`.
     pub code: Option<i32>,
-    /// The same as `response_message`, in the card APIs' spelling.
-    ///
-    /// Example: `"Success"`.
+    /// The same as `response_message`, in the card APIs' spelling. Example: `"Success"`.
     pub message: Option<String>,
     /// The result on success; on failure possibly a message string.
     pub payload: Option<crate::RawJson>,
@@ -1268,21 +1204,13 @@ crate::serde_helpers::object!(SsoTokenRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct SsoTokenResponse {
-    /// 0 means success; non-zero means failure, even on HTTP 200.
-    ///
-    /// Example: `0`.
+    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
     pub response_code: Option<i32>,
-    /// Human-readable outcome ("Success", or the failure reason).
-    ///
-    /// Example: `"Success"`.
+    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
     pub response_message: Option<String>,
-    /// The same as `response_code`, in the card APIs' spelling.
-    ///
-    /// Example: `0`.
+    /// The same as `response_code`, in the card APIs' spelling. Example: `0`.
     pub code: Option<i32>,
-    /// The same as `response_message`, in the card APIs' spelling.
-    ///
-    /// Example: `"Success"`.
+    /// The same as `response_message`, in the card APIs' spelling. Example: `"Success"`.
     pub message: Option<String>,
     /// The SSO token answer, kept as raw JSON: its shape was never documented.
     pub payload: Option<crate::RawJson>,
@@ -1356,13 +1284,9 @@ crate::serde_helpers::object!(BulkAllocationRow {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct BulkAllocationResponse {
-    /// 0 means success; non-zero means failure, even on HTTP 200.
-    ///
-    /// Example: `0`.
+    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
     pub code: i32,
-    /// Human-readable outcome ("Success", or the failure reason).
-    ///
-    /// Example: `"Success"`.
+    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
     pub message: String,
     /// The `payload` member: a [`BulkAllocationResult`](crate::types::BulkAllocationResult).
     pub payload: crate::types::BulkAllocationResult,
@@ -1462,13 +1386,9 @@ crate::serde_helpers::object!(RewardAccountRequest {
 pub struct RewardAccountResponse {
     /// The `payload` member: a [`RewardAccount`](crate::types::RewardAccount).
     pub payload: crate::types::RewardAccount,
-    /// 0 means success; non-zero means failure, even on HTTP 200.
-    ///
-    /// Example: `0`.
+    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
     pub response_code: i32,
-    /// Human-readable outcome ("Success", or the failure reason).
-    ///
-    /// Example: `"Success"`.
+    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
     pub response_message: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
@@ -1550,9 +1470,7 @@ pub struct CardHolder {
     pub user_id: Option<String>,
     /// Card account the card belongs to.
     pub card_account_id: Option<String>,
-    /// Card token (a credential; masked in Debug output).
-    ///
-    /// Secret: shown as `<redacted>` in `Debug` output.
+    /// Card token (a credential; masked in Debug output). Secret: shown as `<redacted>` in `Debug` output.
     pub token: Option<String>,
     /// Card number with most digits masked.
     pub masked_number: Option<String>,
@@ -1644,21 +1562,13 @@ crate::serde_helpers::object!(CardSearchRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct CardSearchResponse {
-    /// 0 means success; non-zero means failure, even on HTTP 200.
-    ///
-    /// Example: `0`.
+    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
     pub response_code: Option<i32>,
-    /// Human-readable outcome ("Success", or the failure reason).
-    ///
-    /// Example: `"Success"`.
+    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
     pub response_message: Option<String>,
-    /// The same as `response_code`, in the card APIs' spelling.
-    ///
-    /// Example: `0`.
+    /// The same as `response_code`, in the card APIs' spelling. Example: `0`.
     pub code: Option<i32>,
-    /// The same as `response_message`, in the card APIs' spelling.
-    ///
-    /// Example: `"Success"`.
+    /// The same as `response_message`, in the card APIs' spelling. Example: `"Success"`.
     pub message: Option<String>,
     /// The `payload` member: a [`CardSearchResult`](crate::types::CardSearchResult).
     pub payload: crate::types::CardSearchResult,
@@ -1799,21 +1709,13 @@ crate::serde_helpers::object!(TransactionSearchRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct TransactionSearchResponse {
-    /// 0 means success; non-zero means failure, even on HTTP 200.
-    ///
-    /// Example: `0`.
+    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
     pub response_code: Option<i32>,
-    /// Human-readable outcome ("Success", or the failure reason).
-    ///
-    /// Example: `"Success"`.
+    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
     pub response_message: Option<String>,
-    /// The same as `response_code`, in the card APIs' spelling.
-    ///
-    /// Example: `0`.
+    /// The same as `response_code`, in the card APIs' spelling. Example: `0`.
     pub code: Option<i32>,
-    /// The same as `response_message`, in the card APIs' spelling.
-    ///
-    /// Example: `"Success"`.
+    /// The same as `response_message`, in the card APIs' spelling. Example: `"Success"`.
     pub message: Option<String>,
     /// The matching transactions, kept as raw JSON (shape undocumented).
     pub payload: Option<crate::RawJson>,
@@ -1949,13 +1851,9 @@ crate::serde_helpers::object!(ProductConfig {
 pub struct CartsResponse {
     /// The `payload` member.
     pub payload: Vec<crate::types::Cart>,
-    /// 0 means success; non-zero means failure, even on HTTP 200.
-    ///
-    /// Example: `0`.
+    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
     pub response_code: i32,
-    /// Human-readable outcome ("Success", or the failure reason).
-    ///
-    /// Example: `"Success"`.
+    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
     pub response_message: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
@@ -2028,21 +1926,13 @@ crate::serde_helpers::object!(AddToCartRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct AddToCartResponse {
-    /// 0 means success; non-zero means failure, even on HTTP 200.
-    ///
-    /// Example: `0`.
+    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
     pub response_code: Option<i32>,
-    /// Human-readable outcome ("Success", or the failure reason).
-    ///
-    /// Example: `"Success"`.
+    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
     pub response_message: Option<String>,
-    /// The same as `response_code`, in the card APIs' spelling.
-    ///
-    /// Example: `0`.
+    /// The same as `response_code`, in the card APIs' spelling. Example: `0`.
     pub code: Option<i32>,
-    /// The same as `response_message`, in the card APIs' spelling.
-    ///
-    /// Example: `"Success"`.
+    /// The same as `response_message`, in the card APIs' spelling. Example: `"Success"`.
     pub message: Option<String>,
     /// The answer's payload, kept as raw JSON (shape undocumented).
     pub payload: Option<crate::RawJson>,
@@ -2094,13 +1984,9 @@ crate::serde_helpers::object!(UpdateCartRequest {
 pub struct ProductCatalogResponse {
     /// The `payload` member: a [`ProductCatalog`](crate::types::ProductCatalog).
     pub payload: crate::types::ProductCatalog,
-    /// 0 means success; non-zero means failure, even on HTTP 200.
-    ///
-    /// Example: `0`.
+    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
     pub response_code: i32,
-    /// Human-readable outcome ("Success", or the failure reason).
-    ///
-    /// Example: `"Success"`.
+    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
     pub response_message: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
@@ -2214,21 +2100,13 @@ crate::serde_helpers::object!(CreateOrderRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct CreateOrderResponse {
-    /// 0 means success; non-zero means failure, even on HTTP 200.
-    ///
-    /// Example: `0`.
+    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
     pub response_code: Option<i32>,
-    /// Human-readable outcome ("Success", or the failure reason).
-    ///
-    /// Example: `"Success"`.
+    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
     pub response_message: Option<String>,
-    /// The same as `response_code`, in the card APIs' spelling.
-    ///
-    /// Example: `0`.
+    /// The same as `response_code`, in the card APIs' spelling. Example: `0`.
     pub code: Option<i32>,
-    /// The same as `response_message`, in the card APIs' spelling.
-    ///
-    /// Example: `"Success"`.
+    /// The same as `response_message`, in the card APIs' spelling. Example: `"Success"`.
     pub message: Option<String>,
     /// The order, kept as raw JSON (shape undocumented).
     pub payload: Option<crate::RawJson>,
@@ -2311,21 +2189,13 @@ crate::serde_helpers::object!(OrderSearchRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct OrderSearchResponse {
-    /// 0 means success; non-zero means failure, even on HTTP 200.
-    ///
-    /// Example: `0`.
+    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
     pub response_code: Option<i32>,
-    /// Human-readable outcome ("Success", or the failure reason).
-    ///
-    /// Example: `"Success"`.
+    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
     pub response_message: Option<String>,
-    /// The same as `response_code`, in the card APIs' spelling.
-    ///
-    /// Example: `0`.
+    /// The same as `response_code`, in the card APIs' spelling. Example: `0`.
     pub code: Option<i32>,
-    /// The same as `response_message`, in the card APIs' spelling.
-    ///
-    /// Example: `"Success"`.
+    /// The same as `response_message`, in the card APIs' spelling. Example: `"Success"`.
     pub message: Option<String>,
     /// One page of orders, kept as raw JSON (shape undocumented).
     pub payload: Option<crate::RawJson>,
@@ -2401,9 +2271,7 @@ pub struct OrderDetailsEnvelope {
     pub payload: Option<crate::RawJson>,
     /// 0 means success, as a number or a numeric string ("0").
     pub response_code: crate::types::OrderDetailsEnvelopeResponseCode,
-    /// Human-readable outcome ("Success", or the failure reason).
-    ///
-    /// Example: `"Success"`.
+    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
     pub response_message: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
@@ -2426,9 +2294,7 @@ pub struct OrderDetailsResponse {
     pub payload: Option<crate::types::OrderDetails>,
     /// 0 means success, as a number or a numeric string ("0").
     pub response_code: crate::types::OrderDetailsEnvelopeResponseCode,
-    /// Human-readable outcome ("Success", or the failure reason).
-    ///
-    /// Example: `"Success"`.
+    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
     pub response_message: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
@@ -2487,13 +2353,9 @@ crate::serde_helpers::object!(OrderDetails {
 #[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Voucher {
-    /// Voucher (card) number; a secret.
-    ///
-    /// Secret: shown as `<redacted>` in `Debug` output.
+    /// Voucher (card) number; a secret. Secret: shown as `<redacted>` in `Debug` output.
     pub card_number: Option<String>,
-    /// Voucher PIN; a secret.
-    ///
-    /// Secret: shown as `<redacted>` in `Debug` output.
+    /// Voucher PIN; a secret. Secret: shown as `<redacted>` in `Debug` output.
     pub pin: Option<String>,
     /// Expiry, e.g. 2025-12-31T23:59:59 (no time zone).
     pub expiry_date: Option<String>,

@@ -395,6 +395,17 @@ fn public_doc(text: &str) -> Option<String> {
     (!paragraphs.is_empty()).then(|| paragraphs.join("\n\n"))
 }
 
+/// Whether `title` is `name` spelt another way: the same letters and digits, case aside.
+fn restates(title: &str, name: &str) -> bool {
+    let letters = |s: &str| {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect::<String>()
+    };
+    letters(title) == letters(name)
+}
+
 fn doc_of(title: Option<&str>, description: Option<&str>) -> Option<String> {
     let description = description.and_then(public_doc);
     let description = description.as_deref();
@@ -413,6 +424,26 @@ mod tests {
     /// Lowers a spec written inline (YAML).
     pub(super) fn lower_yaml(text: &str) -> Result<Api, Diagnostics> {
         crate::model(text)
+    }
+
+    #[test]
+    fn a_title_that_restates_the_type_name_is_not_its_doc() {
+        assert!(restates("AccountSettings", "AccountSettings"));
+        assert!(restates("account_settings", "AccountSettings"));
+        assert!(restates("Account TOS acceptance", "AccountTosAcceptance"));
+        assert!(!restates("The account's settings", "AccountSettings"));
+        let api = lower_yaml(
+            "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    account_settings: {title: AccountSettings, type: object, properties: {a: {type: string}}}\n    Pet: {title: A pet we sell, type: object, properties: {a: {type: string}}}\n",
+        )
+        .expect("lowers");
+        let doc = |name: &str| {
+            api.types
+                .iter()
+                .find(|t| t.name == name)
+                .and_then(|t| t.doc.clone())
+        };
+        assert_eq!(doc("AccountSettings"), None);
+        assert_eq!(doc("Pet").as_deref(), Some("A pet we sell"));
     }
 
     #[test]

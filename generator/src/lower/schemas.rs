@@ -8,7 +8,10 @@ impl<'a> Lowerer<'a> {
     /// Defines the named type `name` for `schema`.
     pub(super) fn define(&mut self, name: String, schema: &'a Schema, pointer: &Pointer) {
         let data = &schema.schema_data;
-        let doc = doc_of(data.title.as_deref(), data.description.as_deref());
+        // A title that only restates the type's name (`AccountSettings` for
+        // `account_settings`) says nothing its name does not.
+        let title = data.title.as_deref().filter(|t| !restates(t, &name));
+        let doc = doc_of(title, data.description.as_deref());
         let example = data.example.clone();
         let kind = match self.shape(schema) {
             Shape::Object => TypeKind::Struct(self.object(&name, schema, pointer)),
