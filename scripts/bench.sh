@@ -39,8 +39,10 @@ cargo run --quiet --release --manifest-path "$manifest" --bin call_ratio > "$CAR
 # server, throughput at 1–256 callers (about a minute and a half: the stalled call waits
 # the default 60 s operation timeout).
 cargo run --quiet --release --manifest-path "$manifest" --bin token_load > "$CARGO_TARGET_DIR/token_load.md"
-# Compile times of the generated crates, ours and progenitor's (a few minutes).
+# Compile times of the generated crates, ours and progenitor's, and the scale rows (nexus,
+# Stripe, GitHub: its spec fetched, pinned, by scripts/github-spec.sh) (several minutes).
+github_spec="$(bash scripts/github-spec.sh)"
 cargo run --quiet --release --manifest-path "$manifest" --bin compile_crates -- \
-    "$CARGO_TARGET_DIR/compile" > "$CARGO_TARGET_DIR/compile.md"
+    "$CARGO_TARGET_DIR/compile" "$github_spec" > "$CARGO_TARGET_DIR/compile.md"
 python3 scripts/bench-report.py "$CARGO_TARGET_DIR" > BENCHMARKS.md
 echo "wrote BENCHMARKS.md"

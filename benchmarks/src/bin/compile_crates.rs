@@ -4,8 +4,11 @@
 //! rebuilt after a touch of its `lib.rs` (`cargo check`, then `cargo build`), the median of
 //! five runs taken in turn with the other crates'. Prints Markdown tables for BENCHMARKS.md.
 //!
-//!   compile_crates SCRATCH_DIR          measure (keeper, buildomat, nexus)
-//!   compile_crates SCRATCH_DIR --test   the smallest spec, once, as CI runs it
+//!   compile_crates SCRATCH_DIR [GITHUB_SPEC]   measure (keeper, buildomat, nexus; the
+//!                                              scale rows: nexus, Stripe and, when given,
+//!                                              GitHub's spec)
+//!   compile_crates SCRATCH_DIR --scale [GITHUB_SPEC]   the scale rows alone
+//!   compile_crates SCRATCH_DIR --test           the smallest spec, once, as CI runs it
 //!
 //! Our crate is what a consumer compiles: the generated client and its thin `lib.rs`, over
 //! the runtime crate (`runtime/`, a dependency built once like any other), default features
@@ -17,6 +20,11 @@
 //! client prebuilt: what a consumer's own crate pays for each interface. A second table.
 //! A third: our crate for [`ONE_OPERATION`] against an empty crate with its dependencies
 //! (the runtime crate among them), the fixed part of every rebuild of a generated crate.
+//! A fourth, the scale rows: our crate alone for the largest specs ([`SCALE`], and GitHub's
+//! when its path is given: `scripts/github-spec.sh` fetches it), which progenitor does not
+//! generate: generated lines, generation time, and one `cargo check` after a touch
+//! (dependencies built) with its wall time and the peak memory of the largest process it
+//! ran (rustc), read by GNU time.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -51,6 +59,9 @@ const CALLERS: &[(&str, &str, &str)] = &[(
 )];
 const RUNS: usize = 5;
 
+/// The largest specs in `tests/corpus/`, for the scale rows (GitHub's is fetched, not kept).
+const SCALE: &[&str] = &["progenitor-nexus.json", "stripe.yaml"];
+
 /// The smallest client: one operation answering one object. Its crate, against an empty
 /// crate with the same dependencies, is the fixed cost every generated crate carries.
 const ONE_OPERATION: &str = r#"{"openapi": "3.0.3", "info": {"title": "One", "version": "1"},
@@ -78,9 +89,27 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let scratch = PathBuf::from(
         args.next()
-            .expect("usage: compile_crates SCRATCH_DIR [--test]"),
+            .expect("usage: compile_crates SCRATCH_DIR [--test | --scale] [GITHUB_SPEC]"),
     );
-    let test = args.next().as_deref() == Some("--test");
+    // Absolute: cargo runs in it, and GNU time writes its report there.
+    let scratch = std::path::absolute(&scratch).expect("the scratch folder's path");
+    let mut next = args.next();
+    let test = next.as_deref() == Some("--test");
+    let scale_only = next.as_deref() == Some("--scale");
+    if scale_only {
+        next = args.next();
+    }
+    let github = next.filter(|_| !test).map(PathBuf::from);
+    if scale_only {
+        let scale = write_scale(&scratch, github.as_deref());
+        let list: Vec<String> = scale
+            .iter()
+            .map(|row| format!("\"scale/{}\"", row.slug))
+            .collect();
+        crates::write_workspace(&scratch, &format!("[{}]", list.join(", ")));
+        scale_table(&scratch, &scale);
+        return;
+    }
     // The smoke run only checks: building too would compile every dependency twice.
     let (wanted, runs, commands): (_, _, &[&str]) = if test {
         (SMOKE, 1, &["check"])
@@ -160,6 +189,12 @@ fn main() {
         "\"runtime/ours\"".to_owned(),
         "\"runtime/empty\"".to_owned(),
     ]);
+    let scale = if test {
+        Vec::new()
+    } else {
+        write_scale(&scratch, github.as_deref())
+    };
+    list.extend(scale.iter().map(|row| format!("\"scale/{}\"", row.slug)));
     crates::write_workspace(&scratch, &format!("[{}]", list.join(", ")));
     let mut header = "| spec |".to_owned();
     for command in commands {
@@ -211,6 +246,133 @@ fn main() {
         );
     }
     println!("{fixed}");
+    if !scale.is_empty() {
+        scale_table(&scratch, &scale);
+    }
+}
+
+/// A scale row's spec, as generated and written into `scale/SLUG`.
+struct Scale {
+    name: String,
+    slug: String,
+    operations: usize,
+    left_out: usize,
+    lines: usize,
+    generation: Duration,
+}
+
+/// Generates each scale spec (timed, once) and writes its crate under `scale/`.
+fn write_scale(scratch: &Path, github: Option<&Path>) -> Vec<Scale> {
+    let mut specs: Vec<(String, String)> = SCALE
+        .iter()
+        .map(|name| {
+            let path = root().join("tests/corpus").join(name);
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            ((*name).to_owned(), text)
+        })
+        .collect();
+    if let Some(path) = github {
+        let text =
+            std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        specs.push(("api.github.com.json (@octokit/openapi)".to_owned(), text));
+    }
+    specs
+        .into_iter()
+        .map(|(name, text)| {
+            let started = Instant::now();
+            let partial = enkash_rewards_generator::generate_partial_client(&text)
+                .expect("ours generates every scale spec");
+            let generation = started.elapsed();
+            let slug = name
+                .split(['.', ' '])
+                .next()
+                .unwrap_or("spec")
+                .replace('-', "_");
+            write_ours(
+                &scratch.join("scale").join(&slug),
+                &format!("scale_{slug}"),
+                &text,
+                false,
+            );
+            Scale {
+                lines: partial
+                    .files
+                    .iter()
+                    .map(|f| f.contents.lines().count())
+                    .sum(),
+                operations: partial.operations,
+                left_out: partial.skipped.operations.len(),
+                name,
+                slug,
+                generation,
+            }
+        })
+        .collect()
+}
+
+/// The scale rows: each crate checked once to build its dependencies, then once more after
+/// a touch, timed, under GNU time for the peak memory.
+fn scale_table(scratch: &Path, rows: &[Scale]) {
+    println!(
+        "\nThe scale rows: our crate for the largest specs (progenitor generates none of them in \
+         full), one `cargo check` after a touch of its `lib.rs`, dependencies built:\n\n\
+         | spec | operations | generated lines | generation | `cargo check` | peak memory (rustc) |\n\
+         |---|---:|---:|---:|---:|---:|"
+    );
+    for row in rows {
+        let package = format!("scale_{}", row.slug);
+        cargo(scratch, &["check", "-p", &package, "--quiet"]);
+        let lib = scratch.join("scale").join(&row.slug).join("src/lib.rs");
+        let text = std::fs::read_to_string(&lib).expect("lib.rs");
+        std::fs::write(&lib, text).expect("touch lib.rs");
+        let (took, peak) = checked_with_peak(scratch, &package);
+        let operations = if row.left_out == 0 {
+            row.operations.to_string()
+        } else {
+            format!("{} ({} left out)", row.operations, row.left_out)
+        };
+        println!(
+            "| {} | {operations} | {} | {:.2} s | {:.1} s | {peak} |",
+            row.name,
+            row.lines,
+            row.generation.as_secs_f64(),
+            took.as_secs_f64(),
+        );
+    }
+}
+
+/// `cargo check -p PACKAGE` under GNU time: its wall time, and the largest resident set of
+/// the processes it ran, in GB (`n/a` without GNU time).
+fn checked_with_peak(scratch: &Path, package: &str) -> (Duration, String) {
+    let report = scratch.join("scale/peak.txt");
+    let started = Instant::now();
+    let status = Command::new("/usr/bin/time")
+        .args(["-f", "%M", "-o"])
+        .arg(&report)
+        .arg(env!("CARGO"))
+        .args(["check", "-p", package, "--quiet"])
+        .current_dir(scratch)
+        .env("CARGO_TARGET_DIR", scratch.join("target"))
+        .env("RUSTFLAGS", "-Awarnings")
+        .status();
+    let took = started.elapsed();
+    match status {
+        Ok(status) => {
+            assert!(status.success(), "cargo check -p {package} failed");
+            let kilobytes: f64 = std::fs::read_to_string(&report)
+                .ok()
+                .and_then(|text| text.trim().lines().last()?.trim().parse().ok())
+                .unwrap_or(f64::NAN);
+            (took, format!("{:.2} GB", kilobytes / 1e6))
+        }
+        // No GNU time here: the check alone, timed.
+        Err(_) => {
+            let started = Instant::now();
+            cargo(scratch, &["check", "-p", package, "--quiet"]);
+            (started.elapsed(), "n/a".to_owned())
+        }
+    }
 }
 
 /// One table row: each command's median rebuild time of our crate (the first of `crates`)
