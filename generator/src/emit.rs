@@ -28,10 +28,67 @@ pub fn format_file(header: &str, tokens: TokenStream) -> Result<String, String> 
             syn::parse2(item).map_err(|e| format!("the generator produced invalid Rust: {e}"))?;
         match table_macro(&file) {
             Some(table) => printed.push_str(&table),
-            None => printed.push_str(&prettyplease::unparse(&file)),
+            None => printed.push_str(&nested_tables(&prettyplease::unparse(&file))),
         }
     }
     Ok(format!("{header}{}", space_items(&printed)))
+}
+
+/// The runtime's table macros called inside a module: `name! {`, entries, `}`.
+const NESTED_TABLE_MACROS: &[&str] = &["states"];
+
+/// `text` (printed by `prettyplease`) with each call of a [`NESTED_TABLE_MACROS`] macro
+/// written one entry per line, as [`table_macro`] writes top-level ones: `prettyplease`
+/// prints a macro's tokens as flowing text.
+fn nested_tables(text: &str) -> String {
+    use proc_macro2::TokenTree;
+    let mut out = String::with_capacity(text.len());
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        out.push_str(line);
+        out.push('\n');
+        let indent = &line[..line.len() - line.trim_start().len()];
+        let opens = NESTED_TABLE_MACROS
+            .iter()
+            .any(|m| line.trim_start().strip_prefix(m) == Some("! {"));
+        if !opens {
+            continue;
+        }
+        let closing = format!("{indent}}}");
+        let mut body = String::new();
+        for inner in lines.by_ref() {
+            if inner == closing {
+                break;
+            }
+            body.push_str(inner);
+            body.push('\n');
+        }
+        // The body is the tokens prettyplease printed; they parse back as they were.
+        let Ok(tokens) = body.parse::<TokenStream>() else {
+            out.push_str(&body);
+            out.push_str(&closing);
+            out.push('\n');
+            continue;
+        };
+        let mut entry: Vec<TokenTree> = Vec::new();
+        let mut entries = Vec::new();
+        for token in tokens {
+            if matches!(&token, TokenTree::Punct(p) if p.as_char() == ',') {
+                entries.push(std::mem::take(&mut entry));
+            } else {
+                entry.push(token);
+            }
+        }
+        if !entry.is_empty() {
+            entries.push(entry);
+        }
+        for entry in entries {
+            out.push_str(&format!("{indent}    {},\n", spaced(&entry)));
+        }
+        out.push_str(&closing);
+        out.push('\n');
+    }
+    out
 }
 
 /// The runtime's table macros: a type name, then `{ entry, … }`, then an optional tail.
@@ -156,7 +213,7 @@ fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
 fn space_items(code: &str) -> String {
     const ITEM_STARTS: &[&str] = &[
         "///", "#[", "pub ", "impl", "fn ", "async fn", "mod ", "const ", "static ", "type ",
-        "struct ", "enum ", "use ",
+        "struct ", "enum ", "use ", "states! ",
     ];
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     let mut prev: Option<&str> = None;
@@ -438,10 +495,28 @@ mod tests {
     /// files (every kind of item the emitters write) and on tokens with inner attributes,
     /// `;`-ended items and a braced expression before a `;`.
     #[test]
+    fn a_states_call_in_a_module_lists_one_slot_a_line() {
+        let text = format_file(
+            "",
+            quote! {
+                pub mod op {
+                    pub struct Inputs {}
+                    states! { MissingA: "a, b" => a, MissingType: "type" => r#type }
+                }
+            },
+        )
+        .expect("formats");
+        assert_eq!(
+            text,
+            "pub mod op {\n    pub struct Inputs {}\n\n    states! {\n        MissingA: \"a, b\" => a,\n        MissingType: \"type\" => r#type,\n    }\n}\n"
+        );
+    }
+
+    #[test]
     fn items_format_as_the_whole_file_does() {
         let whole = |tokens: TokenStream| {
             let file: syn::File = syn::parse2(tokens).expect("parses");
-            space_items(&prettyplease::unparse(&file))
+            space_items(&nested_tables(&prettyplease::unparse(&file)))
         };
         let spec = include_str!("../../spec/enkash-rewards.yaml");
         let api = crate::model(spec).expect("our spec lowers");

@@ -465,31 +465,23 @@ fn op_module(plan: &Plan<'_>, api: &Api) -> TokenStream {
     }
 }
 
-/// The typestate items of an operation's module (nothing when it has no required input).
+/// The typestate items of an operation's module (nothing when it has no required input):
+/// the runtime's `states!` writes a documented `Missing…` marker per required input, each
+/// naming its wire name and setter, and `Empty`.
 fn typestate(states: &[&Input<'_>]) -> TokenStream {
     if states.is_empty() {
         return TokenStream::new();
     }
-    let marker_items = states.iter().map(|i| {
+    let slots = states.iter().map(|i| {
         let m = marker(i);
-        let text = format!(
-            " `{}` has not been set yet: call `.{}(..)` before `.send()`.",
-            i.wire, i.name
-        );
-        quote! {
-            #[doc = #text]
-            #[derive(Debug, Clone, Copy, Default)]
-            pub struct #m;
-        }
+        let wire = i.wire;
+        let setter = ident(&i.name);
+        quote!(#m: #wire => #setter)
     });
-    let missing = states.iter().map(|i| marker(i));
     quote! {
-        #(#marker_items)*
-
-        /// The state of a new builder: every required input missing, one slot each. Each
-        /// setter of a required input makes its slot
-        /// [`Set`](crate::request::typestate::Set).
-        pub type Empty = (#(#missing,)*);
+        states! {
+            #(#slots),*
+        }
     }
 }
 
@@ -820,14 +812,23 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
         let value = ident(&key.setter);
         quote!(let idempotency_key = Some(IdempotencyKey { field: #wire, value: #value.to_string() });)
     });
-    let binding = if fields.is_empty() {
-        quote!(let request)
-    } else {
-        quote!(let mut request)
-    };
-    let start = match path {
-        None => quote!(OperationRequest::of(&SPEC)),
-        Some(path) => quote!(OperationRequest::at(&SPEC, #path)),
+    // `Ok(OperationRequest::of(&SPEC))` when that is all; a longer start reads best bound.
+    let finish = match (path, fields.is_empty()) {
+        (None, true) => quote!(Ok(OperationRequest::of(&SPEC))),
+        (None, false) => quote! {
+            let mut request = OperationRequest::of(&SPEC);
+            #(#fields)*
+            Ok(request)
+        },
+        (Some(path), true) => quote! {
+            let request = OperationRequest::at(&SPEC, #path);
+            Ok(request)
+        },
+        (Some(path), false) => quote! {
+            let mut request = OperationRequest::at(&SPEC, #path);
+            #(#fields)*
+            Ok(request)
+        },
     };
     let spec = operation_spec(op, api);
     let spec_doc = format!(
@@ -855,9 +856,7 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
                 #query_objects
                 #headers
                 #segments
-                #binding = #start;
-                #(#fields)*
-                Ok(request)
+                #finish
             }
         }
     }

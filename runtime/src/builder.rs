@@ -93,7 +93,7 @@ pub mod prelude {
     pub use super::{KeyedWrite, NegotiatedAnswer, OperationInputs, SendFuture, send_request};
     pub use crate::Client;
     pub use crate::multipart::Multipart;
-    pub use crate::request::typestate::{Complete, Fill, Required, take};
+    pub use crate::request::typestate::{Complete, Fill, Required, states, take};
     pub use crate::request::{
         AnswerFormat, Envelope, IdempotencyKey, OperationRequest, OperationSpec, QueryObject,
         RequestBody, RetryClass, Security, encode_path_segment, push_object, push_present,

@@ -573,6 +573,42 @@ pub mod typestate {
     complete!(A B C D E F G H I J K L M N O P Q R S T U V W);
     complete!(A B C D E F G H I J K L M N O P Q R S T U V W X);
 
+    /// An operation's typestate: for each required input, in slot order, a `Missing…`
+    /// marker type documented with the input's wire name and setter, then `Empty`, the
+    /// state of a new builder (every slot missing). Generated code calls it once per
+    /// operation with required inputs:
+    ///
+    /// ```
+    /// mod allocate_coins {
+    ///     enkash_rewards_runtime::request::typestate::states! {
+    ///         MissingCompanyId: "companyId" => company_id,
+    ///         MissingEvent: "event" => event,
+    ///     }
+    /// }
+    /// let _: allocate_coins::Empty = (allocate_coins::MissingCompanyId, allocate_coins::MissingEvent);
+    /// ```
+    #[doc(hidden)]
+    #[macro_export]
+    macro_rules! __states {
+        ($($marker:ident: $wire:literal => $setter:ident),+ $(,)?) => {
+            $(
+                #[doc = concat!(
+                    "`", $wire, "` has not been set yet: call `.", stringify!($setter),
+                    "(..)` before `.send()`."
+                )]
+                #[derive(Debug, Clone, Copy, Default)]
+                pub struct $marker;
+            )+
+
+            /// The state of a new builder: every required input missing, one slot each.
+            /// Each setter of a required input makes its slot `Set`.
+            pub type Empty = ($($marker,)+);
+        };
+    }
+
+    #[doc(hidden)]
+    pub use crate::__states as states;
+
     /// A required input's value. `send()` exists only once the input's setter has been
     /// called, so `None` cannot occur through the builders; it would be reported as an
     /// invalid request, never as a panic.

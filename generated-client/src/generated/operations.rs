@@ -337,31 +337,12 @@ pub mod create_access_token {
         }
     }
 
-    /// `username` has not been set yet: call `.username(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingUsername;
-
-    /// `password` has not been set yet: call `.password(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingPassword;
-
-    /// `grant_type` has not been set yet: call `.grant_type(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingGrantType;
-
-    /// `clientId` has not been set yet: call `.client_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingClientId;
-
-    /// The state of a new builder: every required input missing, one slot each. Each
-    /// setter of a required input makes its slot
-    /// [`Set`](crate::request::typestate::Set).
-    pub type Empty = (
-        MissingUsername,
-        MissingPassword,
-        MissingGrantType,
-        MissingClientId,
-    );
+    states! {
+        MissingUsername: "username" => username,
+        MissingPassword: "password" => password,
+        MissingGrantType: "grant_type" => grant_type,
+        MissingClientId: "clientId" => client_id,
+    }
 }
 
 /// Get an access token
@@ -498,31 +479,12 @@ pub mod create_coin_event {
         }
     }
 
-    /// `configuration` has not been set yet: call `.configuration(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingConfiguration;
-
-    /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingCompanyId;
-
-    /// `event` has not been set yet: call `.event(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingEvent;
-
-    /// `amount` has not been set yet: call `.amount(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingAmount;
-
-    /// The state of a new builder: every required input missing, one slot each. Each
-    /// setter of a required input makes its slot
-    /// [`Set`](crate::request::typestate::Set).
-    pub type Empty = (
-        MissingConfiguration,
-        MissingCompanyId,
-        MissingEvent,
-        MissingAmount,
-    );
+    states! {
+        MissingConfiguration: "configuration" => configuration,
+        MissingCompanyId: "companyId" => company_id,
+        MissingEvent: "event" => event,
+        MissingAmount: "amount" => amount,
+    }
 }
 
 /// Create a coin event configuration
@@ -665,26 +627,12 @@ pub mod allocate_coins {
 
     impl KeyedWrite for Inputs {}
 
-    /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingCompanyId;
-
-    /// `event` has not been set yet: call `.event(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingEvent;
-
-    /// `requestId` has not been set yet: call `.request_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingRequestId;
-
-    /// `userId` has not been set yet: call `.user_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingUserId;
-
-    /// The state of a new builder: every required input missing, one slot each. Each
-    /// setter of a required input makes its slot
-    /// [`Set`](crate::request::typestate::Set).
-    pub type Empty = (MissingCompanyId, MissingEvent, MissingRequestId, MissingUserId);
+    states! {
+        MissingCompanyId: "companyId" => company_id,
+        MissingEvent: "event" => event,
+        MissingRequestId: "requestId" => request_id,
+        MissingUserId: "userId" => user_id,
+    }
 }
 
 /// Allocate coins to a user
@@ -984,14 +932,9 @@ pub mod get_coin_balance {
         }
     }
 
-    /// `userId` has not been set yet: call `.user_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingUserId;
-
-    /// The state of a new builder: every required input missing, one slot each. Each
-    /// setter of a required input makes its slot
-    /// [`Set`](crate::request::typestate::Set).
-    pub type Empty = (MissingUserId,);
+    states! {
+        MissingUserId: "userId" => user_id,
+    }
 }
 
 /// Get a user's coins balance
@@ -1131,41 +1074,14 @@ pub mod create_and_allocate_points {
 
     impl KeyedWrite for Inputs {}
 
-    /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingCompanyId;
-
-    /// `transactionCode` has not been set yet: call `.transaction_code(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingTransactionCode;
-
-    /// `transactionType` has not been set yet: call `.transaction_type(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingTransactionType;
-
-    /// `type` has not been set yet: call `.r#type(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingType;
-
-    /// `loadAmount` has not been set yet: call `.load_amount(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingLoadAmount;
-
-    /// `uniqueReferenceNum` has not been set yet: call `.unique_reference_number(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingUniqueReferenceNumber;
-
-    /// The state of a new builder: every required input missing, one slot each. Each
-    /// setter of a required input makes its slot
-    /// [`Set`](crate::request::typestate::Set).
-    pub type Empty = (
-        MissingCompanyId,
-        MissingTransactionCode,
-        MissingTransactionType,
-        MissingType,
-        MissingLoadAmount,
-        MissingUniqueReferenceNumber,
-    );
+    states! {
+        MissingCompanyId: "companyId" => company_id,
+        MissingTransactionCode: "transactionCode" => transaction_code,
+        MissingTransactionType: "transactionType" => transaction_type,
+        MissingType: "type" => r#type,
+        MissingLoadAmount: "loadAmount" => load_amount,
+        MissingUniqueReferenceNumber: "uniqueReferenceNum" => unique_reference_number,
+    }
 }
 
 /// Create a reward card and allocate or unallocate points
@@ -1531,22 +1447,11 @@ pub mod create_card {
         }
     }
 
-    /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingCompanyId;
-
-    /// `cardAccountId` has not been set yet: call `.card_account_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingCardAccountId;
-
-    /// `loadAmount` has not been set yet: call `.load_amount(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingLoadAmount;
-
-    /// The state of a new builder: every required input missing, one slot each. Each
-    /// setter of a required input makes its slot
-    /// [`Set`](crate::request::typestate::Set).
-    pub type Empty = (MissingCompanyId, MissingCardAccountId, MissingLoadAmount);
+    states! {
+        MissingCompanyId: "companyId" => company_id,
+        MissingCardAccountId: "cardAccountId" => card_account_id,
+        MissingLoadAmount: "loadAmount" => load_amount,
+    }
 }
 
 /// Create a card
@@ -1907,22 +1812,11 @@ pub mod create_sso_token {
         }
     }
 
-    /// `cardAccountId` has not been set yet: call `.card_account_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingCardAccountId;
-
-    /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingCompanyId;
-
-    /// `enkashCardId` has not been set yet: call `.enkash_card_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingEnkashCardId;
-
-    /// The state of a new builder: every required input missing, one slot each. Each
-    /// setter of a required input makes its slot
-    /// [`Set`](crate::request::typestate::Set).
-    pub type Empty = (MissingCardAccountId, MissingCompanyId, MissingEnkashCardId);
+    states! {
+        MissingCardAccountId: "cardAccountId" => card_account_id,
+        MissingCompanyId: "companyId" => company_id,
+        MissingEnkashCardId: "enkashCardId" => enkash_card_id,
+    }
 }
 
 /// Create a single sign-on token for a reward card holder
@@ -2038,31 +1932,12 @@ pub mod bulk_create_and_allocate_points {
         }
     }
 
-    /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingCompanyId;
-
-    /// `cardAccountId` has not been set yet: call `.card_account_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingCardAccountId;
-
-    /// `isPointsAllocation` has not been set yet: call `.is_points_allocation(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingIsPointsAllocation;
-
-    /// `body` has not been set yet: call `.body(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingBody;
-
-    /// The state of a new builder: every required input missing, one slot each. Each
-    /// setter of a required input makes its slot
-    /// [`Set`](crate::request::typestate::Set).
-    pub type Empty = (
-        MissingCompanyId,
-        MissingCardAccountId,
-        MissingIsPointsAllocation,
-        MissingBody,
-    );
+    states! {
+        MissingCompanyId: "companyId" => company_id,
+        MissingCardAccountId: "cardAccountId" => card_account_id,
+        MissingIsPointsAllocation: "isPointsAllocation" => is_points_allocation,
+        MissingBody: "body" => body,
+    }
 }
 
 /// Create users and allocate points in bulk
@@ -2203,18 +2078,10 @@ pub mod get_reward_account_details {
         }
     }
 
-    /// `cardAccountId` has not been set yet: call `.card_account_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingCardAccountId;
-
-    /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingCompanyId;
-
-    /// The state of a new builder: every required input missing, one slot each. Each
-    /// setter of a required input makes its slot
-    /// [`Set`](crate::request::typestate::Set).
-    pub type Empty = (MissingCardAccountId, MissingCompanyId);
+    states! {
+        MissingCardAccountId: "cardAccountId" => card_account_id,
+        MissingCompanyId: "companyId" => company_id,
+    }
 }
 
 /// Get a reward account's balance and totals
@@ -2344,18 +2211,10 @@ pub mod search_reward_cards {
         }
     }
 
-    /// `cardAccountId` has not been set yet: call `.card_account_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingCardAccountId;
-
-    /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingCompanyId;
-
-    /// The state of a new builder: every required input missing, one slot each. Each
-    /// setter of a required input makes its slot
-    /// [`Set`](crate::request::typestate::Set).
-    pub type Empty = (MissingCardAccountId, MissingCompanyId);
+    states! {
+        MissingCardAccountId: "cardAccountId" => card_account_id,
+        MissingCompanyId: "companyId" => company_id,
+    }
 }
 
 /// Look up the users and cards of a card account
@@ -2534,31 +2393,12 @@ pub mod get_transaction_details {
         }
     }
 
-    /// `companyId` has not been set yet: call `.company_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingCompanyId;
-
-    /// `cardAccountId` has not been set yet: call `.card_account_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingCardAccountId;
-
-    /// `enKashCardId` has not been set yet: call `.en_kash_card_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingEnKashCardId;
-
-    /// `pgReferenceNumber` has not been set yet: call `.pg_reference_number(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingPgReferenceNumber;
-
-    /// The state of a new builder: every required input missing, one slot each. Each
-    /// setter of a required input makes its slot
-    /// [`Set`](crate::request::typestate::Set).
-    pub type Empty = (
-        MissingCompanyId,
-        MissingCardAccountId,
-        MissingEnKashCardId,
-        MissingPgReferenceNumber,
-    );
+    states! {
+        MissingCompanyId: "companyId" => company_id,
+        MissingCardAccountId: "cardAccountId" => card_account_id,
+        MissingEnKashCardId: "enKashCardId" => en_kash_card_id,
+        MissingPgReferenceNumber: "pgReferenceNumber" => pg_reference_number,
+    }
 }
 
 /// Look up a card's transactions by your reference number
@@ -2743,14 +2583,9 @@ pub mod get_cart {
         }
     }
 
-    /// `product` has not been set yet: call `.product(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingProduct;
-
-    /// The state of a new builder: every required input missing, one slot each. Each
-    /// setter of a required input makes its slot
-    /// [`Set`](crate::request::typestate::Set).
-    pub type Empty = (MissingProduct,);
+    states! {
+        MissingProduct: "product" => product,
+    }
 }
 
 /// Get the user's carts
@@ -2903,22 +2738,11 @@ pub mod add_to_cart {
         }
     }
 
-    /// `product` has not been set yet: call `.product(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingProduct;
-
-    /// `productCatalogId` has not been set yet: call `.product_catalog_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingProductCatalogId;
-
-    /// `items` has not been set yet: call `.items(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingItems;
-
-    /// The state of a new builder: every required input missing, one slot each. Each
-    /// setter of a required input makes its slot
-    /// [`Set`](crate::request::typestate::Set).
-    pub type Empty = (MissingProduct, MissingProductCatalogId, MissingItems);
+    states! {
+        MissingProduct: "product" => product,
+        MissingProductCatalogId: "productCatalogId" => product_catalog_id,
+        MissingItems: "items" => items,
+    }
 }
 
 /// Add vouchers to the user's cart
@@ -3025,22 +2849,11 @@ pub mod update_cart {
         }
     }
 
-    /// `product` has not been set yet: call `.product(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingProduct;
-
-    /// `cartId` has not been set yet: call `.cart_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingCartId;
-
-    /// `items` has not been set yet: call `.items(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingItems;
-
-    /// The state of a new builder: every required input missing, one slot each. Each
-    /// setter of a required input makes its slot
-    /// [`Set`](crate::request::typestate::Set).
-    pub type Empty = (MissingProduct, MissingCartId, MissingItems);
+    states! {
+        MissingProduct: "product" => product,
+        MissingCartId: "cartId" => cart_id,
+        MissingItems: "items" => items,
+    }
 }
 
 /// Change the quantities in a cart
@@ -3291,31 +3104,12 @@ pub mod create_order {
 
     impl KeyedWrite for Inputs {}
 
-    /// `denomination` has not been set yet: call `.denomination(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingDenomination;
-
-    /// `orderReferenceId` has not been set yet: call `.order_reference_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingOrderReferenceId;
-
-    /// `productCatalogId` has not been set yet: call `.product_catalog_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingProductCatalogId;
-
-    /// `quantity` has not been set yet: call `.quantity(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingQuantity;
-
-    /// The state of a new builder: every required input missing, one slot each. Each
-    /// setter of a required input makes its slot
-    /// [`Set`](crate::request::typestate::Set).
-    pub type Empty = (
-        MissingDenomination,
-        MissingOrderReferenceId,
-        MissingProductCatalogId,
-        MissingQuantity,
-    );
+    states! {
+        MissingDenomination: "denomination" => denomination,
+        MissingOrderReferenceId: "orderReferenceId" => order_reference_id,
+        MissingProductCatalogId: "productCatalogId" => product_catalog_id,
+        MissingQuantity: "quantity" => quantity,
+    }
 }
 
 /// Order vouchers
@@ -3482,18 +3276,10 @@ pub mod search_orders {
         }
     }
 
-    /// `limit` has not been set yet: call `.limit(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingLimit;
-
-    /// `offset` has not been set yet: call `.offset(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingOffset;
-
-    /// The state of a new builder: every required input missing, one slot each. Each
-    /// setter of a required input makes its slot
-    /// [`Set`](crate::request::typestate::Set).
-    pub type Empty = (MissingLimit, MissingOffset);
+    states! {
+        MissingLimit: "limit" => limit,
+        MissingOffset: "offset" => offset,
+    }
 }
 
 /// Search orders, one page at a time
@@ -3775,14 +3561,9 @@ pub mod fetch_order_details_legacy {
         }
     }
 
-    /// `orderId` has not been set yet: call `.order_id(..)` before `.send()`.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct MissingOrderId;
-
-    /// The state of a new builder: every required input missing, one slot each. Each
-    /// setter of a required input makes its slot
-    /// [`Set`](crate::request::typestate::Set).
-    pub type Empty = (MissingOrderId,);
+    states! {
+        MissingOrderId: "orderId" => order_id,
+    }
 }
 
 /// Fetch an order and its vouchers (older endpoint)
