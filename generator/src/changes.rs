@@ -4,9 +4,10 @@
 //! the semver bump that implies, and a CHANGELOG entry.
 //!
 //! The classes follow from what the generator emits, which is why they live here and not
-//! in a generic OpenAPI differ: a type only decoded (`decode_only`) is `#[non_exhaustive]`
-//! so a new field is compatible, while a request type is built by callers with a struct
-//! literal, so any new field breaks them; enums are `#[non_exhaustive]` with an `Unknown`
+//! in a generic OpenAPI differ: a type no caller builds (`built_by_callers` false: only
+//! decoded, or a body built from a builder's setters) is `#[non_exhaustive]` so a new field
+//! is compatible, while a type callers build takes a struct literal, so any new field breaks
+//! them; enums are `#[non_exhaustive]` with an `Unknown`
 //! variant, unions are not; a required input is a typestate slot, so adding one breaks every
 //! call site; a retry class is behaviour even when no type changes.
 
@@ -561,7 +562,7 @@ fn refs_of(t: &TypeDef) -> Vec<TypeRef> {
     }
 }
 
-/// How a type is used, for the wire classes: sent (`!decode_only`) and/or received.
+/// How a type is used, for the wire classes: sent and/or received.
 #[derive(Clone, Copy)]
 struct Use {
     sent: bool,
@@ -581,7 +582,7 @@ fn compare_types(base: &Api, head: &Api, out: &mut Vec<Change>) {
             continue;
         };
         let used = Use {
-            sent: !t.decode_only || !n.decode_only,
+            sent: t.sent || n.sent,
             received: received.contains(&t.name) || received_new.contains(&t.name),
         };
         match (&t.kind, &n.kind) {
@@ -635,18 +636,18 @@ fn compare_types(base: &Api, head: &Api, out: &mut Vec<Change>) {
             }
             _ => {}
         }
-        if t.decode_only && !n.decode_only {
+        if !t.built_by_callers && n.built_by_callers {
             p.add(
                 RCompat,
                 WCompat,
-                "now also sent in requests: no longer `#[non_exhaustive]`, so later new fields break struct literals".to_owned(),
+                "now built by callers (a request input): no longer `#[non_exhaustive]`, so later new fields break struct literals".to_owned(),
             );
         }
-        if !t.decode_only && n.decode_only {
+        if t.built_by_callers && !n.built_by_callers {
             p.add(
                 RBreak,
                 WCompat,
-                "now only received: `#[non_exhaustive]`, so struct literals no longer compile"
+                "no longer built by callers: `#[non_exhaustive]`, so struct literals no longer compile"
                     .to_owned(),
             );
         }
@@ -690,7 +691,7 @@ fn compare_fields(a: &[Field], b: &[Field], t: &TypeDef, n: &TypeDef, used: Use,
     let new: BTreeMap<&str, &Field> = b.iter().map(|f| (f.wire.as_str(), f)).collect();
     // Callers build a type that is sent with a struct literal; one only received is
     // `#[non_exhaustive]`.
-    let literal = !t.decode_only && !n.decode_only;
+    let literal = t.built_by_callers && n.built_by_callers;
     for (wire, f) in &old {
         match new.get(wire) {
             None => {

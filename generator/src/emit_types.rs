@@ -28,7 +28,7 @@ fn type_def(t: &TypeDef, api: &Api) -> TokenStream {
     let deprecated = t.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&t.name);
     let body = match &t.kind {
-        TypeKind::Struct(s) => struct_def(&t.name, s, t.decode_only, api),
+        TypeKind::Struct(s) => struct_def(&t.name, s, t.built_by_callers, api),
         TypeKind::StringEnum(vs) => string_enum(&t.name, vs),
         TypeKind::IntEnum(vs) => int_enum(&t.name, vs),
         TypeKind::Union(vs) => union(&t.name, vs, api),
@@ -80,7 +80,7 @@ fn extra_type(ty: &TypeRef) -> TokenStream {
     }
 }
 
-fn struct_def(name: &str, s: &Struct, decode_only: bool, api: &Api) -> TokenStream {
+fn struct_def(name: &str, s: &Struct, built_by_callers: bool, api: &Api) -> TokenStream {
     let ty_name = ident(name);
     let all_eq = s.fields.iter().all(|f| api.is_eq(&f.ty))
         && s.extra.as_ref().is_none_or(|(_, t)| api.is_eq(t));
@@ -90,9 +90,9 @@ fn struct_def(name: &str, s: &Struct, decode_only: bool, api: &Api) -> TokenStre
     // A type callers send is built with its required members (`new`), or, without any,
     // from `Default`; either way the optional ones are `None` and the kept ones empty.
     let required = s.fields.iter().filter(|f| f.required).count();
-    let default = (!decode_only && required == 0).then(|| quote!(Default,));
+    let default = (built_by_callers && required == 0).then(|| quote!(Default,));
     let derive = quote!(#[derive(#debug #default Clone, PartialEq, #eq)]);
-    let constructor = (!decode_only && required > 0).then(|| constructor(name, s));
+    let constructor = (built_by_callers && required > 0).then(|| constructor(name, s));
     let fields = s.fields.iter().map(field);
     let extra = s.extra.as_ref().map(|(extra, ty)| {
         let extra = ident(extra);
@@ -104,7 +104,7 @@ fn struct_def(name: &str, s: &Struct, decode_only: bool, api: &Api) -> TokenStre
     });
     let debug = has_secret.then(|| redacting_debug(name, s));
     let codec = struct_codec(name, s, api);
-    let non_exhaustive = decode_only.then(|| quote!(#[non_exhaustive]));
+    let non_exhaustive = (!built_by_callers).then(|| quote!(#[non_exhaustive]));
     quote! {
         #derive
         #non_exhaustive

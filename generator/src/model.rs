@@ -222,10 +222,15 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// Facts emission reads (equality, alias target, text form), decided by lowering.
     pub facts: TypeFacts,
-    /// Reached from no request (a response type, or a shared schema no operation sends):
-    /// callers only ever decode it, so it is `#[non_exhaustive]` and the next field the
-    /// server adds is not a breaking change. Decided by lowering's usage pass.
-    pub decode_only: bool,
+    /// Reached from a request: the client encodes it (as a parameter, a body or a body's
+    /// member). Decided by lowering's usage pass.
+    pub sent: bool,
+    /// Built by callers: reached from an input they give (a parameter, a whole body, or a
+    /// member of a body the builder spreads into setters), so it has `new` (or `Default`).
+    /// A type no caller builds (a response type, a shared schema no operation sends, a body
+    /// built from the setters' values) is `#[non_exhaustive]`: the next field the server
+    /// adds is not a breaking change. Decided by lowering's usage pass.
+    pub built_by_callers: bool,
 }
 
 #[derive(Debug, Clone)]

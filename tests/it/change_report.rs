@@ -105,6 +105,10 @@ const BLIND_SPOTS: &[(&str, &str)] = &[
         "new_required_query_parameter",
         "the builder gains a defaulted state parameter and `send()` a bound on it; it has no lint for a new bound on an inherent method",
     ),
+    (
+        "new_required_body_field",
+        "as for a new required query parameter: the builder's state gains a slot; the body type, which the builder fills from its setters, is `#[non_exhaustive]`, so its new field breaks no struct literal",
+    ),
 ];
 
 /// cargo-semver-checks, a checker we did not write, judges each rule's pair of generated

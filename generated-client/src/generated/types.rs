@@ -244,6 +244,7 @@ crate::serde_helpers::object!(CoinEvent {
 ///
 /// Schema: `#/components/schemas/CreateCoinEventRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CreateCoinEventRequest {
     /// The `configuration` member: a [`CoinConfiguration`](crate::types::CoinConfiguration).
     pub configuration: crate::types::CoinConfiguration,
@@ -257,24 +258,6 @@ pub struct CreateCoinEventRequest {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl CreateCoinEventRequest {
-    /// The value with its required members; the optional ones are `None` and no other member is kept.
-    pub fn new(
-        configuration: impl Into<crate::types::CoinConfiguration>,
-        company_id: impl Into<String>,
-        event: impl Into<String>,
-        amount: impl Into<i64>,
-    ) -> Self {
-        Self {
-            configuration: configuration.into(),
-            company_id: company_id.into(),
-            event: event.into(),
-            amount: amount.into(),
-            extra: Default::default(),
-        }
-    }
-}
-
 crate::serde_helpers::object!(CreateCoinEventRequest {
     configuration: required read "configuration",
     company_id: required read "companyId",
@@ -285,7 +268,8 @@ crate::serde_helpers::object!(CreateCoinEventRequest {
 /// Body of Update Event; every field is optional, send only what changes.
 ///
 /// Schema: `#/components/schemas/UpdateCoinEventRequest`.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct UpdateCoinEventRequest {
     /// New number of coins awarded for the event.
     pub amount: Option<i64>,
@@ -310,6 +294,7 @@ crate::serde_helpers::object!(UpdateCoinEventRequest {
 ///
 /// Schema: `#/components/schemas/AllocateCoinsRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AllocateCoinsRequest {
     /// EnKash company id whose coin configuration applies.
     pub company_id: String,
@@ -321,24 +306,6 @@ pub struct AllocateCoinsRequest {
     pub user_id: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-impl AllocateCoinsRequest {
-    /// The value with its required members; the optional ones are `None` and no other member is kept.
-    pub fn new(
-        company_id: impl Into<String>,
-        event: impl Into<String>,
-        request_id: impl Into<String>,
-        user_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            company_id: company_id.into(),
-            event: event.into(),
-            request_id: request_id.into(),
-            user_id: user_id.into(),
-            extra: Default::default(),
-        }
-    }
 }
 
 crate::serde_helpers::object!(AllocateCoinsRequest {
@@ -390,6 +357,7 @@ crate::values::string_enum!(PointsOperation {
 ///
 /// Schema: `#/components/schemas/CreateAndAllocatePointsRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CreateAndAllocatePointsRequest {
     /// EnKash company id.
     pub company_id: String,
@@ -421,35 +389,6 @@ pub struct CreateAndAllocatePointsRequest {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl CreateAndAllocatePointsRequest {
-    /// The value with its required members; the optional ones are `None` and no other member is kept.
-    pub fn new(
-        company_id: impl Into<String>,
-        transaction_code: impl Into<String>,
-        transaction_type: impl Into<crate::types::TransactionType>,
-        r#type: impl Into<crate::types::PointsOperation>,
-        load_amount: impl Into<rust_decimal::Decimal>,
-        unique_reference_number: impl Into<String>,
-    ) -> Self {
-        Self {
-            company_id: company_id.into(),
-            card_account_id: None,
-            enkash_card_id: None,
-            transaction_code: transaction_code.into(),
-            transaction_type: transaction_type.into(),
-            r#type: r#type.into(),
-            email: None,
-            mobile: None,
-            title: None,
-            first_name: None,
-            gender: None,
-            load_amount: load_amount.into(),
-            unique_reference_number: unique_reference_number.into(),
-            extra: Default::default(),
-        }
-    }
-}
-
 crate::serde_helpers::object!(CreateAndAllocatePointsRequest {
     company_id: required read "companyId",
     card_account_id: optional read "cardAccountId",
@@ -470,6 +409,7 @@ crate::serde_helpers::object!(CreateAndAllocatePointsRequest {
 ///
 /// Schema: `#/components/schemas/CreateCardRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CreateCardRequest {
     /// Existing EnKash user id of the card holder, if any.
     pub user_id: Option<String>,
@@ -525,45 +465,6 @@ pub struct CreateCardRequest {
     pub delivery_pincode: Option<String>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-impl CreateCardRequest {
-    /// The value with its required members; the optional ones are `None` and no other member is kept.
-    pub fn new(
-        company_id: impl Into<String>,
-        card_account_id: impl Into<String>,
-        load_amount: impl Into<rust_decimal::Decimal>,
-    ) -> Self {
-        Self {
-            user_id: None,
-            company_id: company_id.into(),
-            card_account_id: card_account_id.into(),
-            email: None,
-            mobile: None,
-            title: None,
-            first_name: None,
-            middle_name: None,
-            last_name: None,
-            gender: None,
-            special_date: None,
-            address: None,
-            address2: None,
-            city: None,
-            state: None,
-            country: None,
-            pincode: None,
-            load_amount: load_amount.into(),
-            physical_card: None,
-            physical_delivery_address_flag: None,
-            delivery_address: None,
-            delivery_address2: None,
-            delivery_city: None,
-            delivery_state: None,
-            delivery_country: None,
-            delivery_pincode: None,
-            extra: Default::default(),
-        }
-    }
 }
 
 crate::serde_helpers::object!(CreateCardRequest {
@@ -1044,6 +945,7 @@ crate::values::string_enum!(AccessTokenRequestGrantType {
 ///
 /// Schema: `#/components/schemas/AccessTokenRequest`.
 #[derive(Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AccessTokenRequest {
     /// Registered mobile number or email.
     pub username: String,
@@ -1055,24 +957,6 @@ pub struct AccessTokenRequest {
     pub client_id: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-impl AccessTokenRequest {
-    /// The value with its required members; the optional ones are `None` and no other member is kept.
-    pub fn new(
-        username: impl Into<String>,
-        password: impl Into<String>,
-        grant_type: impl Into<crate::types::AccessTokenRequestGrantType>,
-        client_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            username: username.into(),
-            password: password.into(),
-            grant_type: grant_type.into(),
-            client_id: client_id.into(),
-            extra: Default::default(),
-        }
-    }
 }
 
 impl std::fmt::Debug for AccessTokenRequest {
@@ -1167,6 +1051,7 @@ crate::serde_helpers::object!(EnKashEnvelope {
 
 /// Schema: `#/components/schemas/SsoTokenRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SsoTokenRequest {
     /// Card account id.
     pub card_account_id: String,
@@ -1176,22 +1061,6 @@ pub struct SsoTokenRequest {
     pub enkash_card_id: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-impl SsoTokenRequest {
-    /// The value with its required members; the optional ones are `None` and no other member is kept.
-    pub fn new(
-        card_account_id: impl Into<String>,
-        company_id: impl Into<String>,
-        enkash_card_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            card_account_id: card_account_id.into(),
-            company_id: company_id.into(),
-            enkash_card_id: enkash_card_id.into(),
-            extra: Default::default(),
-        }
-    }
 }
 
 crate::serde_helpers::object!(SsoTokenRequest {
@@ -1352,6 +1221,7 @@ crate::serde_helpers::object!(BulkAllocatedRow {
 
 /// Schema: `#/components/schemas/RewardAccountRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct RewardAccountRequest {
     /// Card account id received at onboarding.
     pub card_account_id: String,
@@ -1359,20 +1229,6 @@ pub struct RewardAccountRequest {
     pub company_id: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-impl RewardAccountRequest {
-    /// The value with its required members; the optional ones are `None` and no other member is kept.
-    pub fn new(
-        card_account_id: impl Into<String>,
-        company_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            card_account_id: card_account_id.into(),
-            company_id: company_id.into(),
-            extra: Default::default(),
-        }
-    }
 }
 
 crate::serde_helpers::object!(RewardAccountRequest {
@@ -1526,6 +1382,7 @@ crate::serde_helpers::object!(CardHolder {
 
 /// Schema: `#/components/schemas/CardSearchRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CardSearchRequest {
     /// Card account id.
     pub card_account_id: String,
@@ -1535,21 +1392,6 @@ pub struct CardSearchRequest {
     pub en_kash_card_id: Option<String>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-impl CardSearchRequest {
-    /// The value with its required members; the optional ones are `None` and no other member is kept.
-    pub fn new(
-        card_account_id: impl Into<String>,
-        company_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            card_account_id: card_account_id.into(),
-            company_id: company_id.into(),
-            en_kash_card_id: None,
-            extra: Default::default(),
-        }
-    }
 }
 
 crate::serde_helpers::object!(CardSearchRequest {
@@ -1619,6 +1461,7 @@ crate::serde_helpers::object!(CardPage {
 
 /// Schema: `#/components/schemas/TransactionSearchRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct TransactionSearchRequest {
     /// Company id.
     pub company_id: String,
@@ -1654,36 +1497,6 @@ pub struct TransactionSearchRequest {
     pub txn_date_to: Option<String>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-impl TransactionSearchRequest {
-    /// The value with its required members; the optional ones are `None` and no other member is kept.
-    pub fn new(
-        company_id: impl Into<String>,
-        card_account_id: impl Into<String>,
-        en_kash_card_id: impl Into<String>,
-        pg_reference_number: impl Into<String>,
-    ) -> Self {
-        Self {
-            company_id: company_id.into(),
-            company_name: None,
-            card_holder_name: None,
-            user_id: None,
-            card_account_id: card_account_id.into(),
-            en_kash_card_id: en_kash_card_id.into(),
-            status: None,
-            en_kash_transaction_ids: None,
-            en_kash_transaction_id: None,
-            card_transaction_type: None,
-            amount_from: None,
-            amount_to: None,
-            pg_reference_numbers: None,
-            pg_reference_number: pg_reference_number.into(),
-            txn_date_from: None,
-            txn_date_to: None,
-            extra: Default::default(),
-        }
-    }
 }
 
 crate::serde_helpers::object!(TransactionSearchRequest {
@@ -1894,6 +1707,7 @@ crate::serde_helpers::object!(CartItemInput {
 
 /// Schema: `#/components/schemas/AddToCartRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AddToCartRequest {
     /// Product catalog id.
     pub product_catalog_id: String,
@@ -1901,20 +1715,6 @@ pub struct AddToCartRequest {
     pub items: std::collections::BTreeMap<String, crate::types::CartItemInput>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-impl AddToCartRequest {
-    /// The value with its required members; the optional ones are `None` and no other member is kept.
-    pub fn new(
-        product_catalog_id: impl Into<String>,
-        items: impl Into<std::collections::BTreeMap<String, crate::types::CartItemInput>>,
-    ) -> Self {
-        Self {
-            product_catalog_id: product_catalog_id.into(),
-            items: items.into(),
-            extra: Default::default(),
-        }
-    }
 }
 
 crate::serde_helpers::object!(AddToCartRequest {
@@ -1950,6 +1750,7 @@ crate::serde_helpers::object!(AddToCartResponse {
 
 /// Schema: `#/components/schemas/UpdateCartRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct UpdateCartRequest {
     /// The cart's id (`id` in getCart's answer).
     pub cart_id: i64,
@@ -1957,20 +1758,6 @@ pub struct UpdateCartRequest {
     pub items: std::collections::BTreeMap<String, crate::types::CartItemInput>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-impl UpdateCartRequest {
-    /// The value with its required members; the optional ones are `None` and no other member is kept.
-    pub fn new(
-        cart_id: impl Into<i64>,
-        items: impl Into<std::collections::BTreeMap<String, crate::types::CartItemInput>>,
-    ) -> Self {
-        Self {
-            cart_id: cart_id.into(),
-            items: items.into(),
-            extra: Default::default(),
-        }
-    }
 }
 
 crate::serde_helpers::object!(UpdateCartRequest {
@@ -2058,6 +1845,7 @@ crate::serde_helpers::object!(ProductCatalog {
 
 /// Schema: `#/components/schemas/CreateOrderRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CreateOrderRequest {
     /// The denomination (face value) to order.
     pub denomination: i64,
@@ -2069,24 +1857,6 @@ pub struct CreateOrderRequest {
     pub quantity: i64,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-impl CreateOrderRequest {
-    /// The value with its required members; the optional ones are `None` and no other member is kept.
-    pub fn new(
-        denomination: impl Into<i64>,
-        order_reference_id: impl Into<String>,
-        product_catalog_id: impl Into<String>,
-        quantity: impl Into<i64>,
-    ) -> Self {
-        Self {
-            denomination: denomination.into(),
-            order_reference_id: order_reference_id.into(),
-            product_catalog_id: product_catalog_id.into(),
-            quantity: quantity.into(),
-            extra: Default::default(),
-        }
-    }
 }
 
 crate::serde_helpers::object!(CreateOrderRequest {
@@ -2125,7 +1895,8 @@ crate::serde_helpers::object!(CreateOrderResponse {
 /// A filter; every field is optional.
 ///
 /// Schema: `#/components/schemas/OrderSearchRequest`.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrderSearchRequest {
     /// The `aggregator` member.
     pub aggregator: Option<String>,
@@ -2213,21 +1984,12 @@ crate::serde_helpers::object!(OrderSearchResponse {
 
 /// Schema: `#/components/schemas/OrderDetailsRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrderDetailsRequest {
     /// Your partner order reference id.
     pub order_id: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-impl OrderDetailsRequest {
-    /// The value with its required members; the optional ones are `None` and no other member is kept.
-    pub fn new(order_id: impl Into<String>) -> Self {
-        Self {
-            order_id: order_id.into(),
-            extra: Default::default(),
-        }
-    }
 }
 
 crate::serde_helpers::object!(OrderDetailsRequest {

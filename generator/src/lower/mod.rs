@@ -134,7 +134,7 @@ pub fn lower_with(spec: &OpenAPI, partial: bool) -> Result<(Api, partial::Skippe
     let mut operations = l.lower_operations();
     l.check_outcome_lookups(&operations);
     l.mark_recursive_fields(&mut operations);
-    l.mark_decode_only(&operations);
+    l.mark_usage(&operations);
     l.check_binary_fields(&operations);
     let token_endpoint = l.token_endpoint(&operations);
     l.break_alias_cycles();
@@ -355,7 +355,8 @@ impl<'a> Lowerer<'a> {
             deprecated,
             kind,
             facts: TypeFacts::default(),
-            decode_only: false,
+            sent: false,
+            built_by_callers: false,
         });
     }
 

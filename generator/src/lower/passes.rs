@@ -81,20 +81,35 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Boxes fields through which a type contains itself, so it has a finite size.
-    /// Marks the types no request reaches (see [`TypeDef::decode_only`]).
-    pub(super) fn mark_decode_only(&mut self, operations: &[Operation]) {
+    /// Marks the types requests reach ([`TypeDef::sent`]) and the ones callers build
+    /// ([`TypeDef::built_by_callers`]): the same, but for a body the builder spreads into
+    /// setters, which callers never build (its members' types they do).
+    pub(super) fn mark_usage(&mut self, operations: &[Operation]) {
         let reach = |roots: Vec<&TypeRef>| reached(&self.types, roots);
-        let requests = reach(
+        let sent = reach(
+            operations
+                .iter()
+                .flat_map(|op| inputs(op).chain(op.body.iter().map(|b| &b.ty)))
+                .collect(),
+        );
+        let built = reach(
             operations
                 .iter()
                 .flat_map(|op| {
-                    let params = op.path_params.iter().chain(&op.params).map(|p| &p.ty);
-                    params.chain(op.body.iter().map(|b| &b.ty))
+                    let body: Vec<&TypeRef> = match &op.body {
+                        Some(b) => match &b.fields {
+                            Some(fields) => fields.iter().map(|(_, f)| &f.ty).collect(),
+                            None => vec![&b.ty],
+                        },
+                        None => Vec::new(),
+                    };
+                    inputs(op).chain(body)
                 })
                 .collect(),
         );
         for (i, t) in self.types.iter_mut().enumerate() {
-            t.decode_only = !requests.contains(&i);
+            t.sent = sent.contains(&i);
+            t.built_by_callers = built.contains(&i);
         }
     }
 
@@ -275,8 +290,11 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// Named types a type contains inline (not behind a `Vec` or map).
-/// Every type reference a type's definition holds (fields, catch-all, variants, target).
+/// The types of an operation's parameters (path, query, header).
+fn inputs(op: &Operation) -> impl Iterator<Item = &TypeRef> {
+    op.path_params.iter().chain(&op.params).map(|p| &p.ty)
+}
+
 /// The indexes of the types `roots` reach, at any depth.
 fn reached(types: &[TypeDef], roots: Vec<&TypeRef>) -> BTreeSet<usize> {
     let index = type_index(types);
@@ -306,6 +324,7 @@ fn holds_bytes(ty: &TypeRef) -> bool {
     }
 }
 
+/// Every type reference a type's definition holds (fields, catch-all, variants, target).
 pub(super) fn type_refs(kind: &TypeKind) -> Vec<&TypeRef> {
     match kind {
         TypeKind::Struct(s) => s
@@ -480,9 +499,9 @@ mod tests {
     use crate::model::*;
 
     #[test]
-    fn recursion_is_boxed_and_decode_only_types_are_marked() {
+    fn recursion_is_boxed_and_what_callers_build_is_marked() {
         let api = lower_yaml(
-            "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /n:\n    post:\n      operationId: post\n      requestBody:\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/In'}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Node'}\ncomponents:\n  schemas:\n    In:\n      type: object\n      properties:\n        name: {type: string}\n    Node:\n      type: object\n      properties:\n        next: {$ref: '#/components/schemas/Node'}\n",
+            "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /n:\n    post:\n      operationId: post\n      requestBody:\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/In'}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Node'}\ncomponents:\n  schemas:\n    In:\n      type: object\n      properties:\n        name: {type: string}\n        tag: {$ref: '#/components/schemas/Tag'}\n    Tag:\n      type: object\n      properties:\n        label: {type: string}\n    Node:\n      type: object\n      properties:\n        next: {$ref: '#/components/schemas/Node'}\n",
         )
         .expect("valid");
         let ty = |name: &str| api.types.iter().find(|t| t.name == name).expect(name);
@@ -490,7 +509,12 @@ mod tests {
             panic!("a struct")
         };
         assert!(node.fields[0].boxed, "Node contains itself");
-        assert!(ty("Node").decode_only);
-        assert!(!ty("In").decode_only, "callers build request types");
+        assert!(
+            !ty("Node").sent && !ty("Node").built_by_callers,
+            "only decoded"
+        );
+        // The body is spread into setters: the client builds it, callers build its members.
+        assert!(ty("In").sent && !ty("In").built_by_callers);
+        assert!(ty("Tag").sent && ty("Tag").built_by_callers);
     }
 }
