@@ -27,7 +27,7 @@ use crate::emit::{doc_lines, example_section, ident, rust_type, sections};
 use crate::emit_types::Optionality;
 use crate::model::InputKind as Where;
 use crate::model::{
-    AnswerMedia, Api, BodyEncoding, Constraints, EnvelopeFields, Operation, PartKind,
+    AnswerMedia, Api, BodyEncoding, Constraints, EnvelopeFields, Operation, PartKind, PathPart,
     QueryEncoding, RetryKind, Security, SharedEnvelope, TypeKind, TypeRef,
 };
 use crate::naming::bare;
@@ -1081,7 +1081,6 @@ fn check(i: &Input<'_>) -> TokenStream {
 
 /// The statements encoding the path inputs, and the path expression.
 fn path_expr(plan: &Plan<'_>) -> (TokenStream, Option<TokenStream>) {
-    let op = plan.op;
     let path_inputs: Vec<&Input<'_>> = plan
         .inputs
         .iter()
@@ -1090,30 +1089,29 @@ fn path_expr(plan: &Plan<'_>) -> (TokenStream, Option<TokenStream>) {
     if path_inputs.is_empty() {
         return (TokenStream::new(), None);
     }
+    // Path inputs come first among the inputs, in `path_params` order.
     let mut fmt = String::new();
     let mut args = Vec::new();
-    let mut segments = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(start) = rest.find('{') {
-        fmt.push_str(&rest[..start]);
-        let Some(len) = rest[start..].find('}') else {
-            break;
-        };
-        let name = &rest[start + 1..start + len];
-        if let Some(i) = path_inputs.iter().find(|i| i.wire == name) {
-            let n = ident(&i.name);
-            fmt.push_str("{}");
-            // Encoded first, so the `format!` (which prettyplease leaves as tokens) stays plain.
-            segments.push(if matches!(i.ty, TypeRef::String) {
-                quote!(let #n = encode_path_segment(&#n);)
-            } else {
-                quote!(let #n = encode_path_segment(&#n.to_string());)
-            });
-            args.push(quote!(#n));
+    for part in &plan.op.path_parts {
+        match part {
+            PathPart::Text(text) => fmt.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathPart::Param(n) => {
+                if let Some(i) = path_inputs.get(*n) {
+                    fmt.push_str("{}");
+                    args.push(ident(&i.name));
+                }
+            }
         }
-        rest = &rest[start + len + 1..];
     }
-    fmt.push_str(rest);
+    // Encoded first, so the `format!` (which prettyplease leaves as tokens) stays plain.
+    let segments = path_inputs.iter().map(|i| {
+        let n = ident(&i.name);
+        if matches!(i.ty, TypeRef::String) {
+            quote!(let #n = encode_path_segment(&#n);)
+        } else {
+            quote!(let #n = encode_path_segment(&#n.to_string());)
+        }
+    });
     (
         quote!(#(#segments)*),
         Some(quote!(format!(#fmt, #(#args),*))),

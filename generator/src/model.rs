@@ -348,6 +348,15 @@ pub struct UnionVariant {
     pub boxed: bool,
 }
 
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    /// Sent as written.
+    Text(String),
+    /// Filled by the `n`th path parameter (of `Operation::path_params`), encoded.
+    Param(usize),
+}
+
 #[derive(Debug, Clone)]
 pub struct Operation {
     /// The spec's `operationId`, or one made from the method and path.
@@ -362,6 +371,8 @@ pub struct Operation {
     pub description: Option<String>,
     pub deprecated: bool,
     pub path_params: Vec<Param>,
+    /// `path` in pieces, as the request's path is made from it.
+    pub path_parts: Vec<PathPart>,
     /// Query and header parameters, set through the builder.
     pub params: Vec<Param>,
     pub body: Option<Body>,

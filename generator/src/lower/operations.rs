@@ -138,6 +138,7 @@ impl<'a> Lowerer<'a> {
         let retry = self.retry_kind(op, method, &op_ptr, idempotency_key.is_some());
         let outcome_lookup = self.outcome_lookup(op, &op_ptr);
         let inputs = inputs(&path_params, &other_params, body.as_ref());
+        let path_parts = path_parts(path, &path_params);
         Operation {
             id,
             fn_name,
@@ -148,6 +149,7 @@ impl<'a> Lowerer<'a> {
             description: op.description.as_deref().and_then(public_doc),
             deprecated: op.deprecated,
             path_params,
+            path_parts,
             params: other_params,
             body,
             response,
@@ -918,6 +920,30 @@ pub(super) fn placeholders(path: &str) -> Vec<String> {
         .collect()
 }
 
+/// `path` in pieces: the text between placeholders, and each placeholder as the index of its
+/// parameter in `path_params` (one without, already reported, is left out).
+fn path_parts(path: &str, path_params: &[Param]) -> Vec<PathPart> {
+    let mut parts = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        if start > 0 {
+            parts.push(PathPart::Text(rest[..start].to_owned()));
+        }
+        let name = &rest[start + 1..start + len];
+        if let Some(n) = path_params.iter().position(|p| p.wire == name) {
+            parts.push(PathPart::Param(n));
+        }
+        rest = &rest[start + len + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(PathPart::Text(rest.to_owned()));
+    }
+    parts
+}
+
 /// The builder's inputs, in order: path parameters, the other parameters, then the body's
 /// fields (with the body example's member as their example) or the whole body.
 fn inputs(path_params: &[Param], other_params: &[Param], body: Option<&Body>) -> Vec<Input> {
@@ -1009,6 +1035,26 @@ mod tests {
     }
 
     const BODY: &str = "      requestBody:\n        required: true\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/Pay'}\n      responses:\n        '204': {description: ok}\n";
+
+    #[test]
+    fn a_path_is_cut_into_text_and_its_parameters_once_in_lowering() {
+        let api = lower_yaml(&with_paths(
+            "  /a/{second}/b/{first}.json:\n    get:\n      operationId: getIt\n      parameters:\n        - {name: first, in: path, required: true, schema: {type: string}}\n        - {name: second, in: path, required: true, schema: {type: string}}\n      responses:\n        '204': {description: ok}\n",
+        ))
+        .expect("valid");
+        let op = &api.operations[0];
+        assert_eq!(
+            op.path_parts,
+            [
+                PathPart::Text("/a/".to_owned()),
+                PathPart::Param(0),
+                PathPart::Text("/b/".to_owned()),
+                PathPart::Param(1),
+                PathPart::Text(".json".to_owned()),
+            ]
+        );
+        assert_eq!(op.path_params[0].wire, "second", "in the path's order");
+    }
 
     #[test]
     fn path_parameters_follow_the_path_and_operation_level_ones_win() {
