@@ -494,44 +494,6 @@ pub mod typestate {
     /// The state `S` with slot `I` set.
     pub type Filled<S, const I: usize> = <S as Fill<I>>::Filled;
 
-    /// Every `Fill` impl of the tuple with the given slots: for each slot in turn, the
-    /// tuple with that slot `Set` and the others as they are.
-    macro_rules! fill {
-        ($($all:ident)+) => { fill!(@slot [$($all)+] [] [$($all)+] 0); };
-        (@slot [$($all:ident)+] [$($before:ident)*] [$at:ident $($after:ident)*] $i:expr) => {
-            impl<$($all),+> Fill<{ $i }> for ($($all,)+) {
-                type Filled = ($($before,)* Set, $($after,)*);
-            }
-            fill!(@slot [$($all)+] [$($before)* $at] [$($after)*] $i + 1);
-        };
-        (@slot [$($all:ident)+] [$($before:ident)*] [] $i:expr) => {};
-    }
-
-    fill!(A);
-    fill!(A B);
-    fill!(A B C);
-    fill!(A B C D);
-    fill!(A B C D E);
-    fill!(A B C D E F);
-    fill!(A B C D E F G);
-    fill!(A B C D E F G H);
-    fill!(A B C D E F G H I);
-    fill!(A B C D E F G H I J);
-    fill!(A B C D E F G H I J K);
-    fill!(A B C D E F G H I J K L);
-    fill!(A B C D E F G H I J K L M);
-    fill!(A B C D E F G H I J K L M N);
-    fill!(A B C D E F G H I J K L M N O);
-    fill!(A B C D E F G H I J K L M N O P);
-    fill!(A B C D E F G H I J K L M N O P Q);
-    fill!(A B C D E F G H I J K L M N O P Q R);
-    fill!(A B C D E F G H I J K L M N O P Q R S);
-    fill!(A B C D E F G H I J K L M N O P Q R S T);
-    fill!(A B C D E F G H I J K L M N O P Q R S T U);
-    fill!(A B C D E F G H I J K L M N O P Q R S T U V);
-    fill!(A B C D E F G H I J K L M N O P Q R S T U V W);
-    fill!(A B C D E F G H I J K L M N O P Q R S T U V W X);
-
     /// Implemented by a state in which every required input of the operation whose inputs
     /// are `I` is set: `send()` needs it. Every tuple whose slots are all [`Required`] (that
     /// is, [`Set`]) has it, up to 24 slots; a builder without required inputs has the state
@@ -541,37 +503,47 @@ pub mod typestate {
 
     impl<I> Complete<I> for () {}
 
-    /// `Complete` for the tuple of the given slots, each [`Required`].
-    macro_rules! complete {
-        ($($slot:ident)+) => {
-            impl<Op, $($slot: Required),+> Complete<Op> for ($($slot,)+) {}
+    /// The impls of the state tuple with the given slots: `Complete` when each is
+    /// [`Required`], and every `Fill`: for each slot in turn, the tuple with that slot `Set`
+    /// and the others as they are.
+    macro_rules! slots {
+        ($($all:ident)+) => {
+            impl<Op, $($all: Required),+> Complete<Op> for ($($all,)+) {}
+            slots!(@fill [$($all)+] [] [$($all)+] 0);
         };
+        (@fill [$($all:ident)+] [$($before:ident)*] [$at:ident $($after:ident)*] $i:expr) => {
+            impl<$($all),+> Fill<{ $i }> for ($($all,)+) {
+                type Filled = ($($before,)* Set, $($after,)*);
+            }
+            slots!(@fill [$($all)+] [$($before)* $at] [$($after)*] $i + 1);
+        };
+        (@fill [$($all:ident)+] [$($before:ident)*] [] $i:expr) => {};
     }
 
-    complete!(A);
-    complete!(A B);
-    complete!(A B C);
-    complete!(A B C D);
-    complete!(A B C D E);
-    complete!(A B C D E F);
-    complete!(A B C D E F G);
-    complete!(A B C D E F G H);
-    complete!(A B C D E F G H I);
-    complete!(A B C D E F G H I J);
-    complete!(A B C D E F G H I J K);
-    complete!(A B C D E F G H I J K L);
-    complete!(A B C D E F G H I J K L M);
-    complete!(A B C D E F G H I J K L M N);
-    complete!(A B C D E F G H I J K L M N O);
-    complete!(A B C D E F G H I J K L M N O P);
-    complete!(A B C D E F G H I J K L M N O P Q);
-    complete!(A B C D E F G H I J K L M N O P Q R);
-    complete!(A B C D E F G H I J K L M N O P Q R S);
-    complete!(A B C D E F G H I J K L M N O P Q R S T);
-    complete!(A B C D E F G H I J K L M N O P Q R S T U);
-    complete!(A B C D E F G H I J K L M N O P Q R S T U V);
-    complete!(A B C D E F G H I J K L M N O P Q R S T U V W);
-    complete!(A B C D E F G H I J K L M N O P Q R S T U V W X);
+    slots!(A);
+    slots!(A B);
+    slots!(A B C);
+    slots!(A B C D);
+    slots!(A B C D E);
+    slots!(A B C D E F);
+    slots!(A B C D E F G);
+    slots!(A B C D E F G H);
+    slots!(A B C D E F G H I);
+    slots!(A B C D E F G H I J);
+    slots!(A B C D E F G H I J K);
+    slots!(A B C D E F G H I J K L);
+    slots!(A B C D E F G H I J K L M);
+    slots!(A B C D E F G H I J K L M N);
+    slots!(A B C D E F G H I J K L M N O);
+    slots!(A B C D E F G H I J K L M N O P);
+    slots!(A B C D E F G H I J K L M N O P Q);
+    slots!(A B C D E F G H I J K L M N O P Q R);
+    slots!(A B C D E F G H I J K L M N O P Q R S);
+    slots!(A B C D E F G H I J K L M N O P Q R S T);
+    slots!(A B C D E F G H I J K L M N O P Q R S T U);
+    slots!(A B C D E F G H I J K L M N O P Q R S T U V);
+    slots!(A B C D E F G H I J K L M N O P Q R S T U V W);
+    slots!(A B C D E F G H I J K L M N O P Q R S T U V W X);
 
     /// An operation's typestate: for each required input, in slot order, a `Missing…`
     /// marker type documented with the input's wire name and setter, then `Empty`, the
