@@ -27,8 +27,8 @@ use crate::emit::{doc_lines, example_section, ident, rust_type, sections};
 use crate::emit_types::Optionality;
 use crate::model::InputKind as Where;
 use crate::model::{
-    AnswerMedia, Api, BodyEncoding, Constraints, EnvelopeFields, Operation, PartKind, PathPart,
-    QueryEncoding, RetryKind, Security, SharedEnvelope, TypeKind, TypeRef,
+    AnswerMedia, Api, Body, BodyEncoding, BodyShape, Constraints, EnvelopeFields, Operation,
+    PartKind, PathPart, QueryEncoding, RetryKind, Security, SharedEnvelope, TypeKind, TypeRef,
 };
 use crate::naming::bare;
 
@@ -289,7 +289,7 @@ struct Plan<'a> {
 
 impl<'a> Plan<'a> {
     fn new(op: &'a Operation) -> Self {
-        let body_fields = op.body.as_ref().and_then(|b| b.fields.as_ref());
+        let body_fields = op.body.as_ref().and_then(Body::spread);
         let inputs = op
             .inputs
             .iter()
@@ -967,8 +967,8 @@ fn body_expr(plan: &Plan<'_>, api: &Api) -> Option<TokenStream> {
                 BodyEncoding::Json => quote!(RequestBody::json),
                 _ => quote!(RequestBody::form),
             };
-            match (&b.struct_name, &b.fields) {
-                (Some(name), Some(_)) => {
+            match &b.shape {
+                BodyShape::Spread { name, extra, .. } => {
                     let ty = ident(name);
                     let inits = plan
                         .inputs
@@ -1005,7 +1005,7 @@ fn body_expr(plan: &Plan<'_>, api: &Api) -> Option<TokenStream> {
                             }
                             quote!(#field: #value,)
                         });
-                    let extra = b.extra_field.as_ref().map(|e| {
+                    let extra = extra.as_ref().map(|e| {
                         let e = ident(e);
                         quote!(#e: Default::default(),)
                     });

@@ -545,15 +545,43 @@ pub struct Body {
     pub media: String,
     pub required: bool,
     pub ty: TypeRef,
-    /// When the body is a named struct its fields become builder setters (setter name,
-    /// field); otherwise the builder has one `body` setter.
-    pub fields: Option<Vec<(String, Field)>>,
+    /// How the builder takes it: its members as setters, or whole.
+    pub shape: BodyShape,
     pub example: Option<Value>,
-    /// The struct's name when `fields` is set, and its catch-all field.
-    pub struct_name: Option<String>,
-    pub extra_field: Option<String>,
-    /// For a `multipart/form-data` body: how each of `fields` is written, in their order.
+    /// For a `multipart/form-data` body: how each spread member is written, in their order.
     pub parts: Vec<PartKind>,
+}
+
+/// How a builder takes its request body.
+#[derive(Debug, Clone)]
+pub enum BodyShape {
+    /// A named struct (`name`) whose members are the builder's setters, each (setter name,
+    /// field); the client builds the struct from them, its catch-all (`extra`) empty.
+    Spread {
+        name: String,
+        fields: Vec<(String, Field)>,
+        extra: Option<String>,
+    },
+    /// One `body` setter for the whole value.
+    Whole,
+}
+
+impl Body {
+    /// The members the builder takes as setters, when it spreads the body.
+    pub fn spread(&self) -> Option<&[(String, Field)]> {
+        match &self.shape {
+            BodyShape::Spread { fields, .. } => Some(fields),
+            BodyShape::Whole => None,
+        }
+    }
+
+    /// [`spread`](Self::spread), to change.
+    pub fn spread_mut(&mut self) -> Option<&mut [(String, Field)]> {
+        match &mut self.shape {
+            BodyShape::Spread { fields, .. } => Some(fields),
+            BodyShape::Whole => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

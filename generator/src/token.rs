@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::diagnostics::{Diagnostics, Kind, Pointer};
 use crate::model::{
-    BodyEncoding, CredentialPart, FormValue, Operation, TokenEndpoint, TokenField, TypeDef,
+    Body, BodyEncoding, CredentialPart, FormValue, Operation, TokenEndpoint, TokenField, TypeDef,
     TypeKind, TypeRef,
 };
 
@@ -34,7 +34,7 @@ pub fn token_endpoint(
         .body
         .as_ref()
         .filter(|b| b.encoding == BodyEncoding::Form)
-        .and_then(|b| b.fields.as_ref());
+        .and_then(Body::spread);
     let Some(fields) = body else {
         diags.push(
             Kind::Extension,

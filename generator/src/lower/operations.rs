@@ -371,7 +371,7 @@ impl<'a> Lowerer<'a> {
             }
         };
         let known = body
-            .and_then(|b| b.fields.as_ref())
+            .and_then(Body::spread)
             .and_then(|f| f.iter().find(|(_, f)| &f.wire == key));
         match known {
             Some((setter, f)) if f.required => Some(IdempotencyKeyField {
@@ -591,30 +591,31 @@ impl<'a> Lowerer<'a> {
             self.media_type(content, &media_ptr, &format!("{builder}Request"))
         };
         let example = media_example(self.spec, content);
-        let (fields, struct_name, extra_field) = match &ty {
+        let shape = match &ty {
             TypeRef::Named(n) => match self.types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
-                Some(TypeKind::Struct(s)) => {
+                Some(TypeKind::Struct(s)) => BodyShape::Spread {
+                    name: n.clone(),
                     // Setter names share the builder's namespace with parameters.
-                    let fields = s.fields.iter().map(|f| (names.claim(&f.rust), f.clone()));
-                    (
-                        Some(fields.collect::<Vec<_>>()),
-                        Some(n.clone()),
-                        s.extra.as_ref().map(|(n, _)| n.clone()),
-                    )
-                }
-                _ => (None, None, None),
+                    fields: s
+                        .fields
+                        .iter()
+                        .map(|f| (names.claim(&f.rust), f.clone()))
+                        .collect(),
+                    extra: s.extra.as_ref().map(|(n, _)| n.clone()),
+                },
+                _ => BodyShape::Whole,
             },
-            _ => (None, None, None),
+            _ => BodyShape::Whole,
         };
         // (`body`, the whole-body setter's name, is reserved for it.)
         if encoding == BodyEncoding::Form {
-            self.check_form(&ty, fields.as_deref(), struct_name.as_deref(), &media_ptr);
+            self.check_form(&ty, &shape, &media_ptr);
         }
-        let parts = match (&fields, encoding) {
-            (Some(fields), BodyEncoding::Multipart) => {
+        let parts = match (&shape, encoding) {
+            (BodyShape::Spread { fields, .. }, BodyEncoding::Multipart) => {
                 fields.iter().map(|(_, f)| self.part_kind(&f.ty)).collect()
             }
-            (None, BodyEncoding::Multipart) => {
+            (BodyShape::Whole, BodyEncoding::Multipart) => {
                 self.diags.push(
                     Kind::Unsupported,
                     media_ptr.key("schema").as_str(),
@@ -629,36 +630,28 @@ impl<'a> Lowerer<'a> {
             media: media.clone(),
             required: body.required,
             ty,
-            fields,
+            shape,
             example,
-            struct_name,
-            extra_field,
             parts,
         })
     }
 
     /// Reports the fields of a form-urlencoded body that a form cannot carry; a body that
     /// is not an object (nor a free-form map, sent as given) is reported whole.
-    fn check_form(
-        &mut self,
-        ty: &TypeRef,
-        fields: Option<&[(String, Field)]>,
-        struct_name: Option<&str>,
-        media_ptr: &Pointer,
-    ) {
-        match fields {
+    fn check_form(&mut self, ty: &TypeRef, shape: &BodyShape, media_ptr: &Pointer) {
+        match shape {
             // A free-form map (`type: object` with no properties) is sent as given.
-            None if matches!(self.resolve_alias(ty), TypeRef::Map(_)) => {}
-            None => self.diags.push(
+            BodyShape::Whole if matches!(self.resolve_alias(ty), TypeRef::Map(_)) => {}
+            BodyShape::Whole => self.diags.push(
                 Kind::Unsupported,
                 media_ptr.key("schema").as_str(),
                 "a form-urlencoded body must be an object schema",
             ),
-            Some(fields) => {
+            BodyShape::Spread { name, fields, .. } => {
                 let schema_ptr = self
                     .types
                     .iter()
-                    .find(|t| Some(t.name.as_str()) == struct_name)
+                    .find(|t| &t.name == name)
                     .map(|t| t.source.clone())
                     .unwrap_or_else(|| media_ptr.key("schema").to_string());
                 for (_, f) in fields {
@@ -969,7 +962,7 @@ fn inputs(path_params: &[Param], other_params: &[Param], body: Option<&Body>) ->
         })
         .collect();
     let Some(body) = body else { return inputs };
-    match &body.fields {
+    match body.spread() {
         Some(fields) => inputs.extend(fields.iter().enumerate().map(|(k, (setter, f))| {
             let part = body.parts.get(k).copied();
             Input {

@@ -180,8 +180,7 @@ fn uses(op: &Operation, names: &BTreeSet<String>) -> bool {
     op.inputs.iter().any(|i| mentions(&i.ty, names))
         || op.body.as_ref().is_some_and(|b| {
             mentions(&b.ty, names)
-                || b.fields
-                    .as_ref()
+                || b.spread()
                     .is_some_and(|fs| fs.iter().any(|(_, f)| mentions(&f.ty, names)))
         })
         || mentions(&op.response.ty, names)

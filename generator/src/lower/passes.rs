@@ -28,7 +28,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         for op in operations.iter_mut() {
-            if let Some(fields) = op.body.as_mut().and_then(|b| b.fields.as_mut()) {
+            if let Some(fields) = op.body.as_mut().and_then(Body::spread_mut) {
                 fields.iter_mut().for_each(|(_, f)| decide(f));
             }
         }
@@ -97,7 +97,7 @@ impl<'a> Lowerer<'a> {
                 .iter()
                 .flat_map(|op| {
                     let body: Vec<&TypeRef> = match &op.body {
-                        Some(b) => match &b.fields {
+                        Some(b) => match b.spread() {
                             Some(fields) => fields.iter().map(|(_, f)| &f.ty).collect(),
                             None => vec![&b.ty],
                         },
@@ -202,10 +202,11 @@ impl<'a> Lowerer<'a> {
             let Some(body) = op.body.as_mut() else {
                 continue;
             };
-            let (Some(name), Some(fields)) = (&body.struct_name, body.fields.as_mut()) else {
+            let BodyShape::Spread { name, fields, .. } = &mut body.shape else {
                 continue;
             };
-            let Some(TypeKind::Struct(s)) = index.get(name).map(|&i| &self.types[i].kind) else {
+            let Some(TypeKind::Struct(s)) = index.get(name.as_str()).map(|&i| &self.types[i].kind)
+            else {
                 continue;
             };
             for (_, f) in fields.iter_mut() {
