@@ -314,37 +314,31 @@ impl Transport {
                 request.path_template
             )));
         }
-        // One string, parsed once: this runs on every call. The base URL has no query or
-        // fragment (the builder refuses them), so its text ends with its path.
-        let base = self.base.as_str().trim_end_matches('/');
-        let path_start = base.len() - self.base.path().trim_end_matches('/').len();
-        let mut text = String::with_capacity(base.len() + request.path.len() + 64);
-        text.push_str(base);
-        text.push_str(&request.path);
-        let path_end = text.len();
-        let objects = request.query_objects.iter().map(|(n, v)| (n.as_str(), v));
-        for (name, value) in request.query.iter().map(|(n, v)| (*n, v)).chain(objects) {
-            text.push(if text.len() == path_end { '?' } else { '&' });
-            text.extend(percent_encoding::utf8_percent_encode(name, QUERY_COMPONENT));
-            text.push('=');
-            text.extend(percent_encoding::utf8_percent_encode(
-                value,
-                QUERY_COMPONENT,
-            ));
-        }
-        let rewritten = || {
-            path_error(format!(
+        let expected = format!("{}{}", self.base.path().trim_end_matches('/'), request.path);
+        let mut url = self.base.clone();
+        url.set_path(&expected);
+        if url.path() != expected || url.query().is_some() || url.fragment().is_some() {
+            return Err(path_error(format!(
                 "a path parameter of {} would change the addressed resource (`.`, `..`, or an unencoded `?`/`#`)",
                 request.path_template
-            ))
-        };
-        let url = Url::parse(&text).map_err(|_| rewritten())?;
-        // The query is written fully encoded, so only the path can have been read otherwise.
-        if url.path() != &text[path_start..path_end]
-            || url.query() != text.get(path_end + 1..)
-            || url.fragment().is_some()
-        {
-            return Err(rewritten());
+            )));
+        }
+        if !request.query.is_empty() || !request.query_objects.is_empty() {
+            // Written into one string: this runs on every call.
+            let objects = request.query_objects.iter().map(|(n, v)| (n.as_str(), v));
+            let mut query = String::new();
+            for (name, value) in request.query.iter().map(|(n, v)| (*n, v)).chain(objects) {
+                if !query.is_empty() {
+                    query.push('&');
+                }
+                query.extend(percent_encoding::utf8_percent_encode(name, QUERY_COMPONENT));
+                query.push('=');
+                query.extend(percent_encoding::utf8_percent_encode(
+                    value,
+                    QUERY_COMPONENT,
+                ));
+            }
+            url.set_query(Some(&query));
         }
         Ok(url)
     }
