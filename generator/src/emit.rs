@@ -419,7 +419,6 @@ pub fn example_section(title: &str, example: Option<&Value>) -> String {
     }
 }
 
-/// Joins Markdown sections, skipping empty ones.
 /// `prose` followed by `notes` (short sentences: constraints, where an input goes, an
 /// example value): in the same paragraph when `prose` is one line, else in one of their own.
 pub fn with_notes(prose: &str, notes: &str) -> String {
@@ -437,6 +436,7 @@ pub fn with_notes(prose: &str, notes: &str) -> String {
     format!("{prose}{stop} {notes}")
 }
 
+/// Joins Markdown sections, skipping empty ones.
 pub fn sections(parts: &[String]) -> String {
     parts
         .iter()
