@@ -87,30 +87,30 @@ impl Client {
 
     /// The part of [`execute`](Self::execute) that does not depend on the payload's type,
     /// compiled once rather than once per operation, in the call's tracing span.
-    pub(crate) async fn exchange_owned(
+    ///
+    /// The request is checked and encoded before the future is made, so the future holds
+    /// the prepared request only (it is boxed for every call, and moved once).
+    pub(crate) fn exchange_owned(
         self,
         request: OperationRequest,
-    ) -> Result<Exchanged, Error> {
+    ) -> impl Future<Output = Result<Exchanged, Error>> + Send + 'static {
         let span = request_span(&request);
-        let (prepared, answer) = self
-            .exchange(request, &span)
-            .instrument(span.clone())
-            .await?;
-        Ok(Exchanged {
-            span,
-            prepared,
-            answer,
-        })
-    }
-
-    async fn exchange(
-        &self,
-        request: OperationRequest,
-        span: &tracing::Span,
-    ) -> Result<(Prepared, Result<Answer, Error>), Error> {
-        let inner = &*self.inner;
-        let auth = inner.auth.for_calls(&inner.transport);
-        inner.transport.exchange(request, &auth, span).await
+        let prepared = span.in_scope(|| self.inner.transport.prepare(request));
+        async move {
+            let mut prepared = prepared?;
+            let inner = &*self.inner;
+            let auth = inner.auth.for_calls(&inner.transport);
+            let answer = inner
+                .transport
+                .exchange(&mut prepared, &auth, &span)
+                .instrument(span.clone())
+                .await?;
+            Ok(Exchanged {
+                span,
+                prepared,
+                answer,
+            })
+        }
     }
 }
 

@@ -198,26 +198,29 @@ impl Transport {
         auth: &impl Authenticate,
     ) -> Result<Response<T>, Error> {
         let span = request_span(&request);
-        let (prepared, answer) = self
-            .exchange(request, auth, &span)
+        let mut prepared = self.prepare(request)?;
+        let answer = self
+            .exchange(&mut prepared, auth, &span)
             .instrument(span.clone())
             .await?;
         span.in_scope(|| finish(&prepared, answer))
     }
 
-    /// The part of [`send`](Self::send) that does not depend on the answer's type: check
-    /// and encode, authenticate, run the attempts, let the hook see the answer.
+    /// The part of [`send`](Self::send) that does not depend on the answer's type, after
+    /// [`prepare`](Self::prepare) has checked the request (so a bad header causes not even
+    /// a token request): authenticate, run the attempts, let the hook see the answer.
+    /// Fails outright only when authentication does.
+    ///
+    /// `prepared` is borrowed, not owned, so that the call's future holds it once.
     pub(crate) async fn exchange(
         &self,
-        request: OperationRequest,
+        prepared: &mut Prepared,
         auth: &impl Authenticate,
         span: &tracing::Span,
-    ) -> Result<(Prepared, Result<Answer, Error>), Error> {
-        // Validate first: a bad header must not even cause a token request.
-        let mut prepared = self.prepare(request)?;
-        let mut authenticated = auth.headers(&prepared).await?;
+    ) -> Result<Result<Answer, Error>, Error> {
+        let mut authenticated = auth.headers(prepared).await?;
         prepared.set_headers(std::mem::take(&mut authenticated.headers));
-        let answer = self.run(&prepared, span).await;
+        let answer = self.run(prepared, span).await;
         // A 401 answer always decodes to an error carrying that status; one that could not
         // even be decrypted carries it too.
         let status = match &answer {
@@ -225,7 +228,7 @@ impl Transport {
             Err(error) => error.status(),
         };
         auth.answered(status, &authenticated);
-        Ok((prepared, answer))
+        Ok(answer)
     }
 
     /// Checks and encodes `request`. Fails with [`Error::InvalidRequest`] before anything
@@ -350,18 +353,22 @@ impl Transport {
     /// operation: only [`finish`] is generic.
     pub(crate) async fn run(
         &self,
-        prepared: &Prepared,
+        prepared: &mut Prepared,
         span: &tracing::Span,
     ) -> Result<Answer, Error> {
         let mut retry: u32 = 0;
         loop {
             span.record("attempt", retry + 1);
-            let started = Instant::now();
-            let outcome = self.attempt(prepared).await;
-            span.record(
-                "latency_ms",
-                u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-            );
+            // Two clock reads a call saved when no subscriber wants the latency.
+            let started = (!span.is_disabled()).then(Instant::now);
+            let last = retry >= prepared.max_retries;
+            let outcome = self.attempt(prepared, last).await;
+            if let Some(started) = started {
+                span.record(
+                    "latency_ms",
+                    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                );
+            }
             let failure = match &outcome {
                 Ok(raw) => {
                     span.record("status", raw.status.as_u16());
@@ -432,7 +439,9 @@ impl Transport {
     /// One attempt: send, then read the whole body, all within the attempt's timeout.
     /// reqwest's per-request timeout runs from connecting until the body has been read
     /// (a server that stalls mid-body times out too), so no second timer is needed.
-    async fn attempt(&self, prepared: &Prepared) -> Result<Raw, AttemptError> {
+    /// The `last` attempt the budget allows takes the headers and body instead of copying
+    /// them.
+    async fn attempt(&self, prepared: &mut Prepared, last: bool) -> Result<Raw, AttemptError> {
         let timeout = prepared.attempt_timeout();
         if timeout.is_zero() {
             // The operation timeout ran out before this attempt (waiting for a token).
@@ -447,12 +456,19 @@ impl Transport {
         }
         // The request built directly: a builder would insert the headers one by one.
         let mut request = reqwest::Request::new(prepared.method.clone(), prepared.url.clone());
-        *request.headers_mut() = prepared.headers.clone();
+        // The same headers and bytes on every attempt.
+        let (headers, body) = if last {
+            (std::mem::take(&mut prepared.headers), prepared.body.take())
+        } else {
+            (prepared.headers.clone(), prepared.body.clone())
+        };
+        *request.headers_mut() = headers;
         *request.timeout_mut() = Some(timeout);
-        // The same bytes on every attempt.
-        *request.body_mut() = prepared.body.clone().map(reqwest::Body::from);
+        *request.body_mut() = body.map(reqwest::Body::from);
+        // Started here, not inside the block below: the block would hold the whole request.
+        let pending = self.http.execute(request);
         let exchange = async {
-            let mut response = self.http.execute(request).await?;
+            let mut response = pending.await?;
             let status = response.status();
             let headers = std::mem::take(response.headers_mut());
             let body = response.bytes().await?;

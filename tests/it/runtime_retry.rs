@@ -177,6 +177,13 @@ async fn an_idempotent_call_retries_transient_statuses_with_identical_bytes() {
             received.iter().all(|r| r.body == received[0].body),
             "identical bytes"
         );
+        // The last attempt takes the request's headers rather than copying them; the
+        // ones before it must leave them in place.
+        assert!(
+            received.iter().all(|r| r.headers == received[0].headers),
+            "identical headers"
+        );
+        assert!(received[2].headers.contains_key("content-type"));
     }
 }
 
