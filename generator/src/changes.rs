@@ -501,6 +501,7 @@ fn retry(r: RetryKind) -> &'static str {
 fn shown(ty: &TypeRef) -> String {
     match ty {
         TypeRef::String => "`String`".to_owned(),
+        TypeRef::Secret => "`Secret`".to_owned(),
         TypeRef::Boolean => "`bool`".to_owned(),
         TypeRef::I32 => "`i32`".to_owned(),
         TypeRef::I64 => "`i64`".to_owned(),

@@ -273,6 +273,7 @@ pub fn ident(name: &str) -> Ident {
 pub fn rust_type(ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::String => quote!(String),
+        TypeRef::Secret => quote!(crate::Secret),
         TypeRef::Boolean => quote!(bool),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),

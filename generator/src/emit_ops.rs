@@ -423,16 +423,6 @@ fn op_module(plan: &Plan<'_>, api: &Api) -> TokenStream {
         let ty = rust_type(i.ty);
         quote!(pub(crate) #name: Option<#ty>,)
     });
-    let secret = plan
-        .inputs
-        .iter()
-        .any(|i| i.body_field.is_some_and(|f| f.secret));
-    let derive = if secret {
-        quote!(#[derive(Default)])
-    } else {
-        quote!(#[derive(Debug, Default)])
-    };
-    let debug = secret.then(|| inputs_debug(plan));
     let request = into_request(plan, api);
     let keyed = (op.idempotency_key.is_some() && op.retry == RetryKind::KeyedWrite)
         .then(|| quote!(impl KeyedWrite for Inputs {}));
@@ -447,12 +437,10 @@ fn op_module(plan: &Plan<'_>, api: &Api) -> TokenStream {
             #uses
 
             #[doc = #inputs_doc]
-            #derive
+            #[derive(Debug, Default)]
             pub struct Inputs {
                 #(#fields)*
             }
-
-            #debug
 
             #request
 
@@ -525,28 +513,6 @@ fn builder(plan: &Plan<'_>, api: &Api) -> TokenStream {
         pub type #b #alias_generics = Builder<#markers::Inputs #state>;
 
         #setters
-    }
-}
-
-/// `Debug` for inputs with a secret among them: every input, secret ones as `<redacted>`.
-fn inputs_debug(plan: &Plan<'_>) -> TokenStream {
-    let fields = plan.inputs.iter().map(|i| {
-        let name = ident(&i.name);
-        let shown = bare(&i.name);
-        if i.body_field.is_some_and(|f| f.secret) {
-            quote!(.field(#shown, &"<redacted>"))
-        } else {
-            quote!(.field(#shown, &self.#name))
-        }
-    });
-    quote! {
-        impl std::fmt::Debug for Inputs {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct("Inputs")
-                    #(#fields)*
-                    .finish()
-            }
-        }
     }
 }
 
@@ -669,7 +635,9 @@ fn usage_example(plan: &Plan<'_>, api: &Api) -> Option<String> {
 /// A Rust expression for an example value of `ty`, from the spec's example when it has one.
 fn literal(ty: &TypeRef, example: Option<&Value>, api: &Api) -> Option<String> {
     Some(match ty {
-        TypeRef::String => format!("{:?}", example.and_then(Value::as_str).unwrap_or("example")),
+        TypeRef::String | TypeRef::Secret => {
+            format!("{:?}", example.and_then(Value::as_str).unwrap_or("example"))
+        }
         TypeRef::Boolean => example
             .and_then(Value::as_bool)
             .unwrap_or(false)
@@ -782,7 +750,7 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
     let checks: Vec<TokenStream> = plan
         .inputs
         .iter()
-        .filter(|i| !i.constraints.is_empty() && api.is_string(i.ty))
+        .filter(|i| !i.constraints.is_empty() && (api.is_string(i.ty) || *i.ty == TypeRef::Secret))
         .map(|i| check(i))
         .collect();
 
@@ -1071,11 +1039,18 @@ fn check(i: &Input<'_>) -> TokenStream {
     let min = length(i.constraints.min_length);
     let max = length(i.constraints.max_length);
     let call = |v: TokenStream| quote!(check_string(#wire, #v, #pattern, #min, #max)?;);
-    if i.required {
-        call(quote!(&#n))
-    } else {
-        let c = call(quote!(value));
-        quote!(if let Some(value) = &#n { #c })
+    let secret = *i.ty == TypeRef::Secret;
+    match (i.required, secret) {
+        (true, false) => call(quote!(&#n)),
+        (true, true) => call(quote!(#n.expose())),
+        (false, false) => {
+            let c = call(quote!(value));
+            quote!(if let Some(value) = &#n { #c })
+        }
+        (false, true) => {
+            let c = call(quote!(value.expose()));
+            quote!(if let Some(value) = &#n { #c })
+        }
     }
 }
 
@@ -1198,12 +1173,11 @@ fn multipart_expr(plan: &Plan<'_>) -> TokenStream {
         .map(|(i, part)| {
             let n = ident(&i.name);
             let wire = i.wire;
-            let text = |v: TokenStream| {
-                if matches!(i.ty, TypeRef::String) {
-                    v
-                } else {
-                    quote!(#v.to_string())
-                }
+            let text = |v: TokenStream| match i.ty {
+                TypeRef::String => v,
+                // Its `Display` is the redacted placeholder.
+                TypeRef::Secret => quote!(#v.expose().to_owned()),
+                _ => quote!(#v.to_string()),
             };
             let push = match part {
                 PartKind::Text => {

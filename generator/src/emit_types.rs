@@ -84,14 +84,12 @@ fn struct_def(name: &str, s: &Struct, built_by_callers: bool, api: &Api) -> Toke
     let ty_name = ident(name);
     let all_eq = s.fields.iter().all(|f| api.is_eq(&f.ty))
         && s.extra.as_ref().is_none_or(|(_, t)| api.is_eq(t));
-    let has_secret = s.fields.iter().any(|f| f.secret);
     let eq = all_eq.then(|| quote!(Eq, Hash,));
-    let debug = (!has_secret).then(|| quote!(Debug,));
     // A type callers send is built with its required members (`new`), or, without any,
     // from `Default`; either way the optional ones are `None` and the kept ones empty.
     let required = s.fields.iter().filter(|f| f.required).count();
     let default = (built_by_callers && required == 0).then(|| quote!(Default,));
-    let derive = quote!(#[derive(#debug #default Clone, PartialEq, #eq)]);
+    let derive = quote!(#[derive(Debug, #default Clone, PartialEq, #eq)]);
     let constructor = (built_by_callers && required > 0).then(|| constructor(name, s));
     let fields = s.fields.iter().map(field);
     let extra = s.extra.as_ref().map(|(extra, ty)| {
@@ -102,7 +100,6 @@ fn struct_def(name: &str, s: &Struct, built_by_callers: bool, api: &Api) -> Toke
             pub #extra: #ty,
         }
     });
-    let debug = has_secret.then(|| redacting_debug(name, s));
     let codec = struct_codec(name, s, api);
     let non_exhaustive = (!built_by_callers).then(|| quote!(#[non_exhaustive]));
     quote! {
@@ -113,7 +110,6 @@ fn struct_def(name: &str, s: &Struct, built_by_callers: bool, api: &Api) -> Toke
             #extra
         }
         #constructor
-        #debug
         #codec
     }
 }
@@ -290,9 +286,6 @@ fn field_doc(f: &Field) -> TokenStream {
         (None, Some(b)) => notes.push(format!("At most {b} characters.")),
         (None, None) => {}
     }
-    if f.secret {
-        notes.push("Secret: shown as `<redacted>` in `Debug` output.".to_owned());
-    }
     if !f.aliases.is_empty() {
         let names: Vec<String> = f.aliases.iter().map(|a| format!("`{a}`")).collect();
         notes.push(format!(
@@ -304,40 +297,6 @@ fn field_doc(f: &Field) -> TokenStream {
         notes.push(format!("Example: `{example}`."));
     }
     doc_lines(&with_notes(&own, &notes.join(" ")))
-}
-
-fn redacting_debug(name: &str, s: &Struct) -> TokenStream {
-    let ty_name = ident(name);
-    let fields = s.fields.iter().map(|f| {
-        let id = ident(&f.rust);
-        let label = crate::naming::bare(&f.rust);
-        match (f.secret, f.optionality) {
-            (false, _) => quote!(.field(#label, &self.#id)),
-            (true, Optionality::Required) => quote!(.field(#label, &"<redacted>")),
-            (true, Optionality::Optional) => {
-                quote!(.field(#label, &self.#id.as_ref().map(|_| "<redacted>")))
-            }
-            (true, Optionality::OptionalNullable) => {
-                quote!(.field(#label, &self.#id.as_ref().map(|v| v.as_ref().map(|_| "<redacted>"))))
-            }
-        }
-    });
-    let extra = s.extra.as_ref().map(|(extra, _)| {
-        let id = ident(extra);
-        let label = crate::naming::bare(extra);
-        quote!(.field(#label, &self.#id))
-    });
-    quote! {
-        impl std::fmt::Debug for #ty_name {
-            /// Like a derived `Debug`, with secret fields shown as `<redacted>`.
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct(#name)
-                    #(#fields)*
-                    #extra
-                    .finish()
-            }
-        }
-    }
 }
 
 fn string_enum(name: &str, variants: &[Variant<String>]) -> TokenStream {

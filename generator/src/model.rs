@@ -186,6 +186,9 @@ pub struct Server {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TypeRef {
     String,
+    /// A `format: password` string member: held in the runtime's `Secret`, which never
+    /// prints its value.
+    Secret,
     Boolean,
     I32,
     I64,

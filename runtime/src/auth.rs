@@ -31,11 +31,14 @@ use crate::transport::{
 /// Lifetime assumed for a token whose response has no `expires_in` (the documented 5 minutes).
 const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(300);
 
-/// A string that must never be printed: a token, a client secret or a password.
+/// A string that must never be printed: a token, a client secret or a password, and
+/// every member the API marks secret (`format: password`), in requests and answers.
 ///
 /// `Debug` and `Display` show `Secret(<redacted>)`; read the value with
-/// [`Secret::expose`] only where it is sent.
-#[derive(Clone)]
+/// [`Secret::expose`] only where it is sent. It is written to and read from JSON as the
+/// plain string: serializing a value that holds one writes the secret.
+/// Equality and hashing compare the values (never printed).
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct Secret(String);
 
 impl Secret {
@@ -49,15 +52,6 @@ impl Secret {
         &self.0
     }
 }
-
-/// Compares the values (never printed).
-impl PartialEq for Secret {
-    fn eq(&self, other: &Self) -> bool {
-        self.0 == other.0
-    }
-}
-
-impl Eq for Secret {}
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -80,6 +74,18 @@ impl From<String> for Secret {
 impl From<&str> for Secret {
     fn from(value: &str) -> Self {
         Self(value.to_owned())
+    }
+}
+
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self)
     }
 }
 

@@ -146,7 +146,7 @@ fn unknown_fields_in_requests_are_sent_as_given() {
 fn access_token_in_camel_case_decodes() {
     let camel = r#"{"accessToken":"a","tokenType":"bearer","refreshToken":"r","expiresIn":86399,"issuedAt":"now"}"#;
     let token: AccessToken = serde_json::from_str(camel).unwrap();
-    assert_eq!(token.access_token, "a");
+    assert_eq!(token.access_token.expose(), "a");
     assert_eq!(token.expires_in, 86399);
     assert_eq!(token.extra["issuedAt"].get(), r#""now""#);
     let back = serde_json::to_value(&token).unwrap();

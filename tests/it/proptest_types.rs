@@ -354,7 +354,8 @@ fn every_generated_type_is_listed() {
     );
 }
 
-/// Secrets (`format: password`) print as `<redacted>`; personal data prints normally.
+/// Secrets (`format: password`) are held in `Secret`: they print as `<redacted>`, in the
+/// type's `Debug` and on their own; personal data prints normally.
 #[test]
 fn secrets_are_redacted_in_debug() {
     let request: types::AccessTokenRequest = serde_json::from_str(
@@ -363,12 +364,27 @@ fn secrets_are_redacted_in_debug() {
     .unwrap();
     let debug = format!("{request:?}");
     assert!(!debug.contains("hunter2-secret"), "{debug}");
-    assert!(debug.contains(r#"password: "<redacted>""#), "{debug}");
+    assert!(debug.contains("password: Secret(<redacted>)"), "{debug}");
+    assert_eq!(request.password.to_string(), "Secret(<redacted>)");
+    assert_eq!(request.password.expose(), "hunter2-secret");
     assert!(
         debug.contains("user@example.com"),
         "personal data is not a secret: {debug}"
     );
     assert!(format!("{request:#?}").contains("<redacted>"));
+
+    // A request builder holding a secret input shows it redacted too.
+    let client = enkash_rewards::Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .unwrap();
+    let builder = client
+        .create_access_token()
+        .username("user@example.com")
+        .password("hunter2-secret");
+    let debug = format!("{builder:?}");
+    assert!(!debug.contains("hunter2-secret"), "{debug}");
+    assert!(debug.contains("user@example.com"), "{debug}");
 
     let token: types::AccessToken =
         serde_json::from_str(r#"{"access_token":"at-secret","token_type":"bearer","refresh_token":"rt-secret","expires_in":60}"#).unwrap();
@@ -382,14 +398,14 @@ fn secrets_are_redacted_in_debug() {
         "{debug}"
     );
 
-    // The card token is optional: `Some("<redacted>")` when present, `None` when absent.
+    // The card token is optional: `Some(Secret(<redacted>))` when present, `None` when absent.
     let mut card = serde_json::to_value(sample_card()).unwrap();
     let debug = format!(
         "{:?}",
         serde_json::from_value::<types::RewardCard>(card.clone()).unwrap()
     );
     assert!(
-        debug.contains(r#"token: Some("<redacted>")"#) && !debug.contains("card-token-secret"),
+        debug.contains("token: Some(Secret(<redacted>))") && !debug.contains("card-token-secret"),
         "{debug}"
     );
     assert!(

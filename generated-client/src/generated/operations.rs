@@ -281,23 +281,12 @@ pub mod create_access_token {
     use enkash_rewards_runtime::builder::prelude::*;
 
     /// The inputs of [`CreateAccessToken`](super::CreateAccessToken), set through its setters.
-    #[derive(Default)]
+    #[derive(Debug, Default)]
     pub struct Inputs {
         pub(crate) username: Option<String>,
-        pub(crate) password: Option<String>,
+        pub(crate) password: Option<crate::Secret>,
         pub(crate) grant_type: Option<crate::types::AccessTokenRequestGrantType>,
         pub(crate) client_id: Option<String>,
-    }
-
-    impl std::fmt::Debug for Inputs {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.debug_struct("Inputs")
-                .field("username", &self.username)
-                .field("password", &"<redacted>")
-                .field("grant_type", &self.grant_type)
-                .field("client_id", &self.client_id)
-                .finish()
-        }
     }
 
     /// What every call of [`CreateAccessToken`](super::CreateAccessToken) shares: method, path template and how it is sent and answered.
@@ -403,7 +392,7 @@ impl<S: Fill<0> + Fill<1> + Fill<2> + Fill<3>> CreateAccessToken<S> {
     /// Account password. Three consecutive failures lock the account. Body field `password`. Required.
     pub fn password(
         mut self,
-        value: impl Into<String>,
+        value: impl Into<crate::Secret>,
     ) -> CreateAccessToken<Filled<S, 1>> {
         self.inputs.password = Some(value.into());
         self.into_state()

@@ -521,7 +521,7 @@ crate::serde_helpers::object!(CodeLabel {
 /// A card as returned by Create Card and by Create And Allocate Points (one schema for both). Properties are the union of both pages' field lists and every key of both response examples. Required = the fields documented on a page AND present in BOTH payload examples, so each documented example decodes verbatim. Amounts are typed number (exact decimal), counts integer.
 ///
 /// Schema: `#/components/schemas/RewardCard`.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct RewardCard {
     /// EnKash card id, e.g. EKC04AZHXP.
@@ -530,8 +530,8 @@ pub struct RewardCard {
     pub user_id: String,
     /// Card account the card belongs to.
     pub card_account_id: String,
-    /// Card token (treated as a secret: redacted in Debug output). Undocumented; present in both examples. Secret: shown as `<redacted>` in `Debug` output.
-    pub token: Option<String>,
+    /// Card token (treated as a secret: redacted in Debug output). Undocumented; present in both examples.
+    pub token: Option<crate::Secret>,
     /// Masked card number, e.g. XXXX XXXX XXXX 8867.
     pub masked_number: String,
     /// Expiry month as a two-digit string, e.g. "06".
@@ -716,118 +716,6 @@ pub struct RewardCard {
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
 }
 
-impl std::fmt::Debug for RewardCard {
-    /// Like a derived `Debug`, with secret fields shown as `<redacted>`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RewardCard")
-            .field("en_kash_card_id", &self.en_kash_card_id)
-            .field("user_id", &self.user_id)
-            .field("card_account_id", &self.card_account_id)
-            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
-            .field("masked_number", &self.masked_number)
-            .field("expiry_month", &self.expiry_month)
-            .field("expiry_year", &self.expiry_year)
-            .field("email", &self.email)
-            .field("mobile", &self.mobile)
-            .field("title", &self.title)
-            .field("first_name", &self.first_name)
-            .field("last_name", &self.last_name)
-            .field("gender", &self.gender)
-            .field("special_date", &self.special_date)
-            .field("address", &self.address)
-            .field("address2", &self.address2)
-            .field("city", &self.city)
-            .field("state", &self.state)
-            .field("country", &self.country)
-            .field("pincode", &self.pincode)
-            .field("used_mtd", &self.used_mtd)
-            .field("used_dtd", &self.used_dtd)
-            .field("used_ytd", &self.used_ytd)
-            .field("otb_balance", &self.otb_balance)
-            .field("primary_card", &self.primary_card)
-            .field("prepaid_card", &self.prepaid_card)
-            .field("physical_card", &self.physical_card)
-            .field("deleted", &self.deleted)
-            .field("closed_loop_card", &self.closed_loop_card)
-            .field("created_on", &self.created_on)
-            .field("modified_on", &self.modified_on)
-            .field("card_status", &self.card_status)
-            .field("kyc_status", &self.kyc_status)
-            .field("pan", &self.pan)
-            .field("physical_card_request_date", &self.physical_card_request_date)
-            .field("card_programme", &self.card_programme)
-            .field("use_account_funds", &self.use_account_funds)
-            .field("block_code", &self.block_code)
-            .field("remarks", &self.remarks)
-            .field("partner_logo", &self.partner_logo)
-            .field(
-                "physical_delivery_address_flag",
-                &self.physical_delivery_address_flag,
-            )
-            .field("delivery_address", &self.delivery_address)
-            .field("delivery_address2", &self.delivery_address2)
-            .field("delivery_city", &self.delivery_city)
-            .field("delivery_state", &self.delivery_state)
-            .field("delivery_country", &self.delivery_country)
-            .field("delivery_pincode", &self.delivery_pincode)
-            .field("card_activated", &self.card_activated)
-            .field("bin_type", &self.bin_type)
-            .field("load_amount", &self.load_amount)
-            .field("company_id", &self.company_id)
-            .field("card_kit_master_id", &self.card_kit_master_id)
-            .field("ext_entity_id", &self.ext_entity_id)
-            .field("switch_provider", &self.switch_provider)
-            .field("account_balance", &self.account_balance)
-            .field("physical_card_allowed", &self.physical_card_allowed)
-            .field("kit_type", &self.kit_type)
-            .field("surcharge_amt", &self.surcharge_amt)
-            .field("pan_validated", &self.pan_validated)
-            .field("used_ltd", &self.used_ltd)
-            .field("latest_tn_c_version_accepted", &self.latest_tn_c_version_accepted)
-            .field("latest_key_fact_accepted", &self.latest_key_fact_accepted)
-            .field(
-                "latest_tn_c_version_accepted_for_primary_card",
-                &self.latest_tn_c_version_accepted_for_primary_card,
-            )
-            .field(
-                "latest_key_fact_accepted_card_for_primary_card",
-                &self.latest_key_fact_accepted_card_for_primary_card,
-            )
-            .field("tnc_version_master_id", &self.tnc_version_master_id)
-            .field("tnc_url", &self.tnc_url)
-            .field("virtual_account_number", &self.virtual_account_number)
-            .field("limit_allocated_ltd", &self.limit_allocated_ltd)
-            .field("pos_allowed", &self.pos_allowed)
-            .field("pos_allowed_admin", &self.pos_allowed_admin)
-            .field("atm_allowed", &self.atm_allowed)
-            .field("atm_allowed_admin", &self.atm_allowed_admin)
-            .field("online_allowed", &self.online_allowed)
-            .field("online_allowed_admin", &self.online_allowed_admin)
-            .field("live_image", &self.live_image)
-            .field("c_kyc_enabled", &self.c_kyc_enabled)
-            .field("unallocate_fund_allowed", &self.unallocate_fund_allowed)
-            .field("use_parent_fund_allowed", &self.use_parent_fund_allowed)
-            .field("default_card_image", &self.default_card_image)
-            .field("min_kyc_otp_verified", &self.min_kyc_otp_verified)
-            .field("en_kash_support_email", &self.en_kash_support_email)
-            .field("en_kash_support_mobile", &self.en_kash_support_mobile)
-            .field("company_name", &self.company_name)
-            .field("v_kyc_allowed", &self.v_kyc_allowed)
-            .field("account_type", &self.account_type)
-            .field("last_allocated_amount", &self.last_allocated_amount)
-            .field("hold_balance", &self.hold_balance)
-            .field("enkash_card_txn_id", &self.enkash_card_txn_id)
-            .field("pg_reference_number", &self.pg_reference_number)
-            .field("un_allocate_hold_balance", &self.un_allocate_hold_balance)
-            .field("tnc_un_allocate_allowed", &self.tnc_un_allocate_allowed)
-            .field("tnc_un_allocate_accepted", &self.tnc_un_allocate_accepted)
-            .field("total_rewards_received", &self.total_rewards_received)
-            .field("reward_points_received", &self.reward_points_received)
-            .field("extra", &self.extra)
-            .finish()
-    }
-}
-
 crate::serde_helpers::object!(RewardCard {
     en_kash_card_id: required read "enKashCardId",
     user_id: required read "userId",
@@ -944,32 +832,19 @@ crate::values::string_enum!(AccessTokenRequestGrantType {
 /// Form body of the token request (password grant); every field is required.
 ///
 /// Schema: `#/components/schemas/AccessTokenRequest`.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct AccessTokenRequest {
     /// Registered mobile number or email.
     pub username: String,
-    /// Account password. Three consecutive failures lock the account. Secret: shown as `<redacted>` in `Debug` output.
-    pub password: String,
+    /// Account password. Three consecutive failures lock the account.
+    pub password: crate::Secret,
     /// OAuth grant type; always `password`.
     pub grant_type: crate::types::AccessTokenRequestGrantType,
     /// Client id issued by EnKash. Example: `"CEK1GZBO6A"`.
     pub client_id: String,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-impl std::fmt::Debug for AccessTokenRequest {
-    /// Like a derived `Debug`, with secret fields shown as `<redacted>`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AccessTokenRequest")
-            .field("username", &self.username)
-            .field("password", &"<redacted>")
-            .field("grant_type", &self.grant_type)
-            .field("client_id", &self.client_id)
-            .field("extra", &self.extra)
-            .finish()
-    }
 }
 
 crate::serde_helpers::object!(AccessTokenRequest {
@@ -982,35 +857,21 @@ crate::serde_helpers::object!(AccessTokenRequest {
 /// OAuth token response.
 ///
 /// Schema: `#/components/schemas/AccessToken`.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct AccessToken {
-    /// Bearer access token for the bearerAuth scheme. Secret: shown as `<redacted>` in `Debug` output. Also accepted as `accessToken` when decoding.
-    pub access_token: String,
+    /// Bearer access token for the bearerAuth scheme. Also accepted as `accessToken` when decoding.
+    pub access_token: crate::Secret,
     /// Token type, "bearer". Also accepted as `tokenType` when decoding.
     pub token_type: String,
-    /// Refresh token. Secret: shown as `<redacted>` in `Debug` output. Also accepted as `refreshToken` when decoding.
-    pub refresh_token: String,
+    /// Refresh token. Also accepted as `refreshToken` when decoding.
+    pub refresh_token: crate::Secret,
     /// Seconds until the access token expires. Also accepted as `expiresIn` when decoding.
     pub expires_in: i64,
     /// Granted scopes, space-separated (e.g. "read write trust").
     pub scope: Option<String>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-impl std::fmt::Debug for AccessToken {
-    /// Like a derived `Debug`, with secret fields shown as `<redacted>`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AccessToken")
-            .field("access_token", &"<redacted>")
-            .field("token_type", &self.token_type)
-            .field("refresh_token", &"<redacted>")
-            .field("expires_in", &self.expires_in)
-            .field("scope", &self.scope)
-            .field("extra", &self.extra)
-            .finish()
-    }
 }
 
 crate::serde_helpers::object!(AccessToken {
@@ -1317,7 +1178,7 @@ crate::serde_helpers::object!(RewardAccount {
 /// A reward card and its holder, as the look-ups return it. Every member is optional: the documented answers are truncated, and the members seen differ between them.
 ///
 /// Schema: `#/components/schemas/CardHolder`.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct CardHolder {
     /// The card's id.
@@ -1326,8 +1187,8 @@ pub struct CardHolder {
     pub user_id: Option<String>,
     /// Card account the card belongs to.
     pub card_account_id: Option<String>,
-    /// Card token (a credential; masked in Debug output). Secret: shown as `<redacted>` in `Debug` output.
-    pub token: Option<String>,
+    /// Card token (a credential; masked in Debug output).
+    pub token: Option<crate::Secret>,
     /// Card number with most digits masked.
     pub masked_number: Option<String>,
     /// Expiry month (may be empty).
@@ -1344,26 +1205,6 @@ pub struct CardHolder {
     pub first_name: Option<String>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-impl std::fmt::Debug for CardHolder {
-    /// Like a derived `Debug`, with secret fields shown as `<redacted>`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CardHolder")
-            .field("en_kash_card_id", &self.en_kash_card_id)
-            .field("user_id", &self.user_id)
-            .field("card_account_id", &self.card_account_id)
-            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
-            .field("masked_number", &self.masked_number)
-            .field("expiry_month", &self.expiry_month)
-            .field("expiry_year", &self.expiry_year)
-            .field("email", &self.email)
-            .field("mobile", &self.mobile)
-            .field("title", &self.title)
-            .field("first_name", &self.first_name)
-            .field("extra", &self.extra)
-            .finish()
-    }
 }
 
 crate::serde_helpers::object!(CardHolder {
@@ -2112,29 +1953,17 @@ crate::serde_helpers::object!(OrderDetails {
 /// One voucher. Its number and PIN are masked in Debug output and logs.
 ///
 /// Schema: `#/components/schemas/Voucher`.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Voucher {
-    /// Voucher (card) number; a secret. Secret: shown as `<redacted>` in `Debug` output.
-    pub card_number: Option<String>,
-    /// Voucher PIN; a secret. Secret: shown as `<redacted>` in `Debug` output.
-    pub pin: Option<String>,
+    /// Voucher (card) number; a secret.
+    pub card_number: Option<crate::Secret>,
+    /// Voucher PIN; a secret.
+    pub pin: Option<crate::Secret>,
     /// Expiry, e.g. 2025-12-31T23:59:59 (no time zone).
     pub expiry_date: Option<String>,
     /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
     pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-impl std::fmt::Debug for Voucher {
-    /// Like a derived `Debug`, with secret fields shown as `<redacted>`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Voucher")
-            .field("card_number", &self.card_number.as_ref().map(|_| "<redacted>"))
-            .field("pin", &self.pin.as_ref().map(|_| "<redacted>"))
-            .field("expiry_date", &self.expiry_date)
-            .field("extra", &self.extra)
-            .finish()
-    }
 }
 
 crate::serde_helpers::object!(Voucher {

@@ -677,6 +677,7 @@ impl<'a> Lowerer<'a> {
         let scalar = |ty: &TypeRef| super::passes::displayable(&self.types, ty);
         match self.resolve_alias(ty) {
             TypeRef::Bytes => PartKind::File,
+            TypeRef::Secret => PartKind::Text,
             TypeRef::Array(item) if *item == TypeRef::Bytes => PartKind::Files,
             TypeRef::Array(item) if scalar(&item) => PartKind::Texts,
             ty if scalar(&ty) => PartKind::Text,

@@ -602,6 +602,11 @@ impl<'a> Lowerer<'a> {
             }
         };
         let secret = schema.is_some_and(is_password);
+        // A secret string is held in a type that never prints it.
+        let ty = match ty {
+            TypeRef::String if secret => TypeRef::Secret,
+            ty => ty,
+        };
         Field {
             rust,
             wire,
@@ -833,7 +838,7 @@ pub(super) fn int_variants(schema: &Schema) -> Vec<Variant<i64>> {
 pub(super) fn variant_name(ty: &TypeRef) -> String {
     match ty {
         TypeRef::Named(n) => n.clone(),
-        TypeRef::String => "String".into(),
+        TypeRef::String | TypeRef::Secret => "String".into(),
         TypeRef::Boolean => "Boolean".into(),
         TypeRef::I32 | TypeRef::I64 => "Integer".into(),
         TypeRef::F32 | TypeRef::F64 | TypeRef::Decimal => "Number".into(),
