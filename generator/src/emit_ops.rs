@@ -573,14 +573,21 @@ fn builder_doc(plan: &Plan<'_>, api: &Api) -> TokenStream {
     doc_lines(&sections(&parts))
 }
 
+/// How the operation is retried: its class, whose policy the runtime's docs state (the one
+/// place it is written), and for a keyed write the key and the opt-in.
 fn retry_note(op: &Operation) -> String {
+    let class = match op.retry {
+        RetryKind::Idempotent => "Idempotent",
+        RetryKind::KeyedWrite => "KeyedWrite",
+        RetryKind::NonIdempotent => "NonIdempotent",
+    };
+    let class = format!("Retry class: [`{class}`](crate::request::RetryClass::{class})");
     match (&op.idempotency_key, op.retry) {
-        (_, RetryKind::Idempotent) => "Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.".to_owned(),
-        (Some(key), _) => format!(
-            "Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](crate::operations::Builder::resend_keyed_write) after confirming that the server de-duplicates `{}`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `{}`.",
-            key.wire, key.wire
+        (Some(key), RetryKind::KeyedWrite) => format!(
+            "{class}, keyed by `{key}`: opt in with [`resend_keyed_write`](crate::operations::Builder::resend_keyed_write) only once the server is known to apply a repeated `{key}` once. An unknown outcome is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `{key}`.",
+            key = key.wire
         ),
-        (None, _) => "Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.".to_owned(),
+        _ => format!("{class}."),
     }
 }
 

@@ -28,16 +28,16 @@ fn type_def(t: &TypeDef, api: &Api) -> TokenStream {
     let deprecated = t.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&t.name);
     let body = match &t.kind {
-        TypeKind::Struct(s) => struct_def(&t.name, s, t.built_by_callers, api),
+        TypeKind::Struct(s) => struct_def(t, s, api),
         TypeKind::StringEnum(vs) => string_enum(&t.name, vs),
         TypeKind::IntEnum(vs) => int_enum(&t.name, vs),
-        TypeKind::Union(vs) => union(&t.name, vs, api),
+        TypeKind::Union(vs) => union(t, vs, api),
         TypeKind::Alias(target) => {
             let target = rust_type(target);
             quote!(pub type #name = #target;)
         }
         TypeKind::Newtype(target) => {
-            let derive = derives(api.is_eq(target), true);
+            let derive = derives(t.facts.eq, true);
             let with = serde_with(target, api).map(|w| quote!(#[serde(with = #w)]));
             let target = rust_type(target);
             quote! {
@@ -80,11 +80,11 @@ fn extra_type(ty: &TypeRef) -> TokenStream {
     }
 }
 
-fn struct_def(name: &str, s: &Struct, built_by_callers: bool, api: &Api) -> TokenStream {
+fn struct_def(t: &TypeDef, s: &Struct, api: &Api) -> TokenStream {
+    let name = &t.name;
+    let built_by_callers = t.built_by_callers;
     let ty_name = ident(name);
-    let all_eq = s.fields.iter().all(|f| api.is_eq(&f.ty))
-        && s.extra.as_ref().is_none_or(|(_, t)| api.is_eq(t));
-    let eq = all_eq.then(|| quote!(Eq, Hash,));
+    let eq = t.facts.eq.then(|| quote!(Eq, Hash,));
     // A type callers send is built with its required members (`new`), or, without any,
     // from `Default`; either way the optional ones are `None` and the kept ones empty.
     let required = s.fields.iter().filter(|f| f.required).count();
@@ -336,7 +336,8 @@ fn int_enum(name: &str, variants: &[Variant<i64>]) -> TokenStream {
     }
 }
 
-fn union(name: &str, variants: &[UnionVariant], api: &Api) -> TokenStream {
+fn union(t: &TypeDef, variants: &[UnionVariant], api: &Api) -> TokenStream {
+    let name = &t.name;
     let ty = ident(name);
     // A union of scalars has a text form (for parameters): its member's.
     let display = variants.iter().all(|v| api.is_displayable(&v.ty)).then(|| {
@@ -354,10 +355,7 @@ fn union(name: &str, variants: &[UnionVariant], api: &Api) -> TokenStream {
             }
         }
     });
-    let eq = variants
-        .iter()
-        .all(|v| api.is_eq(&v.ty))
-        .then(|| quote!(Eq, Hash,));
+    let eq = t.facts.eq.then(|| quote!(Eq, Hash,));
     let arms = variants.iter().map(|v| {
         let id = ident(&v.rust);
         let inner = rust_type(&v.ty);

@@ -295,22 +295,30 @@ pub enum Security {
     ApiKeyHeader(&'static str),
 }
 
-/// Whether resending a request can change the server's state twice.
+/// Whether resending a request can change the server's state twice: each operation's
+/// documentation names its class, and this is where the classes' policy is written.
+///
+/// Every retry waits (see [`retry`](crate::retry) for the backoff, `Retry-After` and the
+/// budget, [`RetryPolicy::max_retries`](crate::RetryPolicy::max_retries)) and none starts
+/// after the call's operation timeout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RetryClass {
-    /// Reads and the token call: retried on connect errors, timeouts, a broken
-    /// connection, 429, 502, 503 and 504.
+    /// Safe to resend (reads and the token call): retried on connection errors, timeouts,
+    /// a broken connection, 429, 502, 503 and 504.
     Idempotent,
-    /// A write whose body carries a caller-chosen key (`requestId`,
-    /// `uniqueReferenceNum`). EnKash documents no de-duplication by that key, so by default
-    /// it is treated exactly like [`NonIdempotent`](Self::NonIdempotent); it is resent like
-    /// an idempotent call only when the caller opted in
+    /// A write whose body carries a caller-chosen key (e.g. `requestId`). The server's
+    /// de-duplication by that key is not assumed, so by default it is treated exactly
+    /// like [`NonIdempotent`](Self::NonIdempotent); it is resent like an idempotent call
+    /// only when the caller opted in
     /// ([`ClientBuilder::resend_keyed_writes`](crate::ClientBuilder::resend_keyed_writes),
-    /// or per call).
+    /// or per call). A failure that leaves its outcome unknown is
+    /// [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown), naming the key.
     KeyedWrite,
-    /// Every other write: retried only when the request certainly never reached the
-    /// server (connection refused, DNS failure). Never after a timeout or a 5xx.
+    /// Every other write: resent only when the request certainly never reached the
+    /// server (connection refused, DNS failure), never after a timeout or a 5xx. A
+    /// failure that leaves its outcome unknown is
+    /// [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown).
     NonIdempotent,
 }
 

@@ -344,7 +344,7 @@ pub mod create_access_token {
 ///
 /// [`.send()`](crate::operations::Builder::send) returns [`AccessToken`](crate::types::AccessToken).
 ///
-/// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
+/// Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
 /// # Example
 ///
@@ -486,7 +486,7 @@ pub mod create_coin_event {
 ///
 /// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
-/// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
+/// Retry class: [`NonIdempotent`](crate::request::RetryClass::NonIdempotent).
 ///
 /// # Example
 ///
@@ -634,7 +634,7 @@ pub mod allocate_coins {
 ///
 /// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
-/// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](crate::operations::Builder::resend_keyed_write) after confirming that the server de-duplicates `requestId`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `requestId`.
+/// Retry class: [`KeyedWrite`](crate::request::RetryClass::KeyedWrite), keyed by `requestId`: opt in with [`resend_keyed_write`](crate::operations::Builder::resend_keyed_write) only once the server is known to apply a repeated `requestId` once. An unknown outcome is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `requestId`.
 ///
 /// # Example
 ///
@@ -746,7 +746,7 @@ pub mod get_coin_event {
 ///
 /// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
-/// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
+/// Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
 /// # Example
 ///
@@ -822,7 +822,7 @@ pub mod update_coin_event {
 ///
 /// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
-/// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
+/// Retry class: [`NonIdempotent`](crate::request::RetryClass::NonIdempotent).
 ///
 /// # Example
 ///
@@ -936,7 +936,7 @@ pub mod get_coin_balance {
 ///
 /// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
-/// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
+/// Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
 /// # Example
 ///
@@ -1083,7 +1083,7 @@ pub mod create_and_allocate_points {
 ///
 /// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
-/// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](crate::operations::Builder::resend_keyed_write) after confirming that the server de-duplicates `uniqueReferenceNum`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `uniqueReferenceNum`.
+/// Retry class: [`KeyedWrite`](crate::request::RetryClass::KeyedWrite), keyed by `uniqueReferenceNum`: opt in with [`resend_keyed_write`](crate::operations::Builder::resend_keyed_write) only once the server is known to apply a repeated `uniqueReferenceNum` once. An unknown outcome is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `uniqueReferenceNum`.
 ///
 /// # Example
 ///
@@ -1453,7 +1453,7 @@ pub mod create_card {
 ///
 /// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
-/// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
+/// Retry class: [`NonIdempotent`](crate::request::RetryClass::NonIdempotent).
 ///
 /// # Example
 ///
@@ -1818,7 +1818,7 @@ pub mod create_sso_token {
 ///
 /// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
-/// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
+/// Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
 /// # Example
 ///
@@ -1939,7 +1939,7 @@ pub mod bulk_create_and_allocate_points {
 ///
 /// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`BulkAllocationResult`](crate::types::BulkAllocationResult); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
-/// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
+/// Retry class: [`NonIdempotent`](crate::request::RetryClass::NonIdempotent).
 ///
 /// # Example request body
 ///
@@ -2083,7 +2083,7 @@ pub mod get_reward_account_details {
 ///
 /// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`RewardAccount`](crate::types::RewardAccount); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
-/// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
+/// Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
 /// # Example
 ///
@@ -2216,7 +2216,7 @@ pub mod search_reward_cards {
 ///
 /// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`CardSearchResult`](crate::types::CardSearchResult); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
-/// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
+/// Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
 /// # Example
 ///
@@ -2400,7 +2400,7 @@ pub mod get_transaction_details {
 ///
 /// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
-/// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
+/// Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
 /// # Example
 ///
@@ -2587,7 +2587,7 @@ pub mod get_cart {
 ///
 /// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
-/// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
+/// Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
 /// # Example
 ///
@@ -2744,7 +2744,7 @@ pub mod add_to_cart {
 ///
 /// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
-/// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
+/// Retry class: [`NonIdempotent`](crate::request::RetryClass::NonIdempotent).
 ///
 /// # Example request body
 ///
@@ -2855,7 +2855,7 @@ pub mod update_cart {
 ///
 /// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
-/// Retries: this call changes state and carries no idempotency key, so it is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx.
+/// Retry class: [`NonIdempotent`](crate::request::RetryClass::NonIdempotent).
 ///
 /// # Example request body
 ///
@@ -2986,7 +2986,7 @@ pub mod get_product_configs {
 ///
 /// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`ProductCatalog`](crate::types::ProductCatalog); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
-/// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
+/// Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
 /// # Example
 ///
@@ -3111,7 +3111,7 @@ pub mod create_order {
 ///
 /// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
-/// Retries: this call changes state. It is resent only when it certainly never reached the server (connection refused, DNS failure), never after a timeout or a 5xx, unless you opt in with [`resend_keyed_write`](crate::operations::Builder::resend_keyed_write) after confirming that the server de-duplicates `orderReferenceId`. If the outcome is unknown, the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `orderReferenceId`.
+/// Retry class: [`KeyedWrite`](crate::request::RetryClass::KeyedWrite), keyed by `orderReferenceId`: opt in with [`resend_keyed_write`](crate::operations::Builder::resend_keyed_write) only once the server is known to apply a repeated `orderReferenceId` once. An unknown outcome is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `orderReferenceId`.
 ///
 /// # Example
 ///
@@ -3281,7 +3281,7 @@ pub mod search_orders {
 ///
 /// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
-/// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
+/// Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
 /// # Example
 ///
@@ -3460,7 +3460,7 @@ pub mod fetch_order_details {
 ///
 /// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`OrderDetails`](crate::types::OrderDetails); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
-/// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
+/// Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
 /// # Example
 ///
@@ -3565,7 +3565,7 @@ pub mod fetch_order_details_legacy {
 ///
 /// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`OrderDetails`](crate::types::OrderDetails); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
-/// Retries: safe. Retried on connection errors, timeouts and 429/502/503/504.
+/// Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
 /// # Example
 ///
