@@ -518,7 +518,7 @@ crate::serde_helpers::object!(CodeLabel {
     description: optional read "description",
 } else keep(extra));
 
-/// A card as returned by Create Card and by Create And Allocate Points (one schema for both). Properties are the union of both pages' field lists and every key of both response examples. Required = the fields documented on a page AND present in BOTH payload examples, so each documented example decodes verbatim. Amounts are typed number (exact decimal), counts integer.
+/// A card as returned by Create Card and by Create And Allocate Points (one schema for both).
 ///
 /// Schema: `#/components/schemas/RewardCard`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -530,7 +530,7 @@ pub struct RewardCard {
     pub user_id: String,
     /// Card account the card belongs to.
     pub card_account_id: String,
-    /// Card token (treated as a secret: redacted in Debug output). Undocumented; present in both examples.
+    /// Card token.
     pub token: Option<crate::Secret>,
     /// Masked card number, e.g. XXXX XXXX XXXX 8867.
     pub masked_number: String,
@@ -1187,7 +1187,7 @@ pub struct CardHolder {
     pub user_id: Option<String>,
     /// Card account the card belongs to.
     pub card_account_id: Option<String>,
-    /// Card token (a credential; masked in Debug output).
+    /// Card token (a credential).
     pub token: Option<crate::Secret>,
     /// Card number with most digits masked.
     pub masked_number: Option<String>,
@@ -1950,7 +1950,7 @@ crate::serde_helpers::object!(OrderDetails {
     voucher_details_list: optional read "voucherDetailsList",
 } else keep(extra));
 
-/// One voucher. Its number and PIN are masked in Debug output and logs.
+/// One voucher. Its number and PIN are secrets, masked in logs.
 ///
 /// Schema: `#/components/schemas/Voucher`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
