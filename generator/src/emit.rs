@@ -22,16 +22,47 @@ pub fn header(api: &Api) -> String {
 /// in memory at once are one item's, not the whole file's. `prettyplease` prints top-level
 /// items independently, so the text is the same as formatting the file in one piece.
 pub fn format_file(header: &str, tokens: TokenStream) -> Result<String, String> {
-    let mut printed = String::new();
-    for item in split_items(tokens) {
-        let file: syn::File =
-            syn::parse2(item).map_err(|e| format!("the generator produced invalid Rust: {e}"))?;
-        match table_macro(&file) {
-            Some(table) => printed.push_str(&table),
-            None => printed.push_str(&nested_tables(&prettyplease::unparse(&file))),
-        }
-    }
-    Ok(format!("{header}{}", space_items(&printed)))
+    Ok(assemble(header, format_share(tokens, Share::WHOLE)?))
+}
+
+/// Which of a file's items one worker formats: those whose index is `index` modulo
+/// `of`, so that `of` workers can share one large file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Share {
+    pub index: usize,
+    pub of: usize,
+}
+
+impl Share {
+    /// Every item.
+    pub const WHOLE: Share = Share { index: 0, of: 1 };
+}
+
+/// The items of `tokens` in `share`, each formatted, with its index in the file.
+pub fn format_share(tokens: TokenStream, share: Share) -> Result<Vec<(usize, String)>, String> {
+    split_items(tokens)
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| i % share.of.max(1) == share.index)
+        .map(|(i, item)| format_item(item).map(|text| (i, text)))
+        .collect()
+}
+
+/// One item, parsed and printed.
+fn format_item(item: TokenStream) -> Result<String, String> {
+    let file: syn::File =
+        syn::parse2(item).map_err(|e| format!("the generator produced invalid Rust: {e}"))?;
+    Ok(match table_macro(&file) {
+        Some(table) => table,
+        None => nested_tables(&prettyplease::unparse(&file)),
+    })
+}
+
+/// A file from its formatted items (every share's, in any order), with `header` on top.
+pub fn assemble(header: &str, mut items: Vec<(usize, String)>) -> String {
+    items.sort_by_key(|(i, _)| *i);
+    let printed: String = items.into_iter().map(|(_, text)| text).collect();
+    format!("{header}{}", space_items(&printed))
 }
 
 /// The runtime's table macros called inside a module: `name! {`, entries, `}`.

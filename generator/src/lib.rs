@@ -113,63 +113,88 @@ fn partial(spec_text: &str, destinations: &[Destination]) -> Result<Partial, Dia
 const ALL: &[Destination] = &[Destination::Client, Destination::Tests];
 
 /// Every file, emitted and formatted by one worker per core: formatting is most of
-/// generation's time, and the files share nothing but the (read-only) model. Each worker
-/// takes the next file nobody has taken, largest first, so the two large files start at
-/// once on two cores. The output does not depend on which worker finishes first.
+/// generation's time, and the files share nothing but the (read-only) model.
+///
+/// The work is cut into units, largest first: each large file is shared by all the
+/// workers (each emits the file, whose tokens cannot cross threads, and formats its share
+/// of the items), each small one is a unit of its own. Each worker takes the next unit
+/// nobody has taken, so one large file no longer keeps one core busy while the other
+/// waits. The output does not depend on which worker finishes first.
 fn emit_files(
     api: &model::Api,
     destinations: &[Destination],
 ) -> Result<Vec<GeneratedFile>, Diagnostics> {
     use Destination::{Client, Tests};
+    use emit::Share;
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
     type Emit = fn(&model::Api) -> proc_macro2::TokenStream;
-    let files: [(Destination, &str, Emit); 5] = [
-        (Client, "mod.rs", mod_file),
-        (Client, "types.rs", emit_types::types_file),
-        (Client, "operations.rs", emit_ops::operations_file),
-        (Client, "testing.rs", emit_testing::testing_file),
-        (Tests, "schema_index.rs", schema_index_file),
+    // Each file, where it goes, what emits it, and whether it is large enough to share.
+    let files: [(Destination, &str, Emit, bool); 5] = [
+        (Client, "mod.rs", mod_file, false),
+        (Client, "types.rs", emit_types::types_file, true),
+        (Client, "operations.rs", emit_ops::operations_file, true),
+        (Client, "testing.rs", emit_testing::testing_file, false),
+        (Tests, "schema_index.rs", schema_index_file, false),
     ];
-    // The order the workers take them in: types, operations, the schema index, testing, mod.
+    // Largest first: types, operations, the schema index, testing, mod.
     const LARGEST_FIRST: [usize; 5] = [1, 2, 4, 3, 0];
     let wanted = |i: usize| destinations.contains(&files[i].0);
-    let order: Vec<usize> = LARGEST_FIRST.into_iter().filter(|&i| wanted(i)).collect();
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    let units: Vec<(usize, Share)> = LARGEST_FIRST
+        .into_iter()
+        .filter(|&i| wanted(i))
+        .flat_map(|i| {
+            let of = if files[i].3 { workers } else { 1 };
+            (0..of).map(move |index| (i, Share { index, of }))
+        })
+        .collect();
     let header = &emit::header(api);
     let taken = AtomicUsize::new(0);
-    let results: Vec<Mutex<Option<Result<String, String>>>> =
-        files.iter().map(|_| Mutex::new(None)).collect();
+    type Formatted = Result<Vec<(usize, String)>, String>;
+    let results: Vec<Mutex<Option<Formatted>>> = units.iter().map(|_| Mutex::new(None)).collect();
     let worker = || {
-        while let Some(&i) = order.get(taken.fetch_add(1, Ordering::Relaxed)) {
+        loop {
+            let unit = taken.fetch_add(1, Ordering::Relaxed);
+            let Some(&(i, share)) = units.get(unit) else {
+                break;
+            };
             let make = files[i].2;
-            let result = std::panic::catch_unwind(|| emit::format_file(header, make(api)))
+            let result = std::panic::catch_unwind(|| emit::format_share(make(api), share))
                 .unwrap_or_else(|_| Err("emission panicked".to_owned()));
-            *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+            *results[unit].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
         }
     };
-    let workers = std::thread::available_parallelism().map_or(1, usize::from);
     std::thread::scope(|scope| {
-        for _ in 1..workers.min(order.len()) {
+        for _ in 1..workers.min(units.len()) {
             scope.spawn(worker);
         }
         worker();
     });
-    let formatted = results.into_iter().map(|slot| {
-        slot.into_inner()
+    let mut formatted: Vec<Option<Formatted>> = files.iter().map(|_| None).collect();
+    for (&(i, _), slot) in units.iter().zip(results) {
+        let result = slot
+            .into_inner()
             .unwrap_or_else(|e| e.into_inner())
-            .unwrap_or_else(|| Err("not emitted".to_owned()))
-    });
+            .unwrap_or_else(|| Err("not emitted".to_owned()));
+        let items = formatted[i].get_or_insert_with(|| Ok(Vec::new()));
+        match (items, result) {
+            (Ok(items), Ok(more)) => items.extend(more),
+            (items @ Ok(_), Err(e)) => *items = Err(e),
+            (Err(_), _) => {}
+        }
+    }
     let mut out = Vec::new();
     let mut problems = Diagnostics::default();
-    let emitted = files.into_iter().zip(formatted).enumerate();
-    for (_, ((destination, path, _), contents)) in emitted.filter(|&(i, _)| wanted(i)) {
-        match contents {
-            Ok(contents) => out.push(GeneratedFile {
+    for (i, ((destination, path, _, _), items)) in files.into_iter().zip(formatted).enumerate() {
+        match items.filter(|_| wanted(i)) {
+            None => {}
+            Some(Ok(items)) => out.push(GeneratedFile {
                 destination,
                 path,
-                contents,
+                contents: emit::assemble(header, items),
             }),
-            Err(e) => problems.push(
+            Some(Err(e)) => problems.push(
                 Kind::Internal,
                 "#",
                 format!("{path}: {e} (a generator bug: please report it with the spec)"),
