@@ -573,12 +573,15 @@ struct Use {
 fn compare_types(base: &Api, head: &Api, out: &mut Vec<Change>) {
     let received = response_types(base);
     let received_new = response_types(head);
-    for t in &base.types {
+    // An envelope the client unwraps is no type of the crate: its changes show on the
+    // operations it wraps (their envelope and payload).
+    let emitted = |t: &&TypeDef| t.facts.unwrapped_to.is_none();
+    for t in base.types.iter().filter(emitted) {
         let mut p = Push {
             out: &mut *out,
             item: Item::Type(t.name.clone()),
         };
-        let Some(n) = head.get(&t.name) else {
+        let Some(n) = head.get(&t.name).filter(emitted) else {
             p.add(RBreak, WCompat, "removed".to_owned());
             continue;
         };
@@ -653,8 +656,8 @@ fn compare_types(base: &Api, head: &Api, out: &mut Vec<Change>) {
             );
         }
     }
-    for n in &head.types {
-        if base.get(&n.name).is_none() {
+    for n in head.types.iter().filter(emitted) {
+        if base.get(&n.name).filter(emitted).is_none() {
             Push {
                 out: &mut *out,
                 item: Item::Type(n.name.clone()),

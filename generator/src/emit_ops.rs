@@ -566,10 +566,11 @@ fn builder_doc(plan: &Plan<'_>, api: &Api) -> TokenStream {
             op.body.as_ref().and_then(|b| b.example.as_ref()),
         )),
     }
-    parts.push(example_section(
-        "Example response",
-        op.response.example.as_ref(),
-    ));
+    let title = match op.response.envelope {
+        Some(_) => "Example payload",
+        None => "Example response",
+    };
+    parts.push(example_section(title, op.response.payload_example.as_ref()));
     doc_lines(&sections(&parts))
 }
 

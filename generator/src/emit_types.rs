@@ -10,7 +10,11 @@ pub use crate::model::Optionality;
 use crate::model::{Api, Field, Struct, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
 pub fn types_file(api: &Api) -> TokenStream {
-    let items = api.types.iter().map(|t| type_def(t, api));
+    let items = api
+        .types
+        .iter()
+        .filter(|t| t.facts.unwrapped_to.is_none())
+        .map(|t| type_def(t, api));
     quote! {
         //! Every schema of the spec as a Rust type.
         //!

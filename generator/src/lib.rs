@@ -35,7 +35,7 @@ pub mod naming;
 pub mod resolve;
 pub mod token;
 
-use quote::quote;
+use quote::{format_ident, quote};
 
 pub use diagnostics::{Diagnostic, Diagnostics, Kind};
 
@@ -344,12 +344,21 @@ fn token_endpoint(endpoint: Option<&model::TokenEndpoint>) -> proc_macro2::Token
 /// encodes it back. Tests walk the spec's examples and check each one through this.
 fn schema_index_file(api: &model::Api) -> proc_macro2::TokenStream {
     let mut seen = std::collections::BTreeSet::new();
+    let mut helpers = std::collections::BTreeMap::new();
     let (mut plain, mut exact) = (false, false);
     let arms: Vec<_> = api
         .schema_index
         .iter()
         .filter(|(p, ty)| *ty != model::TypeRef::Unit && seen.insert(p.clone()))
         .map(|(pointer, ty)| {
+            // An envelope the client unwraps has no type: its payload is checked in place.
+            if let Some((name, helper, decimal)) = unwrapped_envelope(api, ty) {
+                exact |= decimal;
+                plain |= !decimal;
+                helpers.insert(name.clone(), helper);
+                let name = format_ident!("{}", name);
+                return quote!(#pointer => #name,);
+            }
             let rust = emit::rust_type(ty);
             let check = if api.contains_decimal(ty) {
                 exact = true;
@@ -382,6 +391,39 @@ fn schema_index_file(api: &model::Api) -> proc_macro2::TokenStream {
             }
         }
     });
+    // The checks of unwrapped envelopes, and the helper they share, only when used.
+    let enveloped = (!helpers.is_empty()).then(|| {
+        let helpers = helpers.values();
+        quote! {
+            #(#helpers)*
+
+            /// Checks an enveloped answer as the client reads it: the result code (the first
+            /// of its spellings present) a number or a numeric string, the message (when
+            /// present) a string, and the payload through `payload`; the other members are
+            /// kept as they are.
+            fn enveloped(value: &Value, code: &[&str], message: &[&str], payload: &[&str], check: fn(&Value) -> Result<Value, String>) -> Result<Value, String> {
+                let Value::Object(members) = value else {
+                    return Err("an enveloped answer is a JSON object".to_owned());
+                };
+                let first = |names: &[&str]| names.iter().find_map(|n| members.get_key_value(*n));
+                match first(code) {
+                    Some((_, Value::Number(n))) if n.is_i64() || n.is_u64() => {}
+                    Some((_, Value::String(s))) if s.parse::<i64>().is_ok() => {}
+                    Some((name, other)) => return Err(format!("result code `{name}` is not a whole number: {other}")),
+                    None => return Err(format!("no result code among {code:?}")),
+                }
+                if let Some((name, other)) = first(message).filter(|(_, v)| !v.is_string()) {
+                    return Err(format!("message `{name}` is not a string: {other}"));
+                }
+                let Some((name, inner)) = first(payload) else {
+                    return Err(format!("no payload among {payload:?}"));
+                };
+                let mut out = members.clone();
+                out.insert(name.clone(), check(inner).map_err(|e| format!("payload `{name}`: {e}"))?);
+                Ok(Value::Object(out))
+            }
+        }
+    });
     quote! {
         //! Test support: the Rust type behind every schema position of the spec, for
         //! checking the spec's examples against the generated types. Compiled in the tests
@@ -404,7 +446,53 @@ fn schema_index_file(api: &model::Api) -> proc_macro2::TokenStream {
         #round_trip
 
         #round_trip_exact
+
+        #enveloped
     }
+}
+
+/// For a position whose type is an envelope the client unwraps: a check named after the
+/// type, which checks the envelope's members and the payload as its own type.
+fn unwrapped_envelope(
+    api: &model::Api,
+    ty: &model::TypeRef,
+) -> Option<(String, proc_macro2::TokenStream, bool)> {
+    let model::TypeRef::Named(n) = ty else {
+        return None;
+    };
+    let t = api.get(n)?;
+    let payload = t.facts.unwrapped_to.as_ref()?;
+    let model::TypeKind::Struct(model::Struct {
+        envelope: Some(fields),
+        ..
+    }) = &t.kind
+    else {
+        return None;
+    };
+    let name = format!("enveloped_{}", heck::ToSnakeCase::to_snake_case(n.as_str()));
+    let fn_name = format_ident!("{}", name);
+    let rust = emit::rust_type(payload);
+    let decimal = api.contains_decimal(payload);
+    let payload_check = if decimal {
+        quote!(round_trip_exact::<#rust>)
+    } else {
+        quote!(round_trip::<#rust>)
+    };
+    let model::EnvelopeFields {
+        code,
+        message,
+        payload,
+    } = fields;
+    let doc = format!(
+        " `{n}`: an envelope the client unwraps, its payload checked as what `send()` returns."
+    );
+    let helper = quote! {
+        #[doc = #doc]
+        fn #fn_name(value: &Value) -> Result<Value, String> {
+            enveloped(value, &[#(#code),*], &[#(#message),*], &[#(#payload),*], #payload_check)
+        }
+    };
+    Some((name, helper, decimal))
 }
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ pub struct Api {
 pub struct SharedEnvelope {
     /// The constant's name, e.g. `COINS_ENVELOPE`.
     pub const_name: String,
-    /// The type it is named after, for its doc comment.
+    /// An emitted type that declares it, which its doc comment links.
     pub type_name: Option<String>,
     pub fields: EnvelopeFields,
 }
@@ -135,6 +135,9 @@ pub struct TypeFacts {
     /// It has a text form (`Display`), as a path, query or header parameter needs: enums,
     /// aliases of scalars, and unions whose every member has one.
     pub displayable: bool,
+    /// For an answer's envelope that nothing but the answers it wraps uses: the payload's
+    /// type. The client hands callers the payload, so the envelope type is not emitted.
+    pub unwrapped_to: Option<TypeRef>,
 }
 
 /// The token call, as the runtime's token cache makes it.
@@ -593,7 +596,11 @@ pub struct ResponseSpec {
     pub ty: TypeRef,
     /// When the body is an envelope, the fields and the payload's type.
     pub envelope: Option<(EnvelopeFields, TypeRef)>,
+    /// The spec's example of the whole success body.
     pub example: Option<Value>,
+    /// The example of what `send()` returns: the envelope's payload member, else the
+    /// whole example.
+    pub payload_example: Option<Value>,
     /// What the success answer is: JSON, or handed over as text or bytes, or any of
     /// those as the server chose.
     pub media: AnswerMedia,

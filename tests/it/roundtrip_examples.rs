@@ -111,6 +111,39 @@ fn the_documented_examples_are_all_found_and_checked() {
     }
 }
 
+/// An answer's envelope the client unwraps has no type of its own: its examples are
+/// checked as the client reads them, the result code and message by shape and the payload
+/// as the type `send()` returns, so a wrong payload or code is still caught.
+#[test]
+fn unwrapped_envelopes_check_code_message_and_payload() {
+    let at = "#/components/schemas/CreateCoinEventResponse";
+    let good = serde_json::json!({
+        "response_code": 0,
+        "response_message": "Success",
+        "payload": {"coinConfigId": "WCC1", "configuration": "DEFAULT", "event": "E", "amount": 6},
+        "traceId": "kept"
+    });
+    let back = round_trip_at(at, &good).expect("indexed").expect("decodes");
+    assert_eq!(back, good);
+    let check = |change: &dyn Fn(&mut serde_json::Value)| {
+        let mut bad = good.clone();
+        change(&mut bad);
+        round_trip_at(at, &bad)
+            .expect("indexed")
+            .expect_err("refused")
+    };
+    let why = check(&|v| v["payload"]["amount"] = "six".into());
+    assert!(why.contains("payload `payload`"), "{why}");
+    let why = check(&|v| v["response_code"] = "zero".into());
+    assert!(why.contains("result code"), "{why}");
+    let why = check(&|v| v["response_message"] = 1.into());
+    assert!(why.contains("message"), "{why}");
+    let why = check(&|v| {
+        v.as_object_mut().unwrap().remove("payload");
+    });
+    assert!(why.contains("no payload"), "{why}");
+}
+
 /// The create-allocate-points request as documented: `uniqueReferenceNum` (the example's
 /// spelling, not the field list's `uniqueReferenceNumber`) and `loadAmount` as the integer 11.
 #[test]

@@ -505,19 +505,15 @@ pub mod create_coin_event {
 /// # }
 /// ```
 ///
-/// # Example response
+/// # Example payload
 ///
 /// ```json
 /// {
-///   "payload": {
-///     "amount": 6,
-///     "coinConfigId": "WCC817428",
-///     "companyId": "CEKEKCARDS",
-///     "configuration": "DEFAULT",
-///     "event": "MEAL_CARD_PAYMENT"
-///   },
-///   "response_code": 0,
-///   "response_message": "Success"
+///   "amount": 6,
+///   "coinConfigId": "WCC817428",
+///   "companyId": "CEKEKCARDS",
+///   "configuration": "DEFAULT",
+///   "event": "MEAL_CARD_PAYMENT"
 /// }
 /// ```
 pub type CreateCoinEvent<S = create_coin_event::Empty> = Builder<
@@ -653,14 +649,10 @@ pub mod allocate_coins {
 /// # }
 /// ```
 ///
-/// # Example response
+/// # Example payload
 ///
 /// ```json
-/// {
-///   "payload": "Successfully allocated enkash Coins",
-///   "response_code": 0,
-///   "response_message": "Success"
-/// }
+/// "Successfully allocated enkash Coins"
 /// ```
 pub type AllocateCoins<S = allocate_coins::Empty> = Builder<allocate_coins::Inputs, S>;
 
@@ -837,18 +829,14 @@ pub mod update_coin_event {
 /// # }
 /// ```
 ///
-/// # Example response
+/// # Example payload
 ///
 /// ```json
 /// {
-///   "payload": {
-///     "amount": 10,
-///     "coinConfigId": "WCC024845",
-///     "configuration": "DEFAULT",
-///     "event": "INVOICE_PAYMENT"
-///   },
-///   "response_code": 0,
-///   "response_message": "Success"
+///   "amount": 10,
+///   "coinConfigId": "WCC024845",
+///   "configuration": "DEFAULT",
+///   "event": "INVOICE_PAYMENT"
 /// }
 /// ```
 pub type UpdateCoinEvent = Builder<update_coin_event::Inputs>;
@@ -948,14 +936,10 @@ pub mod get_coin_balance {
 /// # }
 /// ```
 ///
-/// # Example response
+/// # Example payload
 ///
 /// ```json
-/// {
-///   "payload": 0,
-///   "response_code": 0,
-///   "response_message": "Success"
-/// }
+/// 0
 /// ```
 pub type GetCoinBalance<S = get_coin_balance::Empty> = Builder<
     get_coin_balance::Inputs,
@@ -1104,99 +1088,95 @@ pub mod create_and_allocate_points {
 /// # }
 /// ```
 ///
-/// # Example response
+/// # Example payload
 ///
 /// ```json
 /// {
-///   "code": 0,
-///   "message": "Success",
-///   "payload": {
-///     "accountBalance": 38628,
-///     "accountType": {
-///       "description": "Reward",
-///       "label": "Employee Rewards",
-///       "name": "EMPLOYEE_REWARDS"
-///     },
-///     "atmAllowed": false,
-///     "atmAllowedAdmin": false,
-///     "binType": {
-///       "label": "Reward Card",
-///       "name": "REWARD"
-///     },
-///     "blockCode": "A",
-///     "cKycEnabled": false,
-///     "cardAccountId": "CAQL8YCV3",
-///     "cardActivated": true,
-///     "cardKitMasterId": 14,
-///     "cardProgramme": "SBM",
-///     "cardStatus": {
-///       "label": "UnLocked",
-///       "name": "UL"
-///     },
-///     "closedLoopCard": false,
-///     "companyId": "CEK1PU9AOO",
-///     "companyName": "Test Company",
-///     "createdOn": "Jun 20, 2024 2:56:47 PM",
-///     "deleted": false,
-///     "email": "xyz2@gmail.com",
-///     "enKashCardId": "EKC04AZHXP",
-///     "enKashSupportEmail": "support@enkash.in",
-///     "enKashSupportMobile": "1234567890",
-///     "enkashCardTxnId": "ECTRSZJ8CRJ2E",
-///     "expiryMonth": "06",
-///     "expiryYear": "2026",
-///     "extEntityId": "EXT3YTK2P7CYK",
-///     "firstName": "hedfdfg",
-///     "gender": "M",
-///     "holdBalance": 0,
-///     "kycStatus": {
-///       "label": "Verified",
-///       "name": "VERIFIED"
-///     },
-///     "lastAllocatedAmount": 0,
-///     "latestKeyFactAccepted": true,
-///     "latestKeyFactAcceptedCardForPrimaryCard": true,
-///     "latestTnCVersionAccepted": true,
-///     "latestTnCVersionAcceptedForPrimaryCard": true,
-///     "limitAllocatedLtd": 0,
-///     "liveImage": false,
-///     "loadAmount": 11,
-///     "maskedNumber": "XXXX XXXX XXXX 8867",
-///     "minKycOtpVerified": false,
-///     "mobile": "9600098867",
-///     "modifiedOn": "Jun 20, 2024 2:56:47 PM",
-///     "onlineAllowed": false,
-///     "onlineAllowedAdmin": false,
-///     "otbBalance": 11,
-///     "panValidated": false,
-///     "partnerLogo": "https://image.enkash.in/IMAGES/sbm-logo.png",
-///     "physicalCard": false,
-///     "physicalCardAllowed": false,
-///     "physicalDeliveryAddressFlag": false,
-///     "posAllowed": false,
-///     "posAllowedAdmin": false,
-///     "prepaidCard": true,
-///     "primaryCard": false,
-///     "rewardPointsReceived": 11,
-///     "surchargeAmt": 0,
-///     "switchProvider": "EK_CLOSEDLOOP_CREDIT",
-///     "title": "Mr",
-///     "tncUnAllocateAccepted": false,
-///     "tncUnAllocateAllowed": false,
-///     "token": "16b9c31b42643796e064",
-///     "totalRewardsReceived": 1,
-///     "unAllocateHoldBalance": 0,
-///     "unallocateFundAllowed": true,
-///     "useAccountFunds": false,
-///     "useParentFundAllowed": false,
-///     "usedDtd": 0,
-///     "usedLtd": 0,
-///     "usedMtd": 0,
-///     "usedYtd": 0,
-///     "userId": "EKIQB4L2",
-///     "vKycAllowed": false,
-///     "virtualAccountNumber": "ENKASHEDENKEKC04AZHXP"
-///   }
+///   "accountBalance": 38628,
+///   "accountType": {
+///     "description": "Reward",
+///     "label": "Employee Rewards",
+///     "name": "EMPLOYEE_REWARDS"
+///   },
+///   "atmAllowed": false,
+///   "atmAllowedAdmin": false,
+///   "binType": {
+///     "label": "Reward Card",
+///     "name": "REWARD"
+///   },
+///   "blockCode": "A",
+///   "cKycEnabled": false,
+///   "cardAccountId": "CAQL8YCV3",
+///   "cardActivated": true,
+///   "cardKitMasterId": 14,
+///   "cardProgramme": "SBM",
+///   "cardStatus": {
+///     "label": "UnLocked",
+///     "name": "UL"
+///   },
+///   "closedLoopCard": false,
+///   "companyId": "CEK1PU9AOO",
+///   "companyName": "Test Company",
+///   "createdOn": "Jun 20, 2024 2:56:47 PM",
+///   "deleted": false,
+///   "email": "xyz2@gmail.com",
+///   "enKashCardId": "EKC04AZHXP",
+///   "enKashSupportEmail": "support@enkash.in",
+///   "enKashSupportMobile": "1234567890",
+///   "enkashCardTxnId": "ECTRSZJ8CRJ2E",
+///   "expiryMonth": "06",
+///   "expiryYear": "2026",
+///   "extEntityId": "EXT3YTK2P7CYK",
+///   "firstName": "hedfdfg",
+///   "gender": "M",
+///   "holdBalance": 0,
+///   "kycStatus": {
+///     "label": "Verified",
+///     "name": "VERIFIED"
+///   },
+///   "lastAllocatedAmount": 0,
+///   "latestKeyFactAccepted": true,
+///   "latestKeyFactAcceptedCardForPrimaryCard": true,
+///   "latestTnCVersionAccepted": true,
+///   "latestTnCVersionAcceptedForPrimaryCard": true,
+///   "limitAllocatedLtd": 0,
+///   "liveImage": false,
+///   "loadAmount": 11,
+///   "maskedNumber": "XXXX XXXX XXXX 8867",
+///   "minKycOtpVerified": false,
+///   "mobile": "9600098867",
+///   "modifiedOn": "Jun 20, 2024 2:56:47 PM",
+///   "onlineAllowed": false,
+///   "onlineAllowedAdmin": false,
+///   "otbBalance": 11,
+///   "panValidated": false,
+///   "partnerLogo": "https://image.enkash.in/IMAGES/sbm-logo.png",
+///   "physicalCard": false,
+///   "physicalCardAllowed": false,
+///   "physicalDeliveryAddressFlag": false,
+///   "posAllowed": false,
+///   "posAllowedAdmin": false,
+///   "prepaidCard": true,
+///   "primaryCard": false,
+///   "rewardPointsReceived": 11,
+///   "surchargeAmt": 0,
+///   "switchProvider": "EK_CLOSEDLOOP_CREDIT",
+///   "title": "Mr",
+///   "tncUnAllocateAccepted": false,
+///   "tncUnAllocateAllowed": false,
+///   "token": "16b9c31b42643796e064",
+///   "totalRewardsReceived": 1,
+///   "unAllocateHoldBalance": 0,
+///   "unallocateFundAllowed": true,
+///   "useAccountFunds": false,
+///   "useParentFundAllowed": false,
+///   "usedDtd": 0,
+///   "usedLtd": 0,
+///   "usedMtd": 0,
+///   "usedYtd": 0,
+///   "userId": "EKIQB4L2",
+///   "vKycAllowed": false,
+///   "virtualAccountNumber": "ENKASHEDENKEKC04AZHXP"
 /// }
 /// ```
 pub type CreateAndAllocatePoints<S = create_and_allocate_points::Empty> = Builder<
@@ -1471,119 +1451,115 @@ pub mod create_card {
 /// # }
 /// ```
 ///
-/// # Example response
+/// # Example payload
 ///
 /// ```json
 /// {
-///   "code": 0,
-///   "message": "Success",
-///   "payload": {
-///     "accountBalance": 99500,
-///     "accountType": {
-///       "description": "Gift",
-///       "label": "Gift",
-///       "name": "GIFT"
-///     },
-///     "address": "123 Street Name",
-///     "address2": "Apt 456",
-///     "atmAllowed": false,
-///     "atmAllowedAdmin": false,
-///     "binType": {
-///       "label": "Gift Card",
-///       "name": "GIFT_CARD"
-///     },
-///     "blockCode": "A",
-///     "cKycEnabled": false,
-///     "cardAccountId": "CAA8W45",
-///     "cardActivated": false,
-///     "cardKitMasterId": 2,
-///     "cardProgramme": "TRANSCORP",
-///     "cardStatus": {
-///       "label": "UnLocked",
-///       "name": "UL"
-///     },
-///     "city": "Pune",
-///     "closedLoopCard": false,
-///     "companyId": "CEKEP5GSGP",
-///     "companyName": "Anay Gift",
-///     "country": "India",
-///     "createdOn": "Jan 29, 2025 11:57:51 AM",
-///     "defaultCardImage": "https://imagesbox.enkash.in/IMAGES/enkash_ppi.png",
-///     "deleted": false,
-///     "deliveryAddress": "789 Delivery St",
-///     "deliveryAddress2": "Suite 101",
-///     "deliveryCity": "Mumbai",
-///     "deliveryCountry": "India",
-///     "deliveryPincode": "323307",
-///     "deliveryState": "Maharashtra",
-///     "email": "johnnydew@enkash.com",
-///     "enKashCardId": "EKC94AEX89",
-///     "enKashSupportEmail": "support@enkash.com",
-///     "enKashSupportMobile": "1234567890",
-///     "enkashCardTxnId": "ECTNY27ELILVP",
-///     "expiryMonth": "01",
-///     "expiryYear": "2027",
-///     "extEntityId": "EXT58EDZTA1U1",
-///     "firstName": "Johnny",
-///     "gender": "M",
-///     "holdBalance": 0,
-///     "kitType": {
-///       "label": "Rupay",
-///       "name": "RUPAY"
-///     },
-///     "kycStatus": {
-///       "label": "Not Uploaded",
-///       "name": "NOT_UPLOADED"
-///     },
-///     "lastAllocatedAmount": 0,
-///     "lastName": "Dew",
-///     "latestKeyFactAccepted": false,
-///     "latestKeyFactAcceptedCardForPrimaryCard": true,
-///     "latestTnCVersionAccepted": true,
-///     "latestTnCVersionAcceptedForPrimaryCard": true,
-///     "limitAllocatedLtd": 0,
-///     "liveImage": false,
-///     "loadAmount": 500,
-///     "maskedNumber": "XXXX XXXX XXXX 3211",
-///     "minKycOtpVerified": false,
-///     "mobile": "6876543211",
-///     "modifiedOn": "Jan 29, 2025 11:57:51 AM",
-///     "onlineAllowed": false,
-///     "onlineAllowedAdmin": false,
-///     "otbBalance": 500,
-///     "panValidated": false,
-///     "partnerLogo": "https://imagesbox.enkash.in/IMAGES/EnkashLogo.png",
-///     "physicalCard": false,
-///     "physicalCardAllowed": false,
-///     "physicalDeliveryAddressFlag": true,
-///     "pincode": "323908",
-///     "posAllowed": false,
-///     "posAllowedAdmin": false,
-///     "prepaidCard": true,
-///     "primaryCard": true,
-///     "remarks": "This is a test card",
-///     "specialDate": "2000-02-14",
-///     "state": "Maharashtra",
-///     "surchargeAmt": 0,
-///     "switchProvider": "M2P_TRANSCORP",
-///     "title": "Mr",
-///     "tncUnAllocateAccepted": false,
-///     "tncUnAllocateAllowed": false,
-///     "tncUrl": "https://ekpayout-uat.enkash.in/tu/0xl5b7ci",
-///     "tncVersionMasterId": "TVMLP1VK8X",
-///     "token": "cf5295da683104b6580",
-///     "unAllocateHoldBalance": 0,
-///     "unallocateFundAllowed": false,
-///     "useAccountFunds": false,
-///     "useParentFundAllowed": false,
-///     "usedDtd": 0,
-///     "usedLtd": 0,
-///     "usedMtd": 0,
-///     "usedYtd": 0,
-///     "userId": "EK94JCMP",
-///     "vKycAllowed": false,
-///     "virtualAccountNumber": "ENKASHEDTCEKC94AEX89"
-///   }
+///   "accountBalance": 99500,
+///   "accountType": {
+///     "description": "Gift",
+///     "label": "Gift",
+///     "name": "GIFT"
+///   },
+///   "address": "123 Street Name",
+///   "address2": "Apt 456",
+///   "atmAllowed": false,
+///   "atmAllowedAdmin": false,
+///   "binType": {
+///     "label": "Gift Card",
+///     "name": "GIFT_CARD"
+///   },
+///   "blockCode": "A",
+///   "cKycEnabled": false,
+///   "cardAccountId": "CAA8W45",
+///   "cardActivated": false,
+///   "cardKitMasterId": 2,
+///   "cardProgramme": "TRANSCORP",
+///   "cardStatus": {
+///     "label": "UnLocked",
+///     "name": "UL"
+///   },
+///   "city": "Pune",
+///   "closedLoopCard": false,
+///   "companyId": "CEKEP5GSGP",
+///   "companyName": "Anay Gift",
+///   "country": "India",
+///   "createdOn": "Jan 29, 2025 11:57:51 AM",
+///   "defaultCardImage": "https://imagesbox.enkash.in/IMAGES/enkash_ppi.png",
+///   "deleted": false,
+///   "deliveryAddress": "789 Delivery St",
+///   "deliveryAddress2": "Suite 101",
+///   "deliveryCity": "Mumbai",
+///   "deliveryCountry": "India",
+///   "deliveryPincode": "323307",
+///   "deliveryState": "Maharashtra",
+///   "email": "johnnydew@enkash.com",
+///   "enKashCardId": "EKC94AEX89",
+///   "enKashSupportEmail": "support@enkash.com",
+///   "enKashSupportMobile": "1234567890",
+///   "enkashCardTxnId": "ECTNY27ELILVP",
+///   "expiryMonth": "01",
+///   "expiryYear": "2027",
+///   "extEntityId": "EXT58EDZTA1U1",
+///   "firstName": "Johnny",
+///   "gender": "M",
+///   "holdBalance": 0,
+///   "kitType": {
+///     "label": "Rupay",
+///     "name": "RUPAY"
+///   },
+///   "kycStatus": {
+///     "label": "Not Uploaded",
+///     "name": "NOT_UPLOADED"
+///   },
+///   "lastAllocatedAmount": 0,
+///   "lastName": "Dew",
+///   "latestKeyFactAccepted": false,
+///   "latestKeyFactAcceptedCardForPrimaryCard": true,
+///   "latestTnCVersionAccepted": true,
+///   "latestTnCVersionAcceptedForPrimaryCard": true,
+///   "limitAllocatedLtd": 0,
+///   "liveImage": false,
+///   "loadAmount": 500,
+///   "maskedNumber": "XXXX XXXX XXXX 3211",
+///   "minKycOtpVerified": false,
+///   "mobile": "6876543211",
+///   "modifiedOn": "Jan 29, 2025 11:57:51 AM",
+///   "onlineAllowed": false,
+///   "onlineAllowedAdmin": false,
+///   "otbBalance": 500,
+///   "panValidated": false,
+///   "partnerLogo": "https://imagesbox.enkash.in/IMAGES/EnkashLogo.png",
+///   "physicalCard": false,
+///   "physicalCardAllowed": false,
+///   "physicalDeliveryAddressFlag": true,
+///   "pincode": "323908",
+///   "posAllowed": false,
+///   "posAllowedAdmin": false,
+///   "prepaidCard": true,
+///   "primaryCard": true,
+///   "remarks": "This is a test card",
+///   "specialDate": "2000-02-14",
+///   "state": "Maharashtra",
+///   "surchargeAmt": 0,
+///   "switchProvider": "M2P_TRANSCORP",
+///   "title": "Mr",
+///   "tncUnAllocateAccepted": false,
+///   "tncUnAllocateAllowed": false,
+///   "tncUrl": "https://ekpayout-uat.enkash.in/tu/0xl5b7ci",
+///   "tncVersionMasterId": "TVMLP1VK8X",
+///   "token": "cf5295da683104b6580",
+///   "unAllocateHoldBalance": 0,
+///   "unallocateFundAllowed": false,
+///   "useAccountFunds": false,
+///   "useParentFundAllowed": false,
+///   "usedDtd": 0,
+///   "usedLtd": 0,
+///   "usedMtd": 0,
+///   "usedYtd": 0,
+///   "userId": "EK94JCMP",
+///   "vKycAllowed": false,
+///   "virtualAccountNumber": "ENKASHEDTCEKC94AEX89"
 /// }
 /// ```
 pub type CreateCard<S = create_card::Empty> = Builder<create_card::Inputs, S>;
@@ -1957,25 +1933,21 @@ pub mod bulk_create_and_allocate_points {
 /// ]
 /// ```
 ///
-/// # Example response
+/// # Example payload
 ///
 /// ```json
 /// {
-///   "code": 0,
-///   "message": "Success",
-///   "payload": {
-///     "successBulkEnKashCardCreateDTOs": [
-///       {
-///         "cardAccountId": "CAF0RX8N3",
-///         "companyId": "CEKCDVT1UV",
-///         "email": "johndee@email.com",
-///         "loadAmount": 10,
-///         "mobile": "6776543210",
-///         "name": "John Dee",
-///         "title": "Mr"
-///       }
-///     ]
-///   }
+///   "successBulkEnKashCardCreateDTOs": [
+///     {
+///       "cardAccountId": "CAF0RX8N3",
+///       "companyId": "CEKCDVT1UV",
+///       "email": "johndee@email.com",
+///       "loadAmount": 10,
+///       "mobile": "6776543210",
+///       "name": "John Dee",
+///       "title": "Mr"
+///     }
+///   ]
 /// }
 /// ```
 pub type BulkCreateAndAllocatePoints<S = bulk_create_and_allocate_points::Empty> = Builder<
@@ -2100,30 +2072,26 @@ pub mod get_reward_account_details {
 /// # }
 /// ```
 ///
-/// # Example response
+/// # Example payload
 ///
 /// ```json
 /// {
-///   "payload": {
-///     "availableBalance": 898138,
-///     "availableCardBalance": 92415.44,
+///   "availableBalance": 898138,
+///   "availableCardBalance": 92415.44,
+///   "cardAccountId": "CAVBMRFE8",
+///   "companyId": "CEK7T1WMC6",
+///   "companyName": "Vikram Singh",
+///   "creditLimit": 0,
+///   "dynamicLimit": 0,
+///   "primaryEnKashCard": {
 ///     "cardAccountId": "CAVBMRFE8",
-///     "companyId": "CEK7T1WMC6",
-///     "companyName": "Vikram Singh",
-///     "creditLimit": 0,
-///     "dynamicLimit": 0,
-///     "primaryEnKashCard": {
-///       "cardAccountId": "CAVBMRFE8",
-///       "enKashCardId": "EKCQMY9BQ0",
-///       "expiryMonth": "08",
-///       "maskedNumber": "2004 01XX XXXX XX87",
-///       "token": "30acb157bcea5ae6d3b9",
-///       "userId": "EK8IHN4B"
-///     },
-///     "usedCreditLimit": -990553.44
+///     "enKashCardId": "EKCQMY9BQ0",
+///     "expiryMonth": "08",
+///     "maskedNumber": "2004 01XX XXXX XX87",
+///     "token": "30acb157bcea5ae6d3b9",
+///     "userId": "EK8IHN4B"
 ///   },
-///   "response_code": 0,
-///   "response_message": "Success"
+///   "usedCreditLimit": -990553.44
 /// }
 /// ```
 pub type GetRewardAccountDetails<S = get_reward_account_details::Empty> = Builder<
@@ -2233,28 +2201,24 @@ pub mod search_reward_cards {
 /// # }
 /// ```
 ///
-/// # Example response
+/// # Example payload
 ///
 /// ```json
 /// {
-///   "code": 0,
-///   "message": "Success",
-///   "payload": {
-///     "data": [
-///       {
-///         "cardAccountId": "CAQL8YCV3",
-///         "email": "xyz2@gmail.com",
-///         "enKashCardId": "EKC9MKS5RM",
-///         "expiryMonth": "",
-///         "expiryYear": "",
-///         "firstName": "Test",
-///         "mobile": "6667778889",
-///         "title": "Mr",
-///         "userId": "EKPDC37K"
-///       }
-///     ],
-///     "recordsCount": 1
-///   }
+///   "data": [
+///     {
+///       "cardAccountId": "CAQL8YCV3",
+///       "email": "xyz2@gmail.com",
+///       "enKashCardId": "EKC9MKS5RM",
+///       "expiryMonth": "",
+///       "expiryYear": "",
+///       "firstName": "Test",
+///       "mobile": "6667778889",
+///       "title": "Mr",
+///       "userId": "EKPDC37K"
+///     }
+///   ],
+///   "recordsCount": 1
 /// }
 /// ```
 pub type SearchRewardCards<S = search_reward_cards::Empty> = Builder<
@@ -2599,72 +2563,68 @@ pub mod get_cart {
 /// # }
 /// ```
 ///
-/// # Example response
+/// # Example payload
 ///
 /// ```json
-/// {
-///   "payload": [
-///     {
-///       "ekUserId": "EK8IHN4B",
-///       "howToRedeem": "This is Sample Test Product",
-///       "id": 2133,
-///       "items": {
-///         "PCN724771408NCGasd": {
-///           "enkashDiscount": 0,
-///           "mrp": 100,
-///           "productConfigId": "PCN724771408NCGasd",
-///           "quantity": 2,
-///           "savings": 0,
-///           "sellRate": 100,
-///           "total": 200
-///         }
+/// [
+///   {
+///     "ekUserId": "EK8IHN4B",
+///     "howToRedeem": "This is Sample Test Product",
+///     "id": 2133,
+///     "items": {
+///       "PCN724771408NCGasd": {
+///         "enkashDiscount": 0,
+///         "mrp": 100,
+///         "productConfigId": "PCN724771408NCGasd",
+///         "quantity": 2,
+///         "savings": 0,
+///         "sellRate": 100,
+///         "total": 200
+///       }
+///     },
+///     "logoUrl": "https://imagedelivery.net/7zckf4ay8vHyPu-s4kSwMA/1ed1458b-5541-4f25-d5a3-67f18db42800/public",
+///     "name": "Myntra Test",
+///     "productCatalogId": "PC235129857G58ZX",
+///     "productConfigs": [
+///       {
+///         "customAmountEnabled": false,
+///         "enkashDiscount": 0,
+///         "maxQuantity": 30,
+///         "mrp": 250,
+///         "productConfigId": "PCN155416196E3971",
+///         "sellRate": 250
 ///       },
-///       "logoUrl": "https://imagedelivery.net/7zckf4ay8vHyPu-s4kSwMA/1ed1458b-5541-4f25-d5a3-67f18db42800/public",
-///       "name": "Myntra Test",
-///       "productCatalogId": "PC235129857G58ZX",
-///       "productConfigs": [
-///         {
-///           "customAmountEnabled": false,
-///           "enkashDiscount": 0,
-///           "maxQuantity": 30,
-///           "mrp": 250,
-///           "productConfigId": "PCN155416196E3971",
-///           "sellRate": 250
-///         },
-///         {
-///           "customAmountEnabled": false,
-///           "enkashDiscount": 0,
-///           "maxQuantity": 30,
-///           "mrp": 1000,
-///           "productConfigId": "PCN907270990HasdK26M",
-///           "sellRate": 1000
-///         },
-///         {
-///           "customAmountEnabled": false,
-///           "enkashDiscount": 0,
-///           "maxQuantity": 30,
-///           "mrp": 100,
-///           "productConfigId": "PCN724771408NCGasd",
-///           "sellRate": 100
-///         },
-///         {
-///           "customAmountEnabled": false,
-///           "enkashDiscount": 0,
-///           "maxQuantity": 30,
-///           "mrp": 500,
-///           "productConfigId": "PCN5915678VIB1A121",
-///           "sellRate": 500
-///         }
-///       ],
-///       "termsAndCondition": "This is Sample Test Product",
-///       "totalAmount": 200,
-///       "totalQuantity": 2,
-///       "totalSavings": 0
-///     }
-///   ],
-///   "response_code": 0,
-///   "response_message": "Success"
-/// }
+///       {
+///         "customAmountEnabled": false,
+///         "enkashDiscount": 0,
+///         "maxQuantity": 30,
+///         "mrp": 1000,
+///         "productConfigId": "PCN907270990HasdK26M",
+///         "sellRate": 1000
+///       },
+///       {
+///         "customAmountEnabled": false,
+///         "enkashDiscount": 0,
+///         "maxQuantity": 30,
+///         "mrp": 100,
+///         "productConfigId": "PCN724771408NCGasd",
+///         "sellRate": 100
+///       },
+///       {
+///         "customAmountEnabled": false,
+///         "enkashDiscount": 0,
+///         "maxQuantity": 30,
+///         "mrp": 500,
+///         "productConfigId": "PCN5915678VIB1A121",
+///         "sellRate": 500
+///       }
+///     ],
+///     "termsAndCondition": "This is Sample Test Product",
+///     "totalAmount": 200,
+///     "totalQuantity": 2,
+///     "totalSavings": 0
+///   }
+/// ]
 /// ```
 pub type GetCart<S = get_cart::Empty> = Builder<get_cart::Inputs, S>;
 
@@ -2871,45 +2831,41 @@ pub mod update_cart {
 /// }
 /// ```
 ///
-/// # Example response
+/// # Example payload
 ///
 /// ```json
-/// {
-///   "payload": [
-///     {
-///       "ekUserId": "EK8IHN4B",
-///       "id": 2191,
-///       "items": {
-///         "PCN233451126S5CZC": {
-///           "enkashDiscount": 2,
-///           "mrp": 500,
-///           "productConfigId": "PCN233451126S5CZC",
-///           "quantity": 1,
-///           "savings": 10,
-///           "sellRate": 490,
-///           "total": 490
-///         },
-///         "PCN751457389RC1ST": {
-///           "enkashDiscount": 2,
-///           "mrp": 100,
-///           "productConfigId": "PCN751457389RC1ST",
-///           "quantity": 2,
-///           "savings": 4,
-///           "sellRate": 98,
-///           "total": 196
-///         }
+/// [
+///   {
+///     "ekUserId": "EK8IHN4B",
+///     "id": 2191,
+///     "items": {
+///       "PCN233451126S5CZC": {
+///         "enkashDiscount": 2,
+///         "mrp": 500,
+///         "productConfigId": "PCN233451126S5CZC",
+///         "quantity": 1,
+///         "savings": 10,
+///         "sellRate": 490,
+///         "total": 490
 ///       },
-///       "logoUrl": "https://imagesbox.enkash.in/IMAGES/amazon_gift_card.png",
-///       "name": "Aldo E-Gift Card - Generic",
-///       "productCatalogId": "PC7513531244A681",
-///       "totalAmount": 686,
-///       "totalQuantity": 3,
-///       "totalSavings": 14
-///     }
-///   ],
-///   "response_code": 0,
-///   "response_message": "Success"
-/// }
+///       "PCN751457389RC1ST": {
+///         "enkashDiscount": 2,
+///         "mrp": 100,
+///         "productConfigId": "PCN751457389RC1ST",
+///         "quantity": 2,
+///         "savings": 4,
+///         "sellRate": 98,
+///         "total": 196
+///       }
+///     },
+///     "logoUrl": "https://imagesbox.enkash.in/IMAGES/amazon_gift_card.png",
+///     "name": "Aldo E-Gift Card - Generic",
+///     "productCatalogId": "PC7513531244A681",
+///     "totalAmount": 686,
+///     "totalQuantity": 3,
+///     "totalSavings": 14
+///   }
+/// ]
 /// ```
 pub type UpdateCart<S = update_cart::Empty> = Builder<update_cart::Inputs, S>;
 
@@ -3001,34 +2957,30 @@ pub mod get_product_configs {
 /// # }
 /// ```
 ///
-/// # Example response
+/// # Example payload
 ///
 /// ```json
 /// {
-///   "payload": {
-///     "aggregator": "REWARD_STORE",
-///     "brand": "Amazon Test",
-///     "category": "E-Commerce",
-///     "configResponses": [
-///       {
-///         "customAmountEnabled": false,
-///         "enkashDiscount": 0.0,
-///         "maxQuantity": 5,
-///         "mrp": 100.0,
-///         "productConfigId": "PCN6028965437UHasd",
-///         "sellRate": 100.0
-///       }
-///     ],
-///     "description": "This is Sample Test Product",
-///     "images": {
-///       "BRAND_IMAGE": "https://imagedelivery.net/7zckf4ay8vHyPu-s4kSwMA/3c5bcae2-b09c-473a-0484-ba67cde46a00/public",
-///       "LOGO_IMAGE": "https://imagedelivery.net/7zckf4ay8vHyPu-s4kSwMA/3c5bcae2-b09c-473a-0484-ba67cde46a00/public",
-///       "LOGO_IMAGE_SMALL": "https://imagedelivery.net/7zckf4ay8vHyPu-s4kSwMA/3c5bcae2-b09c-473a-0484-ba67cde46a00/public"
-///     },
-///     "productCatalogId": "PC7324536190LULHL"
+///   "aggregator": "REWARD_STORE",
+///   "brand": "Amazon Test",
+///   "category": "E-Commerce",
+///   "configResponses": [
+///     {
+///       "customAmountEnabled": false,
+///       "enkashDiscount": 0.0,
+///       "maxQuantity": 5,
+///       "mrp": 100.0,
+///       "productConfigId": "PCN6028965437UHasd",
+///       "sellRate": 100.0
+///     }
+///   ],
+///   "description": "This is Sample Test Product",
+///   "images": {
+///     "BRAND_IMAGE": "https://imagedelivery.net/7zckf4ay8vHyPu-s4kSwMA/3c5bcae2-b09c-473a-0484-ba67cde46a00/public",
+///     "LOGO_IMAGE": "https://imagedelivery.net/7zckf4ay8vHyPu-s4kSwMA/3c5bcae2-b09c-473a-0484-ba67cde46a00/public",
+///     "LOGO_IMAGE_SMALL": "https://imagedelivery.net/7zckf4ay8vHyPu-s4kSwMA/3c5bcae2-b09c-473a-0484-ba67cde46a00/public"
 ///   },
-///   "response_code": 0,
-///   "response_message": "Success"
+///   "productCatalogId": "PC7324536190LULHL"
 /// }
 /// ```
 pub type GetProductConfigs = Builder<get_product_configs::Inputs>;
@@ -3475,34 +3427,30 @@ pub mod fetch_order_details {
 /// # }
 /// ```
 ///
-/// # Example response
+/// # Example payload
 ///
 /// ```json
 /// {
-///   "paylod": {
-///     "orderAmount": 4500.0,
-///     "orderId": "12345",
-///     "orderStatus": "SUCCESS",
-///     "paidAmount": 4500.0,
-///     "partnerOrderReferenceId": "REF123456789",
-///     "paymentStatus": "SUCCESS",
-///     "totalAmount": 5000.0,
-///     "totalQuantity": 10,
-///     "voucherDetailsList": [
-///       {
-///         "cardNumber": "1234567890123456",
-///         "expiryDate": "2025-12-31T23:59:59",
-///         "pin": "1234"
-///       },
-///       {
-///         "cardNumber": "6543210987654321",
-///         "expiryDate": "2026-06-30T23:59:59",
-///         "pin": "5678"
-///       }
-///     ]
-///   },
-///   "response_code": "0",
-///   "response_message": "Success"
+///   "orderAmount": 4500.0,
+///   "orderId": "12345",
+///   "orderStatus": "SUCCESS",
+///   "paidAmount": 4500.0,
+///   "partnerOrderReferenceId": "REF123456789",
+///   "paymentStatus": "SUCCESS",
+///   "totalAmount": 5000.0,
+///   "totalQuantity": 10,
+///   "voucherDetailsList": [
+///     {
+///       "cardNumber": "1234567890123456",
+///       "expiryDate": "2025-12-31T23:59:59",
+///       "pin": "1234"
+///     },
+///     {
+///       "cardNumber": "6543210987654321",
+///       "expiryDate": "2026-06-30T23:59:59",
+///       "pin": "5678"
+///     }
+///   ]
 /// }
 /// ```
 pub type FetchOrderDetails = Builder<fetch_order_details::Inputs>;
@@ -3581,34 +3529,30 @@ pub mod fetch_order_details_legacy {
 /// # }
 /// ```
 ///
-/// # Example response
+/// # Example payload
 ///
 /// ```json
 /// {
-///   "paylod": {
-///     "orderAmount": 4500.0,
-///     "orderId": "12345",
-///     "orderStatus": "SUCCESS",
-///     "paidAmount": 4500.0,
-///     "partnerOrderReferenceId": "REF123456789",
-///     "paymentStatus": "SUCCESS",
-///     "totalAmount": 5000.0,
-///     "totalQuantity": 10,
-///     "voucherDetailsList": [
-///       {
-///         "cardNumber": "1234567890123456",
-///         "expiryDate": "2025-12-31T23:59:59",
-///         "pin": "1234"
-///       },
-///       {
-///         "cardNumber": "6543210987654321",
-///         "expiryDate": "2026-06-30T23:59:59",
-///         "pin": "5678"
-///       }
-///     ]
-///   },
-///   "response_code": "0",
-///   "response_message": "Success"
+///   "orderAmount": 4500.0,
+///   "orderId": "12345",
+///   "orderStatus": "SUCCESS",
+///   "paidAmount": 4500.0,
+///   "partnerOrderReferenceId": "REF123456789",
+///   "paymentStatus": "SUCCESS",
+///   "totalAmount": 5000.0,
+///   "totalQuantity": 10,
+///   "voucherDetailsList": [
+///     {
+///       "cardNumber": "1234567890123456",
+///       "expiryDate": "2025-12-31T23:59:59",
+///       "pin": "1234"
+///     },
+///     {
+///       "cardNumber": "6543210987654321",
+///       "expiryDate": "2026-06-30T23:59:59",
+///       "pin": "5678"
+///     }
+///   ]
 /// }
 /// ```
 pub type FetchOrderDetailsLegacy<S = fetch_order_details_legacy::Empty> = Builder<

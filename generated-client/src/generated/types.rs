@@ -53,146 +53,6 @@ crate::serde_helpers::object!(CardEnvelope {
     payload: required read "payload",
 } else keep(extra));
 
-/// Schema: `#/components/schemas/CreateCoinEventResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct CreateCoinEventResponse {
-    /// The `payload` member: a [`CoinEvent`](crate::types::CoinEvent).
-    pub payload: crate::types::CoinEvent,
-    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
-    pub response_code: i32,
-    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
-    pub response_message: String,
-    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-crate::serde_helpers::object!(CreateCoinEventResponse {
-    payload: required read "payload",
-    response_code: required read "response_code",
-    response_message: required read "response_message",
-} else keep(extra));
-
-/// Schema: `#/components/schemas/UpdateCoinEventResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct UpdateCoinEventResponse {
-    /// The `payload` member: a [`CoinEvent`](crate::types::CoinEvent).
-    pub payload: crate::types::CoinEvent,
-    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
-    pub response_code: i32,
-    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
-    pub response_message: String,
-    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-crate::serde_helpers::object!(UpdateCoinEventResponse {
-    payload: required read "payload",
-    response_code: required read "response_code",
-    response_message: required read "response_message",
-} else keep(extra));
-
-/// Schema: `#/components/schemas/GetCoinEventResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct GetCoinEventResponse {
-    /// The `payload` member: a [`CoinEvent`](crate::types::CoinEvent).
-    pub payload: crate::types::CoinEvent,
-    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
-    pub response_code: i32,
-    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
-    pub response_message: String,
-    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-crate::serde_helpers::object!(GetCoinEventResponse {
-    payload: required read "payload",
-    response_code: required read "response_code",
-    response_message: required read "response_message",
-} else keep(extra));
-
-/// Schema: `#/components/schemas/AllocateCoinsResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct AllocateCoinsResponse {
-    /// Confirmation message, e.g. "Successfully allocated enkash Coins".
-    pub payload: String,
-    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
-    pub response_code: i32,
-    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
-    pub response_message: String,
-    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-crate::serde_helpers::object!(AllocateCoinsResponse {
-    payload: required read "payload",
-    response_code: required read "response_code",
-    response_message: required read "response_message",
-} else keep(extra));
-
-/// Schema: `#/components/schemas/GetCoinBalanceResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct GetCoinBalanceResponse {
-    /// The user's coins balance.
-    pub payload: i64,
-    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
-    pub response_code: i32,
-    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
-    pub response_message: String,
-    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-crate::serde_helpers::object!(GetCoinBalanceResponse {
-    payload: required read "payload",
-    response_code: required read "response_code",
-    response_message: required read "response_message",
-} else keep(extra));
-
-/// Schema: `#/components/schemas/CreateAndAllocatePointsResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct CreateAndAllocatePointsResponse {
-    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
-    pub code: i32,
-    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
-    pub message: String,
-    /// The `payload` member: a [`RewardCard`](crate::types::RewardCard).
-    pub payload: crate::types::RewardCard,
-    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-crate::serde_helpers::object!(CreateAndAllocatePointsResponse {
-    code: required read "code",
-    message: required read "message",
-    payload: required read "payload",
-} else keep(extra));
-
-/// Schema: `#/components/schemas/CreateCardResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct CreateCardResponse {
-    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
-    pub code: i32,
-    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
-    pub message: String,
-    /// The `payload` member: a [`RewardCard`](crate::types::RewardCard).
-    pub payload: crate::types::RewardCard,
-    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-crate::serde_helpers::object!(CreateCardResponse {
-    code: required read "code",
-    message: required read "message",
-    payload: required read "payload",
-} else keep(extra));
-
 /// Coin configuration type of an event.
 ///
 /// Schema: `#/components/schemas/CoinConfiguration`.
@@ -930,32 +790,6 @@ crate::serde_helpers::object!(SsoTokenRequest {
     enkash_card_id: required read "enkashCardId",
 } else keep(extra));
 
-/// Schema: `#/components/schemas/SsoTokenResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct SsoTokenResponse {
-    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
-    pub response_code: Option<i32>,
-    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
-    pub response_message: Option<String>,
-    /// The same as `response_code`, in the card APIs' spelling. Example: `0`.
-    pub code: Option<i32>,
-    /// The same as `response_message`, in the card APIs' spelling. Example: `"Success"`.
-    pub message: Option<String>,
-    /// The SSO token answer, kept as raw JSON: its shape was never documented.
-    pub payload: Option<crate::RawJson>,
-    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-crate::serde_helpers::object!(SsoTokenResponse {
-    response_code: optional read "response_code",
-    response_message: optional read "response_message",
-    code: optional read "code",
-    message: optional read "message",
-    payload: optional read_some "payload",
-} else keep(extra));
-
 /// Schema: `#/components/schemas/BulkAllocationRow`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct BulkAllocationRow {
@@ -1008,26 +842,6 @@ crate::serde_helpers::object!(BulkAllocationRow {
     load_amount: required read_exact "loadAmount",
     remarks: optional read "remarks",
     unique_reference_number: required read "uniqueReferenceNumber",
-} else keep(extra));
-
-/// Schema: `#/components/schemas/BulkAllocationResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct BulkAllocationResponse {
-    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
-    pub code: i32,
-    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
-    pub message: String,
-    /// The `payload` member: a [`BulkAllocationResult`](crate::types::BulkAllocationResult).
-    pub payload: crate::types::BulkAllocationResult,
-    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-crate::serde_helpers::object!(BulkAllocationResponse {
-    code: required read "code",
-    message: required read "message",
-    payload: required read "payload",
 } else keep(extra));
 
 /// The outcome of a bulk allocation. The page also describes a list of failed rows and the counts of successful, failed and total allocations, without showing their names: they are kept in the unknown members.
@@ -1095,26 +909,6 @@ pub struct RewardAccountRequest {
 crate::serde_helpers::object!(RewardAccountRequest {
     card_account_id: required read "cardAccountId",
     company_id: required read "companyId",
-} else keep(extra));
-
-/// Schema: `#/components/schemas/RewardAccountResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct RewardAccountResponse {
-    /// The `payload` member: a [`RewardAccount`](crate::types::RewardAccount).
-    pub payload: crate::types::RewardAccount,
-    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
-    pub response_code: i32,
-    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
-    pub response_message: String,
-    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-crate::serde_helpers::object!(RewardAccountResponse {
-    payload: required read "payload",
-    response_code: required read "response_code",
-    response_message: required read "response_message",
 } else keep(extra));
 
 /// A reward (card) account's balance, card counts and totals.
@@ -1241,32 +1035,6 @@ crate::serde_helpers::object!(CardSearchRequest {
     en_kash_card_id: optional read "enKashCardId",
 } else keep(extra));
 
-/// Schema: `#/components/schemas/CardSearchResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct CardSearchResponse {
-    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
-    pub response_code: Option<i32>,
-    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
-    pub response_message: Option<String>,
-    /// The same as `response_code`, in the card APIs' spelling. Example: `0`.
-    pub code: Option<i32>,
-    /// The same as `response_message`, in the card APIs' spelling. Example: `"Success"`.
-    pub message: Option<String>,
-    /// The `payload` member: a [`CardSearchResult`](crate::types::CardSearchResult).
-    pub payload: crate::types::CardSearchResult,
-    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-crate::serde_helpers::object!(CardSearchResponse {
-    response_code: optional read "response_code",
-    response_message: optional read "response_message",
-    code: optional read "code",
-    message: optional read "message",
-    payload: required read "payload",
-} else keep(extra));
-
 /// A page of cards, or (as one documented answer shows) a single card.
 ///
 /// Schema: `#/components/schemas/CardSearchResult`.
@@ -1357,32 +1125,6 @@ crate::serde_helpers::object!(TransactionSearchRequest {
     pg_reference_number: required read "pgReferenceNumber",
     txn_date_from: optional read "txnDateFrom",
     txn_date_to: optional read "txnDateTo",
-} else keep(extra));
-
-/// Schema: `#/components/schemas/TransactionSearchResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct TransactionSearchResponse {
-    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
-    pub response_code: Option<i32>,
-    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
-    pub response_message: Option<String>,
-    /// The same as `response_code`, in the card APIs' spelling. Example: `0`.
-    pub code: Option<i32>,
-    /// The same as `response_message`, in the card APIs' spelling. Example: `"Success"`.
-    pub message: Option<String>,
-    /// The matching transactions, kept as raw JSON (shape undocumented).
-    pub payload: Option<crate::RawJson>,
-    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-crate::serde_helpers::object!(TransactionSearchResponse {
-    response_code: optional read "response_code",
-    response_message: optional read "response_message",
-    code: optional read "code",
-    message: optional read "message",
-    payload: optional read_some "payload",
 } else keep(extra));
 
 /// A user's cart for one product catalog.
@@ -1499,26 +1241,6 @@ crate::serde_helpers::object!(ProductConfig {
     custom_amount_enabled: optional read "customAmountEnabled",
 } else keep(extra));
 
-/// Schema: `#/components/schemas/CartsResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct CartsResponse {
-    /// The `payload` member.
-    pub payload: Vec<crate::types::Cart>,
-    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
-    pub response_code: i32,
-    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
-    pub response_message: String,
-    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-crate::serde_helpers::object!(CartsResponse {
-    payload: required read "payload",
-    response_code: required read "response_code",
-    response_message: required read "response_message",
-} else keep(extra));
-
 /// Schema: `#/components/schemas/CartItemInput`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CartItemInput {
@@ -1563,32 +1285,6 @@ crate::serde_helpers::object!(AddToCartRequest {
     items: required read "items",
 } else keep(extra));
 
-/// Schema: `#/components/schemas/AddToCartResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct AddToCartResponse {
-    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
-    pub response_code: Option<i32>,
-    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
-    pub response_message: Option<String>,
-    /// The same as `response_code`, in the card APIs' spelling. Example: `0`.
-    pub code: Option<i32>,
-    /// The same as `response_message`, in the card APIs' spelling. Example: `"Success"`.
-    pub message: Option<String>,
-    /// The answer's payload, kept as raw JSON (shape undocumented).
-    pub payload: Option<crate::RawJson>,
-    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-crate::serde_helpers::object!(AddToCartResponse {
-    response_code: optional read "response_code",
-    response_message: optional read "response_message",
-    code: optional read "code",
-    message: optional read "message",
-    payload: optional read_some "payload",
-} else keep(extra));
-
 /// Schema: `#/components/schemas/UpdateCartRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1604,26 +1300,6 @@ pub struct UpdateCartRequest {
 crate::serde_helpers::object!(UpdateCartRequest {
     cart_id: required read "cartId",
     items: required read "items",
-} else keep(extra));
-
-/// Schema: `#/components/schemas/ProductCatalogResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct ProductCatalogResponse {
-    /// The `payload` member: a [`ProductCatalog`](crate::types::ProductCatalog).
-    pub payload: crate::types::ProductCatalog,
-    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
-    pub response_code: i32,
-    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
-    pub response_message: String,
-    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-crate::serde_helpers::object!(ProductCatalogResponse {
-    payload: required read "payload",
-    response_code: required read "response_code",
-    response_message: required read "response_message",
 } else keep(extra));
 
 /// A product catalog (one per brand) and its denominations.
@@ -1707,32 +1383,6 @@ crate::serde_helpers::object!(CreateOrderRequest {
     quantity: required read "quantity",
 } else keep(extra));
 
-/// Schema: `#/components/schemas/CreateOrderResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct CreateOrderResponse {
-    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
-    pub response_code: Option<i32>,
-    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
-    pub response_message: Option<String>,
-    /// The same as `response_code`, in the card APIs' spelling. Example: `0`.
-    pub code: Option<i32>,
-    /// The same as `response_message`, in the card APIs' spelling. Example: `"Success"`.
-    pub message: Option<String>,
-    /// The order, kept as raw JSON (shape undocumented).
-    pub payload: Option<crate::RawJson>,
-    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-crate::serde_helpers::object!(CreateOrderResponse {
-    response_code: optional read "response_code",
-    response_message: optional read "response_message",
-    code: optional read "code",
-    message: optional read "message",
-    payload: optional read_some "payload",
-} else keep(extra));
-
 /// A filter; every field is optional.
 ///
 /// Schema: `#/components/schemas/OrderSearchRequest`.
@@ -1797,32 +1447,6 @@ crate::serde_helpers::object!(OrderSearchRequest {
     enkash_discount_to: optional read "enkashDiscountTo",
 } else keep(extra));
 
-/// Schema: `#/components/schemas/OrderSearchResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct OrderSearchResponse {
-    /// 0 means success; non-zero means failure, even on HTTP 200. Example: `0`.
-    pub response_code: Option<i32>,
-    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
-    pub response_message: Option<String>,
-    /// The same as `response_code`, in the card APIs' spelling. Example: `0`.
-    pub code: Option<i32>,
-    /// The same as `response_message`, in the card APIs' spelling. Example: `"Success"`.
-    pub message: Option<String>,
-    /// One page of orders, kept as raw JSON (shape undocumented).
-    pub payload: Option<crate::RawJson>,
-    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-crate::serde_helpers::object!(OrderSearchResponse {
-    response_code: optional read "response_code",
-    response_message: optional read "response_message",
-    code: optional read "code",
-    message: optional read "message",
-    payload: optional read_some "payload",
-} else keep(extra));
-
 /// Schema: `#/components/schemas/OrderDetailsRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1883,29 +1507,6 @@ pub struct OrderDetailsEnvelope {
 crate::serde_helpers::object!(OrderDetailsEnvelope {
     paylod: optional read_some "paylod",
     payload: optional read_some "payload",
-    response_code: required read "response_code",
-    response_message: required read "response_message",
-} else keep(extra));
-
-/// Schema: `#/components/schemas/OrderDetailsResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct OrderDetailsResponse {
-    /// The `paylod` member: a [`OrderDetails`](crate::types::OrderDetails).
-    pub paylod: Option<crate::types::OrderDetails>,
-    /// The `payload` member: a [`OrderDetails`](crate::types::OrderDetails).
-    pub payload: Option<crate::types::OrderDetails>,
-    /// 0 means success, as a number or a numeric string ("0").
-    pub response_code: crate::types::OrderDetailsEnvelopeResponseCode,
-    /// Human-readable outcome ("Success", or the failure reason). Example: `"Success"`.
-    pub response_message: String,
-    /// Members the spec does not list, kept exactly as sent: re-encoding loses nothing.
-    pub extra: std::collections::BTreeMap<String, crate::RawJson>,
-}
-
-crate::serde_helpers::object!(OrderDetailsResponse {
-    paylod: optional read "paylod",
-    payload: optional read "payload",
     response_code: required read "response_code",
     response_message: required read "response_message",
 } else keep(extra));

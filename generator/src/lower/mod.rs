@@ -149,6 +149,7 @@ pub fn lower_with(spec: &OpenAPI, partial: bool) -> Result<(Api, partial::Skippe
         let problems = std::mem::take(&mut l.diags);
         skipped = partial::leave_out(problems, &mut l.types, &mut operations, &mut l.index)?;
     }
+    l.mark_unwrapped_envelopes(&operations);
     let by_name = l
         .types
         .iter()
@@ -175,7 +176,8 @@ pub fn lower_with(spec: &OpenAPI, partial: bool) -> Result<(Api, partial::Skippe
 }
 
 /// The envelope shapes the operations use, in the order they are first used, each named
-/// after the first type that declares it (`CoinsEnvelope` → `COINS_ENVELOPE`).
+/// after the first type that declares it (`CoinsEnvelope` → `COINS_ENVELOPE`), which its
+/// docs link when that type is emitted (else the first emitted one that declares it).
 fn shared_envelopes(types: &[TypeDef], operations: &[Operation]) -> Vec<SharedEnvelope> {
     let mut scope = Scope::new();
     let mut out: Vec<SharedEnvelope> = Vec::new();
@@ -186,12 +188,18 @@ fn shared_envelopes(types: &[TypeDef], operations: &[Operation]) -> Vec<SharedEn
         if out.iter().any(|e| &e.fields == fields) {
             continue;
         }
-        let declared = types.iter().find(|t| match &t.kind {
+        let declaring = |t: &&TypeDef| match &t.kind {
             TypeKind::Struct(s) => s.envelope.as_ref() == Some(fields),
             _ => false,
-        });
-        let type_name = declared.map(|t| t.name.clone());
-        let mut name = naming::const_name(type_name.as_deref().unwrap_or("Answer"));
+        };
+        // Named after the first type declaring it; its docs link the first one emitted.
+        let first = types.iter().find(declaring).map(|t| t.name.as_str());
+        let type_name = types
+            .iter()
+            .filter(declaring)
+            .find(|t| t.facts.unwrapped_to.is_none())
+            .map(|t| t.name.clone());
+        let mut name = naming::const_name(first.unwrap_or("Answer"));
         if !name.ends_with("ENVELOPE") {
             name.push_str("_ENVELOPE");
         }

@@ -750,10 +750,21 @@ impl<'a> Lowerer<'a> {
             }
             _ => None,
         };
+        // What `send()` returns of the example: the first payload spelling it has.
+        let payload_example = match (&envelope, &example) {
+            (Some((env, _)), Some(Value::Object(members))) => env
+                .payload
+                .iter()
+                .find_map(|name| members.get(name))
+                .cloned(),
+            (Some(_), _) => None,
+            (None, _) => example.clone(),
+        };
         ResponseSpec {
             ty,
             envelope,
             example,
+            payload_example,
             media: answer,
             accept,
         }

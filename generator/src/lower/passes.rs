@@ -60,6 +60,7 @@ impl<'a> Lowerer<'a> {
                     _ => None,
                 },
                 displayable: displayable(&self.types, &TypeRef::Named(self.types[i].name.clone())),
+                unwrapped_to: None,
             })
             .collect();
         for (t, f) in self.types.iter_mut().zip(facts) {
@@ -110,6 +111,45 @@ impl<'a> Lowerer<'a> {
         for (i, t) in self.types.iter_mut().enumerate() {
             t.sent = sent.contains(&i);
             t.built_by_callers = built.contains(&i);
+        }
+    }
+
+    /// An answer's envelope type that nothing else uses (no other type, no input, body or
+    /// un-enveloped answer) is unwrapped: callers only ever get its payload, so it is not
+    /// emitted (see [`TypeFacts::unwrapped_to`]). Runs after partial generation has left
+    /// things out, on what is emitted.
+    pub(super) fn mark_unwrapped_envelopes(&mut self, operations: &[Operation]) {
+        let index = type_index(&self.types);
+        let mut wrapping: BTreeMap<usize, TypeRef> = BTreeMap::new();
+        let mut roots: Vec<&TypeRef> = Vec::new();
+        for op in operations {
+            roots.extend(op.inputs.iter().map(|i| &i.ty));
+            if let Some(body) = &op.body {
+                roots.push(&body.ty);
+                roots.extend(body.spread().into_iter().flatten().map(|(_, f)| &f.ty));
+            }
+            roots.push(op.response.payload());
+            match (&op.response.envelope, &op.response.ty) {
+                (Some((_, payload)), TypeRef::Named(n)) => {
+                    if let Some(&i) = index.get(n.as_str()) {
+                        wrapping.insert(i, payload.clone());
+                    }
+                }
+                (_, ty) => roots.push(ty),
+            }
+        }
+        roots.extend(
+            self.types
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !wrapping.contains_key(i))
+                .flat_map(|(_, t)| type_refs(&t.kind)),
+        );
+        let used = reached(&self.types, roots);
+        for (i, payload) in wrapping {
+            if !used.contains(&i) {
+                self.types[i].facts.unwrapped_to = Some(payload);
+            }
         }
     }
 
@@ -517,5 +557,49 @@ mod tests {
         // The body is spread into setters: the client builds it, callers build its members.
         assert!(ty("In").sent && !ty("In").built_by_callers);
         assert!(ty("Tag").sent && ty("Tag").built_by_callers);
+    }
+
+    /// An envelope only answers use is unwrapped (callers get its payload); one that
+    /// another type holds, or that an answer returns whole, stays a type of the crate.
+    #[test]
+    fn an_envelope_nothing_else_uses_is_unwrapped_to_its_payload() {
+        let envelope = |name: &str| {
+            format!(
+                "    {name}:\n      type: object\n      x-envelope: {{code: code, message: message, payload: payload}}\n      required: [code, payload]\n      properties:\n        code: {{type: integer}}\n        message: {{type: string}}\n        payload: {{type: string}}\n"
+            )
+        };
+        let answer = |path: &str, schema: &str| {
+            format!(
+                "  /{path}:\n    get:\n      operationId: {path}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/{schema}'}}\n"
+            )
+        };
+        let spec = format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n{}{}{}components:\n  schemas:\n{}{}{}    Holder:\n      type: object\n      properties:\n        kept: {{$ref: '#/components/schemas/Held'}}\n",
+            answer("a", "Alone"),
+            answer("b", "Held"),
+            answer("c", "Holder"),
+            envelope("Alone"),
+            envelope("Held"),
+            envelope("Unused"),
+        );
+        let api = lower_yaml(&spec).expect("valid");
+        let unwrapped = |name: &str| {
+            let t = api.types.iter().find(|t| t.name == name).expect(name);
+            t.facts.unwrapped_to.clone()
+        };
+        assert_eq!(unwrapped("Alone"), Some(TypeRef::String));
+        assert_eq!(unwrapped("Held"), None, "Holder holds it");
+        assert_eq!(unwrapped("Unused"), None, "no answer unwraps it");
+        assert_eq!(unwrapped("Holder"), None, "not an envelope");
+        let envelope = &api.envelopes[0];
+        assert_eq!(
+            envelope.const_name, "ALONE_ENVELOPE",
+            "named after the first declaring type"
+        );
+        assert_eq!(
+            envelope.type_name.as_deref(),
+            Some("Held"),
+            "linking an emitted one"
+        );
     }
 }

@@ -33,44 +33,38 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
             round_trip::<crate::types::CoinEvent>
         }
         "#/components/schemas/CreateCoinEventResponse" => {
-            round_trip::<crate::types::CreateCoinEventResponse>
+            enveloped_create_coin_event_response
         }
         "#/components/schemas/UpdateCoinEventResponse/allOf/1/properties/payload" => {
             round_trip::<crate::types::CoinEvent>
         }
         "#/components/schemas/UpdateCoinEventResponse" => {
-            round_trip::<crate::types::UpdateCoinEventResponse>
+            enveloped_update_coin_event_response
         }
         "#/components/schemas/GetCoinEventResponse/allOf/1/properties/payload" => {
             round_trip::<crate::types::CoinEvent>
         }
-        "#/components/schemas/GetCoinEventResponse" => {
-            round_trip::<crate::types::GetCoinEventResponse>
-        }
+        "#/components/schemas/GetCoinEventResponse" => enveloped_get_coin_event_response,
         "#/components/schemas/AllocateCoinsResponse/allOf/1/properties/payload" => {
             round_trip::<String>
         }
-        "#/components/schemas/AllocateCoinsResponse" => {
-            round_trip::<crate::types::AllocateCoinsResponse>
-        }
+        "#/components/schemas/AllocateCoinsResponse" => enveloped_allocate_coins_response,
         "#/components/schemas/GetCoinBalanceResponse/allOf/1/properties/payload" => {
             round_trip::<i64>
         }
         "#/components/schemas/GetCoinBalanceResponse" => {
-            round_trip::<crate::types::GetCoinBalanceResponse>
+            enveloped_get_coin_balance_response
         }
         "#/components/schemas/CreateAndAllocatePointsResponse/allOf/1/properties/payload" => {
             round_trip::<crate::types::RewardCard>
         }
         "#/components/schemas/CreateAndAllocatePointsResponse" => {
-            round_trip::<crate::types::CreateAndAllocatePointsResponse>
+            enveloped_create_and_allocate_points_response
         }
         "#/components/schemas/CreateCardResponse/allOf/1/properties/payload" => {
             round_trip::<crate::types::RewardCard>
         }
-        "#/components/schemas/CreateCardResponse" => {
-            round_trip::<crate::types::CreateCardResponse>
-        }
+        "#/components/schemas/CreateCardResponse" => enveloped_create_card_response,
         "#/components/schemas/CoinConfiguration" => {
             round_trip::<crate::types::CoinConfiguration>
         }
@@ -501,9 +495,7 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
         "#/components/schemas/SsoTokenResponse/allOf/1/properties/payload" => {
             round_trip::<crate::RawJson>
         }
-        "#/components/schemas/SsoTokenResponse" => {
-            round_trip::<crate::types::SsoTokenResponse>
-        }
+        "#/components/schemas/SsoTokenResponse" => enveloped_sso_token_response,
         "#/components/schemas/BulkAllocationRow/properties/title" => round_trip::<String>,
         "#/components/schemas/BulkAllocationRow/properties/name" => round_trip::<String>,
         "#/components/schemas/BulkAllocationRow/properties/email" => round_trip::<String>,
@@ -526,7 +518,7 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
             round_trip::<crate::types::BulkAllocationResult>
         }
         "#/components/schemas/BulkAllocationResponse" => {
-            round_trip::<crate::types::BulkAllocationResponse>
+            enveloped_bulk_allocation_response
         }
         "#/components/schemas/BulkAllocationResult/properties/successBulkEnKashCardCreateDTOs/items" => {
             round_trip::<crate::types::BulkAllocatedRow>
@@ -565,9 +557,7 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
         "#/components/schemas/RewardAccountResponse/allOf/1/properties/payload" => {
             round_trip::<crate::types::RewardAccount>
         }
-        "#/components/schemas/RewardAccountResponse" => {
-            round_trip::<crate::types::RewardAccountResponse>
-        }
+        "#/components/schemas/RewardAccountResponse" => enveloped_reward_account_response,
         "#/components/schemas/RewardAccount/properties/cardAccountId" => {
             round_trip::<String>
         }
@@ -637,9 +627,7 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
         "#/components/schemas/CardSearchResponse/allOf/1/properties/payload" => {
             round_trip::<crate::types::CardSearchResult>
         }
-        "#/components/schemas/CardSearchResponse" => {
-            round_trip::<crate::types::CardSearchResponse>
-        }
+        "#/components/schemas/CardSearchResponse" => enveloped_card_search_response,
         "#/components/schemas/CardSearchResult/anyOf/0" => {
             round_trip::<crate::types::CardPage>
         }
@@ -718,7 +706,7 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
             round_trip::<crate::RawJson>
         }
         "#/components/schemas/TransactionSearchResponse" => {
-            round_trip::<crate::types::TransactionSearchResponse>
+            enveloped_transaction_search_response
         }
         "#/components/schemas/Cart/properties/id" => round_trip::<i64>,
         "#/components/schemas/Cart/properties/ekUserId" => round_trip::<String>,
@@ -790,7 +778,7 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
         "#/components/schemas/CartsResponse/allOf/1/properties/payload" => {
             round_trip::<Vec<crate::types::Cart>>
         }
-        "#/components/schemas/CartsResponse" => round_trip::<crate::types::CartsResponse>,
+        "#/components/schemas/CartsResponse" => enveloped_carts_response,
         "#/components/schemas/CartItemInput/properties/quantity" => round_trip::<i64>,
         "#/components/schemas/CartItemInput/properties/description" => {
             round_trip::<String>
@@ -811,9 +799,7 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
         "#/components/schemas/AddToCartResponse/allOf/1/properties/payload" => {
             round_trip::<crate::RawJson>
         }
-        "#/components/schemas/AddToCartResponse" => {
-            round_trip::<crate::types::AddToCartResponse>
-        }
+        "#/components/schemas/AddToCartResponse" => enveloped_add_to_cart_response,
         "#/components/schemas/UpdateCartRequest/properties/cartId" => round_trip::<i64>,
         "#/components/schemas/UpdateCartRequest/properties/items/additionalProperties" => {
             round_trip::<crate::types::CartItemInput>
@@ -828,7 +814,7 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
             round_trip::<crate::types::ProductCatalog>
         }
         "#/components/schemas/ProductCatalogResponse" => {
-            round_trip::<crate::types::ProductCatalogResponse>
+            enveloped_product_catalog_response
         }
         "#/components/schemas/ProductCatalog/properties/productCatalogId" => {
             round_trip::<String>
@@ -892,9 +878,7 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
         "#/components/schemas/CreateOrderResponse/allOf/1/properties/payload" => {
             round_trip::<crate::RawJson>
         }
-        "#/components/schemas/CreateOrderResponse" => {
-            round_trip::<crate::types::CreateOrderResponse>
-        }
+        "#/components/schemas/CreateOrderResponse" => enveloped_create_order_response,
         "#/components/schemas/OrderSearchRequest/properties/aggregator" => {
             round_trip::<String>
         }
@@ -958,9 +942,7 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
         "#/components/schemas/OrderSearchResponse/allOf/1/properties/payload" => {
             round_trip::<crate::RawJson>
         }
-        "#/components/schemas/OrderSearchResponse" => {
-            round_trip::<crate::types::OrderSearchResponse>
-        }
+        "#/components/schemas/OrderSearchResponse" => enveloped_order_search_response,
         "#/components/schemas/OrderDetailsRequest/properties/orderId" => {
             round_trip::<String>
         }
@@ -994,9 +976,7 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
         "#/components/schemas/OrderDetailsResponse/allOf/1/properties/payload" => {
             round_trip::<crate::types::OrderDetails>
         }
-        "#/components/schemas/OrderDetailsResponse" => {
-            round_trip::<crate::types::OrderDetailsResponse>
-        }
+        "#/components/schemas/OrderDetailsResponse" => enveloped_order_details_response,
         "#/components/schemas/OrderDetails/properties/orderId" => round_trip::<String>,
         "#/components/schemas/OrderDetails/properties/paymentStatus" => {
             round_trip::<String>
@@ -1065,10 +1045,10 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
             round_trip::<crate::types::CreateCoinEventRequest>
         }
         "#/paths/~1api~1v0~1enkash-coins~1create-coins-config/post/responses/200/content/application~1json/schema" => {
-            round_trip::<crate::types::CreateCoinEventResponse>
+            enveloped_create_coin_event_response
         }
         "#/paths/~1api~1v0~1enkash-coins~1create-coins-config/post/responses/200/content/application~1json" => {
-            round_trip::<crate::types::CreateCoinEventResponse>
+            enveloped_create_coin_event_response
         }
         "#/paths/~1api~1v0~1enkash-coins~1allocate-coin/post/requestBody/content/application~1json/schema" => {
             round_trip::<crate::types::AllocateCoinsRequest>
@@ -1077,10 +1057,10 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
             round_trip::<crate::types::AllocateCoinsRequest>
         }
         "#/paths/~1api~1v0~1enkash-coins~1allocate-coin/post/responses/200/content/application~1json/schema" => {
-            round_trip::<crate::types::AllocateCoinsResponse>
+            enveloped_allocate_coins_response
         }
         "#/paths/~1api~1v0~1enkash-coins~1allocate-coin/post/responses/200/content/application~1json" => {
-            round_trip::<crate::types::AllocateCoinsResponse>
+            enveloped_allocate_coins_response
         }
         "#/paths/~1api~1v0~1enkash-coins~1{coinConfigId}/get/parameters/0/schema" => {
             round_trip::<String>
@@ -1089,10 +1069,10 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
             round_trip::<String>
         }
         "#/paths/~1api~1v0~1enkash-coins~1{coinConfigId}/get/responses/200/content/application~1json/schema" => {
-            round_trip::<crate::types::GetCoinEventResponse>
+            enveloped_get_coin_event_response
         }
         "#/paths/~1api~1v0~1enkash-coins~1{coinConfigId}/get/responses/200/content/application~1json" => {
-            round_trip::<crate::types::GetCoinEventResponse>
+            enveloped_get_coin_event_response
         }
         "#/paths/~1api~1v0~1enkash-coins~1{coinConfigId}/patch/parameters/0/schema" => {
             round_trip::<String>
@@ -1107,20 +1087,20 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
             round_trip::<crate::types::UpdateCoinEventRequest>
         }
         "#/paths/~1api~1v0~1enkash-coins~1{coinConfigId}/patch/responses/200/content/application~1json/schema" => {
-            round_trip::<crate::types::UpdateCoinEventResponse>
+            enveloped_update_coin_event_response
         }
         "#/paths/~1api~1v0~1enkash-coins~1{coinConfigId}/patch/responses/200/content/application~1json" => {
-            round_trip::<crate::types::UpdateCoinEventResponse>
+            enveloped_update_coin_event_response
         }
         "#/paths/~1api~1v0~1coins~1balance/get/parameters/0/schema" => {
             round_trip::<String>
         }
         "#/paths/~1api~1v0~1coins~1balance/get/parameters/0" => round_trip::<String>,
         "#/paths/~1api~1v0~1coins~1balance/get/responses/200/content/application~1json/schema" => {
-            round_trip::<crate::types::GetCoinBalanceResponse>
+            enveloped_get_coin_balance_response
         }
         "#/paths/~1api~1v0~1coins~1balance/get/responses/200/content/application~1json" => {
-            round_trip::<crate::types::GetCoinBalanceResponse>
+            enveloped_get_coin_balance_response
         }
         "#/paths/~1api~1v0~1partner~1enKashCard~1create-allocate-points/post/requestBody/content/application~1json/schema" => {
             round_trip::<crate::types::CreateAndAllocatePointsRequest>
@@ -1129,10 +1109,10 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
             round_trip::<crate::types::CreateAndAllocatePointsRequest>
         }
         "#/paths/~1api~1v0~1partner~1enKashCard~1create-allocate-points/post/responses/200/content/application~1json/schema" => {
-            round_trip::<crate::types::CreateAndAllocatePointsResponse>
+            enveloped_create_and_allocate_points_response
         }
         "#/paths/~1api~1v0~1partner~1enKashCard~1create-allocate-points/post/responses/200/content/application~1json" => {
-            round_trip::<crate::types::CreateAndAllocatePointsResponse>
+            enveloped_create_and_allocate_points_response
         }
         "#/paths/~1api~1v0~1partner~1enKashCard/post/requestBody/content/application~1json/schema" => {
             round_trip::<crate::types::CreateCardRequest>
@@ -1141,10 +1121,10 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
             round_trip::<crate::types::CreateCardRequest>
         }
         "#/paths/~1api~1v0~1partner~1enKashCard/post/responses/200/content/application~1json/schema" => {
-            round_trip::<crate::types::CreateCardResponse>
+            enveloped_create_card_response
         }
         "#/paths/~1api~1v0~1partner~1enKashCard/post/responses/200/content/application~1json" => {
-            round_trip::<crate::types::CreateCardResponse>
+            enveloped_create_card_response
         }
         "#/paths/~1api~1v0~1partner~1enKashCard~1sso-token/post/requestBody/content/application~1json/schema" => {
             round_trip::<crate::types::SsoTokenRequest>
@@ -1153,10 +1133,10 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
             round_trip::<crate::types::SsoTokenRequest>
         }
         "#/paths/~1api~1v0~1partner~1enKashCard~1sso-token/post/responses/200/content/application~1json/schema" => {
-            round_trip::<crate::types::SsoTokenResponse>
+            enveloped_sso_token_response
         }
         "#/paths/~1api~1v0~1partner~1enKashCard~1sso-token/post/responses/200/content/application~1json" => {
-            round_trip::<crate::types::SsoTokenResponse>
+            enveloped_sso_token_response
         }
         "#/paths/~1api~1v0~1partner~1enKashCard~1bulk-create-allocate-points-json/post/parameters/0/schema" => {
             round_trip::<String>
@@ -1186,10 +1166,10 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
             round_trip::<Vec<crate::types::BulkAllocationRow>>
         }
         "#/paths/~1api~1v0~1partner~1enKashCard~1bulk-create-allocate-points-json/post/responses/200/content/application~1json/schema" => {
-            round_trip::<crate::types::BulkAllocationResponse>
+            enveloped_bulk_allocation_response
         }
         "#/paths/~1api~1v0~1partner~1enKashCard~1bulk-create-allocate-points-json/post/responses/200/content/application~1json" => {
-            round_trip::<crate::types::BulkAllocationResponse>
+            enveloped_bulk_allocation_response
         }
         "#/paths/~1api~1v0~1partner~1enKashCard~1cardAccount~1get/post/requestBody/content/application~1json/schema" => {
             round_trip::<crate::types::RewardAccountRequest>
@@ -1198,10 +1178,10 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
             round_trip::<crate::types::RewardAccountRequest>
         }
         "#/paths/~1api~1v0~1partner~1enKashCard~1cardAccount~1get/post/responses/200/content/application~1json/schema" => {
-            round_trip::<crate::types::RewardAccountResponse>
+            enveloped_reward_account_response
         }
         "#/paths/~1api~1v0~1partner~1enKashCard~1cardAccount~1get/post/responses/200/content/application~1json" => {
-            round_trip::<crate::types::RewardAccountResponse>
+            enveloped_reward_account_response
         }
         "#/paths/~1api~1v0~1partner~1enKashCard~1search/post/requestBody/content/application~1json/schema" => {
             round_trip::<crate::types::CardSearchRequest>
@@ -1210,10 +1190,10 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
             round_trip::<crate::types::CardSearchRequest>
         }
         "#/paths/~1api~1v0~1partner~1enKashCard~1search/post/responses/200/content/application~1json/schema" => {
-            round_trip::<crate::types::CardSearchResponse>
+            enveloped_card_search_response
         }
         "#/paths/~1api~1v0~1partner~1enKashCard~1search/post/responses/200/content/application~1json" => {
-            round_trip::<crate::types::CardSearchResponse>
+            enveloped_card_search_response
         }
         "#/paths/~1api~1v0~1partner~1enKashCard~1transaction~1all/post/requestBody/content/application~1json/schema" => {
             round_trip::<crate::types::TransactionSearchRequest>
@@ -1222,18 +1202,18 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
             round_trip::<crate::types::TransactionSearchRequest>
         }
         "#/paths/~1api~1v0~1partner~1enKashCard~1transaction~1all/post/responses/200/content/application~1json/schema" => {
-            round_trip::<crate::types::TransactionSearchResponse>
+            enveloped_transaction_search_response
         }
         "#/paths/~1api~1v0~1partner~1enKashCard~1transaction~1all/post/responses/200/content/application~1json" => {
-            round_trip::<crate::types::TransactionSearchResponse>
+            enveloped_transaction_search_response
         }
         "#/components/parameters/CartProduct/schema" => round_trip::<String>,
         "#/components/parameters/CartProduct" => round_trip::<String>,
         "#/paths/~1api~1v0~1cart/get/responses/200/content/application~1json/schema" => {
-            round_trip::<crate::types::CartsResponse>
+            enveloped_carts_response
         }
         "#/paths/~1api~1v0~1cart/get/responses/200/content/application~1json" => {
-            round_trip::<crate::types::CartsResponse>
+            enveloped_carts_response
         }
         "#/paths/~1api~1v0~1cart/post/requestBody/content/application~1json/schema" => {
             round_trip::<crate::types::AddToCartRequest>
@@ -1242,10 +1222,10 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
             round_trip::<crate::types::AddToCartRequest>
         }
         "#/paths/~1api~1v0~1cart/post/responses/200/content/application~1json/schema" => {
-            round_trip::<crate::types::AddToCartResponse>
+            enveloped_add_to_cart_response
         }
         "#/paths/~1api~1v0~1cart/post/responses/200/content/application~1json" => {
-            round_trip::<crate::types::AddToCartResponse>
+            enveloped_add_to_cart_response
         }
         "#/paths/~1api~1v0~1cart/patch/requestBody/content/application~1json/schema" => {
             round_trip::<crate::types::UpdateCartRequest>
@@ -1254,10 +1234,10 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
             round_trip::<crate::types::UpdateCartRequest>
         }
         "#/paths/~1api~1v0~1cart/patch/responses/200/content/application~1json/schema" => {
-            round_trip::<crate::types::CartsResponse>
+            enveloped_carts_response
         }
         "#/paths/~1api~1v0~1cart/patch/responses/200/content/application~1json" => {
-            round_trip::<crate::types::CartsResponse>
+            enveloped_carts_response
         }
         "#/paths/~1api~1v0~1partner~1search-config~1{productCatalogId}/get/parameters/0/schema" => {
             round_trip::<String>
@@ -1266,10 +1246,10 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
             round_trip::<String>
         }
         "#/paths/~1api~1v0~1partner~1search-config~1{productCatalogId}/get/responses/200/content/application~1json/schema" => {
-            round_trip::<crate::types::ProductCatalogResponse>
+            enveloped_product_catalog_response
         }
         "#/paths/~1api~1v0~1partner~1search-config~1{productCatalogId}/get/responses/200/content/application~1json" => {
-            round_trip::<crate::types::ProductCatalogResponse>
+            enveloped_product_catalog_response
         }
         "#/paths/~1api~1v0~1partner~1create-order/post/requestBody/content/application~1json/schema" => {
             round_trip::<crate::types::CreateOrderRequest>
@@ -1278,10 +1258,10 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
             round_trip::<crate::types::CreateOrderRequest>
         }
         "#/paths/~1api~1v0~1partner~1create-order/post/responses/200/content/application~1json/schema" => {
-            round_trip::<crate::types::CreateOrderResponse>
+            enveloped_create_order_response
         }
         "#/paths/~1api~1v0~1partner~1create-order/post/responses/200/content/application~1json" => {
-            round_trip::<crate::types::CreateOrderResponse>
+            enveloped_create_order_response
         }
         "#/paths/~1api~1v0~1partner~1search-order/post/parameters/0/schema" => {
             round_trip::<i32>
@@ -1298,10 +1278,10 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
             round_trip::<crate::types::OrderSearchRequest>
         }
         "#/paths/~1api~1v0~1partner~1search-order/post/responses/200/content/application~1json/schema" => {
-            round_trip::<crate::types::OrderSearchResponse>
+            enveloped_order_search_response
         }
         "#/paths/~1api~1v0~1partner~1search-order/post/responses/200/content/application~1json" => {
-            round_trip::<crate::types::OrderSearchResponse>
+            enveloped_order_search_response
         }
         "#/paths/~1api~1v0~1partner~1fetch-order-details~1{orderReferenceId}/get/parameters/0/schema" => {
             round_trip::<String>
@@ -1310,10 +1290,10 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
             round_trip::<String>
         }
         "#/paths/~1api~1v0~1partner~1fetch-order-details~1{orderReferenceId}/get/responses/200/content/application~1json/schema" => {
-            round_trip::<crate::types::OrderDetailsResponse>
+            enveloped_order_details_response
         }
         "#/paths/~1api~1v0~1partner~1fetch-order-details~1{orderReferenceId}/get/responses/200/content/application~1json" => {
-            round_trip::<crate::types::OrderDetailsResponse>
+            enveloped_order_details_response
         }
         "#/paths/~1api~1v0~1order~1orderDetails/post/requestBody/content/application~1json/schema" => {
             round_trip::<crate::types::OrderDetailsRequest>
@@ -1322,10 +1302,10 @@ pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, Strin
             round_trip::<crate::types::OrderDetailsRequest>
         }
         "#/paths/~1api~1v0~1order~1orderDetails/post/responses/200/content/application~1json/schema" => {
-            round_trip::<crate::types::OrderDetailsResponse>
+            enveloped_order_details_response
         }
         "#/paths/~1api~1v0~1order~1orderDetails/post/responses/200/content/application~1json" => {
-            round_trip::<crate::types::OrderDetailsResponse>
+            enveloped_order_details_response
         }
         _ => return None,
     };
@@ -1355,4 +1335,241 @@ fn round_trip_exact<T: crate::serde_helpers::Exact>(
     >(&mut serde_json::Deserializer::from_str(&text))
         .map_err(|e| format!("decode at `{}`: {}", e.path(), e.inner()))?;
     serde_json::to_value(AsExact(&decoded)).map_err(|e| format!("encode: {e}"))
+}
+
+/// `AddToCartResponse`: an envelope the client unwraps, its payload checked as what `send()` returns.
+fn enveloped_add_to_cart_response(value: &Value) -> Result<Value, String> {
+    enveloped(
+        value,
+        &["response_code", "code"],
+        &["response_message", "message"],
+        &["payload"],
+        round_trip::<crate::RawJson>,
+    )
+}
+
+/// `AllocateCoinsResponse`: an envelope the client unwraps, its payload checked as what `send()` returns.
+fn enveloped_allocate_coins_response(value: &Value) -> Result<Value, String> {
+    enveloped(
+        value,
+        &["response_code"],
+        &["response_message"],
+        &["payload"],
+        round_trip::<String>,
+    )
+}
+
+/// `BulkAllocationResponse`: an envelope the client unwraps, its payload checked as what `send()` returns.
+fn enveloped_bulk_allocation_response(value: &Value) -> Result<Value, String> {
+    enveloped(
+        value,
+        &["code"],
+        &["message"],
+        &["payload"],
+        round_trip::<crate::types::BulkAllocationResult>,
+    )
+}
+
+/// `CardSearchResponse`: an envelope the client unwraps, its payload checked as what `send()` returns.
+fn enveloped_card_search_response(value: &Value) -> Result<Value, String> {
+    enveloped(
+        value,
+        &["response_code", "code"],
+        &["response_message", "message"],
+        &["payload"],
+        round_trip::<crate::types::CardSearchResult>,
+    )
+}
+
+/// `CartsResponse`: an envelope the client unwraps, its payload checked as what `send()` returns.
+fn enveloped_carts_response(value: &Value) -> Result<Value, String> {
+    enveloped(
+        value,
+        &["response_code"],
+        &["response_message"],
+        &["payload"],
+        round_trip::<Vec<crate::types::Cart>>,
+    )
+}
+
+/// `CreateAndAllocatePointsResponse`: an envelope the client unwraps, its payload checked as what `send()` returns.
+fn enveloped_create_and_allocate_points_response(
+    value: &Value,
+) -> Result<Value, String> {
+    enveloped(
+        value,
+        &["code"],
+        &["message"],
+        &["payload"],
+        round_trip::<crate::types::RewardCard>,
+    )
+}
+
+/// `CreateCardResponse`: an envelope the client unwraps, its payload checked as what `send()` returns.
+fn enveloped_create_card_response(value: &Value) -> Result<Value, String> {
+    enveloped(
+        value,
+        &["code"],
+        &["message"],
+        &["payload"],
+        round_trip::<crate::types::RewardCard>,
+    )
+}
+
+/// `CreateCoinEventResponse`: an envelope the client unwraps, its payload checked as what `send()` returns.
+fn enveloped_create_coin_event_response(value: &Value) -> Result<Value, String> {
+    enveloped(
+        value,
+        &["response_code"],
+        &["response_message"],
+        &["payload"],
+        round_trip::<crate::types::CoinEvent>,
+    )
+}
+
+/// `CreateOrderResponse`: an envelope the client unwraps, its payload checked as what `send()` returns.
+fn enveloped_create_order_response(value: &Value) -> Result<Value, String> {
+    enveloped(
+        value,
+        &["response_code", "code"],
+        &["response_message", "message"],
+        &["payload"],
+        round_trip::<crate::RawJson>,
+    )
+}
+
+/// `GetCoinBalanceResponse`: an envelope the client unwraps, its payload checked as what `send()` returns.
+fn enveloped_get_coin_balance_response(value: &Value) -> Result<Value, String> {
+    enveloped(
+        value,
+        &["response_code"],
+        &["response_message"],
+        &["payload"],
+        round_trip::<i64>,
+    )
+}
+
+/// `GetCoinEventResponse`: an envelope the client unwraps, its payload checked as what `send()` returns.
+fn enveloped_get_coin_event_response(value: &Value) -> Result<Value, String> {
+    enveloped(
+        value,
+        &["response_code"],
+        &["response_message"],
+        &["payload"],
+        round_trip::<crate::types::CoinEvent>,
+    )
+}
+
+/// `OrderDetailsResponse`: an envelope the client unwraps, its payload checked as what `send()` returns.
+fn enveloped_order_details_response(value: &Value) -> Result<Value, String> {
+    enveloped(
+        value,
+        &["response_code"],
+        &["response_message"],
+        &["paylod", "payload"],
+        round_trip::<crate::types::OrderDetails>,
+    )
+}
+
+/// `OrderSearchResponse`: an envelope the client unwraps, its payload checked as what `send()` returns.
+fn enveloped_order_search_response(value: &Value) -> Result<Value, String> {
+    enveloped(
+        value,
+        &["response_code", "code"],
+        &["response_message", "message"],
+        &["payload"],
+        round_trip::<crate::RawJson>,
+    )
+}
+
+/// `ProductCatalogResponse`: an envelope the client unwraps, its payload checked as what `send()` returns.
+fn enveloped_product_catalog_response(value: &Value) -> Result<Value, String> {
+    enveloped(
+        value,
+        &["response_code"],
+        &["response_message"],
+        &["payload"],
+        round_trip::<crate::types::ProductCatalog>,
+    )
+}
+
+/// `RewardAccountResponse`: an envelope the client unwraps, its payload checked as what `send()` returns.
+fn enveloped_reward_account_response(value: &Value) -> Result<Value, String> {
+    enveloped(
+        value,
+        &["response_code"],
+        &["response_message"],
+        &["payload"],
+        round_trip::<crate::types::RewardAccount>,
+    )
+}
+
+/// `SsoTokenResponse`: an envelope the client unwraps, its payload checked as what `send()` returns.
+fn enveloped_sso_token_response(value: &Value) -> Result<Value, String> {
+    enveloped(
+        value,
+        &["response_code", "code"],
+        &["response_message", "message"],
+        &["payload"],
+        round_trip::<crate::RawJson>,
+    )
+}
+
+/// `TransactionSearchResponse`: an envelope the client unwraps, its payload checked as what `send()` returns.
+fn enveloped_transaction_search_response(value: &Value) -> Result<Value, String> {
+    enveloped(
+        value,
+        &["response_code", "code"],
+        &["response_message", "message"],
+        &["payload"],
+        round_trip::<crate::RawJson>,
+    )
+}
+
+/// `UpdateCoinEventResponse`: an envelope the client unwraps, its payload checked as what `send()` returns.
+fn enveloped_update_coin_event_response(value: &Value) -> Result<Value, String> {
+    enveloped(
+        value,
+        &["response_code"],
+        &["response_message"],
+        &["payload"],
+        round_trip::<crate::types::CoinEvent>,
+    )
+}
+
+/// Checks an enveloped answer as the client reads it: the result code (the first
+/// of its spellings present) a number or a numeric string, the message (when
+/// present) a string, and the payload through `payload`; the other members are
+/// kept as they are.
+fn enveloped(
+    value: &Value,
+    code: &[&str],
+    message: &[&str],
+    payload: &[&str],
+    check: fn(&Value) -> Result<Value, String>,
+) -> Result<Value, String> {
+    let Value::Object(members) = value else {
+        return Err("an enveloped answer is a JSON object".to_owned());
+    };
+    let first = |names: &[&str]| names.iter().find_map(|n| members.get_key_value(*n));
+    match first(code) {
+        Some((_, Value::Number(n))) if n.is_i64() || n.is_u64() => {}
+        Some((_, Value::String(s))) if s.parse::<i64>().is_ok() => {}
+        Some((name, other)) => {
+            return Err(format!("result code `{name}` is not a whole number: {other}"));
+        }
+        None => return Err(format!("no result code among {code:?}")),
+    }
+    if let Some((name, other)) = first(message).filter(|(_, v)| !v.is_string()) {
+        return Err(format!("message `{name}` is not a string: {other}"));
+    }
+    let Some((name, inner)) = first(payload) else {
+        return Err(format!("no payload among {payload:?}"));
+    };
+    let mut out = members.clone();
+    out.insert(
+        name.clone(),
+        check(inner).map_err(|e| format!("payload `{name}`: {e}"))?,
+    );
+    Ok(Value::Object(out))
 }
