@@ -444,10 +444,69 @@ fn link_bare_urls(line: &str) -> String {
 pub fn example_section(title: &str, example: Option<&Value>) -> String {
     match example {
         Some(v) => {
-            let pretty = serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string());
+            let mut pretty = String::new();
+            write_json(&mut pretty, v, 0, 0);
             format!("# {title}\n\n```json\n{pretty}\n```")
         }
         None => String::new(),
+    }
+}
+
+/// How wide an example's line may be: a value that fits stays on one line.
+const JSON_WIDTH: usize = 80;
+
+/// `value` as JSON for a reader: an object or array whose one-line form fits in
+/// [`JSON_WIDTH`] on its line (which already holds `used` columns) stays on one line,
+/// else it has one member a line, indented by two from `indent`.
+fn write_json(out: &mut String, value: &Value, indent: usize, used: usize) {
+    let flat = flat_json(value);
+    let (open, close, items): (char, char, Vec<(Option<&String>, &Value)>) = match value {
+        Value::Object(members) if used + flat.len() > JSON_WIDTH => (
+            '{',
+            '}',
+            members.iter().map(|(k, v)| (Some(k), v)).collect(),
+        ),
+        Value::Array(items) if used + flat.len() > JSON_WIDTH => {
+            ('[', ']', items.iter().map(|v| (None, v)).collect())
+        }
+        _ => {
+            out.push_str(&flat);
+            return;
+        }
+    };
+    let inner = indent + 2;
+    out.push(open);
+    for (i, (key, item)) in items.into_iter().enumerate() {
+        out.push_str(if i == 0 { "\n" } else { ",\n" });
+        out.push_str(&" ".repeat(inner));
+        let mut used = inner;
+        if let Some(key) = key {
+            let key = format!("{}: ", Value::String(key.clone()));
+            out.push_str(&key);
+            used += key.len();
+        }
+        write_json(out, item, inner, used);
+    }
+    out.push('\n');
+    out.push_str(&" ".repeat(indent));
+    out.push(close);
+}
+
+/// `value` on one line, with a space after each `,` and `:`.
+fn flat_json(value: &Value) -> String {
+    match value {
+        Value::Object(members) => {
+            let members: Vec<String> = members
+                .iter()
+                .map(|(k, v)| format!("{}: {}", Value::String(k.clone()), flat_json(v)))
+                .collect();
+            format!("{{{}}}", members.join(", "))
+        }
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(flat_json).collect();
+            format!("[{}]", items.join(", "))
+        }
+        scalar => scalar.to_string(),
     }
 }
 
@@ -481,6 +540,23 @@ pub fn sections(parts: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What fits on a line stays on one; what does not has one member a line, and its
+    /// members fit or break in turn.
+    #[test]
+    fn examples_are_compact_where_they_fit() {
+        let long = "x".repeat(70);
+        let v = serde_json::json!({"a": {"b": [1, 2.5]}, "c": [], "d": {}, "e": {"long": long}});
+        let mut out = String::new();
+        write_json(&mut out, &v, 0, 0);
+        let expected = format!(
+            "{{\n  \"a\": {{\"b\": [1, 2.5]}},\n  \"c\": [],\n  \"d\": {{}},\n  \"e\": {{\n    \"long\": \"{long}\"\n  }}\n}}"
+        );
+        assert_eq!(out, expected);
+        let mut short = String::new();
+        write_json(&mut short, &serde_json::json!({"k": "v", "n": null}), 0, 0);
+        assert_eq!(short, r#"{"k": "v", "n": null}"#);
+    }
 
     #[test]
     fn notes_join_one_line_of_prose_and_follow_longer_prose() {

@@ -1100,20 +1100,14 @@ pub mod create_and_allocate_points {
 ///   },
 ///   "atmAllowed": false,
 ///   "atmAllowedAdmin": false,
-///   "binType": {
-///     "label": "Reward Card",
-///     "name": "REWARD"
-///   },
+///   "binType": {"label": "Reward Card", "name": "REWARD"},
 ///   "blockCode": "A",
 ///   "cKycEnabled": false,
 ///   "cardAccountId": "CAQL8YCV3",
 ///   "cardActivated": true,
 ///   "cardKitMasterId": 14,
 ///   "cardProgramme": "SBM",
-///   "cardStatus": {
-///     "label": "UnLocked",
-///     "name": "UL"
-///   },
+///   "cardStatus": {"label": "UnLocked", "name": "UL"},
 ///   "closedLoopCard": false,
 ///   "companyId": "CEK1PU9AOO",
 ///   "companyName": "Test Company",
@@ -1130,10 +1124,7 @@ pub mod create_and_allocate_points {
 ///   "firstName": "hedfdfg",
 ///   "gender": "M",
 ///   "holdBalance": 0,
-///   "kycStatus": {
-///     "label": "Verified",
-///     "name": "VERIFIED"
-///   },
+///   "kycStatus": {"label": "Verified", "name": "VERIFIED"},
 ///   "lastAllocatedAmount": 0,
 ///   "latestKeyFactAccepted": true,
 ///   "latestKeyFactAcceptedCardForPrimaryCard": true,
@@ -1456,29 +1447,19 @@ pub mod create_card {
 /// ```json
 /// {
 ///   "accountBalance": 99500,
-///   "accountType": {
-///     "description": "Gift",
-///     "label": "Gift",
-///     "name": "GIFT"
-///   },
+///   "accountType": {"description": "Gift", "label": "Gift", "name": "GIFT"},
 ///   "address": "123 Street Name",
 ///   "address2": "Apt 456",
 ///   "atmAllowed": false,
 ///   "atmAllowedAdmin": false,
-///   "binType": {
-///     "label": "Gift Card",
-///     "name": "GIFT_CARD"
-///   },
+///   "binType": {"label": "Gift Card", "name": "GIFT_CARD"},
 ///   "blockCode": "A",
 ///   "cKycEnabled": false,
 ///   "cardAccountId": "CAA8W45",
 ///   "cardActivated": false,
 ///   "cardKitMasterId": 2,
 ///   "cardProgramme": "TRANSCORP",
-///   "cardStatus": {
-///     "label": "UnLocked",
-///     "name": "UL"
-///   },
+///   "cardStatus": {"label": "UnLocked", "name": "UL"},
 ///   "city": "Pune",
 ///   "closedLoopCard": false,
 ///   "companyId": "CEKEP5GSGP",
@@ -1504,14 +1485,8 @@ pub mod create_card {
 ///   "firstName": "Johnny",
 ///   "gender": "M",
 ///   "holdBalance": 0,
-///   "kitType": {
-///     "label": "Rupay",
-///     "name": "RUPAY"
-///   },
-///   "kycStatus": {
-///     "label": "Not Uploaded",
-///     "name": "NOT_UPLOADED"
-///   },
+///   "kitType": {"label": "Rupay", "name": "RUPAY"},
+///   "kycStatus": {"label": "Not Uploaded", "name": "NOT_UPLOADED"},
 ///   "lastAllocatedAmount": 0,
 ///   "lastName": "Dew",
 ///   "latestKeyFactAccepted": false,
@@ -2710,12 +2685,7 @@ pub mod add_to_cart {
 ///
 /// ```json
 /// {
-///   "items": {
-///     "PCN751457389RC1ST": {
-///       "description": "",
-///       "quantity": 1
-///     }
-///   },
+///   "items": {"PCN751457389RC1ST": {"description": "", "quantity": 1}},
 ///   "productCatalogId": "PC7513531244A681"
 /// }
 /// ```
@@ -2822,12 +2792,7 @@ pub mod update_cart {
 /// ```json
 /// {
 ///   "cartId": 2191,
-///   "items": {
-///     "PCN233451126S5CZC": {
-///       "description": "",
-///       "quantity": 1
-///     }
-///   }
+///   "items": {"PCN233451126S5CZC": {"description": "", "quantity": 1}}
 /// }
 /// ```
 ///
