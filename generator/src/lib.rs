@@ -8,7 +8,8 @@
 //!    and the analysis passes that need every type (`lower::passes`), naming everything
 //!    with [`naming`] (the one place identifiers are made) and reporting every unsupported
 //!    construct as a [`diagnostics`] entry at its JSON pointer;
-//! 3. [`emit_types`], [`emit_ops`] and [`emit_testing`] write the model as Rust tokens;
+//! 3. [`emit_types`], [`emit_ops`], [`emit_testing`], [`emit_mod`] and [`emit_index`] write
+//!    the model as Rust tokens, one file each, listed once in `emit_files`'s table;
 //! 4. [`emit`] formats them with `prettyplease` behind a do-not-edit header.
 //!
 //! Besides `types.rs`, `operations.rs`, `testing.rs` (the `testing` feature's operation
@@ -25,6 +26,8 @@
 pub mod changes;
 pub mod diagnostics;
 pub mod emit;
+pub mod emit_index;
+pub mod emit_mod;
 pub mod emit_ops;
 pub mod emit_testing;
 pub mod emit_types;
@@ -34,8 +37,6 @@ pub mod model;
 pub mod naming;
 pub mod resolve;
 pub mod token;
-
-use quote::{format_ident, quote};
 
 pub use diagnostics::{Diagnostic, Diagnostics, Kind};
 
@@ -131,11 +132,16 @@ fn emit_files(
     type Emit = fn(&model::Api) -> proc_macro2::TokenStream;
     // Each file, where it goes, what emits it, and whether it is large enough to share.
     let files: [(Destination, &str, Emit, bool); 5] = [
-        (Client, "mod.rs", mod_file, false),
+        (Client, "mod.rs", emit_mod::mod_file, false),
         (Client, "types.rs", emit_types::types_file, true),
         (Client, "operations.rs", emit_ops::operations_file, true),
         (Client, "testing.rs", emit_testing::testing_file, false),
-        (Tests, "schema_index.rs", schema_index_file, false),
+        (
+            Tests,
+            "schema_index.rs",
+            emit_index::schema_index_file,
+            false,
+        ),
     ];
     // Largest first: types, operations, the schema index, testing, mod.
     const LARGEST_FIRST: [usize; 5] = [1, 2, 4, 3, 0];
@@ -206,293 +212,6 @@ fn emit_files(
     } else {
         Err(problems)
     }
-}
-
-fn mod_file(api: &model::Api) -> proc_macro2::TokenStream {
-    let title = format!(
-        " Generated from \"{}\", version {}.",
-        api.title, api.version
-    );
-    let version = &api.version;
-    let servers = api.servers.iter().map(|s| {
-        let name = emit::ident(&s.const_name);
-        let url = &s.url;
-        let text = format!(
-            " {}: `{url}`.",
-            s.description.as_deref().unwrap_or(&s.const_name)
-        );
-        quote! {
-            #[doc = #text]
-            pub const #name: &str = #url;
-        }
-    });
-    // Every secret wire name, so the runtime can mask them wherever it quotes a body.
-    let secrets = api.secret_wire_names().into_iter();
-    let token_endpoint = token_endpoint(api.token_endpoint.as_ref());
-    quote! {
-        #![doc = #title]
-
-        pub mod operations;
-        #[cfg(feature = "testing")]
-        pub mod testing;
-        pub mod types;
-
-        /// The version of the API description this client was generated from.
-        pub const API_VERSION: &str = #version;
-
-        /// The API as the runtime needs to know it, given as data: the spec's token call
-        /// (`x-token-endpoint`), which a client configured with credentials makes by itself;
-        /// the wire names of every property the spec marks secret (`format: password`),
-        /// masked wherever the client quotes a body; and the default user agent.
-        pub(crate) const API: ::enkash_rewards_runtime::api::Api = ::enkash_rewards_runtime::api::Api {
-            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-            token_endpoint: #token_endpoint,
-            secret_fields: &[#(#secrets),*],
-        };
-
-        /// A configured connection to the API; each operation is a method that starts its
-        /// request builder (see [`operations`]).
-        ///
-        /// Cheap to clone: clones share one connection pool and one cached bearer token.
-        /// Build one with [`Client::builder`].
-        #[derive(Clone, Debug)]
-        pub struct Client(::enkash_rewards_runtime::Client);
-
-        /// Configuration for a [`Client`]; see each method for its default.
-        pub type ClientBuilder = ::enkash_rewards_runtime::ClientBuilder<Client>;
-
-        impl Client {
-            /// Starts configuring a client; [`ClientBuilder::base_url`] is required.
-            pub fn builder() -> ClientBuilder {
-                ClientBuilder::new(&API)
-            }
-
-            /// The base URL every request path is appended to.
-            pub fn base_url(&self) -> &str {
-                self.0.base_url()
-            }
-
-            /// Sends a hand-built request for an operation the client does not cover, and
-            /// decodes its payload into `T`; see
-            /// [`enkash_rewards_runtime::Client::execute`] for each step and its errors.
-            pub async fn execute<T: ::serde::de::DeserializeOwned>(
-                &self,
-                request: ::enkash_rewards_runtime::request::OperationRequest,
-            ) -> Result<
-                ::enkash_rewards_runtime::request::Response<T>,
-                ::enkash_rewards_runtime::Error,
-            > {
-                self.0.execute(request).await
-            }
-        }
-
-        impl From<::enkash_rewards_runtime::Client> for Client {
-            fn from(client: ::enkash_rewards_runtime::Client) -> Self {
-                Self(client)
-            }
-        }
-
-        impl From<Client> for ::enkash_rewards_runtime::Client {
-            fn from(client: Client) -> Self {
-                client.0
-            }
-        }
-
-        /// Base URLs from the spec's `servers`.
-        pub mod servers {
-            #(#servers)*
-        }
-    }
-}
-
-/// The spec's token call as the runtime's `TokenEndpoint` (`None` without one).
-fn token_endpoint(endpoint: Option<&model::TokenEndpoint>) -> proc_macro2::TokenStream {
-    let Some(t) = endpoint else {
-        return quote!(None);
-    };
-    let (id, path) = (&t.operation_id, &t.path);
-    let form = t.form.iter().map(|(wire, value)| {
-        let value = match value {
-            model::FormValue::Credential(part) => {
-                let part =
-                    proc_macro2::Ident::new(&format!("{part:?}"), proc_macro2::Span::call_site());
-                quote!(::enkash_rewards_runtime::api::FormValue::#part)
-            }
-            model::FormValue::Constant(c) => {
-                quote!(::enkash_rewards_runtime::api::FormValue::Constant(#c))
-            }
-        };
-        quote!((#wire, #value))
-    });
-    let names = |f: &model::TokenField| {
-        let all = std::iter::once(&f.wire).chain(&f.aliases);
-        quote!(&[#(#all),*])
-    };
-    let token = names(&t.token);
-    let expires_in = t.expires_in.as_ref().map_or(quote!(&[]), names);
-    quote!(Some(::enkash_rewards_runtime::api::TokenEndpoint {
-        operation_id: #id,
-        path: #path,
-        form: &[#(#form),*],
-        token: #token,
-        expires_in: #expires_in,
-    }))
-}
-
-/// `schema_index.rs`: for every schema, media type and parameter position in the spec,
-/// a function that decodes a JSON value as the Rust type the client uses there and
-/// encodes it back. Tests walk the spec's examples and check each one through this.
-fn schema_index_file(api: &model::Api) -> proc_macro2::TokenStream {
-    let mut seen = std::collections::BTreeSet::new();
-    let mut helpers = std::collections::BTreeMap::new();
-    let (mut plain, mut exact) = (false, false);
-    let arms: Vec<_> = api
-        .schema_index
-        .iter()
-        .filter(|(p, ty)| *ty != model::TypeRef::Unit && seen.insert(p.clone()))
-        .map(|(pointer, ty)| {
-            // An envelope the client unwraps has no type: its payload is checked in place.
-            if let Some((name, helper, decimal)) = unwrapped_envelope(api, ty) {
-                exact |= decimal;
-                plain |= !decimal;
-                helpers.insert(name.clone(), helper);
-                let name = format_ident!("{}", name);
-                return quote!(#pointer => #name,);
-            }
-            let rust = emit::rust_type(ty);
-            let check = if api.contains_decimal(ty) {
-                exact = true;
-                quote!(round_trip_exact::<#rust>)
-            } else {
-                plain = true;
-                quote!(round_trip::<#rust>)
-            };
-            quote!(#pointer => #check,)
-        })
-        .collect();
-    // Each helper only when used, so the file compiles without dead-code warnings.
-    let round_trip = plain.then(|| {
-        quote! {
-            fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(value: &Value) -> Result<Value, String> {
-                let text = value.to_string();
-                let decoded: T = serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(&text)).map_err(|e| format!("decode at `{}`: {}", e.path(), e.inner()))?;
-                serde_json::to_value(&decoded).map_err(|e| format!("encode: {e}"))
-            }
-        }
-    });
-    let round_trip_exact = exact.then(|| {
-        quote! {
-            /// For decimals outside a struct (a bare number, a list of amounts): exact both ways.
-            fn round_trip_exact<T: crate::serde_helpers::Exact>(value: &Value) -> Result<Value, String> {
-                use crate::serde_helpers::{AsExact, FromExact};
-                let text = value.to_string();
-                let FromExact(decoded) = serde_path_to_error::deserialize::<_, FromExact<T>>(&mut serde_json::Deserializer::from_str(&text)).map_err(|e| format!("decode at `{}`: {}", e.path(), e.inner()))?;
-                serde_json::to_value(AsExact(&decoded)).map_err(|e| format!("encode: {e}"))
-            }
-        }
-    });
-    // The checks of unwrapped envelopes, and the helper they share, only when used.
-    let enveloped = (!helpers.is_empty()).then(|| {
-        let helpers = helpers.values();
-        quote! {
-            #(#helpers)*
-
-            /// Checks an enveloped answer as the client reads it: the result code (the first
-            /// of its spellings present) a number or a numeric string, the message (when
-            /// present) a string, and the payload through `payload`; the other members are
-            /// kept as they are.
-            fn enveloped(value: &Value, code: &[&str], message: &[&str], payload: &[&str], check: fn(&Value) -> Result<Value, String>) -> Result<Value, String> {
-                let Value::Object(members) = value else {
-                    return Err("an enveloped answer is a JSON object".to_owned());
-                };
-                let first = |names: &[&str]| names.iter().find_map(|n| members.get_key_value(*n));
-                match first(code) {
-                    Some((_, Value::Number(n))) if n.is_i64() || n.is_u64() => {}
-                    Some((_, Value::String(s))) if s.parse::<i64>().is_ok() => {}
-                    Some((name, other)) => return Err(format!("result code `{name}` is not a whole number: {other}")),
-                    None => return Err(format!("no result code among {code:?}")),
-                }
-                if let Some((name, other)) = first(message).filter(|(_, v)| !v.is_string()) {
-                    return Err(format!("message `{name}` is not a string: {other}"));
-                }
-                let Some((name, inner)) = first(payload) else {
-                    return Err(format!("no payload among {payload:?}"));
-                };
-                let mut out = members.clone();
-                out.insert(name.clone(), check(inner).map_err(|e| format!("payload `{name}`: {e}"))?);
-                Ok(Value::Object(out))
-            }
-        }
-    });
-    quote! {
-        //! Test support: the Rust type behind every schema position of the spec, for
-        //! checking the spec's examples against the generated types. Compiled in the tests
-        //! crate (which re-exports the client's `types` and `serde_helpers` as its own), never
-        //! in the published client.
-
-        use serde_json::Value;
-
-        /// Decodes `value` as the type used at `pointer` and encodes it back; `None` when
-        /// the pointer is not a schema position the generator saw. Decodes from the JSON
-        /// text, as the client does: a `Value` can hand a number out as an `f64`.
-        pub fn round_trip_at(pointer: &str, value: &Value) -> Option<Result<Value, String>> {
-            let check: fn(&Value) -> Result<Value, String> = match pointer {
-                #(#arms)*
-                _ => return None,
-            };
-            Some(check(value))
-        }
-
-        #round_trip
-
-        #round_trip_exact
-
-        #enveloped
-    }
-}
-
-/// For a position whose type is an envelope the client unwraps: a check named after the
-/// type, which checks the envelope's members and the payload as its own type.
-fn unwrapped_envelope(
-    api: &model::Api,
-    ty: &model::TypeRef,
-) -> Option<(String, proc_macro2::TokenStream, bool)> {
-    let model::TypeRef::Named(n) = ty else {
-        return None;
-    };
-    let t = api.get(n)?;
-    let payload = t.facts.unwrapped_to.as_ref()?;
-    let model::TypeKind::Struct(model::Struct {
-        envelope: Some(fields),
-        ..
-    }) = &t.kind
-    else {
-        return None;
-    };
-    let name = format!("enveloped_{}", heck::ToSnakeCase::to_snake_case(n.as_str()));
-    let fn_name = format_ident!("{}", name);
-    let rust = emit::rust_type(payload);
-    let decimal = api.contains_decimal(payload);
-    let payload_check = if decimal {
-        quote!(round_trip_exact::<#rust>)
-    } else {
-        quote!(round_trip::<#rust>)
-    };
-    let model::EnvelopeFields {
-        code,
-        message,
-        payload,
-    } = fields;
-    let doc = format!(
-        " `{n}`: an envelope the client unwraps, its payload checked as what `send()` returns."
-    );
-    let helper = quote! {
-        #[doc = #doc]
-        fn #fn_name(value: &Value) -> Result<Value, String> {
-            enveloped(value, &[#(#code),*], &[#(#message),*], &[#(#payload),*], #payload_check)
-        }
-    };
-    Some((name, helper, decimal))
 }
 
 #[cfg(test)]
