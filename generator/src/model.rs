@@ -359,7 +359,8 @@ pub struct UnionVariant {
 pub enum PathPart {
     /// Sent as written.
     Text(String),
-    /// Filled by the `n`th path parameter (of `Operation::path_params`), encoded.
+    /// Filled by the `n`th path input (the operation's first inputs are its path
+    /// parameters, in the path's order), encoded.
     Param(usize),
 }
 
@@ -376,11 +377,8 @@ pub struct Operation {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
-    pub path_params: Vec<Param>,
     /// `path` in pieces, as the request's path is made from it.
     pub path_parts: Vec<PathPart>,
-    /// Query and header parameters, set through the builder.
-    pub params: Vec<Param>,
     pub body: Option<Body>,
     pub response: ResponseSpec,
     pub security: Vec<Security>,
@@ -488,26 +486,6 @@ pub enum RetryKind {
     KeyedWrite,
     /// Any other write: never resent once it may have reached the server.
     NonIdempotent,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ParamLocation {
-    Path,
-    Query,
-    Header,
-}
-
-#[derive(Debug, Clone)]
-pub struct Param {
-    pub wire: String,
-    pub rust: String,
-    pub location: ParamLocation,
-    pub ty: TypeRef,
-    pub required: bool,
-    /// How a query parameter is written ([`QueryEncoding::Scalar`] for path and header).
-    pub query: QueryEncoding,
-    pub doc: Option<String>,
-    pub constraints: Constraints,
 }
 
 /// How a query parameter is written: OpenAPI 3.0's serialization table for its `style`,

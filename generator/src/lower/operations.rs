@@ -3,6 +3,28 @@
 
 use super::*;
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+/// A parameter as lowering reads it, before it becomes one of the operation's
+/// [`Input`]s (the model's one list of what the builder takes).
+#[derive(Debug, Clone)]
+struct Param {
+    wire: String,
+    rust: String,
+    location: ParamLocation,
+    ty: TypeRef,
+    required: bool,
+    /// How a query parameter is written ([`QueryEncoding::Scalar`] for path and header).
+    query: QueryEncoding,
+    doc: Option<String>,
+    constraints: Constraints,
+}
+
 impl<'a> Lowerer<'a> {
     /// The operation marked `x-token-endpoint`, checked against its body and answer; at most
     /// one may be.
@@ -137,8 +159,8 @@ impl<'a> Lowerer<'a> {
         let idempotency_key = self.idempotency_key(op, &op_ptr, body.as_ref());
         let retry = self.retry_kind(op, method, &op_ptr, idempotency_key.is_some());
         let outcome_lookup = self.outcome_lookup(op, &op_ptr);
-        let inputs = inputs(&path_params, &other_params, body.as_ref());
         let path_parts = path_parts(path, &path_params);
+        let inputs = inputs(&path_params, &other_params, body.as_ref());
         Operation {
             id,
             fn_name,
@@ -148,9 +170,7 @@ impl<'a> Lowerer<'a> {
             summary: op.summary.clone(),
             description: op.description.as_deref().and_then(public_doc),
             deprecated: op.deprecated,
-            path_params,
             path_parts,
-            params: other_params,
             body,
             response,
             security,
@@ -1058,7 +1078,7 @@ mod tests {
                 PathPart::Text(".json".to_owned()),
             ]
         );
-        assert_eq!(op.path_params[0].wire, "second", "in the path's order");
+        assert_eq!(op.inputs[0].wire, "second", "in the path's order");
     }
 
     #[test]
@@ -1068,13 +1088,9 @@ mod tests {
         ))
         .expect("valid");
         let op = &api.operations[0];
-        let wires: Vec<&str> = op.path_params.iter().map(|p| p.wire.as_str()).collect();
+        let wires: Vec<&str> = op.inputs.iter().map(|i| i.wire.as_str()).collect();
         assert_eq!(wires, ["second", "first"]);
-        assert_eq!(
-            op.path_params[1].ty,
-            TypeRef::String,
-            "the operation's own wins"
-        );
+        assert_eq!(op.inputs[1].ty, TypeRef::String, "the operation's own wins");
     }
 
     #[test]

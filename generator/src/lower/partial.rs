@@ -189,11 +189,6 @@ fn uses(op: &Operation, names: &BTreeSet<String>) -> bool {
             .envelope
             .as_ref()
             .is_some_and(|(_, t)| mentions(t, names))
-        || op
-            .path_params
-            .iter()
-            .chain(&op.params)
-            .any(|p| mentions(&p.ty, names))
 }
 
 #[cfg(test)]

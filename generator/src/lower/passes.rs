@@ -90,7 +90,7 @@ impl<'a> Lowerer<'a> {
         let sent = reach(
             operations
                 .iter()
-                .flat_map(|op| inputs(op).chain(op.body.iter().map(|b| &b.ty)))
+                .flat_map(|op| parameters(op).chain(op.body.iter().map(|b| &b.ty)))
                 .collect(),
         );
         let built = reach(
@@ -104,7 +104,7 @@ impl<'a> Lowerer<'a> {
                         },
                         None => Vec::new(),
                     };
-                    inputs(op).chain(body)
+                    parameters(op).chain(body)
                 })
                 .collect(),
         );
@@ -180,7 +180,7 @@ impl<'a> Lowerer<'a> {
                         .iter()
                         .filter(move |_| !sent_as_parts)
                         .map(|b| &b.ty);
-                    let params = op.path_params.iter().chain(&op.params).map(|p| &p.ty);
+                    let params = parameters(op);
                     let payload = op.response.envelope.iter().map(|(_, ty)| ty);
                     params.chain(body).chain(payload).chain([&op.response.ty])
                 })
@@ -332,8 +332,16 @@ impl<'a> Lowerer<'a> {
 }
 
 /// The types of an operation's parameters (path, query, header).
-fn inputs(op: &Operation) -> impl Iterator<Item = &TypeRef> {
-    op.path_params.iter().chain(&op.params).map(|p| &p.ty)
+fn parameters(op: &Operation) -> impl Iterator<Item = &TypeRef> {
+    op.inputs
+        .iter()
+        .filter(|i| {
+            matches!(
+                i.kind,
+                InputKind::Path | InputKind::Query | InputKind::Header
+            )
+        })
+        .map(|i| &i.ty)
 }
 
 /// The indexes of the types `roots` reach, at any depth.
