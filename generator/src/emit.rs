@@ -283,17 +283,15 @@ fn space_items(code: &str) -> String {
     out
 }
 
-/// An identifier, raw when the name is `r#…`.
-/// The identifier `name`, which naming has already made legal. Never panics: a name that
-/// is somehow not an identifier is made legal here too (a generator bug, but not a crash).
+/// The identifier `name` (raw when it is `r#…`), a name the model holds, which `naming`
+/// made legal. One that is not is a generator bug and is never renamed here (the code
+/// would then disagree with the model): emission of its file stops with a message naming
+/// it, which generation reports as an internal problem.
 pub fn ident(name: &str) -> Ident {
-    let legal;
-    let name = if crate::naming::is_ident(name) {
-        name
-    } else {
-        legal = crate::naming::chosen_field_name(name);
-        &legal
-    };
+    assert!(
+        crate::naming::is_ident(name),
+        "`{name}` is not a Rust identifier: every name in the model is made legal by `naming`"
+    );
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(name, Span::call_site()),

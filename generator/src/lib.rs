@@ -113,6 +113,17 @@ fn partial(spec_text: &str, destinations: &[Destination]) -> Result<Partial, Dia
 /// Both destinations: the client's files and the tests crate's.
 const ALL: &[Destination] = &[Destination::Client, Destination::Tests];
 
+/// What a panic in emission said (an internal invariant that did not hold), for the
+/// internal problem that reports it.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    let said = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("no message");
+    format!("emission stopped: {said}")
+}
+
 /// Every file, emitted and formatted by one worker per core: formatting is most of
 /// generation's time, and the files share nothing but the (read-only) model.
 ///
@@ -167,7 +178,7 @@ fn emit_files(
             };
             let make = files[i].2;
             let result = std::panic::catch_unwind(|| emit::format_share(make(api), share))
-                .unwrap_or_else(|_| Err("emission panicked".to_owned()));
+                .unwrap_or_else(|panic| Err(panic_message(panic.as_ref())));
             *results[unit].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
         }
     };
@@ -217,6 +228,22 @@ fn emit_files(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A name in the model that is not an identifier (a generator bug) is reported as an
+    /// internal problem naming it, never renamed into code that disagrees with the model.
+    #[test]
+    fn an_illegal_name_in_the_model_is_an_internal_problem_not_a_rename() {
+        let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Pet: {type: object, properties: {name: {type: string}}}\n";
+        let mut api = model(spec).expect("valid");
+        api.types[0].name = "Pet Shop".to_owned();
+        let problems = emit_files(&api, ALL).expect_err("not emitted");
+        let text = problems.to_string();
+        assert!(
+            text.contains("`Pet Shop` is not a Rust identifier"),
+            "{text}"
+        );
+        assert!(text.contains("types.rs"), "{text}");
+    }
 
     /// The client's files alone are exactly the client's files of a full generation.
     #[test]
