@@ -134,12 +134,9 @@ pub fn lower_with(spec: &OpenAPI, partial: bool) -> Result<(Api, partial::Skippe
     let mut operations = l.lower_operations();
     l.check_outcome_lookups(&operations);
     l.mark_recursive_fields(&mut operations);
-    l.mark_usage(&operations);
     l.check_binary_fields(&operations);
     let token_endpoint = l.token_endpoint(&operations);
     l.break_alias_cycles();
-    l.decide_type_facts();
-    l.decide_optionality(&mut operations);
     let servers = l.lower_servers();
     let mut skipped = partial::Skipped::default();
     if !l.diags.is_empty() {
@@ -149,6 +146,11 @@ pub fn lower_with(spec: &OpenAPI, partial: bool) -> Result<(Api, partial::Skippe
         let problems = std::mem::take(&mut l.diags);
         skipped = partial::leave_out(problems, &mut l.types, &mut operations, &mut l.index)?;
     }
+    // The facts emission reads, decided on what is emitted: a type only a left-out
+    // operation sent is not `sent`.
+    l.mark_usage(&operations);
+    l.decide_type_facts();
+    l.decide_optionality(&mut operations);
     l.mark_unwrapped_envelopes(&operations);
     let by_name = l
         .types

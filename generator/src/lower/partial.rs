@@ -227,6 +227,18 @@ mod tests {
         assert!(skipped.warnings.iter().all(|w| w.pointer.starts_with('#')));
     }
 
+    /// Usage facts are decided on what is generated: a type that only a left-out
+    /// operation sent is neither sent nor built by callers.
+    #[test]
+    fn facts_are_decided_after_leaving_out() {
+        let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /broken/{id}:\n    post:\n      operationId: broken\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, properties: {only: {$ref: '#/components/schemas/Only'}}}\n      responses:\n        '204': {description: ok}\ncomponents:\n  schemas:\n    Only: {type: object, properties: {name: {type: string}}}\n";
+        let (spec, _) = parse(spec).expect("parses");
+        let (api, skipped) = lower_with(&spec, true).expect("partial generation");
+        assert_eq!(skipped.operations, ["broken"]);
+        let only = api.get("Only").expect("kept");
+        assert!(!only.sent && !only.built_by_callers, "{only:?}");
+    }
+
     #[test]
     fn a_problem_nothing_owns_stops_generation() {
         // A shared response component is neither an operation nor a named type: what to
