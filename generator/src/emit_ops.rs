@@ -27,8 +27,8 @@ use crate::emit::{doc_lines, example_section, ident, rust_type, sections};
 use crate::emit_types::Optionality;
 use crate::model::InputKind as Where;
 use crate::model::{
-    AnswerMedia, Api, Body, BodyEncoding, BodyShape, Constraints, EnvelopeFields, Operation,
-    PartKind, PathPart, QueryEncoding, RetryKind, Security, SharedEnvelope, TypeKind, TypeRef,
+    AnswerMedia, Api, BodyEncoding, BodyShape, Constraints, EnvelopeFields, Operation, PartKind,
+    PathPart, QueryEncoding, RetryKind, Security, SharedEnvelope, TypeKind, TypeRef,
 };
 use crate::naming::bare;
 
@@ -46,7 +46,7 @@ fn prelude() -> TokenStream {
 }
 
 pub fn operations_file(api: &Api) -> TokenStream {
-    let ops: Vec<Plan<'_>> = api.operations.iter().map(Plan::new).collect();
+    let ops: Vec<Plan<'_>> = api.operations.iter().map(|op| Plan::new(op, api)).collect();
     let client_fns = ops.iter().map(client_fn);
     let builders = ops.iter().map(|p| builder(p, api));
     // Emitted only when used, as generated code has no dead code: no builder for a spec
@@ -288,8 +288,8 @@ struct Plan<'a> {
 }
 
 impl<'a> Plan<'a> {
-    fn new(op: &'a Operation) -> Self {
-        let body_fields = op.body.as_ref().and_then(Body::spread);
+    fn new(op: &'a Operation, api: &'a Api) -> Self {
+        let body = op.body.as_ref().and_then(|b| b.spread(&api.types));
         let inputs = op
             .inputs
             .iter()
@@ -297,8 +297,7 @@ impl<'a> Plan<'a> {
             .map(|(i, slot)| {
                 let body_field = i
                     .body_field
-                    .and_then(|k| body_fields.and_then(|f| f.get(k)))
-                    .map(|(_, f)| f);
+                    .and_then(|k| body.and_then(|s| s.fields.get(k)));
                 Input {
                     name: i.name.clone(),
                     wire: &i.wire,
@@ -944,7 +943,8 @@ fn body_expr(plan: &Plan<'_>, api: &Api) -> Option<TokenStream> {
                 _ => quote!(RequestBody::form),
             };
             match &b.shape {
-                BodyShape::Spread { name, extra, .. } => {
+                BodyShape::Spread { name, .. } => {
+                    let extra = b.spread(&api.types).and_then(|s| s.extra.as_ref());
                     let ty = ident(name);
                     let inits = plan
                         .inputs
@@ -981,7 +981,7 @@ fn body_expr(plan: &Plan<'_>, api: &Api) -> Option<TokenStream> {
                             }
                             quote!(#field: #value,)
                         });
-                    let extra = extra.as_ref().map(|e| {
+                    let extra = extra.map(|(e, _)| {
                         let e = ident(e);
                         quote!(#e: Default::default(),)
                     });

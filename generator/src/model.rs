@@ -539,32 +539,33 @@ pub struct Body {
 /// How a builder takes its request body.
 #[derive(Debug, Clone)]
 pub enum BodyShape {
-    /// A named struct (`name`) whose members are the builder's setters, each (setter name,
-    /// field); the client builds the struct from them, its catch-all (`extra`) empty.
-    Spread {
-        name: String,
-        fields: Vec<(String, Field)>,
-        extra: Option<String>,
-    },
+    /// A named struct (`name`, a type of the model) whose fields are the builder's
+    /// setters, `setters[k]` naming the setter of its `k`th field; the client builds the
+    /// struct from them, its catch-all (`extra`) empty.
+    Spread { name: String, setters: Vec<String> },
     /// One `body` setter for the whole value.
     Whole,
 }
 
 impl Body {
-    /// The members the builder takes as setters, when it spreads the body.
-    pub fn spread(&self) -> Option<&[(String, Field)]> {
-        match &self.shape {
-            BodyShape::Spread { fields, .. } => Some(fields),
-            BodyShape::Whole => None,
+    /// When the builder spreads the body: the struct it builds (looked up in `types`),
+    /// whose fields, in its order, the setters named in [`BodyShape::Spread`] fill.
+    pub fn spread<'a>(&self, types: &'a [TypeDef]) -> Option<&'a Struct> {
+        let BodyShape::Spread { name, .. } = &self.shape else {
+            return None;
+        };
+        match types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+            Some(TypeKind::Struct(s)) => Some(s),
+            _ => None,
         }
     }
 
-    /// [`spread`](Self::spread), to change.
-    pub fn spread_mut(&mut self) -> Option<&mut [(String, Field)]> {
-        match &mut self.shape {
-            BodyShape::Spread { fields, .. } => Some(fields),
-            BodyShape::Whole => None,
-        }
+    /// The spread body's fields, each with its setter's name, in the struct's order.
+    pub fn setters<'a>(&'a self, types: &'a [TypeDef]) -> Option<Vec<(&'a str, &'a Field)>> {
+        let (BodyShape::Spread { setters, .. }, Some(s)) = (&self.shape, self.spread(types)) else {
+            return None;
+        };
+        Some(setters.iter().map(String::as_str).zip(&s.fields).collect())
     }
 }
 

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::diagnostics::{Diagnostics, Kind, Pointer};
 use crate::model::{
-    Body, BodyEncoding, CredentialPart, FormValue, Operation, TokenEndpoint, TokenField, TypeDef,
+    BodyEncoding, CredentialPart, FormValue, Operation, TokenEndpoint, TokenField, TypeDef,
     TypeKind, TypeRef,
 };
 
@@ -34,8 +34,8 @@ pub fn token_endpoint(
         .body
         .as_ref()
         .filter(|b| b.encoding == BodyEncoding::Form)
-        .and_then(Body::spread);
-    let Some(fields) = body else {
+        .and_then(|b| b.spread(types));
+    let Some(body) = body else {
         diags.push(
             Kind::Extension,
             at.as_str(),
@@ -44,7 +44,7 @@ pub fn token_endpoint(
         return None;
     };
     let form = form(
-        fields,
+        &body.fields,
         map.get("form").and_then(Value::as_object),
         types,
         at,
@@ -105,14 +105,14 @@ pub fn token_endpoint(
 /// What fills each form field: a mapped credential, or the one value of a one-value enum.
 /// Every mapped name must be a field, and every required field must be filled.
 fn form(
-    fields: &[(String, crate::model::Field)],
+    fields: &[crate::model::Field],
     mapping: Option<&serde_json::Map<String, Value>>,
     types: &[TypeDef],
     at: &Pointer,
     diags: &mut Diagnostics,
 ) -> Vec<(String, FormValue)> {
     let mut form = Vec::new();
-    for (_, field) in fields {
+    for field in fields {
         let declared = mapping
             .and_then(|m| m.get(&field.wire))
             .and_then(Value::as_str);
@@ -143,7 +143,7 @@ fn form(
     }
     if let Some(mapping) = mapping {
         for wire in mapping.keys() {
-            if !fields.iter().any(|(_, f)| &f.wire == wire) {
+            if !fields.iter().any(|f| &f.wire == wire) {
                 diags.push(
                     Kind::Extension,
                     at.key("form").key(wire).as_str(),

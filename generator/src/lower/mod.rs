@@ -133,7 +133,7 @@ pub fn lower_with(spec: &OpenAPI, partial: bool) -> Result<(Api, partial::Skippe
     l.lower_components();
     let mut operations = l.lower_operations();
     l.check_outcome_lookups(&operations);
-    l.mark_recursive_fields(&mut operations);
+    l.mark_recursive_fields();
     l.check_binary_fields(&operations);
     let token_endpoint = l.token_endpoint(&operations);
     l.break_alias_cycles();
@@ -150,7 +150,7 @@ pub fn lower_with(spec: &OpenAPI, partial: bool) -> Result<(Api, partial::Skippe
     // operation sent is not `sent`.
     l.mark_usage(&operations);
     l.decide_type_facts();
-    l.decide_optionality(&mut operations);
+    l.decide_optionality();
     l.mark_unwrapped_envelopes(&operations);
     let by_name = l
         .types

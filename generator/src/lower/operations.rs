@@ -160,7 +160,7 @@ impl<'a> Lowerer<'a> {
         let retry = self.retry_kind(op, method, &op_ptr, idempotency_key.is_some());
         let outcome_lookup = self.outcome_lookup(op, &op_ptr);
         let path_parts = path_parts(path, &path_params);
-        let inputs = inputs(&path_params, &other_params, body.as_ref());
+        let inputs = inputs(&path_params, &other_params, body.as_ref(), &self.types);
         Operation {
             id,
             fn_name,
@@ -391,12 +391,13 @@ impl<'a> Lowerer<'a> {
             }
         };
         let known = body
-            .and_then(Body::spread)
-            .and_then(|f| f.iter().find(|(_, f)| &f.wire == key));
+            .and_then(|b| b.setters(&self.types))
+            .and_then(|fields| fields.into_iter().find(|(_, f)| &f.wire == key))
+            .map(|(setter, f)| (setter.to_owned(), f.required));
         match known {
-            Some((setter, f)) if f.required => Some(IdempotencyKeyField {
+            Some((setter, true)) => Some(IdempotencyKeyField {
                 wire: key.clone(),
-                setter: setter.clone(),
+                setter,
             }),
             Some(_) => {
                 self.diags.push(Kind::Extension, ptr.as_str(), format!("`{key}` must be a required body field: an optional key cannot identify a write"));
@@ -616,12 +617,7 @@ impl<'a> Lowerer<'a> {
                 Some(TypeKind::Struct(s)) => BodyShape::Spread {
                     name: n.clone(),
                     // Setter names share the builder's namespace with parameters.
-                    fields: s
-                        .fields
-                        .iter()
-                        .map(|f| (names.claim(&f.rust), f.clone()))
-                        .collect(),
-                    extra: s.extra.as_ref().map(|(n, _)| n.clone()),
+                    setters: s.fields.iter().map(|f| names.claim(&f.rust)).collect(),
                 },
                 _ => BodyShape::Whole,
             },
@@ -632,8 +628,9 @@ impl<'a> Lowerer<'a> {
             self.check_form(&ty, &shape, &media_ptr);
         }
         let parts = match (&shape, encoding) {
-            (BodyShape::Spread { fields, .. }, BodyEncoding::Multipart) => {
-                fields.iter().map(|(_, f)| self.part_kind(&f.ty)).collect()
+            (BodyShape::Spread { name, .. }, BodyEncoding::Multipart) => {
+                let fields = self.struct_fields(name);
+                fields.iter().map(|f| self.part_kind(&f.ty)).collect()
             }
             (BodyShape::Whole, BodyEncoding::Multipart) => {
                 self.diags.push(
@@ -656,6 +653,15 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// The fields of the struct named `name` (none when it is not a struct), copied: the
+    /// caller goes on to report problems about them.
+    fn struct_fields(&self, name: &str) -> Vec<Field> {
+        match self.types.iter().find(|t| t.name == name).map(|t| &t.kind) {
+            Some(TypeKind::Struct(s)) => s.fields.clone(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Reports the fields of a form-urlencoded body that a form cannot carry; a body that
     /// is not an object (nor a free-form map, sent as given) is reported whole.
     fn check_form(&mut self, ty: &TypeRef, shape: &BodyShape, media_ptr: &Pointer) {
@@ -667,14 +673,14 @@ impl<'a> Lowerer<'a> {
                 media_ptr.key("schema").as_str(),
                 "a form-urlencoded body must be an object schema",
             ),
-            BodyShape::Spread { name, fields, .. } => {
+            BodyShape::Spread { name, .. } => {
                 let schema_ptr = self
                     .types
                     .iter()
                     .find(|t| &t.name == name)
                     .map(|t| t.source.clone())
                     .unwrap_or_else(|| media_ptr.key("schema").to_string());
-                for (_, f) in fields {
+                for f in self.struct_fields(name) {
                     if let Err(why) = self.form_value(&f.ty) {
                         let at = Pointer::from_ref(&schema_ptr)
                             .unwrap_or_else(Pointer::root)
@@ -971,7 +977,12 @@ fn path_parts(path: &str, path_params: &[Param]) -> Vec<PathPart> {
 
 /// The builder's inputs, in order: path parameters, the other parameters, then the body's
 /// fields (with the body example's member as their example) or the whole body.
-fn inputs(path_params: &[Param], other_params: &[Param], body: Option<&Body>) -> Vec<Input> {
+fn inputs(
+    path_params: &[Param],
+    other_params: &[Param],
+    body: Option<&Body>,
+    types: &[TypeDef],
+) -> Vec<Input> {
     let mut inputs: Vec<Input> = path_params
         .iter()
         .chain(other_params)
@@ -994,11 +1005,11 @@ fn inputs(path_params: &[Param], other_params: &[Param], body: Option<&Body>) ->
         })
         .collect();
     let Some(body) = body else { return inputs };
-    match body.spread() {
-        Some(fields) => inputs.extend(fields.iter().enumerate().map(|(k, (setter, f))| {
+    match body.setters(types) {
+        Some(fields) => inputs.extend(fields.into_iter().enumerate().map(|(k, (setter, f))| {
             let part = body.parts.get(k).copied();
             Input {
-                name: setter.clone(),
+                name: setter.to_owned(),
                 wire: f.wire.clone(),
                 kind: InputKind::BodyField,
                 // A file part carries a file name and media type beside its bytes.

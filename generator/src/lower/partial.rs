@@ -178,11 +178,7 @@ fn refers_to(kind: &TypeKind, names: &BTreeSet<String>) -> bool {
 
 fn uses(op: &Operation, names: &BTreeSet<String>) -> bool {
     op.inputs.iter().any(|i| mentions(&i.ty, names))
-        || op.body.as_ref().is_some_and(|b| {
-            mentions(&b.ty, names)
-                || b.spread()
-                    .is_some_and(|fs| fs.iter().any(|(_, f)| mentions(&f.ty, names)))
-        })
+        || op.body.as_ref().is_some_and(|b| mentions(&b.ty, names))
         || mentions(&op.response.ty, names)
         || op
             .response

@@ -4,10 +4,10 @@
 use super::*;
 
 impl<'a> Lowerer<'a> {
-    /// Decides every field's `Option` layers (see [`Optionality`]), in the types and in the
-    /// copies request bodies hold. Runs after [`Self::decide_type_facts`]: a free-form value
-    /// (also through an alias) holds `null` itself, so `nullable` adds no layer to it.
-    pub(super) fn decide_optionality(&mut self, operations: &mut [Operation]) {
+    /// Decides every field's `Option` layers (see [`Optionality`]). Runs after
+    /// [`Self::decide_type_facts`]: a free-form value (also through an alias) holds `null`
+    /// itself, so `nullable` adds no layer to it.
+    pub(super) fn decide_optionality(&mut self) {
         let free_form_aliases: BTreeSet<String> = self
             .types
             .iter()
@@ -25,11 +25,6 @@ impl<'a> Lowerer<'a> {
         for t in &mut self.types {
             if let TypeKind::Struct(s) = &mut t.kind {
                 s.fields.iter_mut().for_each(decide);
-            }
-        }
-        for op in operations.iter_mut() {
-            if let Some(fields) = op.body.as_mut().and_then(Body::spread_mut) {
-                fields.iter_mut().for_each(|(_, f)| decide(f));
             }
         }
     }
@@ -98,8 +93,8 @@ impl<'a> Lowerer<'a> {
                 .iter()
                 .flat_map(|op| {
                     let body: Vec<&TypeRef> = match &op.body {
-                        Some(b) => match b.spread() {
-                            Some(fields) => fields.iter().map(|(_, f)| &f.ty).collect(),
+                        Some(b) => match b.spread(&self.types) {
+                            Some(s) => s.fields.iter().map(|f| &f.ty).collect(),
                             None => vec![&b.ty],
                         },
                         None => Vec::new(),
@@ -124,9 +119,9 @@ impl<'a> Lowerer<'a> {
         let mut roots: Vec<&TypeRef> = Vec::new();
         for op in operations {
             roots.extend(op.inputs.iter().map(|i| &i.ty));
+            // A spread body's fields are reached through its struct.
             if let Some(body) = &op.body {
                 roots.push(&body.ty);
-                roots.extend(body.spread().into_iter().flatten().map(|(_, f)| &f.ty));
             }
             roots.push(op.response.payload());
             match (&op.response.envelope, &op.response.ty) {
@@ -213,7 +208,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    pub(super) fn mark_recursive_fields(&mut self, operations: &mut [Operation]) {
+    pub(super) fn mark_recursive_fields(&mut self) {
         let index = type_index(&self.types);
         let edges: Vec<Vec<usize>> = self
             .types
@@ -235,22 +230,6 @@ impl<'a> Lowerer<'a> {
                         f.boxed = component[i] == component[j];
                     }
                 }
-            }
-        }
-        // A request body's fields are copies of its struct's: they box the same fields.
-        for op in operations.iter_mut() {
-            let Some(body) = op.body.as_mut() else {
-                continue;
-            };
-            let BodyShape::Spread { name, fields, .. } = &mut body.shape else {
-                continue;
-            };
-            let Some(TypeKind::Struct(s)) = index.get(name.as_str()).map(|&i| &self.types[i].kind)
-            else {
-                continue;
-            };
-            for (_, f) in fields.iter_mut() {
-                f.boxed = s.fields.iter().any(|sf| sf.wire == f.wire && sf.boxed);
             }
         }
     }
