@@ -137,13 +137,15 @@ for label, g, ours_name, theirs_name in rows:
     ours, theirs = median_ns(g, ours_name), median_ns(g, theirs_name.replace(" ", " "))
     if ours and theirs:
         print(f"| {label} (vs {theirs_name.replace('__', '::')}) | {fmt(ours)} | {fmt(theirs)} | {ours / theirs:.2f}× |")
-call_ratio = target / "call_ratio.md"
-if call_ratio.exists():
-    print(call_ratio.read_text().strip())
-print("\nThe last row is `call_ratio`: the client's and the same hand-written call's batches take")
-print("turns within each round, so a drift in the machine's speed falls on both; its ratio is the")
-print("median of the rounds' ratios. The criterion rows above it run each side for seconds, one")
-print("after the other, and their ratio moves by several percent between runs.")
+for interleaved in ("decode_ratio.md", "call_ratio.md"):
+    path = target / interleaved
+    if path.exists():
+        print(path.read_text().strip())
+print("\nThe last two rows are `decode_ratio` and `call_ratio`: the client's and the same")
+print("hand-written code's batches take turns within each round, so a drift in the machine's speed")
+print("falls on both; each ratio is the median of the rounds' ratios. The criterion rows above them")
+print("run each side for seconds, one after the other, and their ratio moves by several percent")
+print("(decoding: by a quarter) between runs.")
 
 token_load = target / "token_load.md"
 if token_load.exists():

@@ -25,16 +25,18 @@ if [ "${1:-}" = "--test" ]; then
     cargo run --quiet --manifest-path "$manifest" --bin compile_crates -- \
         "$CARGO_TARGET_DIR/compile" --test
     cargo run --quiet --manifest-path "$manifest" --bin call_ratio -- --test
+    cargo run --quiet --manifest-path "$manifest" --bin decode_ratio -- --test
     cargo run --quiet --manifest-path "$manifest" --bin generation_ratio -- --test
     cargo run --quiet --manifest-path "$manifest" --bin token_load -- --test
     exit 0
 fi
 cargo bench --quiet --manifest-path "$manifest"
 cargo run --quiet --release --manifest-path "$manifest" --bin sizes > "$CARGO_TARGET_DIR/sizes.md"
-# Generation, and one call against the same hand-written call, in interleaved rounds (about
-# a minute).
+# Generation, one call and one decode against the same hand-written code, in interleaved
+# rounds (about a minute and a half).
 cargo run --quiet --release --manifest-path "$manifest" --bin generation_ratio > "$CARGO_TARGET_DIR/generation_ratio.md"
 cargo run --quiet --release --manifest-path "$manifest" --bin call_ratio > "$CARGO_TARGET_DIR/call_ratio.md"
+cargo run --quiet --release --manifest-path "$manifest" --bin decode_ratio > "$CARGO_TARGET_DIR/decode_ratio.md"
 # The client under load with a managed token: refresh, failing token endpoint, stalled
 # server, throughput at 1–256 callers (about a minute and a half: the stalled call waits
 # the default 60 s operation timeout).
