@@ -465,6 +465,27 @@ pub fn interleaved(
     times
 }
 
+/// Ours (side 0) against the alternative (side 1), one warm-up batch each, then `rounds`
+/// interleaved rounds: a BENCHMARKS.md table row, `what` first (it names the batch), then
+/// the alternative and the middle half of the rounds' ratios, each side's median time per
+/// unit, and the median of the rounds' ratios.
+pub fn interleaved_row(
+    what: &str,
+    alternative: &str,
+    rounds: usize,
+    mut batch: impl FnMut(usize) -> std::time::Duration,
+) -> String {
+    batch(0);
+    batch(1);
+    let times = interleaved(rounds, 2, batch);
+    let (ratio, low, high) = round_ratios(&times[0], &times[1]);
+    format!(
+        "| {what} (vs {alternative}; the rounds' middle half: {low:.2}–{high:.2}×) | {:.1} µs | {:.1} µs | {ratio:.2}× |",
+        median(&times[0]).as_secs_f64() * 1e6,
+        median(&times[1]).as_secs_f64() * 1e6,
+    )
+}
+
 /// The median of `times`.
 pub fn median(times: &[std::time::Duration]) -> std::time::Duration {
     let mut sorted = times.to_vec();

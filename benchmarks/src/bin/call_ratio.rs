@@ -9,7 +9,7 @@
 
 use std::time::Instant;
 
-use enkash_rewards_benchmarks::{BalanceCalls, interleaved, median, round_ratios};
+use enkash_rewards_benchmarks::{BalanceCalls, interleaved_row};
 
 const ROUNDS: usize = 31;
 const CALLS: u32 = 1000;
@@ -28,15 +28,12 @@ fn main() {
         }
         started.elapsed() / calls
     };
-    // Warm-up: both connections open, both code paths in cache.
-    batch(0);
-    batch(1);
-    let times = interleaved(rounds, 2, batch);
-    let (ratio, low, high) = round_ratios(&times[0], &times[1]);
+    // Its warm-up opens both connections and puts both code paths in cache.
+    let what = format!(
+        "one Get Balance call on loopback, one thread, {rounds} interleaved rounds of {calls} calls"
+    );
     println!(
-        "| one Get Balance call on loopback, one thread, {rounds} interleaved rounds of {calls} \
-         calls (vs hand-written reqwest; the rounds' middle half: {low:.2}–{high:.2}×) | {:.1} µs | {:.1} µs | {ratio:.2}× |",
-        median(&times[0]).as_secs_f64() * 1e6,
-        median(&times[1]).as_secs_f64() * 1e6,
+        "{}",
+        interleaved_row(&what, "hand-written reqwest", rounds, batch)
     );
 }

@@ -12,7 +12,7 @@ use std::time::Instant;
 use enkash_rewards::decode::decode_answer;
 use enkash_rewards::request::Envelope;
 use enkash_rewards::types::RewardCard;
-use enkash_rewards_benchmarks::{hand_written, interleaved, median, reward_card_answer, round_ratios};
+use enkash_rewards_benchmarks::{hand_written, interleaved_row, reward_card_answer};
 
 const ROUNDS: usize = 31;
 const DECODES: u32 = 2000;
@@ -51,15 +51,10 @@ fn main() {
         }
         started.elapsed() / decodes
     };
-    // Warm-up: both code paths in cache.
-    batch(0);
-    batch(1);
-    let times = interleaved(rounds, 2, batch);
-    let (ratio, low, high) = round_ratios(&times[0], &times[1]);
+    let what =
+        format!("decode the reward-card answer, {rounds} interleaved rounds of {decodes} decodes");
     println!(
-        "| decode the reward-card answer, {rounds} interleaved rounds of {decodes} decodes \
-         (vs hand-written struct; the rounds' middle half: {low:.2}–{high:.2}×) | {:.1} µs | {:.1} µs | {ratio:.2}× |",
-        median(&times[0]).as_secs_f64() * 1e6,
-        median(&times[1]).as_secs_f64() * 1e6,
+        "{}",
+        interleaved_row(&what, "hand-written struct", rounds, batch)
     );
 }
