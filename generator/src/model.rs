@@ -547,6 +547,14 @@ pub enum BodyShape {
     Whole,
 }
 
+/// The struct named `name` among `types` (`None` when that type is not a struct).
+pub fn struct_named<'a>(types: &'a [TypeDef], name: &str) -> Option<&'a Struct> {
+    match types.iter().find(|t| t.name == name).map(|t| &t.kind) {
+        Some(TypeKind::Struct(s)) => Some(s),
+        _ => None,
+    }
+}
+
 impl Body {
     /// When the builder spreads the body: the struct it builds (looked up in `types`),
     /// whose fields, in its order, the setters named in [`BodyShape::Spread`] fill.
@@ -554,10 +562,7 @@ impl Body {
         let BodyShape::Spread { name, .. } = &self.shape else {
             return None;
         };
-        match types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
-            Some(TypeKind::Struct(s)) => Some(s),
-            _ => None,
-        }
+        struct_named(types, name)
     }
 
     /// The spread body's fields, each with its setter's name, in the struct's order.

@@ -656,10 +656,7 @@ impl<'a> Lowerer<'a> {
     /// The fields of the struct named `name` (none when it is not a struct), copied: the
     /// caller goes on to report problems about them.
     fn struct_fields(&self, name: &str) -> Vec<Field> {
-        match self.types.iter().find(|t| t.name == name).map(|t| &t.kind) {
-            Some(TypeKind::Struct(s)) => s.fields.clone(),
-            _ => Vec::new(),
-        }
+        struct_named(&self.types, name).map_or_else(Vec::new, |s| s.fields.clone())
     }
 
     /// Reports the fields of a form-urlencoded body that a form cannot carry; a body that
