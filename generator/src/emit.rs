@@ -454,8 +454,9 @@ pub fn example_section(title: &str, example: Option<&Value>) -> String {
 const JSON_WIDTH: usize = 80;
 
 /// `value` as JSON for a reader: an object or array whose one-line form fits in
-/// [`JSON_WIDTH`] on its line (which already holds `used` columns) stays on one line,
-/// else it has one member a line, indented by two from `indent`.
+/// [`JSON_WIDTH`] on its line (which already holds `used` columns) stays on one line.
+/// Else its members fill lines indented by two from `indent`, as many to a line as fit;
+/// a member too wide for a line of its own breaks in turn, alone on its lines.
 fn write_json(out: &mut String, value: &Value, indent: usize, used: usize) {
     let flat = flat_json(value);
     let (open, close, items): (char, char, Vec<(Option<&String>, &Value)>) = match value {
@@ -474,16 +475,38 @@ fn write_json(out: &mut String, value: &Value, indent: usize, used: usize) {
     };
     let inner = indent + 2;
     out.push(open);
+    // The column the current line ends at, while another member may join it.
+    let mut open_line: Option<usize> = None;
     for (i, (key, item)) in items.into_iter().enumerate() {
-        out.push_str(if i == 0 { "\n" } else { ",\n" });
-        out.push_str(&" ".repeat(inner));
-        let mut used = inner;
-        if let Some(key) = key {
-            let key = format!("{}: ", Value::String(key.clone()));
-            out.push_str(&key);
-            used += key.len();
+        if i > 0 {
+            out.push(',');
         }
-        write_json(out, item, inner, used);
+        let key = key
+            .map(|k| format!("{}: ", Value::String(k.clone())))
+            .unwrap_or_default();
+        let flat = flat_json(item);
+        let width = key.len() + flat.len();
+        // Joining a line adds ", " before the member and keeps room for its own ",".
+        match open_line {
+            Some(column) if column + 2 + width < JSON_WIDTH => {
+                out.push(' ');
+                out.push_str(&key);
+                out.push_str(&flat);
+                open_line = Some(column + 2 + width);
+            }
+            _ => {
+                out.push('\n');
+                out.push_str(&" ".repeat(inner));
+                out.push_str(&key);
+                if inner + width <= JSON_WIDTH {
+                    out.push_str(&flat);
+                    open_line = Some(inner + width);
+                } else {
+                    write_json(out, item, inner, inner + key.len());
+                    open_line = None;
+                }
+            }
+        }
     }
     out.push('\n');
     out.push_str(&" ".repeat(indent));
@@ -539,8 +562,8 @@ pub fn sections(parts: &[String]) -> String {
 mod tests {
     use super::*;
 
-    /// What fits on a line stays on one; what does not has one member a line, and its
-    /// members fit or break in turn.
+    /// What fits on a line stays on one; what does not fills lines with its members, as
+    /// many as fit, and a member too wide for a line breaks in turn.
     #[test]
     fn examples_are_compact_where_they_fit() {
         let long = "x".repeat(70);
@@ -548,12 +571,25 @@ mod tests {
         let mut out = String::new();
         write_json(&mut out, &v, 0, 0);
         let expected = format!(
-            "{{\n  \"a\": {{\"b\": [1, 2.5]}},\n  \"c\": [],\n  \"d\": {{}},\n  \"e\": {{\n    \"long\": \"{long}\"\n  }}\n}}"
+            "{{\n  \"a\": {{\"b\": [1, 2.5]}}, \"c\": [], \"d\": {{}},\n  \"e\": {{\n    \"long\": \"{long}\"\n  }}\n}}"
         );
         assert_eq!(out, expected);
         let mut short = String::new();
         write_json(&mut short, &serde_json::json!({"k": "v", "n": null}), 0, 0);
         assert_eq!(short, r#"{"k": "v", "n": null}"#);
+        // Members fill a line up to the width, then go on to the next; none is split.
+        let many: serde_json::Map<String, Value> = (0..12)
+            .map(|k| (format!("member{k:02}"), Value::from(k)))
+            .collect();
+        let mut filled = String::new();
+        write_json(&mut filled, &Value::Object(many.clone()), 0, 0);
+        let lines: Vec<&str> = filled.lines().collect();
+        assert_eq!(lines.len(), 5, "{filled}");
+        assert!(lines.iter().all(|l| l.len() <= JSON_WIDTH), "{filled}");
+        assert_eq!(
+            serde_json::from_str::<Value>(&filled).unwrap(),
+            Value::Object(many)
+        );
     }
 
     #[test]

@@ -241,7 +241,7 @@ fn builder_sending(negotiated: bool) -> TokenStream {
             {
                 let mut request = self.inputs.into_request()?;
                 request.options = self.options;
-                I::send(self.client, request).await
+                ::enkash_rewards_runtime::builder::send_request(self.client, request).await
             }
         }
 
@@ -277,6 +277,12 @@ struct Input<'a> {
     part: Option<PartKind>,
     doc: Option<&'a str>,
     constraints: &'a Constraints,
+    /// Whether `into_request` checks the value against its constraints before encoding.
+    checked: bool,
+    /// Whether the value goes from the builder straight into the body struct's literal: a
+    /// field of a spread JSON or form body that is neither checked nor the idempotency key
+    /// (both read a bound value before the body takes it).
+    inline: bool,
     example: Option<&'a Value>,
 }
 
@@ -290,6 +296,11 @@ struct Plan<'a> {
 impl<'a> Plan<'a> {
     fn new(op: &'a Operation, api: &'a Api) -> Self {
         let body = op.body.as_ref().and_then(|b| b.spread(&api.types));
+        // A spread body other than multipart is built as its struct's literal.
+        let literal = op
+            .body
+            .as_ref()
+            .is_some_and(|b| b.encoding != BodyEncoding::Multipart);
         let inputs = op
             .inputs
             .iter()
@@ -298,6 +309,9 @@ impl<'a> Plan<'a> {
                 let body_field = i
                     .body_field
                     .and_then(|k| body.and_then(|s| s.fields.get(k)));
+                let checked =
+                    !i.constraints.is_empty() && (api.is_string(&i.ty) || i.ty == TypeRef::Secret);
+                let key = op.idempotency_key.as_ref().map(|k| k.setter.as_str());
                 Input {
                     name: i.name.clone(),
                     wire: &i.wire,
@@ -312,6 +326,11 @@ impl<'a> Plan<'a> {
                     part: i.part,
                     doc: i.doc.as_deref(),
                     constraints: &i.constraints,
+                    checked,
+                    inline: literal
+                        && body_field.is_some()
+                        && !checked
+                        && key != Some(i.name.as_str()),
                     example: i.example.as_ref(),
                 }
             })
@@ -524,18 +543,21 @@ fn builder_doc(plan: &Plan<'_>, api: &Api) -> TokenStream {
     if let Some(d) = &op.description {
         parts.push(crate::emit::sanitize_markdown(d));
     }
+    // One paragraph for where and how the call goes, one for what `send()` needs and gives.
     parts.push(format!(
-        "`{} {}` (operation `{}`).",
+        "`{} {}` (operation `{}`). {}",
         op.method.to_uppercase(),
         op.path,
-        op.id
+        op.id,
+        retry_note(op)
     ));
+    let mut sending = Vec::new();
     let required: Vec<String> = plan
         .typestate()
         .map(|i| format!("`.{}(..)`", i.name))
         .collect();
     if !required.is_empty() {
-        parts.push(format!(
+        sending.push(format!(
             "Required before `.send()`: {}.",
             required.join(", ")
         ));
@@ -548,14 +570,14 @@ fn builder_doc(plan: &Plan<'_>, api: &Api) -> TokenStream {
         .map(|i| format!("`.{}(..)`", i.name))
         .collect();
     if !unchecked.is_empty() {
-        parts.push(format!(
+        sending.push(format!(
             "Also required, checked when the request is built (a missing one is an \
              [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming it): {}.",
             unchecked.join(", ")
         ));
     }
-    parts.push(returns_doc(op, api));
-    parts.push(retry_note(op));
+    sending.push(returns_doc(op, api));
+    parts.push(sending.join(" "));
     // The usage example sets the body's example values through the setters; the body as
     // JSON is shown only when there is no usage example to show them.
     match usage_example(plan, api) {
@@ -738,10 +760,8 @@ fn setter(plan: &Plan<'_>, i: &Input<'_>) -> TokenStream {
     }
 }
 
-/// The operation's `OperationInputs` impl: its name and output, `send` (written here, for a
-/// concrete type, so that sending and decoding compile with the client and not in every
-/// calling crate), and `into_request`, which checks the inputs and encodes them into the
-/// request.
+/// The operation's `OperationInputs` impl: its name and output, and `into_request`, which
+/// checks the inputs and encodes them into the request.
 fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
     let op = plan.op;
     let payload = match op.response.media {
@@ -757,7 +777,7 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
     let checks: Vec<TokenStream> = plan
         .inputs
         .iter()
-        .filter(|i| !i.constraints.is_empty() && (api.is_string(i.ty) || *i.ty == TypeRef::Secret))
+        .filter(|i| i.checked)
         .map(|i| check(i))
         .collect();
 
@@ -765,7 +785,7 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
     let query = pairs(plan, Where::Query, quote!(query));
     let query_objects = object_pairs(plan);
     let headers = pairs(plan, Where::Header, quote!(headers));
-    let body = body_expr(plan, api);
+    let (body, encoded) = body_expr(plan, api).unzip();
 
     // The request: `OperationRequest::of` the operation's spec, then what this call sets
     // (assigned, since the runtime may add fields to it).
@@ -774,12 +794,16 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
         (query.is_some(), quote!(query)),
         (query_objects.is_some(), quote!(query_objects)),
         (headers.is_some(), quote!(headers)),
-        (body.is_some(), quote!(body)),
-        (op.idempotency_key.is_some(), quote!(idempotency_key)),
     ] {
         if present {
             fields.push(quote!(request.#field = #field;));
         }
+    }
+    if let Some(encoded) = encoded {
+        fields.push(quote!(request.body = #encoded;));
+    }
+    if op.idempotency_key.is_some() {
+        fields.push(quote!(request.idempotency_key = idempotency_key;));
     }
     // The key's value is read before the body takes it.
     let key = op.idempotency_key.as_ref().map(|key| {
@@ -817,10 +841,6 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
             const NAME: &'static str = #name;
             type Output = #payload;
 
-            fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
-                send_request(client, request)
-            }
-
             fn into_request(self) -> Result<OperationRequest, crate::Error> {
                 #plain
                 #(#unwraps)*
@@ -837,14 +857,16 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
     }
 }
 
-/// How `into_request` takes its inputs out of `self`: the required ones (and path ones)
-/// one by one through `take` (`Complete` proved them set; a path input was given to the
-/// `Client` method), the others in one pattern.
+/// How `into_request` binds the inputs it reads before the body (all but the inline ones,
+/// which the body's literal takes itself): the required ones (and path ones) one by one
+/// through `take` (`Complete` proved them set; a path input was given to the `Client`
+/// method), the others in one pattern.
 fn moved_inputs(plan: &Plan<'_>) -> (Option<TokenStream>, Vec<TokenStream>) {
     let given = |i: &&Input<'_>| i.required || i.location == Where::Path;
     let unwraps = plan
         .inputs
         .iter()
+        .filter(|i| !i.inline)
         .filter(given)
         .map(|i| {
             let n = ident(&i.name);
@@ -855,7 +877,7 @@ fn moved_inputs(plan: &Plan<'_>) -> (Option<TokenStream>, Vec<TokenStream>) {
     let plain: Vec<_> = plan
         .inputs
         .iter()
-        .filter(|i| !given(i))
+        .filter(|i| !i.inline && !given(i))
         .map(|i| ident(&i.name))
         .collect();
     let plain = (!plain.is_empty()).then(|| {
@@ -914,14 +936,16 @@ fn operation_spec(op: &Operation, api: &Api) -> TokenStream {
     quote!(OperationSpec::new(#id, Method::#method, #template) #(#calls)*)
 }
 
-/// The `let body = …;` statement of `into_request`: the body struct built from the
-/// builder's inputs (adding the `Box` and `Option` layers its fields need), or the whole-body
-/// input, encoded as the operation's media type.
-fn body_expr(plan: &Plan<'_>, api: &Api) -> Option<TokenStream> {
+/// The request body: the statements that build it (none, or `let body = …;`) and the
+/// `Option<RequestBody>` expression that encodes it, as the operation's media type. A
+/// spread body is its struct's literal, taking inline inputs straight from the builder
+/// (adding the `Box` and `Option` layers its fields need); a whole body is its input.
+fn body_expr(plan: &Plan<'_>, api: &Api) -> Option<(TokenStream, TokenStream)> {
     let body = plan.op.body.as_ref()?;
     if body.encoding == BodyEncoding::Multipart {
-        return Some(multipart_expr(plan));
+        return Some((multipart_expr(plan), quote!(Some(parts.finish()?))));
     }
+    let none = TokenStream::new();
     Some(match body {
         b if b.encoding == BodyEncoding::Raw => {
             // Sent as given under the spec's media type: bytes, or a string's bytes.
@@ -932,9 +956,12 @@ fn body_expr(plan: &Plan<'_>, api: &Api) -> Option<TokenStream> {
                 quote!(body)
             };
             if b.required {
-                quote!(let body = Some(RequestBody::raw(#media, #bytes));)
+                (none, quote!(Some(RequestBody::raw(#media, #bytes))))
             } else {
-                quote!(let body = body.map(|body| RequestBody::raw(#media, #bytes));)
+                (
+                    none,
+                    quote!(body.map(|body| RequestBody::raw(#media, #bytes))),
+                )
             }
         }
         b => {
@@ -950,58 +977,65 @@ fn body_expr(plan: &Plan<'_>, api: &Api) -> Option<TokenStream> {
                         .inputs
                         .iter()
                         .filter(|i| i.location == Where::BodyField)
-                        .map(|i| {
-                            let f = i.body_field.expect("body inputs carry their field");
-                            let field =
-                                ident(i.struct_field.expect("body inputs carry their field"));
-                            let value = ident(&i.name);
-                            // The builder holds `T` for a required input and `Option<T>` for
-                            // an optional one; the struct field may add a `Box` and an `Option`
-                            // layer (see `Optionality`).
-                            let boxed =
-                                |v: TokenStream| if f.boxed { quote!(Box::new(#v)) } else { v };
-                            let value = match (f.optionality, i.required) {
-                                (Optionality::Required, _) => boxed(quote!(#value)),
-                                // A required nullable field is an `Option` in the struct.
-                                (Optionality::Optional, true) => {
-                                    let v = boxed(quote!(#value));
-                                    quote!(Some(#v))
-                                }
-                                (Optionality::Optional, false) if f.boxed => {
-                                    quote!(#value.map(Box::new))
-                                }
-                                (Optionality::Optional, false) => quote!(#value),
-                                (Optionality::OptionalNullable, _) if f.boxed => {
-                                    quote!(#value.map(|v| Some(Box::new(v))))
-                                }
-                                (Optionality::OptionalNullable, _) => quote!(#value.map(Some)),
-                            };
-                            if field == value.to_string() {
-                                return quote!(#field,);
-                            }
-                            quote!(#field: #value,)
-                        });
+                        .map(|i| spread_field(i));
                     let extra = extra.map(|(e, _)| {
                         let e = ident(e);
                         quote!(#e: Default::default(),)
                     });
-                    quote! {
-                        let body = crate::types::#ty { #(#inits)* #extra };
-                        let body = Some(#encode(&body)?);
-                    }
+                    (
+                        quote!(let body = crate::types::#ty { #(#inits)* #extra };),
+                        quote!(Some(#encode(&body)?)),
+                    )
                 }
                 // Decimals outside a struct need the exact adapter to stay JSON numbers.
-                _ if api.contains_decimal(&b.ty) && b.required => {
-                    quote!(let body = Some(#encode(&crate::serde_helpers::AsExact(&body))?);)
-                }
-                _ if api.contains_decimal(&b.ty) => {
-                    quote!(let body = body.as_ref().map(|body| #encode(&crate::serde_helpers::AsExact(body))).transpose()?;)
-                }
-                _ if b.required => quote!(let body = Some(#encode(&body)?);),
-                _ => quote!(let body = body.as_ref().map(#encode).transpose()?;),
+                _ if api.contains_decimal(&b.ty) && b.required => (
+                    none,
+                    quote!(Some(#encode(&crate::serde_helpers::AsExact(&body))?)),
+                ),
+                _ if api.contains_decimal(&b.ty) => (
+                    none,
+                    quote!(body.as_ref().map(|body| #encode(&crate::serde_helpers::AsExact(body))).transpose()?),
+                ),
+                _ if b.required => (none, quote!(Some(#encode(&body)?))),
+                _ => (none, quote!(body.as_ref().map(#encode).transpose()?)),
             }
         }
     })
+}
+
+/// One field of a spread body's literal: `field: value,` (or `field,`). An inline input is
+/// read from the builder here, through `take` when required; another is its bound value.
+fn spread_field(i: &Input<'_>) -> TokenStream {
+    let f = i.body_field.expect("body inputs carry their field");
+    let field = ident(i.struct_field.expect("body inputs carry their field"));
+    let n = ident(&i.name);
+    let wire = i.wire;
+    let value = match (i.inline, i.required) {
+        (false, _) => quote!(#n),
+        (true, true) => quote!(take(self.#n, #wire)?),
+        (true, false) => quote!(self.#n),
+    };
+    // The builder holds `T` for a required input and `Option<T>` for an optional one; the
+    // struct field may add a `Box` and an `Option` layer (see `Optionality`).
+    let boxed = |v: TokenStream| if f.boxed { quote!(Box::new(#v)) } else { v };
+    let value = match (f.optionality, i.required) {
+        (Optionality::Required, _) => boxed(value),
+        // A required nullable field is an `Option` in the struct.
+        (Optionality::Optional, true) => {
+            let v = boxed(value);
+            quote!(Some(#v))
+        }
+        (Optionality::Optional, false) if f.boxed => quote!(#value.map(Box::new)),
+        (Optionality::Optional, false) => value,
+        (Optionality::OptionalNullable, _) if f.boxed => {
+            quote!(#value.map(|v| Some(Box::new(v))))
+        }
+        (Optionality::OptionalNullable, _) => quote!(#value.map(Some)),
+    };
+    if field == value.to_string() {
+        return quote!(#field,);
+    }
+    quote!(#field: #value,)
 }
 
 /// What `send()` returns, in words, for its doc comment.
@@ -1171,7 +1205,7 @@ fn pairs(plan: &Plan<'_>, location: Where, var: TokenStream) -> Option<TokenStre
     })
 }
 
-/// The `let body = …;` statement of a `multipart/form-data` body: one part per field set,
+/// The statements writing the parts of a `multipart/form-data` body: one part per field set,
 /// in the spec's order, each written as lowering decided ([`PartKind`]).
 fn multipart_expr(plan: &Plan<'_>) -> TokenStream {
     let parts = plan
@@ -1206,7 +1240,6 @@ fn multipart_expr(plan: &Plan<'_>) -> TokenStream {
     quote! {
         let mut parts = Multipart::new();
         #(#parts)*
-        let body = Some(parts.finish()?);
     }
 }
 

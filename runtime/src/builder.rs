@@ -4,8 +4,7 @@
 //! [`OperationRequest`]) implements [`OperationInputs`]; the generated builder, a
 //! `Builder` over those inputs and a typestate that the generated crate defines (an
 //! operation's setters are inherent methods, which only the crate defining the builder may
-//! add), sends through [`OperationInputs::send`], which starts the one pipeline with
-//! [`send_request`].
+//! add), sends with [`send_request`], which starts the one pipeline.
 
 use std::fmt;
 use std::future::Future;
@@ -31,16 +30,11 @@ pub trait OperationInputs: fmt::Debug {
     /// ([`Error::InvalidRequest`] naming the field otherwise), path, query, headers and body
     /// encoded.
     fn into_request(self) -> Result<OperationRequest, Error>;
-    /// Sends `request` and decodes the answer into [`Output`](Self::Output), as
-    /// [`Client::execute`] does. Each operation implements it with [`send_request`] for
-    /// its own concrete type: decoding its answer is then compiled once, with this crate,
-    /// instead of in every crate that calls the operation.
-    fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output>;
 }
 
-/// A call in flight, resolving to its decoded answer: what [`OperationInputs::send`]
-/// returns. Like any future it does nothing until polled, and it is `Send + 'static`, so
-/// it can be spawned.
+/// A call in flight, resolving to its decoded answer: what [`send_request`] returns.
+/// Like any future it does nothing until polled, and it is `Send + 'static`, so it can
+/// be spawned.
 #[must_use = "a call does nothing until awaited"]
 pub struct SendFuture<T> {
     exchange: Pin<Box<dyn Future<Output = Result<Exchanged, Error>> + Send>>,
@@ -65,8 +59,9 @@ impl<T> fmt::Debug for SendFuture<T> {
     }
 }
 
-/// Starts `request` on `client`, to be decoded into `T`: how every generated operation
-/// implements [`OperationInputs::send`].
+/// Starts `request` on `client`, to be decoded into `T`: how every generated builder
+/// sends. The exchange is one boxed future, the same code for every operation; only
+/// decoding depends on `T`, and compiles where the call is awaited.
 pub fn send_request<T: DeserializeOwned>(
     client: Client,
     request: OperationRequest,
@@ -90,8 +85,7 @@ pub trait NegotiatedAnswer: OperationInputs {}
 /// (`use enkash_rewards_runtime::builder::prelude::*;`). The module's own items shadow it.
 #[doc(hidden)]
 pub mod prelude {
-    pub use super::{KeyedWrite, NegotiatedAnswer, OperationInputs, SendFuture, send_request};
-    pub use crate::Client;
+    pub use super::{KeyedWrite, NegotiatedAnswer, OperationInputs};
     pub use crate::multipart::Multipart;
     pub use crate::request::typestate::{Complete, Fill, Required, states, take};
     pub use crate::request::{

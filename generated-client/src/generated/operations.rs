@@ -261,7 +261,7 @@ impl<I: ::enkash_rewards_runtime::builder::OperationInputs, S> Builder<I, S> {
     {
         let mut request = self.inputs.into_request()?;
         request.options = self.options;
-        I::send(self.client, request).await
+        ::enkash_rewards_runtime::builder::send_request(self.client, request).await
     }
 }
 
@@ -303,25 +303,16 @@ pub mod create_access_token {
 
         type Output = crate::types::AccessToken;
 
-        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
-            send_request(client, request)
-        }
-
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
-            let username = take(self.username, "username")?;
-            let password = take(self.password, "password")?;
-            let grant_type = take(self.grant_type, "grant_type")?;
-            let client_id = take(self.client_id, "clientId")?;
             let body = crate::types::AccessTokenRequest {
-                username,
-                password,
-                grant_type,
-                client_id,
+                username: take(self.username, "username")?,
+                password: take(self.password, "password")?,
+                grant_type: take(self.grant_type, "grant_type")?,
+                client_id: take(self.client_id, "clientId")?,
                 extra: Default::default(),
             };
-            let body = Some(RequestBody::form(&body)?);
             let mut request = OperationRequest::of(&SPEC);
-            request.body = body;
+            request.body = Some(RequestBody::form(&body)?);
             Ok(request)
         }
     }
@@ -338,13 +329,9 @@ pub mod create_access_token {
 ///
 /// Exchanges the registered user's credentials for a bearer access token (OAuth 2 password grant). The request is a form (`application/x-www-form-urlencoded`) authenticated with HTTP Basic; it is never encrypted. Three consecutive failed logins lock the account, so a request answered with a credentials error must never be retried; resending after a transport failure only issues another token (hence `x-idempotent`).
 ///
-/// `POST /oauth/token` (operation `createAccessToken`).
+/// `POST /oauth/token` (operation `createAccessToken`). Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
-/// Required before `.send()`: `.username(..)`, `.password(..)`, `.grant_type(..)`, `.client_id(..)`.
-///
-/// [`.send()`](crate::operations::Builder::send) returns [`AccessToken`](crate::types::AccessToken).
-///
-/// Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
+/// Required before `.send()`: `.username(..)`, `.password(..)`, `.grant_type(..)`, `.client_id(..)`. [`.send()`](crate::operations::Builder::send) returns [`AccessToken`](crate::types::AccessToken).
 ///
 /// # Example
 ///
@@ -367,10 +354,8 @@ pub mod create_access_token {
 ///
 /// ```json
 /// {
-///   "access_token": "bCFIP675fIyGKIf6CWak43LF1rI",
-///   "expires_in": 86399,
-///   "refresh_token": "i2UQSYGeDZPogy_V6szNOi5Q0W0",
-///   "scope": "read write trust",
+///   "access_token": "bCFIP675fIyGKIf6CWak43LF1rI", "expires_in": 86399,
+///   "refresh_token": "i2UQSYGeDZPogy_V6szNOi5Q0W0", "scope": "read write trust",
 ///   "token_type": "bearer"
 /// }
 /// ```
@@ -445,25 +430,16 @@ pub mod create_coin_event {
 
         type Output = crate::types::CoinEvent;
 
-        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
-            send_request(client, request)
-        }
-
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
-            let configuration = take(self.configuration, "configuration")?;
-            let company_id = take(self.company_id, "companyId")?;
-            let event = take(self.event, "event")?;
-            let amount = take(self.amount, "amount")?;
             let body = crate::types::CreateCoinEventRequest {
-                configuration,
-                company_id,
-                event,
-                amount,
+                configuration: take(self.configuration, "configuration")?,
+                company_id: take(self.company_id, "companyId")?,
+                event: take(self.event, "event")?,
+                amount: take(self.amount, "amount")?,
                 extra: Default::default(),
             };
-            let body = Some(RequestBody::json(&body)?);
             let mut request = OperationRequest::of(&SPEC);
-            request.body = body;
+            request.body = Some(RequestBody::json(&body)?);
             Ok(request)
         }
     }
@@ -480,13 +456,9 @@ pub mod create_coin_event {
 ///
 /// Configures the coins (`amount`) that a company (`companyId`) awards for an event (`event`, e.g. MEAL_CARD_PAYMENT) under a `configuration` (DEFAULT or CUSTOM). Returns the stored configuration with its generated `coinConfigId`, which Get Event and Update Event take as path parameter.
 ///
-/// `POST /api/v0/enkash-coins/create-coins-config` (operation `createCoinEvent`).
+/// `POST /api/v0/enkash-coins/create-coins-config` (operation `createCoinEvent`). Retry class: [`NonIdempotent`](crate::request::RetryClass::NonIdempotent).
 ///
-/// Required before `.send()`: `.configuration(..)`, `.company_id(..)`, `.event(..)`, `.amount(..)`.
-///
-/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-///
-/// Retry class: [`NonIdempotent`](crate::request::RetryClass::NonIdempotent).
+/// Required before `.send()`: `.configuration(..)`, `.company_id(..)`, `.event(..)`, `.amount(..)`. [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// # Example
 ///
@@ -509,11 +481,8 @@ pub mod create_coin_event {
 ///
 /// ```json
 /// {
-///   "amount": 6,
-///   "coinConfigId": "WCC817428",
-///   "companyId": "CEKEKCARDS",
-///   "configuration": "DEFAULT",
-///   "event": "MEAL_CARD_PAYMENT"
+///   "amount": 6, "coinConfigId": "WCC817428", "companyId": "CEKEKCARDS",
+///   "configuration": "DEFAULT", "event": "MEAL_CARD_PAYMENT"
 /// }
 /// ```
 pub type CreateCoinEvent<S = create_coin_event::Empty> = Builder<
@@ -582,29 +551,21 @@ pub mod allocate_coins {
 
         type Output = String;
 
-        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
-            send_request(client, request)
-        }
-
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
-            let company_id = take(self.company_id, "companyId")?;
-            let event = take(self.event, "event")?;
             let request_id = take(self.request_id, "requestId")?;
-            let user_id = take(self.user_id, "userId")?;
             let idempotency_key = Some(IdempotencyKey {
                 field: "requestId",
                 value: request_id.to_string(),
             });
             let body = crate::types::AllocateCoinsRequest {
-                company_id,
-                event,
+                company_id: take(self.company_id, "companyId")?,
+                event: take(self.event, "event")?,
                 request_id,
-                user_id,
+                user_id: take(self.user_id, "userId")?,
                 extra: Default::default(),
             };
-            let body = Some(RequestBody::json(&body)?);
             let mut request = OperationRequest::of(&SPEC);
-            request.body = body;
+            request.body = Some(RequestBody::json(&body)?);
             request.idempotency_key = idempotency_key;
             Ok(request)
         }
@@ -624,13 +585,9 @@ pub mod allocate_coins {
 ///
 /// Credits `userId` with the coins that `companyId` has configured for `event`. `requestId` is the caller's unique reference for this allocation: generate a new one per allocation and reuse it only for the same allocation, once you know the first attempt did not happen.
 ///
-/// `POST /api/v0/enkash-coins/allocate-coin` (operation `allocateCoins`).
+/// `POST /api/v0/enkash-coins/allocate-coin` (operation `allocateCoins`). Retry class: [`KeyedWrite`](crate::request::RetryClass::KeyedWrite), keyed by `requestId`: opt in with [`resend_keyed_write`](crate::operations::Builder::resend_keyed_write) only once the server is known to apply a repeated `requestId` once. An unknown outcome is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `requestId`.
 ///
-/// Required before `.send()`: `.company_id(..)`, `.event(..)`, `.request_id(..)`, `.user_id(..)`.
-///
-/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-///
-/// Retry class: [`KeyedWrite`](crate::request::RetryClass::KeyedWrite), keyed by `requestId`: opt in with [`resend_keyed_write`](crate::operations::Builder::resend_keyed_write) only once the server is known to apply a repeated `requestId` once. An unknown outcome is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `requestId`.
+/// Required before `.send()`: `.company_id(..)`, `.event(..)`, `.request_id(..)`, `.user_id(..)`. [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// # Example
 ///
@@ -714,10 +671,6 @@ pub mod get_coin_event {
 
         type Output = crate::types::CoinEvent;
 
-        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
-            send_request(client, request)
-        }
-
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let coin_config_id = take(self.coin_config_id, "coinConfigId")?;
             let coin_config_id = encode_path_segment(&coin_config_id);
@@ -734,11 +687,9 @@ pub mod get_coin_event {
 ///
 /// Returns the coin event configuration identified by `coinConfigId`.
 ///
-/// `GET /api/v0/enkash-coins/{coinConfigId}` (operation `getCoinEvent`).
+/// `GET /api/v0/enkash-coins/{coinConfigId}` (operation `getCoinEvent`). Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
 /// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-///
-/// Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
 /// # Example
 ///
@@ -780,27 +731,21 @@ pub mod update_coin_event {
 
         type Output = crate::types::CoinEvent;
 
-        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
-            send_request(client, request)
-        }
-
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
-            let Inputs { amount, configuration, company_id, event, .. } = self;
             let coin_config_id = take(self.coin_config_id, "coinConfigId")?;
             let body = crate::types::UpdateCoinEventRequest {
-                amount,
-                configuration,
-                company_id,
-                event,
+                amount: self.amount,
+                configuration: self.configuration,
+                company_id: self.company_id,
+                event: self.event,
                 extra: Default::default(),
             };
-            let body = Some(RequestBody::json(&body)?);
             let coin_config_id = encode_path_segment(&coin_config_id);
             let mut request = OperationRequest::at(
                 &SPEC,
                 format!("/api/v0/enkash-coins/{}", coin_config_id),
             );
-            request.body = body;
+            request.body = Some(RequestBody::json(&body)?);
             Ok(request)
         }
     }
@@ -810,11 +755,9 @@ pub mod update_coin_event {
 ///
 /// Partially updates the coin event configuration identified by `coinConfigId`; send only the fields to change. Returns the updated configuration.
 ///
-/// `PATCH /api/v0/enkash-coins/{coinConfigId}` (operation `updateCoinEvent`).
+/// `PATCH /api/v0/enkash-coins/{coinConfigId}` (operation `updateCoinEvent`). Retry class: [`NonIdempotent`](crate::request::RetryClass::NonIdempotent).
 ///
 /// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`CoinEvent`](crate::types::CoinEvent); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-///
-/// Retry class: [`NonIdempotent`](crate::request::RetryClass::NonIdempotent).
 ///
 /// # Example
 ///
@@ -833,9 +776,7 @@ pub mod update_coin_event {
 ///
 /// ```json
 /// {
-///   "amount": 10,
-///   "coinConfigId": "WCC024845",
-///   "configuration": "DEFAULT",
+///   "amount": 10, "coinConfigId": "WCC024845", "configuration": "DEFAULT",
 ///   "event": "INVOICE_PAYMENT"
 /// }
 /// ```
@@ -896,10 +837,6 @@ pub mod get_coin_balance {
 
         type Output = i64;
 
-        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
-            send_request(client, request)
-        }
-
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let user_id = take(self.user_id, "userId")?;
             let query = vec![("userId", user_id)];
@@ -918,13 +855,9 @@ pub mod get_coin_balance {
 ///
 /// Returns the EnKash coins balance of `userId` as an integer payload.
 ///
-/// `GET /api/v0/coins/balance` (operation `getCoinBalance`).
+/// `GET /api/v0/coins/balance` (operation `getCoinBalance`). Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
-/// Required before `.send()`: `.user_id(..)`.
-///
-/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-///
-/// Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
+/// Required before `.send()`: `.user_id(..)`. [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// # Example
 ///
@@ -993,26 +926,7 @@ pub mod create_and_allocate_points {
 
         type Output = crate::types::RewardCard;
 
-        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
-            send_request(client, request)
-        }
-
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
-            let Inputs {
-                card_account_id,
-                enkash_card_id,
-                email,
-                mobile,
-                title,
-                first_name,
-                gender,
-                ..
-            } = self;
-            let company_id = take(self.company_id, "companyId")?;
-            let transaction_code = take(self.transaction_code, "transactionCode")?;
-            let transaction_type = take(self.transaction_type, "transactionType")?;
-            let r#type = take(self.r#type, "type")?;
-            let load_amount = take(self.load_amount, "loadAmount")?;
             let unique_reference_number = take(
                 self.unique_reference_number,
                 "uniqueReferenceNum",
@@ -1022,24 +936,23 @@ pub mod create_and_allocate_points {
                 value: unique_reference_number.to_string(),
             });
             let body = crate::types::CreateAndAllocatePointsRequest {
-                company_id,
-                card_account_id,
-                enkash_card_id,
-                transaction_code,
-                transaction_type,
-                r#type,
-                email,
-                mobile,
-                title,
-                first_name,
-                gender,
-                load_amount,
+                company_id: take(self.company_id, "companyId")?,
+                card_account_id: self.card_account_id,
+                enkash_card_id: self.enkash_card_id,
+                transaction_code: take(self.transaction_code, "transactionCode")?,
+                transaction_type: take(self.transaction_type, "transactionType")?,
+                r#type: take(self.r#type, "type")?,
+                email: self.email,
+                mobile: self.mobile,
+                title: self.title,
+                first_name: self.first_name,
+                gender: self.gender,
+                load_amount: take(self.load_amount, "loadAmount")?,
                 unique_reference_number,
                 extra: Default::default(),
             };
-            let body = Some(RequestBody::json(&body)?);
             let mut request = OperationRequest::of(&SPEC);
-            request.body = body;
+            request.body = Some(RequestBody::json(&body)?);
             request.idempotency_key = idempotency_key;
             Ok(request)
         }
@@ -1061,13 +974,9 @@ pub mod create_and_allocate_points {
 ///
 /// Creates a reward card for the person described in the body (employee details plus the initial points) and moves points on it; also used to re-allocate points to an existing reward card user. To credit points send `transactionType` CR with `type` ALLOCATE_POINT; to debit points send `transactionType` DR with `type` UNALLOCATE_POINT. `loadAmount` is the number of points credited or debited. `uniqueReferenceNum` identifies the transaction: use a fresh value for every new credit/debit, and the same one only to send that transaction again once you know the first attempt did not happen.
 ///
-/// `POST /api/v0/partner/enKashCard/create-allocate-points` (operation `createAndAllocatePoints`).
+/// `POST /api/v0/partner/enKashCard/create-allocate-points` (operation `createAndAllocatePoints`). Retry class: [`KeyedWrite`](crate::request::RetryClass::KeyedWrite), keyed by `uniqueReferenceNum`: opt in with [`resend_keyed_write`](crate::operations::Builder::resend_keyed_write) only once the server is known to apply a repeated `uniqueReferenceNum` once. An unknown outcome is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `uniqueReferenceNum`.
 ///
-/// Required before `.send()`: `.company_id(..)`, `.transaction_code(..)`, `.transaction_type(..)`, `.r#type(..)`, `.load_amount(..)`, `.unique_reference_number(..)`.
-///
-/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-///
-/// Retry class: [`KeyedWrite`](crate::request::RetryClass::KeyedWrite), keyed by `uniqueReferenceNum`: opt in with [`resend_keyed_write`](crate::operations::Builder::resend_keyed_write) only once the server is known to apply a repeated `uniqueReferenceNum` once. An unknown outcome is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `uniqueReferenceNum`.
+/// Required before `.send()`: `.company_id(..)`, `.transaction_code(..)`, `.transaction_type(..)`, `.r#type(..)`, `.load_amount(..)`, `.unique_reference_number(..)`. [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// # Example
 ///
@@ -1094,80 +1003,42 @@ pub mod create_and_allocate_points {
 /// {
 ///   "accountBalance": 38628,
 ///   "accountType": {
-///     "description": "Reward",
-///     "label": "Employee Rewards",
+///     "description": "Reward", "label": "Employee Rewards",
 ///     "name": "EMPLOYEE_REWARDS"
 ///   },
-///   "atmAllowed": false,
-///   "atmAllowedAdmin": false,
-///   "binType": {"label": "Reward Card", "name": "REWARD"},
-///   "blockCode": "A",
-///   "cKycEnabled": false,
-///   "cardAccountId": "CAQL8YCV3",
-///   "cardActivated": true,
-///   "cardKitMasterId": 14,
-///   "cardProgramme": "SBM",
-///   "cardStatus": {"label": "UnLocked", "name": "UL"},
-///   "closedLoopCard": false,
-///   "companyId": "CEK1PU9AOO",
-///   "companyName": "Test Company",
-///   "createdOn": "Jun 20, 2024 2:56:47 PM",
-///   "deleted": false,
-///   "email": "xyz2@gmail.com",
-///   "enKashCardId": "EKC04AZHXP",
+///   "atmAllowed": false, "atmAllowedAdmin": false,
+///   "binType": {"label": "Reward Card", "name": "REWARD"}, "blockCode": "A",
+///   "cKycEnabled": false, "cardAccountId": "CAQL8YCV3", "cardActivated": true,
+///   "cardKitMasterId": 14, "cardProgramme": "SBM",
+///   "cardStatus": {"label": "UnLocked", "name": "UL"}, "closedLoopCard": false,
+///   "companyId": "CEK1PU9AOO", "companyName": "Test Company",
+///   "createdOn": "Jun 20, 2024 2:56:47 PM", "deleted": false,
+///   "email": "xyz2@gmail.com", "enKashCardId": "EKC04AZHXP",
 ///   "enKashSupportEmail": "support@enkash.in",
-///   "enKashSupportMobile": "1234567890",
-///   "enkashCardTxnId": "ECTRSZJ8CRJ2E",
-///   "expiryMonth": "06",
-///   "expiryYear": "2026",
-///   "extEntityId": "EXT3YTK2P7CYK",
-///   "firstName": "hedfdfg",
-///   "gender": "M",
-///   "holdBalance": 0,
+///   "enKashSupportMobile": "1234567890", "enkashCardTxnId": "ECTRSZJ8CRJ2E",
+///   "expiryMonth": "06", "expiryYear": "2026", "extEntityId": "EXT3YTK2P7CYK",
+///   "firstName": "hedfdfg", "gender": "M", "holdBalance": 0,
 ///   "kycStatus": {"label": "Verified", "name": "VERIFIED"},
-///   "lastAllocatedAmount": 0,
-///   "latestKeyFactAccepted": true,
+///   "lastAllocatedAmount": 0, "latestKeyFactAccepted": true,
 ///   "latestKeyFactAcceptedCardForPrimaryCard": true,
 ///   "latestTnCVersionAccepted": true,
-///   "latestTnCVersionAcceptedForPrimaryCard": true,
-///   "limitAllocatedLtd": 0,
-///   "liveImage": false,
-///   "loadAmount": 11,
-///   "maskedNumber": "XXXX XXXX XXXX 8867",
-///   "minKycOtpVerified": false,
-///   "mobile": "9600098867",
-///   "modifiedOn": "Jun 20, 2024 2:56:47 PM",
-///   "onlineAllowed": false,
-///   "onlineAllowedAdmin": false,
-///   "otbBalance": 11,
-///   "panValidated": false,
+///   "latestTnCVersionAcceptedForPrimaryCard": true, "limitAllocatedLtd": 0,
+///   "liveImage": false, "loadAmount": 11, "maskedNumber": "XXXX XXXX XXXX 8867",
+///   "minKycOtpVerified": false, "mobile": "9600098867",
+///   "modifiedOn": "Jun 20, 2024 2:56:47 PM", "onlineAllowed": false,
+///   "onlineAllowedAdmin": false, "otbBalance": 11, "panValidated": false,
 ///   "partnerLogo": "https://image.enkash.in/IMAGES/sbm-logo.png",
-///   "physicalCard": false,
-///   "physicalCardAllowed": false,
-///   "physicalDeliveryAddressFlag": false,
-///   "posAllowed": false,
-///   "posAllowedAdmin": false,
-///   "prepaidCard": true,
-///   "primaryCard": false,
-///   "rewardPointsReceived": 11,
-///   "surchargeAmt": 0,
-///   "switchProvider": "EK_CLOSEDLOOP_CREDIT",
-///   "title": "Mr",
-///   "tncUnAllocateAccepted": false,
-///   "tncUnAllocateAllowed": false,
-///   "token": "16b9c31b42643796e064",
-///   "totalRewardsReceived": 1,
-///   "unAllocateHoldBalance": 0,
-///   "unallocateFundAllowed": true,
-///   "useAccountFunds": false,
-///   "useParentFundAllowed": false,
-///   "usedDtd": 0,
-///   "usedLtd": 0,
-///   "usedMtd": 0,
-///   "usedYtd": 0,
-///   "userId": "EKIQB4L2",
-///   "vKycAllowed": false,
-///   "virtualAccountNumber": "ENKASHEDENKEKC04AZHXP"
+///   "physicalCard": false, "physicalCardAllowed": false,
+///   "physicalDeliveryAddressFlag": false, "posAllowed": false,
+///   "posAllowedAdmin": false, "prepaidCard": true, "primaryCard": false,
+///   "rewardPointsReceived": 11, "surchargeAmt": 0,
+///   "switchProvider": "EK_CLOSEDLOOP_CREDIT", "title": "Mr",
+///   "tncUnAllocateAccepted": false, "tncUnAllocateAllowed": false,
+///   "token": "16b9c31b42643796e064", "totalRewardsReceived": 1,
+///   "unAllocateHoldBalance": 0, "unallocateFundAllowed": true,
+///   "useAccountFunds": false, "useParentFundAllowed": false, "usedDtd": 0,
+///   "usedLtd": 0, "usedMtd": 0, "usedYtd": 0, "userId": "EKIQB4L2",
+///   "vKycAllowed": false, "virtualAccountNumber": "ENKASHEDENKEKC04AZHXP"
 /// }
 /// ```
 pub type CreateAndAllocatePoints<S = create_and_allocate_points::Empty> = Builder<
@@ -1325,40 +1196,8 @@ pub mod create_card {
 
         type Output = crate::types::RewardCard;
 
-        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
-            send_request(client, request)
-        }
-
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
-            let Inputs {
-                user_id,
-                email,
-                mobile,
-                title,
-                first_name,
-                middle_name,
-                last_name,
-                gender,
-                special_date,
-                address,
-                address2,
-                city,
-                state,
-                country,
-                pincode,
-                physical_card,
-                physical_delivery_address_flag,
-                delivery_address,
-                delivery_address2,
-                delivery_city,
-                delivery_state,
-                delivery_country,
-                delivery_pincode,
-                ..
-            } = self;
-            let company_id = take(self.company_id, "companyId")?;
-            let card_account_id = take(self.card_account_id, "cardAccountId")?;
-            let load_amount = take(self.load_amount, "loadAmount")?;
+            let Inputs { email, mobile, .. } = self;
             if let Some(value) = &email {
                 check_string(
                     "email",
@@ -1372,37 +1211,36 @@ pub mod create_card {
                 check_string("mobile", value, Some("^\\d{10}$"), Some(10), Some(10))?;
             }
             let body = crate::types::CreateCardRequest {
-                user_id,
-                company_id,
-                card_account_id,
+                user_id: self.user_id,
+                company_id: take(self.company_id, "companyId")?,
+                card_account_id: take(self.card_account_id, "cardAccountId")?,
                 email,
                 mobile,
-                title,
-                first_name,
-                middle_name,
-                last_name,
-                gender,
-                special_date,
-                address,
-                address2,
-                city,
-                state,
-                country,
-                pincode,
-                load_amount,
-                physical_card,
-                physical_delivery_address_flag,
-                delivery_address,
-                delivery_address2,
-                delivery_city,
-                delivery_state,
-                delivery_country,
-                delivery_pincode,
+                title: self.title,
+                first_name: self.first_name,
+                middle_name: self.middle_name,
+                last_name: self.last_name,
+                gender: self.gender,
+                special_date: self.special_date,
+                address: self.address,
+                address2: self.address2,
+                city: self.city,
+                state: self.state,
+                country: self.country,
+                pincode: self.pincode,
+                load_amount: take(self.load_amount, "loadAmount")?,
+                physical_card: self.physical_card,
+                physical_delivery_address_flag: self.physical_delivery_address_flag,
+                delivery_address: self.delivery_address,
+                delivery_address2: self.delivery_address2,
+                delivery_city: self.delivery_city,
+                delivery_state: self.delivery_state,
+                delivery_country: self.delivery_country,
+                delivery_pincode: self.delivery_pincode,
                 extra: Default::default(),
             };
-            let body = Some(RequestBody::json(&body)?);
             let mut request = OperationRequest::of(&SPEC);
-            request.body = body;
+            request.body = Some(RequestBody::json(&body)?);
             Ok(request)
         }
     }
@@ -1418,13 +1256,9 @@ pub mod create_card {
 ///
 /// Creates a non-reloadable gift card for a user under the partner's card account (`companyId`, `cardAccountId`), loaded with `loadAmount`, with optional holder, address and physical-delivery details, and returns the card.
 ///
-/// `POST /api/v0/partner/enKashCard` (operation `createCard`).
+/// `POST /api/v0/partner/enKashCard` (operation `createCard`). Retry class: [`NonIdempotent`](crate::request::RetryClass::NonIdempotent).
 ///
-/// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`, `.load_amount(..)`.
-///
-/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-///
-/// Retry class: [`NonIdempotent`](crate::request::RetryClass::NonIdempotent).
+/// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`, `.load_amount(..)`. [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`RewardCard`](crate::types::RewardCard); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// # Example
 ///
@@ -1448,93 +1282,47 @@ pub mod create_card {
 /// {
 ///   "accountBalance": 99500,
 ///   "accountType": {"description": "Gift", "label": "Gift", "name": "GIFT"},
-///   "address": "123 Street Name",
-///   "address2": "Apt 456",
-///   "atmAllowed": false,
+///   "address": "123 Street Name", "address2": "Apt 456", "atmAllowed": false,
 ///   "atmAllowedAdmin": false,
-///   "binType": {"label": "Gift Card", "name": "GIFT_CARD"},
-///   "blockCode": "A",
-///   "cKycEnabled": false,
-///   "cardAccountId": "CAA8W45",
-///   "cardActivated": false,
-///   "cardKitMasterId": 2,
-///   "cardProgramme": "TRANSCORP",
-///   "cardStatus": {"label": "UnLocked", "name": "UL"},
-///   "city": "Pune",
-///   "closedLoopCard": false,
-///   "companyId": "CEKEP5GSGP",
-///   "companyName": "Anay Gift",
-///   "country": "India",
+///   "binType": {"label": "Gift Card", "name": "GIFT_CARD"}, "blockCode": "A",
+///   "cKycEnabled": false, "cardAccountId": "CAA8W45", "cardActivated": false,
+///   "cardKitMasterId": 2, "cardProgramme": "TRANSCORP",
+///   "cardStatus": {"label": "UnLocked", "name": "UL"}, "city": "Pune",
+///   "closedLoopCard": false, "companyId": "CEKEP5GSGP",
+///   "companyName": "Anay Gift", "country": "India",
 ///   "createdOn": "Jan 29, 2025 11:57:51 AM",
 ///   "defaultCardImage": "https://imagesbox.enkash.in/IMAGES/enkash_ppi.png",
-///   "deleted": false,
-///   "deliveryAddress": "789 Delivery St",
-///   "deliveryAddress2": "Suite 101",
-///   "deliveryCity": "Mumbai",
-///   "deliveryCountry": "India",
-///   "deliveryPincode": "323307",
-///   "deliveryState": "Maharashtra",
-///   "email": "johnnydew@enkash.com",
-///   "enKashCardId": "EKC94AEX89",
-///   "enKashSupportEmail": "support@enkash.com",
-///   "enKashSupportMobile": "1234567890",
-///   "enkashCardTxnId": "ECTNY27ELILVP",
-///   "expiryMonth": "01",
-///   "expiryYear": "2027",
-///   "extEntityId": "EXT58EDZTA1U1",
-///   "firstName": "Johnny",
-///   "gender": "M",
-///   "holdBalance": 0,
+///   "deleted": false, "deliveryAddress": "789 Delivery St",
+///   "deliveryAddress2": "Suite 101", "deliveryCity": "Mumbai",
+///   "deliveryCountry": "India", "deliveryPincode": "323307",
+///   "deliveryState": "Maharashtra", "email": "johnnydew@enkash.com",
+///   "enKashCardId": "EKC94AEX89", "enKashSupportEmail": "support@enkash.com",
+///   "enKashSupportMobile": "1234567890", "enkashCardTxnId": "ECTNY27ELILVP",
+///   "expiryMonth": "01", "expiryYear": "2027", "extEntityId": "EXT58EDZTA1U1",
+///   "firstName": "Johnny", "gender": "M", "holdBalance": 0,
 ///   "kitType": {"label": "Rupay", "name": "RUPAY"},
 ///   "kycStatus": {"label": "Not Uploaded", "name": "NOT_UPLOADED"},
-///   "lastAllocatedAmount": 0,
-///   "lastName": "Dew",
-///   "latestKeyFactAccepted": false,
+///   "lastAllocatedAmount": 0, "lastName": "Dew", "latestKeyFactAccepted": false,
 ///   "latestKeyFactAcceptedCardForPrimaryCard": true,
 ///   "latestTnCVersionAccepted": true,
-///   "latestTnCVersionAcceptedForPrimaryCard": true,
-///   "limitAllocatedLtd": 0,
-///   "liveImage": false,
-///   "loadAmount": 500,
-///   "maskedNumber": "XXXX XXXX XXXX 3211",
-///   "minKycOtpVerified": false,
-///   "mobile": "6876543211",
-///   "modifiedOn": "Jan 29, 2025 11:57:51 AM",
-///   "onlineAllowed": false,
-///   "onlineAllowedAdmin": false,
-///   "otbBalance": 500,
-///   "panValidated": false,
+///   "latestTnCVersionAcceptedForPrimaryCard": true, "limitAllocatedLtd": 0,
+///   "liveImage": false, "loadAmount": 500, "maskedNumber": "XXXX XXXX XXXX 3211",
+///   "minKycOtpVerified": false, "mobile": "6876543211",
+///   "modifiedOn": "Jan 29, 2025 11:57:51 AM", "onlineAllowed": false,
+///   "onlineAllowedAdmin": false, "otbBalance": 500, "panValidated": false,
 ///   "partnerLogo": "https://imagesbox.enkash.in/IMAGES/EnkashLogo.png",
-///   "physicalCard": false,
-///   "physicalCardAllowed": false,
-///   "physicalDeliveryAddressFlag": true,
-///   "pincode": "323908",
-///   "posAllowed": false,
-///   "posAllowedAdmin": false,
-///   "prepaidCard": true,
-///   "primaryCard": true,
-///   "remarks": "This is a test card",
-///   "specialDate": "2000-02-14",
-///   "state": "Maharashtra",
-///   "surchargeAmt": 0,
-///   "switchProvider": "M2P_TRANSCORP",
-///   "title": "Mr",
-///   "tncUnAllocateAccepted": false,
-///   "tncUnAllocateAllowed": false,
+///   "physicalCard": false, "physicalCardAllowed": false,
+///   "physicalDeliveryAddressFlag": true, "pincode": "323908", "posAllowed": false,
+///   "posAllowedAdmin": false, "prepaidCard": true, "primaryCard": true,
+///   "remarks": "This is a test card", "specialDate": "2000-02-14",
+///   "state": "Maharashtra", "surchargeAmt": 0, "switchProvider": "M2P_TRANSCORP",
+///   "title": "Mr", "tncUnAllocateAccepted": false, "tncUnAllocateAllowed": false,
 ///   "tncUrl": "https://ekpayout-uat.enkash.in/tu/0xl5b7ci",
-///   "tncVersionMasterId": "TVMLP1VK8X",
-///   "token": "cf5295da683104b6580",
-///   "unAllocateHoldBalance": 0,
-///   "unallocateFundAllowed": false,
-///   "useAccountFunds": false,
-///   "useParentFundAllowed": false,
-///   "usedDtd": 0,
-///   "usedLtd": 0,
-///   "usedMtd": 0,
-///   "usedYtd": 0,
-///   "userId": "EK94JCMP",
-///   "vKycAllowed": false,
-///   "virtualAccountNumber": "ENKASHEDTCEKC94AEX89"
+///   "tncVersionMasterId": "TVMLP1VK8X", "token": "cf5295da683104b6580",
+///   "unAllocateHoldBalance": 0, "unallocateFundAllowed": false,
+///   "useAccountFunds": false, "useParentFundAllowed": false, "usedDtd": 0,
+///   "usedLtd": 0, "usedMtd": 0, "usedYtd": 0, "userId": "EK94JCMP",
+///   "vKycAllowed": false, "virtualAccountNumber": "ENKASHEDTCEKC94AEX89"
 /// }
 /// ```
 pub type CreateCard<S = create_card::Empty> = Builder<create_card::Inputs, S>;
@@ -1731,23 +1519,15 @@ pub mod create_sso_token {
 
         type Output = crate::RawJson;
 
-        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
-            send_request(client, request)
-        }
-
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
-            let card_account_id = take(self.card_account_id, "cardAccountId")?;
-            let company_id = take(self.company_id, "companyId")?;
-            let enkash_card_id = take(self.enkash_card_id, "enkashCardId")?;
             let body = crate::types::SsoTokenRequest {
-                card_account_id,
-                company_id,
-                enkash_card_id,
+                card_account_id: take(self.card_account_id, "cardAccountId")?,
+                company_id: take(self.company_id, "companyId")?,
+                enkash_card_id: take(self.enkash_card_id, "enkashCardId")?,
                 extra: Default::default(),
             };
-            let body = Some(RequestBody::json(&body)?);
             let mut request = OperationRequest::of(&SPEC);
-            request.body = body;
+            request.body = Some(RequestBody::json(&body)?);
             Ok(request)
         }
     }
@@ -1763,13 +1543,9 @@ pub mod create_sso_token {
 ///
 /// Issues a token that lets a reward-card holder (or a company admin, with the card id issued at onboarding) skip EnKash's login and OTP steps: put it in the employee or admin redirect URL (see `sso::SsoRedirect`). Resending only issues another token.
 ///
-/// `POST /api/v0/partner/enKashCard/sso-token` (operation `createSsoToken`).
+/// `POST /api/v0/partner/enKashCard/sso-token` (operation `createSsoToken`). Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
-/// Required before `.send()`: `.card_account_id(..)`, `.company_id(..)`, `.enkash_card_id(..)`.
-///
-/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-///
-/// Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
+/// Required before `.send()`: `.card_account_id(..)`, `.company_id(..)`, `.enkash_card_id(..)`. [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// # Example
 ///
@@ -1848,10 +1624,6 @@ pub mod bulk_create_and_allocate_points {
 
         type Output = crate::types::BulkAllocationResult;
 
-        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
-            send_request(client, request)
-        }
-
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let company_id = take(self.company_id, "companyId")?;
             let card_account_id = take(self.card_account_id, "cardAccountId")?;
@@ -1860,14 +1632,13 @@ pub mod bulk_create_and_allocate_points {
                 "isPointsAllocation",
             )?;
             let body = take(self.body, "body")?;
-            let body = Some(RequestBody::json(&body)?);
             let query = vec![
                 ("companyId", company_id), ("cardAccountId", card_account_id),
                 ("isPointsAllocation", is_points_allocation.to_string())
             ];
             let mut request = OperationRequest::of(&SPEC);
             request.query = query;
-            request.body = body;
+            request.body = Some(RequestBody::json(&body)?);
             Ok(request)
         }
     }
@@ -1884,26 +1655,18 @@ pub mod bulk_create_and_allocate_points {
 ///
 /// Creates reward-card users and/or allocates points to them, one array element per user. With `isPointsAllocation` true, existing users are funded as well as new ones; with false, only new users are created and funded and existing users get nothing. Documented failures (HTTP 422): "Company Id is required if it is an Enkash User", "Primary Enkash card is not present. So bulk upload cannot be done", "KYC is not uploaded or under review for the primary card. So bulk upload cannot be done", "Bin Type is not mapped on PlanMaster", "Card Account does not exist for this partner"; (HTTP 404): "Card account not found for companyId: \[companyId\] and cardAccountId: \[cardAccountId\]". Every element carries its own `uniqueReferenceNumber`; the call as a whole is never resent once it may have reached the server.
 ///
-/// `POST /api/v0/partner/enKashCard/bulk-create-allocate-points-json` (operation `bulkCreateAndAllocatePoints`).
+/// `POST /api/v0/partner/enKashCard/bulk-create-allocate-points-json` (operation `bulkCreateAndAllocatePoints`). Retry class: [`NonIdempotent`](crate::request::RetryClass::NonIdempotent).
 ///
-/// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`, `.is_points_allocation(..)`, `.body(..)`.
-///
-/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`BulkAllocationResult`](crate::types::BulkAllocationResult); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-///
-/// Retry class: [`NonIdempotent`](crate::request::RetryClass::NonIdempotent).
+/// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`, `.is_points_allocation(..)`, `.body(..)`. [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`BulkAllocationResult`](crate::types::BulkAllocationResult); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// # Example request body
 ///
 /// ```json
 /// [
 ///   {
-///     "email": "ojas.bisariya@kratikal.com",
-///     "loadAmount": 100,
-///     "mobile": "6836111111",
-///     "name": "John hrllo",
-///     "remarks": "good",
-///     "title": "Mr",
-///     "uniqueReferenceNumber": "test123457"
+///     "email": "ojas.bisariya@kratikal.com", "loadAmount": 100,
+///     "mobile": "6836111111", "name": "John hrllo", "remarks": "good",
+///     "title": "Mr", "uniqueReferenceNumber": "test123457"
 ///   }
 /// ]
 /// ```
@@ -1914,13 +1677,9 @@ pub mod bulk_create_and_allocate_points {
 /// {
 ///   "successBulkEnKashCardCreateDTOs": [
 ///     {
-///       "cardAccountId": "CAF0RX8N3",
-///       "companyId": "CEKCDVT1UV",
-///       "email": "johndee@email.com",
-///       "loadAmount": 10,
-///       "mobile": "6776543210",
-///       "name": "John Dee",
-///       "title": "Mr"
+///       "cardAccountId": "CAF0RX8N3", "companyId": "CEKCDVT1UV",
+///       "email": "johndee@email.com", "loadAmount": 10, "mobile": "6776543210",
+///       "name": "John Dee", "title": "Mr"
 ///     }
 ///   ]
 /// }
@@ -1995,21 +1754,14 @@ pub mod get_reward_account_details {
 
         type Output = crate::types::RewardAccount;
 
-        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
-            send_request(client, request)
-        }
-
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
-            let card_account_id = take(self.card_account_id, "cardAccountId")?;
-            let company_id = take(self.company_id, "companyId")?;
             let body = crate::types::RewardAccountRequest {
-                card_account_id,
-                company_id,
+                card_account_id: take(self.card_account_id, "cardAccountId")?,
+                company_id: take(self.company_id, "companyId")?,
                 extra: Default::default(),
             };
-            let body = Some(RequestBody::json(&body)?);
             let mut request = OperationRequest::of(&SPEC);
-            request.body = body;
+            request.body = Some(RequestBody::json(&body)?);
             Ok(request)
         }
     }
@@ -2024,13 +1776,9 @@ pub mod get_reward_account_details {
 ///
 /// Returns the reward (card) account's balance available for allocation, its card counts and its allocation and redemption totals. Read it before allocating. A read: resent like one.
 ///
-/// `POST /api/v0/partner/enKashCard/cardAccount/get` (operation `getRewardAccountDetails`).
+/// `POST /api/v0/partner/enKashCard/cardAccount/get` (operation `getRewardAccountDetails`). Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
-/// Required before `.send()`: `.card_account_id(..)`, `.company_id(..)`.
-///
-/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`RewardAccount`](crate::types::RewardAccount); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-///
-/// Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
+/// Required before `.send()`: `.card_account_id(..)`, `.company_id(..)`. [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`RewardAccount`](crate::types::RewardAccount); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// # Example
 ///
@@ -2051,20 +1799,13 @@ pub mod get_reward_account_details {
 ///
 /// ```json
 /// {
-///   "availableBalance": 898138,
-///   "availableCardBalance": 92415.44,
-///   "cardAccountId": "CAVBMRFE8",
-///   "companyId": "CEK7T1WMC6",
-///   "companyName": "Vikram Singh",
-///   "creditLimit": 0,
-///   "dynamicLimit": 0,
+///   "availableBalance": 898138, "availableCardBalance": 92415.44,
+///   "cardAccountId": "CAVBMRFE8", "companyId": "CEK7T1WMC6",
+///   "companyName": "Vikram Singh", "creditLimit": 0, "dynamicLimit": 0,
 ///   "primaryEnKashCard": {
-///     "cardAccountId": "CAVBMRFE8",
-///     "enKashCardId": "EKCQMY9BQ0",
-///     "expiryMonth": "08",
-///     "maskedNumber": "2004 01XX XXXX XX87",
-///     "token": "30acb157bcea5ae6d3b9",
-///     "userId": "EK8IHN4B"
+///     "cardAccountId": "CAVBMRFE8", "enKashCardId": "EKCQMY9BQ0",
+///     "expiryMonth": "08", "maskedNumber": "2004 01XX XXXX XX87",
+///     "token": "30acb157bcea5ae6d3b9", "userId": "EK8IHN4B"
 ///   },
 ///   "usedCreditLimit": -990553.44
 /// }
@@ -2122,23 +1863,15 @@ pub mod search_reward_cards {
 
         type Output = crate::types::CardSearchResult;
 
-        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
-            send_request(client, request)
-        }
-
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
-            let Inputs { en_kash_card_id, .. } = self;
-            let card_account_id = take(self.card_account_id, "cardAccountId")?;
-            let company_id = take(self.company_id, "companyId")?;
             let body = crate::types::CardSearchRequest {
-                card_account_id,
-                company_id,
-                en_kash_card_id,
+                card_account_id: take(self.card_account_id, "cardAccountId")?,
+                company_id: take(self.company_id, "companyId")?,
+                en_kash_card_id: self.en_kash_card_id,
                 extra: Default::default(),
             };
-            let body = Some(RequestBody::json(&body)?);
             let mut request = OperationRequest::of(&SPEC);
-            request.body = body;
+            request.body = Some(RequestBody::json(&body)?);
             Ok(request)
         }
     }
@@ -2153,13 +1886,9 @@ pub mod search_reward_cards {
 ///
 /// Lists the reward-card users of a company's card account with their key profile data, or one card when `enKashCardId` is given. EnKash documents this one endpoint on three pages ("Get User Details", "Get User Card Details", "Incentive Get User Details"). A read: resent like one.
 ///
-/// `POST /api/v0/partner/enKashCard/search` (operation `searchRewardCards`).
+/// `POST /api/v0/partner/enKashCard/search` (operation `searchRewardCards`). Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
-/// Required before `.send()`: `.card_account_id(..)`, `.company_id(..)`.
-///
-/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`CardSearchResult`](crate::types::CardSearchResult); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-///
-/// Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
+/// Required before `.send()`: `.card_account_id(..)`, `.company_id(..)`. [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`CardSearchResult`](crate::types::CardSearchResult); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// # Example
 ///
@@ -2182,14 +1911,9 @@ pub mod search_reward_cards {
 /// {
 ///   "data": [
 ///     {
-///       "cardAccountId": "CAQL8YCV3",
-///       "email": "xyz2@gmail.com",
-///       "enKashCardId": "EKC9MKS5RM",
-///       "expiryMonth": "",
-///       "expiryYear": "",
-///       "firstName": "Test",
-///       "mobile": "6667778889",
-///       "title": "Mr",
+///       "cardAccountId": "CAQL8YCV3", "email": "xyz2@gmail.com",
+///       "enKashCardId": "EKC9MKS5RM", "expiryMonth": "", "expiryYear": "",
+///       "firstName": "Test", "mobile": "6667778889", "title": "Mr",
 ///       "userId": "EKPDC37K"
 ///     }
 ///   ],
@@ -2268,55 +1992,31 @@ pub mod get_transaction_details {
 
         type Output = crate::RawJson;
 
-        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
-            send_request(client, request)
-        }
-
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
-            let Inputs {
-                company_name,
-                card_holder_name,
-                user_id,
-                status,
-                en_kash_transaction_ids,
-                en_kash_transaction_id,
-                card_transaction_type,
-                amount_from,
-                amount_to,
-                pg_reference_numbers,
-                txn_date_from,
-                txn_date_to,
-                ..
-            } = self;
-            let company_id = take(self.company_id, "companyId")?;
-            let card_account_id = take(self.card_account_id, "cardAccountId")?;
-            let en_kash_card_id = take(self.en_kash_card_id, "enKashCardId")?;
-            let pg_reference_number = take(
-                self.pg_reference_number,
-                "pgReferenceNumber",
-            )?;
             let body = crate::types::TransactionSearchRequest {
-                company_id,
-                company_name,
-                card_holder_name,
-                user_id,
-                card_account_id,
-                en_kash_card_id,
-                status,
-                en_kash_transaction_ids,
-                en_kash_transaction_id,
-                card_transaction_type,
-                amount_from,
-                amount_to,
-                pg_reference_numbers,
-                pg_reference_number,
-                txn_date_from,
-                txn_date_to,
+                company_id: take(self.company_id, "companyId")?,
+                company_name: self.company_name,
+                card_holder_name: self.card_holder_name,
+                user_id: self.user_id,
+                card_account_id: take(self.card_account_id, "cardAccountId")?,
+                en_kash_card_id: take(self.en_kash_card_id, "enKashCardId")?,
+                status: self.status,
+                en_kash_transaction_ids: self.en_kash_transaction_ids,
+                en_kash_transaction_id: self.en_kash_transaction_id,
+                card_transaction_type: self.card_transaction_type,
+                amount_from: self.amount_from,
+                amount_to: self.amount_to,
+                pg_reference_numbers: self.pg_reference_numbers,
+                pg_reference_number: take(
+                    self.pg_reference_number,
+                    "pgReferenceNumber",
+                )?,
+                txn_date_from: self.txn_date_from,
+                txn_date_to: self.txn_date_to,
                 extra: Default::default(),
             };
-            let body = Some(RequestBody::json(&body)?);
             let mut request = OperationRequest::of(&SPEC);
-            request.body = body;
+            request.body = Some(RequestBody::json(&body)?);
             Ok(request)
         }
     }
@@ -2333,13 +2033,9 @@ pub mod get_transaction_details {
 ///
 /// Looks a transaction up by the PG reference number, which is the `uniqueReferenceNum` you sent when allocating (`createAndAllocatePoints`): the way to find out whether a credit or debit whose answer was lost actually happened. A read: resent like one.
 ///
-/// `POST /api/v0/partner/enKashCard/transaction/all` (operation `getTransactionDetails`).
+/// `POST /api/v0/partner/enKashCard/transaction/all` (operation `getTransactionDetails`). Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
-/// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`, `.en_kash_card_id(..)`, `.pg_reference_number(..)`.
-///
-/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-///
-/// Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
+/// Required before `.send()`: `.company_id(..)`, `.card_account_id(..)`, `.en_kash_card_id(..)`, `.pg_reference_number(..)`. [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// # Example
 ///
@@ -2498,10 +2194,6 @@ pub mod get_cart {
 
         type Output = Vec<crate::types::Cart>;
 
-        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
-            send_request(client, request)
-        }
-
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let product = take(self.product, "product")?;
             let query = vec![("product", product)];
@@ -2520,13 +2212,9 @@ pub mod get_cart {
 ///
 /// Returns the signed-in user's carts for a product family (`VOUCHER`): per product catalog, the items keyed by product config id, totals and the catalog's denominations.
 ///
-/// `GET /api/v0/cart` (operation `getCart`).
+/// `GET /api/v0/cart` (operation `getCart`). Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
-/// Required before `.send()`: `.product(..)`.
-///
-/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-///
-/// Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
+/// Required before `.send()`: `.product(..)`. [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// # Example
 ///
@@ -2543,61 +2231,38 @@ pub mod get_cart {
 /// ```json
 /// [
 ///   {
-///     "ekUserId": "EK8IHN4B",
-///     "howToRedeem": "This is Sample Test Product",
+///     "ekUserId": "EK8IHN4B", "howToRedeem": "This is Sample Test Product",
 ///     "id": 2133,
 ///     "items": {
 ///       "PCN724771408NCGasd": {
-///         "enkashDiscount": 0,
-///         "mrp": 100,
-///         "productConfigId": "PCN724771408NCGasd",
-///         "quantity": 2,
-///         "savings": 0,
-///         "sellRate": 100,
-///         "total": 200
+///         "enkashDiscount": 0, "mrp": 100,
+///         "productConfigId": "PCN724771408NCGasd", "quantity": 2, "savings": 0,
+///         "sellRate": 100, "total": 200
 ///       }
 ///     },
 ///     "logoUrl": "https://imagedelivery.net/7zckf4ay8vHyPu-s4kSwMA/1ed1458b-5541-4f25-d5a3-67f18db42800/public",
-///     "name": "Myntra Test",
-///     "productCatalogId": "PC235129857G58ZX",
+///     "name": "Myntra Test", "productCatalogId": "PC235129857G58ZX",
 ///     "productConfigs": [
 ///       {
-///         "customAmountEnabled": false,
-///         "enkashDiscount": 0,
-///         "maxQuantity": 30,
-///         "mrp": 250,
-///         "productConfigId": "PCN155416196E3971",
-///         "sellRate": 250
+///         "customAmountEnabled": false, "enkashDiscount": 0, "maxQuantity": 30,
+///         "mrp": 250, "productConfigId": "PCN155416196E3971", "sellRate": 250
 ///       },
 ///       {
-///         "customAmountEnabled": false,
-///         "enkashDiscount": 0,
-///         "maxQuantity": 30,
-///         "mrp": 1000,
-///         "productConfigId": "PCN907270990HasdK26M",
+///         "customAmountEnabled": false, "enkashDiscount": 0, "maxQuantity": 30,
+///         "mrp": 1000, "productConfigId": "PCN907270990HasdK26M",
 ///         "sellRate": 1000
 ///       },
 ///       {
-///         "customAmountEnabled": false,
-///         "enkashDiscount": 0,
-///         "maxQuantity": 30,
-///         "mrp": 100,
-///         "productConfigId": "PCN724771408NCGasd",
-///         "sellRate": 100
+///         "customAmountEnabled": false, "enkashDiscount": 0, "maxQuantity": 30,
+///         "mrp": 100, "productConfigId": "PCN724771408NCGasd", "sellRate": 100
 ///       },
 ///       {
-///         "customAmountEnabled": false,
-///         "enkashDiscount": 0,
-///         "maxQuantity": 30,
-///         "mrp": 500,
-///         "productConfigId": "PCN5915678VIB1A121",
-///         "sellRate": 500
+///         "customAmountEnabled": false, "enkashDiscount": 0, "maxQuantity": 30,
+///         "mrp": 500, "productConfigId": "PCN5915678VIB1A121", "sellRate": 500
 ///       }
 ///     ],
-///     "termsAndCondition": "This is Sample Test Product",
-///     "totalAmount": 200,
-///     "totalQuantity": 2,
-///     "totalSavings": 0
+///     "termsAndCondition": "This is Sample Test Product", "totalAmount": 200,
+///     "totalQuantity": 2, "totalSavings": 0
 ///   }
 /// ]
 /// ```
@@ -2640,24 +2305,17 @@ pub mod add_to_cart {
 
         type Output = crate::RawJson;
 
-        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
-            send_request(client, request)
-        }
-
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let product = take(self.product, "product")?;
-            let product_catalog_id = take(self.product_catalog_id, "productCatalogId")?;
-            let items = take(self.items, "items")?;
             let body = crate::types::AddToCartRequest {
-                product_catalog_id,
-                items,
+                product_catalog_id: take(self.product_catalog_id, "productCatalogId")?,
+                items: take(self.items, "items")?,
                 extra: Default::default(),
             };
-            let body = Some(RequestBody::json(&body)?);
             let query = vec![("product", product)];
             let mut request = OperationRequest::of(&SPEC);
             request.query = query;
-            request.body = body;
+            request.body = Some(RequestBody::json(&body)?);
             Ok(request)
         }
     }
@@ -2673,13 +2331,9 @@ pub mod add_to_cart {
 ///
 /// Adds `quantity` of each product config (a denomination, keyed by its id) of one product catalog to the user's cart. Not resent once it may have reached the server: a resend could add the items twice.
 ///
-/// `POST /api/v0/cart` (operation `addToCart`).
+/// `POST /api/v0/cart` (operation `addToCart`). Retry class: [`NonIdempotent`](crate::request::RetryClass::NonIdempotent).
 ///
-/// Required before `.send()`: `.product(..)`, `.product_catalog_id(..)`, `.items(..)`.
-///
-/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-///
-/// Retry class: [`NonIdempotent`](crate::request::RetryClass::NonIdempotent).
+/// Required before `.send()`: `.product(..)`, `.product_catalog_id(..)`, `.items(..)`. [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// # Example request body
 ///
@@ -2746,24 +2400,17 @@ pub mod update_cart {
 
         type Output = Vec<crate::types::Cart>;
 
-        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
-            send_request(client, request)
-        }
-
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let product = take(self.product, "product")?;
-            let cart_id = take(self.cart_id, "cartId")?;
-            let items = take(self.items, "items")?;
             let body = crate::types::UpdateCartRequest {
-                cart_id,
-                items,
+                cart_id: take(self.cart_id, "cartId")?,
+                items: take(self.items, "items")?,
                 extra: Default::default(),
             };
-            let body = Some(RequestBody::json(&body)?);
             let query = vec![("product", product)];
             let mut request = OperationRequest::of(&SPEC);
             request.query = query;
-            request.body = body;
+            request.body = Some(RequestBody::json(&body)?);
             Ok(request)
         }
     }
@@ -2779,13 +2426,9 @@ pub mod update_cart {
 ///
 /// Sets the items (keyed by product config id) of cart `cartId` and returns the user's carts.
 ///
-/// `PATCH /api/v0/cart` (operation `updateCart`).
+/// `PATCH /api/v0/cart` (operation `updateCart`). Retry class: [`NonIdempotent`](crate::request::RetryClass::NonIdempotent).
 ///
-/// Required before `.send()`: `.product(..)`, `.cart_id(..)`, `.items(..)`.
-///
-/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-///
-/// Retry class: [`NonIdempotent`](crate::request::RetryClass::NonIdempotent).
+/// Required before `.send()`: `.product(..)`, `.cart_id(..)`, `.items(..)`. [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// # Example request body
 ///
@@ -2801,34 +2444,21 @@ pub mod update_cart {
 /// ```json
 /// [
 ///   {
-///     "ekUserId": "EK8IHN4B",
-///     "id": 2191,
+///     "ekUserId": "EK8IHN4B", "id": 2191,
 ///     "items": {
 ///       "PCN233451126S5CZC": {
-///         "enkashDiscount": 2,
-///         "mrp": 500,
-///         "productConfigId": "PCN233451126S5CZC",
-///         "quantity": 1,
-///         "savings": 10,
-///         "sellRate": 490,
-///         "total": 490
+///         "enkashDiscount": 2, "mrp": 500, "productConfigId": "PCN233451126S5CZC",
+///         "quantity": 1, "savings": 10, "sellRate": 490, "total": 490
 ///       },
 ///       "PCN751457389RC1ST": {
-///         "enkashDiscount": 2,
-///         "mrp": 100,
-///         "productConfigId": "PCN751457389RC1ST",
-///         "quantity": 2,
-///         "savings": 4,
-///         "sellRate": 98,
-///         "total": 196
+///         "enkashDiscount": 2, "mrp": 100, "productConfigId": "PCN751457389RC1ST",
+///         "quantity": 2, "savings": 4, "sellRate": 98, "total": 196
 ///       }
 ///     },
 ///     "logoUrl": "https://imagesbox.enkash.in/IMAGES/amazon_gift_card.png",
 ///     "name": "Aldo E-Gift Card - Generic",
-///     "productCatalogId": "PC7513531244A681",
-///     "totalAmount": 686,
-///     "totalQuantity": 3,
-///     "totalSavings": 14
+///     "productCatalogId": "PC7513531244A681", "totalAmount": 686,
+///     "totalQuantity": 3, "totalSavings": 14
 ///   }
 /// ]
 /// ```
@@ -2883,10 +2513,6 @@ pub mod get_product_configs {
 
         type Output = crate::types::ProductCatalog;
 
-        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
-            send_request(client, request)
-        }
-
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let product_catalog_id = take(self.product_catalog_id, "productCatalogId")?;
             let product_catalog_id = encode_path_segment(&product_catalog_id);
@@ -2903,11 +2529,9 @@ pub mod get_product_configs {
 ///
 /// Returns one product catalog (one per brand) with its denominations (`configResponses`: a product config id, MRP and sell rate each), images, terms and redemption steps.
 ///
-/// `GET /api/v0/partner/search-config/{productCatalogId}` (operation `getProductConfigs`).
+/// `GET /api/v0/partner/search-config/{productCatalogId}` (operation `getProductConfigs`). Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
 /// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`ProductCatalog`](crate::types::ProductCatalog); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-///
-/// Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
 /// # Example
 ///
@@ -2926,17 +2550,12 @@ pub mod get_product_configs {
 ///
 /// ```json
 /// {
-///   "aggregator": "REWARD_STORE",
-///   "brand": "Amazon Test",
+///   "aggregator": "REWARD_STORE", "brand": "Amazon Test",
 ///   "category": "E-Commerce",
 ///   "configResponses": [
 ///     {
-///       "customAmountEnabled": false,
-///       "enkashDiscount": 0.0,
-///       "maxQuantity": 5,
-///       "mrp": 100.0,
-///       "productConfigId": "PCN6028965437UHasd",
-///       "sellRate": 100.0
+///       "customAmountEnabled": false, "enkashDiscount": 0.0, "maxQuantity": 5,
+///       "mrp": 100.0, "productConfigId": "PCN6028965437UHasd", "sellRate": 100.0
 ///     }
 ///   ],
 ///   "description": "This is Sample Test Product",
@@ -2980,29 +2599,21 @@ pub mod create_order {
 
         type Output = crate::RawJson;
 
-        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
-            send_request(client, request)
-        }
-
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
-            let denomination = take(self.denomination, "denomination")?;
             let order_reference_id = take(self.order_reference_id, "orderReferenceId")?;
-            let product_catalog_id = take(self.product_catalog_id, "productCatalogId")?;
-            let quantity = take(self.quantity, "quantity")?;
             let idempotency_key = Some(IdempotencyKey {
                 field: "orderReferenceId",
                 value: order_reference_id.to_string(),
             });
             let body = crate::types::CreateOrderRequest {
-                denomination,
+                denomination: take(self.denomination, "denomination")?,
                 order_reference_id,
-                product_catalog_id,
-                quantity,
+                product_catalog_id: take(self.product_catalog_id, "productCatalogId")?,
+                quantity: take(self.quantity, "quantity")?,
                 extra: Default::default(),
             };
-            let body = Some(RequestBody::json(&body)?);
             let mut request = OperationRequest::of(&SPEC);
-            request.body = body;
+            request.body = Some(RequestBody::json(&body)?);
             request.idempotency_key = idempotency_key;
             Ok(request)
         }
@@ -3022,13 +2633,9 @@ pub mod create_order {
 ///
 /// Orders `quantity` vouchers of one denomination of a product catalog, under your own `orderReferenceId`. Fetch the vouchers with `fetchOrderDetails` and the same reference; that is also how to find out whether an order whose answer was lost was placed.
 ///
-/// `POST /api/v0/partner/create-order` (operation `createOrder`).
+/// `POST /api/v0/partner/create-order` (operation `createOrder`). Retry class: [`KeyedWrite`](crate::request::RetryClass::KeyedWrite), keyed by `orderReferenceId`: opt in with [`resend_keyed_write`](crate::operations::Builder::resend_keyed_write) only once the server is known to apply a repeated `orderReferenceId` once. An unknown outcome is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `orderReferenceId`.
 ///
-/// Required before `.send()`: `.denomination(..)`, `.order_reference_id(..)`, `.product_catalog_id(..)`, `.quantity(..)`.
-///
-/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-///
-/// Retry class: [`KeyedWrite`](crate::request::RetryClass::KeyedWrite), keyed by `orderReferenceId`: opt in with [`resend_keyed_write`](crate::operations::Builder::resend_keyed_write) only once the server is known to apply a repeated `orderReferenceId` once. An unknown outcome is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) naming your `orderReferenceId`.
+/// Required before `.send()`: `.denomination(..)`, `.order_reference_id(..)`, `.product_catalog_id(..)`, `.quantity(..)`. [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// # Example
 ///
@@ -3124,60 +2731,35 @@ pub mod search_orders {
 
         type Output = crate::RawJson;
 
-        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
-            send_request(client, request)
-        }
-
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
-            let Inputs {
-                aggregator,
-                aggregator_discount_from,
-                aggregator_discount_to,
-                aggregator_order_id,
-                aggregator_product_id,
-                amount_from,
-                amount_to,
-                brand,
-                category,
-                company_id,
-                created_on_from,
-                created_on_to,
-                direction,
-                ek_user_id,
-                email,
-                enkash_discount_from,
-                enkash_discount_to,
-                ..
-            } = self;
             let limit = take(self.limit, "limit")?;
             let offset = take(self.offset, "offset")?;
             let body = crate::types::OrderSearchRequest {
-                aggregator,
-                aggregator_discount_from,
-                aggregator_discount_to,
-                aggregator_order_id,
-                aggregator_product_id,
-                amount_from,
-                amount_to,
-                brand,
-                category,
-                company_id,
-                created_on_from,
-                created_on_to,
-                direction,
-                ek_user_id,
-                email,
-                enkash_discount_from,
-                enkash_discount_to,
+                aggregator: self.aggregator,
+                aggregator_discount_from: self.aggregator_discount_from,
+                aggregator_discount_to: self.aggregator_discount_to,
+                aggregator_order_id: self.aggregator_order_id,
+                aggregator_product_id: self.aggregator_product_id,
+                amount_from: self.amount_from,
+                amount_to: self.amount_to,
+                brand: self.brand,
+                category: self.category,
+                company_id: self.company_id,
+                created_on_from: self.created_on_from,
+                created_on_to: self.created_on_to,
+                direction: self.direction,
+                ek_user_id: self.ek_user_id,
+                email: self.email,
+                enkash_discount_from: self.enkash_discount_from,
+                enkash_discount_to: self.enkash_discount_to,
                 extra: Default::default(),
             };
-            let body = Some(RequestBody::json(&body)?);
             let query = vec![
                 ("limit", limit.to_string()), ("offset", offset.to_string())
             ];
             let mut request = OperationRequest::of(&SPEC);
             request.query = query;
-            request.body = body;
+            request.body = Some(RequestBody::json(&body)?);
             Ok(request)
         }
     }
@@ -3192,13 +2774,9 @@ pub mod search_orders {
 ///
 /// Returns one page (`limit` orders from `offset`) of the orders matching the filter in the body; every filter field is optional. `orders::OrderPages` walks all pages. A read: resent like one.
 ///
-/// `POST /api/v0/partner/search-order` (operation `searchOrders`).
+/// `POST /api/v0/partner/search-order` (operation `searchOrders`). Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
-/// Required before `.send()`: `.limit(..)`, `.offset(..)`.
-///
-/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-///
-/// Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
+/// Required before `.send()`: `.limit(..)`, `.offset(..)`. [`.send()`](crate::operations::Builder::send) returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// # Example
 ///
@@ -3353,10 +2931,6 @@ pub mod fetch_order_details {
 
         type Output = crate::types::OrderDetails;
 
-        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
-            send_request(client, request)
-        }
-
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let order_reference_id = take(self.order_reference_id, "orderReferenceId")?;
             let order_reference_id = encode_path_segment(&order_reference_id);
@@ -3373,11 +2947,9 @@ pub mod fetch_order_details {
 ///
 /// Returns the order placed under your `orderReferenceId`: its payment and order status, amounts and the vouchers (card number, PIN, expiry). The voucher number and PIN are secrets: they are masked in `Debug` output and logs.
 ///
-/// `GET /api/v0/partner/fetch-order-details/{orderReferenceId}` (operation `fetchOrderDetails`).
+/// `GET /api/v0/partner/fetch-order-details/{orderReferenceId}` (operation `fetchOrderDetails`). Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
 /// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`OrderDetails`](crate::types::OrderDetails); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-///
-/// Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
 /// # Example
 ///
@@ -3396,23 +2968,16 @@ pub mod fetch_order_details {
 ///
 /// ```json
 /// {
-///   "orderAmount": 4500.0,
-///   "orderId": "12345",
-///   "orderStatus": "SUCCESS",
-///   "paidAmount": 4500.0,
-///   "partnerOrderReferenceId": "REF123456789",
-///   "paymentStatus": "SUCCESS",
-///   "totalAmount": 5000.0,
-///   "totalQuantity": 10,
+///   "orderAmount": 4500.0, "orderId": "12345", "orderStatus": "SUCCESS",
+///   "paidAmount": 4500.0, "partnerOrderReferenceId": "REF123456789",
+///   "paymentStatus": "SUCCESS", "totalAmount": 5000.0, "totalQuantity": 10,
 ///   "voucherDetailsList": [
 ///     {
-///       "cardNumber": "1234567890123456",
-///       "expiryDate": "2025-12-31T23:59:59",
+///       "cardNumber": "1234567890123456", "expiryDate": "2025-12-31T23:59:59",
 ///       "pin": "1234"
 ///     },
 ///     {
-///       "cardNumber": "6543210987654321",
-///       "expiryDate": "2026-06-30T23:59:59",
+///       "cardNumber": "6543210987654321", "expiryDate": "2026-06-30T23:59:59",
 ///       "pin": "5678"
 ///     }
 ///   ]
@@ -3446,19 +3011,13 @@ pub mod fetch_order_details_legacy {
 
         type Output = crate::types::OrderDetails;
 
-        fn send(client: Client, request: OperationRequest) -> SendFuture<Self::Output> {
-            send_request(client, request)
-        }
-
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
-            let order_id = take(self.order_id, "orderId")?;
             let body = crate::types::OrderDetailsRequest {
-                order_id,
+                order_id: take(self.order_id, "orderId")?,
                 extra: Default::default(),
             };
-            let body = Some(RequestBody::json(&body)?);
             let mut request = OperationRequest::of(&SPEC);
-            request.body = body;
+            request.body = Some(RequestBody::json(&body)?);
             Ok(request)
         }
     }
@@ -3472,13 +3031,9 @@ pub mod fetch_order_details_legacy {
 ///
 /// The older version of `fetchOrderDetails`: the order reference goes in the body as `orderId`. Prefer `fetchOrderDetails`. A read: resent like one.
 ///
-/// `POST /api/v0/order/orderDetails` (operation `fetchOrderDetailsLegacy`).
+/// `POST /api/v0/order/orderDetails` (operation `fetchOrderDetailsLegacy`). Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
 ///
-/// Required before `.send()`: `.order_id(..)`.
-///
-/// [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`OrderDetails`](crate::types::OrderDetails); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
-///
-/// Retry class: [`Idempotent`](crate::request::RetryClass::Idempotent).
+/// Required before `.send()`: `.order_id(..)`. [`.send()`](crate::operations::Builder::send) returns the envelope's payload, [`OrderDetails`](crate::types::OrderDetails); a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.
 ///
 /// # Example
 ///
@@ -3498,23 +3053,16 @@ pub mod fetch_order_details_legacy {
 ///
 /// ```json
 /// {
-///   "orderAmount": 4500.0,
-///   "orderId": "12345",
-///   "orderStatus": "SUCCESS",
-///   "paidAmount": 4500.0,
-///   "partnerOrderReferenceId": "REF123456789",
-///   "paymentStatus": "SUCCESS",
-///   "totalAmount": 5000.0,
-///   "totalQuantity": 10,
+///   "orderAmount": 4500.0, "orderId": "12345", "orderStatus": "SUCCESS",
+///   "paidAmount": 4500.0, "partnerOrderReferenceId": "REF123456789",
+///   "paymentStatus": "SUCCESS", "totalAmount": 5000.0, "totalQuantity": 10,
 ///   "voucherDetailsList": [
 ///     {
-///       "cardNumber": "1234567890123456",
-///       "expiryDate": "2025-12-31T23:59:59",
+///       "cardNumber": "1234567890123456", "expiryDate": "2025-12-31T23:59:59",
 ///       "pin": "1234"
 ///     },
 ///     {
-///       "cardNumber": "6543210987654321",
-///       "expiryDate": "2026-06-30T23:59:59",
+///       "cardNumber": "6543210987654321", "expiryDate": "2026-06-30T23:59:59",
 ///       "pin": "5678"
 ///     }
 ///   ]

@@ -92,7 +92,6 @@ const RESERVED_BUILDER_FNS: &[&str] = &[
     "encode_path_segment",
     "push_present",
     "push_object",
-    "send_request",
     "builder",
     "send",
     "send_with_response",
@@ -109,6 +108,7 @@ const RESERVED_BUILDER_FNS: &[&str] = &[
     "query",
     "headers",
     "body",
+    "parts",
     "typestate",
     "into_state",
 ];
