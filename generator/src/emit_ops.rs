@@ -56,7 +56,8 @@ pub fn operations_file(api: &Api) -> TokenStream {
         .operations
         .iter()
         .any(|op| op.response.media == AnswerMedia::Negotiated);
-    let builder_type = (!ops.is_empty()).then(|| builder_type(with_typestate, negotiated));
+    let keyed = api.operations.iter().any(keyed_write);
+    let builder_type = (!ops.is_empty()).then(|| builder_type(with_typestate, negotiated, keyed));
     let envelopes = api.envelopes.iter().map(envelope_const);
     let envelope_use = (!api.envelopes.is_empty()).then(|| {
         quote!(
@@ -115,7 +116,7 @@ fn envelope_const(envelope: &SharedEnvelope) -> TokenStream {
 
 /// `Builder<I, S>`: the half of every operation's request builder that is the same for all,
 /// over an operation's `Inputs` `I` and typestate `S`. The same text for every spec.
-fn builder_type(with_typestate: bool, negotiated: bool) -> TokenStream {
+fn builder_type(with_typestate: bool, negotiated: bool, keyed: bool) -> TokenStream {
     let into_state = with_typestate.then(|| {
         quote! {
             /// The same builder in state `T`: what a required input's setter returns.
@@ -129,7 +130,7 @@ fn builder_type(with_typestate: bool, negotiated: bool) -> TokenStream {
             }
         }
     });
-    let sending = builder_sending(negotiated);
+    let sending = builder_sending(negotiated, keyed);
     quote! {
         /// A request builder: an operation's inputs `I`, its typestate `S` (which required
         /// inputs are set) and the per-call options.
@@ -182,9 +183,15 @@ fn builder_type(with_typestate: bool, negotiated: bool) -> TokenStream {
     }
 }
 
-/// What `Builder` does once its inputs are set: the keyed-write opt-in, `send()` and
+/// Whether a caller may opt in to resending this operation: a write keyed by an input.
+fn keyed_write(op: &Operation) -> bool {
+    op.idempotency_key.is_some() && op.retry == RetryKind::KeyedWrite
+}
+
+/// What `Builder` does once its inputs are set: the keyed-write opt-in (when an operation
+/// is a keyed write), the answer's media type (when one is negotiated), `send()` and
 /// `send_with_response()`, and `Debug`.
-fn builder_sending(negotiated: bool) -> TokenStream {
+fn builder_sending(negotiated: bool, keyed: bool) -> TokenStream {
     let accept = negotiated.then(|| {
         quote! {
             impl<I: ::enkash_rewards_runtime::builder::NegotiatedAnswer, S> Builder<I, S> {
@@ -197,23 +204,28 @@ fn builder_sending(negotiated: bool) -> TokenStream {
             }
         }
     });
+    let resend = keyed.then(|| {
+        quote! {
+            impl<I: ::enkash_rewards_runtime::builder::KeyedWrite, S> Builder<I, S> {
+                /// Whether this call may be resent after a timeout, a broken connection or a
+                /// 429/502/503/504, overriding
+                /// [`ClientBuilder::resend_keyed_writes`](crate::ClientBuilder::resend_keyed_writes)
+                /// (default `false`).
+                ///
+                /// Opt in only once the API provider has confirmed that a resent request with the
+                /// same key (the operation's documentation names it) is applied once. Otherwise
+                /// a resend can apply this write twice.
+                pub fn resend_keyed_write(mut self, resend: bool) -> Self {
+                    self.options.resend_keyed_write = Some(resend);
+                    self
+                }
+            }
+        }
+    });
     quote! {
         #accept
 
-        impl<I: ::enkash_rewards_runtime::builder::KeyedWrite, S> Builder<I, S> {
-            /// Whether this call may be resent after a timeout, a broken connection or a
-            /// 429/502/503/504, overriding
-            /// [`ClientBuilder::resend_keyed_writes`](crate::ClientBuilder::resend_keyed_writes)
-            /// (default `false`).
-            ///
-            /// Opt in only once the API provider has confirmed that a resent request with the
-            /// same key (the operation's documentation names it) is applied once. Otherwise
-            /// a resend can apply this write twice.
-            pub fn resend_keyed_write(mut self, resend: bool) -> Self {
-                self.options.resend_keyed_write = Some(resend);
-                self
-            }
-        }
+        #resend
 
         // The bound is on the methods, not the impl, so a missing input is reported through
         // `Required`'s message naming it, rather than as "method not found".
@@ -442,8 +454,7 @@ fn op_module(plan: &Plan<'_>, api: &Api) -> TokenStream {
         quote!(pub(crate) #name: Option<#ty>,)
     });
     let request = into_request(plan, api);
-    let keyed = (op.idempotency_key.is_some() && op.retry == RetryKind::KeyedWrite)
-        .then(|| quote!(impl KeyedWrite for Inputs {}));
+    let keyed = keyed_write(op).then(|| quote!(impl KeyedWrite for Inputs {}));
     let negotiated = (op.response.media == AnswerMedia::Negotiated)
         .then(|| quote!(impl NegotiatedAnswer for Inputs {}));
     let typestate = typestate(&states);
