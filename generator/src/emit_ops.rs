@@ -1,7 +1,7 @@
 //! Operation emission: a `Client` method and a typestate request builder per operation,
 //! in `generated/operations.rs`.
 //!
-//! What every builder shares is emitted once, at the top of the file ([`builder_type`]:
+//! What every builder shares is emitted once, at the top of the file (`builder_type`:
 //! `Builder`, with the per-call options, `send()`, `send_with_response()` and `Debug`; it
 //! lives in the generated crate because each operation adds its setters to it as inherent
 //! methods, which only the crate defining a type may do). Per operation this emits only

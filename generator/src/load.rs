@@ -4,7 +4,7 @@
 //! pointer, found with `serde_path_to_error`, rather than as serde's bare message. What
 //! OpenAPI tooling at large reads although OpenAPI does not allow it (a `null` where a
 //! list is meant, integers beyond 64 bits) is read the same way, with a warning at its
-//! place ([`tolerate`]).
+//! place (the `tolerate` module).
 
 mod tolerate;
 
@@ -14,7 +14,8 @@ use serde::Deserialize as _;
 use crate::diagnostics::{Diagnostics, Kind, Pointer};
 
 /// Parses `text` (YAML or JSON) as an OpenAPI 3.0.x document; with it, a warning for each
-/// thing read as other tools read it although OpenAPI does not allow it ([`tolerate`]).
+/// thing read as other tools read it although OpenAPI does not allow it (see the
+/// `tolerate` module).
 pub fn parse(text: &str) -> Result<(OpenAPI, Diagnostics), Diagnostics> {
     if text.trim_start().starts_with('{') {
         parse_json(text)
