@@ -14,7 +14,7 @@ use std::task::{Context, Poll};
 
 use serde::de::DeserializeOwned;
 
-use crate::client::{Client, Exchanged};
+use crate::client::{Client, Exchange, Exchanged};
 use crate::error::Error;
 use crate::request::{OperationRequest, Response};
 
@@ -37,7 +37,7 @@ pub trait OperationInputs: fmt::Debug {
 /// be spawned.
 #[must_use = "a call does nothing until awaited"]
 pub struct SendFuture<T> {
-    exchange: Pin<Box<dyn Future<Output = Result<Exchanged, Error>> + Send>>,
+    exchange: Exchange,
     payload: PhantomData<fn() -> T>,
 }
 
@@ -67,7 +67,7 @@ pub fn send_request<T: DeserializeOwned>(
     request: OperationRequest,
 ) -> SendFuture<T> {
     SendFuture {
-        exchange: Box::pin(client.exchange_owned(request)),
+        exchange: client.exchange(request),
         payload: PhantomData,
     }
 }

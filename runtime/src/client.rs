@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -82,15 +83,22 @@ impl Client {
         &self,
         request: OperationRequest,
     ) -> Result<Response<T>, Error> {
-        self.clone().exchange_owned(request).await?.decode()
+        self.clone().exchange(request).await?.decode()
     }
 
     /// The part of [`execute`](Self::execute) that does not depend on the payload's type,
-    /// compiled once rather than once per operation, in the call's tracing span.
-    ///
-    /// The request is checked and encoded before the future is made, so the future holds
-    /// the prepared request only (it is boxed for every call, and moved once).
-    pub(crate) fn exchange_owned(
+    /// in the call's tracing span, as one boxed future. Boxed here, in a function that is
+    /// not generic: the whole pipeline (auth, token refresh, retries, transport) compiles
+    /// once, with this crate, and a crate that sends only calls it. Boxed where a generic
+    /// caller is instantiated instead, every crate sending a request would compile it again.
+    pub(crate) fn exchange(self, request: OperationRequest) -> Exchange {
+        Box::pin(self.exchange_owned(request))
+    }
+
+    /// The future [`exchange`](Self::exchange) boxes. The request is checked and encoded
+    /// before the future is made, so the future holds the prepared request only (moved
+    /// once).
+    fn exchange_owned(
         self,
         request: OperationRequest,
     ) -> impl Future<Output = Result<Exchanged, Error>> + Send + 'static {
@@ -113,6 +121,9 @@ impl Client {
         }
     }
 }
+
+/// A call in flight, up to its answer, not yet decoded: what [`Client::exchange`] returns.
+pub(crate) type Exchange = Pin<Box<dyn Future<Output = Result<Exchanged, Error>> + Send>>;
 
 /// A call's answer (or why there is none), not yet decoded.
 pub(crate) struct Exchanged {
