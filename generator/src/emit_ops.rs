@@ -548,9 +548,10 @@ fn builder(plan: &Plan<'_>, api: &Api) -> TokenStream {
 fn builder_doc(plan: &Plan<'_>, api: &Api) -> TokenStream {
     let op = plan.op;
     let mut parts = Vec::new();
-    parts.push(crate::emit::sanitize_markdown(
-        op.summary.as_deref().unwrap_or(&op.id),
-    ));
+    // Without a summary the route paragraph, which names the operation, comes first.
+    if let Some(summary) = &op.summary {
+        parts.push(crate::emit::sanitize_markdown(summary));
+    }
     if let Some(d) = &op.description {
         parts.push(crate::emit::sanitize_markdown(d));
     }
@@ -898,9 +899,10 @@ fn moved_inputs(plan: &Plan<'_>) -> (Option<TokenStream>, Vec<TokenStream>) {
     (plain, unwraps)
 }
 
-/// The operation's `OperationSpec`: `OperationSpec::new` with its id, method and path
-/// template, then what differs from its defaults: security, retry class, outcome lookup,
-/// envelope and answer format.
+/// The operation's `OperationSpec`: the runtime's constructor for its method
+/// (`OperationSpec::get`, or `OperationSpec::new` naming a method without one) with its id
+/// and path template, then what differs from its defaults: security, retry class, outcome
+/// lookup, envelope and answer format.
 fn operation_spec(op: &Operation, api: &Api) -> TokenStream {
     let id = &op.id;
     let method = format_ident!("{}", op.method.to_uppercase());
@@ -944,7 +946,15 @@ fn operation_spec(op: &Operation, api: &Api) -> TokenStream {
     if let Some(answer) = answer {
         calls.push(quote!(.answer(AnswerFormat::#answer)));
     }
-    quote!(OperationSpec::new(#id, Method::#method, #template) #(#calls)*)
+    // The runtime's constructor named after the method, where it has one.
+    let start = match op.method.as_str() {
+        "get" | "post" | "put" | "patch" | "delete" => {
+            let constructor = format_ident!("{}", op.method);
+            quote!(OperationSpec::#constructor(#id, #template))
+        }
+        _ => quote!(OperationSpec::new(#id, Method::#method, #template)),
+    };
+    quote!(#start #(#calls)*)
 }
 
 /// The request body: the statements that build it (none, or `let body = …;`) and the

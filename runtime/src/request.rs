@@ -151,6 +151,31 @@ impl OperationSpec {
         }
     }
 
+    /// [`new`](Self::new) with [`Method::GET`].
+    pub const fn get(id: &'static str, path_template: &'static str) -> Self {
+        Self::new(id, Method::GET, path_template)
+    }
+
+    /// [`new`](Self::new) with [`Method::POST`].
+    pub const fn post(id: &'static str, path_template: &'static str) -> Self {
+        Self::new(id, Method::POST, path_template)
+    }
+
+    /// [`new`](Self::new) with [`Method::PUT`].
+    pub const fn put(id: &'static str, path_template: &'static str) -> Self {
+        Self::new(id, Method::PUT, path_template)
+    }
+
+    /// [`new`](Self::new) with [`Method::PATCH`].
+    pub const fn patch(id: &'static str, path_template: &'static str) -> Self {
+        Self::new(id, Method::PATCH, path_template)
+    }
+
+    /// [`new`](Self::new) with [`Method::DELETE`].
+    pub const fn delete(id: &'static str, path_template: &'static str) -> Self {
+        Self::new(id, Method::DELETE, path_template)
+    }
+
     /// Applies every scheme of `security`.
     pub const fn security(mut self, security: &'static [Security]) -> Self {
         self.security = security;

@@ -290,9 +290,8 @@ pub mod create_access_token {
     }
 
     /// What every call of [`CreateAccessToken`](super::CreateAccessToken) shares: method, path template and how it is sent and answered.
-    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+    pub(crate) static SPEC: OperationSpec = OperationSpec::post(
             "createAccessToken",
-            Method::POST,
             "/oauth/token",
         )
         .security(&[Security::Basic])
@@ -417,9 +416,8 @@ pub mod create_coin_event {
     }
 
     /// What every call of [`CreateCoinEvent`](super::CreateCoinEvent) shares: method, path template and how it is sent and answered.
-    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+    pub(crate) static SPEC: OperationSpec = OperationSpec::post(
             "createCoinEvent",
-            Method::POST,
             "/api/v0/enkash-coins/create-coins-config",
         )
         .security(&[Security::Bearer])
@@ -537,9 +535,8 @@ pub mod allocate_coins {
     }
 
     /// What every call of [`AllocateCoins`](super::AllocateCoins) shares: method, path template and how it is sent and answered.
-    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+    pub(crate) static SPEC: OperationSpec = OperationSpec::post(
             "allocateCoins",
-            Method::POST,
             "/api/v0/enkash-coins/allocate-coin",
         )
         .security(&[Security::Bearer])
@@ -657,9 +654,8 @@ pub mod get_coin_event {
     }
 
     /// What every call of [`GetCoinEvent`](super::GetCoinEvent) shares: method, path template and how it is sent and answered.
-    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+    pub(crate) static SPEC: OperationSpec = OperationSpec::get(
             "getCoinEvent",
-            Method::GET,
             "/api/v0/enkash-coins/{coinConfigId}",
         )
         .security(&[Security::Bearer])
@@ -718,9 +714,8 @@ pub mod update_coin_event {
     }
 
     /// What every call of [`UpdateCoinEvent`](super::UpdateCoinEvent) shares: method, path template and how it is sent and answered.
-    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+    pub(crate) static SPEC: OperationSpec = OperationSpec::patch(
             "updateCoinEvent",
-            Method::PATCH,
             "/api/v0/enkash-coins/{coinConfigId}",
         )
         .security(&[Security::Bearer])
@@ -823,9 +818,8 @@ pub mod get_coin_balance {
     }
 
     /// What every call of [`GetCoinBalance`](super::GetCoinBalance) shares: method, path template and how it is sent and answered.
-    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+    pub(crate) static SPEC: OperationSpec = OperationSpec::get(
             "getCoinBalance",
-            Method::GET,
             "/api/v0/coins/balance",
         )
         .security(&[Security::Bearer])
@@ -911,9 +905,8 @@ pub mod create_and_allocate_points {
     }
 
     /// What every call of [`CreateAndAllocatePoints`](super::CreateAndAllocatePoints) shares: method, path template and how it is sent and answered.
-    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+    pub(crate) static SPEC: OperationSpec = OperationSpec::post(
             "createAndAllocatePoints",
-            Method::POST,
             "/api/v0/partner/enKashCard/create-allocate-points",
         )
         .security(&[Security::Bearer, Security::ApiKeyHeader("partnerId")])
@@ -1183,9 +1176,8 @@ pub mod create_card {
     }
 
     /// What every call of [`CreateCard`](super::CreateCard) shares: method, path template and how it is sent and answered.
-    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+    pub(crate) static SPEC: OperationSpec = OperationSpec::post(
             "createCard",
-            Method::POST,
             "/api/v0/partner/enKashCard",
         )
         .security(&[Security::Bearer, Security::ApiKeyHeader("partnerId")])
@@ -1505,9 +1497,8 @@ pub mod create_sso_token {
     }
 
     /// What every call of [`CreateSsoToken`](super::CreateSsoToken) shares: method, path template and how it is sent and answered.
-    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+    pub(crate) static SPEC: OperationSpec = OperationSpec::post(
             "createSsoToken",
-            Method::POST,
             "/api/v0/partner/enKashCard/sso-token",
         )
         .security(&[Security::Bearer, Security::ApiKeyHeader("partnerId")])
@@ -1611,9 +1602,8 @@ pub mod bulk_create_and_allocate_points {
     }
 
     /// What every call of [`BulkCreateAndAllocatePoints`](super::BulkCreateAndAllocatePoints) shares: method, path template and how it is sent and answered.
-    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+    pub(crate) static SPEC: OperationSpec = OperationSpec::post(
             "bulkCreateAndAllocatePoints",
-            Method::POST,
             "/api/v0/partner/enKashCard/bulk-create-allocate-points-json",
         )
         .security(&[Security::Bearer, Security::ApiKeyHeader("partnerId")])
@@ -1740,9 +1730,8 @@ pub mod get_reward_account_details {
     }
 
     /// What every call of [`GetRewardAccountDetails`](super::GetRewardAccountDetails) shares: method, path template and how it is sent and answered.
-    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+    pub(crate) static SPEC: OperationSpec = OperationSpec::post(
             "getRewardAccountDetails",
-            Method::POST,
             "/api/v0/partner/enKashCard/cardAccount/get",
         )
         .security(&[Security::Bearer, Security::ApiKeyHeader("partnerId")])
@@ -1849,9 +1838,8 @@ pub mod search_reward_cards {
     }
 
     /// What every call of [`SearchRewardCards`](super::SearchRewardCards) shares: method, path template and how it is sent and answered.
-    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+    pub(crate) static SPEC: OperationSpec = OperationSpec::post(
             "searchRewardCards",
-            Method::POST,
             "/api/v0/partner/enKashCard/search",
         )
         .security(&[Security::Bearer, Security::ApiKeyHeader("partnerId")])
@@ -1978,9 +1966,8 @@ pub mod get_transaction_details {
     }
 
     /// What every call of [`GetTransactionDetails`](super::GetTransactionDetails) shares: method, path template and how it is sent and answered.
-    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+    pub(crate) static SPEC: OperationSpec = OperationSpec::post(
             "getTransactionDetails",
-            Method::POST,
             "/api/v0/partner/enKashCard/transaction/all",
         )
         .security(&[Security::Bearer, Security::ApiKeyHeader("partnerId")])
@@ -2180,11 +2167,7 @@ pub mod get_cart {
     }
 
     /// What every call of [`GetCart`](super::GetCart) shares: method, path template and how it is sent and answered.
-    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
-            "getCart",
-            Method::GET,
-            "/api/v0/cart",
-        )
+    pub(crate) static SPEC: OperationSpec = OperationSpec::get("getCart", "/api/v0/cart")
         .security(&[Security::Bearer])
         .retry(RetryClass::Idempotent)
         .envelope(super::COINS_ENVELOPE);
@@ -2292,9 +2275,8 @@ pub mod add_to_cart {
     }
 
     /// What every call of [`AddToCart`](super::AddToCart) shares: method, path template and how it is sent and answered.
-    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+    pub(crate) static SPEC: OperationSpec = OperationSpec::post(
             "addToCart",
-            Method::POST,
             "/api/v0/cart",
         )
         .security(&[Security::Bearer])
@@ -2387,9 +2369,8 @@ pub mod update_cart {
     }
 
     /// What every call of [`UpdateCart`](super::UpdateCart) shares: method, path template and how it is sent and answered.
-    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+    pub(crate) static SPEC: OperationSpec = OperationSpec::patch(
             "updateCart",
-            Method::PATCH,
             "/api/v0/cart",
         )
         .security(&[Security::Bearer])
@@ -2499,9 +2480,8 @@ pub mod get_product_configs {
     }
 
     /// What every call of [`GetProductConfigs`](super::GetProductConfigs) shares: method, path template and how it is sent and answered.
-    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+    pub(crate) static SPEC: OperationSpec = OperationSpec::get(
             "getProductConfigs",
-            Method::GET,
             "/api/v0/partner/search-config/{productCatalogId}",
         )
         .security(&[Security::Bearer])
@@ -2584,9 +2564,8 @@ pub mod create_order {
     }
 
     /// What every call of [`CreateOrder`](super::CreateOrder) shares: method, path template and how it is sent and answered.
-    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+    pub(crate) static SPEC: OperationSpec = OperationSpec::post(
             "createOrder",
-            Method::POST,
             "/api/v0/partner/create-order",
         )
         .security(&[Security::Bearer])
@@ -2717,9 +2696,8 @@ pub mod search_orders {
     }
 
     /// What every call of [`SearchOrders`](super::SearchOrders) shares: method, path template and how it is sent and answered.
-    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+    pub(crate) static SPEC: OperationSpec = OperationSpec::post(
             "searchOrders",
-            Method::POST,
             "/api/v0/partner/search-order",
         )
         .security(&[Security::Bearer])
@@ -2917,9 +2895,8 @@ pub mod fetch_order_details {
     }
 
     /// What every call of [`FetchOrderDetails`](super::FetchOrderDetails) shares: method, path template and how it is sent and answered.
-    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+    pub(crate) static SPEC: OperationSpec = OperationSpec::get(
             "fetchOrderDetails",
-            Method::GET,
             "/api/v0/partner/fetch-order-details/{orderReferenceId}",
         )
         .security(&[Security::Bearer])
@@ -2997,9 +2974,8 @@ pub mod fetch_order_details_legacy {
     }
 
     /// What every call of [`FetchOrderDetailsLegacy`](super::FetchOrderDetailsLegacy) shares: method, path template and how it is sent and answered.
-    pub(crate) static SPEC: OperationSpec = OperationSpec::new(
+    pub(crate) static SPEC: OperationSpec = OperationSpec::post(
             "fetchOrderDetailsLegacy",
-            Method::POST,
             "/api/v0/order/orderDetails",
         )
         .security(&[Security::Bearer])
