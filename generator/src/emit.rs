@@ -38,13 +38,39 @@ impl Share {
     pub const WHOLE: Share = Share { index: 0, of: 1 };
 }
 
+/// What an emitter gives for a file, in order: code to format, or text that is already
+/// formatted (one item, the same for every spec).
+pub enum Piece {
+    Code(TokenStream),
+    Formatted(&'static str),
+}
+
+/// One item of a file, before formatting.
+enum Item {
+    Code(TokenStream),
+    Formatted(&'static str),
+}
+
 /// The items of `tokens` in `share`, each formatted, with its index in the file.
 pub fn format_share(tokens: TokenStream, share: Share) -> Result<Vec<(usize, String)>, String> {
-    split_items(tokens)
+    format_pieces(vec![Piece::Code(tokens)], share)
+}
+
+/// The items of `pieces` in `share`, each formatted (or as it is, when it already is),
+/// with its index in the file.
+pub fn format_pieces(pieces: Vec<Piece>, share: Share) -> Result<Vec<(usize, String)>, String> {
+    pieces
         .into_iter()
+        .flat_map(|piece| match piece {
+            Piece::Code(tokens) => split_items(tokens).into_iter().map(Item::Code).collect(),
+            Piece::Formatted(text) => vec![Item::Formatted(text)],
+        })
         .enumerate()
         .filter(|(i, _)| i % share.of.max(1) == share.index)
-        .map(|(i, item)| format_item(item).map(|text| (i, text)))
+        .map(|(i, item)| match item {
+            Item::Code(tokens) => format_item(tokens).map(|text| (i, text)),
+            Item::Formatted(text) => Ok((i, text.to_owned())),
+        })
         .collect()
 }
 
@@ -663,10 +689,16 @@ mod tests {
         let spec = include_str!("../../spec/enkash-rewards.yaml");
         let api = crate::model(spec).expect("our spec lowers");
         // (`types.rs` holds table macros, which are printed by hand: see `table_macros_*`.)
-        let files = [
-            crate::emit_ops::operations_file(&api),
-            crate::emit_testing::testing_file(&api),
-        ];
+        // (The builder's pieces that come formatted are checked in `emit_builder`.)
+        let operations = crate::emit_ops::operations_file(&api)
+            .into_iter()
+            .filter_map(|piece| match piece {
+                Piece::Code(tokens) => Some(tokens),
+                Piece::Formatted(_) => None,
+            });
+        let files: Vec<TokenStream> = operations
+            .chain([crate::emit_testing::testing_file(&api)])
+            .collect();
         let sample = quote! {
             #![doc = " Inner."]
             use a::b;

@@ -23,7 +23,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::emit::{doc_lines, example_section, ident, rust_type, sections};
+use crate::emit::{Piece, doc_lines, example_section, ident, rust_type, sections};
 use crate::emit_types::Optionality;
 use crate::model::InputKind as Where;
 use crate::model::{
@@ -45,7 +45,7 @@ fn prelude() -> TokenStream {
     )
 }
 
-pub fn operations_file(api: &Api) -> TokenStream {
+pub fn operations_file(api: &Api) -> Vec<Piece> {
     let ops: Vec<Plan<'_>> = api.operations.iter().map(|op| Plan::new(op, api)).collect();
     let client_fns = ops.iter().map(client_fn);
     let builders = ops.iter().map(|p| builder(p, api));
@@ -57,7 +57,11 @@ pub fn operations_file(api: &Api) -> TokenStream {
         .iter()
         .any(|op| op.response.media == AnswerMedia::Negotiated);
     let keyed = api.operations.iter().any(keyed_write);
-    let builder_type = (!ops.is_empty()).then(|| builder_type(with_typestate, negotiated, keyed));
+    let builder_type = if ops.is_empty() {
+        Vec::new()
+    } else {
+        builder_type(with_typestate, negotiated, keyed)
+    };
     let envelopes = api.envelopes.iter().map(envelope_const);
     let envelope_use = (!api.envelopes.is_empty()).then(|| {
         quote!(
@@ -69,7 +73,7 @@ pub fn operations_file(api: &Api) -> TokenStream {
             use enkash_rewards_runtime::request::typestate::{Fill, Filled};
         )
     });
-    quote! {
+    let head = quote! {
         //! One request builder per operation, and the `Client` methods that start them.
         //!
         //! Required inputs are checked at compile time: `send()` exists only once every
@@ -83,11 +87,11 @@ pub fn operations_file(api: &Api) -> TokenStream {
         }
 
         #(#envelopes)*
-
-        #builder_type
-
-        #(#builders)*
-    }
+    };
+    let mut pieces = vec![Piece::Code(head)];
+    pieces.extend(builder_type);
+    pieces.push(Piece::Code(quote!(#(#builders)*)));
+    pieces
 }
 
 /// The constant that the operations whose answers share an envelope shape refer to.
@@ -115,159 +119,30 @@ fn envelope_const(envelope: &SharedEnvelope) -> TokenStream {
 }
 
 /// `Builder<I, S>`: the half of every operation's request builder that is the same for all,
-/// over an operation's `Inputs` `I` and typestate `S`. The same text for every spec.
-fn builder_type(with_typestate: bool, negotiated: bool, keyed: bool) -> TokenStream {
-    let into_state = with_typestate.then(|| {
-        quote! {
-            /// The same builder in state `T`: what a required input's setter returns.
-            fn into_state<T>(self) -> Builder<I, T> {
-                Builder {
-                    client: self.client,
-                    options: self.options,
-                    inputs: self.inputs,
-                    state: ::std::marker::PhantomData,
-                }
-            }
-        }
-    });
-    let sending = builder_sending(negotiated, keyed);
-    quote! {
-        /// A request builder: an operation's inputs `I`, its typestate `S` (which required
-        /// inputs are set) and the per-call options.
-        ///
-        /// You meet it under each operation's name, started by the [`Client`](crate::Client)
-        /// method of the same name; the setters of that operation's inputs are listed there.
-        /// `send()` exists only once every required input is set.
-        #[must_use = "a request builder does nothing until `.send()` is awaited"]
-        pub struct Builder<I, S = ()> {
-            client: ::enkash_rewards_runtime::Client,
-            options: ::enkash_rewards_runtime::request::RequestOptions,
-            inputs: I,
-            state: ::std::marker::PhantomData<fn() -> S>,
-        }
-
-        impl<I, S> Builder<I, S> {
-            fn new(client: &crate::Client, inputs: I) -> Self {
-                Self {
-                    client: client.clone().into(),
-                    options: Default::default(),
-                    inputs,
-                    state: ::std::marker::PhantomData,
-                }
-            }
-
-            #into_state
-
-            /// Sets the total time the whole call may take (waiting for a token, every
-            /// attempt and the waits between them), overriding the client's operation
-            /// timeout.
-            pub fn operation_timeout(mut self, operation_timeout: ::std::time::Duration) -> Self {
-                self.options.operation_timeout = Some(operation_timeout);
-                self
-            }
-
-            /// Sets the total time one attempt may take, overriding the client's timeout.
-            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.options.timeout = Some(timeout);
-                self
-            }
-
-            /// Overrides the client's retry budget for this call; `0` disables retries.
-            pub fn max_retries(mut self, max_retries: u32) -> Self {
-                self.options.max_retries = Some(max_retries);
-                self
-            }
-        }
-
-        #sending
-    }
+/// over an operation's `Inputs` `I` and typestate `S`, already formatted
+/// ([`emit_builder`](crate::emit_builder)): the pieces a spec needs, in order. The state
+/// change only with typestate, `accept()` only with a negotiated answer, the keyed-write
+/// opt-in only with a keyed write.
+fn builder_type(with_typestate: bool, negotiated: bool, keyed: bool) -> Vec<Piece> {
+    use crate::emit_builder::{ACCEPT, DEBUG, INTO_STATE, OPTIONS, RESEND, SEND, STRUCT};
+    [
+        (true, STRUCT),
+        (true, OPTIONS),
+        (with_typestate, INTO_STATE),
+        (negotiated, ACCEPT),
+        (keyed, RESEND),
+        (true, SEND),
+        (true, DEBUG),
+    ]
+    .into_iter()
+    .filter(|(wanted, _)| *wanted)
+    .map(|(_, text)| Piece::Formatted(text))
+    .collect()
 }
 
 /// Whether a caller may opt in to resending this operation: a write keyed by an input.
 fn keyed_write(op: &Operation) -> bool {
     op.idempotency_key.is_some() && op.retry == RetryKind::KeyedWrite
-}
-
-/// What `Builder` does once its inputs are set: the keyed-write opt-in (when an operation
-/// is a keyed write), the answer's media type (when one is negotiated), `send()` and
-/// `send_with_response()`, and `Debug`.
-fn builder_sending(negotiated: bool, keyed: bool) -> TokenStream {
-    let accept = negotiated.then(|| {
-        quote! {
-            impl<I: ::enkash_rewards_runtime::builder::NegotiatedAnswer, S> Builder<I, S> {
-                /// Asks for the answer in `media_type`, one of those the operation's
-                /// documentation lists (the `Accept` header), instead of any of them.
-                pub fn accept(mut self, media_type: &'static str) -> Self {
-                    self.options.accept = Some(media_type);
-                    self
-                }
-            }
-        }
-    });
-    let resend = keyed.then(|| {
-        quote! {
-            impl<I: ::enkash_rewards_runtime::builder::KeyedWrite, S> Builder<I, S> {
-                /// Whether this call may be resent after a timeout, a broken connection or a
-                /// 429/502/503/504, overriding
-                /// [`ClientBuilder::resend_keyed_writes`](crate::ClientBuilder::resend_keyed_writes)
-                /// (default `false`).
-                ///
-                /// Opt in only once the API provider has confirmed that a resent request with the
-                /// same key (the operation's documentation names it) is applied once. Otherwise
-                /// a resend can apply this write twice.
-                pub fn resend_keyed_write(mut self, resend: bool) -> Self {
-                    self.options.resend_keyed_write = Some(resend);
-                    self
-                }
-            }
-        }
-    });
-    quote! {
-        #accept
-
-        #resend
-
-        // The bound is on the methods, not the impl, so a missing input is reported through
-        // `Required`'s message naming it, rather than as "method not found".
-        impl<I: ::enkash_rewards_runtime::builder::OperationInputs, S> Builder<I, S> {
-            /// Sends the request and returns the decoded payload. For an operation with a
-            /// result-code envelope that is the envelope's payload, and a non-zero code is an
-            /// [`Error::Api`](crate::Error::Api) even on HTTP 200.
-            ///
-            /// Inputs are checked before anything is sent
-            /// ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see
-            /// [`Error`](crate::Error) for the other failures.
-            pub async fn send(self) -> Result<I::Output, crate::Error>
-            where
-                S: ::enkash_rewards_runtime::request::typestate::Complete<I>,
-            {
-                self.send_with_response().await.map(::enkash_rewards_runtime::Response::into_payload)
-            }
-
-            /// Like [`send`](Self::send), and also returns the HTTP status and headers.
-            pub async fn send_with_response(
-                self,
-            ) -> Result<::enkash_rewards_runtime::Response<I::Output>, crate::Error>
-            where
-                S: ::enkash_rewards_runtime::request::typestate::Complete<I>,
-            {
-                let mut request = self.inputs.into_request()?;
-                request.options = self.options;
-                ::enkash_rewards_runtime::builder::send_request(self.client, request).await
-            }
-        }
-
-        impl<I: ::enkash_rewards_runtime::builder::OperationInputs, S> ::std::fmt::Debug for Builder<I, S> {
-            // The client is left out: it is the same for every builder and holds the
-            // credentials.
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct(I::NAME)
-                    .field("inputs", &self.inputs)
-                    .field("options", &self.options)
-                    .finish_non_exhaustive()
-            }
-        }
-    }
 }
 
 /// A view of one of the operation's [`model::Input`]s, with its body field looked up.

@@ -26,6 +26,7 @@
 pub mod changes;
 pub mod diagnostics;
 pub mod emit;
+pub mod emit_builder;
 pub mod emit_index;
 pub mod emit_mod;
 pub mod emit_ops;
@@ -137,20 +138,36 @@ fn emit_files(
     destinations: &[Destination],
 ) -> Result<Vec<GeneratedFile>, Diagnostics> {
     use Destination::{Client, Tests};
+    use emit::Piece::Code;
     use emit::Share;
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    type Emit = fn(&model::Api) -> proc_macro2::TokenStream;
+    type Emit = fn(&model::Api) -> Vec<emit::Piece>;
     // Each file, where it goes, what emits it, and whether it is large enough to share.
     let files: [(Destination, &str, Emit, bool); 5] = [
-        (Client, "mod.rs", emit_mod::mod_file, false),
-        (Client, "types.rs", emit_types::types_file, true),
+        (
+            Client,
+            "mod.rs",
+            |api| vec![Code(emit_mod::mod_file(api))],
+            false,
+        ),
+        (
+            Client,
+            "types.rs",
+            |api| vec![Code(emit_types::types_file(api))],
+            true,
+        ),
         (Client, "operations.rs", emit_ops::operations_file, true),
-        (Client, "testing.rs", emit_testing::testing_file, false),
+        (
+            Client,
+            "testing.rs",
+            |api| vec![Code(emit_testing::testing_file(api))],
+            false,
+        ),
         (
             Tests,
             "schema_index.rs",
-            emit_index::schema_index_file,
+            |api| vec![Code(emit_index::schema_index_file(api))],
             false,
         ),
     ];
@@ -177,7 +194,7 @@ fn emit_files(
                 break;
             };
             let make = files[i].2;
-            let result = std::panic::catch_unwind(|| emit::format_share(make(api), share))
+            let result = std::panic::catch_unwind(|| emit::format_pieces(make(api), share))
                 .unwrap_or_else(|panic| Err(panic_message(panic.as_ref())));
             *results[unit].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
         }

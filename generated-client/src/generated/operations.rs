@@ -186,16 +186,6 @@ impl<I, S> Builder<I, S> {
         }
     }
 
-    /// The same builder in state `T`: what a required input's setter returns.
-    fn into_state<T>(self) -> Builder<I, T> {
-        Builder {
-            client: self.client,
-            options: self.options,
-            inputs: self.inputs,
-            state: ::std::marker::PhantomData,
-        }
-    }
-
     /// Sets the total time the whole call may take (waiting for a token, every
     /// attempt and the waits between them), overriding the client's operation
     /// timeout.
@@ -217,6 +207,18 @@ impl<I, S> Builder<I, S> {
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.options.max_retries = Some(max_retries);
         self
+    }
+}
+
+impl<I, S> Builder<I, S> {
+    /// The same builder in state `T`: what a required input's setter returns.
+    fn into_state<T>(self) -> Builder<I, T> {
+        Builder {
+            client: self.client,
+            options: self.options,
+            inputs: self.inputs,
+            state: ::std::marker::PhantomData,
+        }
     }
 }
 
