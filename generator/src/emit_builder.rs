@@ -99,7 +99,9 @@ pub const RESEND: &str = r#"impl<I: ::enkash_rewards_runtime::builder::KeyedWrit
 }
 "#;
 
-/// Sending, once every required input is set.
+/// Sending, once every required input is set. The bound is on the methods, not the impl, so
+/// that a missing input is reported through `Required`'s message naming it, rather than as
+/// "method not found".
 pub const SEND: &str = r#"impl<I: ::enkash_rewards_runtime::builder::OperationInputs, S> Builder<I, S> {
     /// Sends the request and returns the decoded payload. For an operation with a
     /// result-code envelope that is the envelope's payload, and a non-zero code is an
@@ -131,7 +133,8 @@ pub const SEND: &str = r#"impl<I: ::enkash_rewards_runtime::builder::OperationIn
 }
 "#;
 
-/// `Debug`, naming the operation and leaving the client (and its credentials) out.
+/// `Debug`, naming the operation and leaving the client out: it is the same for every
+/// builder and holds the credentials.
 pub const DEBUG: &str = r#"impl<I: ::enkash_rewards_runtime::builder::OperationInputs, S> ::std::fmt::Debug
 for Builder<I, S> {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
