@@ -125,6 +125,50 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     format!("emission stopped: {said}")
 }
 
+/// What emits a file: code alone, or pieces (code, and text already formatted).
+#[derive(Clone, Copy)]
+enum Emit {
+    Code(fn(&model::Api) -> proc_macro2::TokenStream),
+    Pieces(fn(&model::Api) -> Vec<emit::Piece>),
+}
+
+impl Emit {
+    fn pieces(self, api: &model::Api) -> Vec<emit::Piece> {
+        match self {
+            Emit::Code(make) => vec![emit::Piece::Code(make(api))],
+            Emit::Pieces(make) => make(api),
+        }
+    }
+}
+
+/// Every output file: where it goes, its name, what emits it, and whether it is large
+/// enough for the workers to share.
+const FILES: [(Destination, &str, Emit, bool); 5] = {
+    use Destination::{Client, Tests};
+    [
+        (Client, "mod.rs", Emit::Code(emit_mod::mod_file), false),
+        (Client, "types.rs", Emit::Code(emit_types::types_file), true),
+        (
+            Client,
+            "operations.rs",
+            Emit::Pieces(emit_ops::operations_file),
+            true,
+        ),
+        (
+            Client,
+            "testing.rs",
+            Emit::Code(emit_testing::testing_file),
+            false,
+        ),
+        (
+            Tests,
+            "schema_index.rs",
+            Emit::Code(emit_index::schema_index_file),
+            false,
+        ),
+    ]
+};
+
 /// Every file, emitted and formatted by one worker per core: formatting is most of
 /// generation's time, and the files share nothing but the (read-only) model.
 ///
@@ -137,40 +181,10 @@ fn emit_files(
     api: &model::Api,
     destinations: &[Destination],
 ) -> Result<Vec<GeneratedFile>, Diagnostics> {
-    use Destination::{Client, Tests};
-    use emit::Piece::Code;
     use emit::Share;
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    type Emit = fn(&model::Api) -> Vec<emit::Piece>;
-    // Each file, where it goes, what emits it, and whether it is large enough to share.
-    let files: [(Destination, &str, Emit, bool); 5] = [
-        (
-            Client,
-            "mod.rs",
-            |api| vec![Code(emit_mod::mod_file(api))],
-            false,
-        ),
-        (
-            Client,
-            "types.rs",
-            |api| vec![Code(emit_types::types_file(api))],
-            true,
-        ),
-        (Client, "operations.rs", emit_ops::operations_file, true),
-        (
-            Client,
-            "testing.rs",
-            |api| vec![Code(emit_testing::testing_file(api))],
-            false,
-        ),
-        (
-            Tests,
-            "schema_index.rs",
-            |api| vec![Code(emit_index::schema_index_file(api))],
-            false,
-        ),
-    ];
+    let files = FILES;
     // Largest first: types, operations, the schema index, testing, mod.
     const LARGEST_FIRST: [usize; 5] = [1, 2, 4, 3, 0];
     let wanted = |i: usize| destinations.contains(&files[i].0);
@@ -193,8 +207,8 @@ fn emit_files(
             let Some(&(i, share)) = units.get(unit) else {
                 break;
             };
-            let make = files[i].2;
-            let result = std::panic::catch_unwind(|| emit::format_pieces(make(api), share))
+            let pieces = || files[i].2.pieces(api);
+            let result = std::panic::catch_unwind(|| emit::format_pieces(pieces(), share))
                 .unwrap_or_else(|panic| Err(panic_message(panic.as_ref())));
             *results[unit].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
         }
