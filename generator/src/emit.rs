@@ -45,12 +45,6 @@ pub enum Piece {
     Formatted(&'static str),
 }
 
-/// One item of a file, before formatting.
-enum Item {
-    Code(TokenStream),
-    Formatted(&'static str),
-}
-
 /// The items of `tokens` in `share`, each formatted, with its index in the file.
 pub fn format_share(tokens: TokenStream, share: Share) -> Result<Vec<(usize, String)>, String> {
     format_pieces(vec![Piece::Code(tokens)], share)
@@ -61,15 +55,16 @@ pub fn format_share(tokens: TokenStream, share: Share) -> Result<Vec<(usize, Str
 pub fn format_pieces(pieces: Vec<Piece>, share: Share) -> Result<Vec<(usize, String)>, String> {
     pieces
         .into_iter()
+        // One piece an item: code split into its items, formatted text as it is.
         .flat_map(|piece| match piece {
-            Piece::Code(tokens) => split_items(tokens).into_iter().map(Item::Code).collect(),
-            Piece::Formatted(text) => vec![Item::Formatted(text)],
+            Piece::Code(tokens) => split_items(tokens).into_iter().map(Piece::Code).collect(),
+            formatted => vec![formatted],
         })
         .enumerate()
         .filter(|(i, _)| i % share.of.max(1) == share.index)
         .map(|(i, item)| match item {
-            Item::Code(tokens) => format_item(tokens).map(|text| (i, text)),
-            Item::Formatted(text) => Ok((i, text.to_owned())),
+            Piece::Code(tokens) => format_item(tokens).map(|text| (i, text)),
+            Piece::Formatted(text) => Ok((i, text.to_owned())),
         })
         .collect()
 }
