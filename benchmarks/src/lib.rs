@@ -70,10 +70,7 @@ impl FormattingAlone {
         if !partial.skipped.operations.is_empty() {
             return None;
         }
-        use enkash_rewards_generator::emit_builder::{
-            ACCEPT, DEBUG, INTO_STATE, OPTIONS, RESEND, SEND, STRUCT,
-        };
-        let formatted = [STRUCT, OPTIONS, INTO_STATE, ACCEPT, RESEND, SEND, DEBUG];
+        let formatted = enkash_rewards_generator::emit_builder::ALL;
         let mut files: Vec<String> = partial
             .files
             .into_iter()

@@ -146,6 +146,9 @@ for Builder<I, S> {
 }
 "#;
 
+/// Every piece, in the order a file holds them.
+pub const ALL: [&str; 7] = [STRUCT, OPTIONS, INTO_STATE, ACCEPT, RESEND, SEND, DEBUG];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,7 +157,7 @@ mod tests {
     /// blank lines between its members that files get).
     #[test]
     fn every_piece_is_formatted_rust() {
-        for piece in [STRUCT, OPTIONS, INTO_STATE, ACCEPT, RESEND, SEND, DEBUG] {
+        for piece in ALL {
             let tokens: proc_macro2::TokenStream = piece.parse().expect("lexes");
             let formatted = crate::emit::format_file("", tokens).expect("parses");
             assert_eq!(formatted, piece);
