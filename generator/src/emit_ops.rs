@@ -791,7 +791,9 @@ fn operation_spec(op: &Operation, api: &Api) -> TokenStream {
         });
         calls.push(quote!(.security(&[#(#security),*])));
     }
+    // The runtime's `OperationSpec::get` is already idempotent, every other start is not.
     let class = match op.retry {
+        RetryKind::Idempotent if op.method == "get" => None,
         RetryKind::Idempotent => Some(quote!(Idempotent)),
         RetryKind::KeyedWrite => Some(quote!(KeyedWrite)),
         RetryKind::NonIdempotent => None,

@@ -28,19 +28,26 @@ pub fn testing_file(api: &Api) -> TokenStream {
         let module = ident(&op.fn_name);
         quote!(&crate::operations::#module::SPEC)
     });
-    let answers = api.operations.iter().map(|op| match &op.response.example {
-        Some(example) => {
-            let text = serde_json::to_string(example).unwrap_or_default();
-            quote!(Some(#text))
-        }
-        None => quote!(None),
-    });
-    let arms = |values: Vec<TokenStream>| {
-        let variants = &variants;
-        quote!(match self { #(Self::#variants => #values,)* })
+    let spec_arms = quote!(match self { #(Self::#variants => #specs,)* });
+    // One arm per operation with a documented answer; the rest share `None`.
+    let answers: Vec<_> = api
+        .operations
+        .iter()
+        .filter_map(|op| {
+            let text = serde_json::to_string(op.response.example.as_ref()?).ok()?;
+            let variant = ident(&op.builder);
+            Some(quote!(Self::#variant => Some(#text),))
+        })
+        .collect();
+    let answer_arms = match answers.len() {
+        0 => quote!(None),
+        n if n == api.operations.len() => quote!(match self { #(#answers)* }),
+        _ => quote!(match self { #(#answers)* _ => None, }),
     };
-    let spec_arms = arms(specs.collect());
-    let answer_arms = arms(answers.collect());
+    let template_doc = format!(
+        " The path template, e.g. `{}`.",
+        api.operations.first().map_or("/", |op| op.path.as_str())
+    );
     quote! {
         //! The operations of the API, for [`crate::testing`]: each one's method, path
         //! template, envelope and the spec's documented success answer.
@@ -71,7 +78,7 @@ pub fn testing_file(api: &Api) -> TokenStream {
                 self.spec().method.as_str()
             }
 
-            /// The path template, e.g. `/api/v0/enkash-coins/{coinConfigId}`.
+            #[doc = #template_doc]
             pub fn path_template(self) -> &'static str {
                 self.spec().path_template
             }

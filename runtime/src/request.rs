@@ -151,9 +151,10 @@ impl OperationSpec {
         }
     }
 
-    /// [`new`](Self::new) with [`Method::GET`].
+    /// [`new`](Self::new) with [`Method::GET`], classed [`RetryClass::Idempotent`]: a GET
+    /// only reads, so the failures the [retry table](crate::retry) lists are resent.
     pub const fn get(id: &'static str, path_template: &'static str) -> Self {
-        Self::new(id, Method::GET, path_template)
+        Self::new(id, Method::GET, path_template).retry(RetryClass::Idempotent)
     }
 
     /// [`new`](Self::new) with [`Method::POST`].

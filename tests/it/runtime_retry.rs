@@ -187,6 +187,55 @@ async fn an_idempotent_call_retries_transient_statuses_with_identical_bytes() {
     }
 }
 
+/// The generated operations carry their method's class: a GET (Get Coin Balance) is
+/// resent after a 503, a write without an idempotency key (Create Coin Event) never is.
+#[tokio::test]
+async fn generated_reads_are_resent_and_generated_writes_are_not() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"response_code":0,"response_message":"Success","payload":7}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .bearer_token("t")
+        .retry_policy(fast_policy())
+        .sleep_impl(Delays::default())
+        .build()
+        .expect("test client builds");
+
+    let balance = client.get_coin_balance().user_id("U").send().await;
+    assert_eq!(balance.expect("the 503 is resent"), 7);
+    assert_eq!(request_count(&server).await, 2);
+
+    server.reset().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let created = client
+        .create_coin_event()
+        .configuration(enkash_rewards::types::CoinConfiguration::Default)
+        .company_id("CEKEKCARDS")
+        .event("MEAL_CARD_PAYMENT")
+        .amount(6)
+        .send()
+        .await;
+    assert_eq!(
+        created.expect_err("a 503").status(),
+        Some(StatusCode::SERVICE_UNAVAILABLE)
+    );
+    assert_eq!(request_count(&server).await, 1, "a write is never resent");
+}
+
 #[tokio::test]
 async fn a_500_is_not_retried_even_for_an_idempotent_call() {
     let server = MockServer::start().await;

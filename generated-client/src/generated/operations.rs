@@ -661,7 +661,6 @@ pub mod get_coin_event {
             "/api/v0/enkash-coins/{coinConfigId}",
         )
         .security(&[Security::Bearer])
-        .retry(RetryClass::Idempotent)
         .envelope(super::COINS_ENVELOPE);
 
     impl OperationInputs for Inputs {
@@ -825,7 +824,6 @@ pub mod get_coin_balance {
             "/api/v0/coins/balance",
         )
         .security(&[Security::Bearer])
-        .retry(RetryClass::Idempotent)
         .envelope(super::COINS_ENVELOPE);
 
     impl OperationInputs for Inputs {
@@ -2171,7 +2169,6 @@ pub mod get_cart {
     /// What every call of [`GetCart`](super::GetCart) shares: method, path template and how it is sent and answered.
     pub(crate) static SPEC: OperationSpec = OperationSpec::get("getCart", "/api/v0/cart")
         .security(&[Security::Bearer])
-        .retry(RetryClass::Idempotent)
         .envelope(super::COINS_ENVELOPE);
 
     impl OperationInputs for Inputs {
@@ -2487,7 +2484,6 @@ pub mod get_product_configs {
             "/api/v0/partner/search-config/{productCatalogId}",
         )
         .security(&[Security::Bearer])
-        .retry(RetryClass::Idempotent)
         .envelope(super::COINS_ENVELOPE);
 
     impl OperationInputs for Inputs {
@@ -2902,7 +2898,6 @@ pub mod fetch_order_details {
             "/api/v0/partner/fetch-order-details/{orderReferenceId}",
         )
         .security(&[Security::Bearer])
-        .retry(RetryClass::Idempotent)
         .envelope(super::ORDER_DETAILS_ENVELOPE);
 
     impl OperationInputs for Inputs {

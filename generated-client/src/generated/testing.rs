@@ -125,7 +125,7 @@ impl Operation {
         self.spec().method.as_str()
     }
 
-    /// The path template, e.g. `/api/v0/enkash-coins/{coinConfigId}`.
+    /// The path template, e.g. `/oauth/token`.
     pub fn path_template(self) -> &'static str {
         self.spec().path_template
     }
@@ -153,7 +153,6 @@ impl Operation {
                     "{\"payload\":\"Successfully allocated enkash Coins\",\"response_code\":0,\"response_message\":\"Success\"}",
                 )
             }
-            Self::GetCoinEvent => None,
             Self::UpdateCoinEvent => {
                 Some(
                     "{\"payload\":{\"amount\":10,\"coinConfigId\":\"WCC024845\",\"configuration\":\"DEFAULT\",\"event\":\"INVOICE_PAYMENT\"},\"response_code\":0,\"response_message\":\"Success\"}",
@@ -174,7 +173,6 @@ impl Operation {
                     "{\"code\":0,\"message\":\"Success\",\"payload\":{\"accountBalance\":99500,\"accountType\":{\"description\":\"Gift\",\"label\":\"Gift\",\"name\":\"GIFT\"},\"address\":\"123 Street Name\",\"address2\":\"Apt 456\",\"atmAllowed\":false,\"atmAllowedAdmin\":false,\"binType\":{\"label\":\"Gift Card\",\"name\":\"GIFT_CARD\"},\"blockCode\":\"A\",\"cKycEnabled\":false,\"cardAccountId\":\"CAA8W45\",\"cardActivated\":false,\"cardKitMasterId\":2,\"cardProgramme\":\"TRANSCORP\",\"cardStatus\":{\"label\":\"UnLocked\",\"name\":\"UL\"},\"city\":\"Pune\",\"closedLoopCard\":false,\"companyId\":\"CEKEP5GSGP\",\"companyName\":\"Anay Gift\",\"country\":\"India\",\"createdOn\":\"Jan 29, 2025 11:57:51 AM\",\"defaultCardImage\":\"https://imagesbox.enkash.in/IMAGES/enkash_ppi.png\",\"deleted\":false,\"deliveryAddress\":\"789 Delivery St\",\"deliveryAddress2\":\"Suite 101\",\"deliveryCity\":\"Mumbai\",\"deliveryCountry\":\"India\",\"deliveryPincode\":\"323307\",\"deliveryState\":\"Maharashtra\",\"email\":\"johnnydew@enkash.com\",\"enKashCardId\":\"EKC94AEX89\",\"enKashSupportEmail\":\"support@enkash.com\",\"enKashSupportMobile\":\"1234567890\",\"enkashCardTxnId\":\"ECTNY27ELILVP\",\"expiryMonth\":\"01\",\"expiryYear\":\"2027\",\"extEntityId\":\"EXT58EDZTA1U1\",\"firstName\":\"Johnny\",\"gender\":\"M\",\"holdBalance\":0,\"kitType\":{\"label\":\"Rupay\",\"name\":\"RUPAY\"},\"kycStatus\":{\"label\":\"Not Uploaded\",\"name\":\"NOT_UPLOADED\"},\"lastAllocatedAmount\":0,\"lastName\":\"Dew\",\"latestKeyFactAccepted\":false,\"latestKeyFactAcceptedCardForPrimaryCard\":true,\"latestTnCVersionAccepted\":true,\"latestTnCVersionAcceptedForPrimaryCard\":true,\"limitAllocatedLtd\":0,\"liveImage\":false,\"loadAmount\":500,\"maskedNumber\":\"XXXX XXXX XXXX 3211\",\"minKycOtpVerified\":false,\"mobile\":\"6876543211\",\"modifiedOn\":\"Jan 29, 2025 11:57:51 AM\",\"onlineAllowed\":false,\"onlineAllowedAdmin\":false,\"otbBalance\":500,\"panValidated\":false,\"partnerLogo\":\"https://imagesbox.enkash.in/IMAGES/EnkashLogo.png\",\"physicalCard\":false,\"physicalCardAllowed\":false,\"physicalDeliveryAddressFlag\":true,\"pincode\":\"323908\",\"posAllowed\":false,\"posAllowedAdmin\":false,\"prepaidCard\":true,\"primaryCard\":true,\"remarks\":\"This is a test card\",\"specialDate\":\"2000-02-14\",\"state\":\"Maharashtra\",\"surchargeAmt\":0,\"switchProvider\":\"M2P_TRANSCORP\",\"title\":\"Mr\",\"tncUnAllocateAccepted\":false,\"tncUnAllocateAllowed\":false,\"tncUrl\":\"https://ekpayout-uat.enkash.in/tu/0xl5b7ci\",\"tncVersionMasterId\":\"TVMLP1VK8X\",\"token\":\"cf5295da683104b6580\",\"unAllocateHoldBalance\":0,\"unallocateFundAllowed\":false,\"useAccountFunds\":false,\"useParentFundAllowed\":false,\"usedDtd\":0,\"usedLtd\":0,\"usedMtd\":0,\"usedYtd\":0,\"userId\":\"EK94JCMP\",\"vKycAllowed\":false,\"virtualAccountNumber\":\"ENKASHEDTCEKC94AEX89\"}}",
                 )
             }
-            Self::CreateSsoToken => None,
             Self::BulkCreateAndAllocatePoints => {
                 Some(
                     "{\"code\":0,\"message\":\"Success\",\"payload\":{\"successBulkEnKashCardCreateDTOs\":[{\"cardAccountId\":\"CAF0RX8N3\",\"companyId\":\"CEKCDVT1UV\",\"email\":\"johndee@email.com\",\"loadAmount\":10,\"mobile\":\"6776543210\",\"name\":\"John Dee\",\"title\":\"Mr\"}]}}",
@@ -190,13 +188,11 @@ impl Operation {
                     "{\"code\":0,\"message\":\"Success\",\"payload\":{\"data\":[{\"cardAccountId\":\"CAQL8YCV3\",\"email\":\"xyz2@gmail.com\",\"enKashCardId\":\"EKC9MKS5RM\",\"expiryMonth\":\"\",\"expiryYear\":\"\",\"firstName\":\"Test\",\"mobile\":\"6667778889\",\"title\":\"Mr\",\"userId\":\"EKPDC37K\"}],\"recordsCount\":1}}",
                 )
             }
-            Self::GetTransactionDetails => None,
             Self::GetCart => {
                 Some(
                     "{\"payload\":[{\"ekUserId\":\"EK8IHN4B\",\"howToRedeem\":\"This is Sample Test Product\",\"id\":2133,\"items\":{\"PCN724771408NCGasd\":{\"enkashDiscount\":0,\"mrp\":100,\"productConfigId\":\"PCN724771408NCGasd\",\"quantity\":2,\"savings\":0,\"sellRate\":100,\"total\":200}},\"logoUrl\":\"https://imagedelivery.net/7zckf4ay8vHyPu-s4kSwMA/1ed1458b-5541-4f25-d5a3-67f18db42800/public\",\"name\":\"Myntra Test\",\"productCatalogId\":\"PC235129857G58ZX\",\"productConfigs\":[{\"customAmountEnabled\":false,\"enkashDiscount\":0,\"maxQuantity\":30,\"mrp\":250,\"productConfigId\":\"PCN155416196E3971\",\"sellRate\":250},{\"customAmountEnabled\":false,\"enkashDiscount\":0,\"maxQuantity\":30,\"mrp\":1000,\"productConfigId\":\"PCN907270990HasdK26M\",\"sellRate\":1000},{\"customAmountEnabled\":false,\"enkashDiscount\":0,\"maxQuantity\":30,\"mrp\":100,\"productConfigId\":\"PCN724771408NCGasd\",\"sellRate\":100},{\"customAmountEnabled\":false,\"enkashDiscount\":0,\"maxQuantity\":30,\"mrp\":500,\"productConfigId\":\"PCN5915678VIB1A121\",\"sellRate\":500}],\"termsAndCondition\":\"This is Sample Test Product\",\"totalAmount\":200,\"totalQuantity\":2,\"totalSavings\":0}],\"response_code\":0,\"response_message\":\"Success\"}",
                 )
             }
-            Self::AddToCart => None,
             Self::UpdateCart => {
                 Some(
                     "{\"payload\":[{\"ekUserId\":\"EK8IHN4B\",\"id\":2191,\"items\":{\"PCN233451126S5CZC\":{\"enkashDiscount\":2,\"mrp\":500,\"productConfigId\":\"PCN233451126S5CZC\",\"quantity\":1,\"savings\":10,\"sellRate\":490,\"total\":490},\"PCN751457389RC1ST\":{\"enkashDiscount\":2,\"mrp\":100,\"productConfigId\":\"PCN751457389RC1ST\",\"quantity\":2,\"savings\":4,\"sellRate\":98,\"total\":196}},\"logoUrl\":\"https://imagesbox.enkash.in/IMAGES/amazon_gift_card.png\",\"name\":\"Aldo E-Gift Card - Generic\",\"productCatalogId\":\"PC7513531244A681\",\"totalAmount\":686,\"totalQuantity\":3,\"totalSavings\":14}],\"response_code\":0,\"response_message\":\"Success\"}",
@@ -207,8 +203,6 @@ impl Operation {
                     "{\"payload\":{\"aggregator\":\"REWARD_STORE\",\"brand\":\"Amazon Test\",\"category\":\"E-Commerce\",\"configResponses\":[{\"customAmountEnabled\":false,\"enkashDiscount\":0.0,\"maxQuantity\":5,\"mrp\":100.0,\"productConfigId\":\"PCN6028965437UHasd\",\"sellRate\":100.0}],\"description\":\"This is Sample Test Product\",\"images\":{\"BRAND_IMAGE\":\"https://imagedelivery.net/7zckf4ay8vHyPu-s4kSwMA/3c5bcae2-b09c-473a-0484-ba67cde46a00/public\",\"LOGO_IMAGE\":\"https://imagedelivery.net/7zckf4ay8vHyPu-s4kSwMA/3c5bcae2-b09c-473a-0484-ba67cde46a00/public\",\"LOGO_IMAGE_SMALL\":\"https://imagedelivery.net/7zckf4ay8vHyPu-s4kSwMA/3c5bcae2-b09c-473a-0484-ba67cde46a00/public\"},\"productCatalogId\":\"PC7324536190LULHL\"},\"response_code\":0,\"response_message\":\"Success\"}",
                 )
             }
-            Self::CreateOrder => None,
-            Self::SearchOrders => None,
             Self::FetchOrderDetails => {
                 Some(
                     "{\"paylod\":{\"orderAmount\":4500.0,\"orderId\":\"12345\",\"orderStatus\":\"SUCCESS\",\"paidAmount\":4500.0,\"partnerOrderReferenceId\":\"REF123456789\",\"paymentStatus\":\"SUCCESS\",\"totalAmount\":5000.0,\"totalQuantity\":10,\"voucherDetailsList\":[{\"cardNumber\":\"1234567890123456\",\"expiryDate\":\"2025-12-31T23:59:59\",\"pin\":\"1234\"},{\"cardNumber\":\"6543210987654321\",\"expiryDate\":\"2026-06-30T23:59:59\",\"pin\":\"5678\"}]},\"response_code\":\"0\",\"response_message\":\"Success\"}",
@@ -219,6 +213,7 @@ impl Operation {
                     "{\"paylod\":{\"orderAmount\":4500.0,\"orderId\":\"12345\",\"orderStatus\":\"SUCCESS\",\"paidAmount\":4500.0,\"partnerOrderReferenceId\":\"REF123456789\",\"paymentStatus\":\"SUCCESS\",\"totalAmount\":5000.0,\"totalQuantity\":10,\"voucherDetailsList\":[{\"cardNumber\":\"1234567890123456\",\"expiryDate\":\"2025-12-31T23:59:59\",\"pin\":\"1234\"},{\"cardNumber\":\"6543210987654321\",\"expiryDate\":\"2026-06-30T23:59:59\",\"pin\":\"5678\"}]},\"response_code\":\"0\",\"response_message\":\"Success\"}",
                 )
             }
+            _ => None,
         }
     }
 }
