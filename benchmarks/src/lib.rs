@@ -223,9 +223,10 @@ pub mod hand_written {
         pub description: Option<String>,
     }
 
+    /// The card, amounts as `Amount`: `f64`, or [`ExactAmount`] for the like-for-like row.
     #[derive(Debug, Deserialize)]
     #[serde(rename_all = "camelCase")]
-    pub struct RewardCard {
+    pub struct RewardCard<Amount = f64> {
         pub en_kash_card_id: String,
         pub user_id: String,
         pub card_account_id: String,
@@ -238,10 +239,10 @@ pub mod hand_written {
         pub title: String,
         pub first_name: String,
         pub gender: String,
-        pub used_mtd: f64,
-        pub used_dtd: f64,
-        pub used_ytd: f64,
-        pub otb_balance: f64,
+        pub used_mtd: Amount,
+        pub used_dtd: Amount,
+        pub used_ytd: Amount,
+        pub otb_balance: Amount,
         pub primary_card: bool,
         pub prepaid_card: bool,
         pub physical_card: bool,
@@ -258,16 +259,16 @@ pub mod hand_written {
         pub physical_delivery_address_flag: bool,
         pub card_activated: bool,
         pub bin_type: CodeLabel,
-        pub load_amount: f64,
+        pub load_amount: Amount,
         pub company_id: String,
         pub card_kit_master_id: i64,
         pub ext_entity_id: String,
         pub switch_provider: String,
-        pub account_balance: f64,
+        pub account_balance: Amount,
         pub physical_card_allowed: bool,
-        pub surcharge_amt: f64,
+        pub surcharge_amt: Amount,
         pub pan_validated: bool,
-        pub used_ltd: f64,
+        pub used_ltd: Amount,
         #[serde(rename = "latestTnCVersionAccepted")]
         pub latest_tnc_version_accepted: bool,
         pub latest_key_fact_accepted: bool,
@@ -275,7 +276,7 @@ pub mod hand_written {
         pub latest_tnc_version_accepted_for_primary_card: bool,
         pub latest_key_fact_accepted_card_for_primary_card: bool,
         pub virtual_account_number: String,
-        pub limit_allocated_ltd: f64,
+        pub limit_allocated_ltd: Amount,
         pub pos_allowed: bool,
         pub pos_allowed_admin: bool,
         pub atm_allowed: bool,
@@ -294,16 +295,30 @@ pub mod hand_written {
         #[serde(rename = "vKycAllowed")]
         pub v_kyc_allowed: bool,
         pub account_type: CodeLabel,
-        pub last_allocated_amount: f64,
-        pub hold_balance: f64,
+        pub last_allocated_amount: Amount,
+        pub hold_balance: Amount,
         pub enkash_card_txn_id: String,
-        pub un_allocate_hold_balance: f64,
+        pub un_allocate_hold_balance: Amount,
         #[serde(rename = "tncUnAllocateAllowed")]
         pub tnc_un_allocate_allowed: bool,
         #[serde(rename = "tncUnAllocateAccepted")]
         pub tnc_un_allocate_accepted: bool,
         pub total_rewards_received: i64,
-        pub reward_points_received: f64,
+        pub reward_points_received: Amount,
+    }
+
+    /// An amount read exactly, as a careful integration paying money out would: the
+    /// number's own text (`RawValue`) parsed as a `Decimal`, never through `f64`.
+    #[derive(Debug)]
+    pub struct ExactAmount(pub enkash_rewards::Decimal);
+
+    impl<'de> Deserialize<'de> for ExactAmount {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+            enkash_rewards::Decimal::from_str_exact(raw.get())
+                .map(ExactAmount)
+                .map_err(serde::de::Error::custom)
+        }
     }
 }
 
@@ -475,25 +490,34 @@ pub fn interleaved(
     times
 }
 
-/// Ours (side 0) against the alternative (side 1), one warm-up batch each, then `rounds`
-/// interleaved rounds: a BENCHMARKS.md table row, `what` first (it names the batch), then
-/// the alternative and the middle half of the rounds' ratios, each side's median time per
-/// unit, and the median of the rounds' ratios.
-pub fn interleaved_row(
+/// Ours (side 0) against each alternative (sides 1, 2, …), one warm-up batch each, then
+/// `rounds` interleaved rounds: a BENCHMARKS.md table row per alternative, `what` first (it
+/// names the batch), then the alternative and the middle half of the rounds' ratios, each
+/// side's median time per unit, and the median of the rounds' ratios.
+pub fn interleaved_rows(
     what: &str,
-    alternative: &str,
+    alternatives: &[&str],
     rounds: usize,
     mut batch: impl FnMut(usize) -> std::time::Duration,
 ) -> String {
-    batch(0);
-    batch(1);
-    let times = interleaved(rounds, 2, batch);
-    let (ratio, low, high) = round_ratios(&times[0], &times[1]);
-    format!(
-        "| {what} (vs {alternative}; the rounds' middle half: {low:.2}–{high:.2}×) | {:.1} µs | {:.1} µs | {ratio:.2}× |",
-        median(&times[0]).as_secs_f64() * 1e6,
-        median(&times[1]).as_secs_f64() * 1e6,
-    )
+    let sides = alternatives.len() + 1;
+    for side in 0..sides {
+        batch(side);
+    }
+    let times = interleaved(rounds, sides, batch);
+    let rows: Vec<String> = alternatives
+        .iter()
+        .zip(&times[1..])
+        .map(|(alternative, theirs)| {
+            let (ratio, low, high) = round_ratios(&times[0], theirs);
+            format!(
+                "| {what} (vs {alternative}; the rounds' middle half: {low:.2}–{high:.2}×) | {:.1} µs | {:.1} µs | {ratio:.2}× |",
+                median(&times[0]).as_secs_f64() * 1e6,
+                median(theirs).as_secs_f64() * 1e6,
+            )
+        })
+        .collect();
+    rows.join("\n")
 }
 
 /// The median of `times`.

@@ -9,7 +9,7 @@
 
 use std::time::Instant;
 
-use enkash_rewards_benchmarks::{BalanceCalls, interleaved_row};
+use enkash_rewards_benchmarks::{BalanceCalls, interleaved_rows};
 
 const ROUNDS: usize = 31;
 const CALLS: u32 = 1000;
@@ -34,6 +34,6 @@ fn main() {
     );
     println!(
         "{}",
-        interleaved_row(&what, "hand-written reqwest", rounds, batch)
+        interleaved_rows(&what, &["hand-written reqwest"], rounds, batch)
     );
 }
