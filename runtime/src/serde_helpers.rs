@@ -47,7 +47,7 @@ impl Exact for rust_decimal::Decimal {
 
 /// A decimal from JSON text: a number (plain or with an exponent) or a string holding one.
 fn parse_decimal(text: &str) -> Result<rust_decimal::Decimal, String> {
-    let text = text.trim();
+    let text = text.trim_ascii();
     let quoted;
     let number = if text.starts_with('"') {
         quoted = serde_json::from_str::<String>(text).map_err(|e| e.to_string())?;
@@ -140,6 +140,7 @@ impl<'de, T: Object> serde::de::Visitor<'de> for ObjectVisitor<T> {
 
 /// Fills `slot` with what `value` reads; a second occurrence of the member (under its name
 /// or an alias) is an error naming it.
+#[inline]
 fn fill<T, E: serde::de::Error>(
     slot: &mut Option<T>,
     wire: &'static str,
@@ -153,6 +154,7 @@ fn fill<T, E: serde::de::Error>(
 }
 
 /// Reads one member into its slot for a generated `visit_map`.
+#[inline]
 pub fn read<'de, A, T>(
     map: &mut A,
     slot: &mut Option<T>,
@@ -166,6 +168,7 @@ where
 }
 
 /// [`read`] for values holding decimals, read exactly.
+#[inline]
 pub fn read_exact<'de, A, T>(
     map: &mut A,
     slot: &mut Option<T>,
@@ -180,6 +183,7 @@ where
 
 /// [`read`] for an optional field whose present value is itself kept, even `null`: an
 /// optional nullable field (`Option<Option<T>>`) or an optional free-form one.
+#[inline]
 pub fn read_some<'de, A, T>(
     map: &mut A,
     slot: &mut Option<Option<T>>,
@@ -193,6 +197,7 @@ where
 }
 
 /// [`read_some`] for values holding decimals, read exactly.
+#[inline]
 pub fn read_some_exact<'de, A, T>(
     map: &mut A,
     slot: &mut Option<Option<T>>,
@@ -235,7 +240,10 @@ where
 }
 
 /// Skips a member the type neither lists nor keeps, for a generated `visit_map`.
-pub fn skip<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+pub fn skip<'de, A: serde::de::MapAccess<'de>>(
+    map: &mut A,
+    _name: std::borrow::Cow<'de, str>,
+) -> Result<(), A::Error> {
     map.next_value::<serde::de::IgnoredAny>().map(drop)
 }
 
@@ -244,40 +252,61 @@ pub fn required<T, E: serde::de::Error>(slot: Option<T>, wire: &'static str) -> 
     slot.ok_or_else(|| E::missing_field(wire))
 }
 
-/// An object key, borrowed from the input when it can be (no escapes), owned otherwise.
-/// Generated `Deserialize` impls read keys with it.
+/// An object member's name, for a generated `visit`: one of the type's fields `F`, or a
+/// name the type does not list (borrowed from the input when it has no escapes).
 #[derive(Debug)]
-pub struct Key<'de>(
-    /// The key's text.
-    pub std::borrow::Cow<'de, str>,
+pub enum Member<'de, F> {
+    /// One of the type's fields, under its wire name or an alias.
+    Field(F),
+    /// Any other name.
+    Other(std::borrow::Cow<'de, str>),
+}
+
+/// Reads a member's name, telling the type's fields apart with the function it holds (the
+/// generated `match` on wire names), as serde's derive does: the name is compared once,
+/// where it is read, and the loop that fills the fields matches on `F`.
+#[derive(Debug)]
+pub struct MemberName<P>(
+    /// The field named by a wire name, if any.
+    pub P,
 );
 
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> serde::de::Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
+impl<'de, F, P: FnOnce(&str) -> Option<F>> serde::de::DeserializeSeed<'de> for MemberName<P> {
+    type Value = Member<'de, F>;
 
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object key")
-            }
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
 
-            fn visit_borrowed_str<E: serde::de::Error>(
-                self,
-                v: &'de str,
-            ) -> Result<Self::Value, E> {
-                Ok(Key(std::borrow::Cow::Borrowed(v)))
-            }
+impl<'de, F, P: FnOnce(&str) -> Option<F>> serde::de::Visitor<'de> for MemberName<P> {
+    type Value = Member<'de, F>;
 
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
-            }
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object key")
+    }
 
-            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Key(std::borrow::Cow::Owned(v)))
-            }
-        }
-        deserializer.deserialize_str(KeyVisitor)
+    #[inline]
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(match (self.0)(v) {
+            Some(field) => Member::Field(field),
+            None => Member::Other(std::borrow::Cow::Borrowed(v)),
+        })
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(match (self.0)(v) {
+            Some(field) => Member::Field(field),
+            None => Member::Other(std::borrow::Cow::Owned(v.to_owned())),
+        })
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(match (self.0)(&v) {
+            Some(field) => Member::Field(field),
+            None => Member::Other(std::borrow::Cow::Owned(v)),
+        })
     }
 }
 
@@ -377,6 +406,8 @@ macro_rules! __object {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
+                // Not written to when the type has no fields and keeps nothing.
+                #[allow(unused_mut)]
                 let mut map = serializer.serialize_map(::std::option::Option::None)?;
                 $($crate::__object!(@write $presence $reader)(&mut map, $wire, &self.$field)?;)*
                 $($crate::__object!(@write $other)(&mut map, &self.$extra)?;)?
@@ -399,16 +430,33 @@ macro_rules! __object {
             fn visit<'de, A: $crate::serde_helpers::serde::de::MapAccess<'de>>(
                 mut map: A,
             ) -> ::std::result::Result<Self, A::Error> {
+                // The fields, one variant each, named as the fields are.
+                #[allow(non_camel_case_types)]
+                enum Field {
+                    $($field,)*
+                }
                 $(let mut $field = ::std::option::Option::None;)*
                 $(let mut $extra = ::std::collections::BTreeMap::new();)?
-                while let ::std::option::Option::Some($crate::serde_helpers::Key(key)) =
-                    map.next_key()?
-                {
-                    match ::std::convert::AsRef::<str>::as_ref(&key) {
-                        $($wire $(| $alias)* => {
-                            $crate::serde_helpers::$reader(&mut map, &mut $field, $wire)?
-                        })*
-                        _ => $crate::serde_helpers::$other(&mut map $(, &mut $extra, key)?)?,
+                let name = || {
+                    $crate::serde_helpers::MemberName(
+                        |name: &str| -> ::std::option::Option<Field> {
+                            match name {
+                                $($wire $(| $alias)* => ::std::option::Option::Some(Field::$field),)*
+                                _ => ::std::option::Option::None,
+                            }
+                        },
+                    )
+                };
+                while let ::std::option::Option::Some(member) = map.next_key_seed(name())? {
+                    match member {
+                        $crate::serde_helpers::Member::Field(field) => match field {
+                            $(Field::$field => {
+                                $crate::serde_helpers::$reader(&mut map, &mut $field, $wire)?
+                            })*
+                        },
+                        $crate::serde_helpers::Member::Other(key) => {
+                            $crate::serde_helpers::$other(&mut map, $(&mut $extra,)? key)?
+                        }
                     }
                 }
                 ::std::result::Result::Ok(Self {
@@ -594,4 +642,81 @@ pub fn write_kept_exact<M: SerializeMap, T: Exact>(
 ) -> Result<(), M::Error> {
     kept.iter()
         .try_for_each(|(key, value)| map.serialize_entry(key, &AsExact(value)))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use crate::{Decimal, RawJson};
+
+    #[derive(Debug, PartialEq)]
+    struct Kept {
+        coin_config_id: String,
+        amount: Option<Decimal>,
+        extra: BTreeMap<String, RawJson>,
+    }
+
+    crate::serde_helpers::object!(Kept {
+        coin_config_id: required read "coinConfigId",
+        amount: optional read_exact "amount" | "value",
+    } else keep(extra));
+
+    #[derive(Debug, PartialEq)]
+    struct Skipped {
+        id: String,
+    }
+
+    crate::serde_helpers::object!(Skipped {
+        id: required read "id",
+    } else skip());
+
+    #[derive(Debug, PartialEq)]
+    struct Empty {}
+
+    crate::serde_helpers::object!(Empty {} else skip());
+
+    #[test]
+    fn names_with_escapes_are_the_same_names() {
+        // `\u0043` is `C`: the name is read as an owned string, and still names the field.
+        let kept: Kept =
+            serde_json::from_str(r#"{"coin\u0043onfigId":"C1","\u0078":1}"#).expect("decodes");
+        assert_eq!(kept.coin_config_id, "C1");
+        assert_eq!(kept.extra.keys().collect::<Vec<_>>(), ["x"]);
+        // From a reader every name is handed over as a passing `&str`.
+        let read: Kept =
+            serde_json::from_reader(&br#"{"coinConfigId":"C2","y":[2]}"#[..]).expect("decodes");
+        assert_eq!(read.coin_config_id, "C2");
+        assert_eq!(read.extra.keys().collect::<Vec<_>>(), ["y"]);
+        // From a `Value` every name is an owned `String`.
+        let value = serde_json::json!({"coinConfigId": "C3", "value": 1.5, "z": null});
+        let from_value: Kept = serde_json::from_value(value).expect("decodes");
+        assert_eq!(from_value.coin_config_id, "C3");
+        assert_eq!(from_value.amount, Some(Decimal::new(15, 1)));
+        assert_eq!(from_value.extra.keys().collect::<Vec<_>>(), ["z"]);
+    }
+
+    #[test]
+    fn a_member_given_twice_under_its_alias_is_an_error() {
+        let twice = serde_json::from_str::<Kept>(r#"{"coinConfigId":"C","amount":1,"value":2}"#)
+            .expect_err("amount twice");
+        assert!(
+            twice.to_string().contains("duplicate field `amount`"),
+            "{twice}"
+        );
+        let missing = serde_json::from_str::<Kept>(r#"{"amount":1}"#).expect_err("no id");
+        assert!(
+            missing.to_string().contains("missing field `coinConfigId`"),
+            "{missing}"
+        );
+    }
+
+    #[test]
+    fn skipped_members_are_read_past() {
+        let skipped: Skipped =
+            serde_json::from_str(r#"{"a":{"b":[1,2]},"id":"I","c":"d"}"#).expect("decodes");
+        assert_eq!(skipped, Skipped { id: "I".to_owned() });
+        let empty: Empty = serde_json::from_str(r#"{"a":1}"#).expect("decodes");
+        assert_eq!(empty, Empty {});
+    }
 }
