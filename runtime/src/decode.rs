@@ -189,7 +189,7 @@ fn decode_enveloped<T: DeserializeOwned>(
     if status.is_success()
         && let Some(payload) = success_in_one_pass(envelope, body)
     {
-        return Ok(*payload);
+        return Ok(payload);
     }
     decode_enveloped_in_two_passes(operation, envelope, status, body)
 }
@@ -298,9 +298,8 @@ fn api_failure(
 /// where it stands, the code checked to be 0, everything else skipped unread. `None` for
 /// anything else (a non-zero or missing code, a payload that is not a `T`, a name given
 /// twice, malformed JSON): [`decode_enveloped`] then reads the body again and says what it
-/// is, so only a failure pays for the second pass. The payload is boxed where it is decoded:
-/// a card is kilobytes, and the layers between here and the visitor would each move it.
-fn success_in_one_pass<T: DeserializeOwned>(envelope: Envelope, body: &[u8]) -> Option<Box<T>> {
+/// is, so only a failure pays for the second pass.
+fn success_in_one_pass<T: DeserializeOwned>(envelope: Envelope, body: &[u8]) -> Option<T> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let payload = serde::Deserializer::deserialize_map(
         &mut deserializer,
@@ -407,13 +406,13 @@ mod one_pass {
     }
 
     impl<'de, T: serde::Deserialize<'de>> Visitor<'de> for Members<T> {
-        type Value = Option<Box<T>>;
+        type Value = Option<T>;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("the EnKash response envelope")
         }
 
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Box<T>>, A::Error> {
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
             let (mut codes, mut payload, mut payloads) = (0, None, 0);
             while let Some(member) = map.next_key_seed(MemberName(self.envelope))? {
                 match member {
@@ -422,7 +421,7 @@ mod one_pass {
                         codes += 1;
                     }
                     Member::Payload => {
-                        payload = Some(map.next_value::<Box<T>>()?);
+                        payload = Some(map.next_value::<T>()?);
                         payloads += 1;
                     }
                     Member::Other => {
@@ -696,7 +695,7 @@ mod tests {
                 body.as_bytes(),
             );
             if let Some(fast) = fast {
-                assert_eq!(Some(*fast), slow.ok(), "{body}");
+                assert_eq!(Some(fast), slow.ok(), "{body}");
             }
         }
     }

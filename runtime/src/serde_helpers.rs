@@ -140,7 +140,6 @@ impl<'de, T: Object> serde::de::Visitor<'de> for ObjectVisitor<T> {
 
 /// Fills `slot` with what `value` reads; a second occurrence of the member (under its name
 /// or an alias) is an error naming it.
-#[inline]
 fn fill<T, E: serde::de::Error>(
     slot: &mut Option<T>,
     wire: &'static str,
@@ -154,7 +153,6 @@ fn fill<T, E: serde::de::Error>(
 }
 
 /// Reads one member into its slot for a generated `visit_map`.
-#[inline]
 pub fn read<'de, A, T>(
     map: &mut A,
     slot: &mut Option<T>,
@@ -168,7 +166,6 @@ where
 }
 
 /// [`read`] for values holding decimals, read exactly.
-#[inline]
 pub fn read_exact<'de, A, T>(
     map: &mut A,
     slot: &mut Option<T>,
@@ -183,7 +180,6 @@ where
 
 /// [`read`] for an optional field whose present value is itself kept, even `null`: an
 /// optional nullable field (`Option<Option<T>>`) or an optional free-form one.
-#[inline]
 pub fn read_some<'de, A, T>(
     map: &mut A,
     slot: &mut Option<Option<T>>,
@@ -197,7 +193,6 @@ where
 }
 
 /// [`read_some`] for values holding decimals, read exactly.
-#[inline]
 pub fn read_some_exact<'de, A, T>(
     map: &mut A,
     slot: &mut Option<Option<T>>,
@@ -240,10 +235,7 @@ where
 }
 
 /// Skips a member the type neither lists nor keeps, for a generated `visit_map`.
-pub fn skip<'de, A: serde::de::MapAccess<'de>>(
-    map: &mut A,
-    _name: std::borrow::Cow<'de, str>,
-) -> Result<(), A::Error> {
+pub fn skip<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<serde::de::IgnoredAny>().map(drop)
 }
 
@@ -252,61 +244,40 @@ pub fn required<T, E: serde::de::Error>(slot: Option<T>, wire: &'static str) -> 
     slot.ok_or_else(|| E::missing_field(wire))
 }
 
-/// An object member's name, for a generated `visit`: one of the type's fields `F`, or a
-/// name the type does not list (borrowed from the input when it has no escapes).
+/// An object key, borrowed from the input when it can be (no escapes), owned otherwise.
+/// Generated `Deserialize` impls read keys with it.
 #[derive(Debug)]
-pub enum Member<'de, F> {
-    /// One of the type's fields, under its wire name or an alias.
-    Field(F),
-    /// Any other name.
-    Other(std::borrow::Cow<'de, str>),
-}
-
-/// Reads a member's name, telling the type's fields apart with the function it holds (the
-/// generated `match` on wire names), as serde's derive does: the name is compared once,
-/// where it is read, and the loop that fills the fields matches on `F`.
-#[derive(Debug)]
-pub struct MemberName<P>(
-    /// The field named by a wire name, if any.
-    pub P,
+pub struct Key<'de>(
+    /// The key's text.
+    pub std::borrow::Cow<'de, str>,
 );
 
-impl<'de, F, P: FnOnce(&str) -> Option<F>> serde::de::DeserializeSeed<'de> for MemberName<P> {
-    type Value = Member<'de, F>;
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
 
-    #[inline]
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object key")
+            }
 
-impl<'de, F, P: FnOnce(&str) -> Option<F>> serde::de::Visitor<'de> for MemberName<P> {
-    type Value = Member<'de, F>;
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                v: &'de str,
+            ) -> Result<Self::Value, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(v)))
+            }
 
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("an object key")
-    }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
+            }
 
-    #[inline]
-    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(match (self.0)(v) {
-            Some(field) => Member::Field(field),
-            None => Member::Other(std::borrow::Cow::Borrowed(v)),
-        })
-    }
-
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(match (self.0)(v) {
-            Some(field) => Member::Field(field),
-            None => Member::Other(std::borrow::Cow::Owned(v.to_owned())),
-        })
-    }
-
-    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(match (self.0)(&v) {
-            Some(field) => Member::Field(field),
-            None => Member::Other(std::borrow::Cow::Owned(v)),
-        })
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Key(std::borrow::Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
     }
 }
 
@@ -430,33 +401,16 @@ macro_rules! __object {
             fn visit<'de, A: $crate::serde_helpers::serde::de::MapAccess<'de>>(
                 mut map: A,
             ) -> ::std::result::Result<Self, A::Error> {
-                // The fields, one variant each, named as the fields are.
-                #[allow(non_camel_case_types)]
-                enum Field {
-                    $($field,)*
-                }
                 $(let mut $field = ::std::option::Option::None;)*
                 $(let mut $extra = ::std::collections::BTreeMap::new();)?
-                let name = || {
-                    $crate::serde_helpers::MemberName(
-                        |name: &str| -> ::std::option::Option<Field> {
-                            match name {
-                                $($wire $(| $alias)* => ::std::option::Option::Some(Field::$field),)*
-                                _ => ::std::option::Option::None,
-                            }
-                        },
-                    )
-                };
-                while let ::std::option::Option::Some(member) = map.next_key_seed(name())? {
-                    match member {
-                        $crate::serde_helpers::Member::Field(field) => match field {
-                            $(Field::$field => {
-                                $crate::serde_helpers::$reader(&mut map, &mut $field, $wire)?
-                            })*
-                        },
-                        $crate::serde_helpers::Member::Other(key) => {
-                            $crate::serde_helpers::$other(&mut map, $(&mut $extra,)? key)?
-                        }
+                while let ::std::option::Option::Some($crate::serde_helpers::Key(key)) =
+                    map.next_key()?
+                {
+                    match ::std::convert::AsRef::<str>::as_ref(&key) {
+                        $($wire $(| $alias)* => {
+                            $crate::serde_helpers::$reader(&mut map, &mut $field, $wire)?
+                        })*
+                        _ => $crate::serde_helpers::$other(&mut map $(, &mut $extra, key)?)?,
                     }
                 }
                 ::std::result::Result::Ok(Self {
