@@ -672,5 +672,6 @@ mod tests {
         assert_eq!(skipped, Skipped { id: "I".to_owned() });
         let empty: Empty = serde_json::from_str(r#"{"a":1}"#).expect("decodes");
         assert_eq!(empty, Empty {});
+        assert_eq!(serde_json::to_string(&empty).expect("encodes"), "{}");
     }
 }
