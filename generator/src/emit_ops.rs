@@ -668,7 +668,7 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
         .map(|i| check(i))
         .collect();
 
-    let (segments, path) = path_expr(plan);
+    let path = path_params(plan);
     let query = pairs(plan, Where::Query, quote!(query));
     let query_objects = object_pairs(plan);
     let headers = pairs(plan, Where::Header, quote!(headers));
@@ -706,12 +706,9 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
             #(#fields)*
             Ok(request)
         },
-        (Some(path), true) => quote! {
-            let request = OperationRequest::at(&SPEC, #path);
-            Ok(request)
-        },
+        (Some(path), true) => quote!(Ok(OperationRequest::at_path(&SPEC, #path)?)),
         (Some(path), false) => quote! {
-            let mut request = OperationRequest::at(&SPEC, #path);
+            let mut request = OperationRequest::at_path(&SPEC, #path)?;
             #(#fields)*
             Ok(request)
         },
@@ -737,7 +734,6 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
                 #query
                 #query_objects
                 #headers
-                #segments
                 #finish
             }
         }
@@ -994,43 +990,27 @@ fn check(i: &Input<'_>) -> TokenStream {
     }
 }
 
-/// The statements encoding the path inputs, and the path expression.
-fn path_expr(plan: &Plan<'_>) -> (TokenStream, Option<TokenStream>) {
+/// The values filling the path template's placeholders, in the template's order (the
+/// runtime encodes each as one segment), or `None` for a path without parameters.
+fn path_params(plan: &Plan<'_>) -> Option<TokenStream> {
     let path_inputs: Vec<&Input<'_>> = plan
         .inputs
         .iter()
         .filter(|i| i.location == Where::Path)
         .collect();
-    if path_inputs.is_empty() {
-        return (TokenStream::new(), None);
-    }
-    // Path inputs come first among the inputs, in `path_params` order.
-    let mut fmt = String::new();
-    let mut args = Vec::new();
-    for part in &plan.op.path_parts {
-        match part {
-            PathPart::Text(text) => fmt.push_str(&text.replace('{', "{{").replace('}', "}}")),
-            PathPart::Param(n) => {
-                if let Some(i) = path_inputs.get(*n) {
-                    fmt.push_str("{}");
-                    args.push(ident(&i.name));
-                }
-            }
-        }
-    }
-    // Encoded first, so the `format!` (which prettyplease leaves as tokens) stays plain.
-    let segments = path_inputs.iter().map(|i| {
-        let n = ident(&i.name);
-        if matches!(i.ty, TypeRef::String) {
-            quote!(let #n = encode_path_segment(&#n);)
-        } else {
-            quote!(let #n = encode_path_segment(&#n.to_string());)
-        }
-    });
-    (
-        quote!(#(#segments)*),
-        Some(quote!(format!(#fmt, #(#args),*))),
-    )
+    let values: Vec<TokenStream> = plan
+        .op
+        .path_parts
+        .iter()
+        .filter_map(|part| match part {
+            PathPart::Param(n) => path_inputs.get(*n).map(|i| {
+                let n = ident(&i.name);
+                quote!(&#n)
+            }),
+            PathPart::Text(_) => None,
+        })
+        .collect();
+    (!values.is_empty()).then(|| quote!(&[#(#values),*]))
 }
 
 /// Builds the `query` or `headers` list of `(name, value)` pairs.

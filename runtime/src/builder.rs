@@ -90,7 +90,7 @@ pub mod prelude {
     pub use crate::request::typestate::{Complete, Fill, Required, states, take};
     pub use crate::request::{
         AnswerFormat, Envelope, IdempotencyKey, OperationRequest, OperationSpec, QueryObject,
-        RequestBody, RetryClass, Security, encode_path_segment, push_object, push_present,
+        RequestBody, RetryClass, Security, push_object, push_present,
     };
     pub use crate::validate::check_string;
     pub use reqwest::Method;

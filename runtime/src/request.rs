@@ -94,6 +94,21 @@ impl OperationRequest {
         Self::at(spec, spec.path_template)
     }
 
+    /// [`of`](Self::of), at the spec's path template with its `{…}` placeholders filled,
+    /// in the order they appear, by `params`: each written out (`Display`) and encoded as
+    /// exactly one path segment (see [`encode_path_segment`]). A parameter the template
+    /// names twice is given twice.
+    ///
+    /// # Errors
+    /// [`InvalidInput`] for the field `path` when the template has more or fewer
+    /// placeholders than `params` has values.
+    pub fn at_path(
+        spec: &'static OperationSpec,
+        params: &[&dyn fmt::Display],
+    ) -> Result<Self, InvalidInput> {
+        Ok(Self::at(spec, fill_path(spec.path_template, params)?))
+    }
+
     /// [`of`](Self::of), at `path`: the template with its parameters filled in, each
     /// already encoded (see [`encode_path_segment`]).
     pub fn at(spec: &'static OperationSpec, path: impl Into<String>) -> Self {
@@ -231,7 +246,7 @@ impl fmt::Display for IdempotencyKey {
 /// reason (`?` converts it), before anything is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidInput {
-    /// The input's wire name, or `body`.
+    /// The input's wire name, or `body`, or `path`.
     pub field: String,
     /// What is wrong with it, as a phrase that follows the field's name.
     pub reason: String,
@@ -476,6 +491,13 @@ pub fn push_object<T: serde::Serialize>(
 /// Percent-encodes `value` as exactly one path segment: `/`, `?`, `#`, `%` and `..` can
 /// never change which resource is addressed.
 pub fn encode_path_segment(value: &str) -> String {
+    let mut segment = String::with_capacity(value.len());
+    push_path_segment(&mut segment, value);
+    segment
+}
+
+/// Appends `value` to `path`, encoded as [`encode_path_segment`] does.
+fn push_path_segment(path: &mut String, value: &str) {
     use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
     // RFC 3986 unreserved characters stay as they are; everything else is encoded.
     const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -485,10 +507,42 @@ pub fn encode_path_segment(value: &str) -> String {
         .remove(b'~');
     match value {
         // "." and ".." are unreserved but still walk the path; encode them explicitly.
-        "." => "%2E".to_owned(),
-        ".." => "%2E%2E".to_owned(),
-        _ => utf8_percent_encode(value, SEGMENT).to_string(),
+        "." => path.push_str("%2E"),
+        ".." => path.push_str("%2E%2E"),
+        _ => path.extend(utf8_percent_encode(value, SEGMENT)),
     }
+}
+
+/// `template` with each `{…}` placeholder replaced, in order, by the next of `params`
+/// encoded as one segment; see [`OperationRequest::at_path`].
+fn fill_path(template: &str, params: &[&dyn fmt::Display]) -> Result<String, InvalidInput> {
+    let mismatch = || InvalidInput {
+        field: "path".to_owned(),
+        reason: format!(
+            "template `{template}` was given {} value(s), not one per placeholder",
+            params.len()
+        ),
+    };
+    let mut path = String::with_capacity(template.len() + 16 * params.len());
+    let mut values = params.iter();
+    let mut text = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(len) = rest[open..].find('}') else {
+            break;
+        };
+        let value = values.next().ok_or_else(mismatch)?;
+        path.push_str(&rest[..open]);
+        text.clear();
+        fmt::write(&mut text, format_args!("{value}")).map_err(|_| mismatch())?;
+        push_path_segment(&mut path, &text);
+        rest = &rest[open + len + 1..];
+    }
+    if values.next().is_some() {
+        return Err(mismatch());
+    }
+    path.push_str(rest);
+    Ok(path)
 }
 
 /// Typestate support for generated builders: a builder's state has one slot per required
@@ -623,5 +677,55 @@ pub mod typestate {
             field: field.to_owned(),
             reason: "is required and was not set".to_owned(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static SPEC: OperationSpec = OperationSpec::get("getThing", "/v1/{owner}/things/{id}/x");
+
+    #[test]
+    fn at_path_fills_placeholders_in_order_each_as_one_segment() {
+        let request = OperationRequest::at_path(&SPEC, &[&"a/b c", &42]).expect("two values");
+        assert_eq!(request.path, "/v1/a%2Fb%20c/things/42/x");
+        assert_eq!(request.path_template, "/v1/{owner}/things/{id}/x");
+        assert_eq!(request.retry, RetryClass::Idempotent);
+
+        let request = OperationRequest::at_path(&SPEC, &[&"..", &"."]).expect("two values");
+        assert_eq!(request.path, "/v1/%2E%2E/things/%2E/x");
+        // Encoded exactly as `encode_path_segment` does.
+        let value = "é?#%~-_.";
+        let request = OperationRequest::at_path(&SPEC, &[&value, &value]).expect("two values");
+        let one = encode_path_segment(value);
+        assert_eq!(request.path, format!("/v1/{one}/things/{one}/x"));
+    }
+
+    #[test]
+    fn at_path_refuses_a_count_that_does_not_match_the_template() {
+        for params in [&[&"a" as &dyn fmt::Display][..], &[&"a", &"b", &"c"], &[]] {
+            let invalid = OperationRequest::at_path(&SPEC, params).expect_err("mismatch");
+            assert_eq!(invalid.field, "path");
+            assert!(
+                invalid.reason.contains("/v1/{owner}/things/{id}/x"),
+                "{invalid:?}"
+            );
+        }
+        static PLAIN: OperationSpec = OperationSpec::get("list", "/v1/things");
+        let request = OperationRequest::at_path(&PLAIN, &[]).expect("no placeholders");
+        assert_eq!(request.path, "/v1/things");
+    }
+
+    #[test]
+    fn at_path_reports_a_failing_display_instead_of_panicking() {
+        struct Broken;
+        impl fmt::Display for Broken {
+            fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+                Err(fmt::Error)
+            }
+        }
+        let invalid = OperationRequest::at_path(&SPEC, &[&"a", &Broken]).expect_err("fails");
+        assert_eq!(invalid.field, "path");
     }
 }

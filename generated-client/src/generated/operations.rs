@@ -670,12 +670,7 @@ pub mod get_coin_event {
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let coin_config_id = take(self.coin_config_id, "coinConfigId")?;
-            let coin_config_id = encode_path_segment(&coin_config_id);
-            let request = OperationRequest::at(
-                &SPEC,
-                format!("/api/v0/enkash-coins/{}", coin_config_id),
-            );
-            Ok(request)
+            Ok(OperationRequest::at_path(&SPEC, &[&coin_config_id])?)
         }
     }
 }
@@ -736,11 +731,7 @@ pub mod update_coin_event {
                 event: self.event,
                 extra: Default::default(),
             };
-            let coin_config_id = encode_path_segment(&coin_config_id);
-            let mut request = OperationRequest::at(
-                &SPEC,
-                format!("/api/v0/enkash-coins/{}", coin_config_id),
-            );
+            let mut request = OperationRequest::at_path(&SPEC, &[&coin_config_id])?;
             request.body = Some(RequestBody::json(&body)?);
             Ok(request)
         }
@@ -2493,12 +2484,7 @@ pub mod get_product_configs {
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let product_catalog_id = take(self.product_catalog_id, "productCatalogId")?;
-            let product_catalog_id = encode_path_segment(&product_catalog_id);
-            let request = OperationRequest::at(
-                &SPEC,
-                format!("/api/v0/partner/search-config/{}", product_catalog_id),
-            );
-            Ok(request)
+            Ok(OperationRequest::at_path(&SPEC, &[&product_catalog_id])?)
         }
     }
 }
@@ -2907,12 +2893,7 @@ pub mod fetch_order_details {
 
         fn into_request(self) -> Result<OperationRequest, crate::Error> {
             let order_reference_id = take(self.order_reference_id, "orderReferenceId")?;
-            let order_reference_id = encode_path_segment(&order_reference_id);
-            let request = OperationRequest::at(
-                &SPEC,
-                format!("/api/v0/partner/fetch-order-details/{}", order_reference_id),
-            );
-            Ok(request)
+            Ok(OperationRequest::at_path(&SPEC, &[&order_reference_id])?)
         }
     }
 }

@@ -89,7 +89,6 @@ const RESERVED_CLIENT_FNS: &[&str] = &["builder", "execute", "config", "clone", 
 const RESERVED_BUILDER_FNS: &[&str] = &[
     "take",
     "check_string",
-    "encode_path_segment",
     "push_present",
     "push_object",
     "builder",
