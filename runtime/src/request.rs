@@ -101,7 +101,7 @@ impl OperationRequest {
     ///
     /// # Errors
     /// [`InvalidInput`] for the field `path` when the template has more or fewer
-    /// placeholders than `params` has values.
+    /// placeholders than `params` has values, or a value's `Display` fails.
     pub fn at_path(
         spec: &'static OperationSpec,
         params: &[&dyn fmt::Display],
@@ -534,7 +534,13 @@ fn fill_path(template: &str, params: &[&dyn fmt::Display]) -> Result<String, Inv
         let value = values.next().ok_or_else(mismatch)?;
         path.push_str(&rest[..open]);
         text.clear();
-        fmt::write(&mut text, format_args!("{value}")).map_err(|_| mismatch())?;
+        fmt::write(&mut text, format_args!("{value}")).map_err(|_| InvalidInput {
+            field: "path".to_owned(),
+            reason: format!(
+                "has a value for `{}` that could not be written out",
+                &rest[open + 1..open + len]
+            ),
+        })?;
         push_path_segment(&mut path, &text);
         rest = &rest[open + len + 1..];
     }
@@ -727,5 +733,6 @@ mod tests {
         }
         let invalid = OperationRequest::at_path(&SPEC, &[&"a", &Broken]).expect_err("fails");
         assert_eq!(invalid.field, "path");
+        assert!(invalid.reason.contains("`id`"), "{invalid:?}");
     }
 }
