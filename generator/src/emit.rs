@@ -25,8 +25,9 @@ pub fn format_file(header: &str, tokens: TokenStream) -> Result<String, String> 
     Ok(assemble(header, format_share(tokens, Share::WHOLE)?))
 }
 
-/// Which of a file's items one worker formats: those whose index is `index` modulo
-/// `of`, so that `of` workers can share one large file.
+/// Which of a file's items one worker makes and formats: those of the units (see
+/// [`Place`]) whose index is `index` modulo `of`, so that `of` workers can share one large
+/// file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Share {
     pub index: usize,
@@ -38,35 +39,52 @@ impl Share {
     pub const WHOLE: Share = Share { index: 0, of: 1 };
 }
 
-/// What an emitter gives for a file, in order: code to format, or text that is already
-/// formatted (one item, the same for every spec).
-pub enum Piece {
+/// What an emitter gives for a file, in order: code to format, code that only the worker
+/// formatting it makes, or text that is already formatted (one item, the same for every
+/// spec).
+pub enum Piece<'a> {
+    /// Code, its items shared out one by one among the workers.
     Code(TokenStream),
+    /// Code made by the one worker whose share it is (one operation's or one type's
+    /// items), so that the others do not make it too.
+    Own(Box<dyn FnOnce() -> TokenStream + 'a>),
+    /// Text already formatted.
     Formatted(&'static str),
 }
 
-/// The items of `tokens` in `share`, each formatted, with its index in the file.
-pub fn format_share(tokens: TokenStream, share: Share) -> Result<Vec<(usize, String)>, String> {
+/// Where an item goes in its file: the place of its share unit (an item of a [`Piece::Code`],
+/// a [`Piece::Own`] or a [`Piece::Formatted`]), then its place within the unit.
+pub type Place = (usize, usize);
+
+/// The items of `tokens` in `share`, each formatted, with its place in the file.
+pub fn format_share(tokens: TokenStream, share: Share) -> Result<Vec<(Place, String)>, String> {
     format_pieces(vec![Piece::Code(tokens)], share)
 }
 
 /// The items of `pieces` in `share`, each formatted (or as it is, when it already is),
-/// with its index in the file.
-pub fn format_pieces(pieces: Vec<Piece>, share: Share) -> Result<Vec<(usize, String)>, String> {
-    pieces
-        .into_iter()
-        // One piece an item: code split into its items, formatted text as it is.
-        .flat_map(|piece| match piece {
-            Piece::Code(tokens) => split_items(tokens).into_iter().map(Piece::Code).collect(),
-            formatted => vec![formatted],
-        })
-        .enumerate()
-        .filter(|(i, _)| i % share.of.max(1) == share.index)
-        .map(|(i, item)| match item {
-            Piece::Code(tokens) => format_item(tokens).map(|text| (i, text)),
-            Piece::Formatted(text) => Ok((i, text.to_owned())),
-        })
-        .collect()
+/// with its place in the file. A [`Piece::Own`] is made only when it is in `share`.
+pub fn format_pieces(pieces: Vec<Piece<'_>>, share: Share) -> Result<Vec<(Place, String)>, String> {
+    let mut out = Vec::new();
+    let units = pieces.into_iter().flat_map(|piece| match piece {
+        // Each item of code a unit of its own.
+        Piece::Code(tokens) => split_items(tokens).into_iter().map(Piece::Code).collect(),
+        unit => vec![unit],
+    });
+    for (unit, piece) in units.enumerate() {
+        if unit % share.of.max(1) != share.index {
+            continue;
+        }
+        match piece {
+            Piece::Code(item) => out.push(((unit, 0), format_item(item)?)),
+            Piece::Own(make) => {
+                for (i, item) in split_items(make()).into_iter().enumerate() {
+                    out.push(((unit, i), format_item(item)?));
+                }
+            }
+            Piece::Formatted(text) => out.push(((unit, 0), text.to_owned())),
+        }
+    }
+    Ok(out)
 }
 
 /// One item, parsed and printed.
@@ -80,8 +98,8 @@ fn format_item(item: TokenStream) -> Result<String, String> {
 }
 
 /// A file from its formatted items (every share's, in any order), with `header` on top.
-pub fn assemble(header: &str, mut items: Vec<(usize, String)>) -> String {
-    items.sort_by_key(|(i, _)| *i);
+pub fn assemble(header: &str, mut items: Vec<(Place, String)>) -> String {
+    items.sort_by_key(|(place, _)| *place);
     let printed: String = items.into_iter().map(|(_, text)| text).collect();
     format!("{header}{}", space_items(&printed))
 }
@@ -675,6 +693,32 @@ mod tests {
         );
     }
 
+    /// However many workers share a file, it comes out the same: the output does not
+    /// depend on the machine's cores.
+    #[test]
+    fn a_file_is_the_same_however_many_workers_share_it() {
+        let spec = include_str!("../../spec/enkash-rewards.yaml");
+        let api = crate::model(spec).expect("our spec lowers");
+        type Make = fn(&crate::model::Api) -> Vec<Piece<'_>>;
+        let files: [(&str, Make); 2] = [
+            ("operations", crate::emit_ops::operations_file),
+            ("types", crate::emit_types::types_file),
+        ];
+        for (name, make) in files {
+            let whole = format_pieces(make(&api), Share::WHOLE).expect("formats");
+            assert!(whole.len() > 20, "{name}: {} items", whole.len());
+            let whole = assemble("", whole);
+            for of in [2, 3, 7] {
+                let items = (0..of)
+                    .flat_map(|index| {
+                        format_pieces(make(&api), Share { index, of }).expect("formats")
+                    })
+                    .collect();
+                assert_eq!(assemble("", items), whole, "{name} shared by {of} workers");
+            }
+        }
+    }
+
     #[test]
     fn items_format_as_the_whole_file_does() {
         let whole = |tokens: TokenStream| {
@@ -689,6 +733,7 @@ mod tests {
             .into_iter()
             .filter_map(|piece| match piece {
                 Piece::Code(tokens) => Some(tokens),
+                Piece::Own(make) => Some(make()),
                 Piece::Formatted(_) => None,
             });
         let files: Vec<TokenStream> = operations

@@ -45,10 +45,9 @@ fn prelude() -> TokenStream {
     )
 }
 
-pub fn operations_file(api: &Api) -> Vec<Piece> {
+pub fn operations_file(api: &Api) -> Vec<Piece<'_>> {
     let ops: Vec<Plan<'_>> = api.operations.iter().map(|op| Plan::new(op, api)).collect();
     let client_fns = ops.iter().map(client_fn);
-    let builders = ops.iter().map(|p| builder(p, api));
     // Emitted only when used, as generated code has no dead code: no builder for a spec
     // without operations, no state change for one whose operations have no typestate.
     let with_typestate = ops.iter().any(|p| p.typestate().next().is_some());
@@ -90,7 +89,11 @@ pub fn operations_file(api: &Api) -> Vec<Piece> {
     };
     let mut pieces = vec![Piece::Code(head)];
     pieces.extend(builder_type);
-    pieces.push(Piece::Code(quote!(#(#builders)*)));
+    // Each operation's builder made by the worker that formats it.
+    pieces.extend(
+        ops.into_iter()
+            .map(|plan| Piece::Own(Box::new(move || builder(&plan, api)))),
+    );
     pieces
 }
 
@@ -123,7 +126,7 @@ fn envelope_const(envelope: &SharedEnvelope) -> TokenStream {
 /// ([`emit_builder`](crate::emit_builder)): the pieces a spec needs, in order. The state
 /// change only with typestate, `accept()` only with a negotiated answer, the keyed-write
 /// opt-in only with a keyed write.
-fn builder_type(with_typestate: bool, negotiated: bool, keyed: bool) -> Vec<Piece> {
+fn builder_type(with_typestate: bool, negotiated: bool, keyed: bool) -> Vec<Piece<'static>> {
     use crate::emit_builder::{ACCEPT, DEBUG, INTO_STATE, OPTIONS, RESEND, SEND, STRUCT};
     [
         (true, STRUCT),

@@ -4,18 +4,14 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::{
-    doc_lines, example_section, ident, rust_type, sanitize_markdown, sections, with_notes,
+    Piece, doc_lines, example_section, ident, rust_type, sanitize_markdown, sections, with_notes,
 };
 pub use crate::model::Optionality;
 use crate::model::{Api, Field, Struct, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
-pub fn types_file(api: &Api) -> TokenStream {
-    let items = api
-        .types
-        .iter()
-        .filter(|t| t.facts.unwrapped_to.is_none())
-        .map(|t| type_def(t, api));
-    quote! {
+/// The module's docs, then each type, made by the worker that formats it.
+pub fn types_file(api: &Api) -> Vec<Piece<'_>> {
+    let head = quote! {
         //! Every schema of the spec as a Rust type.
         //!
         //! Objects keep properties the spec does not list in an `extra` map (raw JSON, exact
@@ -23,8 +19,13 @@ pub fn types_file(api: &Api) -> TokenStream {
         //! decoding a newer server's answer and encoding it again loses nothing. Numbers
         //! without a float format are exact decimals ([`rust_decimal::Decimal`]), written as
         //! JSON numbers and read from their own text.
-        #(#items)*
-    }
+    };
+    let types = api
+        .types
+        .iter()
+        .filter(|t| t.facts.unwrapped_to.is_none())
+        .map(|t| Piece::Own(Box::new(move || type_def(t, api))));
+    std::iter::once(Piece::Code(head)).chain(types).collect()
 }
 
 fn type_def(t: &TypeDef, api: &Api) -> TokenStream {

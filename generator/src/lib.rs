@@ -129,11 +129,11 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 #[derive(Clone, Copy)]
 enum Emit {
     Code(fn(&model::Api) -> proc_macro2::TokenStream),
-    Pieces(fn(&model::Api) -> Vec<emit::Piece>),
+    Pieces(fn(&model::Api) -> Vec<emit::Piece<'_>>),
 }
 
 impl Emit {
-    fn pieces(self, api: &model::Api) -> Vec<emit::Piece> {
+    fn pieces(self, api: &model::Api) -> Vec<emit::Piece<'_>> {
         match self {
             Emit::Code(make) => vec![emit::Piece::Code(make(api))],
             Emit::Pieces(make) => make(api),
@@ -147,7 +147,12 @@ const FILES: [(Destination, &str, Emit, bool); 5] = {
     use Destination::{Client, Tests};
     [
         (Client, "mod.rs", Emit::Code(emit_mod::mod_file), false),
-        (Client, "types.rs", Emit::Code(emit_types::types_file), true),
+        (
+            Client,
+            "types.rs",
+            Emit::Pieces(emit_types::types_file),
+            true,
+        ),
         (
             Client,
             "operations.rs",
@@ -173,10 +178,11 @@ const FILES: [(Destination, &str, Emit, bool); 5] = {
 /// generation's time, and the files share nothing but the (read-only) model.
 ///
 /// The work is cut into units, largest first: each large file is shared by all the
-/// workers (each emits the file, whose tokens cannot cross threads, and formats its share
-/// of the items), each small one is a unit of its own. Each worker takes the next unit
-/// nobody has taken, so one large file no longer keeps one core busy while the other
-/// waits. The output does not depend on which worker finishes first.
+/// workers (tokens cannot cross threads, so each makes the code the file's items share and
+/// the operations and types of its own share, and formats its share of the items), each
+/// small one is a unit of its own. Each worker takes the next unit nobody has taken, so
+/// one large file no longer keeps one core busy while the other waits. The output depends
+/// neither on which worker finishes first nor on how many there are.
 fn emit_files(
     api: &model::Api,
     destinations: &[Destination],
@@ -199,7 +205,7 @@ fn emit_files(
         .collect();
     let header = &emit::header(api);
     let taken = AtomicUsize::new(0);
-    type Formatted = Result<Vec<(usize, String)>, String>;
+    type Formatted = Result<Vec<(emit::Place, String)>, String>;
     let results: Vec<Mutex<Option<Formatted>>> = units.iter().map(|_| Mutex::new(None)).collect();
     let worker = || {
         loop {
