@@ -224,16 +224,14 @@ fn priority() -> u8 {
 
 /// `^/api/v0/enkash-coins/[^/]+$` for `/api/v0/enkash-coins/{coinConfigId}`.
 fn path_pattern(template: &str) -> String {
+    use crate::request::TemplatePart;
     let mut pattern = String::from("^");
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        pattern.push_str(&regex_lite::escape(&rest[..open]));
-        pattern.push_str("[^/]+");
-        rest = rest[open..]
-            .find('}')
-            .map_or("", |close| &rest[open + close + 1..]);
+    for part in crate::request::template_parts(template) {
+        match part {
+            TemplatePart::Text(text) => pattern.push_str(&regex_lite::escape(text)),
+            TemplatePart::Placeholder(_) => pattern.push_str("[^/]+"),
+        }
     }
-    pattern.push_str(&regex_lite::escape(rest));
     pattern.push('$');
     pattern
 }

@@ -513,6 +513,39 @@ fn push_path_segment(path: &mut String, value: &str) {
     }
 }
 
+/// A piece of a path template: text sent as written, or a `{name}` placeholder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TemplatePart<'a> {
+    /// Text sent as written.
+    Text(&'a str),
+    /// A placeholder, by its name (without the braces).
+    Placeholder(&'a str),
+}
+
+/// The pieces of a path template, in order: `/v1/{id}/x` is the text `/v1/`, the
+/// placeholder `id` and the text `/x`. A `{` that no `}` closes is text, with all that
+/// follows it.
+pub fn template_parts(template: &str) -> impl Iterator<Item = TemplatePart<'_>> {
+    let mut rest = template;
+    std::iter::from_fn(move || {
+        let end = match rest.find('{') {
+            None => rest.len(),
+            Some(0) => match rest.find('}') {
+                Some(close) => {
+                    let name = &rest[1..close];
+                    rest = &rest[close + 1..];
+                    return Some(TemplatePart::Placeholder(name));
+                }
+                None => rest.len(),
+            },
+            Some(open) => open,
+        };
+        let text = &rest[..end];
+        rest = &rest[end..];
+        (!text.is_empty()).then_some(TemplatePart::Text(text))
+    })
+}
+
 /// `template` with each `{…}` placeholder replaced, in order, by the next of `params`
 /// encoded as one segment; see [`OperationRequest::at_path`].
 fn fill_path(template: &str, params: &[&dyn fmt::Display]) -> Result<String, InvalidInput> {
@@ -526,28 +559,25 @@ fn fill_path(template: &str, params: &[&dyn fmt::Display]) -> Result<String, Inv
     let mut path = String::with_capacity(template.len() + 16 * params.len());
     let mut values = params.iter();
     let mut text = String::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        let Some(len) = rest[open..].find('}') else {
-            break;
+    for part in template_parts(template) {
+        let name = match part {
+            TemplatePart::Text(text) => {
+                path.push_str(text);
+                continue;
+            }
+            TemplatePart::Placeholder(name) => name,
         };
         let value = values.next().ok_or_else(mismatch)?;
-        path.push_str(&rest[..open]);
         text.clear();
         fmt::write(&mut text, format_args!("{value}")).map_err(|_| InvalidInput {
             field: "path".to_owned(),
-            reason: format!(
-                "has a value for `{}` that could not be written out",
-                &rest[open + 1..open + len]
-            ),
+            reason: format!("has a value for `{name}` that could not be written out"),
         })?;
         push_path_segment(&mut path, &text);
-        rest = &rest[open + len + 1..];
     }
     if values.next().is_some() {
         return Err(mismatch());
     }
-    path.push_str(rest);
     Ok(path)
 }
 
@@ -721,6 +751,27 @@ mod tests {
         static PLAIN: OperationSpec = OperationSpec::get("list", "/v1/things");
         let request = OperationRequest::at_path(&PLAIN, &[]).expect("no placeholders");
         assert_eq!(request.path, "/v1/things");
+    }
+
+    #[test]
+    fn a_template_comes_apart_into_text_and_placeholders() {
+        use TemplatePart::{Placeholder, Text};
+        let parts = |template| template_parts(template).collect::<Vec<_>>();
+        assert_eq!(
+            parts("/v1/{owner}/things/{id}/x"),
+            [
+                Text("/v1/"),
+                Placeholder("owner"),
+                Text("/things/"),
+                Placeholder("id"),
+                Text("/x")
+            ]
+        );
+        assert_eq!(parts("{a}{b}"), [Placeholder("a"), Placeholder("b")]);
+        assert_eq!(parts("/plain"), [Text("/plain")]);
+        assert_eq!(parts(""), []);
+        assert_eq!(parts("/a/{b"), [Text("/a/"), Text("{b")]);
+        assert_eq!(parts("/a/{}"), [Text("/a/"), Placeholder("")]);
     }
 
     #[test]
