@@ -558,7 +558,8 @@ fn fill_path(template: &str, params: &[&dyn fmt::Display]) -> Result<String, Inv
     };
     let mut path = String::with_capacity(template.len() + 16 * params.len());
     let mut values = params.iter();
-    let mut text = String::new();
+    // Each value written out, reused from one placeholder to the next.
+    let mut written = String::new();
     for part in template_parts(template) {
         let name = match part {
             TemplatePart::Text(text) => {
@@ -568,12 +569,12 @@ fn fill_path(template: &str, params: &[&dyn fmt::Display]) -> Result<String, Inv
             TemplatePart::Placeholder(name) => name,
         };
         let value = values.next().ok_or_else(mismatch)?;
-        text.clear();
-        fmt::write(&mut text, format_args!("{value}")).map_err(|_| InvalidInput {
+        written.clear();
+        fmt::write(&mut written, format_args!("{value}")).map_err(|_| InvalidInput {
             field: "path".to_owned(),
             reason: format!("has a value for `{name}` that could not be written out"),
         })?;
-        push_path_segment(&mut path, &text);
+        push_path_segment(&mut path, &written);
     }
     if values.next().is_some() {
         return Err(mismatch());
