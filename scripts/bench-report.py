@@ -78,9 +78,8 @@ include(
 print("\n### The floor: formatting alone\n")
 print("Each generator's own output, already made as tokens, parsed by syn and printed by")
 print("prettyplease, as each does it (ours on both cores, a file per core, item by item;")
-print("progenitor's one file on one core; ours without the shared builder, which our generator")
-print("writes already formatted). No change to emission can make generation faster than this")
-print("for the same output.\n")
+print("progenitor's one file on one core). No change to emission can make generation faster")
+print("than this for the same output.\n")
 print("| spec | ours: formatting alone | share of ours | / progenitor's whole generation | progenitor: formatting alone | share of progenitor's |")
 print("|---|---:|---:|---:|---:|---:|")
 for g in generation:

@@ -56,8 +56,7 @@ pub fn ours(text: &str) -> Option<(usize, usize)> {
 /// tokens, prettyplease printing them, item by item as the generator does), on as many
 /// threads as the generator uses. Each thread holds its share of the files as tokens (read
 /// back from our formatted output, largest file first, to whichever thread has the least):
-/// tokens cannot cross threads, and reading them is not part of formatting. The shared
-/// builder's text, which the generator writes already formatted, is left out.
+/// tokens cannot cross threads, and reading them is not part of formatting.
 pub struct FormattingAlone {
     starts: Vec<std::sync::mpsc::Sender<()>>,
     finished: std::sync::mpsc::Receiver<usize>,
@@ -70,16 +69,7 @@ impl FormattingAlone {
         if !partial.skipped.operations.is_empty() {
             return None;
         }
-        let formatted = enkash_rewards_generator::emit_builder::ALL;
-        let mut files: Vec<String> = partial
-            .files
-            .into_iter()
-            .map(|f| {
-                formatted
-                    .iter()
-                    .fold(f.contents, |file, text| file.replace(text, ""))
-            })
-            .collect();
+        let mut files: Vec<String> = partial.files.into_iter().map(|f| f.contents).collect();
         files.sort_by_key(|contents| std::cmp::Reverse(contents.len()));
         let workers = std::thread::available_parallelism().map_or(1, usize::from);
         let mut shares: Vec<Vec<String>> = vec![Vec::new(); workers.min(files.len())];

@@ -39,21 +39,18 @@ impl Share {
     pub const WHOLE: Share = Share { index: 0, of: 1 };
 }
 
-/// What an emitter gives for a file, in order: code to format, code that only the worker
-/// formatting it makes, or text that is already formatted (one item, the same for every
-/// spec).
+/// What an emitter gives for a file, in order: code to format, or code that only the worker
+/// formatting it makes.
 pub enum Piece<'a> {
     /// Code, its items shared out one by one among the workers.
     Code(TokenStream),
     /// Code made by the one worker whose share it is (one operation's or one type's
     /// items), so that the others do not make it too.
     Own(Box<dyn FnOnce() -> TokenStream + 'a>),
-    /// Text already formatted.
-    Formatted(&'static str),
 }
 
-/// Where an item goes in its file: the place of its share unit (an item of a [`Piece::Code`],
-/// a [`Piece::Own`] or a [`Piece::Formatted`]), then its place within the unit.
+/// Where an item goes in its file: the place of its share unit (an item of a [`Piece::Code`]
+/// or a [`Piece::Own`]), then its place within the unit.
 pub type Place = (usize, usize);
 
 /// The items of `tokens` in `share`, each formatted, with its place in the file.
@@ -61,8 +58,7 @@ pub fn format_share(tokens: TokenStream, share: Share) -> Result<Vec<(Place, Str
     format_pieces(vec![Piece::Code(tokens)], share)
 }
 
-/// The items of `pieces` in `share`, each formatted (or as it is, when it already is),
-/// with its place in the file. A [`Piece::Own`] is made only when it is in `share`.
+/// The items of `pieces` in `share`, each formatted, with its place in the file. A [`Piece::Own`] is made only when it is in `share`.
 pub fn format_pieces(pieces: Vec<Piece<'_>>, share: Share) -> Result<Vec<(Place, String)>, String> {
     let mut out = Vec::new();
     let units = pieces.into_iter().flat_map(|piece| match piece {
@@ -81,7 +77,6 @@ pub fn format_pieces(pieces: Vec<Piece<'_>>, share: Share) -> Result<Vec<(Place,
                     out.push(((unit, i), format_item(item)?));
                 }
             }
-            Piece::Formatted(text) => out.push(((unit, 0), text.to_owned())),
         }
     }
     Ok(out)
@@ -281,9 +276,11 @@ fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
 /// Puts a blank line between consecutive items, as a person would; `prettyplease`
 /// leaves none.
 fn space_items(code: &str) -> String {
+    // (`enkash_rewards_runtime::` starts the runtime's macro calls that define items.)
+    #[rustfmt::skip]
     const ITEM_STARTS: &[&str] = &[
         "///", "#[", "pub ", "impl", "fn ", "async fn", "mod ", "const ", "static ", "type ",
-        "struct ", "enum ", "use ", "states! ",
+        "struct ", "enum ", "use ", "states! ", "enkash_rewards_runtime::",
     ];
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     let mut prev: Option<&str> = None;
@@ -728,14 +725,13 @@ mod tests {
         let spec = include_str!("../../spec/enkash-rewards.yaml");
         let api = crate::model(spec).expect("our spec lowers");
         // (`types.rs` holds table macros, which are printed by hand: see `table_macros_*`.)
-        // (The builder's pieces that come formatted are checked in `emit_builder`.)
-        let operations = crate::emit_ops::operations_file(&api)
-            .into_iter()
-            .filter_map(|piece| match piece {
-                Piece::Code(tokens) => Some(tokens),
-                Piece::Own(make) => Some(make()),
-                Piece::Formatted(_) => None,
-            });
+        let operations =
+            crate::emit_ops::operations_file(&api)
+                .into_iter()
+                .map(|piece| match piece {
+                    Piece::Code(tokens) => tokens,
+                    Piece::Own(make) => make(),
+                });
         let files: Vec<TokenStream> = operations
             .chain([crate::emit_testing::testing_file(&api)])
             .collect();

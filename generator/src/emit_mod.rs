@@ -1,5 +1,6 @@
 //! `mod.rs` of the generated folder: the modules, the API's facts the runtime reads
-//! (token call, secret names, user agent), the `Client` newtype and the spec's servers.
+//! (token call, secret names, user agent), the `Client` newtype (the runtime's `api_client!`)
+//! and the spec's servers.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -49,53 +50,8 @@ pub fn mod_file(api: &Api) -> TokenStream {
             secret_fields: &[#(#secrets),*],
         };
 
-        /// A configured connection to the API; each operation is a method that starts its
-        /// request builder (see [`operations`]).
-        ///
-        /// Cheap to clone: clones share one connection pool and one cached bearer token.
-        /// Build one with [`Client::builder`].
-        #[derive(Clone, Debug)]
-        pub struct Client(::enkash_rewards_runtime::Client);
-
-        /// Configuration for a [`Client`]; see each method for its default.
-        pub type ClientBuilder = ::enkash_rewards_runtime::ClientBuilder<Client>;
-
-        impl Client {
-            /// Starts configuring a client; [`ClientBuilder::base_url`] is required.
-            pub fn builder() -> ClientBuilder {
-                ClientBuilder::new(&API)
-            }
-
-            /// The base URL every request path is appended to.
-            pub fn base_url(&self) -> &str {
-                self.0.base_url()
-            }
-
-            /// Sends a hand-built request for an operation the client does not cover, and
-            /// decodes its payload into `T`; see
-            /// [`enkash_rewards_runtime::Client::execute`] for each step and its errors.
-            pub async fn execute<T: ::serde::de::DeserializeOwned>(
-                &self,
-                request: ::enkash_rewards_runtime::request::OperationRequest,
-            ) -> Result<
-                ::enkash_rewards_runtime::request::Response<T>,
-                ::enkash_rewards_runtime::Error,
-            > {
-                self.0.execute(request).await
-            }
-        }
-
-        impl From<::enkash_rewards_runtime::Client> for Client {
-            fn from(client: ::enkash_rewards_runtime::Client) -> Self {
-                Self(client)
-            }
-        }
-
-        impl From<Client> for ::enkash_rewards_runtime::Client {
-            fn from(client: Client) -> Self {
-                client.0
-            }
-        }
+        // `Client`, the newtype whose methods start the operations, and `ClientBuilder`.
+        enkash_rewards_runtime::builder::api_client!(API);
 
         /// Base URLs from the spec's `servers`.
         pub mod servers {

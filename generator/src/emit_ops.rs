@@ -1,10 +1,11 @@
 //! Operation emission: a `Client` method and a typestate request builder per operation,
 //! in `generated/operations.rs`.
 //!
-//! What every builder shares is emitted once, at the top of the file (`builder_type`:
-//! `Builder`, with the per-call options, `send()`, `send_with_response()` and `Debug`; it
-//! lives in the generated crate because each operation adds its setters to it as inherent
-//! methods, which only the crate defining a type may do). Per operation this emits only
+//! What every builder shares is defined once, at the top of the file, by the runtime's
+//! `request_builder!` (`builder_type`: `Builder`, with the per-call options, `send()`,
+//! `send_with_response()` and `Debug`; it is defined in the generated crate because each
+//! operation adds its setters to it as inherent methods, which only the crate defining a
+//! type may do). Per operation this emits only
 //! what differs: a module with its `Inputs` (one `Option` per input, and `into_request`,
 //! which checks and encodes them) and its typestate; the builder, an alias of `Builder`
 //! over those; and its setters. The pipeline they call is the runtime crate's.
@@ -56,11 +57,7 @@ pub fn operations_file(api: &Api) -> Vec<Piece<'_>> {
         .iter()
         .any(|op| op.response.media == AnswerMedia::Negotiated);
     let keyed = api.operations.iter().any(keyed_write);
-    let builder_type = if ops.is_empty() {
-        Vec::new()
-    } else {
-        builder_type(with_typestate, negotiated, keyed)
-    };
+    let builder_type = (!ops.is_empty()).then(|| builder_type(with_typestate, negotiated, keyed));
     let envelopes = api.envelopes.iter().map(envelope_const);
     let envelope_use = (!api.envelopes.is_empty()).then(|| {
         quote!(
@@ -86,9 +83,10 @@ pub fn operations_file(api: &Api) -> Vec<Piece<'_>> {
         }
 
         #(#envelopes)*
+
+        #builder_type
     };
     let mut pieces = vec![Piece::Code(head)];
-    pieces.extend(builder_type);
     // Each operation's builder made by the worker that formats it.
     pieces.extend(
         ops.into_iter()
@@ -122,25 +120,22 @@ fn envelope_const(envelope: &SharedEnvelope) -> TokenStream {
 }
 
 /// `Builder<I, S>`: the half of every operation's request builder that is the same for all,
-/// over an operation's `Inputs` `I` and typestate `S`, already formatted
-/// ([`emit_builder`](crate::emit_builder)): the pieces a spec needs, in order. The state
-/// change only with typestate, `accept()` only with a negotiated answer, the keyed-write
-/// opt-in only with a keyed write.
-fn builder_type(with_typestate: bool, negotiated: bool, keyed: bool) -> Vec<Piece<'static>> {
-    use crate::emit_builder::{ACCEPT, DEBUG, INTO_STATE, OPTIONS, RESEND, SEND, STRUCT};
-    [
-        (true, STRUCT),
-        (true, OPTIONS),
-        (with_typestate, INTO_STATE),
-        (negotiated, ACCEPT),
-        (keyed, RESEND),
-        (true, SEND),
-        (true, DEBUG),
+/// over an operation's `Inputs` `I` and typestate `S`. Its text is the same for every spec,
+/// so the runtime holds it (`request_builder!`); this names the parts a spec needs: the
+/// state change only with typestate, `accept()` only with a negotiated answer, the
+/// keyed-write opt-in only with a keyed write.
+fn builder_type(with_typestate: bool, negotiated: bool, keyed: bool) -> TokenStream {
+    let parts = [
+        (with_typestate, "typestate"),
+        (negotiated, "accept"),
+        (keyed, "resend"),
     ]
     .into_iter()
     .filter(|(wanted, _)| *wanted)
-    .map(|(_, text)| Piece::Formatted(text))
-    .collect()
+    .map(|(_, part)| format_ident!("{part}"));
+    quote!(
+        enkash_rewards_runtime::builder::request_builder!(#(#parts),*);
+    )
 }
 
 /// Whether a caller may opt in to resending this operation: a write keyed by an input.

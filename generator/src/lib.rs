@@ -26,7 +26,6 @@
 pub mod changes;
 pub mod diagnostics;
 pub mod emit;
-pub mod emit_builder;
 pub mod emit_index;
 pub mod emit_mod;
 pub mod emit_ops;

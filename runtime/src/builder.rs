@@ -12,7 +12,8 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use serde::de::DeserializeOwned;
+#[doc(hidden)]
+pub use serde::de::DeserializeOwned;
 
 use crate::client::{Client, Exchange, Exchanged};
 use crate::error::Error;
@@ -95,3 +96,216 @@ pub mod prelude {
     pub use crate::validate::check_string;
     pub use reqwest::Method;
 }
+
+/// Defines `Builder<I, S>`, the request builder every operation of a generated crate
+/// shares: an operation's inputs `I`, its typestate `S` and the per-call options, with
+/// `operation_timeout`, `timeout`, `max_retries`, `send`, `send_with_response` and a `Debug`
+/// that leaves the client (and its credentials) out. It is defined in the generated crate,
+/// not here, because each operation adds its setters to it as inherent methods, which only
+/// the crate defining a type may do; the text is the same for every API, so it is written
+/// once, here. Generated `operations.rs` calls it once, naming the parts its operations use:
+///
+/// - `typestate`: the state change a required input's setter makes (`into_state`);
+/// - `accept`: `accept(media_type)`, for inputs that are a [`NegotiatedAnswer`];
+/// - `resend`: `resend_keyed_write(bool)`, for inputs that are a [`KeyedWrite`].
+///
+/// A builder is started from the calling crate's client, anything that converts into this
+/// crate's [`Client`]. Its docs link to the calling crate's `Client`, `ClientBuilder` and
+/// `Error` (this crate's [`Error`], re-exported), which it has at its root.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __request_builder {
+    ($($part:ident),* $(,)?) => {
+        /// A request builder: an operation's inputs `I`, its typestate `S` (which required
+        /// inputs are set) and the per-call options.
+        ///
+        /// You meet it under each operation's name, started by the [`Client`](crate::Client)
+        /// method of the same name; the setters of that operation's inputs are listed there.
+        /// `send()` exists only once every required input is set.
+        #[must_use = "a request builder does nothing until `.send()` is awaited"]
+        pub struct Builder<I, S = ()> {
+            client: $crate::Client,
+            options: $crate::request::RequestOptions,
+            inputs: I,
+            state: ::std::marker::PhantomData<fn() -> S>,
+        }
+
+        impl<I, S> Builder<I, S> {
+            fn new<C: Clone + Into<$crate::Client>>(client: &C, inputs: I) -> Self {
+                Self {
+                    client: client.clone().into(),
+                    options: ::std::default::Default::default(),
+                    inputs,
+                    state: ::std::marker::PhantomData,
+                }
+            }
+
+            /// Sets the total time the whole call may take (waiting for a token, every
+            /// attempt and the waits between them), overriding the client's operation
+            /// timeout.
+            pub fn operation_timeout(mut self, operation_timeout: ::std::time::Duration) -> Self {
+                self.options.operation_timeout = Some(operation_timeout);
+                self
+            }
+
+            /// Sets the total time one attempt may take, overriding the client's timeout.
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+
+            /// Overrides the client's retry budget for this call; `0` disables retries.
+            pub fn max_retries(mut self, max_retries: u32) -> Self {
+                self.options.max_retries = Some(max_retries);
+                self
+            }
+        }
+
+        // The bound is on the methods, not the impl, so that a missing input is reported
+        // through `Required`'s message naming it, rather than as "method not found".
+        impl<I: $crate::builder::OperationInputs, S> Builder<I, S> {
+            /// Sends the request and returns the decoded payload. For an operation with a
+            /// result-code envelope that is the envelope's payload, and a non-zero code is an
+            /// [`Error::Api`](crate::Error::Api) even on HTTP 200.
+            ///
+            /// Inputs are checked before anything is sent
+            /// ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); see
+            /// [`Error`](crate::Error) for the other failures.
+            pub async fn send(self) -> ::std::result::Result<I::Output, $crate::Error>
+            where
+                S: $crate::request::typestate::Complete<I>,
+            {
+                self.send_with_response()
+                    .await
+                    .map($crate::Response::into_payload)
+            }
+
+            /// Like [`send`](Self::send), and also returns the HTTP status and headers.
+            pub async fn send_with_response(
+                self,
+            ) -> ::std::result::Result<$crate::Response<I::Output>, $crate::Error>
+            where
+                S: $crate::request::typestate::Complete<I>,
+            {
+                let mut request = self.inputs.into_request()?;
+                request.options = self.options;
+                $crate::builder::send_request(self.client, request).await
+            }
+        }
+
+        impl<I: $crate::builder::OperationInputs, S> ::std::fmt::Debug for Builder<I, S> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(I::NAME)
+                    .field("inputs", &self.inputs)
+                    .field("options", &self.options)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        $($crate::__request_builder!(@ $part);)*
+    };
+    (@ typestate) => {
+        impl<I, S> Builder<I, S> {
+            /// The same builder in state `T`: what a required input's setter returns.
+            fn into_state<T>(self) -> Builder<I, T> {
+                Builder {
+                    client: self.client,
+                    options: self.options,
+                    inputs: self.inputs,
+                    state: ::std::marker::PhantomData,
+                }
+            }
+        }
+    };
+    (@ accept) => {
+        impl<I: $crate::builder::NegotiatedAnswer, S> Builder<I, S> {
+            /// Asks for the answer in `media_type`, one of those the operation's
+            /// documentation lists (the `Accept` header), instead of any of them.
+            pub fn accept(mut self, media_type: &'static str) -> Self {
+                self.options.accept = Some(media_type);
+                self
+            }
+        }
+    };
+    (@ resend) => {
+        impl<I: $crate::builder::KeyedWrite, S> Builder<I, S> {
+            /// Whether this call may be resent after a timeout, a broken connection or a
+            /// 429/502/503/504, overriding
+            /// [`ClientBuilder::resend_keyed_writes`](enkash_rewards_runtime::ClientBuilder::resend_keyed_writes)
+            /// (default `false`).
+            ///
+            /// Opt in only once the API provider has confirmed that a resent request with the
+            /// same key (the operation's documentation names it) is applied once. Otherwise
+            /// a resend can apply this write twice.
+            pub fn resend_keyed_write(mut self, resend: bool) -> Self {
+                self.options.resend_keyed_write = Some(resend);
+                self
+            }
+        }
+    };
+}
+
+#[doc(hidden)]
+pub use crate::__request_builder as request_builder;
+
+/// Defines a generated crate's `Client`, a newtype over this crate's [`Client`] (the
+/// operations' methods are inherent methods of it, which only the crate defining a type may
+/// add, so it is defined there; its text is the same for every API, so it is written once,
+/// here), and `ClientBuilder`, the [`ClientBuilder`](crate::ClientBuilder) that builds it.
+/// `$api` is the generated crate's [`Api`](crate::api::Api): its token call, secret names
+/// and user agent. Generated `mod.rs` calls it once:
+/// `enkash_rewards_runtime::builder::api_client!(API);`. Its docs link to the calling
+/// crate's `Client` and `operations`, which it has at its root.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __api_client {
+    ($api:path) => {
+        /// A configured connection to the API; each operation is a method that starts its
+        /// request builder (see [`operations`](crate::operations)).
+        ///
+        /// Cheap to clone: clones share one connection pool and one cached bearer token.
+        /// Build one with [`Client::builder`](crate::Client::builder).
+        #[derive(Clone, Debug)]
+        pub struct Client($crate::Client);
+
+        /// Configuration for a [`Client`](crate::Client); see each method for its default.
+        pub type ClientBuilder = $crate::ClientBuilder<Client>;
+
+        impl Client {
+            /// Starts configuring a client; [`ClientBuilder::base_url`](enkash_rewards_runtime::ClientBuilder::base_url) is required.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new(&$api)
+            }
+
+            /// The base URL every request path is appended to.
+            pub fn base_url(&self) -> &str {
+                self.0.base_url()
+            }
+
+            /// Sends a hand-built request for an operation the client does not cover, and
+            /// decodes its payload into `T`; see
+            /// [`enkash_rewards_runtime::Client::execute`](enkash_rewards_runtime::Client::execute) for each step and its errors.
+            pub async fn execute<T: $crate::builder::DeserializeOwned>(
+                &self,
+                request: $crate::request::OperationRequest,
+            ) -> ::std::result::Result<$crate::request::Response<T>, $crate::Error> {
+                self.0.execute(request).await
+            }
+        }
+
+        impl ::std::convert::From<$crate::Client> for Client {
+            fn from(client: $crate::Client) -> Self {
+                Self(client)
+            }
+        }
+
+        impl ::std::convert::From<Client> for $crate::Client {
+            fn from(client: Client) -> Self {
+                client.0
+            }
+        }
+    };
+}
+
+#[doc(hidden)]
+pub use crate::__api_client as api_client;
