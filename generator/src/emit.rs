@@ -58,7 +58,8 @@ pub fn format_share(tokens: TokenStream, share: Share) -> Result<Vec<(Place, Str
     format_pieces(vec![Piece::Code(tokens)], share)
 }
 
-/// The items of `pieces` in `share`, each formatted, with its place in the file. A [`Piece::Own`] is made only when it is in `share`.
+/// The items of `pieces` in `share`, each formatted, with its place in the file. A
+/// [`Piece::Own`] is made only when it is in `share`.
 pub fn format_pieces(pieces: Vec<Piece<'_>>, share: Share) -> Result<Vec<(Place, String)>, String> {
     let mut out = Vec::new();
     let units = pieces.into_iter().flat_map(|piece| match piece {
