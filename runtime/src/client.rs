@@ -161,8 +161,14 @@ impl fmt::Debug for Client {
 /// `C` is the client it builds: the generated crate's `Client` (which wraps this crate's
 /// [`Client`]); start it with that type's `Client::builder()`.
 pub struct ClientBuilder<C = Client> {
-    api: &'static Api,
+    config: Config,
     client: PhantomData<fn() -> C>,
+}
+
+/// A [`ClientBuilder`]'s settings. Its making, checking and building are not generic, so
+/// they are compiled once, here, not in every crate that builds a client.
+struct Config {
+    api: &'static Api,
     base_url: Option<String>,
     bearer_token: Option<Secret>,
     credentials: Option<Credentials>,
@@ -184,10 +190,158 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// their `Client::builder()`.
     #[doc(hidden)]
     pub fn new(api: &'static Api) -> Self {
+        Self {
+            config: Config::new(api),
+            client: PhantomData,
+        }
+    }
+
+    /// The API host, e.g. `https://pay-uat.enkash.in` (sandbox) or `https://pay.enkash.in`.
+    /// Required; must be `http` or `https`. A path prefix is kept.
+    #[must_use]
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.config.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Authenticates with a token you obtained yourself. Use either this or
+    /// [`credentials`](Self::credentials).
+    #[must_use]
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.config.bearer_token = Some(Secret::new(token));
+        self
+    }
+
+    /// Lets the client obtain, cache and refresh bearer tokens itself, and answer
+    /// operations that need HTTP Basic.
+    #[must_use]
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.config.credentials = Some(credentials);
+        self
+    }
+
+    /// The `partnerId` header the card APIs require: shorthand for
+    /// `api_key("partnerId", partner_id)`.
+    #[must_use]
+    pub fn partner_id(self, partner_id: impl Into<String>) -> Self {
+        self.api_key("partnerId", partner_id)
+    }
+
+    /// An API key sent as header `name` to every operation whose security lists it.
+    #[must_use]
+    pub fn api_key(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.config.api_keys.push((name.into(), Secret::new(value)));
+        self
+    }
+
+    /// How long establishing a connection may take (default 10 s). Ignored when you pass
+    /// your own [`http_client`](Self::http_client): configure it there.
+    #[must_use]
+    pub fn connect_timeout(mut self, connect_timeout: Duration) -> Self {
+        self.config.connect_timeout = connect_timeout;
+        self
+    }
+
+    /// The total time one attempt may take, from connecting to reading the last byte of
+    /// the answer (default 30 s). The whole call is bounded by
+    /// [`operation_timeout`](Self::operation_timeout).
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.config.timeout = timeout;
+        self
+    }
+
+    /// The total time one call may take (default 60 s): waiting for a bearer token, every
+    /// attempt and the waits between retries. No attempt runs past it and no retry starts
+    /// that it would cut short; a call that reaches it ends with [`Error::Timeout`] (or
+    /// [`Error::TokenUnavailable`] while waiting for a token). So with the defaults a
+    /// stalled server ends a call after 60 s, not after three 30 s attempts.
+    #[must_use]
+    pub fn operation_timeout(mut self, operation_timeout: Duration) -> Self {
+        self.config.operation_timeout = operation_timeout;
+        self
+    }
+
+    /// Which failures are retried and how patiently (default [`RetryPolicy::default`]).
+    #[must_use]
+    pub fn retry_policy(mut self, retry_policy: RetryPolicy) -> Self {
+        self.config.retry_policy = retry_policy;
+        self
+    }
+
+    /// Whether writes carrying your idempotency key (`requestId`, `uniqueReferenceNum`) may
+    /// be resent after a timeout, a broken connection or a 429/502/503/504 (default
+    /// `false`).
+    ///
+    /// **EnKash documents no de-duplication by these keys.** Turn this on only once EnKash
+    /// has confirmed, for your account, that a resent key is applied once; otherwise a
+    /// resend can allocate coins or credit points twice. Per call, the builders'
+    /// `resend_keyed_write(bool)` overrides this. Writes without a key are never resent
+    /// once they may have reached the server, whatever this says.
+    #[must_use]
+    pub fn resend_keyed_writes(mut self, resend: bool) -> Self {
+        self.config.resend_keyed_writes = resend;
+        self
+    }
+
+    /// Encrypts every JSON request body and decrypts every wrapped response, as EnKash's
+    /// integration guides require of live partners (default: off, as the sandbox and the
+    /// documented examples are plain JSON). See [`crate::encryption`] for the scheme, what
+    /// is and is not encrypted, and what ECB does not protect.
+    #[must_use]
+    pub fn payload_encryption(mut self, encryption: PayloadEncryption) -> Self {
+        self.config.encryption = Some(encryption);
+        self
+    }
+
+    /// The `User-Agent` header (default `enkash-rewards/<version>`).
+    #[must_use]
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.config.user_agent = user_agent.into();
+        self
+    }
+
+    /// Sends through this preconfigured `reqwest::Client` (proxies, custom TLS roots…)
+    /// instead of one the builder makes. Timeouts, retries and headers still apply per
+    /// request; [`connect_timeout`](Self::connect_timeout) and the redirect policy are the
+    /// given client's.
+    #[must_use]
+    pub fn http_client(mut self, http_client: reqwest::Client) -> Self {
+        self.config.http_client = Some(http_client);
+        self
+    }
+
+    /// Replaces what waits between attempts (tokio's timer by default): a test can record
+    /// the delays the retry policy chose and return at once, so retries and backoff are
+    /// tested without waiting. See [`time`](crate::time).
+    pub fn sleep_impl(mut self, sleep: impl Sleep) -> Self {
+        self.config.sleep = Arc::new(sleep);
+        self
+    }
+
+    /// Replaces the clock the token cache reads (tokio's by default): a test can move a
+    /// managed token's life forward (to its refresh margin, past its expiry, past the
+    /// refused-login guard) without waiting. See [`time`](crate::time).
+    pub fn clock_impl(mut self, clock: impl Clock) -> Self {
+        self.config.clock = Arc::new(clock);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    ///
+    /// Fails with [`Error::Config`] for a missing or non-http(s) base URL, both a bearer
+    /// token and credentials, a secret or API key that cannot be sent as a header, or a
+    /// zero timeout.
+    pub fn build(self) -> Result<C, Error> {
+        self.config.build().map(C::from)
+    }
+}
+
+impl Config {
+    fn new(api: &'static Api) -> Self {
         crate::redact::register(api.secret_fields);
         Self {
             api,
-            client: PhantomData,
             base_url: None,
             bearer_token: None,
             credentials: None,
@@ -205,143 +359,7 @@ impl<C: From<Client>> ClientBuilder<C> {
         }
     }
 
-    /// The API host, e.g. `https://pay-uat.enkash.in` (sandbox) or `https://pay.enkash.in`.
-    /// Required; must be `http` or `https`. A path prefix is kept.
-    #[must_use]
-    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = Some(base_url.into());
-        self
-    }
-
-    /// Authenticates with a token you obtained yourself. Use either this or
-    /// [`credentials`](Self::credentials).
-    #[must_use]
-    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.bearer_token = Some(Secret::new(token));
-        self
-    }
-
-    /// Lets the client obtain, cache and refresh bearer tokens itself, and answer
-    /// operations that need HTTP Basic.
-    #[must_use]
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self
-    }
-
-    /// The `partnerId` header the card APIs require: shorthand for
-    /// `api_key("partnerId", partner_id)`.
-    #[must_use]
-    pub fn partner_id(self, partner_id: impl Into<String>) -> Self {
-        self.api_key("partnerId", partner_id)
-    }
-
-    /// An API key sent as header `name` to every operation whose security lists it.
-    #[must_use]
-    pub fn api_key(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.api_keys.push((name.into(), Secret::new(value)));
-        self
-    }
-
-    /// How long establishing a connection may take (default 10 s). Ignored when you pass
-    /// your own [`http_client`](Self::http_client): configure it there.
-    #[must_use]
-    pub fn connect_timeout(mut self, connect_timeout: Duration) -> Self {
-        self.connect_timeout = connect_timeout;
-        self
-    }
-
-    /// The total time one attempt may take, from connecting to reading the last byte of
-    /// the answer (default 30 s). The whole call is bounded by
-    /// [`operation_timeout`](Self::operation_timeout).
-    #[must_use]
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The total time one call may take (default 60 s): waiting for a bearer token, every
-    /// attempt and the waits between retries. No attempt runs past it and no retry starts
-    /// that it would cut short; a call that reaches it ends with [`Error::Timeout`] (or
-    /// [`Error::TokenUnavailable`] while waiting for a token). So with the defaults a
-    /// stalled server ends a call after 60 s, not after three 30 s attempts.
-    #[must_use]
-    pub fn operation_timeout(mut self, operation_timeout: Duration) -> Self {
-        self.operation_timeout = operation_timeout;
-        self
-    }
-
-    /// Which failures are retried and how patiently (default [`RetryPolicy::default`]).
-    #[must_use]
-    pub fn retry_policy(mut self, retry_policy: RetryPolicy) -> Self {
-        self.retry_policy = retry_policy;
-        self
-    }
-
-    /// Whether writes carrying your idempotency key (`requestId`, `uniqueReferenceNum`) may
-    /// be resent after a timeout, a broken connection or a 429/502/503/504 (default
-    /// `false`).
-    ///
-    /// **EnKash documents no de-duplication by these keys.** Turn this on only once EnKash
-    /// has confirmed, for your account, that a resent key is applied once; otherwise a
-    /// resend can allocate coins or credit points twice. Per call, the builders'
-    /// `resend_keyed_write(bool)` overrides this. Writes without a key are never resent
-    /// once they may have reached the server, whatever this says.
-    #[must_use]
-    pub fn resend_keyed_writes(mut self, resend: bool) -> Self {
-        self.resend_keyed_writes = resend;
-        self
-    }
-
-    /// Encrypts every JSON request body and decrypts every wrapped response, as EnKash's
-    /// integration guides require of live partners (default: off, as the sandbox and the
-    /// documented examples are plain JSON). See [`crate::encryption`] for the scheme, what
-    /// is and is not encrypted, and what ECB does not protect.
-    #[must_use]
-    pub fn payload_encryption(mut self, encryption: PayloadEncryption) -> Self {
-        self.encryption = Some(encryption);
-        self
-    }
-
-    /// The `User-Agent` header (default `enkash-rewards/<version>`).
-    #[must_use]
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = user_agent.into();
-        self
-    }
-
-    /// Sends through this preconfigured `reqwest::Client` (proxies, custom TLS roots…)
-    /// instead of one the builder makes. Timeouts, retries and headers still apply per
-    /// request; [`connect_timeout`](Self::connect_timeout) and the redirect policy are the
-    /// given client's.
-    #[must_use]
-    pub fn http_client(mut self, http_client: reqwest::Client) -> Self {
-        self.http_client = Some(http_client);
-        self
-    }
-
-    /// Replaces what waits between attempts (tokio's timer by default): a test can record
-    /// the delays the retry policy chose and return at once, so retries and backoff are
-    /// tested without waiting. See [`time`](crate::time).
-    pub fn sleep_impl(mut self, sleep: impl Sleep) -> Self {
-        self.sleep = Arc::new(sleep);
-        self
-    }
-
-    /// Replaces the clock the token cache reads (tokio's by default): a test can move a
-    /// managed token's life forward (to its refresh margin, past its expiry, past the
-    /// refused-login guard) without waiting. See [`time`](crate::time).
-    pub fn clock_impl(mut self, clock: impl Clock) -> Self {
-        self.clock = Arc::new(clock);
-        self
-    }
-
-    /// Checks the configuration and builds the client.
-    ///
-    /// Fails with [`Error::Config`] for a missing or non-http(s) base URL, both a bearer
-    /// token and credentials, a secret or API key that cannot be sent as a header, or a
-    /// zero timeout.
-    pub fn build(self) -> Result<C, Error> {
+    fn build(self) -> Result<Client, Error> {
         let base = parse_base_url(self.base_url.as_deref())?;
         if self.timeout.is_zero()
             || self.connect_timeout.is_zero()
@@ -389,13 +407,20 @@ impl<C: From<Client>> ClientBuilder<C> {
             encryption: self.encryption,
             sleep: self.sleep,
         };
-        Ok(C::from(Client {
+        Ok(Client {
             inner: Arc::new(Inner { transport, auth }),
-        }))
+        })
     }
 }
 
 impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.config, f)
+    }
+}
+
+/// Printed as the builder it is, secrets masked.
+impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let api_key_names: Vec<&str> = self
             .api_keys
