@@ -277,11 +277,13 @@ fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
 /// Puts a blank line between consecutive items, as a person would; `prettyplease`
 /// leaves none.
 fn space_items(code: &str) -> String {
-    // (`enkash_rewards_runtime::` starts the runtime's macro calls that define items.)
+    // (The last two are the runtime's macros that define the `Client` and the `Builder`.)
     #[rustfmt::skip]
     const ITEM_STARTS: &[&str] = &[
         "///", "#[", "pub ", "impl", "fn ", "async fn", "mod ", "const ", "static ", "type ",
-        "struct ", "enum ", "use ", "states! ", "enkash_rewards_runtime::",
+        "struct ", "enum ", "use ", "states! ",
+        "enkash_rewards_runtime::builder::api_client!",
+        "enkash_rewards_runtime::builder::request_builder!",
     ];
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     let mut prev: Option<&str> = None;

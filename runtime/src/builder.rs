@@ -110,8 +110,8 @@ pub mod prelude {
 /// - `resend`: `resend_keyed_write(bool)`, for inputs that are a [`KeyedWrite`].
 ///
 /// A builder is started from the calling crate's client, anything that converts into this
-/// crate's [`Client`]. Its docs link to the calling crate's `Client`, `ClientBuilder` and
-/// `Error` (this crate's [`Error`], re-exported), which it has at its root.
+/// crate's [`Client`]. Its docs link to the calling crate's `Client` and `Error` (this
+/// crate's [`Error`], re-exported), which it has at its root.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __request_builder {
