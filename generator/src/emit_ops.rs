@@ -5,10 +5,10 @@
 //! `request_builder!` (`builder_type`: `Builder`, with the per-call options, `send()`,
 //! `send_with_response()` and `Debug`; it is defined in the generated crate because each
 //! operation adds its setters to it as inherent methods, which only the crate defining a
-//! type may do). Per operation this emits only
-//! what differs: a module with its `Inputs` (one `Option` per input, and `into_request`,
-//! which checks and encodes them) and its typestate; the builder, an alias of `Builder`
-//! over those; and its setters. The pipeline they call is the runtime crate's.
+//! type may do). Per operation this emits only what differs: a module with its `Inputs`
+//! (one `Option` per input, and `into_request`, which checks and encodes them) and its
+//! typestate; the builder, an alias of `Builder` over those; and its setters. The pipeline
+//! they call is the runtime crate's.
 //!
 //! A builder with required inputs has one type parameter, its state: a tuple with one
 //! slot per required input, each the input's `Missing…` marker until its setter makes it
