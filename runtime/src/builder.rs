@@ -309,3 +309,39 @@ macro_rules! __api_client {
 
 #[doc(hidden)]
 pub use crate::__api_client as api_client;
+
+#[cfg(test)]
+mod tests {
+    /// The docs the two macros give the calling crate's items. rustdoc neither resolves a
+    /// shortcut link (``[`Client::builder`]``) in docs expanded from another crate's macro
+    /// nor warns about it, so every code link there (``[`…`]``) must name its target.
+    #[test]
+    fn every_code_link_in_the_macros_docs_names_its_target() {
+        let source = include_str!("builder.rs");
+        let mut checked = 0;
+        for name in [
+            "macro_rules! __request_builder",
+            "macro_rules! __api_client",
+        ] {
+            let start = source.find(name).expect("the macro is defined here");
+            let end = start + source[start..].find("\n}\n").expect("the macro ends");
+            for line in source[start..end].lines().map(str::trim) {
+                let Some(doc) = line.strip_prefix("///") else {
+                    continue;
+                };
+                for (at, _) in doc.match_indices("[`") {
+                    let close = doc[at..].find("`]").map(|i| at + i + 2);
+                    assert!(
+                        close.is_some_and(|close| doc[close..].starts_with('(')),
+                        "a link without a target in {name}'s docs: {line}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(
+            checked >= 10,
+            "only {checked} links found: the macros moved?"
+        );
+    }
+}
