@@ -272,7 +272,9 @@ macro_rules! __api_client {
         pub type ClientBuilder = $crate::ClientBuilder<Client>;
 
         impl Client {
-            /// Starts configuring a client; [`ClientBuilder::base_url`](enkash_rewards_runtime::ClientBuilder::base_url) is required.
+            /// Starts configuring a client;
+            /// [`ClientBuilder::base_url`](enkash_rewards_runtime::ClientBuilder::base_url)
+            /// is required.
             pub fn builder() -> ClientBuilder {
                 ClientBuilder::new(&$api)
             }
@@ -284,7 +286,8 @@ macro_rules! __api_client {
 
             /// Sends a hand-built request for an operation the client does not cover, and
             /// decodes its payload into `T`; see
-            /// [`enkash_rewards_runtime::Client::execute`](enkash_rewards_runtime::Client::execute) for each step and its errors.
+            /// [`enkash_rewards_runtime::Client::execute`](enkash_rewards_runtime::Client::execute)
+            /// for each step and its errors.
             pub async fn execute<T: $crate::builder::DeserializeOwned>(
                 &self,
                 request: $crate::request::OperationRequest,

@@ -30,8 +30,8 @@ pub struct OperationRequest {
     /// Query parameters, unencoded; the runtime encodes them.
     pub query: Vec<(&'static str, String)>,
     /// Object-valued query parameters written out as pairs whose names are made from
-    /// their members (`filter[status]=open`, as the parameter's style says), sent after `query`;
-    /// unencoded.
+    /// their members (`filter[status]=open`, as the parameter's style says), sent after
+    /// `query`; unencoded.
     pub query_objects: Vec<(String, String)>,
     /// Header parameters declared by the spec, unvalidated; the runtime rejects CR/LF and
     /// other non-visible characters with [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the header.
