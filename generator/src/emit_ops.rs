@@ -823,7 +823,7 @@ fn operation_spec(op: &Operation, api: &Api) -> TokenStream {
             let constructor = format_ident!("{}", op.method);
             quote!(OperationSpec::#constructor(#id, #template))
         }
-        _ => quote!(OperationSpec::new(#id, Method::#method, #template)),
+        _ => quote!(OperationSpec::new(#id, &Method::#method, #template)),
     };
     quote!(#start #(#calls)*)
 }
