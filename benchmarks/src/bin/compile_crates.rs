@@ -442,7 +442,10 @@ fn write_progenitor(dir: &Path, package: &str, code: &str, smoke: bool) {
     crates::write_if_changed(&dir.join("src/lib.rs"), code);
     let dependencies = if smoke {
         let without_tls = PROGENITOR_DEPENDENCIES.replace(", \"rustls\"]", "]");
-        assert_ne!(without_tls, PROGENITOR_DEPENDENCIES, "the TLS feature to leave out");
+        assert_ne!(
+            without_tls, PROGENITOR_DEPENDENCIES,
+            "the TLS feature to leave out"
+        );
         without_tls
     } else {
         PROGENITOR_DEPENDENCIES.to_owned()
