@@ -1,6 +1,8 @@
 //! What type and operation emission share: Rust spellings of model types, identifiers,
 //! doc comments, and turning token streams into formatted files with a do-not-edit header.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use serde_json::Value;
@@ -22,21 +24,28 @@ pub fn header(api: &Api) -> String {
 /// in memory at once are one item's, not the whole file's. `prettyplease` prints top-level
 /// items independently, so the text is the same as formatting the file in one piece.
 pub fn format_file(header: &str, tokens: TokenStream) -> Result<String, String> {
-    Ok(assemble(header, format_share(tokens, Share::WHOLE)?))
+    Ok(assemble(header, format_share(tokens, Share::Whole)?))
 }
 
-/// Which of a file's items one worker makes and formats: those of the units (see
-/// [`Place`]) whose index is `index` modulo `of`, so that `of` workers can share one large
-/// file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Share {
-    pub index: usize,
-    pub of: usize,
+/// Which of a file's units (see [`Place`]) one worker makes and formats.
+#[derive(Debug, Clone, Copy)]
+pub enum Share<'a> {
+    /// Every unit.
+    Whole,
+    /// The units this worker claims from a counter that every worker on the file shares:
+    /// each takes the next unit nobody has taken, so a file's work is shared by what its
+    /// units cost, not by how many each worker gets.
+    Claimed(&'a AtomicUsize),
 }
 
-impl Share {
-    /// Every item.
-    pub const WHOLE: Share = Share { index: 0, of: 1 };
+impl Share<'_> {
+    /// The next unit this worker makes: every unit in turn for [`Share::Whole`].
+    fn claim(self, after: Option<usize>) -> usize {
+        match self {
+            Share::Whole => after.map_or(0, |unit| unit + 1),
+            Share::Claimed(next) => next.fetch_add(1, Ordering::Relaxed),
+        }
+    }
 }
 
 /// What an emitter gives for a file, in order: code to format, or code that only the worker
@@ -54,21 +63,27 @@ pub enum Piece<'a> {
 pub type Place = (usize, usize);
 
 /// The items of `tokens` in `share`, each formatted, with its place in the file.
-pub fn format_share(tokens: TokenStream, share: Share) -> Result<Vec<(Place, String)>, String> {
+pub fn format_share(tokens: TokenStream, share: Share<'_>) -> Result<Vec<(Place, String)>, String> {
     format_pieces(vec![Piece::Code(tokens)], share)
 }
 
 /// The items of `pieces` in `share`, each formatted, with its place in the file. A
 /// [`Piece::Own`] is made only when it is in `share`.
-pub fn format_pieces(pieces: Vec<Piece<'_>>, share: Share) -> Result<Vec<(Place, String)>, String> {
+pub fn format_pieces(
+    pieces: Vec<Piece<'_>>,
+    share: Share<'_>,
+) -> Result<Vec<(Place, String)>, String> {
     let mut out = Vec::new();
     let units = pieces.into_iter().flat_map(|piece| match piece {
         // Each item of code a unit of its own.
         Piece::Code(tokens) => split_items(tokens).into_iter().map(Piece::Code).collect(),
         unit => vec![unit],
     });
+    // Claims only grow, and every worker walks the same units in order, so a unit below
+    // this worker's claim is another's.
+    let mut mine = share.claim(None);
     for (unit, piece) in units.enumerate() {
-        if unit % share.of.max(1) != share.index {
+        if unit != mine {
             continue;
         }
         match piece {
@@ -79,6 +94,7 @@ pub fn format_pieces(pieces: Vec<Piece<'_>>, share: Share) -> Result<Vec<(Place,
                 }
             }
         }
+        mine = share.claim(Some(unit));
     }
     Ok(out)
 }
@@ -705,15 +721,20 @@ mod tests {
             ("types", crate::emit_types::types_file),
         ];
         for (name, make) in files {
-            let whole = format_pieces(make(&api), Share::WHOLE).expect("formats");
+            let whole = format_pieces(make(&api), Share::Whole).expect("formats");
             assert!(whole.len() > 20, "{name}: {} items", whole.len());
             let whole = assemble("", whole);
             for of in [2, 3, 7] {
-                let items = (0..of)
-                    .flat_map(|index| {
-                        format_pieces(make(&api), Share { index, of }).expect("formats")
-                    })
-                    .collect();
+                let claims = AtomicUsize::new(0);
+                let passes: Vec<_> = std::thread::scope(|scope| {
+                    let pass = || format_pieces(make(&api), Share::Claimed(&claims));
+                    let passes: Vec<_> = (0..of).map(|_| scope.spawn(pass)).collect();
+                    passes.into_iter().map(|pass| pass.join()).collect()
+                });
+                let mut items = Vec::new();
+                for pass in passes {
+                    items.extend(pass.expect("no panic").expect("formats"));
+                }
                 assert_eq!(assemble("", items), whole, "{name} shared by {of} workers");
             }
         }

@@ -176,12 +176,12 @@ const FILES: [(Destination, &str, Emit, bool); 5] = {
 /// Every file, emitted and formatted by one worker per core: formatting is most of
 /// generation's time, and the files share nothing but the (read-only) model.
 ///
-/// The work is cut into units, largest first: each large file is shared by all the
-/// workers (tokens cannot cross threads, so each makes the code the file's items share and
-/// the operations and types of its own share, and formats its share of the items), each
-/// small one is a unit of its own. Each worker takes the next unit nobody has taken, so
-/// one large file no longer keeps one core busy while the other waits. The output depends
-/// neither on which worker finishes first nor on how many there are.
+/// The work is cut into passes, largest file first: each large file gets a pass per worker
+/// (tokens cannot cross threads, so each pass makes the code the file's items share), and
+/// the passes on a file claim its items, operations and types one at a time from a
+/// counter they share, so a worker that drew cheap ones takes more; each small file is
+/// one pass. Each worker takes the next pass nobody has taken. The output depends neither
+/// on which worker finishes first nor on how many there are: every item keeps its place.
 fn emit_files(
     api: &model::Api,
     destinations: &[Destination],
@@ -194,12 +194,17 @@ fn emit_files(
     const LARGEST_FIRST: [usize; 5] = [1, 2, 4, 3, 0];
     let wanted = |i: usize| destinations.contains(&files[i].0);
     let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    let claims: Vec<AtomicUsize> = files.iter().map(|_| AtomicUsize::new(0)).collect();
     let units: Vec<(usize, Share)> = LARGEST_FIRST
         .into_iter()
         .filter(|&i| wanted(i))
         .flat_map(|i| {
-            let of = if files[i].3 { workers } else { 1 };
-            (0..of).map(move |index| (i, Share { index, of }))
+            let (passes, share) = if files[i].3 {
+                (workers, Share::Claimed(&claims[i]))
+            } else {
+                (1, Share::Whole)
+            };
+            std::iter::repeat_n((i, share), passes)
         })
         .collect();
     let header = &emit::header(api);
