@@ -404,12 +404,26 @@ pub fn doc(text: Option<&str>) -> TokenStream {
 pub fn doc_lines(markdown: &str) -> TokenStream {
     let lines = markdown.lines().map(|line| {
         if line.is_empty() {
-            String::new()
+            doc_text("")
         } else {
-            format!(" {line}")
+            doc_text(&format!(" {line}"))
         }
     });
     quote!(#(#[doc = #lines])*)
+}
+
+/// A `#[doc]` attribute's text as a raw string literal (`r"…"`, with as many `#` as `text`
+/// needs), the way a `///` comment reaches a macro: formatting reads it back without
+/// unescaping, so docs parse faster; the printed `///` line is the same. A text a raw
+/// string cannot hold (a lone carriage return) is an escaped literal.
+pub fn doc_text(text: &str) -> proc_macro2::Literal {
+    let mut hashes = String::new();
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{text}\"{hashes}")
+        .parse()
+        .unwrap_or_else(|_| proc_macro2::Literal::string(text))
 }
 
 /// Spec prose made safe for rustdoc; see [`doc`].
@@ -707,6 +721,26 @@ mod tests {
             text,
             "pub mod op {\n    pub struct Inputs {}\n\n    states! {\n        MissingA: \"a, b\" => a,\n        MissingType: \"type\" => r#type,\n    }\n}\n"
         );
+    }
+
+    /// A doc text is a raw string with enough `#` to hold it, reads back as itself, and a
+    /// text no raw string can hold is an escaped string.
+    #[test]
+    fn a_doc_text_is_a_raw_string_that_reads_back_as_itself() {
+        let cases = [
+            ("", r#"r"""#),
+            (" plain", r#"r" plain""#),
+            (r#" say "hi""#, r##"r#" say "hi""#"##),
+            (r##" a "# b"##, r###"r##" a "# b"##"###),
+            (" a \\ b", r#"r" a \ b""#),
+            (" a\rb", r#"" a\rb""#),
+        ];
+        for (text, literal) in cases {
+            let token = doc_text(text);
+            assert_eq!(token.to_string(), literal, "{text:?}");
+            let read: syn::LitStr = syn::parse2(quote!(#token)).expect("a string literal");
+            assert_eq!(read.value(), text);
+        }
     }
 
     /// However many workers share a file, it comes out the same: the output does not

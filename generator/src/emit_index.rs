@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::emit::rust_type;
+use crate::emit::{doc_text, rust_type};
 use crate::model::{Api, EnvelopeFields, Struct, TypeKind, TypeRef};
 use crate::naming;
 
@@ -165,9 +165,9 @@ fn unwrapped_envelope(api: &Api, ty: &TypeRef, used: &mut Used) -> Option<(Strin
         message,
         payload,
     } = fields;
-    let doc = format!(
+    let doc = doc_text(&format!(
         " `{n}`: an envelope the client unwraps, its payload checked as what `send()` returns."
-    );
+    ));
     let helper = quote! {
         #[doc = #doc]
         fn #fn_name(value: &Value) -> Result<Value, String> {

@@ -5,22 +5,22 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::ident;
+use crate::emit::{doc_text, ident};
 use crate::model::{Api, FormValue, TokenEndpoint, TokenField};
 
 pub fn mod_file(api: &Api) -> TokenStream {
-    let title = format!(
+    let title = doc_text(&format!(
         " Generated from \"{}\", version {}.",
         api.title, api.version
-    );
+    ));
     let version = &api.version;
     let servers = api.servers.iter().map(|s| {
         let name = ident(&s.const_name);
         let url = &s.url;
-        let text = format!(
+        let text = doc_text(&format!(
             " {}: `{url}`.",
             s.description.as_deref().unwrap_or(&s.const_name)
-        );
+        ));
         quote! {
             #[doc = #text]
             pub const #name: &str = #url;

@@ -24,7 +24,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::emit::{Piece, doc_lines, example_section, ident, rust_type, sections};
+use crate::emit::{Piece, doc_lines, doc_text, example_section, ident, rust_type, sections};
 use crate::emit_types::Optionality;
 use crate::model::InputKind as Where;
 use crate::model::{
@@ -98,12 +98,12 @@ pub fn operations_file(api: &Api) -> Vec<Piece<'_>> {
 /// The constant that the operations whose answers share an envelope shape refer to.
 fn envelope_const(envelope: &SharedEnvelope) -> TokenStream {
     let name = ident(&envelope.const_name);
-    let doc = match &envelope.type_name {
+    let doc = doc_text(&match &envelope.type_name {
         Some(ty) => format!(
             " The members of a [`{ty}`](crate::types::{ty}) answer: result code, message, payload."
         ),
         None => " The members of an enveloped answer: result code, message, payload.".to_owned(),
-    };
+    });
     let EnvelopeFields {
         code,
         message,
@@ -308,7 +308,7 @@ fn op_module(plan: &Plan<'_>, api: &Api) -> TokenStream {
     let op = plan.op;
     let markers = &plan.markers;
     let states: Vec<&Input<'_>> = plan.typestate().collect();
-    let module_doc = format!(
+    let module_doc = doc_text(&format!(
         " The inputs{} of [`{b}`](super::{b}).",
         if states.is_empty() {
             ""
@@ -316,11 +316,11 @@ fn op_module(plan: &Plan<'_>, api: &Api) -> TokenStream {
             " and typestate"
         },
         b = op.builder
-    );
-    let inputs_doc = format!(
+    ));
+    let inputs_doc = doc_text(&format!(
         " The inputs of [`{b}`](super::{b}), set through its setters.",
         b = op.builder
-    );
+    ));
     let fields = plan.inputs.iter().map(|i| {
         let name = ident(&i.name);
         let ty = rust_type(i.ty);
@@ -712,9 +712,9 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
         },
     };
     let spec = operation_spec(op, api);
-    let spec_doc = format!(
+    let spec_doc = doc_text(&format!(
         " What every call of [`{name}`](super::{name}) shares: method, path template and how it is sent and answered."
-    );
+    ));
     quote! {
         #[doc = #spec_doc]
         pub(crate) static SPEC: OperationSpec = #spec;

@@ -9,20 +9,20 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::ident;
+use crate::emit::{doc_text, ident};
 use crate::model::Api;
 
 pub fn testing_file(api: &Api) -> TokenStream {
     let variants: Vec<_> = api.operations.iter().map(|op| ident(&op.builder)).collect();
     let docs = api.operations.iter().map(|op| {
-        format!(
+        doc_text(&format!(
             " `{} {}` (operation `{}`): [`{}`](crate::operations::{}).",
             op.method.to_uppercase(),
             op.path,
             op.id,
             op.builder,
             op.builder
-        )
+        ))
     });
     let specs = api.operations.iter().map(|op| {
         let module = ident(&op.fn_name);
@@ -44,10 +44,10 @@ pub fn testing_file(api: &Api) -> TokenStream {
         n if n == api.operations.len() => quote!(match self { #(#answers)* }),
         _ => quote!(match self { #(#answers)* _ => None, }),
     };
-    let template_doc = format!(
+    let template_doc = doc_text(&format!(
         " The path template, e.g. `{}`.",
         api.operations.first().map_or("/", |op| op.path.as_str())
-    );
+    ));
     quote! {
         //! The operations of the API, for [`crate::testing`]: each one's method, path
         //! template, envelope and the spec's documented success answer.

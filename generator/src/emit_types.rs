@@ -4,7 +4,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::{
-    Piece, doc_lines, example_section, ident, rust_type, sanitize_markdown, sections, with_notes,
+    Piece, doc_lines, doc_text, example_section, ident, rust_type, sanitize_markdown, sections,
+    with_notes,
 };
 pub use crate::model::Optionality;
 use crate::model::{Api, Field, Struct, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
@@ -156,14 +157,14 @@ fn constructor(name: &str, s: &Struct) -> TokenStream {
         s.fields.iter().any(|f| f.deprecated).then(
             || quote!(#[allow(deprecated, reason = "every member is set, deprecated ones too")]),
         );
-    let doc = format!(
+    let doc = doc_text(&format!(
         " The value with its required members; the optional ones are `None`{}.",
         if s.extra.is_some() {
             " and no other member is kept"
         } else {
             ""
         }
-    );
+    ));
     quote! {
         impl #ty {
             #[doc = #doc]
@@ -308,7 +309,7 @@ fn string_enum(name: &str, variants: &[Variant<String>]) -> TokenStream {
     let ty = ident(name);
     let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust)).collect();
     let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
-    let variant_docs = wires.iter().map(|w| format!(" `{w}`"));
+    let variant_docs = wires.iter().map(|w| doc_text(&format!(" `{w}`")));
     quote! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
@@ -327,7 +328,7 @@ fn int_enum(name: &str, variants: &[Variant<i64>]) -> TokenStream {
     let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust)).collect();
     let values: Vec<i64> = variants.iter().map(|v| v.wire).collect();
     let texts: Vec<String> = values.iter().map(i64::to_string).collect();
-    let variant_docs = values.iter().map(|w| format!(" `{w}`"));
+    let variant_docs = values.iter().map(|w| doc_text(&format!(" `{w}`")));
     quote! {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[non_exhaustive]
@@ -365,14 +366,14 @@ fn union(t: &TypeDef, variants: &[UnionVariant], api: &Api) -> TokenStream {
         let id = ident(&v.rust);
         let inner = rust_type(&v.ty);
         let inner = if v.boxed { quote!(Box<#inner>) } else { inner };
-        let doc = format!(
+        let doc = doc_text(&format!(
             " The value as `{}`.",
             inner
                 .to_string()
                 .replace(" :: ", "::")
                 .replace(" < ", "<")
                 .replace(" >", ">")
-        );
+        ));
         quote!(#[doc = #doc] #id(#inner),)
     });
     // Written as the variant's value; read as the first variant that reads it (see the
