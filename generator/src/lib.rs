@@ -173,6 +173,14 @@ const FILES: [(Destination, &str, Emit, bool); 5] = {
     ]
 };
 
+/// How many workers generation uses: one per core this process may use. Asked once per
+/// process, since the answer reads the cgroup files anew each time (about 20 µs, a
+/// hundredth of a small spec's generation).
+fn workers() -> usize {
+    static WORKERS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *WORKERS.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
+}
+
 /// Every file, emitted and formatted by one worker per core: formatting is most of
 /// generation's time, and the files share nothing but the (read-only) model.
 ///
@@ -193,7 +201,7 @@ fn emit_files(
     // Largest first: types, operations, the schema index, testing, mod.
     const LARGEST_FIRST: [usize; 5] = [1, 2, 4, 3, 0];
     let wanted = |i: usize| destinations.contains(&files[i].0);
-    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    let workers = workers();
     let claims: Vec<AtomicUsize> = files.iter().map(|_| AtomicUsize::new(0)).collect();
     let units: Vec<(usize, Share)> = LARGEST_FIRST
         .into_iter()
