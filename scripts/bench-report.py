@@ -149,7 +149,7 @@ print("falls on all sides; each ratio is the median of the rounds' ratios. The c
 print("them run each side for seconds, one after the other, and their ratio moves by several percent")
 print("(decoding: by a quarter) between runs. The hand-written struct reads amounts as `f64`; the")
 print("rows with exact amounts read them as the client does (the number's text as a `Decimal`).")
-print("Both first structs declare the 72 members the answer sends; the last one declares the 94")
+print("The first two structs declare the 72 members the answer sends; the last one declares the 94")
 print("the spec documents, as the client's type does (the 22 the answer leaves out stay `None`).")
 
 token_load = target / "token_load.md"
