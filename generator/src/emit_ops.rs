@@ -138,9 +138,10 @@ fn builder_type(with_typestate: bool, negotiated: bool, keyed: bool) -> TokenStr
     )
 }
 
-/// Whether a caller may opt in to resending this operation: a write keyed by an input.
+/// Whether a caller may opt in to resending this operation: a write keyed by an input
+/// (lowering classes a write `KeyedWrite` only when it has its key).
 fn keyed_write(op: &Operation) -> bool {
-    op.idempotency_key.is_some() && op.retry == RetryKind::KeyedWrite
+    op.retry == RetryKind::KeyedWrite
 }
 
 /// A view of one of the operation's [`model::Input`]s, with its body field looked up.
