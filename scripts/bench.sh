@@ -22,6 +22,8 @@ if [ "${1:-}" = "--test" ]; then
     # and a cold release build of progenitor, criterion and the client takes CI minutes
     # (437 s for this step in a CI run; 166 s unoptimised, cold, on the same machine).
     cargo bench --quiet --profile dev --manifest-path "$manifest" -- --test
+    cargo test --quiet --profile dev --manifest-path "$manifest" --lib
+    cargo run --quiet --manifest-path "$manifest" --bin sizes > /dev/null
     cargo run --quiet --manifest-path "$manifest" --bin compile_crates -- \
         "$CARGO_TARGET_DIR/compile" --test
     cargo run --quiet --manifest-path "$manifest" --bin call_ratio -- --test

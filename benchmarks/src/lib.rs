@@ -40,16 +40,101 @@ pub fn specs() -> Vec<(String, String)> {
 /// tests crate's schema index is not made), partially where it must. Returns the client's
 /// lines and the operations generated.
 pub fn ours(text: &str) -> Option<(usize, usize)> {
+    let (files, operations) = ours_files(text)?;
+    let lines = files.iter().map(|f| f.contents.lines().count()).sum();
+    Some((lines, operations))
+}
+
+/// As [`ours`], the client's formatted files themselves.
+pub fn ours_files(text: &str) -> Option<(Vec<enkash_rewards_generator::GeneratedFile>, usize)> {
     let partial = enkash_rewards_generator::generate_partial_client(text).ok()?;
     if !partial.skipped.operations.is_empty() {
         return None;
     }
-    let lines = partial
-        .files
-        .iter()
-        .map(|f| f.contents.lines().count())
-        .sum();
-    Some((lines, partial.operations))
+    Some((partial.files, partial.operations))
+}
+
+/// A generated file's lines by kind. Documentation is every line of a doc comment (`///`,
+/// `//!`, or a `/** .. */` or `/*! .. */` block, as progenitor writes them) and plain
+/// comments; examples are the documentation lines from a code fence to its end, both
+/// included.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct LineKinds {
+    /// Lines that are neither documentation nor blank.
+    pub code: usize,
+    /// Documentation and comment lines, examples included.
+    pub docs: usize,
+    /// The documentation lines that are examples.
+    pub examples: usize,
+    /// Empty lines (or only spaces).
+    pub blank: usize,
+}
+
+impl LineKinds {
+    /// The kinds of `text`'s lines.
+    pub fn of(text: &str) -> Self {
+        let mut kinds = Self::default();
+        let mut in_block = false; // inside a `/* .. */` comment
+        let mut in_example = false; // inside a code fence of a doc comment
+        for line in text.lines() {
+            let line = line.trim();
+            if in_block {
+                kinds.docs += 1;
+                in_block = !line.contains("*/");
+                continue;
+            }
+            if line.is_empty() {
+                kinds.blank += 1;
+            } else if line.starts_with("/*") {
+                kinds.docs += 1;
+                in_block = !line.contains("*/");
+            } else if let Some(comment) = line.strip_prefix("//") {
+                kinds.docs += 1;
+                let doc = comment.strip_prefix(['/', '!']).unwrap_or(comment).trim();
+                let fence = doc.starts_with("```");
+                if in_example || fence {
+                    kinds.examples += 1;
+                }
+                if fence {
+                    in_example = !in_example;
+                }
+            } else {
+                kinds.code += 1;
+            }
+        }
+        kinds
+    }
+
+    /// All the lines.
+    pub fn total(self) -> usize {
+        self.code + self.docs + self.blank
+    }
+}
+
+impl std::ops::Sub for LineKinds {
+    type Output = Self;
+
+    fn sub(self, other: Self) -> Self {
+        Self {
+            code: self.code - other.code,
+            docs: self.docs - other.docs,
+            examples: self.examples - other.examples,
+            blank: self.blank - other.blank,
+        }
+    }
+}
+
+impl std::ops::Add for LineKinds {
+    type Output = Self;
+
+    fn add(self, other: Self) -> Self {
+        Self {
+            code: self.code + other.code,
+            docs: self.docs + other.docs,
+            examples: self.examples + other.examples,
+            blank: self.blank + other.blank,
+        }
+    }
 }
 
 /// The floor under our generation time: only the formatting of its output (syn parsing the
@@ -633,4 +718,45 @@ pub fn round_ratios(
     ratios.sort_by(f64::total_cmp);
     let quartile = |q: usize| ratios[(ratios.len() - 1) * q / 4];
     (quartile(2), quartile(1), quartile(3))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LineKinds;
+
+    #[test]
+    fn lines_are_sorted_by_kind() {
+        let text = "\
+// @generated
+//! Module docs.
+
+/// Docs.
+///
+/// ```no_run
+/// let x = 1;
+/// ```
+pub struct A {
+    /// Field.
+    pub a: u8,
+}
+/**Sends a `GET` request
+
+Arguments:
+- `a`
+*/
+pub fn f() {}
+/*! inner */
+";
+        let kinds = LineKinds::of(text);
+        assert_eq!(
+            kinds,
+            LineKinds {
+                code: 4,
+                docs: 14,
+                examples: 3,
+                blank: 1,
+            }
+        );
+        assert_eq!(kinds.total(), text.lines().count());
+    }
 }
