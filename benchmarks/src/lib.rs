@@ -111,19 +111,6 @@ impl LineKinds {
     }
 }
 
-impl std::ops::Sub for LineKinds {
-    type Output = Self;
-
-    fn sub(self, other: Self) -> Self {
-        Self {
-            code: self.code - other.code,
-            docs: self.docs - other.docs,
-            examples: self.examples - other.examples,
-            blank: self.blank - other.blank,
-        }
-    }
-}
-
 impl std::ops::Add for LineKinds {
     type Output = Self;
 
