@@ -452,31 +452,52 @@ pub fn sanitize_markdown(text: &str) -> String {
 }
 
 /// Escapes `[`…`]` outside code spans unless it is a Markdown link (`[text](url)`): spec
-/// prose such as "companyId: [companyId]" would otherwise be a broken intra-doc link.
+/// prose such as "companyId: [companyId]" would otherwise be a broken intra-doc link. A
+/// link to a Rust path (`[`Disk`](omicron_common::api::external::Disk)`, as specs written
+/// from Rust code have) names an item of the spec author's code, which rustdoc cannot find
+/// in the generated crate: its text stays, the link goes.
 fn escape_brackets(line: &str) -> String {
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len());
     let mut in_code = false;
     let mut open: Vec<usize> = Vec::new(); // positions in `out` of unmatched `[`
-    for (i, &c) in chars.iter().enumerate() {
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
         match c {
             '`' => in_code = !in_code,
             '[' if !in_code && (i == 0 || chars[i - 1] != '\\') => {
                 open.push(out.len());
             }
             ']' if !in_code => {
-                if let Some(at) = open.pop()
-                    && chars.get(i + 1) != Some(&'(')
-                {
-                    out.insert(at, '\\');
-                    out.push('\\');
+                if let Some(at) = open.pop() {
+                    if chars.get(i + 1) != Some(&'(') {
+                        out.insert(at, '\\');
+                        out.push('\\');
+                    } else if let Some(length) = rust_path_destination(&chars[i + 2..]) {
+                        out.remove(at);
+                        i += 2 + length + 1; // past `](`, the path and `)`
+                        continue;
+                    }
                 }
             }
             _ => {}
         }
         out.push(c);
+        i += 1;
     }
     out
+}
+
+/// The length of a link destination that is a Rust path (`a::b::C`), up to its `)`.
+fn rust_path_destination(rest: &[char]) -> Option<usize> {
+    let length = rest.iter().position(|&c| c == ')')?;
+    let path: String = rest[..length].iter().collect();
+    let segments: Vec<&str> = path.split("::").collect();
+    let is_path = segments.len() > 1
+        && segments.iter().all(|segment| {
+            !segment.is_empty() && segment.chars().all(|c| c.is_alphanumeric() || c == '_')
+        });
+    is_path.then_some(length)
 }
 
 fn link_bare_urls(line: &str) -> String {
@@ -700,6 +721,31 @@ mod tests {
             escape_brackets("see [the docs](https://a.b), `[x]` and \\[y]"),
             "see [the docs](https://a.b), `[x]` and \\[y]"
         );
+    }
+
+    /// A link to the spec author's Rust code would be a broken intra-doc link: its text
+    /// stays. Links to URLs and paths that are not Rust paths are kept.
+    #[test]
+    fn links_to_rust_paths_keep_only_their_text() {
+        let cases = [
+            (
+                "Create-time parameters for a [`Disk`](omicron_common::api::external::Disk)",
+                "Create-time parameters for a `Disk`",
+            ),
+            (
+                "See [`IpPool`](crate::external_api::views::IpPool).",
+                "See `IpPool`.",
+            ),
+            ("[a [b]](x::y) and [c]", r"a \[b\] and \[c\]"),
+            (
+                "[home](/docs/api) [x](https://a.b/c::d) [y](a::)",
+                "[home](/docs/api) [x](https://a.b/c::d) [y](a::)",
+            ),
+            ("[open](a::b", "[open](a::b"),
+        ];
+        for (line, escaped) in cases {
+            assert_eq!(escape_brackets(line), escaped, "{line}");
+        }
     }
 
     /// Formatting item by item gives the text of formatting each file whole, on our spec's
