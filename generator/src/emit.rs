@@ -428,21 +428,39 @@ pub fn doc_text(text: &str) -> proc_macro2::Literal {
 
 /// Spec prose made safe for rustdoc; see [`doc`].
 pub fn sanitize_markdown(text: &str) -> String {
+    // Each line, and whether it is prose (not a fence, nor inside one).
+    let mut in_fence = false;
+    let lines: Vec<(&str, bool)> = text
+        .lines()
+        .map(|line| {
+            let fence = line.trim_start().starts_with("```");
+            let prose = !fence && !in_fence;
+            in_fence ^= fence;
+            (line, prose)
+        })
+        .collect();
+    let tags = HtmlTags::of(
+        lines
+            .iter()
+            .filter(|(_, prose)| *prose)
+            .map(|(line, _)| *line),
+    );
     let mut out = Vec::new();
     let mut in_fence = false;
-    for line in text.lines() {
+    for (line, prose) in lines {
         let trimmed = line.trim_start();
-        if trimmed.starts_with("```") {
+        if prose {
+            let line = tags.escape_unmatched(trimmed.trim_end());
+            out.push(link_bare_urls(&escape_brackets(&line)));
+        } else if trimmed.starts_with("```") {
             if !in_fence && trimmed.trim() == "```" {
                 out.push("```text".to_owned());
             } else {
                 out.push(trimmed.to_owned());
             }
             in_fence = !in_fence;
-        } else if in_fence {
-            out.push(line.to_owned());
         } else {
-            out.push(link_bare_urls(&escape_brackets(trimmed.trim_end())));
+            out.push(line.to_owned());
         }
     }
     if in_fence {
@@ -451,8 +469,98 @@ pub fn sanitize_markdown(text: &str) -> String {
     out.join("\n")
 }
 
+/// The HTML tags a text's prose opens and closes, by lowercased name. rustdoc passes HTML
+/// through: an opened tag nobody closes (Twilio's "depends on the <Pay> Connector") hides
+/// the rest of the paragraph and makes rustdoc warn, as does a closing tag never opened.
+struct HtmlTags {
+    opened: std::collections::HashSet<String>,
+    closed: std::collections::HashSet<String>,
+}
+
+/// Elements that have no closing tag.
+const VOID_ELEMENTS: [&str; 14] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+impl HtmlTags {
+    fn of<'a>(lines: impl Iterator<Item = &'a str>) -> Self {
+        let mut tags = HtmlTags {
+            opened: Default::default(),
+            closed: Default::default(),
+        };
+        for line in lines {
+            for (_, closing, name) in html_tags(line) {
+                if closing {
+                    tags.closed.insert(name);
+                } else {
+                    tags.opened.insert(name);
+                }
+            }
+        }
+        tags
+    }
+
+    /// `line` with the `<` of each tag the text does not match escaped (shown as written).
+    fn escape_unmatched(&self, line: &str) -> String {
+        let mut out = String::with_capacity(line.len());
+        let mut copied = 0;
+        for (at, closing, name) in html_tags(line) {
+            let matched = if closing {
+                self.opened.contains(&name)
+            } else {
+                self.closed.contains(&name) || VOID_ELEMENTS.contains(&name.as_str())
+            };
+            if !matched {
+                out.push_str(&line[copied..at]);
+                out.push('\\');
+                copied = at;
+            }
+        }
+        out.push_str(&line[copied..]);
+        out
+    }
+}
+
+/// The HTML tags of a line outside code spans: where each `<` is, whether the tag closes
+/// (`</b>`), and its name, lowercased. A tag is `<`, maybe `/`, a letter, then letters,
+/// digits or `-`, ended by a space, `/`, `>` or the line's end: `<https://a.b>` or `a < b`
+/// is none.
+fn html_tags(line: &str) -> Vec<(usize, bool, String)> {
+    let bytes = line.as_bytes();
+    let mut tags = Vec::new();
+    let mut in_code = false;
+    for (at, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b'`' => in_code = !in_code,
+            b'<' if !in_code && (at == 0 || bytes[at - 1] != b'\\') => {
+                let closing = bytes.get(at + 1) == Some(&b'/');
+                let start = at + 1 + usize::from(closing);
+                let length = bytes[start..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+                    .count();
+                let ended = matches!(
+                    bytes.get(start + length),
+                    None | Some(b' ' | b'\t' | b'/' | b'>')
+                );
+                if length > 0 && bytes[start].is_ascii_alphabetic() && ended {
+                    tags.push((
+                        at,
+                        closing,
+                        line[start..start + length].to_ascii_lowercase(),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    tags
+}
+
 /// Escapes `[`…`]` outside code spans unless it is a Markdown link (`[text](url)`): spec
-/// prose such as "companyId: [companyId]" would otherwise be a broken intra-doc link. A
+/// prose such as "companyId: [companyId]" (or a link whose destination is cut off) would
+/// otherwise be a broken intra-doc link. A
 /// link to a Rust path (`[`Disk`](omicron_common::api::external::Disk)`, as specs written
 /// from Rust code have) names an item of the spec author's code, which rustdoc cannot find
 /// in the generated crate: its text stays, the link goes.
@@ -470,13 +578,25 @@ fn escape_brackets(line: &str) -> String {
             }
             ']' if !in_code => {
                 if let Some(at) = open.pop() {
-                    if chars.get(i + 1) != Some(&'(') {
-                        out.insert(at, '\\');
-                        out.push('\\');
-                    } else if let Some(length) = rust_path_destination(&chars[i + 2..]) {
-                        out.remove(at);
-                        i += 2 + length + 1; // past `](`, the path and `)`
-                        continue;
+                    let destination: Option<String> = match chars.get(i + 1) {
+                        Some('(') => chars[i + 2..]
+                            .iter()
+                            .position(|&c| c == ')')
+                            .map(|end| chars[i + 2..i + 2 + end].iter().collect()),
+                        _ => None,
+                    };
+                    match destination {
+                        // Not a link (a destination cut off is none either).
+                        None => {
+                            out.insert(at, '\\');
+                            out.push('\\');
+                        }
+                        Some(path) if is_rust_path(&path) => {
+                            out.remove(at);
+                            i += 2 + path.chars().count() + 1; // past `](`, the path and `)`
+                            continue;
+                        }
+                        Some(_) => {}
                     }
                 }
             }
@@ -488,16 +608,13 @@ fn escape_brackets(line: &str) -> String {
     out
 }
 
-/// The length of a link destination that is a Rust path (`a::b::C`), up to its `)`.
-fn rust_path_destination(rest: &[char]) -> Option<usize> {
-    let length = rest.iter().position(|&c| c == ')')?;
-    let path: String = rest[..length].iter().collect();
-    let segments: Vec<&str> = path.split("::").collect();
-    let is_path = segments.len() > 1
+/// Whether a link destination is a Rust path (`a::b::C`) rather than a URL.
+fn is_rust_path(destination: &str) -> bool {
+    let segments: Vec<&str> = destination.split("::").collect();
+    segments.len() > 1
         && segments.iter().all(|segment| {
             !segment.is_empty() && segment.chars().all(|c| c.is_alphanumeric() || c == '_')
-        });
-    is_path.then_some(length)
+        })
 }
 
 fn link_bare_urls(line: &str) -> String {
@@ -723,6 +840,32 @@ mod tests {
         );
     }
 
+    /// A tag the prose never closes (or closes without opening) is shown as written; HTML
+    /// the prose matches, void elements and autolinks are left to rustdoc.
+    #[test]
+    fn unmatched_html_tags_are_shown_as_written() {
+        let cases = [
+            (
+                "depends on the <Pay> Connector. See [<Pay> Connectors](https://a.b).",
+                r"depends on the \<Pay> Connector. See [\<Pay> Connectors](https://a.b).",
+            ),
+            ("<b>bold</b>, <br> and <br/>", "<b>bold</b>, <br> and <br/>"),
+            ("a Vec<T> or `Vec<T>`", r"a Vec\<T> or `Vec<T>`"),
+            (
+                "</p> and x < y, <https://a.b>",
+                r"\</p> and x < y, <https://a.b>",
+            ),
+            (
+                "<em>one\ntwo</em> <A href=x>",
+                "<em>one\ntwo</em> \\<A href=x>",
+            ),
+            ("```\n<Pay>\n```", "```text\n<Pay>\n```"),
+        ];
+        for (text, sanitized) in cases {
+            assert_eq!(sanitize_markdown(text), sanitized, "{text}");
+        }
+    }
+
     /// A link to the spec author's Rust code would be a broken intra-doc link: its text
     /// stays. Links to URLs and paths that are not Rust paths are kept.
     #[test]
@@ -741,7 +884,11 @@ mod tests {
                 "[home](/docs/api) [x](https://a.b/c::d) [y](a::)",
                 "[home](/docs/api) [x](https://a.b/c::d) [y](a::)",
             ),
-            ("[open](a::b", "[open](a::b"),
+            ("[open](a::b", r"\[open\](a::b"),
+            (
+                "created on a [FinancialAccount](/docs/api",
+                r"created on a \[FinancialAccount\](/docs/api",
+            ),
         ];
         for (line, escaped) in cases {
             assert_eq!(escape_brackets(line), escaped, "{line}");
