@@ -159,7 +159,7 @@ impl<'a> Lowerer<'a> {
             if schema.schema_data.nullable {
                 return true;
             }
-            let Some((_, member)) = wrapped(schema) else {
+            let Some((_, _, member)) = wrapped(schema) else {
                 return false;
             };
             // `allOf: [{$ref: X}, {nullable: true}]`: an annotation member can say it too.
@@ -228,7 +228,10 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Object(o)) => {
                 self.map_of(context, o.additional_properties.as_ref(), pointer)
             }
-            SchemaKind::AllOf { all_of } => self.all_of(context, schema, all_of, pointer),
+            // (`shape` sends a union of several members to a named type.)
+            SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+                self.wrapper(context, schema, pointer)
+            }
             SchemaKind::Not { .. } => {
                 self.diags.push(
                     Kind::Unsupported,
@@ -238,8 +241,6 @@ impl<'a> Lowerer<'a> {
                 TypeRef::Any
             }
             SchemaKind::Any(a) => self.plain_any(context, schema, a, pointer),
-            // `shape` sends every other kind to a named type.
-            _ => TypeRef::Any,
         }
     }
 
@@ -261,22 +262,19 @@ impl<'a> Lowerer<'a> {
         )))
     }
 
-    /// An `allOf` with one real member (the usual way to annotate a `$ref`) is that
-    /// member's type; any other is `Any`. The members' annotations are indexed either way.
-    fn all_of(
-        &mut self,
-        context: &str,
-        schema: &'a Schema,
-        all_of: &[ReferenceOr<Schema>],
-        pointer: &Pointer,
-    ) -> TypeRef {
+    /// A schema that wraps one real member ([`wrapped`]) is that member's type; an `allOf`
+    /// that wraps none is `Any`. An `allOf`'s annotation members are indexed either way.
+    fn wrapper(&mut self, context: &str, schema: &'a Schema, pointer: &Pointer) -> TypeRef {
         let ty = match wrapped(schema) {
-            Some((i, member)) => self.type_ref(
-                member.as_ref_schema(),
-                context,
-                &pointer.key("allOf").key(i),
-            ),
+            Some((key, i, member)) => {
+                self.type_ref(member.as_ref_schema(), context, &pointer.key(key).key(i))
+            }
             None => TypeRef::Any,
+        };
+        let all_of = match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => all_of.as_slice(),
+            SchemaKind::Any(a) => a.all_of.as_slice(),
+            _ => &[],
         };
         self.index_annotations(all_of, pointer, &ty);
         ty
@@ -313,7 +311,7 @@ impl<'a> Lowerer<'a> {
                 );
                 TypeRef::Any
             }
-            None => self.all_of(context, schema, &a.all_of, pointer),
+            None => self.wrapper(context, schema, pointer),
         }
     }
 
@@ -729,31 +727,45 @@ pub(super) fn is_annotation_item(schema: &Schema) -> bool {
     }
 }
 
-/// The one real member (and its index) of an `allOf` that wraps a single schema with
-/// annotations, if `schema` is such a wrapper.
-pub(super) fn wrapped(schema: &Schema) -> Option<(usize, &ReferenceOr<Schema>)> {
-    let members = match &schema.schema_kind {
-        SchemaKind::AllOf { all_of } => all_of,
+/// The one real member of a schema that only wraps it, with the member's keyword and
+/// index: an `allOf` whose other members only annotate (the usual way to annotate a
+/// `$ref`), or a `oneOf`/`anyOf` of a single member (Stripe writes
+/// `anyOf: [{$ref: X}]` beside `nullable: true`): a value of the wrapper is a value of
+/// the member, so its type is the member's, not a union of one variant.
+pub(super) fn wrapped(schema: &Schema) -> Option<(&'static str, usize, &ReferenceOr<Schema>)> {
+    let (all_of, one_of, any_of) = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => (all_of.as_slice(), &[][..], &[][..]),
+        SchemaKind::OneOf { one_of } => (&[][..], one_of.as_slice(), &[][..]),
+        SchemaKind::AnyOf { any_of } => (&[][..], &[][..], any_of.as_slice()),
         SchemaKind::Any(a)
             if a.typ.is_none()
                 && a.properties.is_empty()
                 && a.required.is_empty()
-                && a.one_of.is_empty()
-                && a.any_of.is_empty()
                 && a.items.is_none()
                 && a.additional_properties.is_none()
                 && a.enumeration.is_empty() =>
         {
-            &a.all_of
+            (
+                a.all_of.as_slice(),
+                a.one_of.as_slice(),
+                a.any_of.as_slice(),
+            )
         }
         _ => return None,
     };
-    let mut real = members
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| !matches!(m, ReferenceOr::Item(s) if is_annotation_item(s)));
-    match (real.next(), real.next()) {
-        (Some(one), None) => Some(one),
+    match (all_of, one_of, any_of) {
+        ([], [one], []) => Some(("oneOf", 0, one)),
+        ([], [], [one]) => Some(("anyOf", 0, one)),
+        (members, [], []) => {
+            let mut real = members
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| !matches!(m, ReferenceOr::Item(s) if is_annotation_item(s)));
+            match (real.next(), real.next()) {
+                (Some((i, one)), None) => Some(("allOf", i, one)),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }
@@ -902,6 +914,35 @@ mod tests {
         let wires: Vec<&str> = child.fields.iter().map(|f| f.wire.as_str()).collect();
         assert_eq!(wires, ["id", "name"]);
         assert!(child.fields[0].required);
+    }
+
+    /// A `oneOf`/`anyOf` of one member is that member (nullable beside it, the field is),
+    /// not a union of one variant; two members are still a union, and a field through
+    /// which a type contains itself is still boxed.
+    #[test]
+    fn a_union_of_one_member_is_that_member() {
+        let api = lower_yaml(&spec(
+            "    Fee:\n      type: object\n      properties:\n        treasury:\n          anyOf:\n            - $ref: '#/components/schemas/Treasury'\n          nullable: true\n        next:\n          oneOf:\n            - $ref: '#/components/schemas/Fee'\n        either:\n          oneOf:\n            - $ref: '#/components/schemas/Treasury'\n            - type: string\n    Treasury:\n      type: object\n      properties:\n        id: {type: string}\n    Alias:\n      anyOf:\n        - $ref: '#/components/schemas/Treasury'\n",
+        ))
+        .expect("valid");
+        let fee = struct_of(&api, "Fee");
+        let field = |wire: &str| fee.fields.iter().find(|f| f.wire == wire).expect(wire);
+        assert_eq!(field("treasury").ty, TypeRef::Named("Treasury".to_owned()));
+        assert!(field("treasury").nullable);
+        assert_eq!(field("next").ty, TypeRef::Named("Fee".to_owned()));
+        assert!(field("next").boxed, "Fee contains itself");
+        assert!(matches!(&field("either").ty, TypeRef::Named(n) if n != "Treasury"));
+        let alias = api.types.iter().find(|t| t.name == "Alias").expect("Alias");
+        assert!(
+            matches!(&alias.kind, TypeKind::Alias(TypeRef::Named(n)) if n == "Treasury"),
+            "{:?}",
+            alias.kind
+        );
+        let unions = api
+            .types
+            .iter()
+            .filter(|t| matches!(t.kind, TypeKind::Union(_)));
+        assert_eq!(unions.count(), 1, "only `either` is a union");
     }
 
     #[test]
