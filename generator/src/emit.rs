@@ -428,41 +428,45 @@ pub fn doc_text(text: &str) -> proc_macro2::Literal {
 
 /// Spec prose made safe for rustdoc; see [`doc`].
 pub fn sanitize_markdown(text: &str) -> String {
-    // Each line, and whether it is prose (not a fence, nor inside one).
+    /// What a line of the text is.
+    #[derive(PartialEq)]
+    enum Line {
+        Prose,
+        FenceOpens,
+        FenceCloses,
+        Code,
+    }
     let mut in_fence = false;
-    let lines: Vec<(&str, bool)> = text
+    let lines: Vec<(&str, Line)> = text
         .lines()
         .map(|line| {
-            let fence = line.trim_start().starts_with("```");
-            let prose = !fence && !in_fence;
-            in_fence ^= fence;
-            (line, prose)
+            let kind = match (line.trim_start().starts_with("```"), in_fence) {
+                (true, false) => Line::FenceOpens,
+                (true, true) => Line::FenceCloses,
+                (false, false) => Line::Prose,
+                (false, true) => Line::Code,
+            };
+            in_fence ^= matches!(kind, Line::FenceOpens | Line::FenceCloses);
+            (line, kind)
         })
         .collect();
-    let tags = HtmlTags::of(
-        lines
-            .iter()
-            .filter(|(_, prose)| *prose)
-            .map(|(line, _)| *line),
-    );
-    let mut out = Vec::new();
-    let mut in_fence = false;
-    for (line, prose) in lines {
-        let trimmed = line.trim_start();
-        if prose {
-            let line = tags.escape_unmatched(trimmed.trim_end());
-            out.push(link_bare_urls(&escape_brackets(&line)));
-        } else if trimmed.starts_with("```") {
-            if !in_fence && trimmed.trim() == "```" {
-                out.push("```text".to_owned());
-            } else {
-                out.push(trimmed.to_owned());
+    let prose = lines.iter().filter(|(_, kind)| *kind == Line::Prose);
+    let tags = HtmlTags::of(prose.map(|(line, _)| *line));
+    let mut out: Vec<String> = lines
+        .into_iter()
+        .map(|(line, kind)| {
+            let trimmed = line.trim_start();
+            match kind {
+                Line::Prose => {
+                    let line = tags.escape_unmatched(trimmed.trim_end());
+                    link_bare_urls(&escape_brackets(&line))
+                }
+                Line::FenceOpens if trimmed.trim() == "```" => "```text".to_owned(),
+                Line::FenceOpens | Line::FenceCloses => trimmed.to_owned(),
+                Line::Code => line.to_owned(),
             }
-            in_fence = !in_fence;
-        } else {
-            out.push(line.to_owned());
-        }
-    }
+        })
+        .collect();
     if in_fence {
         out.push("```".to_owned());
     }
@@ -502,8 +506,8 @@ impl HtmlTags {
     }
 
     /// `line` with the `<` of each tag the text does not match escaped (shown as written).
-    fn escape_unmatched(&self, line: &str) -> String {
-        let mut out = String::with_capacity(line.len());
+    fn escape_unmatched<'l>(&self, line: &'l str) -> std::borrow::Cow<'l, str> {
+        let mut out = String::new();
         let mut copied = 0;
         for (at, closing, name) in html_tags(line) {
             let matched = if closing {
@@ -517,8 +521,11 @@ impl HtmlTags {
                 copied = at;
             }
         }
+        if copied == 0 && out.is_empty() {
+            return line.into();
+        }
         out.push_str(&line[copied..]);
-        out
+        out.into()
     }
 }
 
@@ -560,10 +567,10 @@ fn html_tags(line: &str) -> Vec<(usize, bool, String)> {
 
 /// Escapes `[`…`]` outside code spans unless it is a Markdown link (`[text](url)`): spec
 /// prose such as "companyId: [companyId]" (or a link whose destination is cut off) would
-/// otherwise be a broken intra-doc link. A
-/// link to a Rust path (`[`Disk`](omicron_common::api::external::Disk)`, as specs written
-/// from Rust code have) names an item of the spec author's code, which rustdoc cannot find
-/// in the generated crate: its text stays, the link goes.
+/// otherwise be a broken intra-doc link. A link to a Rust path
+/// (`[`Disk`](omicron_common::api::external::Disk)`, as specs written from Rust code have)
+/// names an item of the spec author's code, which rustdoc cannot find in the generated
+/// crate: its text stays, the link goes.
 fn escape_brackets(line: &str) -> String {
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len());
