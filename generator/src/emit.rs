@@ -450,15 +450,22 @@ pub fn sanitize_markdown(text: &str) -> String {
             (line, kind)
         })
         .collect();
-    let prose = lines.iter().filter(|(_, kind)| *kind == Line::Prose);
-    let tags = HtmlTags::of(prose.map(|(line, _)| *line));
+    // (Most descriptions have no `<` at all.)
+    let tags = text.contains('<').then(|| {
+        let prose = lines.iter().filter(|(_, kind)| *kind == Line::Prose);
+        HtmlTags::of(prose.map(|(line, _)| *line))
+    });
     let mut out: Vec<String> = lines
         .into_iter()
         .map(|(line, kind)| {
             let trimmed = line.trim_start();
             match kind {
                 Line::Prose => {
-                    let line = tags.escape_unmatched(trimmed.trim_end());
+                    let line = trimmed.trim_end();
+                    let line = match &tags {
+                        Some(tags) => tags.escape_unmatched(line),
+                        None => line.into(),
+                    };
                     link_bare_urls(&escape_brackets(&line))
                 }
                 Line::FenceOpens if trimmed.trim() == "```" => "```text".to_owned(),
@@ -585,11 +592,11 @@ fn escape_brackets(line: &str) -> String {
             }
             ']' if !in_code => {
                 if let Some(at) = open.pop() {
-                    let destination: Option<String> = match chars.get(i + 1) {
+                    let destination = match chars.get(i + 1) {
                         Some('(') => chars[i + 2..]
                             .iter()
                             .position(|&c| c == ')')
-                            .map(|end| chars[i + 2..i + 2 + end].iter().collect()),
+                            .map(|end| &chars[i + 2..i + 2 + end]),
                         _ => None,
                     };
                     match destination {
@@ -598,9 +605,9 @@ fn escape_brackets(line: &str) -> String {
                             out.insert(at, '\\');
                             out.push('\\');
                         }
-                        Some(path) if is_rust_path(&path) => {
+                        Some(path) if is_rust_path(path) => {
                             out.remove(at);
-                            i += 2 + path.chars().count() + 1; // past `](`, the path and `)`
+                            i += 2 + path.len() + 1; // past `](`, the path and `)`
                             continue;
                         }
                         Some(_) => {}
@@ -616,8 +623,9 @@ fn escape_brackets(line: &str) -> String {
 }
 
 /// Whether a link destination is a Rust path (`a::b::C`) rather than a URL.
-fn is_rust_path(destination: &str) -> bool {
-    let segments: Vec<&str> = destination.split("::").collect();
+fn is_rust_path(destination: &[char]) -> bool {
+    let text: String = destination.iter().collect();
+    let segments: Vec<&str> = text.split("::").collect();
     segments.len() > 1
         && segments.iter().all(|segment| {
             !segment.is_empty() && segment.chars().all(|c| c.is_alphanumeric() || c == '_')
