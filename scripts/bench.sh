@@ -21,8 +21,8 @@ if [ "${1:-}" = "--test" ]; then
     # Unoptimised: the point is that every benchmark still builds and runs, not its speed,
     # and a cold release build of progenitor, criterion and the client takes CI minutes
     # (437 s for this step in a CI run; 166 s unoptimised, cold, on the same machine).
+    # (`cargo bench` also runs the library's unit tests.)
     cargo bench --quiet --profile dev --manifest-path "$manifest" -- --test
-    cargo test --quiet --profile dev --manifest-path "$manifest" --lib
     cargo run --quiet --manifest-path "$manifest" --bin sizes > /dev/null
     cargo run --quiet --manifest-path "$manifest" --bin compile_crates -- \
         "$CARGO_TARGET_DIR/compile" --test
