@@ -440,6 +440,13 @@ fn compare_inputs(o: &Operation, n: &Operation, p: &mut Push<'_>) {
                         format!("{place}: setter `{}` is now `{}`", i.name, j.name),
                     );
                 }
+                if !i.deprecated && j.deprecated {
+                    p.add(
+                        RCompat,
+                        WCompat,
+                        format!("{place} deprecated (setter `{}`)", j.name),
+                    );
+                }
             }
         }
     }
@@ -741,6 +748,9 @@ fn compare_fields(a: &[Field], b: &[Field], t: &TypeDef, n: &TypeDef, used: Use,
                             g.rust, f.rust
                         ),
                     );
+                }
+                if !f.deprecated && g.deprecated {
+                    p.add(RCompat, WCompat, format!("field `{wire}` deprecated"));
                 }
                 if f.secret != g.secret {
                     p.add(

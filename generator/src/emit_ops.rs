@@ -170,6 +170,7 @@ struct Input<'a> {
     /// (both read a bound value before the body takes it).
     inline: bool,
     example: Option<&'a Value>,
+    deprecated: bool,
 }
 
 struct Plan<'a> {
@@ -218,6 +219,7 @@ impl<'a> Plan<'a> {
                         && !checked
                         && key != Some(i.name.as_str()),
                     example: i.example.as_ref(),
+                    deprecated: i.deprecated,
                 }
             })
             .collect();
@@ -627,9 +629,11 @@ fn setter(plan: &Plan<'_>, i: &Input<'_>) -> TokenStream {
         notes.push(format!("Checked before sending: {a} to {b} characters."));
     }
     let docs = doc_lines(&crate::emit::with_notes(&own, &notes.join(" ")));
+    let deprecated = i.deprecated.then(|| quote!(#[deprecated]));
     if !i.in_typestate {
         return quote! {
             #docs
+            #deprecated
             pub fn #name(mut self, value: impl Into<#ty>) -> Self {
                 self.inputs.#name = Some(value.into());
                 self
@@ -639,6 +643,7 @@ fn setter(plan: &Plan<'_>, i: &Input<'_>) -> TokenStream {
     let slot = slot_literal(i.slot);
     quote! {
         #docs
+        #deprecated
         pub fn #name(mut self, value: impl Into<#ty>) -> #b<Filled<S, #slot>> {
             self.inputs.#name = Some(value.into());
             self.into_state()
@@ -866,17 +871,21 @@ fn body_expr(plan: &Plan<'_>, api: &Api) -> Option<(TokenStream, TokenStream)> {
                 BodyShape::Spread { name, .. } => {
                     let extra = b.spread(&api.types).and_then(|s| s.extra.as_ref());
                     let ty = ident(name);
-                    let inits = plan
-                        .inputs
-                        .iter()
-                        .filter(|i| i.location == Where::BodyField)
-                        .map(|i| spread_field(i));
+                    let fields = || {
+                        plan.inputs
+                            .iter()
+                            .filter(|i| i.location == Where::BodyField)
+                    };
+                    let inits = fields().map(|i| spread_field(i));
+                    let allow = fields().any(|i| i.deprecated).then(|| {
+                        quote!(#[allow(deprecated, reason = "the request sends every member it was given")])
+                    });
                     let extra = extra.map(|(e, _)| {
                         let e = ident(e);
                         quote!(#e: Default::default(),)
                     });
                     (
-                        quote!(let body = crate::types::#ty { #(#inits)* #extra };),
+                        quote!(#allow let body = crate::types::#ty { #(#inits)* #extra };),
                         quote!(Some(#encode(&body)?)),
                     )
                 }

@@ -31,7 +31,6 @@ pub fn types_file(api: &Api) -> Vec<Piece<'_>> {
 
 fn type_def(t: &TypeDef, api: &Api) -> TokenStream {
     let docs = type_doc(t);
-    let deprecated = t.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&t.name);
     let body = match &t.kind {
         TypeKind::Struct(s) => struct_def(t, s, api),
@@ -55,16 +54,26 @@ fn type_def(t: &TypeDef, api: &Api) -> TokenStream {
     };
     quote! {
         #docs
-        #deprecated
         #body
     }
 }
 
+/// A deprecated type says so in its docs, not with `#[deprecated]`: the attribute would
+/// warn at every place the generated code itself names the type (fields, unions, the
+/// operations that send or answer it), in the consumer's build when the client is a crate
+/// of their workspace. What callers touch, deprecated fields, parameters and operations,
+/// carries the attribute.
 fn type_doc(t: &TypeDef) -> TokenStream {
     let own = t.doc.as_deref().map(str::trim).unwrap_or("");
     let own = sanitize_markdown(own);
+    let deprecated = if t.deprecated && !own.starts_with("**Deprecated") {
+        "**Deprecated** in the API description.".to_owned()
+    } else {
+        String::new()
+    };
     let source = format!("Schema: `{}`.", t.source);
     doc_lines(&sections(&[
+        deprecated,
         own,
         source,
         example_section("Example", t.example.as_ref()),

@@ -425,6 +425,9 @@ pub struct Input {
     pub body_field: Option<usize>,
     /// For a field of a `multipart/form-data` body: how it is written as a part.
     pub part: Option<PartKind>,
+    /// The spec marks the parameter or body member deprecated: its setter is
+    /// `#[deprecated]`, so a caller who sets it hears of it.
+    pub deprecated: bool,
 }
 
 /// How a field of a `multipart/form-data` body is written.

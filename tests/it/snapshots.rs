@@ -136,6 +136,7 @@ fixtures!(
     recursive,
     raw_bodies_and_lists,
     query_styles,
+    deprecated,
     rejected,
     tolerated,
 );

@@ -23,6 +23,7 @@ struct Param {
     query: QueryEncoding,
     doc: Option<String>,
     constraints: Constraints,
+    deprecated: bool,
 }
 
 impl<'a> Lowerer<'a> {
@@ -322,6 +323,7 @@ impl<'a> Lowerer<'a> {
             query,
             doc: data.description.as_deref().and_then(public_doc),
             constraints,
+            deprecated: data.deprecated == Some(true),
         })
     }
 
@@ -999,6 +1001,7 @@ fn inputs(
             example: None,
             body_field: None,
             part: None,
+            deprecated: p.deprecated,
         })
         .collect();
     let Some(body) = body else { return inputs };
@@ -1027,6 +1030,7 @@ fn inputs(
                     .cloned(),
                 body_field: Some(k),
                 part,
+                deprecated: f.deprecated,
             }
         })),
         None => inputs.push(Input {
@@ -1041,6 +1045,7 @@ fn inputs(
             example: body.example.clone(),
             body_field: None,
             part: None,
+            deprecated: false,
         }),
     }
     inputs
