@@ -455,6 +455,10 @@ pub fn sanitize_markdown(text: &str) -> String {
         let prose = lines.iter().filter(|(_, kind)| *kind == Line::Prose);
         HtmlTags::of(prose.map(|(line, _)| *line))
     });
+    // Prose loses its indentation (four spaces would make an indented code block, which
+    // rustdoc compiles as a Rust test); a list item's or quote's next lines get theirs
+    // back below.
+    let mut container = Container::None;
     let mut out: Vec<String> = lines
         .into_iter()
         .map(|(line, kind)| {
@@ -466,11 +470,17 @@ pub fn sanitize_markdown(text: &str) -> String {
                         Some(tags) => tags.escape_unmatched(line),
                         None => line.into(),
                     };
-                    link_bare_urls(&escape_brackets(&line))
+                    let line = link_bare_urls(&escape_brackets(&line));
+                    container.continue_with(line)
                 }
-                Line::FenceOpens if trimmed.trim() == "```" => "```text".to_owned(),
-                Line::FenceOpens | Line::FenceCloses => trimmed.to_owned(),
-                Line::Code => line.to_owned(),
+                Line::FenceOpens | Line::FenceCloses | Line::Code => {
+                    container = Container::None;
+                    match kind {
+                        Line::FenceOpens if trimmed.trim() == "```" => "```text".to_owned(),
+                        Line::Code => line.to_owned(),
+                        _ => trimmed.to_owned(),
+                    }
+                }
             }
         })
         .collect();
@@ -478,6 +488,73 @@ pub fn sanitize_markdown(text: &str) -> String {
         out.push("```".to_owned());
     }
     out.join("\n")
+}
+
+/// The list item or block quote a prose line may continue. Markdown lets a paragraph in
+/// either go on in lines without the item's indentation or the quote's `>` ("lazy"
+/// continuation lines); rustdoc renders them as intended, but clippy's
+/// `doc_lazy_continuation` warns on every one, so they are given the indentation or the
+/// `>`: the rendering stays the same.
+enum Container {
+    None,
+    /// A list item whose text starts this many characters in.
+    Item(usize),
+    Quote,
+}
+
+impl Container {
+    /// `line` (without leading spaces) as it goes out, and the container the next line
+    /// may continue: a blank line closes it, a list item or quote opens one, a line that
+    /// starts a block of its own (a heading, a table row, a rule) ends it.
+    fn continue_with(&mut self, line: String) -> String {
+        if line.is_empty() || starts_block(&line) {
+            *self = Container::None;
+            return line;
+        }
+        if let Some(width) = list_item_width(&line) {
+            *self = Container::Item(width);
+            return line;
+        }
+        if line.starts_with('>') {
+            *self = Container::Quote;
+            return line;
+        }
+        match self {
+            Container::None => line,
+            Container::Item(width) => format!("{:width$}{line}", "", width = *width),
+            Container::Quote => format!("> {line}"),
+        }
+    }
+}
+
+/// Where the text of the list item `line` opens starts (`- a` at 2, `10.  a` at 5), or
+/// `None` when the line is not a list item's first line (or an empty item's).
+fn list_item_width(line: &str) -> Option<usize> {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = match line.as_bytes().get(digits) {
+        Some(b'-' | b'*' | b'+') if digits == 0 => 1,
+        Some(b'.' | b')') if (1..=9).contains(&digits) => digits + 1,
+        _ => return None,
+    };
+    let rest = &line[marker..];
+    let spaces = rest.bytes().take_while(|&b| b == b' ').count();
+    match spaces {
+        // No space: not a marker (`-1`, `**bold**`), or a marker alone (an empty item, or
+        // under a line a heading's underline).
+        0 => None,
+        1..=4 => Some(marker + spaces),
+        // Text after five spaces or more is an indented code block, one space in.
+        _ => Some(marker + 1),
+    }
+}
+
+/// Whether a line opens a block that a paragraph's next line cannot be part of: a
+/// heading, a table row, a thematic break.
+fn starts_block(line: &str) -> bool {
+    let rule = |c: char| {
+        line.chars().filter(|&x| x == c).count() >= 3 && line.chars().all(|x| x == c || x == ' ')
+    };
+    line.starts_with('#') || line.starts_with('|') || rule('-') || rule('*') || rule('_')
 }
 
 /// The HTML tags a text's prose opens and closes, by lowercased name. rustdoc passes HTML
@@ -841,6 +918,38 @@ mod tests {
             text,
             "Look:\n\nindented code\n\n```text\nfence\n```\nsee <https://example.com>."
         );
+    }
+
+    /// A list item's or quote's next lines, written without its indentation or `>`
+    /// (Box's event types, say), get them back: the same rendering, and no clippy warning.
+    #[test]
+    fn lazy_lines_of_items_and_quotes_are_continued() {
+        let cases = [
+            (
+                "Types:\n\n* `all` every event\n* `changes` file changes\nsuch as updates.\n* `sync`",
+                "Types:\n\n* `all` every event\n* `changes` file changes\n  such as updates.\n* `sync`",
+            ),
+            // Indented as the spec wrote it: the same; text after the list is not in it.
+            (
+                "1. one\n   and more\n\nAfter.",
+                "1. one\n   and more\n\nAfter.",
+            ),
+            ("10.  ten\nmore", "10.  ten\n     more"),
+            ("> quoted\nlazily", "> quoted\n> lazily"),
+            // Not items: emphasis, a number, a rule; a heading ends the item.
+            (
+                "**bold**\nnext\n-1 is\nnext\n- - -\nnext",
+                "**bold**\nnext\n-1 is\nnext\n- - -\nnext",
+            ),
+            ("- item\n# Heading\ntext", "- item\n# Heading\ntext"),
+            (
+                "- item\n```\ncode\n```\ntext",
+                "- item\n```text\ncode\n```\ntext",
+            ),
+        ];
+        for (text, sanitized) in cases {
+            assert_eq!(sanitize_markdown(text), sanitized, "{text}");
+        }
     }
 
     #[test]
