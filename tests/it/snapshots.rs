@@ -324,9 +324,8 @@ fn fixtures_compile() {
         }
     }
 
-    // Build and run each crate's examples test; warnings in generated code fail the test
-    // (the runtime's own are not ours). With `ENKASH_FIXTURE_CLIPPY=1`, clippy's too (a
-    // second build of the dependencies, so not by default).
+    // Clippy on every crate, then build and run each crate's examples test; compiler and
+    // clippy warnings in generated code fail the test (the runtime's own are not ours).
     let cargo = |args: &[&str], test_args: &[&str]| {
         let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
         let output = scratch_cargo(tmp, &scratch, args)
@@ -367,15 +366,13 @@ fn fixtures_compile() {
             .map(str::to_owned)
             .collect()
     };
-    if std::env::var_os("ENKASH_FIXTURE_CLIPPY").is_some() {
-        let (_, stderr) = cargo(&["clippy", "--lib"], &[]);
-        let warnings = in_generated(&stderr);
-        assert!(
-            warnings.is_empty(),
-            "clippy warnings in generated code:\n{}",
-            warnings.join("\n")
-        );
-    }
+    let (_, stderr) = cargo(&["clippy", "--lib"], &[]);
+    let warnings = in_generated(&stderr);
+    assert!(
+        warnings.is_empty(),
+        "compiler or clippy warnings in generated code:\n{}",
+        warnings.join("\n")
+    );
     let (stdout, stderr) = cargo(
         &["test", "--no-fail-fast", "--test", "examples"],
         &["--", "--nocapture"],
