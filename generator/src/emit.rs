@@ -1,6 +1,7 @@
 //! What type and operation emission share: Rust spellings of model types, identifiers,
 //! doc comments, and turning token streams into formatted files with a do-not-edit header.
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -436,6 +437,12 @@ pub fn sanitize_markdown(text: &str) -> String {
         FenceCloses,
         Code,
     }
+    // A tab is four spaces (clippy's `tabs_in_doc_comments`; GitHub's tables have some).
+    let text = if text.contains('\t') {
+        Cow::Owned(text.replace('\t', "    "))
+    } else {
+        Cow::Borrowed(text)
+    };
     let mut in_fence = false;
     let lines: Vec<(&str, Line)> = text
         .lines()
@@ -590,7 +597,7 @@ impl HtmlTags {
     }
 
     /// `line` with the `<` of each tag the text does not match escaped (shown as written).
-    fn escape_unmatched<'l>(&self, line: &'l str) -> std::borrow::Cow<'l, str> {
+    fn escape_unmatched<'l>(&self, line: &'l str) -> Cow<'l, str> {
         let mut out = String::new();
         let mut copied = 0;
         for (at, closing, name) in html_tags(line) {
@@ -950,6 +957,14 @@ mod tests {
         for (text, sanitized) in cases {
             assert_eq!(sanitize_markdown(text), sanitized, "{text}");
         }
+    }
+
+    #[test]
+    fn tabs_in_docs_are_spaces() {
+        assert_eq!(
+            sanitize_markdown("| a\t| b |\n```\n\tcode\n```"),
+            "| a    | b |\n```text\n    code\n```"
+        );
     }
 
     #[test]

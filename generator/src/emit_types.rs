@@ -145,15 +145,18 @@ fn constructor(name: &str, s: &Struct) -> TokenStream {
         }
         // A required nullable member is an `Option` the caller gives as it is.
         let (param, init) = match (f.optionality, f.boxed) {
-            (Optionality::Required, false) => (quote!(impl Into<#inner>), quote!(#field.into())),
-            (Optionality::Required, true) => {
-                (quote!(impl Into<#inner>), quote!(Box::new(#field.into())))
+            (Optionality::Required, false) => {
+                (quote!(impl Into<#inner>), quote!(#field: #field.into()))
             }
+            (Optionality::Required, true) => (
+                quote!(impl Into<#inner>),
+                quote!(#field: Box::new(#field.into())),
+            ),
             (_, false) => (quote!(Option<#inner>), quote!(#field)),
-            (_, true) => (quote!(Option<#inner>), quote!(#field.map(Box::new))),
+            (_, true) => (quote!(Option<#inner>), quote!(#field: #field.map(Box::new))),
         };
         params.push(quote!(#field: #param));
-        inits.push(quote!(#field: #init,));
+        inits.push(quote!(#init,));
     }
     let extra = s.extra.as_ref().map(|(extra, _)| {
         let extra = ident(extra);
