@@ -188,8 +188,9 @@ fn world_specs_generate_and_compile() {
 /// code comes from the same emitters as the rest), so it is only checked.
 const UNLINTED: &str = "corpus_stripe";
 
-/// Clippy on every crate but [`UNLINTED`], then `cargo check` on that one: whether both
-/// passed, and their messages.
+/// Clippy on every crate but [`UNLINTED`], then `cargo check` on that one, both with the
+/// `testing` feature (its generated stand-in server is code a consumer's tests build):
+/// whether both passed, and their messages.
 fn check(tmp: &Path, scratch: &Path) -> (bool, String) {
     let mut success = true;
     let mut stderr = String::new();
@@ -198,7 +199,7 @@ fn check(tmp: &Path, scratch: &Path) -> (bool, String) {
         &["check", "--lib", "--package", UNLINTED],
     ] {
         let output = scratch_cargo(tmp, scratch, args)
-            .arg("--message-format=short")
+            .args(["--features", "testing", "--message-format=short"])
             .output()
             .expect("cargo runs");
         success &= output.status.success();
@@ -209,11 +210,12 @@ fn check(tmp: &Path, scratch: &Path) -> (bool, String) {
 
 /// rustdoc on every crate: a warning about a generated file (a spec's prose read as a broken
 /// link or unclosed HTML, say) is a generator bug, as it is in our own client's docs. (The
-/// crates' `lib.rs` is the test's copy of our client's and speaks of its flows.)
+/// crates' `lib.rs` is the test's copy of our client's and speaks of its flows.) With the
+/// `testing` feature, as docs.rs builds them.
 fn document(tmp: &Path, scratch: &Path) -> Vec<String> {
     let started = Instant::now();
     let output = scratch_cargo(tmp, scratch, &["doc", "--workspace", "--lib", "--no-deps"])
-        .arg("--message-format=short")
+        .args(["--features", "testing", "--message-format=short"])
         .output()
         .expect("cargo runs");
     println!("cargo doc of all: {:.1?}", started.elapsed());
