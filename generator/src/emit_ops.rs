@@ -518,7 +518,7 @@ fn usage_example(plan: &Plan<'_>, api: &Api) -> Option<String> {
             api,
         )?);
     }
-    let mut calls = vec![format!(".{}({})", bare(&op.fn_name), args.join(", "))];
+    let mut calls = vec![format!(".{}({})", op.fn_name, args.join(", "))];
     for i in plan.typestate() {
         calls.push(format!(".{}({})", i.name, literal(i.ty, i.example, api)?));
     }

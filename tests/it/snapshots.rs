@@ -6,9 +6,9 @@
 //!   its `types.rs` followed by its `operations.rs` (or, for a spec the generator rejects,
 //!   the diagnostics a user sees; for `tolerated`, read partially, its warnings first).
 //! * `fixtures_compile`: every fixture's output (and that of the small real specs in
-//!   `REAL`)
-//!   built as a crate of its own with the hand-written runtime, then each one's examples
-//!   round-tripped through its generated types.
+//!   `REAL`) built as a crate of its own with the hand-written runtime and linted by
+//!   clippy, then each one's examples round-tripped through its generated types, and the
+//!   usage examples of its docs compiled.
 //!
 //! Update snapshots with `INSTA_UPDATE=always cargo test -p enkash-rewards-tests
 //! snapshots::` (or `cargo insta review`) and commit `tests/it/snapshots/`.
@@ -18,7 +18,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use enkash_rewards_generator::{Diagnostics, GeneratedFile, Kind, generate, generate_partial};
-use enkash_rewards_tests::crates::{scratch_cargo, write_crate, write_if_changed, write_workspace};
+use enkash_rewards_tests::crates::{
+    scratch_cargo, usage_examples, write_crate, write_if_changed, write_workspace,
+};
 use enkash_rewards_tests::{corpus_dir, workspace_root};
 
 fn fixtures_dir() -> PathBuf {
@@ -264,7 +266,7 @@ fn real_world_specs_generate() {
 /// Builds every fixture's generated code (and each `REAL` spec's) as its
 /// own crate, next to a copy of the hand-written runtime in `generated-client/src`, then
 /// runs a test in each that round-trips the fixture's examples through its generated
-/// types. The scratch workspace lives under the target directory and reuses its own build
+/// types; the test also holds the usage examples of the crate's docs, so they compile. The scratch workspace lives under the target directory and reuses its own build
 /// cache, so only the first run compiles the dependencies.
 #[test]
 fn fixtures_compile() {
@@ -297,9 +299,10 @@ fn fixtures_compile() {
         );
         write_if_changed(&dir.join("Cargo.toml"), &manifest);
         let test = format!(
-            "#[path = {walker:?}]\nmod walker;\n\n#[test]\nfn examples_round_trip() {{\n    let spec = std::fs::read_to_string({spec:?}).unwrap();\n    let checked = walker::check_examples(&spec, {package}::schema_index::round_trip_at);\n    println!(\"{{checked}} examples checked\");\n}}\n",
+            "#[path = {walker:?}]\nmod walker;\n\n#[test]\nfn examples_round_trip() {{\n    let spec = std::fs::read_to_string({spec:?}).unwrap();\n    let checked = walker::check_examples(&spec, {package}::schema_index::round_trip_at);\n    println!(\"{{checked}} examples checked\");\n}}\n{usage}",
             walker = fixtures_dir().join("support/examples.rs"),
             spec = spec,
+            usage = usage_examples(&package, &files),
         );
         write_if_changed(&dir.join("examples_test.rs"), &test);
         members.push(package);

@@ -147,3 +147,53 @@ pub fn write_if_changed(path: &Path, contents: &str) {
         fs::write(path, contents).expect("a file");
     }
 }
+
+/// The usage examples (` ```no_run ` blocks) of the generated `files`, as Rust source to
+/// compile in a test of the crate `package`: each in a module of its own, where the crate
+/// the example names (the spec's crate name) is `package`. rustdoc would compile them as
+/// doctests, but a scratch crate's hand-written shell has doctests of its own that name
+/// EnKash's flows.
+pub fn usage_examples(package: &str, files: &[GeneratedFile]) -> String {
+    let mut out = String::new();
+    let mut example: Option<Vec<&str>> = None;
+    let blocks = files
+        .iter()
+        .flat_map(|f| f.contents.lines())
+        .filter_map(|line| {
+            let doc = line.trim_start().strip_prefix("///")?;
+            let doc = doc.strip_prefix(' ').unwrap_or(doc);
+            match (&mut example, doc) {
+                (None, "```no_run") => example = Some(Vec::new()),
+                (Some(_), "```") => return example.take(),
+                (Some(lines), _) => lines.push(doc),
+                (None, _) => {}
+            }
+            None
+        });
+    for (n, lines) in blocks.enumerate() {
+        // A line rustdoc hides (`# …`) is compiled all the same.
+        let code: Vec<&str> = lines
+            .iter()
+            .map(|l| match *l {
+                "#" => "",
+                l => l.strip_prefix("# ").unwrap_or(l),
+            })
+            .collect();
+        let named = code
+            .iter()
+            .find_map(|l| l.split_once("client: ")?.1.split_once("::Client"))
+            .map(|(name, _)| name);
+        let alias = match named {
+            Some(name) if name != package => format!("    use {package} as {name};\n"),
+            _ => String::new(),
+        };
+        out.push_str(&format!(
+            "\n#[allow(dead_code)]\nmod usage_{n} {{\n{alias}{}\n}}\n",
+            code.iter()
+                .map(|l| format!("    {l}").trim_end().to_owned())
+                .collect::<Vec<_>>()
+                .join("\n")
+        ));
+    }
+    out
+}
