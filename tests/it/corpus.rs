@@ -1,8 +1,8 @@
 //! The generator on the world's specs: every public OpenAPI 3.0 description in
 //! `tests/corpus/` (copies, with their sources and licences in its README) is generated
 //! (partially, should a spec not listed in `FULL` need it) and the output is checked by
-//! clippy, each as a crate with the runtime, in one scratch workspace that shares its
-//! target folder, then documented. Prints a table (spec, operations generated and left
+//! clippy, each as a crate with the runtime and a test target holding the usage examples
+//! of its docs, in one scratch workspace that shares its target folder, then documented. Prints a table (spec, operations generated and left
 //! out, warnings, generation time, lines, compiles) and fails on a panic, on output that
 //! does not compile, on a compiler, clippy or rustdoc warning about it, or when a spec
 //! listed in `FULL` leaves an operation out.
@@ -13,7 +13,9 @@ use std::time::Instant;
 
 use enkash_rewards_generator::generate_partial;
 use enkash_rewards_tests::corpus_dir;
-use enkash_rewards_tests::crates::{scratch_cargo, write_crate, write_if_changed, write_workspace};
+use enkash_rewards_tests::crates::{
+    scratch_cargo, usage_examples, write_crate, write_if_changed, write_workspace,
+};
 
 /// Specs that generate in full today: leaving out an operation of one is a regression.
 const FULL: &[&str] = &[
@@ -93,11 +95,17 @@ fn world_specs_generate_and_compile() {
         {
             failures.push(format!("{name}: a warning without a pointer: {w}"));
         }
-        write_crate(
-            &scratch.join("crates").join(&package),
-            &package,
-            None,
-            &partial.files,
+        let dir = scratch.join("crates").join(&package);
+        write_crate(&dir, &package, None, &partial.files);
+        // The usage examples of the crate's docs, as a test target that is only checked.
+        let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+        write_if_changed(
+            &dir.join("Cargo.toml"),
+            &format!("{manifest}\n\n[[test]]\nname = \"usage\"\npath = \"usage_test.rs\"\n"),
+        );
+        write_if_changed(
+            &dir.join("usage_test.rs"),
+            &usage_examples(&package, &partial.files),
         );
         rows.push(Row {
             spec: name,
@@ -188,17 +196,19 @@ fn world_specs_generate_and_compile() {
 /// code comes from the same emitters as the rest), so it is only checked.
 const UNLINTED: &str = "corpus_stripe";
 
-/// Clippy on every crate but [`UNLINTED`], then `cargo check` on that one, both with the
-/// `testing` feature (its generated stand-in server is code a consumer's tests build):
-/// whether both passed, and their messages.
+/// Clippy on every crate but [`UNLINTED`], then `cargo check` on that one, both on the
+/// library and the usage examples' test, with the `testing` feature (its generated
+/// stand-in server is code a consumer's tests build): whether both passed, and their
+/// messages.
 fn check(tmp: &Path, scratch: &Path) -> (bool, String) {
     let mut success = true;
     let mut stderr = String::new();
     for args in [
-        &["clippy", "--workspace", "--lib", "--exclude", UNLINTED][..],
-        &["check", "--lib", "--package", UNLINTED],
+        &["clippy", "--workspace", "--exclude", UNLINTED][..],
+        &["check", "--package", UNLINTED],
     ] {
-        let output = scratch_cargo(tmp, scratch, args)
+        let args = [args, &["--lib", "--test", "usage"]].concat();
+        let output = scratch_cargo(tmp, scratch, &args)
             .args(["--features", "testing", "--message-format=short"])
             .output()
             .expect("cargo runs");
