@@ -2,10 +2,11 @@
 //! `tests/corpus/` (copies, with their sources and licences in its README) is generated
 //! (partially, should a spec not listed in `FULL` need it) and the output is checked by
 //! clippy, each as a crate with the runtime and a test target holding the usage examples
-//! of its docs, in one scratch workspace that shares its target folder, then documented. Prints a table (spec, operations generated and left
-//! out, warnings, generation time, lines, compiles) and fails on a panic, on output that
-//! does not compile, on a compiler, clippy or rustdoc warning about it, or when a spec
-//! listed in `FULL` leaves an operation out.
+//! of its docs, in one scratch workspace that shares its target folder, then documented.
+//! Prints a table (spec, operations generated and left out, warnings, generation time,
+//! lines, compiles) and fails on a panic, on output that does not compile, on a compiler,
+//! clippy or rustdoc warning about it, or when a spec listed in `FULL` leaves an operation
+//! out.
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -266,8 +266,9 @@ fn real_world_specs_generate() {
 /// Builds every fixture's generated code (and each `REAL` spec's) as its
 /// own crate, next to a copy of the hand-written runtime in `generated-client/src`, then
 /// runs a test in each that round-trips the fixture's examples through its generated
-/// types; the test also holds the usage examples of the crate's docs, so they compile. The scratch workspace lives under the target directory and reuses its own build
-/// cache, so only the first run compiles the dependencies.
+/// types; the test also holds the usage examples of the crate's docs, so they compile.
+/// The scratch workspace lives under the target directory and reuses its own build cache,
+/// so only the first run compiles the dependencies.
 #[test]
 fn fixtures_compile() {
     let started = Instant::now();
