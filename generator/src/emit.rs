@@ -556,12 +556,43 @@ fn list_item_width(line: &str) -> Option<usize> {
 }
 
 /// Whether a line opens a block that a paragraph's next line cannot be part of: a
-/// heading, a table row, a thematic break.
+/// heading, a table row, a thematic break, an HTML block.
 fn starts_block(line: &str) -> bool {
     let rule = |c: char| {
         line.chars().filter(|&x| x == c).count() >= 3 && line.chars().all(|x| x == c || x == ' ')
     };
-    line.starts_with('#') || line.starts_with('|') || rule('-') || rule('*') || rule('_')
+    line.starts_with('#')
+        || line.starts_with('|')
+        || rule('-')
+        || rule('*')
+        || rule('_')
+        || opens_html_block(line)
+}
+
+/// The elements whose tag opens an HTML block even in the middle of a paragraph
+/// (CommonMark's HTML blocks of kinds 1 and 6); other HTML at a line's start is inline.
+const HTML_BLOCK_ELEMENTS: &str = "address article aside base basefont blockquote body \
+    caption center col colgroup dd details dialog dir div dl dt fieldset figcaption figure \
+    footer form frame frameset h1 h2 h3 h4 h5 h6 head header hr html iframe legend li link \
+    main menu menuitem nav noframes ol optgroup option p param pre script search section \
+    style summary table tbody td textarea tfoot th thead title tr track ul";
+
+/// Whether `line` opens an HTML block that interrupts a paragraph: a comment, declaration
+/// or processing instruction, or a tag of [`HTML_BLOCK_ELEMENTS`].
+fn opens_html_block(line: &str) -> bool {
+    let Some(rest) = line.strip_prefix('<') else {
+        return false;
+    };
+    if rest.starts_with(['!', '?']) {
+        return true;
+    }
+    let rest = rest.strip_prefix('/').unwrap_or(rest);
+    let name_len = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    let name = rest[..name_len].to_ascii_lowercase();
+    matches!(
+        rest.as_bytes().get(name_len),
+        None | Some(b' ' | b'>' | b'/')
+    ) && HTML_BLOCK_ELEMENTS.split_whitespace().any(|e| e == name)
 }
 
 /// The HTML tags a text's prose opens and closes, by lowercased name. rustdoc passes HTML
@@ -949,6 +980,12 @@ mod tests {
                 "**bold**\nnext\n-1 is\nnext\n- - -\nnext",
             ),
             ("- item\n# Heading\ntext", "- item\n# Heading\ntext"),
+            // A table element ends the item; inline HTML continues it.
+            (
+                "- item\n<table><tr><td>1</td></tr></table>",
+                "- item\n<table><tr><td>1</td></tr></table>",
+            ),
+            ("- item\n<b>bold</b> text", "- item\n  <b>bold</b> text"),
             (
                 "- item\n```\ncode\n```\ntext",
                 "- item\n```text\ncode\n```\ntext",
