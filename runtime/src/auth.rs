@@ -22,7 +22,7 @@ use reqwest::header::{HeaderName, HeaderValue};
 use crate::api::{FormValue, TokenEndpoint};
 use crate::error::Error;
 use crate::request::{OperationRequest, RequestBody, RequestOptions, RetryClass, Security};
-use crate::time::Clock;
+use crate::time::{Clock, later};
 use crate::token::{BearerGrant, TokenCache, TokenSource};
 use crate::transport::{
     Authenticate, Authenticated, FixedHeaders, Prepared, Transport, header_value,
@@ -288,7 +288,7 @@ impl Auth {
             BearerSource::Managed { credentials, cache } => {
                 // A caller waits for a token no longer than one attempt may take, and not
                 // past its own deadline.
-                let deadline = deadline.min(tokio::time::Instant::now() + transport.timeout);
+                let deadline = deadline.min(later(tokio::time::Instant::now(), transport.timeout));
                 let source = || HttpTokenSource {
                     endpoint: self.token_endpoint,
                     credentials: credentials.clone(),

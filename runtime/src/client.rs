@@ -256,6 +256,8 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// that it would cut short; a call that reaches it ends with [`Error::Timeout`] (or
     /// [`Error::TokenUnavailable`] while waiting for a token). So with the defaults a
     /// stalled server ends a call after 60 s, not after three 30 s attempts.
+    ///
+    /// Timeouts of 30 years or more (`Duration::MAX`) mean no limit.
     #[must_use]
     pub fn operation_timeout(mut self, operation_timeout: Duration) -> Self {
         self.config.operation_timeout = operation_timeout;

@@ -9,8 +9,20 @@
 
 use std::fmt;
 use std::future::Future;
+use std::ops::Add;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
+
+/// The longest stretch the client adds to a clock reading: 30 years, tokio's own "never".
+/// A longer timeout, wait or token lifetime (`Duration::MAX` for "no limit", an
+/// `expires_in` of 2^64 − 1 seconds) means the same, and adding it cannot overflow.
+const NEVER: Duration = Duration::from_secs(30 * 365 * 86_400);
+
+/// `now + by`, `by` cut to 30 years (see [`NEVER`]): a clock reading plus a duration the
+/// caller or the server chose, which `+` alone would panic on when it is too long.
+pub(crate) fn later<T: Add<Duration, Output = T>>(now: T, by: Duration) -> T {
+    now + by.min(NEVER)
+}
 
 /// Waits out a delay. Implement it to control time in tests; the client uses
 /// [`TokioSleep`] unless told otherwise.
@@ -44,5 +56,22 @@ pub struct TokioClock;
 impl Clock for TokioClock {
     fn now(&self) -> Instant {
         tokio::time::Instant::now().into_std()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_duration_too_long_for_the_clock_is_cut_to_never() {
+        let now = Instant::now();
+        assert_eq!(
+            later(now, Duration::from_secs(5)),
+            now + Duration::from_secs(5)
+        );
+        assert_eq!(later(now, Duration::MAX), now + NEVER);
+        let tokio_now = tokio::time::Instant::now();
+        assert_eq!(later(tokio_now, Duration::MAX), tokio_now + NEVER);
     }
 }

@@ -32,7 +32,7 @@ use reqwest::header::HeaderValue;
 use tokio::sync::Notify;
 
 use crate::error::Error;
-use crate::time::{Clock, TokioClock};
+use crate::time::{Clock, TokioClock, later};
 
 /// How long a rejected login is remembered (and not resent).
 pub(crate) const REJECTED_LOGIN_MEMORY: Duration = Duration::from_secs(30);
@@ -147,7 +147,7 @@ impl TokenState {
         let login_blocked = self
             .rejected
             .as_ref()
-            .is_some_and(|r| now.duration_since(r.at) < REJECTED_LOGIN_MEMORY);
+            .is_some_and(|r| now.saturating_duration_since(r.at) < REJECTED_LOGIN_MEMORY);
         let backing_off = self.retry_at.is_some_and(|at| now < at);
         let may_start = !self.refreshing && !login_blocked && !backing_off;
         match usable {
@@ -195,8 +195,8 @@ impl TokenState {
         self.current = Some(CachedToken {
             header,
             generation,
-            refresh_at: now + lifetime.saturating_sub(refresh_margin(lifetime)),
-            send_until: now + lifetime.saturating_sub(send_margin(lifetime)),
+            refresh_at: later(now, lifetime.saturating_sub(refresh_margin(lifetime))),
+            send_until: later(now, lifetime.saturating_sub(send_margin(lifetime))),
         });
         self.refreshing = false;
         self.rejected = None;

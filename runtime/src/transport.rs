@@ -26,7 +26,7 @@ use crate::request::{
     AnswerFormat, Envelope, IdempotencyKey, OperationRequest, Response, RetryClass, Security,
 };
 use crate::retry::{Failure, RetryPolicy, Wait, is_retryable, wait_before_retry};
-use crate::time::Sleep;
+use crate::time::{Sleep, later};
 
 /// Query and header encoding: RFC 3986 unreserved characters stay, everything else is
 /// percent-encoded (so `&`, `=`, `+`, `#` in a value can never split or end the query).
@@ -292,11 +292,13 @@ impl Transport {
             envelope: request.envelope,
             answer: request.answer,
             timeout: request.options.timeout.unwrap_or(self.timeout),
-            deadline: tokio::time::Instant::now()
-                + request
+            deadline: later(
+                tokio::time::Instant::now(),
+                request
                     .options
                     .operation_timeout
                     .unwrap_or(self.operation_timeout),
+            ),
             max_retries: request
                 .options
                 .max_retries
@@ -384,7 +386,7 @@ impl Transport {
                 match wait_before_retry(&self.retry, retry, headers) {
                     // A retry that would start after the call's deadline is not made.
                     Wait::Retry(delay)
-                        if tokio::time::Instant::now() + delay >= prepared.deadline =>
+                        if later(tokio::time::Instant::now(), delay) >= prepared.deadline =>
                     {
                         tracing::debug!(
                             reason = failure_label(failure),

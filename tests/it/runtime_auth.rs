@@ -393,6 +393,50 @@ async fn a_token_is_refreshed_before_it_expires() {
     assert_eq!(wait_for_token_requests(&server, 2).await, 2);
 }
 
+/// A token the server says lives longer than any clock can tell (`expires_in` of
+/// 2^64 - 1 seconds) is kept and used: no panic, no refresh; so is one when the client
+/// waits for ever (`Duration::MAX` timeouts).
+#[tokio::test]
+async fn a_token_living_longer_than_the_clock_is_kept() {
+    let server = MockServer::start().await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(token_response("forever", u64::MAX))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_api(&server, "forever", 2).await;
+    let (client, clock) = client_with_clock(&server);
+    client
+        .execute::<u64>(bearer_request(RetryClass::Idempotent))
+        .await
+        .expect("first call");
+    clock.advance(Duration::from_secs(20 * 365 * 86_400));
+    client
+        .execute::<u64>(bearer_request(RetryClass::Idempotent))
+        .await
+        .expect("the same token, twenty years later");
+    assert_eq!(token_requests(&server).await, 1);
+
+    let server = MockServer::start().await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(token_response("tok", 300))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_api(&server, "tok", 1).await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .credentials(credentials())
+        .timeout(Duration::MAX)
+        .operation_timeout(Duration::MAX)
+        .build()
+        .expect("test client builds");
+    client
+        .execute::<u64>(bearer_request(RetryClass::Idempotent))
+        .await
+        .expect("a token, then the call");
+}
+
 /// The token requests received, once there are `want` of them (or after 5 s).
 async fn wait_for_token_requests(server: &MockServer, want: usize) -> usize {
     for _ in 0..100 {

@@ -531,3 +531,79 @@ fn a_zero_operation_timeout_is_a_config_error() {
         .build();
     assert!(matches!(built, Err(Error::Config { .. })), "{built:?}");
 }
+
+/// "No limit" spelled `Duration::MAX` (timeouts, waits) is no panic: a duration too long
+/// to add to a clock reading is taken as "not within anyone's lifetime".
+#[tokio::test]
+async fn timeouts_too_long_for_the_clock_mean_no_limit() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw(OK_BODY, "application/json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .timeout(Duration::MAX)
+        .connect_timeout(Duration::MAX)
+        .operation_timeout(Duration::MAX)
+        .build()
+        .expect("test client builds");
+    let response = client
+        .execute::<String>(request(RetryClass::Idempotent))
+        .await
+        .expect("answered at once");
+    assert_eq!(response.payload, "done");
+}
+
+/// A server asking to be retried later than any clock can tell, to a client that honours
+/// any `Retry-After` and waits for ever, gets its error back at once instead of a wait
+/// (or a panic).
+#[tokio::test]
+async fn a_wait_too_long_for_the_clock_is_not_waited() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", u64::MAX.to_string()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let delays = Delays::default();
+    let client = Client::builder()
+        .base_url(server.uri())
+        .operation_timeout(Duration::MAX)
+        .retry_policy(fast_policy().with_max_retry_after(Duration::MAX))
+        .sleep_impl(delays.clone())
+        .build()
+        .expect("test client builds");
+
+    let error = client
+        .execute::<String>(request(RetryClass::Idempotent))
+        .await
+        .expect_err("gives up");
+
+    assert_eq!(error.status(), Some(StatusCode::TOO_MANY_REQUESTS));
+    assert_eq!(delays.taken(), [], "nothing waited");
+    // The same for a backoff too long for the clock.
+    let backoff = RetryPolicy::default()
+        .with_base_delay(Duration::MAX)
+        .with_max_delay(Duration::MAX);
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(503))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .operation_timeout(Duration::MAX)
+        .retry_policy(backoff)
+        .sleep_impl(delays.clone())
+        .build()
+        .expect("test client builds");
+    let error = client
+        .execute::<String>(request(RetryClass::Idempotent))
+        .await
+        .expect_err("gives up");
+    assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+    assert_eq!(delays.taken(), [], "nothing waited");
+}
