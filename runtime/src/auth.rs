@@ -501,9 +501,13 @@ impl HttpTokenSource {
         let header = bearer_header(&token).map_err(|reason| decode_error(token_name, &reason))?;
         let lifetime = match member(&wire, endpoint.expires_in) {
             None => DEFAULT_TOKEN_LIFETIME,
-            Some((name, seconds)) => serde_json::from_str::<u64>(seconds)
-                .map(Duration::from_secs)
-                .map_err(|_| decode_error(name, "is not a whole number of seconds"))?,
+            Some((name, seconds)) => match serde_json::from_str::<u64>(seconds) {
+                // Never sendable: taken as a failed token request (with its backoff), not
+                // as a token to fetch again at once.
+                Ok(0) => return Err(decode_error(name, "is 0: the token has expired already")),
+                Ok(seconds) => Duration::from_secs(seconds),
+                Err(_) => return Err(decode_error(name, "is not a whole number of seconds")),
+            },
         };
         Ok((header, lifetime))
     }

@@ -437,6 +437,33 @@ async fn a_token_living_longer_than_the_clock_is_kept() {
         .expect("a token, then the call");
 }
 
+/// A token that expires as it arrives (`expires_in: 0`) can never be sent: the token
+/// answer is an error, and the token endpoint is not asked again at once (before: every
+/// waiting call asked again, back to back, until its deadline).
+#[tokio::test]
+async fn a_token_that_expires_at_once_is_an_error_not_a_loop() {
+    let server = MockServer::start().await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(token_response("gone", 0))
+        .mount(&server)
+        .await;
+    mount_api(&server, "gone", 0).await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .credentials(credentials())
+        .operation_timeout(Duration::from_secs(2))
+        .build()
+        .expect("test client builds");
+    for _ in 0..2 {
+        let error = client
+            .execute::<u64>(bearer_request(RetryClass::Idempotent))
+            .await
+            .expect_err("no token to send");
+        assert!(error.to_string().contains("expires_in"), "{error}");
+    }
+    assert_eq!(token_requests(&server).await, 1);
+}
+
 /// The token requests received, once there are `want` of them (or after 5 s).
 async fn wait_for_token_requests(server: &MockServer, want: usize) -> usize {
     for _ in 0..100 {
