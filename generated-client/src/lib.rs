@@ -80,8 +80,10 @@
 //! meanwhile ([`Error::TokenUnavailable`] or the failure itself). A token request refused
 //! with 400/401/403 is never retried and is not resent for 30 s (EnKash locks an account
 //! after three failed logins); a token still held is used until it expires. An API call
-//! answered with 401 drops the cached token so the next call fetches a new one; the call
-//! itself is not resent. Secrets are held in [`Secret`], which never prints its value.
+//! answered with 401 drops the cached token so the next call fetches a new one, but no
+//! sooner than a backoff (1 s, doubling to 30 s) after the last drop, so a server refusing
+//! every token does not make each call a login; the call itself is not resent. Secrets
+//! are held in [`Secret`], which never prints its value.
 //!
 //! # Errors
 //!

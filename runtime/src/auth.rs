@@ -7,8 +7,8 @@
 //! backoff after a failure; a good token kept through a rejected login) are in
 //! `token.rs`; this module is the token *source*, the HTTP exchange itself, and the
 //! headers each call's security list resolves to. A 401 on a call drops that call's
-//! token, so the next call fetches a fresh one; the call that got the 401 is not resent
-//! (it might be a write).
+//! token, so the next call fetches a fresh one (within limits, see `token.rs`); the call
+//! that got the 401 is not resent (it might be a write).
 
 use std::fmt;
 use std::sync::Arc;

@@ -78,7 +78,8 @@ impl Client {
     /// into `T` (an empty body as JSON `null`) and any non-2xx is [`Error::Http`].
     ///
     /// A 401 on a call authenticated with a managed token drops that token so the next
-    /// call fetches a new one; this call is not resent.
+    /// call fetches a new one (no sooner than a backoff, 1 s doubling to 30 s, after the
+    /// last drop); this call is not resent.
     pub async fn execute<T: DeserializeOwned>(
         &self,
         request: OperationRequest,

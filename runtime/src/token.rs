@@ -18,6 +18,10 @@
 //!   failed logins lock the account), but the token still held is used until it expires.
 //! * **A token is not sent within [`send_margin`] of its expiry**, so it cannot expire on
 //!   its way to the server.
+//! * **A server rejecting tokens does not make every call a login.** A 401 drops the token
+//!   it answered, but no sooner than a backoff (1 s, doubling to 30 s) after the last drop;
+//!   meanwhile the token is kept (the 401 may be one operation's), and a drop a minute
+//!   after the last starts again at 1 s.
 //!
 //! The state machine reads no clock: every step is given `now`, so the tests drive it on
 //! virtual time.
@@ -93,6 +97,17 @@ impl CachedToken {
     }
 }
 
+/// Tokens dropped because the server answered 401 to them: when the last was dropped, and
+/// how many were in a row (each within [`DROP_SERIES`] of the one before).
+#[derive(Debug, Clone, Copy)]
+struct Drops {
+    last: Instant,
+    in_a_row: u32,
+}
+
+/// A 401 that drops a token more than this after the last drop starts a new series.
+const DROP_SERIES: Duration = Duration::from_secs(60);
+
 /// A login the server rejected, replayed instead of re-sent.
 #[derive(Debug)]
 struct RejectedLogin {
@@ -138,6 +153,8 @@ pub(crate) struct TokenState {
     retry_at: Option<Instant>,
     refreshing: bool,
     next_generation: u64,
+    /// Tokens lately dropped for a 401: the next drop waits a backoff after the last.
+    drops: Option<Drops>,
 }
 
 impl TokenState {
@@ -223,16 +240,38 @@ impl TokenState {
         self.last_failure = Some(error);
     }
 
-    /// The server answered 401 to token `generation`: it is dropped if still current.
-    pub(crate) fn rejected_by_server(&mut self, generation: u64) {
+    /// The server answered 401 at `now` to token `generation`: it is dropped if still
+    /// current, so the next call fetches a new one; but not within a backoff (1 s,
+    /// doubling to 30 s) of the last drop. A server that rejects every token, or only on
+    /// one operation, would otherwise make every call a login; meanwhile the token is
+    /// kept, and the server says on each call whether it takes it.
+    pub(crate) fn rejected_by_server(&mut self, generation: u64, now: Instant) {
         if self
             .current
             .as_ref()
-            .is_some_and(|t| t.generation == generation)
+            .is_none_or(|t| t.generation != generation)
         {
-            tracing::debug!("bearer token rejected with 401; it will be fetched again");
-            self.current = None;
+            return;
         }
+        if let Some(drops) = self.drops
+            && now < later(drops.last, backoff(drops.in_a_row))
+        {
+            tracing::debug!(
+                drops_in_a_row = drops.in_a_row,
+                "bearer token rejected with 401 soon after the last was; it is kept for now"
+            );
+            return;
+        }
+        let in_a_row = match self.drops {
+            Some(drops) if now < later(drops.last, DROP_SERIES) => drops.in_a_row.saturating_add(1),
+            _ => 1,
+        };
+        tracing::debug!("bearer token rejected with 401; it will be fetched again");
+        self.drops = Some(Drops {
+            last: now,
+            in_a_row,
+        });
+        self.current = None;
     }
 }
 
@@ -374,7 +413,8 @@ impl TokenCache {
 
     /// The server answered 401 to token `generation`.
     pub(crate) fn rejected_by_server(&self, generation: u64) {
-        self.state().rejected_by_server(generation);
+        let now = self.clock.now();
+        self.state().rejected_by_server(generation, now);
     }
 }
 
@@ -566,10 +606,48 @@ mod tests {
     fn a_401_on_a_call_drops_only_that_token() {
         let t0 = Instant::now();
         let mut state = with_day_token(t0);
-        state.rejected_by_server(7); // an older generation: ignored
+        state.rejected_by_server(7, t0); // an older generation: ignored
         assert!(matches!(state.next("op", t0), Next::Use(_)));
-        state.rejected_by_server(0);
+        state.rejected_by_server(0, t0);
         assert!(matches!(state.next("op", t0), Next::Refresh));
+    }
+
+    /// A server that rejects every token: one drop (and login) per backoff, not per call.
+    #[test]
+    fn tokens_rejected_one_after_another_are_dropped_after_a_backoff() {
+        let t0 = Instant::now();
+        let mut state = with_day_token(t0);
+        let mut generation = 0;
+        let mut now = t0;
+        // The drop at t0, then one after each backoff: 1 s, 2 s, 4 s, ... 30 s.
+        for wait in [1, 2, 4, 8, 16, 30, 30] {
+            state.rejected_by_server(generation, now);
+            assert!(matches!(state.next("op", now), Next::Refresh), "{wait}");
+            state.succeeded(header("again"), Duration::from_secs(86_400), now);
+            generation += 1;
+            let kept_until = now + Duration::from_secs(wait);
+            for at in [now, kept_until - Duration::from_millis(1)] {
+                state.rejected_by_server(generation, at);
+                assert!(matches!(state.next("op", at), Next::Use(_)), "{wait}: kept");
+            }
+            now = kept_until;
+        }
+        // A minute after the last drop, the next 401 starts a new series.
+        state.rejected_by_server(generation, now);
+        state.succeeded(header("later"), Duration::from_secs(86_400), now);
+        generation += 1;
+        now += DROP_SERIES;
+        state.rejected_by_server(generation, now);
+        assert!(matches!(state.next("op", now), Next::Refresh));
+        state.succeeded(header("series"), Duration::from_secs(86_400), now);
+        state.rejected_by_server(generation + 1, now + Duration::from_secs(1));
+        assert!(
+            matches!(
+                state.next("op", now + Duration::from_secs(1)),
+                Next::Refresh
+            ),
+            "1 s after the first drop of a series"
+        );
     }
 
     #[test]

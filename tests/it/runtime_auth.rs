@@ -325,6 +325,39 @@ async fn a_401_drops_the_token_without_resending_the_call() {
     assert_eq!(response.payload, 7);
 }
 
+/// A server answering 401 to every token (or on one operation only) does not turn each
+/// call into a login: a 401 soon after the last drop keeps the token, and the next drop
+/// waits a backoff (1 s, doubling). Before, 50 such calls made 50 token requests.
+#[tokio::test]
+async fn a_server_rejecting_every_token_gets_a_login_per_backoff_not_per_call() {
+    let server = MockServer::start().await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(token_response("tok", 300))
+        .mount(&server)
+        .await;
+    Mock::given(path("/api/v0/coins/balance"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    let (client, clock) = client_with_clock(&server);
+    let call = || client.execute::<u64>(bearer_request(RetryClass::Idempotent));
+    for _ in 0..50 {
+        let error = call().await.expect_err("401");
+        assert_eq!(error.status(), Some(StatusCode::UNAUTHORIZED));
+    }
+    // The first token, and the one fetched after it was dropped.
+    assert_eq!(token_requests(&server).await, 2);
+    clock.advance(Duration::from_secs(1));
+    for _ in 0..50 {
+        call().await.expect_err("401");
+    }
+    assert_eq!(
+        token_requests(&server).await,
+        3,
+        "one drop after the backoff"
+    );
+}
+
 /// With payload encryption on, a 401 whose body looks wrapped but cannot be decrypted is
 /// still a 401: the token is dropped all the same.
 #[tokio::test]
