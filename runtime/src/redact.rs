@@ -11,8 +11,9 @@
 //! The registry only grows (several APIs in one process add up): a name masked once stays
 //! masked, so masking never depends on which client printed the body.
 //!
-//! Quoted bodies are often not valid JSON (an HTML page, a body cut short), so masking works
-//! on the text itself with a small tokenizer that knows JSON strings and nesting: it keeps
+//! Quoted bodies are often not valid JSON (an HTML page, a body cut short, JSON inside a
+//! string, a form echoed back), so masking works on the text itself: it finds members by
+//! their names, reads each secret's value as far as JSON strings and nesting say, keeps
 //! every other byte as it was and never fails.
 
 use std::borrow::Cow;
@@ -68,41 +69,62 @@ fn is_secret(key: &str) -> bool {
 }
 
 /// `body` as text with every secret member's value replaced by `"<redacted>"`.
+///
+/// Members are found by their names, not by counting quotes: a secret's name as a whole
+/// word, then its closing quote if any, then `:` or `=`. So a body with a quote lost or
+/// added (cut, mangled) is not read inside out from there on, and JSON-like text (single
+/// quotes, bare keys) and form text (`password=…&`) are masked too. In valid JSON only a
+/// key is followed by `":`; prose inside a value that reads `token=…` is masked as well,
+/// which can only hide more.
 pub(crate) fn redact_text(body: &str) -> Cow<'_, str> {
     let bytes = body.as_bytes();
     let mut out = String::new();
     let mut copied = 0; // bytes of `body` already handled
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] != b'"' {
+        if !is_word_byte(bytes[i]) {
             i += 1;
             continue;
         }
-        let end = string_end(bytes, i);
-        // Both ends sit on an ASCII `"`, so the slice is on character boundaries.
-        let terminated = end > i + 1 && bytes[end - 1] == b'"';
-        let key = if terminated {
-            &body[i + 1..end - 1]
-        } else {
-            ""
-        };
-        let after = skip_space(bytes, end);
-        if terminated && after < bytes.len() && bytes[after] == b':' && is_secret(key) {
-            let start = skip_space(bytes, after + 1);
-            let stop = value_end(bytes, start);
-            out.push_str(&body[copied..start]);
-            out.push_str(MASK);
-            copied = stop;
-            i = stop;
-        } else {
-            i = end;
+        let word = i;
+        while i < bytes.len() && is_word_byte(bytes[i]) {
+            i += 1;
         }
+        // Word bytes are ASCII, so the slice is on character boundaries.
+        let Some(start) = value_after_name(bytes, i).filter(|_| is_secret(&body[word..i])) else {
+            continue;
+        };
+        let stop = value_end(bytes, start);
+        out.push_str(&body[copied..start]);
+        out.push_str(MASK);
+        copied = stop;
+        i = stop;
     }
     if copied == 0 {
         return Cow::Borrowed(body);
     }
     out.push_str(&body[copied..]);
     Cow::Owned(out)
+}
+
+/// A byte of a member name as secrets are named (`access_token`, `sso-token`).
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-')
+}
+
+/// Where the value of a member starts, if the word ending at `end` names one: its closing
+/// quote if any, then `:` or `=`.
+fn value_after_name(bytes: &[u8], end: usize) -> Option<usize> {
+    let mut at = end;
+    // JSON inside a JSON string (`"{\"token\":\"…\"}"`) escapes the quote.
+    if bytes.get(at) == Some(&b'\\') {
+        at += 1;
+    }
+    if matches!(bytes.get(at), Some(b'"' | b'\'')) {
+        at += 1;
+    }
+    at = skip_space(bytes, at);
+    matches!(bytes.get(at), Some(b':' | b'=')).then(|| skip_space(bytes, at + 1))
 }
 
 /// Masks secret members of a decoded value in place.
@@ -122,13 +144,15 @@ pub(crate) fn redact_value(value: &mut serde_json::Value) {
     }
 }
 
-/// The index just past the string that starts at `start` (a `"`), or the end of input.
+/// The index just past the string that starts at `start` (a `"`, or a `'` in JSON-like
+/// text), or the end of input.
 fn string_end(bytes: &[u8], start: usize) -> usize {
+    let quote = bytes.get(start).copied().unwrap_or(b'"');
     let mut i = start + 1;
     while i < bytes.len() {
         match bytes[i] {
             b'\\' => i += 2,
-            b'"' => return i + 1,
+            b if b == quote => return i + 1,
             _ => i += 1,
         }
     }
@@ -143,12 +167,17 @@ fn skip_space(bytes: &[u8], mut i: usize) -> usize {
 }
 
 /// The index just past the JSON value starting at `start`: a string, an object or array
-/// (to its matching bracket, strings skipped), or a scalar up to the next delimiter.
-/// Input cut short ends the value at the end of input.
+/// (to its matching bracket, strings skipped), or a scalar up to the next delimiter (a
+/// form's `&` among them). Input cut short ends the value at the end of input.
 fn value_end(bytes: &[u8], start: usize) -> usize {
     match bytes.get(start) {
         None => start,
-        Some(b'"') => string_end(bytes, start),
+        Some(b'"' | b'\'') => string_end(bytes, start),
+        // A string inside a JSON string: to the next escaped quote.
+        Some(b'\\') if bytes.get(start + 1) == Some(&b'"') => bytes
+            .get(start + 2..)
+            .and_then(|rest| rest.windows(2).position(|pair| pair == b"\\\""))
+            .map_or(bytes.len(), |at| start + 2 + at + 2),
         Some(b'{' | b'[') => {
             let mut depth = 0usize;
             let mut i = start;
@@ -173,7 +202,8 @@ fn value_end(bytes: &[u8], start: usize) -> usize {
         }
         Some(_) => {
             let mut i = start;
-            while i < bytes.len() && !matches!(bytes[i], b',' | b'}' | b']' | b'\n' | b'\r') {
+            while i < bytes.len() && !matches!(bytes[i], b',' | b'}' | b']' | b'\n' | b'\r' | b'&')
+            {
                 i += 1;
             }
             // Keep trailing spaces outside the mask.
@@ -218,9 +248,14 @@ mod tests {
             "a value, not a key"
         );
         assert_eq!(redact_text("\"unterminated"), "\"unterminated");
+        // JSON inside a string is masked too.
         assert_eq!(
             redact_text(r#"{"a":"\"token\":1"}"#),
-            r#"{"a":"\"token\":1"}"#
+            r#"{"a":"\"token\":"<redacted>"}"#
+        );
+        assert_eq!(
+            redact_text(r#"{"message":"{\"access_token\":\"s1\",\"b\":2}"}"#),
+            r#"{"message":"{\"access_token\":"<redacted>",\"b\":2}"}"#
         );
         // Multi-byte text around and inside keys never splits a character.
         assert_eq!(
@@ -228,6 +263,41 @@ mod tests {
             "{\"é\":\"ü\",\"token\":\"<redacted>\"}"
         );
         assert_eq!(redact_text("\"é\\"), "\"é\\");
+    }
+
+    /// A quote lost or added does not turn the rest of the body inside out; other
+    /// notations of the same members are masked too.
+    #[test]
+    fn mangled_and_json_like_text_is_masked_by_member_name() {
+        let cases = [
+            // The quote opening `pin` was lost: it is read as the token's closing one.
+            (
+                r#"{"token":"s1"pin":"s2","a":1}"#,
+                r#"{"token":"<redacted>"pin":"<redacted>","a":1}"#,
+            ),
+            // A quote too many before the key.
+            (
+                "{\"code\":7,\"\"password\":\"s1\"}",
+                "{\"code\":7,\"\"password\":\"<redacted>\"}",
+            ),
+            (
+                "{'token': 's1', 'a': 1}",
+                "{'token': \"<redacted>\", 'a': 1}",
+            ),
+            ("{token: s1, a: 1}", "{token: \"<redacted>\", a: 1}"),
+            (
+                "grant_type=password&password=s1&username=u",
+                "grant_type=password&password=\"<redacted>\"&username=u",
+            ),
+            // Names that only contain a secret's name are not it.
+            (
+                r#"{"card-token":"x","tokens":1,"tokenType":"y"}"#,
+                r#"{"card-token":"x","tokens":1,"tokenType":"y"}"#,
+            ),
+        ];
+        for (body, masked) in cases {
+            assert_eq!(redact_text(body), masked, "{body}");
+        }
     }
 
     #[test]
