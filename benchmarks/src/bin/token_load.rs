@@ -1,13 +1,14 @@
 //! The client under load on loopback, with a managed token: what a token refresh, a failing
-//! token endpoint and a stalled server do to 64 concurrent callers, and the client's
-//! throughput against hand-written reqwest at 1, 16, 64 and 256 callers.
+//! token endpoint, an API refusing every token and a stalled server do to 64 concurrent
+//! callers, and the client's throughput against hand-written reqwest at 1, 16, 64 and 256
+//! callers.
 //!
 //!   token_load               measure; prints Markdown tables for BENCHMARKS.md
 //!   token_load --test        every scenario once, short, as CI runs it
 //!   token_load --throughput  the throughput table alone (about 30 s)
 //!
 //! One loopback server answers the token endpoint (after a delay it is told, or with the
-//! status it is told) and Get Balance, counting token requests. Every loop is bounded in
+//! status it is told) and Get Balance (or 401, or nothing), counting token requests. Every loop is bounded in
 //! time; nothing leaves 127.0.0.1.
 
 use std::sync::Arc;
@@ -62,20 +63,32 @@ fn response(status: u16, body: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-/// A loopback server: `/oauth/token` as `token` says, anything else Get Balance's answer
-/// (or nothing at all when `stall` is set: a stalled server).
-async fn server(token: Arc<TokenEndpoint>, stall: bool) -> String {
+/// What the API (everything but the token endpoint) does.
+#[derive(Clone, Copy, PartialEq)]
+enum Api {
+    /// Get Balance's answer.
+    Answers,
+    /// Nothing at all: a stalled server.
+    Stalls,
+    /// 401 to every call: a server refusing every token.
+    Rejects,
+}
+
+/// A loopback server: `/oauth/token` as `token` says, anything else as `api` says.
+async fn server(token: Arc<TokenEndpoint>, api: Api) -> String {
     let balance: Arc<[u8]> =
         response(200, std::str::from_utf8(BALANCE_ANSWER).expect("utf-8")).into();
+    let rejected: Arc<[u8]> = response(401, r#"{"error":"invalid_token"}"#).into();
     serve(move |head: String| {
-        let (token, balance) = (token.clone(), balance.clone());
+        let (token, balance, rejected) = (token.clone(), balance.clone(), rejected.clone());
         async move {
             if head.contains(" /oauth/token") {
-                Some(token.answer().await.into())
-            } else if stall {
-                None
-            } else {
-                Some(balance)
+                return Some(token.answer().await.into());
+            }
+            match api {
+                Api::Answers => Some(balance),
+                Api::Stalls => None,
+                Api::Rejects => Some(rejected),
             }
         }
     })
@@ -155,7 +168,7 @@ async fn refresh_under_load(delay: Duration, scale: u32) -> (Load, Load, usize) 
     let token = Arc::new(TokenEndpoint::default());
     // No refresh during the run: an hour-long token.
     token.set(200, Duration::ZERO, Duration::from_secs(3_600));
-    let url = server(token.clone(), false).await;
+    let url = server(token.clone(), Api::Answers).await;
     let calm = client(&url);
     calm.get_coin_balance()
         .user_id("warm-up")
@@ -186,7 +199,7 @@ async fn refresh_under_load(delay: Duration, scale: u32) -> (Load, Load, usize) 
 async fn failing_token_endpoint(window: Duration) -> (usize, Load) {
     let token = Arc::new(TokenEndpoint::default());
     token.set(200, Duration::ZERO, Duration::from_secs(8));
-    let url = server(token.clone(), false).await;
+    let url = server(token.clone(), Api::Answers).await;
     let client = client(&url);
     client
         .get_coin_balance()
@@ -209,12 +222,23 @@ async fn failing_token_endpoint(window: Duration) -> (usize, Load) {
     (token.requests.load(Ordering::SeqCst) - before, seen)
 }
 
+/// 64 callers calling an API that answers 401 to every token for `window`: the token
+/// requests made (a 401 drops the token it answered, at most once per backoff) and the
+/// calls.
+async fn rejecting_api(window: Duration) -> (usize, usize) {
+    let token = Arc::new(TokenEndpoint::default());
+    token.set(200, Duration::ZERO, Duration::from_secs(3_600));
+    let url = server(token.clone(), Api::Rejects).await;
+    let seen = load(&client(&url), 64, window).await;
+    (token.requests.load(Ordering::SeqCst), seen.calls())
+}
+
 /// One call to a server that never answers, with the client's defaults (or `deadline`):
 /// how long until it ends.
 async fn stalled_call(deadline: Option<Duration>) -> Duration {
     let token = Arc::new(TokenEndpoint::default());
     token.set(200, Duration::ZERO, Duration::from_secs(3_600));
-    let url = server(token, true).await;
+    let url = server(token, Api::Stalls).await;
     let mut builder = Client::builder().base_url(&url).bearer_token("t");
     if let Some(deadline) = deadline {
         builder = builder.operation_timeout(deadline);
@@ -377,6 +401,11 @@ async fn main() {
         "| token endpoint failing 2 s (500, then 401) under load: token requests / errors seen by callers holding a valid token | {requests} / {} (of {} calls) | ≤ 5 / 0 |",
         seen.errors,
         seen.calls()
+    );
+
+    let (requests, calls) = rejecting_api(Duration::from_secs(2)).await;
+    println!(
+        "| API answering 401 to every token for 2 s under load: token requests (of {calls} calls) | {requests} | ≤ 5 |"
     );
 
     // With the defaults the stalled call takes the whole 60 s operation timeout; the
