@@ -22,6 +22,9 @@ use crate::transport::{self, Answer, Prepared, Transport, header_value, request_
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(60);
+/// The longest answer read by default: far beyond any EnKash answer, short of what a
+/// misdirected call (a proxy's download, a wrong base URL) could make every caller hold.
+const DEFAULT_MAX_RESPONSE_SIZE: usize = 32 * 1024 * 1024;
 
 /// A configured connection to an API: the HTTP pipeline every generated operation and the
 /// token call go through.
@@ -148,6 +151,7 @@ impl fmt::Debug for Client {
             .field("base_url", &transport.base.as_str())
             .field("timeout", &transport.timeout)
             .field("operation_timeout", &transport.operation_timeout)
+            .field("max_response_size", &transport.max_response_size)
             .field("connect_timeout", &transport.connect_timeout)
             .field("retry_policy", &transport.retry)
             .field("resend_keyed_writes", &transport.resend_keyed_writes)
@@ -177,6 +181,7 @@ struct Config {
     connect_timeout: Duration,
     timeout: Duration,
     operation_timeout: Duration,
+    max_response_size: usize,
     retry_policy: RetryPolicy,
     resend_keyed_writes: bool,
     encryption: Option<PayloadEncryption>,
@@ -265,6 +270,17 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// The longest answer body the client reads, in bytes (default 32 MiB). A longer one
+    /// is not read to its end: a 2xx is [`Error::Decode`] (for a write, inside
+    /// [`Error::OutcomeUnknown`]: the server may have acted), any other status its usual
+    /// error, each quoting the body's start. Bodies are read whole into memory, so this
+    /// bounds what one call can hold. Raise it for an API that answers with large files.
+    #[must_use]
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.config.max_response_size = bytes;
+        self
+    }
+
     /// Which failures are retried and how patiently (default [`RetryPolicy::default`]).
     #[must_use]
     pub fn retry_policy(mut self, retry_policy: RetryPolicy) -> Self {
@@ -334,7 +350,7 @@ impl<C: From<Client>> ClientBuilder<C> {
     ///
     /// Fails with [`Error::Config`] for a missing or non-http(s) base URL, both a bearer
     /// token and credentials, a secret or API key that cannot be sent as a header, or a
-    /// zero timeout.
+    /// zero timeout or `max_response_size`.
     pub fn build(self) -> Result<C, Error> {
         self.config.build().map(C::from)
     }
@@ -352,6 +368,7 @@ impl Config {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
             operation_timeout: DEFAULT_OPERATION_TIMEOUT,
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             retry_policy: RetryPolicy::default(),
             resend_keyed_writes: false,
             encryption: None,
@@ -370,6 +387,11 @@ impl Config {
         {
             return Err(Error::Config {
                 reason: "timeouts must be greater than zero".to_owned(),
+            });
+        }
+        if self.max_response_size == 0 {
+            return Err(Error::Config {
+                reason: "max_response_size must be greater than zero".to_owned(),
             });
         }
         let user_agent: HeaderValue =
@@ -404,6 +426,7 @@ impl Config {
             user_agent,
             timeout: self.timeout,
             operation_timeout: self.operation_timeout,
+            max_response_size: self.max_response_size,
             connect_timeout,
             retry: self.retry_policy,
             resend_keyed_writes: self.resend_keyed_writes,
@@ -438,6 +461,7 @@ impl fmt::Debug for Config {
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("operation_timeout", &self.operation_timeout)
+            .field("max_response_size", &self.max_response_size)
             .field("retry_policy", &self.retry_policy)
             .field("resend_keyed_writes", &self.resend_keyed_writes)
             .field("payload_encryption", &self.encryption.is_some())

@@ -31,7 +31,9 @@ const SNIPPET_CHARS: usize = 512;
 pub(crate) struct Raw {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
+    /// The body, or its start when it was longer than the client reads (`cut`).
     pub(crate) body: Vec<u8>,
+    pub(crate) cut: bool,
 }
 
 /// Decodes an answer exactly as the client decodes an operation's: the envelope unwrapped
@@ -60,7 +62,17 @@ pub(crate) fn decode_response<T: DeserializeOwned>(
         status,
         headers,
         body,
+        cut,
     } = raw;
+    if cut && status.is_success() {
+        return Err(decode_error(
+            operation,
+            status,
+            &body,
+            ".".to_owned(),
+            "is longer than this client reads (ClientBuilder::max_response_size); only its start was read".to_owned(),
+        ));
+    }
     let payload = match format {
         AnswerFormat::Negotiated { .. } if status.is_success() => {
             negotiated::decode(operation, &headers, status, &body)?
@@ -607,6 +619,7 @@ mod tests {
             status: StatusCode::from_u16(status).expect("valid status"),
             headers: HeaderMap::new(),
             body: body.as_bytes().to_vec(),
+            cut: false,
         }
     }
 

@@ -45,6 +45,8 @@ pub(crate) struct Transport {
     pub(crate) timeout: Duration,
     /// The whole call's time, every attempt and wait included.
     pub(crate) operation_timeout: Duration,
+    /// The longest answer body read, in bytes.
+    pub(crate) max_response_size: usize,
     /// `None` when the caller supplied their own `reqwest::Client`.
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
@@ -132,6 +134,28 @@ pub(crate) fn finish<T: DeserializeOwned>(
             decode_response(prepared.operation, prepared.envelope, prepared.answer, raw)
         })
         .map_err(|error| outcome_unknown(prepared, error))
+}
+
+/// An answer's body, at most `limit` bytes of it, and whether it was longer (`true`: the
+/// rest is not read). A body whose announced length is over the limit is read no further
+/// than its first chunk (enough to quote its start).
+async fn read_body(
+    response: &mut reqwest::Response,
+    limit: usize,
+) -> Result<(Vec<u8>, bool), reqwest::Error> {
+    let announced = response.content_length();
+    let too_long = announced.is_some_and(|n| usize::try_from(n).map_or(true, |n| n > limit));
+    let capacity = announced.and_then(|n| usize::try_from(n).ok());
+    let mut body = Vec::with_capacity(capacity.filter(|_| !too_long).unwrap_or(0));
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit.saturating_sub(body.len());
+        if too_long || chunk.len() > room {
+            body.extend_from_slice(chunk.get(..room).unwrap_or(&chunk));
+            return Ok((body, true));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, false))
 }
 
 /// Why an attempt produced no answer.
@@ -423,6 +447,10 @@ impl Transport {
         let Some(encryption) = &self.encryption else {
             return Ok(raw);
         };
+        if raw.cut {
+            // Not decryptable, and not to be reported as a wrong key: decoding says why.
+            return Ok(raw);
+        }
         let code = prepared.envelope.map_or(&[][..], |e| e.code);
         match encryption.unwrap(&raw.body, code) {
             Ok(Some(plaintext)) => raw.body = plaintext,
@@ -473,11 +501,12 @@ impl Transport {
             let mut response = pending.await?;
             let status = response.status();
             let headers = std::mem::take(response.headers_mut());
-            let body = response.bytes().await?;
+            let (body, cut) = read_body(&mut response, self.max_response_size).await?;
             Ok::<_, reqwest::Error>(Raw {
                 status,
                 headers,
-                body: body.into(),
+                body,
+                cut,
             })
         };
         exchange

@@ -895,3 +895,161 @@ async fn an_envelope_without_payload_names_is_no_panic() {
         .expect("a success with no payload");
     assert_eq!(answer.payload, None);
 }
+
+/// A client that reads answers of at most `limit` bytes.
+fn client_reading(base_url: impl Into<String>, limit: usize) -> Client {
+    Client::builder()
+        .base_url(base_url)
+        .retry_policy(RetryPolicy::none())
+        .max_response_size(limit)
+        .build()
+        .expect("test client builds")
+}
+
+/// A `{"response_code":0,…,"payload":"xxx…"}` answer `len` bytes long.
+fn answer_of_len(len: usize) -> String {
+    let head = r#"{"response_code":0,"response_message":"Success","payload":""#;
+    format!("{head}{}\"}}", "x".repeat(len - head.len() - 2))
+}
+
+/// An answer longer than `max_response_size` is not read whole: a 2xx is a decode error
+/// saying so (for a write, inside `OutcomeUnknown`), another status its usual error,
+/// each quoting the body's start. One exactly as long is read.
+#[tokio::test]
+async fn an_answer_longer_than_the_client_reads_is_an_error_quoting_its_start() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v0/things/long"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(answer_of_len(4097), "application/json"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v0/things/fits"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(answer_of_len(4096), "application/json"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v0/things/html"))
+        .respond_with(ResponseTemplate::new(502).set_body_raw(
+            format!("<html>{}</html>", "bad gateway ".repeat(1_000)),
+            "text/html",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(answer_of_len(5000), "application/json"),
+        )
+        .mount(&server)
+        .await;
+    let client = client_reading(server.uri(), 4096);
+
+    let fits = client
+        .execute::<String>(request(Method::GET, "/api/v0/things/fits"))
+        .await
+        .expect("exactly the limit is read");
+    assert_eq!(answer_of_len(4096).len(), 4096);
+    assert!(fits.payload.bytes().all(|b| b == b'x'), "the whole payload");
+    let error = client
+        .execute::<String>(request(Method::GET, "/api/v0/things/long"))
+        .await
+        .expect_err("one byte too long");
+    match &error {
+        Error::Decode {
+            path,
+            message,
+            body_snippet,
+            status,
+            ..
+        } => {
+            assert_eq!(path, ".");
+            assert_eq!(*status, StatusCode::OK);
+            assert!(message.contains("max_response_size"), "{message}");
+            assert!(
+                body_snippet.starts_with(r#"{"response_code":0"#),
+                "{body_snippet}"
+            );
+        }
+        other => panic!("expected Error::Decode, got {other:?}"),
+    }
+    let error = client
+        .execute::<String>(request(Method::GET, "/api/v0/things/html"))
+        .await
+        .expect_err("a 502");
+    match &error {
+        Error::Http {
+            status,
+            body_snippet,
+            ..
+        } => {
+            assert_eq!(*status, StatusCode::BAD_GATEWAY);
+            assert!(
+                body_snippet.starts_with("<html>bad gateway"),
+                "{body_snippet}"
+            );
+        }
+        other => panic!("expected Error::Http, got {other:?}"),
+    }
+    let mut write = request(Method::POST, "/api/v0/things/w");
+    write.retry = RetryClass::NonIdempotent;
+    let error = client.execute::<String>(write).await.expect_err("too long");
+    assert!(
+        error.outcome_unknown(),
+        "the write may have happened: {error:?}"
+    );
+    assert!(error.to_string().contains("max_response_size"), "{error}");
+}
+
+/// Without a `content-length` (chunked), reading stops at the limit all the same: the
+/// server offers far more than the client takes.
+#[tokio::test]
+async fn a_chunked_answer_is_read_no_further_than_the_limit() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let url = format!("http://{}", listener.local_addr().expect("an address"));
+    let server = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.expect("one connection");
+        let mut request = [0_u8; 4096];
+        let _ = socket.read(&mut request).await;
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+        socket.write_all(head.as_bytes()).await.expect("head sent");
+        let chunk = format!("400\r\n{}\r\n", "[".repeat(0x400));
+        let mut sent = 0_usize;
+        // 64 MiB offered, bounded; the client closes the connection long before.
+        while sent < 64 * 1024 * 1024 {
+            if socket.write_all(chunk.as_bytes()).await.is_err() {
+                break;
+            }
+            sent += 0x400;
+        }
+        sent
+    });
+    let error = client_reading(url, 64 * 1024)
+        .execute::<String>(request(Method::GET, "/api/v0/things/stream"))
+        .await
+        .expect_err("too long");
+    assert!(error.to_string().contains("max_response_size"), "{error}");
+    let sent = tokio::time::timeout(std::time::Duration::from_secs(10), server)
+        .await
+        .expect("the server stops once the client is gone")
+        .expect("the server task");
+    assert!(
+        sent < 16 * 1024 * 1024,
+        "{sent} bytes written before the client closed"
+    );
+}
+
+#[test]
+fn a_zero_max_response_size_is_a_config_error() {
+    let built = Client::builder()
+        .base_url("http://127.0.0.1:1")
+        .max_response_size(0)
+        .build();
+    assert!(matches!(built, Err(Error::Config { .. })), "{built:?}");
+}
