@@ -12,6 +12,7 @@ use enkash_rewards::time::Sleep;
 
 use enkash_rewards::request::{Envelope, OperationRequest, RequestBody, RetryClass};
 use enkash_rewards::{Client, Error, RetryPolicy};
+use enkash_rewards_tests::one_connection_server;
 use reqwest::{Method, StatusCode};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -412,15 +413,8 @@ async fn connection_refused_is_a_transport_error_retried_for_every_class() {
 /// a GET would be retried, so this one is a write) instead of waiting forever.
 #[tokio::test]
 async fn a_body_that_stalls_midway_times_out() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a loopback port");
-    let url = format!("http://{}", listener.local_addr().expect("an address"));
-    let server = tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.expect("one connection");
-        let mut request = [0_u8; 4096];
-        let _ = socket.read(&mut request).await;
+    use tokio::io::AsyncWriteExt;
+    let (url, server) = one_connection_server(|mut socket| async move {
         let head = format!(
             "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
             OK_BODY.len()
@@ -432,7 +426,8 @@ async fn a_body_that_stalls_midway_times_out() {
             .expect("half the body sent");
         // Holds the connection open, bounded, until the client gives up.
         tokio::time::sleep(Duration::from_secs(10)).await;
-    });
+    })
+    .await;
 
     let started = Instant::now();
     let error = client(url, Duration::from_millis(300))
@@ -558,52 +553,48 @@ async fn timeouts_too_long_for_the_clock_mean_no_limit() {
 
 /// A server asking to be retried later than any clock can tell, to a client that honours
 /// any `Retry-After` and waits for ever, gets its error back at once instead of a wait
-/// (or a panic).
+/// (or a panic); so does a backoff too long for the clock.
 #[tokio::test]
 async fn a_wait_too_long_for_the_clock_is_not_waited() {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", u64::MAX.to_string()))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let delays = Delays::default();
-    let client = Client::builder()
-        .base_url(server.uri())
-        .operation_timeout(Duration::MAX)
-        .retry_policy(fast_policy().with_max_retry_after(Duration::MAX))
-        .sleep_impl(delays.clone())
-        .build()
-        .expect("test client builds");
-
-    let error = client
-        .execute::<String>(request(RetryClass::Idempotent))
-        .await
-        .expect_err("gives up");
-
-    assert_eq!(error.status(), Some(StatusCode::TOO_MANY_REQUESTS));
-    assert_eq!(delays.taken(), [], "nothing waited");
-    // The same for a backoff too long for the clock.
-    let backoff = RetryPolicy::default()
+    let honours_any = fast_policy().with_max_retry_after(Duration::MAX);
+    let backs_off_for_ever = RetryPolicy::default()
         .with_base_delay(Duration::MAX)
         .with_max_delay(Duration::MAX);
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(503))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = Client::builder()
-        .base_url(server.uri())
-        .operation_timeout(Duration::MAX)
-        .retry_policy(backoff)
-        .sleep_impl(delays.clone())
-        .build()
-        .expect("test client builds");
-    let error = client
-        .execute::<String>(request(RetryClass::Idempotent))
-        .await
-        .expect_err("gives up");
-    assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
-    assert_eq!(delays.taken(), [], "nothing waited");
+    let too_late = u64::MAX.to_string();
+    let cases = [
+        (
+            ResponseTemplate::new(429).insert_header("Retry-After", too_late.as_str()),
+            honours_any,
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+        (
+            ResponseTemplate::new(503),
+            backs_off_for_ever,
+            StatusCode::SERVICE_UNAVAILABLE,
+        ),
+    ];
+    for (answer, policy, status) in cases {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(answer)
+            .expect(1)
+            .mount(&server)
+            .await;
+        let delays = Delays::default();
+        let client = Client::builder()
+            .base_url(server.uri())
+            .operation_timeout(Duration::MAX)
+            .retry_policy(policy)
+            .sleep_impl(delays.clone())
+            .build()
+            .expect("test client builds");
+
+        let error = client
+            .execute::<String>(request(RetryClass::Idempotent))
+            .await
+            .expect_err("gives up");
+
+        assert_eq!(error.status(), Some(status));
+        assert_eq!(delays.taken(), [], "nothing waited");
+    }
 }

@@ -13,6 +13,7 @@ use enkash_rewards::request::{
 use enkash_rewards::{
     Binary, Client, Credentials, Error, Negotiated, RetryPolicy, Secret, UploadFile,
 };
+use enkash_rewards_tests::one_connection_server;
 use reqwest::{Method, StatusCode};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -1008,15 +1009,8 @@ async fn an_answer_longer_than_the_client_reads_is_an_error_quoting_its_start() 
 /// server offers far more than the client takes.
 #[tokio::test]
 async fn a_chunked_answer_is_read_no_further_than_the_limit() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a loopback port");
-    let url = format!("http://{}", listener.local_addr().expect("an address"));
-    let server = tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.expect("one connection");
-        let mut request = [0_u8; 4096];
-        let _ = socket.read(&mut request).await;
+    use tokio::io::AsyncWriteExt;
+    let (url, server) = one_connection_server(|mut socket| async move {
         let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
         socket.write_all(head.as_bytes()).await.expect("head sent");
         let chunk = format!("400\r\n{}\r\n", "[".repeat(0x400));
@@ -1029,7 +1023,8 @@ async fn a_chunked_answer_is_read_no_further_than_the_limit() {
             sent += 0x400;
         }
         sent
-    });
+    })
+    .await;
     let error = client_reading(url, 64 * 1024)
         .execute::<String>(request(Method::GET, "/api/v0/things/stream"))
         .await

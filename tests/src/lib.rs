@@ -112,3 +112,28 @@ pub fn loopback_client(base_url: &str, token: &str, partner: &str) -> enkash_rew
         .build()
         .expect("a valid configuration")
 }
+
+/// A server on 127.0.0.1 for one connection, written by hand for answers a mock server
+/// cannot give (a body that stalls midway, a stream that does not end): its URL, and the
+/// task that accepts the connection, reads the request's first bytes and hands the socket
+/// to `answer`.
+pub async fn one_connection_server<T, Fut>(
+    answer: impl FnOnce(tokio::net::TcpStream) -> Fut + Send + 'static,
+) -> (String, tokio::task::JoinHandle<T>)
+where
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    use tokio::io::AsyncReadExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let url = format!("http://{}", listener.local_addr().expect("an address"));
+    let server = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.expect("one connection");
+        let mut request = [0_u8; 4096];
+        let _ = socket.read(&mut request).await;
+        answer(socket).await
+    });
+    (url, server)
+}
