@@ -159,6 +159,13 @@ macro_rules! __request_builder {
                 self.options.max_retries = Some(max_retries);
                 self
             }
+
+            /// Sets the longest answer body this call reads, in bytes, overriding the
+            /// client's `max_response_size` (an operation answering with a large file).
+            pub fn max_response_size(mut self, bytes: usize) -> Self {
+                self.options.max_response_size = Some(bytes);
+                self
+            }
         }
 
         // The bound is on the methods, not the impl, so that a missing input is reported

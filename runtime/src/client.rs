@@ -274,7 +274,8 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// is not read to its end: a 2xx is [`Error::Decode`] (for a write, inside
     /// [`Error::OutcomeUnknown`]: the server may have acted), any other status its usual
     /// error, each quoting the body's start. Bodies are read whole into memory, so this
-    /// bounds what one call can hold. Raise it for an API that answers with large files.
+    /// bounds what one call can hold. Raise it for an API that answers with large files,
+    /// or for one call (the operations' `max_response_size`).
     #[must_use]
     pub fn max_response_size(mut self, bytes: usize) -> Self {
         self.config.max_response_size = bytes;

@@ -410,6 +410,9 @@ pub struct RequestOptions {
     pub operation_timeout: Option<Duration>,
     /// Overrides the client's retry budget for this call; `Some(0)` disables retries.
     pub max_retries: Option<u32>,
+    /// Overrides [`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size)
+    /// for this call: the longest answer body read, in bytes.
+    pub max_response_size: Option<usize>,
     /// Overrides [`ClientBuilder::resend_keyed_writes`](crate::ClientBuilder::resend_keyed_writes)
     /// for this call. Has an effect only on a [`RetryClass::KeyedWrite`].
     pub resend_keyed_write: Option<bool>,

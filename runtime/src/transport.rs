@@ -75,6 +75,8 @@ pub(crate) struct Prepared {
     answer: AnswerFormat,
     timeout: Duration,
     max_retries: u32,
+    /// The longest answer body read (client or call).
+    max_response_size: usize,
     /// When the whole call must have ended.
     deadline: tokio::time::Instant,
 }
@@ -316,6 +318,10 @@ impl Transport {
             envelope: request.envelope,
             answer: request.answer,
             timeout: request.options.timeout.unwrap_or(self.timeout),
+            max_response_size: request
+                .options
+                .max_response_size
+                .unwrap_or(self.max_response_size),
             deadline: later(
                 tokio::time::Instant::now(),
                 request
@@ -497,11 +503,12 @@ impl Transport {
         *request.body_mut() = body.map(reqwest::Body::from);
         // Started here, not inside the block below: the block would hold the whole request.
         let pending = self.http.execute(request);
+        let limit = prepared.max_response_size;
         let exchange = async {
             let mut response = pending.await?;
             let status = response.status();
             let headers = std::mem::take(response.headers_mut());
-            let (body, cut) = read_body(&mut response, self.max_response_size).await?;
+            let (body, cut) = read_body(&mut response, limit).await?;
             Ok::<_, reqwest::Error>(Raw {
                 status,
                 headers,

@@ -198,3 +198,26 @@ async fn a_failure_envelope_quotes_no_secret_in_its_payload() {
     }
     assert_no_secret(&error, &[CARD_TOKEN]);
 }
+
+/// An operation's builder sets the call's own `max_response_size`.
+#[tokio::test]
+async fn an_operation_reads_no_more_than_its_max_response_size() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v0/coins/balance"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(example("getCoinBalance", Some("200")).expect("documented")),
+        )
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let call = || client.get_coin_balance().user_id("EK6CYE6K");
+    call().send().await.expect("the documented answer");
+    let error = call()
+        .max_response_size(16)
+        .send()
+        .await
+        .expect_err("longer than 16 bytes");
+    assert!(error.to_string().contains("max_response_size"), "{error}");
+}

@@ -1048,3 +1048,24 @@ fn a_zero_max_response_size_is_a_config_error() {
         .build();
     assert!(matches!(built, Err(Error::Config { .. })), "{built:?}");
 }
+
+/// One call can read more (a download) or less than the client's `max_response_size`.
+#[tokio::test]
+async fn a_call_sets_its_own_max_response_size() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(answer_of_len(8192), "application/json"),
+        )
+        .mount(&server)
+        .await;
+    let small = client_reading(server.uri(), 1024);
+    let mut raised = request(Method::GET, "/api/v0/things/big");
+    raised.options.max_response_size = Some(8192);
+    small.execute::<String>(raised).await.expect("read whole");
+    let large = client_reading(server.uri(), 1 << 20);
+    let mut lowered = request(Method::GET, "/api/v0/things/big");
+    lowered.options.max_response_size = Some(8191);
+    let error = large.execute::<String>(lowered).await.expect_err("cut");
+    assert!(error.to_string().contains("max_response_size"), "{error}");
+}

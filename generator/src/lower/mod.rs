@@ -97,6 +97,7 @@ const RESERVED_BUILDER_FNS: &[&str] = &[
     "timeout",
     "operation_timeout",
     "max_retries",
+    "max_response_size",
     "accept",
     "resend_keyed_write",
     "request",
