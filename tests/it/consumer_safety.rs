@@ -30,18 +30,20 @@ fn client(server: &MockServer) -> Client {
         .expect("valid configuration")
 }
 
-#[tokio::test]
-async fn a_call_is_spawned_and_outlives_the_client_binding() {
-    let server = MockServer::start().await;
+/// Get Balance answering its documented example.
+fn documented_balance() -> Mock {
     Mock::given(method("GET"))
         .and(path("/api/v0/coins/balance"))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(example("getCoinBalance", Some("200")).expect("documented")),
         )
-        .expect(2)
-        .mount(&server)
-        .await;
+}
+
+#[tokio::test]
+async fn a_call_is_spawned_and_outlives_the_client_binding() {
+    let server = MockServer::start().await;
+    documented_balance().expect(2).mount(&server).await;
     let client = client(&server);
     // Stored, then moved into tasks; the client binding is gone before they run.
     let calls = vec![
@@ -203,14 +205,7 @@ async fn a_failure_envelope_quotes_no_secret_in_its_payload() {
 #[tokio::test]
 async fn an_operation_reads_no_more_than_its_max_response_size() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/api/v0/coins/balance"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(example("getCoinBalance", Some("200")).expect("documented")),
-        )
-        .mount(&server)
-        .await;
+    documented_balance().mount(&server).await;
     let client = client(&server);
     let call = || client.get_coin_balance().user_id("EK6CYE6K");
     call().send().await.expect("the documented answer");
