@@ -82,11 +82,15 @@ pub trait KeyedWrite: OperationInputs {}
 /// `accept`.
 pub trait NegotiatedAnswer: OperationInputs {}
 
+/// Implemented by the inputs of an operation whose answer is a file (its output is
+/// [`Binary`](crate::values::Binary)): its builder has `send_streaming`.
+pub trait BinaryAnswer: OperationInputs {}
+
 /// The names a generated operation's module uses, imported with one glob
 /// (`use enkash_rewards_runtime::builder::prelude::*;`). The module's own items shadow it.
 #[doc(hidden)]
 pub mod prelude {
-    pub use super::{KeyedWrite, NegotiatedAnswer, OperationInputs};
+    pub use super::{BinaryAnswer, KeyedWrite, NegotiatedAnswer, OperationInputs};
     pub use crate::multipart::Multipart;
     pub use crate::request::typestate::{Complete, Fill, Required, states, take};
     pub use crate::request::{
@@ -107,7 +111,8 @@ pub mod prelude {
 ///
 /// - `typestate`: the state change a required input's setter makes (`into_state`);
 /// - `accept`: `accept(media_type)`, for inputs that are a [`NegotiatedAnswer`];
-/// - `resend`: `resend_keyed_write(bool)`, for inputs that are a [`KeyedWrite`].
+/// - `resend`: `resend_keyed_write(bool)`, for inputs that are a [`KeyedWrite`];
+/// - `streaming`: `send_streaming()`, for inputs that are a [`BinaryAnswer`].
 ///
 /// A builder is started from the calling crate's client, anything that converts into this
 /// crate's [`Client`]. Its docs link to the calling crate's `Client` and `Error` (this
@@ -250,6 +255,28 @@ macro_rules! __request_builder {
             }
         }
     };
+    (@ streaming) => {
+        impl<I: $crate::builder::BinaryAnswer, S> Builder<I, S> {
+            /// Sends the request as [`send_with_response`](Self::send_with_response) does,
+            /// and hands the answer's body over as it arrives, never held whole (the
+            /// client's `max_response_size` does not apply): for a file too large to keep
+            /// in memory. The call's `timeout` runs until its last byte has been read;
+            /// see [`ByteStream`](enkash_rewards_runtime::ByteStream).
+            pub async fn send_streaming(
+                self,
+            ) -> ::std::result::Result<
+                $crate::Response<$crate::ByteStream>,
+                $crate::Error,
+            >
+            where
+                S: $crate::request::typestate::Complete<I>,
+            {
+                let mut request = self.inputs.into_request()?;
+                request.options = self.options;
+                self.client.execute_streaming(request).await
+            }
+        }
+    };
 }
 
 #[doc(hidden)]
@@ -300,6 +327,19 @@ macro_rules! __api_client {
                 request: $crate::request::OperationRequest,
             ) -> ::std::result::Result<$crate::request::Response<T>, $crate::Error> {
                 self.0.execute(request).await
+            }
+
+            /// Sends a hand-built request as [`execute`](Self::execute) does, and hands a
+            /// success answer's body over as it arrives; see
+            /// [`enkash_rewards_runtime::Client::execute_streaming`](enkash_rewards_runtime::Client::execute_streaming).
+            pub async fn execute_streaming(
+                &self,
+                request: $crate::request::OperationRequest,
+            ) -> ::std::result::Result<
+                $crate::request::Response<$crate::ByteStream>,
+                $crate::Error,
+            > {
+                self.0.execute_streaming(request).await
             }
         }
 

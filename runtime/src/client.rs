@@ -16,8 +16,10 @@ use crate::encryption::PayloadEncryption;
 use crate::error::Error;
 use crate::request::{OperationRequest, Response};
 use crate::retry::RetryPolicy;
+use crate::stream::ByteStream;
 use crate::time::{Clock, Sleep, TokioClock, TokioSleep};
-use crate::transport::{self, Answer, Prepared, Transport, header_value, request_span};
+use crate::transport::{self, Answer, Prepared, Transport, Unread, header_value, request_span};
+use crate::values::Binary;
 
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -90,26 +92,54 @@ impl Client {
         self.clone().exchange(request).await?.decode()
     }
 
+    /// Sends one operation as [`execute`](Self::execute) does, and hands its success
+    /// answer's body over as it arrives, unread, however long: for an operation answering
+    /// with a file. Generated builders of such operations call it from `send_streaming()`.
+    ///
+    /// Attempts, retries and errors are those of [`execute`](Self::execute) up to the
+    /// answer's status: a failure status is read (within `max_response_size`) and is the
+    /// same error. From a success on, reading is the [`ByteStream`]'s, under the call's
+    /// timeout; nothing is decrypted (EnKash encrypts JSON answers only).
+    pub async fn execute_streaming(
+        &self,
+        request: OperationRequest,
+    ) -> Result<Response<ByteStream>, Error> {
+        self.clone()
+            .exchange_with(request, true)
+            .await?
+            .into_stream()
+    }
+
     /// The part of [`execute`](Self::execute) that does not depend on the payload's type,
     /// in the call's tracing span, as one boxed future. Boxed here, in a function that is
     /// not generic: the whole pipeline (auth, token refresh, retries, transport) compiles
     /// once, with this crate, and a crate that sends only calls it. Boxed where a generic
     /// caller is instantiated instead, every crate sending a request would compile it again.
     pub(crate) fn exchange(self, request: OperationRequest) -> Exchange {
-        Box::pin(self.exchange_owned(request))
+        self.exchange_with(request, false)
     }
 
-    /// The future [`exchange`](Self::exchange) boxes. The request is checked and encoded
-    /// before the future is made, so the future holds the prepared request only (moved
-    /// once).
+    /// [`exchange`](Self::exchange), leaving a success answer's body unread when
+    /// `streamed`.
+    fn exchange_with(self, request: OperationRequest, streamed: bool) -> Exchange {
+        Box::pin(self.exchange_owned(request, streamed))
+    }
+
+    /// The future [`exchange_with`](Self::exchange_with) boxes. The request is checked and
+    /// encoded before the future is made, so the future holds the prepared request only
+    /// (moved once).
     fn exchange_owned(
         self,
         request: OperationRequest,
+        streamed: bool,
     ) -> impl Future<Output = Result<Exchanged, Error>> + Send + 'static {
         let span = request_span(&request);
         let prepared = span.in_scope(|| self.inner.transport.prepare(request));
         async move {
             let mut prepared = prepared?;
+            if streamed {
+                prepared.stream_success();
+            }
             let inner = &*self.inner;
             let auth = inner.auth.for_calls(&inner.transport);
             let answer = inner
@@ -141,6 +171,31 @@ impl Exchanged {
     pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
         self.span
             .in_scope(|| transport::finish(&self.prepared, self.answer))
+    }
+
+    /// A success answer's body as a [`ByteStream`]; any other answer is decoded into the
+    /// error it means, as [`decode`](Self::decode) does.
+    fn into_stream(self) -> Result<Response<ByteStream>, Error> {
+        match self.answer {
+            Ok(Answer::Unread(Unread {
+                status,
+                headers,
+                body,
+                timeout,
+            })) => Ok(Response {
+                status,
+                headers,
+                payload: ByteStream::new(body, self.prepared.operation(), timeout),
+            }),
+            answer => self
+                .span
+                .in_scope(|| transport::finish::<Binary>(&self.prepared, answer))
+                .map(|response| Response {
+                    status: response.status,
+                    headers: response.headers,
+                    payload: ByteStream::from_bytes(response.payload.into_vec()),
+                }),
+        }
     }
 }
 

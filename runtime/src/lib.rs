@@ -13,7 +13,7 @@
 // One-way layers, each a module named for its job (tests/it/architecture.rs checks that no
 // module imports one above it): api (the API described as data) and request (what to send,
 // as data) → retry (the one failure classification, the backoff) → error → decode (reading
-// an answer; redact, values and serde_helpers beside it) → time and token (the token
+// an answer; redact, values, serde_helpers and stream beside it) → time and token (the token
 // cache) → transport (one pipeline for every request) → auth (the token source, the
 // operations' authentication hook) → client (configuration) → builder (what generated
 // operations implement).
@@ -33,6 +33,7 @@ pub mod request;
 pub mod retry;
 #[doc(hidden)]
 pub mod serde_helpers;
+mod stream;
 pub mod time;
 mod token;
 mod transport;
@@ -51,6 +52,7 @@ pub use retry::RetryPolicy;
 /// The `rust_decimal` the amounts are made of, so you need not match its version.
 pub use rust_decimal;
 pub use rust_decimal::Decimal;
+pub use stream::ByteStream;
 pub use values::{Binary, Negotiated, RawJson, UnknownEnumValue, UnknownValue};
 
 /// Exact decimals in your own serde types, as the generated types use them: a

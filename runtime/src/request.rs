@@ -465,7 +465,9 @@ pub enum AnswerFormat {
     /// [`Error::Decode`](crate::Error::Decode).
     Text,
     /// Anything else (`application/octet-stream`, `application/pdf`, `image/png`…), as
-    /// [`Binary`](crate::values::Binary): the bytes exactly as sent.
+    /// [`Binary`](crate::values::Binary): the bytes exactly as sent; or, through
+    /// [`Client::execute_streaming`](crate::Client::execute_streaming), as a
+    /// [`ByteStream`](crate::ByteStream) read as it arrives.
     Binary,
     /// Offered in several media types: decoded as the one the server sent (its
     /// `Content-Type`) into a [`Negotiated`](crate::values::Negotiated).

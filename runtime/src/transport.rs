@@ -79,6 +79,8 @@ pub(crate) struct Prepared {
     max_response_size: usize,
     /// When the whole call must have ended.
     deadline: tokio::time::Instant,
+    /// Whether a success answer's body is handed over unread, to be streamed.
+    streamed: bool,
 }
 
 impl Prepared {
@@ -105,6 +107,12 @@ impl Prepared {
         )
     }
 
+    /// Hands a success answer's body over unread ([`Answer::Unread`]), for the caller to
+    /// stream, instead of reading it whole.
+    pub(crate) fn stream_success(&mut self) {
+        self.streamed = true;
+    }
+
     /// Adds (or replaces) headers, e.g. the ones security resolved to.
     pub(crate) fn set_headers(
         &mut self,
@@ -116,12 +124,35 @@ impl Prepared {
     }
 }
 
-/// The final answer to a request, decrypted, not yet decoded.
-pub(crate) struct Answer(Raw);
+/// The final answer to a request, not yet decoded: its body read (and decrypted), or, for
+/// a call that streams its answer, a success whose body is still to be read.
+pub(crate) enum Answer {
+    Read(Raw),
+    Unread(Unread),
+}
+
+/// A success answer whose body the caller reads as it arrives.
+pub(crate) struct Unread {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: reqwest::Body,
+    /// The timeout the body is read under (the attempt's).
+    pub(crate) timeout: Duration,
+}
 
 impl Answer {
     pub(crate) fn status(&self) -> StatusCode {
-        self.0.status
+        match self {
+            Answer::Read(raw) => raw.status,
+            Answer::Unread(unread) => unread.status,
+        }
+    }
+
+    fn headers(&self) -> &HeaderMap {
+        match self {
+            Answer::Read(raw) => &raw.headers,
+            Answer::Unread(unread) => &unread.headers,
+        }
     }
 }
 
@@ -132,8 +163,19 @@ pub(crate) fn finish<T: DeserializeOwned>(
     answer: Result<Answer, Error>,
 ) -> Result<Response<T>, Error> {
     answer
-        .and_then(|Answer(raw)| {
-            decode_response(prepared.operation, prepared.envelope, prepared.answer, raw)
+        .and_then(|answer| match answer {
+            Answer::Read(raw) => {
+                decode_response(prepared.operation, prepared.envelope, prepared.answer, raw)
+            }
+            // Only a call that streams its answer leaves a body unread, and it does not
+            // come here (see `Exchanged::into_stream`).
+            Answer::Unread(unread) => Err(Error::Decode {
+                operation: prepared.operation,
+                status: unread.status,
+                path: ".".to_owned(),
+                message: "was left unread to be streamed, not decoded".to_owned(),
+                body_snippet: String::new(),
+            }),
         })
         .map_err(|error| outcome_unknown(prepared, error))
 }
@@ -333,6 +375,7 @@ impl Transport {
                 .options
                 .max_retries
                 .unwrap_or(self.retry.max_retries()),
+            streamed: false,
         })
     }
 
@@ -402,9 +445,10 @@ impl Transport {
                 );
             }
             let failure = match &outcome {
-                Ok(raw) => {
-                    span.record("status", raw.status.as_u16());
-                    (!raw.status.is_success()).then_some(Failure::Status(raw.status))
+                Ok(answer) => {
+                    let status = answer.status();
+                    span.record("status", status.as_u16());
+                    (!status.is_success()).then_some(Failure::Status(status))
                 }
                 Err(attempt_error) => Some(attempt_error.failure),
             };
@@ -412,7 +456,7 @@ impl Transport {
                 && retry < prepared.max_retries
                 && is_retryable(prepared.class, prepared.resend_keyed, failure)
             {
-                let headers = outcome.as_ref().ok().map(|raw| &raw.headers);
+                let headers = outcome.as_ref().ok().map(Answer::headers);
                 match wait_before_retry(&self.retry, retry, headers) {
                     // A retry that would start after the call's deadline is not made.
                     Wait::Retry(delay)
@@ -441,7 +485,8 @@ impl Transport {
                 }
             }
             return match outcome {
-                Ok(raw) => self.decrypt(prepared, raw).map(Answer),
+                Ok(Answer::Read(raw)) => self.decrypt(prepared, raw).map(Answer::Read),
+                Ok(unread) => Ok(unread),
                 Err(attempt_error) => Err(attempt_error.error),
             };
         }
@@ -472,12 +517,13 @@ impl Transport {
         Ok(raw)
     }
 
-    /// One attempt: send, then read the whole body, all within the attempt's timeout.
-    /// reqwest's per-request timeout runs from connecting until the body has been read
-    /// (a server that stalls mid-body times out too), so no second timer is needed.
+    /// One attempt: send, then read the whole body, all within the attempt's timeout, or,
+    /// for a call that streams its answer, leave a success's body unread. reqwest's
+    /// per-request timeout runs from connecting until the body has been read (a server
+    /// that stalls mid-body times out too, streamed or not), so no second timer is needed.
     /// The `last` attempt the budget allows takes the headers and body instead of copying
     /// them.
-    async fn attempt(&self, prepared: &mut Prepared, last: bool) -> Result<Raw, AttemptError> {
+    async fn attempt(&self, prepared: &mut Prepared, last: bool) -> Result<Answer, AttemptError> {
         let timeout = prepared.attempt_timeout();
         if timeout.is_zero() {
             // The operation timeout ran out before this attempt (waiting for a token).
@@ -504,17 +550,26 @@ impl Transport {
         // Started here, not inside the block below: the block would hold the whole request.
         let pending = self.http.execute(request);
         let limit = prepared.max_response_size;
+        let streamed = prepared.streamed;
         let exchange = async {
             let mut response = pending.await?;
             let status = response.status();
             let headers = std::mem::take(response.headers_mut());
+            if streamed && status.is_success() {
+                return Ok(Answer::Unread(Unread {
+                    status,
+                    headers,
+                    body: response.into(),
+                    timeout,
+                }));
+            }
             let (body, cut) = read_body(&mut response, limit).await?;
-            Ok::<_, reqwest::Error>(Raw {
+            Ok::<_, reqwest::Error>(Answer::Read(Raw {
                 status,
                 headers,
                 body,
                 cut,
-            })
+            }))
         };
         exchange
             .await

@@ -1069,3 +1069,194 @@ async fn a_call_sets_its_own_max_response_size() {
     let error = large.execute::<String>(lowered).await.expect_err("cut");
     assert!(error.to_string().contains("max_response_size"), "{error}");
 }
+
+/// A file answer to read as it arrives: a GET answered with `AnswerFormat::Binary`.
+fn download(concrete_path: &str) -> OperationRequest {
+    let mut request = OperationRequest::new(
+        "downloadFile",
+        Method::GET,
+        "/files/{fileId}/content",
+        concrete_path,
+    );
+    request.retry = RetryClass::Idempotent;
+    request.answer = AnswerFormat::Binary;
+    request
+}
+
+/// The byte at `at` of the files the streaming tests serve.
+fn file_byte(at: usize) -> u8 {
+    u8::try_from(at % 251).expect("below 251")
+}
+
+/// A streamed answer is handed over chunk by chunk as it arrives, whole, however much
+/// longer than `max_response_size` it is: 8 MiB through a client that reads 64 KiB.
+#[tokio::test]
+async fn a_streamed_answer_arrives_whole_chunk_by_chunk_past_the_size_limit() {
+    use tokio::io::AsyncWriteExt;
+    const LEN: usize = 8 * 1024 * 1024;
+    const CHUNK: usize = 64 * 1024;
+    let (url, server) = one_connection_server(|mut socket| async move {
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/pdf\r\ncontent-length: {LEN}\r\n\r\n"
+        );
+        socket.write_all(head.as_bytes()).await.expect("head sent");
+        let file: Vec<u8> = (0..LEN).map(file_byte).collect();
+        for chunk in file.chunks(CHUNK) {
+            socket.write_all(chunk).await.expect("chunk sent");
+        }
+    })
+    .await;
+    let client = client_reading(url, CHUNK);
+    let answer = client
+        .execute_streaming(download("/files/f1/content"))
+        .await
+        .expect("the answer's head");
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.headers["content-type"], "application/pdf");
+    let mut file = answer.payload;
+    let (mut read, mut chunks) = (0_usize, 0_usize);
+    // Bounded: the file is 8 MiB, and no chunk is empty.
+    while let Some(chunk) = file.chunk().await.expect("the file arrives") {
+        assert!(
+            chunk
+                .iter()
+                .enumerate()
+                .all(|(i, b)| *b == file_byte(read + i)),
+            "bytes {read}.. as sent"
+        );
+        read += chunk.len();
+        chunks += 1;
+        assert!(
+            read <= LEN && chunks <= LEN,
+            "{read} bytes in {chunks} chunks"
+        );
+    }
+    assert_eq!(read, LEN, "the whole file");
+    assert!(chunks > 1, "handed over as it arrived, not held whole");
+    assert!(
+        file.chunk().await.expect("ended").is_none(),
+        "the end stays"
+    );
+    server.await.expect("the server task");
+}
+
+/// Up to the answer's status a streamed call is any call: a 503 is retried (the stream
+/// is the retry's body), a 404 is `Error::Http` quoting the body, as `execute` says.
+#[tokio::test]
+async fn a_streamed_call_retries_and_fails_as_any_call_before_its_body() {
+    let server = MockServer::start().await;
+    Mock::given(path("/files/f1/content"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/files/f1/content"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(b"%PDF-1.7".to_vec(), "application/pdf"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/files/gone/content"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_raw(r#"{"message":"no such file"}"#, "application/json"),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .retry_policy(
+            RetryPolicy::default()
+                .with_base_delay(std::time::Duration::from_millis(1))
+                .with_max_delay(std::time::Duration::from_millis(5)),
+        )
+        .build()
+        .expect("test client builds");
+
+    let mut file = client
+        .execute_streaming(download("/files/f1/content"))
+        .await
+        .expect("the retry's answer")
+        .payload;
+    assert_eq!(
+        file.chunk().await.expect("a chunk").as_deref(),
+        Some(&b"%PDF-1.7"[..])
+    );
+    assert_eq!(file.chunk().await.expect("the end"), None);
+    assert_eq!(server.received_requests().await.map_or(0, |r| r.len()), 2);
+
+    match client
+        .execute_streaming(download("/files/gone/content"))
+        .await
+    {
+        Err(Error::Http {
+            status,
+            body_snippet,
+            ..
+        }) => {
+            assert_eq!(status, StatusCode::NOT_FOUND);
+            assert!(body_snippet.contains("no such file"), "{body_snippet}");
+        }
+        other => panic!("expected Error::Http, got {other:?}"),
+    }
+}
+
+/// A streamed body is read under the call's timeout: a server that stalls mid-file ends
+/// the stream with `Error::Timeout`, one that breaks the connection off with
+/// `Error::Transport`; after the error the stream ends.
+#[tokio::test]
+async fn a_streamed_body_that_stalls_or_breaks_off_ends_with_an_error() {
+    use std::time::{Duration, Instant};
+    use tokio::io::AsyncWriteExt;
+    let head =
+        "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: 1000\r\n\r\n";
+    for stalls in [true, false] {
+        let (url, server) = one_connection_server(move |mut socket| async move {
+            socket.write_all(head.as_bytes()).await.expect("head sent");
+            socket.write_all(&[7_u8; 100]).await.expect("a tenth sent");
+            if stalls {
+                // Longer than the call's timeout; bounded.
+                tokio::time::sleep(Duration::from_secs(10)).await;
+            }
+            drop(socket);
+        })
+        .await;
+        let client = Client::builder()
+            .base_url(url)
+            .retry_policy(RetryPolicy::none())
+            .timeout(Duration::from_millis(500))
+            .build()
+            .expect("test client builds");
+        let started = Instant::now();
+        let mut file = client
+            .execute_streaming(download("/files/f1/content"))
+            .await
+            .expect("the answer's head")
+            .payload;
+        let mut read = 0_usize;
+        let error = loop {
+            match file.chunk().await {
+                Ok(Some(chunk)) => read += chunk.len(),
+                Ok(None) => panic!("a 1000-byte file ended after {read} bytes without an error"),
+                Err(error) => break error,
+            }
+            assert!(read <= 100, "{read} bytes of the 100 sent");
+        };
+        assert_eq!(read, 100, "what arrived was handed over");
+        match (stalls, &error) {
+            (true, Error::Timeout { connecting, .. }) => assert!(!connecting),
+            (false, Error::Transport { .. }) => {}
+            _ => panic!("stalls: {stalls}, got {error:?}"),
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "ended by the timeout, not the server"
+        );
+        assert!(
+            file.chunk().await.expect("ended").is_none(),
+            "ends after the error"
+        );
+        server.abort();
+    }
+}
