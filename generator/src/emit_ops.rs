@@ -57,7 +57,12 @@ pub fn operations_file(api: &Api) -> Vec<Piece<'_>> {
         .iter()
         .any(|op| op.response.media == AnswerMedia::Negotiated);
     let keyed = api.operations.iter().any(keyed_write);
-    let builder_type = (!ops.is_empty()).then(|| builder_type(with_typestate, negotiated, keyed));
+    let binary = api
+        .operations
+        .iter()
+        .any(|op| op.response.media == AnswerMedia::Binary);
+    let builder_type =
+        (!ops.is_empty()).then(|| builder_type(with_typestate, negotiated, keyed, binary));
     let envelopes = api.envelopes.iter().map(envelope_const);
     let envelope_use = (!api.envelopes.is_empty()).then(|| {
         quote!(
@@ -123,12 +128,13 @@ fn envelope_const(envelope: &SharedEnvelope) -> TokenStream {
 /// over an operation's `Inputs` `I` and typestate `S`. Its text is the same for every spec,
 /// so the runtime holds it (`request_builder!`); this names the parts a spec needs: the
 /// state change only with typestate, `accept()` only with a negotiated answer, the
-/// keyed-write opt-in only with a keyed write.
-fn builder_type(with_typestate: bool, negotiated: bool, keyed: bool) -> TokenStream {
+/// keyed-write opt-in only with a keyed write, `send_streaming()` only with a file answer.
+fn builder_type(with_typestate: bool, negotiated: bool, keyed: bool, binary: bool) -> TokenStream {
     let parts = [
         (with_typestate, "typestate"),
         (negotiated, "accept"),
         (keyed, "resend"),
+        (binary, "streaming"),
     ]
     .into_iter()
     .filter(|(wanted, _)| *wanted)
@@ -333,6 +339,8 @@ fn op_module(plan: &Plan<'_>, api: &Api) -> TokenStream {
     let keyed = keyed_write(op).then(|| quote!(impl KeyedWrite for Inputs {}));
     let negotiated = (op.response.media == AnswerMedia::Negotiated)
         .then(|| quote!(impl NegotiatedAnswer for Inputs {}));
+    let binary =
+        (op.response.media == AnswerMedia::Binary).then(|| quote!(impl BinaryAnswer for Inputs {}));
     let typestate = typestate(&states);
     let uses = prelude();
     quote! {
@@ -352,6 +360,8 @@ fn op_module(plan: &Plan<'_>, api: &Api) -> TokenStream {
             #keyed
 
             #negotiated
+
+            #binary
 
             #typestate
         }
@@ -944,7 +954,7 @@ fn spread_field(i: &Input<'_>) -> TokenStream {
 fn returns_doc(op: &Operation, api: &Api) -> String {
     let text = match (op.response.media, op.response.payload()) {
         (AnswerMedia::Binary, _) => {
-            "returns the answer's bytes, exactly as sent, as [`Binary`](crate::Binary) (`send_with_response()` also gives the headers, the media type among them).".to_owned()
+            "returns the answer's bytes, exactly as sent, as [`Binary`](crate::Binary) (`send_with_response()` also gives the headers, the media type among them); [`.send_streaming()`](crate::operations::Builder::send_streaming) hands them over as they arrive, for a file too large to hold.".to_owned()
         }
         (AnswerMedia::Text, _) => "returns the answer's text, as sent.".to_owned(),
         (AnswerMedia::Negotiated, payload) => format!(

@@ -82,7 +82,14 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 /// one of these gets a `2` suffix.
 const RESERVED_BUILDER_NAMES: &[&str] = &["Builder", "Envelope", "Fill", "Filled"];
 /// `Client` methods that generated operations must not shadow.
-const RESERVED_CLIENT_FNS: &[&str] = &["builder", "execute", "config", "clone", "base_url"];
+const RESERVED_CLIENT_FNS: &[&str] = &[
+    "builder",
+    "execute",
+    "execute_streaming",
+    "config",
+    "clone",
+    "base_url",
+];
 /// Builder methods every operation has, the locals of `into_request` and of the
 /// `Client` method, and the runtime functions an operation's module imports (a local would
 /// shadow them): an input with one of these names gets a `_2` suffix.
@@ -94,6 +101,7 @@ const RESERVED_BUILDER_FNS: &[&str] = &[
     "builder",
     "send",
     "send_with_response",
+    "send_streaming",
     "timeout",
     "operation_timeout",
     "max_retries",
