@@ -103,11 +103,11 @@ pub mod prelude {
 
 /// Defines `Builder<I, S>`, the request builder every operation of a generated crate
 /// shares: an operation's inputs `I`, its typestate `S` and the per-call options, with
-/// `operation_timeout`, `timeout`, `max_retries`, `send`, `send_with_response` and a `Debug`
-/// that leaves the client (and its credentials) out. It is defined in the generated crate,
-/// not here, because each operation adds its setters to it as inherent methods, which only
-/// the crate defining a type may do; the text is the same for every API, so it is written
-/// once, here. Generated `operations.rs` calls it once, naming the parts its operations use:
+/// `operation_timeout`, `timeout`, `max_retries`, `max_response_size`, `header`, `send`,
+/// `send_with_response` and a `Debug` that leaves the client (and its credentials) out.
+/// It is defined in the generated crate, not here, because each operation adds its
+/// setters to it as inherent methods, which only the crate defining a type may do; the
+/// text is the same for every API, so it is written once, here. Generated `operations.rs` calls it once, naming the parts its operations use:
 ///
 /// - `typestate`: the state change a required input's setter makes (`into_state`);
 /// - `accept`: `accept(media_type)`, for inputs that are a [`NegotiatedAnswer`];
@@ -169,6 +169,17 @@ macro_rules! __request_builder {
             /// client's `max_response_size` (an operation answering with a large file).
             pub fn max_response_size(mut self, bytes: usize) -> Self {
                 self.options.max_response_size = Some(bytes);
+                self
+            }
+
+            /// Sends a header of your own with this call (a correlation id, say); a name
+            /// given twice is sent twice. Checked when the call is sent, before anything
+            /// goes out: a header the client or the operation sets itself, or a value with
+            /// a line break or another character that is not visible ASCII, is an
+            /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming it. Only its
+            /// name appears in the builder's `Debug`.
+            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.options.headers.push((name.into(), value.into()));
                 self
             }
         }
@@ -335,10 +346,8 @@ macro_rules! __api_client {
             pub async fn execute_streaming(
                 &self,
                 request: $crate::request::OperationRequest,
-            ) -> ::std::result::Result<
-                $crate::request::Response<$crate::ByteStream>,
-                $crate::Error,
-            > {
+            ) -> ::std::result::Result<$crate::request::Response<$crate::ByteStream>, $crate::Error>
+            {
                 self.0.execute_streaming(request).await
             }
         }

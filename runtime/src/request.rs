@@ -400,7 +400,7 @@ impl Envelope {
 }
 
 /// Per-request overrides of the client's configuration.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RequestOptions {
     /// Total time for one attempt, overriding the client's timeout.
@@ -419,6 +419,39 @@ pub struct RequestOptions {
     /// For an operation answering in several media types ([`AnswerFormat::Negotiated`]):
     /// the one to ask for, sent as the `Accept` header instead of all of them.
     pub accept: Option<&'static str>,
+    /// Headers of your own sent with this call (a correlation id, say), each `(name,
+    /// value)` in order; a name given twice is sent twice. Checked before anything is
+    /// sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the header):
+    /// a valid name, a value of visible ASCII and spaces, and not a header the client or
+    /// the operation sets itself (`Authorization` and the API key headers, `Accept`,
+    /// `Content-Type`, `User-Agent`, HTTP's framing headers, the operation's own header
+    /// inputs, which have their setters).
+    pub headers: Vec<(String, String)>,
+}
+
+/// The extra headers' names, never their values (a header can carry a secret).
+impl fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self {
+            timeout,
+            operation_timeout,
+            max_retries,
+            max_response_size,
+            resend_keyed_write,
+            accept,
+            headers,
+        } = self;
+        let header_names: Vec<&str> = headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("RequestOptions")
+            .field("timeout", timeout)
+            .field("operation_timeout", operation_timeout)
+            .field("max_retries", max_retries)
+            .field("max_response_size", max_response_size)
+            .field("resend_keyed_write", resend_keyed_write)
+            .field("accept", accept)
+            .field("headers", &header_names)
+            .finish()
+    }
 }
 
 /// A decoded payload together with the HTTP status and headers it came with.

@@ -11,7 +11,10 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderName,
+    HeaderValue, TRANSFER_ENCODING, USER_AGENT,
+};
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
@@ -315,6 +318,10 @@ impl Transport {
                 reason,
             })?;
             headers.append(header_name, header);
+        }
+        for (name, value) in &request.options.headers {
+            let (name, value) = extra_header(&request, name, value)?;
+            headers.append(name, value);
         }
         let accept = match request.answer {
             AnswerFormat::Json => HeaderValue::from_static("application/json"),
@@ -637,6 +644,57 @@ fn failure_label(failure: Failure) -> &'static str {
         Failure::Status(status) if status == StatusCode::GATEWAY_TIMEOUT => "status 504",
         Failure::Status(_) => "status",
     }
+}
+
+/// Headers the client sets itself on every request, whatever the call asks: an extra
+/// header may not replace or double them.
+const CLIENT_SET_HEADERS: &[HeaderName] = &[
+    ACCEPT,
+    AUTHORIZATION,
+    CONNECTION,
+    CONTENT_LENGTH,
+    CONTENT_TYPE,
+    HOST,
+    TRANSFER_ENCODING,
+    USER_AGENT,
+];
+
+/// A caller's extra header for `request` ([`RequestOptions::headers`]), checked: a valid
+/// name, a safe value, and none the client or the operation sets itself.
+///
+/// [`RequestOptions::headers`]: crate::request::RequestOptions::headers
+fn extra_header(
+    request: &OperationRequest,
+    name: &str,
+    value: &str,
+) -> Result<(HeaderName, HeaderValue), Error> {
+    let invalid = |reason: String| Error::InvalidRequest {
+        field: name.to_owned(),
+        reason,
+    };
+    let header_name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| invalid("is not a valid header name".to_owned()))?;
+    let api_key = request
+        .security
+        .iter()
+        .any(|s| matches!(s, Security::ApiKeyHeader(key) if key.eq_ignore_ascii_case(name)));
+    if CLIENT_SET_HEADERS.contains(&header_name) || api_key {
+        return Err(invalid(
+            "is a header the client sets itself; it cannot be sent as an extra header".to_owned(),
+        ));
+    }
+    if request
+        .headers
+        .iter()
+        .any(|(own, _)| own.eq_ignore_ascii_case(name))
+    {
+        return Err(invalid(format!(
+            "is an input of {}: set it with its setter, not as an extra header",
+            request.operation_id
+        )));
+    }
+    let value = header_value(value).map_err(invalid)?;
+    Ok((header_name, value))
 }
 
 /// Checks that `value` can be sent as a header value: visible ASCII and spaces only.

@@ -216,3 +216,42 @@ async fn an_operation_reads_no_more_than_its_max_response_size() {
         .expect_err("longer than 16 bytes");
     assert!(error.to_string().contains("max_response_size"), "{error}");
 }
+
+/// An operation's builder sends a header of the caller's own, and refuses one the client
+/// sets itself (its token's) before anything is sent; `Debug` shows no header value.
+#[tokio::test]
+async fn an_operation_sends_the_caller_s_own_header_but_not_over_the_client_s() {
+    let server = MockServer::start().await;
+    Mock::given(path("/api/v0/coins/balance"))
+        .and(wiremock::matchers::header("x-correlation-id", "corr-41"))
+        .and(wiremock::matchers::header("authorization", "Bearer t"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(example("getCoinBalance", Some("200")).expect("documented")),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let call = client
+        .get_coin_balance()
+        .user_id("EK6CYE6K")
+        .header("X-Correlation-Id", "corr-41");
+    let shown = format!("{call:?}");
+    assert!(
+        shown.contains("X-Correlation-Id") && !shown.contains("corr-41"),
+        "{shown}"
+    );
+    call.send().await.expect("the documented answer");
+    let error = client
+        .get_coin_balance()
+        .user_id("EK6CYE6K")
+        .header("Authorization", "Bearer stolen")
+        .send()
+        .await
+        .expect_err("the client authenticates");
+    assert!(
+        matches!(&error, Error::InvalidRequest { field, .. } if field == "Authorization"),
+        "{error:?}"
+    );
+}

@@ -1260,3 +1260,79 @@ async fn a_streamed_body_that_stalls_or_breaks_off_ends_with_an_error() {
         server.abort();
     }
 }
+
+/// A call's own headers are sent, in order, a name given twice twice; a header the client
+/// or the operation sets itself, a bad name or a value that could split the header is
+/// refused naming it, before anything is sent; `Debug` shows names, never values.
+#[tokio::test]
+async fn a_call_s_own_headers_are_sent_and_checked_before_anything_is_sent() {
+    let server = MockServer::start().await;
+    Mock::given(path("/api/v0/things/t1"))
+        .and(header("x-correlation-id", "corr-SECRET-7"))
+        .and(headers("x-tag", vec!["a", "b"]))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"response_code":0,"response_message":"Success","payload":"ok"}"#,
+            "application/json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .retry_policy(RetryPolicy::none())
+        .api_key("partnerId", "P-1")
+        .build()
+        .expect("test client builds");
+    let call = |extra: &[(&str, &str)]| {
+        let mut request = request(Method::GET, "/api/v0/things/t1");
+        request.security = &[Security::ApiKeyHeader("partnerId")];
+        request.headers = vec![("requestId", "R-1".to_owned())];
+        request.options.headers = extra
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect();
+        request
+    };
+
+    let sent = call(&[
+        ("X-Correlation-Id", "corr-SECRET-7"),
+        ("x-tag", "a"),
+        ("x-tag", "b"),
+    ]);
+    let shown = format!("{:?}", sent.options);
+    assert!(
+        shown.contains("X-Correlation-Id") && !shown.contains("corr-SECRET-7"),
+        "{shown}"
+    );
+    let answer = client
+        .execute::<String>(sent)
+        .await
+        .expect("sent with its headers");
+    assert_eq!(answer.payload, "ok");
+
+    for (name, value, reason) in [
+        ("Authorization", "Bearer stolen", "sets itself"),
+        ("content-type", "text/plain", "sets itself"),
+        ("Accept", "*/*", "sets itself"),
+        ("PARTNERID", "P-2", "sets itself"),
+        ("RequestId", "R-2", "input of testOperation"),
+        ("X-Note", "a\r\nX-Evil: 1", "line break"),
+        ("bad name", "v", "not a valid header name"),
+    ] {
+        match client.execute::<String>(call(&[(name, value)])).await {
+            Err(Error::InvalidRequest {
+                field, reason: why, ..
+            }) => {
+                assert_eq!(field, name);
+                assert!(why.contains(reason), "{name}: {why}");
+            }
+            other => panic!("{name}: expected Error::InvalidRequest, got {other:?}"),
+        }
+    }
+    let received = server.received_requests().await.expect("recording is on");
+    assert_eq!(
+        received.len(),
+        1,
+        "only the call with good headers went out"
+    );
+}

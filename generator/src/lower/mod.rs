@@ -106,6 +106,7 @@ const RESERVED_BUILDER_FNS: &[&str] = &[
     "operation_timeout",
     "max_retries",
     "max_response_size",
+    "header",
     "accept",
     "resend_keyed_write",
     "request",
