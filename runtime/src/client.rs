@@ -14,7 +14,7 @@ use crate::api::Api;
 use crate::auth::{Auth, Credentials, Secret};
 use crate::encryption::PayloadEncryption;
 use crate::error::Error;
-use crate::request::{OperationRequest, Response};
+use crate::request::{AnswerFormat, OperationRequest, Response};
 use crate::retry::RetryPolicy;
 use crate::stream::ByteStream;
 use crate::time::{Clock, Sleep, TokioClock, TokioSleep};
@@ -100,10 +100,23 @@ impl Client {
     /// answer's status: a failure status is read (within `max_response_size`) and is the
     /// same error. From a success on, reading is the [`ByteStream`]'s, under the call's
     /// timeout; nothing is decrypted (EnKash encrypts JSON answers only).
+    ///
+    /// A JSON answer in a result-code envelope is refused before anything is sent
+    /// ([`Error::InvalidRequest`] naming `envelope`): whether it is a success is in its
+    /// body, so it cannot be handed over unread. Use [`execute`](Self::execute) for it.
     pub async fn execute_streaming(
         &self,
         request: OperationRequest,
     ) -> Result<Response<ByteStream>, Error> {
+        if request.envelope.is_some() && request.answer == AnswerFormat::Json {
+            return Err(Error::InvalidRequest {
+                field: "envelope".to_owned(),
+                reason: format!(
+                    "of {}: an answer in a result-code envelope is a success or a failure by its body, so it cannot be streamed unread",
+                    request.operation_id
+                ),
+            });
+        }
         self.clone()
             .exchange_with(request, true)
             .await?

@@ -1336,3 +1336,23 @@ async fn a_call_s_own_headers_are_sent_and_checked_before_anything_is_sent() {
         "only the call with good headers went out"
     );
 }
+
+/// An answer in a result-code envelope is a success or a failure by its body: it is not
+/// streamed unread (where a failure would pass for a file), and nothing is sent.
+#[tokio::test]
+async fn an_enveloped_json_answer_is_not_streamed() {
+    let server = MockServer::start().await;
+    let client = client(&server);
+    match client
+        .execute_streaming(request(Method::GET, "/api/v0/things/t1"))
+        .await
+    {
+        Err(Error::InvalidRequest { field, reason, .. }) => {
+            assert_eq!(field, "envelope");
+            assert!(reason.contains("testOperation"), "{reason}");
+        }
+        other => panic!("expected Error::InvalidRequest, got {other:?}"),
+    }
+    let received = server.received_requests().await.expect("recording is on");
+    assert!(received.is_empty(), "nothing was sent");
+}
