@@ -18,7 +18,9 @@ use crate::request::{AnswerFormat, OperationRequest, Response};
 use crate::retry::RetryPolicy;
 use crate::stream::ByteStream;
 use crate::time::{Clock, Sleep, TokioClock, TokioSleep};
-use crate::transport::{self, Answer, Prepared, Transport, Unread, header_value, request_span};
+use crate::transport::{
+    self, Answer, Prepared, Transport, Unread, header_value, own_header, request_span,
+};
 use crate::values::Binary;
 
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -254,6 +256,8 @@ struct Config {
     resend_keyed_writes: bool,
     encryption: Option<PayloadEncryption>,
     user_agent: String,
+    /// Headers of the caller's own for every request.
+    headers: Vec<(String, String)>,
     http_client: Option<reqwest::Client>,
     sleep: Arc<dyn Sleep>,
     clock: Arc<dyn Clock>,
@@ -389,6 +393,22 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// A header of your own sent with every request, the token request included (a
+    /// client name your gateway routes on, say); a name given twice is sent twice. A
+    /// call's own header of that name (the builders' `header`) or an operation's header
+    /// input replaces it for that call.
+    ///
+    /// [`build`](Self::build) checks it: a valid name, a value of visible ASCII and spaces,
+    /// and not a header the client sets itself (`Authorization`, the API keys such as
+    /// `partnerId`, `Accept`, `Content-Type`, `User-Agent`, HTTP's framing headers). With
+    /// [`http_client`](Self::http_client), give that client the header instead (reqwest's
+    /// `default_headers`): both is an [`Error::Config`] too.
+    #[must_use]
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.config.headers.push((name.into(), value.into()));
+        self
+    }
+
     /// Sends through this preconfigured `reqwest::Client` (proxies, custom TLS roots…)
     /// instead of one the builder makes. Timeouts, retries and headers still apply per
     /// request; [`connect_timeout`](Self::connect_timeout) and the redirect policy are the
@@ -418,8 +438,9 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// Checks the configuration and builds the client.
     ///
     /// Fails with [`Error::Config`] for a missing or non-http(s) base URL, both a bearer
-    /// token and credentials, a secret or API key that cannot be sent as a header, or a
-    /// zero timeout or `max_response_size`.
+    /// token and credentials, a secret or API key that cannot be sent as a header, a
+    /// [`header`](Self::header) that cannot be sent (or given beside
+    /// [`http_client`](Self::http_client)), or a zero timeout or `max_response_size`.
     pub fn build(self) -> Result<C, Error> {
         self.config.build().map(C::from)
     }
@@ -442,6 +463,7 @@ impl Config {
             resend_keyed_writes: false,
             encryption: None,
             user_agent: api.user_agent.to_owned(),
+            headers: Vec::new(),
             http_client: None,
             sleep: Arc::new(TokioSleep),
             clock: Arc::new(TokioClock),
@@ -467,6 +489,7 @@ impl Config {
             header_value(&self.user_agent).map_err(|reason| Error::Config {
                 reason: format!("the user agent {reason}"),
             })?;
+        let headers = self.own_headers()?;
         let auth = Auth::new(
             self.clock,
             self.api.token_endpoint,
@@ -475,9 +498,16 @@ impl Config {
             self.api_keys,
         )?;
         let (http, connect_timeout) = match self.http_client {
+            Some(_) if !headers.is_empty() => {
+                return Err(Error::Config {
+                    reason: "headers for every request go on the reqwest::Client given to http_client (its default_headers), not on the ClientBuilder".to_owned(),
+                });
+            }
             Some(http) => (http, None),
             None => {
+                // reqwest adds them to a request that has none of the same name.
                 let http = with_tls(reqwest::Client::builder())?
+                    .default_headers(headers)
                     .connect_timeout(self.connect_timeout)
                     // A redirect would turn a POST into a GET or resend a payment
                     // elsewhere; the API never redirects, so surface it as an error.
@@ -508,6 +538,29 @@ impl Config {
     }
 }
 
+impl Config {
+    /// The headers for every request ([`ClientBuilder::header`]), checked.
+    fn own_headers(&self) -> Result<reqwest::header::HeaderMap, Error> {
+        let mut headers = reqwest::header::HeaderMap::with_capacity(self.headers.len());
+        for (name, value) in &self.headers {
+            let api_key = self
+                .api_keys
+                .iter()
+                .any(|(key, _)| key.eq_ignore_ascii_case(name));
+            let checked = if api_key {
+                Err("is a header the client sets itself".to_owned())
+            } else {
+                own_header(name, value)
+            };
+            let (name, value) = checked.map_err(|reason| Error::Config {
+                reason: format!("the header `{name}` {reason}"),
+            })?;
+            headers.append(name, value);
+        }
+        Ok(headers)
+    }
+}
+
 impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&self.config, f)
@@ -522,6 +575,8 @@ impl fmt::Debug for Config {
             .iter()
             .map(|(name, _)| name.as_str())
             .collect();
+        // Names only: a header can carry a secret.
+        let header_names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("bearer_token", &self.bearer_token)
@@ -535,6 +590,7 @@ impl fmt::Debug for Config {
             .field("resend_keyed_writes", &self.resend_keyed_writes)
             .field("payload_encryption", &self.encryption.is_some())
             .field("user_agent", &self.user_agent)
+            .field("headers", &header_names)
             .field("http_client", &self.http_client.is_some())
             .field("sleep", &self.sleep)
             .field("clock", &self.clock)

@@ -659,8 +659,19 @@ const CLIENT_SET_HEADERS: &[HeaderName] = &[
     USER_AGENT,
 ];
 
-/// A caller's extra header for `request` ([`RequestOptions::headers`]), checked: a valid
-/// name, a safe value, and none the client or the operation sets itself.
+/// A header of the caller's own, checked: a valid name, not one the client sets itself
+/// ([`CLIENT_SET_HEADERS`]), a safe value. The error is a reason phrase.
+pub(crate) fn own_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
+    let header_name =
+        HeaderName::from_bytes(name.as_bytes()).map_err(|_| "is not a valid header name")?;
+    if CLIENT_SET_HEADERS.contains(&header_name) {
+        return Err("is a header the client sets itself".to_owned());
+    }
+    Ok((header_name, header_value(value)?))
+}
+
+/// A caller's extra header for `request` ([`RequestOptions::headers`]): an
+/// [`own_header`] that is neither one of the request's API keys nor one of its inputs.
 ///
 /// [`RequestOptions::headers`]: crate::request::RequestOptions::headers
 fn extra_header(
@@ -672,16 +683,12 @@ fn extra_header(
         field: name.to_owned(),
         reason,
     };
-    let header_name = HeaderName::from_bytes(name.as_bytes())
-        .map_err(|_| invalid("is not a valid header name".to_owned()))?;
     let api_key = request
         .security
         .iter()
         .any(|s| matches!(s, Security::ApiKeyHeader(key) if key.eq_ignore_ascii_case(name)));
-    if CLIENT_SET_HEADERS.contains(&header_name) || api_key {
-        return Err(invalid(
-            "is a header the client sets itself; it cannot be sent as an extra header".to_owned(),
-        ));
+    if api_key {
+        return Err(invalid("is a header the client sets itself".to_owned()));
     }
     if request
         .headers
@@ -693,8 +700,7 @@ fn extra_header(
             request.operation_id
         )));
     }
-    let value = header_value(value).map_err(invalid)?;
-    Ok((header_name, value))
+    own_header(name, value).map_err(invalid)
 }
 
 /// Checks that `value` can be sent as a header value: visible ASCII and spaces only.

@@ -1356,3 +1356,91 @@ async fn an_enveloped_json_answer_is_not_streamed() {
     let received = server.received_requests().await.expect("recording is on");
     assert!(received.is_empty(), "nothing was sent");
 }
+
+/// Headers for every request go out with each call, the token request included; a call's
+/// own header of the same name replaces the client's for that call. One the client sets
+/// itself, an unsendable value, or headers beside a caller's `reqwest::Client` are a
+/// configuration error naming them; `Debug` shows names, never values.
+#[tokio::test]
+async fn the_client_s_own_headers_go_with_every_request_unless_a_call_replaces_them() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .and(header("x-client-name", "payouts"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "access_token": "tok-1", "expires_in": 3600
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    for (tag, times) in [("client-tag", 1), ("call-tag", 1)] {
+        Mock::given(path("/api/v0/things/t1"))
+            .and(header("x-client-name", "payouts"))
+            .and(headers("x-tag", vec![tag]))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(
+                r#"{"response_code":0,"response_message":"Success","payload":"ok"}"#,
+                "application/json",
+            ))
+            .expect(times)
+            .mount(&server)
+            .await;
+    }
+    let builder = || {
+        Client::builder()
+            .base_url(server.uri())
+            .retry_policy(RetryPolicy::none())
+            .credentials(Credentials::new("id", "secret", "user", "password"))
+            .header("X-Client-Name", "payouts")
+            .header("X-Tag", "client-tag")
+    };
+    let shown = format!("{:?}", builder());
+    assert!(
+        shown.contains("X-Client-Name") && !shown.contains("payouts"),
+        "{shown}"
+    );
+    let client = builder().build().expect("valid headers");
+    let call = |tag: Option<&str>| {
+        let mut request = request(Method::GET, "/api/v0/things/t1");
+        request.security = &[Security::Bearer];
+        request.options.headers = tag
+            .map(|tag| vec![("x-tag".to_owned(), tag.to_owned())])
+            .unwrap_or_default();
+        request
+    };
+    client
+        .execute::<String>(call(None))
+        .await
+        .expect("the client's tag");
+    client
+        .execute::<String>(call(Some("call-tag")))
+        .await
+        .expect("the call's tag, not the client's as well");
+
+    for (name, value, reason) in [
+        ("Authorization", "Bearer x", "sets itself"),
+        ("partnerId", "P-2", "sets itself"),
+        ("X-Note", "a\r\nX-Evil: 1", "line break"),
+        ("bad name", "v", "not a valid header name"),
+    ] {
+        let built = Client::builder()
+            .base_url(server.uri())
+            .partner_id("P-1")
+            .header(name, value)
+            .build();
+        match built {
+            Err(Error::Config { reason: why, .. }) => {
+                assert!(why.contains(name) && why.contains(reason), "{name}: {why}");
+            }
+            other => panic!("{name}: expected Error::Config, got {other:?}"),
+        }
+    }
+    let beside_own_client = Client::builder()
+        .base_url(server.uri())
+        .http_client(reqwest::Client::new())
+        .header("X-Client-Name", "payouts")
+        .build();
+    assert!(
+        matches!(&beside_own_client, Err(Error::Config { reason, .. }) if reason.contains("default_headers")),
+        "{beside_own_client:?}"
+    );
+}
