@@ -536,9 +536,7 @@ impl Config {
             inner: Arc::new(Inner { transport, auth }),
         })
     }
-}
 
-impl Config {
     /// The headers for every request ([`ClientBuilder::header`]), checked.
     fn own_headers(&self) -> Result<reqwest::header::HeaderMap, Error> {
         let mut headers = reqwest::header::HeaderMap::with_capacity(self.headers.len());
