@@ -907,6 +907,14 @@ fn client_reading(base_url: impl Into<String>, limit: usize) -> Client {
         .expect("test client builds")
 }
 
+/// EnKash's success, its payload `"ok"`.
+fn ok_answer() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(
+        r#"{"response_code":0,"response_message":"Success","payload":"ok"}"#,
+        "application/json",
+    )
+}
+
 /// A `{"response_code":0,…,"payload":"xxx…"}` answer `len` bytes long.
 fn answer_of_len(len: usize) -> String {
     let head = r#"{"response_code":0,"response_message":"Success","payload":""#;
@@ -1270,10 +1278,7 @@ async fn a_call_s_own_headers_are_sent_and_checked_before_anything_is_sent() {
     Mock::given(path("/api/v0/things/t1"))
         .and(header("x-correlation-id", "corr-SECRET-7"))
         .and(headers("x-tag", vec!["a", "b"]))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(
-            r#"{"response_code":0,"response_message":"Success","payload":"ok"}"#,
-            "application/json",
-        ))
+        .respond_with(ok_answer())
         .expect(1)
         .mount(&server)
         .await;
@@ -1377,10 +1382,7 @@ async fn the_client_s_own_headers_go_with_every_request_unless_a_call_replaces_t
         Mock::given(path("/api/v0/things/t1"))
             .and(header("x-client-name", "payouts"))
             .and(headers("x-tag", vec![tag]))
-            .respond_with(ResponseTemplate::new(200).set_body_raw(
-                r#"{"response_code":0,"response_message":"Success","payload":"ok"}"#,
-                "application/json",
-            ))
+            .respond_with(ok_answer())
             .expect(times)
             .mount(&server)
             .await;
