@@ -175,8 +175,8 @@
 /// The `rust_decimal` this crate's amounts are made of, so you need not match its version.
 pub use enkash_rewards_runtime::rust_decimal;
 pub use enkash_rewards_runtime::{
-    Binary, ByteStream, Credentials, Decimal, Error, Negotiated, PayloadEncryption, PayloadKey,
-    RawJson, Response, RetryPolicy, Secret, UnknownEnumValue, UnknownValue, UploadFile,
+    Binary, ByteStream, Credentials, Decimal, Error, ErrorBody, Negotiated, PayloadEncryption,
+    PayloadKey, RawJson, Response, RetryPolicy, Secret, UnknownEnumValue, UnknownValue, UploadFile,
 };
 pub use enkash_rewards_runtime::{decimal, decode, encryption, multipart, request, retry, time};
 #[doc(hidden)]

@@ -21,7 +21,7 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorBody};
 use crate::request::{AnswerFormat, Envelope, Response};
 
 /// How many characters of a body an error quotes.
@@ -77,7 +77,15 @@ pub(crate) fn decode_response<T: DeserializeOwned>(
         AnswerFormat::Negotiated { .. } if status.is_success() => {
             negotiated::decode(operation, &headers, status, &body)?
         }
-        _ => decode_payload(operation, envelope, format, status, &body)?,
+        _ => decode_payload(operation, envelope, format, status, &body).map_err(|mut error| {
+            // Only the body's start was read: it is not the error document.
+            if let Error::Http { body: kept, .. } = &mut error
+                && cut
+            {
+                *kept = ErrorBody::new(operation, status, &body, true);
+            }
+            error
+        })?,
     };
     Ok(Response {
         status,
@@ -102,10 +110,34 @@ pub(crate) fn decode_payload<T: DeserializeOwned>(
         }
         Some(envelope) => decode_enveloped(operation, envelope, status, body),
         None if status.is_success() => decode_bytes(operation, status, body),
-        None => Err(Error::Http {
-            status,
-            body_snippet: snippet(body),
-        }),
+        None => Err(http_error(operation, status, body)),
+    }
+}
+
+/// [`Error::Http`] for `operation`'s non-2xx answer with no EnKash error code.
+fn http_error(operation: &'static str, status: StatusCode, body: &[u8]) -> Error {
+    Error::Http {
+        status,
+        body_snippet: snippet(body),
+        body: ErrorBody::new(operation, status, body, false),
+    }
+}
+
+impl ErrorBody {
+    /// The body decoded as JSON into `T`, as an answer is (exact decimals; an empty body is
+    /// `null`). A body that does not match is [`Error::Decode`] naming the failing field;
+    /// one that was not kept is [`Error::Decode`] saying why.
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        match &self.bytes {
+            Some(bytes) => decode_bytes(self.operation, self.status, bytes),
+            None => Err(decode_error(
+                self.operation,
+                self.status,
+                b"",
+                ".".to_owned(),
+                self.not_kept(),
+            )),
+        }
     }
 }
 
@@ -215,10 +247,7 @@ fn decode_enveloped_in_two_passes<T: DeserializeOwned>(
     body: &[u8],
 ) -> Result<T, Error> {
     let decode_error = |path, message| decode_error(operation, status, body, path, message);
-    let http_error = || Error::Http {
-        status,
-        body_snippet: snippet(body),
-    };
+    let http_error = || http_error(operation, status, body);
     let value_of = |raw: &RawValue| serde_json::from_str::<serde_json::Value>(raw.get()).ok();
 
     // The members borrowed from the body: nothing is copied; the payload is decoded below
@@ -634,6 +663,69 @@ mod tests {
     #[derive(Debug, Deserialize)]
     struct Status {
         name: String,
+    }
+
+    /// A non-2xx answer with no EnKash code keeps its body, to be read as the API's error
+    /// document: with exact decimals, a mismatch named by its path; a body cut at the
+    /// client's limit is not kept.
+    #[test]
+    fn an_http_error_s_body_decodes_as_the_api_s_error_document() {
+        #[derive(Debug, Deserialize)]
+        struct ApiError {
+            error_code: String,
+            #[serde(with = "crate::serde_helpers::exact")]
+            limit: rust_decimal::Decimal,
+        }
+        let body = r#"{"error_code":"QuotaExceeded","limit":0.10,"token":"s3cr3t"}"#;
+        for envelope in [None, Some(ENVELOPE)] {
+            let error =
+                decode_response::<Card>("getCard", envelope, AnswerFormat::Json, raw(429, body))
+                    .expect_err("a 429");
+            let Error::Http { body_snippet, .. } = &error else {
+                panic!("expected Error::Http, got {error:?}");
+            };
+            assert!(!body_snippet.contains("s3cr3t"), "the snippet stays masked");
+            let document = error
+                .http_body()
+                .expect("an HTTP error")
+                .decode::<ApiError>()
+                .expect("the error document");
+            assert_eq!(document.error_code, "QuotaExceeded");
+            assert_eq!(document.limit.to_string(), "0.10");
+            // Every member a number: `error_code` is not.
+            match error
+                .http_body()
+                .expect("kept")
+                .decode::<BTreeMap<String, u32>>()
+            {
+                Err(Error::Decode {
+                    operation,
+                    path,
+                    status,
+                    ..
+                }) => {
+                    assert_eq!((operation, status.as_u16()), ("getCard", 429));
+                    assert_eq!(path, "error_code");
+                }
+                other => panic!("expected Error::Decode, got {other:?}"),
+            }
+        }
+        let cut = Raw {
+            cut: true,
+            ..raw(500, r#"{"error_code":"#)
+        };
+        let error =
+            decode_response::<Card>("getCard", None, AnswerFormat::Json, cut).expect_err("a 500");
+        match error
+            .http_body()
+            .expect("an HTTP error")
+            .decode::<ApiError>()
+        {
+            Err(Error::Decode { message, .. }) => {
+                assert!(message.contains("max_response_size"), "{message}");
+            }
+            other => panic!("expected Error::Decode, got {other:?}"),
+        }
     }
 
     #[test]

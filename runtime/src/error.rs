@@ -29,6 +29,9 @@ pub enum Error {
         status: reqwest::StatusCode,
         /// The start of the body, secrets masked.
         body_snippet: String,
+        /// The body itself (up to 64 KiB), to read an error document the API describes
+        /// as a type of its own: see [`Error::http_body`].
+        body: ErrorBody,
     },
     /// The answer was not what the spec says: `path` names the failing field
     /// (e.g. `payload.cardStatus.name`).
@@ -135,6 +138,7 @@ impl fmt::Display for Error {
             Error::Http {
                 status,
                 body_snippet,
+                ..
             } => write!(
                 f,
                 "HTTP {status}, and the body carries no EnKash error code: {body_snippet:?}"
@@ -263,6 +267,29 @@ impl Error {
         }
     }
 
+    /// The body of an error answer with no EnKash error code ([`Error::Http`], also inside
+    /// [`Error::OutcomeUnknown`]), to read an error document the API describes (a code, a
+    /// message, a request id) as its own type:
+    ///
+    /// ```
+    /// # fn handle(error: enkash_rewards_runtime::Error) {
+    /// #[derive(serde::Deserialize)]
+    /// struct ApiError {
+    ///     error_code: Option<String>,
+    ///     message: String,
+    /// }
+    /// if let Some(Ok(api_error)) = error.http_body().map(|body| body.decode::<ApiError>()) {
+    ///     eprintln!("{}: {}", api_error.error_code.unwrap_or_default(), api_error.message);
+    /// }
+    /// # }
+    /// ```
+    pub fn http_body(&self) -> Option<&ErrorBody> {
+        match self.cause() {
+            Error::Http { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
     /// EnKash's non-zero result code, when EnKash answered with one ([`Error::Api`], also
     /// inside [`Error::OutcomeUnknown`]).
     pub fn api_code(&self) -> Option<i64> {
@@ -329,9 +356,11 @@ impl Error {
             Error::Http {
                 status,
                 body_snippet,
+                body,
             } => Error::Http {
                 status: *status,
                 body_snippet: body_snippet.clone(),
+                body: body.clone(),
             },
             Error::Decode {
                 operation,
@@ -378,6 +407,76 @@ impl Error {
     }
 }
 
+/// The body of an [`Error::Http`] answer, as the server sent it (decrypted when payload
+/// encryption is on), when it is at most [`LIMIT`](Self::LIMIT) bytes and was read whole.
+///
+/// Unlike `body_snippet`, nothing in it is masked: it is for reading what the API says
+/// about the failure. Its `Debug` shows its length, never its bytes.
+#[derive(Clone)]
+pub struct ErrorBody {
+    /// The operation answered, for a failure to decode the body.
+    pub(crate) operation: &'static str,
+    pub(crate) status: reqwest::StatusCode,
+    /// `None` when the body was not kept.
+    pub(crate) bytes: Option<bytes::Bytes>,
+    /// How many bytes of the body were read.
+    read: usize,
+    /// The client stopped reading the body at its `max_response_size`.
+    cut: bool,
+}
+
+impl ErrorBody {
+    /// The most of an error answer's body an [`Error::Http`] keeps (64 KiB): error
+    /// documents are short, and an error can be stored or passed on long after the call.
+    pub const LIMIT: usize = 64 * 1024;
+
+    /// The body of `operation`'s answer with `status`, kept when it is short enough; `cut`
+    /// when `body` is only the start the client read.
+    pub(crate) fn new(
+        operation: &'static str,
+        status: reqwest::StatusCode,
+        body: &[u8],
+        cut: bool,
+    ) -> Self {
+        Self {
+            operation,
+            status,
+            bytes: (!cut && body.len() <= Self::LIMIT).then(|| bytes::Bytes::copy_from_slice(body)),
+            read: body.len(),
+            cut,
+        }
+    }
+
+    /// The body's bytes; `None` when it was not kept (longer than [`LIMIT`](Self::LIMIT), or
+    /// than the client's `max_response_size`).
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        self.bytes.as_deref()
+    }
+
+    /// Why the body was not kept, for [`decode`](Self::decode).
+    pub(crate) fn not_kept(&self) -> String {
+        if self.cut {
+            "was longer than this client reads (max_response_size), so it was not kept".to_owned()
+        } else {
+            format!(
+                "is {} bytes, longer than the {} bytes an error keeps, so it was not kept",
+                self.read,
+                Self::LIMIT
+            )
+        }
+    }
+}
+
+/// The length, never the bytes.
+impl fmt::Debug for ErrorBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ErrorBody")
+            .field("read", &self.read)
+            .field("kept", &self.bytes.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
 impl From<crate::request::InvalidInput> for Error {
     fn from(invalid: crate::request::InvalidInput) -> Self {
         Error::InvalidRequest {
@@ -414,9 +513,13 @@ mod tests {
         assert!(timeout(false).outcome_unknown());
         assert!(!timeout(true).outcome_unknown());
         assert!(timeout(true).to_string().contains("nothing was sent"));
-        let http = |status: u16| Error::Http {
-            status: reqwest::StatusCode::from_u16(status).unwrap(),
-            body_snippet: String::new(),
+        let http = |status: u16| {
+            let status = reqwest::StatusCode::from_u16(status).unwrap();
+            Error::Http {
+                status,
+                body_snippet: String::new(),
+                body: ErrorBody::new("getThing", status, b"", false),
+            }
         };
         assert!(http(503).outcome_unknown());
         assert!(!http(404).outcome_unknown());
@@ -447,13 +550,49 @@ mod tests {
             cause: Box::new(Error::Http {
                 status: reqwest::StatusCode::BAD_GATEWAY,
                 body_snippet: String::new(),
+                body: ErrorBody::new(
+                    "allocateCoins",
+                    reqwest::StatusCode::BAD_GATEWAY,
+                    b"bad gateway",
+                    false,
+                ),
             }),
         };
         assert!(matches!(wrapped.cause(), Error::Http { status, .. } if status.as_u16() == 502));
+        assert_eq!(
+            wrapped.http_body().and_then(ErrorBody::as_bytes),
+            Some(&b"bad gateway"[..])
+        );
+        assert!(api().http_body().is_none());
         assert_eq!(wrapped.status().map(|s| s.as_u16()), Some(502));
         assert!(wrapped.outcome_unknown());
         assert_eq!(api().api_code(), Some(7));
         assert!(matches!(api().cause(), Error::Api { code: 7, .. }));
         assert_eq!(wrapped.api_code(), None);
+    }
+
+    /// An error keeps a body up to its limit, whole, and says why it kept none; its
+    /// `Debug` never shows the bytes.
+    #[test]
+    fn an_error_body_is_kept_whole_up_to_its_limit() {
+        let status = reqwest::StatusCode::NOT_FOUND;
+        let at_limit = vec![b'a'; ErrorBody::LIMIT];
+        let kept = ErrorBody::new("getThing", status, &at_limit, false);
+        assert_eq!(kept.as_bytes().map(<[u8]>::len), Some(ErrorBody::LIMIT));
+        let over = vec![b'a'; ErrorBody::LIMIT + 1];
+        let long = ErrorBody::new("getThing", status, &over, false);
+        assert_eq!(long.as_bytes(), None);
+        assert!(
+            long.not_kept().contains("65537 bytes"),
+            "{}",
+            long.not_kept()
+        );
+        let cut = ErrorBody::new("getThing", status, b"{\"start", true);
+        assert_eq!(cut.as_bytes(), None, "only the start was read");
+        assert!(cut.not_kept().contains("max_response_size"));
+        let secret = ErrorBody::new("getThing", status, b"{\"token\":\"s3cr3t\"}", false);
+        let debug = format!("{secret:?}");
+        assert!(!debug.contains("s3cr3t"), "{debug}");
+        assert!(debug.contains("read: 18"), "{debug}");
     }
 }

@@ -45,7 +45,7 @@ pub mod values;
 pub use auth::{Credentials, Secret};
 pub use client::{Client, ClientBuilder};
 pub use encryption::{PayloadEncryption, PayloadKey};
-pub use error::Error;
+pub use error::{Error, ErrorBody};
 pub use multipart::UploadFile;
 pub use request::Response;
 pub use retry::RetryPolicy;

@@ -234,6 +234,71 @@ async fn a_long_error_body_is_quoted_only_in_part() {
     }
 }
 
+/// An error answer with no EnKash code keeps its body: the error document an API describes
+/// reads as the caller's own type, a write's through `OutcomeUnknown` too, while `Debug`
+/// and `Display` show only the masked snippet. A body over the limit is not kept.
+#[tokio::test]
+async fn an_error_document_reads_as_the_api_s_own_type() {
+    #[derive(Debug, Deserialize)]
+    struct ApiError {
+        error_code: String,
+        message: String,
+        request_id: String,
+    }
+    let server = MockServer::start().await;
+    let document = r#"{"error_code":"ObjectNotFound","message":"no thing T1","request_id":"req-7","token":"s3cr3t"}"#;
+    for (verb, status) in [("GET", 404), ("POST", 503)] {
+        Mock::given(method(verb))
+            .and(path("/api/v0/things/T1"))
+            .respond_with(ResponseTemplate::new(status).set_body_raw(document, "application/json"))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(path("/api/v0/things/long"))
+        .respond_with(ResponseTemplate::new(400).set_body_raw(
+            format!(r#"{{"message":"{}"}}"#, "x".repeat(70_000)),
+            "application/json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    let read = client
+        .execute::<Card>(request(Method::GET, "/api/v0/things/T1"))
+        .await
+        .expect_err("a 404");
+    let mut write = request(Method::POST, "/api/v0/things/T1");
+    write.retry = RetryClass::NonIdempotent;
+    let write = client.execute::<Card>(write).await.expect_err("a 503");
+    assert!(matches!(write, Error::OutcomeUnknown { .. }), "{write:?}");
+    for error in [&read, &write] {
+        let api_error = error
+            .http_body()
+            .expect("an HTTP error")
+            .decode::<ApiError>()
+            .expect("the error document");
+        assert_eq!(api_error.error_code, "ObjectNotFound");
+        assert_eq!(api_error.message, "no thing T1");
+        assert_eq!(api_error.request_id, "req-7");
+        for shown in [format!("{error:?}"), error.to_string()] {
+            assert!(!shown.contains("s3cr3t"), "{shown}");
+        }
+    }
+
+    let long = client
+        .execute::<Card>(request(Method::GET, "/api/v0/things/long"))
+        .await
+        .expect_err("a 400");
+    let body = long.http_body().expect("an HTTP error");
+    assert_eq!(body.as_bytes(), None, "70 kB is over the limit");
+    match body.decode::<ApiError>() {
+        Err(Error::Decode { message, .. }) => assert!(message.contains("65536"), "{message}"),
+        other => panic!("expected Error::Decode, got {other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn truncated_json_is_a_decode_error() {
     let server = MockServer::start().await;
