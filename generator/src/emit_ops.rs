@@ -28,8 +28,8 @@ use crate::emit::{Piece, doc_lines, doc_text, example_section, ident, rust_type,
 use crate::emit_types::Optionality;
 use crate::model::InputKind as Where;
 use crate::model::{
-    AnswerMedia, Api, BodyEncoding, BodyShape, Constraints, EnvelopeFields, Operation, PartKind,
-    PathPart, QueryEncoding, RetryKind, Security, SharedEnvelope, TypeKind, TypeRef,
+    AnswerMedia, Api, BodyEncoding, BodyShape, Constraints, EnvelopeFields, ErrorAnswer, Operation,
+    PartKind, PathPart, QueryEncoding, RetryKind, Security, SharedEnvelope, TypeKind, TypeRef,
 };
 use crate::naming::bare;
 
@@ -973,7 +973,33 @@ fn returns_doc(op: &Operation, api: &Api) -> String {
         (_, _) if op.response.envelope.is_some() => "returns the envelope's payload; a non-zero result code is an [`Error::Api`](crate::Error::Api) even on HTTP 200.".to_owned(),
         _ => "returns the decoded body.".to_owned(),
     };
-    format!("[`.send()`](crate::operations::Builder::send) {text}")
+    format!(
+        "[`.send()`](crate::operations::Builder::send) {text}{}",
+        errors_doc(&op.response.errors)
+    )
+}
+
+/// What the body of each error answer the spec describes is, when it describes any.
+fn errors_doc(errors: &[ErrorAnswer]) -> String {
+    let mut types: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            let statuses: Vec<String> = e.statuses.iter().map(|s| format!("`{s}`")).collect();
+            let n = &e.type_name;
+            format!("[`{n}`](crate::types::{n}) ({})", statuses.join(", "))
+        })
+        .collect();
+    let Some(last) = types.pop() else {
+        return String::new();
+    };
+    let listed = if types.is_empty() {
+        last
+    } else {
+        format!("{} or {last}", types.join(", "))
+    };
+    format!(
+        " Its error answers have a body of {listed}: read it with [`Error::http_body`](crate::Error::http_body)."
+    )
 }
 
 fn check(i: &Input<'_>) -> TokenStream {

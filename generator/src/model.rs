@@ -594,6 +594,19 @@ pub struct ResponseSpec {
     /// For a [`AnswerMedia::Negotiated`] answer: the `Accept` header, every media type
     /// the spec lists for it, in its order.
     pub accept: Option<String>,
+    /// The error answers the spec describes with a JSON body of an emitted named type,
+    /// for an answer without an envelope (an enveloped failure is an `Error::Api`): what
+    /// the body of an `Error::Http` reads as. In the spec's order, one entry per type.
+    pub errors: Vec<ErrorAnswer>,
+}
+
+/// Error answers that share a body type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorAnswer {
+    /// The statuses, as the spec writes them (`404`, `4XX`, `default`).
+    pub statuses: Vec<String>,
+    /// The body's type.
+    pub type_name: String,
 }
 
 /// What a success answer is, from its media type.

@@ -161,6 +161,7 @@ pub fn lower_with(spec: &OpenAPI, partial: bool) -> Result<(Api, partial::Skippe
     l.decide_type_facts();
     l.decide_optionality();
     l.mark_unwrapped_envelopes(&operations);
+    l.settle_error_answers(&mut operations);
     let by_name = l
         .types
         .iter()

@@ -719,6 +719,7 @@ impl<'a> Lowerer<'a> {
         let mut success = None;
         let mut answer = AnswerMedia::Json;
         let mut accept = None;
+        let mut errors: Vec<ErrorAnswer> = Vec::new();
         let responses = op
             .responses
             .responses
@@ -749,6 +750,8 @@ impl<'a> Lowerer<'a> {
                 success = Some((this.ty, this.example));
                 answer = this.media;
                 accept = this.accept;
+            } else if !is_success && this.media == AnswerMedia::Json {
+                note_error_answer(&mut errors, code, this.ty);
             }
         }
         let (ty, example) = success.unwrap_or((TypeRef::Unit, None));
@@ -792,6 +795,8 @@ impl<'a> Lowerer<'a> {
             payload_example,
             media: answer,
             accept,
+            // Settled once what is emitted is known (`settle_error_answers`).
+            errors,
         }
     }
 
@@ -1051,6 +1056,21 @@ fn inputs(
     inputs
 }
 
+/// Records that the error answer with `status` has a body of `ty`, beside the statuses of
+/// the same type; a body of no named type has nothing to read it as.
+fn note_error_answer(errors: &mut Vec<ErrorAnswer>, status: String, ty: TypeRef) {
+    let TypeRef::Named(type_name) = ty else {
+        return;
+    };
+    match errors.iter_mut().find(|e| e.type_name == type_name) {
+        Some(same) => same.statuses.push(status),
+        None => errors.push(ErrorAnswer {
+            statuses: vec![status],
+            type_name,
+        }),
+    }
+}
+
 /// A query parameter's `style` as the spec writes it.
 fn style_name(style: &QueryStyle) -> &'static str {
     match style {
@@ -1104,6 +1124,35 @@ mod tests {
         let wires: Vec<&str> = op.inputs.iter().map(|i| i.wire.as_str()).collect();
         assert_eq!(wires, ["second", "first"]);
         assert_eq!(op.inputs[1].ty, TypeRef::String, "the operation's own wins");
+    }
+
+    /// The error answers described with a JSON body of a type are recorded once per type,
+    /// in the spec's order; a body that is not JSON is not, and an enveloped answer's
+    /// failures (an `Error::Api`) record none.
+    #[test]
+    fn error_answers_are_recorded_by_type_unless_the_answer_is_enveloped() {
+        let problem =
+            "content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}";
+        let spec = format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /plain:\n    get:\n      operationId: plain\n      responses:\n        '200': {{description: ok, content: {{application/json: {{schema: {{type: string}}}}}}}}\n        '404': {{description: no, {problem}}}\n        '502': {{description: gateway, content: {{text/html: {{schema: {{type: string}}}}}}}}\n        '5XX': {{description: down, content: {{application/json: {{schema: {{type: object, properties: {{retry: {{type: integer}}}}}}}}}}}}\n        default: {{description: other, {problem}}}\n  /wrapped:\n    get:\n      operationId: wrapped\n      responses:\n        '200': {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Envelope'}}}}}}}}\n        '400': {{description: no, {problem}}}\ncomponents:\n  schemas:\n    Problem: {{type: object, properties: {{message: {{type: string}}}}}}\n    Envelope:\n      type: object\n      x-envelope: {{code: code, message: message, payload: payload}}\n      properties:\n        code: {{type: integer}}\n        message: {{type: string}}\n        payload: {{type: string}}\n"
+        );
+        let api = lower_yaml(&spec).expect("valid");
+        let errors = |id: &str| {
+            let op = api.operations.iter().find(|o| o.id == id).expect("lowered");
+            op.response
+                .errors
+                .iter()
+                .map(|e| (e.type_name.clone(), e.statuses.join(" ")))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            errors("plain"),
+            [
+                ("Problem".to_owned(), "404 default".to_owned()),
+                ("PlainResponseV5xx".to_owned(), "5XX".to_owned()),
+            ]
+        );
+        assert_eq!(errors("wrapped"), []);
     }
 
     #[test]

@@ -148,6 +148,25 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Keeps of each operation's described error answers those an `Error::Http` carries
+    /// (the answer has no envelope: an enveloped failure is an `Error::Api`) and whose
+    /// type is emitted. Runs after partial generation has left things out and envelopes
+    /// are unwrapped, on what is emitted.
+    pub(super) fn settle_error_answers(&self, operations: &mut [Operation]) {
+        let emitted: BTreeSet<&str> = self
+            .types
+            .iter()
+            .filter(|t| t.facts.unwrapped_to.is_none())
+            .map(|t| t.name.as_str())
+            .collect();
+        for op in operations {
+            let enveloped = op.response.envelope.is_some();
+            op.response
+                .errors
+                .retain(|e| !enveloped && emitted.contains(e.type_name.as_str()));
+        }
+    }
+
     /// Binary data (`format: binary`) is a file part of a multipart body; inside a type
     /// that JSON or a form carries (any type not reached only from multipart bodies), it
     /// is reported at its place.
