@@ -223,6 +223,28 @@ mod tests {
         assert!(skipped.warnings.iter().all(|w| w.pointer.starts_with('#')));
     }
 
+    /// An error answer whose type is left out is not named: the operation is kept and its
+    /// docs link only types that are generated.
+    #[test]
+    fn an_error_answer_of_a_left_out_type_is_not_named() {
+        let spec = SPEC.replace(
+            "              schema: {$ref: '#/components/schemas/Good'}\n",
+            "              schema: {$ref: '#/components/schemas/Good'}\n        '404':\n          description: gone\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/HoldsBad'}\n        '500':\n          description: down\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Good'}\n",
+        );
+        let (spec, _) = parse(&spec).expect("parses");
+        let (api, skipped) = lower_with(&spec, true).expect("partial generation");
+        assert!(skipped.types.contains(&"HoldsBad".to_owned()));
+        let fine = &api.operations[0];
+        assert_eq!(fine.id, "fine", "kept");
+        let named: Vec<(&str, &[String])> = fine
+            .response
+            .errors
+            .iter()
+            .map(|e| (e.type_name.as_str(), e.statuses.as_slice()))
+            .collect();
+        assert_eq!(named, [("Good", &["500".to_owned()][..])]);
+    }
+
     /// Usage facts are decided on what is generated: a type that only a left-out
     /// operation sent is neither sent nor built by callers.
     #[test]
