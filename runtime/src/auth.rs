@@ -485,6 +485,7 @@ impl HttpTokenSource {
         };
         if let Some((code, message)) = envelope_failure(&wire) {
             return Err(Error::Api {
+                operation: endpoint.operation_id,
                 code,
                 message,
                 status,

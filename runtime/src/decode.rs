@@ -117,6 +117,7 @@ pub(crate) fn decode_payload<T: DeserializeOwned>(
 /// [`Error::Http`] for `operation`'s non-2xx answer with no EnKash error code.
 fn http_error(operation: &'static str, status: StatusCode, body: &[u8]) -> Error {
     Error::Http {
+        operation,
         status,
         body_snippet: snippet(body),
         body: ErrorBody::new(operation, status, body, false),
@@ -291,7 +292,7 @@ fn decode_enveloped_in_two_passes<T: DeserializeOwned>(
         Some((_, None)) | None => return Err(http_error()),
     };
     if code != 0 {
-        return Err(api_failure(envelope, &fields, code, status));
+        return Err(api_failure(operation, envelope, &fields, code, status));
     }
     let payload_member = Envelope::pick(envelope.payload, &fields);
     if !status.is_success() {
@@ -311,6 +312,7 @@ fn decode_enveloped_in_two_passes<T: DeserializeOwned>(
 
 /// EnKash's refusal (a non-zero code): its message, and its payload with secrets masked.
 fn api_failure(
+    operation: &'static str,
     envelope: Envelope,
     fields: &BTreeMap<std::borrow::Cow<'_, str>, &RawValue>,
     code: i64,
@@ -328,6 +330,7 @@ fn api_failure(
         .unwrap_or(serde_json::Value::Null);
     crate::redact::redact_value(&mut payload);
     Error::Api {
+        operation,
         code,
         message,
         status,
@@ -810,6 +813,7 @@ mod tests {
         let body = r#"{"response_code":1,"response_message":"Insufficient balance","payload":"Insufficient balance"}"#;
         match decode_response::<Card>("op", Some(ENVELOPE), AnswerFormat::Json, raw(200, body)) {
             Err(Error::Api {
+                operation: "op",
                 code: 1,
                 message,
                 status,

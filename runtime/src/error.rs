@@ -12,6 +12,8 @@ pub enum Error {
     /// EnKash answered with a non-zero `response_code`/`code`, even on HTTP 200.
     #[non_exhaustive]
     Api {
+        /// The operation called, e.g. `"allocateCoins"`.
+        operation: &'static str,
         /// The envelope's non-zero result code.
         code: i64,
         /// The envelope's message (`""` when it had none).
@@ -25,6 +27,8 @@ pub enum Error {
     /// 502 page, say), or an envelope whose code claims success.
     #[non_exhaustive]
     Http {
+        /// The operation called.
+        operation: &'static str,
         /// The HTTP status.
         status: reqwest::StatusCode,
         /// The start of the body, secrets masked.
@@ -127,21 +131,23 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api {
+                operation,
                 code,
                 message,
                 status,
                 ..
             } => write!(
                 f,
-                "EnKash rejected the request (HTTP {status}, code {code}): {message}"
+                "{operation}: EnKash rejected the request (HTTP {status}, code {code}): {message}"
             ),
             Error::Http {
+                operation,
                 status,
                 body_snippet,
                 ..
             } => write!(
                 f,
-                "HTTP {status}, and the body carries no EnKash error code: {body_snippet:?}"
+                "{operation}: HTTP {status}, and the body carries no EnKash error code: {body_snippet:?}"
             ),
             Error::Decode {
                 operation,
@@ -224,6 +230,23 @@ fn write_lookup_advice(
 }
 
 impl Error {
+    /// The operation the call was for (its `operationId`, e.g. `"allocateCoins"`), for
+    /// logs and per-operation metrics; `None` for an error raised before any operation
+    /// was under way ([`Error::InvalidRequest`], [`Error::Config`]).
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Error::Api { operation, .. }
+            | Error::Http { operation, .. }
+            | Error::Decode { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::Decryption { operation, .. }
+            | Error::TokenUnavailable { operation, .. }
+            | Error::OutcomeUnknown { operation, .. } => Some(operation),
+            Error::InvalidRequest { .. } | Error::Config { .. } => None,
+        }
+    }
+
     /// The HTTP status the server answered with, if it answered at all.
     ///
     /// `None` for timeouts, transport failures and errors raised before sending.
@@ -343,21 +366,25 @@ impl Error {
     pub(crate) fn replay(&self) -> Option<Error> {
         Some(match self {
             Error::Api {
+                operation,
                 code,
                 message,
                 status,
                 payload,
             } => Error::Api {
+                operation,
                 code: *code,
                 message: message.clone(),
                 status: *status,
                 payload: payload.clone(),
             },
             Error::Http {
+                operation,
                 status,
                 body_snippet,
                 body,
             } => Error::Http {
+                operation,
                 status: *status,
                 body_snippet: body_snippet.clone(),
                 body: body.clone(),
@@ -516,6 +543,7 @@ mod tests {
         let http = |status: u16| {
             let status = reqwest::StatusCode::from_u16(status).unwrap();
             Error::Http {
+                operation: "getThing",
                 status,
                 body_snippet: String::new(),
                 body: ErrorBody::new("getThing", status, b"", false),
@@ -538,6 +566,7 @@ mod tests {
     #[test]
     fn a_wrapped_failure_reads_as_the_failure() {
         let api = || Error::Api {
+            operation: "allocateCoins",
             code: 7,
             message: "Insufficient balance".to_owned(),
             status: reqwest::StatusCode::OK,
@@ -548,6 +577,7 @@ mod tests {
             idempotency_key: None,
             lookup: None,
             cause: Box::new(Error::Http {
+                operation: "allocateCoins",
                 status: reqwest::StatusCode::BAD_GATEWAY,
                 body_snippet: String::new(),
                 body: ErrorBody::new(
@@ -564,6 +594,29 @@ mod tests {
             Some(&b"bad gateway"[..])
         );
         assert!(api().http_body().is_none());
+        // Each names its operation, in its text too; an invalid input names none.
+        assert_eq!(wrapped.operation(), Some("allocateCoins"));
+        assert_eq!(wrapped.cause().operation(), Some("allocateCoins"));
+        assert!(
+            api()
+                .to_string()
+                .starts_with("allocateCoins: EnKash rejected the request (HTTP 200 OK, code 7)"),
+            "{}",
+            api()
+        );
+        assert!(
+            wrapped
+                .cause()
+                .to_string()
+                .starts_with("allocateCoins: HTTP 502 Bad Gateway"),
+            "{}",
+            wrapped.cause()
+        );
+        let invalid = Error::InvalidRequest {
+            field: "mobile".to_owned(),
+            reason: "is empty".to_owned(),
+        };
+        assert_eq!(invalid.operation(), None);
         assert_eq!(wrapped.status().map(|s| s.as_u16()), Some(502));
         assert!(wrapped.outcome_unknown());
         assert_eq!(api().api_code(), Some(7));

@@ -441,6 +441,7 @@ mod tests {
     fn http(status: u16) -> Error {
         let status = StatusCode::from_u16(status).expect("a status");
         Error::Http {
+            operation: "createAccessToken",
             status,
             body_snippet: String::new(),
             body: crate::error::ErrorBody::new("createAccessToken", status, b"", false),

@@ -207,9 +207,12 @@ async fn an_html_502_is_an_http_error() {
         "a 502 may follow a processed request"
     );
     assert!(
-        error.to_string().contains("no EnKash error code"),
+        error.to_string().starts_with(
+            "testOperation: HTTP 502 Bad Gateway, and the body carries no EnKash error code"
+        ),
         "{error}"
     );
+    assert_eq!(error.operation(), Some("testOperation"));
 }
 
 #[tokio::test]
