@@ -230,9 +230,11 @@ fn write_lookup_advice(
 }
 
 impl Error {
-    /// The operation the call was for (its `operationId`, e.g. `"allocateCoins"`), for
-    /// logs and per-operation metrics; `None` for an error raised before any operation
-    /// was under way ([`Error::InvalidRequest`], [`Error::Config`]).
+    /// The operation whose answer (or its absence) the error reports, by its `operationId`
+    /// (e.g. `"allocateCoins"`), for logs and per-operation metrics: the one called, or the
+    /// token request (EnKash's `createAccessToken`) when no token could be had because that
+    /// request failed. `None` for an error raised before any operation was under way
+    /// ([`Error::InvalidRequest`], [`Error::Config`]).
     pub fn operation(&self) -> Option<&'static str> {
         match self {
             Error::Api { operation, .. }
