@@ -9,7 +9,9 @@
 //! is compatible, while a type callers build takes a struct literal, so any new field breaks
 //! them; enums are `#[non_exhaustive]` with an `Unknown`
 //! variant, unions are not; a required input is a typestate slot, so adding one breaks every
-//! call site; a retry class is behaviour even when no type changes.
+//! call site; a retry class is behaviour even when no type changes, and so is the type an
+//! error answer's body is documented as (code that decodes it as the old type still
+//! compiles).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -348,6 +350,7 @@ fn compare_operation(o: &Operation, n: &Operation, p: &mut Push<'_>) {
         );
     }
     compare_answers(o, n, p);
+    compare_error_answers(o, n, p);
     if !o.deprecated && n.deprecated {
         p.add(RCompat, WCompat, "deprecated".to_owned());
     }
@@ -398,6 +401,53 @@ fn compare_answers(o: &Operation, n: &Operation, p: &mut Push<'_>) {
                 o.response.accept.as_deref().unwrap_or_default()
             ),
         );
+    }
+}
+
+/// What changed in the bodies the spec documents for an operation's error answers: what
+/// `Error::http_body()` reads as. One line per old and new type, its statuses sorted.
+fn compare_error_answers(o: &Operation, n: &Operation, p: &mut Push<'_>) {
+    let by_status = |op: &Operation| -> BTreeMap<String, String> {
+        let answers = op.response.errors.iter();
+        answers
+            .flat_map(|e| e.statuses.iter().map(|s| (s.clone(), e.type_name.clone())))
+            .collect()
+    };
+    let (old, new) = (by_status(o), by_status(n));
+    let mut groups: BTreeMap<(Option<&str>, Option<&str>), Vec<&str>> = BTreeMap::new();
+    let statuses: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    for status in statuses {
+        let (was, now) = (old.get(status), new.get(status));
+        if was != now {
+            let key = (was.map(String::as_str), now.map(String::as_str));
+            groups.entry(key).or_default().push(status);
+        }
+    }
+    for ((was, now), statuses) in groups {
+        let statuses = statuses
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        match (was, now) {
+            (None, Some(now)) => p.add(
+                RCompat,
+                WCompat,
+                format!("error answers {statuses} now documented with a body of `{now}`"),
+            ),
+            // Code that reads these bodies as the old type may fail to decode them.
+            (Some(was), None) => p.add(
+                Behaviour,
+                WCompat,
+                format!("error answers {statuses} no longer documented with a body (was `{was}`)"),
+            ),
+            (Some(was), Some(now)) => p.add(
+                Behaviour,
+                WBreak,
+                format!("error answers {statuses} now have a body of `{now}` (was `{was}`)"),
+            ),
+            (None, None) => {}
+        }
     }
 }
 
@@ -526,7 +576,8 @@ fn shown(ty: &TypeRef) -> String {
     }
 }
 
-/// The types a response can carry, at any depth (following named types).
+/// The types a response can carry, success or error answer, at any depth (following named
+/// types).
 fn response_types(api: &Api) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     let mut todo: Vec<TypeRef> = api
@@ -537,6 +588,9 @@ fn response_types(api: &Api) -> BTreeSet<String> {
             if let Some((_, payload)) = &o.response.envelope {
                 roots.push(payload.clone());
             }
+            // An error answer's body is received too: callers decode it.
+            let errors = o.response.errors.iter();
+            roots.extend(errors.map(|e| TypeRef::Named(e.type_name.clone())));
             roots
         })
         .collect();
@@ -851,6 +905,69 @@ mod tests {
             report.changes[0]
                 .what
                 .contains("`application/json, application/pdf, text/plain`")
+        );
+    }
+
+    /// `getOrder` with the given error answers (status, schema), each a JSON body.
+    fn with_errors(errors: &[(&str, &str)]) -> String {
+        let mut paths = String::from(
+            "  /orders/{id}:\n    get:\n      operationId: getOrder\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Receipt'}\n",
+        );
+        for (status, schema) in errors {
+            paths.push_str(&format!("        '{status}':\n          description: no\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/{schema}'}}\n"));
+        }
+        paths
+    }
+
+    /// What `Error::http_body()` reads as is reported per operation, grouped by the old
+    /// and new type; a type only error answers carry counts as received for its fields.
+    #[test]
+    fn error_answer_bodies_are_reported() {
+        let s = "    Receipt: {type: object, properties: {id: {type: string}}}\n    Problem: {type: object, required: [code], properties: {code: {type: string}}}\n    Fault: {type: object, properties: {reason: {type: string}}}\n";
+        let base = api(s, &with_errors(&[("404", "Problem"), ("409", "Problem")]));
+        let head = api(
+            s,
+            &with_errors(&[("404", "Fault"), ("409", "Fault"), ("500", "Problem")]),
+        );
+        let report = compare(&base, &head);
+        let lines: Vec<(&str, RustImpact, WireImpact)> = report
+            .changes
+            .iter()
+            .map(|c| (c.what.as_str(), c.rust, c.wire))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (
+                    "error answers `500` now documented with a body of `Problem`",
+                    RCompat,
+                    WCompat
+                ),
+                (
+                    "error answers `404`, `409` now have a body of `Fault` (was `Problem`)",
+                    Behaviour,
+                    WBreak
+                ),
+            ],
+            "{report:?}"
+        );
+        let report = compare(&head, &api(s, &with_errors(&[("500", "Problem")])));
+        assert_eq!(
+            report.changes[0].what,
+            "error answers `404`, `409` no longer documented with a body (was `Fault`)"
+        );
+        assert_eq!(report.changes[0].rust, Behaviour);
+
+        let dropped = s.replace("required: [code], ", "");
+        let report = compare(&base, &api(&dropped, &with_errors(&[("404", "Problem")])));
+        let field = report
+            .changes
+            .iter()
+            .find(|c| c.item == Item::Type("Problem".into()));
+        assert_eq!(
+            field.map(|c| (c.what.as_str(), c.wire)),
+            Some(("field `code` is now optional (was required)", WBreak)),
+            "{report:?}"
         );
     }
 
