@@ -5,7 +5,8 @@ use std::time::Duration;
 
 /// Everything that can go wrong with a call, in variants a caller can match on.
 ///
-/// The `Display` text of each variant is meant to be enough on its own to act on.
+/// The `Display` text of each variant is meant to be enough on its own to act on; that of
+/// an error a call raised starts with its operation (`allocateCoins: timed out after 30s; …`).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -127,72 +128,76 @@ pub enum Error {
     },
 }
 
+/// Every error raised by a call starts with its operation (`allocateCoins: …`), so a log
+/// line says which call failed and all of one operation's failures share a prefix.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(operation) = self.operation() {
+            write!(f, "{operation}: ")?;
+        }
+        self.fmt_detail(f)
+    }
+}
+
+impl Error {
+    /// The text after the operation's name.
+    fn fmt_detail(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api {
-                operation,
                 code,
                 message,
                 status,
                 ..
             } => write!(
                 f,
-                "{operation}: EnKash rejected the request (HTTP {status}, code {code}): {message}"
+                "EnKash rejected the request (HTTP {status}, code {code}): {message}"
             ),
             Error::Http {
-                operation,
                 status,
                 body_snippet,
                 ..
             } => write!(
                 f,
-                "{operation}: HTTP {status}, and the body carries no EnKash error code: {body_snippet:?}"
+                "HTTP {status}, and the body carries no EnKash error code: {body_snippet:?}"
             ),
             Error::Decode {
-                operation,
                 status,
                 path,
                 message,
                 body_snippet,
+                ..
             } => write!(
                 f,
-                "could not decode the {operation} response (HTTP {status}) at `{path}`: {message}; body starts {body_snippet:?}"
+                "could not decode the response (HTTP {status}) at `{path}`: {message}; body starts {body_snippet:?}"
             ),
             Error::Timeout {
-                operation,
-                after,
-                connecting,
+                after, connecting, ..
             } => {
                 let outcome = if *connecting {
                     " while connecting; nothing was sent"
                 } else {
                     "; the server may have acted on it"
                 };
-                write!(f, "{operation} timed out after {after:?}{outcome}")
+                write!(f, "timed out after {after:?}{outcome}")
             }
-            Error::Transport { operation, source } => {
-                write!(f, "{operation} could not reach the server: {source}")
+            Error::Transport { source, .. } => {
+                write!(f, "could not reach the server: {source}")
             }
             Error::InvalidRequest { field, reason } => {
                 write!(f, "invalid request, nothing was sent: `{field}` {reason}")
             }
             Error::Config { reason } => write!(f, "client configuration: {reason}"),
-            Error::Decryption {
-                operation,
-                status,
-                reason,
-            } => write!(
-                f,
-                "could not decrypt the {operation} response (HTTP {status}): {reason}"
-            ),
+            Error::Decryption { status, reason, .. } => {
+                write!(
+                    f,
+                    "could not decrypt the response (HTTP {status}): {reason}"
+                )
+            }
             Error::TokenUnavailable {
-                operation,
-                reason,
-                retry_in,
+                reason, retry_in, ..
             } => write!(
                 f,
-                "{operation}: no bearer token, nothing was sent: {reason} (next token request in {retry_in:?})"
+                "no bearer token, nothing was sent: {reason} (next token request in {retry_in:?})"
             ),
             Error::OutcomeUnknown {
                 operation,
@@ -202,8 +207,15 @@ impl fmt::Display for Error {
             } => {
                 write!(
                     f,
-                    "{operation}: outcome unknown, the server may have acted and the write was not resent ({cause})"
+                    "outcome unknown, the server may have acted and the write was not resent ("
                 )?;
+                // The cause is this operation's own failure: its name is said once.
+                if cause.operation() == Some(*operation) {
+                    cause.fmt_detail(f)?;
+                } else {
+                    write!(f, "{cause}")?;
+                }
+                write!(f, ")")?;
                 write_lookup_advice(f, idempotency_key.as_ref(), *lookup)
             }
         }
@@ -624,6 +636,61 @@ mod tests {
         assert_eq!(api().api_code(), Some(7));
         assert!(matches!(api().cause(), Error::Api { code: 7, .. }));
         assert_eq!(wrapped.api_code(), None);
+    }
+
+    /// Every error a call raises starts with its operation, said once even when wrapped;
+    /// one raised before any call starts with what it is.
+    #[test]
+    fn each_text_starts_with_its_operation_once() {
+        let timeout = Error::Timeout {
+            operation: "allocateCoins",
+            after: Duration::from_secs(30),
+            connecting: false,
+        };
+        assert_eq!(
+            timeout.to_string(),
+            "allocateCoins: timed out after 30s; the server may have acted on it"
+        );
+        let wrapped = Error::OutcomeUnknown {
+            operation: "allocateCoins",
+            idempotency_key: None,
+            lookup: Some("getTransactionDetails"),
+            cause: Box::new(timeout),
+        };
+        assert_eq!(
+            wrapped.to_string(),
+            "allocateCoins: outcome unknown, the server may have acted and the write was not \
+             resent (timed out after 30s; the server may have acted on it); check with \
+             `getTransactionDetails` before resending"
+        );
+        let decode = Error::Decode {
+            operation: "createCard",
+            status: reqwest::StatusCode::OK,
+            path: "payload.cardStatus".to_owned(),
+            message: "unknown variant".to_owned(),
+            body_snippet: "{}".to_owned(),
+        };
+        assert!(
+            decode.to_string().starts_with(
+                "createCard: could not decode the response (HTTP 200 OK) at `payload.cardStatus`"
+            ),
+            "{decode}"
+        );
+        let token = Error::TokenUnavailable {
+            operation: "createCard",
+            reason: "createAccessToken: HTTP 401 Unauthorized".to_owned(),
+            retry_in: Duration::from_secs(1),
+        };
+        assert!(
+            token.to_string().starts_with(
+                "createCard: no bearer token, nothing was sent: createAccessToken: HTTP 401"
+            ),
+            "{token}"
+        );
+        let config = Error::Config {
+            reason: "no partner_id".to_owned(),
+        };
+        assert_eq!(config.to_string(), "client configuration: no partner_id");
     }
 
     /// An error keeps a body up to its limit, whole, and says why it kept none; its
