@@ -661,7 +661,7 @@ fn setter(plan: &Plan<'_>, i: &Input<'_>) -> TokenStream {
     }
 }
 
-/// The operation's `OperationInputs` impl: its name and output, and `into_request`, which
+/// The operation's `OperationInputs` impl: its spec and output, and `into_request`, which
 /// checks the inputs and encodes them into the request.
 fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
     let op = plan.op;
@@ -712,7 +712,8 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
         let value = ident(&key.setter);
         quote!(let idempotency_key = Some(IdempotencyKey { field: #wire, value: #value.to_string() });)
     });
-    // `Ok(OperationRequest::of(&SPEC))` when that is all; a longer start reads best bound.
+    // `Ok(OperationRequest::of(&SPEC))` when that is all (`at_path` already returns a
+    // `Result` of `InvalidInput`); a longer start reads best bound.
     let finish = match (path, fields.is_empty()) {
         (None, true) => quote!(Ok(OperationRequest::of(&SPEC))),
         (None, false) => quote! {
@@ -720,7 +721,7 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
             #(#fields)*
             Ok(request)
         },
-        (Some(path), true) => quote!(Ok(OperationRequest::at_path(&SPEC, #path)?)),
+        (Some(path), true) => quote!(OperationRequest::at_path(&SPEC, #path)),
         (Some(path), false) => quote! {
             let mut request = OperationRequest::at_path(&SPEC, #path)?;
             #(#fields)*
@@ -736,10 +737,10 @@ fn into_request(plan: &Plan<'_>, api: &Api) -> TokenStream {
         pub(crate) static SPEC: OperationSpec = #spec;
 
         impl OperationInputs for Inputs {
-            const NAME: &'static str = #name;
+            const SPEC: &'static OperationSpec = &SPEC;
             type Output = #payload;
 
-            fn into_request(self) -> Result<OperationRequest, crate::Error> {
+            fn into_request(self) -> Result<OperationRequest, InvalidInput> {
                 #plain
                 #(#unwraps)*
                 #(#checks)*

@@ -127,17 +127,13 @@ impl Credentials {
     fn basic_header(&self) -> Result<HeaderValue, Error> {
         // RFC 7617: the user-id half cannot contain a colon; the server would split there.
         if self.client_id.contains(':') {
-            return Err(Error::Config {
-                reason: "the client_id must not contain `:` (it is sent as HTTP Basic)".to_owned(),
-            });
+            return Err(Error::config(
+                "the client_id must not contain `:` (it is sent as HTTP Basic)",
+            ));
         }
         let raw = format!("{}:{}", self.client_id, self.client_secret.expose());
-        let mut value =
-            HeaderValue::from_str(&format!("Basic {}", BASE64.encode(raw))).map_err(|_| {
-                Error::Config {
-                    reason: "the credentials could not be encoded as a Basic header".to_owned(),
-                }
-            })?;
+        let mut value = HeaderValue::from_str(&format!("Basic {}", BASE64.encode(raw)))
+            .map_err(|_| Error::config("the credentials could not be encoded as a Basic header"))?;
         value.set_sensitive(true);
         Ok(value)
     }
@@ -190,17 +186,14 @@ impl Auth {
             .transpose()?;
         let bearer = match (bearer_token, credentials) {
             (Some(_), Some(_)) => {
-                return Err(Error::Config {
-                    reason: "set either bearer_token or credentials, not both".to_owned(),
-                });
+                return Err(Error::config(
+                    "set either bearer_token or credentials, not both",
+                ));
             }
-            (Some(token), None) => {
-                BearerSource::Static(bearer_header(token.expose()).map_err(|reason| {
-                    Error::Config {
-                        reason: format!("the bearer token {reason}"),
-                    }
-                })?)
-            }
+            (Some(token), None) => BearerSource::Static(
+                bearer_header(token.expose())
+                    .map_err(|reason| Error::config(format!("the bearer token {reason}")))?,
+            ),
             (None, Some(credentials)) => BearerSource::Managed {
                 credentials,
                 cache: Arc::new(TokenCache::new(clock)),
@@ -209,13 +202,11 @@ impl Auth {
         };
         let mut keys: Vec<(HeaderName, HeaderValue)> = Vec::with_capacity(api_keys.len());
         for (name, value) in api_keys {
-            let header_name =
-                HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::Config {
-                    reason: format!("`{name}` is not a valid API-key header name"),
-                })?;
-            let mut header = header_value(value.expose()).map_err(|reason| Error::Config {
-                reason: format!("the `{name}` API key {reason}"),
+            let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                Error::config(format!("`{name}` is not a valid API-key header name"))
             })?;
+            let mut header = header_value(value.expose())
+                .map_err(|reason| Error::config(format!("the `{name}` API key {reason}")))?;
             header.set_sensitive(true);
             // A later `api_key` call for the same header replaces the earlier one.
             keys.retain(|(existing, _)| existing != header_name);
@@ -252,9 +243,10 @@ impl Auth {
                 }
                 Security::Basic => {
                     let basic = self.basic.clone().ok_or_else(|| Error::Config {
-                        reason: format!(
-                            "{operation} needs HTTP Basic client credentials: call ClientBuilder::credentials"
-                        ),
+                        operation: Some(operation),
+                        reason:
+                            "needs HTTP Basic client credentials: call ClientBuilder::credentials"
+                                .to_owned(),
                     })?;
                     resolved
                         .headers
@@ -286,20 +278,26 @@ impl Auth {
                 generation: None,
             }),
             BearerSource::Managed { credentials, cache } => {
+                let Some(endpoint) = self.token_endpoint else {
+                    return Err(Error::Config {
+                        operation: Some(operation),
+                        reason: "needs a bearer token, and the API description names no token endpoint (x-token-endpoint) to get one with the credentials: call ClientBuilder::bearer_token".to_owned(),
+                    });
+                };
                 // A caller waits for a token no longer than one attempt may take, and not
                 // past its own deadline.
                 let deadline = deadline.min(later(tokio::time::Instant::now(), transport.timeout));
                 let source = || HttpTokenSource {
-                    endpoint: self.token_endpoint,
+                    endpoint,
                     credentials: credentials.clone(),
                     transport: transport.clone(),
                 };
                 cache.get(source, operation, deadline).await
             }
             BearerSource::None => Err(Error::Config {
-                reason: format!(
-                    "{operation} needs a bearer token: call ClientBuilder::bearer_token or ClientBuilder::credentials"
-                ),
+                operation: Some(operation),
+                reason: "needs a bearer token: call ClientBuilder::bearer_token or ClientBuilder::credentials"
+                    .to_owned(),
             }),
         }
     }
@@ -328,14 +326,15 @@ impl Auth {
     }
 }
 
-fn missing_api_key(operation: &str, name: &str) -> Error {
+fn missing_api_key(operation: &'static str, name: &str) -> Error {
     let how = if name.eq_ignore_ascii_case("partnerId") {
         "ClientBuilder::partner_id".to_owned()
     } else {
         format!("ClientBuilder::api_key(\"{name}\", ..)")
     };
     Error::Config {
-        reason: format!("{operation} needs a {name} header: call {how}"),
+        operation: Some(operation),
+        reason: format!("needs a {name} header: call {how}"),
     }
 }
 
@@ -404,7 +403,7 @@ impl Authenticate for CallAuth<'_> {
 /// The token source: one token request, as the spec's token endpoint describes it, sent
 /// through the client's transport (so its timeouts and retries apply).
 pub(crate) struct HttpTokenSource {
-    endpoint: Option<TokenEndpoint>,
+    endpoint: TokenEndpoint,
     credentials: Credentials,
     transport: Transport,
 }
@@ -441,11 +440,7 @@ impl HttpTokenSource {
     /// One token request, as the spec's token endpoint describes it (a form POST
     /// authenticated with HTTP Basic).
     async fn request(&self) -> Result<(HeaderValue, Duration), Error> {
-        let Some(endpoint) = self.endpoint else {
-            return Err(Error::Config {
-                reason: "the API description names no token endpoint (x-token-endpoint): pass a bearer token instead of credentials".to_owned(),
-            });
-        };
+        let endpoint = self.endpoint;
         let form = self.form(&endpoint);
         let request = OperationRequest {
             operation_id: endpoint.operation_id,

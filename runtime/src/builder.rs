@@ -17,20 +17,21 @@ pub use serde::de::DeserializeOwned;
 
 use crate::client::{Client, Exchange, Exchanged};
 use crate::error::Error;
-use crate::request::{OperationRequest, Response};
+use crate::request::{InvalidInput, OperationRequest, OperationSpec, RequestOptions, Response};
 
 /// One operation's inputs, as its builder collects them; implemented by the generated
 /// `Inputs` of each operation (e.g. `enkash_rewards::operations::allocate_coins::Inputs`).
 pub trait OperationInputs: fmt::Debug {
-    /// The builder's name, shown by its `Debug`, e.g. `"AllocateCoins"`.
-    const NAME: &'static str;
+    /// What every call of the operation shares; its `id` names the operation in the
+    /// builder's `Debug` and in an [`Error::InvalidRequest`] from [`into_request`](Self::into_request).
+    const SPEC: &'static OperationSpec;
     /// What `send()` returns: the decoded payload (the envelope's, for an operation with a
     /// result-code envelope).
     type Output: DeserializeOwned;
     /// The request these inputs describe: values checked against the spec's constraints
-    /// ([`Error::InvalidRequest`] naming the field otherwise), path, query, headers and body
+    /// (an [`InvalidInput`] naming the field otherwise), path, query, headers and body
     /// encoded.
-    fn into_request(self) -> Result<OperationRequest, Error>;
+    fn into_request(self) -> Result<OperationRequest, InvalidInput>;
 }
 
 /// A call in flight, resolving to its decoded answer: what [`send_request`] returns.
@@ -73,6 +74,20 @@ pub fn send_request<T: DeserializeOwned>(
     }
 }
 
+/// The request `inputs` describe, sent with `options`: how every generated builder makes
+/// it. An input the spec's constraints refuse is [`Error::InvalidRequest`], naming the
+/// operation and the input.
+pub fn request_of<I: OperationInputs>(
+    inputs: I,
+    options: RequestOptions,
+) -> Result<OperationRequest, Error> {
+    let mut request = inputs
+        .into_request()
+        .map_err(|invalid| invalid.of(I::SPEC.id))?;
+    request.options = options;
+    Ok(request)
+}
+
 /// Implemented by the inputs of a write that carries a caller-chosen key (such as
 /// `requestId`): its builder has `resend_keyed_write`.
 pub trait KeyedWrite: OperationInputs {}
@@ -94,8 +109,8 @@ pub mod prelude {
     pub use crate::multipart::Multipart;
     pub use crate::request::typestate::{Complete, Fill, Required, states, take};
     pub use crate::request::{
-        AnswerFormat, Envelope, IdempotencyKey, OperationRequest, OperationSpec, QueryObject,
-        RequestBody, RetryClass, Security, push_object, push_present,
+        AnswerFormat, Envelope, IdempotencyKey, InvalidInput, OperationRequest, OperationSpec,
+        QueryObject, RequestBody, RetryClass, Security, push_object, push_present,
     };
     pub use crate::validate::check_string;
     pub use reqwest::Method;
@@ -210,15 +225,15 @@ macro_rules! __request_builder {
             where
                 S: $crate::request::typestate::Complete<I>,
             {
-                let mut request = self.inputs.into_request()?;
-                request.options = self.options;
+                let request = $crate::builder::request_of(self.inputs, self.options)?;
                 $crate::builder::send_request(self.client, request).await
             }
         }
 
         impl<I: $crate::builder::OperationInputs, S> ::std::fmt::Debug for Builder<I, S> {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct(I::NAME)
+                f.debug_struct("Builder")
+                    .field("operation", &I::SPEC.id)
                     .field("inputs", &self.inputs)
                     .field("options", &self.options)
                     .finish_non_exhaustive()
@@ -282,8 +297,7 @@ macro_rules! __request_builder {
             where
                 S: $crate::request::typestate::Complete<I>,
             {
-                let mut request = self.inputs.into_request()?;
-                request.options = self.options;
+                let request = $crate::builder::request_of(self.inputs, self.options)?;
                 self.client.execute_streaming(request).await
             }
         }

@@ -111,13 +111,11 @@ impl Client {
         request: OperationRequest,
     ) -> Result<Response<ByteStream>, Error> {
         if request.envelope.is_some() && request.answer == AnswerFormat::Json {
-            return Err(Error::InvalidRequest {
-                field: "envelope".to_owned(),
-                reason: format!(
-                    "of {}: an answer in a result-code envelope is a success or a failure by its body, so it cannot be streamed unread",
-                    request.operation_id
-                ),
-            });
+            return Err(Error::invalid_request(
+                request.operation_id,
+                "envelope",
+                "says the answer is a success or a failure by its body, so it cannot be streamed unread",
+            ));
         }
         self.clone()
             .exchange_with(request, true)
@@ -476,19 +474,13 @@ impl Config {
             || self.connect_timeout.is_zero()
             || self.operation_timeout.is_zero()
         {
-            return Err(Error::Config {
-                reason: "timeouts must be greater than zero".to_owned(),
-            });
+            return Err(Error::config("timeouts must be greater than zero"));
         }
         if self.max_response_size == 0 {
-            return Err(Error::Config {
-                reason: "max_response_size must be greater than zero".to_owned(),
-            });
+            return Err(Error::config("max_response_size must be greater than zero"));
         }
-        let user_agent: HeaderValue =
-            header_value(&self.user_agent).map_err(|reason| Error::Config {
-                reason: format!("the user agent {reason}"),
-            })?;
+        let user_agent: HeaderValue = header_value(&self.user_agent)
+            .map_err(|reason| Error::config(format!("the user agent {reason}")))?;
         let headers = self.own_headers()?;
         let auth = Auth::new(
             self.clock,
@@ -499,9 +491,9 @@ impl Config {
         )?;
         let (http, connect_timeout) = match self.http_client {
             Some(_) if !headers.is_empty() => {
-                return Err(Error::Config {
-                    reason: "headers for every request go on the reqwest::Client given to http_client (its default_headers), not on the ClientBuilder".to_owned(),
-                });
+                return Err(Error::config(
+                    "headers for every request go on the reqwest::Client given to http_client (its default_headers), not on the ClientBuilder",
+                ));
             }
             Some(http) => (http, None),
             None => {
@@ -513,9 +505,7 @@ impl Config {
                     // elsewhere; the API never redirects, so surface it as an error.
                     .redirect(reqwest::redirect::Policy::none())
                     .build()
-                    .map_err(|e| Error::Config {
-                        reason: format!("could not build the HTTP client: {e}"),
-                    })?;
+                    .map_err(|e| Error::config(format!("could not build the HTTP client: {e}")))?;
                 (http, Some(self.connect_timeout))
             }
         };
@@ -550,9 +540,8 @@ impl Config {
             } else {
                 own_header(name, value)
             };
-            let (name, value) = checked.map_err(|reason| Error::Config {
-                reason: format!("the header `{name}` {reason}"),
-            })?;
+            let (name, value) =
+                checked.map_err(|reason| Error::config(format!("the header `{name}` {reason}")))?;
             headers.append(name, value);
         }
         Ok(headers)
@@ -602,9 +591,7 @@ impl fmt::Debug for Config {
 /// program keep their own provider.
 #[cfg(feature = "rustls-ring")]
 fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
-    let config_error = |e: &dyn fmt::Display| Error::Config {
-        reason: format!("could not set up TLS: {e}"),
-    };
+    let config_error = |e: &dyn fmt::Display| Error::config(format!("could not set up TLS: {e}"));
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier =
         rustls_platform_verifier::Verifier::new(provider.clone()).map_err(|e| config_error(&e))?;
@@ -626,7 +613,7 @@ fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, E
 
 /// Parses and checks the base URL: http(s), a host, no credentials, query or fragment.
 fn parse_base_url(base_url: Option<&str>) -> Result<reqwest::Url, Error> {
-    let config = |reason: String| Error::Config { reason };
+    let config = |reason: String| Error::config(reason);
     let raw = base_url
         .ok_or_else(|| config("a base URL is required: call ClientBuilder::base_url".to_owned()))?;
     let url = reqwest::Url::parse(raw.trim())
@@ -658,6 +645,37 @@ mod tests {
     use super::*;
 
     fn assert_send_sync<T: Send + Sync + Clone + 'static>() {}
+
+    /// An API whose spec names no token call takes credentials for HTTP Basic; a call
+    /// that needs a bearer token then fails naming itself, and nothing is sent (port 9
+    /// would make it a transport error).
+    #[tokio::test]
+    async fn a_bearer_call_without_a_token_call_is_a_config_error_of_the_call() {
+        static NO_TOKEN_CALL: crate::api::Api = crate::api::Api {
+            token_endpoint: None,
+            ..crate::api::TEST_API
+        };
+        static SPEC: crate::request::OperationSpec =
+            crate::request::OperationSpec::get("getThing", "/things")
+                .security(&[crate::request::Security::Bearer]);
+        let client: Client = ClientBuilder::new(&NO_TOKEN_CALL)
+            .base_url("http://127.0.0.1:9")
+            .credentials(crate::Credentials::new("id", "secret", "user", "pass"))
+            .build()
+            .expect("credentials serve HTTP Basic");
+        let error = client
+            .execute::<()>(OperationRequest::of(&SPEC))
+            .await
+            .expect_err("no token");
+        assert!(matches!(error, Error::Config { .. }), "{error:?}");
+        assert_eq!(error.operation(), Some("getThing"));
+        assert!(
+            error.to_string().starts_with(
+                "getThing: client configuration: needs a bearer token, and the API description names no token endpoint"
+            ),
+            "{error}"
+        );
+    }
 
     #[test]
     fn client_is_send_sync_and_clone() {
@@ -733,6 +751,8 @@ mod tests {
             .base_url("https://example.com")
             .partner_id("p\n")
             .build();
-        assert!(matches!(result, Err(Error::Config { reason }) if reason.contains("partnerId")));
+        assert!(
+            matches!(result, Err(Error::Config { operation: None, reason }) if reason.contains("partnerId"))
+        );
     }
 }

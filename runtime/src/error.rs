@@ -74,14 +74,22 @@ pub enum Error {
     /// The request was rejected before anything was sent: `field` names the input.
     #[non_exhaustive]
     InvalidRequest {
+        /// The operation called; `None` only for an [`InvalidInput`] your own code
+        /// converted (`?` while building a request by hand).
+        ///
+        /// [`InvalidInput`]: crate::request::InvalidInput
+        operation: Option<&'static str>,
         /// The input at fault, e.g. `mobile`.
         field: String,
         /// What is wrong with it.
         reason: String,
     },
-    /// The client is not configured for this call (e.g. no `partner_id` for a card API).
+    /// The client is not configured for this call (e.g. no `partner_id` for a card API),
+    /// or, from [`ClientBuilder::build`](crate::ClientBuilder::build), for any.
     #[non_exhaustive]
     Config {
+        /// The operation called; `None` when building the client.
+        operation: Option<&'static str>,
         /// What is missing or wrong.
         reason: String,
     },
@@ -183,10 +191,10 @@ impl Error {
             Error::Transport { source, .. } => {
                 write!(f, "could not reach the server: {source}")
             }
-            Error::InvalidRequest { field, reason } => {
+            Error::InvalidRequest { field, reason, .. } => {
                 write!(f, "invalid request, nothing was sent: `{field}` {reason}")
             }
-            Error::Config { reason } => write!(f, "client configuration: {reason}"),
+            Error::Config { reason, .. } => write!(f, "client configuration: {reason}"),
             Error::Decryption { status, reason, .. } => {
                 write!(
                     f,
@@ -245,8 +253,9 @@ impl Error {
     /// The operation whose answer (or its absence) the error reports, by its `operationId`
     /// (e.g. `"allocateCoins"`), for logs and per-operation metrics: the one called, or the
     /// token request (EnKash's `createAccessToken`) when no token could be had because that
-    /// request failed. `None` for an error raised before any operation was under way
-    /// ([`Error::InvalidRequest`], [`Error::Config`]).
+    /// request failed. `None` for an error raised outside a call: building the client
+    /// ([`Error::Config`]), or an [`InvalidInput`](crate::request::InvalidInput) your own
+    /// code converted ([`Error::InvalidRequest`]).
     pub fn operation(&self) -> Option<&'static str> {
         match self {
             Error::Api { operation, .. }
@@ -257,7 +266,7 @@ impl Error {
             | Error::Decryption { operation, .. }
             | Error::TokenUnavailable { operation, .. }
             | Error::OutcomeUnknown { operation, .. } => Some(operation),
-            Error::InvalidRequest { .. } | Error::Config { .. } => None,
+            Error::InvalidRequest { operation, .. } | Error::Config { operation, .. } => *operation,
         }
     }
 
@@ -425,11 +434,17 @@ impl Error {
                 after: *after,
                 connecting: *connecting,
             },
-            Error::InvalidRequest { field, reason } => Error::InvalidRequest {
+            Error::InvalidRequest {
+                operation,
+                field,
+                reason,
+            } => Error::InvalidRequest {
+                operation: *operation,
                 field: field.clone(),
                 reason: reason.clone(),
             },
-            Error::Config { reason } => Error::Config {
+            Error::Config { operation, reason } => Error::Config {
+                operation: *operation,
                 reason: reason.clone(),
             },
             Error::TokenUnavailable {
@@ -518,11 +533,43 @@ impl fmt::Debug for ErrorBody {
     }
 }
 
+/// For a request built by hand: `operation` is `None` (the client's own calls name it).
 impl From<crate::request::InvalidInput> for Error {
     fn from(invalid: crate::request::InvalidInput) -> Self {
         Error::InvalidRequest {
+            operation: None,
             field: invalid.field,
             reason: invalid.reason,
+        }
+    }
+}
+
+impl crate::request::InvalidInput {
+    /// The error a call of `operation` fails with.
+    pub(crate) fn of(self, operation: &'static str) -> Error {
+        Error::invalid_request(operation, self.field, self.reason)
+    }
+}
+
+impl Error {
+    /// The client cannot be built as configured.
+    pub(crate) fn config(reason: impl Into<String>) -> Self {
+        Error::Config {
+            operation: None,
+            reason: reason.into(),
+        }
+    }
+
+    /// A call of `operation` refused before anything was sent: `field` is at fault.
+    pub(crate) fn invalid_request(
+        operation: &'static str,
+        field: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Self {
+        Error::InvalidRequest {
+            operation: Some(operation),
+            field: field.into(),
+            reason: reason.into(),
         }
     }
 }
@@ -566,11 +613,13 @@ mod tests {
         assert!(http(503).outcome_unknown());
         assert!(!http(404).outcome_unknown());
         let invalid = Error::InvalidRequest {
+            operation: None,
             field: "mobile".to_owned(),
             reason: "must match ^\\d{10}$".to_owned(),
         };
         assert!(!invalid.outcome_unknown());
         let config = Error::Config {
+            operation: None,
             reason: "no partner_id".to_owned(),
         };
         assert!(!config.outcome_unknown());
@@ -608,7 +657,8 @@ mod tests {
             Some(&b"bad gateway"[..])
         );
         assert!(api().http_body().is_none());
-        // Each names its operation, in its text too; an invalid input names none.
+        // Each names its operation, in its text too; an input your own code found invalid
+        // names none.
         assert_eq!(wrapped.operation(), Some("allocateCoins"));
         assert_eq!(wrapped.cause().operation(), Some("allocateCoins"));
         assert!(
@@ -626,11 +676,17 @@ mod tests {
             "{}",
             wrapped.cause()
         );
-        let invalid = Error::InvalidRequest {
+        let input = || crate::request::InvalidInput {
             field: "mobile".to_owned(),
             reason: "is empty".to_owned(),
         };
-        assert_eq!(invalid.operation(), None);
+        assert_eq!(Error::from(input()).operation(), None);
+        let invalid = input().of("createCard");
+        assert_eq!(invalid.operation(), Some("createCard"));
+        assert_eq!(
+            invalid.to_string(),
+            "createCard: invalid request, nothing was sent: `mobile` is empty"
+        );
         assert_eq!(wrapped.status().map(|s| s.as_u16()), Some(502));
         assert!(wrapped.outcome_unknown());
         assert_eq!(api().api_code(), Some(7));
@@ -688,6 +744,7 @@ mod tests {
             "{token}"
         );
         let config = Error::Config {
+            operation: None,
             reason: "no partner_id".to_owned(),
         };
         assert_eq!(config.to_string(), "client configuration: no partner_id");

@@ -308,14 +308,15 @@ impl Transport {
         let url = self.url_for(&request)?;
         let mut headers = HeaderMap::with_capacity(request.headers.len() + 4);
         for (name, value) in &request.headers {
-            let header_name =
-                HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::InvalidRequest {
-                    field: (*name).to_owned(),
-                    reason: "is not a valid header name".to_owned(),
-                })?;
-            let header = header_value(value).map_err(|reason| Error::InvalidRequest {
-                field: (*name).to_owned(),
-                reason,
+            let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                Error::invalid_request(
+                    request.operation_id,
+                    (*name).to_owned(),
+                    "is not a valid header name".to_owned(),
+                )
+            })?;
+            let header = header_value(value).map_err(|reason| {
+                Error::invalid_request(request.operation_id, (*name).to_owned(), reason)
             })?;
             headers.append(header_name, header);
         }
@@ -329,9 +330,8 @@ impl Transport {
             AnswerFormat::Text | AnswerFormat::Binary => HeaderValue::from_static("*/*"),
             AnswerFormat::Negotiated { accept } => {
                 let accept = request.options.accept.unwrap_or(accept);
-                header_value(accept).map_err(|reason| Error::InvalidRequest {
-                    field: "Accept".to_owned(),
-                    reason,
+                header_value(accept).map_err(|reason| {
+                    Error::invalid_request(request.operation_id, "Accept".to_owned(), reason)
                 })?
             }
         };
@@ -389,9 +389,8 @@ impl Transport {
     /// `base + path + ?query`, refusing any path the URL parser would rewrite: a segment
     /// that is `.`/`..` (even percent-encoded) would address a different resource.
     fn url_for(&self, request: &OperationRequest) -> Result<Url, Error> {
-        let path_error = |reason: String| Error::InvalidRequest {
-            field: "path".to_owned(),
-            reason,
+        let path_error = |reason: String| {
+            Error::invalid_request(request.operation_id, "path".to_owned(), reason)
         };
         if !request.path.starts_with('/') {
             return Err(path_error(format!(
@@ -679,10 +678,8 @@ fn extra_header(
     name: &str,
     value: &str,
 ) -> Result<(HeaderName, HeaderValue), Error> {
-    let invalid = |reason: String| Error::InvalidRequest {
-        field: name.to_owned(),
-        reason,
-    };
+    let invalid =
+        |reason: String| Error::invalid_request(request.operation_id, name.to_owned(), reason);
     let api_key = request
         .security
         .iter()

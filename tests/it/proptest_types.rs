@@ -371,6 +371,10 @@ fn secrets_are_redacted_in_debug() {
         .username("user@example.com")
         .password("hunter2-secret");
     let debug = format!("{builder:?}");
+    assert!(
+        debug.starts_with(r#"Builder { operation: "createAccessToken", inputs: "#),
+        "{debug}"
+    );
     assert!(!debug.contains("hunter2-secret"), "{debug}");
     assert!(debug.contains("user@example.com"), "{debug}");
 

@@ -307,9 +307,15 @@ async fn documented_constraints_are_checked_before_anything_is_sent() {
         .send()
         .await;
     match bad_mobile {
-        Err(Error::InvalidRequest { field, reason, .. }) => {
-            assert_eq!(field, "mobile");
-            assert!(reason.contains("10"), "{reason}");
+        Err(error @ Error::InvalidRequest { .. }) => {
+            // Named by its operation, as every error a call raises.
+            assert_eq!(error.operation(), Some("createCard"));
+            let text = error.to_string();
+            assert!(
+                text.starts_with("createCard: invalid request, nothing was sent: `mobile`"),
+                "{text}"
+            );
+            assert!(text.contains("10"), "{text}");
         }
         other => panic!("expected InvalidRequest for mobile, got {other:?}"),
     }

@@ -187,11 +187,11 @@ pub mod create_access_token {
         .retry(RetryClass::Idempotent);
 
     impl OperationInputs for Inputs {
-        const NAME: &'static str = "CreateAccessToken";
+        const SPEC: &'static OperationSpec = &SPEC;
 
         type Output = crate::types::AccessToken;
 
-        fn into_request(self) -> Result<OperationRequest, crate::Error> {
+        fn into_request(self) -> Result<OperationRequest, InvalidInput> {
             let body = crate::types::AccessTokenRequest {
                 username: take(self.username, "username")?,
                 password: take(self.password, "password")?,
@@ -313,11 +313,11 @@ pub mod create_coin_event {
         .envelope(super::COINS_ENVELOPE);
 
     impl OperationInputs for Inputs {
-        const NAME: &'static str = "CreateCoinEvent";
+        const SPEC: &'static OperationSpec = &SPEC;
 
         type Output = crate::types::CoinEvent;
 
-        fn into_request(self) -> Result<OperationRequest, crate::Error> {
+        fn into_request(self) -> Result<OperationRequest, InvalidInput> {
             let body = crate::types::CreateCoinEventRequest {
                 configuration: take(self.configuration, "configuration")?,
                 company_id: take(self.company_id, "companyId")?,
@@ -433,11 +433,11 @@ pub mod allocate_coins {
         .envelope(super::COINS_ENVELOPE);
 
     impl OperationInputs for Inputs {
-        const NAME: &'static str = "AllocateCoins";
+        const SPEC: &'static OperationSpec = &SPEC;
 
         type Output = String;
 
-        fn into_request(self) -> Result<OperationRequest, crate::Error> {
+        fn into_request(self) -> Result<OperationRequest, InvalidInput> {
             let request_id = take(self.request_id, "requestId")?;
             let idempotency_key = Some(IdempotencyKey {
                 field: "requestId",
@@ -551,13 +551,13 @@ pub mod get_coin_event {
         .envelope(super::COINS_ENVELOPE);
 
     impl OperationInputs for Inputs {
-        const NAME: &'static str = "GetCoinEvent";
+        const SPEC: &'static OperationSpec = &SPEC;
 
         type Output = crate::types::CoinEvent;
 
-        fn into_request(self) -> Result<OperationRequest, crate::Error> {
+        fn into_request(self) -> Result<OperationRequest, InvalidInput> {
             let coin_config_id = take(self.coin_config_id, "coinConfigId")?;
-            Ok(OperationRequest::at_path(&SPEC, &[&coin_config_id])?)
+            OperationRequest::at_path(&SPEC, &[&coin_config_id])
         }
     }
 }
@@ -605,11 +605,11 @@ pub mod update_coin_event {
         .envelope(super::COINS_ENVELOPE);
 
     impl OperationInputs for Inputs {
-        const NAME: &'static str = "UpdateCoinEvent";
+        const SPEC: &'static OperationSpec = &SPEC;
 
         type Output = crate::types::CoinEvent;
 
-        fn into_request(self) -> Result<OperationRequest, crate::Error> {
+        fn into_request(self) -> Result<OperationRequest, InvalidInput> {
             let coin_config_id = take(self.coin_config_id, "coinConfigId")?;
             let body = crate::types::UpdateCoinEventRequest {
                 amount: self.amount,
@@ -705,11 +705,11 @@ pub mod get_coin_balance {
         .envelope(super::COINS_ENVELOPE);
 
     impl OperationInputs for Inputs {
-        const NAME: &'static str = "GetCoinBalance";
+        const SPEC: &'static OperationSpec = &SPEC;
 
         type Output = i64;
 
-        fn into_request(self) -> Result<OperationRequest, crate::Error> {
+        fn into_request(self) -> Result<OperationRequest, InvalidInput> {
             let user_id = take(self.user_id, "userId")?;
             let query = vec![("userId", user_id)];
             let mut request = OperationRequest::of(&SPEC);
@@ -793,11 +793,11 @@ pub mod create_and_allocate_points {
         .envelope(super::CARD_ENVELOPE);
 
     impl OperationInputs for Inputs {
-        const NAME: &'static str = "CreateAndAllocatePoints";
+        const SPEC: &'static OperationSpec = &SPEC;
 
         type Output = crate::types::RewardCard;
 
-        fn into_request(self) -> Result<OperationRequest, crate::Error> {
+        fn into_request(self) -> Result<OperationRequest, InvalidInput> {
             let unique_reference_number = take(
                 self.unique_reference_number,
                 "uniqueReferenceNum",
@@ -1062,11 +1062,11 @@ pub mod create_card {
         .envelope(super::CARD_ENVELOPE);
 
     impl OperationInputs for Inputs {
-        const NAME: &'static str = "CreateCard";
+        const SPEC: &'static OperationSpec = &SPEC;
 
         type Output = crate::types::RewardCard;
 
-        fn into_request(self) -> Result<OperationRequest, crate::Error> {
+        fn into_request(self) -> Result<OperationRequest, InvalidInput> {
             let Inputs { email, mobile, .. } = self;
             if let Some(value) = &email {
                 check_string(
@@ -1384,11 +1384,11 @@ pub mod create_sso_token {
         .envelope(super::EN_KASH_ENVELOPE);
 
     impl OperationInputs for Inputs {
-        const NAME: &'static str = "CreateSsoToken";
+        const SPEC: &'static OperationSpec = &SPEC;
 
         type Output = crate::RawJson;
 
-        fn into_request(self) -> Result<OperationRequest, crate::Error> {
+        fn into_request(self) -> Result<OperationRequest, InvalidInput> {
             let body = crate::types::SsoTokenRequest {
                 card_account_id: take(self.card_account_id, "cardAccountId")?,
                 company_id: take(self.company_id, "companyId")?,
@@ -1488,11 +1488,11 @@ pub mod bulk_create_and_allocate_points {
         .envelope(super::CARD_ENVELOPE);
 
     impl OperationInputs for Inputs {
-        const NAME: &'static str = "BulkCreateAndAllocatePoints";
+        const SPEC: &'static OperationSpec = &SPEC;
 
         type Output = crate::types::BulkAllocationResult;
 
-        fn into_request(self) -> Result<OperationRequest, crate::Error> {
+        fn into_request(self) -> Result<OperationRequest, InvalidInput> {
             let company_id = take(self.company_id, "companyId")?;
             let card_account_id = take(self.card_account_id, "cardAccountId")?;
             let is_points_allocation = take(
@@ -1617,11 +1617,11 @@ pub mod get_reward_account_details {
         .envelope(super::COINS_ENVELOPE);
 
     impl OperationInputs for Inputs {
-        const NAME: &'static str = "GetRewardAccountDetails";
+        const SPEC: &'static OperationSpec = &SPEC;
 
         type Output = crate::types::RewardAccount;
 
-        fn into_request(self) -> Result<OperationRequest, crate::Error> {
+        fn into_request(self) -> Result<OperationRequest, InvalidInput> {
             let body = crate::types::RewardAccountRequest {
                 card_account_id: take(self.card_account_id, "cardAccountId")?,
                 company_id: take(self.company_id, "companyId")?,
@@ -1725,11 +1725,11 @@ pub mod search_reward_cards {
         .envelope(super::EN_KASH_ENVELOPE);
 
     impl OperationInputs for Inputs {
-        const NAME: &'static str = "SearchRewardCards";
+        const SPEC: &'static OperationSpec = &SPEC;
 
         type Output = crate::types::CardSearchResult;
 
-        fn into_request(self) -> Result<OperationRequest, crate::Error> {
+        fn into_request(self) -> Result<OperationRequest, InvalidInput> {
             let body = crate::types::CardSearchRequest {
                 card_account_id: take(self.card_account_id, "cardAccountId")?,
                 company_id: take(self.company_id, "companyId")?,
@@ -1853,11 +1853,11 @@ pub mod get_transaction_details {
         .envelope(super::EN_KASH_ENVELOPE);
 
     impl OperationInputs for Inputs {
-        const NAME: &'static str = "GetTransactionDetails";
+        const SPEC: &'static OperationSpec = &SPEC;
 
         type Output = crate::RawJson;
 
-        fn into_request(self) -> Result<OperationRequest, crate::Error> {
+        fn into_request(self) -> Result<OperationRequest, InvalidInput> {
             let body = crate::types::TransactionSearchRequest {
                 company_id: take(self.company_id, "companyId")?,
                 company_name: self.company_name,
@@ -2050,11 +2050,11 @@ pub mod get_cart {
         .envelope(super::COINS_ENVELOPE);
 
     impl OperationInputs for Inputs {
-        const NAME: &'static str = "GetCart";
+        const SPEC: &'static OperationSpec = &SPEC;
 
         type Output = Vec<crate::types::Cart>;
 
-        fn into_request(self) -> Result<OperationRequest, crate::Error> {
+        fn into_request(self) -> Result<OperationRequest, InvalidInput> {
             let product = take(self.product, "product")?;
             let query = vec![("product", product)];
             let mut request = OperationRequest::of(&SPEC);
@@ -2160,11 +2160,11 @@ pub mod add_to_cart {
         .envelope(super::EN_KASH_ENVELOPE);
 
     impl OperationInputs for Inputs {
-        const NAME: &'static str = "AddToCart";
+        const SPEC: &'static OperationSpec = &SPEC;
 
         type Output = crate::RawJson;
 
-        fn into_request(self) -> Result<OperationRequest, crate::Error> {
+        fn into_request(self) -> Result<OperationRequest, InvalidInput> {
             let product = take(self.product, "product")?;
             let body = crate::types::AddToCartRequest {
                 product_catalog_id: take(self.product_catalog_id, "productCatalogId")?,
@@ -2254,11 +2254,11 @@ pub mod update_cart {
         .envelope(super::COINS_ENVELOPE);
 
     impl OperationInputs for Inputs {
-        const NAME: &'static str = "UpdateCart";
+        const SPEC: &'static OperationSpec = &SPEC;
 
         type Output = Vec<crate::types::Cart>;
 
-        fn into_request(self) -> Result<OperationRequest, crate::Error> {
+        fn into_request(self) -> Result<OperationRequest, InvalidInput> {
             let product = take(self.product, "product")?;
             let body = crate::types::UpdateCartRequest {
                 cart_id: take(self.cart_id, "cartId")?,
@@ -2365,13 +2365,13 @@ pub mod get_product_configs {
         .envelope(super::COINS_ENVELOPE);
 
     impl OperationInputs for Inputs {
-        const NAME: &'static str = "GetProductConfigs";
+        const SPEC: &'static OperationSpec = &SPEC;
 
         type Output = crate::types::ProductCatalog;
 
-        fn into_request(self) -> Result<OperationRequest, crate::Error> {
+        fn into_request(self) -> Result<OperationRequest, InvalidInput> {
             let product_catalog_id = take(self.product_catalog_id, "productCatalogId")?;
-            Ok(OperationRequest::at_path(&SPEC, &[&product_catalog_id])?)
+            OperationRequest::at_path(&SPEC, &[&product_catalog_id])
         }
     }
 }
@@ -2445,11 +2445,11 @@ pub mod create_order {
         .envelope(super::EN_KASH_ENVELOPE);
 
     impl OperationInputs for Inputs {
-        const NAME: &'static str = "CreateOrder";
+        const SPEC: &'static OperationSpec = &SPEC;
 
         type Output = crate::RawJson;
 
-        fn into_request(self) -> Result<OperationRequest, crate::Error> {
+        fn into_request(self) -> Result<OperationRequest, InvalidInput> {
             let order_reference_id = take(self.order_reference_id, "orderReferenceId")?;
             let idempotency_key = Some(IdempotencyKey {
                 field: "orderReferenceId",
@@ -2576,11 +2576,11 @@ pub mod search_orders {
         .envelope(super::EN_KASH_ENVELOPE);
 
     impl OperationInputs for Inputs {
-        const NAME: &'static str = "SearchOrders";
+        const SPEC: &'static OperationSpec = &SPEC;
 
         type Output = crate::RawJson;
 
-        fn into_request(self) -> Result<OperationRequest, crate::Error> {
+        fn into_request(self) -> Result<OperationRequest, InvalidInput> {
             let limit = take(self.limit, "limit")?;
             let offset = take(self.offset, "offset")?;
             let body = crate::types::OrderSearchRequest {
@@ -2774,13 +2774,13 @@ pub mod fetch_order_details {
         .envelope(super::ORDER_DETAILS_ENVELOPE);
 
     impl OperationInputs for Inputs {
-        const NAME: &'static str = "FetchOrderDetails";
+        const SPEC: &'static OperationSpec = &SPEC;
 
         type Output = crate::types::OrderDetails;
 
-        fn into_request(self) -> Result<OperationRequest, crate::Error> {
+        fn into_request(self) -> Result<OperationRequest, InvalidInput> {
             let order_reference_id = take(self.order_reference_id, "orderReferenceId")?;
-            Ok(OperationRequest::at_path(&SPEC, &[&order_reference_id])?)
+            OperationRequest::at_path(&SPEC, &[&order_reference_id])
         }
     }
 }
@@ -2848,11 +2848,11 @@ pub mod fetch_order_details_legacy {
         .envelope(super::ORDER_DETAILS_ENVELOPE);
 
     impl OperationInputs for Inputs {
-        const NAME: &'static str = "FetchOrderDetailsLegacy";
+        const SPEC: &'static OperationSpec = &SPEC;
 
         type Output = crate::types::OrderDetails;
 
-        fn into_request(self) -> Result<OperationRequest, crate::Error> {
+        fn into_request(self) -> Result<OperationRequest, InvalidInput> {
             let body = crate::types::OrderDetailsRequest {
                 order_id: take(self.order_id, "orderId")?,
                 extra: Default::default(),
