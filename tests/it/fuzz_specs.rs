@@ -4,7 +4,8 @@
 //! body or an answer that is not JSON, a `$ref` pointed elsewhere or nowhere, a key
 //! renamed), fed to the generator strict and partial, as JSON text (and as YAML text
 //! where an integer literal beyond 64 bits was put in). Every answer must be files or
-//! located diagnostics: 0 panics. A crash found here becomes a fixture in
+//! located diagnostics: 0 panics. A mutated spec that still lowers is compared with its
+//! seed by the change report, which must not panic either. A crash found here becomes a fixture in
 //! `tests/fixtures/` (a regression test) before it is fixed.
 //!
 //! `CASES` mutated specs per run (override with `PROPTEST_CASES`); each run starts from
@@ -12,7 +13,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use enkash_rewards_generator::{generate, generate_partial};
+use enkash_rewards_generator::{changes, generate, generate_partial, model};
 use enkash_rewards_tests::{corpus_dir, workspace_root};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -178,6 +179,11 @@ fn mutated_specs_never_panic() {
             out
         })
         .collect();
+    // Each seed's model, the base a mutated spec's change report is against.
+    let bases: Vec<_> = seeds
+        .iter()
+        .map(|s| model(&serde_json::to_string(s).expect("JSON")).expect("a seed lowers"))
+        .collect();
     let cases = std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -192,6 +198,7 @@ fn mutated_specs_never_panic() {
         proptest::collection::vec((any::<usize>(), mutation()), 1..4),
     );
     let started = std::time::Instant::now();
+    let compared = std::cell::Cell::new(0);
     runner
         .run(&strategy, |(seed, mutations)| {
             let mut doc = seeds[seed].clone();
@@ -220,13 +227,29 @@ fn mutated_specs_never_panic() {
                     partial.is_ok(),
                     "generate_partial panicked on seed {seed} after {mutations:?}"
                 );
+                // A spec that still lowers gets a change report against its seed, as a
+                // maintainer's edit would.
+                let report = catch_unwind(AssertUnwindSafe(|| {
+                    if let Ok(head) = model(text) {
+                        compared.set(compared.get() + 1);
+                        let report = changes::compare(&bases[seed], &head);
+                        let (_, next) = report.bump("0.4.2");
+                        let _ = (report.render("0.4.2"), report.to_json("0.4.2"));
+                        let _ = report.changelog_entry(&next, "YYYY-MM-DD");
+                    }
+                }));
+                prop_assert!(
+                    report.is_ok(),
+                    "the change report panicked on seed {seed} after {mutations:?}"
+                );
             }
             Ok(())
         })
         .unwrap_or_else(|e| panic!("{e}"));
     println!(
-        "{cases} mutated specs, 0 panics, in {:.1?}",
-        started.elapsed()
+        "{cases} mutated specs, 0 panics, in {:.1?}; {} texts lowered and got a change report",
+        started.elapsed(),
+        compared.get()
     );
 }
 
