@@ -14,6 +14,7 @@ mod decimal;
 mod encryption;
 mod flows;
 mod forward_compat;
+mod fuzz_answers;
 mod fuzz_specs;
 mod keyed_writes;
 mod proptest_types;

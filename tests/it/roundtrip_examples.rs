@@ -9,7 +9,7 @@
 //! emits for every schema, media-type and parameter position.
 
 #[path = "../fixtures/support/examples.rs"]
-mod walker;
+pub(crate) mod walker;
 
 use enkash_rewards::types;
 use enkash_rewards_tests::schema_index::round_trip_at;
