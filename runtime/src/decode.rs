@@ -129,11 +129,12 @@ impl ErrorBody {
     /// `null`). A body that does not match is [`Error::Decode`] naming the failing field;
     /// one that was not kept is [`Error::Decode`] saying why.
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        match &self.bytes {
-            Some(bytes) => decode_bytes(self.operation, self.status, bytes),
+        let parts = self.parts();
+        match &parts.bytes {
+            Some(bytes) => decode_bytes(parts.operation, parts.status, bytes),
             None => Err(decode_error(
-                self.operation,
-                self.status,
+                parts.operation,
+                parts.status,
                 b"",
                 ".".to_owned(),
                 self.not_kept(),

@@ -469,7 +469,12 @@ impl Error {
 /// Unlike `body_snippet`, nothing in it is masked: it is for reading what the API says
 /// about the failure. Its `Debug` shows its length, never its bytes.
 #[derive(Clone)]
-pub struct ErrorBody {
+pub struct ErrorBody(Box<Parts>);
+
+/// What an [`ErrorBody`] holds, boxed so that `Error`, and every call's `Result`, stays no
+/// larger than its other variants make it (on 64-bit targets 96 bytes, not 112).
+#[derive(Clone)]
+pub(crate) struct Parts {
     /// The operation answered, for a failure to decode the body.
     pub(crate) operation: &'static str,
     pub(crate) status: reqwest::StatusCode,
@@ -494,29 +499,34 @@ impl ErrorBody {
         body: &[u8],
         cut: bool,
     ) -> Self {
-        Self {
+        Self(Box::new(Parts {
             operation,
             status,
             bytes: (!cut && body.len() <= Self::LIMIT).then(|| bytes::Bytes::copy_from_slice(body)),
             read: body.len(),
             cut,
-        }
+        }))
+    }
+
+    /// What it holds.
+    pub(crate) fn parts(&self) -> &Parts {
+        &self.0
     }
 
     /// The body's bytes; `None` when it was not kept (longer than [`LIMIT`](Self::LIMIT), or
     /// than the client's `max_response_size`).
     pub fn as_bytes(&self) -> Option<&[u8]> {
-        self.bytes.as_deref()
+        self.0.bytes.as_deref()
     }
 
     /// Why the body was not kept, for [`decode`](Self::decode).
     pub(crate) fn not_kept(&self) -> String {
-        if self.cut {
+        if self.0.cut {
             "was longer than this client reads (max_response_size), so it was not kept".to_owned()
         } else {
             format!(
                 "is {} bytes, longer than the {} bytes an error keeps, so it was not kept",
-                self.read,
+                self.0.read,
                 Self::LIMIT
             )
         }
@@ -527,8 +537,8 @@ impl ErrorBody {
 impl fmt::Debug for ErrorBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ErrorBody")
-            .field("read", &self.read)
-            .field("kept", &self.bytes.is_some())
+            .field("read", &self.0.read)
+            .field("kept", &self.0.bytes.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -748,6 +758,15 @@ mod tests {
             reason: "no partner_id".to_owned(),
         };
         assert_eq!(config.to_string(), "client configuration: no partner_id");
+    }
+
+    /// Every call's `Result` carries an `Error`'s size: the body an `Http` error keeps is
+    /// boxed so that it is not the largest variant.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn an_error_is_no_larger_than_its_other_variants_make_it() {
+        assert_eq!(std::mem::size_of::<ErrorBody>(), 8);
+        assert_eq!(std::mem::size_of::<Error>(), 96);
     }
 
     /// An error keeps a body up to its limit, whole, and says why it kept none; its
