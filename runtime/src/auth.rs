@@ -242,11 +242,11 @@ impl Auth {
                         .push((reqwest::header::AUTHORIZATION, grant.header));
                 }
                 Security::Basic => {
-                    let basic = self.basic.clone().ok_or_else(|| Error::Config {
-                        operation: Some(operation),
-                        reason:
-                            "needs HTTP Basic client credentials: call ClientBuilder::credentials"
-                                .to_owned(),
+                    let basic = self.basic.clone().ok_or_else(|| {
+                        Error::config_of(
+                            operation,
+                            "needs HTTP Basic client credentials: call ClientBuilder::credentials",
+                        )
                     })?;
                     resolved
                         .headers
@@ -279,10 +279,10 @@ impl Auth {
             }),
             BearerSource::Managed { credentials, cache } => {
                 let Some(endpoint) = self.token_endpoint else {
-                    return Err(Error::Config {
-                        operation: Some(operation),
-                        reason: "needs a bearer token, and the API description names no token endpoint (x-token-endpoint) to get one with the credentials: call ClientBuilder::bearer_token".to_owned(),
-                    });
+                    return Err(Error::config_of(
+                        operation,
+                        "needs a bearer token, and the API description names no token endpoint (x-token-endpoint) to get one with the credentials: call ClientBuilder::bearer_token",
+                    ));
                 };
                 // A caller waits for a token no longer than one attempt may take, and not
                 // past its own deadline.
@@ -294,11 +294,10 @@ impl Auth {
                 };
                 cache.get(source, operation, deadline).await
             }
-            BearerSource::None => Err(Error::Config {
-                operation: Some(operation),
-                reason: "needs a bearer token: call ClientBuilder::bearer_token or ClientBuilder::credentials"
-                    .to_owned(),
-            }),
+            BearerSource::None => Err(Error::config_of(
+                operation,
+                "needs a bearer token: call ClientBuilder::bearer_token or ClientBuilder::credentials",
+            )),
         }
     }
 
@@ -332,10 +331,7 @@ fn missing_api_key(operation: &'static str, name: &str) -> Error {
     } else {
         format!("ClientBuilder::api_key(\"{name}\", ..)")
     };
-    Error::Config {
-        operation: Some(operation),
-        reason: format!("needs a {name} header: call {how}"),
-    }
+    Error::config_of(operation, format!("needs a {name} header: call {how}"))
 }
 
 /// `Bearer <token>`, marked sensitive.

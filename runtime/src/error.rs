@@ -217,11 +217,16 @@ impl Error {
                     f,
                     "outcome unknown, the server may have acted and the write was not resent ("
                 )?;
-                // The cause is this operation's own failure: its name is said once.
-                if cause.operation() == Some(*operation) {
-                    cause.fmt_detail(f)?;
-                } else {
-                    write!(f, "{cause}")?;
+                // The cause is this operation's own failure: its name is said once, and
+                // a timeout's "the server may have acted" is said above.
+                match cause.as_ref() {
+                    Error::Timeout {
+                        operation: timed_out,
+                        after,
+                        connecting: false,
+                    } if timed_out == operation => write!(f, "timed out after {after:?}")?,
+                    _ if cause.operation() == Some(*operation) => cause.fmt_detail(f)?,
+                    _ => write!(f, "{cause}")?,
                 }
                 write!(f, ")")?;
                 write_lookup_advice(f, idempotency_key.as_ref(), *lookup)
@@ -570,6 +575,14 @@ impl Error {
         }
     }
 
+    /// A call of `operation` the client is not configured for; nothing was sent.
+    pub(crate) fn config_of(operation: &'static str, reason: impl Into<String>) -> Self {
+        Error::Config {
+            operation: Some(operation),
+            reason: reason.into(),
+        }
+    }
+
     /// A call of `operation` refused before anything was sent: `field` is at fault.
     pub(crate) fn invalid_request(
         operation: &'static str,
@@ -726,7 +739,7 @@ mod tests {
         assert_eq!(
             wrapped.to_string(),
             "allocateCoins: outcome unknown, the server may have acted and the write was not \
-             resent (timed out after 30s; the server may have acted on it); check with \
+             resent (timed out after 30s); check with \
              `getTransactionDetails` before resending"
         );
         let decode = Error::Decode {
