@@ -217,21 +217,26 @@ impl Error {
                     f,
                     "outcome unknown, the server may have acted and the write was not resent ("
                 )?;
-                // The cause is this operation's own failure: its name is said once, and
-                // a timeout's "the server may have acted" is said above.
-                match cause.as_ref() {
-                    Error::Timeout {
-                        operation: timed_out,
-                        after,
-                        connecting: false,
-                    } if timed_out == operation => write!(f, "timed out after {after:?}")?,
-                    _ if cause.operation() == Some(*operation) => cause.fmt_detail(f)?,
-                    _ => write!(f, "{cause}")?,
-                }
+                write_cause(f, operation, cause)?;
                 write!(f, ")")?;
                 write_lookup_advice(f, idempotency_key.as_ref(), *lookup)
             }
         }
+    }
+}
+
+/// The failure an [`Error::OutcomeUnknown`] of `operation` wraps. When it is that
+/// operation's own, its name is not said again, nor a timeout's "the server may have
+/// acted", which the wrapper says.
+fn write_cause(f: &mut fmt::Formatter<'_>, operation: &str, cause: &Error) -> fmt::Result {
+    match cause {
+        Error::Timeout {
+            operation: timed_out,
+            after,
+            connecting: false,
+        } if *timed_out == operation => write!(f, "timed out after {after:?}"),
+        _ if cause.operation() == Some(operation) => cause.fmt_detail(f),
+        _ => write!(f, "{cause}"),
     }
 }
 
