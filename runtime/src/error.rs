@@ -63,7 +63,10 @@ pub enum Error {
         /// The connection was never established, so nothing reached the server.
         connecting: bool,
     },
-    /// The request could not be delivered or its answer not read.
+    /// The request could not be delivered or its answer not read. The text says which
+    /// (`could not connect to the server; nothing was sent`, `the connection broke off
+    /// after the request may have reached the server`…), then the HTTP client's error and
+    /// its causes (`…: tcp connect error: Connection refused (os error 111)`).
     #[non_exhaustive]
     Transport {
         /// The operation called.
@@ -188,9 +191,7 @@ impl Error {
                 };
                 write!(f, "timed out after {after:?}{outcome}")
             }
-            Error::Transport { source, .. } => {
-                write!(f, "could not reach the server: {source}")
-            }
+            Error::Transport { source, .. } => write_transport(f, source),
             Error::InvalidRequest { field, reason, .. } => {
                 write!(f, "invalid request, nothing was sent: `{field}` {reason}")
             }
@@ -223,6 +224,30 @@ impl Error {
             }
         }
     }
+}
+
+/// What a failure of the HTTP client means for the call (by the classification the retry
+/// verdicts read), then the client's error and its causes down to the one that says what
+/// happened (`Connection refused`), which the client's own text alone does not.
+fn write_transport(f: &mut fmt::Formatter<'_>, source: &reqwest::Error) -> fmt::Result {
+    use crate::retry::Failure;
+    let meaning = match Failure::of_transport(source) {
+        Failure::Connect => "could not connect to the server; nothing was sent",
+        Failure::Unsendable => "could not send the request; nothing was sent",
+        Failure::Redirected => {
+            "the server answered with a redirect, which this client does not follow"
+        }
+        Failure::Timeout | Failure::Interrupted | Failure::Status(_) => {
+            "the connection broke off after the request may have reached the server"
+        }
+    };
+    write!(f, "{meaning}: {source}")?;
+    // Bounded: a cause chain is a handful of links.
+    let causes = std::iter::successors(std::error::Error::source(source), |cause| cause.source());
+    for cause in causes.take(16) {
+        write!(f, ": {cause}")?;
+    }
+    Ok(())
 }
 
 /// The failure an [`Error::OutcomeUnknown`] of `operation` wraps. When it is that

@@ -182,6 +182,11 @@ async fn check(failure: Failure, opt_in: OptIn, expected_attempts: usize) {
     let client = client(&url, opt_in);
     let error = allocate_coins(&client, opt_in).await;
     assert_names_key(&error, "requestId", "COIN_REQ1234567");
+    if matches!(failure, Failure::Reset) {
+        let text = error.to_string();
+        let said = "the connection broke off after the request may have reached the server: ";
+        assert!(text.contains(said), "{text}");
+    }
     assert_eq!(
         received.load(Ordering::SeqCst),
         expected_attempts,

@@ -399,6 +399,15 @@ async fn connection_refused_is_a_transport_error_retried_for_every_class() {
                 assert_eq!(*operation, "testOperation");
                 assert!(source.is_connect(), "{source:?}");
                 assert!(source.url().is_none(), "the URL is stripped from the error");
+                // The text says what it means, then what happened, down to the last cause.
+                let text = error.to_string();
+                let prefix = "testOperation: could not connect to the server; nothing was sent: ";
+                assert!(text.starts_with(prefix), "{text}");
+                let last_cause =
+                    std::iter::successors(Some(source as &dyn std::error::Error), |e| e.source())
+                        .last()
+                        .expect("the error itself");
+                assert!(text.ends_with(&last_cause.to_string()), "{text}");
             }
             other => panic!("expected Error::Transport for {class:?}, got {other:?}"),
         }
