@@ -630,6 +630,25 @@ mod tests {
 
     crate::serde_helpers::object!(Empty {} else skip());
 
+    /// Fields named as the macro's own locals are (`map`, `key`): hygiene keeps them apart.
+    #[derive(Debug, PartialEq)]
+    struct Names {
+        field: String,
+        map: i64,
+        key: bool,
+        name: Option<String>,
+        r#type: String,
+        extra: BTreeMap<String, RawJson>,
+    }
+
+    crate::serde_helpers::object!(Names {
+        field: required read "Field",
+        map: required read "map",
+        key: required read "key",
+        name: optional read "name",
+        r#type: required read "type",
+    } else keep(extra));
+
     #[test]
     fn names_with_escapes_are_the_same_names() {
         // `\u0043` is `C`: the name is read as an owned string, and still names the field.
@@ -663,6 +682,24 @@ mod tests {
             missing.to_string().contains("missing field `coinConfigId`"),
             "{missing}"
         );
+    }
+
+    #[test]
+    fn fields_may_share_the_names_of_the_macro_s_own() {
+        let text = r#"{"Field":"F","map":1,"key":true,"name":"N","type":"T","field":2}"#;
+        let names: Names = serde_json::from_str(text).expect("decodes");
+        assert_eq!(
+            (
+                names.field.as_str(),
+                names.map,
+                names.key,
+                names.name.as_deref()
+            ),
+            ("F", 1, true, Some("N"))
+        );
+        assert_eq!(names.r#type, "T");
+        assert_eq!(names.extra.keys().collect::<Vec<_>>(), ["field"]);
+        assert_eq!(serde_json::to_string(&names).expect("encodes"), text);
     }
 
     #[test]
