@@ -154,6 +154,14 @@ fn odd_value(rng: &mut XorShift) -> Value {
     }
 }
 
+/// One of `map`'s keys, chosen by `rng`.
+fn any_key(map: &serde_json::Map<String, Value>, rng: &mut XorShift) -> String {
+    map.keys()
+        .nth(rng.below(map.len()))
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// One to three changes at places chosen in `value`.
 fn mutate(value: &mut Value, rng: &mut XorShift) {
     for _ in 0..=rng.below(3) {
@@ -165,19 +173,11 @@ fn mutate(value: &mut Value, rng: &mut XorShift) {
         };
         match (rng.below(4), node) {
             (0, Value::Object(map)) if !map.is_empty() => {
-                let key = map
-                    .keys()
-                    .nth(rng.below(map.len()))
-                    .cloned()
-                    .unwrap_or_default();
+                let key = any_key(map, rng);
                 map.remove(&key);
             }
             (1, Value::Object(map)) if !map.is_empty() => {
-                let key = map
-                    .keys()
-                    .nth(rng.below(map.len()))
-                    .cloned()
-                    .unwrap_or_default();
+                let key = any_key(map, rng);
                 if let Some(moved) = map.remove(&key) {
                     map.insert(format!("{key}_"), moved);
                 }
