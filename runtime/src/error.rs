@@ -627,16 +627,12 @@ impl Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Transport { source, .. } => Some(source),
-            Error::Decryption { reason, .. } => Some(reason),
-            Error::OutcomeUnknown { cause, .. } => Some(cause.as_ref()),
-            _ => None,
-        }
-    }
-}
+/// Each variant's text already says its causes (the HTTP client's error and its chain, a
+/// decryption's reason, the failure inside an `OutcomeUnknown`), so `source()` is `None`:
+/// a printer of the cause chain (anyhow's `{:#}` and `{:?}`, `tracing`'s error fields)
+/// would otherwise say each cause twice. The underlying errors stay in the variants'
+/// fields: [`Error::Transport`]'s `source`, [`Error::OutcomeUnknown`]'s `cause`.
+impl std::error::Error for Error {}
 
 #[cfg(test)]
 mod tests {
@@ -801,6 +797,41 @@ mod tests {
             reason: "no partner_id".to_owned(),
         };
         assert_eq!(config.to_string(), "client configuration: no partner_id");
+    }
+
+    /// A chain printer (anyhow's `{:#}`: each link's text, then its source's) shows each
+    /// cause once: the text holds them all and there is no source to repeat them.
+    #[test]
+    fn a_chain_printer_says_each_cause_once() {
+        let chain = |error: &Error| {
+            std::iter::successors(Some(error as &dyn std::error::Error), |e| e.source())
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+        };
+        let wrapped = Error::OutcomeUnknown {
+            operation: "allocateCoins",
+            idempotency_key: None,
+            lookup: None,
+            cause: Box::new(Error::Timeout {
+                operation: "allocateCoins",
+                after: Duration::from_secs(30),
+                connecting: false,
+            }),
+        };
+        assert_eq!(chain(&wrapped), [wrapped.to_string()]);
+        assert!(wrapped.to_string().contains("timed out after 30s"));
+        let decryption = Error::Decryption {
+            operation: "getCardDetails",
+            status: reqwest::StatusCode::OK,
+            reason: crate::encryption::DecryptionError::Padding,
+        };
+        assert_eq!(
+            chain(&decryption),
+            [
+                "getCardDetails: could not decrypt the response (HTTP 200 OK): the decrypted \
+              padding is invalid (wrong key or corrupted ciphertext)"
+            ]
+        );
     }
 
     /// Every call's `Result` carries an `Error`'s size: the body an `Http` error keeps is
