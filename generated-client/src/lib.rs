@@ -92,7 +92,10 @@
 //! with no EnKash error code (a proxy's HTML page) is [`Error::Http`]; a 2xx answer that does
 //! not match the spec is [`Error::Decode`], naming the failing field such as
 //! `payload.cardStatus.name`. A write that fails without a definite answer is
-//! [`Error::OutcomeUnknown`] (see below). Amounts are read from the number's own text, never
+//! [`Error::OutcomeUnknown`] (see below). An error's text is one line for your logs that
+//! starts with the operation and holds every cause (`allocateCoins: could not connect to
+//! the server; nothing was sent: …: Connection refused (os error 111)`); it has no
+//! `source()`, so a printer of cause chains says nothing twice. Amounts are read from the number's own text, never
 //! through `f64`, and without turning on `serde_json`'s `arbitrary_precision` (which would
 //! change your own serde code). If you decode the types yourself, decode from JSON text
 //! (`serde_json::from_slice`), not from a `serde_json::Value`: a `Value` holds numbers as
