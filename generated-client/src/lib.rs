@@ -78,8 +78,11 @@
 //! sent in its last 10 s. After a failed token request the next waits a backoff (1 s,
 //! doubling to 30 s) however many calls come, and calls without a usable token fail at once
 //! meanwhile ([`Error::TokenUnavailable`] or the failure itself). A token request refused
-//! with 400/401/403 is never retried and is not resent for 30 s (EnKash locks an account
-//! after three failed logins); a token still held is used until it expires. An API call
+//! with 400/401/403 is never retried and is not resent for 30 s; a token still held is
+//! used until it expires. EnKash locks an account after three failed logins in a row, so
+//! after two rejected in a row the client sends no more, and each call without a usable
+//! token fails at once with [`Error::TokenUnavailable`] saying so: correct the credentials
+//! and build a new client. An API call
 //! answered with 401 drops the cached token so the next call fetches a new one, but no
 //! sooner than a backoff (1 s, doubling to 30 s) after the last drop, so a server refusing
 //! every token does not make each call a login; the call itself is not resent. Secrets
@@ -167,7 +170,8 @@
 //!
 //! Every call runs in a `tracing` span named `enkash.request` with the fields
 //! `operation`, `method`, `path` (the path *template*, never the concrete path, which can
-//! hold ids), `attempt`, `status` and `latency_ms`; each retry logs a `debug` event.
+//! hold ids), `attempt`, `status` and `latency_ms`; each retry logs a `debug` event, and
+//! the client logs a `warn` event when it stops sending logins (two rejected in a row).
 //! No token, secret, header value, query or body is ever traced.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

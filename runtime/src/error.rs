@@ -110,15 +110,18 @@ pub enum Error {
     /// No bearer token could be had for this call, so nothing was sent: the last token
     /// request failed (`reason`) and, so that a failing token endpoint is not hammered,
     /// the next one is not sent for `retry_in`; or the token request in flight did not
-    /// finish within the call's time. Calls made while the client still holds a usable
-    /// token are not affected.
+    /// finish within the call's time; or two logins in a row were rejected and, since
+    /// EnKash locks an account after three, the client sends no more (`retry_in` is
+    /// `Duration::MAX`): correct the credentials and build a new client. Calls made while
+    /// the client still holds a usable token are not affected.
     #[non_exhaustive]
     TokenUnavailable {
         /// The operation called.
         operation: &'static str,
         /// Why there is no token, e.g. the last token request's failure.
         reason: String,
-        /// How long until the next token request may be sent.
+        /// How long until the next token request may be sent; `Duration::MAX` when the
+        /// client sends none (logins rejected).
         retry_in: Duration,
     },
     /// A write failed in a way that leaves its effect unknown (a timeout once it was sent,
@@ -204,10 +207,14 @@ impl Error {
             }
             Error::TokenUnavailable {
                 reason, retry_in, ..
-            } => write!(
-                f,
-                "no bearer token, nothing was sent: {reason} (next token request in {retry_in:?})"
-            ),
+            } => {
+                write!(f, "no bearer token, nothing was sent: {reason}")?;
+                if *retry_in == Duration::MAX {
+                    Ok(()) // the reason says that no token request is to come
+                } else {
+                    write!(f, " (next token request in {retry_in:?})")
+                }
+            }
             Error::OutcomeUnknown {
                 operation,
                 idempotency_key,

@@ -14,8 +14,12 @@
 //!   to 30 s) whatever the number of callers; meanwhile callers with a usable token use it
 //!   and callers without one fail at once with the reason.
 //! * **A rejected login does not throw away a good token.** A refresh answered 400/401/403
-//!   (or with an EnKash failure code) is not retried for [`REJECTED_LOGIN_MEMORY`] (three
-//!   failed logins lock the account), but the token still held is used until it expires.
+//!   (or with an EnKash failure code) is not retried for [`REJECTED_LOGIN_MEMORY`], but the
+//!   token still held is used until it expires.
+//! * **The client never locks the account.** EnKash locks an account after three failed
+//!   logins in a row; after [`MAX_REJECTED_LOGINS`] rejected in a row (with no login taken
+//!   between) the client sends no more, and calls without a usable token fail at once
+//!   saying so, until a client is built anew (with corrected credentials).
 //! * **A token is not sent within [`send_margin`] of its expiry**, so it cannot expire on
 //!   its way to the server.
 //! * **A server rejecting tokens does not make every call a login.** A 401 drops the token
@@ -40,6 +44,11 @@ use crate::time::{Clock, TokioClock, later};
 
 /// How long a rejected login is remembered (and not resent).
 pub(crate) const REJECTED_LOGIN_MEMORY: Duration = Duration::from_secs(30);
+
+/// Logins rejected in a row after which no more are sent: one fewer than the three failed
+/// logins after which EnKash locks the account, so that the one that would lock it is
+/// never this client's.
+pub(crate) const MAX_REJECTED_LOGINS: u32 = 2;
 
 /// The first wait after a failed token request; it doubles with each failure in a row.
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
@@ -112,7 +121,43 @@ const DROP_SERIES: Duration = Duration::from_secs(60);
 #[derive(Debug)]
 struct RejectedLogin {
     at: Instant,
+    /// Logins rejected since the last one taken, this one included.
+    in_a_row: u32,
     error: Error,
+}
+
+impl RejectedLogin {
+    /// No more logins are sent: the next rejected one could lock the account.
+    fn stops_logins(&self) -> bool {
+        self.in_a_row >= MAX_REJECTED_LOGINS
+    }
+
+    /// How long until the next login may be sent, from `now`; `None` when none will be.
+    fn retry_in(&self, now: Instant) -> Option<Duration> {
+        (!self.stops_logins())
+            .then(|| REJECTED_LOGIN_MEMORY.saturating_sub(now.saturating_duration_since(self.at)))
+    }
+
+    /// What a call of `operation` with no usable token fails with at `now`: the rejection
+    /// itself while another login is to come; once none is, why, and what ends it.
+    fn failure(&self, operation: &'static str, now: Instant) -> Error {
+        match self.retry_in(now) {
+            Some(retry_in) => self
+                .error
+                .replay()
+                .unwrap_or_else(|| unavailable(operation, "the last login was rejected", retry_in)),
+            None => unavailable(
+                operation,
+                &format!(
+                    "{} logins in a row were rejected, the last: {}; no more are sent, as \
+                     EnKash locks an account after three failed logins: correct the \
+                     credentials and build a new client",
+                    self.in_a_row, self.error
+                ),
+                Duration::MAX,
+            ),
+        }
+    }
 }
 
 /// Whether `error` says the credentials are wrong (rather than "try later").
@@ -164,7 +209,7 @@ impl TokenState {
         let login_blocked = self
             .rejected
             .as_ref()
-            .is_some_and(|r| now.saturating_duration_since(r.at) < REJECTED_LOGIN_MEMORY);
+            .is_some_and(|r| r.retry_in(now) != Some(Duration::ZERO));
         let backing_off = self.retry_at.is_some_and(|at| now < at);
         let may_start = !self.refreshing && !login_blocked && !backing_off;
         match usable {
@@ -177,10 +222,10 @@ impl TokenState {
             None if self.refreshing => Next::Wait,
             None if login_blocked => {
                 tracing::debug!("token request not resent: the last login was rejected");
-                let replay = self.rejected.as_ref().and_then(|r| r.error.replay());
-                Next::Fail(replay.unwrap_or_else(|| {
-                    unavailable(operation, "the last login was rejected", Duration::ZERO)
-                }))
+                Next::Fail(self.rejected.as_ref().map_or_else(
+                    || unavailable(operation, "the last login was rejected", Duration::ZERO),
+                    |rejected| rejected.failure(operation, now),
+                ))
             }
             None if backing_off => {
                 let retry_in = self
@@ -226,7 +271,19 @@ impl TokenState {
     pub(crate) fn failed(&mut self, error: Error, now: Instant) {
         self.refreshing = false;
         if is_rejected_login(&error) {
-            self.rejected = Some(RejectedLogin { at: now, error });
+            let in_a_row = self.rejected.as_ref().map_or(0, |r| r.in_a_row) + 1;
+            let rejected = RejectedLogin {
+                at: now,
+                in_a_row,
+                error,
+            };
+            if rejected.stops_logins() {
+                tracing::warn!(
+                    rejected_in_a_row = in_a_row,
+                    "token requests stopped: logins rejected in a row; a third would lock the account"
+                );
+            }
+            self.rejected = Some(rejected);
             return;
         }
         self.failures = self.failures.saturating_add(1);
@@ -601,6 +658,73 @@ mod tests {
         }
         assert!(matches!(
             state.next("op", t0 + REJECTED_LOGIN_MEMORY),
+            Next::Refresh
+        ));
+    }
+
+    /// EnKash locks an account after three failed logins in a row: the client sends two
+    /// at most, then none, and says so; a login taken between two rejections resets the
+    /// count, a transient failure does not.
+    #[test]
+    fn two_rejected_logins_in_a_row_stop_logins() {
+        let t0 = Instant::now();
+        let mut state = TokenState::default();
+        assert!(matches!(state.next("op", t0), Next::Refresh));
+        state.failed(http(401), t0);
+        let t1 = t0 + REJECTED_LOGIN_MEMORY;
+        assert!(matches!(state.next("op", t1), Next::Refresh));
+        state.failed(http(500), t1); // a transient failure between: the count goes on
+        let t2 = t1 + MAX_BACKOFF;
+        assert!(matches!(state.next("op", t2), Next::Refresh));
+        state.failed(http(403), t2);
+        for later in [0, 30, 3_600, 86_400 * 365] {
+            match state.next("op", t2 + Duration::from_secs(later)) {
+                Next::Fail(Error::TokenUnavailable {
+                    operation: "op",
+                    reason,
+                    retry_in: Duration::MAX,
+                }) => {
+                    assert!(
+                        reason.starts_with(
+                            "2 logins in a row were rejected, the last: createAccessToken: HTTP 403"
+                        ),
+                        "{reason}"
+                    );
+                    assert!(reason.ends_with("build a new client"), "{reason}");
+                }
+                other => panic!("{later} s on: expected no more logins, got {other:?}"),
+            }
+        }
+        let error = match state.next("allocateCoins", t2) {
+            Next::Fail(error) => error.to_string(),
+            other => panic!("{other:?}"),
+        };
+        assert!(
+            error.starts_with("allocateCoins: no bearer token, nothing was sent: 2 logins"),
+            "{error}"
+        );
+        assert!(!error.contains("next token request"), "{error}");
+
+        // A login taken between two rejections starts the count again.
+        let mut state = TokenState::default();
+        assert!(matches!(state.next("op", t0), Next::Refresh));
+        state.failed(http(401), t0);
+        assert!(matches!(state.next("op", t1), Next::Refresh));
+        state.succeeded(header("ok"), Duration::from_secs(60), t1);
+        let due = t1 + Duration::from_secs(30);
+        assert!(matches!(state.next("op", due), Next::UseAndRefresh(_)));
+        state.failed(http(401), due);
+        assert!(
+            matches!(state.next("op", due), Next::Use(_)),
+            "the token is kept"
+        );
+        let expired = t1 + Duration::from_secs(55); // sent until 10 s before its end
+        assert!(matches!(
+            state.next("op", expired),
+            Next::Fail(Error::Http { .. })
+        ));
+        assert!(matches!(
+            state.next("op", due + REJECTED_LOGIN_MEMORY),
             Next::Refresh
         ));
     }

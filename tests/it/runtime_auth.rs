@@ -207,6 +207,55 @@ async fn bad_credentials_are_sent_once_and_not_resent() {
     assert_eq!(token_requests(&server).await, 1);
 }
 
+/// Wrong credentials in a service that runs on: EnKash locks an account after three
+/// failed logins in a row, so over an hour of calls the client sends two (the second once
+/// the first is no longer remembered), then none, and each call says why.
+#[tokio::test]
+async fn wrong_credentials_never_lock_the_account() {
+    let server = MockServer::start().await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(401).set_body_string("Bad credentials"))
+        .expect(2)
+        .mount(&server)
+        .await;
+    mount_api(&server, "never", 0).await;
+    let (client, clock) = client_with_clock(&server);
+    for step in 0..180 {
+        for _ in 0..3 {
+            let error = client
+                .execute::<u64>(bearer_request(RetryClass::Idempotent))
+                .await
+                .expect_err("no login is taken");
+            assert!(!error.outcome_unknown(), "{error}");
+        }
+        clock.advance(Duration::from_secs(20));
+        if step == 0 {
+            assert_eq!(token_requests(&server).await, 1, "remembered for 30 s");
+        }
+    }
+    let error = client
+        .execute::<u64>(bearer_request(RetryClass::NonIdempotent))
+        .await
+        .expect_err("no login is taken");
+    match &error {
+        Error::TokenUnavailable { retry_in, .. } => assert_eq!(*retry_in, Duration::MAX),
+        other => panic!("expected Error::TokenUnavailable, got {other:?}"),
+    }
+    let text = error.to_string();
+    assert!(
+        text.starts_with(
+            "getBalance: no bearer token, nothing was sent: 2 logins in a row were rejected, \
+             the last: createAccessToken: HTTP 401 Unauthorized"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("correct the credentials and build a new client"),
+        "{text}"
+    );
+    assert_eq!(token_requests(&server).await, 2);
+}
+
 #[tokio::test]
 async fn a_400_invalid_grant_is_not_retried_either() {
     let server = MockServer::start().await;
