@@ -27,7 +27,7 @@
 //! reached EnKash (unless you opted in), and a lost answer is
 //! [`Error::OutcomeUnknown`], looked up with `getTransactionDetails`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use rust_decimal::Decimal;
 
@@ -267,21 +267,21 @@ impl BulkReport {
 
     /// Pairs each row with the success-list entry that echoes it: by
     /// `uniqueReferenceNumber` when the entry carries one, else by email and mobile. Each
-    /// entry is used once.
+    /// entry is used once, by the first row it echoes. A batch can hold thousands of rows:
+    /// the pairing looks each row up instead of scanning the list for it.
     fn matched(rows: Vec<BulkAllocationRow>, result: BulkAllocationResult) -> Self {
-        let mut listed: Vec<Option<BulkAllocatedRow>> = result
-            .succeeded
-            .unwrap_or_default()
-            .into_iter()
-            .map(Some)
-            .collect();
+        let listed = result.succeeded.unwrap_or_default();
+        let picks: Vec<Option<usize>> = {
+            let mut echoes = Echoes::of(&listed);
+            rows.iter().map(|row| echoes.take(row)).collect()
+        };
+        let mut listed: Vec<Option<BulkAllocatedRow>> = listed.into_iter().map(Some).collect();
         let outcomes: Vec<RowOutcome> = rows
             .into_iter()
-            .map(|row| {
-                let hit = listed
-                    .iter()
-                    .position(|entry| entry.as_ref().is_some_and(|e| echoes(e, &row)));
-                let status = match hit.and_then(|i| listed[i].take()) {
+            .zip(picks)
+            .map(|(row, pick)| {
+                let entry = pick.and_then(|i| listed.get_mut(i)).and_then(Option::take);
+                let status = match entry {
                     Some(entry) => RowStatus::Allocated(Box::new(entry)),
                     None => RowStatus::NotListed,
                 };
@@ -307,17 +307,141 @@ impl BulkReport {
     }
 }
 
-/// Whether a success-list entry is the echo of `row`.
-fn echoes(entry: &BulkAllocatedRow, row: &BulkAllocationRow) -> bool {
-    let reference = entry
-        .extra
-        .get("uniqueReferenceNumber")
-        .and_then(|raw| raw.decode::<String>().ok());
-    match reference {
-        Some(reference) => reference == row.unique_reference_number,
-        None => {
-            entry.email.as_deref() == Some(row.email.as_str())
-                && entry.mobile.as_deref() == Some(row.mobile.as_str())
+/// The success list's entries by what they echo of a row: the `uniqueReferenceNumber` an
+/// entry carries or, for an entry without one, its email and mobile. Each queue holds
+/// entries' places in the list, in order, the next unused first.
+struct Echoes<'a> {
+    by_reference: HashMap<String, VecDeque<usize>>,
+    by_contact: HashMap<&'a str, HashMap<&'a str, VecDeque<usize>>>,
+}
+
+impl<'a> Echoes<'a> {
+    fn of(entries: &'a [BulkAllocatedRow]) -> Self {
+        let mut echoes = Echoes {
+            by_reference: HashMap::new(),
+            by_contact: HashMap::new(),
+        };
+        for (place, entry) in entries.iter().enumerate() {
+            let reference = entry
+                .extra
+                .get("uniqueReferenceNumber")
+                .and_then(|raw| raw.decode::<String>().ok());
+            let queue = match (reference, entry.email.as_deref(), entry.mobile.as_deref()) {
+                (Some(reference), _, _) => echoes.by_reference.entry(reference).or_default(),
+                (None, Some(email), Some(mobile)) => echoes
+                    .by_contact
+                    .entry(email)
+                    .or_default()
+                    .entry(mobile)
+                    .or_default(),
+                // Neither a reference nor both contact details: it echoes no row.
+                (None, _, _) => continue,
+            };
+            queue.push_back(place);
         }
+        echoes
+    }
+
+    /// The place of the first unused entry that echoes `row`, now used: the earlier of
+    /// the next entry carrying its reference and the next one with its contact details,
+    /// as a scan of the list in order would find it.
+    fn take(&mut self, row: &BulkAllocationRow) -> Option<usize> {
+        let by_reference = self
+            .by_reference
+            .get_mut(row.unique_reference_number.as_str());
+        let by_contact = self
+            .by_contact
+            .get_mut(row.email.as_str())
+            .and_then(|by_mobile| by_mobile.get_mut(row.mobile.as_str()));
+        let next = |queue: &Option<&mut VecDeque<usize>>| queue.as_ref()?.front().copied();
+        let queue = match (next(&by_reference), next(&by_contact)) {
+            (Some(reference), Some(contact)) if contact < reference => by_contact,
+            (Some(_), _) => by_reference,
+            (None, _) => by_contact,
+        };
+        queue?.pop_front()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether `entry` echoes `row`, as the pairing's documentation says.
+    fn echoes(entry: &BulkAllocatedRow, row: &BulkAllocationRow) -> bool {
+        let reference = entry
+            .extra
+            .get("uniqueReferenceNumber")
+            .and_then(|raw| raw.decode::<String>().ok());
+        match reference {
+            Some(reference) => reference == row.unique_reference_number,
+            None => {
+                entry.email.as_deref() == Some(row.email.as_str())
+                    && entry.mobile.as_deref() == Some(row.mobile.as_str())
+            }
+        }
+    }
+
+    /// The pairing a scan of the list finds: each row in turn gets the first unused entry
+    /// that echoes it.
+    fn scanned(rows: &[BulkAllocationRow], entries: &[BulkAllocatedRow]) -> Vec<Option<usize>> {
+        let mut used = vec![false; entries.len()];
+        rows.iter()
+            .map(|row| {
+                let place = (0..entries.len()).find(|&i| !used[i] && echoes(&entries[i], row))?;
+                used[place] = true;
+                Some(place)
+            })
+            .collect()
+    }
+
+    /// Small batches drawn from few references, emails and mobiles, so that rows share
+    /// them, entries repeat, and an entry with a reference and one without compete for a
+    /// row: the lookup pairs as the scan does.
+    #[test]
+    fn rows_pair_with_the_entries_a_scan_of_the_list_finds() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut pick = |n: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % n
+        };
+        let mut paired = 0;
+        for case in 0..500 {
+            let rows: Vec<BulkAllocationRow> = (0..pick(8))
+                .map(|_| {
+                    let (email, mobile) = (format!("e{}", pick(3)), format!("m{}", pick(3)));
+                    let reference = format!("R{}", pick(4));
+                    BulkAllocationRow::new("Mr", "N", email, mobile, Decimal::ONE, reference)
+                })
+                .collect();
+            let entries: Vec<BulkAllocatedRow> =
+                (0..pick(10))
+                    .map(|_| {
+                        let mut entry = serde_json::Map::new();
+                        match pick(6) {
+                            0 => {} // no reference
+                            1 => drop(entry.insert("uniqueReferenceNumber".into(), 7.into())),
+                            n => drop(entry.insert(
+                                "uniqueReferenceNumber".into(),
+                                format!("R{}", n - 2).into(),
+                            )),
+                        }
+                        if pick(5) > 0 {
+                            entry.insert("email".into(), format!("e{}", pick(3)).into());
+                        }
+                        if pick(5) > 0 {
+                            entry.insert("mobile".into(), format!("m{}", pick(3)).into());
+                        }
+                        serde_json::from_value(entry.into()).expect("an entry")
+                    })
+                    .collect();
+            let mut echoes = Echoes::of(&entries);
+            let picks: Vec<Option<usize>> = rows.iter().map(|row| echoes.take(row)).collect();
+            assert_eq!(picks, scanned(&rows, &entries), "case {case}");
+            paired += picks.iter().flatten().count();
+        }
+        assert!(paired > 500, "the cases pair rows: {paired}");
     }
 }
