@@ -112,17 +112,17 @@ pub enum Error {
     /// the next one is not sent for `retry_in`; or the token request in flight did not
     /// finish within the call's time; or two logins in a row were rejected and, since
     /// EnKash locks an account after three, the client sends no more (`retry_in` is
-    /// `Duration::MAX`): correct the credentials and build a new client. Calls made while
-    /// the client still holds a usable token are not affected.
+    /// `None`): correct the credentials and build a new client. Calls made while the
+    /// client still holds a usable token are not affected.
     #[non_exhaustive]
     TokenUnavailable {
         /// The operation called.
         operation: &'static str,
         /// Why there is no token, e.g. the last token request's failure.
         reason: String,
-        /// How long until the next token request may be sent; `Duration::MAX` when the
-        /// client sends none (logins rejected).
-        retry_in: Duration,
+        /// How long until the next token request may be sent; `None` when the client
+        /// sends none (logins rejected).
+        retry_in: Option<Duration>,
     },
     /// A write failed in a way that leaves its effect unknown (a timeout once it was sent,
     /// a dropped connection, a 5xx without an EnKash code, an undecodable 2xx): the server
@@ -209,10 +209,9 @@ impl Error {
                 reason, retry_in, ..
             } => {
                 write!(f, "no bearer token, nothing was sent: {reason}")?;
-                if *retry_in == Duration::MAX {
-                    Ok(()) // the reason says that no token request is to come
-                } else {
-                    write!(f, " (next token request in {retry_in:?})")
+                match retry_in {
+                    Some(retry_in) => write!(f, " (next token request in {retry_in:?})"),
+                    None => Ok(()), // the reason says that no token request is to come
                 }
             }
             Error::OutcomeUnknown {
@@ -791,7 +790,7 @@ mod tests {
         let token = Error::TokenUnavailable {
             operation: "createCard",
             reason: "createAccessToken: HTTP 401 Unauthorized".to_owned(),
-            retry_in: Duration::from_secs(1),
+            retry_in: Some(Duration::from_secs(1)),
         };
         assert!(
             token.to_string().starts_with(

@@ -142,10 +142,9 @@ impl RejectedLogin {
     /// itself while another login is to come; once none is, why, and what ends it.
     fn failure(&self, operation: &'static str, now: Instant) -> Error {
         match self.retry_in(now) {
-            Some(retry_in) => self
-                .error
-                .replay()
-                .unwrap_or_else(|| unavailable(operation, "the last login was rejected", retry_in)),
+            Some(retry_in) => self.error.replay().unwrap_or_else(|| {
+                unavailable(operation, "the last login was rejected", Some(retry_in))
+            }),
             None => unavailable(
                 operation,
                 &format!(
@@ -154,7 +153,7 @@ impl RejectedLogin {
                      credentials and build a new client",
                     self.in_a_row, self.error
                 ),
-                Duration::MAX,
+                None,
             ),
         }
     }
@@ -223,14 +222,21 @@ impl TokenState {
             None if login_blocked => {
                 tracing::debug!("token request not resent: the last login was rejected");
                 Next::Fail(self.rejected.as_ref().map_or_else(
-                    || unavailable(operation, "the last login was rejected", Duration::ZERO),
+                    || {
+                        unavailable(
+                            operation,
+                            "the last login was rejected",
+                            Some(Duration::ZERO),
+                        )
+                    },
                     |rejected| rejected.failure(operation, now),
                 ))
             }
             None if backing_off => {
-                let retry_in = self
-                    .retry_at
-                    .map_or(Duration::ZERO, |at| at.saturating_duration_since(now));
+                let retry_in = Some(
+                    self.retry_at
+                        .map_or(Duration::ZERO, |at| at.saturating_duration_since(now)),
+                );
                 let reason = "the last token request failed";
                 let error = self.last_failure.as_ref().map_or_else(
                     || unavailable(operation, reason, retry_in),
@@ -332,7 +338,7 @@ impl TokenState {
     }
 }
 
-fn unavailable(operation: &'static str, reason: &str, retry_in: Duration) -> Error {
+fn unavailable(operation: &'static str, reason: &str, retry_in: Option<Duration>) -> Error {
     Error::TokenUnavailable {
         operation,
         reason: reason.to_owned(),
@@ -424,7 +430,7 @@ impl TokenCache {
                         "waited {:?} for the token request in flight",
                         started.elapsed()
                     ),
-                    Duration::ZERO,
+                    Some(Duration::ZERO),
                 ));
             }
         }
@@ -682,7 +688,7 @@ mod tests {
                 Next::Fail(Error::TokenUnavailable {
                     operation: "op",
                     reason,
-                    retry_in: Duration::MAX,
+                    retry_in: None,
                 }) => {
                     assert!(
                         reason.starts_with(
