@@ -16,10 +16,11 @@
 //! * **A rejected login does not throw away a good token.** A refresh answered 400/401/403
 //!   (or with an EnKash failure code) is not retried for [`REJECTED_LOGIN_MEMORY`], but the
 //!   token still held is used until it expires.
-//! * **The client never locks the account.** EnKash locks an account after three failed
-//!   logins in a row; after [`MAX_REJECTED_LOGINS`] rejected in a row (with no login taken
-//!   between) the client sends no more, and calls without a usable token fail at once
-//!   saying so, until a client is built anew (with corrected credentials).
+//! * **The client does not make the login that locks the account.** EnKash locks an
+//!   account after three failed logins in a row; after [`MAX_REJECTED_LOGINS`] rejected in
+//!   a row (with no login taken between) the client sends no more, and calls without a
+//!   usable token fail at once saying so, until a client is built anew (with corrected
+//!   credentials). It counts its own logins only: other processes' are not seen.
 //! * **A token is not sent within [`send_margin`] of its expiry**, so it cannot expire on
 //!   its way to the server.
 //! * **A server rejecting tokens does not make every call a login.** A 401 drops the token
