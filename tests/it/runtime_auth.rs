@@ -37,10 +37,14 @@ fn client(server: &MockServer) -> Client {
 
 /// A clock that moves only when told to.
 #[derive(Debug, Clone)]
-struct ManualClock(Arc<Mutex<Instant>>);
+pub(crate) struct ManualClock(Arc<Mutex<Instant>>);
 
 impl ManualClock {
-    fn advance(&self, by: Duration) {
+    pub(crate) fn new() -> Self {
+        Self(Arc::new(Mutex::new(Instant::now())))
+    }
+
+    pub(crate) fn advance(&self, by: Duration) {
         *self.0.lock().expect("not poisoned") += by;
     }
 }
@@ -53,7 +57,7 @@ impl Clock for ManualClock {
 
 /// A client whose token cache reads a manual clock, and that clock.
 fn client_with_clock(server: &MockServer) -> (Client, ManualClock) {
-    let clock = ManualClock(Arc::new(Mutex::new(Instant::now())));
+    let clock = ManualClock::new();
     let client = Client::builder()
         .base_url(server.uri())
         .credentials(credentials())

@@ -160,3 +160,58 @@ async fn traces_name_the_template_and_never_secrets_or_personal_data() {
         );
     }
 }
+
+/// A client that stops sending logins (two rejected in a row) says so once, as a warning
+/// an operator sees, and with nothing secret in it.
+#[tokio::test(flavor = "current_thread")]
+async fn stopping_logins_is_one_warning() {
+    let server = MockServer::start().await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(401).set_body_string("Bad credentials"))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let clock = crate::runtime_auth::ManualClock::new();
+    let client = Client::builder()
+        .base_url(server.uri())
+        .credentials(Credentials::new(
+            "CLIENT-ID",
+            "client-SECRET",
+            "9123456789",
+            "pass-SECRET",
+        ))
+        .clock_impl(clock.clone())
+        .build()
+        .expect("client builds");
+    let call = || {
+        let mut request = OperationRequest::new(
+            "getBalance",
+            Method::GET,
+            "/api/v0/coins/balance",
+            "/api/v0/coins/balance",
+        );
+        request.security = &[Security::Bearer];
+        client.execute::<u64>(request)
+    };
+
+    let capture = Capture::default();
+    let guard = tracing::subscriber::set_default(capture.clone());
+    for _ in 0..4 {
+        call().await.expect_err("no login is taken");
+        clock.advance(Duration::from_secs(30));
+    }
+    drop(guard);
+    let text = capture.text();
+
+    assert_eq!(text.matches("event WARN").count(), 1, "{text}");
+    assert!(
+        text.contains("token requests stopped") && text.contains("rejected_in_a_row=2"),
+        "{text}"
+    );
+    for secret in ["SECRET", "9123456789", "Q0xJRU5ULUlE"] {
+        assert!(
+            !text.contains(secret),
+            "{secret:?} leaked into traces:\n{text}"
+        );
+    }
+}
