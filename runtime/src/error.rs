@@ -210,8 +210,12 @@ impl Error {
             } => {
                 write!(f, "no bearer token, nothing was sent: {reason}")?;
                 match retry_in {
-                    Some(retry_in) => write!(f, " (next token request in {retry_in:?})"),
-                    None => Ok(()), // the reason says that no token request is to come
+                    Some(retry_in) if !retry_in.is_zero() => {
+                        write!(f, " (next token request in {retry_in:?})")
+                    }
+                    // None: the reason says that no token request is to come; zero: one
+                    // may go now, or is in flight.
+                    _ => Ok(()),
                 }
             }
             Error::OutcomeUnknown {

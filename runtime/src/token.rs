@@ -865,5 +865,11 @@ mod tests {
             "{error:?}"
         );
         assert!(!error.outcome_unknown());
+        let text = error.to_string();
+        assert!(
+            text.starts_with("op: no bearer token, nothing was sent: waited ")
+                && text.ends_with(" for the token request in flight"),
+            "{text}"
+        );
     }
 }
