@@ -207,17 +207,7 @@ impl Error {
             }
             Error::TokenUnavailable {
                 reason, retry_in, ..
-            } => {
-                write!(f, "no bearer token, nothing was sent: {reason}")?;
-                match retry_in {
-                    Some(retry_in) if !retry_in.is_zero() => {
-                        write!(f, " (next token request in {retry_in:?})")
-                    }
-                    // None: the reason says that no token request is to come; zero: one
-                    // may go now, or is in flight.
-                    _ => Ok(()),
-                }
-            }
+            } => write_token_unavailable(f, reason, *retry_in),
             Error::OutcomeUnknown {
                 operation,
                 idempotency_key,
@@ -258,6 +248,22 @@ fn write_transport(f: &mut fmt::Formatter<'_>, source: &reqwest::Error) -> fmt::
         write!(f, ": {cause}")?;
     }
     Ok(())
+}
+
+/// Why a call had no bearer token, then when the next token request may go: nothing when
+/// none will (the reason says so), or when one may go now or is already in flight.
+fn write_token_unavailable(
+    f: &mut fmt::Formatter<'_>,
+    reason: &str,
+    retry_in: Option<Duration>,
+) -> fmt::Result {
+    write!(f, "no bearer token, nothing was sent: {reason}")?;
+    match retry_in {
+        Some(retry_in) if !retry_in.is_zero() => {
+            write!(f, " (next token request in {retry_in:?})")
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The failure an [`Error::OutcomeUnknown`] of `operation` wraps. When it is that
