@@ -99,11 +99,12 @@
 //! [`Error::OutcomeUnknown`] (see below). An error's text is one line for your logs that
 //! starts with the operation and holds every cause (`allocateCoins: could not connect to
 //! the server; nothing was sent: …: Connection refused (os error 111)`); it has no
-//! `source()`, so a printer of cause chains says nothing twice. Amounts are read from the number's own text, never
-//! through `f64`, and without turning on `serde_json`'s `arbitrary_precision` (which would
-//! change your own serde code). If you decode the types yourself, decode from JSON text
-//! (`serde_json::from_slice`), not from a `serde_json::Value`: a `Value` holds numbers as
-//! `f64`, and `212110981360666.62` and `…666.63` are the same `f64`.
+//! `source()`, so a printer of cause chains says nothing twice. Amounts are read from the
+//! number's own text, never through `f64`, and without turning on `serde_json`'s
+//! `arbitrary_precision` (which would change your own serde code). If you decode the types
+//! yourself, decode from JSON text (`serde_json::from_slice`), not from a
+//! `serde_json::Value`: a `Value` holds numbers as `f64`, and `212110981360666.62` and
+//! `…666.63` are the same `f64`.
 //!
 //! # Retries: never a double spend
 //!
