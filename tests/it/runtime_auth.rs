@@ -211,17 +211,22 @@ async fn bad_credentials_are_sent_once_and_not_resent() {
     assert_eq!(token_requests(&server).await, 1);
 }
 
+/// A token endpoint that rejects every login, and expects two.
+pub(crate) async fn mount_two_rejected_logins(server: &MockServer) {
+    Mock::given(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(401).set_body_string("Bad credentials"))
+        .expect(2)
+        .mount(server)
+        .await;
+}
+
 /// Wrong credentials in a service that runs on: EnKash locks an account after three
 /// failed logins in a row, so over an hour of calls the client sends two (the second once
 /// the first is no longer remembered), then none, and each call says why.
 #[tokio::test]
-async fn wrong_credentials_never_lock_the_account() {
+async fn wrong_credentials_are_sent_twice_then_never() {
     let server = MockServer::start().await;
-    Mock::given(path("/oauth/token"))
-        .respond_with(ResponseTemplate::new(401).set_body_string("Bad credentials"))
-        .expect(2)
-        .mount(&server)
-        .await;
+    mount_two_rejected_logins(&server).await;
     mount_api(&server, "never", 0).await;
     let (client, clock) = client_with_clock(&server);
     for step in 0..180 {

@@ -68,6 +68,13 @@ impl tracing::Subscriber for Capture {
     fn exit(&self, _: &tracing::span::Id) {}
 }
 
+/// Credentials the traces are searched for: the secret and the password hold `SECRET`,
+/// the username is the mobile number `9123456789`, and the Basic header is found by the
+/// Base64 of the client id.
+fn marked_credentials() -> Credentials {
+    Credentials::new("CLIENT-ID", "client-SECRET", "9123456789", "pass-SECRET")
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn traces_name_the_template_and_never_secrets_or_personal_data() {
     let server = MockServer::start().await;
@@ -94,12 +101,7 @@ async fn traces_name_the_template_and_never_secrets_or_personal_data() {
         .await;
     let client = Client::builder()
         .base_url(server.uri())
-        .credentials(Credentials::new(
-            "CLIENT-ID",
-            "client-SECRET",
-            "9123456789",
-            "pass-SECRET",
-        ))
+        .credentials(marked_credentials())
         .partner_id("partner-SECRET")
         .retry_policy(RetryPolicy::default().with_base_delay(Duration::from_millis(1)))
         .build()
@@ -166,20 +168,11 @@ async fn traces_name_the_template_and_never_secrets_or_personal_data() {
 #[tokio::test(flavor = "current_thread")]
 async fn stopping_logins_is_one_warning() {
     let server = MockServer::start().await;
-    Mock::given(path("/oauth/token"))
-        .respond_with(ResponseTemplate::new(401).set_body_string("Bad credentials"))
-        .expect(2)
-        .mount(&server)
-        .await;
+    crate::runtime_auth::mount_two_rejected_logins(&server).await;
     let clock = crate::runtime_auth::ManualClock::new();
     let client = Client::builder()
         .base_url(server.uri())
-        .credentials(Credentials::new(
-            "CLIENT-ID",
-            "client-SECRET",
-            "9123456789",
-            "pass-SECRET",
-        ))
+        .credentials(marked_credentials())
         .clock_impl(clock.clone())
         .build()
         .expect("client builds");
