@@ -162,13 +162,14 @@ macro_rules! __request_builder {
 
             /// Sets the total time the whole call may take (waiting for a token, every
             /// attempt and the waits between them), overriding the client's operation
-            /// timeout.
+            /// timeout. Zero is refused when the call is sent, before anything goes out.
             pub fn operation_timeout(mut self, operation_timeout: ::std::time::Duration) -> Self {
                 self.options.operation_timeout = Some(operation_timeout);
                 self
             }
 
             /// Sets the total time one attempt may take, overriding the client's timeout.
+            /// Zero is refused when the call is sent, before anything goes out.
             pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
                 self.options.timeout = Some(timeout);
                 self
@@ -182,6 +183,7 @@ macro_rules! __request_builder {
 
             /// Sets the longest answer body this call reads, in bytes, overriding the
             /// client's `max_response_size` (an operation answering with a large file).
+            /// Zero is refused when the call is sent, before anything goes out.
             pub fn max_response_size(mut self, bytes: usize) -> Self {
                 self.options.max_response_size = Some(bytes);
                 self

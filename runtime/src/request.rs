@@ -399,7 +399,10 @@ impl Envelope {
     }
 }
 
-/// Per-request overrides of the client's configuration.
+/// Per-request overrides of the client's configuration. A `timeout`, `operation_timeout`
+/// or `max_response_size` of zero is refused before anything is sent
+/// ([`Error::InvalidRequest`](crate::Error::InvalidRequest) naming it), as the client's
+/// builder refuses one.
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RequestOptions {

@@ -80,7 +80,8 @@ pub(crate) struct Prepared {
     max_retries: u32,
     /// The longest answer body read (client or call).
     max_response_size: usize,
-    /// When the whole call must have ended.
+    /// The whole call's time, and when it must have ended.
+    operation_timeout: Duration,
     deadline: tokio::time::Instant,
     /// Whether a success answer's body is handed over unread, to be streamed.
     streamed: bool,
@@ -303,39 +304,11 @@ impl Transport {
     }
 
     /// Checks and encodes `request`. Fails with [`Error::InvalidRequest`] before anything
-    /// is sent if a header value or the path is unsafe.
+    /// is sent if a header value or the path is unsafe, or a per-call limit is zero.
     pub(crate) fn prepare(&self, request: OperationRequest) -> Result<Prepared, Error> {
+        check_limits(&request)?;
         let url = self.url_for(&request)?;
-        let mut headers = HeaderMap::with_capacity(request.headers.len() + 4);
-        for (name, value) in &request.headers {
-            let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                Error::invalid_request(
-                    request.operation_id,
-                    (*name).to_owned(),
-                    "is not a valid header name".to_owned(),
-                )
-            })?;
-            let header = header_value(value).map_err(|reason| {
-                Error::invalid_request(request.operation_id, (*name).to_owned(), reason)
-            })?;
-            headers.append(header_name, header);
-        }
-        for (name, value) in &request.options.headers {
-            let (name, value) = extra_header(&request, name, value)?;
-            headers.append(name, value);
-        }
-        let accept = match request.answer {
-            AnswerFormat::Json => HeaderValue::from_static("application/json"),
-            // The spec names the media type; any the server sends is handed over as is.
-            AnswerFormat::Text | AnswerFormat::Binary => HeaderValue::from_static("*/*"),
-            AnswerFormat::Negotiated { accept } => {
-                let accept = request.options.accept.unwrap_or(accept);
-                header_value(accept).map_err(|reason| {
-                    Error::invalid_request(request.operation_id, "Accept".to_owned(), reason)
-                })?
-            }
-        };
-        headers.insert(ACCEPT, accept);
+        let mut headers = headers_for(&request)?;
         headers.insert(USER_AGENT, self.user_agent.clone());
         let body = match request.body {
             Some(body) => {
@@ -350,6 +323,10 @@ impl Transport {
             }
             None => None,
         };
+        let operation_timeout = request
+            .options
+            .operation_timeout
+            .unwrap_or(self.operation_timeout);
         Ok(Prepared {
             operation: request.operation_id,
             security: request.security,
@@ -371,13 +348,8 @@ impl Transport {
                 .options
                 .max_response_size
                 .unwrap_or(self.max_response_size),
-            deadline: later(
-                tokio::time::Instant::now(),
-                request
-                    .options
-                    .operation_timeout
-                    .unwrap_or(self.operation_timeout),
-            ),
+            operation_timeout,
+            deadline: later(tokio::time::Instant::now(), operation_timeout),
             max_retries: request
                 .options
                 .max_retries
@@ -537,7 +509,7 @@ impl Transport {
                 failure: Failure::Unsendable,
                 error: Error::Timeout {
                     operation: prepared.operation,
-                    after: Duration::ZERO,
+                    after: prepared.operation_timeout,
                     connecting: true,
                 },
             });
@@ -609,6 +581,69 @@ impl Transport {
         };
         AttemptError { failure, error }
     }
+}
+
+/// A per-call limit of zero would fail the call before anything is sent, or cut every
+/// answer: refused, as the client's builder refuses a zero limit.
+fn check_limits(request: &OperationRequest) -> Result<(), Error> {
+    let options = &request.options;
+    let zero = [
+        (
+            "timeout",
+            options.timeout.is_some_and(|timeout| timeout.is_zero()),
+        ),
+        (
+            "operation_timeout",
+            options
+                .operation_timeout
+                .is_some_and(|timeout| timeout.is_zero()),
+        ),
+        ("max_response_size", options.max_response_size == Some(0)),
+    ];
+    match zero.into_iter().find(|(_, is_zero)| *is_zero) {
+        Some((option, _)) => Err(Error::invalid_request(
+            request.operation_id,
+            option.to_owned(),
+            "must be greater than zero".to_owned(),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The operation's own header inputs, the caller's extra headers and `Accept`, each
+/// checked.
+fn headers_for(request: &OperationRequest) -> Result<HeaderMap, Error> {
+    let mut headers = HeaderMap::with_capacity(request.headers.len() + 4);
+    for (name, value) in &request.headers {
+        let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            Error::invalid_request(
+                request.operation_id,
+                (*name).to_owned(),
+                "is not a valid header name".to_owned(),
+            )
+        })?;
+        let header = header_value(value).map_err(|reason| {
+            Error::invalid_request(request.operation_id, (*name).to_owned(), reason)
+        })?;
+        headers.append(header_name, header);
+    }
+    for (name, value) in &request.options.headers {
+        let (name, value) = extra_header(request, name, value)?;
+        headers.append(name, value);
+    }
+    let accept = match request.answer {
+        AnswerFormat::Json => HeaderValue::from_static("application/json"),
+        // The spec names the media type; any the server sends is handed over as is.
+        AnswerFormat::Text | AnswerFormat::Binary => HeaderValue::from_static("*/*"),
+        AnswerFormat::Negotiated { accept } => {
+            let accept = request.options.accept.unwrap_or(accept);
+            header_value(accept).map_err(|reason| {
+                Error::invalid_request(request.operation_id, "Accept".to_owned(), reason)
+            })?
+        }
+    };
+    headers.insert(ACCEPT, accept);
+    Ok(headers)
 }
 
 /// A write that failed without a definite answer becomes [`Error::OutcomeUnknown`],

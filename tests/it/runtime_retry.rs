@@ -537,6 +537,49 @@ fn a_zero_operation_timeout_is_a_config_error() {
     assert!(matches!(built, Err(Error::Config { .. })), "{built:?}");
 }
 
+/// A call's own zero limit is refused as the client's is, before anything is sent,
+/// naming the option: a zero timeout would otherwise fail as a "timeout" that never ran.
+#[tokio::test]
+async fn a_zero_per_call_limit_is_refused_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw(OK_BODY, "application/json"))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let client = client(server.uri(), Duration::from_secs(10));
+    type SetZero = fn(&mut OperationRequest);
+    let zero_limits: [(&str, SetZero); 3] = [
+        ("timeout", |request| {
+            request.options.timeout = Some(Duration::ZERO);
+        }),
+        ("operation_timeout", |request| {
+            request.options.operation_timeout = Some(Duration::ZERO);
+        }),
+        ("max_response_size", |request| {
+            request.options.max_response_size = Some(0);
+        }),
+    ];
+    for (option, set_zero) in zero_limits {
+        let mut request = request(RetryClass::Idempotent);
+        set_zero(&mut request);
+        let error = client
+            .execute::<String>(request)
+            .await
+            .expect_err("a zero limit is refused");
+        assert!(
+            matches!(&error, Error::InvalidRequest { field, .. } if field == option),
+            "{option}: {error:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "testOperation: invalid request, nothing was sent: `{option}` must be greater than zero"
+            )
+        );
+    }
+}
+
 /// "No limit" spelled `Duration::MAX` (timeouts, waits) is no panic: a duration too long
 /// to add to a clock reading is taken as "not within anyone's lifetime".
 #[tokio::test]
