@@ -8,7 +8,7 @@
 //! * **One refresh at a time** (single flight), run off the callers' path: a caller holding
 //!   a token that is still good to send uses it at once, even while the refresh is in
 //!   flight; only callers with no usable token wait for it, each bounded by its deadline.
-//!   No lock is held across the token request.
+//!   No lock is held across the token request, nor while a log event is written.
 //! * **A failing token endpoint is not hammered.** After a transient failure (a 5xx, a
 //!   timeout, a dropped connection) the next token request waits a backoff (1 s, doubling
 //!   to 30 s) whatever the number of callers; meanwhile callers with a usable token use it
@@ -160,6 +160,28 @@ impl RejectedLogin {
     }
 }
 
+/// A token request that failed for a reason that may pass (a 5xx, a timeout), replayed
+/// instead of re-sent until its backoff ends.
+#[derive(Debug)]
+struct FailedRequest {
+    /// No token request before this.
+    retry_at: Instant,
+    error: Error,
+}
+
+impl FailedRequest {
+    /// What a call of `operation` with no usable token fails with at `now`.
+    fn replay(&self, operation: &'static str, now: Instant) -> Error {
+        self.error.replay().unwrap_or_else(|| {
+            unavailable(
+                operation,
+                &format!("the last token request failed: {}", self.error),
+                Some(self.retry_at.saturating_duration_since(now)),
+            )
+        })
+    }
+}
+
 /// Whether `error` says the credentials are wrong (rather than "try later").
 fn is_rejected_login(error: &Error) -> bool {
     let credentials_status = |status: &StatusCode| matches!(status.as_u16(), 400 | 401 | 403);
@@ -186,20 +208,64 @@ pub(crate) enum Next {
     Fail(Error),
 }
 
+/// What a transition of the cache's state has to tell the logs. The state only records
+/// it; the cache emits it once the state's lock is released, so a slow log writer never
+/// holds up the callers reading a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokenEvent {
+    /// A call found no usable token, and no login is sent: the last was rejected.
+    LoginNotResent,
+    /// Logins were rejected `in_a_row`: no more are sent.
+    LoginsStopped { in_a_row: u32 },
+    /// A token request failed, the `failures`th in a row; the next waits `backoff`.
+    RequestFailed { failures: u32, backoff: Duration },
+    /// A 401 came within the backoff of the last drop, one of `drops_in_a_row`: the
+    /// token is kept for now.
+    DropDeferred { drops_in_a_row: u32 },
+    /// A 401 dropped the token; the next call fetches another.
+    Dropped,
+}
+
+impl TokenEvent {
+    fn emit(self) {
+        match self {
+            TokenEvent::LoginNotResent => {
+                tracing::debug!("token request not resent: the last login was rejected");
+            }
+            TokenEvent::LoginsStopped { in_a_row } => tracing::warn!(
+                rejected_in_a_row = in_a_row,
+                "token requests stopped: logins rejected in a row; a third would lock the account"
+            ),
+            TokenEvent::RequestFailed { failures, backoff } => tracing::debug!(
+                failures,
+                backoff_ms = u64::try_from(backoff.as_millis()).unwrap_or(u64::MAX),
+                "token request failed; the next waits"
+            ),
+            TokenEvent::DropDeferred { drops_in_a_row } => tracing::debug!(
+                drops_in_a_row,
+                "bearer token rejected with 401 soon after the last was; it is kept for now"
+            ),
+            TokenEvent::Dropped => {
+                tracing::debug!("bearer token rejected with 401; it will be fetched again");
+            }
+        }
+    }
+}
+
 /// The cache's state; every transition takes the time it happens at.
 #[derive(Debug, Default)]
 pub(crate) struct TokenState {
     current: Option<CachedToken>,
     rejected: Option<RejectedLogin>,
-    /// Transient failures in a row, and the last one's error, replayed during the backoff.
+    /// Transient failures in a row, and the last one, replayed during its backoff.
     failures: u32,
-    last_failure: Option<Error>,
-    /// No token request before this.
-    retry_at: Option<Instant>,
+    last_failure: Option<FailedRequest>,
     refreshing: bool,
     next_generation: u64,
     /// Tokens lately dropped for a 401: the next drop waits a backoff after the last.
     drops: Option<Drops>,
+    /// What the last transition has to tell, for the cache to emit.
+    told: Option<TokenEvent>,
 }
 
 impl TokenState {
@@ -209,9 +275,9 @@ impl TokenState {
         let login_blocked = self
             .rejected
             .as_ref()
-            .is_some_and(|r| r.retry_in(now) != Some(Duration::ZERO));
-        let backing_off = self.retry_at.is_some_and(|at| now < at);
-        let may_start = !self.refreshing && !login_blocked && !backing_off;
+            .filter(|r| r.retry_in(now) != Some(Duration::ZERO));
+        let backing_off = self.last_failure.as_ref().filter(|f| now < f.retry_at);
+        let may_start = !self.refreshing && login_blocked.is_none() && backing_off.is_none();
         match usable {
             Some(token) if now >= token.refresh_at && may_start => {
                 let grant = token.grant();
@@ -220,39 +286,18 @@ impl TokenState {
             }
             Some(token) => Next::Use(token.grant()),
             None if self.refreshing => Next::Wait,
-            None if login_blocked => {
-                tracing::debug!("token request not resent: the last login was rejected");
-                Next::Fail(self.rejected.as_ref().map_or_else(
-                    || {
-                        unavailable(
-                            operation,
-                            "the last login was rejected",
-                            Some(Duration::ZERO),
-                        )
-                    },
-                    |rejected| rejected.failure(operation, now),
-                ))
-            }
-            None if backing_off => {
-                let retry_in = Some(
-                    self.retry_at
-                        .map_or(Duration::ZERO, |at| at.saturating_duration_since(now)),
-                );
-                let reason = "the last token request failed";
-                let error = self.last_failure.as_ref().map_or_else(
-                    || unavailable(operation, reason, retry_in),
-                    |error| {
-                        error.replay().unwrap_or_else(|| {
-                            unavailable(operation, &format!("{reason}: {error}"), retry_in)
-                        })
-                    },
-                );
-                Next::Fail(error)
-            }
-            None => {
-                self.refreshing = true;
-                Next::Refresh
-            }
+            None => match (login_blocked, backing_off) {
+                (Some(rejected), _) => {
+                    let error = rejected.failure(operation, now);
+                    self.told = Some(TokenEvent::LoginNotResent);
+                    Next::Fail(error)
+                }
+                (None, Some(failed)) => Next::Fail(failed.replay(operation, now)),
+                (None, None) => {
+                    self.refreshing = true;
+                    Next::Refresh
+                }
+            },
         }
     }
 
@@ -271,7 +316,6 @@ impl TokenState {
         self.rejected = None;
         self.failures = 0;
         self.last_failure = None;
-        self.retry_at = None;
     }
 
     /// The refresh failed at `now` with `error`. A token still held is kept either way.
@@ -285,23 +329,21 @@ impl TokenState {
                 error,
             };
             if rejected.stops_logins() {
-                tracing::warn!(
-                    rejected_in_a_row = in_a_row,
-                    "token requests stopped: logins rejected in a row; a third would lock the account"
-                );
+                self.told = Some(TokenEvent::LoginsStopped { in_a_row });
             }
             self.rejected = Some(rejected);
             return;
         }
         self.failures = self.failures.saturating_add(1);
         let wait = backoff(self.failures);
-        tracing::debug!(
-            failures = self.failures,
-            backoff_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-            "token request failed; the next waits"
-        );
-        self.retry_at = Some(now + wait);
-        self.last_failure = Some(error);
+        self.told = Some(TokenEvent::RequestFailed {
+            failures: self.failures,
+            backoff: wait,
+        });
+        self.last_failure = Some(FailedRequest {
+            retry_at: later(now, wait),
+            error,
+        });
     }
 
     /// The server answered 401 at `now` to token `generation`: it is dropped if still
@@ -320,17 +362,16 @@ impl TokenState {
         if let Some(drops) = self.drops
             && now < later(drops.last, backoff(drops.in_a_row))
         {
-            tracing::debug!(
-                drops_in_a_row = drops.in_a_row,
-                "bearer token rejected with 401 soon after the last was; it is kept for now"
-            );
+            self.told = Some(TokenEvent::DropDeferred {
+                drops_in_a_row: drops.in_a_row,
+            });
             return;
         }
         let in_a_row = match self.drops {
             Some(drops) if now < later(drops.last, DROP_SERIES) => drops.in_a_row.saturating_add(1),
             _ => 1,
         };
-        tracing::debug!("bearer token rejected with 401; it will be fetched again");
+        self.told = Some(TokenEvent::Dropped);
         self.drops = Some(Drops {
             last: now,
             in_a_row,
@@ -386,6 +427,20 @@ impl TokenCache {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Runs one transition under the state's lock, then, with the lock released, emits
+    /// what it has to tell.
+    fn transition<R>(&self, step: impl FnOnce(&mut TokenState) -> R) -> R {
+        let (result, told) = {
+            let mut state = self.state();
+            let result = step(&mut state);
+            (result, state.told.take())
+        };
+        if let Some(event) = told {
+            event.emit();
+        }
+        result
+    }
+
     /// A token for the call `operation`, waiting at most until `deadline` for a refresh.
     /// `source` makes the token source when a refresh is due; the refresh runs as a task of
     /// its own, so a caller that gives up does not stop it. Token times are the cache's
@@ -399,7 +454,7 @@ impl TokenCache {
         let started = tokio::time::Instant::now();
         loop {
             let now = self.clock.now();
-            let next = self.state().next(operation, now);
+            let next = self.transition(|state| state.next(operation, now));
             match next {
                 Next::Use(grant) => return Ok(grant),
                 Next::UseAndRefresh(grant) => {
@@ -464,13 +519,10 @@ impl TokenCache {
         let mut guard = RefreshGuard(Some(self));
         let result = source.fetch().await;
         let now = self.clock.now();
-        {
-            let mut state = self.state();
-            match result {
-                Ok((header, lifetime)) => state.succeeded(header, lifetime, now),
-                Err(error) => state.failed(error, now),
-            }
-        }
+        self.transition(|state| match result {
+            Ok((header, lifetime)) => state.succeeded(header, lifetime, now),
+            Err(error) => state.failed(error, now),
+        });
         guard.0 = None;
         self.refreshed.notify_waiters();
     }
@@ -478,7 +530,7 @@ impl TokenCache {
     /// The server answered 401 to token `generation`.
     pub(crate) fn rejected_by_server(&self, generation: u64) {
         let now = self.clock.now();
-        self.state().rejected_by_server(generation, now);
+        self.transition(|state| state.rejected_by_server(generation, now));
     }
 }
 
@@ -871,5 +923,90 @@ mod tests {
                 && text.ends_with(" for the token request in flight"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn each_transition_tells_what_it_did() {
+        let t0 = Instant::now();
+        let mut state = TokenState::default();
+        assert!(matches!(state.next("op", t0), Next::Refresh));
+        assert_eq!(state.told.take(), None);
+        state.failed(http(503), t0);
+        assert_eq!(
+            state.told.take(),
+            Some(TokenEvent::RequestFailed {
+                failures: 1,
+                backoff: FIRST_BACKOFF
+            })
+        );
+        let t1 = t0 + FIRST_BACKOFF;
+        assert!(matches!(state.next("op", t1), Next::Refresh));
+        state.failed(http(401), t1);
+        assert_eq!(state.told.take(), None, "one rejection: logins go on");
+        assert!(matches!(state.next("op", t1), Next::Fail(_)));
+        assert_eq!(state.told.take(), Some(TokenEvent::LoginNotResent));
+        let t2 = t1 + REJECTED_LOGIN_MEMORY;
+        assert!(matches!(state.next("op", t2), Next::Refresh));
+        state.failed(http(401), t2);
+        assert_eq!(
+            state.told.take(),
+            Some(TokenEvent::LoginsStopped { in_a_row: 2 })
+        );
+
+        let mut state = with_day_token(t0);
+        state.rejected_by_server(0, t0);
+        assert_eq!(state.told.take(), Some(TokenEvent::Dropped));
+        assert!(matches!(state.next("op", t0), Next::Refresh));
+        state.succeeded(header("again"), Duration::from_secs(86_400), t0);
+        state.rejected_by_server(1, t0);
+        assert_eq!(
+            state.told.take(),
+            Some(TokenEvent::DropDeferred { drops_in_a_row: 1 })
+        );
+    }
+
+    /// Records, for each event, whether the cache's lock was free when it was written.
+    struct LockProbe {
+        cache: Arc<TokenCache>,
+        lock_free: Arc<Mutex<Vec<bool>>>,
+    }
+
+    impl tracing::Subscriber for LockProbe {
+        fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+            tracing::span::Id::from_u64(1)
+        }
+        fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+        fn event(&self, _: &tracing::Event<'_>) {
+            let free = self.cache.state.try_lock().is_ok();
+            self.lock_free.lock().expect("not poisoned").push(free);
+        }
+        fn enter(&self, _: &tracing::span::Id) {}
+        fn exit(&self, _: &tracing::span::Id) {}
+    }
+
+    /// A log writer that blocks (a file, a socket) must not hold up the callers reading a
+    /// token: the cache writes its events with its lock released.
+    #[test]
+    fn events_are_written_with_the_lock_released() {
+        let cache = Arc::new(TokenCache::default());
+        let now = cache.clock.now();
+        cache
+            .state()
+            .succeeded(header("day"), Duration::from_secs(86_400), now);
+        let lock_free = Arc::new(Mutex::new(Vec::new()));
+        let probe = LockProbe {
+            cache: Arc::clone(&cache),
+            lock_free: Arc::clone(&lock_free),
+        };
+        tracing::subscriber::with_default(probe, || {
+            cache.rejected_by_server(0);
+            cache.transition(|state| state.failed(http(401), now));
+            cache.transition(|state| state.next("op", now));
+        });
+        assert_eq!(*lock_free.lock().expect("not poisoned"), [true; 2]);
     }
 }
