@@ -80,8 +80,9 @@ pub(crate) struct Prepared {
     max_retries: u32,
     /// The longest answer body read (client or call).
     max_response_size: usize,
-    /// The whole call's time, and when it must have ended.
+    /// The whole call's time, every attempt and wait included.
     operation_timeout: Duration,
+    /// When the whole call must have ended.
     deadline: tokio::time::Instant,
     /// Whether a success answer's body is handed over unread, to be streamed.
     streamed: bool,
