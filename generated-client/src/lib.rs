@@ -123,6 +123,11 @@
 //!   [`ClientBuilder::resend_keyed_writes`], or per call with the builders'
 //!   `resend_keyed_write(true)`. Writes without a key are never resent either way.
 //!
+//! A connection idle for 4 s is closed by the client
+//! ([`ClientBuilder::pool_idle_timeout`]); servers commonly keep an idle one 5 s to 75 s.
+//! So no write goes out on a connection the server is closing at that moment, the
+//! commonest cause of an unknown outcome on a healthy network.
+//!
 //! [`RetryPolicy::default`] allows 2 retries with exponential backoff (200 ms doubling,
 //! capped at 5 s, full jitter). `Retry-After` (seconds or HTTP date) is honoured up to
 //! 60 s; a longer one fails the call at once. Override per call with

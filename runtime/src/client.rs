@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::request::{AnswerFormat, OperationRequest, Response};
 use crate::retry::RetryPolicy;
 use crate::stream::ByteStream;
-use crate::time::{Clock, Sleep, TokioClock, TokioSleep};
+use crate::time::{Clock, NEVER, Sleep, TokioClock, TokioSleep};
 use crate::transport::{
     self, Answer, Prepared, Transport, Unread, header_value, own_header, request_span,
 };
@@ -29,6 +29,12 @@ const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(60);
 /// The longest answer read by default: far beyond any EnKash answer, short of what a
 /// misdirected call (a proxy's download, a wrong base URL) could make every caller hold.
 const DEFAULT_MAX_RESPONSE_SIZE: usize = 32 * 1024 * 1024;
+/// How long a connection is kept for reuse once idle: shorter than the time after which
+/// servers commonly close an idle one (5 s for Node.js and Apache httpd, 60 s for an AWS
+/// load balancer, 75 s for nginx), so that the client, not the server, closes it. A
+/// request written just as the server closes its connection fails with its outcome
+/// unknown; reqwest's default keeps a connection 90 s.
+const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(4);
 
 /// A configured connection to an API: the HTTP pipeline every generated operation and the
 /// token call go through.
@@ -247,6 +253,7 @@ struct Config {
     credentials: Option<Credentials>,
     api_keys: Vec<(String, Secret)>,
     connect_timeout: Duration,
+    pool_idle_timeout: Duration,
     timeout: Duration,
     operation_timeout: Duration,
     max_response_size: usize,
@@ -315,6 +322,19 @@ impl<C: From<Client>> ClientBuilder<C> {
     #[must_use]
     pub fn connect_timeout(mut self, connect_timeout: Duration) -> Self {
         self.config.connect_timeout = connect_timeout;
+        self
+    }
+
+    /// How long a connection is kept for the next request once idle (default 4 s). Keep
+    /// it shorter than the time after which EnKash's servers, and any proxy on the way,
+    /// close an idle connection: a request written just as the server closes its
+    /// connection fails, and for a write that is [`Error::OutcomeUnknown`]. Under load a
+    /// connection is never idle that long; a client calling seldom connects anew (a TLS
+    /// handshake) for a call after that much quiet. Ignored when you pass your own
+    /// [`http_client`](Self::http_client): configure it there (reqwest's default is 90 s).
+    #[must_use]
+    pub fn pool_idle_timeout(mut self, pool_idle_timeout: Duration) -> Self {
+        self.config.pool_idle_timeout = pool_idle_timeout;
         self
     }
 
@@ -409,8 +429,9 @@ impl<C: From<Client>> ClientBuilder<C> {
 
     /// Sends through this preconfigured `reqwest::Client` (proxies, custom TLS roots…)
     /// instead of one the builder makes. Timeouts, retries and headers still apply per
-    /// request; [`connect_timeout`](Self::connect_timeout) and the redirect policy are the
-    /// given client's.
+    /// request; [`connect_timeout`](Self::connect_timeout),
+    /// [`pool_idle_timeout`](Self::pool_idle_timeout) and the redirect policy are the given
+    /// client's.
     #[must_use]
     pub fn http_client(mut self, http_client: reqwest::Client) -> Self {
         self.config.http_client = Some(http_client);
@@ -454,6 +475,7 @@ impl Config {
             credentials: None,
             api_keys: Vec::new(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            pool_idle_timeout: DEFAULT_POOL_IDLE_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
             operation_timeout: DEFAULT_OPERATION_TIMEOUT,
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
@@ -472,6 +494,7 @@ impl Config {
         let base = parse_base_url(self.base_url.as_deref())?;
         if self.timeout.is_zero()
             || self.connect_timeout.is_zero()
+            || self.pool_idle_timeout.is_zero()
             || self.operation_timeout.is_zero()
         {
             return Err(Error::config("timeouts must be greater than zero"));
@@ -501,6 +524,8 @@ impl Config {
                 let http = with_tls(reqwest::Client::builder())?
                     .default_headers(headers)
                     .connect_timeout(self.connect_timeout)
+                    // hyper adds it to a clock reading: `Duration::MAX` would overflow.
+                    .pool_idle_timeout(self.pool_idle_timeout.min(NEVER))
                     // A redirect would turn a POST into a GET or resend a payment
                     // elsewhere; the API never redirects, so surface it as an error.
                     .redirect(reqwest::redirect::Policy::none())
@@ -570,6 +595,7 @@ impl fmt::Debug for Config {
             .field("credentials", &self.credentials)
             .field("api_keys", &api_key_names)
             .field("connect_timeout", &self.connect_timeout)
+            .field("pool_idle_timeout", &self.pool_idle_timeout)
             .field("timeout", &self.timeout)
             .field("operation_timeout", &self.operation_timeout)
             .field("max_response_size", &self.max_response_size)

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 /// The longest stretch the client adds to a clock reading: 30 years, tokio's own "never".
 /// A longer timeout, wait or token lifetime (`Duration::MAX` for "no limit", an
 /// `expires_in` of 2^64 − 1 seconds) means the same, and adding it cannot overflow.
-const NEVER: Duration = Duration::from_secs(30 * 365 * 86_400);
+pub(crate) const NEVER: Duration = Duration::from_secs(30 * 365 * 86_400);
 
 /// `now + by`, `by` cut to 30 years (see [`NEVER`]): a clock reading plus a duration the
 /// caller or the server chose, which `+` alone would panic on when it is too long.

@@ -594,6 +594,7 @@ async fn timeouts_too_long_for_the_clock_mean_no_limit() {
         .base_url(server.uri())
         .timeout(Duration::MAX)
         .connect_timeout(Duration::MAX)
+        .pool_idle_timeout(Duration::MAX)
         .operation_timeout(Duration::MAX)
         .build()
         .expect("test client builds");

@@ -1522,3 +1522,116 @@ async fn the_client_s_own_headers_go_with_every_request_unless_a_call_replaces_t
         "{beside_own_client:?}"
     );
 }
+
+/// A server on 127.0.0.1 that keeps its connections open, answering each request on them
+/// with `{"response_code":0,…}`: its URL, and how many connections it has accepted.
+async fn keep_alive_server() -> (
+    String,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    tokio::task::JoinHandle<()>,
+) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let url = format!("http://{}", listener.local_addr().expect("an address"));
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&accepted);
+    let server = tokio::spawn(async move {
+        // Bounded: the test makes three calls.
+        for _ in 0..8 {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            counter.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let body = r#"{"response_code":0,"response_message":"Success","payload":"ok"}"#;
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                    body.len()
+                );
+                let mut request = Vec::new();
+                let mut buffer = [0_u8; 4096];
+                // A GET has no body: each request ends at its blank line.
+                for _ in 0..8 {
+                    match socket.read(&mut buffer).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buffer[..n]),
+                    }
+                    while let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+                        request.drain(..end + 4);
+                        if socket.write_all(answer.as_bytes()).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    (url, accepted, server)
+}
+
+/// A connection idle for longer than `pool_idle_timeout` is not used again: the client,
+/// not the server, ends it. (A server closing an idle connection just as a request is
+/// written on it makes that request fail with its outcome unknown.) Until then calls share
+/// one connection.
+#[tokio::test]
+async fn a_connection_idle_past_the_pool_idle_timeout_is_not_reused() {
+    use std::sync::atomic::Ordering;
+    use std::time::Duration;
+    let (url, accepted, server) = keep_alive_server().await;
+    let client = Client::builder()
+        .base_url(url)
+        .retry_policy(RetryPolicy::none())
+        .pool_idle_timeout(Duration::from_millis(300))
+        .build()
+        .expect("test client builds");
+    let call = || async {
+        client
+            .execute::<String>(request(Method::GET, "/api/v0/things/T1"))
+            .await
+            .expect("answered")
+            .payload
+    };
+    assert_eq!(call().await, "ok");
+    assert_eq!(call().await, "ok");
+    assert_eq!(accepted.load(Ordering::SeqCst), 1, "reused while fresh");
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(call().await, "ok");
+    assert_eq!(
+        accepted.load(Ordering::SeqCst),
+        2,
+        "a new connection after the idle timeout"
+    );
+    server.abort();
+}
+
+/// The default keeps an idle connection 4 s, so two calls a moment apart share one, and
+/// a zero idle timeout is refused like a zero timeout.
+#[tokio::test]
+async fn the_default_pool_idle_timeout_reuses_a_connection_a_moment_idle() {
+    use std::sync::atomic::Ordering;
+    use std::time::Duration;
+    let (url, accepted, server) = keep_alive_server().await;
+    let client = Client::builder()
+        .base_url(url.clone())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("test client builds");
+    for _ in 0..2 {
+        client
+            .execute::<String>(request(Method::GET, "/api/v0/things/T1"))
+            .await
+            .expect("answered");
+        tokio::time::sleep(Duration::from_millis(700)).await;
+    }
+    assert_eq!(accepted.load(Ordering::SeqCst), 1);
+    server.abort();
+    let zero = Client::builder()
+        .base_url(url)
+        .pool_idle_timeout(Duration::ZERO)
+        .build();
+    assert!(matches!(zero, Err(Error::Config { .. })), "{zero:?}");
+}
