@@ -130,7 +130,10 @@
 //!
 //! [`RetryPolicy::default`] allows 2 retries with exponential backoff (200 ms doubling,
 //! capped at 5 s, full jitter). `Retry-After` (seconds or HTTP date) is honoured up to
-//! 60 s; a longer one fails the call at once. Override per call with
+//! 60 s; a longer one fails the call at once. Retries also draw on a budget the client's
+//! calls share, 100 retries that answers earn back
+//! ([`RetryPolicy::with_retry_budget`]): while EnKash fails most attempts, calls stop
+//! retrying instead of tripling its load. Override per call with
 //! [`RequestOptions::max_retries`](request::RequestOptions::max_retries), or use
 //! [`RetryPolicy::none`]. Details: [`retry`].
 //!

@@ -175,7 +175,8 @@ macro_rules! __request_builder {
                 self
             }
 
-            /// Overrides the client's retry budget for this call; `0` disables retries.
+            /// Overrides the client's `max_retries` (retries after the first attempt) for
+            /// this call; `0` disables retries.
             pub fn max_retries(mut self, max_retries: u32) -> Self {
                 self.options.max_retries = Some(max_retries);
                 self

@@ -15,7 +15,7 @@ use crate::auth::{Auth, Credentials, Secret};
 use crate::encryption::PayloadEncryption;
 use crate::error::Error;
 use crate::request::{AnswerFormat, OperationRequest, Response};
-use crate::retry::RetryPolicy;
+use crate::retry::{RetryBudget, RetryPolicy};
 use crate::stream::ByteStream;
 use crate::time::{Clock, NEVER, Sleep, TokioClock, TokioSleep};
 use crate::transport::{
@@ -543,6 +543,7 @@ impl Config {
             max_response_size: self.max_response_size,
             connect_timeout,
             retry: self.retry_policy,
+            retry_budget: Arc::new(RetryBudget::new(self.retry_policy.retry_budget())),
             resend_keyed_writes: self.resend_keyed_writes,
             encryption: self.encryption,
             sleep: self.sleep,

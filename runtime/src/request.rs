@@ -411,7 +411,7 @@ pub struct RequestOptions {
     /// Total time for the whole call (waiting for a token, every attempt and the waits
     /// between them), overriding the client's operation timeout.
     pub operation_timeout: Option<Duration>,
-    /// Overrides the client's retry budget for this call; `Some(0)` disables retries.
+    /// Overrides the client's `max_retries` for this call; `Some(0)` disables retries.
     pub max_retries: Option<u32>,
     /// Overrides [`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size)
     /// for this call: the longest answer body read, in bytes.

@@ -36,7 +36,15 @@
 //! The number of retries is bounded by [`RetryPolicy::max_retries`] (default 2, so at most
 //! three attempts), or per call by
 //! [`RequestOptions::max_retries`](crate::request::RequestOptions::max_retries).
+//!
+//! Retries also draw on a budget the client's calls share
+//! ([`RetryPolicy::with_retry_budget`], default 100 retries): a retry takes one from it, a
+//! retry after a timeout two, and a call answered at its first attempt gives a fifth of
+//! one back, a call answered after retries all that they took. While the server fails
+//! most attempts the budget runs out and calls stop retrying, so a struggling server sees
+//! about one attempt per call instead of three; as answers come back, so do retries.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime};
 
 use reqwest::StatusCode;
@@ -54,17 +62,20 @@ pub struct RetryPolicy {
     base_delay: Duration,
     max_delay: Duration,
     max_retry_after: Duration,
+    /// The client-wide budget, in retries.
+    retry_budget: u32,
 }
 
 impl Default for RetryPolicy {
     /// Two retries, backoff from 200 ms capped at 5 s with full jitter, `Retry-After`
-    /// honoured up to 60 s.
+    /// honoured up to 60 s, a budget of 100 retries shared by the client's calls.
     fn default() -> Self {
         Self {
             max_retries: 2,
             base_delay: Duration::from_millis(200),
             max_delay: Duration::from_secs(5),
             max_retry_after: Duration::from_secs(60),
+            retry_budget: 100,
         }
     }
 }
@@ -107,6 +118,17 @@ impl RetryPolicy {
         self
     }
 
+    /// Sets the budget of retries the client's calls share (default 100): a retry takes
+    /// one, a retry after a timeout two; a call answered at its first attempt gives a
+    /// fifth of one back, a call answered after retries what they took. Once it is spent,
+    /// calls make one attempt each until answers refill it. `u32::MAX` is as good as no
+    /// budget; 0 never retries.
+    #[must_use]
+    pub fn with_retry_budget(mut self, retries: u32) -> Self {
+        self.retry_budget = retries;
+        self
+    }
+
     /// How many retries a call may make after its first attempt.
     pub fn max_retries(&self) -> u32 {
         self.max_retries
@@ -125,6 +147,11 @@ impl RetryPolicy {
     /// The longest `Retry-After` the client honours.
     pub fn max_retry_after(&self) -> Duration {
         self.max_retry_after
+    }
+
+    /// The budget of retries the client's calls share.
+    pub fn retry_budget(&self) -> u32 {
+        self.retry_budget
     }
 
     /// The jittered backoff before retry number `retry` (0 for the first retry).
@@ -192,6 +219,66 @@ impl Failure {
             Failure::Timeout | Failure::Interrupted | Failure::Redirected => true,
             Failure::Status(status) => status.is_success() || status.is_server_error(),
         }
+    }
+}
+
+/// What a retry takes from the [`RetryBudget`], in fifths of a retry; one after a timeout
+/// (a server too slow to answer) takes twice as much.
+const RETRY_COST: u32 = 5;
+const TIMEOUT_RETRY_COST: u32 = 10;
+/// What a call answered at its first attempt gives back.
+const ANSWERED_REFUND: u32 = 1;
+
+/// The retries a client's calls may still make, shared by all of them (a token bucket):
+/// spent by retries, refilled by answers, never above the policy's budget.
+#[derive(Debug)]
+pub(crate) struct RetryBudget {
+    /// In fifths of a retry.
+    available: AtomicU32,
+    capacity: u32,
+}
+
+impl RetryBudget {
+    /// A full budget of `retries`.
+    pub(crate) fn new(retries: u32) -> Self {
+        let capacity = retries.saturating_mul(RETRY_COST);
+        Self {
+            available: AtomicU32::new(capacity),
+            capacity,
+        }
+    }
+
+    /// Takes the cost of a retry after `failure`, and returns it; `None`, taking nothing,
+    /// when the budget cannot pay it.
+    pub(crate) fn spend(&self, failure: Failure) -> Option<u32> {
+        let cost = if failure == Failure::Timeout {
+            TIMEOUT_RETRY_COST
+        } else {
+            RETRY_COST
+        };
+        self.available
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |available| {
+                available.checked_sub(cost)
+            })
+            .ok()
+            .map(|_| cost)
+    }
+
+    /// A call was answered after its retries took `spent`: that much comes back, or, with
+    /// no retry, [`ANSWERED_REFUND`]; never above the capacity. A full budget is only
+    /// read, so calls to a healthy server do not contend for it.
+    pub(crate) fn answered(&self, spent: u32) {
+        if self.available.load(Ordering::Relaxed) >= self.capacity {
+            return;
+        }
+        let refund = if spent == 0 { ANSWERED_REFUND } else { spent };
+        let capacity = self.capacity;
+        // Never fails: the closure always returns a value.
+        let _ = self
+            .available
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |available| {
+                Some(available.saturating_add(refund).min(capacity))
+            });
     }
 }
 
@@ -426,5 +513,44 @@ mod tests {
             wait_before_retry(&policy, 0, Some(&headers_with_retry_after("60"))),
             Wait::Retry(Duration::from_secs(60))
         );
+    }
+
+    #[test]
+    fn the_retry_budget_is_spent_by_retries_and_earned_back_by_answers() {
+        let unavailable = Failure::Status(StatusCode::SERVICE_UNAVAILABLE);
+        let budget = RetryBudget::new(3);
+        // Three retries, or one after a timeout and one more.
+        assert_eq!(budget.spend(Failure::Timeout), Some(TIMEOUT_RETRY_COST));
+        assert_eq!(budget.spend(unavailable), Some(RETRY_COST));
+        assert_eq!(budget.spend(unavailable), None, "spent");
+        assert_eq!(budget.spend(Failure::Connect), None);
+        // Five calls answered at their first attempt earn one retry back.
+        for _ in 0..4 {
+            budget.answered(0);
+            assert_eq!(budget.spend(unavailable), None, "not yet");
+        }
+        budget.answered(0);
+        assert_eq!(budget.spend(unavailable), Some(RETRY_COST));
+        // A call answered after its retries gives back what they took.
+        budget.answered(RETRY_COST);
+        assert_eq!(budget.spend(unavailable), Some(RETRY_COST));
+        // Never above the budget.
+        for _ in 0..100 {
+            budget.answered(TIMEOUT_RETRY_COST);
+        }
+        for _ in 0..3 {
+            assert!(budget.spend(unavailable).is_some());
+        }
+        assert_eq!(budget.spend(unavailable), None);
+    }
+
+    #[test]
+    fn a_budget_too_large_to_count_is_no_limit_and_zero_never_retries() {
+        let unlimited = RetryBudget::new(u32::MAX);
+        for _ in 0..1_000 {
+            assert!(unlimited.spend(Failure::Timeout).is_some());
+        }
+        unlimited.answered(0);
+        assert_eq!(RetryBudget::new(0).spend(Failure::Connect), None);
     }
 }

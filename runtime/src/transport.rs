@@ -28,7 +28,7 @@ use crate::error::Error;
 use crate::request::{
     AnswerFormat, Envelope, IdempotencyKey, OperationRequest, Response, RetryClass, Security,
 };
-use crate::retry::{Failure, RetryPolicy, Wait, is_retryable, wait_before_retry};
+use crate::retry::{Failure, RetryBudget, RetryPolicy, Wait, is_retryable, wait_before_retry};
 use crate::time::{Sleep, later};
 
 /// Query and header encoding: RFC 3986 unreserved characters stay, everything else is
@@ -53,6 +53,8 @@ pub(crate) struct Transport {
     /// `None` when the caller supplied their own `reqwest::Client`.
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
+    /// The retries the client's calls may still make, shared by its clones.
+    pub(crate) retry_budget: Arc<RetryBudget>,
     /// The client-wide opt-in to resend [`RetryClass::KeyedWrite`] requests.
     pub(crate) resend_keyed_writes: bool,
     /// EnKash payload encryption, when the caller switched it on.
@@ -400,7 +402,7 @@ impl Transport {
         Ok(url)
     }
 
-    /// Runs attempts until one succeeds, fails for good, or the retry budget is spent, and
+    /// Runs attempts until one succeeds, fails for good, or no retry is allowed, and
     /// returns the last answer (decrypted), to be decoded by [`finish`].
     ///
     /// Nothing here depends on the payload's type, so it is compiled once, not once per
@@ -411,6 +413,8 @@ impl Transport {
         span: &tracing::Span,
     ) -> Result<Answer, Error> {
         let mut retry: u32 = 0;
+        // What this call's retries took from the client's retry budget.
+        let mut spent: u32 = 0;
         loop {
             span.record("attempt", retry + 1);
             // Two clock reads a call saved when no subscriber wants the latency.
@@ -431,37 +435,16 @@ impl Transport {
                 }
                 Err(attempt_error) => Some(attempt_error.failure),
             };
-            if let Some(failure) = failure
-                && retry < prepared.max_retries
-                && is_retryable(prepared.class, prepared.resend_keyed, failure)
-            {
+            if let Some(failure) = failure {
                 let headers = outcome.as_ref().ok().map(Answer::headers);
-                match wait_before_retry(&self.retry, retry, headers) {
-                    // A retry that would start after the call's deadline is not made.
-                    Wait::Retry(delay)
-                        if later(tokio::time::Instant::now(), delay) >= prepared.deadline =>
-                    {
-                        tracing::debug!(
-                            reason = failure_label(failure),
-                            "not retrying: the operation timeout would run out first"
-                        );
-                    }
-                    Wait::Retry(delay) => {
-                        tracing::debug!(
-                            attempt = retry + 1,
-                            reason = failure_label(failure),
-                            delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                            "retrying"
-                        );
-                        self.sleep.sleep(delay).await;
-                        retry += 1;
-                        continue;
-                    }
-                    Wait::GiveUp => tracing::debug!(
-                        reason = failure_label(failure),
-                        "not retrying: Retry-After is longer than the policy allows"
-                    ),
+                if let Some((delay, cost)) = self.retry_after(prepared, retry, failure, headers) {
+                    spent += cost;
+                    self.sleep.sleep(delay).await;
+                    retry += 1;
+                    continue;
                 }
+            } else {
+                self.retry_budget.answered(spent);
             }
             return match outcome {
                 Ok(Answer::Read(raw)) => self.decrypt(prepared, raw).map(Answer::Read),
@@ -469,6 +452,57 @@ impl Transport {
                 Err(attempt_error) => Err(attempt_error.error),
             };
         }
+    }
+
+    /// Whether to retry after the attempt number `retry` failed with `failure` (its
+    /// answer's `headers`, if it had one), and how long to wait first: the request's class,
+    /// the call's retries and deadline, `Retry-After` and the client's retry budget all
+    /// allow it. Returns the wait and what the retry took from the budget.
+    fn retry_after(
+        &self,
+        prepared: &Prepared,
+        retry: u32,
+        failure: Failure,
+        headers: Option<&HeaderMap>,
+    ) -> Option<(Duration, u32)> {
+        if retry >= prepared.max_retries
+            || !is_retryable(prepared.class, prepared.resend_keyed, failure)
+        {
+            return None;
+        }
+        let reason = failure_label(failure);
+        let delay = match wait_before_retry(&self.retry, retry, headers) {
+            Wait::Retry(delay) => delay,
+            Wait::GiveUp => {
+                tracing::debug!(
+                    reason,
+                    "not retrying: Retry-After is longer than the policy allows"
+                );
+                return None;
+            }
+        };
+        // A retry that would start after the call's deadline is not made.
+        if later(tokio::time::Instant::now(), delay) >= prepared.deadline {
+            tracing::debug!(
+                reason,
+                "not retrying: the operation timeout would run out first"
+            );
+            return None;
+        }
+        let Some(cost) = self.retry_budget.spend(failure) else {
+            tracing::debug!(
+                reason,
+                "not retrying: the client's retry budget is spent (the server has been failing)"
+            );
+            return None;
+        };
+        tracing::debug!(
+            attempt = retry + 1,
+            reason,
+            delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+            "retrying"
+        );
+        Some((delay, cost))
     }
 
     /// With encryption on, replaces a wrapped body by its plaintext; a plain body is left

@@ -652,3 +652,46 @@ async fn a_wait_too_long_for_the_clock_is_not_waited() {
         assert_eq!(delays.taken(), [], "nothing waited");
     }
 }
+
+/// While the server fails, calls stop retrying once the client's retry budget is spent
+/// (it then sees one attempt per call, not three), and answers earn retries back: five
+/// calls answered at their first attempt, one retry.
+#[tokio::test]
+async fn a_failing_server_spends_the_retry_budget_and_answers_earn_it_back() {
+    let server = MockServer::start().await;
+    let unavailable = || {
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(503).set_body_raw("<html>down</html>", "text/html"))
+    };
+    unavailable().mount(&server).await;
+    let delays = Delays::default();
+    let client = Client::builder()
+        .base_url(server.uri())
+        .retry_policy(fast_policy().with_retry_budget(3))
+        .sleep_impl(delays.clone())
+        .build()
+        .expect("test client builds");
+    let call = || client.execute::<String>(request(RetryClass::Idempotent));
+    let mut attempts = Vec::new();
+    for _ in 0..3 {
+        let before = request_count(&server).await;
+        let error = call().await.expect_err("the server is down");
+        assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+        attempts.push(request_count(&server).await - before);
+    }
+    assert_eq!(attempts, [3, 2, 1], "two retries, then the last, then none");
+    assert_eq!(delays.taken().len(), 3);
+
+    server.reset().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw(OK_BODY, "application/json"))
+        .mount(&server)
+        .await;
+    for _ in 0..5 {
+        call().await.expect("the server is back");
+    }
+    server.reset().await;
+    unavailable().mount(&server).await;
+    call().await.expect_err("down again");
+    assert_eq!(request_count(&server).await, 2, "one retry earned back");
+}
