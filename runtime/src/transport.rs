@@ -437,7 +437,7 @@ impl Transport {
             };
             if let Some(failure) = failure {
                 let headers = outcome.as_ref().ok().map(Answer::headers);
-                if let Some((delay, cost)) = self.retry_after(prepared, retry, failure, headers) {
+                if let Some((delay, cost)) = self.retry_wait(prepared, retry, failure, headers) {
                     spent += cost;
                     self.sleep.sleep(delay).await;
                     retry += 1;
@@ -458,7 +458,7 @@ impl Transport {
     /// answer's `headers`, if it had one), and how long to wait first: the request's class,
     /// the call's retries and deadline, `Retry-After` and the client's retry budget all
     /// allow it. Returns the wait and what the retry took from the budget.
-    fn retry_after(
+    fn retry_wait(
         &self,
         prepared: &Prepared,
         retry: u32,
