@@ -438,7 +438,7 @@ impl Transport {
             if let Some(failure) = failure {
                 let headers = outcome.as_ref().ok().map(Answer::headers);
                 if let Some((delay, cost)) = self.retry_wait(prepared, retry, failure, headers) {
-                    spent += cost;
+                    spent = spent.saturating_add(cost);
                     self.sleep.sleep(delay).await;
                     retry += 1;
                     continue;
