@@ -1,8 +1,8 @@
 //! Checks generated builders run on their inputs before anything is sent, from the
 //! spec's `pattern`, `minLength` and `maxLength`.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
 
 use regex_lite::Regex;
 
@@ -38,9 +38,7 @@ pub fn check_string(
         ));
     }
     if let Some(pattern) = pattern
-        && !compiled(pattern)
-            .map_err(|e| invalid(field, e))?
-            .is_match(value)
+        && !matches(pattern, value).map_err(|e| invalid(field, e))?
     {
         return Err(invalid(
             field,
@@ -57,19 +55,25 @@ fn invalid(field: &str, reason: String) -> InvalidInput {
     }
 }
 
-/// Compiles each pattern once per process.
-fn compiled(pattern: &'static str) -> Result<Regex, String> {
-    static CACHE: LazyLock<Mutex<HashMap<&'static str, Regex>>> = LazyLock::new(Default::default);
-    let mut cache = CACHE
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(re) = cache.get(pattern) {
-        return Ok(re.clone());
+/// Whether `value` matches `pattern`, or why the pattern cannot be compiled.
+///
+/// Each thread compiles a pattern once and keeps it (a failure too), so calls share no
+/// lock: a `Regex` shared between threads would hand out its match scratch space under a
+/// mutex, and a clone of one per call would allocate that space anew each time.
+fn matches(pattern: &'static str, value: &str) -> Result<bool, String> {
+    type Compiled = HashMap<&'static str, Result<Regex, String>>;
+    thread_local! {
+        static COMPILED: RefCell<Compiled> = RefCell::default();
     }
-    let re =
-        Regex::new(pattern).map_err(|e| format!("has a pattern the client cannot compile: {e}"))?;
-    cache.insert(pattern, re.clone());
-    Ok(re)
+    COMPILED.with_borrow_mut(|compiled| {
+        let re = compiled.entry(pattern).or_insert_with(|| {
+            Regex::new(pattern).map_err(|e| format!("has a pattern the client cannot compile: {e}"))
+        });
+        match re {
+            Ok(re) => Ok(re.is_match(value)),
+            Err(e) => Err(e.clone()),
+        }
+    })
 }
 
 #[cfg(test)]
@@ -94,5 +98,27 @@ mod tests {
             err.field == "email" && err.reason.contains(EMAIL),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn a_pattern_that_cannot_compile_is_reported_at_every_call() {
+        for _ in 0..2 {
+            let err = check_string("code", "A1", Some("(unclosed"), None, None).unwrap_err();
+            assert!(err.reason.contains("cannot compile"), "{err:?}");
+        }
+    }
+
+    #[test]
+    fn each_thread_checks_with_its_own_compiled_pattern() {
+        std::thread::scope(|scope| {
+            for digits in ["9600098867", "960009886"] {
+                scope.spawn(move || {
+                    for _ in 0..3 {
+                        let checked = check_string("mobile", digits, Some(MOBILE), None, None);
+                        assert_eq!(checked.is_ok(), digits.len() == 10, "{digits}");
+                    }
+                });
+            }
+        });
     }
 }
