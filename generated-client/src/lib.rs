@@ -82,8 +82,12 @@
 //! used until it expires. EnKash locks an account after three failed logins in a row, so
 //! after two rejected in a row the client sends no more, and each call without a usable
 //! token fails at once with [`Error::TokenUnavailable`] saying so: correct the credentials
-//! and build a new client. Each client counts its own logins: clients in several
-//! processes with the same wrong password can still make three between them. An API call
+//! with [`Client::replace_credentials`] (every clone takes them, logins are counted afresh)
+//! or build a new client. Each client counts its own logins: clients in several
+//! processes with the same wrong password can still make three between them. The same
+//! method rotates a password or client secret while the service runs: the next token
+//! request uses the new ones, and the token held is kept unless the `client_id` or
+//! `username` changes. An API call
 //! answered with 401 drops the cached token so the next call fetches a new one, but no
 //! sooner than a backoff (1 s, doubling to 30 s) after the last drop, so a server refusing
 //! every token does not make each call a login; the call itself is not resent. Secrets

@@ -11,7 +11,7 @@
 //! that got the 401 is not resent (it might be a write).
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -156,16 +156,26 @@ pub(crate) enum BearerSource {
     None,
     Static(HeaderValue),
     Managed {
-        credentials: Credentials,
+        login: Mutex<Login>,
         cache: Arc<TokenCache>,
     },
 }
 
-/// Everything the client can authenticate with, checked once when the client is built.
+/// The credentials a client with a managed token logs in with, which
+/// [`Auth::replace_credentials`] replaces while the client runs.
+pub(crate) struct Login {
+    /// 0, then one more at each replacement: the token cache takes the outcome of a login
+    /// with the current generation only.
+    generation: u64,
+    credentials: Credentials,
+    /// Their HTTP Basic header.
+    basic: HeaderValue,
+}
+
+/// Everything the client can authenticate with, checked when the client is built (and the
+/// credentials again when they are replaced).
 pub(crate) struct Auth {
     pub(crate) bearer: BearerSource,
-    /// The Basic header, when credentials were given.
-    pub(crate) basic: Option<HeaderValue>,
     /// API-key headers by name, e.g. `partnerId`.
     pub(crate) api_keys: Vec<(HeaderName, HeaderValue)>,
     /// The API's token call, if its spec names one.
@@ -180,10 +190,6 @@ impl Auth {
         credentials: Option<Credentials>,
         api_keys: Vec<(String, Secret)>,
     ) -> Result<Self, Error> {
-        let basic = credentials
-            .as_ref()
-            .map(Credentials::basic_header)
-            .transpose()?;
         let bearer = match (bearer_token, credentials) {
             (Some(_), Some(_)) => {
                 return Err(Error::config(
@@ -195,7 +201,11 @@ impl Auth {
                     .map_err(|reason| Error::config(format!("the bearer token {reason}")))?,
             ),
             (None, Some(credentials)) => BearerSource::Managed {
-                credentials,
+                login: Mutex::new(Login {
+                    generation: 0,
+                    basic: credentials.basic_header()?,
+                    credentials,
+                }),
                 cache: Arc::new(TokenCache::new(clock)),
             },
             (None, None) => BearerSource::None,
@@ -214,10 +224,30 @@ impl Auth {
         }
         Ok(Self {
             bearer,
-            basic,
             api_keys: keys,
             token_endpoint,
         })
+    }
+
+    /// Replaces the credentials logins are made with; see
+    /// [`Client::replace_credentials`](crate::Client::replace_credentials).
+    pub(crate) fn replace_credentials(&self, credentials: Credentials) -> Result<(), Error> {
+        let BearerSource::Managed { login, cache } = &self.bearer else {
+            return Err(Error::config(
+                "replace_credentials: the client was built without credentials (it does not log in)",
+            ));
+        };
+        let basic = credentials.basic_header()?;
+        // Held while the cache learns the new generation, so that no token source of it
+        // (made under this lock, in `bearer`) exists before the cache knows it.
+        let mut login = lock(login);
+        let same_identity = login.credentials.client_id == credentials.client_id
+            && login.credentials.username == credentials.username;
+        login.generation += 1;
+        login.credentials = credentials;
+        login.basic = basic;
+        cache.credentials_replaced(login.generation, same_identity);
+        Ok(())
     }
 
     /// Resolves every scheme `operation` lists, fetching a token if needed.
@@ -242,12 +272,13 @@ impl Auth {
                         .push((reqwest::header::AUTHORIZATION, grant.header));
                 }
                 Security::Basic => {
-                    let basic = self.basic.clone().ok_or_else(|| {
-                        Error::config_of(
+                    let BearerSource::Managed { login, .. } = &self.bearer else {
+                        return Err(Error::config_of(
                             operation,
                             "needs HTTP Basic client credentials: call ClientBuilder::credentials",
-                        )
-                    })?;
+                        ));
+                    };
+                    let basic = lock(login).basic.clone();
                     resolved
                         .headers
                         .push((reqwest::header::AUTHORIZATION, basic));
@@ -277,7 +308,7 @@ impl Auth {
                 header: header.clone(),
                 generation: None,
             }),
-            BearerSource::Managed { credentials, cache } => {
+            BearerSource::Managed { login, cache } => {
                 let Some(endpoint) = self.token_endpoint else {
                     return Err(Error::config_of(
                         operation,
@@ -287,10 +318,14 @@ impl Auth {
                 // A caller waits for a token no longer than one attempt may take, and not
                 // past its own deadline.
                 let deadline = deadline.min(later(tokio::time::Instant::now(), transport.timeout));
-                let source = || HttpTokenSource {
-                    endpoint,
-                    credentials: credentials.clone(),
-                    transport: transport.clone(),
+                let source = || {
+                    let login = lock(login);
+                    HttpTokenSource {
+                        endpoint,
+                        credentials: login.credentials.clone(),
+                        generation: login.generation,
+                        transport: transport.clone(),
+                    }
                 };
                 cache.get(source, operation, deadline).await
             }
@@ -323,6 +358,12 @@ impl Auth {
             .collect();
         format!("bearer: {bearer}; api keys: {keys:?}")
     }
+}
+
+/// The login's lock. A panic while holding it cannot leave the login half-replaced (its
+/// fields are checked before any is written), so a poisoned lock is used as it is.
+fn lock(login: &Mutex<Login>) -> MutexGuard<'_, Login> {
+    login.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn missing_api_key(operation: &'static str, name: &str) -> Error {
@@ -401,6 +442,8 @@ impl Authenticate for CallAuth<'_> {
 pub(crate) struct HttpTokenSource {
     endpoint: TokenEndpoint,
     credentials: Credentials,
+    /// Which generation of the client's credentials these are.
+    generation: u64,
     transport: Transport,
 }
 
@@ -409,6 +452,10 @@ impl TokenSource for HttpTokenSource {
         // Boxed: the token call is a whole request, and its future would otherwise make
         // the refresh task that much larger.
         Box::pin(self.request()).await
+    }
+
+    fn credentials(&self) -> u64 {
+        self.generation
     }
 }
 

@@ -346,6 +346,17 @@ macro_rules! __api_client {
                 self.0.base_url()
             }
 
+            /// Replaces the credentials the client logs in with, for every clone of it: the
+            /// next token request uses them, rejected logins are counted afresh, and the
+            /// token held is kept only if the `client_id` and `username` stay the same; see
+            /// [`enkash_rewards_runtime::Client::replace_credentials`](enkash_rewards_runtime::Client::replace_credentials).
+            pub fn replace_credentials(
+                &self,
+                credentials: $crate::Credentials,
+            ) -> ::std::result::Result<(), $crate::Error> {
+                self.0.replace_credentials(credentials)
+            }
+
             /// Sends a hand-built request for an operation the client does not cover, and
             /// decodes its payload into `T`; see
             /// [`enkash_rewards_runtime::Client::execute`](enkash_rewards_runtime::Client::execute)

@@ -64,6 +64,37 @@ impl Client {
         self.inner.transport.base.as_str()
     }
 
+    /// Replaces the credentials the client logs in with, for this client and every clone
+    /// of it, without building a new one: for a password or client secret rotated while
+    /// the service runs, or for logins stopped after two were rejected.
+    ///
+    /// - The next token request uses them; one made before, still in flight, has its
+    ///   outcome discarded (its token is not used, its rejection not counted).
+    /// - Rejected logins are counted afresh, as for a new client, and a login may go at
+    ///   once. EnKash counts failed logins per account, so replace them with credentials
+    ///   known to be right, not to try one after another.
+    /// - The token held is kept when the `client_id` and `username` stay the same (a
+    ///   rotated secret does not undo a token already issued; should the server reject it,
+    ///   a 401 drops it as usual), and dropped when either changes, so no call is made as
+    ///   the previous user or integration.
+    ///
+    /// [`Error::Config`], and nothing changes, when the client was built without
+    /// [`ClientBuilder::credentials`] or the new `client_id` cannot be sent as HTTP Basic
+    /// (it holds a `:`).
+    ///
+    /// ```no_run
+    /// # fn rotate(client: &enkash_rewards_runtime::Client) -> Result<(), enkash_rewards_runtime::Error> {
+    /// use enkash_rewards_runtime::Credentials;
+    /// // The password was changed on EnKash's side, and your secret store holds the new one.
+    /// let rotated = Credentials::new("CEK1GZBO6A", "client-secret", "9600098867", "new password");
+    /// client.replace_credentials(rotated)?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn replace_credentials(&self, credentials: Credentials) -> Result<(), Error> {
+        self.inner.auth.replace_credentials(credentials)
+    }
+
     /// Sends one operation and decodes its payload into `T`.
     ///
     /// Generated builders call this; it is public so that an operation the SDK does not

@@ -112,8 +112,9 @@ pub enum Error {
     /// the next one is not sent for `retry_in`; or the token request in flight did not
     /// finish within the call's time; or two logins in a row were rejected and, since
     /// EnKash locks an account after three, the client sends no more (`retry_in` is
-    /// `None`): correct the credentials and build a new client. Calls made while the
-    /// client still holds a usable token are not affected.
+    /// `None`): correct the credentials with
+    /// [`Client::replace_credentials`](crate::Client::replace_credentials), or build a new
+    /// client. Calls made while the client still holds a usable token are not affected.
     #[non_exhaustive]
     TokenUnavailable {
         /// The operation called.

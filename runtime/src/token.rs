@@ -19,8 +19,13 @@
 //! * **The client does not make the login that locks the account.** EnKash locks an
 //!   account after three failed logins in a row; after [`MAX_REJECTED_LOGINS`] rejected in
 //!   a row (with no login taken between) the client sends no more, and calls without a
-//!   usable token fail at once saying so, until a client is built anew (with corrected
-//!   credentials). It counts its own logins only: other processes' are not seen.
+//!   usable token fail at once saying so, until the credentials are replaced
+//!   (`Client::replace_credentials`) or a client is built anew. It counts its own logins
+//!   only: other processes' are not seen.
+//! * **Replaced credentials take over at once, and only they count.** A token request
+//!   made with credentials since replaced has its outcome discarded (its token is not
+//!   used, its rejection is not counted against the new ones); a token issued to another
+//!   user or integration is dropped, one issued to the same is kept.
 //! * **A token is not sent within [`send_margin`] of its expiry**, so it cannot expire on
 //!   its way to the server.
 //! * **A server rejecting tokens does not make every call a login.** A 401 drops the token
@@ -151,7 +156,7 @@ impl RejectedLogin {
                 &format!(
                     "{} logins in a row were rejected, the last: {}; no more are sent, as \
                      EnKash locks an account after three failed logins: correct the \
-                     credentials and build a new client",
+                     credentials (`replace_credentials`, or a new client)",
                     self.in_a_row, self.error
                 ),
                 None,
@@ -224,6 +229,12 @@ pub(crate) enum TokenEvent {
     DropDeferred { drops_in_a_row: u32 },
     /// A 401 dropped the token; the next call fetches another.
     Dropped,
+    /// The credentials were replaced; the token held was kept (same user and
+    /// integration) or dropped.
+    CredentialsReplaced { token_kept: bool },
+    /// A token request made with credentials since replaced ended; its outcome was
+    /// discarded.
+    OutcomeDiscarded,
 }
 
 impl TokenEvent {
@@ -248,6 +259,12 @@ impl TokenEvent {
             TokenEvent::Dropped => {
                 tracing::debug!("bearer token rejected with 401; it will be fetched again");
             }
+            TokenEvent::CredentialsReplaced { token_kept } => {
+                tracing::info!(token_kept, "credentials replaced; the next login uses them")
+            }
+            TokenEvent::OutcomeDiscarded => tracing::debug!(
+                "token request made with replaced credentials ended; its outcome is discarded"
+            ),
         }
     }
 }
@@ -264,6 +281,9 @@ pub(crate) struct TokenState {
     next_generation: u64,
     /// Tokens lately dropped for a 401: the next drop waits a backoff after the last.
     drops: Option<Drops>,
+    /// The generation of the credentials logins are made with: 0, then one more at each
+    /// replacement. Only the outcome of a login with the current ones is taken.
+    credentials: u64,
     /// What the last transition has to tell, for the cache to emit.
     told: Option<TokenEvent>,
 }
@@ -301,8 +321,42 @@ impl TokenState {
         }
     }
 
-    /// The refresh started by [`Next::UseAndRefresh`] or [`Next::Refresh`] got a token
-    /// living `lifetime` from `now`.
+    /// The refresh started by [`Next::UseAndRefresh`] or [`Next::Refresh`], with
+    /// credentials of generation `credentials`, ended at `now` with `result`. When the
+    /// credentials have been replaced since, the outcome is theirs, not the current
+    /// ones': a token issued to them is not used, a rejection is not counted.
+    pub(crate) fn finished(
+        &mut self,
+        credentials: u64,
+        result: Result<(HeaderValue, Duration), Error>,
+        now: Instant,
+    ) {
+        match result {
+            _ if credentials != self.credentials => {
+                self.refreshing = false;
+                self.told = Some(TokenEvent::OutcomeDiscarded);
+            }
+            Ok((header, lifetime)) => self.succeeded(header, lifetime, now),
+            Err(error) => self.failed(error, now),
+        }
+    }
+
+    /// The credentials were replaced by those of generation `credentials`: logins are
+    /// counted afresh, as for a new client, and may be sent at once. The token held is
+    /// kept when `same_identity` (the same user and integration), else dropped.
+    pub(crate) fn credentials_replaced(&mut self, credentials: u64, same_identity: bool) {
+        self.credentials = credentials;
+        self.rejected = None;
+        if !same_identity {
+            self.current = None;
+            self.drops = None;
+        }
+        self.told = Some(TokenEvent::CredentialsReplaced {
+            token_kept: same_identity && self.current.is_some(),
+        });
+    }
+
+    /// The refresh got a token living `lifetime` from `now`.
     pub(crate) fn succeeded(&mut self, header: HeaderValue, lifetime: Duration, now: Instant) {
         let generation = self.next_generation;
         self.next_generation += 1;
@@ -394,6 +448,13 @@ pub(crate) trait TokenSource: Send + Sync + 'static {
     fn fetch(
         &self,
     ) -> impl std::future::Future<Output = Result<(HeaderValue, Duration), Error>> + Send;
+
+    /// The generation of the credentials it logs in with (see
+    /// [`TokenCache::credentials_replaced`]); 0 for a source whose credentials are never
+    /// replaced.
+    fn credentials(&self) -> u64 {
+        0
+    }
 }
 
 /// The shared cache: the state behind a lock never held across an `.await`, and a signal
@@ -519,12 +580,16 @@ impl TokenCache {
         let mut guard = RefreshGuard(Some(self));
         let result = source.fetch().await;
         let now = self.clock.now();
-        self.transition(|state| match result {
-            Ok((header, lifetime)) => state.succeeded(header, lifetime, now),
-            Err(error) => state.failed(error, now),
-        });
+        self.transition(|state| state.finished(source.credentials(), result, now));
         guard.0 = None;
         self.refreshed.notify_waiters();
+    }
+
+    /// The credentials logins are made with are now those of generation `credentials`
+    /// (see [`TokenState::credentials_replaced`]). Whoever replaces them makes sure no
+    /// token source of the new generation exists before this returns.
+    pub(crate) fn credentials_replaced(&self, credentials: u64, same_identity: bool) {
+        self.transition(|state| state.credentials_replaced(credentials, same_identity));
     }
 
     /// The server answered 401 to token `generation`.
@@ -749,7 +814,10 @@ mod tests {
                         ),
                         "{reason}"
                     );
-                    assert!(reason.ends_with("build a new client"), "{reason}");
+                    assert!(
+                        reason.ends_with("(`replace_credentials`, or a new client)"),
+                        "{reason}"
+                    );
                 }
                 other => panic!("{later} s on: expected no more logins, got {other:?}"),
             }
@@ -786,6 +854,69 @@ mod tests {
             state.next("op", due + REJECTED_LOGIN_MEMORY),
             Next::Refresh
         ));
+    }
+
+    /// Replaced credentials end the stop on logins, and their logins are counted afresh; the
+    /// token held is kept for the same user and integration, dropped for others.
+    #[test]
+    fn replaced_credentials_log_in_afresh() {
+        let t0 = Instant::now();
+        let mut state = TokenState::default();
+        for at in [t0, t0 + REJECTED_LOGIN_MEMORY] {
+            assert!(matches!(state.next("op", at), Next::Refresh));
+            state.finished(0, Err(http(401)), at);
+        }
+        let t1 = t0 + REJECTED_LOGIN_MEMORY;
+        assert!(matches!(state.next("op", t1 + MAX_BACKOFF), Next::Fail(_)));
+        state.credentials_replaced(1, true);
+        assert_eq!(
+            state.told.take(),
+            Some(TokenEvent::CredentialsReplaced { token_kept: false })
+        );
+        assert!(matches!(state.next("op", t1), Next::Refresh), "at once");
+        state.finished(1, Err(http(401)), t1);
+        assert!(
+            matches!(&state.rejected, Some(r) if r.in_a_row == 1),
+            "counted afresh"
+        );
+
+        let mut state = with_day_token(t0);
+        state.credentials_replaced(1, true);
+        assert_eq!(used(&state.next("op", t0)), Some("Bearer day"), "kept");
+        assert_eq!(
+            state.told.take(),
+            Some(TokenEvent::CredentialsReplaced { token_kept: true })
+        );
+        state.credentials_replaced(2, false);
+        assert!(
+            matches!(state.next("op", t0), Next::Refresh),
+            "another user's token is dropped"
+        );
+    }
+
+    /// A login made with credentials since replaced: its token is not used, its
+    /// rejection not counted, and the next caller logs in with the new ones.
+    #[test]
+    fn the_outcome_of_a_login_with_replaced_credentials_is_discarded() {
+        let t0 = Instant::now();
+        for outcome in [
+            Ok((header("old"), Duration::from_secs(86_400))),
+            Err(http(401)),
+        ] {
+            let mut state = TokenState::default();
+            assert!(matches!(state.next("op", t0), Next::Refresh));
+            state.credentials_replaced(1, true);
+            assert!(
+                matches!(state.next("op", t0), Next::Wait),
+                "still in flight"
+            );
+            state.finished(0, outcome, t0);
+            assert_eq!(state.told.take(), Some(TokenEvent::OutcomeDiscarded));
+            assert!(state.rejected.is_none() && state.current.is_none());
+            assert!(matches!(state.next("op", t0), Next::Refresh));
+            state.finished(1, Ok((header("new"), Duration::from_secs(60))), t0);
+            assert_eq!(used(&state.next("op", t0)), Some("Bearer new"));
+        }
     }
 
     #[test]

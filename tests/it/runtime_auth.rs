@@ -259,10 +259,108 @@ async fn wrong_credentials_are_sent_twice_then_never() {
         "{text}"
     );
     assert!(
-        text.contains("correct the credentials and build a new client"),
+        text.contains("correct the credentials (`replace_credentials`, or a new client)"),
         "{text}"
     );
     assert_eq!(token_requests(&server).await, 2);
+}
+
+/// The password was changed on EnKash's side while the service ran: two logins were
+/// rejected and the client stopped. New credentials given to one clone end the stop for
+/// every clone, without a new client: the next call logs in with them (password and
+/// Basic header both new) and is made.
+#[tokio::test]
+async fn replaced_credentials_end_the_stop_on_logins_for_every_clone() {
+    let server = MockServer::start().await;
+    // `base64("CLIENT-ID:rotated-secret")`.
+    let rotated_basic = "Basic Q0xJRU5ULUlEOnJvdGF0ZWQtc2VjcmV0";
+    Mock::given(path("/oauth/token"))
+        .and(header("authorization", rotated_basic))
+        .and(body_string_contains("password=n3w-pass"))
+        .respond_with(token_response("fresh", 300))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_two_rejected_logins(&server).await;
+    mount_api(&server, "fresh", 1).await;
+    let (client, clock) = client_with_clock(&server);
+    let clone = client.clone();
+    for _ in 0..2 {
+        client
+            .execute::<u64>(bearer_request(RetryClass::Idempotent))
+            .await
+            .expect_err("rejected");
+        clock.advance(Duration::from_secs(30));
+    }
+    assert_eq!(token_requests(&server).await, 2);
+    let stopped = client
+        .execute::<u64>(bearer_request(RetryClass::Idempotent))
+        .await;
+    assert!(
+        matches!(
+            &stopped,
+            Err(Error::TokenUnavailable { retry_in: None, .. })
+        ),
+        "{stopped:?}"
+    );
+
+    let rotated = Credentials::new(
+        "CLIENT-ID",
+        "rotated-secret",
+        "user@example.com",
+        "n3w-pass",
+    );
+    clone
+        .replace_credentials(rotated)
+        .expect("a client built with credentials takes new ones");
+    let answer = client
+        .execute::<u64>(bearer_request(RetryClass::Idempotent))
+        .await
+        .expect("logged in with the new credentials, at once");
+    assert_eq!(answer.payload, 7);
+    assert_eq!(token_requests(&server).await, 3);
+}
+
+/// New credentials for the same user and integration keep the token held; others are
+/// refused with `Error::Config`, and the ones in use stay.
+#[tokio::test]
+async fn replacing_credentials_keeps_the_token_or_refuses_what_cannot_be_sent() {
+    let server = MockServer::start().await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(token_response("kept", 300))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_api(&server, "kept", 3).await;
+    let client = client(&server);
+    let call = || client.execute::<u64>(bearer_request(RetryClass::Idempotent));
+    call().await.expect("logged in");
+    client
+        .replace_credentials(Credentials::new(
+            "CLIENT-ID",
+            "rotated",
+            "user@example.com",
+            "rotated",
+        ))
+        .expect("new secrets");
+    call().await.expect("the token is kept: no login");
+    let colon = client.replace_credentials(Credentials::new("A:B", "s", "u", "p"));
+    assert!(matches!(colon, Err(Error::Config { .. })), "{colon:?}");
+    call().await.expect("still the same");
+    assert_eq!(token_requests(&server).await, 1);
+
+    let static_token = Client::builder()
+        .base_url(server.uri())
+        .bearer_token("static-token")
+        .build()
+        .expect("test client builds");
+    let refused = static_token.replace_credentials(credentials());
+    match refused {
+        Err(Error::Config { reason, .. }) => {
+            assert!(reason.contains("built without credentials"), "{reason}");
+        }
+        other => panic!("expected Error::Config, got {other:?}"),
+    }
 }
 
 #[tokio::test]
