@@ -321,6 +321,58 @@ async fn replaced_credentials_end_the_stop_on_logins_for_every_clone() {
     assert_eq!(token_requests(&server).await, 3);
 }
 
+/// Credentials replaced while a login with the old ones is in flight: its rejection is
+/// the old credentials', so the call waiting on it logs in again with the new ones and
+/// is made, instead of failing with a rejection that no longer applies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_waiting_on_a_login_with_replaced_credentials_logs_in_with_the_new_ones() {
+    let server = MockServer::start().await;
+    Mock::given(path("/oauth/token"))
+        .and(body_string_contains("password=n3w-pass"))
+        .respond_with(token_response("fresh", 300))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_string("Bad credentials")
+                .set_delay(Duration::from_secs(1)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_api(&server, "fresh", 1).await;
+    let client = client(&server);
+    let waiting = tokio::spawn({
+        let client = client.clone();
+        async move {
+            client
+                .execute::<u64>(bearer_request(RetryClass::Idempotent))
+                .await
+        }
+    });
+    assert_eq!(
+        wait_for_token_requests(&server, 1).await,
+        1,
+        "the old login is in flight"
+    );
+    client
+        .replace_credentials(Credentials::new(
+            "CLIENT-ID",
+            "client-secret",
+            "user@example.com",
+            "n3w-pass",
+        ))
+        .expect("new password");
+    let answer = waiting
+        .await
+        .expect("the call's task ends")
+        .expect("made with a token from the new credentials");
+    assert_eq!(answer.payload, 7);
+    assert_eq!(token_requests(&server).await, 2);
+}
+
 /// New credentials for the same user and integration keep the token held; others are
 /// refused with `Error::Config`, and the ones in use stay.
 #[tokio::test]
