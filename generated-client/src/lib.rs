@@ -87,11 +87,10 @@
 //! processes with the same wrong password can still make three between them. The same
 //! method rotates a password or client secret while the service runs: the next token
 //! request uses the new ones, and the token held is kept unless the `client_id` or
-//! `username` changes. An API call
-//! answered with 401 drops the cached token so the next call fetches a new one, but no
-//! sooner than a backoff (1 s, doubling to 30 s) after the last drop, so a server refusing
-//! every token does not make each call a login; the call itself is not resent. Secrets
-//! are held in [`Secret`], which never prints its value.
+//! `username` changes. An API call answered with 401 drops the cached token so the next
+//! call fetches a new one, but no sooner than a backoff (1 s, doubling to 30 s) after the
+//! last drop, so a server refusing every token does not make each call a login; the call
+//! itself is not resent. Secrets are held in [`Secret`], which never prints its value.
 //!
 //! # Errors
 //!

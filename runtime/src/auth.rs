@@ -238,15 +238,18 @@ impl Auth {
             ));
         };
         let basic = credentials.basic_header()?;
-        // Held while the cache learns the new generation, so that no token source of it
-        // (made under this lock, in `bearer`) exists before the cache knows it.
-        let mut login = lock(login);
-        let same_identity = login.credentials.client_id == credentials.client_id
-            && login.credentials.username == credentials.username;
-        login.generation += 1;
-        login.credentials = credentials;
-        login.basic = basic;
-        cache.credentials_replaced(login.generation, same_identity);
+        // Swapped while the cache's state is locked: a token source of the new generation
+        // (made under the login's lock, in `bearer`) cannot report before the cache knows
+        // the generation. The login's lock is never taken the other way round.
+        cache.replace_credentials(|| {
+            let mut login = lock(login);
+            let same_identity = login.credentials.client_id == credentials.client_id
+                && login.credentials.username == credentials.username;
+            login.generation += 1;
+            login.credentials = credentials;
+            login.basic = basic;
+            (login.generation, same_identity)
+        });
         Ok(())
     }
 

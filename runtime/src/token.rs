@@ -450,7 +450,7 @@ pub(crate) trait TokenSource: Send + Sync + 'static {
     ) -> impl std::future::Future<Output = Result<(HeaderValue, Duration), Error>> + Send;
 
     /// The generation of the credentials it logs in with (see
-    /// [`TokenCache::credentials_replaced`]); 0 for a source whose credentials are never
+    /// [`TokenCache::replace_credentials`]); 0 for a source whose credentials are never
     /// replaced.
     fn credentials(&self) -> u64 {
         0
@@ -585,11 +585,16 @@ impl TokenCache {
         self.refreshed.notify_waiters();
     }
 
-    /// The credentials logins are made with are now those of generation `credentials`
-    /// (see [`TokenState::credentials_replaced`]). Whoever replaces them makes sure no
-    /// token source of the new generation exists before this returns.
-    pub(crate) fn credentials_replaced(&self, credentials: u64, same_identity: bool) {
-        self.transition(|state| state.credentials_replaced(credentials, same_identity));
+    /// Replaces the credentials logins are made with: `replace` swaps them and returns
+    /// their generation and whether they name the same user and integration (see
+    /// [`TokenState::credentials_replaced`]). It runs under the state's lock, so no login
+    /// with the new ones can end before the state knows their generation; what the
+    /// transition has to tell is written once both are released.
+    pub(crate) fn replace_credentials(&self, replace: impl FnOnce() -> (u64, bool)) {
+        self.transition(|state| {
+            let (credentials, same_identity) = replace();
+            state.credentials_replaced(credentials, same_identity);
+        });
     }
 
     /// The server answered 401 to token `generation`.
