@@ -117,10 +117,13 @@
 //!   broken connection, or HTTP 429/502/503/504.
 //! * **Writes** (allocating coins, crediting points, creating cards) are retried **only**
 //!   when the request certainly never reached the server (connection refused, DNS
-//!   failure). Never after a timeout, a broken connection, a 5xx or a 429: the server may
-//!   have acted, and EnKash documents no de-duplication, not even by your `requestId` or
+//!   failure). Never after a timeout, a broken connection or a 5xx: the server may have
+//!   acted, and EnKash documents no de-duplication, not even by your `requestId` or
 //!   `uniqueReferenceNum`. Such a failure is [`Error::OutcomeUnknown`]: it names the key the
-//!   write carried, so you can find out whether it happened before sending it again.
+//!   write carried, so you can find out whether it happened before sending it again. A
+//!   write answered 429 is not resent either, but nothing was done: it is [`Error::Http`],
+//!   and [`Error::retry_after`] says how long the server asked you to wait before sending
+//!   it again.
 //! * If EnKash has confirmed for your account that a keyed write is applied once per key,
 //!   you may opt in to resending keyed writes with
 //!   [`ClientBuilder::resend_keyed_writes`], or per call with the builders'
@@ -133,7 +136,8 @@
 //!
 //! [`RetryPolicy::default`] allows 2 retries with exponential backoff (200 ms doubling,
 //! capped at 5 s, full jitter). `Retry-After` (seconds or HTTP date) is honoured up to
-//! 60 s; a longer one fails the call at once. Retries also draw on a budget the client's
+//! 60 s; a longer one fails the call at once, and the error's [`Error::retry_after`]
+//! carries it. Retries also draw on a budget the client's
 //! calls share, 100 retries that answers earn back
 //! ([`RetryPolicy::with_retry_budget`]): while EnKash fails most attempts, calls stop
 //! retrying instead of tripling its load. Override per call with

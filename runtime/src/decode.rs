@@ -83,11 +83,17 @@ pub(crate) fn decode_response<T: DeserializeOwned>(
             negotiated::decode(operation, &headers, status, &body)?
         }
         _ => decode_payload(operation, envelope, format, status, &body).map_err(|mut error| {
-            // Only the body's start was read: it is not the error document.
-            if let Error::Http { body: kept, .. } = &mut error
-                && cut
+            if let Error::Http {
+                body: kept,
+                retry_after,
+                ..
+            } = &mut error
             {
-                *kept = ErrorBody::new(operation, status, &body, true);
+                // Only the body's start was read: it is not the error document.
+                if cut {
+                    *kept = ErrorBody::new(operation, status, &body, true);
+                }
+                *retry_after = crate::retry::retry_after(&headers, std::time::SystemTime::now());
             }
             error
         })?,
@@ -126,6 +132,8 @@ fn http_error(operation: &'static str, status: StatusCode, body: &[u8]) -> Error
         status,
         body_snippet: snippet(body),
         body: ErrorBody::new(operation, status, body, false),
+        // Read from the answer's headers by `decode_response`.
+        retry_after: None,
     }
 }
 

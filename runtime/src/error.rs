@@ -37,6 +37,10 @@ pub enum Error {
         /// The body itself (up to 64 KiB), to read an error document the API describes
         /// as a type of its own: see [`Error::http_body`].
         body: ErrorBody,
+        /// How long the server asked to wait before sending again, when its answer had a
+        /// `Retry-After` header (in seconds, or as a date: the time left until it); see
+        /// [`Error::retry_after`].
+        retry_after: Option<Duration>,
     },
     /// The answer was not what the spec says: `path` names the failing field
     /// (e.g. `payload.cardStatus.name`).
@@ -170,11 +174,20 @@ impl Error {
             Error::Http {
                 status,
                 body_snippet,
+                retry_after,
                 ..
-            } => write!(
-                f,
-                "HTTP {status}, and the body carries no EnKash error code: {body_snippet:?}"
-            ),
+            } => {
+                write!(
+                    f,
+                    "HTTP {status}, and the body carries no EnKash error code: {body_snippet:?}"
+                )?;
+                match retry_after {
+                    Some(wait) => {
+                        write!(f, "; the server asks to wait {wait:?} before sending again")
+                    }
+                    None => Ok(()),
+                }
+            }
             Error::Decode {
                 status,
                 path,
@@ -388,6 +401,21 @@ impl Error {
         }
     }
 
+    /// How long the server asked to wait before sending again: the `Retry-After` header of
+    /// an [`Error::Http`] answer (also inside [`Error::OutcomeUnknown`]), typically on a 429
+    /// or a 503. The client honours it between its own retries; this is for a call it did
+    /// not retry: a write (after a 429 nothing was done, so it may be sent again once the
+    /// wait is over), a wait longer than [`RetryPolicy::max_retry_after`], or retries run
+    /// out. `None` when the answer had no such header or no answer came.
+    ///
+    /// [`RetryPolicy::max_retry_after`]: crate::RetryPolicy::max_retry_after
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self.cause() {
+            Error::Http { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
     /// EnKash's non-zero result code, when EnKash answered with one ([`Error::Api`], also
     /// inside [`Error::OutcomeUnknown`]).
     pub fn api_code(&self) -> Option<i64> {
@@ -458,11 +486,13 @@ impl Error {
                 status,
                 body_snippet,
                 body,
+                retry_after,
             } => Error::Http {
                 operation,
                 status: *status,
                 body_snippet: body_snippet.clone(),
                 body: body.clone(),
+                retry_after: *retry_after,
             },
             Error::Decode {
                 operation,
@@ -674,6 +704,7 @@ mod tests {
                 status,
                 body_snippet: String::new(),
                 body: ErrorBody::new("getThing", status, b"", false),
+                retry_after: None,
             }
         };
         assert!(http(503).outcome_unknown());
@@ -715,6 +746,7 @@ mod tests {
                     b"bad gateway",
                     false,
                 ),
+                retry_after: Some(Duration::from_secs(5)),
             }),
         };
         assert!(matches!(wrapped.cause(), Error::Http { status, .. } if status.as_u16() == 502));
@@ -758,6 +790,14 @@ mod tests {
         assert_eq!(api().api_code(), Some(7));
         assert!(matches!(api().cause(), Error::Api { code: 7, .. }));
         assert_eq!(wrapped.api_code(), None);
+        assert_eq!(wrapped.retry_after(), Some(Duration::from_secs(5)));
+        assert!(
+            wrapped
+                .to_string()
+                .contains("; the server asks to wait 5s before sending again)"),
+            "{wrapped}"
+        );
+        assert_eq!(api().retry_after(), None);
     }
 
     /// Every error a call raises starts with its operation, said once even when wrapped;

@@ -31,7 +31,8 @@
 //! do not retry in lock-step). A `Retry-After` header on a 429/503 (in seconds or as an
 //! HTTP date) replaces that delay; if it asks for longer than
 //! [`RetryPolicy::max_retry_after`] the client gives up at once and returns the error
-//! rather than stalling the caller.
+//! rather than stalling the caller. An error answered with one says how long, whether or
+//! not the client retried: [`Error::retry_after`](crate::Error::retry_after).
 //!
 //! The number of retries is bounded by [`RetryPolicy::max_retries`] (default 2, so at most
 //! three attempts), or per call by

@@ -631,6 +631,7 @@ mod tests {
             status,
             body_snippet: String::new(),
             body: crate::error::ErrorBody::new("createAccessToken", status, b"", false),
+            retry_after: None,
         }
     }
 

@@ -134,6 +134,47 @@ async fn a_retry_after_beyond_the_cap_fails_at_once() {
 
     assert_eq!(error.status(), Some(StatusCode::TOO_MANY_REQUESTS));
     assert!(matches!(error, Error::Http { .. }), "{error:?}");
+    assert_eq!(
+        error.retry_after(),
+        Some(Duration::from_secs(3600)),
+        "the wait is the caller's to schedule"
+    );
+}
+
+/// A write answered 429 is not resent (the client resends no write it did not have to),
+/// but nothing was done, so the caller may send it again: the error says when the server
+/// asked, and that nothing happened.
+#[tokio::test]
+async fn a_write_answered_429_says_when_it_may_be_sent_again() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "120"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let error = client(server.uri(), Duration::from_secs(5))
+        .execute::<String>(post_with_body(RetryClass::NonIdempotent))
+        .await
+        .expect_err("not resent");
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(120)));
+    assert!(!error.outcome_unknown(), "{error}");
+    assert!(
+        error
+            .to_string()
+            .ends_with("; the server asks to wait 120s before sending again"),
+        "{error}"
+    );
+
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    let error = client(server.uri(), Duration::from_secs(5))
+        .execute::<String>(post_with_body(RetryClass::NonIdempotent))
+        .await
+        .expect_err("not found");
+    assert_eq!(error.retry_after(), None, "no header, no wait");
 }
 
 #[tokio::test]
