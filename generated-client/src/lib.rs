@@ -76,8 +76,9 @@
 //! a call holding a token that is still good to send never waits for the refresh; a call
 //! with none waits for the refresh in flight, no longer than its timeout. A token is not
 //! sent in its last 10 s. After a failed token request the next waits a backoff (1 s,
-//! doubling to 30 s) however many calls come, and calls without a usable token fail at once
-//! meanwhile ([`Error::TokenUnavailable`] or the failure itself). A token request refused
+//! doubling to 30 s, or as long as the endpoint's `Retry-After` asks, up to 5 minutes)
+//! however many calls come, and calls without a usable token fail at once meanwhile
+//! ([`Error::TokenUnavailable`] or the failure itself). A token request refused
 //! with 400/401/403 is never retried and is not resent for 30 s; a token still held is
 //! used until it expires. EnKash locks an account after three failed logins in a row, so
 //! after two rejected in a row the client sends no more, and each call without a usable

@@ -11,8 +11,9 @@
 //!   No lock is held across the token request, nor while a log event is written.
 //! * **A failing token endpoint is not hammered.** After a transient failure (a 5xx, a
 //!   timeout, a dropped connection) the next token request waits a backoff (1 s, doubling
-//!   to 30 s) whatever the number of callers; meanwhile callers with a usable token use it
-//!   and callers without one fail at once with the reason.
+//!   to 30 s; longer when the endpoint's `Retry-After` asks, up to
+//!   [`MAX_REQUESTED_BACKOFF`]) whatever the number of callers; meanwhile callers with a
+//!   usable token use it and callers without one fail at once with the reason.
 //! * **A rejected login does not throw away a good token.** A refresh answered 400/401/403
 //!   (or with an EnKash failure code) is not retried for [`REJECTED_LOGIN_MEMORY`], but the
 //!   token still held is used until it expires.
@@ -60,6 +61,10 @@ pub(crate) const MAX_REJECTED_LOGINS: u32 = 2;
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
 /// The longest wait between two failing token requests.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// The longest wait after a failed token request whose `Retry-After` asked for more than
+/// the backoff: a wrong header (a day, say) must not keep a service without a token for
+/// as long.
+pub(crate) const MAX_REQUESTED_BACKOFF: Duration = Duration::from_secs(300);
 
 /// How long before expiry a token is refreshed: 10% of its lifetime or 30 s, whichever
 /// is more, but never more than half the lifetime (so a very short-lived token is still
@@ -389,7 +394,9 @@ impl TokenState {
             return;
         }
         self.failures = self.failures.saturating_add(1);
-        let wait = backoff(self.failures);
+        // The endpoint's own ask (`Retry-After` on a 429 or 503), when it is longer.
+        let requested = error.retry_after().unwrap_or_default();
+        let wait = backoff(self.failures).max(requested.min(MAX_REQUESTED_BACKOFF));
         self.told = Some(TokenEvent::RequestFailed {
             failures: self.failures,
             backoff: wait,
@@ -753,6 +760,38 @@ mod tests {
         }
         // At 0, 1, 3, 7, 15 s: never one request per call.
         assert_eq!(requests, 5);
+    }
+
+    /// A token endpoint that says how long to wait (`Retry-After`) is not asked again
+    /// sooner; a wait it asks for beyond [`MAX_REQUESTED_BACKOFF`] is cut to it.
+    #[test]
+    fn a_token_endpoint_asking_to_wait_is_not_asked_sooner() {
+        let t0 = Instant::now();
+        for (asked, waited) in [
+            (20, 20),
+            (0, 1), // shorter than the backoff: the backoff
+            (86_400, MAX_REQUESTED_BACKOFF.as_secs()),
+        ] {
+            let mut state = TokenState::default();
+            assert!(matches!(state.next("op", t0), Next::Refresh));
+            let mut busy = http(503);
+            if let Error::Http { retry_after, .. } = &mut busy {
+                *retry_after = Some(Duration::from_secs(asked));
+            }
+            state.failed(busy, t0);
+            let before = t0 + Duration::from_secs(waited) - Duration::from_millis(1);
+            assert!(
+                matches!(state.next("op", before), Next::Fail(_)),
+                "asked {asked} s: not before {waited} s"
+            );
+            assert!(
+                matches!(
+                    state.next("op", t0 + Duration::from_secs(waited)),
+                    Next::Refresh
+                ),
+                "asked {asked} s: at {waited} s"
+            );
+        }
     }
 
     #[test]

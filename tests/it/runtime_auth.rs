@@ -832,6 +832,42 @@ async fn a_failing_token_endpoint_is_not_hammered() {
     assert!((1..=3).contains(&requests), "{requests} token requests");
 }
 
+/// A token endpoint busy for two minutes (503, `Retry-After: 120`) gets its next token
+/// request after two minutes, not after the 1 s backoff; calls in between fail at once
+/// saying when.
+#[tokio::test]
+async fn a_token_endpoint_asking_to_wait_is_not_asked_sooner() {
+    let server = MockServer::start().await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "120"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(token_response("after-the-wait", 300))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_api(&server, "after-the-wait", 1).await;
+    let (client, clock) = client_with_clock(&server);
+    let call = || client.execute::<u64>(bearer_request(RetryClass::Idempotent));
+    let busy = call().await.expect_err("the token endpoint is busy");
+    assert_eq!(busy.retry_after(), Some(Duration::from_secs(120)), "{busy}");
+    clock.advance(Duration::from_secs(100));
+    let waiting = call().await.expect_err("not asked again yet");
+    assert_eq!(waiting.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+    assert_eq!(
+        token_requests(&server).await,
+        1,
+        "100 s on: no token request"
+    );
+    clock.advance(Duration::from_secs(20));
+    let answer = call().await.expect("asked again once the wait is over");
+    assert_eq!(answer.payload, 7);
+    assert_eq!(token_requests(&server).await, 2);
+}
+
 #[tokio::test]
 async fn a_static_bearer_token_is_sent_as_given() {
     let server = MockServer::start().await;
