@@ -457,7 +457,7 @@ impl TokenSource for HttpTokenSource {
         Box::pin(self.request()).await
     }
 
-    fn credentials(&self) -> u64 {
+    fn credentials_generation(&self) -> u64 {
         self.generation
     }
 }

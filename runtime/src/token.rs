@@ -182,13 +182,24 @@ struct FailedRequest {
 impl FailedRequest {
     /// What a call of `operation` with no usable token fails with at `now`.
     fn replay(&self, operation: &'static str, now: Instant) -> Error {
-        self.error.replay().unwrap_or_else(|| {
+        let left = self.retry_at.saturating_duration_since(now);
+        let mut error = self.error.replay().unwrap_or_else(|| {
             unavailable(
                 operation,
                 &format!("the last token request failed: {}", self.error),
-                Some(self.retry_at.saturating_duration_since(now)),
+                Some(left),
             )
-        })
+        });
+        // A wait the endpoint asked for ran from its answer: what is left of it is the
+        // time until the next token request.
+        if let Error::Http {
+            retry_after: Some(wait),
+            ..
+        } = &mut error
+        {
+            *wait = left;
+        }
+        error
     }
 }
 
@@ -288,7 +299,7 @@ pub(crate) struct TokenState {
     drops: Option<Drops>,
     /// The generation of the credentials logins are made with: 0, then one more at each
     /// replacement. Only the outcome of a login with the current ones is taken.
-    credentials: u64,
+    credentials_generation: u64,
     /// What the last transition has to tell, for the cache to emit.
     told: Option<TokenEvent>,
 }
@@ -327,17 +338,17 @@ impl TokenState {
     }
 
     /// The refresh started by [`Next::UseAndRefresh`] or [`Next::Refresh`], with
-    /// credentials of generation `credentials`, ended at `now` with `result`. When the
+    /// credentials of generation `generation`, ended at `now` with `result`. When the
     /// credentials have been replaced since, the outcome is theirs, not the current
     /// ones': a token issued to them is not used, a rejection is not counted.
     pub(crate) fn finished(
         &mut self,
-        credentials: u64,
+        generation: u64,
         result: Result<(HeaderValue, Duration), Error>,
         now: Instant,
     ) {
         match result {
-            _ if credentials != self.credentials => {
+            _ if generation != self.credentials_generation => {
                 self.refreshing = false;
                 self.told = Some(TokenEvent::OutcomeDiscarded);
             }
@@ -346,11 +357,11 @@ impl TokenState {
         }
     }
 
-    /// The credentials were replaced by those of generation `credentials`: logins are
+    /// The credentials were replaced by those of generation `generation`: logins are
     /// counted afresh, as for a new client, and may be sent at once. The token held is
     /// kept when `same_identity` (the same user and integration), else dropped.
-    pub(crate) fn credentials_replaced(&mut self, credentials: u64, same_identity: bool) {
-        self.credentials = credentials;
+    pub(crate) fn credentials_replaced(&mut self, generation: u64, same_identity: bool) {
+        self.credentials_generation = generation;
         self.rejected = None;
         if !same_identity {
             self.current = None;
@@ -459,7 +470,7 @@ pub(crate) trait TokenSource: Send + Sync + 'static {
     /// The generation of the credentials it logs in with (see
     /// [`TokenCache::replace_credentials`]); 0 for a source whose credentials are never
     /// replaced.
-    fn credentials(&self) -> u64 {
+    fn credentials_generation(&self) -> u64 {
         0
     }
 }
@@ -587,7 +598,7 @@ impl TokenCache {
         let mut guard = RefreshGuard(Some(self));
         let result = source.fetch().await;
         let now = self.clock.now();
-        self.transition(|state| state.finished(source.credentials(), result, now));
+        self.transition(|state| state.finished(source.credentials_generation(), result, now));
         guard.0 = None;
         self.refreshed.notify_waiters();
     }
@@ -599,8 +610,8 @@ impl TokenCache {
     /// transition has to tell is written once both are released.
     pub(crate) fn replace_credentials(&self, replace: impl FnOnce() -> (u64, bool)) {
         self.transition(|state| {
-            let (credentials, same_identity) = replace();
-            state.credentials_replaced(credentials, same_identity);
+            let (generation, same_identity) = replace();
+            state.credentials_replaced(generation, same_identity);
         });
     }
 
@@ -780,10 +791,14 @@ mod tests {
             }
             state.failed(busy, t0);
             let before = t0 + Duration::from_secs(waited) - Duration::from_millis(1);
-            assert!(
-                matches!(state.next("op", before), Next::Fail(_)),
-                "asked {asked} s: not before {waited} s"
-            );
+            match state.next("op", before) {
+                Next::Fail(error) => assert_eq!(
+                    error.retry_after(),
+                    Some(Duration::from_millis(1)),
+                    "asked {asked} s: what is left of the wait"
+                ),
+                other => panic!("asked {asked} s: not before {waited} s, got {other:?}"),
+            }
             assert!(
                 matches!(
                     state.next("op", t0 + Duration::from_secs(waited)),

@@ -109,7 +109,7 @@ mod tests {
     }
 
     #[test]
-    fn each_thread_checks_with_its_own_compiled_pattern() {
+    fn patterns_are_checked_alike_on_every_thread() {
         std::thread::scope(|scope| {
             for digits in ["9600098867", "960009886"] {
                 scope.spawn(move || {

@@ -858,6 +858,11 @@ async fn a_token_endpoint_asking_to_wait_is_not_asked_sooner() {
     let waiting = call().await.expect_err("not asked again yet");
     assert_eq!(waiting.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
     assert_eq!(
+        waiting.retry_after(),
+        Some(Duration::from_secs(20)),
+        "what is left of the wait"
+    );
+    assert_eq!(
         token_requests(&server).await,
         1,
         "100 s on: no token request"
