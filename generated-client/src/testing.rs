@@ -90,6 +90,9 @@ pub enum Reply {
     Json(u16, String),
     /// The inner reply, after this delay (to exercise timeouts).
     Delayed(Duration, Box<Reply>),
+    /// The inner reply with a `Retry-After` header asking for this wait (in whole seconds,
+    /// rounded up), as a server that is busy or rate-limits sends it with a 429 or 503.
+    RetryAfter(Duration, Box<Reply>),
 }
 
 impl Reply {
@@ -104,6 +107,18 @@ impl Reply {
     /// [`Reply::Delayed`].
     pub fn delayed(delay: Duration, reply: Reply) -> Self {
         Reply::Delayed(delay, Box::new(reply))
+    }
+
+    /// [`Reply::RetryAfter`]: e.g. a 429 asking for two minutes, to see what your code
+    /// does with [`Error::retry_after`](crate::Error::retry_after).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// use enkash_rewards::testing::Reply;
+    /// let busy = Reply::retry_after(Duration::from_secs(120), Reply::Status(429, String::new()));
+    /// ```
+    pub fn retry_after(wait: Duration, reply: Reply) -> Self {
+        Reply::RetryAfter(wait, Box::new(reply))
     }
 }
 
@@ -265,6 +280,10 @@ fn response(operation: Operation, reply: &Reply) -> ResponseTemplate {
         Reply::Json(status, body) => ResponseTemplate::new(*status)
             .set_body_raw(body.as_bytes().to_vec(), "application/json"),
         Reply::Delayed(delay, inner) => response(operation, inner).set_delay(*delay),
+        Reply::RetryAfter(wait, inner) => {
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            response(operation, inner).insert_header("Retry-After", seconds.to_string().as_str())
+        }
     }
 }
 
@@ -282,5 +301,30 @@ mod tests {
         let re = regex_lite::Regex::new(&path_pattern("/a/{x}/b")).unwrap();
         assert!(re.is_match("/a/1/b"));
         assert!(!re.is_match("/a/1/2/b"));
+    }
+
+    /// A write answered 429 with `Retry-After` is sent once, did nothing, and says when
+    /// it may be sent again.
+    #[tokio::test]
+    async fn a_busy_answer_says_how_long_to_wait() {
+        let mock = MockEnKash::start().await;
+        let busy = Reply::retry_after(
+            Duration::from_millis(119_500),
+            Reply::Status(429, String::new()),
+        );
+        mock.respond(Operation::AllocateCoins, busy).await;
+        let error = mock
+            .client()
+            .allocate_coins()
+            .company_id("CEK0TCW2W8")
+            .event("REFERRAL_EVENT")
+            .request_id("REF-1")
+            .user_id("EKQZVMQK")
+            .send()
+            .await
+            .expect_err("busy");
+        assert_eq!(error.retry_after(), Some(Duration::from_secs(120)));
+        assert!(!error.outcome_unknown(), "{error}");
+        assert_eq!(mock.requests(Operation::AllocateCoins).await.len(), 1);
     }
 }
