@@ -326,6 +326,7 @@ impl Auth {
                     HttpTokenSource {
                         endpoint,
                         credentials: login.credentials.clone(),
+                        basic: login.basic.clone(),
                         generation: login.generation,
                         transport: transport.clone(),
                     }
@@ -445,6 +446,8 @@ impl Authenticate for CallAuth<'_> {
 pub(crate) struct HttpTokenSource {
     endpoint: TokenEndpoint,
     credentials: Credentials,
+    /// Their HTTP Basic header, made when they were given.
+    basic: HeaderValue,
     /// Which generation of the client's credentials these are.
     generation: u64,
     transport: Transport,
@@ -506,12 +509,11 @@ impl HttpTokenSource {
             options: RequestOptions::default(),
         };
         // Basic auth only: resolving it never needs a token, so this cannot recurse.
-        let basic = self.credentials.basic_header()?;
         let response = self
             .transport
             .send::<TokenWire>(
                 request,
-                &FixedHeaders(vec![(reqwest::header::AUTHORIZATION, basic)]),
+                &FixedHeaders(vec![(reqwest::header::AUTHORIZATION, self.basic.clone())]),
             )
             .await?;
         let status = response.status;
