@@ -91,7 +91,10 @@
 //! `username` changes. An API call answered with 401 drops the cached token so the next
 //! call fetches a new one, but no sooner than a backoff (1 s, doubling to 30 s) after the
 //! last drop, so a server refusing every token does not make each call a login; the call
-//! itself is not resent. Secrets are held in [`Secret`], which never prints its value.
+//! itself is not resent. A token of your own is replaced, for every clone, with
+//! [`Client::replace_bearer_token`] (when it nears its end, or after a 401): calls that
+//! start after it send the new one. Secrets are held in [`Secret`], which never prints
+//! its value.
 //!
 //! # Errors
 //!

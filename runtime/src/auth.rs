@@ -154,7 +154,9 @@ impl fmt::Debug for Credentials {
 /// Where `Authorization: Bearer` comes from.
 pub(crate) enum BearerSource {
     None,
-    Static(HeaderValue),
+    /// The caller's token, which [`Auth::replace_bearer_token`] replaces while the client
+    /// runs.
+    Static(Mutex<HeaderValue>),
     Managed {
         login: Mutex<Login>,
         cache: Arc<TokenCache>,
@@ -196,10 +198,7 @@ impl Auth {
                     "set either bearer_token or credentials, not both",
                 ));
             }
-            (Some(token), None) => BearerSource::Static(
-                bearer_header(token.expose())
-                    .map_err(|reason| Error::config(format!("the bearer token {reason}")))?,
-            ),
+            (Some(token), None) => BearerSource::Static(Mutex::new(static_bearer(&token)?)),
             (None, Some(credentials)) => BearerSource::Managed {
                 login: Mutex::new(Login {
                     generation: 0,
@@ -250,6 +249,27 @@ impl Auth {
             login.basic = basic;
             (login.generation, same_identity)
         });
+        Ok(())
+    }
+
+    /// Replaces the caller's bearer token; a call that resolved its headers keeps the one
+    /// it has.
+    pub(crate) fn replace_bearer_token(&self, token: Secret) -> Result<(), Error> {
+        let header = match &self.bearer {
+            BearerSource::Static(header) => header,
+            BearerSource::Managed { .. } => {
+                return Err(Error::config(
+                    "replace_bearer_token: the client gets its tokens with credentials (replace those with replace_credentials)",
+                ));
+            }
+            BearerSource::None => {
+                return Err(Error::config(
+                    "replace_bearer_token: the client was built without a bearer token",
+                ));
+            }
+        };
+        let value = static_bearer(&token)?;
+        *lock(header) = value;
         Ok(())
     }
 
@@ -308,7 +328,7 @@ impl Auth {
     ) -> Result<BearerGrant, Error> {
         match &self.bearer {
             BearerSource::Static(header) => Ok(BearerGrant {
-                header: header.clone(),
+                header: lock(header).clone(),
                 generation: None,
             }),
             BearerSource::Managed { login, cache } => {
@@ -366,8 +386,8 @@ impl Auth {
 
 /// The login's lock. A panic while holding it cannot leave the login half-replaced (its
 /// fields are checked before any is written), so a poisoned lock is used as it is.
-fn lock(login: &Mutex<Login>) -> MutexGuard<'_, Login> {
-    login.lock().unwrap_or_else(PoisonError::into_inner)
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn missing_api_key(operation: &'static str, name: &str) -> Error {
@@ -380,6 +400,12 @@ fn missing_api_key(operation: &'static str, name: &str) -> Error {
 }
 
 /// `Bearer <token>`, marked sensitive.
+/// The header for a token the caller gives.
+fn static_bearer(token: &Secret) -> Result<HeaderValue, Error> {
+    bearer_header(token.expose())
+        .map_err(|reason| Error::config(format!("the bearer token {reason}")))
+}
+
 fn bearer_header(token: &str) -> Result<HeaderValue, String> {
     let mut value = header_value(&format!("Bearer {token}"))?;
     value.set_sensitive(true);

@@ -357,6 +357,16 @@ macro_rules! __api_client {
                 self.0.replace_credentials(credentials)
             }
 
+            /// Replaces the bearer token the client was built with, for every clone of it:
+            /// calls that start after it send the new one; see
+            /// [`enkash_rewards_runtime::Client::replace_bearer_token`](enkash_rewards_runtime::Client::replace_bearer_token).
+            pub fn replace_bearer_token(
+                &self,
+                token: impl ::std::convert::Into<::std::string::String>,
+            ) -> ::std::result::Result<(), $crate::Error> {
+                self.0.replace_bearer_token(token)
+            }
+
             /// Sends a hand-built request for an operation the client does not cover, and
             /// decodes its payload into `T`; see
             /// [`enkash_rewards_runtime::Client::execute`](enkash_rewards_runtime::Client::execute)

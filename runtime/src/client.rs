@@ -95,6 +95,30 @@ impl Client {
         self.inner.auth.replace_credentials(credentials)
     }
 
+    /// Replaces the bearer token given with [`ClientBuilder::bearer_token`], for this
+    /// client and every clone of it, without building a new one: for a service that gets
+    /// its tokens elsewhere (from a token service shared by several processes, say) and
+    /// swaps in a fresh one before the old one expires, or after a call answered 401.
+    /// Calls that start after it send the new token; a call already under way keeps the
+    /// one it started with (its retries too), and a call answered 401 is not resent.
+    ///
+    /// [`Error::Config`], and nothing changes, when the client was built with
+    /// [`ClientBuilder::credentials`] (it gets its own tokens:
+    /// [`replace_credentials`](Self::replace_credentials) replaces those) or with no
+    /// bearer token, or when the token cannot be sent in a header (a line break or another
+    /// character that is not visible ASCII).
+    ///
+    /// ```no_run
+    /// # fn refresh(client: &enkash_rewards_runtime::Client, fresh: String) -> Result<(), enkash_rewards_runtime::Error> {
+    /// // `fresh` came from your token service.
+    /// client.replace_bearer_token(fresh)?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn replace_bearer_token(&self, token: impl Into<String>) -> Result<(), Error> {
+        self.inner.auth.replace_bearer_token(Secret::new(token))
+    }
+
     /// Sends one operation and decodes its payload into `T`.
     ///
     /// Generated builders call this; it is public so that an operation the SDK does not

@@ -416,6 +416,62 @@ async fn replacing_credentials_keeps_the_token_or_refuses_what_cannot_be_sent() 
 }
 
 #[tokio::test]
+async fn a_replaced_bearer_token_is_sent_by_every_clone() {
+    let server = MockServer::start().await;
+    mount_api(&server, "first", 1).await;
+    mount_api(&server, "second", 2).await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .bearer_token("first")
+        .build()
+        .expect("test client builds");
+    let clone = client.clone();
+    let request = || bearer_request(RetryClass::Idempotent);
+    client
+        .execute::<u64>(request())
+        .await
+        .expect("sent with the first token");
+    clone
+        .replace_bearer_token("second")
+        .expect("a token that can be sent");
+    for each in [&client, &clone] {
+        each.execute::<u64>(request())
+            .await
+            .expect("sent with the second token");
+    }
+}
+
+#[tokio::test]
+async fn replacing_the_bearer_token_is_refused_where_it_cannot_apply() {
+    let config_reason = |result: Result<(), Error>| match result {
+        Err(Error::Config { reason, .. }) => reason,
+        other => panic!("expected Error::Config, got {other:?}"),
+    };
+    let server = MockServer::start().await;
+    mount_api(&server, "kept", 1).await;
+    let static_token = Client::builder()
+        .base_url(server.uri())
+        .bearer_token("kept")
+        .build()
+        .expect("test client builds");
+    let reason = config_reason(static_token.replace_bearer_token("a\r\nb"));
+    assert!(reason.contains("line break"), "{reason}");
+    static_token
+        .execute::<u64>(bearer_request(RetryClass::Idempotent))
+        .await
+        .expect("the token is kept");
+
+    let reason = config_reason(client(&server).replace_bearer_token("t"));
+    assert!(reason.contains("replace_credentials"), "{reason}");
+    let without = Client::builder()
+        .base_url(server.uri())
+        .build()
+        .expect("test client builds");
+    let reason = config_reason(without.replace_bearer_token("t"));
+    assert!(reason.contains("without a bearer token"), "{reason}");
+}
+
+#[tokio::test]
 async fn a_400_invalid_grant_is_not_retried_either() {
     let server = MockServer::start().await;
     Mock::given(path("/oauth/token"))
