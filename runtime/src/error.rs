@@ -408,6 +408,11 @@ impl Error {
     /// wait is over), a wait longer than [`RetryPolicy::max_retry_after`], or retries run
     /// out. `None` when the answer had no such header or no answer came.
     ///
+    /// A call that failed because the token endpoint answered so (the client then waits
+    /// before its next token request, and calls without a token fail at once meanwhile)
+    /// carries the time left until that next token request, which goes no sooner than
+    /// the endpoint asked (5 minutes at most) nor than the client's own backoff.
+    ///
     /// [`RetryPolicy::max_retry_after`]: crate::RetryPolicy::max_retry_after
     pub fn retry_after(&self) -> Option<Duration> {
         match self.cause() {
