@@ -384,8 +384,9 @@ impl Auth {
     }
 }
 
-/// The login's lock. A panic while holding it cannot leave the login half-replaced (its
-/// fields are checked before any is written), so a poisoned lock is used as it is.
+/// The lock of the login or of the caller's token. A panic while holding it cannot leave
+/// either half-replaced (the login's fields are checked before any is written; a token is
+/// swapped whole), so a poisoned lock is used as it is.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -399,13 +400,13 @@ fn missing_api_key(operation: &'static str, name: &str) -> Error {
     Error::config_of(operation, format!("needs a {name} header: call {how}"))
 }
 
-/// `Bearer <token>`, marked sensitive.
 /// The header for a token the caller gives.
 fn static_bearer(token: &Secret) -> Result<HeaderValue, Error> {
     bearer_header(token.expose())
         .map_err(|reason| Error::config(format!("the bearer token {reason}")))
 }
 
+/// `Bearer <token>`, marked sensitive.
 fn bearer_header(token: &str) -> Result<HeaderValue, String> {
     let mut value = header_value(&format!("Bearer {token}"))?;
     value.set_sensitive(true);
