@@ -259,7 +259,7 @@ impl Exchanged {
             })) => Ok(Response {
                 status,
                 headers,
-                payload: ByteStream::new(body, self.prepared.operation(), timeout),
+                payload: ByteStream::new(body, self.prepared.operation(), status, timeout),
             }),
             answer => self
                 .span

@@ -66,6 +66,9 @@ pub enum Error {
         after: Duration,
         /// The connection was never established, so nothing reached the server.
         connecting: bool,
+        /// The status of the answer whose body was still arriving when time ran out;
+        /// `None` when no answer had begun. See [`Error::status`].
+        answered: Option<reqwest::StatusCode>,
     },
     /// The request could not be delivered or its answer not read. The text says which
     /// (`could not connect to the server; nothing was sent`, `the connection broke off
@@ -77,6 +80,9 @@ pub enum Error {
         operation: &'static str,
         /// The underlying error (its URL removed: paths and queries can hold ids).
         source: reqwest::Error,
+        /// The status of the answer whose body broke off; `None` when no answer had
+        /// begun. See [`Error::status`].
+        answered: Option<reqwest::StatusCode>,
     },
     /// The request was rejected before anything was sent: `field` names the input.
     #[non_exhaustive]
@@ -199,16 +205,14 @@ impl Error {
                 "could not decode the response (HTTP {status}) at `{path}`: {message}; body starts {body_snippet:?}"
             ),
             Error::Timeout {
-                after, connecting, ..
-            } => {
-                let outcome = if *connecting {
-                    " while connecting; nothing was sent"
-                } else {
-                    "; the server may have acted on it"
-                };
-                write!(f, "timed out after {after:?}{outcome}")
-            }
-            Error::Transport { source, .. } => write_transport(f, source),
+                after,
+                connecting,
+                answered,
+                ..
+            } => write_timeout(f, *after, *connecting, *answered),
+            Error::Transport {
+                source, answered, ..
+            } => write_transport(f, source, *answered),
             Error::InvalidRequest { field, reason, .. } => {
                 write!(f, "invalid request, nothing was sent: `{field}` {reason}")
             }
@@ -240,11 +244,36 @@ impl Error {
     }
 }
 
+/// How long, and what had happened by then: nothing sent, an answer arriving (its
+/// status), or a request on its way that the server may have acted on.
+fn write_timeout(
+    f: &mut fmt::Formatter<'_>,
+    after: Duration,
+    connecting: bool,
+    answered: Option<reqwest::StatusCode>,
+) -> fmt::Result {
+    write!(f, "timed out after {after:?}")?;
+    match answered {
+        Some(status) => write!(f, " while the answer (HTTP {status}) was arriving"),
+        None if connecting => write!(f, " while connecting; nothing was sent"),
+        None => write!(f, "; the server may have acted on it"),
+    }
+}
+
 /// What a failure of the HTTP client means for the call (by the classification the retry
 /// verdicts read), then the client's error and its causes down to the one that says what
 /// happened (`Connection refused`), which the client's own text alone does not.
-fn write_transport(f: &mut fmt::Formatter<'_>, source: &reqwest::Error) -> fmt::Result {
+fn write_transport(
+    f: &mut fmt::Formatter<'_>,
+    source: &reqwest::Error,
+    answered: Option<reqwest::StatusCode>,
+) -> fmt::Result {
     use crate::retry::Failure;
+    // The server answered: the request reached it, whatever the failure's class says.
+    if let Some(status) = answered {
+        write!(f, "the answer (HTTP {status}) broke off while arriving")?;
+        return write_causes(f, source);
+    }
     let meaning = match Failure::of_transport(source) {
         Failure::Connect => "could not connect to the server; nothing was sent",
         Failure::Unsendable => "could not send the request; nothing was sent",
@@ -255,7 +284,13 @@ fn write_transport(f: &mut fmt::Formatter<'_>, source: &reqwest::Error) -> fmt::
             "the connection broke off after the request may have reached the server"
         }
     };
-    write!(f, "{meaning}: {source}")?;
+    write!(f, "{meaning}")?;
+    write_causes(f, source)
+}
+
+/// The HTTP client's error, then its causes.
+fn write_causes(f: &mut fmt::Formatter<'_>, source: &reqwest::Error) -> fmt::Result {
+    write!(f, ": {source}")?;
     // Bounded: a cause chain is a handful of links.
     let causes = std::iter::successors(std::error::Error::source(source), |cause| cause.source());
     for cause in causes.take(16) {
@@ -289,6 +324,7 @@ fn write_cause(f: &mut fmt::Formatter<'_>, operation: &str, cause: &Error) -> fm
             operation: timed_out,
             after,
             connecting: false,
+            answered: None,
         } if *timed_out == operation => write!(f, "timed out after {after:?}"),
         _ if cause.operation() == Some(operation) => cause.fmt_detail(f),
         _ => write!(f, "{cause}"),
@@ -335,19 +371,20 @@ impl Error {
         }
     }
 
-    /// The HTTP status the server answered with, if it answered at all.
+    /// The HTTP status the server answered with, if it answered at all: also of a
+    /// timeout or a broken connection while the answer's body was arriving.
     ///
-    /// `None` for timeouts, transport failures and errors raised before sending.
+    /// `None` for timeouts and transport failures before any answer, and errors raised
+    /// before sending.
     pub fn status(&self) -> Option<reqwest::StatusCode> {
         match self {
             Error::Api { status, .. }
             | Error::Http { status, .. }
             | Error::Decode { status, .. }
             | Error::Decryption { status, .. } => Some(*status),
+            Error::Timeout { answered, .. } | Error::Transport { answered, .. } => *answered,
             Error::OutcomeUnknown { cause, .. } => cause.status(),
-            Error::Timeout { .. }
-            | Error::Transport { .. }
-            | Error::InvalidRequest { .. }
+            Error::InvalidRequest { .. }
             | Error::TokenUnavailable { .. }
             | Error::Config { .. } => None,
         }
@@ -433,11 +470,13 @@ impl Error {
     /// Whether the call failed in a way that leaves its effect unknown: the server may
     /// have acted on the request although no answer says so.
     ///
-    /// `true` after a timeout or a dropped connection once the request was on its way, a
-    /// 5xx with no EnKash error code, or a 2xx answer that could not be decoded; a write
-    /// that failed so is always an [`Error::OutcomeUnknown`]. Before sending such a write
-    /// again, find out whether it happened (by its key or reference): EnKash documents no
-    /// de-duplication, so a resend can pay twice.
+    /// `true` after a timeout or a dropped connection once the request was on its way
+    /// (also while the answer arrived, whatever its status: EnKash's verdict is in the
+    /// body, which did not arrive whole), a 5xx with no EnKash error code, or a 2xx
+    /// answer that could not be decoded; a write that failed so is always an
+    /// [`Error::OutcomeUnknown`]. Before sending such a write again, find out whether it
+    /// happened (by its key or reference): EnKash documents no de-duplication, so a
+    /// resend can pay twice.
     ///
     /// `false` when nothing was sent (a refused connection, a connect timeout, invalid
     /// input, missing configuration) or when EnKash answered definitely: an
@@ -516,10 +555,12 @@ impl Error {
                 operation,
                 after,
                 connecting,
+                answered,
             } => Error::Timeout {
                 operation,
                 after: *after,
                 connecting: *connecting,
+                answered: *answered,
             },
             Error::InvalidRequest {
                 operation,
@@ -698,6 +739,7 @@ mod tests {
             operation: "op",
             after: Duration::from_secs(1),
             connecting,
+            answered: None,
         };
         assert!(timeout(false).outcome_unknown());
         assert!(!timeout(true).outcome_unknown());
@@ -813,6 +855,7 @@ mod tests {
             operation: "allocateCoins",
             after: Duration::from_secs(30),
             connecting: false,
+            answered: None,
         };
         assert_eq!(
             timeout.to_string(),
@@ -878,6 +921,7 @@ mod tests {
                 operation: "allocateCoins",
                 after: Duration::from_secs(30),
                 connecting: false,
+                answered: None,
             }),
         };
         assert_eq!(chain(&wrapped), [wrapped.to_string()]);

@@ -20,8 +20,8 @@ use crate::error::Error;
 /// last byte has arrived, so a server that stalls mid-file ends the stream with
 /// [`Error::Timeout`]; raise both on the builder for a file that takes long to send. A
 /// connection that breaks off ends it with [`Error::Transport`]. Either way the server
-/// answered with success: the operation took place, only its answer is incomplete. After
-/// an error the stream ends.
+/// answered with success (the error's [`status`](Error::status) says which): the
+/// operation took place, only its answer is incomplete. After an error the stream ends.
 ///
 /// Read it with [`chunk`](Self::chunk), or as a [`futures_core::Stream`] of
 /// `Result<Bytes, Error>`:
@@ -41,17 +41,25 @@ pub struct ByteStream {
     operation: &'static str,
     /// The timeout the body is read under, for [`Error::Timeout`].
     timeout: Duration,
+    /// The answer's status, for errors.
+    status: reqwest::StatusCode,
     /// Set by an error or the body's end: nothing more is read.
     done: bool,
 }
 
 impl ByteStream {
-    /// The body of `operation`'s answer, read under `timeout`.
-    pub(crate) fn new(body: reqwest::Body, operation: &'static str, timeout: Duration) -> Self {
+    /// The body of `operation`'s answer (with `status`), read under `timeout`.
+    pub(crate) fn new(
+        body: reqwest::Body,
+        operation: &'static str,
+        status: reqwest::StatusCode,
+        timeout: Duration,
+    ) -> Self {
         Self {
             body,
             operation,
             timeout,
+            status,
             done: false,
         }
     }
@@ -62,6 +70,7 @@ impl ByteStream {
         Self::new(
             reqwest::Body::from(bytes.into()),
             "ByteStream",
+            reqwest::StatusCode::OK,
             Duration::ZERO,
         )
     }
@@ -80,11 +89,13 @@ impl ByteStream {
                 operation: self.operation,
                 after: self.timeout,
                 connecting: false,
+                answered: Some(self.status),
             }
         } else {
             Error::Transport {
                 operation: self.operation,
                 source: error.without_url(),
+                answered: Some(self.status),
             }
         }
     }

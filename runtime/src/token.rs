@@ -1039,6 +1039,7 @@ mod tests {
             operation: "createAccessToken",
             after: Duration::from_secs(1),
             connecting: false,
+            answered: None,
         };
         assert!(!is_rejected_login(&timeout));
     }

@@ -433,7 +433,13 @@ impl Transport {
                     span.record("status", status.as_u16());
                     (!status.is_success()).then_some(Failure::Status(status))
                 }
-                Err(attempt_error) => Some(attempt_error.failure),
+                Err(attempt_error) => {
+                    // An answer whose body broke off had a status all the same.
+                    if let Some(status) = attempt_error.error.status() {
+                        span.record("status", status.as_u16());
+                    }
+                    Some(attempt_error.failure)
+                }
             };
             if let Some(failure) = failure {
                 let headers = outcome.as_ref().ok().map(Answer::headers);
@@ -546,6 +552,7 @@ impl Transport {
                     operation: prepared.operation,
                     after: prepared.operation_timeout,
                     connecting: true,
+                    answered: None,
                 },
             });
         }
@@ -564,8 +571,9 @@ impl Transport {
         let pending = self.http.execute(request);
         let limit = prepared.max_response_size;
         let streamed = prepared.streamed;
+        // A failure carries the answer's status when it came after the answer's head.
         let exchange = async {
-            let mut response = pending.await?;
+            let mut response = pending.await.map_err(|error| (error, None))?;
             let status = response.status();
             let headers = std::mem::take(response.headers_mut());
             if streamed && status.is_success() {
@@ -576,8 +584,10 @@ impl Transport {
                     timeout,
                 }));
             }
-            let (body, cut) = read_body(&mut response, limit).await?;
-            Ok::<_, reqwest::Error>(Answer::Read(Raw {
+            let (body, cut) = read_body(&mut response, limit)
+                .await
+                .map_err(|error| (error, Some(status)))?;
+            Ok(Answer::Read(Raw {
                 status,
                 headers,
                 body,
@@ -586,16 +596,18 @@ impl Transport {
         };
         exchange
             .await
-            .map_err(|error| self.classify(prepared, error, timeout))
+            .map_err(|(error, answered)| self.classify(prepared, error, timeout, answered))
     }
 
-    /// Maps a reqwest error onto a retry [`Failure`] and a public [`Error`]. The URL is
-    /// stripped from the error: its path and query can hold ids and user ids.
+    /// Maps a reqwest error onto a retry [`Failure`] and a public [`Error`], with the
+    /// status of the answer whose body it cut off, if any. The URL is stripped from the
+    /// error: its path and query can hold ids and user ids.
     fn classify(
         &self,
         prepared: &Prepared,
         error: reqwest::Error,
         timeout: Duration,
+        answered: Option<StatusCode>,
     ) -> AttemptError {
         let failure = Failure::of_transport(&error);
         let error = if error.is_timeout() {
@@ -607,11 +619,13 @@ impl Transport {
                 operation: prepared.operation,
                 after,
                 connecting: failure == Failure::Connect,
+                answered,
             }
         } else {
             Error::Transport {
                 operation: prepared.operation,
                 source: error.without_url(),
+                answered,
             }
         };
         AttemptError { failure, error }

@@ -459,43 +459,68 @@ async fn connection_refused_is_a_transport_error_retried_for_every_class() {
     }
 }
 
-/// A server that sends the status line, the headers and half the body, then stalls: the
-/// attempt's timeout covers reading the body too, so the call ends as a timeout (once:
-/// a GET would be retried, so this one is a write) instead of waiting forever.
+/// A server that sends the status line, the headers and half the body, then stalls or
+/// closes the connection: the attempt's timeout covers reading the body too, so a stall
+/// ends the call as a timeout instead of waiting forever. Either way the write is sent
+/// once (a GET would be retried) and its outcome is unknown, and the error carries the
+/// answer's status and says the answer broke off, not that the request may have arrived.
 #[tokio::test]
-async fn a_body_that_stalls_midway_times_out() {
+async fn a_body_that_stalls_or_breaks_off_midway_ends_the_call_with_its_status() {
     use tokio::io::AsyncWriteExt;
-    let (url, server) = one_connection_server(|mut socket| async move {
-        let head = format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-            OK_BODY.len()
-        );
-        socket.write_all(head.as_bytes()).await.expect("head sent");
-        socket
-            .write_all(&OK_BODY.as_bytes()[..OK_BODY.len() / 2])
-            .await
-            .expect("half the body sent");
-        // Holds the connection open, bounded, until the client gives up.
-        tokio::time::sleep(Duration::from_secs(10)).await;
-    })
-    .await;
+    for stalls in [true, false] {
+        let (url, server) = one_connection_server(move |mut socket| async move {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                OK_BODY.len()
+            );
+            socket.write_all(head.as_bytes()).await.expect("head sent");
+            socket
+                .write_all(&OK_BODY.as_bytes()[..OK_BODY.len() / 2])
+                .await
+                .expect("half the body sent");
+            if stalls {
+                // Holds the connection open, bounded, until the client gives up.
+                tokio::time::sleep(Duration::from_secs(10)).await;
+            }
+        })
+        .await;
 
-    let started = Instant::now();
-    let error = client(url, Duration::from_millis(300))
-        .execute::<String>(request(RetryClass::NonIdempotent))
-        .await
-        .expect_err("the body never completes");
-    server.abort();
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "ended by the timeout, not by the server"
-    );
-    match error {
-        Error::OutcomeUnknown { cause, .. } => assert!(
-            matches!(*cause, Error::Timeout { after, connecting: false, .. } if after == Duration::from_millis(300)),
-            "{cause:?}"
-        ),
-        other => panic!("expected Error::OutcomeUnknown, got {other:?}"),
+        let started = Instant::now();
+        let error = client(url, Duration::from_millis(300))
+            .execute::<String>(request(RetryClass::NonIdempotent))
+            .await
+            .expect_err("the body never completes");
+        server.abort();
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "ended by the timeout or the server's close"
+        );
+        assert!(error.outcome_unknown(), "{error}");
+        assert_eq!(error.status(), Some(StatusCode::OK), "{error:?}");
+        let Error::OutcomeUnknown { cause, .. } = &error else {
+            panic!("expected Error::OutcomeUnknown, got {error:?}");
+        };
+        let text = error.to_string();
+        match (stalls, &**cause) {
+            (
+                true,
+                Error::Timeout {
+                    after,
+                    connecting: false,
+                    ..
+                },
+            ) => {
+                assert_eq!(*after, Duration::from_millis(300));
+                let said = "(timed out after 300ms while the answer (HTTP 200 OK) was arriving)";
+                assert!(text.contains(said), "{text}");
+            }
+            (false, Error::Transport { .. }) => {
+                let said = "(the answer (HTTP 200 OK) broke off while arriving: ";
+                assert!(text.contains(said), "{text}");
+            }
+            _ => panic!("stalls: {stalls}, got {cause:?}"),
+        }
+        assert!(!text.contains("may have reached"), "{text}");
     }
 }
 

@@ -1283,7 +1283,7 @@ async fn a_streamed_call_retries_and_fails_as_any_call_before_its_body() {
 
 /// A streamed body is read under the call's timeout: a server that stalls mid-file ends
 /// the stream with `Error::Timeout`, one that breaks the connection off with
-/// `Error::Transport`; after the error the stream ends.
+/// `Error::Transport`, each carrying the answer's status; after the error the stream ends.
 #[tokio::test]
 async fn a_streamed_body_that_stalls_or_breaks_off_ends_with_an_error() {
     use std::time::{Duration, Instant};
@@ -1328,6 +1328,11 @@ async fn a_streamed_body_that_stalls_or_breaks_off_ends_with_an_error() {
             (false, Error::Transport { .. }) => {}
             _ => panic!("stalls: {stalls}, got {error:?}"),
         }
+        // The server answered: the error says with what, not that it may have acted.
+        assert_eq!(error.status(), Some(StatusCode::OK), "{error:?}");
+        let text = error.to_string();
+        assert!(text.contains("the answer (HTTP 200 OK)"), "{text}");
+        assert!(!text.contains("may have"), "{text}");
         assert!(
             started.elapsed() < Duration::from_secs(5),
             "ended by the timeout, not the server"
