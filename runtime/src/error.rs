@@ -38,8 +38,9 @@ pub enum Error {
         /// as a type of its own: see [`Error::http_body`].
         body: ErrorBody,
         /// How long the server asked to wait before sending again, when its answer had a
-        /// `Retry-After` header (in seconds, or as a date: the time left until it); see
-        /// [`Error::retry_after`].
+        /// `Retry-After` header (in seconds, or as a date: the time left until it); for a
+        /// token request's failure replayed to a later call, the time left until the next
+        /// token request. See [`Error::retry_after`].
         retry_after: Option<Duration>,
     },
     /// The answer was not what the spec says: `path` names the failing field
@@ -188,9 +189,7 @@ impl Error {
                     "HTTP {status}, and the body carries no EnKash error code: {body_snippet:?}"
                 )?;
                 match retry_after {
-                    Some(wait) => {
-                        write!(f, "; the server asks to wait {wait:?} before sending again")
-                    }
+                    Some(wait) => write!(f, "; wait {wait:?} before sending again"),
                     None => Ok(()),
                 }
             }
@@ -841,7 +840,7 @@ mod tests {
         assert!(
             wrapped
                 .to_string()
-                .contains("; the server asks to wait 5s before sending again)"),
+                .contains("; wait 5s before sending again)"),
             "{wrapped}"
         );
         assert_eq!(api().retry_after(), None);

@@ -918,6 +918,8 @@ async fn a_token_endpoint_asking_to_wait_is_not_asked_sooner() {
         Some(Duration::from_secs(20)),
         "what is left of the wait"
     );
+    let text = waiting.to_string();
+    assert!(text.ends_with("; wait 20s before sending again"), "{text}");
     assert_eq!(
         token_requests(&server).await,
         1,

@@ -161,7 +161,7 @@ async fn a_write_answered_429_says_when_it_may_be_sent_again() {
     assert!(
         error
             .to_string()
-            .ends_with("; the server asks to wait 120s before sending again"),
+            .ends_with("; wait 120s before sending again"),
         "{error}"
     );
 
