@@ -589,6 +589,128 @@ async fn a_401_drops_the_token_without_resending_the_call() {
     assert_eq!(response.payload, 7);
 }
 
+/// A 401 whose body breaks off is a 401 all the same: the token is dropped and the next
+/// call logs in again. The server is written by hand (a mock server cannot cut a body
+/// short): one request per connection, answered by what it asks for, then closed.
+#[tokio::test]
+async fn a_401_whose_body_breaks_off_drops_the_token_too() {
+    use tokio::io::AsyncWriteExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let url = format!("http://{}", listener.local_addr().expect("an address"));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let server = tokio::spawn({
+        let seen = Arc::clone(&seen);
+        async move {
+            let mut logins = 0;
+            // Bounded: the test makes two logins and two calls.
+            for _ in 0..4 {
+                let (mut socket, _) = listener.accept().await.expect("a connection");
+                let head = read_request_head(&mut socket).await;
+                let answer = if head.starts_with("post /oauth/token ") {
+                    logins += 1;
+                    seen.lock()
+                        .expect("not poisoned")
+                        .push(format!("login {logins}"));
+                    json_answer(&format!(
+                        r#"{{"access_token":"token-{logins}","token_type":"bearer","expires_in":300}}"#
+                    ))
+                } else {
+                    let bearer = head
+                        .lines()
+                        .find_map(|line| line.strip_prefix("authorization: bearer "))
+                        .unwrap_or("none")
+                        .to_owned();
+                    seen.lock()
+                        .expect("not poisoned")
+                        .push(format!("call with {bearer}"));
+                    if bearer == "token-1" {
+                        // 100 bytes promised, 20 sent, then the connection closes.
+                        "HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\n\
+                         content-length: 100\r\nconnection: close\r\n\r\n{\"response_code\":401"
+                            .to_owned()
+                    } else {
+                        json_answer(OK_BODY)
+                    }
+                };
+                socket
+                    .write_all(answer.as_bytes())
+                    .await
+                    .expect("answer sent");
+                let _ = socket.shutdown().await;
+            }
+        }
+    });
+    let client = Client::builder()
+        .base_url(url)
+        .credentials(credentials())
+        .build()
+        .expect("test client builds");
+
+    let error = client
+        .execute::<u64>(bearer_request(RetryClass::NonIdempotent))
+        .await
+        .expect_err("401, cut short");
+    assert_eq!(error.status(), Some(StatusCode::UNAUTHORIZED), "{error:?}");
+    let response = client
+        .execute::<u64>(bearer_request(RetryClass::Idempotent))
+        .await
+        .expect("a new token");
+    assert_eq!(response.payload, 7);
+    server.abort();
+    assert_eq!(
+        *seen.lock().expect("not poisoned"),
+        [
+            "login 1",
+            "call with token-1",
+            "login 2",
+            "call with token-2"
+        ]
+    );
+}
+
+/// A whole 200 answer with a JSON `body`, closing its connection.
+fn json_answer(body: &str) -> String {
+    format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+         connection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+/// A request's head (lower-cased), its body read and dropped, from a client sending one
+/// request per connection; bounded in size and time.
+async fn read_request_head(socket: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let read = async {
+        let mut received = Vec::new();
+        let mut chunk = [0_u8; 4096];
+        loop {
+            let n = socket.read(&mut chunk).await.expect("the request");
+            assert!(n > 0 && received.len() < 65_536, "a whole request head");
+            received.extend_from_slice(&chunk[..n]);
+            let Some(end) = received.windows(4).position(|w| w == b"\r\n\r\n") else {
+                continue;
+            };
+            let head = String::from_utf8_lossy(&received[..end]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|line| line.strip_prefix("content-length: "))
+                .map_or(0, |n| n.trim().parse::<usize>().expect("a length"));
+            while received.len() < end + 4 + length {
+                let n = socket.read(&mut chunk).await.expect("the body");
+                assert!(n > 0, "the whole body");
+                received.extend_from_slice(&chunk[..n]);
+            }
+            break head;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(5), read)
+        .await
+        .expect("the request within 5 s")
+}
+
 /// A server answering 401 to every token (or on one operation only) does not turn each
 /// call into a login: a 401 soon after the last drop keeps the token, and the next drop
 /// waits a backoff (1 s, doubling). Before, 50 such calls made 50 token requests.
