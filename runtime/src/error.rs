@@ -73,8 +73,9 @@ pub enum Error {
     },
     /// The request could not be delivered or its answer not read. The text says which
     /// (`could not connect to the server; nothing was sent`, `the connection broke off
-    /// after the request may have reached the server`…), then the HTTP client's error and
-    /// its causes (`…: tcp connect error: Connection refused (os error 111)`).
+    /// after the request may have reached the server`, `the answer (HTTP 200 OK) broke
+    /// off while arriving`…), then the HTTP client's error and its causes (`…: tcp
+    /// connect error: Connection refused (os error 111)`).
     #[non_exhaustive]
     Transport {
         /// The operation called.
