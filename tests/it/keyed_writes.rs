@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use enkash_rewards::types::{PointsOperation, TransactionType};
 use enkash_rewards::{Client, Error, RetryPolicy};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use enkash_rewards_tests::read_request;
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 /// How the stand-in server fails every request.
@@ -50,7 +51,7 @@ async fn failing_server(failure: Failure) -> (String, Arc<AtomicUsize>) {
             };
             let counter = counter.clone();
             tokio::spawn(async move {
-                if read_request(&mut socket).await {
+                if read_request(&mut socket).await.is_some() {
                     counter.fetch_add(1, Ordering::SeqCst);
                 }
                 match failure {
@@ -69,35 +70,6 @@ async fn failing_server(failure: Failure) -> (String, Arc<AtomicUsize>) {
         }
     });
     (format!("http://{address}"), received)
-}
-
-/// Reads one request (headers and a `content-length` body); `true` when it was complete.
-async fn read_request(socket: &mut tokio::net::TcpStream) -> bool {
-    let mut data = Vec::new();
-    let mut chunk = [0u8; 4096];
-    for _ in 0..64 {
-        let read = tokio::time::timeout(Duration::from_secs(2), socket.read(&mut chunk)).await;
-        let Ok(Ok(n)) = read else { return false };
-        if n == 0 {
-            return false;
-        }
-        data.extend_from_slice(&chunk[..n]);
-        let text = String::from_utf8_lossy(&data);
-        if let Some(end) = text.find("\r\n\r\n") {
-            let length = text[..end]
-                .lines()
-                .find_map(|l| {
-                    let (name, value) = l.split_once(':')?;
-                    name.eq_ignore_ascii_case("content-length")
-                        .then(|| value.trim().parse::<usize>().ok())?
-                })
-                .unwrap_or(0);
-            if data.len() >= end + 4 + length {
-                return true;
-            }
-        }
-    }
-    false
 }
 
 fn client(base_url: &str, opt_in: OptIn) -> Client {

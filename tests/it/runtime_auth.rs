@@ -9,6 +9,7 @@ use enkash_rewards::time::Clock;
 
 use enkash_rewards::request::{Envelope, OperationRequest, RetryClass, Security};
 use enkash_rewards::{Client, Credentials, Error, RetryPolicy};
+use enkash_rewards_tests::read_request;
 use reqwest::{Method, StatusCode};
 use wiremock::matchers::{body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -607,8 +608,8 @@ async fn a_401_whose_body_breaks_off_drops_the_token_too() {
             // Bounded: the test makes two logins and two calls.
             for _ in 0..4 {
                 let (mut socket, _) = listener.accept().await.expect("a connection");
-                let head = read_request_head(&mut socket).await;
-                let answer = if head.starts_with("post /oauth/token ") {
+                let head = read_request(&mut socket).await.expect("a whole request");
+                let answer = if head.starts_with("POST /oauth/token ") {
                     logins += 1;
                     seen.lock()
                         .expect("not poisoned")
@@ -619,7 +620,11 @@ async fn a_401_whose_body_breaks_off_drops_the_token_too() {
                 } else {
                     let bearer = head
                         .lines()
-                        .find_map(|line| line.strip_prefix("authorization: bearer "))
+                        .find_map(|line| {
+                            let (name, value) = line.split_once(": ")?;
+                            name.eq_ignore_ascii_case("authorization")
+                                .then(|| value.strip_prefix("Bearer "))?
+                        })
                         .unwrap_or("none")
                         .to_owned();
                     seen.lock()
@@ -677,38 +682,6 @@ fn json_answer(body: &str) -> String {
          connection: close\r\n\r\n{body}",
         body.len()
     )
-}
-
-/// A request's head (lower-cased), its body read and dropped, from a client sending one
-/// request per connection; bounded in size and time.
-async fn read_request_head(socket: &mut tokio::net::TcpStream) -> String {
-    use tokio::io::AsyncReadExt;
-    let read = async {
-        let mut received = Vec::new();
-        let mut chunk = [0_u8; 4096];
-        loop {
-            let n = socket.read(&mut chunk).await.expect("the request");
-            assert!(n > 0 && received.len() < 65_536, "a whole request head");
-            received.extend_from_slice(&chunk[..n]);
-            let Some(end) = received.windows(4).position(|w| w == b"\r\n\r\n") else {
-                continue;
-            };
-            let head = String::from_utf8_lossy(&received[..end]).to_ascii_lowercase();
-            let length = head
-                .lines()
-                .find_map(|line| line.strip_prefix("content-length: "))
-                .map_or(0, |n| n.trim().parse::<usize>().expect("a length"));
-            while received.len() < end + 4 + length {
-                let n = socket.read(&mut chunk).await.expect("the body");
-                assert!(n > 0, "the whole body");
-                received.extend_from_slice(&chunk[..n]);
-            }
-            break head;
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(5), read)
-        .await
-        .expect("the request within 5 s")
 }
 
 /// A server answering 401 to every token (or on one operation only) does not turn each

@@ -137,3 +137,38 @@ where
     });
     (url, server)
 }
+
+/// Reads one HTTP/1.1 request from `socket`: its head, then as many body bytes as its
+/// `content-length` says. Returns the head (request line and headers, as sent), or `None`
+/// when the connection closed or stayed quiet for 2 s before the request was whole.
+/// Bounded: 64 reads at most. For the hand-written servers of tests that need answers a
+/// mock server cannot give.
+pub async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<String> {
+    use tokio::io::AsyncReadExt;
+    let mut data = Vec::new();
+    let mut chunk = [0u8; 4096];
+    for _ in 0..64 {
+        let read = tokio::time::timeout(std::time::Duration::from_secs(2), socket.read(&mut chunk));
+        let Ok(Ok(n)) = read.await else { return None };
+        if n == 0 {
+            return None;
+        }
+        data.extend_from_slice(&chunk[..n]);
+        let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&data[..end]).into_owned();
+        let length = head
+            .lines()
+            .find_map(|line| {
+                let (name, value) = line.split_once(':')?;
+                name.eq_ignore_ascii_case("content-length")
+                    .then(|| value.trim().parse::<usize>().ok())?
+            })
+            .unwrap_or(0);
+        if data.len() >= end + 4 + length {
+            return Some(head);
+        }
+    }
+    None
+}
