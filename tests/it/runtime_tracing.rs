@@ -208,3 +208,36 @@ async fn stopping_logins_is_one_warning() {
         );
     }
 }
+
+/// An answer whose body breaks off still had a status, and the call's span records it:
+/// a dashboard of statuses does not lose the answers that broke off.
+#[tokio::test(flavor = "current_thread")]
+async fn the_span_records_the_status_of_an_answer_that_broke_off() {
+    use tokio::io::AsyncWriteExt;
+    let (url, server) = enkash_rewards_tests::one_connection_server(|mut socket| async move {
+        let head = "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
+                    content-length: 100\r\nconnection: close\r\n\r\n{\"code\":";
+        socket.write_all(head.as_bytes()).await.expect("head sent");
+    })
+    .await;
+    let client = Client::builder()
+        .base_url(url)
+        .bearer_token("token")
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client builds");
+    let mut request = OperationRequest::new("getThing", Method::GET, "/things", "/things");
+    request.security = &[Security::Bearer];
+
+    let capture = Capture::default();
+    let guard = tracing::subscriber::set_default(capture.clone());
+    let error = client
+        .execute::<serde_json::Value>(request)
+        .await
+        .expect_err("the body breaks off");
+    drop(guard);
+    server.abort();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503), "{error:?}");
+    let text = capture.text();
+    assert!(text.contains("status=503"), "no status in:\n{text}");
+}
