@@ -9,7 +9,7 @@ use enkash_rewards::time::Clock;
 
 use enkash_rewards::request::{Envelope, OperationRequest, RetryClass, Security};
 use enkash_rewards::{Client, Credentials, Error, RetryPolicy};
-use enkash_rewards_tests::read_request;
+use enkash_rewards_tests::{header_in, read_request};
 use reqwest::{Method, StatusCode};
 use wiremock::matchers::{body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -618,13 +618,8 @@ async fn a_401_whose_body_breaks_off_drops_the_token_too() {
                         r#"{{"access_token":"token-{logins}","token_type":"bearer","expires_in":300}}"#
                     ))
                 } else {
-                    let bearer = head
-                        .lines()
-                        .find_map(|line| {
-                            let (name, value) = line.split_once(": ")?;
-                            name.eq_ignore_ascii_case("authorization")
-                                .then(|| value.strip_prefix("Bearer "))?
-                        })
+                    let bearer = header_in(&head, "authorization")
+                        .and_then(|value| value.strip_prefix("Bearer "))
                         .unwrap_or("none")
                         .to_owned();
                     seen.lock()

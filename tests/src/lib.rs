@@ -158,17 +158,21 @@ pub async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<String> 
             continue;
         };
         let head = String::from_utf8_lossy(&data[..end]).into_owned();
-        let length = head
-            .lines()
-            .find_map(|line| {
-                let (name, value) = line.split_once(':')?;
-                name.eq_ignore_ascii_case("content-length")
-                    .then(|| value.trim().parse::<usize>().ok())?
-            })
+        let length = header_in(&head, "content-length")
+            .and_then(|value| value.parse::<usize>().ok())
             .unwrap_or(0);
         if data.len() >= end + 4 + length {
             return Some(head);
         }
     }
     None
+}
+
+/// The value of header `name` (any case) in a request `head` read by [`read_request`],
+/// trimmed; the first when it is there twice.
+pub fn header_in<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines().skip(1).find_map(|line| {
+        let (found, value) = line.split_once(':')?;
+        found.eq_ignore_ascii_case(name).then(|| value.trim())
+    })
 }
